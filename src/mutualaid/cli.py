@@ -1,0 +1,41 @@
+"""The `mutualaid` command: the server's own commands, and every Django management command.
+
+`mutualaid demo`, `serve`, `worker`, `migrate`, `check`, `import`, `export`, `match`, `backup`, `restore`
+and `panic` are mutualaid's; anything else (`shell`, `createsuperuser`, …) is passed to Django with the
+same settings and data dir as the server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
+    # Everything mutualaid writes (database, keys, backups) is for the operator's eyes only.
+    os.umask(0o077)
+    if argv and argv[0] == "match":
+        # The engine is pure Python: no settings, no database, just the instance file.
+        from mutualaid.matching.command import run
+
+        return run(argv[1:], sys.stdout, sys.stderr)
+    if argv and argv[0] == "check":
+        # Deployment checks run against production settings, whatever this shell has set.
+        os.environ["MUTUALAID_HTTPS"] = "true"
+        os.environ["MUTUALAID_DEBUG"] = "false"
+        argv = ["check", "--deploy", "--fail-level", "WARNING", *argv[1:]]
+    if argv and argv[0] == "demo":
+        # A demo has nobody's real data; coordinators try it without setting up an authenticator.
+        os.environ.setdefault("MUTUALAID_REQUIRE_COORDINATOR_MFA", "false")
+    import django
+    from django.core.management import execute_from_command_line
+
+    django.setup()
+    execute_from_command_line(["mutualaid", *argv] if argv else ["mutualaid", "help"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

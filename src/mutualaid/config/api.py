@@ -1,0 +1,60 @@
+"""The JSON API at /api/v1: personal access tokens, one router per domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from mutualaid.members.services import access_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = access_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="mutualaid API",
+    version="1",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    description="Personal access tokens are created and revoked in the profile. Send them as `Authorization: Bearer <token>`.",
+)
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "invalid", "errors": _errors(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    from mutualaid.groups.access import SecondFactorRequired
+
+    detail = "second factor required" if isinstance(exc, SecondFactorRequired) else "forbidden"
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+from mutualaid.groups.api import router as groups_router  # noqa: E402
+from mutualaid.members.api import router as members_router  # noqa: E402
+
+api.add_router("/", members_router)
+api.add_router("/", groups_router)

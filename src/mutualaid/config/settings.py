@@ -1,0 +1,217 @@
+"""Settings for mutualaid, read from the environment (see the README for every variable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from mutualaid.config.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = data_dir()
+
+DEBUG = env_bool("MUTUALAID_DEBUG", False)
+SECRET_KEY = secret_key(DATA_DIR)
+# Behind TLS (a reverse proxy or an onion service with HTTPS): secure cookies, HSTS, redirects.
+HTTPS = env_bool("MUTUALAID_HTTPS", False)
+ALLOWED_HOSTS = env_list("MUTUALAID_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("MUTUALAID_CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = env_str("MUTUALAID_SITE_NAME", "mutualaid")
+
+INSTALLED_APPS = [
+    # Our apps come first so their templates override allauth's layouts.
+    "mutualaid.core",
+    "mutualaid.members",
+    "mutualaid.groups",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "mutualaid.core.middleware.forget_client_address",
+    "mutualaid.core.middleware.security_headers",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mutualaid.members.middleware.member_language_and_last_seen",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "mutualaid.core.middleware.first_run_setup",
+    "mutualaid.core.middleware.SecondFactorRedirect",
+]
+
+ROOT_URLCONF = "mutualaid.config.urls"
+WSGI_APPLICATION = "mutualaid.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mutualaid.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'mutualaid.sqlite3'}"),
+        conn_max_age=env_int("MUTUALAID_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer commits; IMMEDIATE transactions take the write lock at
+    # BEGIN so two writers queue on the busy timeout instead of failing with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache, so that limits (logins, posting) hold across several app servers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mutualaid_cache",
+    }
+}
+
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# django-allauth: usernames only; e-mail is optional and kept encrypted by mutualaid, never by allauth.
+ACCOUNT_ADAPTER = "mutualaid.members.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_USER_MODEL_EMAIL_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Behind Tor every visitor is 127.0.0.1, so failed logins are limited per account ("key"), never per IP.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("MUTUALAID_LOGIN_LOCKOUT", "10/15m/key"),
+    "login": False,
+    "signup": False,
+    "reset_password": False,
+    "reset_password_from_key": False,
+    "change_password": "20/h/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = SITE_NAME
+MUTUALAID_REQUIRE_COORDINATOR_MFA = env_bool("MUTUALAID_REQUIRE_COORDINATOR_MFA", True)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("MUTUALAID_TIME_ZONE", "UTC")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves straight from the apps' static folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Security headers and cookies (see THREATS.md property 13; CSP is set by core.middleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("MUTUALAID_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+if env_bool("MUTUALAID_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a one-way commitment for a domain; the operator decides, not the software.
+    "security.W021",
+]
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Field encryption key ring (THREATS.md property 3): kept apart from the database.
+MUTUALAID_KEY_FILE = Path(env_str("MUTUALAID_KEY_FILE", str(DATA_DIR / "keys.json")))
+MUTUALAID_INVITATION_DAYS = env_int("MUTUALAID_INVITATION_DAYS", 7, minimum=1)
+MUTUALAID_RETENTION_DAYS = env_int("MUTUALAID_RETENTION_DAYS", 30, minimum=1)
+MUTUALAID_AUDIT_RETENTION_DAYS = env_int("MUTUALAID_AUDIT_RETENTION_DAYS", 90, minimum=1)
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MUTUALAID_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+EMAIL_HOST = env_str("MUTUALAID_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("MUTUALAID_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("MUTUALAID_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MUTUALAID_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MUTUALAID_SMTP_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("MUTUALAID_FROM_EMAIL", "mutualaid@localhost")
+
+# No IP address or user agent in any log (THREATS.md property 5): our own formatter, no mail handler
+# (its reports carry request.META), and the request logger records only the path and status.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("MUTUALAID_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}

@@ -1,0 +1,62 @@
+"""Serve mutualaid with gunicorn, a production-grade WSGI server."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve mutualaid over HTTP (gunicorn). Put a TLS reverse proxy or an onion service in front."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("MUTUALAID_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("MUTUALAID_WEB_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("MUTUALAID_WEB_THREADS", "4")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from mutualaid.groups.services import setup_code_issue
+
+        code = setup_code_issue()
+        if code:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"\nThis server is not set up yet. Open http://{options['bind']}/setup/ and enter the setup code:\n\n"
+                    f"    {code}\n\nThe code works once; a new one is printed at every start until setup is done.\n"
+                )
+            )
+        self.stdout.write(f"Serving mutualaid on http://{options['bind']}/ (Ctrl+C stops)")
+        serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+
+
+def serve(*, bind: str, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from mutualaid.config.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {
+                "bind": bind,
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 60,
+                "graceful_timeout": 20,
+                # No access log by default: paths can hold invitation links, and lines are metadata.
+                # When enabled, the format has no client address, user agent or path.
+                "accesslog": "-" if os.environ.get("MUTUALAID_ACCESS_LOG", "").lower() in {"1", "true", "yes"} else None,
+                "access_log_format": '%(t)s %(m)s %(s)s %(b)s %(M)sms',
+                "errorlog": "-",
+                "forwarded_allow_ips": os.environ.get("MUTUALAID_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+                "proxy_allow_ips": "127.0.0.1,::1",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return application
+
+    Server().run()

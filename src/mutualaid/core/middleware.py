@@ -1,0 +1,107 @@
+"""Request-wide protections: no client address, strict headers, first-run setup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Headers that identify the client's network or device. Removed before any code can log or store them
+# (THREATS.md property 5). Behind Tor they would all say 127.0.0.1 anyway.
+_IDENTIFYING = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_USER_AGENT",
+)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def forget_client_address(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        for key in _IDENTIFYING:
+            request.META.pop(key, None)
+        request.META["REMOTE_ADDR"] = "0.0.0.0"  # noqa: S104 - a placeholder, never a bind address
+        return get_response(request)
+
+    return middleware
+
+
+def security_headers(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.pop("Server", None)
+        return response
+
+    return middleware
+
+
+_setup_done = False
+
+
+def first_run_setup(get_response: Handler) -> Handler:
+    """On an empty install, send every page to the setup page until the first coordinator exists."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        global _setup_done
+        if not _setup_done:
+            from mutualaid.groups.selectors import install_is_set_up
+
+            _setup_done = install_is_set_up()
+            path = request.path_info
+            exempt = path.startswith(("/setup/", "/static/", "/api/", "/i18n/", "/healthz"))
+            if not _setup_done and not exempt:
+                return HttpResponseRedirect(reverse("setup"))
+        return get_response(request)
+
+    return middleware
+
+
+def reset_setup_cache() -> None:
+    global _setup_done
+    _setup_done = False
+
+
+class SecondFactorRedirect:
+    """Coordinator views without a second factor send the coordinator to set one up (property 11)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from mutualaid.groups.access import SecondFactorRequired
+
+        if isinstance(exception, SecondFactorRequired):
+            messages.warning(
+                request, _("Coordinators must set up a second factor (an authenticator app) before using coordinator pages.")
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return None

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mutualaid.core.classification import PUBLIC
+
+
+class SensitiveRead(models.Model):
+    """Someone read another person's sensitive fields. Expires after MUTUALAID_AUDIT_RETENTION_DAYS."""
+
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    group_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.BigIntegerField()
+    fields = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    data_classification = {
+        "reader": (PUBLIC, "who read someone's contact details or address (audit trail, expires)"),
+        "group_id": (PUBLIC, "in which group the read happened"),
+        "subject_type": (PUBLIC, "what kind of record was read"),
+        "subject_id": (PUBLIC, "which record was read"),
+        "fields": (PUBLIC, "which sensitive fields were read (names only, never values)"),
+        "at": (PUBLIC, "when"),
+    }
+
+    class Meta:
+        verbose_name = _("sensitive read")
+        ordering = ["-at"]
+
+
+class SetupCode(models.Model):
+    """The one-time code that protects first-run setup; only its hash is kept."""
+
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    data_classification = {
+        "code_hash": ("secret", "hash of the one-time setup code"),
+        "created_at": (PUBLIC, "when the server was first started"),
+        "used_at": (PUBLIC, "when setup was completed"),
+    }

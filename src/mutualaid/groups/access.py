@@ -1,0 +1,64 @@
+"""Access helpers: fetch an object and check the asker may act on it, in one call.
+
+Every view and API operation goes through these. A group someone is not a member of answers 404,
+so outsiders cannot learn which private groups exist.
+"""
+
+from __future__ import annotations
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from mutualaid.groups.models import Group
+from mutualaid.members.models import Membership, Role, User
+
+
+class SecondFactorRequired(PermissionDenied):
+    """A coordinator acted without a second factor set up (THREATS.md property 11)."""
+
+
+def coordinator_has_second_factor(user: User) -> bool:
+    if not settings.MUTUALAID_REQUIRE_COORDINATOR_MFA:
+        return True
+    return is_mfa_enabled(user)
+
+
+def get_group_for_member(user: User, slug: str) -> tuple[Group, Membership]:
+    membership = (
+        Membership.objects.select_related("group").filter(user=user, group__slug=slug).first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404
+    return membership.group, membership
+
+
+def get_group_for_coordinator(user: User, slug: str) -> tuple[Group, Membership]:
+    group, membership = get_group_for_member(user, slug)
+    if membership.role != Role.COORDINATOR:
+        raise PermissionDenied
+    if not coordinator_has_second_factor(user):
+        raise SecondFactorRequired
+    return group, membership
+
+
+def get_membership_in_group(group: Group, membership_id: int) -> Membership:
+    membership = Membership.objects.select_related("user", "group").filter(group=group, pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_listed_or_member_group(user: User, slug: str) -> Group:
+    """A group's public page: listed groups for everyone, unlisted ones only for their members."""
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404
+    if not group.listed and not (
+        user.is_authenticated and Membership.objects.filter(user=user, group=group).exists()
+    ):
+        raise Http404
+    return group

@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualaid.core.forms import apply_errors
+from mutualaid.core.middleware import reset_setup_cache
+from mutualaid.groups import access, selectors, services
+from mutualaid.groups.forms import AreaForm, DirectoryForm, GroupForm, SetupForm
+from mutualaid.members import services as member_services
+from mutualaid.members.forms import AnonymousJoinRequestForm, JoinRequestForm
+from mutualaid.members.models import Invitation, JoinRequest, Membership
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return render(request, "groups/dashboard.html", {"memberships": selectors.groups_of(request.user)})  # type: ignore[arg-type]
+    return render(request, "groups/landing.html", {"form": DirectoryForm()})
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    search = None
+    if form.is_bound and form.is_valid():
+        search = selectors.directory_search(
+            query=form.cleaned_data["q"], category=form.cleaned_data["category"], language=form.cleaned_data["language"]
+        )
+    elif not form.is_bound:
+        search = selectors.directory_search()
+    template = "groups/_directory_results.html" if request.headers.get("HX-Request") else "groups/directory.html"
+    return render(request, template, {"form": form, "search": search})
+
+
+def group_page(request: HttpRequest, slug: str) -> HttpResponse:
+    group = access.get_listed_or_member_group(request.user, slug)  # type: ignore[arg-type]
+    membership = None
+    pending = False
+    if request.user.is_authenticated:
+        membership = Membership.objects.filter(user=request.user, group=group).first()
+        pending = JoinRequest.objects.filter(user=request.user, group=group, status=JoinRequest.Status.PENDING).exists()
+    return render(
+        request,
+        "groups/group.html",
+        {
+            "group": group,
+            "membership": membership,
+            "pending": pending,
+            "counts": selectors.member_counts(group) if membership else None,
+            "coordinators": selectors.coordinators_of(group) if membership else None,
+        },
+    )
+
+
+def join_request(request: HttpRequest, slug: str) -> HttpResponse:
+    group = access.get_listed_or_member_group(request.user, slug)  # type: ignore[arg-type]
+    if not group.accepts_requests:
+        return render(request, "groups/join_closed.html", {"group": group}, status=403)
+    form_class = JoinRequestForm if request.user.is_authenticated else AnonymousJoinRequestForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.user.is_authenticated:
+                member_services.join_request_create(group=group, user=request.user, message=data["message"])  # type: ignore[arg-type]
+            else:
+                user = _create_and_request(group, data)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your request was sent. A coordinator of %(group)s will look at it.") % {"group": group.name})
+            return redirect("group", slug=group.slug)
+    return render(request, "groups/join_request.html", {"group": group, "form": form})
+
+
+def _create_and_request(group, data):  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    with transaction.atomic():
+        user = member_services.user_create(
+            username=data["username"], password=data["password"], display_name=data["display_name"],
+            language=data["language"], email=data["email"], phone=data["phone"],
+        )
+        member_services.join_request_create(group=group, user=user, message=data["message"])
+    return user
+
+
+@login_required
+def group_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        return render(request, "groups/group_new_closed.html", status=403)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(profile=form.profile(), creator=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(group)s was created. You are its coordinator.") % {"group": group.name})
+            return redirect("group", slug=group.slug)
+    return render(request, "groups/group_form.html", {"form": form, "group": None})
+
+
+@login_required
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    form = GroupForm(request.POST or None, initial=GroupForm.initial_for(group))
+    area_form = AreaForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_update(group=group, profile=form.profile())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("group", slug=group.slug)
+    return render(request, "groups/group_form.html", {"form": form, "group": group, "area_form": area_form})
+
+
+@login_required
+@require_POST
+def area_add(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    form = AreaForm(request.POST)
+    if form.is_valid():
+        try:
+            services.area_add(group=group, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if form.errors:
+        return render(
+            request, "groups/group_form.html",
+            {"form": GroupForm(initial=GroupForm.initial_for(group)), "group": group, "area_form": form}, status=400,
+        )
+    messages.success(request, _("Neighbourhood added."))
+    return redirect("group_edit", slug=group.slug)
+
+
+@login_required
+@require_POST
+def area_remove(request: HttpRequest, slug: str, area_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    area = group.areas.filter(pk=area_id).first()
+    if area is not None:
+        services.area_remove(area=area)
+    return redirect("group_edit", slug=group.slug)
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    return render(
+        request, "groups/members.html",
+        {
+            "group": group, "membership": membership, "members": selectors.members_of(group),
+            "requests": JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    target = access.get_membership_in_group(group, membership_id)
+    try:
+        member_services.membership_set_role(membership=target, role=request.POST.get("role", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role changed for %(name)s.") % {"name": target.user})
+    return redirect("members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    target = access.get_membership_in_group(group, membership_id)
+    try:
+        flagged = member_services.membership_remove(membership=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s was removed from the group.") % {"name": target.user})
+        if flagged:
+            messages.warning(request, _("%(count)d member(s) they vouched for are marked for review.") % {"count": flagged})
+    return redirect("members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def member_reviewed(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    member_services.membership_clear_review(membership=access.get_membership_in_group(group, membership_id))
+    return redirect("members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    join = JoinRequest.objects.filter(group=group, pk=request_id).select_related("user").first()
+    if join is None:
+        from django.http import Http404
+
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        member_services.join_request_decide(join_request=join, decided_by=request.user, approve=approve)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Request approved.") if approve else _("Request declined."))
+    return redirect("members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    try:
+        member_services.membership_leave(membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("group", slug=group.slug)
+    messages.success(request, _("You left %(group)s.") % {"group": group.name})
+    return redirect("home")
+
+
+@login_required
+def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any member can vouch for someone by inviting them; coordinators see and revoke all invitations."""
+    from mutualaid.members.forms import InvitationForm
+    from mutualaid.members.models import Role
+
+    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    form = InvitationForm(request.POST or None)
+    if not membership.is_coordinator:
+        form.fields.pop("role")
+    new_link = None
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data.get("role", Role.MEMBER)
+        if role == Role.COORDINATOR:
+            access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+        try:
+            _invitation, token = member_services.invitation_create(
+                group=group, created_by=request.user, role=role,  # type: ignore[arg-type]
+                days=form.cleaned_data["days"], note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            new_link = request.build_absolute_uri(f"/invite/{token}/")
+            form = InvitationForm()
+            if not membership.is_coordinator:
+                form.fields.pop("role")
+    visible = Invitation.objects.filter(group=group).select_related("created_by", "used_by")
+    if not membership.is_coordinator:
+        visible = visible.filter(created_by=request.user)
+    return render(
+        request, "groups/invitations.html",
+        {"group": group, "membership": membership, "form": form, "new_link": new_link, "invitations": visible[:200]},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    invitation = Invitation.objects.filter(group=group, pk=invitation_id).first()
+    if invitation is None or (invitation.created_by_id != request.user.pk and not membership.is_coordinator):
+        from django.http import Http404
+
+        raise Http404
+    try:
+        member_services.invitation_revoke(invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The invitation was revoked; its link no longer works."))
+    return redirect("invitations", slug=group.slug)
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    if selectors.install_is_set_up():
+        return redirect("home")
+    form = SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, group = services.setup_complete(
+                code=data["code"], profile=form.profile(), username=data["username"], password=data["password"],
+                display_name=data["display_name"], language=data["language"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            reset_setup_cache()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! %(group)s is ready. Invite your first members.") % {"group": group.name})
+            return redirect("group", slug=group.slug)
+    return render(request, "groups/setup.html", {"form": form})

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from mutualaid.members.services import touch_last_seen
+
+
+def member_language_and_last_seen(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A logged-in member sees pages in their preferred language; last seen is kept to the day."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            touch_last_seen(user)  # type: ignore[arg-type]
+            language = getattr(user, "language", None)
+            if language in {"en", "es"}:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return get_response(request)
+
+    return middleware

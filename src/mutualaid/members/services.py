@@ -1,0 +1,374 @@
+"""Writes about members: accounts, invitations, memberships, join requests, tokens.
+
+Every function here is one transaction: it either happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualaid.core.categories import language_codes
+from mutualaid.core.encryption import blind_index
+from mutualaid.members.models import (
+    DISPLAY_NAME_MAX,
+    USERNAME_MAX,
+    AccessToken,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Role,
+    User,
+    hash_token,
+    new_token,
+)
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,%d}$" % USERNAME_MAX)
+_PHONE_CHARS = re.compile(r"[^\d+]")
+EMAIL_MAX = 254
+PHONE_MAX = 32
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits with a leading + kept, so the same number typed two ways finds one blind index."""
+    phone = phone.strip()
+    if not phone:
+        return ""
+    digits = _PHONE_CHARS.sub("", phone)
+    if digits.count("+") > 1 or ("+" in digits and not digits.startswith("+")):
+        raise ValidationError({"phone": _("Enter a phone number with digits only, optionally starting with +.")})
+    if not 7 <= len(digits.lstrip("+")) <= 15:
+        raise ValidationError({"phone": _("Enter a phone number of 7 to 15 digits.")})
+    return digits
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip()
+    if not email:
+        return ""
+    from django.core.validators import validate_email
+
+    if len(email) > EMAIL_MAX:
+        raise ValidationError({"email": _("That e-mail address is too long.")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    return email.lower()
+
+
+def validate_username(username: str) -> str:
+    username = username.strip()
+    if not _USERNAME.match(username):
+        raise ValidationError(
+            {"username": _("Use 2 to %(max)d letters, digits, dots, dashes or underscores.") % {"max": USERNAME_MAX}}
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That username is taken. Please choose another.")})
+    return username
+
+
+def _validate_profile(*, display_name: str, language: str) -> None:
+    if not display_name.strip():
+        raise ValidationError({"display_name": _("Choose a display name; a nickname is fine.")})
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise ValidationError({"display_name": _("Use at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}})
+    if language not in language_codes():
+        raise ValidationError({"language": _("Choose a language from the list.")})
+
+
+def _set_contact(user: User, *, email: str, phone: str) -> None:
+    user.email = normalise_email(email)
+    user.email_index = blind_index(user.email, purpose="email") if user.email else ""
+    user.phone = normalise_phone(phone)
+    user.phone_index = blind_index(user.phone, purpose="phone") if user.phone else ""
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    language: str = "en",
+    email: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+) -> User:
+    """Create an account. Raises ValidationError with field-keyed, translated messages."""
+    username = validate_username(username)
+    _validate_profile(display_name=display_name, language=language)
+    user = User(username=username, display_name=display_name.strip(), language=language, is_staff=is_staff)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    _set_contact(user, email=email, phone=phone)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two sign-ups raced for the same name; the unique index decided.
+        raise ValidationError({"username": _("That username is taken. Please choose another.")}) from None
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, language: str, email: str, phone: str) -> User:
+    _validate_profile(display_name=display_name, language=language)
+    user.display_name = display_name.strip()
+    user.language = language
+    _set_contact(user, email=email, phone=phone)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Remove a member's personal data. What they posted stays, attributed to nobody in particular."""
+    for membership in Membership.objects.filter(user=user).select_related("group"):
+        _ensure_not_last_coordinator(membership)
+    Membership.objects.filter(vouched_by=user).update(vouched_by=None)
+    Membership.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user).delete()
+    AccessToken.objects.filter(user=user).delete()
+    Invitation.objects.filter(created_by=user, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=user).delete()
+    user.username = f"deleted-{new_token()[:12]}"
+    user.display_name = _("Former member")
+    user.email = user.phone = user.email_index = user.phone_index = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_seen = None
+    user.set_unusable_password()
+    user.save()
+
+
+# Invitations ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *, group, created_by: User, role: str = Role.MEMBER, days: int | None = None, note: str = ""  # type: ignore[no-untyped-def]
+) -> tuple[Invitation, str]:
+    """A single-use link to join `group`. Returns the invitation and the token, which is shown once."""
+    days = days or settings.MUTUALAID_INVITATION_DAYS
+    if not 1 <= days <= 30:
+        raise ValidationError({"days": _("An invitation can last from 1 to 30 days.")})
+    if len(note) > 200:
+        raise ValidationError({"note": _("Use at most %(max)d characters.") % {"max": 200}})
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    token = new_token()
+    invitation = Invitation.objects.create(
+        group=group,
+        created_by=created_by,
+        token_hash=hash_token(token),
+        role=role,
+        note=note.strip(),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return invitation, token
+
+
+class InvitationUnusable(Exception):
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+def invitation_lookup(token: str) -> Invitation:
+    """The invitation behind a link, or InvitationUnusable saying why it cannot be used."""
+    if not token or len(token) > 100:
+        raise InvitationUnusable("invalid")
+    invitation = Invitation.objects.select_related("group").filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise InvitationUnusable("invalid")
+    state = invitation.state()
+    if state != Invitation.State.ACTIVE:
+        raise InvitationUnusable(str(state))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Use an invitation: one conditional update, so two people racing for one link cannot both win."""
+    invitation = invitation_lookup(token)
+    if Membership.objects.filter(user=user, group=invitation.group).exists():
+        raise ValidationError(_("You are already a member of %(group)s.") % {"group": invitation.group.name})
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now, used_by=user)
+    if not claimed:
+        raise InvitationUnusable("used")
+    return Membership.objects.create(
+        user=user, group=invitation.group, role=invitation.role, vouched_by=invitation.created_by
+    )
+
+
+@transaction.atomic
+def signup_with_invitation(
+    *, token: str, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = ""
+) -> tuple[User, Membership]:
+    invitation_lookup(token)  # refuse before creating anything
+    user = user_create(
+        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
+    )
+    return user, invitation_accept(token=token, user=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.state() != Invitation.State.ACTIVE:
+        raise ValidationError(_("Only an unused, unexpired invitation can be revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+# Memberships ---------------------------------------------------------------------------------------
+
+
+def _ensure_not_last_coordinator(membership: Membership) -> None:
+    if membership.role != Role.COORDINATOR:
+        return
+    others = Membership.objects.filter(group=membership.group, role=Role.COORDINATOR).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            _("%(group)s would have no coordinator left. Make someone else a coordinator first.")
+            % {"group": membership.group.name}
+        )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    if role == membership.role:
+        return membership
+    if role == Role.MEMBER:
+        _ensure_not_last_coordinator(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership) -> None:
+    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    _ensure_not_last_coordinator(membership)
+    membership.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> int:
+    """Remove a member; the members they vouched for in this group are flagged for review.
+
+    Returns how many were flagged (THREATS.md property 9).
+    """
+    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    _ensure_not_last_coordinator(membership)
+    flagged = Membership.objects.filter(group=membership.group, vouched_by=membership.user).update(needs_review=True)
+    Invitation.objects.filter(
+        group=membership.group, created_by=membership.user, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    membership.delete()
+    return flagged
+
+
+@transaction.atomic
+def membership_clear_review(*, membership: Membership) -> Membership:
+    membership.needs_review = False
+    membership.save(update_fields=["needs_review"])
+    return membership
+
+
+# Join requests -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:  # type: ignore[no-untyped-def]
+    if not group.accepts_requests:
+        raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
+    if Membership.objects.filter(group=group, user=user).exists():
+        raise ValidationError(_("You are already a member of %(group)s.") % {"group": group.name})
+    if len(message) > 1000:
+        raise ValidationError({"message": _("Use at most %(max)d characters.") % {"max": 1000}})
+    if JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).exists():
+        raise ValidationError(_("Your request to join %(group)s is already waiting.") % {"group": group.name})
+    return JoinRequest.objects.create(group=group, user=user, message=message.strip())
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, decided_by: User, approve: bool) -> JoinRequest:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request was already decided."))
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    join_request.decided_by = decided_by
+    join_request.message = ""  # the reason someone gave is needed only until it is decided
+    join_request.save(update_fields=["status", "decided_by", "message"])
+    if approve:
+        Membership.objects.get_or_create(
+            user=join_request.user, group=join_request.group, defaults={"vouched_by": decided_by}
+        )
+    return join_request
+
+
+# API tokens ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise ValidationError({"name": _("Give the token a name of 1 to 60 characters.")})
+    if AccessToken.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
+        raise ValidationError(_("You have 20 active tokens; revoke one first."))
+    token = AccessToken.PREFIX + new_token()
+    record = AccessToken.objects.create(user=user, name=name, token_hash=hash_token(token), prefix=token[:8])
+    return record, token
+
+
+@transaction.atomic
+def access_token_revoke(*, token: AccessToken) -> AccessToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def access_token_authenticate(raw: str) -> User | None:
+    if not raw or not raw.startswith(AccessToken.PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
+    return token.user
+
+
+def touch_last_seen(user: User) -> None:
+    today = timezone.localdate()
+    if user.last_seen != today:
+        User.objects.filter(pk=user.pk).update(last_seen=today)
+        user.last_seen = today
