@@ -20,10 +20,17 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class MutualaidAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # The function name, which is also the URL name: the access matrix ties the two together.
+        return str(operation.view_func.__name__)
+
+
+api = MutualaidAPI(
     title="mutualaid API",
     version="1",
     urls_namespace="api",
+    docs_url=None,  # the Swagger page loads from a CDN; the schema is at openapi.json
     auth=TokenAuth(),
     description="Personal access tokens are created and revoked in the profile. Send them as `Authorization: Bearer <token>`.",
 )

@@ -1,3 +1,4 @@
+from allauth.account import views as account_views
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -27,6 +28,18 @@ group_patterns = [
     path("invitations/<int:invitation_id>/revoke/", group_views.invitation_revoke, name="invitation_revoke"),
 ]
 
+# Only the parts of allauth mutualaid uses: no open sign-up, no e-mail addresses, no reset by e-mail
+# (accounts are pseudonymous; a coordinator re-invites someone who lost their password).
+account_patterns = [
+    path("login/", account_views.login, name="account_login"),
+    path("logout/", account_views.logout, name="account_logout"),
+    path("inactive/", account_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
+    path("password/change/", account_views.password_change, name="account_change_password"),
+    path("password/set/", account_views.password_set, name="account_set_password"),
+    path("2fa/", include("allauth.mfa.urls")),
+]
+
 urlpatterns = [
     path("", group_views.home, name="home"),
     path("setup/", group_views.setup, name="setup"),
@@ -38,7 +51,7 @@ urlpatterns = [
     path("me/tokens/", member_views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", member_views.token_revoke, name="token_revoke"),
     path("me/delete/", member_views.delete_account, name="delete_account"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,76 @@
+"""Start and stop a throwaway PostgreSQL cluster for the test suite.
+
+    python scripts/pgcluster.py start DIR   -> prints a DATABASE_URL
+    python scripts/pgcluster.py stop DIR
+
+Uses the initdb/pg_ctl binaries of Debian's postgresql package (installed with apt-get when missing).
+initdb refuses to run as root, so as root the cluster belongs to the `postgres` user.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _bin(name: str) -> str:
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    if not candidates:
+        if os.geteuid() != 0:
+            sys.exit("PostgreSQL is not installed; install Debian's postgresql package.")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    return candidates[0]
+
+
+def _as_owner(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(directory: Path) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    data = directory / "data"
+    port = _free_port()
+    subprocess.run(
+        _as_owner([_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                   "--locale=C.UTF-8", "--no-sync"]),
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200"
+    subprocess.run(
+        _as_owner([_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "server.log"), "-o", options, "start"]),
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    (directory / "port").write_text(str(port))
+    return f"postgres://postgres@127.0.0.1:{port}/mutualaid"
+
+
+def stop(directory: Path) -> None:
+    data = directory / "data"
+    if data.exists():
+        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    action, where = sys.argv[1], Path(sys.argv[2])
+    if action == "start":
+        print(start(where))
+    else:
+        stop(where)

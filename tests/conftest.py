@@ -1,0 +1,139 @@
+"""Shared test members, reused across the suite (STYLE.md rule 11).
+
+- `ada`: coordinator of Crown Heights (`crown`), with a second factor set up.
+- `ben`: member of `crown`.
+- `cy`: member of Bushwick (`bush`), the other group.
+- `dee`: coordinator of `bush`, with a second factor.
+- `eve`: an account in no group.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+# Tests get their own data dir (keys, secret key) unless one is given.
+os.environ.setdefault("MUTUALAID_DATA_DIR", tempfile.mkdtemp(prefix="mutualaid-test-"))
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _installed(db: Any, request: pytest.FixtureRequest) -> None:
+    """Most tests run against an install that is already set up (first-run setup has its own tests)."""
+    from mutualaid.core import middleware
+
+    middleware._setup_done = "fresh_install" not in request.keywords
+
+
+def make_user(username: str, **extra: Any) -> Any:
+    from mutualaid.members.services import user_create
+
+    return user_create(username=username, password=PASSWORD, display_name=username.title(), **extra)
+
+
+def enable_totp(user: Any) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@pytest.fixture
+def crown(db: Any) -> Any:
+    from mutualaid.groups.models import Group
+
+    return Group.objects.create(
+        name="Crown Heights Mutual Aid", slug="crown", centre_lat=40.6694, centre_lon=-73.9422, radius_km=2.5,
+        postal_codes=["11216", "11225"], categories=["food", "housing", "transport"], languages=["en", "es"],
+        accepts_requests=True,
+    )
+
+
+@pytest.fixture
+def bush(db: Any) -> Any:
+    from mutualaid.groups.models import Group
+
+    return Group.objects.create(
+        name="Ayuda Mutua Bushwick", slug="bush", centre_lat=40.6944, centre_lon=-73.9213, radius_km=2.0,
+        postal_codes=["11221"], categories=["food", "legal"], languages=["es"],
+    )
+
+
+def _member(user: Any, group: Any, role: str) -> None:
+    from mutualaid.members.models import Membership
+
+    Membership.objects.create(user=user, group=group, role=role)
+
+
+@pytest.fixture
+def ada(crown: Any) -> Any:
+    user = make_user("ada")
+    _member(user, crown, "coordinator")
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def ben(crown: Any) -> Any:
+    user = make_user("ben")
+    _member(user, crown, "member")
+    return user
+
+
+@pytest.fixture
+def cy(bush: Any) -> Any:
+    user = make_user("cy")
+    _member(user, bush, "member")
+    return user
+
+
+@pytest.fixture
+def dee(bush: Any) -> Any:
+    user = make_user("dee")
+    _member(user, bush, "coordinator")
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def eve(db: Any) -> Any:
+    return make_user("eve")
+
+
+@pytest.fixture
+def client_for() -> Callable[[Any], Client]:
+    """A logged-in browser-like client for a member (None: anonymous)."""
+
+    def make(user: Any, *, csrf: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=csrf)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for() -> Callable[[Any], Client]:
+    """An API client carrying a fresh personal access token for a member (None: no token)."""
+    from mutualaid.members.services import access_token_create
+
+    def make(user: Any) -> Client:
+        if user is None:
+            return Client()
+        _record, token = access_token_create(user=user, name="tests")
+        return Client(headers={"Authorization": f"Bearer {token}"})
+
+    return make

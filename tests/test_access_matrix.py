@@ -1,0 +1,154 @@
+"""Object- and function-level authorisation on every route (THREATS.md property 8).
+
+Every URL pattern and API operation must appear in a `tests/<app>/access_matrix.py`. Each is requested
+as five roles spanning the permission boundaries; the status must be exactly what the matrix says.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
+from tests.access import ROLES, Route, World
+from tests.conftest import enable_totp, make_user
+
+# Prefixes owned by Django's admin: covered by the admin rows below (staff only, login elsewhere).
+ADMIN_NAMESPACE = "admin"
+
+
+def _matrix_modules() -> list[Any]:
+    found = []
+    for info in pkgutil.iter_modules([str(Path(tests.__file__).parent)]):
+        if info.ispkg:
+            try:
+                found.append(importlib.import_module(f"tests.{info.name}.access_matrix"))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"tests.{info.name}.access_matrix":
+                    raise
+    return found
+
+
+MODULES = _matrix_modules()
+ROUTES: list[Route] = [route for module in MODULES for route in module.ROUTES]
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            names.add(f"{namespace}:{name}" if namespace else name)
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    covered = {route.name for route in ROUTES}
+    names = {n for n in _url_names(get_resolver()) if not n.startswith(f"{ADMIN_NAMESPACE}:")}
+    missing = sorted(names - covered)
+    assert not missing, f"routes with no access-matrix entry: {missing}"
+    stale = sorted(covered - names - {"admin:index", "admin:login"})
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    from mutualaid.config.api import api
+
+    schema = api.get_openapi_schema()
+    operations = {
+        f"{method.upper()} api:{op['operationId']}"
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    }
+    covered = {f"{r.method} {r.name}" for r in ROUTES if r.api}
+    missing = sorted(operations - covered)
+    assert not missing, f"API operations with no access-matrix entry: {missing}"
+
+
+def test_matrix_keys_are_unique() -> None:
+    keys = [route.key for route in ROUTES]
+    assert len(keys) == len(set(keys)), "two matrix entries share a method, name and variant"
+
+
+def build_world() -> World:
+    from mutualaid.groups.models import Group
+    from mutualaid.members.models import Membership
+
+    crown = Group.objects.create(name="Crown", slug="crown", accepts_requests=True, centre_lat=40.67, centre_lon=-73.94)
+    bush = Group.objects.create(name="Bush", slug="bush", centre_lat=40.69, centre_lon=-73.92)
+    users = {name: make_user(name) for name in ("eve", "cy", "ben", "ada", "dee")}
+    Membership.objects.create(user=users["cy"], group=bush)
+    Membership.objects.create(user=users["dee"], group=bush, role="coordinator")
+    Membership.objects.create(user=users["ben"], group=crown)
+    Membership.objects.create(user=users["ada"], group=crown, role="coordinator")
+    enable_totp(users["ada"])
+    enable_totp(users["dee"])
+    world = World(users=users, crown=crown, bush=bush)
+    for module in MODULES:
+        if hasattr(module, "build"):
+            module.build(world)
+    return world
+
+
+def _client(world: World, role: str, api: bool) -> Client:
+    if role == "anonymous":
+        return Client()
+    user = world.users[role]
+    if api:
+        from mutualaid.members.services import access_token_create
+
+        _record, token = access_token_create(user=user, name="matrix")
+        return Client(headers={"Authorization": f"Bearer {token}"})
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _outcome(response: Any) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = response.headers.get("Location", "")
+        return "login" if location.startswith(reverse("account_login")) or "/admin/login/" in location else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    return str(status)
+
+
+CASES = [(route, role) for route in ROUTES for role in ROLES]
+
+
+@pytest.mark.parametrize(("route", "role"), CASES, ids=[f"{r.key}-{role}" for r, role in CASES])
+def test_route_access(route: Route, role: str, db: Any) -> None:
+    world = build_world()
+    expected = route.codes()[role]
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    client = _client(world, role, route.api)
+    data = route.data(world)
+    if route.method == "GET":
+        response = client.get(url, data)
+    elif route.api:
+        import json
+
+        response = client.generic(route.method, url, json.dumps(data), content_type="application/json")
+    else:
+        response = client.generic(route.method, url, _encode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500, f"{route.key} as {role}: server error"
+    if expected != "any":
+        assert _outcome(response) == expected, (
+            f"{route.key} as {role}: expected {expected}, got {response.status_code} {response.headers.get('Location', '')}"
+        )
+
+
+def _encode(data: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)
