@@ -26,6 +26,7 @@ group_patterns = [
     path("requests/<int:request_id>/decide/", group_views.join_request_decide, name="join_request_decide"),
     path("invitations/", group_views.invitations, name="invitations"),
     path("invitations/<int:invitation_id>/revoke/", group_views.invitation_revoke, name="invitation_revoke"),
+    path("board/", include("mutualaid.exchange.urls")),
 ]
 
 # Only the parts of allauth mutualaid uses: no open sign-up, no e-mail addresses, no reset by e-mail

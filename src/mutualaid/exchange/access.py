@@ -1,0 +1,36 @@
+"""Access helpers: fetch a post (or claim) and check the asker may see it, in one call.
+
+A post the asker may not see answers 404, like a group they are not in.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from mutualaid.exchange.models import Claim, Post, Visibility
+from mutualaid.groups.access import get_group_for_member
+from mutualaid.groups.models import Group
+from mutualaid.members.models import Membership, Role, User
+
+
+def may_see(post: Post, user: User, membership: Membership) -> bool:
+    if post.visibility == Visibility.GROUP or post.author_id == user.pk or membership.role == Role.COORDINATOR:
+        return True
+    return Claim.objects.filter(post=post, claimant=user).exists()
+
+
+def get_post_for_member(user: User, slug: str, post_id: int) -> tuple[Group, Membership, Post]:
+    group, membership = get_group_for_member(user, slug)
+    post = Post.objects.select_related("author", "contact").filter(group=group, pk=post_id).first()
+    if post is None or not may_see(post, user, membership):
+        raise Http404
+    return group, membership, post
+
+
+def get_claim_for_member(user: User, slug: str, post_id: int, claim_id: int) -> tuple[Group, Membership, Post, Claim]:
+    group, membership, post = get_post_for_member(user, slug, post_id)
+    claim = Claim.objects.select_related("claimant").filter(post=post, pk=claim_id).first()
+    if claim is None:
+        raise Http404
+    claim.post = post
+    return group, membership, post, claim

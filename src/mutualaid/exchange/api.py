@@ -1,0 +1,340 @@
+"""The board through /api/v1: the same access helpers, services and selectors as the pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from mutualaid.core.audit import record_read
+from mutualaid.exchange import access, exporting, importing, selectors, services
+from mutualaid.exchange.models import Claim, Post
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.models import Membership
+
+router = Router(tags=["exchange"])
+
+
+class PostOut(Schema):
+    id: int
+    kind: str
+    category: str
+    title: str
+    details: str
+    quantity: int
+    unit: str
+    urgency: str
+    status: str
+    area: str
+    lat: float | None
+    lon: float | None
+    languages: list[str]
+    recurring: bool
+    window_start: datetime | None
+    window_end: datetime | None
+    max_km: float | None
+    visibility: str
+    created_at: datetime
+    expires_at: datetime | None
+    posted_by: str
+    for_neighbour: bool
+
+
+def _out(post: Post) -> PostOut:
+    return PostOut(
+        id=post.pk, kind=post.kind, category=post.category, title=post.title, details=post.details,
+        quantity=post.quantity, unit=post.unit, urgency=post.urgency, status=post.status, area=post.area,
+        lat=post.lat, lon=post.lon, languages=post.languages, recurring=post.recurring,
+        window_start=post.window_start, window_end=post.window_end, max_km=post.max_km,
+        visibility=post.visibility, created_at=post.created_at, expires_at=post.expires_at,
+        posted_by=post.author.display_name if post.author else "", for_neighbour=post.contact_id is not None,
+    )
+
+
+class BoardOut(Schema):
+    page: int
+    has_next: bool
+    place: str | None
+    results: list[PostOut]
+
+
+class BoardQuery(Schema):
+    kind: Literal["", "need", "offer"] = ""
+    category: str = Field("", max_length=20)
+    urgency: Literal["", "today", "week", "flexible"] = ""
+    status: Literal["", "open", "claimed", "in_progress", "fulfilled", "withdrawn", "expired"] = ""
+    language: str = Field("", max_length=10)
+    area: str = Field("", max_length=100)
+    q: str = Field("", max_length=200)
+    mine: bool = False
+    page: int = Field(1, ge=1, le=1000)
+
+
+@router.get("/groups/{slug}/posts", response=BoardOut, summary="The board: needs and offers, filtered")
+def exchange_board(request: HttpRequest, slug: str, filters: Query[BoardQuery]) -> BoardOut:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    page = selectors.board(group=group, user=request.user, membership=membership, filters=selectors.BoardFilters(  # type: ignore[arg-type]
+        kind=filters.kind, category=filters.category, urgency=filters.urgency, status=filters.status,
+        language=filters.language, area=filters.area, q=filters.q, mine=filters.mine, page=filters.page,
+    ))
+    return BoardOut(page=page.page, has_next=page.has_next, place=page.place.label if page.place else None,
+                    results=[_out(p) for p in page.posts])
+
+
+class ContactIn(Schema):
+    name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    note: str = Field("", max_length=2000)
+    household_size: int | None = None
+
+
+class PostIn(Schema):
+    kind: Literal["need", "offer"]
+    category: str = Field(max_length=20)
+    title: str = Field(max_length=1000)
+    details: str = Field("", max_length=20000)
+    quantity: int = 1
+    unit: str = Field("", max_length=100)
+    urgency: Literal["today", "week", "flexible"] = "flexible"
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    recurring: bool = False
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    area: str = Field("", max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    max_km: float | None = None
+    address: str = Field("", max_length=1000)
+    private_note: str = Field("", max_length=5000)
+    visibility: Literal["group", "coordinators"] = "group"
+    on_behalf: ContactIn | None = None
+
+
+@router.post("/groups/{slug}/posts", response={201: PostOut}, summary="Post a need or an offer")
+def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> tuple[int, PostOut]:
+    group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    data = payload.dict()
+    contact = data.pop("on_behalf")
+    try:
+        post = services.post_create(group=group, author=request.user, data=services.PostInput(  # type: ignore[arg-type]
+            **data, on_behalf=services.ContactInput(**contact) if contact else None))
+    except services.PostingFlood as exc:
+        raise HttpError(429, str(exc.args[0])) from None
+    return 201, _out(post)
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    at: datetime
+
+
+class ClaimOut(Schema):
+    id: int
+    claimant: str
+    state: str
+    created_at: datetime
+    coordinators_invited: bool
+
+
+def _claim_out(claim: Claim) -> ClaimOut:
+    return ClaimOut(id=claim.pk, claimant=claim.claimant.display_name, state=claim.state,
+                    created_at=claim.created_at, coordinators_invited=claim.coordinators_invited)
+
+
+class PostDetailOut(PostOut):
+    address: str | None
+    history: list[EventOut]
+    claims: list[ClaimOut]
+    allowed_actions: list[str]
+
+
+@router.get("/groups/{slug}/posts/{post_id}", response=PostDetailOut, summary="One need or offer with its history")
+def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostDetailOut:
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    user = request.user
+    coordinator = services.acts_as_coordinator(user, group.pk)  # type: ignore[arg-type]
+    live = selectors.live_claim(post)
+    poster = post.author_id == user.pk
+    claimant = live is not None and live.claimant_id == user.pk
+    show_address = bool(post.address) and (
+        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
+    )
+    if show_address:
+        record_read(reader=user, subject=post, fields=["address"], group_id=group.pk)
+    claims = selectors.claims_of(post) if (poster or coordinator) else ([live] if claimant and live else [])
+    from mutualaid.exchange import lifecycle
+
+    return PostDetailOut(
+        **_out(post).dict(), address=post.address if show_address else None,
+        history=[EventOut(action=e.action, from_status=e.from_status, to_status=e.to_status,
+                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history(post)],
+        claims=[_claim_out(c) for c in claims], allowed_actions=lifecycle.allowed(post.status),
+    )
+
+
+@router.post("/groups/{slug}/posts/{post_id}/claims", response={201: ClaimOut}, summary="Claim: I can help / I'd like this")
+def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> tuple[int, ClaimOut]:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    return 201, _claim_out(services.claim_create(post=post, claimant=request.user))  # type: ignore[arg-type]
+
+
+class DecisionIn(Schema):
+    decision: Literal["accept", "decline"]
+
+
+@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/decide", response=ClaimOut, summary="Accept or decline a claim")
+def exchange_claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: DecisionIn) -> ClaimOut:
+    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    claim = services.claim_decide(claim=claim, actor=request.user, accept=payload.decision == "accept")  # type: ignore[arg-type]
+    return _claim_out(claim)
+
+
+class AssignIn(Schema):
+    member_id: int
+
+
+@router.post("/groups/{slug}/posts/{post_id}/assign", response={201: ClaimOut}, summary="Assign a post to a member (coordinators)")
+def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> tuple[int, ClaimOut]:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    member = Membership.objects.filter(group=group, pk=payload.member_id).select_related("user").first()
+    if member is None:
+        raise ValidationError({"member_id": "Choose a member of the group."})
+    return 201, _claim_out(services.post_assign(post=post, actor=request.user, claimant=member.user))  # type: ignore[arg-type]
+
+
+class ActionIn(Schema):
+    action: Literal["release", "fulfil", "withdraw", "renew"]
+
+
+@router.post("/groups/{slug}/posts/{post_id}/act", response=PostOut, summary="Release, fulfil, withdraw or renew")
+def exchange_post_act(request: HttpRequest, slug: str, post_id: int, payload: ActionIn) -> PostOut:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    return _out(services.post_act(post=post, actor=request.user, action=payload.action))  # type: ignore[arg-type]
+
+
+class MessageOut(Schema):
+    id: int
+    author: str | None
+    body: str | None
+    created_at: datetime
+
+
+class MessageIn(Schema):
+    body: str = Field(max_length=10000)
+
+
+def _conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> tuple[Any, Claim]:
+    group, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    if not services.can_join_conversation(claim, request.user):  # type: ignore[arg-type]
+        from django.http import Http404
+
+        raise Http404
+    return group, claim
+
+
+@router.get("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response=list[MessageOut],
+            summary="The private conversation of a claim")
+def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> list[MessageOut]:
+    group, claim = _conversation(request, slug, post_id, claim_id)
+    found = selectors.messages_of(claim)
+    if any(m.author_id != request.user.pk for m in found):
+        record_read(reader=request.user, subject=claim, fields=["messages"], group_id=group.pk)
+    return [MessageOut(id=m.pk, author=m.author.display_name if m.author else None, body=m.body, created_at=m.created_at)
+            for m in found]
+
+
+@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response={201: MessageOut},
+             summary="Send a message in a claim's conversation")
+def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> tuple[int, MessageOut]:
+    _group, claim = _conversation(request, slug, post_id, claim_id)
+    message = services.message_send(claim=claim, author=request.user, body=payload.body)  # type: ignore[arg-type]
+    return 201, MessageOut(id=message.pk, author=request.user.display_name, body=message.body,  # type: ignore[union-attr]
+                           created_at=message.created_at)
+
+
+@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/invite", response=ClaimOut,
+             summary="Invite the coordinators into a conversation")
+def exchange_conversation_invite(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> ClaimOut:
+    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    return _claim_out(services.conversation_invite_coordinators(claim=claim, actor=request.user))  # type: ignore[arg-type]
+
+
+class TriageOut(Schema):
+    oldest_unmet: list[PostOut]
+    stale_claims: list[PostOut]
+    nobody_offers: list[PostOut]
+
+
+@router.get("/groups/{slug}/triage", response=TriageOut, summary="Coordinator triage: what needs attention")
+def exchange_triage(request: HttpRequest, slug: str) -> TriageOut:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    found = selectors.triage(group=group)
+    return TriageOut(oldest_unmet=[_out(p) for p in found.oldest_unmet], stale_claims=[_out(p) for p in found.stale_claims],
+                     nobody_offers=[_out(p) for p in found.nobody_offers])
+
+
+class ExportQuery(Schema):
+    personal: bool = False
+
+
+@router.get("/groups/{slug}/export", response=dict[str, Any], summary="Export the group's needs and offers (coordinators)")
+def exchange_export(request: HttpRequest, slug: str, query: Query[ExportQuery]) -> dict[str, Any]:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    exporting.audit_export(reader=request.user, group=group, personal=query.personal)  # type: ignore[arg-type]
+    return {"group": group.slug, "posts": list(exporting.rows(group, personal=query.personal))}
+
+
+class ImportIn(Schema):
+    filename: str = Field("upload.csv", max_length=200)
+    content_base64: str = Field(max_length=14_000_000)
+    kind: Literal["need", "offer"] = "need"
+    mapping: list[str] | None = Field(None, max_length=200)
+    dry_run: bool = True
+
+
+class ImportRowOut(Schema):
+    line: int
+    skipped: bool
+    categories: list[str]
+    title: str
+    problems: list[str]
+    notes: list[str]
+
+
+class ImportOut(Schema):
+    headers: list[str]
+    mapping: list[str]
+    posts: int
+    contacts: int
+    problems: list[ImportRowOut]
+    rows: list[ImportRowOut]
+    committed: bool
+
+
+@router.post("/groups/{slug}/import", response=ImportOut, summary="Preview (dry_run) or import a CSV/XLSX sheet (coordinators)")
+def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> ImportOut:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    try:
+        data = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
+    plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping)
+    rows = [ImportRowOut(line=r.line, skipped=r.skipped, categories=r.categories, title=r.title, problems=r.problems,
+                         notes=r.notes) for r in plan.rows]
+    committed = False
+    if not payload.dry_run and not plan.problems:
+        importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+        committed = True
+    return ImportOut(headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
+                     problems=[r for r in rows if r.problems], rows=rows[:500], committed=committed)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualaid.core.categories import Category, Language
+from mutualaid.exchange.models import (
+    ADDRESS_MAX,
+    AREA_MAX,
+    DETAILS_MAX,
+    MESSAGE_MAX,
+    QUANTITY_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
+    Kind,
+    Status,
+    Urgency,
+    Visibility,
+)
+from mutualaid.exchange.services import ContactInput, PostInput
+
+ANY = [("", _("Any"))]
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("I want to post"), choices=Kind.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(label=_("Short title"), max_length=TITLE_MAX)
+    details = forms.CharField(
+        label=_("Details"), required=False, max_length=DETAILS_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone who can see the post reads this. Keep private things for the conversation."),
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QUANTITY_MAX, initial=1)
+    unit = forms.CharField(label=_("Unit (bags, seats, hours…)"), required=False, max_length=UNIT_MAX)
+    urgency = forms.ChoiceField(label=_("When"), choices=Urgency.choices, initial=Urgency.FLEXIBLE)
+    window_start = forms.DateTimeField(
+        label=_("Available from"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    window_end = forms.DateTimeField(
+        label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    recurring = forms.BooleanField(label=_("This repeats"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple
+    )
+    area = forms.CharField(
+        label=_("Area"), required=False, max_length=AREA_MAX,
+        help_text=_("A postal code or neighbourhood. Only a rough area is shown."),
+    )
+    max_km = forms.FloatField(label=_("How far you can go (km, offers)"), required=False, min_value=0.1, max_value=500)
+    address = forms.CharField(
+        label=_("Exact address (optional)"), required=False, max_length=ADDRESS_MAX,
+        help_text=_("Encrypted, and shown only to the person matched with you."),
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.GROUP)
+    on_behalf = forms.BooleanField(label=_("I am posting for a neighbour without phone or internet"), required=False)
+    contact_name = forms.CharField(label=_("Neighbour's name"), required=False, max_length=100)
+    contact_phone = forms.CharField(label=_("Neighbour's phone"), required=False, max_length=32)
+    contact_note = forms.CharField(
+        label=_("Private note about the neighbour"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Encrypted; seen by you and coordinators only."),
+    )
+
+    def post_input(self) -> PostInput:
+        d = self.cleaned_data
+        on_behalf = None
+        if d.get("on_behalf"):
+            on_behalf = ContactInput(name=d.get("contact_name") or "", phone=d.get("contact_phone") or "",
+                                     note=d.get("contact_note") or "")
+        return PostInput(
+            kind=d["kind"], category=d["category"], title=d["title"], details=d.get("details") or "",
+            quantity=d.get("quantity") or 1, unit=d.get("unit") or "", urgency=d["urgency"],
+            window_start=d.get("window_start"), window_end=d.get("window_end"), recurring=d.get("recurring", False),
+            languages=d.get("languages") or [], area=d.get("area") or "", max_km=d.get("max_km"),
+            address=d.get("address") or "", visibility=d["visibility"], on_behalf=on_behalf,
+        )
+
+
+class BoardForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Needs or offers"), required=False, choices=ANY + Kind.choices)
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=ANY + Category.choices)
+    urgency = forms.ChoiceField(label=_("When"), required=False, choices=ANY + Urgency.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Active")), *Status.choices])
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=ANY + Language.choices)
+    area = forms.CharField(label=_("Nearest to (postal code or neighbourhood)"), required=False, max_length=AREA_MAX)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    member = forms.IntegerField(label=_("Member"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+    kind = forms.ChoiceField(label=_("The rows are"), choices=[("need", _("Needs")), ("offer", _("Offers"))])
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+    personal = forms.BooleanField(
+        label=_("Include personal fields (names, phones, e-mails, addresses, private notes)"), required=False,
+        help_text=_("Each export with personal fields is recorded in the audit log."),
+    )

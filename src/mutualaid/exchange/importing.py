@@ -1,0 +1,551 @@
+"""Importing needs and offers from the spreadsheets groups already keep (Google Forms, Sheets, Airtable).
+
+Three steps, the same on the web and in `mutualaid import`:
+1. `propose_mapping` says which column feeds which field, from header aliases in English and Spanish
+   and fuzzy matching, so other groups' sheets work without configuration;
+2. `plan_import` turns every row into what will be created, with each row's problems and its line number;
+3. `import_commit` writes the whole plan in one transaction, or nothing when any row has a problem.
+
+People imported without an account become `Contact`s held privately by the group (encrypted).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualaid.core.categories import Category, Language
+from mutualaid.core.encryption import blind_index
+from mutualaid.exchange.models import (
+    ADDRESS_MAX,
+    DETAILS_MAX,
+    QUANTITY_MAX,
+    TITLE_MAX,
+    Contact,
+    Kind,
+    Post,
+    PostEvent,
+    Status,
+    Urgency,
+)
+from mutualaid.exchange.services import NAME_MAX, NOTE_MAX, Location, locate, need_expiry_days
+from mutualaid.exchange.spreadsheet import Sheet, normalise_header, read_sheet
+from mutualaid.groups.models import Group
+from mutualaid.members.models import User
+
+IGNORE = "ignore"
+# Fields a column can feed. The multi ones join several columns (first + last name, two cross streets).
+FIELDS = (
+    "name", "phone", "email", "address", "area", "languages", "category", "urgency", "title", "details",
+    "private_note", "household_size", "quantity", "unit", "status", "timestamp", "recurring", "kind",
+)
+MULTI = {"name", "address", "category", "details", "private_note", "languages"}
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "first name", "last name", "full name", "your name", "contact name", "requester",
+             "nombre", "apellido", "nombre completo", "su nombre", "tu nombre", "nom"),
+    "phone": ("phone", "telephone", "cell", "cell phone", "mobile", "phone number", "telephone number",
+              "contact number", "whatsapp", "telefono", "numero de telefono", "celular", "movil", "tel"),
+    "email": ("email", "e mail", "email address", "e mail address", "correo", "correo electronico", "mail"),
+    "address": ("address", "street address", "home address", "delivery address", "cross street", "cross streets",
+                "intersection", "direccion", "domicilio", "calle", "calles"),
+    "area": ("neighborhood", "neighbourhood", "area", "neighborhood area", "zip", "zip code", "zipcode", "postal code",
+             "postcode", "borough", "city", "location", "barrio", "vecindario", "codigo postal", "zona", "ubicacion",
+             "colonia", "ciudad"),
+    "languages": ("languages", "language", "languages spoken", "preferred language", "idioma", "idiomas",
+                  "lengua", "lenguas", "idioma preferido"),
+    "category": ("what do you need", "what do you need check all that apply", "what type s of support are you seeking",
+                 "type of support", "support type", "type of help", "kind of help", "needs", "need", "request type",
+                 "category", "categories", "what resources can you offer", "what skills can you offer", "resources",
+                 "skills", "what can you offer", "offers", "offer", "que necesita", "que necesitas",
+                 "que necesitas marca todas las que apliquen", "tipo de ayuda", "tipo de apoyo", "categoria",
+                 "categorias", "necesidades", "necesidad", "que puede ofrecer", "que puedes ofrecer", "recursos",
+                 "habilidades"),
+    "urgency": ("urgency", "time sensitivity", "is your need", "how urgent", "how urgent is your need", "when do you need",
+                "when do you need it", "priority", "urgencia", "prioridad", "cuando lo necesita", "que tan urgente",
+                "es su necesidad", "es tu necesidad"),
+    "title": ("title", "summary", "subject", "titulo", "resumen", "asunto"),
+    "details": ("details", "message", "description", "add any details", "more details", "request details",
+                "add any details that would help us meet your need", "detalles", "mensaje", "descripcion",
+                "mas detalles", "explain", "explique"),
+    "private_note": ("notes", "note", "intake notes", "intake general notes", "internal notes", "organizer notes",
+                     "organizer results and comments", "comments", "volunteer notes", "notas", "nota", "comentarios",
+                     "notas internas", "observaciones"),
+    "household_size": ("household size", "number of people in household", "people in household", "family size",
+                       "how many people", "tamano del hogar", "personas en el hogar", "numero de personas",
+                       "tamano de la familia", "cuantas personas"),
+    "quantity": ("quantity", "amount", "how many", "qty", "cantidad", "cuantos"),
+    "unit": ("unit", "units", "unidad", "unidades"),
+    "status": ("status", "state", "estado", "estatus"),
+    "timestamp": ("timestamp", "time", "date", "submitted", "submitted at", "created", "created at", "date submitted",
+                  "marca temporal", "fecha", "fecha y hora", "hora"),
+    "recurring": ("recurring", "is your need recurring", "repeats", "how often", "frequency", "recurrente",
+                  "es recurrente", "frecuencia", "se repite"),
+    "kind": ("need or offer", "request or offer", "kind", "type", "necesidad u oferta", "pedido u oferta", "tipo"),
+}
+_ALIAS_INDEX = [(normalise_header(a), f) for f, aliases in ALIASES.items() for a in aliases]
+_EXACT = dict(_ALIAS_INDEX)
+
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "food": ("food", "groceries", "grocery", "shopping", "meal", "meals", "cooked meals", "pantry", "produce",
+             "comida", "alimentos", "despensa", "compras", "mercado", "viveres"),
+    "housing": ("housing", "rent", "eviction", "shelter", "utilities", "vivienda", "renta", "alquiler", "desalojo",
+                "refugio"),
+    "legal": ("legal", "bail", "lawyer", "immigration", "court", "fianza", "abogado", "inmigracion"),
+    "disaster": ("disaster", "emergency", "storm", "flood", "fire", "hurricane", "desastre", "emergencia"),
+    "defense": ("defense", "defence", "safety", "escort", "security", "defensa", "seguridad", "acompanamiento"),
+    "childcare": ("childcare", "child care", "babysitting", "kids", "children", "after school", "cuidado de ninos",
+                  "ninos", "guarderia", "ninera"),
+    "health": ("health", "medicine", "medical", "prescription", "pharmacy", "nursing", "doctor", "mental health",
+               "emotional support", "wellness", "medicina", "medicamentos", "salud", "receta", "farmacia"),
+    "transport": ("transportation", "transport", "ride", "rides", "car", "driving", "driver", "delivery",
+                  "transporte", "viaje", "carro", "coche", "auto"),
+    "skills": ("skills", "translation", "interpreting", "labor", "labour", "repair", "repairs", "tutoring", "moving",
+               "tech", "habilidades", "traduccion", "reparaciones", "tutoria", "mudanza"),
+    "supplies": ("supplies", "goods", "cleaning", "diapers", "masks", "clothes", "clothing", "hygiene",
+                 "household items", "suministros", "ropa", "panales", "limpieza", "higiene", "cubrebocas"),
+    "money": ("money", "financial", "financial support", "cash", "funds", "bills", "dinero", "apoyo financiero",
+              "efectivo", "financiero"),
+}
+_CATEGORY_LOOKUP = {normalise_header(w): c for c, words in CATEGORY_WORDS.items() for w in words}
+for _cat in Category:
+    _CATEGORY_LOOKUP.setdefault(_cat.value, _cat.value)
+
+LANGUAGE_WORDS = {
+    "en": ("english", "ingles", "anglais", "en"), "es": ("spanish", "espanol", "castellano", "es"),
+    "ht": ("haitian", "haitian creole", "haitian kreyol", "kreyol", "creole", "criollo haitiano", "ht"),
+    "zh": ("chinese", "mandarin", "cantonese", "chino", "zh"), "ru": ("russian", "ruso", "ru"),
+    "ar": ("arabic", "arabe", "ar"), "fr": ("french", "frances", "francais", "fr"),
+    "bn": ("bengali", "bangla", "bn"), "pl": ("polish", "polaco", "pl"), "ko": ("korean", "coreano", "ko"),
+    "vi": ("vietnamese", "vietnamita", "vi"), "tl": ("tagalog", "filipino", "tl"),
+    "pt": ("portuguese", "portugues", "pt"),
+}
+_LANGUAGE_LOOKUP = {normalise_header(w): code for code, words in LANGUAGE_WORDS.items() for w in words}
+
+_NOT_AN_ANSWER = {"yes", "no", "si", "n a", "na", "none", "ninguno", "ninguna", "x", "true", "false"}
+_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+_SPLIT = re.compile(r"[,;\n/]+|\s+(?:and|y)\s+")
+_YES = {"yes", "y", "si", "true", "1", "x", "weekly", "daily", "monthly", "every week", "semanal", "diario",
+        "mensual", "cada semana", "recurring", "recurrente"}
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S",
+                 "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+CELL_MAX = 5000
+
+
+def field_for_header(header: str) -> tuple[str, float]:
+    """The field a column header most likely feeds, and how sure we are (0 to 1)."""
+    key = normalise_header(header)
+    if not key:
+        return IGNORE, 0.0
+    if key in _EXACT:
+        return _EXACT[key], 1.0
+    close = difflib.get_close_matches(key, list(_EXACT), n=1, cutoff=0.86)
+    if close:
+        return _EXACT[close[0]], 0.9
+    padded = f" {key} "
+    # A one-word alias inside a long question ("Does your request NEED to remain anonymous?") says
+    # little, so single words count only in short headers.
+    short = len(key.split()) <= 4
+    best = max(
+        ((len(alias), f) for alias, f in _ALIAS_INDEX
+         if len(alias) >= 3 and (short or " " in alias) and f" {alias} " in padded),
+        default=None,
+    )
+    if best is not None:
+        return best[1], 0.6 + min(0.3, best[0] / 100)
+    return IGNORE, 0.0
+
+
+def score_header_row(cells: list[str]) -> float:
+    return sum(field_for_header(c)[1] for c in cells if c and len(c) <= 200)
+
+
+def propose_mapping(headers: list[str]) -> list[str]:
+    """One field per column. A single-valued field goes to the column that matches it best."""
+    guesses = [field_for_header(h) for h in headers]
+    mapping = [f for f, _score in guesses]
+    for target in set(mapping) - MULTI - {IGNORE}:
+        columns = [i for i, f in enumerate(mapping) if f == target]
+        if len(columns) > 1:
+            keep = max(columns, key=lambda i: (guesses[i][1], -i))
+            for i in columns:
+                if i != keep:
+                    mapping[i] = IGNORE
+    return mapping
+
+
+def _split(cell: str) -> list[str]:
+    return [p.strip() for p in _SPLIT.split(cell) if p.strip()]
+
+
+def categories_of(cell: str) -> tuple[list[str], list[str]]:
+    """Taxonomy codes for a multi-choice cell, and the words that matched none (mapped to "other")."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for part in _split(cell):
+        key = normalise_header(part)
+        if key in _NOT_AN_ANSWER:
+            continue
+        code = _CATEGORY_LOOKUP.get(key)
+        if code is None:
+            words = key.split()
+            code = next((c for n in (3, 2, 1) for i in range(len(words) - n + 1)
+                         if (c := _CATEGORY_LOOKUP.get(" ".join(words[i:i + n])))), None)
+        if code is None:
+            unknown.append(part)
+            code = Category.OTHER.value
+        if code not in found:
+            found.append(code)
+    return found, unknown
+
+
+def urgency_of(cell: str) -> str | None:
+    key = normalise_header(cell)
+    if not key:
+        return Urgency.FLEXIBLE
+    if key in Urgency.values:
+        return key
+    if any(w in key for w in ("day or two", "couple of days", "few days", "dia o dos", "unos dias")):
+        return Urgency.WEEK
+    if any(w in key for w in ("today", "urgent", "24 hours", "24 h", "asap", "emergency", "immediately", "hoy",
+                              "urgente", "inmediat", "24 horas", "within a day", "now")):
+        return Urgency.TODAY
+    if any(w in key for w in ("week", "soon", "days", "semana", "pronto", "dias")):
+        return Urgency.WEEK
+    if any(w in key for w in ("flexible", "whenever", "anytime", "any time", "not urgent", "no urgente",
+                              "cuando sea", "month", "mes", "later")):
+        return Urgency.FLEXIBLE
+    return None
+
+
+def languages_of(cell: str) -> list[str]:
+    codes = []
+    for part in _split(cell):
+        code = _LANGUAGE_LOOKUP.get(normalise_header(part)) or Language.OTHER.value
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def status_of(cell: str) -> str:
+    key = normalise_header(cell)
+    if any(w in key for w in ("duplicate", "duplicado", "dupe", "repetido")):
+        return "duplicate"
+    if any(w in key for w in ("cancel", "withdrawn", "retirad", "spam", "invalid")):
+        return Status.WITHDRAWN
+    if any(w in key for w in ("done", "complete", "delivered", "fulfilled", "closed", "resolved", "entregad",
+                              "completad", "cumplid", "cerrad", "resuelt", "finished", "met")):
+        return Status.FULFILLED
+    if any(w in key for w in ("progress", "assigned", "proceso", "asignad", "claimed")):
+        return Status.IN_PROGRESS
+    return Status.OPEN
+
+
+def parse_timestamp(cell: str) -> datetime | None:
+    text = cell.strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+        for fmt in _DATE_FORMATS:
+            try:
+                value = datetime.strptime(text, fmt)  # noqa: DTZ007 - made aware just below
+                break
+            except ValueError:
+                continue
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _int(cell: str) -> int | None:
+    text = cell.strip().replace(",", "")
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        return int(float(text))
+    return None
+
+
+@dataclass
+class RowPlan:
+    line: int
+    kind: str
+    categories: list[str] = field(default_factory=list)
+    title: str = ""
+    details: str = ""
+    urgency: str = Urgency.FLEXIBLE
+    quantity: int = 1
+    unit: str = ""
+    area: str = ""
+    address: str = ""
+    languages: list[str] = field(default_factory=list)
+    recurring: bool = False
+    status: str = Status.OPEN
+    created_at: datetime | None = None
+    private_note: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    household_size: int | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.name or self.phone or self.email)
+
+
+@dataclass
+class ImportPlan:
+    headers: list[str]
+    mapping: list[str]
+    rows: list[RowPlan]
+    kind: str
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def problems(self) -> list[tuple[int, str]]:
+        return [(r.line, p) for r in self.rows for p in r.problems]
+
+    @property
+    def to_create(self) -> list[RowPlan]:
+        return [r for r in self.rows if not r.skipped and not r.problems]
+
+    @property
+    def post_count(self) -> int:
+        return sum(len(r.categories) for r in self.to_create)
+
+    @property
+    def contact_count(self) -> int:
+        return sum(1 for r in self.to_create if r.has_contact)
+
+
+def sheet_error_message(code: str) -> str:
+    return {
+        "too_big": _("The file is larger than 10 MB."),
+        "empty": _("The file has no rows."),
+        "too_many_rows": _("The file has more than 20,000 rows. Split it and import the parts."),
+        "too_many_columns": _("The file has more than 200 columns."),
+        "unreadable_csv": _("This file cannot be read as CSV."),
+        "unreadable_xlsx": _("This file cannot be read as an Excel workbook (XLSX)."),
+    }.get(code, _("This file cannot be read."))
+
+
+def read(data: bytes) -> Sheet:
+    """The sheet of an uploaded file, or ValidationError with a message for people."""
+    from mutualaid.exchange.spreadsheet import SheetError
+
+    try:
+        return read_sheet(data, score_header_row)
+    except SheetError as exc:
+        raise ValidationError({"file": sheet_error_message(str(exc))}) from None
+
+
+def _too_long(plan: RowPlan, label: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        plan.problems.append(_("%(field)s is longer than %(max)d characters.") % {"field": label, "max": limit})
+        return value[:limit]
+    return value
+
+
+def _row(line: int, cells: list[str], mapping: list[str], kind: str) -> RowPlan:
+    values: dict[str, list[str]] = {}
+    for cell, target in zip(cells, mapping, strict=False):
+        if target != IGNORE and cell.strip():
+            values.setdefault(target, []).append(cell.strip())
+    plan = RowPlan(line=line, kind=kind)
+    if any(len(c) > CELL_MAX for c in cells):
+        plan.problems.append(_("A cell is longer than %(max)d characters.") % {"max": CELL_MAX})
+        return plan
+
+    def one(name: str) -> str:
+        return values.get(name, [""])[0]
+
+    if "kind" in values:
+        key = normalise_header(one("kind"))
+        if any(w in key for w in ("offer", "oferta", "ofrec")):
+            plan.kind = Kind.OFFER
+        elif any(w in key for w in ("need", "request", "necesidad", "pedido", "solicitud")):
+            plan.kind = Kind.NEED
+    plan.status = status_of(one("status"))
+    if plan.status == "duplicate":
+        plan.skipped = True
+        plan.notes.append(_("Marked as a duplicate in the sheet; skipped."))
+        return plan
+    categories: list[str] = []
+    for cell in values.get("category", []):
+        found, unknown = categories_of(cell)
+        categories.extend(c for c in found if c not in categories)
+        if unknown:
+            plan.notes.append(_("Not a known category, filed under Other: %(words)s") % {"words": ", ".join(unknown)})
+    plan.details = " — ".join(values.get("details", []))
+    plan.title = one("title")
+    if not categories and not plan.details and not plan.title:
+        plan.skipped = True
+        plan.notes.append(_("Nothing asked or offered in this row; skipped."))
+        return plan
+    plan.categories = categories or [Category.OTHER.value]
+    if plan.status == Status.IN_PROGRESS:
+        plan.status = Status.OPEN
+        plan.notes.append(_("In progress in the sheet; imported as open, since nobody here has claimed it yet."))
+    urgency = urgency_of(one("urgency"))
+    if urgency is None:
+        plan.notes.append(_("Urgency not understood, set to flexible: %(value)s") % {"value": one("urgency")})
+        urgency = Urgency.FLEXIBLE
+    plan.urgency = urgency
+    if "quantity" in values:
+        quantity = _int(one("quantity"))
+        if quantity is None or not 1 <= quantity <= QUANTITY_MAX:
+            plan.problems.append(_("The quantity must be a whole number from 1 to %(max)d: %(value)s")
+                                 % {"max": QUANTITY_MAX, "value": one("quantity")})
+        else:
+            plan.quantity = quantity
+    plan.unit = one("unit")[:30]
+    if "household_size" in values:
+        size = _int(one("household_size"))
+        if size is None or not 1 <= size <= 50:
+            plan.problems.append(_("The household size must be a whole number from 1 to 50: %(value)s")
+                                 % {"value": one("household_size")})
+        else:
+            plan.household_size = size
+    if "timestamp" in values:
+        created = parse_timestamp(one("timestamp"))
+        if created is None:
+            plan.problems.append(_("This date cannot be read: %(value)s") % {"value": one("timestamp")})
+        elif created > timezone.now() + timedelta(days=1):
+            plan.problems.append(_("This date is in the future: %(value)s") % {"value": one("timestamp")})
+        else:
+            plan.created_at = created
+    plan.recurring = normalise_header(one("recurring")) in _YES
+    plan.languages = [c for cell in values.get("languages", []) for c in languages_of(cell)]
+    plan.languages = list(dict.fromkeys(plan.languages))
+    plan.area = one("area")[:100]
+    plan.address = _too_long(plan, _("The address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
+    if not plan.area and plan.address:
+        # Only the coarse part of an address is used in the clear: its ZIP code, or the whole text when it
+        # has no digits at all (then it names a neighbourhood, not a door).
+        postal = _ZIP.search(plan.address)
+        if postal:
+            plan.area = postal.group(1)
+        elif not any(ch.isdigit() for ch in plan.address) and len(plan.address) <= 60 and "&" not in plan.address:
+            plan.area = plan.address
+    plan.private_note = _too_long(plan, _("The note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
+    plan.details = _too_long(plan, _("The details"), plan.details, DETAILS_MAX)
+    if not plan.title and plan.details:
+        plan.title = re.split(r"(?<=[.!?])\s", plan.details, maxsplit=1)[0][:80].strip()
+    plan.title = _too_long(plan, _("The title"), plan.title, TITLE_MAX)
+    plan.name = _too_long(plan, _("The name"), " ".join(values.get("name", [])), NAME_MAX)
+    _contact_fields(plan, one("phone"), one("email"))
+    return plan
+
+
+def _contact_fields(plan: RowPlan, phone: str, email: str) -> None:
+    from mutualaid.members.services import normalise_email, normalise_phone
+
+    if phone:
+        try:
+            plan.phone = normalise_phone(phone)
+        except ValidationError:
+            plan.problems.append(_("This phone number cannot be read: %(value)s") % {"value": phone})
+    if email:
+        try:
+            plan.email = normalise_email(email)
+        except ValidationError:
+            plan.problems.append(_("This e-mail address cannot be read: %(value)s") % {"value": email})
+
+
+def _duplicate_key(row: RowPlan) -> tuple[object, ...] | None:
+    who = row.phone or row.email or row.name
+    if not who:
+        return None
+    return (who, tuple(row.categories), normalise_header(row.details), row.kind)
+
+
+def plan_import(sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | None = None) -> ImportPlan:
+    """What importing `sheet` would create, row by row, with problems and notes per line."""
+    mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers)
+    mapping = [m if m in FIELDS else IGNORE for m in mapping][: len(sheet.headers)]
+    mapping += [IGNORE] * (len(sheet.headers) - len(mapping))
+    rows = []
+    seen_cells: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[object, ...], int] = {}
+    for line, cells in sheet.rows:
+        identical = seen_cells.get(tuple(cells))
+        if identical is not None:
+            plan = RowPlan(line=line, kind=kind, skipped=True)
+            plan.notes.append(_("Same as line %(line)d; skipped.") % {"line": identical})
+            rows.append(plan)
+            continue
+        seen_cells[tuple(cells)] = line
+        plan = _row(line, cells, mapping, kind)
+        key = _duplicate_key(plan) if not plan.skipped and not plan.problems else None
+        if key is not None and key in seen:
+            plan.skipped = True
+            plan.notes.append(_("Same person and request as line %(line)d; skipped.") % {"line": seen[key]})
+        elif key is not None:
+            seen[key] = line
+        rows.append(plan)
+    if "category" not in mapping and "details" not in mapping and "title" not in mapping:
+        first = sheet.rows[0][0] if sheet.rows else sheet.header_line
+        rows.insert(0, RowPlan(line=sheet.header_line, kind=kind, problems=[
+            _("No column says what is needed or offered: map a column to Category, Title or Details.")
+        ]))
+        del first
+    return ImportPlan(sheet.headers, mapping, rows, kind)
+
+
+@transaction.atomic
+def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, int]:
+    """Create every planned post (and contact) in one transaction; nothing at all if any row has a problem.
+
+    Returns (posts created, contacts created).
+    """
+    if plan.problems:
+        raise ValidationError(_("Fix the problems in the sheet first: nothing was imported."))
+    now = timezone.now()
+    places: dict[str, Location] = {}
+    rows = plan.to_create
+    contacts: list[Contact | None] = []
+    for row in rows:
+        if row.has_contact:
+            contacts.append(Contact(
+                group=group, name=row.name, phone=row.phone,
+                phone_index=blind_index(row.phone, purpose="phone") if row.phone else "", email=row.email,
+                languages=row.languages, household_size=row.household_size, created_by=actor, source="import",
+            ))
+        else:
+            contacts.append(None)
+    Contact.objects.bulk_create([c for c in contacts if c is not None], batch_size=500)
+    posts: list[Post] = []
+    for row, contact in zip(rows, contacts, strict=True):
+        if row.area not in places:
+            places[row.area] = locate(group, row.area)
+        place = places[row.area]
+        created = row.created_at or now
+        closed = row.status in (Status.FULFILLED, Status.WITHDRAWN)
+        for category in row.categories:
+            posts.append(Post(
+                group=group, kind=row.kind, author=actor, contact=contact, category=category,
+                title=row.title or str(Category(category).label),
+                details=row.details, quantity=row.quantity, unit=row.unit, urgency=row.urgency,
+                recurring=row.recurring, languages=row.languages, area=place.area, cell=place.cell, lat=place.lat,
+                lon=place.lon, address=row.address, private_note=row.private_note, status=row.status,
+                created_at=created, updated_at=now, closed_at=now if closed else None, imported=True,
+                expires_at=now + timedelta(days=need_expiry_days()) if row.kind == Kind.NEED else None,
+            ))
+    Post.objects.bulk_create(posts, batch_size=500)
+    PostEvent.objects.bulk_create(
+        [PostEvent(post=p, actor=actor, action="import", from_status="", to_status=p.status, at=now) for p in posts],
+        batch_size=1000,
+    )
+    return len(posts), sum(1 for c in contacts if c is not None)

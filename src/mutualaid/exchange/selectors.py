@@ -1,0 +1,158 @@
+"""Reads about needs and offers, always scoped to what the asking member may see.
+
+The board costs a constant number of queries whatever the filters (pinned in tests): one for the page
+(fetching one row more than the page to know whether a next page exists, instead of counting 100,000
+rows), one for the place when "nearest first" names one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Power
+from django.utils import timezone
+
+from mutualaid.core.geo import Place
+from mutualaid.exchange.models import Claim, Kind, Message, Post, PostEvent, Status, Visibility
+from mutualaid.exchange.services import locate
+from mutualaid.groups.models import Group
+from mutualaid.members.models import Membership, Role, User
+
+PAGE_SIZE = 20
+SEARCH_MAX = 200
+STALE_CLAIM_DAYS = 3
+
+
+@dataclass
+class BoardFilters:
+    kind: str = ""
+    category: str = ""
+    urgency: str = ""
+    status: str = Status.OPEN
+    language: str = ""
+    area: str = ""  # nearest first from here
+    q: str = ""
+    mine: bool = False
+    page: int = 1
+
+
+@dataclass
+class BoardPage:
+    posts: list[Post]
+    page: int
+    has_next: bool
+    place: Place | None = None
+    place_unknown: bool = False
+    filters: BoardFilters = field(default_factory=BoardFilters)
+
+
+def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[Post]:
+    posts = Post.objects.filter(group=group)
+    if membership.role != Role.COORDINATOR:
+        # Coordinators-only posts stay visible to their poster and to whoever was assigned to them.
+        assigned = Claim.objects.filter(post=OuterRef("pk"), claimant=user)
+        posts = posts.filter(Q(visibility=Visibility.GROUP) | Q(author=user) | Exists(assigned))
+    return posts
+
+
+def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
+    query = query.strip()[:SEARCH_MAX]
+    if not query:
+        return posts
+    if connection.vendor == "postgresql":
+        # The expression is written exactly as in the GIN index of migration 0002, so the index is used.
+        return posts.extra(
+            where=["to_tsvector('simple', exchange_post.title || ' ' || exchange_post.details) "
+                   "@@ websearch_to_tsquery('simple', %s)"],
+            params=[query],
+        )
+    # SQLite fallback: every word must appear in the title or details (case-insensitive).
+    for word in query.split()[:8]:
+        word = word.strip("\"'")
+        if word:
+            posts = posts.filter(Q(title__icontains=word) | Q(details__icontains=word))
+    return posts
+
+
+def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
+    posts = visible_posts(group, user, membership)
+    if filters.mine:
+        mine = Claim.objects.filter(post=OuterRef("pk"), claimant=user, state__in=Claim.LIVE)
+        posts = posts.filter(Q(author=user) | Exists(mine))
+    if filters.status:
+        posts = posts.filter(status=filters.status)
+    elif not filters.mine:
+        posts = posts.filter(status__in=(Status.OPEN, Status.CLAIMED, Status.IN_PROGRESS))
+    if filters.kind:
+        posts = posts.filter(kind=filters.kind)
+    if filters.category:
+        posts = posts.filter(category=filters.category)
+    if filters.urgency:
+        posts = posts.filter(urgency=filters.urgency)
+    if filters.language:
+        posts = posts.filter(languages__icontains=f'"{filters.language}"')
+    posts = _search(posts, filters.q)
+    place = None
+    place_unknown = False
+    if filters.area.strip():
+        location = locate(group, filters.area)
+        if location.lat is None:
+            place_unknown = True
+        else:
+            place = Place(location.lat, location.lon, location.area)
+            # Squared equirectangular distance: same order as the great-circle distance at this scale.
+            k = math.cos(math.radians(location.lat))
+            distance = Power(F("lat") - location.lat, 2) + Power((F("lon") - location.lon) * k, 2)
+            posts = posts.alias(distance=distance).order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+    if place is None:
+        posts = posts.order_by("-created_at", "-id")
+    page = max(1, min(filters.page, 1000))
+    start = (page - 1) * PAGE_SIZE
+    rows = list(posts.select_related("author")[start : start + PAGE_SIZE + 1])
+    return BoardPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE, place, place_unknown, filters)
+
+
+def history(post: Post) -> list[PostEvent]:
+    return list(PostEvent.objects.filter(post=post).select_related("actor"))
+
+
+def claims_of(post: Post) -> list[Claim]:
+    return list(Claim.objects.filter(post=post).select_related("claimant").order_by("-created_at"))
+
+
+def live_claim(post: Post) -> Claim | None:
+    return Claim.objects.filter(post=post, state__in=Claim.LIVE).select_related("claimant").first()
+
+
+def messages_of(claim: Claim) -> list[Message]:
+    return list(Message.objects.filter(claim=claim).select_related("author"))
+
+
+@dataclass
+class Triage:
+    oldest_unmet: list[Post]
+    stale_claims: list[Post]
+    nobody_offers: list[Post]
+
+
+def triage(*, group: Group, limit: int = 50) -> Triage:
+    """For coordinators: oldest open needs, claims nobody moved for days, needs no open offer covers."""
+    needs = Post.objects.filter(group=group, kind=Kind.NEED)
+    stale_before = timezone.now() - timedelta(days=STALE_CLAIM_DAYS)
+    offers = Post.objects.filter(group=group, kind=Kind.OFFER, status=Status.OPEN, category=OuterRef("category"))
+    return Triage(
+        oldest_unmet=list(needs.filter(status=Status.OPEN).order_by("created_at", "id")[:limit]),
+        stale_claims=list(
+            Post.objects.filter(group=group, status__in=(Status.CLAIMED, Status.IN_PROGRESS), updated_at__lt=stale_before)
+            .order_by("updated_at")[:limit]
+        ),
+        nobody_offers=list(needs.filter(status=Status.OPEN).filter(~Exists(offers)).order_by("created_at", "id")[:limit]),
+    )
+
+
+def group_members(group: Group) -> list[Membership]:
+    return list(Membership.objects.filter(group=group).select_related("user").order_by("user__display_name"))

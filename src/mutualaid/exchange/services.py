@@ -1,0 +1,449 @@
+"""Writes about needs and offers: posting, the life cycle, claims, conversations, expiry.
+
+Every public function is one transaction with a history row for each state change. Transitions lock
+the post row (`select_for_update`) and re-read its state, so two members acting at the same moment
+are serialised by the database: exactly one claim wins (THREATS.md property 20).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualaid.core.categories import category_codes, language_codes
+from mutualaid.core.encryption import blind_index
+from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
+from mutualaid.exchange import lifecycle
+from mutualaid.exchange.models import (
+    ADDRESS_MAX,
+    AREA_MAX,
+    DETAILS_MAX,
+    MESSAGE_MAX,
+    QUANTITY_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
+    Claim,
+    Contact,
+    Kind,
+    Message,
+    Post,
+    PostEvent,
+    Status,
+    Urgency,
+    Visibility,
+)
+from mutualaid.groups.access import coordinator_has_second_factor
+from mutualaid.groups.models import Area, Group
+from mutualaid.members.models import Membership, Role, User
+
+NOTE_MAX = 2000
+NAME_MAX = 100
+FLOOD_POSTS_PER_HOUR = 30
+
+
+def need_expiry_days() -> int:
+    return int(getattr(settings, "MUTUALAID_NEED_EXPIRY_DAYS", 30))
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "MUTUALAID_NEED_REMINDER_DAYS", 3))
+
+
+class PostingFlood(PermissionDenied):
+    """Too many posts from one account in the last hour (THREATS.md property 10)."""
+
+
+@dataclass
+class ContactInput:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    note: str = ""
+    household_size: int | None = None
+
+
+@dataclass
+class PostInput:
+    kind: str
+    category: str
+    title: str
+    details: str = ""
+    quantity: int = 1
+    unit: str = ""
+    urgency: str = Urgency.FLEXIBLE
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    recurring: bool = False
+    languages: list[str] = field(default_factory=list)
+    area: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    max_km: float | None = None
+    address: str = ""
+    private_note: str = ""
+    visibility: str = Visibility.GROUP
+    on_behalf: ContactInput | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    area: str
+    cell: str
+    lat: float | None
+    lon: float | None
+
+
+def _strip_controls(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+
+
+def locate(group: Group, area: str, lat: float | None = None, lon: float | None = None) -> Location:
+    """A coarse location: the group's named area or postal code, a gazetteer place, or a map point.
+
+    Whatever is given, only the centre of its ~0.7 km² cell is kept. A map point's label is rounded to
+    two decimals (about 1 km), never the point itself.
+    """
+    area = _strip_controls(area)
+    if lat is not None and lon is not None:
+        if not valid_point(lat, lon):
+            raise ValidationError({"area": _("Latitude must be between -90 and 90 and longitude between -180 and 180.")})
+        cell, clat, clon = snap(lat, lon)
+        return Location(area[:AREA_MAX] or f"{clat:.2f}, {clon:.2f}", cell, clat, clon)
+    if not area:
+        return Location("", "", None, None)
+    if len(area) > AREA_MAX:
+        raise ValidationError({"area": _("Give the area in at most %(max)d characters.") % {"max": AREA_MAX}})
+    key, upper = normalise_name(area), area.upper()
+    found = Area.objects.filter(Q(name_key=key) | Q(postal_code=upper), group=group).first()
+    if found is not None:
+        cell, clat, clon = snap(found.lat, found.lon)
+        return Location(found.name, cell, clat, clon)
+    place = resolve_place(area)
+    if place is None:
+        return Location(area, "", None, None)
+    cell, clat, clon = snap(place.lat, place.lon)
+    label = f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
+    return Location(label, cell, clat, clon)
+
+
+def _clean(data: PostInput, group: Group) -> dict[str, object]:
+    errors: dict[str, list[str]] = {}
+    title = _strip_controls(data.title)
+    details = _strip_controls(data.details)
+    if data.kind not in Kind.values:
+        errors["kind"] = [_("Choose need or offer.")]
+    if data.category not in category_codes():
+        errors["category"] = [_("Choose a category from the list.")]
+    if not title:
+        errors["title"] = [_("Give a short title.")]
+    elif len(title) > TITLE_MAX:
+        errors["title"] = [_("The title can have at most %(max)d characters.") % {"max": TITLE_MAX}]
+    if len(details) > DETAILS_MAX:
+        errors["details"] = [_("The details can have at most %(max)d characters.") % {"max": DETAILS_MAX}]
+    if isinstance(data.quantity, bool) or not isinstance(data.quantity, int) or not 1 <= data.quantity <= QUANTITY_MAX:
+        errors["quantity"] = [_("The quantity must be a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX}]
+    unit = _strip_controls(data.unit)
+    if len(unit) > UNIT_MAX:
+        errors["unit"] = [_("The unit can have at most %(max)d characters.") % {"max": UNIT_MAX}]
+    if data.urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose today, this week or flexible.")]
+    if data.visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose who can see it.")]
+    start, end = data.window_start, data.window_end
+    for name, value in (("window_start", start), ("window_end", end)):
+        if value is not None and timezone.is_naive(value):
+            errors[name] = [_("Give the time with a time zone.")]
+    if start and end and not errors.get("window_start") and not errors.get("window_end") and end <= start:
+        errors["window_end"] = [_("The end of the time window must be after its start.")]
+    languages = list(dict.fromkeys(data.languages))
+    if set(languages) - language_codes():
+        errors["languages"] = [_("Choose languages from the list.")]
+    if data.max_km is not None and not 0 < data.max_km <= 500:
+        errors["max_km"] = [_("The distance must be between 0 and 500 km.")]
+    address = _strip_controls(data.address)
+    if len(address) > ADDRESS_MAX:
+        errors["address"] = [_("The address can have at most %(max)d characters.") % {"max": ADDRESS_MAX}]
+    note = _strip_controls(data.private_note)
+    if len(note) > NOTE_MAX:
+        errors["private_note"] = [_("The note can have at most %(max)d characters.") % {"max": NOTE_MAX}]
+    try:
+        location = locate(group, data.area, data.lat, data.lon)
+    except ValidationError as exc:
+        errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+        location = Location("", "", None, None)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "kind": data.kind, "category": data.category, "title": title, "details": details,
+        "quantity": data.quantity, "unit": unit, "urgency": data.urgency, "window_start": start,
+        "window_end": end, "recurring": bool(data.recurring), "languages": languages,
+        "area": location.area, "cell": location.cell, "lat": location.lat, "lon": location.lon,
+        "max_km": data.max_km if data.kind == Kind.OFFER else None, "address": address,
+        "private_note": note, "visibility": data.visibility,
+    }
+
+
+def clean_contact(contact: ContactInput) -> dict[str, object]:
+    from mutualaid.members.services import normalise_email, normalise_phone
+
+    errors: dict[str, list[str]] = {}
+    name = _strip_controls(contact.name)
+    if len(name) > NAME_MAX:
+        errors["contact_name"] = [_("The name can have at most %(max)d characters.") % {"max": NAME_MAX}]
+    phone = email = ""
+    try:
+        phone = normalise_phone(contact.phone)
+    except ValidationError:
+        errors["contact_phone"] = [_("Enter a phone number of 7 to 15 digits.")]
+    try:
+        email = normalise_email(contact.email)
+    except ValidationError:
+        errors["contact_email"] = [_("Enter a valid e-mail address.")]
+    note = _strip_controls(contact.note)
+    if len(note) > NOTE_MAX:
+        errors["contact_note"] = [_("The note can have at most %(max)d characters.") % {"max": NOTE_MAX}]
+    if contact.household_size is not None and not 1 <= contact.household_size <= 50:
+        errors["household_size"] = [_("The household size must be from 1 to 50.")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name, "phone": phone, "phone_index": blind_index(phone, purpose="phone") if phone else "", "email": email,
+        "note": note, "household_size": contact.household_size,
+    }
+
+
+def _event(post: Post, actor: User | None, action: str, before: str, after: str) -> None:
+    PostEvent.objects.create(post=post, actor=actor, action=action, from_status=before, to_status=after)
+
+
+def _membership(user: User, group_id: int) -> Membership:
+    membership = Membership.objects.filter(user=user, group_id=group_id).first()
+    if membership is None:
+        raise PermissionDenied(_("Only members of the group can do that."))
+    return membership
+
+
+def acts_as_coordinator(user: User, group_id: int) -> bool:
+    """Coordinator powers need the role and a second factor (THREATS.md property 11)."""
+    return Membership.objects.filter(
+        user=user, group_id=group_id, role=Role.COORDINATOR
+    ).exists() and coordinator_has_second_factor(user)
+
+
+@transaction.atomic
+def post_create(*, group: Group, author: User, data: PostInput) -> Post:
+    """Post a need or an offer. With `data.on_behalf`, the post is held for a neighbour (intake)."""
+    _membership(author, group.pk)
+    hour_ago = timezone.now() - timedelta(hours=1)
+    if Post.objects.filter(author=author, created_at__gte=hour_ago, imported=False).count() >= FLOOD_POSTS_PER_HOUR:
+        raise PostingFlood(_("You posted a lot in the last hour. Please wait a little before posting again."))
+    values = _clean(data, group)
+    contact = None
+    if data.on_behalf is not None:
+        contact = Contact.objects.create(
+            group=group, created_by=author, languages=values["languages"], source="intake",
+            **clean_contact(data.on_behalf),
+        )
+    now = timezone.now()
+    post = Post(group=group, author=author, contact=contact, created_at=now, updated_at=now, **values)
+    if post.kind == Kind.NEED:
+        post.expires_at = now + timedelta(days=need_expiry_days())
+    post.full_clean()
+    post.save()
+    _event(post, author, "post", "", post.status)
+    return post
+
+
+def _locked(post: Post) -> Post:
+    return Post.objects.select_for_update().get(pk=post.pk)
+
+
+def _move(post: Post, actor: User | None, action: str) -> str:
+    before = post.status
+    try:
+        after = lifecycle.next_state(before, action)
+    except lifecycle.IllegalTransition:
+        raise ValidationError(illegal_message(post, action)) from None
+    now = timezone.now()
+    post.status = after
+    post.updated_at = now
+    if after in lifecycle.CLOSED:
+        post.closed_at = now
+    elif before in lifecycle.CLOSED:
+        post.closed_at = None
+    if action == "renew" and post.kind == Kind.NEED:
+        post.expires_at = now + timedelta(days=need_expiry_days())
+        post.reminded_at = None
+    post.save(update_fields=["status", "updated_at", "closed_at", "expires_at", "reminded_at"])
+    _event(post, actor, action, before, after)
+    post._previous_status = before  # type: ignore[attr-defined]
+    return after
+
+
+def action_label(action: str) -> str:
+    return {
+        "claim": _("claim"), "accept": _("accept a claim on"), "decline": _("decline a claim on"),
+        "assign": _("assign"), "release": _("release"), "fulfil": _("mark as fulfilled"),
+        "withdraw": _("withdraw"), "expire": _("expire"), "renew": _("renew"),
+    }.get(action, action)
+
+
+def illegal_message(post: Post, action: str) -> str:
+    return _("You cannot %(action)s this post: it is %(status)s.") % {
+        "action": action_label(action), "status": Status(post.status).label.lower(),
+    }
+
+
+def _live_claim(post: Post) -> Claim | None:
+    return Claim.objects.filter(post=post, state__in=Claim.LIVE).select_related("claimant").first()
+
+
+@transaction.atomic
+def claim_create(*, post: Post, claimant: User) -> Claim:
+    """"I can help" on a need, "I'd like this" on an offer. The poster then accepts or declines."""
+    _membership(claimant, post.group_id)
+    post = _locked(post)
+    if post.author_id == claimant.pk:
+        raise ValidationError(_("You cannot claim your own post."))
+    _move(post, claimant, "claim")
+    try:
+        with transaction.atomic():
+            return Claim.objects.create(post=post, claimant=claimant)
+    except IntegrityError:
+        # Only reachable if the row lock was bypassed; the constraint is the last line of defence.
+        raise ValidationError(illegal_message(post, "claim")) from None
+
+
+def _is_poster(post: Post, user: User) -> bool:
+    return post.author_id == user.pk
+
+
+@transaction.atomic
+def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
+    post = _locked(claim.post)
+    if not (_is_poster(post, actor) or acts_as_coordinator(actor, post.group_id)):
+        raise PermissionDenied(_("Only the poster or a coordinator can answer a claim."))
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.state != Claim.State.PENDING:
+        raise ValidationError(_("This claim was already answered."))
+    _move(post, actor, "accept" if accept else "decline")
+    claim.state = Claim.State.ACCEPTED if accept else Claim.State.DECLINED
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["state", "decided_at"])
+    return claim
+
+
+@transaction.atomic
+def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
+    """A coordinator pairs an open post with a member directly (the claim starts accepted)."""
+    if not acts_as_coordinator(actor, post.group_id):
+        raise PermissionDenied(_("Only coordinators can assign."))
+    if not Membership.objects.filter(user=claimant, group_id=post.group_id).exists():
+        raise ValidationError({"member": _("Choose a member of the group.")})
+    post = _locked(post)
+    if post.author_id == claimant.pk:
+        raise ValidationError({"member": _("A post cannot be assigned to its own poster.")})
+    _move(post, actor, "assign")
+    now = timezone.now()
+    return Claim.objects.create(
+        post=post, claimant=claimant, state=Claim.State.ACCEPTED, assigned_by=actor, decided_at=now
+    )
+
+
+@transaction.atomic
+def post_act(*, post: Post, actor: User, action: str) -> Post:
+    """Release, fulfil, withdraw or renew; who may do what is checked here, legality by the state machine."""
+    if action not in {"release", "fulfil", "withdraw", "renew"}:
+        raise ValidationError(_("Unknown action."))
+    post = _locked(post)
+    claim = _live_claim(post)
+    poster = _is_poster(post, actor)
+    claimant = claim is not None and claim.claimant_id == actor.pk
+    coordinator = acts_as_coordinator(actor, post.group_id)
+    allowed = {
+        "release": claimant or coordinator,
+        "fulfil": poster or claimant or coordinator,
+        "withdraw": poster or coordinator,
+        "renew": poster or coordinator,
+    }[action]
+    if not allowed:
+        raise PermissionDenied(_("You cannot %(action)s this post.") % {"action": action_label(action)})
+    _move(post, actor, action)
+    if claim is not None and action != "renew":
+        claim.state = {
+            "release": Claim.State.RELEASED, "fulfil": Claim.State.DONE, "withdraw": Claim.State.CANCELLED,
+        }[action]
+        claim.save(update_fields=["state"])
+    return post
+
+
+def posts_expire(*, now: datetime | None = None) -> tuple[int, int]:
+    """Remind posters of needs about to expire, then expire open needs past their date.
+
+    Returns (reminded, expired). Run daily by the worker or `mutualaid expire_needs`.
+    """
+    now = now or timezone.now()
+    reminded = 0
+    soon = now + timedelta(days=reminder_days())
+    with transaction.atomic():
+        for post in Post.objects.select_for_update().filter(
+            kind=Kind.NEED, status=Status.OPEN, reminded_at__isnull=True, expires_at__lte=soon, expires_at__gt=now
+        ):
+            post.reminded_at = now
+            post.save(update_fields=["reminded_at"])
+            PostEvent.objects.create(post=post, actor=None, action="remind", from_status=post.status, to_status=post.status)
+            reminded += 1
+    expired = 0
+    for pk in Post.objects.filter(kind=Kind.NEED, status=Status.OPEN, expires_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            post = Post.objects.select_for_update().get(pk=pk)
+            if post.status == Status.OPEN and post.expires_at and post.expires_at <= now:
+                _move(post, None, "expire")
+                expired += 1
+    return reminded, expired
+
+
+def conversation_members(claim: Claim) -> set[int]:
+    """Who can read and write a claim's conversation: both sides, and coordinators once invited."""
+    ids = {claim.claimant_id}
+    if claim.post.author_id:
+        ids.add(claim.post.author_id)
+    return ids
+
+
+def can_join_conversation(claim: Claim, user: User) -> bool:
+    if user.pk in conversation_members(claim):
+        return True
+    return claim.coordinators_invited and acts_as_coordinator(user, claim.post.group_id)
+
+
+@transaction.atomic
+def message_send(*, claim: Claim, author: User, body: str) -> Message:
+    if not can_join_conversation(claim, author):
+        raise PermissionDenied(_("You are not part of this conversation."))
+    if claim.state not in Claim.LIVE and claim.state != Claim.State.DONE:
+        raise ValidationError({"body": _("This conversation is closed.")})
+    body = _strip_controls(body)
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > MESSAGE_MAX:
+        raise ValidationError({"body": _("A message can have at most %(max)d characters.") % {"max": MESSAGE_MAX}})
+    return Message.objects.create(claim=claim, author=author, body=body)
+
+
+@transaction.atomic
+def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
+    if actor.pk not in conversation_members(claim):
+        raise PermissionDenied(_("Only the two sides can invite coordinators."))
+    claim.coordinators_invited = True
+    claim.save(update_fields=["coordinators_invited"])
+    return claim
+
+

@@ -1,0 +1,193 @@
+"""Pages of the board. Thin: access helpers fetch and authorise, services write, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualaid.core.audit import record_read
+from mutualaid.core.forms import apply_errors
+from mutualaid.exchange import access, selectors, services
+from mutualaid.exchange.forms import AssignForm, BoardForm, MessageForm, PostForm
+from mutualaid.exchange.models import Claim, Kind
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.models import Membership, Role
+
+
+def _filters(form: BoardForm, *, mine: bool = False) -> selectors.BoardFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.BoardFilters(
+        kind=data.get("kind") or "", category=data.get("category") or "", urgency=data.get("urgency") or "",
+        status=data.get("status") or "", language=data.get("language") or "", area=data.get("area") or "",
+        q=data.get("q") or "", mine=mine, page=data.get("page") or 1,
+    )
+
+
+def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    form = BoardForm(request.GET or None)
+    page = selectors.board(group=group, user=request.user, membership=membership, filters=_filters(form, mine=mine))  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "exchange/_board_results.html" if request.headers.get("HX-Request") else "exchange/board.html"
+    return render(request, template, {
+        "group": group, "membership": membership, "form": form, "page": page, "mine": mine,
+        "query": query.urlencode(), "is_coordinator": membership.role == Role.COORDINATOR,
+    })
+
+
+@login_required
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    return _board(request, slug, mine=False)
+
+
+@login_required
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    return _board(request, slug, mine=True)
+
+
+@login_required
+def post_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.NEED}
+    form = PostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(group=group, author=request.user, data=form.post_input())  # type: ignore[arg-type]
+        except services.PostingFlood as exc:
+            messages.error(request, str(exc.args[0]))
+            return render(request, "exchange/post_form.html", {"group": group, "form": form}, status=429)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your post is on the board."))
+            return redirect("exchange_post", slug=group.slug, post_id=post.pk)
+    return render(request, "exchange/post_form.html", {"group": group, "form": form})
+
+
+@login_required
+def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, membership, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    user = request.user
+    coordinator = services.acts_as_coordinator(user, group.pk)  # type: ignore[arg-type]
+    live = selectors.live_claim(post)
+    poster = post.author_id == user.pk
+    claimant = live is not None and live.claimant_id == user.pk
+    # The exact address is for the poster, the accepted helper, and coordinators (read audited).
+    show_address = bool(post.address) and (
+        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
+    )
+    show_contact = post.contact is not None and (poster or coordinator)
+    if show_address or show_contact:
+        fields = (["address"] if show_address else []) + (["contact"] if show_contact else [])
+        record_read(reader=user, subject=post, fields=fields, group_id=group.pk)
+    claims = selectors.claims_of(post) if (poster or coordinator) else [c for c in [live] if c and claimant]
+    return render(request, "exchange/post.html", {
+        "group": group, "membership": membership, "post": post, "live": live, "poster": poster,
+        "claimant": claimant, "coordinator": coordinator, "show_address": show_address, "show_contact": show_contact,
+        "history": selectors.history(post), "claims": claims,
+        "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
+        "may_claim": post.status == "open" and not poster,
+    })
+
+
+def _done(request: HttpRequest, group_slug: str, post_id: int, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("exchange_post", slug=group_slug, post_id=post_id)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    _group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    return _done(request, slug, post.pk, lambda: services.claim_create(post=post, claimant=request.user),  # type: ignore[arg-type]
+                 _("Thank you. The poster will answer your claim."))
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
+    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    accept = request.POST.get("decision") == "accept"
+    return _done(request, slug, post.pk, lambda: services.claim_decide(claim=found, actor=request.user, accept=accept),  # type: ignore[arg-type]
+                 _("Claim accepted. You can now talk privately.") if accept else _("Claim declined. The post is open again."))
+
+
+@login_required
+@require_POST
+def post_assign(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    form = AssignForm(request.POST)
+    member = None
+    if form.is_valid():
+        member = Membership.objects.filter(group=group, pk=form.cleaned_data["member"]).select_related("user").first()
+    if member is None:
+        messages.error(request, _("Choose a member of the group."))
+        return redirect("exchange_post", slug=slug, post_id=post.pk)
+    return _done(request, slug, post.pk, lambda: services.post_assign(post=post, actor=request.user, claimant=member.user),  # type: ignore[arg-type]
+                 _("Assigned to %(name)s.") % {"name": member.user.display_name})
+
+
+@login_required
+@require_POST
+def post_act(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    action = request.POST.get("action", "")
+    done = {
+        "release": _("You released your claim. The post is open again."),
+        "fulfil": _("Marked as fulfilled. Thank you!"),
+        "withdraw": _("The post was withdrawn."),
+        "renew": _("The post was renewed."),
+    }.get(action, "")
+    return _done(request, slug, post.pk, lambda: services.post_act(post=post, actor=request.user, action=action), done)  # type: ignore[arg-type]
+
+
+@login_required
+def conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
+    group, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    if not services.can_join_conversation(found, request.user):  # type: ignore[arg-type]
+        from django.http import Http404
+
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(claim=found, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("exchange_conversation", slug=slug, post_id=post.pk, claim_id=found.pk)
+    found_messages = selectors.messages_of(found)
+    if any(m.author_id != request.user.pk for m in found_messages):
+        record_read(reader=request.user, subject=found, fields=["messages"], group_id=group.pk)
+    return render(request, "exchange/conversation.html", {
+        "group": group, "post": post, "claim": found, "chat": found_messages, "form": form,
+        "is_side": request.user.pk in services.conversation_members(found),
+    })
+
+
+@login_required
+@require_POST
+def conversation_invite(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
+    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+    services.conversation_invite_coordinators(claim=found, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Coordinators can now read and write in this conversation."))
+    return redirect("exchange_conversation", slug=slug, post_id=post.pk, claim_id=found.pk)
+
+
+@login_required
+def triage(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    return render(request, "exchange/triage.html", {"group": group, "triage": selectors.triage(group=group)})
