@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from mutualaid.core.audit import record_read
@@ -118,7 +118,7 @@ class PostIn(Schema):
 
 
 @router.post("/groups/{slug}/posts", response={201: PostOut}, summary="Post a need or an offer")
-def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> tuple[int, PostOut]:
+def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> Status:
     group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     data = payload.dict()
     contact = data.pop("on_behalf")
@@ -127,7 +127,7 @@ def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> tu
             **data, on_behalf=services.ContactInput(**contact) if contact else None))
     except services.PostingFlood as exc:
         raise HttpError(429, str(exc.args[0])) from None
-    return 201, _out(post)
+    return Status(201, _out(post))
 
 
 class EventOut(Schema):
@@ -183,9 +183,9 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
 
 
 @router.post("/groups/{slug}/posts/{post_id}/claims", response={201: ClaimOut}, summary="Claim: I can help / I'd like this")
-def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> tuple[int, ClaimOut]:
+def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    return 201, _claim_out(services.claim_create(post=post, claimant=request.user))  # type: ignore[arg-type]
+    return Status(201, _claim_out(services.claim_create(post=post, claimant=request.user)))  # type: ignore[arg-type]
 
 
 class DecisionIn(Schema):
@@ -204,13 +204,13 @@ class AssignIn(Schema):
 
 
 @router.post("/groups/{slug}/posts/{post_id}/assign", response={201: ClaimOut}, summary="Assign a post to a member (coordinators)")
-def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> tuple[int, ClaimOut]:
+def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> Status:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     member = Membership.objects.filter(group=group, pk=payload.member_id).select_related("user").first()
     if member is None:
         raise ValidationError({"member_id": "Choose a member of the group."})
-    return 201, _claim_out(services.post_assign(post=post, actor=request.user, claimant=member.user))  # type: ignore[arg-type]
+    return Status(201, _claim_out(services.post_assign(post=post, actor=request.user, claimant=member.user)))  # type: ignore[arg-type]
 
 
 class ActionIn(Schema):
@@ -256,11 +256,12 @@ def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: i
 
 @router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response={201: MessageOut},
              summary="Send a message in a claim's conversation")
-def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> tuple[int, MessageOut]:
+def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> Status:
     _group, claim = _conversation(request, slug, post_id, claim_id)
     message = services.message_send(claim=claim, author=request.user, body=payload.body)  # type: ignore[arg-type]
-    return 201, MessageOut(id=message.pk, author=request.user.display_name, body=message.body,  # type: ignore[union-attr]
-                           created_at=message.created_at)
+    out = MessageOut(id=message.pk, author=request.user.display_name, body=message.body,  # type: ignore[union-attr]
+                     created_at=message.created_at)
+    return Status(201, out)
 
 
 @router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/invite", response=ClaimOut,
