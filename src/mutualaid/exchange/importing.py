@@ -103,8 +103,8 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "defense": ("defense", "defence", "safety", "escort", "security", "defensa", "seguridad", "acompanamiento"),
     "childcare": ("childcare", "child care", "babysitting", "kids", "children", "after school", "cuidado de ninos",
                   "ninos", "guarderia", "ninera"),
-    "health": ("health", "medicine", "medical", "prescription", "pharmacy", "nursing", "doctor", "mental health",
-               "emotional support", "wellness", "medicina", "medicamentos", "salud", "receta", "farmacia"),
+    "health": ("health", "medicine", "medicines", "medical", "prescription", "pharmacy", "nursing", "doctor", "mental health",
+               "emotional support", "wellness", "medicina", "medicamento", "medicamentos", "salud", "receta", "farmacia"),
     "transport": ("transportation", "transport", "ride", "rides", "car", "driving", "driver", "delivery",
                   "transporte", "viaje", "carro", "coche", "auto"),
     "skills": ("skills", "translation", "interpreting", "labor", "labour", "repair", "repairs", "tutoring", "moving",
@@ -185,6 +185,14 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in _SPLIT.split(cell) if p.strip()]
 
 
+def _singular(key: str, lookup: dict[str, str]) -> str | None:
+    """Plural answers ("medicinas", "rides") find their singular entry."""
+    for cut in (1, 2):
+        if len(key) > cut + 2 and key.endswith("s") and key[:-cut] in lookup:
+            return lookup[key[:-cut]]
+    return None
+
+
 def categories_of(cell: str) -> tuple[list[str], list[str]]:
     """Taxonomy codes for a multi-choice cell, and the words that matched none (mapped to "other")."""
     found: list[str] = []
@@ -193,7 +201,7 @@ def categories_of(cell: str) -> tuple[list[str], list[str]]:
         key = normalise_header(part)
         if key in _NOT_AN_ANSWER:
             continue
-        code = _CATEGORY_LOOKUP.get(key)
+        code = _CATEGORY_LOOKUP.get(key) or _singular(key, _CATEGORY_LOOKUP)
         if code is None:
             words = key.split()
             code = next((c for n in (3, 2, 1) for i in range(len(words) - n + 1)
@@ -212,6 +220,8 @@ def urgency_of(cell: str) -> str | None:
         return Urgency.FLEXIBLE
     if key in Urgency.values:
         return key
+    if any(w in key for w in ("not urgent", "no urgente", "no es urgente", "non urgent", "whenever", "cuando sea")):
+        return Urgency.FLEXIBLE
     if any(w in key for w in ("day or two", "couple of days", "few days", "dia o dos", "unos dias")):
         return Urgency.WEEK
     if any(w in key for w in ("today", "urgent", "24 hours", "24 h", "asap", "emergency", "immediately", "hoy",
@@ -248,13 +258,30 @@ def status_of(cell: str) -> str:
     return Status.OPEN
 
 
-def parse_timestamp(cell: str) -> datetime | None:
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
+_DAY_FIRST_FORMATS = tuple(f.replace("%m/%d", "%d/%m") for f in _DATE_FORMATS)
+
+
+def day_first(values: list[str], headers: list[str]) -> bool:
+    """Whether dates like 02/04/2020 are day first: decided by the column, then by the sheet's language."""
+    for value in values:
+        match = _SLASHED.match(value)
+        if match and int(match.group(1)) > 12:
+            return True
+        if match and int(match.group(2)) > 12:
+            return False
+    spanish = {"marca temporal", "fecha", "fecha y hora", "nombre", "telefono", "barrio", "estado"}
+    return any(normalise_header(h) in spanish for h in headers)
+
+
+def parse_timestamp(cell: str, *, dayfirst: bool = False) -> datetime | None:
     text = cell.strip()
+    formats = _DAY_FIRST_FORMATS if dayfirst else _DATE_FORMATS
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         value = None
-        for fmt in _DATE_FORMATS:
+        for fmt in formats:
             try:
                 value = datetime.strptime(text, fmt)  # noqa: DTZ007 - made aware just below
                 break
@@ -353,12 +380,12 @@ def read(data: bytes) -> Sheet:
 
 def _too_long(plan: RowPlan, label: str, value: str, limit: int) -> str:
     if len(value) > limit:
-        plan.problems.append(_("%(field)s is longer than %(max)d characters.") % {"field": label, "max": limit})
+        plan.problems.append(_("Too long (at most %(max)d characters): %(field)s") % {"field": label, "max": limit})
         return value[:limit]
     return value
 
 
-def _row(line: int, cells: list[str], mapping: list[str], kind: str) -> RowPlan:
+def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: bool = False) -> RowPlan:
     values: dict[str, list[str]] = {}
     for cell, target in zip(cells, mapping, strict=False):
         if target != IGNORE and cell.strip():
@@ -419,7 +446,7 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str) -> RowPlan:
         else:
             plan.household_size = size
     if "timestamp" in values:
-        created = parse_timestamp(one("timestamp"))
+        created = parse_timestamp(one("timestamp"), dayfirst=dayfirst)
         if created is None:
             plan.problems.append(_("This date cannot be read: %(value)s") % {"value": one("timestamp")})
         elif created > timezone.now() + timedelta(days=1):
@@ -430,7 +457,7 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str) -> RowPlan:
     plan.languages = [c for cell in values.get("languages", []) for c in languages_of(cell)]
     plan.languages = list(dict.fromkeys(plan.languages))
     plan.area = one("area")[:100]
-    plan.address = _too_long(plan, _("The address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
+    plan.address = _too_long(plan, _("address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
     if not plan.area and plan.address:
         # Only the coarse part of an address is used in the clear: its ZIP code, or the whole text when it
         # has no digits at all (then it names a neighbourhood, not a door).
@@ -439,12 +466,12 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str) -> RowPlan:
             plan.area = postal.group(1)
         elif not any(ch.isdigit() for ch in plan.address) and len(plan.address) <= 60 and "&" not in plan.address:
             plan.area = plan.address
-    plan.private_note = _too_long(plan, _("The note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
-    plan.details = _too_long(plan, _("The details"), plan.details, DETAILS_MAX)
+    plan.private_note = _too_long(plan, _("private note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
+    plan.details = _too_long(plan, _("details"), plan.details, DETAILS_MAX)
     if not plan.title and plan.details:
         plan.title = re.split(r"(?<=[.!?])\s", plan.details, maxsplit=1)[0][:80].strip()
-    plan.title = _too_long(plan, _("The title"), plan.title, TITLE_MAX)
-    plan.name = _too_long(plan, _("The name"), " ".join(values.get("name", [])), NAME_MAX)
+    plan.title = _too_long(plan, _("title"), plan.title, TITLE_MAX)
+    plan.name = _too_long(plan, _("name"), " ".join(values.get("name", [])), NAME_MAX)
     _contact_fields(plan, one("phone"), one("email"))
     return plan
 
@@ -476,6 +503,8 @@ def plan_import(sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | Non
     mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers)
     mapping = [m if m in FIELDS else IGNORE for m in mapping][: len(sheet.headers)]
     mapping += [IGNORE] * (len(sheet.headers) - len(mapping))
+    stamps = [cells[i] for i, m in enumerate(mapping) if m == "timestamp" for _l, cells in sheet.rows if cells[i]]
+    dayfirst = day_first(stamps, sheet.headers)
     rows = []
     seen_cells: dict[tuple[str, ...], int] = {}
     seen: dict[tuple[object, ...], int] = {}
@@ -487,7 +516,7 @@ def plan_import(sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | Non
             rows.append(plan)
             continue
         seen_cells[tuple(cells)] = line
-        plan = _row(line, cells, mapping, kind)
+        plan = _row(line, cells, mapping, kind, dayfirst)
         key = _duplicate_key(plan) if not plan.skipped and not plan.problems else None
         if key is not None and key in seen:
             plan.skipped = True
