@@ -70,7 +70,7 @@ def test_second_claim_is_refused(ada: Any, ben: Any, fay: Any, crown: Any) -> No
     services.claim_create(post=post, claimant=fay)
     with pytest.raises(ValidationError) as exc:
         services.claim_create(post=post, claimant=ada)
-    assert exc.value.messages == ["You cannot claim this post: it is claimed."]
+    assert exc.value.messages == ["This post cannot be claimed: it is claimed."]
 
 
 def test_coordinator_assigns_and_members_cannot(ada: Any, ben: Any, fay: Any, crown: Any) -> None:

@@ -45,7 +45,7 @@ def test_claim_on_a_fulfilled_post_is_refused_with_a_clear_message(ada: Any, ben
     services.post_act(post=post, actor=fay, action="fulfil")
     with pytest.raises(ValidationError) as exc:
         services.claim_create(post=post, claimant=ada)
-    assert exc.value.messages == ["You cannot claim this post: it is fulfilled."]
+    assert exc.value.messages == ["This post cannot be claimed: it is fulfilled."]
     assert Claim.objects.filter(post=post).count() == 1
 
 

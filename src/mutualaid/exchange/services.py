@@ -296,9 +296,19 @@ def action_label(action: str) -> str:
 
 
 def illegal_message(post: Post, action: str) -> str:
-    return _("You cannot %(action)s this post: it is %(status)s.") % {
-        "action": action_label(action), "status": Status(post.status).label.lower(),
+    status = Status(post.status).label.lower()
+    messages = {
+        "claim": _("This post cannot be claimed: it is %(status)s."),
+        "accept": _("There is no claim to answer: the post is %(status)s."),
+        "decline": _("There is no claim to answer: the post is %(status)s."),
+        "assign": _("Only open posts can be assigned; this one is %(status)s."),
+        "release": _("There is no claim to release: the post is %(status)s."),
+        "fulfil": _("Only a post in progress can be marked fulfilled; this one is %(status)s."),
+        "withdraw": _("This post cannot be withdrawn: it is %(status)s."),
+        "expire": _("Only open needs expire; this one is %(status)s."),
+        "renew": _("This post cannot be renewed: it is %(status)s."),
     }
+    return messages.get(action, _("This cannot be done now: the post is %(status)s.")) % {"status": status}
 
 
 def _live_claim(post: Post) -> Claim | None:
