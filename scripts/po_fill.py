@@ -24,7 +24,8 @@ def _unquote(lines: str) -> str:
 
 
 def fill(path: str, table: dict) -> list[str]:  # type: ignore[type-arg]
-    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    with open(path, encoding="utf-8") as handle:
+        blocks = handle.read().split("\n\n")
     missing = []
     for index, block in enumerate(blocks):
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)

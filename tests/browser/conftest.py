@@ -86,7 +86,11 @@ def log_in(page: Any, go: Callable[[str], Any]) -> Callable[..., None]:
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         if totp_secret:
-            from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+            from allauth.mfa.totp.internal.auth import (
+                format_hotp_value,
+                hotp_value,
+                yield_hotp_counters_from_time,
+            )
 
             counters = list(yield_hotp_counters_from_time())
             counter = counters[len(counters) // 2]

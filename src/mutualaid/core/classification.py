@@ -20,7 +20,7 @@ from django.db import models
 PUBLIC = "public"
 COARSE = "coarse"
 ENCRYPTED = "encrypted"
-SECRET = "secret"
+SECRET = "secret"  # noqa: S105 - a classification name, not a password
 CLASSES = (PUBLIC, COARSE, ENCRYPTED, SECRET)
 PROJECT_APPS_PREFIX = "mutualaid."
 
