@@ -12,7 +12,8 @@ def test_check_passes_with_production_settings(tmp_path: Any) -> None:
     import sys
 
     env = {**os.environ, "MUTUALAID_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
-    env.pop("MUTUALAID_HTTPS", None)
+    for leftover in ("MUTUALAID_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(leftover, None)
     result = subprocess.run([sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
