@@ -95,7 +95,7 @@ def test_triage_lists_oldest_unmet_stale_claims_and_uncovered_needs(client_for: 
     services.claim_create(post=stale, claimant=fay)
     Post.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=5))
     result = selectors.triage(group=crown)
-    assert [p.title for p in result.oldest_unmet][0] == "old need"
+    assert next(p.title for p in result.oldest_unmet) == "old need"
     assert [p.title for p in result.stale_claims] == ["stale"]
     assert covered not in result.nobody_offers and old in result.nobody_offers
     page = client_for(ada).get(reverse("exchange_triage", args=[crown.slug])).content.decode()

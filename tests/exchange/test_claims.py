@@ -105,7 +105,7 @@ def test_two_members_claiming_at_once_exactly_one_wins(crown: Any, ben: Any, fay
         barrier = threading.Barrier(2)
         results: dict[str, str] = {}
 
-        def claim(user: Any) -> None:
+        def claim(user: Any, barrier: threading.Barrier = barrier, results: dict[str, str] = results) -> None:
             try:
                 barrier.wait()
                 services.claim_create(post=post, claimant=user)
