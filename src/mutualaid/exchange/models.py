@@ -156,6 +156,10 @@ class Post(models.Model):
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["group", "status", "kind", "-created_at"], name="post_board"),
+            # The board's default order (newest first) walks this index and stops after one page.
+            models.Index(fields=["group", "-created_at", "-id"], name="post_recent"),
+            # "Nearest first" sorts by distance over this index alone (it covers the columns it reads).
+            models.Index(fields=["group", "status", "lat", "lon", "visibility", "author"], name="post_place"),
             models.Index(fields=["group", "category", "status"], name="post_category"),
             models.Index(fields=["author", "-created_at"], name="post_author"),
             models.Index(fields=["status", "expires_at"], name="post_expiry"),

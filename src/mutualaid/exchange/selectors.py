@@ -8,6 +8,7 @@ rows), one for the place when "nearest first" names one.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -59,9 +60,26 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
+_FTS_READY: bool | None = None
+
+
+def _sqlite_fts_ready() -> bool:
+    """Whether the FTS5 table and its three triggers exist (checked once per process)."""
+    global _FTS_READY
+    if _FTS_READY is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name IN "
+                "('exchange_post_fts', 'exchange_post_fts_ai', 'exchange_post_fts_ad', 'exchange_post_fts_au')"
+            )
+            _FTS_READY = cursor.fetchone()[0] == 4
+    return _FTS_READY
+
+
 def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     query = query.strip()[:SEARCH_MAX]
-    if not query:
+    words = re.findall(r"\w+", query)[:8]
+    if not words:
         return posts
     if connection.vendor == "postgresql":
         # The expression is written exactly as in the GIN index of migration 0002, so the index is used.
@@ -70,11 +88,15 @@ def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
                    "@@ websearch_to_tsquery('simple', %s)"],
             params=[query],
         )
-    # SQLite fallback: every word must appear in the title or details (case-insensitive).
-    for word in query.split()[:8]:
-        word = word.strip("\"'")
-        if word:
-            posts = posts.filter(Q(title__icontains=word) | Q(details__icontains=word))
+    if connection.vendor == "sqlite" and _sqlite_fts_ready():
+        # Every word, as a quoted prefix: user input never reaches FTS5's query syntax.
+        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        return posts.extra(
+            where=["exchange_post.id IN (SELECT rowid FROM exchange_post_fts WHERE exchange_post_fts MATCH %s)"],
+            params=[match],
+        )
+    for word in words:
+        posts = posts.filter(Q(title__icontains=word) | Q(details__icontains=word))
     return posts
 
 
@@ -98,22 +120,37 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
     posts = _search(posts, filters.q)
     place = None
     place_unknown = False
-    if filters.area.strip():
-        location = locate(group, filters.area)
-        if location.lat is None:
-            place_unknown = True
-        else:
-            place = Place(location.lat, location.lon, location.area)
-            # Squared equirectangular distance: same order as the great-circle distance at this scale.
-            k = math.cos(math.radians(location.lat))
-            distance = Power(F("lat") - location.lat, 2) + Power((F("lon") - location.lon) * k, 2)
-            posts = posts.alias(distance=distance).order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
-    if place is None:
-        posts = posts.order_by("-created_at", "-id")
     page = max(1, min(filters.page, 1000))
     start = (page - 1) * PAGE_SIZE
-    rows = list(posts.select_related("author")[start : start + PAGE_SIZE + 1])
+    rows: list[Post]
+    if filters.area.strip():
+        location = locate(group, filters.area)
+        place_unknown = location.lat is None
+        if location.lat is not None and location.lon is not None:
+            place = Place(location.lat, location.lon, location.area)
+    if place is not None:
+        # Squared equirectangular distance: the same order as great-circle distance at a city's scale.
+        # The inner query sorts ids over the covering index `post_place`; the outer one fetches one page.
+        k = math.cos(math.radians(place.lat))
+        distance = Power(F("lat") - place.lat, 2) + Power((F("lon") - place.lon) * k, 2)
+        nearest = posts.alias(distance=distance).order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+        ids = nearest.values("id")[start : start + PAGE_SIZE + 1]
+        rows = list(_page_rows(Post.objects.filter(id__in=ids)))
+
+        def key(p: Post) -> tuple[bool, float, float, int]:
+            far = p.lat is None or p.lon is None
+            d = 0.0 if far else (p.lat - place.lat) ** 2 + ((p.lon - place.lon) * k) ** 2  # type: ignore[operator]
+            return (far, d, -p.created_at.timestamp(), -p.pk)
+
+        rows.sort(key=key)
+    else:
+        rows = list(_page_rows(posts.order_by("-created_at", "-id"))[start : start + PAGE_SIZE + 1])
     return BoardPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE, place, place_unknown, filters)
+
+
+def _page_rows(posts: QuerySet[Post]) -> QuerySet[Post]:
+    # Encrypted fields are not shown on the board: not even decrypted.
+    return posts.select_related("author").defer("address", "private_note")
 
 
 def history(post: Post) -> list[PostEvent]:

@@ -1,0 +1,159 @@
+"""Benchmark of the board: 100,000 open needs and 100,000 offers in one group, and a 10,000-row import.
+
+Prints the median server time and the number of queries of the board's first page and of filtered
+searches, through the Django test client (the full request: middleware, view, template). Not a test.
+
+    .venv/bin/python bench/exchange_board.py                 # SQLite in a scratch data dir
+    DATABASE_URL=postgres://… .venv/bin/python bench/exchange_board.py
+    .venv/bin/python bench/exchange_board.py --posts 20000   # a quicker run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("MUTUALAID_DATA_DIR", tempfile.mkdtemp(prefix="mutualaid-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
+
+WORDS = ("rice beans groceries diapers formula ride clinic school pickup childcare rent bike stroller coat "
+         "blanket heater soup meals pharmacy laundry fridge phone charger tutoring english spanish moving "
+         "boxes table chairs lamp tools paint repair shelf books toys bread eggs milk fruit").split()
+CATEGORIES = ("food", "housing", "transport", "childcare", "health", "supplies", "skills", "money", "other")
+URGENCIES = ("today", "week", "flexible")
+LANGUAGES = (["en"], ["es"], ["en", "es"], ["ht"], [])
+
+
+def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from mutualaid.core.geo import snap
+    from mutualaid.exchange.models import Post
+
+    rng = random.Random(7)
+    now = timezone.now()
+    cells: dict[tuple[float, float], tuple[str, float, float]] = {}
+    batch = []
+    for i in range(count * 2):
+        lat = round(40.6694 + rng.uniform(-0.03, 0.03), 3)
+        lon = round(-73.9422 + rng.uniform(-0.03, 0.03), 3)
+        if (lat, lon) not in cells:
+            cells[(lat, lon)] = snap(lat, lon)
+        cell, clat, clon = cells[(lat, lon)]
+        words = rng.sample(WORDS, 6)
+        batch.append(Post(
+            group=group, kind="need" if i % 2 == 0 else "offer", author=author, category=rng.choice(CATEGORIES),
+            title=" ".join(words[:3]), details=" ".join(words), quantity=rng.randint(1, 5),
+            urgency=rng.choice(URGENCIES), languages=rng.choice(LANGUAGES), area="Crown Heights", cell=cell,
+            lat=clat, lon=clon, created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)), updated_at=now,
+        ))
+        if len(batch) == 5000:
+            Post.objects.bulk_create(batch)
+            batch = []
+    Post.objects.bulk_create(batch)
+
+
+def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params)  # warm caches
+    times = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, params)
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries = len(captured)
+    return statistics.median(times), queries
+
+
+def import_sheet(rows: int) -> bytes:
+    rng = random.Random(11)
+    lines = ["Timestamp,Name,Phone,Neighborhood,What do you need? Check all that apply,Is your need:,Details,Household size"]
+    for i in range(rows):
+        needs = ", ".join(rng.sample(["Food", "Medicine", "Transportation", "Childcare", "Diapers", "Rent"], 2))
+        lines.append(f"4/{1 + i % 28}/2020 10:{i % 60:02d}:00,Person {i},347-555-{i % 10000:04d},11216,\"{needs}\","
+                     f"Urgent (within 24 hours),{' '.join(rng.sample(WORDS, 5))},{1 + i % 6}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=100_000, help="needs (and as many offers) to seed")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from mutualaid.exchange import importing
+    from mutualaid.exchange.models import Post
+    from mutualaid.groups.models import Group
+    from mutualaid.groups.services import area_add
+    from mutualaid.members.models import Membership
+    from mutualaid.members.services import user_create
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    group = Group.objects.filter(slug="bench").first()
+    if group is None:
+        group = Group.objects.create(name="Bench", slug="bench", centre_lat=40.6694, centre_lon=-73.9422)
+        area_add(group=group, name="Wingate", lat=40.660, lon=-73.943, postal_code="11225")
+    reader = user_create(username=f"reader{int(time.time())}", password="bench-password-42", display_name="Reader")
+    Membership.objects.create(user=reader, group=group, role="coordinator")
+    existing = Post.objects.filter(group=group).count()
+    if existing < args.posts * 2:
+        start = time.perf_counter()
+        seed(group, reader, args.posts - existing // 2)
+        print(f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE exchange_post")
+    client = Client()
+    client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/g/{group.slug}/board/"
+    cases = {
+        "first page": {},
+        "filtered: needs · food · today": {"kind": "need", "category": "food", "urgency": "today"},
+        "search: 'stroller'": {"q": "stroller"},
+        "search + filter: 'rice beans' · food · es": {"q": "rice beans", "category": "food", "language": "es"},
+        "nearest first from 11225": {"area": "11225"},
+        "page 10": {"page": "10"},
+        "my needs and offers": {},
+    }
+    print(f"\nboard on {connection.vendor}, {Post.objects.filter(group=group).count():,} posts, median of {args.repeat}")
+    for name, params in cases.items():
+        target = f"/g/{group.slug}/board/mine/" if name == "my needs and offers" else url
+        median, queries = measure(client, target, params, args.repeat)
+        print(f"  {name:45s} {median:7.1f} ms  {queries} queries")
+
+    data = import_sheet(args.import_rows)
+    start = time.perf_counter()
+    plan = importing.plan_import(importing.read(data))
+    planned = time.perf_counter() - start
+    assert not plan.problems, plan.problems[:3]
+    posts, contacts = importing.import_commit(group=group, actor=reader, plan=plan)
+    total = time.perf_counter() - start
+    print(f"\nimport of {args.import_rows:,} rows: read+plan {planned:.1f} s, total {total:.1f} s "
+          f"({posts:,} posts, {contacts:,} contacts)")
+
+
+if __name__ == "__main__":
+    main()
