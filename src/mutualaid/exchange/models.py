@@ -159,9 +159,12 @@ class Post(models.Model):
             # The board's default order (newest first) walks this index and stops after one page.
             models.Index(fields=["group", "-created_at", "-id"], name="post_recent"),
             # "Nearest first" sorts by distance over this index alone (it covers the columns it reads).
-            models.Index(fields=["group", "status", "lat", "lon", "visibility", "author"], name="post_place"),
+            models.Index(
+                fields=["group", "status", "lat", "lon", "created_at", "kind", "category", "visibility", "author"],
+                name="post_place",
+            ),
             models.Index(fields=["group", "category", "status"], name="post_category"),
-            models.Index(fields=["author", "-created_at"], name="post_author"),
+            models.Index(fields=["author", "group", "-created_at"], name="post_author"),
             models.Index(fields=["status", "expires_at"], name="post_expiry"),
         ]
         constraints: ClassVar = [

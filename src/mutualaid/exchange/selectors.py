@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Power
 from django.utils import timezone
 
 from mutualaid.core.geo import Place
@@ -26,6 +25,7 @@ from mutualaid.members.models import Membership, Role, User
 PAGE_SIZE = 20
 SEARCH_MAX = 200
 STALE_CLAIM_DAYS = 3
+NEAR_KM = 0.5
 
 
 @dataclass
@@ -101,10 +101,13 @@ def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
 
 
 def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
-    posts = visible_posts(group, user, membership)
     if filters.mine:
-        mine = Claim.objects.filter(post=OuterRef("pk"), claimant=user, state__in=Claim.LIVE)
-        posts = posts.filter(Q(author=user) | Exists(mine))
+        # One's own posts and live claims are always visible. A top-level OR lets the database use the
+        # author index and the claims instead of walking the whole group.
+        claimed = Claim.objects.filter(claimant=user, state__in=Claim.LIVE).values("post_id")
+        posts = Post.objects.filter(Q(author=user, group=group) | Q(id__in=claimed, group=group))
+    else:
+        posts = visible_posts(group, user, membership)
     if filters.status:
         posts = posts.filter(status=filters.status)
     elif not filters.mine:
@@ -132,10 +135,23 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         # Squared equirectangular distance: the same order as great-circle distance at a city's scale.
         # The inner query sorts ids over the covering index `post_place`; the outer one fetches one page.
         k = math.cos(math.radians(place.lat))
-        distance = Power(F("lat") - place.lat, 2) + Power((F("lon") - place.lon) * k, 2)
-        nearest = posts.alias(distance=distance).order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
-        ids = nearest.values("id")[start : start + PAGE_SIZE + 1]
-        rows = list(_page_rows(Post.objects.filter(id__in=ids)))
+        # Products, not POWER(): SQLite's POWER is a Python callback per row.
+        dlat, dlon = F("lat") - place.lat, (F("lon") - place.lon) * k
+        nearest = posts.alias(distance=dlat * dlat + dlon * dlon)
+        wanted = start + PAGE_SIZE + 1
+        # First only the disc around the place (a range scan of the covering index `post_place`); when
+        # it holds a whole page, those are exactly the nearest. Otherwise sort the whole group.
+        r = NEAR_KM / 111.32
+        disc = nearest.filter(
+            lat__range=(place.lat - r, place.lat + r), lon__range=(place.lon - r / k, place.lon + r / k),
+            distance__lte=r * r,
+        )
+        rows = []
+        for candidates in (disc, nearest):
+            ordered = candidates.order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+            rows = list(_page_rows(Post.objects.filter(id__in=ordered.values("id")[start:wanted])))
+            if len(rows) == wanted:
+                break
 
         def key(p: Post) -> tuple[bool, float, float, int]:
             far = p.lat is None or p.lon is None

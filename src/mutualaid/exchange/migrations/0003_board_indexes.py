@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='post',
-            index=models.Index(fields=['group', 'status', 'lat', 'lon', 'visibility', 'author'], name='post_place'),
+            index=models.Index(fields=['group', 'status', 'lat', 'lon', 'created_at', 'kind', 'category', 'visibility', 'author'], name='post_place'),
         ),
     ]
