@@ -26,6 +26,7 @@ PAGE_SIZE = 20
 SEARCH_MAX = 200
 STALE_CLAIM_DAYS = 3
 NEAR_KM = 0.5
+MINE_CLAIMS_MAX = 500
 
 
 @dataclass
@@ -104,7 +105,10 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
     if filters.mine:
         # One's own posts and live claims are always visible. A top-level OR lets the database use the
         # author index and the claims instead of walking the whole group.
-        claimed = Claim.objects.filter(claimant=user, state__in=Claim.LIVE).values("post_id")
+        # The live claims are fetched first (a handful): with a literal list, both databases combine the
+        # author index and the primary key instead of walking the whole group.
+        claimed = list(Claim.objects.filter(claimant=user, state__in=Claim.LIVE, post__group=group)
+                       .values_list("post_id", flat=True)[:MINE_CLAIMS_MAX])
         posts = Post.objects.filter(Q(author=user, group=group) | Q(id__in=claimed, group=group))
     else:
         posts = visible_posts(group, user, membership)
