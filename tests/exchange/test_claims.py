@@ -124,3 +124,18 @@ def test_two_members_claiming_at_once_exactly_one_wins(crown: Any, ben: Any, fay
         assert Claim.objects.filter(post=post, state="pending").count() == 1
         winner = Claim.objects.get(post=post, state="pending")
         services.claim_decide(claim=winner, actor=ben, accept=False)
+
+
+def test_history_is_for_participants_and_coordinators(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    gus = make_user("gus")
+    Membership.objects.create(user=gus, group=crown)
+    post = make_post(crown, ben)
+    services.claim_create(post=post, claimant=fay)
+    url = reverse("exchange_post", args=[crown.slug, post.pk])
+    for user in (ben, fay, ada):
+        assert "History" in client_for(user).get(url).content.decode()
+    page = client_for(gus).get(url).content.decode()
+    assert "History" not in page and "Fay" not in page

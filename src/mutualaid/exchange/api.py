@@ -177,7 +177,7 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
     return PostDetailOut(
         **_out(post).dict(), address=post.address if show_address else None,
         history=[EventOut(action=e.action, from_status=e.from_status, to_status=e.to_status,
-                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history(post)],
+                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history_for(post, user, coordinator=coordinator)],
         claims=[_claim_out(c) for c in claims], allowed_actions=lifecycle.allowed(post.status),
     )
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -173,7 +174,13 @@ def _page_rows(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("author").defer("address", "private_note")
 
 
-def history(post: Post) -> list[PostEvent]:
+def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]:
+    """A post's transitions, for its participants (poster, claimants) and coordinators only.
+
+    Who claimed what is the social graph of the network (THREATS.md): other members see none of it.
+    """
+    if not (coordinator or post.author_id == user.pk or Claim.objects.filter(post=post, claimant=user).exists()):
+        return []
     return list(PostEvent.objects.filter(post=post).select_related("actor"))
 
 
@@ -213,3 +220,31 @@ def triage(*, group: Group, limit: int = 50) -> Triage:
 
 def group_members(group: Group) -> list[Membership]:
     return list(Membership.objects.filter(group=group).select_related("user").order_by("user__display_name"))
+
+
+def matching_instance(*, group: Group, now: datetime | None = None) -> dict[str, Any]:
+    """The group's open needs and offers in the matching engine's instance format (shared/matching-instance.md).
+
+    Only coarse cell centres leave this function; posts without a location cannot be matched by
+    distance and are left out. Coordinators-only posts are included: the engine's answer goes to them.
+    """
+    now = now or timezone.now()
+    needs, offers = [], []
+    posts = (Post.objects.filter(group=group, status=Status.OPEN, lat__isnull=False, lon__isnull=False)
+             .only("id", "kind", "category", "lat", "lon", "quantity", "urgency", "created_at", "window_start",
+                   "window_end", "max_km", "languages").order_by("id"))
+    for post in posts.iterator(chunk_size=2000):
+        item: dict[str, Any] = {"category": post.category, "lat": post.lat, "lon": post.lon,
+                                "languages": post.languages}
+        if post.window_start and post.window_end:
+            item["window"] = [post.window_start.isoformat(), post.window_end.isoformat()]
+        if post.kind == Kind.NEED:
+            waited = max(0.0, (now - post.created_at).total_seconds() / 86400)
+            needs.append({"id": f"n{post.pk}", **item, "quantity": post.quantity, "urgency": post.urgency,
+                          "waiting_days": round(waited, 2)})
+        else:
+            offer = {"id": f"o{post.pk}", **item, "capacity": post.quantity}
+            if post.max_km:
+                offer["max_km"] = post.max_km
+            offers.append(offer)
+    return {"needs": needs, "offers": offers}
