@@ -112,6 +112,7 @@ def test_commit_creates_posts_and_encrypted_contacts(ada: Any, crown: Any) -> No
     assert marta.contact.name == "Marta" and marta.imported and marta.status == "open"
     assert marta.address == "Lincoln Pl & Rogers Ave" and marta.private_note == "elderly, cannot leave home"
     assert marta.created_at.year == 2020 and marta.expires_at > marta.created_at
+    assert marta.visibility == "coordinators"  # coordinators look first, then publish by editing
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone, name FROM exchange_contact")
         dumped = repr(cursor.fetchall())
@@ -163,7 +164,8 @@ def test_command_exits_non_zero_on_problems(ada: Any, crown: Any) -> None:
 def test_web_upload_preview_remap_and_commit(client_for: Any, ada: Any, crown: Any) -> None:
     client = client_for(ada)
     with (FIXTURES / "google_form_offers.csv").open("rb") as handle:
-        response = client.post(reverse("exchange_import", args=[crown.slug]), {"file": handle, "kind": "offer"})
+        response = client.post(reverse("exchange_import", args=[crown.slug]),
+                               {"file": handle, "kind": "offer", "visibility": "group"})
     draft = ImportDraft.objects.get()
     assert response["Location"] == reverse("exchange_import_preview", args=[crown.slug, draft.pk])
     preview = client.get(response["Location"]).content.decode()
@@ -173,12 +175,14 @@ def test_web_upload_preview_remap_and_commit(client_for: Any, ada: Any, crown: A
     response = client.post(reverse("exchange_import_preview", args=[crown.slug, draft.pk]), {**mapping, "commit": "1"})
     assert response.status_code == 302
     assert Post.objects.count() == 3 and not ImportDraft.objects.exists()  # transport+food, food
+    assert set(Post.objects.values_list("visibility", flat=True)) == {"group"}
 
 
 def test_web_preview_of_bad_rows_shows_line_numbers_and_cannot_commit(client_for: Any, ada: Any, crown: Any) -> None:
     client = client_for(ada)
     with (FIXTURES / "bad_rows.csv").open("rb") as handle:
-        response = client.post(reverse("exchange_import", args=[crown.slug]), {"file": handle, "kind": "need"})
+        response = client.post(reverse("exchange_import", args=[crown.slug]),
+                               {"file": handle, "kind": "need", "visibility": "coordinators"})
     page = client.get(response["Location"]).content.decode()
     assert "Line 3: This date cannot be read: yesterday-ish" in page
     client.post(response["Location"], {"commit": "1"})

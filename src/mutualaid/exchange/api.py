@@ -130,6 +130,14 @@ def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> St
     return Status(201, _out(post))
 
 
+@router.put("/groups/{slug}/posts/{post_id}", response=PostOut, summary="Edit a need or an offer (poster or coordinator)")
+def exchange_post_update(request: HttpRequest, slug: str, post_id: int, payload: PostIn) -> PostOut:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    data = payload.dict()
+    data.pop("on_behalf")
+    return _out(services.post_update(post=post, actor=request.user, data=services.PostInput(**data)))  # type: ignore[arg-type]
+
+
 class EventOut(Schema):
     action: str
     from_status: str
@@ -301,6 +309,7 @@ class ImportIn(Schema):
     content_base64: str = Field(max_length=14_000_000)
     kind: Literal["need", "offer"] = "need"
     mapping: list[str] | None = Field(None, max_length=200)
+    visibility: Literal["coordinators", "group"] = "coordinators"
     dry_run: bool = True
 
 
@@ -330,7 +339,8 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
         data = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
-    plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping)
+    plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping,
+                                 visibility=payload.visibility)
     rows = [ImportRowOut(line=r.line, skipped=r.skipped, categories=r.categories, title=r.title, problems=r.problems,
                          notes=r.notes) for r in plan.rows]
     committed = False

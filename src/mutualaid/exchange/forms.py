@@ -13,6 +13,7 @@ from mutualaid.exchange.models import (
     TITLE_MAX,
     UNIT_MAX,
     Kind,
+    Post,
     Status,
     Urgency,
     Visibility,
@@ -34,10 +35,12 @@ class PostForm(forms.Form):
     unit = forms.CharField(label=_("Unit (bags, seats, hours…)"), required=False, max_length=UNIT_MAX)
     urgency = forms.ChoiceField(label=_("When"), choices=Urgency.choices, initial=Urgency.FLEXIBLE)
     window_start = forms.DateTimeField(
-        label=_("Available from"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Available from"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     window_end = forms.DateTimeField(
-        label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Until"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     recurring = forms.BooleanField(label=_("This repeats"), required=False)
     languages = forms.MultipleChoiceField(
@@ -60,6 +63,12 @@ class PostForm(forms.Form):
         label=_("Private note about the neighbour"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Encrypted; seen by you and coordinators only."),
     )
+
+    @staticmethod
+    def initial_for(post: Post) -> dict[str, object]:
+        fields = ("kind", "category", "title", "details", "quantity", "unit", "urgency", "window_start", "window_end",
+                  "recurring", "languages", "area", "max_km", "address", "visibility")
+        return {name: getattr(post, name) for name in fields}
 
     def post_input(self) -> PostInput:
         d = self.cleaned_data
@@ -98,6 +107,11 @@ class AssignForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
     kind = forms.ChoiceField(label=_("The rows are"), choices=[("need", _("Needs")), ("offer", _("Offers"))])
+    visibility = forms.ChoiceField(
+        label=_("Who sees the imported posts"), choices=Visibility.choices, initial=Visibility.COORDINATORS,
+        help_text=_("People who filled in your form did not post to the whole group: by default coordinators "
+                    "look first and publish each post by editing it."),
+    )
 
 
 class ExportForm(forms.Form):

@@ -34,6 +34,7 @@ from mutualaid.exchange.models import (
     PostEvent,
     Status,
     Urgency,
+    Visibility,
 )
 from mutualaid.exchange.services import NAME_MAX, NOTE_MAX, Location, locate, need_expiry_days
 from mutualaid.exchange.spreadsheet import Sheet, normalise_header, read_sheet
@@ -337,6 +338,7 @@ class ImportPlan:
     mapping: list[str]
     rows: list[RowPlan]
     kind: str
+    visibility: str = Visibility.COORDINATORS
     encoding: str = ""
     delimiter: str = ""
 
@@ -498,7 +500,9 @@ def _duplicate_key(row: RowPlan) -> tuple[object, ...] | None:
     return (who, tuple(row.categories), normalise_header(row.details), row.kind)
 
 
-def plan_import(sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | None = None) -> ImportPlan:
+def plan_import(
+    sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | None = None, visibility: str = Visibility.COORDINATORS
+) -> ImportPlan:
     """What importing `sheet` would create, row by row, with problems and notes per line."""
     mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers)
     mapping = [m if m in FIELDS else IGNORE for m in mapping][: len(sheet.headers)]
@@ -530,7 +534,9 @@ def plan_import(sheet: Sheet, *, kind: str = Kind.NEED, mapping: list[str] | Non
             _("No column says what is needed or offered: map a column to Category, Title or Details.")
         ]))
         del first
-    return ImportPlan(sheet.headers, mapping, rows, kind)
+    if visibility not in Visibility.values:
+        visibility = Visibility.COORDINATORS
+    return ImportPlan(sheet.headers, mapping, rows, kind, visibility)
 
 
 @transaction.atomic
@@ -570,6 +576,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                 recurring=row.recurring, languages=row.languages, area=place.area, cell=place.cell, lat=place.lat,
                 lon=place.lon, address=row.address, private_note=row.private_note, status=row.status,
                 created_at=created, updated_at=now, closed_at=now if closed else None, imported=True,
+                visibility=plan.visibility,
                 expires_at=now + timedelta(days=need_expiry_days()) if row.kind == Kind.NEED else None,
             ))
     Post.objects.bulk_create(posts, batch_size=500)

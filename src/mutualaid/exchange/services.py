@@ -261,6 +261,28 @@ def post_create(*, group: Group, author: User, data: PostInput) -> Post:
     return post
 
 
+def may_edit(post: Post, user: User) -> bool:
+    return post.author_id == user.pk or acts_as_coordinator(user, post.group_id)
+
+
+@transaction.atomic
+def post_update(*, post: Post, actor: User, data: PostInput) -> Post:
+    """Edit a post that is not closed for good: its poster, or a coordinator (e.g. to publish an import)."""
+    post = _locked(post)
+    if not may_edit(post, actor):
+        raise PermissionDenied(_("Only the poster or a coordinator can edit this post."))
+    if post.status in lifecycle.FINAL:
+        raise ValidationError(_("A fulfilled or withdrawn post cannot be edited."))
+    data.kind = post.kind  # a need stays a need: claims were made on what it is
+    for key, value in _clean(data, post.group).items():
+        setattr(post, key, value)
+    post.updated_at = timezone.now()
+    post.full_clean()
+    post.save()
+    _event(post, actor, "edit", post.status, post.status)
+    return post
+
+
 def _locked(post: Post) -> Post:
     return Post.objects.select_for_update().get(pk=post.pk)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -71,6 +71,28 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    if not services.may_edit(post, request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    if post.address and post.author_id != request.user.pk:
+        record_read(reader=request.user, subject=post, fields=["address"], group_id=group.pk)
+    form = PostForm(request.POST or None, initial=PostForm.initial_for(post))
+    form.fields["kind"].disabled = True
+    for name in ("on_behalf", "contact_name", "contact_phone", "contact_note"):
+        del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_update(post=post, actor=request.user, data=form.post_input())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The post was updated."))
+            return redirect("exchange_post", slug=group.slug, post_id=post.pk)
+    return render(request, "exchange/post_form.html", {"group": group, "form": form, "post": post})
+
+
+@login_required
 def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     group, membership, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     user = request.user
@@ -93,6 +115,7 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "history": selectors.history_for(post, user, coordinator=coordinator), "claims": claims,
         "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
         "may_claim": post.status == "open" and not poster,
+        "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
     })
 
 

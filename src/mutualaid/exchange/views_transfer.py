@@ -40,7 +40,8 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             draft = ImportDraft.objects.create(
                 group=group, created_by=request.user, filename=form.cleaned_data["file"].name[:200],
                 content=base64.b64encode(data).decode(), kind=form.cleaned_data["kind"],
-                mapping={"columns": importing.propose_mapping(sheet.headers)},
+                mapping={"columns": importing.propose_mapping(sheet.headers),
+                         "visibility": form.cleaned_data["visibility"]},
             )
             return redirect("exchange_import_preview", slug=group.slug, draft_id=draft.pk)
     return render(request, "exchange/import_upload.html", {"group": group, "form": form})
@@ -71,9 +72,10 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     mapping = list(draft.mapping.get("columns", []))
     if request.method == "POST":
         mapping = [request.POST.get(f"col{i}", "ignore") for i in range(len(sheet.headers))]
-        draft.mapping = {"columns": mapping}
+        draft.mapping = {**draft.mapping, "columns": mapping}
         draft.save(update_fields=["mapping"])
-    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping)
+    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping,
+                                 visibility=draft.mapping.get("visibility", "coordinators"))
     if request.method == "POST" and request.POST.get("commit"):
         try:
             posts, contacts = importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--group", required=True, help="the group's short name (slug)")
         parser.add_argument("--kind", choices=["needs", "offers"], default="needs")
         parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+        parser.add_argument("--visibility", choices=["coordinators", "group"], default="coordinators",
+                            help="who sees the imported posts (default: coordinators, who publish them one by one)")
         parser.add_argument("--as", dest="actor", default="", help="username of the coordinator recorded as importer")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         kind = "offer" if options["kind"] == "offers" else "need"
-        plan = importing.plan_import(sheet, kind=kind)
+        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"])
         out = self.stdout
         out.write(f"{path.name}: {len(sheet.rows)} rows under the header on line {sheet.header_line}")
         out.write("Columns:")
