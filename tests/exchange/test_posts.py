@@ -146,3 +146,10 @@ def test_outsiders_cannot_post(cy: Any, crown: Any) -> None:
 
     with pytest.raises(PermissionDenied):
         make_post(crown, cy)
+
+
+def test_expiry_period_is_configurable(ben: Any, crown: Any, settings: Any) -> None:
+    settings.MUTUALAID_NEED_EXPIRY_DAYS = 7
+    post = make_post(crown, ben)
+    assert timedelta(days=6) < post.expires_at - timezone.now() <= timedelta(days=7)
+    assert make_post(crown, ben, kind="offer", title="Soup").expires_at is None

@@ -49,7 +49,7 @@ FLOOD_POSTS_PER_HOUR = 30
 
 
 def need_expiry_days() -> int:
-    return int(getattr(settings, "MUTUALAID_NEED_EXPIRY_DAYS", 30))
+    return int(settings.MUTUALAID_NEED_EXPIRY_DAYS)
 
 
 def reminder_days() -> int:
