@@ -99,7 +99,7 @@ def test_a_failure_mid_import_leaves_nothing_behind(ada: Any, crown: Any, monkey
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(PostEvent.objects, "bulk_create", boom)
+    monkeypatch.setattr(importing, "_record_import_events", boom)
     with pytest.raises(RuntimeError):
         importing.import_commit(group=crown, actor=ada, plan=plan)
     assert not Post.objects.exists() and not Contact.objects.exists()
@@ -113,6 +113,9 @@ def test_commit_creates_posts_and_encrypted_contacts(ada: Any, crown: Any) -> No
     assert marta.address == "Lincoln Pl & Rogers Ave" and marta.private_note == "elderly, cannot leave home"
     assert marta.created_at.year == 2020 and marta.expires_at > marta.created_at
     assert marta.visibility == "coordinators"  # coordinators look first, then publish by editing
+    assert list(PostEvent.objects.filter(post=marta).values_list("action", "actor", "to_status")) == [
+        ("import", ada.pk, "open")
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone, name FROM exchange_contact")
         dumped = repr(cursor.fetchall())
