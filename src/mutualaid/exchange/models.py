@@ -164,7 +164,7 @@ class Post(models.Model):
                 name="post_place",
             ),
             models.Index(fields=["group", "category", "status"], name="post_category"),
-            models.Index(fields=["author", "group", "-created_at"], name="post_author"),
+            models.Index(fields=["author", "group", "-created_at", "-id"], name="post_author"),
             models.Index(fields=["status", "expires_at"], name="post_expiry"),
         ]
         constraints: ClassVar = [

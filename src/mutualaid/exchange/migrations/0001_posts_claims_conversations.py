@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='post',
-            index=models.Index(fields=['author', 'group', '-created_at'], name='post_author'),
+            index=models.Index(fields=['author', 'group', '-created_at', '-id'], name='post_author'),
         ),
         migrations.AddIndex(
             model_name='post',
