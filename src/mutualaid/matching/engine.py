@@ -657,6 +657,8 @@ def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
 
 
 def _segment_starts(sorted_keys: IntArray) -> IntArray:
+    if not len(sorted_keys):
+        return np.zeros(0, np.int64)
     return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
@@ -686,8 +688,8 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     used_need = pairs.need[used]
     used_offer = pairs.offer[used]
     used_score = pairs.score[used]
-    used_starts = _segment_starts(used_need) if len(used) else np.zeros(0, np.int64)
-    need_of_segment = used_need[used_starts] if len(used) else np.zeros(0, np.int64)
+    used_starts = _segment_starts(used_need)
+    need_of_segment = used_need[used_starts]
 
     u = np.where(short, 0, _NO_PRICE).astype(np.int64)
     v = np.zeros(n_offers, np.int64)
