@@ -55,7 +55,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 # Seed graph sizes: enough that the first flow is usually optimal or nearly so; pricing adds
 # whatever is missing, so these only trade the first solve's size against pricing rounds.
-_SEED_OFFERS_PER_NEED = 6
+_SEED_OFFERS_PER_NEED = 16
 _SEED_NEEDS_PER_OFFER = 6
 # Slack (km) added to every spatial radius so float rounding never hides a pair.
 _RADIUS_SLACK_KM = 1e-6
@@ -578,6 +578,12 @@ class _Part:
 # Below this many need×offer combinations a component's full feasible graph is simply built.
 _DENSE_PAIRS_LIMIT = 40_000
 _NO_PRICE = np.int64(2**62)
+# Violating pairs added per need and per offer in one pricing round.
+_PRICED_PER_ITEM = 8
+# Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
+_PRICING_MARGIN = 0
+# After the first solve, seed pairs whose reduced cost is below -this are dropped.
+_KEEP_MARGIN = 10**12
 
 
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
@@ -608,13 +614,27 @@ def _seed_pairs(part: _Part) -> _Pairs:
     chunks_need: list[IntArray] = []
     chunks_offer: list[IntArray] = []
     k = min(_SEED_OFFERS_PER_NEED, n_offers)
-    _, found = cKDTree(part.offer_xyz).query(
-        part.need_xyz, k=k, distance_upper_bound=_chord_for(part.max_km)
-    )
+    offer_tree = cKDTree(part.offer_xyz)
+    _, found = offer_tree.query(part.need_xyz, k=k, distance_upper_bound=_chord_for(part.max_km))
     found = found.reshape(n_needs, k)
     hit = found < n_offers
     chunks_need.append(np.nonzero(hit)[0].astype(np.int64))
     chunks_offer.append(found[hit].astype(np.int64))
+    # Time windows and offers' own limits can rule out all nearest offers of a need; look
+    # further for those needs only, or they would enter pricing with every offer in range.
+    seeded = part.feasible(chunks_need[0], chunks_offer[0])
+    thin = np.flatnonzero(
+        (np.bincount(seeded.need, minlength=n_needs) < 2) & hit[:, -1]
+    )
+    if len(thin) and n_offers > k:
+        k_far = min(8 * k, n_offers)
+        _, far = offer_tree.query(
+            part.need_xyz[thin], k=k_far, distance_upper_bound=_chord_for(part.max_km)
+        )
+        far = far.reshape(len(thin), k_far)
+        far_hit = far < n_offers
+        chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
+        chunks_offer.append(far[far_hit].astype(np.int64))
 
     deficit = part.priority.max() - part.priority
     need_points = np.column_stack([part.need_xyz, deficit])
@@ -714,7 +734,9 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     return u, v
 
 
-def _violations(part: _Part, u: IntArray, v: IntArray, known: set[int] | None) -> _Pairs:
+def _violations(
+    part: _Part, u: IntArray, v: IntArray, known: IntArray, margin: int
+) -> tuple[bool, _Pairs]:
     """All feasible pairs of the component with ``score > u_i + v_j``, found without
     enumerating all pairs.
 
@@ -727,7 +749,7 @@ def _violations(part: _Part, u: IntArray, v: IntArray, known: set[int] | None) -
     price bound out of the search.
     """
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
-    a = (1000.0 * part.priority - u + 0.5) / 1000.0
+    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
     b = v / 1000.0
     top = float(a.max())
     tol = 1e-6 * max(1.0, abs(top))
@@ -780,17 +802,38 @@ def _violations(part: _Part, u: IntArray, v: IntArray, known: set[int] | None) -
                 found_need.append(members[hits["i"]])
                 found_offer.append(offer_members[hits["j"]])
     if not found_need:
-        return _Pairs.empty()
+        return False, _Pairs.empty()
     need = np.concatenate(found_need).astype(np.int64)
     offer = np.concatenate(found_offer).astype(np.int64)
     candidates = part.feasible(need, offer)
-    violated = candidates.score > u[candidates.need] + v[candidates.offer]
-    return _Pairs(
-        candidates.need[violated],
-        candidates.offer[violated],
-        candidates.km[violated],
-        candidates.score[violated],
+    reduced = candidates.score - u[candidates.need] - v[candidates.offer]
+    if not (reduced > 0).any():
+        return False, _Pairs.empty()
+    # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
+    # now saves re-solves later.
+    near = np.flatnonzero(reduced > -margin)
+    near = near[~np.isin(candidates.need[near] * n_offers + candidates.offer[near], known)]
+    # Partial pricing: a need that got no usable seed arc can violate with every offer in
+    # range; its few best pairs are enough to move the duals.
+    chosen = near[_top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)]
+    return True, _Pairs(
+        candidates.need[chosen],
+        candidates.offer[chosen],
+        candidates.km[chosen],
+        candidates.score[chosen],
     )
+
+
+def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:
+    """Mask of the ``count`` entries with the smallest ``rank_key`` in each group."""
+    order = np.lexsort((rank_key, group))
+    sorted_group = group[order]
+    starts = _segment_starts(sorted_group)
+    lengths = np.diff(np.r_[starts, len(group)])
+    position = np.arange(len(group)) - np.repeat(starts, lengths)
+    mask = np.zeros(len(group), bool)
+    mask[order[position < count]] = True
+    return mask
 
 
 @dataclass
@@ -816,9 +859,17 @@ def _solve_part(part: _Part) -> _PartResult:
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
-        extra = _violations(part, u, v, None)
-        if not len(extra):
+        keys = pairs.need * n_offers + pairs.offer
+        violated, extra = _violations(part, u, v, keys, _PRICING_MARGIN)
+        if not violated:
             break
+        if rounds == 1:
+            # Seed arcs far from tight are dead weight in every re-solve; drop them once.
+            # Pricing checks the full graph each round, so nothing needed can be lost, and
+            # dropping only once keeps the column generation finite.
+            reduced = pairs.score - u[pairs.need] - v[pairs.offer]
+            kept = (units > 0) | (reduced >= -_KEEP_MARGIN)
+            pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
         pairs = pairs.concat(extra)
         order = np.lexsort((pairs.offer, pairs.need))
         pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
