@@ -34,7 +34,7 @@ import multiprocessing
 import os
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -737,8 +737,10 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
 def _violations(
     part: _Part, u: IntArray, v: IntArray, known: IntArray, margin: int
 ) -> tuple[bool, _Pairs]:
-    """All feasible pairs of the component with ``score > u_i + v_j``, found without
-    enumerating all pairs.
+    """Check every feasible pair of the component against the duals, without enumerating
+    all pairs. Returns whether any pair has ``score > u_i + v_j`` and the pairs to add: for
+    each need its ``_PRICED_PER_ITEM`` pairs of highest ``score - u_i - v_j`` among those above
+    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
 
     A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
     0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
@@ -757,7 +759,6 @@ def _violations(
         [part.need_xyz / _SQRT3, top - a, np.zeros(n_needs)]
     )
     offer_points = np.column_stack([part.offer_xyz / _SQRT3, np.zeros(n_offers), b])
-    # Only needs and offers that can take part in a violation at all.
     side = max(part.max_km, 1.0)
     need_keys, base = _cell_keys(part.need_xyz, side)
     offer_keys, _ = _cell_keys(part.offer_xyz, side)
