@@ -60,6 +60,7 @@ _SEED_NEEDS_PER_OFFER = 6
 # Slack (km) added to every spatial radius so float rounding never hides a pair.
 _RADIUS_SLACK_KM = 1e-6
 _SQRT3 = math.sqrt(3.0)
+_MAX_AMOUNT = 1_000_000
 
 
 class InvalidInstance(ValueError):
@@ -242,8 +243,9 @@ class _SideBuilder:
         amount = item.get(amount_key, 1)
         if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
             raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
-        if amount > 2**40:
-            raise self._fail(index, item_id, f"{amount_key} must be at most 2**40")
+        if amount > _MAX_AMOUNT:
+            # Keeps every objective and dual sum far inside 64-bit integers.
+            raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
 
         urgency_code = 0
         waiting = 0.0
