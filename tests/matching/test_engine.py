@@ -14,7 +14,7 @@ from mutualaid.matching.engine import greedy, load_instance, parse_instance, sol
 
 from .strategies import feasible_pairs, instances, reference_optimum
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_valid(obj: dict[str, Any], out: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ def brute_force(obj: dict[str, Any], kind: str, item_id: str, k: int) -> list[tu
     return [(r[3], r[4]) for r in rows[:k]]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(instances(max_needs=25, max_offers=25), st.integers(1, 6))
 def test_suggestions_equal_brute_force(obj: dict[str, Any], k: int) -> None:
     index = SuggestionIndex(obj["needs"], obj["offers"], obj["params"])
