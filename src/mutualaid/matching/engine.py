@@ -577,7 +577,7 @@ class _Part:
 # Exact solve of one component: flow on a candidate graph, duals, pricing on the full graph
 # ---------------------------------------------------------------------------------------------
 
-# Below this many need×offer combinations a component's full feasible graph is simply built.
+# Below this many need-offer combinations a component's full feasible graph is simply built.
 _DENSE_PAIRS_LIMIT = 40_000
 _NO_PRICE = np.int64(2**62)
 # Violating pairs added per need and per offer in one pricing round.
@@ -1109,7 +1109,6 @@ def greedy_assignment(instance: Instance) -> Assignment:
     """The dispatcher baseline as arrays: most urgent need first (highest ``P``, then input
     order), each served from its nearest feasible offers with capacity left."""
     started = time.perf_counter()
-    needs, offers = instance.needs, instance.offers
     out_need: list[int] = []
     out_offer: list[int] = []
     out_units: list[int] = []
@@ -1127,7 +1126,7 @@ def greedy_assignment(instance: Instance) -> Assignment:
         left = part.capacity.tolist()
         order = np.lexsort((np.arange(n_needs), -part.priority))
 
-        def ranked(i: int, candidates: IntArray) -> list[tuple[int, float, int]]:
+        def ranked(i: int, candidates: IntArray, part: _Part = part) -> list[tuple[int, float, int]]:
             pairs = part.feasible(np.full(len(candidates), i, np.int64), candidates.astype(np.int64))
             rank = np.lexsort((pairs.offer, pairs.km))
             return list(
