@@ -1,0 +1,13 @@
+from django.urls import path
+
+from mutualaid.channels import views
+
+urlpatterns = [
+    path("channels/sms/<str:kind>/<slug:slug>/", views.sms_webhook, name="channels_sms_webhook"),
+    path("channels/preferences/", views.preferences, name="channels_preferences"),
+    path("channels/unsubscribe/<str:token>/", views.unsubscribe, name="channels_unsubscribe"),
+    path("channels/checkin/<str:token>/", views.checkin, name="channels_checkin"),
+    path("channels/<slug:slug>/gateways/", views.gateways_page, name="channels_gateways"),
+    path("channels/<slug:slug>/intake/", views.intake, name="channels_intake"),
+    path("g/<slug:slug>/broadcasts/", views.broadcasts, name="channels_broadcasts"),
+]
