@@ -149,7 +149,7 @@ def smtp_server(settings: Any) -> Any:
         def __init__(self) -> None:
             self.messages: list[Any] = []
 
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             self.messages.append(message_from_bytes(envelope.content))
             return "250 OK"
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, IntakeRequest, Urgency
 from mutualaid.core.categories import Category
 
@@ -62,7 +63,7 @@ def statuses_for_contact(contact: Contact) -> list[StatusRow]:
     requests = IntakeRequest.objects.filter(contact=contact, status=IntakeRequest.Status.OPEN).order_by("-created_at")[:5]
     return [
         StatusRow(
-            code=r.code, kind_label=str(r.get_kind_display()), category_label=str(r.get_category_display()),
+            code=r.code, kind_label=str(r.get_kind_display()), category_label=str(SMS_LABELS[Category(r.category)]),
             status_label=str(r.get_status_display()),
         )
         for r in requests

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import board
+from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, Urgency
 from mutualaid.core.categories import Category
 
@@ -90,7 +91,7 @@ def menu() -> str:
 
 
 def _category_question(contact: Contact, kind: str) -> str:
-    lines = [f"{i} {c.label}" for i, c in enumerate(_categories(contact), start=1)]
+    lines = [f"{i} {SMS_LABELS[c]}" for i, c in enumerate(_categories(contact), start=1)]
     question = _("What do you need? Reply with a number:") if kind == IntakeKind.NEED else _("What can you offer? Reply with a number:")
     return question + "\n" + "\n".join(lines)
 
@@ -208,7 +209,7 @@ def _pick_category(answer: str, categories: list[Category]) -> Category | None:
         return categories[int(word) - 1]
     folded = _fold(answer)
     for category in categories:
-        if folded in {_fold(category.value), _fold(str(category.label))}:
+        if folded in {_fold(category.value), _fold(str(category.label)), _fold(str(SMS_LABELS[category]))}:
             return category
     return None
 
