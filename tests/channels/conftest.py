@@ -141,7 +141,7 @@ def run_jobs() -> None:
 @pytest.fixture
 def smtp_server(settings: Any) -> Any:
     """A real SMTP server (aiosmtpd) on a free loopback port; messages land in `.messages`."""
-    from email import message_from_bytes
+    from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
 
@@ -150,7 +150,7 @@ def smtp_server(settings: Any) -> Any:
             self.messages: list[Any] = []
 
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            self.messages.append(message_from_bytes(envelope.content))
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
 
     import socket
