@@ -452,5 +452,5 @@ def channels_purge(now: Any = None) -> dict[str, int]:
         "jobs": DBTaskResult.objects.finished().filter(finished_at__lt=retention).delete()[0],
     }
     idle = Contact.objects.filter(last_message_on__lt=retention.date()).exclude(requests__status=IntakeRequest.Status.OPEN)
-    counts["contacts"] = idle.delete()[0]
+    counts["contacts"] = idle.delete()[1].get("channels.Contact", 0)
     return counts
