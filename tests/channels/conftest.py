@@ -135,7 +135,15 @@ def post_android(client: Client, body: bytes, *, timestamp: int | None = None, k
 
 
 def run_jobs() -> None:
-    call_command("worker", "--batch", "--no-schedule", verbosity=0)
+    """Run every due job through `mutualaid worker --batch`, inside the test's transaction.
+
+    The worker closes "old" connections between jobs; inside a test transaction on PostgreSQL that
+    would close the test's own connection, so that one call is stubbed here.
+    """
+    from unittest import mock
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("worker", "--batch", "--no-schedule", verbosity=0)
 
 
 @pytest.fixture

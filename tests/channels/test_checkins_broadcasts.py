@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutualaid.channels import services
-from mutualaid.channels.models import Broadcast, Contact, IntakeRequest, NotificationPreference, OutboundMessage
+from mutualaid.channels.models import (
+    Broadcast,
+    Contact,
+    IntakeRequest,
+    NotificationPreference,
+    OutboundMessage,
+)
 from mutualaid.members.services import profile_update
 from tests.channels.conftest import post_twilio, run_jobs
 
