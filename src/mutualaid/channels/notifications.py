@@ -73,7 +73,7 @@ def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]
     if values["url"].startswith("/"):
         values["url"] = absolute(values["url"])
     with translation.override(language):
-        return str(subject) % values, str(text) % values
+        return (str(subject) % values).strip(), (str(text) % values).strip()
 
 
 def notify(*, user: Any, kind: str, context: dict[str, Any]) -> None:
