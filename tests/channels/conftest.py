@@ -41,6 +41,8 @@ class Recorder(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
         server = self.server
+        if server.delay:  # type: ignore[attr-defined]
+            time.sleep(server.delay)  # type: ignore[attr-defined]
         if server.fail_next:  # type: ignore[attr-defined]
             server.fail_next -= 1  # type: ignore[attr-defined]
             self.send_response(503)
@@ -61,6 +63,7 @@ def http_server() -> Any:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     server.requests = []  # type: ignore[attr-defined]
     server.fail_next = 0  # type: ignore[attr-defined]
+    server.delay = 0.0  # type: ignore[attr-defined]
     server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -109,3 +109,46 @@ def test_duplicate_webhook_deliveries_racing_create_one_contact(transactional_db
     handled = _in_threads(4, lambda n: services.inbound_receive(gateway=twilio, sms=sms))
     assert sorted(handled) == [False, False, False, True]
     assert Contact.objects.count() == 1 and InboundMessage.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
+def test_two_worker_processes_share_the_queue(transactional_db: Any, twilio: Any, http_server: Any) -> None:
+    """`mutualaid worker` as two real processes (as on two hosts) against the same PostgreSQL."""
+    _skip_unless_postgres()
+    import os
+    import subprocess
+    import sys
+
+    from django_tasks_db.models import DBTaskResult
+
+    from mutualaid.channels import tasks
+    from mutualaid.channels.models import OutboundMessage
+
+    twilio.rate_per_minute = 600
+    twilio.save()
+    http_server.delay = 0.02  # a gateway that takes a moment, so the two workers overlap
+    ids = [
+        OutboundMessage.objects.create(channel="sms", kind="broadcast", group=twilio.group, gateway=twilio,
+                                       recipient="+17185550100", body=f"message {n}").pk
+        for n in range(80)
+    ]
+    for pk in ids:
+        tasks.deliver_outbound.enqueue(pk)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "MUTUALAID_TWILIO_API_URL": http_server.url,
+           "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
+    processes = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "django", "worker", "--batch", "--no-schedule", "--worker-id", f"host-{n}"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        for n in range(2)
+    ]
+    for process in processes:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()[-2000:]
+    bodies = Counter(r["body"] for r in http_server.requests)
+    assert len(bodies) == 80 and set(bodies.values()) == {1}
+    results = list(DBTaskResult.objects.all())
+    assert {r.status for r in results} == {"SUCCESSFUL"} and all(len(r.worker_ids) == 1 for r in results)
+    assert {r.worker_ids[0] for r in results} == {"host-0", "host-1"}
