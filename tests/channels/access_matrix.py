@@ -8,13 +8,19 @@ from tests.access import Route, World, crown_slug
 
 def build(world: World) -> None:
     from mutualaid.channels import services
-    from mutualaid.channels.models import IntakeRequest
+    from mutualaid.channels.models import Contact, IntakeRequest
     from mutualaid.channels.notifications import unsubscribe_token
 
     services.gateway_save(group=world.crown, kind="twilio", enabled=True, account="AC123", secret="tok")
     request = IntakeRequest.objects.create(group=world.crown, user=world.users["ben"], category="food")
     world.objects["checkin_token"] = services.checkin_token(request)
     world.objects["unsubscribe_token"] = unsubscribe_token(world.users["ben"])
+    contact = Contact.objects.create(group=world.crown, phone="+17185550100", phone_index="matrix")
+    world.objects["sms_request"] = IntakeRequest.objects.create(group=world.crown, contact=contact, category="food")
+
+
+def sms_request(w: World) -> dict[str, object]:
+    return {"slug": w.crown.slug, "request_id": w.sms_request.pk}
 
 
 COORDINATOR = "login 404 404 403 ok"
@@ -33,6 +39,9 @@ ROUTES = [
     Route("channels_gateways", COORDINATOR, method="POST", variant="save", kwargs=crown_slug,
           data=lambda w: {"kind": "generic", "generic-enabled": "on", "generic-secret": "s3cret", "generic-rate_per_minute": "20"}),
     Route("channels_intake", COORDINATOR, kwargs=crown_slug),
+    Route("channels_intake_reply", COORDINATOR, method="POST", kwargs=sms_request, data=lambda w: {"text": "Call you at 5"}),
+    Route("channels_intake_number", COORDINATOR, method="POST", kwargs=sms_request),
+    Route("channels_intake_close", COORDINATOR, method="POST", kwargs=sms_request),
     Route("channels_broadcasts", COORDINATOR, kwargs=crown_slug),
     Route("channels_broadcasts", COORDINATOR, method="POST", variant="send", kwargs=crown_slug,
           data=lambda w: {"text": "Distribution moved to 5 pm", "confirm": "yes"}),

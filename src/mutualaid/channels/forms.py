@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.channels.models import Mode
-from mutualaid.channels.services import BROADCAST_MAX
+from mutualaid.channels.services import BROADCAST_MAX, RELAY_MAX
 
 
 class PreferenceForm(forms.Form):
@@ -35,3 +35,10 @@ class GatewayForm(forms.Form):
     api_url = forms.CharField(label=_("Address for sending (Android or generic)"), required=False, max_length=300)
     sender = forms.CharField(label=_("Sending number (Twilio)"), required=False, max_length=32)
     rate_per_minute = forms.IntegerField(label=_("Messages per minute at most"), min_value=1, max_value=600, initial=30)
+
+
+class RelayForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text message"), max_length=RELAY_MAX, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent from the group's number; your number and theirs stay hidden."),
+    )

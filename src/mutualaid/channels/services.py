@@ -48,7 +48,8 @@ logger = logging.getLogger(__name__)
 BROADCAST_MAX = 480  # three SMS segments
 INBOUND_KEEP_DAYS = 14  # Android's gateway retries with backoff for days; drop its retries that long
 # Kinds not sent to someone who replied STOP. Replies to their own messages (STOP/START/HELP) still go.
-SILENCED_BY_STOP = {"broadcast", "checkin", "notification", "digest"}
+SILENCED_BY_STOP = {"broadcast", "checkin", "notification", "digest", "relay"}
+RELAY_MAX = 300
 
 
 class EmailError(Exception):
@@ -412,6 +413,29 @@ def _checkin_one(request: IntakeRequest) -> bool:
         }
     email_queue(user=user, kind="checkin", subject=subject, body=body, group=request.group)
     return True
+
+
+# Coordinators and people who texted in -------------------------------------------------------
+
+
+@transaction.atomic
+def intake_reply(*, request: IntakeRequest, text: str) -> OutboundMessage:
+    """A coordinator answers someone who texted in, through the group's number; the number stays hidden."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the message to send.")})
+    if len(text) > RELAY_MAX:
+        raise ValidationError({"text": _("Use at most %(max)d characters.") % {"max": RELAY_MAX}})
+    contact = request.contact
+    if contact is None:
+        raise ValidationError(_("This request did not come by text message."))
+    if contact.opted_out:
+        raise ValidationError(_("This person replied STOP; no more messages can be sent to them."))
+    gateway = contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).first()
+    if gateway is None or not gateway.enabled:
+        raise ValidationError(_("No SMS gateway is connected."))
+    IntakeRequest.objects.filter(pk=request.pk).update(last_activity_at=timezone.now())
+    return sms_queue(gateway=gateway, contact=contact, body=f"{request.group.name}: {text}", kind="relay")
 
 
 # Digests and purges ----------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from mutualaid.channels import board, gateways, services
-from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm
-from mutualaid.channels.models import Gateway, GatewayKind, IntakeRequest
+from mutualaid.channels import board, gateways, selectors, services
+from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
+from mutualaid.channels.models import Gateway, GatewayKind
 from mutualaid.channels.notifications import absolute, preference_for
+from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups import access
 
@@ -111,8 +112,48 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    requests = list(board.open_requests_for_group(group)[:200])
-    return render(request, "channels/intake.html", {"group": group, "requests": requests, "kinds": IntakeRequest})
+    requests = selectors.intake_for_coordinator(group=group, reader=request.user)
+    return render(request, "channels/intake.html", {"group": group, "requests": requests, "reply_form": RelayForm()})
+
+
+@login_required
+@require_POST
+def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    found = selectors.intake_request_in_group(group=group, request_id=request_id)
+    form = RelayForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("text", [_("Write the message to send.")]))
+        services.intake_reply(request=found, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your message to %(code)s was queued.") % {"code": found.code})
+    return redirect("channels_intake", slug=group.slug)
+
+
+@login_required
+@require_POST
+def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    """Show a texter's number to a coordinator who asks for it, on purpose, and audit the read."""
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    found = selectors.intake_request_in_group(group=group, request_id=request_id)
+    phone = None
+    if found.contact is not None:
+        record_read(reader=request.user, subject=found.contact, fields=["phone"], group_id=group.pk)
+        phone = found.contact.phone
+    return render(request, "channels/intake_number.html", {"group": group, "request_obj": found, "phone": phone})
+
+
+@login_required
+@require_POST
+def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    found = selectors.intake_request_in_group(group=group, request_id=request_id)
+    board.renew_or_close(request=found, renew=False)
+    messages.success(request, _("Request %(code)s was closed.") % {"code": found.code})
+    return redirect("channels_intake", slug=group.slug)
 
 
 @login_required
