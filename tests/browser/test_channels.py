@@ -41,7 +41,7 @@ def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in:
     Contact.objects.create(group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway)
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/broadcasts/")
-    assert page.get_by_text("It will reach 1 people by e-mail and 1 by text message").is_visible()
+    assert page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()
     page.get_by_label("Message").fill("Distribution moved to 5 pm")
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_text("Check the message, then send it.").is_visible()

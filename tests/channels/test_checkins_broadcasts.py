@@ -97,7 +97,7 @@ def test_broadcast_preview_then_send(ada: Any, ben: Any, cy: Any, client_for: An
     coordinator = client_for(ada)
     url = reverse("channels_broadcasts", kwargs={"slug": "crown"})
     page = coordinator.get(url).content.decode()
-    assert "It will reach 1 people by e-mail and 1 by text message" in page
+    assert "<li>by e-mail: 1</li><li>by text message: 1</li>" in page
     preview = coordinator.post(url, {"text": "Distribution moved to 5 pm"})
     assert preview.status_code == 200 and 'name="confirm" value="yes"' in preview.content.decode()
     assert not Broadcast.objects.exists()
