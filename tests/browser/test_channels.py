@@ -38,7 +38,7 @@ def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in:
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     NotificationPreference.objects.create(user=ben, broadcasts=True)
     gateway = gateway_save(group=ada.memberships.get().group, kind="android", enabled=True, secret="k", api_url="http://127.0.0.1:9")
-    Contact.objects.create(group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway)
+    Contact.objects.create(group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway, broadcasts=True)
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/broadcasts/")
     assert page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()

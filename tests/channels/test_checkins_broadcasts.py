@@ -92,8 +92,10 @@ def test_broadcast_preview_then_send(ada: Any, ben: Any, cy: Any, client_for: An
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     NotificationPreference.objects.create(user=ben, broadcasts=True)
     NotificationPreference.objects.create(user=ada, broadcasts=False)  # did not opt in
-    post_twilio(client, PHONE, "HELP")  # a texter, who may hear announcements until STOP
-    post_twilio(client, "+17185550999", "STOP")
+    post_twilio(client, PHONE, "NEWS")  # a texter who asked for announcements
+    post_twilio(client, "+17185550998", "HELP")  # a texter who did not
+    post_twilio(client, "+17185550999", "NEWS")
+    post_twilio(client, "+17185550999", "STOP")  # asked, then said STOP
     coordinator = client_for(ada)
     url = reverse("channels_broadcasts", kwargs={"slug": "crown"})
     page = coordinator.get(url).content.decode()

@@ -90,6 +90,16 @@ def test_stop_in_spanish_and_language_switch(client: Any, twilio: Any) -> None:
     assert texts(client, "ESPAÑOL")[0] == "Le escribiremos en español."
 
 
+def test_news_opts_in_and_out_of_announcements(client: Any, twilio: Any) -> None:
+    assert texts(client, "HELP")[0].endswith("Reply NEWS for announcements.")
+    assert not Contact.objects.get().broadcasts
+    assert texts(client, "news")[0] == ("You will get announcements from Crown Heights Mutual Aid. "
+                                        "Reply NEWS again to stop them.")
+    assert Contact.objects.get().broadcasts
+    assert texts(client, "NOTICIAS")[0] == "No recibirá más anuncios de Crown Heights Mutual Aid."
+    assert not Contact.objects.get().broadcasts
+
+
 def test_status_with_nothing_open(client: Any, twilio: Any) -> None:
     assert texts(client, "STATUS")[0] == "You have no open requests or offers. Reply NEED to ask for help or OFFER to offer it."
 

@@ -27,13 +27,14 @@ MENU = {"MENU"}
 NEED = {"NEED", "NECESITO", "PEDIR"}
 OFFER = {"OFFER", "OFREZCO", "OFRECER"}
 STATUS = {"STATUS", "ESTADO"}
+NEWS = {"NEWS", "NOTICIAS"}
 YES = {"YES", "Y", "SI"}
 NO = {"NO", "N"}
 # Keywords that say which language someone writes in. STOP and START are left out: carriers teach
 # them to everyone, whatever their language.
 SPANISH_WORDS = {"PARAR", "ALTO", "BAJA", "COMENZAR", "INICIO", "ALTA", "AYUDA", "INFORMACION", "NECESITO", "PEDIR",
-                 "OFREZCO", "OFRECER", "ESTADO", "SI", "ESPANOL"}
-ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES"}
+                 "OFREZCO", "OFRECER", "ESTADO", "SI", "ESPANOL", "NOTICIAS"}
+ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS"}
 LANGUAGE_WORDS = {"ESPANOL": "es", "ENGLISH": "en", "INGLES": "en"}
 # Words that give away a first message written in Spanish.
 SPANISH_HINTS = {"HOLA", "NECESITO", "AYUDA", "COMIDA", "GRACIAS", "QUIERO", "POR", "FAVOR", "BUENOS", "BUENAS",
@@ -83,7 +84,7 @@ def _draft(contact: Contact) -> dict[str, str]:
 def _save(contact: Contact, *, step: str, draft: dict[str, str] | None = None) -> None:
     contact.step = step
     contact.draft = json.dumps(draft) if draft else ""
-    contact.save(update_fields=["step", "draft", "language", "opted_out", "checkin_for"])
+    contact.save(update_fields=["step", "draft", "language", "opted_out", "broadcasts", "checkin_for"])
 
 
 def menu() -> str:
@@ -134,7 +135,14 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
         _save(contact, step="")
         return [_("Welcome back to %(group)s.") % {"group": contact.group.name} + " " + menu()]
     if word in HELP:
-        return [_("%(group)s, a mutual aid network.") % {"group": contact.group.name} + " " + menu()]
+        return [_("%(group)s, a mutual aid network.") % {"group": contact.group.name} + " " + menu()
+                + " " + _("Reply NEWS for announcements.")]
+    if word in NEWS:
+        contact.broadcasts = not contact.broadcasts
+        _save(contact, step=contact.step, draft=_draft(contact))
+        if contact.broadcasts:
+            return [_("You will get announcements from %(group)s. Reply NEWS again to stop them.") % {"group": contact.group.name}]
+        return [_("No more announcements from %(group)s.") % {"group": contact.group.name}]
     if word in LANGUAGE_WORDS:
         _save(contact, step=contact.step, draft=_draft(contact))
         return [_("We will write to you in English.") if contact.language == "en" else _("We will write to you in Spanish.")]

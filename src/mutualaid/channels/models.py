@@ -71,7 +71,7 @@ class Contact(models.Model):
     phone_index = BlindIndexField()
     language = models.CharField(max_length=8, default="en")
     opted_out = models.BooleanField(default=False)
-    broadcasts = models.BooleanField(default=True)
+    broadcasts = models.BooleanField(default=False)  # opted in with NEWS / NOTICIAS
     # Where the keyword conversation stands ("need:area"…) and the answers so far (sealed).
     step = models.CharField(max_length=32, blank=True)
     draft = EncryptedTextField()
