@@ -48,6 +48,7 @@ ROUTES = [
     Route("api:channels_preferences", "401 ok ok ok ok", api=True),
     Route("api:channels_preferences_update", "401 ok ok ok ok", method="PUT", api=True,
           data=lambda w: {"email": "now", "sms": "never", "broadcasts": True}),
+    Route("api:channels_intake_list", "401 404 404 403 ok", api=True, kwargs=crown_slug),
     Route("api:channels_broadcast_audience", "401 404 404 403 ok", api=True, kwargs=crown_slug),
     Route("api:channels_broadcast_send", "401 404 404 403 ok", method="POST", api=True, kwargs=crown_slug,
           data=lambda w: {"text": "Distribution moved to 5 pm"}),

@@ -85,3 +85,13 @@ def test_close_and_other_groups_cannot_reach_it(ada: Any, dee: Any, client: Any,
     assert client_for(ada).post(url).status_code == 302
     need.refresh_from_db()
     assert need.status == "closed"
+
+
+def test_api_lists_sms_requests_for_coordinators(ada: Any, client: Any, api_for: Any, twilio: Any) -> None:
+    need = _need(client)
+    response = api_for(ada).get("/api/v1/groups/crown/sms-requests")
+    [row] = response.json()
+    assert (row["code"], row["kind"], row["category"], row["urgency"], row["area"], row["details"]) == (
+        need.code, "need", "food", "today", "Wingate", "Diapers size 4")
+    assert "phone" not in row
+    assert SensitiveRead.objects.filter(reader=ada, subject_id=need.pk).count() == 1

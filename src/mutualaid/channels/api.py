@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from mutualaid.channels import services
+from mutualaid.channels import selectors, services
 from mutualaid.channels.notifications import preference_for
 from mutualaid.groups import access
 
@@ -61,3 +63,25 @@ def channels_broadcast_send(request: HttpRequest, slug: str, payload: BroadcastI
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     broadcast = services.broadcast_send(group=group, author=request.user, text=payload.text)  # type: ignore[arg-type]
     return BroadcastOut(id=broadcast.pk, email=broadcast.email_count, sms=broadcast.sms_count)
+
+
+class SmsRequestOut(Schema):
+    id: int
+    code: str
+    kind: str
+    category: str
+    urgency: str
+    area: str | None
+    details: str | None
+    language: str
+    created_at: datetime
+
+
+@router.get("/groups/{slug}/sms-requests", response=list[SmsRequestOut], summary="Open requests received by SMS (coordinators; audited)")
+def channels_intake_list(request: HttpRequest, slug: str) -> list[SmsRequestOut]:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    return [
+        SmsRequestOut(id=r.pk, code=r.code, kind=r.kind, category=r.category, urgency=r.urgency, area=r.area,
+                      details=r.details, language=r.language, created_at=r.created_at)
+        for r in selectors.intake_for_coordinator(group=group, reader=request.user)
+    ]
