@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "mutualaid.members",
     "mutualaid.groups",
     "mutualaid.exchange",
+    "mutualaid.channels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
