@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category, Language
 from mutualaid.exchange.models import (
@@ -90,7 +91,7 @@ class BoardForm(forms.Form):
     kind = forms.ChoiceField(label=_("Needs or offers"), required=False, choices=ANY + Kind.choices)
     category = forms.ChoiceField(label=_("Category"), required=False, choices=ANY + Category.choices)
     urgency = forms.ChoiceField(label=_("When"), required=False, choices=ANY + Urgency.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Active")), *Status.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", pgettext_lazy("posts", "Active")), *Status.choices])
     language = forms.ChoiceField(label=_("Language"), required=False, choices=ANY + Language.choices)
     area = forms.CharField(label=_("Nearest to (postal code or neighbourhood)"), required=False, max_length=AREA_MAX)
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)

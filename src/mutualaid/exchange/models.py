@@ -16,6 +16,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category
 from mutualaid.core.classification import COARSE, PUBLIC
@@ -47,7 +48,7 @@ class Visibility(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("post status", "Open")
     CLAIMED = "claimed", _("Claimed")
     IN_PROGRESS = "in_progress", _("In progress")
     FULFILLED = "fulfilled", _("Fulfilled")
