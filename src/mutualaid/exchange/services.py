@@ -14,13 +14,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
-from mutualaid.exchange import lifecycle
+from mutualaid.exchange import lifecycle, notify
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     AREA_MAX,
@@ -347,10 +348,12 @@ def claim_create(*, post: Post, claimant: User) -> Claim:
     _move(post, claimant, "claim")
     try:
         with transaction.atomic():
-            return Claim.objects.create(post=post, claimant=claimant)
+            claim = Claim.objects.create(post=post, claimant=claimant)
     except IntegrityError:
         # Only reachable if the row lock was bypassed; the constraint is the last line of defence.
         raise ValidationError(illegal_message(post, "claim")) from None
+    notify.tell(user=post.author, kind="claim", post=post, name=claimant.display_name)
+    return claim
 
 
 def _is_poster(post: Post, user: User) -> bool:
@@ -430,6 +433,7 @@ def posts_expire(*, now: datetime | None = None) -> tuple[int, int]:
         ):
             post.reminded_at = now
             post.save(update_fields=["reminded_at"])
+            notify.tell(user=post.author, kind="reminder", post=post)
             PostEvent.objects.create(post=post, actor=None, action="remind", from_status=post.status, to_status=post.status)
             reminded += 1
     expired = 0
@@ -467,7 +471,13 @@ def message_send(*, claim: Claim, author: User, body: str) -> Message:
         raise ValidationError({"body": _("Write a message.")})
     if len(body) > MESSAGE_MAX:
         raise ValidationError({"body": _("A message can have at most %(max)d characters.") % {"max": MESSAGE_MAX}})
-    return Message.objects.create(claim=claim, author=author, body=body)
+    message = Message.objects.create(claim=claim, author=author, body=body)
+    url = reverse("exchange_conversation", kwargs={"slug": claim.post.group.slug, "post_id": claim.post_id,
+                                                    "claim_id": claim.pk})
+    for user_id in conversation_members(claim) - {author.pk}:
+        notify.tell(user=User.objects.filter(pk=user_id).first(), kind="message", post=claim.post,
+                    name=author.display_name, url=url)
+    return message
 
 
 @transaction.atomic
