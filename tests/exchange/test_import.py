@@ -201,3 +201,29 @@ def test_api_import_dry_run_then_commit(api_for: Any, ada: Any, crown: Any) -> N
     assert not Post.objects.exists()
     done = client.post(url, {"content_base64": content, "dry_run": False}, content_type="application/json").json()
     assert done["committed"] and Post.objects.count() == 4
+
+
+def test_uploads_stay_in_memory_and_csrf_is_checked(client_for: Any, ada: Any, crown: Any, settings: Any) -> None:
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # Django would spill anything bigger to a temporary file
+    settings.FILE_UPLOAD_TEMP_DIR = "/nonexistent-so-a-temporary-file-would-fail"
+    url = reverse("exchange_import", args=[crown.slug])
+    with (FIXTURES / "google_form_requests.csv").open("rb") as handle:
+        response = client_for(ada).post(url, {"file": handle, "kind": "need", "visibility": "group"})
+    assert response.status_code == 302 and ImportDraft.objects.count() == 1
+    with (FIXTURES / "google_form_requests.csv").open("rb") as handle:
+        refused = client_for(ada, csrf=True).post(url, {"file": handle, "kind": "need", "visibility": "group"})
+    assert refused.status_code == 403 and ImportDraft.objects.count() == 1
+
+
+def test_oversize_uploads_are_refused(client_for: Any, ada: Any, crown: Any, monkeypatch: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mutualaid.exchange import views_transfer
+
+    monkeypatch.setattr(views_transfer, "MAX_BYTES", 100)
+    big = SimpleUploadedFile("big.csv", b"Name,Need\n" + b"x,Food\n" * 100_000, content_type="text/csv")
+    response = client_for(ada).post(reverse("exchange_import", args=[crown.slug]), {"file": big, "kind": "need",
+                                                                                     "visibility": "group"})
+    assert response.status_code == 200
+    assert "Choose a CSV or XLSX file of at most 10 MB." in response.content.decode()
+    assert not ImportDraft.objects.exists()

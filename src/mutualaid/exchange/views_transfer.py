@@ -4,33 +4,54 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from mutualaid.core.forms import apply_errors
 from mutualaid.exchange import exporting, importing
 from mutualaid.exchange.forms import ExportForm, ImportUploadForm
 from mutualaid.exchange.models import ImportDraft
+from mutualaid.exchange.spreadsheet import MAX_BYTES
 from mutualaid.groups.access import get_group_for_coordinator
 
 DRAFT_HOURS = 24
 PREVIEW_ROWS = 200
 
 
-@login_required
+class InMemoryUpload(MemoryFileUploadHandler):
+    """Keep an uploaded sheet in memory, never in a temporary file: it holds people's contact details."""
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:
+        # Larger bodies are not kept at all: the form then says the file is missing or too big.
+        self.activated = content_length <= MAX_BYTES + 64 * 1024
+
+
+@csrf_exempt  # the upload handlers must be set before the CSRF check reads the body; checked just below
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    request.upload_handlers = [InMemoryUpload(request)]
+    return _import_upload(request, slug)
+
+
+@csrf_protect
+@login_required
+def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     # Abandoned uploads hold personal data: drop them after a day.
     ImportDraft.objects.filter(created_at__lt=timezone.now() - timedelta(hours=DRAFT_HOURS)).delete()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not request.FILES:
+        form.add_error("file", _("Choose a CSV or XLSX file of at most 10 MB."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
             sheet = importing.read(data)
