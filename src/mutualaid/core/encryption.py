@@ -208,3 +208,34 @@ def blind_index(value: str, *, purpose: str) -> str:
         raise KeyRingError("the key ring was destroyed")
     digest = hmac.new(ring.index_key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
     return digest
+
+
+BYTES_PREFIX = b"v1:"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Seal a file's bytes (e.g. a receipt photo) like `encrypt` does text: `v1:<key id>:<nonce+ciphertext>`."""
+    ring = load_keyring()
+    if ring is None:
+        raise KeyRingError("the key ring was destroyed; new sensitive data cannot be stored")
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(ring.keys[ring.primary]).encrypt(nonce, data, context.encode())
+    return BYTES_PREFIX + ring.primary.encode() + b":" + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes | None:
+    """The sealed bytes, or None when they cannot be recovered (destroyed or unknown key, tampering)."""
+    try:
+        ring = load_keyring()
+    except KeyRingError:
+        return None
+    if ring is None or not blob.startswith(BYTES_PREFIX):
+        return None
+    kid, sep, body = bytes(blob[len(BYTES_PREFIX):]).partition(b":")
+    key = ring.keys.get(kid.decode(errors="replace"))
+    if not sep or key is None or len(body) < 13:
+        return None
+    try:
+        return AESGCM(key).decrypt(body[:12], body[12:], context.encode())
+    except (InvalidTag, ValueError):
+        return None
