@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -140,9 +140,10 @@ def _transaction_out(record: Transaction) -> dict[str, Any]:
     }
 
 
-def _once(request: HttpRequest, operation: str, payload: Any, work: Any) -> tuple[int, Any]:
+def _once(request: HttpRequest, operation: str, payload: Any, work: Any) -> Status[Any]:
     try:
-        return run_once(request, operation, payload, work)
+        status, body = run_once(request, operation, payload, work)
+        return Status(status, body)
     except IdempotencyConflict:
         raise HttpError(409, "this Idempotency-Key was already used for a different request") from None
     except BadIdempotencyKey:
@@ -162,7 +163,7 @@ class ContributionIn(Schema):
     "/groups/{slug}/funds/{fund_id}/contributions", response={201: TransactionOut},
     summary="Record a contribution (coordinators; honours Idempotency-Key)",
 )
-def funds_contribution_create(request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn) -> tuple[int, Any]:
+def funds_contribution_create(request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
 
     def work() -> tuple[int, Any]:
@@ -218,7 +219,7 @@ def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[s
     "/groups/{slug}/funds/{fund_id}/requests", response={201: RequestOut},
     summary="Ask a fund for money (honours Idempotency-Key)",
 )
-def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> tuple[int, Any]:
+def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
 
     def work() -> tuple[int, Any]:
@@ -250,7 +251,7 @@ class PayIn(Schema):
     "/groups/{slug}/fund-requests/{request_id}/pay", response={201: TransactionOut},
     summary="Record how an approved request was paid (coordinators; honours Idempotency-Key)",
 )
-def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload: PayIn) -> tuple[int, Any]:
+def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload: PayIn) -> Status[Any]:
     ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
 
     def work() -> tuple[int, Any]:
@@ -267,7 +268,7 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
     "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse", response={201: TransactionOut},
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
-def funds_transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> tuple[int, Any]:
+def funds_transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
