@@ -132,8 +132,10 @@ def fund_create(
 
 
 def _locked_accounts(fund: Fund) -> dict[str, Account]:
-    # Always lock all four in primary-key order: every writer takes the same locks in the same order,
-    # so two postings to one fund queue instead of deadlocking.
+    # Lock order everywhere: the transaction being reversed, then the request row (with
+    # `of=("self",)`, so the joined fund row is not locked too: a FOR UPDATE on the fund deadlocks with
+    # the foreign-key checks of concurrent inserts), then all four account rows in primary-key order.
+    # Every writer takes the same locks in the same order, so postings to one fund queue, never deadlock.
     accounts = Account.objects.select_for_update().filter(fund=fund).order_by("pk")
     return {a.kind: a for a in accounts}
 
@@ -353,7 +355,7 @@ def rule_met(request: Request) -> bool:
 @transaction.atomic
 def request_approve(*, request: Request, voter: User) -> Request:
     """Record `voter`'s open approval. When the fund's rule is met the request becomes approved."""
-    request = Request.objects.select_for_update().select_related("fund").get(pk=request.pk)
+    request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
     membership = Membership.objects.filter(user=voter, group_id=request.fund.group_id).first()
     if membership is None:
         raise ValidationError(_("Only members of the group approve its requests."))
@@ -403,7 +405,7 @@ def request_pay(
     *, request: Request, paid_by: User, method: str, reference: str = "", occurred_on: datetime.date | None = None
 ) -> Transaction:
     """Record that an approved request was paid, and how. Bail goes to 'pending' until it comes back."""
-    request = Request.objects.select_for_update().select_related("fund").get(pk=request.pk)
+    request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
     if request.status != RequestStatus.APPROVED:
         raise ValidationError(_("Only an approved request can be paid."))
     _check_method(method)
@@ -444,7 +446,7 @@ def bail_settle(
     method: str = PaymentMethod.CHECK, occurred_on: datetime.date | None = None,
 ) -> list[Transaction]:
     """Bail came back to the fund (all or part); what the court kept can be written off as forfeited."""
-    request = Request.objects.select_for_update().select_related("fund").get(pk=request.pk)
+    request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
     if request.kind != RequestKind.BAIL or request.bail_status != BailStatus.OUT:
         raise ValidationError(_("Only bail that is at the court can come back."))
     fund = request.fund
