@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from mutualaid.funds.models import IdempotencyKey, Request, Transaction
-from tests.funds.conftest import approved, fill
+from tests.funds.conftest import fill
 
 
 def _post(client: Any, url: str, payload: dict[str, Any], key: str | None = None) -> Any:

@@ -124,8 +124,8 @@ def test_members_only_transparency_hides_from_outsiders(client_for: Any, rent_fu
 
 def test_receipt_is_served_only_to_requester_and_coordinators(client_for: Any, ada: Any, ben: Any, cy: Any, rent_fund: Any) -> None:
     from mutualaid.funds import services
-    from tests.conftest import make_user
     from mutualaid.members.models import Membership
+    from tests.conftest import make_user
 
     ask = approved(rent_fund, amount=10_00, asker=ben, voters=[])
     receipt = services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
