@@ -69,7 +69,7 @@ def _snapshot(fund: Any) -> tuple[Any, ...]:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations, overdraft=st.booleans())
 def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, fay: Any, ben: Any) -> None:
     with transaction.atomic():
@@ -101,7 +101,7 @@ def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ..
         transaction.set_rollback(True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     gifts=st.lists(st.integers(min_value=1, max_value=1_000_00), min_size=1, max_size=5),
     bails=st.lists(st.tuples(st.integers(1, 2_000_00), st.integers(0, 2_000_00), st.booleans()), max_size=5),

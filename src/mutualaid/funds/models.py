@@ -280,6 +280,10 @@ class Request(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # When the request was settled (paid and, for bail, back or forfeited; declined; withdrawn). Its
+    # purpose, payee and receipts are purged MUTUALAID_RETENTION_DAYS later; the ledger stays.
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    purged = models.BooleanField(default=False)
 
     data_classification = {
         "fund": (PUBLIC, "which fund was asked"),
@@ -294,6 +298,8 @@ class Request(models.Model):
         "created_at": (PUBLIC, "when it was asked"),
         "decided_at": (PUBLIC, "when it was approved or declined"),
         "decided_by": (PUBLIC, "who declined it or paid it"),
+        "closed_at": (PUBLIC, "when the request was settled"),
+        "purged": (PUBLIC, "whether its purpose, payee and receipts were purged"),
     }
 
     class Meta:

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from mutualaid.funds.models import (
     Entry,
     Fund,
     FundKind,
+    IdempotencyKey,
     PaymentMethod,
     Pledge,
     PledgeInterval,
@@ -261,7 +263,8 @@ def transaction_reverse(*, record: Transaction, reversed_by: User) -> Transactio
         # The payment is undone; the decision stands, so the request can be paid again correctly.
         request.status = RequestStatus.APPROVED
         request.bail_status = BailStatus.NONE
-        request.save(update_fields=["status", "bail_status"])
+        request.closed_at = None
+        request.save(update_fields=["status", "bail_status", "closed_at"])
     return reversal
 
 
@@ -382,9 +385,9 @@ def request_decline(*, request: Request, declined_by: User) -> Request:
     if request.status not in (RequestStatus.OPEN, RequestStatus.APPROVED):
         raise ValidationError(_("Only an open or approved request can be declined."))
     request.status = RequestStatus.DECLINED
-    request.decided_at = timezone.now()
+    request.decided_at = request.closed_at = timezone.now()
     request.decided_by = declined_by
-    request.save(update_fields=["status", "decided_at", "decided_by"])
+    request.save(update_fields=["status", "decided_at", "decided_by", "closed_at"])
     return request
 
 
@@ -396,7 +399,8 @@ def request_withdraw(*, request: Request, user: User) -> Request:
     if request.status not in (RequestStatus.OPEN, RequestStatus.APPROVED):
         raise ValidationError(_("Only an open or approved request can be withdrawn."))
     request.status = RequestStatus.WITHDRAWN
-    request.save(update_fields=["status"])
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
     return request
 
 
@@ -425,7 +429,9 @@ def request_pay(
     request.status = RequestStatus.PAID
     request.decided_by = paid_by
     request.bail_status = BailStatus.OUT if request.kind == RequestKind.BAIL else BailStatus.NONE
-    request.save(update_fields=["status", "decided_by", "bail_status"])
+    # Bail stays open until it comes back: its details are needed to claim it from the court.
+    request.closed_at = None if request.kind == RequestKind.BAIL else timezone.now()
+    request.save(update_fields=["status", "decided_by", "bail_status", "closed_at"])
     return record
 
 
@@ -478,7 +484,9 @@ def bail_settle(
         request.bail_status = BailStatus.FORFEITED
     elif returned == outstanding:
         request.bail_status = BailStatus.RETURNED
-    request.save(update_fields=["bail_status"])
+    if request.bail_status != BailStatus.OUT:
+        request.closed_at = timezone.now()
+    request.save(update_fields=["bail_status", "closed_at"])
     return records
 
 
@@ -508,6 +516,23 @@ def receipt_add(*, request: Request, uploaded_by: User, data: bytes) -> Receipt:
     receipt.sealed = encryption.encrypt_bytes(data, context=receipt.context())
     receipt.save()
     return receipt
+
+
+@transaction.atomic
+def requests_purge(*, now: datetime.datetime | None = None) -> int:
+    """Forget the purpose, payee and receipts of requests settled more than the retention period ago.
+
+    The ledger, amounts, categories and votes stay: the fund's accounts must still add up. Idempotency
+    keys older than a week go too (a client retries within minutes, not weeks).
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MUTUALAID_RETENTION_DAYS)
+    due = Request.objects.filter(closed_at__lt=cutoff, purged=False)
+    ids = list(due.values_list("pk", flat=True))
+    Receipt.objects.filter(request_id__in=ids).delete()
+    Request.objects.filter(pk__in=ids).update(purpose="", payee="", purged=True)
+    IdempotencyKey.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).delete()
+    return len(ids)
 
 
 def receipt_open(receipt: Receipt) -> bytes | None:
