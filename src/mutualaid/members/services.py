@@ -30,7 +30,7 @@ from mutualaid.members.models import (
     new_token,
 )
 
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,%d}$" % USERNAME_MAX)
+_USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
 _PHONE_CHARS = re.compile(r"[^\d+]")
 EMAIL_MAX = 254
 PHONE_MAX = 32
