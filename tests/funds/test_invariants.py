@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mutualaid.funds import services
@@ -71,6 +71,8 @@ def _snapshot(fund: Any) -> tuple[Any, ...]:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations, overdraft=st.booleans())
+# Found by hypothesis: a grant paid, reversed and paid again once counted as negative bail.
+@example(ops=[("ask_approved", 2), ("pay", 0), ("reverse", 0), ("pay", 0)], overdraft=True)
 def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, fay: Any, ben: Any) -> None:
     with transaction.atomic():
         fund = services.fund_create(group=crown, name="Property fund", kind="bail", single_approval_limit=100_00,

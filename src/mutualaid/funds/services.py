@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -436,14 +437,11 @@ def request_pay(
 
 
 def bail_outstanding(request: Request) -> int:
-    """How much of this request's bail is still at the court (posted minus returned/forfeited/reversed)."""
-    total = 0
-    for record in request.transactions.all():
-        if record.kind == TransactionKind.BAIL_POSTED:
-            total += record.amount
-        elif record.kind in (TransactionKind.BAIL_RETURNED, TransactionKind.BAIL_FORFEITED, TransactionKind.REVERSAL):
-            total -= record.amount
-    return total
+    """How much of this request's bail is still at the court: its entries on the fund's pending account."""
+    total = Entry.objects.filter(transaction__request=request, account__kind=AccountKind.PENDING).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return int(total or 0)
 
 
 @transaction.atomic
