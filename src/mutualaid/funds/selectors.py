@@ -163,9 +163,9 @@ def transparency(fund: Fund, *, recent: int = 50) -> Transparency:
 
 # The balance chart: plain SVG drawn on the server, no JavaScript, no inline styles.
 
-CHART_WIDTH = 600
-CHART_HEIGHT = 220
-_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 10, 10, 20, 30
+CHART_WIDTH = 400
+CHART_HEIGHT = 240
+_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 10, 10, 30, 34
 
 
 @dataclass

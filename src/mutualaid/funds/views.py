@@ -38,9 +38,12 @@ from mutualaid.funds.money import format_money
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 
 
-def _form_page(request: HttpRequest, *, group: Any, title: str, form: Any, intro: str = "", fund: Any = None, status: int = 200) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, *, group: Any, title: str, form: Any, submit: str, intro: str = "", fund: Any = None, status: int = 200
+) -> HttpResponse:
     return render(
-        request, "funds/form.html", {"group": group, "fund": fund, "title": title, "form": form, "intro": intro},
+        request, "funds/form.html",
+        {"group": group, "fund": fund, "title": title, "form": form, "intro": intro, "submit": submit},
         status=status,
     )
 
@@ -72,7 +75,9 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The fund %(name)s was created.") % {"name": fund.name})
             return redirect("funds_fund", slug=group.slug, fund_id=fund.pk)
-    return _form_page(request, group=group, title=_("New fund"), form=form, status=400 if form.errors else 200)
+    return _form_page(
+        request, group=group, title=_("New fund"), form=form, submit=_("Start the fund"), status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -140,7 +145,7 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
         else:
             messages.success(request, _("Contribution recorded."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(request, group=fund.group, fund=fund, title=_("Record a contribution"), form=form,
+    return _form_page(request, group=fund.group, fund=fund, title=_("Record a contribution"), form=form, submit=_("Record"),
                       status=400 if form.errors else 200)
 
 
@@ -160,7 +165,7 @@ def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Pledge recorded. The fund page reminds you when it is due."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(request, group=fund.group, fund=fund, title=_("Record a pledge"), form=form,
+    return _form_page(request, group=fund.group, fund=fund, title=_("Record a pledge"), form=form, submit=_("Record"),
                       status=400 if form.errors else 200)
 
 
@@ -217,6 +222,7 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
             return redirect("funds_request", slug=slug, request_id=created.pk)
     return _form_page(
         request, group=fund.group, fund=fund, title=_("Ask %(fund)s for money") % {"fund": fund.name}, form=form,
+        submit=_("Send the request"),
         intro=_("Approvals are open within the group: members see who approved. Nobody approves their own request."),
         status=400 if form.errors else 200,
     )
