@@ -66,6 +66,11 @@ ROUTES = [
         "single_approval_limit": "50", "coordinator_approvals": "2", "member_approvals": "0",
     }),
     Route("funds_fund", MEMBER, kwargs=fund),
+    Route("funds_fund_edit", COORDINATOR, kwargs=fund),
+    Route("funds_fund_edit", COORDINATOR, method="POST", variant="save", kwargs=fund, data=lambda w: {
+        "name": "Rent", "visibility": "members", "single_approval_limit": "80", "coordinator_approvals": "2",
+        "member_approvals": "0",
+    }),
     Route("funds_transparency", "ok ok ok ok ok", kwargs=public_fund, variant="public"),
     Route("funds_transparency", "404 404 404 ok ok", kwargs=fund),
     Route("funds_export", COORDINATOR, kwargs=fund),

@@ -207,3 +207,30 @@ def test_coordinators_only_fund_is_hidden_from_members(client_for: Any, crown: A
     assert client_for(ben).get(reverse("funds_fund", args=["crown", fund.pk])).status_code == 404
     assert "Security fund" not in client_for(ben).get(reverse("funds_list", args=["crown"])).content.decode()
     assert client_for(ada).get(reverse("funds_fund", args=["crown", fund.pk])).status_code == 200
+
+
+def test_coordinator_changes_the_rule_and_open_requests_follow(client_for: Any, ada: Any, ben: Any, rent_fund: Any) -> None:
+    ask = approved(rent_fund, amount=80_00, asker=ben, voters=[ada])  # limit 0: needs two coordinators
+    assert ask.status == "open"
+    response = client_for(ada).post(reverse("funds_fund_edit", args=["crown", rent_fund.pk]), {
+        "name": "Rent relief", "kind": "medical", "currency": "EUR", "visibility": "public",
+        "single_approval_limit": "100", "coordinator_approvals": "2", "member_approvals": "0",
+    })
+    assert response.status_code == 302
+    rent_fund.refresh_from_db()
+    # Kind and currency cannot change; the rest did.
+    assert (rent_fund.kind, rent_fund.currency, rent_fund.visibility, rent_fund.single_approval_limit) == (
+        "rent", "USD", "public", 100_00
+    )
+    ask.refresh_from_db()
+    assert ask.status == "approved"
+
+
+def test_fund_edit_refuses_a_bad_rule(client_for: Any, ada: Any, rent_fund: Any) -> None:
+    response = client_for(ada).post(reverse("funds_fund_edit", args=["crown", rent_fund.pk]), {
+        "name": "", "visibility": "members", "single_approval_limit": "-5", "coordinator_approvals": "2",
+        "member_approvals": "0",
+    })
+    assert response.status_code == 400
+    rent_fund.refresh_from_db()
+    assert rent_fund.name == "Rent Relief"

@@ -62,9 +62,21 @@ class FundForm(_FundBound):
     )
     allow_overdraft = forms.BooleanField(label=_("The fund may be overdrawn"), required=False)
 
+    def __init__(self, *args: Any, fixed_currency: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_currency = fixed_currency
+        if fixed_currency:
+            # Editing: kind and currency are shown but cannot change.
+            for name in ("kind", "currency"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+            money = self.fields["single_approval_limit"]
+            assert isinstance(money, MoneyField)
+            money.currency = fixed_currency
+
     def full_clean(self) -> None:
         # The approval limit is in the currency chosen on the same form.
-        if self.is_bound:
+        if self.is_bound and not self.fixed_currency:
             chosen = self.data.get("currency", "USD")
             field = self.fields["single_approval_limit"]
             assert isinstance(field, MoneyField)

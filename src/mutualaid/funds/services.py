@@ -87,6 +87,23 @@ def _check_text(value: str, field: str) -> str:
 # Funds ---------------------------------------------------------------------------------------------
 
 
+def _rule_errors(
+    *, name: str, visibility: str, single_approval_limit: int, coordinator_approvals: int, member_approvals: int
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (name or "").strip() or len(name.strip()) > 100:
+        errors["name"] = _("Name the fund (at most 100 characters).")
+    if visibility not in Visibility.values:
+        errors["visibility"] = _("Choose who can see the fund.")
+    if not 0 <= single_approval_limit <= MAX_AMOUNT:
+        errors["single_approval_limit"] = _("The limit must be between zero and the largest amount allowed.")
+    if not 1 <= coordinator_approvals <= 20:
+        errors["coordinator_approvals"] = _("Between 1 and 20 coordinators must approve larger requests.")
+    if not 0 <= member_approvals <= 100:
+        errors["member_approvals"] = _("Between 0 and 100 members (0: members do not approve).")
+    return errors
+
+
 @transaction.atomic
 def fund_create(
     *,
@@ -102,24 +119,17 @@ def fund_create(
     allow_overdraft: bool = False,
 ) -> Fund:
     """A new fund with its four accounts (balance, contributions, disbursements, pending), all at zero."""
-    errors: dict[str, str] = {}
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        errors["name"] = _("Name the fund (at most 100 characters).")
+    errors = _rule_errors(
+        name=name, visibility=visibility, single_approval_limit=single_approval_limit,
+        coordinator_approvals=coordinator_approvals, member_approvals=member_approvals,
+    )
     if currency not in CURRENCIES:
         errors["currency"] = _("Choose a currency from the list.")
     if kind not in FundKind.values:
         errors["kind"] = _("Choose a kind of fund from the list.")
-    if visibility not in Visibility.values:
-        errors["visibility"] = _("Choose who can see the fund.")
-    if not 0 <= single_approval_limit <= MAX_AMOUNT:
-        errors["single_approval_limit"] = _("The limit must be between zero and the largest amount allowed.")
-    if not 1 <= coordinator_approvals <= 20:
-        errors["coordinator_approvals"] = _("Between 1 and 20 coordinators must approve larger requests.")
-    if not 0 <= member_approvals <= 100:
-        errors["member_approvals"] = _("Between 0 and 100 members (0: members do not approve).")
     if errors:
         raise ValidationError(errors)
+    name = name.strip()
     fund = Fund(
         group=group, name=name, kind=kind, purpose=_check_text(purpose, "purpose"), currency=currency,
         visibility=visibility, single_approval_limit=single_approval_limit,
@@ -128,6 +138,41 @@ def fund_create(
     fund.full_clean()
     fund.save()
     Account.objects.bulk_create([Account(fund=fund, kind=k, currency=currency) for k in AccountKind])
+    return fund
+
+
+@transaction.atomic
+def fund_update(
+    *,
+    fund: Fund,
+    name: str,
+    purpose: str,
+    visibility: str,
+    single_approval_limit: int,
+    coordinator_approvals: int,
+    member_approvals: int,
+    allow_overdraft: bool,
+) -> Fund:
+    """Change a fund's name, purpose, visibility or approval rule. Kind and currency stay: the ledger
+    is kept in that currency. Open requests that the new rule already approves become approved."""
+    errors = _rule_errors(
+        name=name, visibility=visibility, single_approval_limit=single_approval_limit,
+        coordinator_approvals=coordinator_approvals, member_approvals=member_approvals,
+    )
+    if errors:
+        raise ValidationError(errors)
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund.name, fund.purpose, fund.visibility = name.strip(), _check_text(purpose, "purpose"), visibility
+    fund.single_approval_limit, fund.coordinator_approvals = single_approval_limit, coordinator_approvals
+    fund.member_approvals, fund.allow_overdraft = member_approvals, allow_overdraft
+    fund.full_clean()
+    fund.save()
+    for request in Request.objects.select_for_update(of=("self",)).filter(fund=fund, status=RequestStatus.OPEN):
+        request.fund = fund
+        if rule_met(request):
+            request.status = RequestStatus.APPROVED
+            request.decided_at = timezone.now()
+            request.save(update_fields=["status", "decided_at"])
     return fund
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.fund_list, name="funds_list"),
     path("new/", views.fund_new, name="funds_fund_new"),
     path("<int:fund_id>/", views.fund_page, name="funds_fund"),
+    path("<int:fund_id>/edit/", views.fund_edit, name="funds_fund_edit"),
     path("<int:fund_id>/transparency/", views.transparency, name="funds_transparency"),
     path("<int:fund_id>/ledger.csv", views.export_csv, name="funds_export"),
     path("<int:fund_id>/contributions/new/", views.contribution_new, name="funds_contribution_new"),

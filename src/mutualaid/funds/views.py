@@ -81,6 +81,36 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    initial = {
+        "name": fund.name, "kind": fund.kind, "purpose": fund.purpose, "currency": fund.currency,
+        "visibility": fund.visibility, "single_approval_limit": format_money(fund.single_approval_limit, fund.currency).split()[0],
+        "coordinator_approvals": fund.coordinator_approvals, "member_approvals": fund.member_approvals,
+        "allow_overdraft": fund.allow_overdraft,
+    }
+    form = FundForm(request.POST or None, initial=initial, fixed_currency=fund.currency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_update(
+                fund=fund, name=data["name"], purpose=data["purpose"], visibility=data["visibility"],
+                single_approval_limit=data["single_approval_limit"] or 0, coordinator_approvals=data["coordinator_approvals"],
+                member_approvals=data["member_approvals"], allow_overdraft=data["allow_overdraft"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+    return _form_page(
+        request, group=fund.group, fund=fund, title=_("Change %(fund)s") % {"fund": fund.name}, form=form,
+        submit=_("Save"), status=400 if form.errors else 200,
+        intro=_("The kind and currency of a fund stay as they are: its ledger is kept in that currency."),
+    )
+
+
+@login_required
 def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     balances = selectors.fund_balances(fund)
