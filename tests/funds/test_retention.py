@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from mutualaid.funds import selectors, services
-from mutualaid.funds.models import IdempotencyKey, Receipt, Request
+from mutualaid.funds.models import Approval, IdempotencyKey, Receipt, Request
 from tests.funds.conftest import PNG, approved, fill
 
 
@@ -27,8 +27,10 @@ def test_purge_after_retention(settings: Any, rent_fund: Any, bail_fund: Any, ad
     assert services.requests_purge(now=timezone.now() + datetime.timedelta(days=29)) == 0
     assert services.requests_purge(now=timezone.now() + datetime.timedelta(days=31)) == 1
     paid.refresh_from_db()
-    assert (paid.purpose, paid.payee, paid.purged) == ("", "", True)
+    assert (paid.purpose, paid.payee, paid.purged, paid.requested_by, paid.decided_by) == ("", "", True, None, None)
     assert not Receipt.objects.exists()
+    assert not Approval.objects.filter(request=paid).exists()
+    assert Approval.objects.filter(request=bail).exists()
     # Bail at the court and open requests keep their details; the ledger is untouched.
     assert Request.objects.get(pk=bail.pk).purpose == "bail"
     assert Request.objects.get(pk=still_open.pk).purpose == "open one"

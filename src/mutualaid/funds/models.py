@@ -280,14 +280,15 @@ class Request(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # When the request was settled (paid and, for bail, back or forfeited; declined; withdrawn). Its
-    # purpose, payee and receipts are purged MUTUALAID_RETENTION_DAYS later; the ledger stays.
+    # When the request was settled (paid and, for bail, back or forfeited; declined; withdrawn). Who
+    # asked, who voted, the purpose, payee and receipts are purged MUTUALAID_RETENTION_DAYS later;
+    # amounts, categories and the ledger stay.
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     purged = models.BooleanField(default=False)
 
     data_classification = {
         "fund": (PUBLIC, "which fund was asked"),
-        "requested_by": (PUBLIC, "who asked a fund for money"),
+        "requested_by": (PUBLIC, "who asked a fund for money (cleared after the retention period)"),
         "kind": (PUBLIC, "grant, bail or reimbursement"),
         "category": (PUBLIC, "kind of need"),
         "amount": (PUBLIC, "amount asked"),
@@ -297,7 +298,7 @@ class Request(models.Model):
         "bail_status": (PUBLIC, "whether bail came back"),
         "created_at": (PUBLIC, "when it was asked"),
         "decided_at": (PUBLIC, "when it was approved or declined"),
-        "decided_by": (PUBLIC, "who declined it or paid it"),
+        "decided_by": (PUBLIC, "who declined it or paid it (cleared after the retention period)"),
         "closed_at": (PUBLIC, "when the request was settled"),
         "purged": (PUBLIC, "whether its purpose, payee and receipts were purged"),
     }
@@ -324,7 +325,7 @@ class Approval(models.Model):
 
     data_classification = {
         "request": (PUBLIC, "which request"),
-        "voter": (PUBLIC, "who approved it (votes are open within the group)"),
+        "voter": (PUBLIC, "who approved it (votes are open within the group; deleted after the retention period)"),
         "as_coordinator": (PUBLIC, "whether the voter was a coordinator"),
         "at": (PUBLIC, "when"),
     }

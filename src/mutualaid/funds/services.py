@@ -563,17 +563,17 @@ def receipt_add(*, request: Request, uploaded_by: User, data: bytes) -> Receipt:
 
 @transaction.atomic
 def requests_purge(*, now: datetime.datetime | None = None) -> int:
-    """Forget the purpose, payee and receipts of requests settled more than the retention period ago.
-
-    The ledger, amounts, categories and votes stay: the fund's accounts must still add up. Idempotency
-    keys older than a week go too (a client retries within minutes, not weeks).
+    """Forget who asked, who voted, why and whom to pay, for requests settled more than the retention
+    period ago (THREATS.md property 4). Amounts, categories and the ledger stay, so the fund still adds
+    up and the transparency page is unchanged. Idempotency keys older than a week go too (a client
+    retries within minutes, not weeks).
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.MUTUALAID_RETENTION_DAYS)
-    due = Request.objects.filter(closed_at__lt=cutoff, purged=False)
-    ids = list(due.values_list("pk", flat=True))
+    ids = list(Request.objects.filter(closed_at__lt=cutoff, purged=False).values_list("pk", flat=True))
     Receipt.objects.filter(request_id__in=ids).delete()
-    Request.objects.filter(pk__in=ids).update(purpose="", payee="", purged=True)
+    Approval.objects.filter(request_id__in=ids).delete()
+    Request.objects.filter(pk__in=ids).update(purpose="", payee="", requested_by=None, decided_by=None, purged=True)
     IdempotencyKey.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).delete()
     return len(ids)
 
