@@ -107,3 +107,36 @@ def test_format_money() -> None:
     assert format_money(123456, "USD") == "1,234.56 USD"
     assert format_money(-5, "USD") == "-0.05 USD"
     assert format_money(500, "JPY") == "500 JPY"
+
+
+def test_html_in_text_fields_is_escaped(client_for: Any, ada: Any, ben: Any, rent_fund: Any) -> None:
+    from django.urls import reverse
+
+    ask = services.request_create(
+        fund=rent_fund, requested_by=ben, amount=5_00, currency="USD",
+        purpose="<script>alert('x')</script>", payee="<img src=x onerror=alert(1)>",
+    )
+    html = client_for(ada).get(reverse("funds_request", args=["crown", ask.pk])).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"amount": "ten", "currency": "USD", "method": "cash"},
+        {"amount": 10.5, "currency": "USD", "method": "cash"},
+        {"amount": 10**30, "currency": "USD", "method": "cash"},
+        {"currency": "USD", "method": "cash"},
+        {"amount": 100, "currency": "USD", "method": "cash", "occurred_on": "not-a-day"},
+        {"amount": 100, "currency": "USD\x00", "method": "cash"},
+    ],
+)
+def test_api_refuses_malformed_amounts(api_for: Any, ada: Any, rent_fund: Any, payload: dict[str, Any]) -> None:
+    import json
+
+    response = api_for(ada).post(
+        f"/api/v1/groups/crown/funds/{rent_fund.pk}/contributions", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code in (400, 422), response.content
+    _nothing_written(rent_fund)
