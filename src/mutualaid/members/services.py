@@ -313,6 +313,20 @@ def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:
 
 
 @transaction.atomic
+def signup_with_join_request(  # type: ignore[no-untyped-def]
+    *, group, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = "",
+    message: str = "",
+) -> tuple[User, JoinRequest]:
+    """Create an account that asks to join `group`; it joins only when a coordinator approves."""
+    if not group.accepts_requests:
+        raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
+    user = user_create(
+        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
+    )
+    return user, join_request_create(group=group, user=user, message=message)
+
+
+@transaction.atomic
 def join_request_decide(*, join_request: JoinRequest, decided_by: User, approve: bool) -> JoinRequest:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
