@@ -119,3 +119,30 @@ def test_a_retried_api_call_racing_itself_posts_once(transactional_db: Any, crow
     results = _race([post for _ in range(6)])
     assert results == [201] * 6
     assert Transaction.objects.filter(fund=fund).count() == 1
+
+
+@pytest.mark.usefixtures("_postgres")
+def test_changing_the_rule_while_paying_and_approving(transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any) -> None:
+    fund = services.fund_create(group=crown, name="Rule fund", single_approval_limit=50_00)
+    services.contribution_record(fund=fund, amount=500_00, currency="USD", method="cash", recorded_by=ada)
+    paid = [
+        services.request_approve(request=services.request_create(
+            fund=fund, requested_by=ben, amount=20_00, currency="USD", purpose="x"), voter=ada)
+        for _ in range(4)
+    ]
+    open_asks = [services.request_create(fund=fund, requested_by=ben, amount=80_00, currency="USD", purpose="y") for _ in range(3)]
+    jobs: list[Callable[[], Any]] = [lambda a=a: services.request_pay(request=a, paid_by=fay, method="cash") for a in paid]
+    jobs += [lambda a=a: services.request_approve(request=a, voter=fay) for a in open_asks]
+    jobs += [
+        lambda: services.fund_update(
+            fund=fund, name="Rule fund", purpose="", visibility="members", single_approval_limit=100_00,
+            coordinator_approvals=2, member_approvals=0, allow_overdraft=False,
+        )
+        for _ in range(2)
+    ]
+    results = _race(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Request.objects.filter(fund=fund, status="paid").count() == 4
+    # Under the new rule one coordinator's approval suffices for 80.00: every open request is approved.
+    assert Request.objects.filter(pk__in=[a.pk for a in open_asks], status="approved").count() == 3
+    assert_ledger_consistent(fund)

@@ -161,7 +161,8 @@ def fund_update(
     )
     if errors:
         raise ValidationError(errors)
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    # NO KEY UPDATE: payments inserting ledger rows (a foreign-key share lock on the fund) do not wait.
+    fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
     fund.name, fund.purpose, fund.visibility = name.strip(), _check_text(purpose, "purpose"), visibility
     fund.single_approval_limit, fund.coordinator_approvals = single_approval_limit, coordinator_approvals
     fund.member_approvals, fund.allow_overdraft = member_approvals, allow_overdraft
@@ -207,6 +208,9 @@ def _post(
     if sum(amount for _kind, amount in lines) != 0 or any(amount == 0 for _kind, amount in lines):
         raise ValueError("unbalanced or empty ledger lines")  # a programming error, never user input
     accounts = _locked_accounts(fund)
+    # Read the fund's rules again now that its accounts are locked: a coordinator who just turned
+    # overdrafts off must be obeyed by a payment that started a moment earlier.
+    fund = Fund.objects.get(pk=fund.pk)
     moves: dict[str, int] = {}
     for account_kind, amount in lines:
         moves[account_kind] = moves.get(account_kind, 0) + amount
@@ -404,7 +408,10 @@ def rule_met(request: Request) -> bool:
 @transaction.atomic
 def request_approve(*, request: Request, voter: User) -> Request:
     """Record `voter`'s open approval. When the fund's rule is met the request becomes approved."""
-    request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
+    request = Request.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    # The fund is read after the request's lock is held, in its own statement, so a rule changed by a
+    # coordinator while we waited is the rule applied (fund_update re-checks the requests it locks).
+    request.fund = Fund.objects.get(pk=request.fund_id)
     membership = Membership.objects.filter(user=voter, group_id=request.fund.group_id).first()
     if membership is None:
         raise ValidationError(_("Only members of the group approve its requests."))
