@@ -234,3 +234,19 @@ def test_fund_edit_refuses_a_bad_rule(client_for: Any, ada: Any, rent_fund: Any)
     assert response.status_code == 400
     rent_fund.refresh_from_db()
     assert rent_fund.name == "Rent Relief"
+
+
+def test_a_contribution_form_sent_twice_records_once(client_for: Any, ada: Any, bail_fund: Any) -> None:
+    import uuid
+
+    client = client_for(ada)
+    url = reverse("funds_contribution_new", args=["crown", bail_fund.pk])
+    form = {"submission": str(uuid.uuid4()), "amount": "20", "method": "cash", "occurred_on": "2026-11-01"}
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302
+    assert Transaction.objects.count() == 1
+    changed = client.post(url, {**form, "amount": "21"})
+    assert changed.status_code == 400
+    assert "This form was already sent with other values." in changed.content.decode()
+    assert client.post(url, {**form, "submission": str(uuid.uuid4())}).status_code == 302
+    assert Transaction.objects.count() == 2

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -85,6 +86,8 @@ class FundForm(_FundBound):
 
 
 class ContributionForm(_FundBound):
+    # A one-time id per rendered form: a double click or a resent form records the money once.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     amount = MoneyField(label=_("Amount"))
     method = forms.ChoiceField(label=_("How it came in"), choices=PaymentMethod.choices)
     contributor = forms.CharField(

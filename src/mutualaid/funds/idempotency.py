@@ -41,9 +41,14 @@ def _replay(found: IdempotencyKey, payload_hash: str) -> tuple[int, Any]:
     return found.status, found.body
 
 
-def run_once(request: HttpRequest, operation: str, payload: Any, work: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
-    """Do `work` (which returns status and a JSON-able body) at most once per idempotency key."""
-    key = request.headers.get(HEADER, "").strip()
+def run_once(
+    request: HttpRequest, operation: str, payload: Any, work: Callable[[], tuple[int, Any]], *, key: str | None = None
+) -> tuple[int, Any]:
+    """Do `work` (which returns status and a JSON-able body) at most once per idempotency key.
+
+    The key is the request's `Idempotency-Key` header, or `key` (a web form's one-time submission id).
+    """
+    key = (key if key is not None else request.headers.get(HEADER, "")).strip()
     if not key:
         with transaction.atomic():
             return work()

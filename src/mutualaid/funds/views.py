@@ -25,6 +25,7 @@ from mutualaid.funds.forms import (
     RequestForm,
     read_upload,
 )
+from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
     FundKind,
@@ -164,14 +165,23 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         pledge = Pledge.objects.filter(fund=fund, pk=data["pledge"]).first() if data["pledge"] else None
-        try:
-            services.contribution_record(
+
+        def work() -> tuple[int, Any]:
+            record = services.contribution_record(
                 fund=fund, amount=data["amount"], currency=fund.currency, method=data["method"],
                 recorded_by=request.user, reference=data["reference"], contributor=data["contributor"],  # type: ignore[arg-type]
                 occurred_on=data["occurred_on"], pledge=pledge,
             )
+            return 201, {"id": record.pk}
+
+        payload = {k: v for k, v in data.items() if k != "submission"}
+        key = f"form:{data['submission']}" if data["submission"] else ""
+        try:
+            run_once(request, f"contribution:{fund.pk}", payload, work, key=key)
         except ValidationError as exc:
             apply_errors(form, exc)
+        except IdempotencyConflict:
+            form.add_error(None, _("This form was already sent with other values. Reload the page to record another contribution."))
         else:
             messages.success(request, _("Contribution recorded."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
