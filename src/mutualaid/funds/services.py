@@ -281,6 +281,8 @@ def contribution_record(
         contributor=_check_text(contributor, "contributor"), occurred_on=day, pledge=pledge,
     )
     if pledge is not None:
+        # Locked and re-read: two gifts recorded at once against one pledge move it twice, not once.
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         pledge.next_due = pledge_next_due(pledge.next_due, pledge.interval)
         pledge.save(update_fields=["next_due"])
     return record
