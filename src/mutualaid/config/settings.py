@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "mutualaid.core",
     "mutualaid.members",
     "mutualaid.groups",
+    "mutualaid.channels",
     "mutualaid.funds",
     "django.contrib.admin",
     "django.contrib.auth",
