@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core import encryption
 from mutualaid.core.categories import category_codes
+from mutualaid.funds import notices
 from mutualaid.funds.models import (
     ACCOUNT_SIGN,
     CURRENCIES,
@@ -392,6 +393,7 @@ def request_create(
         for_self=for_self, purpose=purpose, payee=_check_text(payee, "payee"),
     )
     request.save()
+    notices.approval_needed(request)
     return request
 
 
