@@ -31,6 +31,9 @@ class SensitiveRead(models.Model):
         verbose_name = _("sensitive read")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.subject_id}: {self.fields}"
+
 
 class SetupCode(models.Model):
     """The one-time code that protects first-run setup; only its hash is kept."""
@@ -44,3 +47,6 @@ class SetupCode(models.Model):
         "created_at": (PUBLIC, "when the server was first started"),
         "used_at": (PUBLIC, "when setup was completed"),
     }
+
+    def __str__(self) -> str:
+        return f"setup code of {self.created_at:%Y-%m-%d}"
