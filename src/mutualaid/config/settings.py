@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mutualaid.core.middleware.first_run_setup",
     "mutualaid.core.middleware.SecondFactorRedirect",
+    "mutualaid.core.middleware.ProtectiveErrors",
 ]
 
 ROOT_URLCONF = "mutualaid.config.urls"

@@ -105,3 +105,31 @@ class SecondFactorRedirect:
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return None
+
+
+class ProtectiveErrors:
+    """Turn two protective refusals into clear pages instead of server errors.
+
+    - RateLimited (a member posted too much): 429 Too Many Requests, with Retry-After.
+    - KeyRingError (the key ring was destroyed by `mutualaid panic`): 503, saying so; the site stays up.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from mutualaid.core.encryption import KeyRingError
+        from mutualaid.core.ratelimit import RateLimited
+
+        if isinstance(exception, RateLimited):
+            response = render(request, "core/too_many.html", status=429)
+            response.headers["Retry-After"] = str(max(exception.retry_after, 1))
+            return response
+        if isinstance(exception, KeyRingError):
+            return render(request, "core/keys_destroyed.html", status=503)
+        return None
