@@ -43,8 +43,9 @@ MAGIC = b"MABK1"
 SALT_BYTES = 16
 CHUNK = 1024 * 1024
 FORMAT_VERSION = 1
-# Tables that `migrate` fills by itself: an "empty" database may already hold these.
-BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+# Tables that `migrate` fills by itself, and the cache (rate-limit counters): an "empty" database may
+# already hold rows there.
+BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "mutualaid_cache"})
 
 
 class BackupError(RuntimeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -33,6 +34,7 @@ def panic(*, wipe_database: bool = False) -> PanicResult:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA secure_delete = ON")
         call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM")
