@@ -32,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 BATCH = 1000
@@ -140,8 +141,20 @@ def _finished_jobs(now: datetime) -> models.QuerySet[Any]:
     return DBTaskResult.objects.filter(finished_at__lt=now - retention_period())
 
 
+def _second_factor_use_times(now: datetime) -> models.QuerySet[Any]:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.exclude(last_used_at=None).exclude(last_used_at=TruncDay("last_used_at"))
+
+
+def _keep_the_day(rows: models.QuerySet[Any]) -> int:
+    # allauth records each use of a second factor to the microsecond: a coordinator's last login. Keep the day.
+    return rows.update(last_used_at=TruncDay("last_used_at"))
+
+
 RETENTION = [
     PurgeRule(name="audit log of sensitive reads", expired=_expired_reads),
+    PurgeRule(name="time of day of second-factor use", expired=_second_factor_use_times, scrub=_keep_the_day),
     PurgeRule(name="expired login sessions", expired=_expired_sessions),
     PurgeRule(name="finished background jobs", expired=_finished_jobs),
 ]
