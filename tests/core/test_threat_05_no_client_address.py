@@ -124,5 +124,5 @@ def test_views_never_see_the_client_address(db: Any, settings: Any) -> None:
         Client(**CANARY_HEADERS).get("/boom/")
     finally:
         boom_urls.urlpatterns[0].callback = original
-    assert seen["REMOTE_ADDR"] == "0.0.0.0"
+    assert seen["REMOTE_ADDR"] == "0.0.0.0"  # noqa: S104 - the placeholder the middleware sets
     assert not [key for key, value in seen.items() if any(n in str(value) for n in NEEDLES)]
