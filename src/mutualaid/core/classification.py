@@ -38,14 +38,14 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
     "django_session": {
         "session_key": (SECRET, "random session identifier"),
         "session_data": (PUBLIC, "signed session state: which account is logged in, language, 2FA state"),
-        "expire_date": (PUBLIC, "when a login session ends (reveals roughly when someone last logged in)"),
+        "expire_date": (PUBLIC, "when a login session ends (reveals roughly when someone last logged in; purged daily once past)"),
     },
     "mfa_authenticator": {
         "user_id": (PUBLIC, "which account set up a second factor"),
         "type": (PUBLIC, "kind of second factor (TOTP, recovery codes, passkey)"),
         "data": (SECRET, "TOTP seed / recovery-code seed / passkey public key"),
         "created_at": (PUBLIC, "when the second factor was set up"),
-        "last_used_at": (PUBLIC, "when the second factor was last used"),
+        "last_used_at": (COARSE, "day a coordinator last used their second factor (the daily purge cuts the time of day)"),
     },
     "django_admin_log": {
         "object_repr": (PUBLIC, "operator edits in the Django admin: which object (by its pseudonym or title)"),
