@@ -105,3 +105,29 @@ def test_rotate_with_an_environment_key_ring_writes_a_new_ring(
     monkeypatch.setenv("MUTUALAID_KEYRING", target.read_text())
     call_command("keys", "reencrypt", stdout=io.StringIO())
     assert dict(keys.key_usage()) == {new["primary"]: 12}
+
+
+def test_second_factor_seeds_are_resealed_and_still_work(db: Any, own_keyring: Path) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.conftest import make_user
+
+    ada = make_user("ada")
+    secret = generate_totp_secret()
+    TOTP.activate(ada, secret)
+    old = load_keyring()
+    call_command("keys", "rotate", stdout=io.StringIO())
+    call_command("keys", "retire", stdout=io.StringIO())
+    ring = load_keyring()
+    assert ring is not None and old is not None and old.primary not in ring.keys
+    authenticator = Authenticator.objects.get(user=ada)
+    assert keys.sealing_key_id(authenticator.data["secret"]) == ring.primary
+    code = format_hotp_value(hotp_value(secret, list(yield_hotp_counters_from_time())[-1]))
+    assert TOTP(authenticator).validate_code(code)

@@ -6,6 +6,7 @@ process at start-up with a message that names the variable, rather than surfacin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -71,8 +72,7 @@ def secret_key(directory: Path) -> str:
         return given
     path = directory / "secret_key"
     if not path.exists():
-        try:
+        # Another process may create it between our check and our write: theirs wins.
+        with contextlib.suppress(FileExistsError):
             write_private_file(path, secrets.token_urlsafe(50))
-        except FileExistsError:
-            pass  # another process created it between our check and our write
     return path.read_text().strip()

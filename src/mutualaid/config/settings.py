@@ -138,6 +138,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": False,
     "change_password": "20/h/user",
 }
+MFA_ADAPTER = "mutualaid.members.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = SITE_NAME
@@ -145,7 +146,7 @@ MUTUALAID_REQUIRE_COORDINATOR_MFA = env_bool("MUTUALAID_REQUIRE_COORDINATOR_MFA"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its translations in its own locale/ folder.
 USE_I18N = True
 TIME_ZONE = env_str("MUTUALAID_TIME_ZONE", "UTC")
 USE_TZ = True

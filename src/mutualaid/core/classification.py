@@ -20,7 +20,7 @@ from django.db import models
 PUBLIC = "public"
 COARSE = "coarse"
 ENCRYPTED = "encrypted"
-SECRET = "secret"  # noqa: S105 - the name of a data class, not a password
+SECRET = "secret"  # noqa: S105 - a classification name, not a password
 CLASSES = (PUBLIC, COARSE, ENCRYPTED, SECRET)
 PROJECT_APPS_PREFIX = "mutualaid."
 
@@ -43,7 +43,7 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
     "mfa_authenticator": {
         "user_id": (PUBLIC, "which account set up a second factor"),
         "type": (PUBLIC, "kind of second factor (TOTP, recovery codes, passkey)"),
-        "data": (SECRET, "TOTP seed / recovery-code seed / passkey public key"),
+        "data": (SECRET, "second-factor seeds, sealed with the key ring"),
         "created_at": (PUBLIC, "when the second factor was set up"),
         "last_used_at": (COARSE, "day a coordinator last used their second factor (the daily purge cuts the time of day)"),
     },

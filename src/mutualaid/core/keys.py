@@ -1,7 +1,7 @@
 """Key rotation: a new primary key, then every sealed value re-sealed with it (THREATS.md property 3).
 
 Re-sealing walks every `EncryptedTextField` of every model in primary-key order, in batches, each batch
-one transaction. It is resumable by construction: values already under the primary key are skipped, so
+one transaction, then the second-factor seeds that allauth keeps sealed with the same key ring. It is resumable by construction: values already under the primary key are skipped, so
 an interrupted run is finished by running it again. Each row is updated only if it still holds the
 ciphertext that was read, so a member editing their profile meanwhile is never overwritten.
 """
@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from mutualaid.core.classification import encrypted_fields
 from mutualaid.core.encryption import (
+    PREFIX,
     KeyRing,
     KeyRingError,
     decrypt,
@@ -96,12 +97,55 @@ def reencrypt_all(
             if len(rows) < batch_size:
                 break
         report.per_column[label] = done
+    _reseal_second_factors(ring, report)
     return report
+
+
+# allauth's second-factor seeds are sealed with the key ring too (members.adapter.MFAAdapter), inside a
+# JSON column of a table that is not ours.
+MFA_CONTEXT = "mfa_authenticator.data"
+
+
+def _sealed_items(data: object) -> list[tuple[str, str]]:
+    if not isinstance(data, dict):
+        return []
+    return [(k, v) for k, v in data.items() if isinstance(v, str) and v.startswith(f"{PREFIX}:")]
+
+
+def _reseal_second_factors(ring: KeyRing, report: ReencryptReport) -> None:
+    from allauth.mfa.models import Authenticator
+
+    done = 0
+    for pk in Authenticator.objects.order_by("pk").values_list("pk", flat=True):
+        # Locked while re-sealed: a recovery code used meanwhile must not come back to life.
+        with transaction.atomic():
+            authenticator = Authenticator.objects.select_for_update().get(pk=pk)
+            data = dict(authenticator.data)
+            changed = False
+            for key, token in _sealed_items(data):
+                if sealing_key_id(token) == ring.primary:
+                    continue
+                plaintext = decrypt(token, context=MFA_CONTEXT)
+                if plaintext is None:
+                    report.unreadable += 1
+                    continue
+                data[key] = encrypt(plaintext, context=MFA_CONTEXT)
+                changed = True
+                done += 1
+            if changed:
+                Authenticator.objects.filter(pk=pk).update(data=data)
+    report.resealed += done
+    report.per_column[MFA_CONTEXT] = done
 
 
 def key_usage() -> Counter[str]:
     """How many stored values each key id seals (an empty field uses no key)."""
+    from allauth.mfa.models import Authenticator
+
     usage: Counter[str] = Counter()
+    for data in Authenticator.objects.values_list("data", flat=True):
+        for _key, token in _sealed_items(data):
+            usage[sealing_key_id(token) or "?"] += 1
     with connection.cursor() as cursor:
         for model, enc_field in encrypted_fields():
             table, column = model._meta.db_table, enc_field.column

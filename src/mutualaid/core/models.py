@@ -34,7 +34,7 @@ class SensitiveRead(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.subject_type} {self.subject_id}: {self.fields}"
+        return f"{self.subject_type}#{self.subject_id} ({self.fields})"
 
 
 class SetupCode(models.Model):

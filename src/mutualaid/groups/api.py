@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from mutualaid.groups import access, selectors
@@ -103,12 +103,12 @@ def invitations(request: HttpRequest, slug: str) -> list[InvitationOut]:
 
 
 @router.post("/groups/{slug}/invitations", response={201: InvitationOut}, summary="Invite someone (link shown once)")
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> tuple[int, InvitationOut]:
+def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status:
     group, _m = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     invitation, token = member_services.invitation_create(
         group=group, created_by=request.user, days=payload.days, note=payload.note  # type: ignore[arg-type]
     )
-    return 201, _invitation_out(invitation, request.build_absolute_uri(f"/invite/{token}/"))
+    return Status(201, _invitation_out(invitation, request.build_absolute_uri(f"/invite/{token}/")))
 
 
 @router.post("/groups/{slug}/invitations/{invitation_id}/revoke", response=InvitationOut, summary="Revoke an invitation")

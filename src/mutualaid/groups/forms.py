@@ -11,8 +11,8 @@ class DirectoryForm(forms.Form):
     q = forms.CharField(
         label=_("Postal code, neighbourhood, town or coordinates"), required=False, max_length=200
     )
-    category = forms.ChoiceField(label=_("Kind of help"), required=False, choices=[("", _("Any"))] + Category.choices)
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("Any"))] + Language.choices)
+    category = forms.ChoiceField(label=_("Kind of help"), required=False, choices=[("", _("Any")), *Category.choices])
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices])
 
 
 class GroupForm(forms.Form):
@@ -48,7 +48,7 @@ class GroupForm(forms.Form):
             centre_lat=data.get("centre_lat"),
             centre_lon=data.get("centre_lon"),
             radius_km=data.get("radius_km") or 5.0,
-            postal_codes=[p for p in (data.get("postal_codes") or "").split(",")],
+            postal_codes=(data.get("postal_codes") or "").split(","),
             categories=list(data.get("categories") or []),
             languages=list(data.get("languages") or []),
             contact=data.get("contact") or "",

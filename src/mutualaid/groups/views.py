@@ -70,7 +70,7 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
             if request.user.is_authenticated:
                 member_services.join_request_create(group=group, user=request.user, message=data["message"])  # type: ignore[arg-type]
             else:
-                user = _create_and_request(group, data)
+                user, _request = member_services.signup_with_join_request(group=group, **data)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -78,18 +78,6 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Your request was sent. A coordinator of %(group)s will look at it.") % {"group": group.name})
             return redirect("group", slug=group.slug)
     return render(request, "groups/join_request.html", {"group": group, "form": form})
-
-
-def _create_and_request(group, data):  # type: ignore[no-untyped-def]
-    from django.db import transaction
-
-    with transaction.atomic():
-        user = member_services.user_create(
-            username=data["username"], password=data["password"], display_name=data["display_name"],
-            language=data["language"], email=data["email"], phone=data["phone"],
-        )
-        member_services.join_request_create(group=group, user=user, message=data["message"])
-    return user
 
 
 @login_required

@@ -163,6 +163,9 @@ class Invitation(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
+    def __str__(self) -> str:
+        return f"invitation to {self.group_id} ({self.state().label})"
+
     def state(self) -> Invitation.State:
         if self.revoked_at:
             return Invitation.State.REVOKED
@@ -203,6 +206,9 @@ class JoinRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"request to join {self.group_id} ({self.status})"
+
 
 class AccessToken(models.Model):
     """A personal access token for the API. Shown once; only its hash is stored."""
@@ -229,3 +235,6 @@ class AccessToken(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

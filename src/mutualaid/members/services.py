@@ -31,7 +31,7 @@ from mutualaid.members.models import (
     new_token,
 )
 
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,%d}$" % USERNAME_MAX)
+_USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
 _PHONE_CHARS = re.compile(r"[^\d+]")
 EMAIL_MAX = 254
 PHONE_MAX = 32
@@ -313,6 +313,20 @@ def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:
     if JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).exists():
         raise ValidationError(_("Your request to join %(group)s is already waiting.") % {"group": group.name})
     return JoinRequest.objects.create(group=group, user=user, message=message.strip())
+
+
+@transaction.atomic
+def signup_with_join_request(  # type: ignore[no-untyped-def]
+    *, group, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = "",
+    message: str = "",
+) -> tuple[User, JoinRequest]:
+    """Create an account that asks to join `group`; it joins only when a coordinator approves."""
+    if not group.accepts_requests:
+        raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
+    user = user_create(
+        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
+    )
+    return user, join_request_create(group=group, user=user, message=message)
 
 
 @transaction.atomic

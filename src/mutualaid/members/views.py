@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mutualaid.core.forms import apply_errors
@@ -15,10 +16,10 @@ from mutualaid.members.forms import DeleteAccountForm, ProfileForm, SignupForm, 
 from mutualaid.members.models import AccessToken
 
 INVITATION_PROBLEMS = {
-    "invalid": _("This invitation link is not valid. Check that you copied the whole link."),
-    "used": _("This invitation has already been used. Each link works once; ask for a new one."),
-    "expired": _("This invitation has expired. Ask the person who invited you for a new link."),
-    "revoked": _("This invitation was withdrawn. Ask the group for a new link."),
+    "invalid": gettext_lazy("This invitation link is not valid. Check that you copied the whole link."),
+    "used": gettext_lazy("This invitation has already been used. Each link works once; ask for a new one."),
+    "expired": gettext_lazy("This invitation has expired. Ask the person who invited you for a new link."),
+    "revoked": gettext_lazy("This invitation was withdrawn. Ask the group for a new link."),
 }
 
 

@@ -3,10 +3,11 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import mutualaid.core.fields
-import mutualaid.members.models
 from django.conf import settings
 from django.db import migrations, models
+
+import mutualaid.core.fields
+import mutualaid.members.models
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,46 @@
+"""The `mutualaid` command: deploy checks pass with production settings, the demo loads idempotently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_check_passes_with_production_settings(tmp_path: Any) -> None:
+    """`mutualaid check` in a fresh process, so production settings are read from scratch (property 14)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MUTUALAID_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
+    for leftover in ("MUTUALAID_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(leftover, None)
+    result = subprocess.run([sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_loads_once_and_twice_changes_nothing(tmp_path: Any) -> None:
+    """The README's first command, minus the server: a fresh SQLite install, run twice."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MUTUALAID_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+
+    def run() -> tuple[str, tuple[int, int, int]]:
+        result = subprocess.run([sys.executable, "-m", "mutualaid.cli", "demo", "--no-serve"], env=env,
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(tmp_path / "mutualaid.sqlite3") as db:
+            counts = tuple(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                           for t in ("members_user", "groups_group", "members_membership"))
+        return result.stdout, counts  # type: ignore[return-value]
+
+    out, first = run()
+    _out, second = run()
+    assert first == second, "a second run duplicates nothing"
+    assert first[0] >= 12 and first[1] == 2
+    assert "ada" in out and "coordinator of crown-heights" in out
+    assert oct((tmp_path / "mutualaid.sqlite3").stat().st_mode & 0o777) == "0o600"

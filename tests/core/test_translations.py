@@ -1,0 +1,54 @@
+"""English and Spanish stay complete: every string of every app has a Spanish translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import mutualaid
+
+PACKAGE = Path(mutualaid.__file__).parent
+
+
+def _entries(po: Path) -> list[tuple[str, str, bool]]:
+    entries = []
+    for block in po.read_text(encoding="utf-8").split("\n\n")[1:]:
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if not msgid:
+            continue
+        key = "".join(re.findall(r'"(.*)"', msgid.group(1)))
+        strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+        values = ["".join(re.findall(r'"(.*)"', s)) for s in strings]
+        entries.append((key, "|".join(values) if all(values) else "", "fuzzy" in block))
+    return entries
+
+
+def test_every_app_with_strings_has_a_spanish_catalogue() -> None:
+    apps = [p for p in PACKAGE.iterdir() if (p / "apps.py").exists()]
+    for app in apps:
+        uses_gettext = any("gettext" in f.read_text(encoding="utf-8") or "{% translate" in f.read_text(encoding="utf-8")
+                           or "{% blocktranslate" in f.read_text(encoding="utf-8")
+                           for f in list(app.rglob("*.py")) + list(app.rglob("*.html")))
+        if uses_gettext:
+            assert (app / "locale/es/LC_MESSAGES/django.po").exists(), f"{app.name} has no Spanish catalogue"
+            assert (app / "locale/es/LC_MESSAGES/django.mo").exists(), f"{app.name}: compile the Spanish catalogue"
+
+
+def test_spanish_catalogues_are_complete_and_not_fuzzy() -> None:
+    problems = []
+    for po in PACKAGE.rglob("locale/es/LC_MESSAGES/django.po"):
+        for key, value, fuzzy in _entries(po):
+            if not value or fuzzy:
+                problems.append(f"{po.relative_to(PACKAGE)}: {key!r}")
+    assert not problems, "untranslated or fuzzy strings:\n" + "\n".join(problems)
+
+
+def test_placeholders_survive_translation() -> None:
+    problems = []
+    for po in PACKAGE.rglob("locale/es/LC_MESSAGES/django.po"):
+        for key, value, _fuzzy in _entries(po):
+            wanted = set(re.findall(r"%\(\w+\)[sd]", key))
+            for variant in value.split("|"):
+                if wanted and set(re.findall(r"%\(\w+\)[sd]", variant)) - wanted:
+                    problems.append(f"{key!r} -> {variant!r}")
+    assert not problems, problems

@@ -1,0 +1,52 @@
+"""First run: an empty install shows a setup page guarded by a one-time code printed on the console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mutualaid.groups.services import setup_code_issue
+from mutualaid.members.models import Membership, User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.fresh_install
+
+
+def form(code: str, **extra: str) -> dict[str, str]:
+    return {"code": code, "username": "rosa", "password": PASSWORD, "display_name": "Rosa", "language": "es",
+            "name": "Flatbush Mutual Aid", "radius_km": "3", "listed": "on", **extra}
+
+
+def test_every_page_leads_to_setup_on_an_empty_install(client: Any) -> None:
+    for path in ("/", "/directory/", "/accounts/login/", "/me/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/setup/", path
+
+
+def test_setup_needs_the_printed_code(client: Any) -> None:
+    setup_code_issue()
+    response = client.post("/setup/", form("AAAA-BBBB-CCCC"))
+    assert "That setup code is not right." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_setup_creates_first_coordinator_and_group_then_closes(client: Any) -> None:
+    code = setup_code_issue()
+    response = client.post("/setup/", form(code.lower()))
+    assert response.status_code == 302 and response["Location"] == "/g/flatbush-mutual-aid/"
+    rosa = User.objects.get(username="rosa")
+    assert rosa.is_staff and rosa.is_superuser and rosa.language == "es"
+    assert Membership.objects.get(user=rosa).role == "coordinator"
+    # The code worked once, and the setup page is gone for everyone after that.
+    assert client.post("/setup/", form(code, username="mallory")).status_code == 302
+    assert not User.objects.filter(username="mallory").exists()
+    assert setup_code_issue() is None
+
+
+def test_setup_errors_are_shown_next_to_fields_and_nothing_is_half_written(client: Any) -> None:
+    code = setup_code_issue()
+    response = client.post("/setup/", form(code, name="", password="short"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "This field is required." in body
+    assert not User.objects.exists()
