@@ -5,10 +5,13 @@ random ones), valid and invalid: no response is a server error, and every respon
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
@@ -67,6 +70,13 @@ def test_api_survives_fuzzing_as_every_role(db: Any, no_invitation_flood_limit: 
 
 
 @pytest.fixture
-def no_invitation_flood_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_invitation_flood_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Fuzzing posts many invitations as one member: the flood limit is tested elsewhere (property 10).
     monkeypatch.setenv("MUTUALAID_RATE_INVITATION_CREATE", "100000/h")
+    # Requests go through the WSGI app itself, not Django's test client: like the test client, keep the
+    # per-request connection clean-up from closing the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -125,3 +125,25 @@ def test_wrong_encodings_and_malformed_json_are_clear_errors(ada: Any, crown: An
     from mutualaid.members.models import Invitation
 
     assert Invitation.objects.count() == 0
+
+
+def test_nul_characters_are_refused_before_anything_is_stored(ada: Any, crown: Any, api_for: Any,
+                                                              client_for: Any) -> None:
+    """PostgreSQL cannot store NUL in text: refused up front, never a server error half-way through a write."""
+    from mutualaid.members.models import Invitation
+
+    api = api_for(ada)
+    message = "The request contains a NUL character, which is not allowed in text."
+    response = api.get("/api/v1/directory", {"q": "a\x00b"})
+    assert (response.status_code, response.json()) == (400, {"detail": message})
+    response = api.post(f"/api/v1/groups/{crown.slug}/invitations", {"days": 3, "note": "a\x00b"},
+                        content_type="application/json")
+    assert response.status_code == 400
+    response = api.put("/api/v1/me", {"display_name": "A\x00", "language": "en"}, content_type="application/json")
+    assert response.status_code == 400
+    # Forms refuse it field by field (multipart bodies are not scanned: they may carry files).
+    page = client_for(ada).post(reverse("invitations", kwargs={"slug": crown.slug}), {"days": "7", "note": "a\x00"})
+    assert page.status_code == 200 and "Null characters are not allowed." in page.content.decode()
+    assert client_for(ada).get(reverse("directory"), {"q": "x\x00"}).status_code == 400
+    assert Invitation.objects.count() == 0
+    assert api.get("/api/v1/directory", {"q": "Crown"}).status_code == 200  # the connection is still fine

@@ -46,6 +46,37 @@ def forget_client_address(get_response: Handler) -> Handler:
     return middleware
 
 
+_NUL_MARKERS = (b"\x00", b"%00", b"\\u0000")
+_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+
+def refuse_nul_characters(get_response: Handler) -> Handler:
+    """Refuse text input that carries a NUL character (THREATS.md property 22).
+
+    No member means to type one, PostgreSQL cannot store one in a text column (the request would fail
+    with a server error after half its work), and some tools cut strings at it. Django's forms already
+    refuse it field by field; this covers the API and query strings too. File uploads are not checked.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").encode()
+        content_type = request.META.get("CONTENT_TYPE", "")
+        body = request.body if content_type.startswith(_TEXT_BODIES) else b""
+        if any(marker in query for marker in _NUL_MARKERS[:2]) or any(
+            marker in body.lower() for marker in _NUL_MARKERS
+        ):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            message = _("The request contains a NUL character, which is not allowed in text.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return get_response(request)
+
+    return middleware
+
+
 def security_headers(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
