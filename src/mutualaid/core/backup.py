@@ -287,7 +287,8 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 def backup_create(*, target: Path) -> dict[str, Any]:
     """Write an encrypted archive of the database and the private files; returns its manifest."""
     ring = _require_ring()
-    with tempfile.TemporaryDirectory(prefix="mutualaid-backup-") as tmp:
+    # The unsealed dump exists only briefly, next to the database it copies (never in a shared /tmp).
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=settings.DATA_DIR) as tmp:
         work = Path(tmp)
         dump = work / "database"
         tables = dump_with_summary(dump)
@@ -327,7 +328,7 @@ def backup_restore(*, source: Path, force: bool = False) -> dict[str, Any]:
     ring = _require_ring()
     if not force and not database_is_empty():
         raise BackupError("the database is not empty: restore only into a freshly migrated, empty database")
-    with tempfile.TemporaryDirectory(prefix="mutualaid-restore-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.DATA_DIR) as tmp:
         work = Path(tmp)
         plain = work / "archive.tar"
         with open(source, "rb") as sealed, open(plain, "wb") as out:
