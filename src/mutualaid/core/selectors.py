@@ -46,12 +46,15 @@ def sensitive_reads_in_group(group_id: int, *, limit: int = AUDIT_PAGE) -> list[
         wanted[read.subject_type].add(read.subject_id)
     subjects: dict[tuple[str, int], Any] = {}
     kinds: dict[str, str] = {}
+    field_names: dict[tuple[str, str], str] = {}
     for label, ids in wanted.items():
         try:
             model = apps.get_model(label)
         except (LookupError, ValueError):
             continue
         kinds[label] = str(model._meta.verbose_name)
+        for field in model._meta.concrete_fields:
+            field_names[(label, field.name)] = str(field.verbose_name)
         for pk, obj in model._default_manager.in_bulk(ids).items():
             subjects[(label, pk)] = obj
     return [
@@ -60,7 +63,7 @@ def sensitive_reads_in_group(group_id: int, *, limit: int = AUDIT_PAGE) -> list[
             reader=str(read.reader) if read.reader else "—",
             kind=kinds.get(read.subject_type, read.subject_type),
             whose=_whose(subjects.get((read.subject_type, read.subject_id))),
-            fields=[f for f in read.fields.split(",") if f],
+            fields=[field_names.get((read.subject_type, f), f) for f in read.fields.split(",") if f],
         )
         for read in reads
     ]
