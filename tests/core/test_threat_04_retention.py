@@ -130,3 +130,14 @@ def test_purge_works_in_batches(db: Any, crown: Any, ada: Any, monkeypatch: pyte
     )
     assert purge_expired.call()["closed invitations"] == 5
     assert PurgeTally.objects.get(rule="closed invitations").count == 5
+
+
+def test_the_worker_runs_the_purge_daily(db: Any) -> None:
+    from mutualaid.channels.jobs import PERIODIC, schedule_due
+    from mutualaid.channels.models import PeriodicRun
+
+    purge = [p for p in PERIODIC if p.task_path == "mutualaid.core.tasks.purge_expired"]
+    assert len(purge) == 1
+    assert "core.purge" in schedule_due()
+    assert "core.purge" not in schedule_due()  # once a day, however many workers
+    assert PeriodicRun.objects.filter(name="core.purge").count() == 1

@@ -56,7 +56,7 @@ def _env(data: Path) -> dict[str, str]:
 
 
 def _mutualaid(env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
+    return subprocess.run(
         [sys.executable, "-m", "mutualaid.cli", *args], env=env, capture_output=True, text=True, check=True,
         timeout=120, **kwargs,
     )
@@ -64,7 +64,7 @@ def _mutualaid(env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.Com
 
 def _start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     handle = open(log, "ab")  # noqa: SIM115 - the server writes to it until it is killed
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "mutualaid.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--threads", "4"],
         env=env, stdout=handle, stderr=handle, start_new_session=True,
@@ -213,7 +213,7 @@ def test_acknowledged_writes_survive_kill_9_of_app_server_and_postgresql(tmp_pat
     url = pg.start(directory)
     try:
         port = (directory / "port").read_text().strip()
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [pg._bin("createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "mutualaid"], check=True
         )
         env = {**_env(tmp_path / "data"), "DATABASE_URL": url}
@@ -239,7 +239,7 @@ def test_acknowledged_writes_survive_kill_9_of_app_server_and_postgresql(tmp_pat
             (directory / f".s.PGSQL.{port}.lock").unlink(missing_ok=True)
             options = (f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
                        "-c full_page_writes=off -c max_connections=200")
-            result = subprocess.run(  # noqa: S603
+            result = subprocess.run(
                 pg._as_owner([pg._bin("pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "server.log"),
                               "-o", options, "start"]),
                 check=False, capture_output=True, text=True,

@@ -74,8 +74,10 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
+from mutualaid.channels.api import router as channels_router  # noqa: E402
 from mutualaid.groups.api import router as groups_router  # noqa: E402
 from mutualaid.members.api import router as members_router  # noqa: E402
 
 api.add_router("/", members_router)
 api.add_router("/", groups_router)
+api.add_router("/", channels_router)

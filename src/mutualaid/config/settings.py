@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "mutualaid.core",
     "mutualaid.members",
     "mutualaid.groups",
+    "mutualaid.channels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

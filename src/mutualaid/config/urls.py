@@ -54,6 +54,7 @@ urlpatterns = [
     path("me/tokens/<int:token_id>/revoke/", member_views.token_revoke, name="token_revoke"),
     path("me/delete/", member_views.delete_account, name="delete_account"),
     path("accounts/", include(account_patterns)),
+    path("", include("mutualaid.channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
