@@ -115,13 +115,13 @@ def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     settings.MUTUALAID_DIGEST_HOUR = 0
     now = timezone.now()
     first = schedule_due(now)
-    assert set(first) == {"channels.checkins", "channels.digests", "channels.purge"}
+    assert set(first) == {"channels.checkins", "channels.digests", "channels.purge", "core.purge"}
     assert schedule_due(now) == []  # a second worker, same slot: nothing
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4
     assert schedule_due(now + timedelta(hours=1)) == ["channels.checkins"]
-    assert PeriodicRun.objects.count() == 4
+    assert PeriodicRun.objects.count() == 5
     run_jobs()
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 4
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 5
 
 
 def test_jobs_command_lists_failures(client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
