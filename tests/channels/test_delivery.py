@@ -117,6 +117,7 @@ def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     # Other apps register their own periodic jobs (register_periodic); only channels' are named here.
     first = schedule_due(now)
     assert {n for n in first if n.startswith("channels.")} == {"channels.checkins", "channels.digests", "channels.purge"}
+    assert "core.purge" in first
     assert schedule_due(now) == []  # a second worker, same slot: nothing
     assert DBTaskResult.objects.count() == len(first)
     later = schedule_due(now + timedelta(hours=1))

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from mutualaid.core.encryption import KeyRingError
+from mutualaid.core.ratelimit import RateLimited
 from mutualaid.members.services import access_token_authenticate
 
 
@@ -53,6 +55,18 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
     detail = "second factor required" if isinstance(exc, SecondFactorRequired) else "forbidden"
     return api.create_response(request, {"detail": detail}, status=403)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"detail": "too many requests"}, status=429)
+    response.headers["Retry-After"] = str(max(exc.retry_after, 1))
+    return response
+
+
+@api.exception_handler(KeyRingError)
+def keys_destroyed(request: HttpRequest, exc: KeyRingError) -> HttpResponse:
+    return api.create_response(request, {"detail": "the encryption keys were destroyed"}, status=503)
 
 
 @api.exception_handler(Http404)

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from mutualaid.config.api import api
+from mutualaid.groups import audit as group_audit
 from mutualaid.groups import views as group_views
 from mutualaid.members import views as member_views
 
@@ -26,6 +27,7 @@ group_patterns = [
     path("requests/<int:request_id>/decide/", group_views.join_request_decide, name="join_request_decide"),
     path("invitations/", group_views.invitations, name="invitations"),
     path("invitations/<int:invitation_id>/revoke/", group_views.invitation_revoke, name="invitation_revoke"),
+    path("audit/", group_audit.audit_log, name="audit_log"),
 ]
 
 # Only the parts of allauth mutualaid uses: no open sign-up, no e-mail addresses, no reset by e-mail
