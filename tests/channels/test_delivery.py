@@ -114,14 +114,17 @@ def test_opted_out_contact_gets_no_broadcast_or_checkin(twilio: Any, http_server
 def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     settings.MUTUALAID_DIGEST_HOUR = 0
     now = timezone.now()
+    # Other apps register their own periodic jobs (register_periodic); only channels' are named here.
     first = schedule_due(now)
-    assert set(first) == {"channels.checkins", "channels.digests", "channels.purge"}
+    assert {n for n in first if n.startswith("channels.")} == {"channels.checkins", "channels.digests", "channels.purge"}
+    assert "core.purge" in first
     assert schedule_due(now) == []  # a second worker, same slot: nothing
-    assert DBTaskResult.objects.count() == 3
-    assert schedule_due(now + timedelta(hours=1)) == ["channels.checkins"]
-    assert PeriodicRun.objects.count() == 4
+    assert DBTaskResult.objects.count() == len(first)
+    later = schedule_due(now + timedelta(hours=1))
+    assert [n for n in later if n.startswith("channels.")] == ["channels.checkins"]
+    assert PeriodicRun.objects.count() == len(first) + len(later)
     run_jobs()
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 4
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == len(first) + len(later)
 
 
 def test_jobs_command_lists_failures(client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:

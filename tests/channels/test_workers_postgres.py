@@ -138,7 +138,7 @@ def test_two_worker_processes_share_the_queue(transactional_db: Any, twilio: Any
     env = {**os.environ, "DATABASE_URL": url, "MUTUALAID_TWILIO_API_URL": http_server.url,
            "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
     processes = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        subprocess.Popen(
             [sys.executable, "-m", "django", "worker", "--batch", "--no-schedule", "--worker-id", f"host-{n}"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )

@@ -91,6 +91,7 @@ PERIODIC: list[Periodic] = [
     Periodic("channels.checkins", "mutualaid.channels.tasks.send_checkins", every_hour),
     Periodic("channels.digests", "mutualaid.channels.tasks.send_digests", daily_at_digest_hour),
     Periodic("channels.purge", "mutualaid.channels.tasks.purge_channels", every_day),
+    Periodic("core.purge", "mutualaid.core.tasks.purge_expired", every_day),  # every app's retention rules
 ]
 
 

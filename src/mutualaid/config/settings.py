@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "mutualaid.groups",
     "mutualaid.exchange",
     "mutualaid.channels",
+    "mutualaid.funds",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mutualaid.core.middleware.forget_client_address",
     "mutualaid.core.middleware.security_headers",
+    "mutualaid.core.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mutualaid.core.middleware.first_run_setup",
     "mutualaid.core.middleware.SecondFactorRedirect",
+    "mutualaid.core.middleware.ProtectiveErrors",
 ]
 
 ROOT_URLCONF = "mutualaid.config.urls"
