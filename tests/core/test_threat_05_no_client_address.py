@@ -49,8 +49,11 @@ def _client(world: Any, role: str, api: bool) -> Client:
     if api:
         from mutualaid.members.services import access_token_create
 
-        _record, token = access_token_create(user=user, name="canary")
-        return Client(headers={"Authorization": f"Bearer {token}"}, **CANARY_HEADERS)
+        # One token per role and world: a member may hold 20 active tokens, and there are more API routes.
+        key = f"_token_{role}"
+        if key not in world.objects:
+            world.objects[key] = access_token_create(user=user, name="canary")[1]
+        return Client(headers={"Authorization": f"Bearer {world.objects[key]}"}, **CANARY_HEADERS)
     client = Client(**CANARY_HEADERS)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
