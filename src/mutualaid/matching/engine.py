@@ -32,6 +32,7 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import time
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
@@ -41,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from ortools.graph.python import min_cost_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -234,18 +236,25 @@ class _SideBuilder:
         code = self.categories.setdefault(category, len(self.categories))
 
         lat, lon = item.get("lat"), item.get("lon")
-        if not _finite_number(lat) or not -90.0 <= lat <= 90.0:  # type: ignore[operator]
+        # ``type(x) is float`` first: the common case skips the general checks (NaN and
+        # infinities fail the range test and take the general path, which rejects them).
+        if (type(lat) is not float or not -90.0 <= lat <= 90.0) and (
+            not _finite_number(lat) or not -90.0 <= lat <= 90.0  # type: ignore[operator]
+        ):
             raise self._fail(index, item_id, "lat must be a number between -90 and 90")
-        if not _finite_number(lon) or not -180.0 <= lon <= 180.0:  # type: ignore[operator]
+        if (type(lon) is not float or not -180.0 <= lon <= 180.0) and (
+            not _finite_number(lon) or not -180.0 <= lon <= 180.0  # type: ignore[operator]
+        ):
             raise self._fail(index, item_id, "lon must be a number between -180 and 180")
 
         amount_key = "quantity" if self.kind == "needs" else "capacity"
         amount = item.get(amount_key, 1)
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-            raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
-        if amount > _MAX_AMOUNT:
-            # Keeps every objective and dual sum far inside 64-bit integers.
-            raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
+        if type(amount) is not int or not 0 < amount <= _MAX_AMOUNT:
+            if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+                raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
+            if amount > _MAX_AMOUNT:
+                # Keeps every objective and dual sum far inside 64-bit integers.
+                raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
 
         urgency_code = 0
         waiting = 0.0
@@ -260,7 +269,9 @@ class _SideBuilder:
                 self.urgencies[urgency] = known
             urgency_code = known[0]
             waiting_raw = item.get("waiting_days", 0)
-            if not _finite_number(waiting_raw) or waiting_raw < 0:
+            if (type(waiting_raw) is not float or not 0.0 <= waiting_raw < math.inf) and (
+                not _finite_number(waiting_raw) or waiting_raw < 0  # type: ignore[operator]
+            ):
                 raise self._fail(index, item_id, "waiting_days must be a non-negative number")
             waiting = float(waiting_raw)
         else:
@@ -363,6 +374,48 @@ def _expect(text: str, pos: int, chars: str, what: str) -> str:
     return text[pos]
 
 
+# Characters of item text decoded per orjson call: enough to amortise the call, few enough
+# that only a few hundred items exist as Python dicts at a time (which is also faster).
+_CHUNK_CHARS = 1 << 16
+# orjson turns integers beyond 64 bits into floats where json keeps them as ints; chunks with
+# such long digit runs are decoded by json, so every item reaches validation as json gives it.
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def _fast_items(text: str, pos: int, builder: _SideBuilder) -> tuple[int, int]:
+    """Decode the items of an array from ``pos`` (just after ``[``) in chunks with orjson.
+
+    A chunk is cut after a ``}`` followed by ``,``. The cut is right exactly when the chunk,
+    wrapped in ``[...]``, is valid JSON: a cut inside a string leaves that string unterminated,
+    a cut inside a nested value leaves a bracket open, and a cut past the end of the array
+    leaves extra data, and each is a decoding error. On such an error (or when no cut is left)
+    this returns where it got to, and the item-by-item decoder carries on from there, so
+    errors are reported exactly as before and the result is what ``json`` alone would give.
+    """
+    index = 0
+    end = len(text)
+    while True:
+        cut = text.find("},", pos + _CHUNK_CHARS)
+        if cut < 0:
+            return pos, index
+        chunk = "[" + text[pos : cut + 1] + "]"
+        try:
+            if _LONG_DIGITS.search(chunk):
+                raise ValueError("decode with json")
+            items = orjson.loads(chunk)
+        except ValueError:  # orjson.JSONDecodeError is a ValueError
+            try:
+                items = json.loads(chunk)
+            except (ValueError, RecursionError):
+                return pos, index
+        for item in items:
+            builder.add(index, item)
+            index += 1
+        pos = cut + 2
+        while pos < end and text[pos] in _WHITESPACE:
+            pos += 1
+
+
 def load_instance(text: str) -> Instance:
     """Parse and validate an instance from JSON text.
 
@@ -410,6 +463,7 @@ def load_instance(text: str) -> Instance:
                 if pos < len(text) and text[pos] == "]":
                     pos += 1
                 else:
+                    pos, index = _fast_items(text, pos, builder)
                     while True:
                         item, pos = decode(pos, f"{key}[{index}]")
                         builder.add(index, item)
@@ -1021,13 +1075,32 @@ class Assignment:
         }
 
     def write_json(self, stream: Any) -> None:
-        """Write :meth:`to_output` as JSON to a text stream without building it in memory."""
+        """Write :meth:`to_output` as JSON to a text stream without building it in memory.
+
+        The text is the same as ``json.dumps`` of each row would give (same separators, ids
+        escaped by the same encoder, floats by ``repr``), formatted in batches for speed.
+        """
         stream.write('{"assignments": [')
-        first = True
         encode = json.dumps
-        for row in self._assignment_rows():
-            stream.write(("\n  " if first else ",\n  ") + encode(row))
-            first = False
+        quote = json.encoder.encode_basestring_ascii  # what json.dumps uses for str
+        need_ids, offer_ids = self.instance.needs.ids, self.instance.offers.ids
+        km_all = np.round(self.km, 3)
+        batch = 10_000
+        for start in range(0, len(self.need), batch):
+            stop = start + batch
+            rows = [
+                f'{{"need": {quote(need_ids[i])}, "offer": {quote(offer_ids[j])}, '
+                f'"units": {units}, "km": {km!r}, "score": {score}}}'
+                for i, j, units, km, score in zip(
+                    self.need[start:stop].tolist(),
+                    self.offer[start:stop].tolist(),
+                    self.units[start:stop].tolist(),
+                    km_all[start:stop].tolist(),
+                    self.score[start:stop].tolist(),
+                    strict=True,
+                )
+            ]
+            stream.write(("\n  " if start == 0 else ",\n  ") + ",\n  ".join(rows))
         stream.write("\n],\n")
         stream.write(f'"objective": {self.objective},\n"matched_units": {self.matched_units},\n')
         stream.write('"unmatched_needs": ' + encode(self.unmatched_needs()) + ",\n")
