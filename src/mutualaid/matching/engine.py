@@ -635,11 +635,13 @@ class _Part:
 _DENSE_PAIRS_LIMIT = 40_000
 _NO_PRICE = np.int64(2**62)
 # Violating pairs added per need and per offer in one pricing round.
-_PRICED_PER_ITEM = 8
+_PRICED_PER_ITEM = 32
 # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
 _PRICING_MARGIN = 0
 # After the first solve, seed pairs whose reduced cost is below -this are dropped.
 _KEEP_MARGIN = 10**12
+# Later pricing passes only look at pairs whose duals fell (see _violations).
+_INCREMENTAL_PRICING = True
 
 
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
@@ -790,34 +792,34 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     return u, v
 
 
-def _violations(
-    part: _Part, u: IntArray, v: IntArray, known: IntArray, margin: int
-) -> tuple[bool, _Pairs]:
-    """Check every feasible pair of the component against the duals, without enumerating
-    all pairs. Returns whether any pair has ``score > u_i + v_j`` and the pairs to add: for
-    each need its ``_PRICED_PER_ITEM`` pairs of highest ``score - u_i - v_j`` among those above
-    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+@dataclass
+class _Pricing:
+    """What a pricing pass found: whether any pair violates its dual constraint, the pairs to
+    add, and the needs with violating pairs left out (more than ``_PRICED_PER_ITEM``)."""
 
-    A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
-    0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
-    The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``, so every violating pair lies
-    within L1 distance ``A`` once needs sit at ``(xyz/sqrt3, A - a_i, 0)`` and offers at
-    ``(xyz/sqrt3, 0, b_j)``. Feasible pairs are also at most ``max_km`` apart, so the 5-D range
-    query only runs between neighbouring grid cells; this keeps far-apart pairs with a loose
-    price bound out of the search.
-    """
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
-    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
-    b = v / 1000.0
-    top = float(a.max())
+    violated: bool
+    extra: _Pairs
+    truncated: BoolArray
+
+
+def _range_pairs(
+    part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Pairs (need in ``needs``, offer in ``offers``) that may have ``d(i,j) + (A - a_i) + b_j
+    < A``, found by range queries between neighbouring grid cells (see :func:`_violations`)."""
+    if not len(needs) or not len(offers):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    top = float(a[needs].max())
     tol = 1e-6 * max(1.0, abs(top))
     need_points = np.column_stack(
-        [part.need_xyz / _SQRT3, top - a, np.zeros(n_needs)]
+        [part.need_xyz[needs] / _SQRT3, top - a[needs], np.zeros(len(needs))]
     )
-    offer_points = np.column_stack([part.offer_xyz / _SQRT3, np.zeros(n_offers), b])
+    offer_points = np.column_stack(
+        [part.offer_xyz[offers] / _SQRT3, np.zeros(len(offers)), b[offers]]
+    )
     side = max(part.max_km, 1.0)
-    need_keys, base = _cell_keys(part.need_xyz, side)
-    offer_keys, _ = _cell_keys(part.offer_xyz, side)
+    need_keys, base = _cell_keys(part.need_xyz[needs], side)
+    offer_keys, _ = _cell_keys(part.offer_xyz[offers], side)
     need_order = np.argsort(need_keys, kind="stable")
     offer_order = np.argsort(offer_keys, kind="stable")
     sorted_need_keys = need_keys[need_order]
@@ -826,8 +828,8 @@ def _violations(
     offer_starts = _segment_starts(sorted_offer_keys)
     need_cells = sorted_need_keys[need_starts]
     offer_cells = sorted_offer_keys[offer_starts]
-    need_bounds = np.r_[need_starts, n_needs]
-    offer_bounds = np.r_[offer_starts, n_offers]
+    need_bounds = np.r_[need_starts, len(needs)]
+    offer_bounds = np.r_[offer_starts, len(offers)]
 
     offer_trees: dict[int, tuple[cKDTree, IntArray]] = {}
 
@@ -859,25 +861,86 @@ def _violations(
                 found_need.append(members[hits["i"]])
                 found_offer.append(offer_members[hits["j"]])
     if not found_need:
-        return False, _Pairs.empty()
-    need = np.concatenate(found_need).astype(np.int64)
-    offer = np.concatenate(found_offer).astype(np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return (
+        needs[np.concatenate(found_need)].astype(np.int64),
+        offers[np.concatenate(found_offer)].astype(np.int64),
+    )
+
+
+def _violations(
+    part: _Part,
+    u: IntArray,
+    v: IntArray,
+    known: IntArray,
+    margin: int,
+    changed_needs: BoolArray | None = None,
+    changed_offers: BoolArray | None = None,
+) -> _Pricing:
+    """Check every feasible pair of the component against the duals, without enumerating
+    all pairs. Reports whether any pair has ``score > u_i + v_j`` and the pairs to add: for
+    each need its ``_PRICED_PER_ITEM`` pairs of highest ``score - u_i - v_j`` among those above
+    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+
+    A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
+    0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
+    The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``, so every violating pair lies
+    within L1 distance ``A`` once needs sit at ``(xyz/sqrt3, A - a_i, 0)`` and offers at
+    ``(xyz/sqrt3, 0, b_j)``. Feasible pairs are also at most ``max_km`` apart, so the 5-D range
+    query only runs between neighbouring grid cells; this keeps far-apart pairs with a loose
+    price bound out of the search.
+
+    Incremental pricing: when ``changed_needs`` and ``changed_offers`` are given, only pairs
+    with a changed need or a changed offer are checked. The caller marks every need whose
+    ``u`` fell and every offer whose ``v`` fell since the previous pass, and every need whose
+    violating pairs were not all added then (``truncated``). Any other pair satisfied its
+    constraint at the previous pass (it was checked and found not violating, or it was a
+    candidate pair, whose constraints the duals always satisfy, or it was added to the
+    candidates), and neither ``u_i`` nor ``v_j`` has fallen since, so it still does. By
+    induction from the first, full pass, no pair left out can violate (integer arithmetic).
+    """
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
+    b = v / 1000.0
+    all_needs = np.arange(n_needs, dtype=np.int64)
+    all_offers = np.arange(n_offers, dtype=np.int64)
+    if changed_needs is None or changed_offers is None:
+        need, offer = _range_pairs(part, a, b, all_needs, all_offers)
+    else:
+        # Changed needs against every offer, then unchanged needs against changed offers.
+        first = _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers)
+        second = _range_pairs(
+            part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)
+        )
+        need = np.concatenate([first[0], second[0]])
+        offer = np.concatenate([first[1], second[1]])
+    none = _Pricing(False, _Pairs.empty(), np.zeros(n_needs, bool))
+    if not len(need):
+        return none
     candidates = part.feasible(need, offer)
     reduced = candidates.score - u[candidates.need] - v[candidates.offer]
     if not (reduced > 0).any():
-        return False, _Pairs.empty()
+        return none
     # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
     # now saves re-solves later.
     near = np.flatnonzero(reduced > -margin)
     near = near[~np.isin(candidates.need[near] * n_offers + candidates.offer[near], known)]
     # Partial pricing: a need that got no usable seed arc can violate with every offer in
-    # range; its few best pairs are enough to move the duals.
-    chosen = near[_top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)]
-    return True, _Pairs(
-        candidates.need[chosen],
-        candidates.offer[chosen],
-        candidates.km[chosen],
-        candidates.score[chosen],
+    # range; its few best pairs are enough to move the duals. Needs with more are re-checked
+    # in full at the next pass.
+    keep = _top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)
+    chosen = near[keep]
+    truncated = np.zeros(n_needs, bool)
+    truncated[candidates.need[near[~keep]]] = True
+    return _Pricing(
+        True,
+        _Pairs(
+            candidates.need[chosen],
+            candidates.offer[chosen],
+            candidates.km[chosen],
+            candidates.score[chosen],
+        ),
+        truncated,
     )
 
 
@@ -910,6 +973,7 @@ def _solve_part(part: _Part) -> _PartResult:
     pairs = _seed_pairs(part)
     dense = n_needs * n_offers <= _DENSE_PAIRS_LIMIT
     rounds = 0
+    previous: tuple[IntArray, IntArray, BoolArray] | None = None
     while True:
         rounds += 1
         units = _solve_flow(part, pairs) if len(pairs) else np.zeros(0, np.int64)
@@ -917,8 +981,15 @@ def _solve_part(part: _Part) -> _PartResult:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
         keys = pairs.need * n_offers + pairs.offer
-        violated, extra = _violations(part, u, v, keys, _PRICING_MARGIN)
-        if not violated:
+        if previous is None or not _INCREMENTAL_PRICING:
+            pricing = _violations(part, u, v, keys, _PRICING_MARGIN)
+        else:
+            prev_u, prev_v, prev_truncated = previous
+            pricing = _violations(
+                part, u, v, keys, _PRICING_MARGIN, (u < prev_u) | prev_truncated, v < prev_v
+            )
+        previous = (u, v, pricing.truncated)
+        if not pricing.violated:
             break
         if rounds == 1:
             # Seed arcs far from tight are dead weight in every re-solve; drop them once.
@@ -927,7 +998,7 @@ def _solve_part(part: _Part) -> _PartResult:
             reduced = pairs.score - u[pairs.need] - v[pairs.offer]
             kept = (units > 0) | (reduced >= -_KEEP_MARGIN)
             pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
-        pairs = pairs.concat(extra)
+        pairs = pairs.concat(pricing.extra)
         order = np.lexsort((pairs.offer, pairs.need))
         pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
     used = units > 0
