@@ -1266,9 +1266,22 @@ def greedy_assignment(instance: Instance) -> Assignment:
         k = min(_GREEDY_NEIGHBOURS, n_offers)
         _, found = tree.query(part.need_xyz, k=k, distance_upper_bound=radius)
         found = found.reshape(n_needs, k)
-        full_rows = found[:, -1] < n_offers  # the ball may hold more than k offers
+        full_rows = (found[:, -1] < n_offers).tolist()  # the ball may hold more than k offers
         left = part.capacity.tolist()
         order = np.lexsort((np.arange(n_needs), -part.priority))
+        # The nearest k offers of every need, made feasible and ranked (nearest first, then
+        # offer index) in one vectorised pass; the loop below only walks these lists.
+        hit = found < n_offers
+        near = part.feasible(np.nonzero(hit)[0].astype(np.int64), found[hit].astype(np.int64))
+        rank = np.lexsort((near.offer, near.km, near.need))
+        near_need = near.need[rank]
+        near_offer = near.offer[rank].tolist()
+        near_km = near.km[rank].tolist()
+        near_score = near.score[rank].tolist()
+        near_bounds = np.searchsorted(near_need, np.arange(n_needs + 1)).tolist()
+        quantity = part.quantity.tolist()
+        global_need = need_index.tolist()
+        global_offer = offer_index.tolist()
 
         def ranked(i: int, candidates: IntArray, part: _Part = part) -> list[tuple[int, float, int]]:
             pairs = part.feasible(np.full(len(candidates), i, np.int64), candidates.astype(np.int64))
@@ -1283,34 +1296,39 @@ def greedy_assignment(instance: Instance) -> Assignment:
             )
 
         for i in order.tolist():
-            wanted = int(part.quantity[i])
-            row = found[i]
-            row = row[row < n_offers]
-            batches = [row]
-            if full_rows[i]:
-                # Only when the nearest k run out: the rest of the ball, farther away.
-                batches.append(np.zeros(0, np.int64))
-            for batch_number, batch in enumerate(batches):
-                if batch_number == 1:
-                    if wanted == 0:
-                        break
-                    ball = np.asarray(tree.query_ball_point(part.need_xyz[i], radius), np.int64)
-                    batch = np.setdiff1d(ball, row)
-                if not len(batch):
+            wanted = quantity[i]
+            for position in range(near_bounds[i], near_bounds[i + 1]):
+                j = near_offer[position]
+                if left[j] <= 0:
                     continue
-                for j, km, score in ranked(i, batch):
-                    if left[j] <= 0:
-                        continue
-                    units = min(wanted, left[j])
-                    left[j] -= units
-                    wanted -= units
-                    out_need.append(int(need_index[i]))
-                    out_offer.append(int(offer_index[j]))
-                    out_units.append(units)
-                    out_km.append(km)
-                    out_score.append(score)
-                    if wanted == 0:
-                        break
+                units = min(wanted, left[j])
+                left[j] -= units
+                wanted -= units
+                out_need.append(global_need[i])
+                out_offer.append(global_offer[j])
+                out_units.append(units)
+                out_km.append(near_km[position])
+                out_score.append(near_score[position])
+                if wanted == 0:
+                    break
+            if wanted == 0 or not full_rows[i]:
+                continue
+            # Only when the nearest k run out: the rest of the ball, farther away.
+            row = found[i]
+            ball = np.asarray(tree.query_ball_point(part.need_xyz[i], radius), np.int64)
+            for j, km, score in ranked(i, np.setdiff1d(ball, row[row < n_offers])):
+                if left[j] <= 0:
+                    continue
+                units = min(wanted, left[j])
+                left[j] -= units
+                wanted -= units
+                out_need.append(global_need[i])
+                out_offer.append(global_offer[j])
+                out_units.append(units)
+                out_km.append(km)
+                out_score.append(score)
+                if wanted == 0:
+                    break
     result = _PartResult(
         need=np.asarray(out_need, np.int64),
         offer=np.asarray(out_offer, np.int64),
