@@ -645,7 +645,9 @@ _INCREMENTAL_PRICING = True
 
 
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
-    keys = np.unique(need * n_offers + offer)
+    keys = np.sort(need * n_offers + offer)
+    if len(keys):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     return keys // n_offers, keys % n_offers
 
 
@@ -924,7 +926,7 @@ def _violations(
     # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
     # now saves re-solves later.
     near = np.flatnonzero(reduced > -margin)
-    near = near[~np.isin(candidates.need[near] * n_offers + candidates.offer[near], known)]
+    near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
     # Partial pricing: a need that got no usable seed arc can violate with every offer in
     # range; its few best pairs are enough to move the duals. Needs with more are re-checked
     # in full at the next pass.
@@ -942,6 +944,15 @@ def _violations(
         ),
         truncated,
     )
+
+
+def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    """``np.isin(keys, sorted_keys)`` for an ascending ``sorted_keys``, by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), bool)
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == keys
 
 
 def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:
@@ -980,7 +991,9 @@ def _solve_part(part: _Part) -> _PartResult:
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
-        keys = pairs.need * n_offers + pairs.offer
+        keys = pairs.need * n_offers + pairs.offer  # ascending: pairs are kept sorted
+        if len(keys) > 1 and not bool((keys[1:] >= keys[:-1]).all()):
+            keys = np.sort(keys)
         if previous is None or not _INCREMENTAL_PRICING:
             pricing = _violations(part, u, v, keys, _PRICING_MARGIN)
         else:
