@@ -585,6 +585,8 @@ class _Part:
     offer_start: IntArray
     offer_end: IntArray
     max_km: float
+    _phi: tuple[FloatArray, FloatArray] | None = None
+    _cos: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
 
     @staticmethod
     def slice(instance: Instance, need_index: IntArray, offer_index: IntArray) -> _Part:
@@ -613,9 +615,16 @@ class _Part:
 
     def feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
         """Keep the pairs that are feasible with a positive score (same category assumed)."""
-        km = haversine_km(
-            self.need_lat[need], self.need_lon[need], self.offer_lat[offer], self.offer_lon[offer]
-        )
+        # haversine_km with the per-point radians and cosines computed once per part: the
+        # same elementwise operations on the same inputs, so bit-for-bit the same distances.
+        if self._phi is None:
+            self._phi = (np.radians(self.need_lat), np.radians(self.offer_lat))
+            self._cos = (np.cos(self._phi[0]), np.cos(self._phi[1]))
+        phi1, phi2 = self._phi[0][need], self._phi[1][offer]
+        half_dphi = 0.5 * (phi2 - phi1)
+        half_dlam = 0.5 * np.radians(self.offer_lon[offer] - self.need_lon[need])
+        a = np.sin(half_dphi) ** 2 + self._cos[0][need] * self._cos[1][offer] * np.sin(half_dlam) ** 2
+        km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
         score = scores(self.priority[need], km)
         ok = (km <= self.reach[offer]) & (score > 0)
         both = self.need_has_window[need] & self.offer_has_window[offer]
