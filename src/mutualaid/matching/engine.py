@@ -22,6 +22,9 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
    ``d(i,j) < (1000 P_i - u_i - v_j + 0.5) / 1000``. That is a range query in a 5-D L1 space
    (position, need slack, offer price), run per pair of neighbouring grid cells, so only pairs
    close in both space and price are looked at. Violating pairs are added and step 3 repeats.
+   Later passes are incremental: only pairs whose need or offer price fell since the previous
+   pass (or whose need had more violating pairs than were added) can violate, so only those
+   are searched; every other pair provably still satisfies its constraint.
 6. When no feasible pair violates its dual constraint, the duals prove the flow optimal over the
    full feasible graph (weak duality), which is what the engine returns.
 """
