@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
     # Everything mutualaid writes (database, keys, backups) is for the operator's eyes only.
     os.umask(0o077)
+    if argv and argv[0] == "seized-report":
+        argv[0] = "seized_report"  # Django command modules cannot carry a dash in their name
     if argv and argv[0] == "match":
         # The engine is pure Python: no settings, no database, just the instance file.
         from mutualaid.matching.command import run

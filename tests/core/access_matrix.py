@@ -34,3 +34,6 @@ ROUTES = [
     Route("admin:index", "login login login login login"),
     Route("admin:login", "ok ok ok ok ok"),
 ]
+
+# The read-audit log of a group: its coordinators only (THREATS.md property 15).
+ROUTES += [Route("audit_log", "login 404 404 403 ok", kwargs=lambda w: {"slug": w.crown.slug})]

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from mutualaid.core.encryption import KeyRingError
+from mutualaid.core.ratelimit import RateLimited
 from mutualaid.members.services import access_token_authenticate
 
 
@@ -55,13 +57,29 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     return api.create_response(request, {"detail": detail}, status=403)
 
 
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"detail": "too many requests"}, status=429)
+    response.headers["Retry-After"] = str(max(exc.retry_after, 1))
+    return response
+
+
+@api.exception_handler(KeyRingError)
+def keys_destroyed(request: HttpRequest, exc: KeyRingError) -> HttpResponse:
+    return api.create_response(request, {"detail": "the encryption keys were destroyed"}, status=503)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
+from mutualaid.channels.api import router as channels_router  # noqa: E402
+from mutualaid.funds.api import router as funds_router  # noqa: E402
 from mutualaid.groups.api import router as groups_router  # noqa: E402
 from mutualaid.members.api import router as members_router  # noqa: E402
 
 api.add_router("/", members_router)
 api.add_router("/", groups_router)
+api.add_router("/", channels_router)
+api.add_router("/", funds_router)

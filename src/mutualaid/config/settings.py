@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "mutualaid.core",
     "mutualaid.members",
     "mutualaid.groups",
+    "mutualaid.channels",
+    "mutualaid.funds",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mutualaid.core.middleware.forget_client_address",
     "mutualaid.core.middleware.security_headers",
+    "mutualaid.core.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mutualaid.core.middleware.first_run_setup",
     "mutualaid.core.middleware.SecondFactorRedirect",
+    "mutualaid.core.middleware.ProtectiveErrors",
 ]
 
 ROOT_URLCONF = "mutualaid.config.urls"

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from mutualaid.config.api import api
+from mutualaid.groups import audit as group_audit
 from mutualaid.groups import views as group_views
 from mutualaid.members import views as member_views
 
@@ -26,6 +27,7 @@ group_patterns = [
     path("requests/<int:request_id>/decide/", group_views.join_request_decide, name="join_request_decide"),
     path("invitations/", group_views.invitations, name="invitations"),
     path("invitations/<int:invitation_id>/revoke/", group_views.invitation_revoke, name="invitation_revoke"),
+    path("audit/", group_audit.audit_log, name="audit_log"),
 ]
 
 # Only the parts of allauth mutualaid uses: no open sign-up, no e-mail addresses, no reset by e-mail
@@ -46,12 +48,14 @@ urlpatterns = [
     path("directory/", group_views.directory, name="directory"),
     path("groups/new/", group_views.group_new, name="group_new"),
     path("g/<slug:slug>/", include(group_patterns)),
+    path("g/<slug:slug>/funds/", include("mutualaid.funds.urls")),
     path("invite/<str:token>/", member_views.invitation, name="invitation"),
     path("me/", member_views.profile, name="profile"),
     path("me/tokens/", member_views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", member_views.token_revoke, name="token_revoke"),
     path("me/delete/", member_views.delete_account, name="delete_account"),
     path("accounts/", include(account_patterns)),
+    path("", include("mutualaid.channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -38,22 +38,69 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
     "django_session": {
         "session_key": (SECRET, "random session identifier"),
         "session_data": (PUBLIC, "signed session state: which account is logged in, language, 2FA state"),
-        "expire_date": (PUBLIC, "when a login session ends (reveals roughly when someone last logged in)"),
+        "expire_date": (PUBLIC, "when a login session ends (reveals roughly when someone last logged in; purged daily once past)"),
     },
     "mfa_authenticator": {
         "user_id": (PUBLIC, "which account set up a second factor"),
         "type": (PUBLIC, "kind of second factor (TOTP, recovery codes, passkey)"),
         "data": (SECRET, "second-factor seeds, sealed with the key ring"),
         "created_at": (PUBLIC, "when the second factor was set up"),
-        "last_used_at": (PUBLIC, "when the second factor was last used"),
+        "last_used_at": (COARSE, "day a coordinator last used their second factor (the daily purge cuts the time of day)"),
     },
     "django_admin_log": {
         "object_repr": (PUBLIC, "operator edits in the Django admin: which object (by its pseudonym or title)"),
+        "object_id": (PUBLIC, "operator edits in the Django admin: which row"),
+        "content_type_id": (PUBLIC, "operator edits in the Django admin: which kind of row"),
+        "action_flag": (PUBLIC, "operator edits in the Django admin: added, changed or deleted"),
+        "change_message": (PUBLIC, "operator edits in the Django admin: names of changed fields"),
+        "user_id": (PUBLIC, "which operator made an edit in the Django admin"),
+        "action_time": (PUBLIC, "when an operator made an edit in the Django admin"),
     },
-    "django_tasks_db_dbtaskresult": {
+    "django_tasks_database_dbtaskresult": {
         "args_kwargs": (PUBLIC, "arguments of queued jobs: object ids only, never contact details"),
+        "return_value": (PUBLIC, "results of finished jobs: counts and ids only"),
+        "exception_class_path": (PUBLIC, "which kind of error a failed job raised"),
+        "traceback": (PUBLIC, "where a failed job failed (code lines, never personal data)"),
+        "task_path": (PUBLIC, "which kind of job (send e-mail, purge, …)"),
+        "priority": (PUBLIC, "job priority"),
+        "queue_name": (PUBLIC, "job queue"),
+        "backend_name": (PUBLIC, "job backend"),
+        "status": (PUBLIC, "whether a job is waiting, running, done or failed"),
+        "worker_ids": (PUBLIC, "random ids of the workers that ran a job"),
+        "run_after": (PUBLIC, "when a job may run"),
+        "enqueued_at": (PUBLIC, "when a job was queued (e.g. when a message was sent)"),
+        "started_at": (PUBLIC, "when a job started"),
+        "finished_at": (PUBLIC, "when a job finished"),
+    },
+    "account_emailaddress": {
+        "email": (PUBLIC, "unused: mutualaid keeps e-mail addresses encrypted on the member, never here (tested)"),
+        "user_id": (PUBLIC, "unused (see email)"),
+        "verified": (PUBLIC, "unused (see email)"),
+        "primary": (PUBLIC, "unused (see email)"),
+    },
+    "account_emailconfirmation": {
+        "key": (SECRET, "unused: mutualaid sends no e-mail confirmations"),
+        "email_address_id": (PUBLIC, "unused (see account_emailaddress)"),
+        "created": (PUBLIC, "unused (see account_emailaddress)"),
+        "sent": (PUBLIC, "unused (see account_emailaddress)"),
     },
 }
+
+# Tables of the libraries we build on that hold no personal data at all.
+NO_PERSONAL_DATA = frozenset(
+    {
+        "auth_group",
+        "auth_group_permissions",
+        "auth_permission",
+        "django_content_type",
+        "django_migrations",
+        # Rate-limit counters: keys are hashes of an action and an account id, values are timestamps.
+        "mutualaid_cache",
+        # Staff permissions of operator accounts (empty unless the operator uses the admin's groups).
+        "members_user_groups",
+        "members_user_user_permissions",
+    }
+)
 
 
 def is_project_model(model: type[models.Model]) -> bool:
@@ -85,6 +132,49 @@ def unclassified() -> list[str]:
             if found is None or found[0] not in CLASSES:
                 missing.append(f"{model._meta.label}.{field.name}")
     return missing
+
+
+def project_tables() -> set[str]:
+    return {model._meta.db_table for model in apps.get_models() if is_project_model(model)} | {
+        field.m2m_db_table()
+        for model in apps.get_models()
+        if is_project_model(model)
+        for field in model._meta.local_many_to_many
+    }
+
+
+def unaccounted_tables(table_names: list[str]) -> list[str]:
+    """Tables in the database that neither a model of ours nor the lists above account for."""
+    known = project_tables() | set(THIRD_PARTY) | NO_PERSONAL_DATA
+    return sorted(set(table_names) - known)
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """Every field of our models sealed with the key ring, in a stable order."""
+    found = []
+    for model in apps.get_models():
+        if not is_project_model(model):
+            continue
+        for field in concrete_fields(model):
+            if getattr(field, "data_class", None) == ENCRYPTED:
+                found.append((model, field))
+    return sorted(found, key=lambda mf: (mf[0]._meta.db_table, mf[1].column))
+
+
+def columns_of_class(data_class: str) -> list[Column]:
+    columns = []
+    for model in apps.get_models():
+        if not is_project_model(model):
+            continue
+        for field in concrete_fields(model):
+            found = field_class(model, field)
+            if found and found[0] == data_class:
+                columns.append(Column(model._meta.db_table, field.column, found[0], found[1]))
+    for table, fields in THIRD_PARTY.items():
+        for column, (cls, reveals) in fields.items():
+            if cls == data_class:
+                columns.append(Column(table, column, cls, reveals))
+    return sorted(columns, key=lambda c: (c.table, c.column))
 
 
 def plaintext_columns() -> list[Column]:

@@ -87,7 +87,7 @@ def _unb64(text: str) -> bytes:
 
 
 _lock = threading.Lock()
-_cached: tuple[float, KeyRing | None] | None = None
+_cached: tuple[Path, float, KeyRing | None] | None = None
 
 
 def key_file() -> Path:
@@ -101,19 +101,22 @@ def load_keyring() -> KeyRing | None:
     the environment. Without either, a key file is created on first use (mode 600).
     """
     global _cached
+    path = key_file()
     env = os.environ.get("MUTUALAID_KEYRING")
     if env:
-        return None if env.strip() == DESTROYED_MARKER else KeyRing.from_json(env)
-    path = key_file()
+        # `mutualaid panic` cannot unset another process's environment; its marker wins instead.
+        if env.strip() == DESTROYED_MARKER or destroyed_marker().exists():
+            return None
+        return KeyRing.from_json(env)
     with _lock:
         try:
             mtime = path.stat().st_mtime
         except FileNotFoundError:
             mtime = -1.0
-        if _cached is not None and _cached[0] == mtime and mtime != -1.0:
-            return _cached[1]
+        if _cached is not None and _cached[0] == path and _cached[1] == mtime and mtime != -1.0:
+            return _cached[2]
         if mtime == -1.0:
-            if (path.parent / (path.name + ".destroyed")).exists():
+            if destroyed_marker().exists():
                 _cached = None
                 return None
             ring = KeyRing.generate()
@@ -122,8 +125,17 @@ def load_keyring() -> KeyRing | None:
         else:
             text = path.read_text()
             ring = None if text.strip() == DESTROYED_MARKER else KeyRing.from_json(text)
-        _cached = (mtime, ring)
+        _cached = (path, mtime, ring)
         return ring
+
+
+def destroyed_marker() -> Path:
+    path = key_file()
+    return path.parent / (path.name + ".destroyed")
+
+
+def keyring_from_environment() -> bool:
+    return bool(os.environ.get("MUTUALAID_KEYRING"))
 
 
 def write_keyring(ring: KeyRing) -> None:
@@ -153,8 +165,8 @@ def destroy_keyring() -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             path.unlink()
-        marker = path.parent / (path.name + ".destroyed")
-        marker.write_text("The key ring was destroyed by `mutualaid panic`.\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        destroyed_marker().write_text("The key ring was destroyed by `mutualaid panic`.\n")
         _cached = None
 
 
@@ -208,3 +220,34 @@ def blind_index(value: str, *, purpose: str) -> str:
         raise KeyRingError("the key ring was destroyed")
     digest = hmac.new(ring.index_key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
     return digest
+
+
+BYTES_PREFIX = b"v1:"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Seal a file's bytes (e.g. a receipt photo) like `encrypt` does text: `v1:<key id>:<nonce+ciphertext>`."""
+    ring = load_keyring()
+    if ring is None:
+        raise KeyRingError("the key ring was destroyed; new sensitive data cannot be stored")
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(ring.keys[ring.primary]).encrypt(nonce, data, context.encode())
+    return BYTES_PREFIX + ring.primary.encode() + b":" + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes | None:
+    """The sealed bytes, or None when they cannot be recovered (destroyed or unknown key, tampering)."""
+    try:
+        ring = load_keyring()
+    except KeyRingError:
+        return None
+    if ring is None or not blob.startswith(BYTES_PREFIX):
+        return None
+    kid, sep, body = bytes(blob[len(BYTES_PREFIX):]).partition(b":")
+    key = ring.keys.get(kid.decode(errors="replace"))
+    if not sep or key is None or len(body) < 13:
+        return None
+    try:
+        return AESGCM(key).decrypt(body[:12], body[12:], context.encode())
+    except (InvalidTag, ValueError):
+        return None

@@ -46,6 +46,37 @@ def forget_client_address(get_response: Handler) -> Handler:
     return middleware
 
 
+_NUL_MARKERS = (b"\x00", b"%00", b"\\u0000")
+_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+
+def refuse_nul_characters(get_response: Handler) -> Handler:
+    """Refuse text input that carries a NUL character (THREATS.md property 22).
+
+    No member means to type one, PostgreSQL cannot store one in a text column (the request would fail
+    with a server error after half its work), and some tools cut strings at it. Django's forms already
+    refuse it field by field; this covers the API and query strings too. File uploads are not checked.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").encode()
+        content_type = request.META.get("CONTENT_TYPE", "")
+        body = request.body if content_type.startswith(_TEXT_BODIES) else b""
+        if any(marker in query for marker in _NUL_MARKERS[:2]) or any(
+            marker in body.lower() for marker in _NUL_MARKERS
+        ):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            message = _("The request contains a NUL character, which is not allowed in text.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return get_response(request)
+
+    return middleware
+
+
 def security_headers(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
@@ -104,4 +135,32 @@ class SecondFactorRedirect:
                 request, _("Coordinators must set up a second factor (an authenticator app) before using coordinator pages.")
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return None
+
+
+class ProtectiveErrors:
+    """Turn two protective refusals into clear pages instead of server errors.
+
+    - RateLimited (a member posted too much): 429 Too Many Requests, with Retry-After.
+    - KeyRingError (the key ring was destroyed by `mutualaid panic`): 503, saying so; the site stays up.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from mutualaid.core.encryption import KeyRingError
+        from mutualaid.core.ratelimit import RateLimited
+
+        if isinstance(exception, RateLimited):
+            response = render(request, "core/too_many.html", status=429)
+            response.headers["Retry-After"] = str(max(exception.retry_after, 1))
+            return response
+        if isinstance(exception, KeyRingError):
+            return render(request, "core/keys_destroyed.html", status=503)
         return None

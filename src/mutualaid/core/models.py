@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutualaid.core.classification import PUBLIC
+from mutualaid.core.classification import COARSE, PUBLIC
 
 
 class SensitiveRead(models.Model):
@@ -50,3 +52,29 @@ class SetupCode(models.Model):
 
     def __str__(self) -> str:
         return f"setup code of {self.created_at:%Y-%m-%d}"
+
+
+class PurgeTally(models.Model):
+    """Anonymous counts of purged rows, kept for needs assessment after the rows are gone (property 4)."""
+
+    rule = models.CharField(max_length=100)
+    group_id = models.BigIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=100, blank=True)
+    month = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    data_classification = {
+        "rule": (PUBLIC, "what kind of record was purged (e.g. closed needs)"),
+        "group_id": (PUBLIC, "which group the purged records belonged to"),
+        "label": (PUBLIC, "a category or outcome of the purged records (never a person)"),
+        "month": (COARSE, "month of the purge"),
+        "count": (PUBLIC, "how many records were purged"),
+    }
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint("rule", "group_id", "label", "month", name="one_tally_per_rule_group_label_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.label} {self.month:%Y-%m}: {self.count}"

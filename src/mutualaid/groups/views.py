@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.core.middleware import reset_setup_cache
 from mutualaid.groups import access, selectors, services
@@ -143,12 +144,13 @@ def area_remove(request: HttpRequest, slug: str, area_id: int) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    requests = list(JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user"))
+    for join_request in requests:
+        if join_request.message:  # shown on this page: a read of someone's private words (property 15)
+            record_read(reader=request.user, subject=join_request, fields=["message"], group_id=group.pk)
     return render(
         request, "groups/members.html",
-        {
-            "group": group, "membership": membership, "members": selectors.members_of(group),
-            "requests": JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user"),
-        },
+        {"group": group, "membership": membership, "members": selectors.members_of(group), "requests": requests},
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
+from mutualaid.core.ratelimit import limit
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
     USERNAME_MAX,
@@ -163,6 +164,7 @@ def invitation_create(
     *, group, created_by: User, role: str = Role.MEMBER, days: int | None = None, note: str = ""  # type: ignore[no-untyped-def]
 ) -> tuple[Invitation, str]:
     """A single-use link to join `group`. Returns the invitation and the token, which is shown once."""
+    limit(user=created_by, action="invitation_create")
     days = days or settings.MUTUALAID_INVITATION_DAYS
     if not 1 <= days <= 30:
         raise ValidationError({"days": _("An invitation can last from 1 to 30 days.")})
@@ -301,6 +303,7 @@ def membership_clear_review(*, membership: Membership) -> Membership:
 
 @transaction.atomic
 def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:  # type: ignore[no-untyped-def]
+    limit(user=user, action="join_request_create")
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
     if Membership.objects.filter(group=group, user=user).exists():

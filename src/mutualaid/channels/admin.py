@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from mutualaid.channels.models import Broadcast, Contact, Gateway, IntakeRequest, OutboundMessage
+
+# Numbers, texts and gateway secrets stay out of the admin: operators see delivery state, not content.
+
+
+@admin.register(Gateway)
+class GatewayAdmin(admin.ModelAdmin):
+    list_display = ("group", "kind", "enabled", "rate_per_minute", "created_at")
+    list_filter = ("kind", "enabled")
+    fields = ("group", "kind", "enabled", "rate_per_minute")
+    readonly_fields = ("group", "kind")
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("pk", "channel", "kind", "group", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "channel", "kind")
+    fields = ("channel", "kind", "group", "status", "attempts", "created_at", "sent_at")
+    readonly_fields = ("channel", "kind", "group", "attempts", "created_at", "sent_at")
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    list_display = ("group", "author", "created_at", "email_count", "sms_count")
+    fields = ("group", "author", "created_at", "email_count", "sms_count")
+    readonly_fields = fields
+
+
+@admin.register(IntakeRequest)
+class IntakeRequestAdmin(admin.ModelAdmin):
+    list_display = ("code", "group", "kind", "category", "urgency", "status", "created_at")
+    list_filter = ("status", "kind", "category")
+    fields = ("code", "group", "kind", "category", "urgency", "language", "status", "created_at", "closed_at")
+    readonly_fields = ("code", "group", "kind", "created_at")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("pk", "group", "language", "opted_out", "last_message_on")
+    list_filter = ("opted_out", "language")
+    fields = ("group", "language", "opted_out", "broadcasts", "last_message_on")
+    readonly_fields = ("group", "last_message_on")

@@ -1,0 +1,29 @@
+"""Settings of the channels app, read from the environment (README lists them). Tests override them
+through Django settings of the same name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from mutualaid.config.env import env_int, env_str
+
+DEFAULTS = {
+    # The public address of the site, e.g. https://aid.example.org. Links in e-mails and Twilio's
+    # signature (Twilio signs the URL it called, which a reverse proxy hides from us) use it.
+    "MUTUALAID_PUBLIC_URL": lambda: env_str("MUTUALAID_PUBLIC_URL", "").rstrip("/"),
+    "MUTUALAID_CHECKIN_DAYS": lambda: env_int("MUTUALAID_CHECKIN_DAYS", 7, minimum=1),
+    "MUTUALAID_SMS_MAX_AGE_SECONDS": lambda: env_int("MUTUALAID_SMS_MAX_AGE_SECONDS", 300, minimum=10),
+    "MUTUALAID_JOB_ATTEMPTS": lambda: env_int("MUTUALAID_JOB_ATTEMPTS", 5, minimum=1),
+    "MUTUALAID_DIGEST_HOUR": lambda: env_int("MUTUALAID_DIGEST_HOUR", 17, minimum=0),
+    "MUTUALAID_TWILIO_API_URL": lambda: env_str("MUTUALAID_TWILIO_API_URL", "https://api.twilio.com").rstrip("/"),
+}
+
+
+def get(name: str):  # type: ignore[no-untyped-def]
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    return DEFAULTS[name]()
+
+
+def public_url() -> str:
+    return str(get("MUTUALAID_PUBLIC_URL")).rstrip("/")

@@ -1,0 +1,251 @@
+"""The SMS keyword conversation: ask for help, offer help, check status, STOP / START / HELP, check-ins.
+
+`reply_to(contact, text)` moves the contact's conversation one step and returns the answers to send,
+in the contact's language (English or Spanish, chosen with a keyword or detected from the first
+message). Each step validates the reply and says clearly what it expects. Writes go through
+`channels.board`, so the result lands on the group's board.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mutualaid.channels import board
+from mutualaid.channels.labels import SMS_LABELS
+from mutualaid.channels.models import Contact, IntakeKind, Urgency
+from mutualaid.core.categories import Category
+
+STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR", "ALTO", "BAJA"}
+START = {"START", "UNSTOP", "COMENZAR", "INICIO", "ALTA"}
+HELP = {"HELP", "INFO", "AYUDA", "INFORMACION"}
+MENU = {"MENU"}
+NEED = {"NEED", "NECESITO", "PEDIR"}
+OFFER = {"OFFER", "OFREZCO", "OFRECER"}
+STATUS = {"STATUS", "ESTADO"}
+NEWS = {"NEWS", "NOTICIAS"}
+YES = {"YES", "Y", "SI"}
+NO = {"NO", "N"}
+# Keywords that say which language someone writes in. STOP and START are left out: carriers teach
+# them to everyone, whatever their language.
+SPANISH_WORDS = {"PARAR", "ALTO", "BAJA", "COMENZAR", "INICIO", "ALTA", "AYUDA", "INFORMACION", "NECESITO", "PEDIR",
+                 "OFREZCO", "OFRECER", "ESTADO", "SI", "ESPANOL", "NOTICIAS"}
+ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS"}
+LANGUAGE_WORDS = {"ESPANOL": "es", "ENGLISH": "en", "INGLES": "en"}
+# Words that give away a first message written in Spanish.
+SPANISH_HINTS = {"HOLA", "NECESITO", "AYUDA", "COMIDA", "GRACIAS", "QUIERO", "POR", "FAVOR", "BUENOS", "BUENAS",
+                 "DIAS", "TENGO", "PARA", "MI", "FAMILIA", "ESTOY", "PUEDO", "NECESITAMOS", "VIVIENDA"}
+
+AREA_MAX = 80
+DETAILS_MAX = 500
+
+
+def _fold(text: str) -> str:
+    """Upper case without accents, so SÍ, si and Si are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def keyword(text: str) -> str:
+    folded = _fold(text)
+    return re.sub(r"[^A-Z0-9]", "", folded) if len(folded.split()) == 1 else ""
+
+
+def detect_language(text: str, *, default: str = "en") -> str:
+    word = keyword(text)
+    if word in LANGUAGE_WORDS:
+        return LANGUAGE_WORDS[word]
+    if word in SPANISH_WORDS:
+        return "es"
+    if word in ENGLISH_WORDS:
+        return "en"
+    if re.search(r"[ñ¿¡]", text.lower()) or set(re.findall(r"[A-Z]+", _fold(text))) & SPANISH_HINTS:
+        return "es"
+    return default
+
+
+def _categories(contact: Contact) -> list[Category]:
+    served = [c for c in Category if c.value in (contact.group.categories or [])]
+    return served or list(Category)
+
+
+def _draft(contact: Contact) -> dict[str, str]:
+    try:
+        value = json.loads(contact.draft or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _save(contact: Contact, *, step: str, draft: dict[str, str] | None = None) -> None:
+    contact.step = step
+    contact.draft = json.dumps(draft) if draft else ""
+    contact.save(update_fields=["step", "draft", "language", "opted_out", "broadcasts", "checkin_for"])
+
+
+def menu() -> str:
+    return _("Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages. ESPANOL para español.")
+
+
+def _category_question(contact: Contact, kind: str) -> str:
+    lines = [f"{i} {SMS_LABELS[c]}" for i, c in enumerate(_categories(contact), start=1)]
+    question = _("What do you need? Reply with a number:") if kind == IntakeKind.NEED else _("What can you offer? Reply with a number:")
+    return question + "\n" + "\n".join(lines)
+
+
+def _area_question() -> str:
+    return _("Which neighbourhood or ZIP code are you in? No street address, please.")
+
+
+def _urgency_question() -> str:
+    return _("How soon? Reply 1 for today, 2 for this week, 3 for whenever.")
+
+
+def _details_question(kind: str) -> str:
+    if kind == IntakeKind.NEED:
+        return _("Anything else we should know? Reply in a few words, or NO.")
+    return _("Tell us a little more about your offer, or reply NO.")
+
+
+def reply_to(contact: Contact, text: str, *, first: bool = False) -> list[str]:
+    """Advance the conversation by one inbound message; returns the replies (maybe none).
+
+    `first`: the contact's first message, whose words decide the language when no keyword does.
+    """
+    word = keyword(text)
+    if contact.opted_out and word not in START and word not in HELP:
+        return []  # someone who said STOP hears nothing more until they say START
+    if first or word in LANGUAGE_WORDS or word in SPANISH_WORDS or word in ENGLISH_WORDS:
+        contact.language = detect_language(text, default=contact.language)
+    with translation.override(contact.language):
+        return _reply(contact, text, word)
+
+
+def _reply(contact: Contact, text: str, word: str) -> list[str]:
+    if word in STOP:
+        contact.opted_out = True
+        _save(contact, step="")
+        return [_("You will get no more messages from %(group)s. Reply START to come back.") % {"group": contact.group.name}]
+    if word in START:
+        contact.opted_out = False
+        _save(contact, step="")
+        return [_("Welcome back to %(group)s.") % {"group": contact.group.name} + " " + menu()]
+    if word in HELP:
+        return [_("%(group)s, a mutual aid network.") % {"group": contact.group.name} + " " + menu()
+                + " " + _("Reply NEWS for announcements.")]
+    if word in NEWS:
+        contact.broadcasts = not contact.broadcasts
+        _save(contact, step=contact.step, draft=_draft(contact))
+        if contact.broadcasts:
+            return [_("You will get announcements from %(group)s. Reply NEWS again to stop them.") % {"group": contact.group.name}]
+        return [_("No more announcements from %(group)s.") % {"group": contact.group.name}]
+    if word in LANGUAGE_WORDS:
+        _save(contact, step=contact.step, draft=_draft(contact))
+        return [_("We will write to you in English.") if contact.language == "en" else _("We will write to you in Spanish.")]
+    if word in MENU:
+        _save(contact, step="")
+        return [menu()]
+    if word in STATUS:
+        _save(contact, step="")
+        return [_status(contact)]
+    if contact.checkin_for_id and (word in YES or word in NO):
+        return [_checkin_answer(contact, renew=word in YES)]
+    if word in NEED or word in OFFER:
+        kind = IntakeKind.NEED if word in NEED else IntakeKind.OFFER
+        _save(contact, step=f"{kind}:category", draft={"kind": kind})
+        return [_category_question(contact, kind)]
+    if contact.step:
+        return _continue(contact, text)
+    _save(contact, step="")
+    return [_("Hello from %(group)s.") % {"group": contact.group.name} + " " + menu()]
+
+
+def _continue(contact: Contact, text: str) -> list[str]:
+    draft = _draft(contact)
+    kind, _sep, step = contact.step.partition(":")
+    answer = text.strip()
+    if step == "category":
+        categories = _categories(contact)
+        choice = _pick_category(answer, categories)
+        if choice is None:
+            return [_("Please reply with a number from 1 to %(max)d.") % {"max": len(categories)} + "\n" + _category_question(contact, kind)]
+        draft["category"] = choice.value
+        _save(contact, step=f"{kind}:area", draft=draft)
+        return [_area_question()]
+    if step == "area":
+        if not 2 <= len(answer) <= AREA_MAX:
+            return [_("Please reply with your neighbourhood or ZIP code (2 to %(max)d characters).") % {"max": AREA_MAX}]
+        draft["area"] = answer
+        if kind == IntakeKind.NEED:
+            _save(contact, step=f"{kind}:urgency", draft=draft)
+            return [_urgency_question()]
+        _save(contact, step=f"{kind}:details", draft=draft)
+        return [_details_question(kind)]
+    if step == "urgency":
+        urgency = {"1": Urgency.TODAY, "2": Urgency.WEEK, "3": Urgency.ANYTIME}.get(keyword(answer))
+        if urgency is None:
+            return [_("Please reply 1, 2 or 3.") + " " + _urgency_question()]
+        draft["urgency"] = urgency
+        _save(contact, step=f"{kind}:details", draft=draft)
+        return [_details_question(kind)]
+    if step == "details":
+        if len(answer) > DETAILS_MAX:
+            return [_("That is too long for us. Please use at most %(max)d characters.") % {"max": DETAILS_MAX}]
+        details = "" if keyword(answer) in NO else answer
+        request = board.create_from_sms(
+            group=contact.group, contact=contact, kind=kind, category=draft.get("category", Category.OTHER),
+            area_text=draft.get("area", ""), urgency=draft.get("urgency", Urgency.ANYTIME), details=details,
+            language=contact.language,
+        )
+        _save(contact, step="")
+        if kind == IntakeKind.NEED:
+            return [_("Thank you. Your request %(code)s is on the board of %(group)s; a neighbour will get in touch. Reply STATUS to check on it.")
+                    % {"code": request.code, "group": contact.group.name}]
+        return [_("Thank you. Your offer %(code)s is on the board of %(group)s. Reply STATUS to check on it.")
+                % {"code": request.code, "group": contact.group.name}]
+    _save(contact, step="")
+    return [menu()]
+
+
+def _pick_category(answer: str, categories: list[Category]) -> Category | None:
+    word = keyword(answer)
+    if word.isdigit() and 1 <= int(word) <= len(categories):
+        return categories[int(word) - 1]
+    folded = _fold(answer)
+    for category in categories:
+        if folded in {_fold(category.value), _fold(str(category.label)), _fold(str(SMS_LABELS[category]))}:
+            return category
+    return None
+
+
+def _status(contact: Contact) -> str:
+    rows = board.statuses_for_contact(contact)
+    if not rows:
+        return _("You have no open requests or offers. Reply NEED to ask for help or OFFER to offer it.")
+    lines = [
+        _("%(code)s: %(kind)s, %(category)s, %(status)s") % {
+            "code": row.code, "kind": row.kind_label, "category": row.category_label, "status": row.status_label,
+        }
+        for row in rows
+    ]
+    return _("Your requests and offers:") + "\n" + "\n".join(lines)
+
+
+def _checkin_answer(contact: Contact, *, renew: bool) -> str:
+    request = contact.checkin_for
+    contact.checkin_for = None
+    _save(contact, step=contact.step, draft=_draft(contact))
+    if request is None:
+        return menu()
+    board.renew_or_close(request=request, renew=renew)
+    if renew:
+        return _("Thanks. Your request %(code)s stays open.") % {"code": request.code}
+    return _("We closed your request %(code)s. Reply NEED any time you need help.") % {"code": request.code}
+
+
+def checkin_question(code: str) -> str:
+    return _("Do you still need help with request %(code)s? Reply YES or NO.") % {"code": code}

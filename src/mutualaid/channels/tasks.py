@@ -1,0 +1,36 @@
+"""Background jobs of the channels app. Each loads by id and calls a service (STYLE.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from mutualaid.channels import services
+from mutualaid.channels.jobs import job
+
+
+@job
+def deliver_outbound(message_id: int) -> str:
+    delivery = services.outbound_deliver(message_id=message_id)
+    if delivery.outcome == "deferred":
+        # The gateway's rate limit is spent: come back when a token is free (not a failed attempt).
+        when = timezone.now() + timedelta(seconds=delivery.retry_in)
+        deliver_outbound.using(run_after=when).enqueue(message_id)
+    return delivery.outcome
+
+
+@job
+def send_checkins() -> int:
+    return services.checkins_send()
+
+
+@job
+def send_digests() -> int:
+    return services.digests_send()
+
+
+@job
+def purge_channels() -> dict[str, Any]:
+    return services.channels_purge()

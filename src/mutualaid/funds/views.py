@@ -1,0 +1,421 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualaid.core.audit import record_read
+from mutualaid.core.forms import apply_errors
+from mutualaid.funds import access, selectors, services
+from mutualaid.funds.forms import (
+    BailForm,
+    ContributionForm,
+    FundForm,
+    PayForm,
+    PledgeForm,
+    ReceiptForm,
+    RequestForm,
+    read_upload,
+)
+from mutualaid.funds.idempotency import IdempotencyConflict, run_once
+from mutualaid.funds.models import (
+    AccountKind,
+    FundKind,
+    Pledge,
+    Receipt,
+    RequestKind,
+    RequestStatus,
+    Transaction,
+)
+from mutualaid.funds.money import format_money
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+
+
+def _form_page(
+    request: HttpRequest, *, group: Any, title: str, form: Any, submit: str, intro: str = "", fund: Any = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "funds/form.html",
+        {"group": group, "fund": fund, "title": title, "form": form, "intro": intro, "submit": submit},
+        status=status,
+    )
+
+
+@login_required
+def fund_list(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    funds = list(selectors.funds_visible(group, membership))
+    balances = selectors.balances_for(funds)
+    rows = [(fund, format_money(balances.get(fund.pk, 0), fund.currency)) for fund in funds]
+    return render(request, "funds/list.html", {"group": group, "membership": membership, "rows": rows})
+
+
+@login_required
+def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            fund = services.fund_create(
+                group=group, name=data["name"], kind=data["kind"], purpose=data["purpose"], currency=data["currency"],
+                visibility=data["visibility"], single_approval_limit=data["single_approval_limit"] or 0,
+                coordinator_approvals=data["coordinator_approvals"], member_approvals=data["member_approvals"],
+                allow_overdraft=data["allow_overdraft"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The fund %(name)s was created.") % {"name": fund.name})
+            return redirect("funds_fund", slug=group.slug, fund_id=fund.pk)
+    return _form_page(
+        request, group=group, title=_("New fund"), form=form, submit=_("Start the fund"), status=400 if form.errors else 200
+    )
+
+
+@login_required
+def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    initial = {
+        "name": fund.name, "kind": fund.kind, "purpose": fund.purpose, "currency": fund.currency,
+        "visibility": fund.visibility, "single_approval_limit": format_money(fund.single_approval_limit, fund.currency).split()[0],
+        "coordinator_approvals": fund.coordinator_approvals, "member_approvals": fund.member_approvals,
+        "allow_overdraft": fund.allow_overdraft,
+    }
+    form = FundForm(request.POST or None, initial=initial, fixed_currency=fund.currency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_update(
+                fund=fund, name=data["name"], purpose=data["purpose"], visibility=data["visibility"],
+                single_approval_limit=data["single_approval_limit"] or 0, coordinator_approvals=data["coordinator_approvals"],
+                member_approvals=data["member_approvals"], allow_overdraft=data["allow_overdraft"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+    return _form_page(
+        request, group=fund.group, fund=fund, title=_("Change %(fund)s") % {"fund": fund.name}, form=form,
+        submit=_("Save"), status=400 if form.errors else 200,
+        intro=_("The kind and currency of a fund stay as they are: its ledger is kept in that currency."),
+    )
+
+
+@login_required
+def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+    balances = selectors.fund_balances(fund)
+    context: dict[str, Any] = {
+        "group": fund.group, "fund": fund, "membership": membership,
+        "balance": format_money(balances.get(AccountKind.BALANCE, 0), fund.currency),
+        "accounts": [(label, format_money(balances.get(kind, 0), fund.currency)) for kind, label in AccountKind.choices],
+        "requests": selectors.requests_visible(fund, request.user, membership)[:100],
+        "single_limit": format_money(fund.single_approval_limit, fund.currency),
+    }
+    if membership.is_coordinator:
+        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # the ledger needs the second factor
+        context["pledges_due"] = selectors.pledges_due(fund)
+        context["ledger"] = selectors.ledger(fund)
+    return render(request, "funds/fund.html", context)
+
+
+def transparency(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund = access.get_fund_for_transparency(request.user, slug, fund_id)  # type: ignore[arg-type]
+    report = selectors.transparency(fund)
+    chart = selectors.balance_chart(report.series, fund.currency)
+    return render(request, "funds/transparency.html", {"group": fund.group, "fund": fund, "report": report, "chart": chart})
+
+
+@login_required
+def export_csv(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    """The ledger for a spreadsheet: coordinators only, and still without names or payment references."""
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fund-{fund.pk}-ledger.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["transaction", "day", "kind", "category", "method", "account", "amount_minor", "currency", "reverses"])
+    entries = (
+        Transaction.objects.filter(fund=fund).prefetch_related("entries__account").order_by("occurred_on", "pk")
+    )
+    for record in entries:
+        for entry in record.entries.all():
+            writer.writerow([
+                record.pk, record.occurred_on.isoformat(), record.kind, record.category, record.method,
+                entry.account.kind, entry.amount, record.currency, record.reverses_id or "",
+            ])
+    return response
+
+
+@login_required
+def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    pledges = [(p.pk, f"{p.contributor or _('Anonymous')} · {format_money(p.amount, fund.currency)}")
+               for p in Pledge.objects.filter(fund=fund, active=True)]
+    form = ContributionForm(request.POST or None, currency=fund.currency, pledges=pledges)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pledge = Pledge.objects.filter(fund=fund, pk=data["pledge"]).first() if data["pledge"] else None
+
+        def work() -> tuple[int, Any]:
+            record = services.contribution_record(
+                fund=fund, amount=data["amount"], currency=fund.currency, method=data["method"],
+                recorded_by=request.user, reference=data["reference"], contributor=data["contributor"],  # type: ignore[arg-type]
+                occurred_on=data["occurred_on"], pledge=pledge,
+            )
+            return 201, {"id": record.pk}
+
+        payload = {k: v for k, v in data.items() if k != "submission"}
+        key = f"form:{data['submission']}" if data["submission"] else ""
+        try:
+            run_once(request, f"contribution:{fund.pk}", payload, work, key=key)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except IdempotencyConflict:
+            form.add_error(None, _("This form was already sent with other values. Reload the page to record another contribution."))
+        else:
+            messages.success(request, _("Contribution recorded."))
+            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+    return _form_page(request, group=fund.group, fund=fund, title=_("Record a contribution"), form=form, submit=_("Record"),
+                      status=400 if form.errors else 200)
+
+
+@login_required
+def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    form = PledgeForm(request.POST or None, currency=fund.currency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pledge_create(
+                fund=fund, amount=data["amount"], currency=fund.currency, interval=data["interval"],
+                next_due=data["next_due"], contributor=data["contributor"], created_by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pledge recorded. The fund page reminds you when it is due."))
+            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+    return _form_page(request, group=fund.group, fund=fund, title=_("Record a pledge"), form=form, submit=_("Record"),
+                      status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
+    if pledge is None:
+        raise Http404
+    services.pledge_stop(pledge=pledge)
+    messages.success(request, _("Pledge stopped."))
+    return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+
+@login_required
+@require_POST
+def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
+    if record is None:
+        raise Http404
+    try:
+        services.transaction_reverse(record=record, reversed_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A reversing transaction was posted."))
+    return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+
+@login_required
+def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+    form = RequestForm(request.POST or None, request.FILES or None, currency=fund.currency, bail_fund=fund.kind == FundKind.BAIL)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                created = services.request_create(
+                    fund=fund, requested_by=request.user, amount=data["amount"], currency=fund.currency,  # type: ignore[arg-type]
+                    kind=data["kind"], category=data["category"], for_self=data["for_self"],
+                    purpose=data["purpose"], payee=data["payee"],
+                )
+                if data.get("receipt"):
+                    services.receipt_add(
+                        request=created, uploaded_by=request.user,  # type: ignore[arg-type]
+                        data=read_upload(data["receipt"], services.RECEIPT_MAX_BYTES),
+                    )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your request was sent. You can follow the approvals here."))
+            return redirect("funds_request", slug=slug, request_id=created.pk)
+    return _form_page(
+        request, group=fund.group, fund=fund, title=_("Ask %(fund)s for money") % {"fund": fund.name}, form=form,
+        submit=_("Send the request"),
+        intro=_("Approvals are open within the group: members see who approved. Nobody approves their own request."),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def request_page(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    fund = ask.fund
+    record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=fund.group_id)
+    coordinators, everyone = services.approval_counts(ask)
+    needed_coordinators, needed_members = fund.approvals_needed(ask.amount)
+    is_requester = ask.requested_by_id == request.user.pk
+    may_vote = (
+        ask.status == RequestStatus.OPEN and not is_requester
+        and (membership.is_coordinator or fund.members_may_approve())
+        and not ask.approvals.filter(voter=request.user).exists()
+    )
+    return render(request, "funds/request.html", {
+        "group": fund.group, "fund": fund, "ask": ask, "membership": membership, "is_requester": is_requester,
+        "amount": format_money(ask.amount, fund.currency), "approvals": ask.approvals.select_related("voter"),
+        "coordinators": coordinators, "everyone": everyone,
+        "needed_coordinators": needed_coordinators, "needed_members": needed_members,
+        "may_vote": may_vote, "receipts": ask.receipts.only("pk", "content_type", "size", "uploaded_at"),
+        "pay_form": PayForm(), "bail_form": BailForm(currency=fund.currency), "receipt_form": ReceiptForm(),
+        "outstanding": format_money(services.bail_outstanding(ask), fund.currency) if ask.kind == RequestKind.BAIL else None,
+        "transactions": ask.transactions.order_by("pk"),
+    })
+
+
+def _back(slug: str, request_id: int) -> HttpResponse:
+    return redirect("funds_request", slug=slug, request_id=request_id)
+
+
+@login_required
+@require_POST
+def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    if membership.is_coordinator:
+        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    try:
+        ask = services.request_approve(request=ask, voter=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if ask.status == RequestStatus.APPROVED:
+            messages.success(request, _("Approved. The fund's rule is met: a coordinator can now record the payment."))
+        else:
+            messages.success(request, _("Your approval was recorded."))
+    return _back(slug, request_id)
+
+
+@login_required
+@require_POST
+def request_decline(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    try:
+        services.request_decline(request=ask, declined_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request was declined."))
+    return _back(slug, request_id)
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    if ask.requested_by_id != request.user.pk:
+        raise Http404
+    try:
+        services.request_withdraw(request=ask, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You withdrew the request."))
+    return _back(slug, request_id)
+
+
+@login_required
+@require_POST
+def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say how the money was paid and on which day."))
+        return _back(slug, request_id)
+    try:
+        services.request_pay(
+            request=ask, paid_by=request.user, method=form.cleaned_data["method"],  # type: ignore[arg-type]
+            reference=form.cleaned_data["reference"], occurred_on=form.cleaned_data["occurred_on"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The payment was recorded in the ledger."))
+    return _back(slug, request_id)
+
+
+@login_required
+@require_POST
+def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    form = BailForm(request.POST, currency=ask.fund.currency)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(slug, request_id)
+    try:
+        services.bail_settle(
+            request=ask, returned=form.cleaned_data["amount"], forfeit_rest=form.cleaned_data["forfeit_rest"],
+            recorded_by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded what happened to the bail."))
+    return _back(slug, request_id)
+
+
+@login_required
+@require_POST
+def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    if ask.requested_by_id != request.user.pk:
+        access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    form = ReceiptForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"receipt": _("Choose a file to upload.")})
+        services.receipt_add(
+            request=ask, uploaded_by=request.user,  # type: ignore[arg-type]
+            data=read_upload(form.cleaned_data["receipt"], services.RECEIPT_MAX_BYTES),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Receipt attached (stored encrypted)."))
+    return _back(slug, request_id)
+
+
+@login_required
+def receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
+    if receipt is None:
+        raise Http404
+    data = services.receipt_open(receipt)
+    if data is None:
+        return HttpResponse(_("This receipt can no longer be decrypted."), status=410, content_type="text/plain; charset=utf-8")
+    record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
+    response = HttpResponse(data, content_type=receipt.content_type)
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]
+    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

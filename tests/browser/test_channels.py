@@ -1,0 +1,53 @@
+"""Notifications and broadcasts in a real browser at phone width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import PASSWORD
+
+
+def _totp_secret(user: Any) -> str:
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+
+
+def test_member_chooses_a_daily_digest_from_the_profile(page: Any, go: Any, log_in: Any, shot: Any, ben: Any) -> None:
+    from mutualaid.channels.models import NotificationPreference
+
+    log_in("ben", PASSWORD)
+    go("/me/")
+    page.get_by_role("link", name="Notifications").click()
+    assert page.get_by_role("heading", name="Notifications").is_visible()
+    page.get_by_label("E-mail notifications").select_option("digest")
+    page.get_by_label("Announcements from my groups").check()
+    shot("notification-preferences")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Your notification preferences were saved.").is_visible()
+    preference = NotificationPreference.objects.get(user=ben)
+    assert (preference.email, preference.sms, preference.broadcasts) == ("digest", "never", True)
+
+
+def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in: Any, shot: Any, ada: Any, ben: Any) -> None:
+    from mutualaid.channels.models import Broadcast, Contact, NotificationPreference, OutboundMessage
+    from mutualaid.channels.services import gateway_save
+    from mutualaid.members.services import profile_update
+
+    profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
+    NotificationPreference.objects.create(user=ben, broadcasts=True)
+    gateway = gateway_save(group=ada.memberships.get().group, kind="android", enabled=True, secret="k", api_url="http://127.0.0.1:9")
+    Contact.objects.create(group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway, broadcasts=True)
+    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    go("/g/crown/broadcasts/")
+    assert page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()
+    page.get_by_label("Message").fill("Distribution moved to 5 pm")
+    page.get_by_role("button", name="Preview").click()
+    assert page.get_by_text("Check the message, then send it.").is_visible()
+    assert not Broadcast.objects.exists()
+    shot("broadcast-preview")
+    page.get_by_role("button", name="Send now").click()
+    assert page.get_by_text("Queued 1 e-mails and 1 text messages.").is_visible()
+    assert page.get_by_role("cell", name="Distribution moved to 5 pm").is_visible()
+    assert OutboundMessage.objects.filter(kind="broadcast").count() == 2

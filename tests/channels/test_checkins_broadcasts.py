@@ -1,0 +1,155 @@
+"""Check-ins on quiet needs (SMS and e-mail) and coordinators' broadcasts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from mutualaid.channels import services
+from mutualaid.channels.models import (
+    Broadcast,
+    Contact,
+    IntakeRequest,
+    NotificationPreference,
+    OutboundMessage,
+)
+from mutualaid.members.services import profile_update
+from tests.channels.conftest import post_twilio, run_jobs
+
+PHONE = "+17185550177"
+
+
+def _need_via_sms(client: Any, *words: str) -> IntakeRequest:
+    for word in words:
+        post_twilio(client, PHONE, word)
+    return IntakeRequest.objects.get()
+
+
+def _age(request: IntakeRequest, days: int) -> None:
+    IntakeRequest.objects.filter(pk=request.pk).update(last_activity_at=timezone.now() - timedelta(days=days))
+
+
+def test_quiet_need_gets_an_sms_checkin_and_yes_renews(client: Any, twilio: Any) -> None:
+    need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
+    _age(need, 3)
+    assert services.checkins_send() == 0  # not quiet long enough (7 days by default)
+    _age(need, 8)
+    assert services.checkins_send() == 1
+    assert services.checkins_send() == 0  # asked once
+    question = OutboundMessage.objects.filter(kind="checkin").get()
+    assert question.body == f"Do you still need help with request {need.code}? Reply YES or NO."
+    post_twilio(client, PHONE, "yes")
+    reply = OutboundMessage.objects.order_by("-pk").first()
+    assert reply.body == f"Thanks. Your request {need.code} stays open."
+    need.refresh_from_db()
+    assert need.status == "open" and need.checkin_sent_at is None
+    assert timezone.now() - need.last_activity_at < timedelta(minutes=1)
+
+
+def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
+    need = _need_via_sms(client, "NECESITO", "1", "Bushwick", "1", "NO")
+    _age(need, 8)
+    services.checkins_send()
+    assert OutboundMessage.objects.get(kind="checkin").body == (
+        f"¿Todavía necesita ayuda con el pedido {need.code}? Responda SI o NO.")
+    post_twilio(client, PHONE, "No")
+    assert OutboundMessage.objects.order_by("-pk").first().body == (
+        f"Cerramos su pedido {need.code}. Responda NECESITO cuando necesite ayuda.")
+    need.refresh_from_db()
+    assert need.status == "closed" and need.closed_at is not None
+
+
+def test_opted_out_requester_is_not_checked_in(client: Any, twilio: Any) -> None:
+    need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO", "STOP")
+    _age(need, 8)
+    assert services.checkins_send() == 0
+
+
+def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: Any) -> None:
+    settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
+    profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
+    need = IntakeRequest.objects.create(group=ben.memberships.get().group, user=ben, category="food")
+    _age(need, 8)
+    assert services.checkins_send() == 1
+    email = OutboundMessage.objects.get(kind="checkin")
+    assert email.subject == "Do you still need help?"
+    link = email.body.split("Answer here: ")[1].split()[0]
+    path = link.removeprefix("https://aid.example.org")
+    page = client.get(path)
+    assert page.status_code == 200 and "Yes, I still need help" in page.content.decode()
+    response = client.post(path, {"answer": "no"})
+    assert response.status_code == 200 and "Your request is closed" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == "closed"
+    assert client.post(path, {"answer": "maybe"}).status_code == 400
+
+
+def test_broadcast_preview_then_send(ada: Any, ben: Any, cy: Any, client_for: Any, twilio: Any, client: Any,
+                                     django_capture_on_commit_callbacks: Any) -> None:
+    profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
+    NotificationPreference.objects.create(user=ben, broadcasts=True)
+    NotificationPreference.objects.create(user=ada, broadcasts=False)  # did not opt in
+    post_twilio(client, PHONE, "NEWS")  # a texter who asked for announcements
+    post_twilio(client, "+17185550998", "HELP")  # a texter who did not
+    post_twilio(client, "+17185550999", "NEWS")
+    post_twilio(client, "+17185550999", "STOP")  # asked, then said STOP
+    coordinator = client_for(ada)
+    url = reverse("channels_broadcasts", kwargs={"slug": "crown"})
+    page = coordinator.get(url).content.decode()
+    assert "<li>by e-mail: 1</li><li>by text message: 1</li>" in page
+    preview = coordinator.post(url, {"text": "Distribution moved to 5 pm"})
+    assert preview.status_code == 200 and 'name="confirm" value="yes"' in preview.content.decode()
+    assert not Broadcast.objects.exists()
+    OutboundMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator.post(url, {"text": "Distribution moved to 5 pm", "confirm": "yes"})
+    assert response.status_code == 302
+    broadcast = Broadcast.objects.get()
+    assert (broadcast.email_count, broadcast.sms_count, broadcast.text) == (1, 1, "Distribution moved to 5 pm")
+    sms = OutboundMessage.objects.get(channel="sms")
+    assert sms.body == "Crown Heights Mutual Aid: Distribution moved to 5 pm" and sms.contact.phone == PHONE
+    email = OutboundMessage.objects.get(channel="email")
+    assert email.recipient == "ben@example.org" and email.subject == "Announcement from Crown Heights Mutual Aid"
+
+
+def test_broadcast_api_and_validation(ada: Any, api_for: Any) -> None:
+    api = api_for(ada)
+    assert api.get("/api/v1/groups/crown/broadcasts/audience").json() == {"email": 0, "sms": 0}
+    response = api.post("/api/v1/groups/crown/broadcasts", {"text": "x" * 481}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"text": ["Use at most 480 characters, so it fits in a few text messages."]}
+    assert api.post("/api/v1/groups/crown/broadcasts", {"text": "Hi"}, content_type="application/json").json()["email"] == 0
+
+
+def test_gateway_page_saves_secrets_encrypted(ada: Any, client_for: Any) -> None:
+    from django.db import connection
+
+    url = reverse("channels_gateways", kwargs={"slug": "crown"})
+    page = client_for(ada).get(url).content.decode()
+    assert "/channels/sms/android/crown/" in page
+    response = client_for(ada).post(url, {"kind": "android", "android-enabled": "on", "android-secret": "sig-key-123",
+                                          "android-account": "sms", "android-api_url": "http://192.168.1.5:8080",
+                                          "android-rate_per_minute": "10"})
+    assert response.status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret, api_url FROM channels_gateway")
+        secret, api_url = cursor.fetchone()
+    assert "sig-key-123" not in secret and "192.168" not in api_url
+    bad = client_for(ada).post(url, {"kind": "generic", "generic-enabled": "on", "generic-rate_per_minute": "10"})
+    assert bad.status_code == 400
+    assert "Enter the secret that signs this gateway&#x27;s webhooks." in bad.content.decode()
+
+
+def test_purge_forgets_closed_requests_and_idle_contacts(client: Any, twilio: Any) -> None:
+    need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
+    services.channels_purge()
+    assert IntakeRequest.objects.exists()
+    IntakeRequest.objects.filter(pk=need.pk).update(status="closed", closed_at=timezone.now() - timedelta(days=31))
+    Contact.objects.update(last_message_on=timezone.localdate() - timedelta(days=31))
+    counts = services.channels_purge(timezone.now())
+    assert counts["requests"] == 1 and counts["contacts"] == 1
+    assert not Contact.objects.exists()
+    run_jobs()

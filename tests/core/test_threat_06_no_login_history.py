@@ -1,0 +1,51 @@
+"""THREATS.md property 6: last-seen is day-granular; there is no login history."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from mutualaid.core.backup import table_summary
+from tests.conftest import PASSWORD
+
+
+def test_five_logins_leave_one_day_granular_timestamp(ben: Any) -> None:
+    from mutualaid.members.models import User
+
+    before = table_summary()
+    for _ in range(5):
+        client = Client()
+        response = client.post(reverse("account_login"), {"login": "ben", "password": PASSWORD})
+        assert response.status_code == 302
+        client.get(reverse("home"))
+        client.post(reverse("account_logout"))
+    after = table_summary()
+    grown = {t: after[t]["rows"] - before.get(t, {"rows": 0})["rows"] for t in after}
+    assert [t for t, n in grown.items() if n >= 5] == [], "a table keeps one row per login"
+    assert max(grown.values()) <= 1
+
+    ben = User.objects.get(pk=ben.pk)
+    assert ben.last_seen == timezone.localdate()
+    assert type(ben.last_seen) is not datetime
+    # No column on the member can hold a time of day.
+    assert [f.name for f in User._meta.concrete_fields if isinstance(f, models.DateTimeField)] == []
+    assert not hasattr(User, "last_login") or User.last_login is None
+
+
+def test_second_factor_use_is_kept_to_the_day(ada: Any) -> None:
+    """allauth stamps each use of a second factor to the microsecond; the daily purge cuts it to the day."""
+    from allauth.mfa.models import Authenticator
+
+    from mutualaid.core.tasks import purge_expired
+
+    authenticator = Authenticator.objects.get(user=ada, type=Authenticator.Type.TOTP)
+    authenticator.record_usage()
+    assert purge_expired.call()["time of day of second-factor use"] == 1
+    stamp = Authenticator.objects.get(pk=authenticator.pk).last_used_at
+    assert stamp.astimezone(timezone.get_current_timezone()).time() == time(0, 0)
+    assert purge_expired.call()["time of day of second-factor use"] == 0

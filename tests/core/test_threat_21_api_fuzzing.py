@@ -1,0 +1,82 @@
+"""THREATS.md property 21: the API survives fuzzing. Schemathesis generates requests for every operation of
+/api/v1/openapi.json, as each role of the access matrix (with real path parameters from the matrix, and
+random ones), valid and invalid: no response is a server error, and every response matches the schema."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
+from schemathesis.generation import GenerationMode
+
+from tests.access import ROLES
+from tests.test_access_matrix import ROUTES, build_world
+
+EXAMPLES = int(os.environ.get("MUTUALAID_FUZZ_EXAMPLES", "6"))
+
+
+def _token(world: Any, role: str) -> dict[str, str]:
+    if role == "anonymous":
+        return {}
+    from mutualaid.members.services import access_token_create
+
+    _record, token = access_token_create(user=world.users[role], name="fuzz")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _fuzz(strategy: Any, headers: dict[str, str]) -> int:
+    calls = 0
+
+    @given(case=strategy)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def fuzz(case: Any) -> None:
+        nonlocal calls
+        response = case.call(headers=headers)
+        calls += 1
+        case.validate_response(response, checks=[checks.not_a_server_error, checks.response_schema_conformance])
+
+    fuzz()
+    return calls
+
+
+def test_api_survives_fuzzing_as_every_role(db: Any, no_invitation_flood_limit: None) -> None:
+    from mutualaid.config.wsgi import application
+
+    world = build_world()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    matrix_kwargs = {route.name.removeprefix("api:"): route.kwargs(world) for route in ROUTES if route.api}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 8
+    headers_for = {role: _token(world, role) for role in ROLES}
+    calls = 0
+    for operation in operations:
+        real = matrix_kwargs.get(operation.definition.raw.get("operationId"), {})
+        strategies = [
+            operation.as_strategy(path_parameters=real) if real else operation.as_strategy(),
+            operation.as_strategy(),
+            operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=real or None),
+        ]
+        for role in ROLES:
+            for strategy in strategies:
+                calls += _fuzz(strategy, {**headers_for[role], "Host": "localhost"})
+    assert calls >= len(operations) * len(ROLES) * 2
+
+
+@pytest.fixture
+def no_invitation_flood_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Fuzzing posts many invitations as one member: the flood limit is tested elsewhere (property 10).
+    monkeypatch.setenv("MUTUALAID_RATE_INVITATION_CREATE", "100000/h")
+    # Requests go through the WSGI app itself, not Django's test client: like the test client, keep the
+    # per-request connection clean-up from closing the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
