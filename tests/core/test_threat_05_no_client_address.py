@@ -47,13 +47,9 @@ def _client(world: Any, role: str, api: bool) -> Client:
         return Client(**CANARY_HEADERS)
     user = world.users[role]
     if api:
-        from mutualaid.members.services import access_token_create
+        from tests.access import api_token
 
-        # One token per role and world: a member may hold 20 active tokens, and there are more API routes.
-        key = f"_token_{role}"
-        if key not in world.objects:
-            world.objects[key] = access_token_create(user=user, name="canary")[1]
-        return Client(headers={"Authorization": f"Bearer {world.objects[key]}"}, **CANARY_HEADERS)
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"}, **CANARY_HEADERS)
     client = Client(**CANARY_HEADERS)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client

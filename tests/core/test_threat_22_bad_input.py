@@ -24,13 +24,9 @@ HUGE = "x22" * 40_000  # 120,000 characters
 
 def _client(world: Any, role: str, api: bool) -> Client:
     if api:
-        from mutualaid.members.services import access_token_create
+        from tests.access import api_token
 
-        # One token per role and world: a member may hold 20 active tokens, and there are more API routes.
-        key = f"_token_{role}"
-        if key not in world.objects:
-            world.objects[key] = access_token_create(user=world.users[role], name="b")[1]
-        return Client(headers={"Authorization": f"Bearer {world.objects[key]}"})
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"})
     client = Client()
     client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
     return client
@@ -87,7 +83,7 @@ def test_script_in_every_text_field_is_stored_as_text_and_escaped(world: Any) ->
         for route in [r for r in ROUTES if r.method == "GET"]:
             client = _client(world, role, route.api)
             response = client.get(reverse(route.name, kwargs=route.kwargs(world)), route.data(world))
-            body = response.content.decode(errors="replace")  # a receipt image is no page either
+            body = response.content.decode(errors="replace")  # receipts are images
             # Downloads (a CSV export) are data files, not pages: text is exported as it was written.
             page = not route.api and response["Content-Type"].startswith("text/html")
             assert RAW not in body or not page, f"{route.key} as {role}: script reached the page unescaped"
