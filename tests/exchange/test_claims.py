@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from mutualaid.exchange import services
@@ -91,39 +89,6 @@ def test_coordinator_without_second_factor_cannot_assign(ben: Any, fay: Any, cro
     post = make_post(crown, ben)
     with pytest.raises(PermissionDenied):
         services.post_assign(post=post, actor=gil, claimant=fay)
-
-
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_two_members_claiming_at_once_exactly_one_wins(crown: Any, ben: Any, fay: Any, ada: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock concurrency is proven on PostgreSQL")
-    from django.db import connections
-
-    post = make_post(crown, ben)
-    for _round in range(5):
-        barrier = threading.Barrier(2)
-        results: dict[str, str] = {}
-
-        def claim(user: Any, barrier: threading.Barrier = barrier, results: dict[str, str] = results) -> None:
-            try:
-                barrier.wait()
-                services.claim_create(post=post, claimant=user)
-                results[user.username] = "won"
-            except ValidationError:
-                results[user.username] = "lost"
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=claim, args=(u,)) for u in (fay, ada)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(results.values()) == ["lost", "won"]
-        assert Claim.objects.filter(post=post, state="pending").count() == 1
-        winner = Claim.objects.get(post=post, state="pending")
-        services.claim_decide(claim=winner, actor=ben, accept=False)
 
 
 def test_history_is_for_participants_and_coordinators(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
