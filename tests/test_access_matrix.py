@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
-from tests.access import ROLES, Route, World
+from tests.access import ROLES, Route, World, api_token
 from tests.conftest import enable_totp, make_user
 
 # Prefixes owned by Django's admin: covered by the admin rows below (staff only, login elsewhere).
@@ -104,10 +104,7 @@ def _client(world: World, role: str, api: bool) -> Client:
         return Client()
     user = world.users[role]
     if api:
-        from mutualaid.members.services import access_token_create
-
-        _record, token = access_token_create(user=user, name="matrix")
-        return Client(headers={"Authorization": f"Bearer {token}"})
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"})
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client

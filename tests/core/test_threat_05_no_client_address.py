@@ -47,10 +47,9 @@ def _client(world: Any, role: str, api: bool) -> Client:
         return Client(**CANARY_HEADERS)
     user = world.users[role]
     if api:
-        from mutualaid.members.services import access_token_create
+        from tests.access import api_token
 
-        _record, token = access_token_create(user=user, name="canary")
-        return Client(headers={"Authorization": f"Bearer {token}"}, **CANARY_HEADERS)
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"}, **CANARY_HEADERS)
     client = Client(**CANARY_HEADERS)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client

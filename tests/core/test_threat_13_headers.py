@@ -64,9 +64,9 @@ def test_every_url_has_strict_headers_and_no_external_host(db: Any, monkeypatch:
             headers = {}
             if role != "anonymous":
                 if route.api:
-                    from mutualaid.members.services import access_token_create
+                    from tests.access import api_token
 
-                    headers = {"Authorization": f"Bearer {access_token_create(user=world.users[role], name='h')[1]}"}
+                    headers = {"Authorization": f"Bearer {api_token(world, role)}"}
                 else:
                     client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
             url = reverse(route.name, kwargs=route.kwargs(world))

@@ -24,9 +24,9 @@ HUGE = "x22" * 40_000  # 120,000 characters
 
 def _client(world: Any, role: str, api: bool) -> Client:
     if api:
-        from mutualaid.members.services import access_token_create
+        from tests.access import api_token
 
-        return Client(headers={"Authorization": f"Bearer {access_token_create(user=world.users[role], name='b')[1]}"})
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"})
     client = Client()
     client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
     return client
@@ -83,7 +83,7 @@ def test_script_in_every_text_field_is_stored_as_text_and_escaped(world: Any) ->
         for route in [r for r in ROUTES if r.method == "GET"]:
             client = _client(world, role, route.api)
             response = client.get(reverse(route.name, kwargs=route.kwargs(world)), route.data(world))
-            body = response.content.decode()
+            body = response.content.decode(errors="replace")  # receipts are images
             assert RAW not in body or route.api, f"{route.key} as {role}: script reached the page unescaped"
             shown += ESCAPED in body
             if route.api and response["Content-Type"].startswith("application/json"):
