@@ -1,8 +1,9 @@
 """Put every request that arrived by SMS before the board existed on the board, as an exchange.Post.
 
-Forward: each IntakeRequest gets a Post (same kind, category, urgency, area, created time; details go
-to the post's sealed private note, since the texter never chose to show them to the group; open stays
-open, closed becomes withdrawn) held for the neighbour's board record, found by the phone blind index.
+Forward: each IntakeRequest gets a Post (same kind, category, urgency, created time; open stays open,
+closed becomes withdrawn) held for the neighbour's board record, found by the phone blind index. The
+area and details were sealed and the texter never chose to show them to the group, so both go to the
+post's sealed private note; the post's coarse area stays empty until a coordinator places it.
 Reverse: copy the post's fields back onto the request and delete the posts (and the board records
 made for texters that hold nothing else).
 """
@@ -16,6 +17,7 @@ from mutualaid.core.categories import Category
 
 URGENCY_TO_POST = {"today": "today", "week": "week", "anytime": "flexible"}
 URGENCY_FROM_POST = {"today": "today", "week": "week", "flexible": "anytime"}
+AREA_LABEL = {"es": "Zona"}  # as channels.board writes it; a migration does not depend on translations
 
 
 def _title(category: str) -> str:
@@ -24,6 +26,19 @@ def _title(category: str) -> str:
     except ValueError:
         label = category
     return f"{label} (SMS)"[:120]
+
+
+def _note(request) -> str:
+    lines = [f"{AREA_LABEL.get(request.language, 'Area')}: {request.area}"] if request.area else []
+    return "\n".join([*lines, *([request.details] if request.details else [])])
+
+
+def _split_note(note: str) -> tuple[str, str]:
+    first, _sep, rest = note.partition("\n")
+    for label in ("Area", *AREA_LABEL.values()):
+        if first.startswith(f"{label}: "):
+            return first.removeprefix(f"{label}: "), rest
+    return "", note
 
 
 def to_posts(apps, schema_editor):
@@ -52,15 +67,15 @@ def to_posts(apps, schema_editor):
             group_id=request.group_id, kind=request.kind, author_id=request.user_id, contact=person,
             category=request.category, title=_title(request.category), details="",
             urgency=URGENCY_TO_POST.get(request.urgency, "flexible"), languages=[request.language],
-            area=(request.area or "")[:100], private_note=request.details or "",
+            area="", private_note=_note(request),
             status="withdrawn" if closed else "open", created_at=request.created_at,
             updated_at=request.last_activity_at, closed_at=request.closed_at if closed else None,
             expires_at=request.last_activity_at + expiry if request.kind == "need" and not closed else None,
         )
         PostEvent.objects.create(post=post, action="post", from_status="", to_status="open", at=request.created_at)
         if closed:
-            PostEvent.objects.create(post=post, action="withdraw", from_status="open", to_status="withdrawn",
-                                     at=request.closed_at or request.last_activity_at)
+            at = max(request.closed_at or request.last_activity_at, request.created_at)
+            PostEvent.objects.create(post=post, action="withdraw", from_status="open", to_status="withdrawn", at=at)
         request.post = post
         request.save(update_fields=["post"])
 
@@ -76,8 +91,9 @@ def to_requests(apps, schema_editor):
         request.kind = post.kind
         request.category = post.category
         request.urgency = URGENCY_FROM_POST.get(post.urgency, "anytime")
-        request.area = post.area
-        request.details = post.private_note or post.details
+        area, details = _split_note(post.private_note)
+        request.area = area or post.area
+        request.details = details or post.details
         request.status = "open" if active else "closed"
         request.closed_at = None if active else (post.closed_at or post.updated_at)
         request.last_activity_at = post.updated_at
