@@ -114,3 +114,13 @@ def test_the_boards_expiry_decides_and_a_late_yes_reopens(client: Any, twilio: A
     _text(client, "YES")
     post = Post.objects.get()
     assert post.status == "open" and post.closed_at is None and post.events.last().action == "renew"
+
+
+def test_yes_after_a_coordinator_closed_it_says_so(ada: Any, client: Any, client_for: Any, twilio: Any) -> None:
+    _text(client, *NEED)
+    need = IntakeRequest.objects.get()
+    Post.objects.filter(pk=need.post_id).update(expires_at=timezone.now() + timedelta(days=2))
+    assert services.checkins_send() == 1
+    client_for(ada).post(reverse("channels_intake_close", kwargs={"slug": "crown", "request_id": need.pk}))
+    assert _text(client, "YES") == f"Your request {need.code} was already closed. Reply NEED any time you need help."
+    assert Post.objects.get().status == "withdrawn"
