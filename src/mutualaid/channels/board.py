@@ -115,7 +115,8 @@ def statuses_for_contact(contact: Contact) -> list[StatusRow]:
 def renew_or_close(*, request: IntakeRequest, renew: bool, actor: Any = None) -> IntakeRequest:
     """The requester answered a check-in (or a coordinator closes for them): renew the board post for
     another period, or withdraw it. Through exchange's services, so the post's history records it."""
-    request = IntakeRequest.objects.select_for_update().select_related("post", "contact", "user").get(pk=request.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the joins to contact and user.
+    request = IntakeRequest.objects.select_for_update(of=("self",)).select_related("post", "contact", "user").get(pk=request.pk)
     post = request.post
     action = "renew" if renew else "withdraw"
     if action in lifecycle.allowed(post.status):
