@@ -51,3 +51,27 @@ def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in:
     assert page.get_by_text("Queued 1 e-mails and 1 text messages.").is_visible()
     assert page.get_by_role("cell", name="Distribution moved to 5 pm").is_visible()
     assert OutboundMessage.objects.filter(kind="broadcast").count() == 2
+
+
+def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(page: Any, go: Any, log_in: Any, shot: Any,
+                                                                  ada: Any) -> None:
+    from django.urls import reverse
+
+    from mutualaid.channels import board
+    from mutualaid.channels.models import Contact
+    from mutualaid.exchange.models import Post
+
+    group = ada.memberships.get().group
+    contact = Contact.objects.create(group=group, phone="+17185550124", phone_index="browser")
+    need = board.create_from_sms(group=group, contact=contact, kind="need", category="food", area_text="",
+                                 urgency="today", details="Diapers size 4", language="en")
+    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    go(reverse("channels_intake", kwargs={"slug": group.slug}))
+    assert page.get_by_text("Diapers size 4").is_visible()
+    shot("sms-intake-on-the-board")
+    page.get_by_role("link", name=f"{need.code} · Need · Food").click()
+    assert page.get_by_role("heading", name="Food, by text message").is_visible()
+    go(reverse("channels_intake", kwargs={"slug": group.slug}))
+    page.get_by_role("button", name="Close").click()
+    assert page.get_by_text(f"Request {need.code} was closed.").is_visible()
+    assert Post.objects.get(pk=need.post_id).status == "withdrawn"

@@ -8,15 +8,17 @@ from tests.access import Route, World, crown_slug
 
 def build(world: World) -> None:
     from mutualaid.channels import services
-    from mutualaid.channels.models import Contact, IntakeRequest
+    from mutualaid.channels.models import Contact
     from mutualaid.channels.notifications import unsubscribe_token
 
     services.gateway_save(group=world.crown, kind="twilio", enabled=True, account="AC123", secret="tok")
-    request = IntakeRequest.objects.create(group=world.crown, user=world.users["ben"], category="food")
+    from tests.channels.conftest import member_request, sms_request
+
+    request = member_request(world.users["ben"], world.crown)
     world.objects["checkin_token"] = services.checkin_token(request)
     world.objects["unsubscribe_token"] = unsubscribe_token(world.users["ben"])
     contact = Contact.objects.create(group=world.crown, phone="+17185550100", phone_index="matrix")
-    world.objects["sms_request"] = IntakeRequest.objects.create(group=world.crown, contact=contact, category="food")
+    world.objects["sms_request"] = sms_request(world.crown, contact)
 
 
 def sms_request(w: World) -> dict[str, object]:

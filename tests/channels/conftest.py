@@ -181,3 +181,20 @@ def smtp_server(settings: Any) -> Any:
     settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
     yield handler
     controller.stop()
+
+
+def member_request(user: Any, group: Any, category: str = "food") -> Any:
+    """A member's need on the board with its check-in record (the e-mail check-in path)."""
+    from mutualaid.channels.models import IntakeRequest
+    from mutualaid.exchange.services import PostInput, post_create
+
+    post = post_create(group=group, author=user, data=PostInput(kind="need", category=category, title="Groceries"))
+    return IntakeRequest.objects.create(group=group, post=post, user=user)
+
+
+def sms_request(group: Any, contact: Any, category: str = "food") -> Any:
+    """A need that came by SMS, put on the board the way the conversation does."""
+    from mutualaid.channels import board
+
+    return board.create_from_sms(group=group, contact=contact, kind="need", category=category, area_text="",
+                                 urgency="anytime", details="", language="en")

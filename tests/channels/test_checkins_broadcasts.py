@@ -16,8 +16,9 @@ from mutualaid.channels.models import (
     NotificationPreference,
     OutboundMessage,
 )
+from mutualaid.exchange.models import Post
 from mutualaid.members.services import profile_update
-from tests.channels.conftest import post_twilio, run_jobs
+from tests.channels.conftest import member_request, post_twilio, run_jobs
 
 PHONE = "+17185550177"
 
@@ -28,15 +29,16 @@ def _need_via_sms(client: Any, *words: str) -> IntakeRequest:
     return IntakeRequest.objects.get()
 
 
-def _age(request: IntakeRequest, days: int) -> None:
-    IntakeRequest.objects.filter(pk=request.pk).update(last_activity_at=timezone.now() - timedelta(days=days))
+def _expire_in(request: IntakeRequest, days: int) -> None:
+    Post.objects.filter(pk=request.post_id).update(expires_at=timezone.now() + timedelta(days=days))
 
 
-def test_quiet_need_gets_an_sms_checkin_and_yes_renews(client: Any, twilio: Any) -> None:
+def test_need_about_to_expire_gets_an_sms_checkin_and_yes_renews(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
-    _age(need, 3)
-    assert services.checkins_send() == 0  # not quiet long enough (7 days by default)
-    _age(need, 8)
+    assert services.checkins_send() == 0  # just posted: it expires in 30 days
+    _expire_in(need, 8)
+    assert services.checkins_send() == 0  # asked 7 days before the board would expire it (by default)
+    _expire_in(need, 6)
     assert services.checkins_send() == 1
     assert services.checkins_send() == 0  # asked once
     question = OutboundMessage.objects.filter(kind="checkin").get()
@@ -45,34 +47,40 @@ def test_quiet_need_gets_an_sms_checkin_and_yes_renews(client: Any, twilio: Any)
     reply = OutboundMessage.objects.order_by("-pk").first()
     assert reply.body == f"Thanks. Your request {need.code} stays open."
     need.refresh_from_db()
-    assert need.status == "open" and need.checkin_sent_at is None
-    assert timezone.now() - need.last_activity_at < timedelta(minutes=1)
+    assert need.checkin_sent_at is None
+    post = need.post
+    assert post.status == "open" and post.expires_at - timezone.now() > timedelta(days=29)
+    assert [(e.action, e.from_status, e.to_status, e.actor) for e in post.events.all()] == [
+        ("post", "", "open", None), ("renew", "open", "open", None)]
 
 
 def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NECESITO", "1", "Bushwick", "1", "NO")
-    _age(need, 8)
+    _expire_in(need, 2)
     services.checkins_send()
     assert OutboundMessage.objects.get(kind="checkin").body == (
         f"¿Todavía necesita ayuda con el pedido {need.code}? Responda SI o NO.")
     post_twilio(client, PHONE, "No")
     assert OutboundMessage.objects.order_by("-pk").first().body == (
         f"Cerramos su pedido {need.code}. Responda NECESITO cuando necesite ayuda.")
-    need.refresh_from_db()
-    assert need.status == "closed" and need.closed_at is not None
+    post = Post.objects.get(pk=need.post_id)
+    assert post.status == "withdrawn" and post.closed_at is not None
+    assert post.events.last().action == "withdraw"
+    assert post_twilio(client, PHONE, "ESTADO").status_code == 200
+    assert OutboundMessage.objects.order_by("-pk").first().body.startswith("No tiene pedidos ni ofertas abiertos")
 
 
 def test_opted_out_requester_is_not_checked_in(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO", "STOP")
-    _age(need, 8)
+    _expire_in(need, 1)
     assert services.checkins_send() == 0
 
 
 def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: Any) -> None:
     settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
-    need = IntakeRequest.objects.create(group=ben.memberships.get().group, user=ben, category="food")
-    _age(need, 8)
+    need = member_request(ben, ben.memberships.get().group)
+    _expire_in(need, 1)
     assert services.checkins_send() == 1
     email = OutboundMessage.objects.get(kind="checkin")
     assert email.subject == "Do you still need help?"
@@ -82,8 +90,8 @@ def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: An
     assert page.status_code == 200 and "Yes, I still need help" in page.content.decode()
     response = client.post(path, {"answer": "no"})
     assert response.status_code == 200 and "Your request is closed" in response.content.decode()
-    need.refresh_from_db()
-    assert need.status == "closed"
+    need.post.refresh_from_db()
+    assert need.post.status == "withdrawn" and need.post.events.last().actor == ben
     assert client.post(path, {"answer": "maybe"}).status_code == 400
 
 
@@ -147,7 +155,7 @@ def test_purge_forgets_closed_requests_and_idle_contacts(client: Any, twilio: An
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
     services.channels_purge()
     assert IntakeRequest.objects.exists()
-    IntakeRequest.objects.filter(pk=need.pk).update(status="closed", closed_at=timezone.now() - timedelta(days=31))
+    Post.objects.filter(pk=need.post_id).update(status="withdrawn", closed_at=timezone.now() - timedelta(days=31))
     Contact.objects.update(last_message_on=timezone.localdate() - timedelta(days=31))
     counts = services.channels_purge(timezone.now())
     assert counts["requests"] == 1 and counts["contacts"] == 1

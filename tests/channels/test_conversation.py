@@ -37,9 +37,13 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[8] == (f"Thank you. Your request {need.code} is on the board of Crown Heights Mutual Aid; "
                           "a neighbour will get in touch. Reply STATUS to check on it.")
-    assert (need.kind, need.category, need.urgency, need.area, need.details, need.language) == (
-        "need", "food", "week", "Crown Heights 11216", "Groceries for 3 kids", "en")
-    assert need.contact.phone == PHONE and need.status == "open"
+    post = need.post  # on the board of the group whose number was texted, held for the texter
+    assert (post.group, post.kind, post.category, post.urgency, post.status, post.author, need.language) == (
+        twilio.group, "need", "food", "week", "open", None, "en")
+    assert (post.title, post.visibility, post.languages) == ("Food, by text message", "group", ["en"])
+    # What the texter wrote is a sealed note; an area the board cannot place stays in it, not in the clear.
+    assert (post.area, post.details, post.private_note) == ("", "", "Area: Crown Heights 11216\nGroceries for 3 kids")
+    assert need.contact.phone == PHONE and post.contact == need.contact.person
     status = texts(client, "status")[0]
     assert status == f"Your requests and offers:\n{need.code}: Need, Food, Open"
 
@@ -55,8 +59,9 @@ def test_need_conversation_in_spanish(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[5] == (f"Gracias. Su pedido {need.code} está en el tablero de Crown Heights Mutual Aid; "
                           "un vecino se pondrá en contacto. Responda ESTADO para consultarlo.")
-    assert (need.urgency, need.details, need.language) == ("today", "", "es")
-    assert texts(client, "Estado")[0] == f"Sus pedidos y ofertas:\n{need.code}: Necesidad, Comida, Abierto"
+    assert (need.post.urgency, need.post.private_note, need.language) == ("today", "", "es")
+    assert need.post.area == "Bushwick"  # a place the gazetteer knows goes on the board (coarse)
+    assert texts(client, "Estado")[0] == f"Sus pedidos y ofertas:\n{need.code}: Necesidad, Comida, Abierta"
 
 
 def test_offer_conversation_in_both_languages(client: Any, twilio: Any) -> None:
@@ -64,11 +69,12 @@ def test_offer_conversation_in_both_languages(client: Any, twilio: Any) -> None:
     assert replies[0].startswith("What can you offer? Reply with a number:")
     assert replies[2] == "Tell us a little more about your offer, or reply NO."
     offer = IntakeRequest.objects.get()
-    assert (offer.kind, offer.category, offer.details) == ("offer", "transport", "I have a car on weekends")
+    assert (offer.post.kind, offer.post.category, offer.post.area, offer.post.private_note, offer.post.expires_at) == (
+        "offer", "transport", "11225", "I have a car on weekends", None)
     assert replies[3].startswith(f"Thank you. Your offer {offer.code} is on the board")
     replies = texts(client, "OFREZCO", "1", "Crown Heights", "Cocino los domingos")
     assert replies[0].startswith("¿Qué puede ofrecer?")
-    assert IntakeRequest.objects.filter(kind="offer", language="es").count() == 1
+    assert IntakeRequest.objects.filter(post__kind="offer", language="es").count() == 1
 
 
 def test_stop_start_and_help(client: Any, twilio: Any) -> None:

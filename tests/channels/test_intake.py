@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mutualaid.channels.models import IntakeRequest, OutboundMessage
 from mutualaid.core.models import SensitiveRead
-from tests.channels.conftest import post_twilio
+from tests.channels.conftest import post_twilio, sms_request
 
 PHONE = "+17185550160"
 
@@ -24,9 +24,10 @@ def test_intake_page_shows_requests_and_audits_the_read(ada: Any, client: Any, c
     page = client_for(ada).get(reverse("channels_intake", kwargs={"slug": "crown"}))
     html = page.content.decode()
     assert need.code in html and "Diapers size 4" in html and "Wingate" in html
+    assert reverse("exchange_post", kwargs={"slug": "crown", "post_id": need.post_id}) in html
     assert PHONE not in html and "555-0160" not in html
     read = SensitiveRead.objects.get()
-    assert (read.reader, read.subject_type, read.subject_id, read.fields) == (ada, "channels.intakerequest", need.pk, "area,details")
+    assert (read.reader, read.subject_type, read.subject_id, read.fields) == (ada, "exchange.post", need.post_id, "private_note")
 
 
 def test_intake_page_query_count_does_not_grow_with_requests(ada: Any, client: Any, client_for: Any, twilio: Any) -> None:
@@ -42,7 +43,7 @@ def test_intake_page_query_count_does_not_grow_with_requests(ada: Any, client: A
     counts = []
     for batch in (1, 10):
         for _n in range(batch):
-            IntakeRequest.objects.create(group=twilio.group, contact=contact, category="food")
+            sms_request(twilio.group, contact)
         with CaptureQueriesContext(connection) as queries:
             assert coordinator.get(url).status_code == 200
         counts.append(len(queries))
@@ -83,15 +84,18 @@ def test_close_and_other_groups_cannot_reach_it(ada: Any, dee: Any, client: Any,
     assert client_for(dee).post(other).status_code == 404
     url = reverse("channels_intake_close", kwargs={"slug": "crown", "request_id": need.pk})
     assert client_for(ada).post(url).status_code == 302
-    need.refresh_from_db()
-    assert need.status == "closed"
+    need.post.refresh_from_db()
+    assert need.post.status == "withdrawn" and need.post.closed_at is not None
+    assert need.post.events.last().actor == ada  # the coordinator who closed it, in the post's history
+    assert client_for(ada).get(reverse("channels_intake", kwargs={"slug": "crown"})).content.decode().count(need.code) == 0
 
 
 def test_api_lists_sms_requests_for_coordinators(ada: Any, client: Any, api_for: Any, twilio: Any) -> None:
     need = _need(client)
     response = api_for(ada).get("/api/v1/groups/crown/sms-requests")
     [row] = response.json()
-    assert (row["code"], row["kind"], row["category"], row["urgency"], row["area"], row["details"]) == (
-        need.code, "need", "food", "today", "Wingate", "Diapers size 4")
+    assert (row["id"], row["post_id"], row["code"], row["kind"], row["category"], row["urgency"], row["status"]) == (
+        need.pk, need.post_id, need.code, "need", "food", "today", "open")
+    assert row["area"] == "" and row["details"] == "Area: Wingate\nDiapers size 4"
     assert "phone" not in row
-    assert SensitiveRead.objects.filter(reader=ada, subject_id=need.pk).count() == 1
+    assert SensitiveRead.objects.filter(reader=ada, subject_type="exchange.post", subject_id=need.post_id).count() == 1

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from mutualaid.channels import conversation
 from mutualaid.channels.gateways import twilio_signature
-from mutualaid.channels.models import Contact, Urgency
+from mutualaid.channels.models import Contact
+from mutualaid.exchange.models import Urgency
 from tests.channels.conftest import post_twilio, run_jobs
 
 CANARY_PHONE = "+17185557777"
@@ -63,7 +64,7 @@ def test_any_sequence_of_texts_gets_a_valid_answer(messages: list[str], twilio: 
             assert 0 < len(reply) <= 640
         if contact.opted_out:
             assert conversation.keyword(text) in conversation.STOP | conversation.START | conversation.HELP or not replies
-    assert set(contact.requests.values_list("urgency", flat=True)) <= set(Urgency.values)
+    assert set(contact.requests.values_list("post__urgency", flat=True)) <= set(Urgency.values)
     contact.delete()
 
 

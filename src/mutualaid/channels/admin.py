@@ -32,10 +32,11 @@ class BroadcastAdmin(admin.ModelAdmin):
 
 @admin.register(IntakeRequest)
 class IntakeRequestAdmin(admin.ModelAdmin):
-    list_display = ("code", "group", "kind", "category", "urgency", "status", "created_at")
-    list_filter = ("status", "kind", "category")
-    fields = ("code", "group", "kind", "category", "urgency", "language", "status", "created_at", "closed_at")
-    readonly_fields = ("code", "group", "kind", "created_at")
+    # What was asked and its state live on the board post (edit them there); this is the SMS side.
+    list_display = ("code", "group", "post", "language", "created_at", "checkin_sent_at")
+    list_filter = ("language",)
+    fields = ("code", "group", "post", "language", "created_at", "checkin_sent_at")
+    readonly_fields = ("code", "group", "post", "created_at")
 
 
 @admin.register(Contact)

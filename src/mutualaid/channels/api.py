@@ -67,21 +67,28 @@ def channels_broadcast_send(request: HttpRequest, slug: str, payload: BroadcastI
 
 class SmsRequestOut(Schema):
     id: int
+    post_id: int
     code: str
     kind: str
     category: str
     urgency: str
+    status: str
     area: str | None
     details: str | None
     language: str
     created_at: datetime
+    expires_at: datetime | None
 
 
-@router.get("/groups/{slug}/sms-requests", response=list[SmsRequestOut], summary="Open requests received by SMS (coordinators; audited)")
+@router.get("/groups/{slug}/sms-requests", response=list[SmsRequestOut],
+            summary="Board posts received by SMS that are still active (coordinators; audited)")
 def channels_intake_list(request: HttpRequest, slug: str) -> list[SmsRequestOut]:
+    """`id` is the SMS request (for the reply, number and close actions), `post_id` its post on the board;
+    `details` is the post's sealed private note (what the texter wrote)."""
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     return [
-        SmsRequestOut(id=r.pk, code=r.code, kind=r.kind, category=r.category, urgency=r.urgency, area=r.area,
-                      details=r.details, language=r.language, created_at=r.created_at)
+        SmsRequestOut(id=r.pk, post_id=r.post_id, code=r.code, kind=r.post.kind, category=r.post.category,
+                      urgency=r.post.urgency, status=r.post.status, area=r.post.area, details=r.post.private_note,
+                      language=r.language, created_at=r.created_at, expires_at=r.post.expires_at)
         for r in selectors.intake_for_coordinator(group=group, reader=request.user)
     ]

@@ -1,9 +1,15 @@
-"""The narrow interface between SMS/e-mail intake and the board of needs and offers.
+"""The narrow interface between SMS/e-mail intake and the board of needs and offers (the exchange app).
 
-The exchange app (the board) was not on main while channels was built, so these functions keep
-requests in `channels.IntakeRequest`, which coordinators see on the group's SMS intake page. Wiring
-the board in means re-implementing these five functions against `mutualaid.exchange`; callers
-(the conversation, check-ins, e-mail check-in links) do not change.
+A need or offer that arrives by SMS becomes an `exchange.Post` on the board of the group whose number
+was texted, held for the neighbour's board record (`exchange.Contact`, found again by the blind index
+of the normalised phone number). `channels.IntakeRequest` stays as the SMS side of that post: the short
+code people quote, who to text back, their language, when they were last asked to check in.
+
+One clock decides when a need ends: the board's `Post.expires_at` (exchange). A check-in is how a
+texter hears that their need is about to expire (exchange's own reminder goes to members, and a texter
+has no account): it is sent `MUTUALAID_CHECKIN_DAYS` days before the need expires. YES renews the post
+and NO withdraws it, through exchange's services, so the post's history records it; no answer lets
+exchange's daily expiry close it, and a late YES still renews it (expired → open).
 """
 
 from __future__ import annotations
@@ -15,12 +21,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels.labels import SMS_LABELS
-from mutualaid.channels.models import Contact, IntakeKind, IntakeRequest, Urgency
+from mutualaid.channels.models import Contact, IntakeKind, IntakeRequest, Urgency, new_code
 from mutualaid.core.categories import Category
+from mutualaid.exchange import lifecycle
+from mutualaid.exchange import services as exchange
+from mutualaid.exchange.models import ACTIVE_STATUSES, Kind, Post, Status, Visibility
+from mutualaid.exchange.models import Urgency as PostUrgency
+
+URGENCY_ON_BOARD = {Urgency.TODAY: PostUrgency.TODAY, Urgency.WEEK: PostUrgency.WEEK, Urgency.ANYTIME: PostUrgency.FLEXIBLE}
+STATUS_PAGE = 5
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,16 @@ class StatusRow:
     kind_label: str
     category_label: str
     status_label: str
+
+
+def board_contact(contact: Contact) -> Any:
+    """The texter's record on the board, linked once and found by the same phone blind index."""
+    if contact.person_id is None:
+        contact.person = exchange.contact_for_phone_index(
+            group=contact.group, phone_index=contact.phone_index, language=contact.language
+        )
+        Contact.objects.filter(pk=contact.pk).update(person=contact.person)
+    return contact.person
 
 
 @transaction.atomic
@@ -42,58 +65,84 @@ def create_from_sms(
         raise ValidationError({"category": _("Choose a category from the list.")})
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Choose how urgent it is.")})
-    request = IntakeRequest(
-        group=group, contact=contact, kind=kind, category=category, area=area_text.strip()[:80],
-        urgency=urgency, details=details.strip()[:500], language=language,
-    )
-    request.full_clean(exclude=["code"])
+    area, details = area_text.strip()[:80], details.strip()[:500]
+    note = details
+    # Only a place the group or the gazetteer knows goes on the board in the clear (coarse); anything
+    # else the texter typed for "area" could be a street address, so it stays in the sealed note.
+    if area and not exchange.locate(group, area).cell:
+        note = (_("Area: %(area)s") % {"area": area}) + ("\n" + details if details else "")
+        area = ""
+    with translation.override(language):
+        title = _("%(category)s, by text message") % {"category": Category(category).label}
+    post = exchange.post_create_for_contact(group=group, contact=board_contact(contact), data=exchange.PostInput(
+        kind=kind, category=category, title=title, urgency=URGENCY_ON_BOARD[Urgency(urgency)], languages=[language],
+        area=area, private_note=note, visibility=Visibility.GROUP,
+    ))
+    code = new_code()
     for _attempt in range(5):
         # Codes are short so people can type them; on the rare collision draw another.
-        if not IntakeRequest.objects.filter(code=request.code).exists():
+        if not IntakeRequest.objects.filter(code=code).exists():
             break
-        from mutualaid.channels.models import new_code
+        code = new_code()
+    return IntakeRequest.objects.create(group=group, post=post, contact=contact, language=language, code=code)
 
-        request.code = new_code()
-    request.save()
-    return request
+
+def _code(post: Post) -> str:
+    try:
+        return post.sms_intake.code
+    except IntakeRequest.DoesNotExist:
+        return f"#{post.pk}"  # held for the same neighbour, taken in on the board rather than by SMS
 
 
 def statuses_for_contact(contact: Contact) -> list[StatusRow]:
-    """What someone texting in may learn about their own requests: code, kind, category, state."""
-    requests = IntakeRequest.objects.filter(contact=contact, status=IntakeRequest.Status.OPEN).order_by("-created_at")[:5]
+    """What someone texting in may learn about their own open posts: code, kind, category, board status."""
+    if contact.person_id is None:
+        return []
+    posts = (
+        Post.objects.filter(group_id=contact.group_id, contact_id=contact.person_id, status__in=ACTIVE_STATUSES)
+        .select_related("sms_intake").order_by("-created_at")[:STATUS_PAGE]
+    )
     return [
         StatusRow(
-            code=r.code, kind_label=str(r.get_kind_display()), category_label=str(SMS_LABELS[Category(r.category)]),
-            status_label=str(r.get_status_display()),
+            code=_code(post), kind_label=str(post.get_kind_display()),
+            category_label=str(SMS_LABELS[Category(post.category)]), status_label=str(post.get_status_display()),
         )
-        for r in requests
+        for post in posts
     ]
 
 
 @transaction.atomic
-def renew_or_close(*, request: IntakeRequest, renew: bool) -> IntakeRequest:
-    """The requester answered a check-in: keep the need open for another period, or close it."""
-    request = IntakeRequest.objects.select_for_update().get(pk=request.pk)
-    now = timezone.now()
-    if request.status != IntakeRequest.Status.OPEN:
-        return request
-    if renew:
-        request.last_activity_at = now
-    else:
-        request.status = IntakeRequest.Status.CLOSED
-        request.closed_at = now
+def renew_or_close(*, request: IntakeRequest, renew: bool, actor: Any = None) -> IntakeRequest:
+    """The requester answered a check-in (or a coordinator closes for them): renew the board post for
+    another period, or withdraw it. Through exchange's services, so the post's history records it."""
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the joins to contact and user.
+    request = IntakeRequest.objects.select_for_update(of=("self",)).select_related("post", "contact", "user").get(pk=request.pk)
+    post = request.post
+    action = "renew" if renew else "withdraw"
+    if action in lifecycle.allowed(post.status):
+        try:
+            if post.contact_id is not None and post.author_id is None:
+                exchange.post_act_for_contact(post=post, contact=post.contact, action=action, actor=actor)
+            else:
+                exchange.post_act(post=post, actor=actor or request.user, action=action)
+        except ValidationError:
+            pass  # someone moved the post in the meantime; what it is now stands
     request.checkin_sent_at = None
-    request.save(update_fields=["last_activity_at", "status", "closed_at", "checkin_sent_at"])
+    request.save(update_fields=["checkin_sent_at"])
+    request.post.refresh_from_db()
     return request
 
 
 def needing_checkin(*, days: int) -> QuerySet[IntakeRequest]:
-    """Open needs with no activity for `days` days and no check-in pending."""
-    cutoff = timezone.now() - timedelta(days=days)
+    """Open needs that expire within `days` days and have no check-in pending."""
+    soon = timezone.now() + timedelta(days=days)
     return IntakeRequest.objects.filter(
-        kind=IntakeKind.NEED, status=IntakeRequest.Status.OPEN, last_activity_at__lt=cutoff, checkin_sent_at__isnull=True,
-    ).select_related("group", "contact", "user")
+        post__kind=Kind.NEED, post__status=Status.OPEN, post__expires_at__lte=soon, checkin_sent_at__isnull=True,
+    ).select_related("group", "contact", "user", "post")
 
 
 def open_requests_for_group(group: Any) -> QuerySet[IntakeRequest]:
-    return IntakeRequest.objects.filter(group=group, status=IntakeRequest.Status.OPEN).order_by("-created_at")
+    """The group's board posts that came by SMS and are still active (open, claimed or in progress)."""
+    return IntakeRequest.objects.filter(group=group, post__status__in=ACTIVE_STATUSES).select_related(
+        "post", "contact"
+    ).order_by("-created_at")

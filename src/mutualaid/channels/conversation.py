@@ -241,7 +241,10 @@ def _checkin_answer(contact: Contact, *, renew: bool) -> str:
     _save(contact, step=contact.step, draft=_draft(contact))
     if request is None:
         return menu()
-    board.renew_or_close(request=request, renew=renew)
+    request = board.renew_or_close(request=request, renew=renew)
+    if renew and not request.post.is_active:
+        # A coordinator closed it, or someone's help was marked done, before the answer came.
+        return _("Your request %(code)s was already closed. Reply NEED any time you need help.") % {"code": request.code}
     if renew:
         return _("Thanks. Your request %(code)s stays open.") % {"code": request.code}
     return _("We closed your request %(code)s. Reply NEED any time you need help.") % {"code": request.code}

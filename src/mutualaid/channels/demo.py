@@ -1,11 +1,12 @@
-"""Demo content for channels: requests that arrived by SMS, and members who asked for announcements.
+"""Demo content for channels: needs and offers that arrived by SMS (on the board), and members who asked for announcements.
 Loading it twice changes nothing. The numbers are in the 555-01xx range reserved for fiction."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from mutualaid.channels.models import Contact, IntakeRequest, NotificationPreference
+from mutualaid.channels import board
+from mutualaid.channels.models import Contact, NotificationPreference
 from mutualaid.core.encryption import blind_index
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership
@@ -29,8 +30,8 @@ def load() -> None:
             group=group, phone_index=index, defaults={"phone": phone, "language": language}
         )
         if created:
-            IntakeRequest.objects.create(
-                group=group, contact=contact, kind=kind, category=category, area=area, urgency=urgency,
+            board.create_from_sms(
+                group=group, contact=contact, kind=kind, category=category, area_text=area, urgency=urgency,
                 details=details, language=language,
             )
     for membership in Membership.objects.filter(group__slug__in=["crown-heights", "bushwick"]).select_related("user"):

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutualaid.core.categories import Category
 from mutualaid.core.classification import COARSE, PUBLIC, SECRET
 from mutualaid.core.fields import BlindIndexField, EncryptedTextField
 
@@ -76,6 +75,9 @@ class Contact(models.Model):
     step = models.CharField(max_length=32, blank=True)
     draft = EncryptedTextField()
     checkin_for = models.ForeignKey("IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The same neighbour on the board (found by the same blind index); the number itself is sealed
+    # only here, in `phone`, the address the group's SMS gateway writes to.
+    person = models.ForeignKey("exchange.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_contacts")
     gateway = models.ForeignKey(Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_message_on = models.DateField(default=timezone.localdate)
 
@@ -87,6 +89,7 @@ class Contact(models.Model):
         "step": (PUBLIC, "where the keyword conversation stands"),
         "checkin_for": (PUBLIC, "which request a check-in question is about"),
         "gateway": (PUBLIC, "which gateway the person last used"),
+        "person": (PUBLIC, "the same neighbour's record on the board"),
         "last_message_on": (COARSE, "day of the last message"),
     }
 
@@ -250,59 +253,46 @@ class IntakeKind(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
+    """The SMS answers 1/2/3; "anytime" is the board's "flexible"."""
+
     TODAY = "today", _("Today")
     WEEK = "week", _("This week")
     ANYTIME = "anytime", _("Whenever")
 
 
 class IntakeRequest(models.Model):
-    """A need or offer that arrived by SMS (or is checked in on by e-mail).
+    """The SMS side of a need or offer that lives on the board as an `exchange.Post`.
 
-    The board (the exchange app) takes these over through `channels.board`; until it is wired in,
-    coordinators see them on the group's SMS intake page.
+    The post holds what was asked or offered and its life cycle (status, expiry, history); this row
+    holds only what the text conversation needs: the short code people quote, who to text (or e-mail)
+    back, their language, and when they were last asked whether they still need help.
     """
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="sms_requests")
+    post = models.OneToOneField("exchange.Post", on_delete=models.CASCADE, related_name="sms_intake")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=IntakeKind.choices, default=IntakeKind.NEED)
-    category = models.CharField(max_length=16, choices=Category.choices)
-    area = EncryptedTextField(_("area"))
-    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.ANYTIME)
-    details = EncryptedTextField(_("details"))
     language = models.CharField(max_length=8, default="en")
     code = models.CharField(max_length=8, default=new_code, unique=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
-    last_activity_at = models.DateTimeField(default=timezone.now)
     checkin_sent_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
         "group": (PUBLIC, "which group the request went to"),
+        "post": (PUBLIC, "the need or offer on the board"),
         "contact": (PUBLIC, "which texting contact made it"),
         "user": (PUBLIC, "which member made it"),
-        "kind": (PUBLIC, "need or offer"),
-        "category": (PUBLIC, "category of the need or offer"),
-        "urgency": (PUBLIC, "how urgent"),
         "language": (PUBLIC, "language of the requester"),
         "code": (PUBLIC, "short reference the requester can quote"),
-        "status": (PUBLIC, "open or closed"),
         "created_at": (PUBLIC, "when it was made"),
-        "last_activity_at": (PUBLIC, "last activity, for check-ins"),
         "checkin_sent_at": (PUBLIC, "when the last check-in was sent"),
-        "closed_at": (PUBLIC, "when it was closed (purged after the retention period)"),
     }
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.code}"
+        return f"sms request {self.code}"
 
 
 class PeriodicRun(models.Model):

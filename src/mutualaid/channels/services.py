@@ -40,6 +40,7 @@ from mutualaid.channels.models import (
 )
 from mutualaid.channels.notifications import absolute, digest_texts, preference_for, unsubscribe_url
 from mutualaid.core.encryption import blind_index
+from mutualaid.exchange.models import ACTIVE_STATUSES
 from mutualaid.members.models import Membership, User
 from mutualaid.members.services import normalise_phone
 
@@ -373,11 +374,12 @@ def checkin_request_from_token(token: str) -> IntakeRequest | None:
         data = signing.loads(token, salt=CHECKIN_SALT, max_age=timedelta(days=30))
     except signing.BadSignature:
         return None
-    return IntakeRequest.objects.filter(pk=data.get("r")).select_related("group").first()
+    return IntakeRequest.objects.filter(pk=data.get("r")).select_related("group", "post").first()
 
 
 def checkins_send() -> int:
-    """Ask the requester of every quiet open need whether they still need help (SMS or e-mail)."""
+    """Ask the requester of every open need about to expire on the board whether they still need help
+    (SMS or e-mail); `MUTUALAID_CHECKIN_DAYS` is how many days before the expiry (see channels.board)."""
     sent = 0
     for request in board.needing_checkin(days=conf.get("MUTUALAID_CHECKIN_DAYS")):
         with transaction.atomic():
@@ -434,7 +436,6 @@ def intake_reply(*, request: IntakeRequest, text: str) -> OutboundMessage:
     gateway = contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).first()
     if gateway is None or not gateway.enabled:
         raise ValidationError(_("No SMS gateway is connected."))
-    IntakeRequest.objects.filter(pk=request.pk).update(last_activity_at=timezone.now())
     return sms_queue(gateway=gateway, contact=contact, body=f"{request.group.name}: {text}", kind="relay")
 
 
@@ -468,13 +469,14 @@ def channels_purge(now: Any = None) -> dict[str, int]:
     now = now or timezone.now()
     retention = now - timedelta(days=settings.MUTUALAID_RETENTION_DAYS)
     counts = {
-        "requests": IntakeRequest.objects.filter(status=IntakeRequest.Status.CLOSED, closed_at__lt=retention).delete()[0],
+        # The SMS side of posts closed long ago; the posts themselves follow the board's retention.
+        "requests": IntakeRequest.objects.filter(post__closed_at__lt=retention).delete()[0],
         "outbound": OutboundMessage.objects.filter(created_at__lt=retention).exclude(
             status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]).delete()[0],
         "inbound": InboundMessage.objects.filter(received_at__lt=now - timedelta(days=INBOUND_KEEP_DAYS)).delete()[0],
         "periodic": PeriodicRun.objects.filter(created_at__lt=retention).delete()[0],
         "jobs": DBTaskResult.objects.finished().filter(finished_at__lt=retention).delete()[0],
     }
-    idle = Contact.objects.filter(last_message_on__lt=retention.date()).exclude(requests__status=IntakeRequest.Status.OPEN)
+    idle = Contact.objects.filter(last_message_on__lt=retention.date()).exclude(requests__post__status__in=ACTIVE_STATUSES)
     counts["contacts"] = idle.delete()[1].get("channels.Contact", 0)
     return counts

@@ -151,7 +151,7 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
-    board.renew_or_close(request=found, renew=False)
+    board.renew_or_close(request=found, renew=False, actor=request.user)
     messages.success(request, _("Request %(code)s was closed.") % {"code": found.code})
     return redirect("channels_intake", slug=group.slug)
 

@@ -496,3 +496,58 @@ def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
     return claim
 
 
+
+
+# Neighbours who reach the group without an account (SMS) -------------------------------------------
+
+
+def contact_for_phone_index(*, group: Group, phone_index: str, language: str = "") -> Contact:
+    """The group's neighbour with this phone blind index, taken in once and found again afterwards.
+
+    Only the blind index is kept here: the number itself is sealed once, by the channel that talks to
+    the neighbour (channels.Contact). A neighbour a coordinator already took in with the same number is
+    reused, so one person has one record on the board.
+    """
+    found = Contact.objects.filter(group=group, phone_index=phone_index).order_by("pk").first()
+    if found is None:
+        found = Contact.objects.create(
+            group=group, phone_index=phone_index, languages=[language] if language else [], source="sms"
+        )
+    return found
+
+
+@transaction.atomic
+def post_create_for_contact(*, group: Group, contact: Contact, data: PostInput) -> Post:
+    """Put a neighbour's need or offer on the board when it arrives without a member (e.g. by SMS).
+
+    There is no author: coordinators act on it, and the neighbour renews or withdraws it through
+    `post_act_for_contact`. Needs expire like every other need.
+    """
+    if contact.group_id != group.pk:
+        raise ValidationError(_("This neighbour belongs to another group."))
+    values = _clean(data, group)
+    now = timezone.now()
+    post = Post(group=group, author=None, contact=contact, created_at=now, updated_at=now, **values)
+    if post.kind == Kind.NEED:
+        post.expires_at = now + timedelta(days=need_expiry_days())
+    post.full_clean(exclude=["author"])  # no author by design (the field is blank=False for members' posts)
+    post.save()
+    _event(post, None, "post", "", post.status)
+    return post
+
+
+@transaction.atomic
+def post_act_for_contact(*, post: Post, contact: Contact, action: str, actor: User | None = None) -> Post:
+    """The neighbour a post is held for renews or withdraws it (by SMS); `actor` is a coordinator acting
+    for them, if any, and is recorded in the history."""
+    if action not in {"renew", "withdraw"}:
+        raise ValidationError(_("Unknown action."))
+    post = _locked(post)
+    if post.contact_id != contact.pk:
+        raise PermissionDenied(_("You cannot %(action)s this post.") % {"action": action_label(action)})
+    claim = _live_claim(post)
+    _move(post, actor, action)
+    if claim is not None and action == "withdraw":
+        claim.state = Claim.State.CANCELLED
+        claim.save(update_fields=["state"])
+    return post
