@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
@@ -55,13 +55,13 @@ def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
 
 
 @router.post("/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)")
-def matching_round_run(request: HttpRequest, slug: str) -> tuple[int, RoundOut]:
+def matching_round_run(request: HttpRequest, slug: str) -> Status:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
     rows = selectors._with_posts(the_round.proposals.all())
-    return 201, RoundOut(id=the_round.pk, started_at=the_round.started_at, status=the_round.status,
+    return Status(201, RoundOut(id=the_round.pk, started_at=the_round.started_at, status=the_round.status,
                          stats=the_round.stats,
-                         proposals=[_out(p, request.user, coordinator=True) for p in rows])  # type: ignore[arg-type]
+                         proposals=[_out(p, request.user, coordinator=True) for p in rows]))  # type: ignore[arg-type]
 
 
 @router.get("/groups/{slug}/matching/proposals", response=list[ProposalOut],
