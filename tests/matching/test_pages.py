@@ -20,7 +20,7 @@ def test_coordinator_runs_a_round_and_sees_reasons(crown: Any, ada: Any, ben: An
     response = client.post(url, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Round done: 1 proposals." in page
+    assert "Round done: 1 proposal." in page
     assert "Groceries" in page and "Soup pots" in page and "km apart" in page and "Today" in page
     assert "waiting 0 days" in page
     assert "Secret" not in page
@@ -143,3 +143,12 @@ def test_errors_in_spanish(crown: Any, ben: Any) -> None:
     with translation.override("es"), pytest.raises(PermissionDenied) as caught:
         services.round_run(group=crown, started_by=ben)
     assert str(caught.value) == "Solo las coordinadoras pueden hacer eso."
+
+
+def test_group_page_links_to_matching(crown: Any, ada: Any, ben: Any, client_for: Any) -> None:
+    mine = f'href="{reverse("matching_mine", kwargs={"slug": crown.slug})}"'
+    rounds = f'href="{reverse("matching_rounds", kwargs={"slug": crown.slug})}"'
+    page = client_for(ben).get(reverse("group", kwargs={"slug": crown.slug})).content.decode()
+    assert mine in page and rounds not in page
+    page = client_for(ada).get(reverse("group", kwargs={"slug": crown.slug})).content.decode()
+    assert mine in page and rounds in page

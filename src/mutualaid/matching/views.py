@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
@@ -29,7 +30,9 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
         if the_round.status == the_round.Status.FAILED:
             messages.error(request, _("The round failed; nothing was proposed."))
         else:
-            messages.success(request, _("Round done: %(count)d proposals.") % {"count": the_round.stats.get("proposals", 0)})
+            count = the_round.stats.get("proposals", 0)
+            messages.success(request, ngettext("Round done: %(count)d proposal.", "Round done: %(count)d proposals.",
+                                               count) % {"count": count})
         return redirect("matching_rounds", slug=group.slug)
     proposals = selectors.proposals_for_coordinator(group)
     return render(request, "matching/rounds.html", {
