@@ -26,3 +26,13 @@ def fay(crown: Any) -> Any:
     user = make_user("fay")
     Membership.objects.create(user=user, group=crown)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Exact English messages are asserted: a page served in Spanish earlier in the same thread (the
+    member-language middleware activates it) must not leak into the next test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
