@@ -152,3 +152,20 @@ def test_group_page_links_to_matching(crown: Any, ada: Any, ben: Any, client_for
     assert mine in page and rounds not in page
     page = client_for(ada).get(reverse("group", kwargs={"slug": crown.slug})).content.decode()
     assert mine in page and rounds in page
+
+
+def test_members_page_costs_one_query_per_own_post(crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any,
+                                                   django_assert_max_num_queries: Any) -> None:
+    from mutualaid.matching import services
+
+    for i in range(4):
+        make_post(crown, ben, f"Need {i}")
+        make_post(crown, fay, f"Offer {i}", kind="offer")
+    proposals = services.round_run(group=crown, started_by=ada).proposals.all()
+    services.proposals_decide(group=crown, actor=ada, approve_ids=[p.pk for p in proposals])
+    client = client_for(ben)
+    url = reverse("matching_mine", kwargs={"slug": crown.slug})
+    client.get(url)
+    with django_assert_max_num_queries(8 + 4):
+        page = client.get(url).content.decode()
+    assert page.count("Accept</button>") == 4

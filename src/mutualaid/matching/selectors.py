@@ -106,6 +106,8 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
     own = list(Post.objects.filter(group=group, author=user, status=Status.OPEN, contact__isnull=True,
                                    lat__isnull=False, lon__isnull=False)
                .defer("address", "private_note").order_by("-created_at", "-id")[:OWN_POSTS_MAX])
+    ids = [p.pk for p in own]
+    declined = set(DeclinedPair.objects.filter(Q(need_id__in=ids) | Q(offer_id__in=ids)).values_list("need_id", "offer_id"))
     result = []
     max_km = 15.0  # the engine's default reach
     for post in own:
@@ -119,11 +121,7 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
                                 lon__range=(post.lon - dlon, post.lon + dlon))
             .exclude(author=user).select_related("author").defer("address", "private_note")[:CANDIDATES_MAX]
         )
-        declined = set(
-            DeclinedPair.objects.filter(**({"need": post} if post.kind == Kind.NEED else {"offer": post}))
-            .values_list("offer_id" if post.kind == Kind.NEED else "need_id", flat=True)
-        )
-        candidates = [c for c in candidates if c.pk not in declined]
+        candidates = [c for c in candidates if (c.pk, post.pk) not in declined and (post.pk, c.pk) not in declined]
         entry = OwnPost(post)
         if candidates:
             by_id = {str(c.pk): c for c in candidates}
