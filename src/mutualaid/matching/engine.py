@@ -22,6 +22,9 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
    ``d(i,j) < (1000 P_i - u_i - v_j + 0.5) / 1000``. That is a range query in a 5-D L1 space
    (position, need slack, offer price), run per pair of neighbouring grid cells, so only pairs
    close in both space and price are looked at. Violating pairs are added and step 3 repeats.
+   Later passes are incremental: only pairs whose need or offer price fell since the previous
+   pass (or whose need had more violating pairs than were added) can violate, so only those
+   are searched; every other pair provably still satisfies its constraint.
 6. When no feasible pair violates its dual constraint, the duals prove the flow optimal over the
    full feasible graph (weak duality), which is what the engine returns.
 """
@@ -32,6 +35,7 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -41,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from ortools.graph.python import min_cost_flow
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -237,18 +242,25 @@ class _SideBuilder:
         code = self.categories.setdefault(category, len(self.categories))
 
         lat, lon = item.get("lat"), item.get("lon")
-        if not _finite_number(lat) or not -90.0 <= lat <= 90.0:  # type: ignore[operator]
+        # ``type(x) is float`` first: the common case skips the general checks (NaN and
+        # infinities fail the range test and take the general path, which rejects them).
+        if (type(lat) is not float or not -90.0 <= lat <= 90.0) and (
+            not _finite_number(lat) or not -90.0 <= lat <= 90.0  # type: ignore[operator]
+        ):
             raise self._fail(index, item_id, "lat must be a number between -90 and 90")
-        if not _finite_number(lon) or not -180.0 <= lon <= 180.0:  # type: ignore[operator]
+        if (type(lon) is not float or not -180.0 <= lon <= 180.0) and (
+            not _finite_number(lon) or not -180.0 <= lon <= 180.0  # type: ignore[operator]
+        ):
             raise self._fail(index, item_id, "lon must be a number between -180 and 180")
 
         amount_key = "quantity" if self.kind == "needs" else "capacity"
         amount = item.get(amount_key, 1)
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-            raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
-        if amount > _MAX_AMOUNT:
-            # Keeps every objective and dual sum far inside 64-bit integers.
-            raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
+        if type(amount) is not int or not 0 < amount <= _MAX_AMOUNT:
+            if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+                raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
+            if amount > _MAX_AMOUNT:
+                # Keeps every objective and dual sum far inside 64-bit integers.
+                raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
 
         urgency_code = 0
         waiting = 0.0
@@ -263,7 +275,9 @@ class _SideBuilder:
                 self.urgencies[urgency] = known
             urgency_code = known[0]
             waiting_raw = item.get("waiting_days", 0)
-            if not _finite_number(waiting_raw) or waiting_raw < 0:
+            if (type(waiting_raw) is not float or not 0.0 <= waiting_raw < math.inf) and (
+                not _finite_number(waiting_raw) or waiting_raw < 0  # type: ignore[operator]
+            ):
                 raise self._fail(index, item_id, "waiting_days must be a non-negative number")
             waiting = float(waiting_raw)
         else:
@@ -382,6 +396,48 @@ def _expect(text: str, pos: int, chars: str, what: str) -> str:
     return text[pos]
 
 
+# Characters of item text decoded per orjson call: enough to amortise the call, few enough
+# that only a few hundred items exist as Python dicts at a time (which is also faster).
+_CHUNK_CHARS = 1 << 16
+# orjson turns integers beyond 64 bits into floats where json keeps them as ints; chunks with
+# such long digit runs are decoded by json, so every item reaches validation as json gives it.
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def _fast_items(text: str, pos: int, builder: _SideBuilder) -> tuple[int, int]:
+    """Decode the items of an array from ``pos`` (just after ``[``) in chunks with orjson.
+
+    A chunk is cut after a ``}`` followed by ``,``. The cut is right exactly when the chunk,
+    wrapped in ``[...]``, is valid JSON: a cut inside a string leaves that string unterminated,
+    a cut inside a nested value leaves a bracket open, and a cut past the end of the array
+    leaves extra data, and each is a decoding error. On such an error (or when no cut is left)
+    this returns where it got to, and the item-by-item decoder carries on from there, so
+    errors are reported exactly as before and the result is what ``json`` alone would give.
+    """
+    index = 0
+    end = len(text)
+    while True:
+        cut = text.find("},", pos + _CHUNK_CHARS)
+        if cut < 0:
+            return pos, index
+        chunk = "[" + text[pos : cut + 1] + "]"
+        try:
+            if _LONG_DIGITS.search(chunk):
+                raise ValueError("decode with json")
+            items = orjson.loads(chunk)
+        except ValueError:  # orjson.JSONDecodeError is a ValueError
+            try:
+                items = json.loads(chunk)
+            except (ValueError, RecursionError):
+                return pos, index
+        for item in items:
+            builder.add(index, item)
+            index += 1
+        pos = cut + 2
+        while pos < end and text[pos] in _WHITESPACE:
+            pos += 1
+
+
 def load_instance(text: str) -> Instance:
     """Parse and validate an instance from JSON text.
 
@@ -429,6 +485,7 @@ def load_instance(text: str) -> Instance:
                 if pos < len(text) and text[pos] == "]":
                     pos += 1
                 else:
+                    pos, index = _fast_items(text, pos, builder)
                     while True:
                         item, pos = decode(pos, f"{key}[{index}]")
                         builder.add(index, item)
@@ -552,6 +609,8 @@ class _Part:
     max_km: float
     excluded: IntArray  # global pair keys, sorted (see Instance.excluded)
     n_offers: int
+    _phi: tuple[FloatArray, FloatArray] | None = None
+    _cos: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
 
     @staticmethod
     def slice(instance: Instance, need_index: IntArray, offer_index: IntArray) -> _Part:
@@ -582,9 +641,16 @@ class _Part:
 
     def feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
         """Keep the pairs that are feasible with a positive score (same category assumed)."""
-        km = haversine_km(
-            self.need_lat[need], self.need_lon[need], self.offer_lat[offer], self.offer_lon[offer]
-        )
+        # haversine_km with the per-point radians and cosines computed once per part: the
+        # same elementwise operations on the same inputs, so bit-for-bit the same distances.
+        if self._phi is None:
+            self._phi = (np.radians(self.need_lat), np.radians(self.offer_lat))
+            self._cos = (np.cos(self._phi[0]), np.cos(self._phi[1]))
+        phi1, phi2 = self._phi[0][need], self._phi[1][offer]
+        half_dphi = 0.5 * (phi2 - phi1)
+        half_dlam = 0.5 * np.radians(self.offer_lon[offer] - self.need_lon[need])
+        a = np.sin(half_dphi) ** 2 + self._cos[0][need] * self._cos[1][offer] * np.sin(half_dlam) ** 2
+        km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
         score = scores(self.priority[need], km)
         ok = (km <= self.reach[offer]) & (score > 0)
         both = self.need_has_window[need] & self.offer_has_window[offer]
@@ -594,8 +660,10 @@ class _Part:
             )
             ok &= ~both | overlap
         if len(self.excluded):
+            # Binary search in the sorted exclusion keys.
             keys = self.need_index[need] * self.n_offers + self.offer_index[offer]
-            ok &= ~np.isin(keys, self.excluded)
+            at = np.minimum(np.searchsorted(self.excluded, keys), len(self.excluded) - 1)
+            ok &= self.excluded[at] != keys
         return _Pairs(need[ok], offer[ok], km[ok], score[ok])
 
 
@@ -607,15 +675,19 @@ class _Part:
 _DENSE_PAIRS_LIMIT = 40_000
 _NO_PRICE = np.int64(2**62)
 # Violating pairs added per need and per offer in one pricing round.
-_PRICED_PER_ITEM = 8
+_PRICED_PER_ITEM = 32
 # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
 _PRICING_MARGIN = 0
 # After the first solve, seed pairs whose reduced cost is below -this are dropped.
 _KEEP_MARGIN = 10**12
+# Later pricing passes only look at pairs whose duals fell (see _violations).
+_INCREMENTAL_PRICING = True
 
 
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
-    keys = np.unique(need * n_offers + offer)
+    keys = np.sort(need * n_offers + offer)
+    if len(keys):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     return keys // n_offers, keys % n_offers
 
 
@@ -762,34 +834,34 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     return u, v
 
 
-def _violations(
-    part: _Part, u: IntArray, v: IntArray, known: IntArray, margin: int
-) -> tuple[bool, _Pairs]:
-    """Check every feasible pair of the component against the duals, without enumerating
-    all pairs. Returns whether any pair has ``score > u_i + v_j`` and the pairs to add: for
-    each need its ``_PRICED_PER_ITEM`` pairs of highest ``score - u_i - v_j`` among those above
-    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+@dataclass
+class _Pricing:
+    """What a pricing pass found: whether any pair violates its dual constraint, the pairs to
+    add, and the needs with violating pairs left out (more than ``_PRICED_PER_ITEM``)."""
 
-    A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
-    0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
-    The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``, so every violating pair lies
-    within L1 distance ``A`` once needs sit at ``(xyz/sqrt3, A - a_i, 0)`` and offers at
-    ``(xyz/sqrt3, 0, b_j)``. Feasible pairs are also at most ``max_km`` apart, so the 5-D range
-    query only runs between neighbouring grid cells; this keeps far-apart pairs with a loose
-    price bound out of the search.
-    """
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
-    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
-    b = v / 1000.0
-    top = float(a.max())
+    violated: bool
+    extra: _Pairs
+    truncated: BoolArray
+
+
+def _range_pairs(
+    part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Pairs (need in ``needs``, offer in ``offers``) that may have ``d(i,j) + (A - a_i) + b_j
+    < A``, found by range queries between neighbouring grid cells (see :func:`_violations`)."""
+    if not len(needs) or not len(offers):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    top = float(a[needs].max())
     tol = 1e-6 * max(1.0, abs(top))
     need_points = np.column_stack(
-        [part.need_xyz / _SQRT3, top - a, np.zeros(n_needs)]
+        [part.need_xyz[needs] / _SQRT3, top - a[needs], np.zeros(len(needs))]
     )
-    offer_points = np.column_stack([part.offer_xyz / _SQRT3, np.zeros(n_offers), b])
+    offer_points = np.column_stack(
+        [part.offer_xyz[offers] / _SQRT3, np.zeros(len(offers)), b[offers]]
+    )
     side = max(part.max_km, 1.0)
-    need_keys, base = _cell_keys(part.need_xyz, side)
-    offer_keys, _ = _cell_keys(part.offer_xyz, side)
+    need_keys, base = _cell_keys(part.need_xyz[needs], side)
+    offer_keys, _ = _cell_keys(part.offer_xyz[offers], side)
     need_order = np.argsort(need_keys, kind="stable")
     offer_order = np.argsort(offer_keys, kind="stable")
     sorted_need_keys = need_keys[need_order]
@@ -798,8 +870,8 @@ def _violations(
     offer_starts = _segment_starts(sorted_offer_keys)
     need_cells = sorted_need_keys[need_starts]
     offer_cells = sorted_offer_keys[offer_starts]
-    need_bounds = np.r_[need_starts, n_needs]
-    offer_bounds = np.r_[offer_starts, n_offers]
+    need_bounds = np.r_[need_starts, len(needs)]
+    offer_bounds = np.r_[offer_starts, len(offers)]
 
     offer_trees: dict[int, tuple[cKDTree, IntArray]] = {}
 
@@ -831,26 +903,96 @@ def _violations(
                 found_need.append(members[hits["i"]])
                 found_offer.append(offer_members[hits["j"]])
     if not found_need:
-        return False, _Pairs.empty()
-    need = np.concatenate(found_need).astype(np.int64)
-    offer = np.concatenate(found_offer).astype(np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return (
+        needs[np.concatenate(found_need)].astype(np.int64),
+        offers[np.concatenate(found_offer)].astype(np.int64),
+    )
+
+
+def _violations(
+    part: _Part,
+    u: IntArray,
+    v: IntArray,
+    known: IntArray,
+    margin: int,
+    changed_needs: BoolArray | None = None,
+    changed_offers: BoolArray | None = None,
+) -> _Pricing:
+    """Check every feasible pair of the component against the duals, without enumerating
+    all pairs. Reports whether any pair has ``score > u_i + v_j`` and the pairs to add: for
+    each need its ``_PRICED_PER_ITEM`` pairs of highest ``score - u_i - v_j`` among those above
+    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+
+    A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
+    0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
+    The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``, so every violating pair lies
+    within L1 distance ``A`` once needs sit at ``(xyz/sqrt3, A - a_i, 0)`` and offers at
+    ``(xyz/sqrt3, 0, b_j)``. Feasible pairs are also at most ``max_km`` apart, so the 5-D range
+    query only runs between neighbouring grid cells; this keeps far-apart pairs with a loose
+    price bound out of the search.
+
+    Incremental pricing: when ``changed_needs`` and ``changed_offers`` are given, only pairs
+    with a changed need or a changed offer are checked. The caller marks every need whose
+    ``u`` fell and every offer whose ``v`` fell since the previous pass, and every need whose
+    violating pairs were not all added then (``truncated``). Any other pair satisfied its
+    constraint at the previous pass (it was checked and found not violating, or it was a
+    candidate pair, whose constraints the duals always satisfy, or it was added to the
+    candidates), and neither ``u_i`` nor ``v_j`` has fallen since, so it still does. By
+    induction from the first, full pass, no pair left out can violate (integer arithmetic).
+    """
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
+    b = v / 1000.0
+    all_needs = np.arange(n_needs, dtype=np.int64)
+    all_offers = np.arange(n_offers, dtype=np.int64)
+    if changed_needs is None or changed_offers is None:
+        need, offer = _range_pairs(part, a, b, all_needs, all_offers)
+    else:
+        # Changed needs against every offer, then unchanged needs against changed offers.
+        first = _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers)
+        second = _range_pairs(
+            part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)
+        )
+        need = np.concatenate([first[0], second[0]])
+        offer = np.concatenate([first[1], second[1]])
+    none = _Pricing(False, _Pairs.empty(), np.zeros(n_needs, bool))
+    if not len(need):
+        return none
     candidates = part.feasible(need, offer)
     reduced = candidates.score - u[candidates.need] - v[candidates.offer]
     if not (reduced > 0).any():
-        return False, _Pairs.empty()
+        return none
     # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
     # now saves re-solves later.
     near = np.flatnonzero(reduced > -margin)
-    near = near[~np.isin(candidates.need[near] * n_offers + candidates.offer[near], known)]
+    near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
     # Partial pricing: a need that got no usable seed arc can violate with every offer in
-    # range; its few best pairs are enough to move the duals.
-    chosen = near[_top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)]
-    return True, _Pairs(
-        candidates.need[chosen],
-        candidates.offer[chosen],
-        candidates.km[chosen],
-        candidates.score[chosen],
+    # range; its few best pairs are enough to move the duals. Needs with more are re-checked
+    # in full at the next pass.
+    keep = _top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)
+    chosen = near[keep]
+    truncated = np.zeros(n_needs, bool)
+    truncated[candidates.need[near[~keep]]] = True
+    return _Pricing(
+        True,
+        _Pairs(
+            candidates.need[chosen],
+            candidates.offer[chosen],
+            candidates.km[chosen],
+            candidates.score[chosen],
+        ),
+        truncated,
     )
+
+
+def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    """``np.isin(keys, sorted_keys)`` for an ascending ``sorted_keys``, by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), bool)
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == keys
 
 
 def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:
@@ -882,15 +1024,25 @@ def _solve_part(part: _Part) -> _PartResult:
     pairs = _seed_pairs(part)
     dense = n_needs * n_offers <= _DENSE_PAIRS_LIMIT
     rounds = 0
+    previous: tuple[IntArray, IntArray, BoolArray] | None = None
     while True:
         rounds += 1
         units = _solve_flow(part, pairs) if len(pairs) else np.zeros(0, np.int64)
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
-        keys = pairs.need * n_offers + pairs.offer
-        violated, extra = _violations(part, u, v, keys, _PRICING_MARGIN)
-        if not violated:
+        keys = pairs.need * n_offers + pairs.offer  # ascending: pairs are kept sorted
+        if len(keys) > 1 and not bool((keys[1:] >= keys[:-1]).all()):
+            keys = np.sort(keys)
+        if previous is None or not _INCREMENTAL_PRICING:
+            pricing = _violations(part, u, v, keys, _PRICING_MARGIN)
+        else:
+            prev_u, prev_v, prev_truncated = previous
+            pricing = _violations(
+                part, u, v, keys, _PRICING_MARGIN, (u < prev_u) | prev_truncated, v < prev_v
+            )
+        previous = (u, v, pricing.truncated)
+        if not pricing.violated:
             break
         if rounds == 1:
             # Seed arcs far from tight are dead weight in every re-solve; drop them once.
@@ -899,7 +1051,7 @@ def _solve_part(part: _Part) -> _PartResult:
             reduced = pairs.score - u[pairs.need] - v[pairs.offer]
             kept = (units > 0) | (reduced >= -_KEEP_MARGIN)
             pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
-        pairs = pairs.concat(extra)
+        pairs = pairs.concat(pricing.extra)
         order = np.lexsort((pairs.offer, pairs.need))
         pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
     used = units > 0
@@ -1047,13 +1199,32 @@ class Assignment:
         }
 
     def write_json(self, stream: Any) -> None:
-        """Write :meth:`to_output` as JSON to a text stream without building it in memory."""
+        """Write :meth:`to_output` as JSON to a text stream without building it in memory.
+
+        The text is the same as ``json.dumps`` of each row would give (same separators, ids
+        escaped by the same encoder, floats by ``repr``), formatted in batches for speed.
+        """
         stream.write('{"assignments": [')
-        first = True
         encode = json.dumps
-        for row in self._assignment_rows():
-            stream.write(("\n  " if first else ",\n  ") + encode(row))
-            first = False
+        quote = json.encoder.encode_basestring_ascii  # what json.dumps uses for str
+        need_ids, offer_ids = self.instance.needs.ids, self.instance.offers.ids
+        km_all = np.round(self.km, 3)
+        batch = 10_000
+        for start in range(0, len(self.need), batch):
+            stop = start + batch
+            rows = [
+                f'{{"need": {quote(need_ids[i])}, "offer": {quote(offer_ids[j])}, '
+                f'"units": {units}, "km": {km!r}, "score": {score}}}'
+                for i, j, units, km, score in zip(
+                    self.need[start:stop].tolist(),
+                    self.offer[start:stop].tolist(),
+                    self.units[start:stop].tolist(),
+                    km_all[start:stop].tolist(),
+                    self.score[start:stop].tolist(),
+                    strict=True,
+                )
+            ]
+            stream.write(("\n  " if start == 0 else ",\n  ") + ",\n  ".join(rows))
         stream.write("\n],\n")
         stream.write(f'"objective": {self.objective},\n"matched_units": {self.matched_units},\n')
         stream.write('"unmatched_needs": ' + encode(self.unmatched_needs()) + ",\n")
@@ -1148,9 +1319,22 @@ def greedy_assignment(instance: Instance) -> Assignment:
         k = min(_GREEDY_NEIGHBOURS, n_offers)
         _, found = tree.query(part.need_xyz, k=k, distance_upper_bound=radius)
         found = found.reshape(n_needs, k)
-        full_rows = found[:, -1] < n_offers  # the ball may hold more than k offers
+        full_rows = (found[:, -1] < n_offers).tolist()  # the ball may hold more than k offers
         left = part.capacity.tolist()
         order = np.lexsort((np.arange(n_needs), -part.priority))
+        # The nearest k offers of every need, made feasible and ranked (nearest first, then
+        # offer index) in one vectorised pass; the loop below only walks these lists.
+        hit = found < n_offers
+        near = part.feasible(np.nonzero(hit)[0].astype(np.int64), found[hit].astype(np.int64))
+        rank = np.lexsort((near.offer, near.km, near.need))
+        near_need = near.need[rank]
+        near_offer = near.offer[rank].tolist()
+        near_km = near.km[rank].tolist()
+        near_score = near.score[rank].tolist()
+        near_bounds = np.searchsorted(near_need, np.arange(n_needs + 1)).tolist()
+        quantity = part.quantity.tolist()
+        global_need = need_index.tolist()
+        global_offer = offer_index.tolist()
 
         def ranked(i: int, candidates: IntArray, part: _Part = part) -> list[tuple[int, float, int]]:
             pairs = part.feasible(np.full(len(candidates), i, np.int64), candidates.astype(np.int64))
@@ -1165,34 +1349,39 @@ def greedy_assignment(instance: Instance) -> Assignment:
             )
 
         for i in order.tolist():
-            wanted = int(part.quantity[i])
-            row = found[i]
-            row = row[row < n_offers]
-            batches = [row]
-            if full_rows[i]:
-                # Only when the nearest k run out: the rest of the ball, farther away.
-                batches.append(np.zeros(0, np.int64))
-            for batch_number, batch in enumerate(batches):
-                if batch_number == 1:
-                    if wanted == 0:
-                        break
-                    ball = np.asarray(tree.query_ball_point(part.need_xyz[i], radius), np.int64)
-                    batch = np.setdiff1d(ball, row)
-                if not len(batch):
+            wanted = quantity[i]
+            for position in range(near_bounds[i], near_bounds[i + 1]):
+                j = near_offer[position]
+                if left[j] <= 0:
                     continue
-                for j, km, score in ranked(i, batch):
-                    if left[j] <= 0:
-                        continue
-                    units = min(wanted, left[j])
-                    left[j] -= units
-                    wanted -= units
-                    out_need.append(int(need_index[i]))
-                    out_offer.append(int(offer_index[j]))
-                    out_units.append(units)
-                    out_km.append(km)
-                    out_score.append(score)
-                    if wanted == 0:
-                        break
+                units = min(wanted, left[j])
+                left[j] -= units
+                wanted -= units
+                out_need.append(global_need[i])
+                out_offer.append(global_offer[j])
+                out_units.append(units)
+                out_km.append(near_km[position])
+                out_score.append(near_score[position])
+                if wanted == 0:
+                    break
+            if wanted == 0 or not full_rows[i]:
+                continue
+            # Only when the nearest k run out: the rest of the ball, farther away.
+            row = found[i]
+            ball = np.asarray(tree.query_ball_point(part.need_xyz[i], radius), np.int64)
+            for j, km, score in ranked(i, np.setdiff1d(ball, row[row < n_offers])):
+                if left[j] <= 0:
+                    continue
+                units = min(wanted, left[j])
+                left[j] -= units
+                wanted -= units
+                out_need.append(global_need[i])
+                out_offer.append(global_offer[j])
+                out_units.append(units)
+                out_km.append(km)
+                out_score.append(score)
+                if wanted == 0:
+                    break
     result = _PartResult(
         need=np.asarray(out_need, np.int64),
         offer=np.asarray(out_offer, np.int64),

@@ -1,0 +1,104 @@
+"""The chunked orjson parser and the batched writer give exactly what the plain paths give."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mutualaid.matching import engine
+from mutualaid.matching.engine import InvalidInstance, load_instance, parse_instance
+
+from .strategies import instances
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def same_instance(a: engine.Instance, b: engine.Instance) -> None:
+    assert a.params == b.params
+    assert a.categories == b.categories
+    for side_a, side_b in ((a.needs, b.needs), (a.offers, b.offers)):
+        assert side_a.ids == side_b.ids
+        for name in ("category", "lat", "lon", "amount", "reach_km", "has_window", "win_start",
+                     "win_end", "priority"):
+            assert np.array_equal(getattr(side_a, name), getattr(side_b, name)), name
+
+
+def load_with_chunks(text: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> engine.Instance:
+    monkeypatch.setattr(engine, "_CHUNK_CHARS", chunk)
+    return load_instance(text)
+
+
+# Tricky text around cut points: ids containing the cut marker, nested unknown fields.
+_TRICKY_ID = st.sampled_from(['a},b', 'x"},{"id":"y', "\\u00e9}, ", "plain", "q}},"])
+
+
+@SETTINGS
+@given(instances(max_needs=12, max_offers=12), st.integers(0, 400), st.data())
+def test_chunked_parse_equals_plain_parse(obj: dict[str, Any], chunk: int, data: st.DataObject) -> None:
+    for side in ("needs", "offers"):
+        for k, item in enumerate(obj[side]):
+            if data.draw(st.booleans()):
+                item["id"] = data.draw(_TRICKY_ID) + str(k)
+            if data.draw(st.booleans()):
+                item["extra"] = {"nested": [{"a": "},"}, {"b": 1}], "s": "},{"}
+    text = json.dumps(obj, indent=data.draw(st.sampled_from([None, 1])))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast = load_with_chunks(text, chunk, monkeypatch)
+    same_instance(fast, parse_instance(json.loads(text)))
+
+
+BAD_ITEMS = [
+    ({"lat": float("nan")}, 'needs[7] (id "n7"): lat must be a number between -90 and 90'),
+    ({"lon": 1e400}, 'needs[7] (id "n7"): lon must be a number between -180 and 180'),
+    ({"quantity": 2**70}, 'needs[7] (id "n7"): quantity must be at most 1000000'),
+    ({"quantity": 0}, 'needs[7] (id "n7"): quantity must be a positive integer'),
+    ({"waiting_days": float("inf")}, 'needs[7] (id "n7"): waiting_days must be a non-negative number'),
+    ({"id": "n0"}, 'needs[7] (id "n0"): duplicate id (also needs[0])'),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_ITEMS)
+@pytest.mark.parametrize("chunk", [0, 40, 1 << 16])
+def test_errors_are_the_same_through_the_fast_path(
+    change: dict[str, Any], message: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needs = [
+        {"id": f"n{i}", "category": "food", "lat": 40.0, "lon": -74.0, "waiting_days": 1.5}
+        for i in range(12)
+    ]
+    needs[7].update(change)
+    text = json.dumps({"needs": needs, "offers": []})  # NaN/Infinity as json writes them
+    monkeypatch.setattr(engine, "_CHUNK_CHARS", chunk)
+    with pytest.raises(InvalidInstance) as error:
+        load_instance(text)
+    assert str(error.value) == message
+
+
+def test_cut_past_the_end_of_the_array_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    need = {"id": "n", "category": "food", "lat": 40.0, "lon": -74.0}
+    offer = {"id": "o", "category": "food", "lat": 40.0, "lon": -74.0}
+    text = json.dumps({"needs": [need], "offers": [offer], "extra": [{"a": 1}, {"b": 2}]})
+    monkeypatch.setattr(engine, "_CHUNK_CHARS", 0)
+    instance = load_instance(text)
+    assert instance.needs.ids == ["n"] and instance.offers.ids == ["o"]
+
+
+@SETTINGS
+@given(instances(max_needs=10, max_offers=10))
+def test_write_json_equals_json_dumps_of_the_output(obj: dict[str, Any]) -> None:
+    obj["needs"] = [{**n, "id": n["id"] + '"\\é\u2028'} for n in obj["needs"]]
+    assignment = engine.solve_assignment(parse_instance(obj))
+    stream = io.StringIO()
+    assignment.write_json(stream)
+    assert json.loads(stream.getvalue()) == assignment.to_output()
+    rows = [json.dumps(r) for r in assignment.to_output()["assignments"]]
+    expected_head = '{"assignments": [' + "".join(
+        ("\n  " if k == 0 else ",\n  ") + r for k, r in enumerate(rows)
+    ) + "\n],\n"
+    assert stream.getvalue().startswith(expected_head)
