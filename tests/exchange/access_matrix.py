@@ -28,6 +28,8 @@ def build(world: World) -> None:
     world.objects["hidden_need"] = post(ada, "Quiet need", visibility="coordinators")
     world.objects["ada_offer"] = post(ada, "Soup for four", kind="offer")
     world.objects["ben_claim"] = services.claim_create(post=world.ada_offer, claimant=ben)
+    world.objects["fay_offer"] = post(fay, "Spare stroller", kind="offer")
+    world.objects["ben_claim_on_fay"] = services.claim_create(post=world.fay_offer, claimant=ben)
     world.objects["ada_draft"] = ImportDraft.objects.create(
         group=world.crown, created_by=ada, filename="sheet.csv", content=SMALL_CSV, mapping={}
     )
@@ -40,6 +42,11 @@ def post_kw(name: str):  # type: ignore[no-untyped-def]
 
 def claim_kw(w: World) -> dict[str, object]:
     return {"slug": w.crown.slug, "post_id": w.ada_offer.pk, "claim_id": w.ben_claim.pk}
+
+
+def fay_claim_kw(w: World) -> dict[str, object]:
+    # Ben claimed Fay's offer: only Fay or a coordinator (ada) answers it.
+    return {"slug": w.crown.slug, "post_id": w.fay_offer.pk, "claim_id": w.ben_claim_on_fay.pk}
 
 
 MEMBER = "login 404 404 ok ok"
@@ -72,7 +79,7 @@ ROUTES = [
     Route("exchange_assign", COORDINATOR, method="POST", kwargs=post_kw("fay_need"),
           data=lambda w: {"member": w.ben_membership.pk}),
     Route("exchange_act", MEMBER, method="POST", kwargs=post_kw("ben_need"), data=lambda w: {"action": "withdraw"}),
-    Route("exchange_claim_decide", "login 404 404 403 ok", method="POST", kwargs=claim_kw,
+    Route("exchange_claim_decide", "login 404 404 403 ok", method="POST", kwargs=fay_claim_kw,
           data=lambda w: {"decision": "accept"}),
     Route("exchange_conversation", MEMBER, kwargs=claim_kw),
     Route("exchange_conversation", MEMBER, method="POST", variant="send", kwargs=claim_kw, data=lambda w: {"body": "Hi"}),
@@ -84,7 +91,7 @@ ROUTES = [
     Route("api:exchange_post_update", "401 404 404 403 ok", method="PUT", api=True, kwargs=post_kw("fay_need"),
           data=lambda w: {"kind": "need", "category": "transport", "title": "Ride to the clinic"}),
     Route("api:exchange_claim_create", API_MEMBER, method="POST", api=True, kwargs=post_kw("fay_need")),
-    Route("api:exchange_claim_decide", "401 404 404 403 ok", method="POST", api=True, kwargs=claim_kw,
+    Route("api:exchange_claim_decide", "401 404 404 403 ok", method="POST", api=True, kwargs=fay_claim_kw,
           data=lambda w: {"decision": "accept"}),
     Route("api:exchange_post_assign", API_COORDINATOR, method="POST", api=True, kwargs=post_kw("fay_need"),
           data=lambda w: {"member_id": w.ben_membership.pk}),

@@ -62,3 +62,9 @@ def test_the_expiry_job_calls_the_service(ben: Any, crown: Any) -> None:
 
     make_post(crown, ben)
     assert expire_needs.func() == {"reminded": 0, "expired": 0}
+
+
+def test_expiry_runs_daily_on_the_worker() -> None:
+    from mutualaid.channels.jobs import PERIODIC
+
+    assert any(p.name == "exchange.expire" and p.task_path == "mutualaid.exchange.tasks.expire_needs" for p in PERIODIC)

@@ -45,7 +45,11 @@ CHUNK = 1024 * 1024
 FORMAT_VERSION = 1
 # Tables that `migrate` fills by itself, and the cache (rate-limit counters): an "empty" database may
 # already hold rows there.
-BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "mutualaid_cache"})
+BOOKKEEPING_TABLES = frozenset({
+    "django_migrations", "django_content_type", "auth_permission", "mutualaid_cache",
+    # SQLite's FTS5 index of the board writes its own structure rows when it is created.
+    "exchange_post_fts_config", "exchange_post_fts_data", "exchange_post_fts_docsize", "exchange_post_fts_idx",
+})
 
 
 class BackupError(RuntimeError):

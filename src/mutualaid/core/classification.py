@@ -99,6 +99,13 @@ NO_PERSONAL_DATA = frozenset(
         # Staff permissions of operator accounts (empty unless the operator uses the admin's groups).
         "members_user_groups",
         "members_user_user_permissions",
+        # SQLite only: the board's FTS5 index of exchange_post.title and .details (classified there) and
+        # its shadow tables; the same public text, tokenised, and nothing else.
+        "exchange_post_fts",
+        "exchange_post_fts_config",
+        "exchange_post_fts_data",
+        "exchange_post_fts_docsize",
+        "exchange_post_fts_idx",
     }
 )
 

@@ -40,7 +40,7 @@ from mutualaid.exchange.models import (
     Urgency,
     Visibility,
 )
-from mutualaid.groups.access import coordinator_has_second_factor
+from mutualaid.groups.access import SecondFactorRequired, coordinator_has_second_factor
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import Membership, Role, User
 
@@ -262,16 +262,28 @@ def post_create(*, group: Group, author: User, data: PostInput) -> Post:
     return post
 
 
+def require_coordinator(user: User, group_id: int, message: str) -> None:
+    """Coordinator powers, or PermissionDenied; a coordinator without a second factor is sent to set one up."""
+    if not Membership.objects.filter(user=user, group_id=group_id, role=Role.COORDINATOR).exists():
+        raise PermissionDenied(message)
+    if not coordinator_has_second_factor(user):
+        raise SecondFactorRequired
+
+
 def may_edit(post: Post, user: User) -> bool:
     return post.author_id == user.pk or acts_as_coordinator(user, post.group_id)
+
+
+def check_may_edit(post: Post, user: User) -> None:
+    if post.author_id != user.pk:
+        require_coordinator(user, post.group_id, _("Only the poster or a coordinator can edit this post."))
 
 
 @transaction.atomic
 def post_update(*, post: Post, actor: User, data: PostInput) -> Post:
     """Edit a post that is not closed for good: its poster, or a coordinator (e.g. to publish an import)."""
     post = _locked(post)
-    if not may_edit(post, actor):
-        raise PermissionDenied(_("Only the poster or a coordinator can edit this post."))
+    check_may_edit(post, actor)
     if post.status in lifecycle.FINAL:
         raise ValidationError(_("A fulfilled or withdrawn post cannot be edited."))
     data.kind = post.kind  # a need stays a need: claims were made on what it is
@@ -363,8 +375,8 @@ def _is_poster(post: Post, user: User) -> bool:
 @transaction.atomic
 def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
     post = _locked(claim.post)
-    if not (_is_poster(post, actor) or acts_as_coordinator(actor, post.group_id)):
-        raise PermissionDenied(_("Only the poster or a coordinator can answer a claim."))
+    if not _is_poster(post, actor):
+        require_coordinator(actor, post.group_id, _("Only the poster or a coordinator can answer a claim."))
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.state != Claim.State.PENDING:
         raise ValidationError(_("This claim was already answered."))
@@ -378,8 +390,7 @@ def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
 @transaction.atomic
 def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
     """A coordinator pairs an open post with a member directly (the claim starts accepted)."""
-    if not acts_as_coordinator(actor, post.group_id):
-        raise PermissionDenied(_("Only coordinators can assign."))
+    require_coordinator(actor, post.group_id, _("Only coordinators can assign."))
     if not Membership.objects.filter(user=claimant, group_id=post.group_id).exists():
         raise ValidationError({"member": _("Choose a member of the group.")})
     post = _locked(post)
@@ -401,15 +412,11 @@ def post_act(*, post: Post, actor: User, action: str) -> Post:
     claim = _live_claim(post)
     poster = _is_poster(post, actor)
     claimant = claim is not None and claim.claimant_id == actor.pk
-    coordinator = acts_as_coordinator(actor, post.group_id)
-    allowed = {
-        "release": claimant or coordinator,
-        "fulfil": poster or claimant or coordinator,
-        "withdraw": poster or coordinator,
-        "renew": poster or coordinator,
+    as_side = {
+        "release": claimant, "fulfil": poster or claimant, "withdraw": poster, "renew": poster,
     }[action]
-    if not allowed:
-        raise PermissionDenied(_("You cannot %(action)s this post.") % {"action": action_label(action)})
+    if not as_side:
+        require_coordinator(actor, post.group_id, _("You cannot %(action)s this post.") % {"action": action_label(action)})
     _move(post, actor, action)
     if claim is not None and action != "renew":
         claim.state = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -73,8 +73,7 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    if not services.may_edit(post, request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
+    services.check_may_edit(post, request.user)  # type: ignore[arg-type]
     if post.address and post.author_id != request.user.pk:
         record_read(reader=request.user, subject=post, fields=["address"], group_id=group.pk)
     form = PostForm(request.POST or None, initial=PostForm.initial_for(post))
