@@ -107,10 +107,10 @@ def feasible_pairs(obj: dict[str, Any]) -> dict[tuple[str, str], tuple[float, in
     return out
 
 
-def reference_optimum(obj: dict[str, Any]) -> int:
-    """Optimum by linear programming (scipy HiGHS) on the full feasible graph. The constraint
-    matrix is that of a bipartite graph, hence totally unimodular: the LP optimum is integral."""
-    pairs = feasible_pairs(obj)
+def reference_optimum(obj: dict[str, Any], exclude: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> int:
+    """Optimum by linear programming (scipy HiGHS) on the full feasible graph (less `exclude`). The
+    constraint matrix is that of a bipartite graph, hence totally unimodular: the LP optimum is integral."""
+    pairs = {k: v for k, v in feasible_pairs(obj).items() if k not in exclude}
     if not pairs:
         return 0
     keys = sorted(pairs)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mutualaid.matching import engine
 from mutualaid.matching.engine import greedy, load_instance, parse_instance, solve
@@ -135,3 +136,39 @@ def test_parallel_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.objective == serial.objective
     assert parallel.to_output()["assignments"] == serial.to_output()["assignments"]
     assert parallel.objective >= engine.greedy_assignment(instance).objective
+
+
+@SETTINGS
+@given(instances(), st.data())
+def test_excluded_pairs_are_never_used_and_the_rest_stays_optimal(obj: dict[str, Any], data: st.DataObject) -> None:
+    pairs = sorted(feasible_pairs(obj))
+    excluded = set(data.draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else [])
+    out = solve(parse_instance(obj, exclude_pairs=excluded), workers=1)
+    assert_valid(obj, out)
+    assert not {(r["need"], r["offer"]) for r in out["assignments"]} & excluded
+    assert out["objective"] == reference_optimum(obj, exclude=excluded)
+    greedy_out = greedy(parse_instance(obj, exclude_pairs=excluded))
+    assert not {(r["need"], r["offer"]) for r in greedy_out["assignments"]} & excluded
+
+
+def test_excluding_unknown_ids_changes_nothing() -> None:
+    obj = {"needs": [{"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94}],
+           "offers": [{"id": "o1", "category": "food", "lat": 40.67, "lon": -73.95}]}
+    assert solve(parse_instance(obj, exclude_pairs={("n9", "o1"), ("n1", "o9")}), workers=1)["matched_units"] == 1
+    assert solve(parse_instance(obj, exclude_pairs={("n1", "o1")}), workers=1)["matched_units"] == 0
+
+
+@SETTINGS
+@given(instances(max_needs=14, max_offers=14), st.data())
+def test_pricing_path_respects_excluded_pairs(obj: dict[str, Any], data: st.DataObject) -> None:
+    pairs = sorted(feasible_pairs(obj))
+    excluded = set(data.draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else [])
+    saved = engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER
+    engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = 0, 1, 1
+    try:
+        out = solve(parse_instance(obj, exclude_pairs=excluded), workers=1)
+    finally:
+        engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = saved
+    assert_valid(obj, out)
+    assert not {(r["need"], r["offer"]) for r in out["assignments"]} & excluded
+    assert out["objective"] == reference_optimum(obj, exclude=excluded)

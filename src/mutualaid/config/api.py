@@ -78,6 +78,7 @@ from mutualaid.channels.api import router as channels_router  # noqa: E402
 from mutualaid.exchange.api import router as exchange_router  # noqa: E402
 from mutualaid.funds.api import router as funds_router  # noqa: E402
 from mutualaid.groups.api import router as groups_router  # noqa: E402
+from mutualaid.matching.api import router as matching_router  # noqa: E402
 from mutualaid.members.api import router as members_router  # noqa: E402
 
 api.add_router("/", members_router)
@@ -85,3 +86,4 @@ api.add_router("/", groups_router)
 api.add_router("/", exchange_router)
 api.add_router("/", channels_router)
 api.add_router("/", funds_router)
+api.add_router("/", matching_router)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "mutualaid.exchange",
     "mutualaid.channels",
     "mutualaid.funds",
+    "mutualaid.matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

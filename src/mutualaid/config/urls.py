@@ -50,6 +50,7 @@ urlpatterns = [
     path("groups/new/", group_views.group_new, name="group_new"),
     path("g/<slug:slug>/", include(group_patterns)),
     path("g/<slug:slug>/funds/", include("mutualaid.funds.urls")),
+    path("g/<slug:slug>/matching/", include("mutualaid.matching.urls")),
     path("invite/<str:token>/", member_views.invitation, name="invitation"),
     path("me/", member_views.profile, name="profile"),
     path("me/tokens/", member_views.tokens, name="tokens"),

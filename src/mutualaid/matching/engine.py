@@ -38,7 +38,7 @@ import os
 import re
 import time
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -117,6 +117,9 @@ class Instance:
     categories: list[str]
     needs: Side
     offers: Side
+    # Sorted keys ``need_index * len(offers) + offer_index`` of pairs that must never be matched
+    # (e.g. pairs a member declined); empty by default. Set through ``parse_instance``.
+    excluded: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,11 +341,16 @@ class _SideBuilder:
         )
 
 
-def parse_instance(obj: object) -> Instance:
+def parse_instance(obj: object, *, exclude_pairs: Iterable[tuple[str, str]] = ()) -> Instance:
     """Validate a decoded JSON instance and return it as an :class:`Instance`.
 
     Raises :class:`InvalidInstance` naming the first offending item, e.g.
     ``needs[3] (id "n4"): quantity must be a positive integer``.
+
+    ``exclude_pairs`` holds ``(need id, offer id)`` pairs that are treated as infeasible (not part
+    of the spec format: the server uses it so a declined pair is never proposed again). Pairs naming
+    ids absent from the instance are ignored. The solution stays optimal over the remaining graph,
+    because every candidate pair, seeded or priced, passes through the same feasibility filter.
     """
     if not isinstance(obj, dict):
         raise InvalidInstance("instance: must be a JSON object")
@@ -357,7 +365,18 @@ def parse_instance(obj: object) -> Instance:
         for index, item in enumerate(items):
             builder.add(index, item)
         sides.append(builder.build(params))
-    return Instance(params=params, categories=list(categories), needs=sides[0], offers=sides[1])
+    needs, offers = sides
+    need_at = {item_id: i for i, item_id in enumerate(needs.ids)}
+    offer_at = {item_id: j for j, item_id in enumerate(offers.ids)}
+    keys = [
+        need_at[n] * len(offers) + offer_at[o]
+        for n, o in exclude_pairs
+        if n in need_at and o in offer_at
+    ]
+    excluded = np.unique(np.asarray(keys, np.int64))
+    return Instance(
+        params=params, categories=list(categories), needs=needs, offers=offers, excluded=excluded
+    )
 
 
 _WHITESPACE = frozenset(" \t\n\r")
@@ -588,6 +607,8 @@ class _Part:
     offer_start: IntArray
     offer_end: IntArray
     max_km: float
+    excluded: IntArray  # global pair keys, sorted (see Instance.excluded)
+    n_offers: int
     _phi: tuple[FloatArray, FloatArray] | None = None
     _cos: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
 
@@ -614,6 +635,8 @@ class _Part:
             offer_start=offers.win_start[offer_index],
             offer_end=offers.win_end[offer_index],
             max_km=float(offers.reach_km[offer_index].max(initial=0.0)),
+            excluded=instance.excluded,
+            n_offers=len(offers),
         )
 
     def feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
@@ -636,6 +659,11 @@ class _Part:
                 self.offer_start[offer] <= self.need_end[need]
             )
             ok &= ~both | overlap
+        if len(self.excluded):
+            # Binary search in the sorted exclusion keys.
+            keys = self.need_index[need] * self.n_offers + self.offer_index[offer]
+            at = np.minimum(np.searchsorted(self.excluded, keys), len(self.excluded) - 1)
+            ok &= self.excluded[at] != keys
         return _Pairs(need[ok], offer[ok], km[ok], score[ok])
 
 

@@ -1,0 +1,133 @@
+"""Matching through /api/v1: the same access helpers, services and selectors as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.matching import selectors, services
+from mutualaid.matching.models import Proposal
+from mutualaid.members.models import Role, User
+
+router = Router(tags=["matching"])
+
+
+class SideOut(Schema):
+    post_id: int
+    title: str | None  # None: a coordinators-only post the asker may not see
+    category: str
+    answer: str
+
+
+class ProposalOut(Schema):
+    id: int
+    round_id: int
+    state: str
+    units: int
+    km: float
+    score: int
+    reasons: dict[str, Any]
+    need: SideOut
+    offer: SideOut
+
+
+class RoundOut(Schema):
+    id: int
+    started_at: datetime
+    status: str
+    stats: dict[str, Any]
+    proposals: list[ProposalOut]
+
+
+def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
+    def side(post: Any, answer: str) -> SideOut:
+        return SideOut(post_id=post.pk, title=selectors.shown_title(post, user, coordinator=coordinator),
+                       category=post.category, answer=answer)
+
+    return ProposalOut(id=p.pk, round_id=p.round_id, state=p.state, units=p.units, km=p.km, score=p.score,
+                       reasons=p.reasons, need=side(p.need, p.need_answer), offer=side(p.offer, p.offer_answer))
+
+
+@router.post("/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)")
+def matching_round_run(request: HttpRequest, slug: str) -> Status:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
+    rows = selectors._with_posts(the_round.proposals.all())
+    return Status(201, RoundOut(id=the_round.pk, started_at=the_round.started_at, status=the_round.status,
+                         stats=the_round.stats,
+                         proposals=[_out(p, request.user, coordinator=True) for p in rows]))  # type: ignore[arg-type]
+
+
+@router.get("/groups/{slug}/matching/proposals", response=list[ProposalOut],
+            summary="Proposals: all open ones for coordinators, one's own for members")
+def matching_proposals_list(request: HttpRequest, slug: str) -> list[ProposalOut]:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    coordinator = membership.role == Role.COORDINATOR
+    if coordinator:
+        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # second factor
+        rows = selectors.proposals_for_coordinator(group)
+    else:
+        rows = selectors.proposals_for_member(group, request.user)  # type: ignore[arg-type]
+    return [_out(p, request.user, coordinator=coordinator) for p in rows]  # type: ignore[arg-type]
+
+
+class DecideIn(Schema):
+    approve_ids: list[int] = Field(default_factory=list, max_length=1000)
+    reject_ids: list[int] = Field(default_factory=list, max_length=1000)
+    edits: dict[int, int] = Field(default_factory=dict)
+
+
+class DecideOut(Schema):
+    approved: int
+    rejected: int
+    lapsed: int
+
+
+@router.post("/groups/{slug}/matching/proposals/decide", response=DecideOut,
+             summary="Approve, reject or edit proposals in bulk (coordinators)")
+def matching_proposals_decide(request: HttpRequest, slug: str, payload: DecideIn) -> DecideOut:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    if len(payload.edits) > 1000:
+        raise HttpError(422, "Too many edits.")
+    counts = services.proposals_decide(group=group, actor=request.user, approve_ids=payload.approve_ids,  # type: ignore[arg-type]
+                                       reject_ids=payload.reject_ids, edits=payload.edits)
+    return DecideOut(**counts)
+
+
+class RespondIn(Schema):
+    decision: Literal["accept", "decline"]
+
+
+@router.post("/groups/{slug}/matching/proposals/{proposal_id}/respond", response=ProposalOut,
+             summary="Accept or decline a proposal (either side)")
+def matching_proposal_respond(request: HttpRequest, slug: str, proposal_id: int, payload: RespondIn) -> ProposalOut:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)  # type: ignore[arg-type]
+    if proposal is None:
+        raise Http404
+    try:
+        proposal = services.proposal_respond(proposal=proposal, user=request.user, accept=payload.decision == "accept")  # type: ignore[arg-type]
+    except PermissionDenied:
+        raise Http404 from None
+    return _out(proposal, request.user, coordinator=membership.role == Role.COORDINATOR)  # type: ignore[arg-type]
+
+
+class SettingsIn(Schema):
+    schedule: Literal["off", "daily"]
+
+
+class SettingsOut(Schema):
+    schedule: str
+
+
+@router.put("/groups/{slug}/matching/settings", response=SettingsOut, summary="Turn daily rounds on or off (coordinators)")
+def matching_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    found = services.settings_update(group=group, actor=request.user, schedule=payload.schedule)  # type: ignore[arg-type]
+    return SettingsOut(schedule=found.schedule)

@@ -1,0 +1,136 @@
+"""Reads about matching, scoped to what the asking member may see.
+
+Coordinators see every proposal of their group. A member sees only the proposals they answer for,
+and of the other side only what the board would show them: a coordinators-only post stays hidden
+(its title is replaced by its category). Encrypted fields of posts are never loaded here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mutualaid.exchange.models import Kind, Post, Status, Visibility
+from mutualaid.groups.models import Group
+from mutualaid.matching.models import DeclinedPair, Proposal, Round
+from mutualaid.matching.suggestions import SuggestionIndex
+from mutualaid.members.models import User
+
+RECENT_DAYS = 30
+SUGGESTIONS_PER_POST = 5
+OWN_POSTS_MAX = 20
+CANDIDATES_MAX = 2000
+KM_PER_DEGREE = 111.32
+
+
+def _with_posts(rows: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return rows.select_related("need", "offer", "need__author", "offer__author", "decided_by").defer(
+        "need__address", "need__private_note", "offer__address", "offer__private_note"
+    )
+
+
+def latest_round(group: Group) -> Round | None:
+    return Round.objects.filter(group=group).select_related("started_by").first()
+
+
+def proposals_for_coordinator(group: Group) -> list[Proposal]:
+    """Proposals waiting for a coordinator (the latest round's) and those waiting for the sides."""
+    rows = Proposal.objects.filter(group=group, state__in=Proposal.OPEN_STATES)
+    return list(_with_posts(rows).order_by("state", "-score", "id"))
+
+
+def _answerable_by(user: User) -> Q:
+    own_need = Q(need__author=user, need__contact__isnull=True)
+    own_offer = Q(offer__author=user, offer__contact__isnull=True)
+    held = Q(decided_by=user) & (Q(need__contact__isnull=False) | Q(offer__contact__isnull=False)
+                                 | Q(need__author__isnull=True) | Q(offer__author__isnull=True))
+    return own_need | own_offer | held
+
+
+def proposals_for_member(group: Group, user: User) -> list[Proposal]:
+    """Approved proposals the member answers for, and ones closed in the last 30 days."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    rows = Proposal.objects.filter(group=group).filter(_answerable_by(user)).filter(
+        Q(state=Proposal.State.APPROVED)
+        | Q(state__in=(Proposal.State.MATCHED, Proposal.State.DECLINED, Proposal.State.LAPSED), closed_at__gte=since)
+    )
+    return list(_with_posts(rows).order_by("-state", "-decided_at", "id")[:100])
+
+
+def proposal_for_responder(group: Group, user: User, proposal_id: int) -> Proposal | None:
+    return _with_posts(Proposal.objects.filter(group=group, pk=proposal_id).filter(_answerable_by(user))).first()
+
+
+def shown_title(post: Post, user: User, *, coordinator: bool) -> str | None:
+    """The post's title if the member may see it on the board, else None (show the category only)."""
+    if coordinator or post.visibility == Visibility.GROUP or post.author_id == user.pk:
+        return post.title
+    return None
+
+
+@dataclass
+class Suggestion:
+    post: Post
+    km: float
+
+
+@dataclass
+class OwnPost:
+    post: Post
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def _item(post: Post) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": str(post.pk), "category": post.category, "lat": post.lat, "lon": post.lon}
+    if post.window_start and post.window_end:
+        item["window"] = [post.window_start.isoformat(), post.window_end.isoformat()]
+    if post.kind == Kind.NEED:
+        waited = max(0.0, (timezone.now() - post.created_at).total_seconds() / 86400)
+        item.update(quantity=post.quantity, urgency=post.urgency, waiting_days=round(waited, 2))
+    else:
+        item["capacity"] = post.quantity
+        if post.max_km:
+            item["max_km"] = post.max_km
+    return item
+
+
+def suggested_for(group: Group, user: User) -> list[OwnPost]:
+    """"Suggested for you": for each of the member's own open posts, up to five open posts of the
+    other kind, same category, within reach, that the member can see on the board (whole-group
+    posts of others), never a pair already declined. Ranked by the engine's own score."""
+    own = list(Post.objects.filter(group=group, author=user, status=Status.OPEN, contact__isnull=True,
+                                   lat__isnull=False, lon__isnull=False)
+               .defer("address", "private_note").order_by("-created_at", "-id")[:OWN_POSTS_MAX])
+    ids = [p.pk for p in own]
+    declined = set(DeclinedPair.objects.filter(Q(need_id__in=ids) | Q(offer_id__in=ids)).values_list("need_id", "offer_id"))
+    result = []
+    max_km = 15.0  # the engine's default reach
+    for post in own:
+        other_kind = Kind.OFFER if post.kind == Kind.NEED else Kind.NEED
+        reach = min(max_km, post.max_km or max_km) if post.kind == Kind.OFFER else max_km
+        dlat = reach / KM_PER_DEGREE
+        dlon = dlat / max(0.01, math.cos(math.radians(post.lat or 0.0)))
+        candidates = list(
+            Post.objects.filter(group=group, kind=other_kind, category=post.category, status=Status.OPEN,
+                                visibility=Visibility.GROUP, lat__range=(post.lat - dlat, post.lat + dlat),
+                                lon__range=(post.lon - dlon, post.lon + dlon))
+            .exclude(author=user).select_related("author").defer("address", "private_note")[:CANDIDATES_MAX]
+        )
+        candidates = [c for c in candidates if (c.pk, post.pk) not in declined and (post.pk, c.pk) not in declined]
+        entry = OwnPost(post)
+        if candidates:
+            by_id = {str(c.pk): c for c in candidates}
+            items = [_item(c) for c in candidates]
+            if post.kind == Kind.NEED:
+                ranked = SuggestionIndex([], items).suggest_for_need(_item(post), k=SUGGESTIONS_PER_POST)
+                entry.suggestions = [Suggestion(by_id[r["offer"]], r["km"]) for r in ranked]
+            else:
+                ranked = SuggestionIndex(items, []).suggest_for_offer(_item(post), k=SUGGESTIONS_PER_POST)
+                entry.suggestions = [Suggestion(by_id[r["need"]], r["km"]) for r in ranked]
+        result.append(entry)
+    return result

@@ -1,0 +1,298 @@
+"""Writes about matching: running a round, the coordinator's bulk decision, each side's answer.
+
+Privacy: the engine's instance comes from `exchange.selectors.matching_instance`, which reads only
+coarse cell centres (never `address` or notes). Proposals store the distance between those centres.
+
+Concurrency: a round locks its group's `MatchingSettings` row while it writes, so two coordinators
+running rounds at once produce one set of open proposals, not two. Decisions and answers lock the
+proposal rows they change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualaid.exchange import selectors as exchange_selectors
+from mutualaid.exchange import services as exchange_services
+from mutualaid.exchange.models import Post, Status, Visibility
+from mutualaid.groups.models import Group
+from mutualaid.matching import engine
+from mutualaid.matching.models import DeclinedPair, MatchingSettings, Proposal, Round, Schedule
+from mutualaid.members.models import User
+
+# What reserves units of a post against later rounds: proposals waiting for answers (both sides),
+# and matched ones on the offer side (a matched need is assigned on the board and no longer open).
+RESERVING = (Proposal.State.APPROVED,)
+
+
+def _require_coordinator(user: User, group: Group) -> None:
+    if not exchange_services.acts_as_coordinator(user, group.pk):
+        raise PermissionDenied(_("Only coordinators can do that."))
+
+
+def settings_for(group: Group) -> MatchingSettings:
+    return MatchingSettings.objects.filter(group=group).first() or MatchingSettings(group=group)
+
+
+@transaction.atomic
+def settings_update(*, group: Group, actor: User, schedule: str) -> MatchingSettings:
+    """Turn daily matching rounds on or off for a group (coordinators)."""
+    _require_coordinator(actor, group)
+    if schedule not in Schedule.values:
+        raise ValidationError({"schedule": _("Choose when rounds run.")})
+    found, _created = MatchingSettings.objects.update_or_create(
+        group=group, defaults={"schedule": schedule, "updated_at": timezone.now()}
+    )
+    return found
+
+
+def _reserved(group: Group) -> tuple[dict[int, int], dict[int, int]]:
+    """Units of each need and offer already promised by proposals that are still in play."""
+    rows = Proposal.objects.filter(group=group)
+    needs = dict(rows.filter(state__in=RESERVING).values("need_id").annotate(u=Sum("units")).values_list("need_id", "u"))
+    offers = dict(
+        rows.filter(Q(state__in=RESERVING) | Q(state=Proposal.State.MATCHED, offer__status=Status.OPEN))
+        .values("offer_id").annotate(u=Sum("units")).values_list("offer_id", "u")
+    )
+    return needs, offers
+
+
+def round_instance(*, group: Group, now: datetime | None = None) -> tuple[dict[str, Any], set[tuple[str, str]]]:
+    """The engine's instance for a group's open needs and offers, and the pairs it must not propose.
+
+    Items are the coarse-only items of `exchange.selectors.matching_instance`, less the units already
+    promised. Excluded: declined or rejected pairs, pairs already waiting for answers, and pairs whose
+    two posts have the same author (the board cannot assign a post to its own poster).
+    """
+    obj = exchange_selectors.matching_instance(group=group, now=now)
+    need_reserved, offer_reserved = _reserved(group)
+    authors = dict(
+        Post.objects.filter(group=group, status=Status.OPEN, author__isnull=False).values_list("pk", "author_id")
+    )
+    needs, offers = [], []
+    for item in obj["needs"]:
+        pk = int(item["id"][1:])
+        left = item["quantity"] - need_reserved.get(pk, 0)
+        if pk in authors and left > 0:
+            needs.append({**item, "quantity": left})
+    for item in obj["offers"]:
+        pk = int(item["id"][1:])
+        left = item["capacity"] - offer_reserved.get(pk, 0)
+        if pk in authors and left > 0:
+            offers.append({**item, "capacity": left})
+    excluded: set[tuple[str, str]] = set()
+    by_author: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for item in offers:
+        by_author[(authors[int(item["id"][1:])], item["category"])].append(item["id"])
+    for item in needs:
+        for offer_id in by_author.get((authors[int(item["id"][1:])], item["category"]), ()):
+            excluded.add((item["id"], offer_id))
+    declined = DeclinedPair.objects.filter(need__group=group, need__status=Status.OPEN).values_list("need_id", "offer_id")
+    waiting = Proposal.objects.filter(group=group, state__in=RESERVING).values_list("need_id", "offer_id")
+    excluded.update((f"n{n}", f"o{o}") for n, o in [*declined, *waiting])
+    return {"needs": needs, "offers": offers}, excluded
+
+
+def _reasons(need: Mapping[str, Any], km: float) -> dict[str, Any]:
+    return {"km": round(km, 2), "urgency": need.get("urgency", "flexible"),
+            "waiting_days": int(float(need.get("waiting_days", 0)))}
+
+
+def round_run(*, group: Group, started_by: User | None, now: datetime | None = None) -> Round:
+    """Run the engine over the group's open needs and offers and store its proposals.
+
+    `started_by` is the coordinator (None for the daily schedule). Proposals of earlier rounds that no
+    coordinator decided on are superseded. The engine runs with one worker: forking a threaded server
+    is unsafe.
+    """
+    if started_by is not None:
+        _require_coordinator(started_by, group)
+    now = now or timezone.now()
+    obj, excluded = round_instance(group=group, now=now)
+    needs_by_id = {item["id"]: item for item in obj["needs"]}
+    try:
+        out = engine.solve(engine.parse_instance(obj, exclude_pairs=excluded), workers=1)
+    except engine.InvalidInstance as exc:  # the message names item ids only, never personal data
+        with transaction.atomic():
+            return Round.objects.create(group=group, started_by=started_by, started_at=now,
+                                        status=Round.Status.FAILED, stats={"error": str(exc)})
+    with transaction.atomic():
+        MatchingSettings.objects.get_or_create(group=group)
+        MatchingSettings.objects.select_for_update().get(group=group)
+        Proposal.objects.filter(group=group, state=Proposal.State.PROPOSED).update(
+            state=Proposal.State.SUPERSEDED, closed_at=now
+        )
+        stats = {**out["stats"], "needs": len(obj["needs"]), "offers": len(obj["offers"]),
+                 "matched_units": out["matched_units"], "proposals": len(out["assignments"])}
+        the_round = Round.objects.create(group=group, started_by=started_by, started_at=now,
+                                         params=dataclasses.asdict(engine.Params()),
+                                         stats=stats)
+        Proposal.objects.bulk_create([
+            Proposal(round=the_round, group=group, need_id=int(row["need"][1:]), offer_id=int(row["offer"][1:]),
+                     units=row["units"], km=row["km"], score=row["score"],
+                     reasons=_reasons(needs_by_id[row["need"]], row["km"]))
+            for row in out["assignments"]
+        ])
+    return the_round
+
+
+def responder_id(proposal: Proposal, side: str) -> int | None:
+    """Who answers for one side: the post's author, or for a neighbour without an account (or a post
+    whose author left), the coordinator who approved the proposal."""
+    post = proposal.need if side == "need" else proposal.offer
+    if post.contact_id is not None or post.author_id is None:
+        return proposal.decided_by_id
+    return post.author_id
+
+
+def _still_open(proposal: Proposal) -> bool:
+    return proposal.need.status == Status.OPEN and proposal.offer.status == Status.OPEN
+
+
+def _tell_sides(proposal: Proposal) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("mutualaid.channels"):
+        return
+    from mutualaid.channels import notify
+
+    url = reverse("matching_mine", kwargs={"slug": proposal.group.slug})
+    for side, other in (("need", proposal.offer), ("offer", proposal.need)):
+        user_id = responder_id(proposal, side)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            continue
+        own = proposal.need if side == "need" else proposal.offer
+        title = other.title if other.visibility == Visibility.GROUP or other.author_id == user.pk else own.title
+        notify(user=user, kind="match", context={"group": proposal.group.name, "title": title, "url": url})
+
+
+def _decline_pair(proposal: Proposal) -> None:
+    DeclinedPair.objects.get_or_create(need_id=proposal.need_id, offer_id=proposal.offer_id)
+
+
+@transaction.atomic
+def proposals_decide(
+    *, group: Group, actor: User, approve_ids: Iterable[int] = (), reject_ids: Iterable[int] = (),
+    edits: Mapping[int, int] | None = None,
+) -> dict[str, int]:
+    """A coordinator approves, rejects and edits (fewer units) proposals in bulk.
+
+    `edits` maps proposal id → units, only for proposals being approved, from 1 to the proposed units
+    (the engine's units respect every capacity, fewer units still do). Approved proposals go to both
+    sides; rejected pairs are never proposed again. All or nothing: one bad id changes nothing.
+    Returns {"approved": n, "rejected": n, "lapsed": n} (lapsed: a post is no longer open).
+    """
+    _require_coordinator(actor, group)
+    approve, reject, edits = set(approve_ids), set(reject_ids), dict(edits or {})
+    if approve & reject:
+        raise ValidationError({"reject_ids": _("A proposal cannot be both approved and rejected.")})
+    if set(edits) - approve:
+        raise ValidationError({"edits": _("Only proposals being approved can have their units changed.")})
+    rows = {p.pk: p for p in Proposal.objects.select_for_update().filter(group=group, pk__in=approve | reject)}
+    for pk in sorted(approve | reject):
+        if pk not in rows or rows[pk].state != Proposal.State.PROPOSED:
+            raise ValidationError({"approve_ids": _("Proposal %(id)d is not waiting for a decision.") % {"id": pk}})
+    for pk, units in edits.items():
+        if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= rows[pk].units:
+            raise ValidationError({"edits": _("Proposal %(id)d can have from 1 to %(max)d units.")
+                                   % {"id": pk, "max": rows[pk].units}})
+    now = timezone.now()
+    counts = {"approved": 0, "rejected": 0, "lapsed": 0}
+    posts = Post.objects.select_related("group").in_bulk({p.need_id for p in rows.values()} | {p.offer_id for p in rows.values()})
+    for pk in sorted(approve | reject):
+        proposal = rows[pk]
+        proposal.need, proposal.offer = posts[proposal.need_id], posts[proposal.offer_id]
+        proposal.decided_by, proposal.decided_at = actor, now
+        if pk in reject:
+            proposal.state, proposal.closed_at = Proposal.State.REJECTED, now
+            _decline_pair(proposal)
+            counts["rejected"] += 1
+        elif not _still_open(proposal):
+            proposal.state, proposal.closed_at = Proposal.State.LAPSED, now
+            counts["lapsed"] += 1
+        else:
+            proposal.state = Proposal.State.APPROVED
+            proposal.units = edits.get(pk, proposal.units)
+            counts["approved"] += 1
+        proposal.save(update_fields=["state", "units", "decided_by", "decided_at", "closed_at"])
+        if proposal.state == Proposal.State.APPROVED:
+            transaction.on_commit(lambda p=proposal: _tell_sides(p))
+    return counts
+
+
+@transaction.atomic
+def proposal_respond(*, proposal: Proposal, user: User, accept: bool) -> Proposal:
+    """One side accepts or declines an approved proposal.
+
+    When both sides have accepted, the need is assigned on the board to the offer's side (a
+    coordinator assignment by whoever approved the proposal), so the usual life cycle continues
+    there. A decline by either side closes the proposal and the pair is never proposed again.
+    """
+    proposal = Proposal.objects.select_for_update().select_related("need", "offer", "group").get(pk=proposal.pk)
+    sides = [side for side in ("need", "offer") if responder_id(proposal, side) == user.pk]
+    if not sides:
+        raise PermissionDenied(_("Only the two sides can answer this proposal."))
+    if proposal.state != Proposal.State.APPROVED:
+        raise ValidationError(_("This proposal is not waiting for an answer."))
+    answer = Proposal.Answer.ACCEPTED if accept else Proposal.Answer.DECLINED
+    for side in sides:
+        setattr(proposal, f"{side}_answer", answer)
+    now = timezone.now()
+    if not accept:
+        proposal.state, proposal.closed_at = Proposal.State.DECLINED, now
+        _decline_pair(proposal)
+    elif proposal.need_answer == proposal.offer_answer == Proposal.Answer.ACCEPTED:
+        if not _still_open(proposal) or proposal.offer.author is None or proposal.decided_by is None:
+            proposal.state, proposal.closed_at = Proposal.State.LAPSED, now
+        else:
+            try:
+                with transaction.atomic():
+                    proposal.claim = exchange_services.post_assign(
+                        post=proposal.need, actor=proposal.decided_by, claimant=proposal.offer.author
+                    )
+            except (PermissionDenied, ValidationError):
+                # The approving coordinator lost the role, or the need was claimed meanwhile.
+                proposal.state, proposal.closed_at = Proposal.State.LAPSED, now
+            else:
+                proposal.state, proposal.closed_at = Proposal.State.MATCHED, now
+                transaction.on_commit(lambda: _tell_matched(proposal))
+    proposal.save(update_fields=["need_answer", "offer_answer", "state", "closed_at", "claim"])
+    return proposal
+
+
+def _tell_matched(proposal: Proposal) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("mutualaid.channels") or proposal.claim is None:
+        return
+    from mutualaid.channels import notify
+
+    url = reverse("exchange_post", kwargs={"slug": proposal.group.slug, "post_id": proposal.need_id})
+    for side in ("need", "offer"):
+        user_id = responder_id(proposal, side)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is not None:
+            notify(user=user, kind="match", context={"group": proposal.group.name, "title": proposal.need.title,
+                                                     "url": url})
+
+
+def rounds_run_scheduled(*, now: datetime | None = None) -> int:
+    """Run a round for every group with daily rounds on; returns how many ran."""
+    ran = 0
+    for group in Group.objects.filter(matching_settings__schedule=Schedule.DAILY):
+        round_run(group=group, started_by=None, now=now)
+        ran += 1
+    return ran
+

@@ -1,0 +1,134 @@
+"""Matching pages. Thin: access helpers fetch and authorise, services write, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.matching import selectors, services
+from mutualaid.matching.models import Schedule
+from mutualaid.members.models import Role
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+@login_required
+def rounds(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators: run a round, and see proposals waiting for a decision or for the two sides."""
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    if request.method == "POST":
+        the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
+        if the_round.status == the_round.Status.FAILED:
+            messages.error(request, _("The round failed; nothing was proposed."))
+        else:
+            count = the_round.stats.get("proposals", 0)
+            messages.success(request, ngettext("Round done: %(count)d proposal.", "Round done: %(count)d proposals.",
+                                               count) % {"count": count})
+        return redirect("matching_rounds", slug=group.slug)
+    proposals = selectors.proposals_for_coordinator(group)
+    return render(request, "matching/rounds.html", {
+        "group": group, "round": selectors.latest_round(group),
+        "proposed": [p for p in proposals if p.state == p.State.PROPOSED],
+        "approved": [p for p in proposals if p.state == p.State.APPROVED],
+        "settings": services.settings_for(group), "schedules": Schedule.choices,
+    })
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """Bulk decision: the ticked proposals are approved (with their units) or rejected."""
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    selected = _ids(request.POST.getlist("selected"))
+    action = request.POST.get("action")
+    if action not in {"approve", "reject"} or not selected:
+        messages.error(request, _("Tick at least one proposal, then approve or reject."))
+        return redirect("matching_rounds", slug=group.slug)
+    edits: dict[int, int] = {}
+    if action == "approve":
+        for pk in selected:
+            raw = request.POST.get(f"units-{pk}", "")
+            if raw.strip():
+                edits[pk] = int(raw) if raw.strip().isdigit() else 0
+    try:
+        counts = services.proposals_decide(
+            group=group, actor=request.user,  # type: ignore[arg-type]
+            approve_ids=selected if action == "approve" else (), reject_ids=selected if action == "reject" else (),
+            edits=edits,
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Approved: %(approved)d. Rejected: %(rejected)d. No longer open: %(lapsed)d.") % counts)
+    return redirect("matching_rounds", slug=group.slug)
+
+
+@login_required
+@require_POST
+def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    try:
+        services.settings_update(group=group, actor=request.user, schedule=request.POST.get("schedule", ""))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Matching settings saved."))
+    return redirect("matching_rounds", slug=group.slug)
+
+
+@login_required
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members: proposals to answer, and "suggested for you" under each of one's own open posts."""
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    coordinator = membership.role == Role.COORDINATOR
+    rows = []
+    for p in selectors.proposals_for_member(group, request.user):  # type: ignore[arg-type]
+        sides = [s for s in ("need", "offer") if services.responder_id(p, s) == request.user.pk]
+        rows.append({
+            "proposal": p, "sides": sides,
+            "need_title": selectors.shown_title(p.need, request.user, coordinator=coordinator),  # type: ignore[arg-type]
+            "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),  # type: ignore[arg-type]
+            "waiting": p.state == p.State.APPROVED and any(getattr(p, f"{s}_answer") == "" for s in sides),
+        })
+    return render(request, "matching/mine.html", {
+        "group": group, "rows": rows, "own": selectors.suggested_for(group, request.user),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)  # type: ignore[arg-type]
+    if proposal is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in {"accept", "decline"}:
+        messages.error(request, _("Choose accept or decline."))
+        return redirect("matching_mine", slug=group.slug)
+    try:
+        proposal = services.proposal_respond(proposal=proposal, user=request.user, accept=decision == "accept")  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, {
+            "matched": _("Both sides accepted: the need is now assigned on the board."),
+            "declined": _("Declined. This pair will not be proposed again."),
+            "lapsed": _("One of the posts is no longer open, so this proposal lapsed."),
+        }.get(proposal.state, _("Thank you, your answer is saved. Waiting for the other side.")))
+    return redirect("matching_mine", slug=group.slug)

@@ -1,0 +1,56 @@
+"""Matching through /api/v1: run, list, decide in bulk, respond."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mutualaid.exchange.models import Claim
+
+from .conftest import make_post
+
+
+def _post(client: Any, url: str, data: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def test_api_round_decide_and_respond(crown: Any, ada: Any, ben: Any, fay: Any, api_for: Any) -> None:
+    make_post(crown, ben, "Groceries", quantity=2, address="12 Secret Street")
+    make_post(crown, fay, "Soup", kind="offer", quantity=2)
+    base = f"/api/v1/groups/{crown.slug}/matching"
+    coordinator = api_for(ada)
+    response = _post(coordinator, f"{base}/rounds", {})
+    assert response.status_code == 201
+    body = response.json()
+    assert "Secret" not in response.content.decode()
+    [proposal] = body["proposals"]
+    assert proposal["units"] == 2 and proposal["need"]["title"] == "Groceries" and proposal["state"] == "proposed"
+    assert set(proposal["reasons"]) == {"km", "urgency", "waiting_days"}
+    assert _post(api_for(ben), f"{base}/rounds", {}).status_code == 403
+
+    response = _post(coordinator, f"{base}/proposals/decide", {"approve_ids": [proposal["id"]], "edits": {str(proposal["id"]): 5}})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"edits": [f"Proposal {proposal['id']} can have from 1 to 2 units."]} or \
+        "edits" in json.dumps(response.json())
+    response = _post(coordinator, f"{base}/proposals/decide", {"approve_ids": [proposal["id"]]})
+    assert response.json() == {"approved": 1, "rejected": 0, "lapsed": 0}
+
+    listed = api_for(ben).get(f"{base}/proposals").json()
+    assert [p["id"] for p in listed] == [proposal["id"]] and listed[0]["state"] == "approved"
+    assert api_for(ada).get(f"{base}/proposals").json()[0]["id"] == proposal["id"]
+
+    respond = f"{base}/proposals/{proposal['id']}/respond"
+    assert _post(api_for(ada), respond, {"decision": "accept"}).status_code == 404
+    assert _post(api_for(ben), respond, {"decision": "accept"}).json()["need"]["answer"] == "accepted"
+    done = _post(api_for(fay), respond, {"decision": "accept"}).json()
+    assert done["state"] == "matched"
+    assert Claim.objects.get(post_id=proposal["need"]["post_id"]).claimant == fay
+    response = _post(api_for(fay), respond, {"decision": "decline"})
+    assert response.status_code == 422
+
+
+def test_api_settings(crown: Any, ada: Any, ben: Any, api_for: Any) -> None:
+    url = f"/api/v1/groups/{crown.slug}/matching/settings"
+    response = api_for(ada).put(url, json.dumps({"schedule": "daily"}), content_type="application/json")
+    assert response.json() == {"schedule": "daily"}
+    assert api_for(ben).put(url, json.dumps({"schedule": "off"}), content_type="application/json").status_code == 403
