@@ -29,6 +29,15 @@ def _fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english() -> None:
+    """Each test starts in English: a request as a Spanish-speaking member leaves Spanish active in the
+    thread, which would otherwise carry into the next test's direct service calls."""
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _installed(db: Any, request: pytest.FixtureRequest) -> None:
     """Most tests run against an install that is already set up (first-run setup has its own tests)."""
     from mutualaid.core import middleware
