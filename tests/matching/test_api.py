@@ -54,3 +54,9 @@ def test_api_settings(crown: Any, ada: Any, ben: Any, api_for: Any) -> None:
     response = api_for(ada).put(url, json.dumps({"schedule": "daily"}), content_type="application/json")
     assert response.json() == {"schedule": "daily"}
     assert api_for(ben).put(url, json.dumps({"schedule": "off"}), content_type="application/json").status_code == 403
+
+
+def test_out_of_range_ids_are_refused_not_a_server_error(crown: Any, ada: Any, api_for: Any) -> None:
+    """Found by the fuzzer: an id of 2**63 overflowed the database driver."""
+    response = _post(api_for(ada), "/api/v1/groups/crown/matching/proposals/decide", {"reject_ids": [2**63]})
+    assert response.status_code == 422

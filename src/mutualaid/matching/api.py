@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from mutualaid.core.api_types import DbId
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.matching import selectors, services
 from mutualaid.matching.models import Proposal
@@ -78,9 +79,9 @@ def matching_proposals_list(request: HttpRequest, slug: str) -> list[ProposalOut
 
 
 class DecideIn(Schema):
-    approve_ids: list[int] = Field(default_factory=list, max_length=1000)
-    reject_ids: list[int] = Field(default_factory=list, max_length=1000)
-    edits: dict[int, int] = Field(default_factory=dict)
+    approve_ids: list[DbId] = Field(default_factory=list, max_length=1000)
+    reject_ids: list[DbId] = Field(default_factory=list, max_length=1000)
+    edits: dict[DbId, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(default_factory=dict, max_length=1000)
 
 
 class DecideOut(Schema):
