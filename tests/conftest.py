@@ -22,6 +22,14 @@ os.environ.setdefault("MUTUALAID_DATA_DIR", tempfile.mkdtemp(prefix="mutualaid-t
 
 PASSWORD = "a-long-test-password-42"
 
+# On CI every property test replays the same examples (a red CI must mean a change broke something, not
+# that the dice found an old bug); developers' runs keep exploring new ones.
+if os.environ.get("CI"):
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    hypothesis_settings.load_profile("ci")
+
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings: Any) -> None:
