@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.funds import access, selectors, services
@@ -228,12 +229,8 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise Http404
-    try:
-        services.transaction_reverse(record=record, reversed_by=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("A reversing transaction was posted."))
+    flash_action(request, lambda: services.transaction_reverse(record=record, reversed_by=request.user),  # type: ignore[arg-type]
+                 success=_("A reversing transaction was posted."))
     return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
