@@ -97,9 +97,11 @@ def test_spec_example() -> None:
     }
     out = solve(parse_instance(obj))
     # P = 50 * 4 + 5 * 3.5 = 217.5, d = 0.8168 km
-    assert out["assignments"] == [
-        {"need": "n1", "offer": "o7", "units": 2, "km": 0.817, "score": 216683}
-    ]
+    # km is printed at full precision, so an outside checker can recompute the score from it.
+    [row] = out["assignments"]
+    assert row == {"need": "n1", "offer": "o7", "units": 2, "km": row["km"], "score": 216683}
+    assert row["km"] == pytest.approx(0.8170879166, abs=1e-9)
+    assert round(1000 * (217.5 - row["km"])) == row["score"]
     assert out["objective"] == 433366
     assert out["unmatched_needs"] == []
 

@@ -56,7 +56,7 @@ def test_chunked_parse_equals_plain_parse(obj: dict[str, Any], chunk: int, data:
 BAD_ITEMS = [
     ({"lat": float("nan")}, 'needs[7] (id "n7"): lat must be a number between -90 and 90'),
     ({"lon": 1e400}, 'needs[7] (id "n7"): lon must be a number between -180 and 180'),
-    ({"quantity": 2**70}, 'needs[7] (id "n7"): quantity must be at most 1000000'),
+    ({"quantity": 2**70}, 'needs[7] (id "n7"): quantity must be at most 2**53'),
     ({"quantity": 0}, 'needs[7] (id "n7"): quantity must be a positive integer'),
     ({"waiting_days": float("inf")}, 'needs[7] (id "n7"): waiting_days must be a non-negative number'),
     ({"id": "n0"}, 'needs[7] (id "n0"): duplicate id (also needs[0])'),

@@ -36,7 +36,7 @@ class _UsageError(Exception):
     pass
 
 
-def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = None) -> int:
     """Solve the instance named in ``argv`` (a path, or ``-`` for stdin) and print the output.
 
     Returns 0 on success. On invalid input returns 2, writes a message naming the offending
@@ -58,9 +58,10 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     try:
         if args.instance == "-":
-            text = sys.stdin.read()
+            text = (sys.stdin if stdin is None else stdin).read().removeprefix("\ufeff")
         else:
-            with open(args.instance, encoding="utf-8") as handle:
+            # utf-8-sig: a byte-order mark (as some Windows tools write) is not an error.
+            with open(args.instance, encoding="utf-8-sig") as handle:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         stderr.write(f"mutualaid match: cannot read {args.instance}: {error}\n")

@@ -65,7 +65,20 @@ _SEED_NEEDS_PER_OFFER = 6
 # Slack (km) added to every spatial radius so float rounding never hides a pair.
 _RADIUS_SLACK_KM = 1e-6
 _SQRT3 = math.sqrt(3.0)
-_MAX_AMOUNT = 1_000_000
+# Quantities and capacities are exact integers up to 2**53 (the largest every JSON reader keeps
+# exact). Sums stay in 64 bits because each amount is clamped to its category's opposite total
+# and the totals times the largest score are checked (see _check_totals).
+_MAX_AMOUNT = 2**53
+# Largest ``1000 * P(i)``: scores times the node count must stay inside OR-Tools' 64-bit cost
+# range (it scales costs by the number of nodes), with room for two million nodes.
+_MAX_SCORE = 2**40
+_INT64_ROOM = 2**62
+# numpy's arcsin differs from math.asin in the last bit for about one argument in twelve. Where
+# that bit could decide something (a distance this close to its limit, or a score this close to
+# a rounding tie) the distance is recomputed with ``math``, so a pair placed exactly at the limit
+# by an outside tool is judged as plain Python judges it (see _close_calls).
+_CLOSE_CALL_KM = 1e-9
+_CLOSE_CALL_SCORE = 1e-6
 
 
 class InvalidInstance(ValueError):
@@ -143,16 +156,20 @@ def _parse_params(raw: object) -> Params:
     defaults = Params()
 
     def number(key: str, default: float, *, positive: bool) -> float:
-        value = raw.get(key, default)
+        value = raw.get(key)
+        if value is None:  # absent or null: the default
+            value = default
         if not _finite_number(value) or value < 0 or (positive and value == 0):
             kind = "a positive number" if positive else "a non-negative number"
             raise InvalidInstance(f"params.{key}: must be {kind}")
         return float(value)
 
-    max_km = number("max_km", defaults.max_km, positive=True)
+    max_km = number("max_km", defaults.max_km, positive=False)
     value_km = number("value_km", defaults.value_km, positive=False)
     per_day = number("value_km_per_waiting_day", defaults.value_km_per_waiting_day, positive=False)
-    factors_raw = raw.get("urgency_factor", DEFAULT_URGENCY_FACTOR)
+    factors_raw = raw.get("urgency_factor")
+    if factors_raw is None:
+        factors_raw = DEFAULT_URGENCY_FACTOR
     if not isinstance(factors_raw, dict) or not factors_raw:
         raise InvalidInstance("params.urgency_factor: must be a non-empty object")
     factors: dict[str, float] = {}
@@ -254,19 +271,24 @@ class _SideBuilder:
             raise self._fail(index, item_id, "lon must be a number between -180 and 180")
 
         amount_key = "quantity" if self.kind == "needs" else "capacity"
-        amount = item.get(amount_key, 1)
+        amount = item.get(amount_key)
+        if amount is None:  # optional fields: absent or null means the default
+            amount = 1
         if type(amount) is not int or not 0 < amount <= _MAX_AMOUNT:
+            if type(amount) is float and amount.is_integer():
+                amount = int(amount)  # JSON has one number type: 2.0 is the integer 2
             if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
                 raise self._fail(index, item_id, f"{amount_key} must be a positive integer")
             if amount > _MAX_AMOUNT:
-                # Keeps every objective and dual sum far inside 64-bit integers.
-                raise self._fail(index, item_id, f"{amount_key} must be at most {_MAX_AMOUNT}")
+                raise self._fail(index, item_id, f"{amount_key} must be at most 2**53")
 
         urgency_code = 0
         waiting = 0.0
         own_reach = math.inf
         if self.kind == "needs":
-            urgency = item.get("urgency", "flexible")
+            urgency = item.get("urgency")
+            if urgency is None:
+                urgency = "flexible"
             if not isinstance(urgency, str):
                 raise self._fail(index, item_id, "urgency must be a string")
             known = self.urgencies.get(urgency)
@@ -274,7 +296,9 @@ class _SideBuilder:
                 known = (len(self.urgencies), index, item_id)
                 self.urgencies[urgency] = known
             urgency_code = known[0]
-            waiting_raw = item.get("waiting_days", 0)
+            waiting_raw = item.get("waiting_days")
+            if waiting_raw is None:
+                waiting_raw = 0.0
             if (type(waiting_raw) is not float or not 0.0 <= waiting_raw < math.inf) and (
                 not _finite_number(waiting_raw) or waiting_raw < 0  # type: ignore[operator]
             ):
@@ -326,6 +350,16 @@ class _SideBuilder:
                 params.value_km * factor_by_code[codes]
                 + params.value_km_per_waiting_day * waiting
             )
+            too_high = np.flatnonzero(~(1000.0 * priority <= _MAX_SCORE))
+            if len(too_high):
+                first = int(too_high[0])
+                raise self._fail(
+                    first,
+                    self.ids[first],
+                    f"its value P = value_km * urgency_factor + value_km_per_waiting_day * "
+                    f"waiting_days is {priority[first]:g} km, more than the largest allowed "
+                    f"({_MAX_SCORE / 1000:g} km)",
+                )
         reach = np.minimum(np.frombuffer(self.own_reach, dtype=np.float64), params.max_km)
         return Side(
             ids=self.ids,
@@ -339,6 +373,46 @@ class _SideBuilder:
             win_end=np.frombuffer(self.win_end, dtype=np.int64).copy(),
             priority=np.asarray(priority, dtype=np.float64),
         )
+
+
+def _clamp_amounts(needs: Side, offers: Side, n_categories: int) -> None:
+    """Clamp each amount to the opposite side's total in its category, and refuse instances
+    whose totals could overflow 64-bit sums.
+
+    A need can never receive more than all offers of its category hold (nor an offer give more
+    than all needs of its category ask), so clamping changes no feasible assignment and hence
+    no optimum; it keeps flow supplies and the objective and dual sums inside 64 bits even when
+    amounts are near 2**53. Totals are summed in floating point and rounded up, which is safe
+    for clamping (any bound at least the true total would do).
+    """
+    if not len(needs) or not len(offers):
+        return
+    want = np.bincount(needs.category, weights=needs.amount, minlength=n_categories)
+    have = np.bincount(offers.category, weights=offers.amount, minlength=n_categories)
+    bound_needs = np.minimum(np.ceil(have * (1 + 1e-9)) + 1, float(_INT64_ROOM))
+    bound_offers = np.minimum(np.ceil(want * (1 + 1e-9)) + 1, float(_INT64_ROOM))
+    np.minimum(needs.amount, bound_needs[needs.category].astype(np.int64), out=needs.amount)
+    np.minimum(offers.amount, bound_offers[offers.category].astype(np.int64), out=offers.amount)
+    # Flow supplies are 64-bit in OR-Tools; products with scores are summed exactly by _dot.
+    for side, kind, amount_key in ((needs, "needs", "quantity"), (offers, "offers", "capacity")):
+        total = np.bincount(side.category, weights=side.amount, minlength=n_categories)
+        over = np.flatnonzero(total * (1 + 1e-9) >= _INT64_ROOM)
+        if len(over):
+            biggest = int(np.argmax(np.where(side.category == over[0], side.amount, 0)))
+            raise InvalidInstance(
+                f'{kind}[{biggest}] (id "{side.ids[biggest]}"): the {amount_key} values of its '
+                f"category add up to more than 2**62"
+            )
+
+
+def _dot(a: IntArray, b: IntArray) -> int:
+    """``sum(a * b)`` exactly: in numpy when it provably fits in 64 bits, else in Python ints."""
+    if not len(a):
+        return 0
+    bound = float(np.abs(a).max()) * float(np.abs(b).max()) * len(a)
+    if bound < _INT64_ROOM:
+        return int((a * b).sum())
+    return sum(x * y for x, y in zip(a.tolist(), b.tolist(), strict=True))
 
 
 def parse_instance(obj: object, *, exclude_pairs: Iterable[tuple[str, str]] = ()) -> Instance:
@@ -366,6 +440,7 @@ def parse_instance(obj: object, *, exclude_pairs: Iterable[tuple[str, str]] = ()
             builder.add(index, item)
         sides.append(builder.build(params))
     needs, offers = sides
+    _clamp_amounts(needs, offers, len(categories))
     need_at = {item_id: i for i, item_id in enumerate(needs.ids)}
     offer_at = {item_id: j for j, item_id in enumerate(offers.ids)}
     keys = [
@@ -508,12 +583,10 @@ def load_instance(text: str) -> Instance:
         if kind in others and others[kind] is not _ARRAY_SEEN:
             raise InvalidInstance(f"{kind}: must be a list")
     params = _parse_params(others.get("params"))
-    return Instance(
-        params=params,
-        categories=list(categories),
-        needs=builders["needs"].build(params),
-        offers=builders["offers"].build(params),
-    )
+    needs = builders["needs"].build(params)
+    offers = builders["offers"].build(params)
+    _clamp_amounts(needs, offers, len(categories))
+    return Instance(params=params, categories=list(categories), needs=needs, offers=offers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,6 +622,38 @@ def _xyz_km(lat: FloatArray, lon: FloatArray) -> FloatArray:
     out[:, 2] = np.sin(phi)
     out *= EARTH_RADIUS_KM
     return out
+
+
+def _math_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """:func:`haversine_km` for one pair, with ``math`` (the same operations in the same order)."""
+    phi1 = math.radians(lat1)
+    phi2 = math.radians(lat2)
+    half_dphi = 0.5 * (phi2 - phi1)
+    half_dlam = 0.5 * math.radians(lon2 - lon1)
+    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlam) ** 2
+    return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
+def _close_calls(
+    km: FloatArray,
+    reach: FloatArray,
+    priority: FloatArray,
+    lat1: FloatArray,
+    lon1: FloatArray,
+    lat2: FloatArray,
+    lon2: FloatArray,
+) -> None:
+    """Recompute in place, with ``math``, the distances whose last bit could flip a decision:
+    within ``_CLOSE_CALL_KM`` of the pair's limit, or with ``1000 (P - d)`` near a half. Rare
+    (pairs an outside tool placed at the limit on purpose), so a Python loop is fine."""
+    scaled = 1000.0 * (priority - km)
+    close = (np.abs(km - reach) <= _CLOSE_CALL_KM) | (
+        np.abs(scaled - np.floor(scaled) - 0.5) <= _CLOSE_CALL_SCORE
+    )
+    if not close.any():
+        return
+    for k in np.flatnonzero(close).tolist():
+        km[k] = _math_km(float(lat1[k]), float(lon1[k]), float(lat2[k]), float(lon2[k]))
 
 
 def _chord_for(km: float) -> float:
@@ -651,6 +756,8 @@ class _Part:
         half_dlam = 0.5 * np.radians(self.offer_lon[offer] - self.need_lon[need])
         a = np.sin(half_dphi) ** 2 + self._cos[0][need] * self._cos[1][offer] * np.sin(half_dlam) ** 2
         km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        _close_calls(km, self.reach[offer], self.priority[need], self.need_lat[need],
+                     self.need_lon[need], self.offer_lat[offer], self.offer_lon[offer])
         score = scores(self.priority[need], km)
         ok = (km <= self.reach[offer]) & (score > 0)
         both = self.need_has_window[need] & self.offer_has_window[offer]
@@ -693,6 +800,8 @@ def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntAr
 
 def _cell_keys(xyz: FloatArray, side_km: float) -> tuple[IntArray, int]:
     """Integer keys of the cubes of side ``side_km`` holding each point, and the key base."""
+    # A hair wider than asked, so a pair at the limit (plus its tolerance) never spans two cells.
+    side_km = side_km * (1 + 1e-9) + _RADIUS_SLACK_KM
     base = int(2 * math.ceil(EARTH_RADIUS_KM / side_km) + 4)
     cells = np.floor(xyz / side_km).astype(np.int64) + base // 2
     return (cells[:, 0] * base + cells[:, 1]) * base + cells[:, 2], base
@@ -782,6 +891,15 @@ def _segment_starts(sorted_keys: IntArray) -> IntArray:
     return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
+def _int_bincount(index: IntArray, weights: IntArray, length: int) -> IntArray:
+    """``np.bincount`` with integer weights, exact beyond 2**53 (float sums are not)."""
+    if not len(weights) or int(weights.max()) * len(weights) < 2**53:
+        return np.bincount(index, weights=weights, minlength=length).astype(np.int64)
+    out = np.zeros(length, np.int64)
+    np.add.at(out, index, weights)
+    return out
+
+
 def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntArray]:
     """Dual prices ``u`` (needs) and ``v`` (offers) proving ``units`` optimal on ``pairs``.
 
@@ -792,8 +910,8 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     flow leaves no negative cycle. Raises ``RuntimeError`` if the certificate does not close.
     """
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
-    served = np.bincount(pairs.need, weights=units, minlength=n_needs).astype(np.int64)
-    given = np.bincount(pairs.offer, weights=units, minlength=n_offers).astype(np.int64)
+    served = _int_bincount(pairs.need, units, n_needs)
+    given = _int_bincount(pairs.offer, units, n_offers)
     short = served < part.quantity
 
     by_offer = np.argsort(pairs.offer, kind="stable")
@@ -827,8 +945,8 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
         u, v = new_u, new_v
     else:
         raise RuntimeError("dual sweeps did not converge: the flow is not optimal")
-    primal = int((units * pairs.score).sum())
-    dual = int((u * part.quantity).sum() + (v * part.capacity).sum())
+    primal = _dot(units, pairs.score)
+    dual = _dot(u, part.quantity) + _dot(v, part.capacity)
     if (u < 0).any() or (v[given < part.capacity] != 0).any() or primal != dual:
         raise RuntimeError(f"optimality certificate failed (primal {primal}, dual {dual})")
     return u, v
@@ -1163,7 +1281,7 @@ class Assignment:
 
     @property
     def objective(self) -> int:
-        return int((self.units * self.score).sum())
+        return _dot(self.units, self.score)
 
     @property
     def matched_units(self) -> int:
@@ -1182,7 +1300,7 @@ class Assignment:
             self.need.tolist(),
             self.offer.tolist(),
             self.units.tolist(),
-            np.round(self.km, 3).tolist(),
+            self.km.tolist(),
             self.score.tolist(),
             strict=True,
         ):
@@ -1208,7 +1326,7 @@ class Assignment:
         encode = json.dumps
         quote = json.encoder.encode_basestring_ascii  # what json.dumps uses for str
         need_ids, offer_ids = self.instance.needs.ids, self.instance.offers.ids
-        km_all = np.round(self.km, 3)
+        km_all = self.km
         batch = 10_000
         for start in range(0, len(self.need), batch):
             stop = start + batch
