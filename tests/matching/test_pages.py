@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from mutualaid.exchange.models import Claim
+from mutualaid.exchange.models import Claim, Post
 from mutualaid.matching.models import MatchingSettings, Proposal
 
 from .conftest import make_post
@@ -66,8 +66,16 @@ def test_bulk_approve_with_edited_units_then_both_sides_answer(crown: Any, ada: 
     response = client_for(ben).post(respond, {"decision": "accept"}, follow=True)
     assert "Waiting for the other side." in response.content.decode()
     response = client_for(fay).post(respond, {"decision": "accept"}, follow=True)
-    assert "Both sides accepted: the need is now assigned on the board." in response.content.decode()
-    assert Claim.objects.get(post=proposal.need).claimant == fay
+    assert ("Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
+            in response.content.decode())
+    # The two units were split off into their own post, assigned to fay; one unit stays open.
+    proposal.refresh_from_db()
+    part = proposal.claim.post
+    assert (part.pk != proposal.need_id, part.quantity, part.status, part.title) == (True, 2, "in_progress", "Groceries")
+    assert proposal.claim.claimant == fay and part.author == ben
+    need = Post.objects.get(pk=proposal.need_id)
+    assert (need.quantity, need.status) == (1, "open")
+    assert not Claim.objects.filter(post=need).exists()
     assert client_for(ben).post(respond, {"decision": "accept"}).status_code == 302  # answered: message only
 
 

@@ -404,6 +404,34 @@ def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
 
 
 @transaction.atomic
+def post_split(*, post: Post, actor: User, units: int) -> Post:
+    """A coordinator splits ``units`` off an open post into a new open post (same author, place,
+    window, age and encrypted fields); the original keeps the rest and stays open.
+
+    Used when part of a need or offer is promised (e.g. a matching proposal for fewer units
+    than the post holds): the part can then be assigned on its own while the rest stays open.
+    """
+    require_coordinator(actor, post.group_id, _("Only coordinators can split a post."))
+    post = _locked(post)
+    if post.status != Status.OPEN:
+        raise ValidationError(illegal_message(post, "assign"))
+    if isinstance(units, bool) or not 1 <= units < post.quantity:
+        raise ValidationError({"units": _("Split from 1 to %(max)d units.") % {"max": post.quantity - 1}})
+    now = timezone.now()
+    part = Post.objects.get(pk=post.pk)  # a fresh copy of every field, encrypted ones included
+    part.pk = None
+    part.quantity = units
+    part.updated_at = now
+    part.save(force_insert=True)
+    post.quantity -= units
+    post.updated_at = now
+    post.save(update_fields=["quantity", "updated_at"])
+    _event(part, actor, "split", "", part.status)
+    _event(post, actor, "split", post.status, post.status)
+    return part
+
+
+@transaction.atomic
 def post_act(*, post: Post, actor: User, action: str) -> Post:
     """Release, fulfil, withdraw or renew; who may do what is checked here, legality by the state machine."""
     if action not in {"release", "fulfil", "withdraw", "renew"}:

@@ -236,9 +236,13 @@ def proposals_decide(
 def proposal_respond(*, proposal: Proposal, user: User, accept: bool) -> Proposal:
     """One side accepts or declines an approved proposal.
 
-    When both sides have accepted, the need is assigned on the board to the offer's side (a
-    coordinator assignment by whoever approved the proposal), so the usual life cycle continues
-    there. A decline by either side closes the proposal and the pair is never proposed again.
+    When both sides have accepted, the proposed units of the need are assigned on the board to the
+    offer's side (a coordinator assignment by whoever approved the proposal), so the usual life
+    cycle continues there. A proposal for fewer units than the need holds splits them off into
+    their own post, which is assigned; the rest of the need stays open for other offers. Once
+    matched proposals promise all of an offer's capacity, the offer is assigned too, so it no
+    longer shows as open. A decline by either side closes the proposal and the pair is never
+    proposed again.
     """
     proposal = Proposal.objects.select_for_update().select_related("need", "offer", "group").get(pk=proposal.pk)
     sides = [side for side in ("need", "offer") if responder_id(proposal, side) == user.pk]
@@ -259,17 +263,46 @@ def proposal_respond(*, proposal: Proposal, user: User, accept: bool) -> Proposa
         else:
             try:
                 with transaction.atomic():
-                    proposal.claim = exchange_services.post_assign(
-                        post=proposal.need, actor=proposal.decided_by, claimant=proposal.offer.author
-                    )
+                    proposal.claim = _assign_units(proposal)
             except (PermissionDenied, ValidationError):
                 # The approving coordinator lost the role, or the need was claimed meanwhile.
                 proposal.state, proposal.closed_at = Proposal.State.LAPSED, now
             else:
                 proposal.state, proposal.closed_at = Proposal.State.MATCHED, now
+                proposal.save(update_fields=["state", "closed_at", "claim"])
+                _close_full_offer(proposal)
                 transaction.on_commit(lambda: _tell_matched(proposal))
     proposal.save(update_fields=["need_answer", "offer_answer", "state", "closed_at", "claim"])
     return proposal
+
+
+def _assign_units(proposal: Proposal) -> Any:
+    """Assign the proposal's units of the need to the offer's author: the whole need, or a part
+    split off it when the proposal covers fewer units than the need holds."""
+    assert proposal.decided_by is not None and proposal.offer.author is not None
+    need = Post.objects.select_for_update().get(pk=proposal.need_id)
+    if proposal.units < need.quantity:
+        need = exchange_services.post_split(post=need, actor=proposal.decided_by, units=proposal.units)
+    return exchange_services.post_assign(post=need, actor=proposal.decided_by, claimant=proposal.offer.author)
+
+
+def _close_full_offer(proposal: Proposal) -> None:
+    """When matched proposals promise all of an open offer's capacity, assign the offer to the
+    need's side (its author, or the approving coordinator for a neighbour without an account),
+    so the board stops showing it as open. If that cannot be done the offer stays open, and its
+    promised units still keep it out of later rounds (see `_reserved`)."""
+    offer = Post.objects.select_for_update().get(pk=proposal.offer_id)
+    if offer.status != Status.OPEN:
+        return
+    promised = Proposal.objects.filter(offer=offer, state=Proposal.State.MATCHED).aggregate(u=Sum("units"))["u"] or 0
+    if promised < offer.quantity or proposal.decided_by is None:
+        return
+    claimant = proposal.need.author if proposal.need.contact_id is None and proposal.need.author else proposal.decided_by
+    try:
+        with transaction.atomic():
+            exchange_services.post_assign(post=offer, actor=proposal.decided_by, claimant=claimant)
+    except (PermissionDenied, ValidationError):
+        pass
 
 
 def _tell_matched(proposal: Proposal) -> None:
@@ -279,7 +312,8 @@ def _tell_matched(proposal: Proposal) -> None:
         return
     from mutualaid.channels import notify
 
-    url = reverse("exchange_post", kwargs={"slug": proposal.group.slug, "post_id": proposal.need_id})
+    post_id = proposal.claim.post_id  # the part of the need that was assigned
+    url = reverse("exchange_post", kwargs={"slug": proposal.group.slug, "post_id": post_id})
     for side in ("need", "offer"):
         user_id = responder_id(proposal, side)
         user = User.objects.filter(pk=user_id).first() if user_id else None

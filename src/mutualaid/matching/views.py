@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.actions import flash_action
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.matching import selectors, services
 from mutualaid.matching.models import Schedule
 from mutualaid.members.models import Role
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 @login_required
@@ -63,15 +62,12 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
             raw = request.POST.get(f"units-{pk}", "")
             if raw.strip():
                 edits[pk] = int(raw) if raw.strip().isdigit() else 0
-    try:
-        counts = services.proposals_decide(
-            group=group, actor=request.user,  # type: ignore[arg-type]
-            approve_ids=selected if action == "approve" else (), reject_ids=selected if action == "reject" else (),
-            edits=edits,
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    counts: dict[str, int] = {}
+    if flash_action(request, lambda: counts.update(services.proposals_decide(
+        group=group, actor=request.user,  # type: ignore[arg-type]
+        approve_ids=selected if action == "approve" else (), reject_ids=selected if action == "reject" else (),
+        edits=edits,
+    ))):
         messages.success(request, _("Approved: %(approved)d. Rejected: %(rejected)d. No longer open: %(lapsed)d.") % counts)
     return redirect("matching_rounds", slug=group.slug)
 
@@ -80,12 +76,11 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    try:
-        services.settings_update(group=group, actor=request.user, schedule=request.POST.get("schedule", ""))  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Matching settings saved."))
+    flash_action(
+        request,
+        lambda: services.settings_update(group=group, actor=request.user, schedule=request.POST.get("schedule", "")),  # type: ignore[arg-type]
+        success=_("Matching settings saved."),
+    )
     return redirect("matching_rounds", slug=group.slug)
 
 
@@ -119,16 +114,26 @@ def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     if decision not in {"accept", "decline"}:
         messages.error(request, _("Choose accept or decline."))
         return redirect("matching_mine", slug=group.slug)
+    answered: list[Any] = []
     try:
-        proposal = services.proposal_respond(proposal=proposal, user=request.user, accept=decision == "accept")  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        done = flash_action(request, lambda: answered.append(services.proposal_respond(
+            proposal=proposal, user=request.user, accept=decision == "accept")))  # type: ignore[arg-type]
     except PermissionDenied:
         raise Http404 from None
-    else:
-        messages.success(request, {
-            "matched": _("Both sides accepted: the need is now assigned on the board."),
-            "declined": _("Declined. This pair will not be proposed again."),
-            "lapsed": _("One of the posts is no longer open, so this proposal lapsed."),
-        }.get(proposal.state, _("Thank you, your answer is saved. Waiting for the other side.")))
+    if done:
+        messages.success(request, _answer_message(answered[0]))
     return redirect("matching_mine", slug=group.slug)
+
+
+def _answer_message(proposal: Any) -> str:
+    if proposal.state == proposal.State.MATCHED and proposal.claim and proposal.claim.post_id != proposal.need_id:
+        return ngettext(
+            "Both sides accepted: %(units)d unit of the need is now assigned on the board; the rest stays open.",
+            "Both sides accepted: %(units)d units of the need are now assigned on the board; the rest stays open.",
+            proposal.units,
+        ) % {"units": proposal.units}
+    return str({
+        "matched": _("Both sides accepted: the need is now assigned on the board."),
+        "declined": _("Declined. This pair will not be proposed again."),
+        "lapsed": _("One of the posts is no longer open, so this proposal lapsed."),
+    }.get(proposal.state, _("Thank you, your answer is saved. Waiting for the other side.")))
