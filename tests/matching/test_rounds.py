@@ -190,3 +190,28 @@ def test_the_daily_job_is_registered() -> None:
     from mutualaid.channels.jobs import PERIODIC
 
     assert any(p.task_path == "mutualaid.matching.tasks.run_scheduled_rounds" for p in PERIODIC)
+
+
+def test_coordinators_hear_when_a_scheduled_round_has_proposals(crown: Any, ada: Any, ben: Any, fay: Any,
+                                                                django_capture_on_commit_callbacks: Any) -> None:
+    from mutualaid.channels.models import OutboundMessage
+
+    for user in (ada, ben):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    services.settings_update(group=crown, actor=ada, schedule="daily")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rounds_run_scheduled()  # nothing to propose: nobody is told
+    assert not OutboundMessage.objects.filter(kind="approval").exists()
+    make_post(crown, ben, "Groceries", address="12 Secret Street")
+    make_post(crown, fay, "Soup", kind="offer")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(crown, ada)  # a coordinator's own round: no notice, the page shows the proposals
+    assert not OutboundMessage.objects.filter(kind="approval").exists()
+    Proposal.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rounds_run_scheduled()
+    [message] = OutboundMessage.objects.filter(kind="approval")  # the coordinator, not ben
+    assert message.user == ada
+    assert '"1 matching proposal" waits for approval in' in message.body and "/g/crown/matching/" in message.body
+    assert "Secret" not in message.body and "Groceries" not in message.body

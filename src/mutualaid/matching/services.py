@@ -144,7 +144,34 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
                      reasons=_reasons(needs_by_id[row["need"]], row["km"]))
             for row in out["assignments"]
         ])
+        if started_by is None and out["assignments"]:
+            transaction.on_commit(lambda: _tell_coordinators(the_round))
     return the_round
+
+
+def _tell_coordinators(the_round: Round) -> int:
+    """A scheduled round has proposals: tell the group's coordinators (only a count and a link, as
+    notices travel by e-mail or SMS). A coordinator who runs a round sees its proposals at once."""
+    from django.apps import apps
+
+    if not apps.is_installed("mutualaid.channels"):
+        return 0
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    from mutualaid.channels import notify
+    from mutualaid.members.models import Membership, Role
+
+    group = the_round.group
+    count = the_round.stats.get("proposals", 0)
+    url = reverse("matching_rounds", kwargs={"slug": group.slug})
+    told = 0
+    for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user"):
+        with translation.override(membership.user.language):
+            title = ngettext("%(count)d matching proposal", "%(count)d matching proposals", count) % {"count": count}
+        notify(user=membership.user, kind="approval", context={"group": group.name, "title": title, "url": url})
+        told += 1
+    return told
 
 
 def responder_id(proposal: Proposal, side: str) -> int | None:
