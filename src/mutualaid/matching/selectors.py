@@ -102,35 +102,50 @@ def _item(post: Post) -> dict[str, Any]:
 def suggested_for(group: Group, user: User) -> list[OwnPost]:
     """"Suggested for you": for each of the member's own open posts, up to five open posts of the
     other kind, same category, within reach, that the member can see on the board (whole-group
-    posts of others), never a pair already declined. Ranked by the engine's own score."""
+    posts of others), never a pair already declined. Ranked by the engine's own score.
+
+    Own posts of one kind and category share one query (the union of their reach boxes) and one
+    search index, so the page costs a query per category, not per post."""
     own = list(Post.objects.filter(group=group, author=user, status=Status.OPEN, contact__isnull=True,
                                    lat__isnull=False, lon__isnull=False)
                .defer("address", "private_note").order_by("-created_at", "-id")[:OWN_POSTS_MAX])
     ids = [p.pk for p in own]
     declined = set(DeclinedPair.objects.filter(Q(need_id__in=ids) | Q(offer_id__in=ids)).values_list("need_id", "offer_id"))
-    result = []
     max_km = 15.0  # the engine's default reach
+    entries = {post.pk: OwnPost(post) for post in own}
+    by_kind_category: dict[tuple[str, str], list[Post]] = {}
     for post in own:
-        other_kind = Kind.OFFER if post.kind == Kind.NEED else Kind.NEED
-        reach = min(max_km, post.max_km or max_km) if post.kind == Kind.OFFER else max_km
-        dlat = reach / KM_PER_DEGREE
-        dlon = dlat / max(0.01, math.cos(math.radians(post.lat or 0.0)))
+        by_kind_category.setdefault((post.kind, post.category), []).append(post)
+    for (kind, category), posts in by_kind_category.items():
+        other_kind = Kind.OFFER if kind == Kind.NEED else Kind.NEED
+        boxes = Q()
+        for post in posts:
+            reach = min(max_km, post.max_km or max_km) if kind == Kind.OFFER else max_km
+            dlat = reach / KM_PER_DEGREE
+            dlon = dlat / max(0.01, math.cos(math.radians(post.lat or 0.0)))
+            boxes |= Q(lat__range=(post.lat - dlat, post.lat + dlat), lon__range=(post.lon - dlon, post.lon + dlon))
         candidates = list(
-            Post.objects.filter(group=group, kind=other_kind, category=post.category, status=Status.OPEN,
-                                visibility=Visibility.GROUP, lat__range=(post.lat - dlat, post.lat + dlat),
-                                lon__range=(post.lon - dlon, post.lon + dlon))
-            .exclude(author=user).select_related("author").defer("address", "private_note")[:CANDIDATES_MAX]
+            Post.objects.filter(boxes, group=group, kind=other_kind, category=category, status=Status.OPEN,
+                                visibility=Visibility.GROUP)
+            .exclude(author=user).select_related("author").defer("address", "private_note")
+            .order_by("-created_at", "-id")[:CANDIDATES_MAX * len(posts)]
         )
-        candidates = [c for c in candidates if (c.pk, post.pk) not in declined and (post.pk, c.pk) not in declined]
-        entry = OwnPost(post)
-        if candidates:
-            by_id = {str(c.pk): c for c in candidates}
-            items = [_item(c) for c in candidates]
-            if post.kind == Kind.NEED:
-                ranked = SuggestionIndex([], items).suggest_for_need(_item(post), k=SUGGESTIONS_PER_POST)
-                entry.suggestions = [Suggestion(by_id[r["offer"]], r["km"]) for r in ranked]
+        if not candidates:
+            continue
+        by_id = {str(c.pk): c for c in candidates}
+        items = [_item(c) for c in candidates]
+        index = SuggestionIndex([], items) if kind == Kind.NEED else SuggestionIndex(items, [])
+        for post in posts:
+            # Declined pairs are dropped after ranking: ask for as many more as could be dropped.
+            dropped = sum(1 for pair in declined if post.pk in pair)
+            k = SUGGESTIONS_PER_POST + dropped
+            if kind == Kind.NEED:
+                ranked = [(r["offer"], r["km"]) for r in index.suggest_for_need(_item(post), k=k)]
+                pairs = [(post.pk, int(i)) for i, _km in ranked]
             else:
-                ranked = SuggestionIndex(items, []).suggest_for_offer(_item(post), k=SUGGESTIONS_PER_POST)
-                entry.suggestions = [Suggestion(by_id[r["need"]], r["km"]) for r in ranked]
-        result.append(entry)
-    return result
+                ranked = [(r["need"], r["km"]) for r in index.suggest_for_offer(_item(post), k=k)]
+                pairs = [(int(i), post.pk) for i, _km in ranked]
+            entries[post.pk].suggestions = [
+                Suggestion(by_id[i], km) for (i, km), pair in zip(ranked, pairs, strict=True) if pair not in declined
+            ][:SUGGESTIONS_PER_POST]
+    return [entries[post.pk] for post in own]
