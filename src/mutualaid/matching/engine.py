@@ -634,26 +634,21 @@ def _math_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
-def _close_calls(
-    km: FloatArray,
-    reach: FloatArray,
-    priority: FloatArray,
-    lat1: FloatArray,
-    lon1: FloatArray,
-    lat2: FloatArray,
-    lon2: FloatArray,
-) -> None:
-    """Recompute in place, with ``math``, the distances whose last bit could flip a decision:
-    within ``_CLOSE_CALL_KM`` of the pair's limit, or with ``1000 (P - d)`` near a half. Rare
-    (pairs an outside tool placed at the limit on purpose), so a Python loop is fine."""
-    scaled = 1000.0 * (priority - km)
-    close = (np.abs(km - reach) <= _CLOSE_CALL_KM) | (
-        np.abs(scaled - np.floor(scaled) - 0.5) <= _CLOSE_CALL_SCORE
-    )
-    if not close.any():
-        return
-    for k in np.flatnonzero(close).tolist():
-        km[k] = _math_km(float(lat1[k]), float(lon1[k]), float(lat2[k]), float(lon2[k]))
+def _close_calls(km: FloatArray, reach: FloatArray, priority: FloatArray) -> IntArray:
+    """Positions of the distances whose last bit could flip a decision: within ``_CLOSE_CALL_KM``
+    of the pair's limit, or with ``1000 (P - d)`` near a half. The caller recomputes them with
+    ``math``; they are rare (pairs an outside tool placed at the limit on purpose). Works in one
+    scratch array, as this runs over millions of candidate pairs."""
+    scratch = np.subtract(priority, km)
+    scratch *= 1000.0
+    scratch -= np.floor(scratch)
+    scratch -= 0.5
+    np.abs(scratch, out=scratch)
+    close = scratch <= _CLOSE_CALL_SCORE
+    np.subtract(km, reach, out=scratch)
+    np.abs(scratch, out=scratch)
+    close |= scratch <= _CLOSE_CALL_KM
+    return np.flatnonzero(close)
 
 
 def _chord_for(km: float) -> float:
@@ -756,10 +751,16 @@ class _Part:
         half_dlam = 0.5 * np.radians(self.offer_lon[offer] - self.need_lon[need])
         a = np.sin(half_dphi) ** 2 + self._cos[0][need] * self._cos[1][offer] * np.sin(half_dlam) ** 2
         km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-        _close_calls(km, self.reach[offer], self.priority[need], self.need_lat[need],
-                     self.need_lon[need], self.offer_lat[offer], self.offer_lon[offer])
-        score = scores(self.priority[need], km)
-        ok = (km <= self.reach[offer]) & (score > 0)
+        del a, half_dphi, half_dlam, phi1, phi2
+        priority, reach = self.priority[need], self.reach[offer]
+        for k in _close_calls(km, reach, priority).tolist():
+            i, j = int(need[k]), int(offer[k])
+            km[k] = _math_km(
+                float(self.need_lat[i]), float(self.need_lon[i]),
+                float(self.offer_lat[j]), float(self.offer_lon[j]),
+            )
+        score = scores(priority, km)
+        ok = (km <= reach) & (score > 0)
         both = self.need_has_window[need] & self.offer_has_window[offer]
         if both.any():
             overlap = (self.need_start[need] <= self.offer_end[offer]) & (
