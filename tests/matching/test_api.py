@@ -44,6 +44,7 @@ def test_api_round_decide_and_respond(crown: Any, ada: Any, ben: Any, fay: Any, 
     assert _post(api_for(ben), respond, {"decision": "accept"}).json()["need"]["answer"] == "accepted"
     done = _post(api_for(fay), respond, {"decision": "accept"}).json()
     assert done["state"] == "matched"
+    assert done["assigned_post_id"] == proposal["need"]["post_id"]  # all of the need: the need itself
     assert Claim.objects.get(post_id=proposal["need"]["post_id"]).claimant == fay
     response = _post(api_for(fay), respond, {"decision": "decline"})
     assert response.status_code == 422
@@ -60,3 +61,20 @@ def test_out_of_range_ids_are_refused_not_a_server_error(crown: Any, ada: Any, a
     """Found by the fuzzer: an id of 2**63 overflowed the database driver."""
     response = _post(api_for(ada), "/api/v1/groups/crown/matching/proposals/decide", {"reject_ids": [2**63]})
     assert response.status_code == 422
+
+
+def test_api_partial_match_names_the_split_off_post(crown: Any, ada: Any, ben: Any, fay: Any, api_for: Any) -> None:
+    from mutualaid.exchange.models import Post
+
+    need = make_post(crown, ben, "Groceries", quantity=3)
+    make_post(crown, fay, "Soup", kind="offer", quantity=2)
+    base = f"/api/v1/groups/{crown.slug}/matching"
+    [proposal] = _post(api_for(ada), f"{base}/rounds", {}).json()["proposals"]
+    _post(api_for(ada), f"{base}/proposals/decide", {"approve_ids": [proposal["id"]]})
+    respond = f"{base}/proposals/{proposal['id']}/respond"
+    _post(api_for(ben), respond, {"decision": "accept"})
+    done = _post(api_for(fay), respond, {"decision": "accept"}).json()
+    assert done["state"] == "matched" and done["assigned_post_id"] not in (None, need.pk)
+    part = Post.objects.get(pk=done["assigned_post_id"])
+    need.refresh_from_db()
+    assert (part.quantity, part.status, need.quantity, need.status) == (2, "in_progress", 1, "open")

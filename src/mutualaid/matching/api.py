@@ -36,6 +36,9 @@ class ProposalOut(Schema):
     reasons: dict[str, Any]
     need: SideOut
     offer: SideOut
+    # The board post assigned when both sides accepted: the need itself, or the part of it split
+    # off for these units (the rest of the need stays open).
+    assigned_post_id: int | None = None
 
 
 class RoundOut(Schema):
@@ -52,7 +55,8 @@ def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
                        category=post.category, answer=answer)
 
     return ProposalOut(id=p.pk, round_id=p.round_id, state=p.state, units=p.units, km=p.km, score=p.score,
-                       reasons=p.reasons, need=side(p.need, p.need_answer), offer=side(p.offer, p.offer_answer))
+                       reasons=p.reasons, need=side(p.need, p.need_answer), offer=side(p.offer, p.offer_answer),
+                       assigned_post_id=p.claim.post_id if p.claim_id and p.claim else None)
 
 
 @router.post("/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)")

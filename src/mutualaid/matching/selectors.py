@@ -29,7 +29,7 @@ KM_PER_DEGREE = 111.32
 
 
 def _with_posts(rows: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return rows.select_related("need", "offer", "need__author", "offer__author", "decided_by").defer(
+    return rows.select_related("need", "offer", "need__author", "offer__author", "decided_by", "claim").defer(
         "need__address", "need__private_note", "offer__address", "offer__private_note"
     )
 
