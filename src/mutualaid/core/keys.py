@@ -62,7 +62,7 @@ def reencrypt_all(
         table, column, pk = model._meta.db_table, enc_field.column, model._meta.pk.column
         context = f"{table}.{column}"
         label = f"{table}.{column}"
-        last = None
+        last: object = None
         done = 0
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
