@@ -123,7 +123,8 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
             reach = min(max_km, post.max_km or max_km) if kind == Kind.OFFER else max_km
             dlat = reach / KM_PER_DEGREE
             dlon = dlat / max(0.01, math.cos(math.radians(post.lat or 0.0)))
-            boxes |= Q(lat__range=(post.lat - dlat, post.lat + dlat), lon__range=(post.lon - dlon, post.lon + dlon))
+            lat, lon = post.lat or 0.0, post.lon or 0.0  # never None: filtered non-null above
+            boxes |= Q(lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
         candidates = list(
             Post.objects.filter(boxes, group=group, kind=other_kind, category=category, status=Status.OPEN,
                                 visibility=Visibility.GROUP)
