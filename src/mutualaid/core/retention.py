@@ -135,6 +135,12 @@ def _expired_sessions(now: datetime) -> models.QuerySet[Any]:
     return Session.objects.filter(expire_date__lt=now)
 
 
+def _finished_rate_windows(now: datetime) -> models.QuerySet[Any]:
+    from mutualaid.core.models import RateCounter
+
+    return RateCounter.objects.filter(expires_at__lt=now)
+
+
 def _finished_jobs(now: datetime) -> models.QuerySet[Any]:
     from django_tasks_db.models import DBTaskResult
 
@@ -157,4 +163,5 @@ RETENTION = [
     PurgeRule(name="time of day of second-factor use", expired=_second_factor_use_times, scrub=_keep_the_day),
     PurgeRule(name="expired login sessions", expired=_expired_sessions),
     PurgeRule(name="finished background jobs", expired=_finished_jobs),
+    PurgeRule(name="finished rate-limit windows", expired=_finished_rate_windows),
 ]

@@ -304,6 +304,7 @@ def membership_clear_review(*, membership: Membership) -> Membership:
 @transaction.atomic
 def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:  # type: ignore[no-untyped-def]
     limit(user=user, action="join_request_create")
+    limit(scope=f"group:{group.pk}", action="join_request_group")
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
     if Membership.objects.filter(group=group, user=user).exists():
@@ -315,18 +316,26 @@ def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:
     return JoinRequest.objects.create(group=group, user=user, message=message.strip())
 
 
-@transaction.atomic
 def signup_with_join_request(  # type: ignore[no-untyped-def]
     *, group, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = "",
     message: str = "",
 ) -> tuple[User, JoinRequest]:
-    """Create an account that asks to join `group`; it joins only when a coordinator approves."""
+    """Create an account that asks to join `group`; it joins only when a coordinator approves.
+
+    Anyone can do this without an invitation, so it is limited for the whole install (nothing tells one
+    anonymous visitor from another: no address is kept), and every attempt counts, refused ones too: the
+    count is taken before the transaction, so a failed sign-up does not give its count back. Each group's
+    queue of requests has its own limit as well (in `join_request_create`).
+    """
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
-    user = user_create(
-        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
-    )
-    return user, join_request_create(group=group, user=user, message=message)
+    limit(scope="install", action="signup_open")
+    with transaction.atomic():
+        user = user_create(
+            username=username, password=password, display_name=display_name, language=language, email=email,
+            phone=phone,
+        )
+        return user, join_request_create(group=group, user=user, message=message)
 
 
 @transaction.atomic
