@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -126,20 +127,36 @@ def _count(key: str, expires_at: datetime) -> int:
     return int(row[0])
 
 
-def limit(*, action: str, user: Any = None, scope: str | None = None, rate: str | None = None) -> None:
+def limit(*, action: str, user: Any = None, scope: str | None = None, rate: str | None = None) -> str | None:
     """Count one `action` by `user` (or within `scope`); raise RateLimited when over the rate.
 
     A fixed window keyed by the window's start: one counter per action, scope and window. Without a
-    member or a scope there is nothing to count against, and nothing is limited.
+    member or a scope there is nothing to count against, and nothing is limited. Returns the counter's
+    key, for `give_back`.
     """
     who = _scope_of(user, scope)
     if who is None:
-        return
+        return None
     window, now, start = _window(action, rate)
     end = start + window.seconds
-    count = _count(_counter_key(action, who, start), datetime.fromtimestamp(end, tz=UTC))
+    key = _counter_key(action, who, start)
+    count = _count(key, datetime.fromtimestamp(end, tz=UTC))
     if count > window.count:
         raise RateLimited(action, retry_after=max(end - now, 1))
+    return key
+
+
+def give_back(key: str | None) -> None:
+    """Undo one count taken by `limit` (an attempt that turned out fine, such as a right password).
+
+    A counter back at zero is deleted, so a successful login leaves no row behind.
+    """
+    from mutualaid.core.models import RateCounter
+
+    if key is None:
+        return
+    RateCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
+    RateCounter.objects.filter(key=key, count__lte=0).delete()
 
 
 def remaining(*, action: str, user: Any = None, scope: str | None = None, rate: str | None = None) -> int:
