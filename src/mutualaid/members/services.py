@@ -6,6 +6,7 @@ Every function here is one transaction: it either happens whole or not at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -154,6 +155,33 @@ def account_delete(*, user: User) -> None:
     user.last_seen = None
     user.set_unusable_password()
     user.save()
+    for forget in account_deletion_steps():
+        forget(user)
+
+
+def account_deletion_steps() -> list[Callable[[User], object]]:
+    """What other apps remove when a member deletes their account.
+
+    An app lists them as `ACCOUNT_DELETION = [function(user), ...]` in its `retention.py` (beside its
+    purge rules), so members needs to know nothing about the apps built on it. Each step runs in the
+    deletion's transaction: for example, the channels app drops messages still queued to the member.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    steps: list[Callable[[User], object]] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("mutualaid."):
+            continue
+        try:
+            module = import_module(f"{config.name}.retention")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.retention":
+                raise
+            continue
+        steps.extend(getattr(module, "ACCOUNT_DELETION", []))
+    return steps
 
 
 # Invitations ---------------------------------------------------------------------------------------
