@@ -69,3 +69,14 @@ def test_accepting_an_invitation_to_a_group_you_are_in(ada: Any, ben: Any, crown
     response = client_for(ben).post(f"/invite/{token}/", follow=True)
     assert _messages(response) == ["You are already a member of Crown Heights Mutual Aid."]
     assert Invitation.objects.get(created_by=ada).used_at is None
+
+
+def test_an_invitations_note_is_for_its_author_only(ada: Any, ben: Any, crown: Any, client_for: Any) -> None:
+    """Coordinators see every invitation, but not the notes members wrote for themselves (kept encrypted):
+    reading them would be an unaudited read of someone else's private words (THREATS.md property 15)."""
+    services.invitation_create(group=crown, created_by=ben, note="for Maria on the 3rd floor")
+    services.invitation_create(group=crown, created_by=ada, note="for the new driver")
+    as_coordinator = client_for(ada).get("/g/crown/invitations/").content.decode()
+    assert "for the new driver" in as_coordinator and "Maria" not in as_coordinator
+    assert as_coordinator.count("<tr><td>") == 2  # ben's invitation is listed, without its note
+    assert "for Maria on the 3rd floor" in client_for(ben).get("/g/crown/invitations/").content.decode()
