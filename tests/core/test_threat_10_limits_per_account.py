@@ -154,3 +154,14 @@ def test_parallel_guesses_cannot_slip_past_the_lockout_on_postgresql(ben: Any) -
         thread.join()
     assert sorted(outcomes) == ["checked"] * 10 + ["locked"] * 6
     assert LOCKED in _login("ben", PASSWORD, 99).content.decode()
+
+
+def test_second_factor_codes_cannot_be_guessed_without_limit(ada: Any) -> None:
+    """Knowing a coordinator's password is not enough to try every authenticator code."""
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    bodies = [client.post(reverse("mfa_authenticate"), {"code": f"{n:06d}"}).content.decode() for n in range(11)]
+    assert all("Incorrect code." in body for body in bodies[:10])
+    assert LOCKED in bodies[10]
+    assert "_auth_user_id" not in client.session

@@ -21,10 +21,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
         Counted first, in one atomic statement, so parallel guesses cannot slip past the limit; a right
         password gives its count back (`authenticate`). Unknown usernames count the same way, so a
-        lockout does not tell which names exist. allauth's own counter is off: it kept each attempt's
-        time in the cache table, a login history.
+        lockout does not tell which names exist. allauth's own count (super()) is not taken: it kept each
+        attempt's time in the cache table, a login history.
         """
-        super().pre_authenticate(request, **credentials)
         login = str(credentials.get("username") or credentials.get("email") or "").strip().lower()
         try:
             self._login_count_key = ratelimit.limit(
