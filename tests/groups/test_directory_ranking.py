@@ -92,3 +92,12 @@ def test_results_are_every_listed_group_nearest_first(db: Any, groups: list[Any]
         assert result.distance_km == round(max(0.0, centre - group.radius_km), 1)
         edges.append((result.distance_km, centre))
     assert edges == sorted(edges), "nearest first: by distance to the service area, then to the centre"
+
+
+def test_a_place_in_the_groups_own_name_finds_it(db: Any) -> None:
+    Group.objects.create(name="Ayuda Mutua Bushwick", slug="bush")
+    Group.objects.create(name="Bushwickians United", slug="other")  # a word must match whole
+    search = directory_search(query="bushwick")
+    assert slugs(search) == ["bush"] and search.results[0].matched == "name"
+    assert not search.place_unknown
+    assert slugs(directory_search(query="mu")) == []  # too short to mean anything

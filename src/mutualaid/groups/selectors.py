@@ -22,7 +22,7 @@ def install_is_set_up() -> bool:
 class DirectoryResult:
     group: Group
     distance_km: float | None
-    matched: str  # how the group matched: "postal", "area", "distance" or "" (no place given)
+    matched: str  # how the group matched: "postal", "area", "name", "distance" or "" (no place given)
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class DirectorySearch:
     place_unknown: bool
 
 
-_MATCH_RANK = {"postal": 0, "area": 1, "distance": 2}
+_MATCH_RANK = {"postal": 0, "area": 1, "name": 2, "distance": 3}
 
 
 def postal_key(text: str) -> str:
@@ -63,8 +63,8 @@ def _place_from_areas(areas: list[Area], postal: set[str], names: set[str]) -> P
 def directory_search(*, query: str = "", category: str = "", language: str = "") -> DirectorySearch:
     """Listed groups matching the filters, nearest first when a place is given. No member data.
 
-    A group whose own postal codes or named neighbourhoods match the query comes first (distance 0);
-    then groups by distance from the place to the edge of their service area (0 inside it), and among
+    A group whose own postal codes, named neighbourhoods or name match the query comes first (distance
+    0); then groups by distance from the place to the edge of their service area (0 inside it), and among
     equals, the one whose centre or neighbourhood is nearest.
     """
     listed = list(Group.objects.filter(listed=True).prefetch_related("areas"))
@@ -88,6 +88,8 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
             result = DirectoryResult(group, 0.0, "postal")
         elif any(fold_name(a.name) in names for a in areas):
             result = DirectoryResult(group, 0.0, "area")
+        elif _names_the_group(group, names):
+            result = DirectoryResult(group, 0.0, "name")
         elif place is not None:
             distance = _distance_to_service_area(group, areas, place)
             if distance is None:
@@ -99,6 +101,12 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     ranked.sort(key=lambda entry: entry[:4])
     results = [entry[4] for entry in ranked]
     return DirectorySearch(results[:DIRECTORY_LIMIT], place, place is None and not results)
+
+
+def _names_the_group(group: Group, names: set[str]) -> bool:
+    """The query is a word or words of the group's name ("Bushwick" finds "Ayuda Mutua Bushwick")."""
+    padded = f" {fold_name(group.name)} "
+    return any(len(name) >= 3 and f" {name} " in padded for name in names)
 
 
 def _distance_to_nearest_point(group: Group, areas: list[Area], place: Place) -> float:
