@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from mutualaid.core import encryption, ratelimit
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     """Accounts are created through an invitation or a join request, never by open sign-up."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -40,7 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
-class MFAAdapter(DefaultMFAAdapter):
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
     """TOTP seeds are sealed with mutualaid's key ring, like every other secret of a member."""
 
     def encrypt(self, text: str) -> str:

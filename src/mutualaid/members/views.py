@@ -35,9 +35,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     group = found.group
     if request.user.is_authenticated:
         if request.method == "POST":
+            member = request.user
             try:
                 flash_action(
-                    request, lambda: services.invitation_accept(token=token, user=request.user),  # type: ignore[arg-type]
+                    request, lambda: services.invitation_accept(token=token, user=member),
                     success=_("Welcome to %(group)s!") % {"group": group.name},
                 )
             except services.InvitationUnusable as problem:
@@ -91,14 +92,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             form = TokenForm()
-    listed = AccessToken.objects.filter(user=request.user)
+    listed = AccessToken.objects.filter(user=request.user)  # type: ignore[misc]
     return render(request, "members/tokens.html", {"form": form, "new_token": new_token, "tokens": listed})
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()
+    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()  # type: ignore[misc]
     if token is None:
         raise Http404
     services.access_token_revoke(token=token)
