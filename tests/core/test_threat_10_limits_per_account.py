@@ -96,3 +96,72 @@ def test_limiter_is_reusable_by_any_app(ben: Any, monkeypatch: pytest.MonkeyPatc
     assert parse_rate("20/h").seconds == 3600 and parse_rate("5/10m").seconds == 600
     with pytest.raises(ValueError, match="a rate looks like"):
         parse_rate("lots")
+
+
+def test_logins_leave_no_times_behind(ben: Any) -> None:
+    """A right password gives its count back and leaves no row; nothing goes to the cache table (which
+    used to keep each attempt's time: a login history, THREATS.md property 6)."""
+    from django.db import connection
+
+    from mutualaid.core.models import RateCounter
+
+    assert _login("ben", PASSWORD, 1).status_code == 302
+    assert not RateCounter.objects.exists()
+    _login("ben", "not-the-password", 2)
+    assert RateCounter.objects.get().count == 1  # a failure is counted (a keyed digest, a window)
+    assert _login("ben", PASSWORD, 3).status_code == 302
+    assert RateCounter.objects.get().count == 1  # the success took its own count back, not the failure's
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM mutualaid_cache")
+        assert [key for (key,) in cursor.fetchall() if "login" in key] == []
+
+
+def test_the_lockout_is_case_blind_and_configurable(ben: Any, settings: Any) -> None:
+    settings.MUTUALAID_LOGIN_LOCKOUT = "3/15m"
+    for n, name in enumerate(("ben", "BEN", " Ben")):
+        assert LOCKED not in _login(name, "nope", n).content.decode()
+    assert LOCKED in _login("ben", PASSWORD, 9).content.decode()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_slip_past_the_lockout_on_postgresql(ben: Any) -> None:
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel writers are proven on PostgreSQL")
+    attempts = 16
+    barrier = threading.Barrier(attempts)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def guess(n: int) -> None:
+        try:
+            barrier.wait()
+            body = _login("ben", f"guess-{n}", n).content.decode()
+            outcome = "locked" if LOCKED in body else "checked"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["checked"] * 10 + ["locked"] * 6
+    assert LOCKED in _login("ben", PASSWORD, 99).content.decode()
+
+
+def test_second_factor_codes_cannot_be_guessed_without_limit(ada: Any) -> None:
+    """Knowing a coordinator's password is not enough to try every authenticator code."""
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    bodies = [client.post(reverse("mfa_authenticate"), {"code": f"{n:06d}"}).content.decode() for n in range(11)]
+    assert all("Incorrect code." in body for body in bodies[:10])
+    assert LOCKED in bodies[10]
+    assert "_auth_user_id" not in client.session

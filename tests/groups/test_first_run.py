@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from mutualaid.groups.services import setup_code_issue
 from mutualaid.members.models import Membership, User
@@ -49,4 +50,16 @@ def test_setup_errors_are_shown_next_to_fields_and_nothing_is_half_written(clien
     response = client.post("/setup/", form(code, name="", password="short"))
     body = response.content.decode()
     assert response.status_code == 200 and "This field is required." in body
+    assert not User.objects.exists()
+
+
+def test_guessing_the_setup_code_is_limited_for_the_whole_install(client: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("MUTUALAID_RATE_SETUP_ATTEMPT", "3/h")
+    code = setup_code_issue()
+    for n in range(3):
+        address = f"203.0.113.{n}"
+        guess = Client(REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address).post("/setup/", form(f"AAAA-BBBB-000{n}"))
+        assert "That setup code is not right." in guess.content.decode()
+    response = client.post("/setup/", form(code))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert not User.objects.exists()

@@ -73,3 +73,28 @@ def test_last_seen_is_a_day_and_no_login_time_is_kept(ben: Any, client_for: Any)
     ben.refresh_from_db()
     assert ben.last_seen is not None and not hasattr(ben.last_seen, "hour")
     assert "last_login" not in {f.name for f in User._meta.get_fields()}
+
+
+def test_deleting_an_account_drops_what_other_apps_hold_for_the_member_and_keeps_their_posts(
+    ben: Any, ada: Any, crown: Any, client_for: Any
+) -> None:
+    from mutualaid.channels.models import DigestItem, NotificationPreference, OutboundMessage
+    from mutualaid.exchange.models import Post
+    from tests.exchange.conftest import make_post
+
+    services.profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
+    post = make_post(crown, ben)
+    NotificationPreference.objects.create(user=ben, email="digest")
+    DigestItem.objects.create(user=ben, channel="email", kind="claim", text="Someone offered to help")
+    for status in ("queued", "failed", "sent"):
+        OutboundMessage.objects.create(channel="email", kind="claim", user=ben, recipient="ben@example.org",
+                                       subject="Hi", body="Someone offered to help", status=status)
+    to_ada = OutboundMessage.objects.create(channel="email", kind="claim", user=ada, recipient="ada@example.org",
+                                            subject="Hi", body="A note", status="queued")
+    assert client_for(ben).post("/me/delete/", {"password": PASSWORD, "confirm": "on"}).status_code == 302
+    assert list(OutboundMessage.objects.filter(user=ben).values_list("status", flat=True)) == ["sent"]
+    assert not DigestItem.objects.filter(user=ben).exists()
+    assert not NotificationPreference.objects.filter(user=ben).exists()
+    assert OutboundMessage.objects.filter(pk=to_ada.pk).exists()  # nobody else's
+    kept = Post.objects.get(pk=post.pk)  # what they posted stays, under no name of theirs
+    assert kept.author_id == ben.pk and str(kept.author) == "Former member"

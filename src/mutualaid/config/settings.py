@@ -138,9 +138,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Behind Tor every visitor is 127.0.0.1, so failed logins are limited per account ("key"), never per IP.
+# Behind Tor every visitor is 127.0.0.1, so failed logins are limited per account, never per IP. Passwords
+# are counted by mutualaid (members.adapter: atomic, leaves no login times behind); allauth's per-key
+# limit of the same size still guards second-factor codes, and clears its entry when a code is right.
+MUTUALAID_LOGIN_LOCKOUT = env_str("MUTUALAID_LOGIN_LOCKOUT", "10/15m").removesuffix("/key")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("MUTUALAID_LOGIN_LOCKOUT", "10/15m/key"),
+    "login_failed": f"{MUTUALAID_LOGIN_LOCKOUT}/key",
     "login": False,
     "signup": False,
     "reset_password": False,

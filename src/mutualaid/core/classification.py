@@ -95,7 +95,8 @@ NO_PERSONAL_DATA = frozenset(
         "auth_permission",
         "django_content_type",
         "django_migrations",
-        # Rate-limit counters: keys are hashes of an action and an account id, values are timestamps.
+        # allauth's short-lived entries (its password-change limit per account id, its locks); login
+        # attempts and every other limit are counted in core_ratecounter, never here.
         "mutualaid_cache",
         # Staff permissions of operator accounts (empty unless the operator uses the admin's groups).
         "members_user_groups",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,6 +60,13 @@ def normalise_name(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def fold_name(text: str) -> str:
+    """A place name as compared: case, accents and punctuation left out ("Bogotá" finds "bogota")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", plain).strip()
+
+
 def parse_coordinates(text: str) -> Place | None:
     match = _COORDS.match(text)
     if not match:
@@ -97,15 +105,15 @@ def _cities() -> dict[str, tuple[float, float, str, int]]:
         entry = (float(city["latitude"]), float(city["longitude"]), city["name"], int(city["population"]))
         names = {city["name"], *city.get("alternatenames", [])}
         for name in names:
-            key = normalise_name(name)
+            key = fold_name(name)
             if key and (key not in index or index[key][3] < entry[3]):
                 index[key] = entry
     return index
 
 
 def city(text: str) -> Place | None:
-    key = normalise_name(text.split(",")[0])
-    found = _cities().get(key)
+    """The most populous city of that name ("Bogota", "bogotá", "Brooklyn, NY"), or None."""
+    found = _cities().get(fold_name(text.split(",")[0]))
     if found is None:
         return None
     return Place(found[0], found[1], found[2])

@@ -78,3 +78,25 @@ class PurgeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.label} {self.month:%Y-%m}: {self.count}"
+
+
+class RateCounter(models.Model):
+    """How often one action happened in one fixed window (THREATS.md property 10).
+
+    One row per action, scope (a member, a group, the whole install) and window; `key` is a keyed digest
+    of the three, so a seized database cannot tell whose counter a row is. Rows are deleted once their
+    window is over (daily purge).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    data_classification = {
+        "key": ("secret", "keyed digest of an action, a member or group id and a time window"),
+        "count": (PUBLIC, "how many times that action happened in that window"),
+        "expires_at": (PUBLIC, "when the window ends (the row is deleted after it)"),
+    }
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.count}"

@@ -117,7 +117,33 @@ def run_rule(rule: PurgeRule, *, now: datetime, dry_run: bool = False) -> int:
 def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Run every retention rule; returns how many rows each removed (or would remove)."""
     now = now or timezone.now()
-    return {rule.name: run_rule(rule, now=now, dry_run=dry_run) for rule in rules()}
+    result = {rule.name: run_rule(rule, now=now, dry_run=dry_run) for rule in rules()}
+    result["expired cache entries"] = purge_expired_cache(now=now, dry_run=dry_run)
+    return result
+
+
+def purge_expired_cache(*, now: datetime, dry_run: bool = False) -> int:
+    """Delete the shared cache table's expired entries.
+
+    Django's database cache leaves expired rows in place until the table is full (300 rows by default),
+    so on a small install they stay for months. Among them are allauth's counts of wrong second-factor
+    codes, each stamped with its time.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    table = connection.ops.quote_name(str(settings.CACHES["default"]["LOCATION"]))
+    expires = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if dry_run:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE expires < %s", [expires])  # noqa: S608 - our table
+            return int(cursor.fetchone()[0])
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [expires])  # noqa: S608 - our table
+        return int(cursor.rowcount)
 
 
 # Core's own rules -----------------------------------------------------------------------------------
@@ -133,6 +159,12 @@ def _expired_sessions(now: datetime) -> models.QuerySet[Any]:
     from django.contrib.sessions.models import Session
 
     return Session.objects.filter(expire_date__lt=now)
+
+
+def _finished_rate_windows(now: datetime) -> models.QuerySet[Any]:
+    from mutualaid.core.models import RateCounter
+
+    return RateCounter.objects.filter(expires_at__lt=now)
 
 
 def _finished_jobs(now: datetime) -> models.QuerySet[Any]:
@@ -157,4 +189,5 @@ RETENTION = [
     PurgeRule(name="time of day of second-factor use", expired=_second_factor_use_times, scrub=_keep_the_day),
     PurgeRule(name="expired login sessions", expired=_expired_sessions),
     PurgeRule(name="finished background jobs", expired=_finished_jobs),
+    PurgeRule(name="finished rate-limit windows", expired=_finished_rate_windows),
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from mutualaid.core.geo import Place, haversine_km, normalise_name, resolve_place
+from mutualaid.core.geo import Place, fold_name, haversine_km, resolve_place
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import Membership, Role, User
 
@@ -21,7 +22,7 @@ def install_is_set_up() -> bool:
 class DirectoryResult:
     group: Group
     distance_km: float | None
-    matched: str  # how the group matched: "postal", "area", "distance" or "" (no place given)
+    matched: str  # how the group matched: "postal", "area", "name", "distance" or "" (no place given)
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,43 @@ class DirectorySearch:
     place_unknown: bool
 
 
-def _place_from_areas(query: str) -> Place | None:
-    key = normalise_name(query)
-    upper = query.strip().upper()
-    area = Area.objects.filter(Q(name_key=key) | Q(postal_code=upper), group__listed=True).first()
-    if area is None:
-        return None
-    return Place(area.lat, area.lon, area.name)
+_MATCH_RANK = {"postal": 0, "area": 1, "name": 2, "distance": 3}
+
+
+def postal_key(text: str) -> str:
+    """A postal code as compared: upper case, without spaces or dashes ("e8 1dy" finds "E8 1DY")."""
+    return re.sub(r"[\s-]", "", text).upper()
+
+
+def _postal_keys(query: str) -> set[str]:
+    keys = {postal_key(query)}
+    zip_plus_four = re.fullmatch(r"\s*(\d{5})-?\d{4}\s*", query)
+    if zip_plus_four:  # 11216-1234 is in 11216
+        keys.add(zip_plus_four.group(1))
+    return keys
+
+
+def _name_keys(query: str) -> set[str]:
+    """How a typed place may name a group's neighbourhood: whole, or its first part ("Crown Heights, Brooklyn")."""
+    return {fold_name(query), fold_name(query.split(",")[0])} - {""}
+
+
+def _place_from_areas(areas: list[Area], postal: set[str], names: set[str]) -> Place | None:
+    for area in areas:
+        if (area.postal_code and postal_key(area.postal_code) in postal) or fold_name(area.name) in names:
+            return Place(area.lat, area.lon, area.name)
+    return None
 
 
 def directory_search(*, query: str = "", category: str = "", language: str = "") -> DirectorySearch:
-    """Listed groups matching the filters, nearest first when a place is given. No member data."""
-    groups = list(Group.objects.filter(listed=True).prefetch_related("areas"))
+    """Listed groups matching the filters, nearest first when a place is given. No member data.
+
+    A group whose own postal codes, named neighbourhoods or name match the query comes first (distance
+    0); then groups by distance from the place to the edge of their service area (0 inside it), and among
+    equals, the one whose centre or neighbourhood is nearest.
+    """
+    listed = list(Group.objects.filter(listed=True).prefetch_related("areas"))
+    groups = listed
     if category:
         groups = [g for g in groups if category in g.categories]
     if language:
@@ -50,21 +76,45 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     query = query.strip()
     if not query:
         return DirectorySearch([DirectoryResult(g, None, "") for g in groups][:DIRECTORY_LIMIT], None, False)
-    place = _place_from_areas(query) or resolve_place(query)
-    upper, key = query.upper(), normalise_name(query)
-    results = []
+    postal, names = _postal_keys(query), _name_keys(query)
+    place = _place_from_areas([a for g in listed for a in g.areas.all()], postal, names) or resolve_place(query)
+    ranked: list[tuple[float, int, float, str, DirectoryResult]] = []
     for group in groups:
         areas = list(group.areas.all())
-        if upper in group.postal_codes or any(a.postal_code == upper for a in areas if a.postal_code):
-            results.append(DirectoryResult(group, 0.0, "postal"))
-        elif any(a.name_key == key for a in areas):
-            results.append(DirectoryResult(group, 0.0, "area"))
+        nearest = _distance_to_nearest_point(group, areas, place) if place is not None else float("inf")
+        if postal & {postal_key(p) for p in group.postal_codes} or any(
+            a.postal_code and postal_key(a.postal_code) in postal for a in areas
+        ):
+            result = DirectoryResult(group, 0.0, "postal")
+        elif any(fold_name(a.name) in names for a in areas):
+            result = DirectoryResult(group, 0.0, "area")
+        elif _names_the_group(group, names):
+            result = DirectoryResult(group, 0.0, "name")
         elif place is not None:
             distance = _distance_to_service_area(group, areas, place)
-            if distance is not None:
-                results.append(DirectoryResult(group, distance, "distance"))
-    results.sort(key=lambda r: (r.distance_km if r.distance_km is not None else float("inf"), r.group.name))
+            if distance is None:
+                continue
+            result = DirectoryResult(group, distance, "distance")
+        else:
+            continue
+        ranked.append((result.distance_km or 0.0, _MATCH_RANK[result.matched], nearest, group.name, result))
+    ranked.sort(key=lambda entry: entry[:4])
+    results = [entry[4] for entry in ranked]
     return DirectorySearch(results[:DIRECTORY_LIMIT], place, place is None and not results)
+
+
+def _names_the_group(group: Group, names: set[str]) -> bool:
+    """The query is a word or words of the group's name ("Bushwick" finds "Ayuda Mutua Bushwick")."""
+    padded = f" {fold_name(group.name)} "
+    return any(len(name) >= 3 and f" {name} " in padded for name in names)
+
+
+def _distance_to_nearest_point(group: Group, areas: list[Area], place: Place) -> float:
+    """Kilometres from `place` to the group's centre or nearest named neighbourhood (ties between groups)."""
+    points = [(a.lat, a.lon) for a in areas]
+    if group.centre_lat is not None and group.centre_lon is not None:
+        points.append((group.centre_lat, group.centre_lon))
+    return min((haversine_km(place.lat, place.lon, lat, lon) for lat, lon in points), default=float("inf"))
 
 
 def _distance_to_service_area(group: Group, areas: list[Area], place: Place) -> float | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.geo import normalise_name, valid_point
 from mutualaid.core.models import SetupCode
+from mutualaid.core.ratelimit import limit
 from mutualaid.groups.models import Area, Group
 from mutualaid.members import services as member_services
 from mutualaid.members.models import Membership, Role, User
@@ -141,11 +142,23 @@ def setup_code_issue() -> str | None:
     return code
 
 
-@transaction.atomic
 def setup_complete(
     *, code: str, profile: GroupProfile, username: str, password: str, display_name: str, language: str
 ) -> tuple[User, Group]:
-    """Create the first coordinator (who also operates the server) and the first group."""
+    """Create the first coordinator (who also operates the server) and the first group.
+
+    Attempts are counted before the transaction, so wrong codes use up the install's setup attempts.
+    """
+    limit(scope="install", action="setup_attempt")
+    return _setup_complete(
+        code=code, profile=profile, username=username, password=password, display_name=display_name, language=language
+    )
+
+
+@transaction.atomic
+def _setup_complete(
+    *, code: str, profile: GroupProfile, username: str, password: str, display_name: str, language: str
+) -> tuple[User, Group]:
     now = timezone.now()
     used = SetupCode.objects.filter(code_hash=_hash_code(code), used_at__isnull=True).update(used_at=now)
     if not used or User.objects.exists():

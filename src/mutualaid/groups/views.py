@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.core.middleware import reset_setup_cache
@@ -159,12 +160,10 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     target = access.get_membership_in_group(group, membership_id)
-    try:
-        member_services.membership_set_role(membership=target, role=request.POST.get("role", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Role changed for %(name)s.") % {"name": target.user})
+    flash_action(
+        request, lambda: member_services.membership_set_role(membership=target, role=request.POST.get("role", "")),
+        success=_("Role changed for %(name)s.") % {"name": target.user},
+    )
     return redirect("members", slug=group.slug)
 
 
@@ -173,14 +172,13 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     target = access.get_membership_in_group(group, membership_id)
-    try:
-        flagged = member_services.membership_remove(membership=target)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(name)s was removed from the group.") % {"name": target.user})
-        if flagged:
-            messages.warning(request, _("%(count)d member(s) they vouched for are marked for review.") % {"count": flagged})
+    flagged: list[int] = []
+    removed = flash_action(
+        request, lambda: flagged.append(member_services.membership_remove(membership=target)),
+        success=_("%(name)s was removed from the group.") % {"name": target.user},
+    )
+    if removed and flagged[0]:
+        messages.warning(request, _("%(count)d member(s) they vouched for are marked for review.") % {"count": flagged[0]})
     return redirect("members", slug=group.slug)
 
 
@@ -202,12 +200,11 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
 
         raise Http404
     approve = request.POST.get("decision") == "approve"
-    try:
-        member_services.join_request_decide(join_request=join, decided_by=request.user, approve=approve)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Request approved.") if approve else _("Request declined."))
+    flash_action(
+        request,
+        lambda: member_services.join_request_decide(join_request=join, decided_by=request.user, approve=approve),  # type: ignore[arg-type]
+        success=_("Request approved.") if approve else _("Request declined."),
+    )
     return redirect("members", slug=group.slug)
 
 
@@ -215,13 +212,12 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
-    try:
-        member_services.membership_leave(membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("group", slug=group.slug)
-    messages.success(request, _("You left %(group)s.") % {"group": group.name})
-    return redirect("home")
+    if flash_action(
+        request, lambda: member_services.membership_leave(membership=membership),
+        success=_("You left %(group)s.") % {"group": group.name},
+    ):
+        return redirect("home")
+    return redirect("group", slug=group.slug)
 
 
 @login_required
@@ -269,12 +265,10 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
         from django.http import Http404
 
         raise Http404
-    try:
-        member_services.invitation_revoke(invitation=invitation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The invitation was revoked; its link no longer works."))
+    flash_action(
+        request, lambda: member_services.invitation_revoke(invitation=invitation),
+        success=_("The invitation was revoked; its link no longer works."),
+    )
     return redirect("invitations", slug=group.slug)
 
 

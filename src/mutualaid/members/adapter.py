@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
-from mutualaid.core import encryption
+from mutualaid.core import encryption, ratelimit
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
@@ -12,6 +15,29 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the attempt against the typed username before checking the password (THREATS.md 10).
+
+        Counted first, in one atomic statement, so parallel guesses cannot slip past the limit; a right
+        password gives its count back (`authenticate`). Unknown usernames count the same way, so a
+        lockout does not tell which names exist. allauth's own count (super()) is not taken: it kept each
+        attempt's time in the cache table, a login history.
+        """
+        login = str(credentials.get("username") or credentials.get("email") or "").strip().lower()
+        try:
+            self._login_count_key = ratelimit.limit(
+                scope=f"login:{login}", action="login_failed", rate=settings.MUTUALAID_LOGIN_LOCKOUT
+            )
+        except ratelimit.RateLimited:
+            raise self.validation_error("too_many_login_attempts") from None
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        self._login_count_key = None
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            ratelimit.give_back(self._login_count_key)
+        return user
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types

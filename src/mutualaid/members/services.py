@@ -6,6 +6,7 @@ Every function here is one transaction: it either happens whole or not at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -155,6 +156,33 @@ def account_delete(*, user: User) -> None:
     user.last_seen = None
     user.set_unusable_password()
     user.save()
+    for forget in account_deletion_steps():
+        forget(user)
+
+
+def account_deletion_steps() -> list[Callable[[User], object]]:
+    """What other apps remove when a member deletes their account.
+
+    An app lists them as `ACCOUNT_DELETION = [function(user), ...]` in its `retention.py` (beside its
+    purge rules), so members needs to know nothing about the apps built on it. Each step runs in the
+    deletion's transaction: for example, the channels app drops messages still queued to the member.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    steps: list[Callable[[User], object]] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("mutualaid."):
+            continue
+        try:
+            module = import_module(f"{config.name}.retention")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.retention":
+                raise
+            continue
+        steps.extend(getattr(module, "ACCOUNT_DELETION", []))
+    return steps
 
 
 # Invitations ---------------------------------------------------------------------------------------
@@ -305,6 +333,7 @@ def membership_clear_review(*, membership: Membership) -> Membership:
 @transaction.atomic
 def join_request_create(*, group: Group, user: User, message: str = "") -> JoinRequest:
     limit(user=user, action="join_request_create")
+    limit(scope=f"group:{group.pk}", action="join_request_group")
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
     if Membership.objects.filter(group=group, user=user).exists():
@@ -316,18 +345,26 @@ def join_request_create(*, group: Group, user: User, message: str = "") -> JoinR
     return JoinRequest.objects.create(group=group, user=user, message=message.strip())
 
 
-@transaction.atomic
 def signup_with_join_request(  # type: ignore[no-untyped-def]
     *, group, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = "",
     message: str = "",
 ) -> tuple[User, JoinRequest]:
-    """Create an account that asks to join `group`; it joins only when a coordinator approves."""
+    """Create an account that asks to join `group`; it joins only when a coordinator approves.
+
+    Anyone can do this without an invitation, so it is limited for the whole install (nothing tells one
+    anonymous visitor from another: no address is kept), and every attempt counts, refused ones too: the
+    count is taken before the transaction, so a failed sign-up does not give its count back. Each group's
+    queue of requests has its own limit as well (in `join_request_create`).
+    """
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
-    user = user_create(
-        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
-    )
-    return user, join_request_create(group=group, user=user, message=message)
+    limit(scope="install", action="signup_open")
+    with transaction.atomic():
+        user = user_create(
+            username=username, password=password, display_name=display_name, language=language, email=email,
+            phone=phone,
+        )
+        return user, join_request_create(group=group, user=user, message=message)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.members import services
 from mutualaid.members.forms import DeleteAccountForm, ProfileForm, SignupForm, TokenForm
@@ -34,14 +35,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     group = found.group
     if request.user.is_authenticated:
         if request.method == "POST":
+            member = request.user
             try:
-                services.invitation_accept(token=token, user=request.user)
+                flash_action(
+                    request, lambda: services.invitation_accept(token=token, user=member),
+                    success=_("Welcome to %(group)s!") % {"group": group.name},
+                )
             except services.InvitationUnusable as problem:
                 return render(request, "members/invitation_problem.html", {"problem": str(INVITATION_PROBLEMS[problem.state])}, status=410)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("group", slug=group.slug)
-            messages.success(request, _("Welcome to %(group)s!") % {"group": group.name})
             return redirect("group", slug=group.slug)
         return render(request, "members/invitation.html", {"group": group, "form": None})
     form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
