@@ -33,8 +33,14 @@ def test_airtable_export_is_mapped_and_planned() -> None:
     assert mapping["Intake volunteer"] == "ignore" and mapping["Intake General Notes"] == "private_note"
     assert plan.problems == []
     assert [(r.line, r.skipped, r.categories) for r in plan.rows] == [
-        (2, False, ["food"]), (3, False, ["health"]), (4, False, ["money", "other"]), (5, True, []),
+        (2, False, ["food"]), (3, False, ["health"]), (4, False, ["money", "health"]), (5, True, []),
     ]
+    assert mapping["Financial Support Needed?"] == "category_flag"  # a "Yes" there adds money
+    assert [r.titles for r in plan.rows[:3]] == [
+        ["Need groceries for my mother"], ["Can someone pick up my prescription at the Rite Aid?"],
+        ["Financial support", "1:1 check-ins"],
+    ]
+    assert plan.kind == "need"
     assert plan.rows[0].urgency == "week" and plan.rows[1].urgency == "today"
     assert plan.rows[0].address == "Lincoln Pl & Rogers Ave" and plan.rows[2].languages == ["ht", "en"]
     assert plan.post_count == 4 and plan.contact_count == 3
@@ -227,3 +233,104 @@ def test_oversize_uploads_are_refused(client_for: Any, ada: Any, crown: Any, mon
     assert response.status_code == 200
     assert "Choose a CSV or XLSX file of at most 10 MB." in response.content.decode()
     assert not ImportDraft.objects.exists()
+
+
+# Shapes other groups' sheets take (none of these headers or formats is configured anywhere) ----------
+
+
+def test_a_title_row_free_text_categories_quantities_and_mixed_dates() -> None:
+    plan = plan_of("form_title_row_mixed_dates.csv", kind="auto")
+    mapping = dict(zip(plan.headers, plan.mapping, strict=True))
+    assert mapping["Anything else we should know?"] == "details" and mapping["How many?"] == "quantity"
+    assert plan.problems == [] and plan.kind == "need"
+    rows = {r.line: r for r in plan.rows}
+    assert set(rows) == {4, 6, 7, 8, 9}  # header on line 3 under a title; line 5 is the multi-line cell's tail
+    assert (rows[4].categories, rows[4].titles, rows[4].quantity, rows[4].unit) == (["food"], ["Groceries"], 2, "bags")
+    assert rows[4].details == "Line one\nline two" and rows[4].recurring
+    assert (rows[6].categories, rows[6].titles) == (["transport"], ["Ride to clinic"])
+    assert (rows[7].titles, rows[7].quantity, rows[7].recurring) == (["Comida"], 3, True)  # "three", "sí"
+    assert (rows[8].categories, rows[8].titles, rows[8].unit) == (["supplies", "food"], ["Diapers", "Formula"], "packs")
+    assert (rows[9].categories, rows[9].titles) == (["money"], ["Help paying electric bill"])
+    stamps = [(r.created_at.year, r.created_at.month, r.created_at.day, r.created_at.hour, r.created_at.minute)
+              for r in (rows[4], rows[7], rows[8], rows[9]) if r.created_at]
+    # 3/14/2026 9:05:11, 14/03/2026 (day first because 14 > 12), ISO with Z, spreadsheet serial 46095.5
+    assert stamps == [(2026, 3, 14, 9, 5), (2026, 3, 14, 0, 0), (2026, 3, 14, 9, 5), (2026, 3, 14, 12, 0)]
+
+
+def test_spanish_google_form_reads_day_first_dates_and_spanish_words() -> None:
+    plan = plan_of("solicitudes_google_forms_es.csv", kind="auto")
+    assert plan.problems == []
+    first, second = plan.rows
+    assert (first.categories, first.titles, first.urgency, first.recurring) == (
+        ["food", "transport"], ["Comida", "Transporte"], "today", True)
+    assert first.created_at is not None and (first.created_at.day, first.created_at.month) == (14, 3)
+    assert (second.categories, second.titles, second.urgency, second.recurring) == (["health"], ["Medicinas"], "week", False)
+
+
+def test_airtable_month_names_priority_levels_and_closed_rows() -> None:
+    plan = plan_of("airtable_named_dates_levels.csv", kind="auto")
+    assert plan.problems == []
+    first, second, third = plan.rows
+    assert first.urgency == "today" and second.urgency == "flexible" and third.urgency == "week"  # High/Low/Medium
+    assert first.created_at is not None and (first.created_at.month, first.created_at.hour, first.created_at.minute) == (3, 9, 5)
+    assert second.created_at is not None and second.created_at.hour == 22  # 10:00pm
+    assert second.status == "fulfilled" and third.titles == ["Mental health support"]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2", (2, "")), ("2 bags", (2, "bags")), ("three", (3, "")), ("dos bolsas de comida", (2, "bolsas")),
+    ("about 5 boxes", (5, "boxes")), ("2-3 seats", (3, "seats")), ("4 hours of childcare", (4, "hours")),
+    ("1,200", (1200, "")), ("a dozen eggs", (12, "eggs")), ("lots", None), ("", None), ("1.5", None),
+])
+def test_quantities_as_people_write_them(cell: str, expected: Any) -> None:
+    assert importing.quantity_of(cell) == expected
+
+
+@pytest.mark.parametrize(("cell", "dayfirst", "expected"), [
+    ("3/14/2026 9:05:11", False, (2026, 3, 14, 9, 5, 11)),
+    ("3/14/2026 9:05:11 PM", False, (2026, 3, 14, 21, 5, 11)),
+    ("14/03/2026", False, (2026, 3, 14, 0, 0, 0)),
+    ("02/04/2020 11:30", True, (2020, 4, 2, 11, 30, 0)),
+    ("02/04/2020 11:30", False, (2020, 2, 4, 11, 30, 0)),
+    ("2026-03-14", False, (2026, 3, 14, 0, 0, 0)),
+    ("2026/03/14 09:05", False, (2026, 3, 14, 9, 5, 0)),
+    ("March 14, 2026 9:05am", False, (2026, 3, 14, 9, 5, 0)),
+    ("Saturday, March 14th 2026", False, (2026, 3, 14, 0, 0, 0)),
+    ("14 de marzo de 2026 18:30", False, (2026, 3, 14, 18, 30, 0)),
+    ("14-Mar-2026", False, (2026, 3, 14, 0, 0, 0)),
+    ("46095.5", False, (2026, 3, 14, 12, 0, 0)),
+    ("3/14/26", False, (2026, 3, 14, 0, 0, 0)),
+])
+def test_dates_as_spreadsheets_write_them(cell: str, dayfirst: bool, expected: tuple[int, ...]) -> None:
+    value = importing.parse_timestamp(cell, dayfirst=dayfirst)
+    assert value is not None
+    assert (value.year, value.month, value.day, value.hour, value.minute, value.second) == expected
+
+
+@pytest.mark.parametrize("cell", ["yesterday-ish", "13/13/2026", "2/30/2026", "99999999", "soon", "25:00"])
+def test_dates_that_are_not_dates_are_refused(cell: str) -> None:
+    assert importing.parse_timestamp(cell) is None
+
+
+def test_the_sheet_says_whether_rows_are_needs_or_offers(ada: Any, crown: Any) -> None:
+    offers = plan_of("google_form_offers.csv", kind="auto")
+    assert offers.kind == "offer" and {r.kind for r in offers.rows} == {"offer"}
+    assert [r.titles for r in offers.rows] == [["Car / rides", "Groceries", "Spanish translation"],
+                                                ["Cooked meals", "Nursing"]]
+    assert plan_of("google_form_requests.csv", kind="auto").kind == "need"
+    assert plan_of("google_form_offers.csv", kind="need").kind == "need"  # an explicit choice wins
+    out = StringIO()
+    call_command("import", str(FIXTURES / "google_form_offers.csv"), "--group", "crown", stdout=out)
+    assert set(Post.objects.values_list("kind", flat=True)) == {"offer"}
+    assert set(Post.objects.values_list("title", flat=True)) == {
+        "Car / rides", "Groceries", "Spanish translation", "Cooked meals", "Nursing"}
+
+
+def test_a_yes_column_named_after_a_category_adds_it() -> None:
+    sheet = importing.read(b"Name,Phone,Groceries?,Rent help needed?,Details\n"
+                           b"Ana,347-555-0101,Yes,,for two\nBo,347-555-0102,no,x,behind two months\n")
+    plan = importing.plan_import(sheet)
+    assert plan.mapping[2:4] == ["category_flag", "category_flag"]
+    assert [(r.categories, r.titles) for r in plan.rows] == [
+        (["food"], ["Groceries"]), (["housing"], ["Behind two months"]),
+    ]

@@ -307,7 +307,7 @@ def exchange_export(request: HttpRequest, slug: str, query: Query[ExportQuery]) 
 class ImportIn(Schema):
     filename: str = Field("upload.csv", max_length=200)
     content_base64: str = Field(max_length=14_000_000)
-    kind: Literal["need", "offer"] = "need"
+    kind: Literal["need", "offer", "auto"] = Field("auto", description="auto: read from the sheet's headers")
     mapping: list[str] | None = Field(None, max_length=200)
     visibility: Literal["coordinators", "group"] = "coordinators"
     dry_run: bool = True
@@ -316,13 +316,20 @@ class ImportIn(Schema):
 class ImportRowOut(Schema):
     line: int
     skipped: bool
+    kind: str
     categories: list[str]
     title: str
+    titles: list[str]
+    quantity: int
+    unit: str
+    urgency: str
+    created_at: datetime | None
     problems: list[str]
     notes: list[str]
 
 
 class ImportOut(Schema):
+    kind: str
     headers: list[str]
     mapping: list[str]
     posts: int
@@ -340,12 +347,14 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
     plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping,
-                                 visibility=payload.visibility)
-    rows = [ImportRowOut(line=r.line, skipped=r.skipped, categories=r.categories, title=r.title, problems=r.problems,
-                         notes=r.notes) for r in plan.rows]
+                                 visibility=payload.visibility, filename=payload.filename)
+    rows = [ImportRowOut(line=r.line, skipped=r.skipped, kind=r.kind, categories=r.categories,
+                         title=" | ".join(r.titles), titles=r.titles, quantity=r.quantity, unit=r.unit,
+                         urgency=r.urgency, created_at=r.created_at, problems=r.problems, notes=r.notes)
+            for r in plan.rows]
     committed = False
     if not payload.dry_run and not plan.problems:
         importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
         committed = True
-    return ImportOut(headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
+    return ImportOut(kind=plan.kind, headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
                      problems=[r for r in rows if r.problems], rows=rows[:500], committed=committed)

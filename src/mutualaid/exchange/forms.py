@@ -107,7 +107,11 @@ class AssignForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    kind = forms.ChoiceField(label=_("The rows are"), choices=[("need", _("Needs")), ("offer", _("Offers"))])
+    kind = forms.ChoiceField(
+        label=_("The rows are"), initial="auto",
+        choices=[("auto", _("Read it from the headers")), ("need", _("Needs")), ("offer", _("Offers"))],
+        help_text=_("A column like “What can you offer?” makes the rows offers; otherwise they are needs."),
+    )
     visibility = forms.ChoiceField(
         label=_("Who sees the imported posts"), choices=Visibility.choices, initial=Visibility.COORDINATORS,
         help_text=_("People who filled in your form did not post to the whole group: by default coordinators "
