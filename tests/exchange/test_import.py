@@ -334,3 +334,32 @@ def test_a_yes_column_named_after_a_category_adds_it() -> None:
     assert [(r.categories, r.titles) for r in plan.rows] == [
         (["food"], ["Groceries"]), (["housing"], ["Behind two months"]),
     ]
+
+
+def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
+    ada: Any, crown: Any, monkeypatch: Any
+) -> None:
+    from mutualaid.exchange import services
+    from tests.exchange.conftest import make_post
+
+    rows = "".join(f"Person {i},Food,need {i}\n" for i in range(services.FLOOD_POSTS_PER_HOUR + 10))
+    plan = importing.plan_import(importing.read(f"Name,What do you need?,Details\n{rows}".encode()))
+    posts, _contacts = importing.import_commit(group=crown, actor=ada, plan=plan)
+    assert posts == services.FLOOD_POSTS_PER_HOUR + 10
+    make_post(crown, ada, title="posted by hand after a big import")  # not a flood
+    monkeypatch.setattr(importing, "IMPORT_POSTS_PER_DAY", posts + 5)
+    again = importing.plan_import(importing.read(f"Name,What do you need?,Details\n{rows}".encode()))
+    with pytest.raises(importing.ImportFlood) as exc:
+        importing.import_commit(group=crown, actor=ada, plan=again)
+    assert str(exc.value.args[0]) == (
+        f"One account can import at most {posts + 5} posts a day, and you imported {posts} in the last 24 hours. "
+        "Nothing was imported; split the sheet and import the rest later.")
+    assert Post.objects.count() == posts + 1
+
+
+def test_api_import_past_the_daily_bound_answers_429(api_for: Any, ada: Any, crown: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(importing, "IMPORT_POSTS_PER_DAY", 2)
+    content = base64.b64encode((FIXTURES / "airtable_requests_export.csv").read_bytes()).decode()
+    response = api_for(ada).post(reverse("api:exchange_import", args=[crown.slug]),
+                                 {"content_base64": content, "dry_run": False}, content_type="application/json")
+    assert response.status_code == 429 and not Post.objects.exists()

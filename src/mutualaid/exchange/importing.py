@@ -39,7 +39,7 @@ from mutualaid.exchange.models import (
     Urgency,
     Visibility,
 )
-from mutualaid.exchange.services import NAME_MAX, NOTE_MAX, Location, locate, need_expiry_days
+from mutualaid.exchange.services import NAME_MAX, NOTE_MAX, Location, PostingFlood, locate, need_expiry_days
 from mutualaid.exchange.spreadsheet import Sheet, normalise_header, read_sheet
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
@@ -792,15 +792,30 @@ def plan_import(
     return ImportPlan(sheet.headers, mapping, rows, kind, visibility)
 
 
+class ImportFlood(PostingFlood):
+    """One coordinator imported more than a day's worth of posts (a stolen account, or a runaway script)."""
+
+
+# Imports do not count toward the hourly posting limit (a coordinator bringing the group's sheet in is not
+# flooding the board), so they have a bound of their own: each file is at most MAX_ROWS rows, and one
+# account imports at most this many posts a day.
+IMPORT_POSTS_PER_DAY = 50_000
+
+
 @transaction.atomic
 def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, int]:
     """Create every planned post (and contact) in one transaction; nothing at all if any row has a problem.
 
-    Returns (posts created, contacts created).
+    Returns (posts created, contacts created). ImportFlood past the daily bound.
     """
     if plan.problems:
         raise ValidationError(_("Fix the problems in the sheet first: nothing was imported."))
     now = timezone.now()
+    already = PostEvent.objects.filter(actor=actor, action="import", at__gte=now - timedelta(days=1)).count()
+    if already + plan.post_count > IMPORT_POSTS_PER_DAY:
+        raise ImportFlood(_("One account can import at most %(max)d posts a day, and you imported %(done)d in the "
+                            "last 24 hours. Nothing was imported; split the sheet and import the rest later.")
+                          % {"max": IMPORT_POSTS_PER_DAY, "done": already})
     places: dict[str, Location] = {}
     rows = plan.to_create
     contacts: list[Contact | None] = []

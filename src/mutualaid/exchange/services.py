@@ -498,6 +498,37 @@ def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
 
 
 
+def may_edit_contact(post: Post, user: User) -> bool:
+    """The neighbour a post is held for: the member who took them in, or a coordinator (second factor)."""
+    return post.contact_id is not None and (post.author_id == user.pk or acts_as_coordinator(user, post.group_id))
+
+
+@transaction.atomic
+def contact_update(*, post: Post, actor: User, data: ContactInput) -> Contact:
+    """Correct the private details of the neighbour a post is held for (a new phone number, a misspelt name).
+
+    The details stay encrypted; the change is recorded in the post's history (who and when, never what).
+    A neighbour who reached the group by SMS keeps the number their texts come from: the phone belongs to
+    the SMS channel, and changing it here would cut the thread between their texts and their posts.
+    """
+    post = _locked(post)
+    if post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    if post.author_id != actor.pk:
+        require_coordinator(actor, post.group_id, _("Only the member who took the neighbour in or a coordinator "
+                                                    "can change their details."))
+    contact = Contact.objects.select_for_update().get(pk=post.contact_id)
+    values = clean_contact(data)
+    if contact.source == "sms":
+        values.pop("phone")
+        values.pop("phone_index")
+    for key, value in values.items():
+        setattr(contact, key, value)
+    contact.save()
+    _event(post, actor, "contact_edit", post.status, post.status)
+    return contact
+
+
 # Neighbours who reach the group without an account (SMS) -------------------------------------------
 
 

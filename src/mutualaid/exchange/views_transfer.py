@@ -104,9 +104,13 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
         draft.save(update_fields=["mapping", "kind"])
     plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping,
                                  visibility=draft.mapping.get("visibility", "coordinators"))
+    status = 200
     if request.method == "POST" and request.POST.get("commit"):
         try:
             posts, contacts = importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+        except importing.ImportFlood as exc:
+            messages.error(request, str(exc.args[0]))
+            status = 429
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -120,7 +124,7 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     return render(request, "exchange/import_preview.html", {
         "group": group, "draft": draft, "plan": plan, "columns": columns, "choices": field_choices(),
         "rows": plan.rows[:PREVIEW_ROWS], "more": max(0, len(plan.rows) - PREVIEW_ROWS), "kinds": Kind.choices,
-    })
+    }, status=status)
 
 
 @login_required

@@ -68,7 +68,10 @@ class Command(BaseCommand):
             out.write("Dry run: nothing was written.")
             return
         actor = self._actor(group, options["actor"])
-        posts, contacts = importing.import_commit(group=group, actor=actor, plan=plan)
+        try:
+            posts, contacts = importing.import_commit(group=group, actor=actor, plan=plan)
+        except importing.ImportFlood as exc:
+            raise CommandError(str(exc.args[0])) from None
         out.write(self.style.SUCCESS(f"Imported {posts} posts and {contacts} contacts into {group.slug}."))
 
     def _actor(self, group: Group, username: str) -> Any:
