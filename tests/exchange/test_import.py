@@ -54,7 +54,7 @@ def test_google_form_in_any_encoding(name: str) -> None:
     assert first.categories == ["food", "health", "transport"] and first.urgency == "today"
     assert second.categories == ["childcare", "health"] and second.urgency == "week"
     assert first.area == "11385" and first.address == "Ridgewood, 11385" and first.recurring
-    assert first.name == "Sam" and first.phone == "3475550150" and first.household_size == 3
+    assert first.name == "Sam" and first.phone == "+13475550150" and first.household_size == 3  # (347) 555-0150
 
 
 def test_spanish_latin1_semicolons() -> None:
@@ -363,3 +363,15 @@ def test_api_import_past_the_daily_bound_answers_429(api_for: Any, ada: Any, cro
     response = api_for(ada).post(reverse("api:exchange_import", args=[crown.slug]),
                                  {"content_base64": content, "dry_run": False}, content_type="application/json")
     assert response.status_code == 429 and not Post.objects.exists()
+
+
+def test_phone_numbers_in_any_north_american_format_get_one_form() -> None:
+    sheet = importing.read("Name,Phone,Need\nA,(347) 555-0101,Food\nB,347.555.0102,Food\nC,1-347-555-0103,Food\n"
+                           "D,3475550104,Food\nE,+1 347 555 0105,Food\nF,347 555 0106 ,Food\n".encode())
+    assert [r.phone for r in importing.plan_import(sheet).rows] == [
+        "+13475550101", "+13475550102", "+13475550103", "+13475550104", "+13475550105", "+13475550106"]
+    # Another country's numbers, or bare digits nobody wrote the North American way, are left as typed.
+    elsewhere = importing.read("Name,Phone,Need\nA,+44 20 7946 0958,Food\nB,347-555-0102,Food\n".encode())
+    assert [r.phone for r in importing.plan_import(elsewhere).rows] == ["+442079460958", "3475550102"]
+    bare = importing.read("Name,Phone,Need\nA,9876543210,Food\n".encode())
+    assert [r.phone for r in importing.plan_import(bare).rows] == ["9876543210"]

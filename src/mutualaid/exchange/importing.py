@@ -615,7 +615,7 @@ def _too_long(plan: RowPlan, label: str, value: str, limit: int) -> str:
 
 
 def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: bool = False,
-         headers: list[str] | None = None) -> RowPlan:
+         headers: list[str] | None = None, north_american: bool = False) -> RowPlan:
     values: dict[str, list[str]] = {}
     flags: list[tuple[str, str]] = []
     for index, (cell, target) in enumerate(zip(cells, mapping, strict=False)):
@@ -713,7 +713,7 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
     plan.summary = _short_title(plan.details)
     plan.title = _too_long(plan, _("title"), plan.title, TITLE_MAX)
     plan.name = _too_long(plan, _("name"), " ".join(values.get("name", [])), NAME_MAX)
-    _contact_fields(plan, one("phone"), one("email"))
+    _contact_fields(plan, one("phone"), one("email"), north_american)
     return plan
 
 
@@ -725,10 +725,28 @@ def _short_title(text: str) -> str:
     return first[:77].rsplit(" ", 1)[0].rstrip(",;:— ") + "…"
 
 
-def _contact_fields(plan: RowPlan, phone: str, email: str) -> None:
+# A number written the North American way: (347) 555-0150, 347-555-0150, 347.555.0150, +1 347 555 0150.
+_NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\s*$")
+_NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
+
+
+def north_american(phones: list[str]) -> bool:
+    """Whether a sheet's phone numbers are North American: some are written that way (347-555-0150 or +1…)
+    and none carries another country's code. Then bare ten-digit numbers get +1 too, so one person's number
+    has one form (the form SMS gateways send), whatever the volunteer typed."""
+    written = [p for p in phones if p.strip()]
+    if any(p.strip().startswith("+") and not p.strip().startswith("+1") for p in written):
+        return False
+    return any(_NANP_WRITTEN.match(p) for p in written)
+
+
+def _contact_fields(plan: RowPlan, phone: str, email: str, north_american: bool = False) -> None:
     from mutualaid.members.services import normalise_email, normalise_phone
 
     if phone:
+        if north_american and _NANP.match(phone):
+            digits = re.sub(r"\D", "", phone)
+            phone = "+1" + digits[-10:]
         try:
             plan.phone = normalise_phone(phone)
         except ValidationError:
@@ -762,6 +780,8 @@ def plan_import(
         kind = infer_kind(sheet.headers, mapping, filename)
     stamps = [cells[i] for i, m in enumerate(mapping) if m == "timestamp" for _l, cells in sheet.rows if cells[i]]
     dayfirst = day_first(stamps, sheet.headers)
+    phones = [cells[i] for i, m in enumerate(mapping) if m == "phone" for _l, cells in sheet.rows]
+    nanp = north_american(phones)
     rows = []
     seen_cells: dict[tuple[str, ...], int] = {}
     seen: dict[tuple[object, ...], int] = {}
@@ -773,7 +793,7 @@ def plan_import(
             rows.append(plan)
             continue
         seen_cells[tuple(cells)] = line
-        plan = _row(line, cells, mapping, kind, dayfirst, sheet.headers)
+        plan = _row(line, cells, mapping, kind, dayfirst, sheet.headers, nanp)
         key = _duplicate_key(plan) if not plan.skipped and not plan.problems else None
         if key is not None and key in seen:
             plan.skipped = True
