@@ -366,12 +366,27 @@ def test_api_import_past_the_daily_bound_answers_429(api_for: Any, ada: Any, cro
 
 
 def test_phone_numbers_in_any_north_american_format_get_one_form() -> None:
-    sheet = importing.read("Name,Phone,Need\nA,(347) 555-0101,Food\nB,347.555.0102,Food\nC,1-347-555-0103,Food\n"
-                           "D,3475550104,Food\nE,+1 347 555 0105,Food\nF,347 555 0106 ,Food\n".encode())
+    sheet = importing.read(b"Name,Phone,Need\nA,(347) 555-0101,Food\nB,347.555.0102,Food\nC,1-347-555-0103,Food\n"
+                           b"D,3475550104,Food\nE,+1 347 555 0105,Food\nF,347 555 0106 ,Food\n")
     assert [r.phone for r in importing.plan_import(sheet).rows] == [
         "+13475550101", "+13475550102", "+13475550103", "+13475550104", "+13475550105", "+13475550106"]
     # Another country's numbers, or bare digits nobody wrote the North American way, are left as typed.
-    elsewhere = importing.read("Name,Phone,Need\nA,+44 20 7946 0958,Food\nB,347-555-0102,Food\n".encode())
+    elsewhere = importing.read(b"Name,Phone,Need\nA,+44 20 7946 0958,Food\nB,347-555-0102,Food\n")
     assert [r.phone for r in importing.plan_import(elsewhere).rows] == ["+442079460958", "3475550102"]
-    bare = importing.read("Name,Phone,Need\nA,9876543210,Food\n".encode())
+    bare = importing.read(b"Name,Phone,Need\nA,9876543210,Food\n")
     assert [r.phone for r in importing.plan_import(bare).rows] == ["9876543210"]
+
+
+def test_excel_serial_dates_number_cells_booleans_and_formulas_without_results() -> None:
+    plan = plan_of("serials_and_formulas.xlsx", kind="auto")
+    mapping = dict(zip(plan.headers, plan.mapping, strict=True))
+    assert mapping["Urgent?"] == "urgency" and mapping["Total"] == "ignore" and len(plan.headers) == 8
+    ana, bo, cy = plan.rows
+    assert (ana.line, ana.phone, ana.area, ana.quantity, ana.urgency, ana.titles) == (
+        4, "+13475550101", "11216", 2, "today", ["Groceries"])
+    assert bo.created_at is not None and (bo.created_at.day, bo.created_at.hour) == (14, 12)  # serial 46095.5
+    assert (bo.categories, bo.titles, bo.urgency) == (["food", "supplies"], ["Comida", "Pañales"], "today")
+    # The unmapped "Total" formulas do not matter; the one feeding "Need" would silently lose the row.
+    assert plan.problems == [(7, "The column “Need” holds a formula whose result is not saved in the file. Open the "
+                                 "file in a spreadsheet program and save it again, or export it as CSV.")]
+    assert not cy.skipped

@@ -72,7 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                  "que necesitas marca todas las que apliquen", "tipo de ayuda", "tipo de apoyo", "categoria",
                  "categorias", "necesidades", "necesidad", "que puede ofrecer", "que puedes ofrecer", "recursos",
                  "habilidades"),
-    "urgency": ("urgency", "urgency level", "time sensitivity", "timeline", "by when", "is your need", "how urgent", "how urgent is your need", "when do you need",
+    "urgency": ("urgency", "urgency level", "urgent", "is it urgent", "is this urgent", "es urgente", "time sensitivity", "timeline", "by when", "is your need", "how urgent", "how urgent is your need", "when do you need",
                 "when do you need it", "priority", "urgencia", "prioridad", "cuando lo necesita", "que tan urgente",
                 "es su necesidad", "es tu necesidad"),
     "title": ("title", "summary", "subject", "titulo", "resumen", "asunto"),
@@ -304,6 +304,11 @@ def urgency_of(cell: str) -> str | None:
         return Urgency.FLEXIBLE
     if key in Urgency.values:
         return key
+    # A yes/no column ("Urgent?"): yes is today, no is whenever.
+    if key in _TICKED:
+        return Urgency.TODAY
+    if key in {"no", "false", "0", "n"}:
+        return Urgency.FLEXIBLE
     padded = f" {key} "
     if any(w in key for w in ("not urgent", "no urgente", "no es urgente", "non urgent", "whenever", "cuando sea")):
         return Urgency.FLEXIBLE
@@ -794,6 +799,14 @@ def plan_import(
             continue
         seen_cells[tuple(cells)] = line
         plan = _row(line, cells, mapping, kind, dayfirst, sheet.headers, nanp)
+        for column in sorted(sheet.unsaved_formulas.get(line, ())):
+            if column < len(mapping) and mapping[column] != IGNORE:
+                if plan.skipped:
+                    plan.skipped = False
+                    plan.notes.clear()
+                plan.problems.append(_("The column “%(column)s” holds a formula whose result is not saved in the "
+                                       "file. Open the file in a spreadsheet program and save it again, or export "
+                                       "it as CSV.") % {"column": sheet.headers[column]})
         key = _duplicate_key(plan) if not plan.skipped and not plan.problems else None
         if key is not None and key in seen:
             plan.skipped = True
