@@ -390,3 +390,20 @@ def test_excel_serial_dates_number_cells_booleans_and_formulas_without_results()
     assert plan.problems == [(7, "The column “Need” holds a formula whose result is not saved in the file. Open the "
                                  "file in a spreadsheet program and save it again, or export it as CSV.")]
     assert not cy.skipped
+
+
+def test_web_upload_reads_the_kind_from_the_headers_and_the_preview_can_change_it(
+    client_for: Any, ada: Any, crown: Any
+) -> None:
+    client = client_for(ada)
+    with (FIXTURES / "google_form_offers.csv").open("rb") as handle:
+        response = client.post(reverse("exchange_import", args=[crown.slug]),
+                               {"file": handle, "kind": "auto", "visibility": "coordinators"})
+    draft = ImportDraft.objects.get()
+    assert draft.kind == "offer"
+    preview = client.get(response["Location"]).content.decode()
+    assert "Car / rides · Groceries · Spanish translation" in preview
+    assert '<option value="offer" selected>' in preview
+    mapping = {f"col{i}": m for i, m in enumerate(draft.mapping["columns"])}
+    client.post(response["Location"], {**mapping, "kind": "need", "commit": "1"})
+    assert set(Post.objects.values_list("kind", flat=True)) == {"need"} and Post.objects.count() == 5
