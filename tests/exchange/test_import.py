@@ -407,3 +407,39 @@ def test_web_upload_reads_the_kind_from_the_headers_and_the_preview_can_change_i
     mapping = {f"col{i}": m for i, m in enumerate(draft.mapping["columns"])}
     client.post(response["Location"], {**mapping, "kind": "need", "commit": "1"})
     assert set(Post.objects.values_list("kind", flat=True)) == {"need"} and Post.objects.count() == 5
+
+
+def test_mixed_contact_columns_deadlines_and_questions_that_are_not_categories() -> None:
+    plan = plan_of("volunteer_sheet_mixed_contact_column.csv", kind="auto")
+    mapping = dict(zip(plan.headers, plan.mapping, strict=True))
+    assert mapping == {
+        "Record ID": "ignore", "Type of request": "category", "Best way to reach you": "phone",
+        "Apartment #": "address", "Street address": "address", "Date needed by": "ignore",  # a deadline, not a timestamp
+        "Is this an emergency?": "urgency", "Number of items": "quantity", "Do you have a car?": "ignore",
+    }
+    assert plan.problems == []
+    ana, bo, cy = plan.rows
+    assert (ana.email, ana.phone, ana.urgency, ana.quantity, ana.unit) == ("ana@example.org", "", "today", 3, "boxes")
+    assert (bo.phone, bo.urgency) == ("+13475550101", "flexible")  # "text only: 347-555-0101"
+    assert (cy.phone, cy.categories) == ("+13475550102", ["supplies"])  # "(347) 555-0102 (cell)"; has a car ≠ needs a ride
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Type of request", "category"), ("I can help with", "category"), ("¿En qué podemos ayudarte?", "category"),
+    ("Mobile number", "phone"), ("Correo-e", "email"), ("Your neighborhood or ZIP", "area"),
+    ("Name (first and last)", "name"), ("¿Cuántas personas viven en su hogar?", "household_size"),
+    ("¿Es urgente?", "urgency"), ("Anything else?", "details"), ("Submission Date", "timestamp"),
+    ("Can you drive?", "category_flag"), ("Financial Support Needed?", "category_flag"),
+    ("Does your request need to remain anonymous?", "ignore"), ("Date last used", "ignore"),
+])
+def test_headers_other_groups_write(header: str, field: str) -> None:
+    assert importing.field_for_header(header)[0] == field
+
+
+def test_a_column_of_record_numbers_is_never_what_is_asked() -> None:
+    sheet = importing.read(b"Request #,Name,Details\nrec001,Ana,Two bags of rice\nCH-0412,Bo,A ride on Tuesday\n")
+    plan = importing.plan_import(sheet)
+    assert plan.mapping == ["ignore", "name", "details"]
+    assert [r.categories for r in plan.rows] == [["food"], ["transport"]]  # guessed from the words, with a note
+    assert plan.rows[0].notes == ["No category given; guessed from the words: Food"]
+    assert [r.titles for r in plan.rows] == [["Two bags of rice"], ["A ride on Tuesday"]]

@@ -56,10 +56,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "first name", "last name", "full name", "your name", "contact name", "requester",
              "nombre", "apellido", "nombre completo", "su nombre", "tu nombre", "nom"),
     "phone": ("phone", "telephone", "cell", "cell phone", "mobile", "phone number", "telephone number",
-              "contact number", "whatsapp", "telefono", "numero de telefono", "celular", "movil", "tel"),
+              "contact number", "whatsapp", "telefono", "numero de telefono", "celular", "movil", "tel",
+              # Mixed answers (a number or an address): an e-mail found here goes to the e-mail field.
+              "best way to reach you", "how can we reach you", "contact", "contact info", "contact information",
+              "contacto", "como contactarte", "como le contactamos"),
     "email": ("email", "e mail", "email address", "e mail address", "correo", "correo electronico", "mail"),
     "address": ("address", "street address", "home address", "delivery address", "cross street", "cross streets",
-                "intersection", "direccion", "domicilio", "calle", "calles"),
+                "intersection", "direccion", "domicilio", "calle", "calles", "apt", "apartment", "apartment number",
+                "apt unit", "apt number", "unit number", "apartamento", "depto", "departamento"),
     "area": ("neighborhood", "neighbourhood", "area", "neighborhood area", "zip", "zip code", "zipcode", "postal code",
              "postcode", "borough", "city", "location", "barrio", "vecindario", "codigo postal", "zona", "ubicacion",
              "colonia", "ciudad"),
@@ -71,8 +75,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
                  "skills", "what can you offer", "offers", "offer", "que necesita", "que necesitas",
                  "que necesitas marca todas las que apliquen", "tipo de ayuda", "tipo de apoyo", "categoria",
                  "categorias", "necesidades", "necesidad", "que puede ofrecer", "que puedes ofrecer", "recursos",
-                 "habilidades"),
-    "urgency": ("urgency", "urgency level", "urgent", "is it urgent", "is this urgent", "es urgente", "time sensitivity", "timeline", "by when", "is your need", "how urgent", "how urgent is your need", "when do you need",
+                 "habilidades", "request", "type of request", "request category", "items needed", "what items do you need",
+                 "i need help with", "i can help with", "services offered", "services", "how can we help",
+                 "what can we help with", "en que podemos ayudarte", "en que te podemos ayudar", "como podemos ayudar",
+                 "en que puedo ayudar", "puedo ayudar con", "servicios"),
+    "urgency": ("urgency", "urgency level", "urgent", "is this an emergency", "emergency", "is it an emergency",
+                "es una emergencia", "emergencia", "is it urgent", "is this urgent", "es urgente", "time sensitivity", "timeline", "by when", "is your need", "how urgent", "how urgent is your need", "when do you need",
                 "when do you need it", "priority", "urgencia", "prioridad", "cuando lo necesita", "que tan urgente",
                 "es su necesidad", "es tu necesidad"),
     "title": ("title", "summary", "subject", "titulo", "resumen", "asunto"),
@@ -90,7 +98,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
                        "how many people", "how many people live with you", "household members", "number in household",
                        "adults and children", "tamano del hogar", "personas en el hogar", "numero de personas",
                        "tamano de la familia", "cuantas personas"),
-    "quantity": ("quantity", "amount", "how many", "qty", "cantidad", "cuantos"),
+    "quantity": ("quantity", "amount", "how many", "qty", "cantidad", "cuantos", "number of items", "items",
+                 "how many items", "cuantas", "numero de articulos"),
     "unit": ("unit", "units", "unidad", "unidades"),
     "status": ("status", "state", "estado", "estatus"),
     "timestamp": ("timestamp", "time", "date", "submitted", "submitted at", "submitted on", "created", "created at",
@@ -100,6 +109,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "recurring": ("recurring", "is your need recurring", "repeats", "how often", "frequency", "recurrente",
                   "es recurrente", "frecuencia", "se repite"),
     "kind": ("need or offer", "request or offer", "kind", "type", "necesidad u oferta", "pedido u oferta", "tipo"),
+    # Columns that look like a field but are not what it means: a deadline is not when the row was written.
+    IGNORE: ("date needed by", "needed by", "need by", "deadline", "date last used", "last used", "last modified",
+             "fecha limite", "para cuando", "record id", "id", "request id", "request number", "case id",
+             "case number", "ticket", "assigned to", "assigned volunteer"),
 }
 _ALIAS_INDEX = [(normalise_header(a), f) for f, aliases in ALIASES.items() for a in aliases]
 _EXACT = dict(_ALIAS_INDEX)
@@ -119,7 +132,7 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
                "emotional support", "wellness", "clinic", "hospital", "check in", "check ins", "wellness check",
                "companionship", "emotional", "therapy", "counseling", "medicina", "medicamento", "medicamentos",
                "salud", "receta", "farmacia", "clinica", "apoyo emocional", "salud mental", "medico"),
-    "transport": ("transportation", "transport", "ride", "rides", "car", "driving", "driver", "delivery",
+    "transport": ("transportation", "transport", "ride", "rides", "car", "drive", "driving", "driver", "delivery",
                   "lift", "pick up", "pickup", "drop off", "transporte", "viaje", "carro", "coche", "auto", "raite",
                   "aventon", "entrega"),
     "skills": ("skills", "translation", "interpreting", "labor", "labour", "repair", "repairs", "tutoring", "moving",
@@ -182,7 +195,12 @@ def field_for_header(header: str) -> tuple[str, float]:
     )
     if best is not None:
         return best[1], 0.6 + min(0.3, best[0] / 100)
-    if short and _category_in_header(key):
+    # A yes/no column named after a category: a short name ("Groceries?", "Financial support needed?") or a
+    # question that asks for it ("Can you drive?"). "Do you have a car?" says the opposite and is left out.
+    asks = any(w in padded for w in (" need ", " needed ", " can you ", " could you ", " offer ", " necesita ",
+                                      " necesitas ", " puede ", " puedes "))
+    if (short or (asks and len(key.split()) <= 6)) and not key.startswith(("do you have", "are you", "tiene ")) \
+            and _category_in_header(key):
         return CATEGORY_FLAG, 0.5
     return IGNORE, 0.0
 
@@ -200,9 +218,21 @@ def score_header_row(cells: list[str]) -> float:
     return sum(field_for_header(c)[1] for c in cells if c and len(c) <= 200)
 
 
-def propose_mapping(headers: list[str]) -> list[str]:
-    """One field per column. A single-valued field goes to the column that matches it best."""
+_ID_LIKE = re.compile(r"^[A-Za-z]{0,4}[-#_]?\d+$")
+
+
+def propose_mapping(headers: list[str], rows: list[tuple[int, list[str]]] | None = None) -> list[str]:
+    """One field per column. A single-valued field goes to the column that matches it best.
+
+    With the rows, a column of record numbers ("Request ID": rec001, CH-0412) is never read as what is asked.
+    """
     guesses = [field_for_header(h) for h in headers]
+    if rows:
+        for i, (target, _score) in enumerate(guesses):
+            if target in ("category", "title", "details"):
+                values = [cells[i] for _line, cells in rows[:200] if i < len(cells) and cells[i]]
+                if values and sum(bool(_ID_LIKE.match(v)) for v in values) >= 0.8 * len(values):
+                    guesses[i] = (IGNORE, 0.0)
     mapping = [f for f, _score in guesses]
     for target in set(mapping) - MULTI - {IGNORE}:
         columns = [i for i, f in enumerate(mapping) if f == target]
@@ -214,7 +244,7 @@ def propose_mapping(headers: list[str]) -> list[str]:
     return mapping
 
 
-_OFFER_WORDS = ("offer", "can you give", "can you provide", "can you help with", "can you share", "ofrec",
+_OFFER_WORDS = ("offer", " i can ", "can help", "puedo", "can you give", "can you provide", "can you help with", "can you share", "ofrec",
                 "puede dar", "puedes dar", "puede ayudar", "puedes ayudar", "puede compartir", "oferta")
 _NEED_WORDS = ("need", "request", "seeking", "looking for", "necesit", "solicit", "pedido", "busca")
 
@@ -660,13 +690,21 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
         code = _category_in_header(normalise_header(header))
         if code is not None and normalise_header(cell) in _TICKED and code not in categories:
             categories.append(code)
-            plan.words[code] = re.sub(r"\s*(needed|\?)+\s*$", "", header.strip(), flags=re.IGNORECASE) or header
+            name = re.sub(r"[\s?¿]*(needed|\?)*[\s?]*$", "", header.strip(" ¿?"), flags=re.IGNORECASE)
+            question = normalise_header(name).startswith(("can ", "could ", "do ", "are ", "is ", "puede", "tiene"))
+            plan.words[code] = name if name and not question and len(name.split()) <= 3 else str(Category(code).label)
     plan.details = " — ".join(values.get("details", []))
     plan.title = one("title")
     if not categories and not plan.details and not plan.title:
         plan.skipped = True
         plan.notes.append(_("Nothing asked or offered in this row; skipped."))
         return plan
+    if not categories:
+        guessed = _category_of_words(normalise_header(f"{plan.title} {plan.details}")[:CELL_MAX])
+        if guessed is not None:
+            categories = [guessed]
+            plan.notes.append(_("No category given; guessed from the words: %(category)s")
+                              % {"category": Category(guessed).label})
     plan.categories = categories or [Category.OTHER.value]
     if plan.status == Status.IN_PROGRESS:
         plan.status = Status.OPEN
@@ -735,11 +773,29 @@ _NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]
 _NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
 
 
+_PHONE_ONLY = re.compile(r"^[\d\s().+-]*$")
+_PHONE_IN_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+
+
+def phone_part(cell: str) -> tuple[str, str]:
+    """The phone number in a cell and any e-mail address beside it: "best way to reach you" columns hold
+    either, and volunteers write "text only: 347-555-0101" or "(347) 555-0102 (cell)"."""
+    email = ""
+    found = re.search(r"[^\s,;<>()]+@[^\s,;<>()]+", cell)
+    if found:
+        email = found.group(0)
+        cell = (cell[:found.start()] + cell[found.end():]).strip(" ,;/-")
+    if cell and not _PHONE_ONLY.match(cell):
+        number = _PHONE_IN_TEXT.search(cell)
+        cell = number.group(0) if number else cell
+    return cell.strip(), email
+
+
 def north_american(phones: list[str]) -> bool:
     """Whether a sheet's phone numbers are North American: some are written that way (347-555-0150 or +1…)
     and none carries another country's code. Then bare ten-digit numbers get +1 too, so one person's number
     has one form (the form SMS gateways send), whatever the volunteer typed."""
-    written = [p for p in phones if p.strip()]
+    written = [phone_part(p)[0] for p in phones if p.strip()]
     if any(p.strip().startswith("+") and not p.strip().startswith("+1") for p in written):
         return False
     return any(_NANP_WRITTEN.match(p) for p in written)
@@ -748,6 +804,8 @@ def north_american(phones: list[str]) -> bool:
 def _contact_fields(plan: RowPlan, phone: str, email: str, north_american: bool = False) -> None:
     from mutualaid.members.services import normalise_email, normalise_phone
 
+    phone, found_email = phone_part(phone)
+    email = email or found_email
     if phone:
         if north_american and _NANP.match(phone):
             digits = re.sub(r"\D", "", phone)
@@ -778,7 +836,7 @@ def plan_import(
 
     `kind` "auto" (or None) reads whether the rows are needs or offers from the sheet's headers.
     """
-    mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers)
+    mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers, sheet.rows)
     mapping = [m if m in FIELDS else IGNORE for m in mapping][: len(sheet.headers)]
     mapping += [IGNORE] * (len(sheet.headers) - len(mapping))
     if kind not in Kind.values:

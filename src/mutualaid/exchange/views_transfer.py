@@ -59,7 +59,7 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             apply_errors(form, exc)
         else:
             filename = form.cleaned_data["file"].name[:200]
-            columns = importing.propose_mapping(sheet.headers)
+            columns = importing.propose_mapping(sheet.headers, sheet.rows)
             kind = form.cleaned_data["kind"]
             if kind not in Kind.values:
                 kind = importing.infer_kind(sheet.headers, columns, filename)
