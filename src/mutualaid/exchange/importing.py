@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mutualaid.core.categories import Category, Language
 from mutualaid.core.encryption import blind_index
@@ -328,11 +329,14 @@ def categories_with_words(cell: str) -> tuple[list[str], list[str], dict[str, st
     return found, unknown, words
 
 
+_URGENCIES = frozenset(Urgency.values)
+
+
 def urgency_of(cell: str) -> str | None:
     key = normalise_header(cell)
     if not key:
         return Urgency.FLEXIBLE
-    if key in Urgency.values:
+    if key in _URGENCIES:
         return key
     # A yes/no column ("Urgent?"): yes is today, no is whenever.
     if key in _TICKED:
@@ -642,7 +646,8 @@ def read(data: bytes) -> Sheet:
         raise ValidationError({"file": sheet_error_message(str(exc))}) from None
 
 
-def _too_long(plan: RowPlan, label: str, value: str, limit: int) -> str:
+def _too_long(plan: RowPlan, label: object, value: str, limit: int) -> str:
+    # `label` is lazy: translating five labels for every row of a 10,000-row sheet cost a tenth of the plan.
     if len(value) > limit:
         plan.problems.append(_("Too long (at most %(max)d characters): %(field)s") % {"field": label, "max": limit})
         return value[:limit]
@@ -742,7 +747,7 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
     plan.languages = [c for cell in values.get("languages", []) for c in languages_of(cell)]
     plan.languages = list(dict.fromkeys(plan.languages))
     plan.area = one("area")[:100]
-    plan.address = _too_long(plan, _("address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
+    plan.address = _too_long(plan, gettext_lazy("address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
     if not plan.area and plan.address:
         # Only the coarse part of an address is used in the clear: its ZIP code, or the whole text when it
         # has no digits at all (then it names a neighbourhood, not a door).
@@ -751,11 +756,11 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
             plan.area = postal.group(1)
         elif not any(ch.isdigit() for ch in plan.address) and len(plan.address) <= 60 and "&" not in plan.address:
             plan.area = plan.address
-    plan.private_note = _too_long(plan, _("private note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
-    plan.details = _too_long(plan, _("details"), plan.details, DETAILS_MAX)
+    plan.private_note = _too_long(plan, gettext_lazy("private note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
+    plan.details = _too_long(plan, gettext_lazy("details"), plan.details, DETAILS_MAX)
     plan.summary = _short_title(plan.details)
-    plan.title = _too_long(plan, _("title"), plan.title, TITLE_MAX)
-    plan.name = _too_long(plan, _("name"), " ".join(values.get("name", [])), NAME_MAX)
+    plan.title = _too_long(plan, gettext_lazy("title"), plan.title, TITLE_MAX)
+    plan.name = _too_long(plan, gettext_lazy("name"), " ".join(values.get("name", [])), NAME_MAX)
     _contact_fields(plan, one("phone"), one("email"), north_american)
     return plan
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -39,6 +40,7 @@ class Sheet:
     unsaved_formulas: dict[int, set[int]] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=4096)  # answers repeat down a column ("Urgent (within 24 hours)")
 def normalise_header(text: str) -> str:
     """Lower case, accents stripped, punctuation to spaces: "¿Qué necesita?" → "que necesita"."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
