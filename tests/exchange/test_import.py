@@ -443,3 +443,14 @@ def test_a_column_of_record_numbers_is_never_what_is_asked() -> None:
     assert [r.categories for r in plan.rows] == [["food"], ["transport"]]  # guessed from the words, with a note
     assert plan.rows[0].notes == ["No category given; guessed from the words: Food"]
     assert [r.titles for r in plan.rows] == [["Two bags of rice"], ["A ride on Tuesday"]]
+
+
+def test_excel_windows_csv_with_a_sep_line_smart_quotes_and_a_multiline_cell() -> None:
+    plan = plan_of("solicitudes_excel_cp1252_sep_line.csv", kind="auto")
+    assert plan.problems == []
+    first, second = plan.rows
+    assert (first.line, first.name, first.phone, first.quantity, first.unit) == (
+        3, "José “Pepe” Núñez", "+17185550170", 2, "bolsas")
+    assert first.details == "Arroz; frijoles\ny aceite"  # one kind of line break, as typed posts have
+    assert first.created_at is not None and (first.created_at.day, first.created_at.month) == (14, 3)
+    assert (second.line, second.name, second.categories) == (5, "Añá", ["health"])

@@ -654,11 +654,18 @@ def _too_long(plan: RowPlan, label: object, value: str, limit: int) -> str:
     return value
 
 
+def _text(cell: str) -> str:
+    """A cell as the board stores text: one kind of line break, no control characters (as typed posts)."""
+    cell = cell.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    return "".join(ch for ch in cell if ch in "\n\t" or ord(ch) >= 32)
+
+
 def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: bool = False,
          headers: list[str] | None = None, north_american: bool = False) -> RowPlan:
     values: dict[str, list[str]] = {}
     flags: list[tuple[str, str]] = []
-    for index, (cell, target) in enumerate(zip(cells, mapping, strict=False)):
+    for index, (raw, target) in enumerate(zip(cells, mapping, strict=False)):
+        cell = _text(raw) if target != IGNORE else raw
         if target == CATEGORY_FLAG and cell.strip() and headers is not None:
             flags.append((headers[index], cell.strip()))
         elif target != IGNORE and cell.strip():
