@@ -454,3 +454,20 @@ def test_excel_windows_csv_with_a_sep_line_smart_quotes_and_a_multiline_cell() -
     assert first.details == "Arroz; frijoles\ny aceite"  # one kind of line break, as typed posts have
     assert first.created_at is not None and (first.created_at.day, first.created_at.month) == (14, 3)
     assert (second.line, second.name, second.categories) == (5, "Añá", ["health"])
+
+
+def test_our_own_export_imports_back(ada: Any, ben: Any, crown: Any) -> None:
+    from mutualaid.exchange import exporting, services
+    from tests.exchange.conftest import make_post
+
+    make_post(crown, ben, title="Soup for two", quantity=2, unit="bowls", urgency="week", languages=["es", "en"],
+              on_behalf=services.ContactInput(name="Rosa", phone="+13475550100", email="rosa@example.org"))
+    make_post(crown, ben, title="A ride Saturday", kind="offer", category="transport", recurring=True)
+    sheet = importing.read(exporting.to_csv(crown, personal=True).encode())
+    plan = importing.plan_import(sheet)
+    assert plan.problems == []
+    soup, ride = plan.rows
+    assert (soup.kind, soup.categories, soup.titles, soup.quantity, soup.unit, soup.urgency, soup.languages) == (
+        "need", ["food"], ["Soup for two"], 2, "bowls", "week", ["es", "en"])
+    assert (soup.name, soup.phone, soup.email) == ("Rosa", "+13475550100", "rosa@example.org")
+    assert (ride.kind, ride.categories, ride.recurring) == ("offer", ["transport"], True)

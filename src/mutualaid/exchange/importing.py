@@ -59,9 +59,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "telephone", "cell", "cell phone", "mobile", "phone number", "telephone number",
               "contact number", "whatsapp", "telefono", "numero de telefono", "celular", "movil", "tel",
               # Mixed answers (a number or an address): an e-mail found here goes to the e-mail field.
-              "best way to reach you", "how can we reach you", "contact", "contact info", "contact information",
+              "best way to reach you", "how can we reach you", "contact info", "contact information", "contact phone",
               "contacto", "como contactarte", "como le contactamos"),
-    "email": ("email", "e mail", "email address", "e mail address", "correo", "correo electronico", "mail"),
+    "email": ("email", "e mail", "email address", "e mail address", "correo", "correo electronico", "mail",
+              "contact email", "contact e mail"),
     "address": ("address", "street address", "home address", "delivery address", "cross street", "cross streets",
                 "intersection", "direccion", "domicilio", "calle", "calles", "apt", "apartment", "apartment number",
                 "apt unit", "apt number", "unit number", "apartamento", "depto", "departamento"),
