@@ -33,8 +33,8 @@ def test_a_coordinator_corrects_the_neighbour_from_the_post_page(client_for: Any
     assert response.status_code == 302 and response["Location"] == reverse("exchange_post", args=[crown.slug, post.pk])
     contact = Contact.objects.get(pk=post.contact_id)
     assert (contact.name, contact.phone, contact.email, contact.household_size, contact.note) == (
-        "Rosa Peña", "3475550111", "rosa@example.org", 3, "knock twice; dog")
-    assert contact.phone_index == blind_index("3475550111", purpose="phone")
+        "Rosa Peña", "+13475550111", "rosa@example.org", 3, "knock twice; dog")  # (347) 555-0111: one form
+    assert contact.phone_index == blind_index("+13475550111", purpose="phone")
     event = PostEvent.objects.filter(post=post).last()
     assert (event.action, event.actor, event.from_status, event.to_status) == ("contact_edit", ada, "open", "open")
     assert SensitiveRead.objects.filter(reader=ada, subject_id=post.pk, fields="contact").count() >= 2
@@ -51,7 +51,7 @@ def test_bad_details_are_refused_next_to_their_field(client_for: Any, ada: Any, 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Enter a phone number of 7 to 15 digits." in page and "Enter a valid e-mail address." in page
-    assert Contact.objects.get(pk=post.contact_id).phone == "3475550199"
+    assert Contact.objects.get(pk=post.contact_id).phone == "+13475550199"
 
 
 def test_the_member_who_took_them_in_may_edit_other_members_may_not(client_for: Any, ben: Any, fay: Any, crown: Any) -> None:
@@ -80,7 +80,7 @@ def test_api_reads_and_changes_the_neighbour(api_for: Any, ada: Any, ben: Any, f
     post = intake(crown, ben)
     url = reverse("api:exchange_contact_detail", args=[crown.slug, post.pk])
     got = api_for(ada).get(url).json()
-    assert (got["name"], got["phone"], got["note"], got["source"]) == ("Rosa", "3475550199", "knock twice", "intake")
+    assert (got["name"], got["phone"], got["note"], got["source"]) == ("Rosa", "+13475550199", "knock twice", "intake")
     assert SensitiveRead.objects.filter(reader=ada, fields="contact").count() == 1
     changed = api_for(ada).put(url, {"name": "Rosa", "phone": "+1 347 555 0100", "household_size": 2},
                                content_type="application/json")
@@ -89,3 +89,9 @@ def test_api_reads_and_changes_the_neighbour(api_for: Any, ada: Any, ben: Any, f
     assert bad.status_code == 422 and Contact.objects.get(pk=post.contact_id).phone == "+13475550100"
     assert api_for(fay).get(url).status_code == 403
     assert PostEvent.objects.filter(post=post, action="contact_edit").count() == 1
+
+
+def test_a_neighbour_taken_in_by_hand_is_the_same_person_when_they_text(ben: Any, crown: Any) -> None:
+    post = intake(crown, ben)  # typed as 347-555-0199
+    texted = services.contact_for_phone_index(group=crown, phone_index=blind_index("+13475550199", purpose="phone"))
+    assert texted.pk == post.contact_id

@@ -40,7 +40,16 @@ from mutualaid.exchange.models import (
     Urgency,
     Visibility,
 )
-from mutualaid.exchange.services import NAME_MAX, NOTE_MAX, Location, PostingFlood, locate, need_expiry_days
+from mutualaid.exchange.services import (
+    NAME_MAX,
+    NANP,
+    NANP_WRITTEN,
+    NOTE_MAX,
+    Location,
+    PostingFlood,
+    locate,
+    need_expiry_days,
+)
 from mutualaid.exchange.spreadsheet import Sheet, normalise_header, read_sheet
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
@@ -781,9 +790,6 @@ def _short_title(text: str) -> str:
     return first[:77].rsplit(" ", 1)[0].rstrip(",;:— ") + "…"
 
 
-# A number written the North American way: (347) 555-0150, 347-555-0150, 347.555.0150, +1 347 555 0150.
-_NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\s*$")
-_NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
 
 
 _PHONE_ONLY = re.compile(r"^[\d\s().+-]*$")
@@ -811,7 +817,7 @@ def north_american(phones: list[str]) -> bool:
     written = [phone_part(p)[0] for p in phones if p.strip()]
     if any(p.strip().startswith("+") and not p.strip().startswith("+1") for p in written):
         return False
-    return any(_NANP_WRITTEN.match(p) for p in written)
+    return any(NANP_WRITTEN.match(p) for p in written)
 
 
 def _contact_fields(plan: RowPlan, phone: str, email: str, north_american: bool = False) -> None:
@@ -820,7 +826,7 @@ def _contact_fields(plan: RowPlan, phone: str, email: str, north_american: bool 
     phone, found_email = phone_part(phone)
     email = email or found_email
     if phone:
-        if north_american and _NANP.match(phone):
+        if north_american and NANP.match(phone):
             digits = re.sub(r"\D", "", phone)
             phone = "+1" + digits[-10:]
         try:

@@ -7,6 +7,7 @@ are serialised by the database: exactly one claim wins (THREATS.md property 20).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -191,6 +192,19 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     }
 
 
+# A number written the North American way: (347) 555-0150, 347-555-0150, 347.555.0150, +1 347 555 0150.
+NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\s*$")
+NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
+
+
+def neighbour_phone(phone: str) -> str:
+    """A neighbour's number in one form: written the North American way, it gets +1 (the form SMS gateways
+    send, so a neighbour taken in by hand is the same person when they text); anything else as typed."""
+    if NANP_WRITTEN.match(phone) and NANP.match(phone):
+        return "+1" + re.sub(r"\D", "", phone)[-10:]
+    return phone
+
+
 def clean_contact(contact: ContactInput) -> dict[str, object]:
     from mutualaid.members.services import normalise_email, normalise_phone
 
@@ -200,7 +214,7 @@ def clean_contact(contact: ContactInput) -> dict[str, object]:
         errors["contact_name"] = [_("The name can have at most %(max)d characters.") % {"max": NAME_MAX}]
     phone = email = ""
     try:
-        phone = normalise_phone(contact.phone)
+        phone = normalise_phone(neighbour_phone(contact.phone))
     except ValidationError:
         errors["contact_phone"] = [_("Enter a phone number of 7 to 15 digits.")]
     try:
