@@ -300,6 +300,8 @@ def test_quantities_as_people_write_them(cell: str, expected: Any) -> None:
     ("14-Mar-2026", False, (2026, 3, 14, 0, 0, 0)),
     ("46095.5", False, (2026, 3, 14, 12, 0, 0)),
     ("3/14/26", False, (2026, 3, 14, 0, 0, 0)),
+    ("14/03/2026 9:05:11 p. m.", False, (2026, 3, 14, 21, 5, 11)),
+    ("Sat Mar 14 2026 09:05:11 GMT-0400 (Eastern Daylight Time)", False, (2026, 3, 14, 9, 5, 11)),
 ])
 def test_dates_as_spreadsheets_write_them(cell: str, dayfirst: bool, expected: tuple[int, ...]) -> None:
     value = importing.parse_timestamp(cell, dayfirst=dayfirst)

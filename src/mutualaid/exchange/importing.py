@@ -482,6 +482,7 @@ def parse_timestamp(cell: str, *, dayfirst: bool = False) -> datetime | None:
 
 def _parse_written_date(text: str, dayfirst: bool) -> datetime | None:
     key = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+    key = re.sub(r"\s*\([^)]*\)\s*$", "", key)  # "… GMT-0400 (Eastern Daylight Time)"
     tz = None
     offset = _OFFSET.search(key)
     if offset:
