@@ -393,7 +393,7 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
     plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping,
-                                 visibility=payload.visibility, filename=payload.filename)
+                                 visibility=payload.visibility, filename=payload.filename, group=group)
     rows = [ImportRowOut(line=r.line, skipped=r.skipped, kind=r.kind, categories=r.categories,
                          title=" | ".join(r.titles), titles=r.titles, quantity=r.quantity, unit=r.unit,
                          urgency=r.urgency, created_at=r.created_at, problems=r.problems, notes=r.notes)

@@ -568,6 +568,7 @@ class RowPlan:
     # multi-choice row becomes when the row has no title of its own.
     words: dict[str, str] = field(default_factory=dict)
     summary: str = ""  # the first sentence of the details
+    key: str = ""  # blind index of when, who and what: the same row in a later export is skipped
     details: str = ""
     urgency: str = Urgency.FLEXIBLE
     quantity: int = 1
@@ -841,6 +842,30 @@ def _contact_fields(plan: RowPlan, phone: str, email: str, north_american: bool 
             plan.problems.append(_("This e-mail address cannot be read: %(value)s") % {"value": email})
 
 
+def _row_key(row: RowPlan) -> str:
+    """A keyed HMAC of what identifies a row across exports of the same sheet: when it was written, who
+    wrote it, what it asks. Columns a group edits between exports (status, organiser notes) are left out."""
+    who = row.phone or row.email or normalise_header(row.name)
+    when = row.created_at.isoformat() if row.created_at else ""
+    what = normalise_header(row.details)
+    if not (when or who or what):
+        return ""
+    return blind_index("\x1f".join((row.kind, when, who, ",".join(row.categories), what)), purpose="import-row")
+
+
+def _already_imported(group: Group, rows: list[RowPlan]) -> None:
+    keyed = [r for r in rows if r.key and not r.skipped and not r.problems]
+    keys = list({r.key for r in keyed})
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update(Post.objects.filter(group=group, import_key__in=keys[start:start + 500])
+                     .values_list("import_key", flat=True))
+    for row in keyed:
+        if row.key in found:
+            row.skipped = True
+            row.notes.append(_("Already imported from an earlier copy of this sheet; skipped."))
+
+
 def _duplicate_key(row: RowPlan) -> tuple[object, ...] | None:
     who = row.phone or row.email or row.name
     if not who:
@@ -850,11 +875,12 @@ def _duplicate_key(row: RowPlan) -> tuple[object, ...] | None:
 
 def plan_import(
     sheet: Sheet, *, kind: str | None = Kind.NEED, mapping: list[str] | None = None,
-    visibility: str = Visibility.COORDINATORS, filename: str = "",
+    visibility: str = Visibility.COORDINATORS, filename: str = "", group: Group | None = None,
 ) -> ImportPlan:
     """What importing `sheet` would create, row by row, with problems and notes per line.
 
-    `kind` "auto" (or None) reads whether the rows are needs or offers from the sheet's headers.
+    `kind` "auto" (or None) reads whether the rows are needs or offers from the sheet's headers. With the
+    `group`, rows it already imported from an earlier export of the same sheet are skipped.
     """
     mapping = list(mapping) if mapping is not None else propose_mapping(sheet.headers, sheet.rows)
     mapping = [m if m in FIELDS else IGNORE for m in mapping][: len(sheet.headers)]
@@ -892,6 +918,11 @@ def plan_import(
         elif key is not None:
             seen[key] = line
         rows.append(plan)
+    for row in rows:
+        if not row.skipped and not row.problems:
+            row.key = _row_key(row)
+    if group is not None:
+        _already_imported(group, rows)
     if not {"category", CATEGORY_FLAG, "details", "title"} & set(mapping):
         first = sheet.rows[0][0] if sheet.rows else sheet.header_line
         rows.insert(0, RowPlan(line=sheet.header_line, kind=kind, problems=[
@@ -955,7 +986,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                 recurring=row.recurring, languages=row.languages, area=place.area, cell=place.cell, lat=place.lat,
                 lon=place.lon, address=row.address, private_note=row.private_note, status=row.status,
                 created_at=created, updated_at=now, closed_at=now if closed else None, imported=True,
-                visibility=plan.visibility,
+                visibility=plan.visibility, import_key=row.key,
                 expires_at=now + timedelta(days=need_expiry_days()) if row.kind == Kind.NEED else None,
             ))
     Post.objects.bulk_create(posts, batch_size=500)

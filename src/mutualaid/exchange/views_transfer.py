@@ -102,7 +102,7 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
         if request.POST.get("kind") in Kind.values:
             draft.kind = request.POST["kind"]
         draft.save(update_fields=["mapping", "kind"])
-    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping,
+    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping, group=group,
                                  visibility=draft.mapping.get("visibility", "coordinators"))
     status = 200
     if request.method == "POST" and request.POST.get("commit"):

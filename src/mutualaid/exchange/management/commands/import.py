@@ -42,7 +42,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         kind = {"offers": "offer", "needs": "need"}.get(options["kind"] or "", "auto")
-        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"], filename=path.name)
+        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"], filename=path.name,
+                                     group=group)
         out = self.stdout
         out.write(f"{path.name}: {len(sheet.rows)} rows under the header on line {sheet.header_line}")
         out.write("Columns:")
