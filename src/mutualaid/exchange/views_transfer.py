@@ -63,7 +63,7 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             kind = form.cleaned_data["kind"]
             if kind not in Kind.values:
                 kind = importing.infer_kind(sheet.headers, columns, filename)
-            draft = ImportDraft.objects.create(
+            draft = ImportDraft.objects.create(  # type: ignore[misc]
                 group=group, created_by=request.user, filename=filename,
                 content=base64.b64encode(data).decode(), kind=kind,
                 mapping={"columns": columns, "visibility": form.cleaned_data["visibility"]},
