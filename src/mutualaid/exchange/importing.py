@@ -56,11 +56,13 @@ from mutualaid.members.models import User
 
 IGNORE = "ignore"
 # Fields a column can feed. The multi ones join several columns (first + last name, two cross streets).
+# A "yes" column whose header names a category ("Financial Support Needed?", "Groceries") adds it.
+CATEGORY_FLAG = "category_flag"
 FIELDS = (
     "name", "phone", "email", "address", "area", "languages", "category", "urgency", "title", "details",
-    "private_note", "household_size", "quantity", "unit", "status", "timestamp", "recurring", "kind",
+    "private_note", "household_size", "quantity", "unit", "status", "timestamp", "recurring", "kind", CATEGORY_FLAG,
 )
-MULTI = {"name", "address", "category", "details", "private_note", "languages"}
+MULTI = {"name", "address", "category", "details", "private_note", "languages", CATEGORY_FLAG}
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "first name", "last name", "full name", "your name", "contact name", "requester",
@@ -179,10 +181,6 @@ _TICKED = {"yes", "y", "si", "true", "1", "x", "checked", "yes please", "si por 
 _YES = _TICKED | {"weekly", "daily", "monthly", "every week", "biweekly", "every month", "ongoing", "semanal",
                   "diario", "mensual", "cada semana", "cada mes", "quincenal", "recurring", "recurrente"}
 CELL_MAX = 5000
-# A "yes" column whose header names a category ("Financial Support Needed?", "Groceries") adds it.
-CATEGORY_FLAG = "category_flag"
-FIELDS = (*FIELDS, CATEGORY_FLAG)
-MULTI = MULTI | {CATEGORY_FLAG}
 
 
 def field_for_header(header: str) -> tuple[str, float]:
@@ -711,8 +709,9 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
         if unknown:
             plan.notes.append(_("Not a known category, filed under Other: %(words)s") % {"words": ", ".join(unknown)})
     for header, cell in flags:
-        code = _category_in_header(normalise_header(header))
-        if code is not None and normalise_header(cell) in _TICKED and code not in categories:
+        flagged = _category_in_header(normalise_header(header))
+        if flagged is not None and normalise_header(cell) in _TICKED and flagged not in categories:
+            code = flagged
             categories.append(code)
             name = re.sub(r"[\s?¿]*(needed|\?)*[\s?]*$", "", header.strip(" ¿?"), flags=re.IGNORECASE)
             question = normalise_header(name).startswith(("can ", "could ", "do ", "are ", "is ", "puede", "tiene"))
