@@ -422,6 +422,7 @@ def test_mixed_contact_columns_deadlines_and_questions_that_are_not_categories()
     assert plan.problems == []
     ana, bo, cy = plan.rows
     assert (ana.email, ana.phone, ana.urgency, ana.quantity, ana.unit) == ("ana@example.org", "", "today", 3, "boxes")
+    assert ana.address == "123 Main St, 4B"  # the street first, the apartment after it
     assert (bo.phone, bo.urgency) == ("+13475550101", "flexible")  # "text only: 347-555-0101"
     assert (cy.phone, cy.categories) == ("+13475550102", ["supplies"])  # "(347) 555-0102 (cell)"; has a car ≠ needs a ride
 
@@ -492,3 +493,10 @@ def test_next_weeks_export_of_the_same_form_imports_only_the_new_rows(ada: Any, 
     # The key is a keyed hash: nothing of the row is readable in the column.
     key = Post.objects.filter(import_key__gt="").values_list("import_key", flat=True).first()
     assert key is not None and len(key) == 64 and "Sam" not in key
+
+
+def test_choices_with_commas_in_brackets_and_other_answers() -> None:
+    found, unknown, words = importing.categories_with_words(
+        "Cleaning supplies (soap, bleach), Other: help moving a couch")
+    assert (found, unknown) == (["supplies", "skills"], [])
+    assert words == {"supplies": "Cleaning supplies (soap, bleach)", "skills": "help moving a couch"}

@@ -277,6 +277,17 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in _SPLIT.split(cell) if p.strip()]
 
 
+_OTHER_PREFIX = re.compile(r"^\s*(?:other|otro|otra|otros)\s*[:(-]\s*", re.IGNORECASE)
+
+
+def _choices(cell: str) -> list[str]:
+    """The answers of a multi-choice cell. A separator inside brackets belongs to its choice ("Cleaning
+    supplies (soap, bleach)"), and a form's "Other: …" answer is the words after the colon."""
+    hidden = re.sub(r"\([^)]*\)", lambda m: m.group(0).replace(",", "\x00").replace(";", "\x01"), cell)
+    parts = [p.replace("\x00", ",").replace("\x01", ";").strip() for p in _CHOICES.split(hidden)]
+    return [_OTHER_PREFIX.sub("", p).strip() for p in parts if _OTHER_PREFIX.sub("", p).strip()]
+
+
 def _singular(key: str, lookup: dict[str, str]) -> str | None:
     """Plural answers ("medicinas", "rides") find their singular entry."""
     for cut in (1, 2):
@@ -307,7 +318,7 @@ def categories_with_words(cell: str) -> tuple[list[str], list[str], dict[str, st
     found: list[str] = []
     unknown: list[str] = []
     words: dict[str, str] = {}
-    parts = [p.strip() for p in _CHOICES.split(cell) if p.strip()]
+    parts = _choices(cell)
     # Free text with a comma ("Ride to clinic, Tuesday") is one answer, not a list: only short parts
     # are choices.
     if len(parts) > 1 and len(cell) > 40 and _category_of_words(normalise_header(parts[0])) is not None \
@@ -674,12 +685,15 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
          headers: list[str] | None = None, north_american: bool = False) -> RowPlan:
     values: dict[str, list[str]] = {}
     flags: list[tuple[str, str]] = []
+    address_parts: list[tuple[str, str]] = []
     for index, (raw, target) in enumerate(zip(cells, mapping, strict=False)):
         cell = _text(raw) if target != IGNORE else raw
         if target == CATEGORY_FLAG and cell.strip() and headers is not None:
             flags.append((headers[index], cell.strip()))
         elif target != IGNORE and cell.strip():
             values.setdefault(target, []).append(cell.strip())
+            if target == "address":
+                address_parts.append((normalise_header(headers[index]) if headers else "", cell.strip()))
     plan = RowPlan(line=line, kind=kind)
     if any(len(c) > CELL_MAX for c in cells):
         plan.problems.append(_("A cell is longer than %(max)d characters.") % {"max": CELL_MAX})
@@ -765,7 +779,7 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
     plan.languages = [c for cell in values.get("languages", []) for c in languages_of(cell)]
     plan.languages = list(dict.fromkeys(plan.languages))
     plan.area = one("area")[:100]
-    plan.address = _too_long(plan, gettext_lazy("address"), " & ".join(values.get("address", [])), ADDRESS_MAX)
+    plan.address = _too_long(plan, gettext_lazy("address"), _address(address_parts), ADDRESS_MAX)
     if not plan.area and plan.address:
         # Only the coarse part of an address is used in the clear: its ZIP code, or the whole text when it
         # has no digits at all (then it names a neighbourhood, not a door).
@@ -781,6 +795,20 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
     plan.name = _too_long(plan, gettext_lazy("name"), " ".join(values.get("name", [])), NAME_MAX)
     _contact_fields(plan, one("phone"), one("email"), north_american)
     return plan
+
+
+def _address(parts: list[tuple[str, str]]) -> str:
+    """Address columns as one line: cross streets joined with "&" (Lincoln Pl & Rogers Ave), the street
+    first and the apartment after it (123 Main St, 4B)."""
+    def apartment(header: str) -> bool:
+        return any(w in f" {header} " for w in (" apt ", " apartment ", " unit ", " apartamento ", " depto ",
+                                                  " departamento ", " suite "))
+
+    crossing = [cell for header, cell in parts if not apartment(header) and any(
+        w in header for w in ("cross", "intersection", "calle"))]
+    street = [cell for header, cell in parts if not apartment(header) and cell not in crossing]
+    flat = [cell for header, cell in parts if apartment(header)]
+    return ", ".join(p for p in (", ".join(street), " & ".join(crossing), ", ".join(flat)) if p)
 
 
 def _short_title(text: str) -> str:
