@@ -25,6 +25,8 @@ def build(world: World) -> None:
 
     world.objects["ben_need"] = post(ben, "Groceries for Ben")
     world.objects["fay_need"] = post(fay, "Ride for Fay")
+    world.objects["fay_intake"] = post(fay, "Groceries for Rosa", on_behalf=services.ContactInput(
+        name="Rosa", phone="347-555-0199"))
     world.objects["hidden_need"] = post(ada, "Quiet need", visibility="coordinators")
     world.objects["ada_offer"] = post(ada, "Soup for four", kind="offer")
     world.objects["ben_claim"] = services.claim_create(post=world.ada_offer, claimant=ben)
@@ -75,6 +77,9 @@ ROUTES = [
     Route("exchange_post_edit", "login 404 404 403 ok", variant="others-post", kwargs=post_kw("fay_need")),
     Route("exchange_post_edit", "login 404 404 ok ok", method="POST", variant="save", kwargs=post_kw("ben_need"),
           data=lambda w: {**NEW_POST, "title": "Bread and milk"}),
+    Route("exchange_contact_edit", "login 404 404 403 ok", kwargs=post_kw("fay_intake")),
+    Route("exchange_contact_edit", "login 404 404 403 ok", method="POST", variant="save", kwargs=post_kw("fay_intake"),
+          data=lambda w: {"name": "Rosa P.", "phone": "347-555-0198"}),
     Route("exchange_claim", MEMBER, method="POST", kwargs=post_kw("fay_need")),
     Route("exchange_assign", COORDINATOR, method="POST", kwargs=post_kw("fay_need"),
           data=lambda w: {"member": w.ben_membership.pk}),
@@ -90,6 +95,9 @@ ROUTES = [
     Route("api:exchange_post_detail", API_MEMBER, api=True, kwargs=post_kw("ben_need")),
     Route("api:exchange_post_update", "401 404 404 403 ok", method="PUT", api=True, kwargs=post_kw("fay_need"),
           data=lambda w: {"kind": "need", "category": "transport", "title": "Ride to the clinic"}),
+    Route("api:exchange_contact_detail", "401 404 404 403 ok", api=True, kwargs=post_kw("fay_intake")),
+    Route("api:exchange_contact_update", "401 404 404 403 ok", method="PUT", api=True, kwargs=post_kw("fay_intake"),
+          data=lambda w: {"name": "Rosa P.", "phone": "347-555-0198"}),
     Route("api:exchange_claim_create", API_MEMBER, method="POST", api=True, kwargs=post_kw("fay_need")),
     Route("api:exchange_claim_decide", "401 404 404 403 ok", method="POST", api=True, kwargs=fay_claim_kw,
           data=lambda w: {"decision": "accept"}),

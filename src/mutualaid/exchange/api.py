@@ -190,6 +190,52 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
     )
 
 
+class ContactOut(Schema):
+    name: str
+    phone: str
+    email: str
+    note: str
+    household_size: int | None
+    languages: list[str]
+    source: str
+
+
+def _contact_for(request: HttpRequest, slug: str, post_id: int) -> Post:
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    if post.contact is None:
+        raise HttpError(404, "This post is not held for a neighbour.")
+    if post.author_id != request.user.pk:
+        services.require_coordinator(request.user, group.pk,  # type: ignore[arg-type]
+                                     "Only the member who took the neighbour in or a coordinator can see their details.")
+    return post
+
+
+def _contact_out(post: Post) -> ContactOut:
+    contact = post.contact
+    assert contact is not None  # checked by _contact_for
+    return ContactOut(name=contact.name or "", phone=contact.phone or "", email=contact.email or "",
+                      note=contact.note or "", household_size=contact.household_size, languages=contact.languages,
+                      source=contact.source)
+
+
+@router.get("/groups/{slug}/posts/{post_id}/contact", response=ContactOut,
+            summary="The neighbour a post is held for (the member who took them in, or coordinators; read audited)")
+def exchange_contact_detail(request: HttpRequest, slug: str, post_id: int) -> ContactOut:
+    post = _contact_for(request, slug, post_id)
+    record_read(reader=request.user, subject=post, fields=["contact"], group_id=post.group_id)
+    return _contact_out(post)
+
+
+@router.put("/groups/{slug}/posts/{post_id}/contact", response=ContactOut,
+            summary="Change the details of the neighbour a post is held for (recorded in the post's history)")
+def exchange_contact_update(request: HttpRequest, slug: str, post_id: int, payload: ContactIn) -> ContactOut:
+    post = _contact_for(request, slug, post_id)
+    post.contact = services.contact_update(post=post, actor=request.user, data=services.ContactInput(  # type: ignore[arg-type]
+        name=payload.name, phone=payload.phone, email=payload.email, note=payload.note,
+        household_size=payload.household_size))
+    return _contact_out(post)
+
+
 @router.post("/groups/{slug}/posts/{post_id}/claims", response={201: ClaimOut}, summary="Claim: I can help / I'd like this")
 def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status[ClaimOut]:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
@@ -307,7 +353,7 @@ def exchange_export(request: HttpRequest, slug: str, query: Query[ExportQuery]) 
 class ImportIn(Schema):
     filename: str = Field("upload.csv", max_length=200)
     content_base64: str = Field(max_length=14_000_000)
-    kind: Literal["need", "offer"] = "need"
+    kind: Literal["need", "offer", "auto"] = Field("auto", description="auto: read from the sheet's headers")
     mapping: list[str] | None = Field(None, max_length=200)
     visibility: Literal["coordinators", "group"] = "coordinators"
     dry_run: bool = True
@@ -316,13 +362,20 @@ class ImportIn(Schema):
 class ImportRowOut(Schema):
     line: int
     skipped: bool
+    kind: str
     categories: list[str]
     title: str
+    titles: list[str]
+    quantity: int
+    unit: str
+    urgency: str
+    created_at: datetime | None
     problems: list[str]
     notes: list[str]
 
 
 class ImportOut(Schema):
+    kind: str
     headers: list[str]
     mapping: list[str]
     posts: int
@@ -340,12 +393,17 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
     plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping,
-                                 visibility=payload.visibility)
-    rows = [ImportRowOut(line=r.line, skipped=r.skipped, categories=r.categories, title=r.title, problems=r.problems,
-                         notes=r.notes) for r in plan.rows]
+                                 visibility=payload.visibility, filename=payload.filename, group=group)
+    rows = [ImportRowOut(line=r.line, skipped=r.skipped, kind=r.kind, categories=r.categories,
+                         title=" | ".join(r.titles), titles=r.titles, quantity=r.quantity, unit=r.unit,
+                         urgency=r.urgency, created_at=r.created_at, problems=r.problems, notes=r.notes)
+            for r in plan.rows]
     committed = False
     if not payload.dry_run and not plan.problems:
-        importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+        try:
+            importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+        except importing.ImportFlood as exc:
+            raise HttpError(429, str(exc.args[0])) from None
         committed = True
-    return ImportOut(headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
+    return ImportOut(kind=plan.kind, headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
                      problems=[r for r in rows if r.problems], rows=rows[:500], committed=committed)

@@ -13,6 +13,7 @@ from mutualaid.exchange.models import (
     QUANTITY_MAX,
     TITLE_MAX,
     UNIT_MAX,
+    Contact,
     Kind,
     Post,
     Status,
@@ -86,6 +87,28 @@ class PostForm(forms.Form):
         )
 
 
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Neighbour's name"), required=False, max_length=100)
+    phone = forms.CharField(label=_("Neighbour's phone"), required=False, max_length=32)
+    email = forms.CharField(label=_("Neighbour's e-mail"), required=False, max_length=254)
+    household_size = forms.IntegerField(label=_("Household size"), required=False, min_value=1, max_value=50)
+    note = forms.CharField(
+        label=_("Private note about the neighbour"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Encrypted; seen by coordinators and the member who "
+                                                              "took the neighbour in."),
+    )
+
+    @staticmethod
+    def initial_for(contact: Contact) -> dict[str, object]:
+        return {"name": contact.name, "phone": contact.phone, "email": contact.email,
+                "household_size": contact.household_size, "note": contact.note}
+
+    def contact_input(self) -> ContactInput:
+        d = self.cleaned_data
+        return ContactInput(name=d.get("name") or "", phone=d.get("phone") or "", email=d.get("email") or "",
+                            note=d.get("note") or "", household_size=d.get("household_size"))
+
+
 class BoardForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Needs or offers"), required=False, choices=ANY + Kind.choices)
@@ -107,7 +130,11 @@ class AssignForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    kind = forms.ChoiceField(label=_("The rows are"), choices=[("need", _("Needs")), ("offer", _("Offers"))])
+    kind = forms.ChoiceField(
+        label=_("The rows are"), initial="auto",
+        choices=[("auto", _("Read it from the headers")), ("need", _("Needs")), ("offer", _("Offers"))],
+        help_text=_("A column like “What can you offer?” makes the rows offers; otherwise they are needs."),
+    )
     visibility = forms.ChoiceField(
         label=_("Who sees the imported posts"), choices=Visibility.choices, initial=Visibility.COORDINATORS,
         help_text=_("People who filled in your form did not post to the whole group: by default coordinators "

@@ -123,6 +123,9 @@ class Post(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     imported = models.BooleanField(default=False)
+    # Keyed HMAC of the sheet row a post came from (when, who, what): importing next week's export of the
+    # same form skips the rows already brought in. Reveals nothing without the key ring.
+    import_key = BlindIndexField()
 
     data_classification = {
         "group": (PUBLIC, "which group a need or offer belongs to"),

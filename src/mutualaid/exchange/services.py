@@ -7,6 +7,7 @@ are serialised by the database: exactly one claim wins (THREATS.md property 20).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -191,6 +192,19 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     }
 
 
+# A number written the North American way: (347) 555-0150, 347-555-0150, 347.555.0150, +1 347 555 0150.
+NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\s*$")
+NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
+
+
+def neighbour_phone(phone: str) -> str:
+    """A neighbour's number in one form: written the North American way, it gets +1 (the form SMS gateways
+    send, so a neighbour taken in by hand is the same person when they text); anything else as typed."""
+    if NANP_WRITTEN.match(phone) and NANP.match(phone):
+        return "+1" + re.sub(r"\D", "", phone)[-10:]
+    return phone
+
+
 def clean_contact(contact: ContactInput) -> dict[str, object]:
     from mutualaid.members.services import normalise_email, normalise_phone
 
@@ -200,7 +214,7 @@ def clean_contact(contact: ContactInput) -> dict[str, object]:
         errors["contact_name"] = [_("The name can have at most %(max)d characters.") % {"max": NAME_MAX}]
     phone = email = ""
     try:
-        phone = normalise_phone(contact.phone)
+        phone = normalise_phone(neighbour_phone(contact.phone))
     except ValidationError:
         errors["contact_phone"] = [_("Enter a phone number of 7 to 15 digits.")]
     try:
@@ -524,6 +538,37 @@ def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
     return claim
 
 
+
+
+def may_edit_contact(post: Post, user: User) -> bool:
+    """The neighbour a post is held for: the member who took them in, or a coordinator (second factor)."""
+    return post.contact_id is not None and (post.author_id == user.pk or acts_as_coordinator(user, post.group_id))
+
+
+@transaction.atomic
+def contact_update(*, post: Post, actor: User, data: ContactInput) -> Contact:
+    """Correct the private details of the neighbour a post is held for (a new phone number, a misspelt name).
+
+    The details stay encrypted; the change is recorded in the post's history (who and when, never what).
+    A neighbour who reached the group by SMS keeps the number their texts come from: the phone belongs to
+    the SMS channel, and changing it here would cut the thread between their texts and their posts.
+    """
+    post = _locked(post)
+    if post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    if post.author_id != actor.pk:
+        require_coordinator(actor, post.group_id, _("Only the member who took the neighbour in or a coordinator "
+                                                    "can change their details."))
+    contact = Contact.objects.select_for_update().get(pk=post.contact_id)
+    values = clean_contact(data)
+    if contact.source == "sms":
+        values.pop("phone")
+        values.pop("phone_index")
+    for key, value in values.items():
+        setattr(contact, key, value)
+    contact.save()
+    _event(post, actor, "contact_edit", post.status, post.status)
+    return contact
 
 
 # Neighbours who reach the group without an account (SMS) -------------------------------------------

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -34,8 +35,12 @@ class Sheet:
     header_line: int
     encoding: str
     delimiter: str
+    # XLSX cells holding a formula whose result the file does not carry (written by a program that does not
+    # calculate, e.g. a script): line → column indexes. Reading them as empty would lose data silently.
+    unsaved_formulas: dict[int, set[int]] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=4096)  # answers repeat down a column ("Urgent (within 24 hours)")
 def normalise_header(text: str) -> str:
     """Lower case, accents stripped, punctuation to spaces: "¿Qué necesita?" → "que necesita"."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
@@ -113,7 +118,7 @@ def _raw_rows_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], str, str]:
     return rows, encoding, delimiter
 
 
-def _raw_rows_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _raw_rows_xlsx(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[int, set[int]]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -129,7 +134,31 @@ def _raw_rows_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
             rows.append((number, [_cell(v) for v in values]))
             if len(rows) > MAX_ROWS + HEADER_SCAN + 100:
                 raise SheetError("too_many_rows")
-        return rows
+    finally:
+        book.close()
+    return rows, _unsaved_formulas(data, rows)
+
+
+def _unsaved_formulas(data: bytes, rows: list[tuple[int, list[str]]]) -> dict[int, set[int]]:
+    """Cells that are formulas in the file and empty in what it saved (a second, formula-only read)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if not any(b"<f" in archive.read(name) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found: dict[int, set[int]] = {}
+        cells = dict(rows)
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            saved = cells.get(number, [])
+            for index, value in enumerate(values):
+                if isinstance(value, str) and value.startswith("=") and not (saved[index:index + 1] or [""])[0]:
+                    found.setdefault(number, set()).add(index)
+        return found
     finally:
         book.close()
 
@@ -140,11 +169,12 @@ def read_sheet(data: bytes, score_header: Callable[[list[str]], float]) -> Sheet
         raise SheetError("too_big")
     if not data.strip():
         raise SheetError("empty")
+    formulas: dict[int, set[int]] = {}
     if data[:4] == b"PK\x03\x04":
-        raw, encoding, delimiter = _raw_rows_xlsx(data), "xlsx", ""
+        (raw, formulas), encoding, delimiter = _raw_rows_xlsx(data), "xlsx", ""
     else:
         raw, encoding, delimiter = _raw_rows_csv(data)
-    rows = [(line, cells) for line, cells in raw if any(c.strip() for c in cells)]
+    rows = [(line, cells) for line, cells in raw if any(c.strip() for c in cells) or line in formulas]
     if not rows:
         raise SheetError("empty")
     candidates = rows[:HEADER_SCAN]
@@ -160,8 +190,9 @@ def read_sheet(data: bytes, score_header: Callable[[list[str]], float]) -> Sheet
     body = []
     for line, cells in rows[best + 1:]:
         cells = (cells + [""] * width)[:width]
-        if any(cells):
+        if any(cells) or line in formulas:
             body.append((line, cells))
     if len(body) > MAX_ROWS:
         raise SheetError("too_many_rows")
-    return Sheet([h.strip() for h in headers], body, header_line, encoding, delimiter)
+    return Sheet([h.strip() for h in headers], body, header_line, encoding, delimiter,
+                 {line: columns for line, columns in formulas.items() if line > header_line})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("export/", views_transfer.export, name="exchange_export"),
     path("<int:post_id>/", views.post_detail, name="exchange_post"),
     path("<int:post_id>/edit/", views.post_edit, name="exchange_post_edit"),
+    path("<int:post_id>/contact/", views.contact_edit, name="exchange_contact_edit"),
     path("<int:post_id>/claim/", views.claim, name="exchange_claim"),
     path("<int:post_id>/assign/", views.post_assign, name="exchange_assign"),
     path("<int:post_id>/act/", views.post_act, name="exchange_act"),

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.exchange import access, selectors, services
-from mutualaid.exchange.forms import AssignForm, BoardForm, MessageForm, PostForm
+from mutualaid.exchange.forms import AssignForm, BoardForm, ContactForm, MessageForm, PostForm
 from mutualaid.exchange.models import Claim, Kind
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, Role
@@ -92,6 +95,41 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 
 @login_required
+def contact_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """The private details of the neighbour a post is held for: the member who took them in, or a coordinator."""
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    if post.contact is None:
+        raise Http404
+    if post.author_id != request.user.pk:
+        services.require_coordinator(request.user, group.pk,  # type: ignore[arg-type]
+                                     _("Only the member who took the neighbour in or a coordinator can change their details."))
+    record_read(reader=request.user, subject=post, fields=["contact"], group_id=group.pk)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(post.contact))
+    if post.contact.source == "sms":
+        form.fields["phone"].disabled = True
+        form.fields["phone"].help_text = _("This neighbour texts the group from this number; it cannot be changed here.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(post=post, actor=request.user, data=form.contact_input())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, _renamed(exc, CONTACT_FIELDS))
+        else:
+            messages.success(request, _("The neighbour's details were saved."))
+            return redirect("exchange_post", slug=group.slug, post_id=post.pk)
+    return render(request, "exchange/contact_form.html", {"group": group, "post": post, "form": form})
+
+
+# The service names the contact's fields as the intake form does (contact_phone…); this form has them bare.
+CONTACT_FIELDS = {"contact_name": "name", "contact_phone": "phone", "contact_email": "email", "contact_note": "note"}
+
+
+def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError({names.get(key, key): errors for key, errors in exc.error_dict.items()})
+    return exc
+
+
+@login_required
 def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     group, membership, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     user = request.user
@@ -115,17 +153,13 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
         "may_claim": post.status == "open" and not poster,
         "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
+        "may_edit_contact": show_contact,
     })
 
 
-def _done(request: HttpRequest, group_slug: str, post_id: int, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+def _done(request: HttpRequest, group_slug: str, post_id: int, call: Callable[[], object], success: str) -> HttpResponse:
+    """A POST button on the post page: run the service, flash its refusal or the success, back to the post."""
+    flash_action(request, call, success=success)
     return redirect("exchange_post", slug=group_slug, post_id=post_id)
 
 

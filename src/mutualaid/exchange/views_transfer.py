@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from mutualaid.core.forms import apply_errors
 from mutualaid.exchange import exporting, importing
 from mutualaid.exchange.forms import ExportForm, ImportUploadForm
-from mutualaid.exchange.models import ImportDraft
+from mutualaid.exchange.models import ImportDraft, Kind
 from mutualaid.exchange.spreadsheet import MAX_BYTES
 from mutualaid.groups.access import get_group_for_coordinator
 
@@ -58,11 +58,15 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            filename = form.cleaned_data["file"].name[:200]
+            columns = importing.propose_mapping(sheet.headers, sheet.rows)
+            kind = form.cleaned_data["kind"]
+            if kind not in Kind.values:
+                kind = importing.infer_kind(sheet.headers, columns, filename)
             draft = ImportDraft.objects.create(  # type: ignore[misc]
-                group=group, created_by=request.user, filename=form.cleaned_data["file"].name[:200],
-                content=base64.b64encode(data).decode(), kind=form.cleaned_data["kind"],
-                mapping={"columns": importing.propose_mapping(sheet.headers),
-                         "visibility": form.cleaned_data["visibility"]},
+                group=group, created_by=request.user, filename=filename,
+                content=base64.b64encode(data).decode(), kind=kind,
+                mapping={"columns": columns, "visibility": form.cleaned_data["visibility"]},
             )
             return redirect("exchange_import_preview", slug=group.slug, draft_id=draft.pk)
     return render(request, "exchange/import_upload.html", {"group": group, "form": form})
@@ -76,6 +80,7 @@ FIELD_LABELS = {
     "household_size": gettext_lazy("Household size"), "quantity": gettext_lazy("Quantity"),
     "unit": gettext_lazy("Unit"), "status": gettext_lazy("Status"), "timestamp": gettext_lazy("Date"),
     "recurring": gettext_lazy("Recurring"), "kind": gettext_lazy("Need or offer"),
+    "category_flag": gettext_lazy("Category, when the answer is yes"),
 }
 
 
@@ -94,12 +99,18 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     if request.method == "POST":
         mapping = [request.POST.get(f"col{i}", "ignore") for i in range(len(sheet.headers))]
         draft.mapping = {**draft.mapping, "columns": mapping}
-        draft.save(update_fields=["mapping"])
-    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping,
+        if request.POST.get("kind") in Kind.values:
+            draft.kind = request.POST["kind"]
+        draft.save(update_fields=["mapping", "kind"])
+    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping, group=group,
                                  visibility=draft.mapping.get("visibility", "coordinators"))
+    status = 200
     if request.method == "POST" and request.POST.get("commit"):
         try:
             posts, contacts = importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+        except importing.ImportFlood as exc:
+            messages.error(request, str(exc.args[0]))
+            status = 429
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -112,8 +123,8 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     ]
     return render(request, "exchange/import_preview.html", {
         "group": group, "draft": draft, "plan": plan, "columns": columns, "choices": field_choices(),
-        "rows": plan.rows[:PREVIEW_ROWS], "more": max(0, len(plan.rows) - PREVIEW_ROWS),
-    })
+        "rows": plan.rows[:PREVIEW_ROWS], "more": max(0, len(plan.rows) - PREVIEW_ROWS), "kinds": Kind.choices,
+    }, status=status)
 
 
 @login_required

@@ -16,6 +16,7 @@ def event_label(action: str) -> str:
         "decline": _("declined the claim"), "assign": _("assigned"), "release": _("released the claim"),
         "fulfil": _("marked fulfilled"), "withdraw": _("withdrew"), "expire": _("expired"),
         "renew": _("renewed"), "remind": _("expiry reminder"), "import": _("imported from a spreadsheet"),
+        "edit": _("edited"), "contact_edit": _("changed the neighbour's details"),
     }.get(action, action)
 
 

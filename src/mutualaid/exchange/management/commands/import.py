@@ -23,7 +23,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--group", required=True, help="the group's short name (slug)")
-        parser.add_argument("--kind", choices=["needs", "offers"], default="needs")
+        parser.add_argument("--kind", choices=["needs", "offers"], default=None,
+                            help="what the rows are (default: read from the headers, e.g. 'What can you offer?')")
         parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
         parser.add_argument("--visibility", choices=["coordinators", "group"], default="coordinators",
                             help="who sees the imported posts (default: coordinators, who publish them one by one)")
@@ -40,8 +41,9 @@ class Command(BaseCommand):
             sheet = importing.read(path.read_bytes())
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        kind = "offer" if options["kind"] == "offers" else "need"
-        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"])
+        kind = {"offers": "offer", "needs": "need"}.get(options["kind"] or "", "auto")
+        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"], filename=path.name,
+                                     group=group)
         out = self.stdout
         out.write(f"{path.name}: {len(sheet.rows)} rows under the header on line {sheet.header_line}")
         out.write("Columns:")
@@ -53,7 +55,9 @@ class Command(BaseCommand):
                 continue
             status = "PROBLEM" if row.problems else "ok"
             title = row.title or ", ".join(row.categories)
-            out.write(f"  line {row.line}: {status} {row.kind} [{', '.join(row.categories)}] {title}")
+            quantity = f" x{row.quantity}{' ' + row.unit if row.unit else ''}" if row.quantity > 1 or row.unit else ""
+            out.write(f"  line {row.line}: {status} {row.kind} [{', '.join(row.categories)}] "
+                      f"{' | '.join(row.titles) or title}{quantity}")
             for note in row.notes:
                 out.write(f"      note: {note}")
         for line, problem in plan.problems:
@@ -65,7 +69,10 @@ class Command(BaseCommand):
             out.write("Dry run: nothing was written.")
             return
         actor = self._actor(group, options["actor"])
-        posts, contacts = importing.import_commit(group=group, actor=actor, plan=plan)
+        try:
+            posts, contacts = importing.import_commit(group=group, actor=actor, plan=plan)
+        except importing.ImportFlood as exc:
+            raise CommandError(str(exc.args[0])) from None
         out.write(self.style.SUCCESS(f"Imported {posts} posts and {contacts} contacts into {group.slug}."))
 
     def _actor(self, group: Group, username: str) -> Any:
