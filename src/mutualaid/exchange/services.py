@@ -256,6 +256,9 @@ def acts_as_coordinator(user: User, group_id: int) -> bool:
 def post_create(*, group: Group, author: User, data: PostInput) -> Post:
     """Post a need or an offer. With `data.on_behalf`, the post is held for a neighbour (intake)."""
     _membership(author, group.pk)
+    # One author's posts are counted one at a time: the row lock on their account makes a second,
+    # parallel post wait until this one is written, so a burst cannot slip past the limit together.
+    list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
     hour_ago = timezone.now() - timedelta(hours=1)
     if Post.objects.filter(author=author, created_at__gte=hour_ago, imported=False).count() >= FLOOD_POSTS_PER_HOUR:
         raise PostingFlood(_("You posted a lot in the last hour. Please wait a little before posting again."))
