@@ -111,10 +111,11 @@ def _details_question(kind: str) -> str:
     return _("Tell us a little more about your offer, or reply NO.")
 
 
-def reply_to(contact: Contact, text: str, *, first: bool = False) -> list[str]:
+def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0) -> list[str]:
     """Advance the conversation by one inbound message; returns the replies (maybe none).
 
     `first`: the contact's first message, whose words decide the language when no keyword does.
+    `media`: how many pictures or attachments came with it (MMS); they are never opened.
     """
     word = keyword(text)
     if contact.opted_out and word not in START and word not in HELP:
@@ -122,7 +123,24 @@ def reply_to(contact: Contact, text: str, *, first: bool = False) -> list[str]:
     if first or word in LANGUAGE_WORDS or word in SPANISH_WORDS or word in ENGLISH_WORDS:
         contact.language = detect_language(text, default=contact.language)
     with translation.override(contact.language):
+        if media and not text.strip():
+            # A picture alone answers no question: say so and ask the same question again, rather
+            # than take it as an empty answer (which would file a request with no details).
+            return [_("We cannot open pictures or attachments. Please answer in words.") + " " + _current_question(contact)]
         return _reply(contact, text, word)
+
+
+def _current_question(contact: Contact) -> str:
+    kind, _sep, step = contact.step.partition(":")
+    if step == "category":
+        return _category_question(contact, kind)
+    if step == "area":
+        return _area_question()
+    if step == "urgency":
+        return _urgency_question()
+    if step == "details":
+        return _details_question(kind)
+    return menu()
 
 
 def _reply(contact: Contact, text: str, word: str) -> list[str]:

@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -75,12 +75,26 @@ def inbound_receive(*, gateway: Gateway, sms: gateways.InboundSms) -> bool:
             # of the same delivery fails here and changes nothing.
             InboundMessage.objects.create(gateway=gateway, dedupe_key=key)
             contact, first = _contact_locked(gateway, phone)
-            replies = conversation.reply_to(contact, sms.text, first=first)
+            replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
             for reply in replies:
                 sms_queue(gateway=gateway, contact=contact, to=phone, body=reply, kind="reply")
     except IntegrityError:
         return False
     return True
+
+
+def delivery_reports_apply(*, gateway: Gateway, reports: list[gateways.DeliveryReport]) -> int:
+    """A gateway reports that texts it took will not arrive: mark them failed, for operators to see.
+
+    Only messages of this gateway are touched, found by the id the gateway gave them; reports about
+    other messages (sent from the gateway by hand, or already purged) are acknowledged and ignored.
+    """
+    failed = [r.gateway_id for r in reports if r.failed and r.gateway_id]
+    if not failed:
+        return 0
+    return OutboundMessage.objects.filter(
+        gateway=gateway, gateway_message_id__in=failed, status=OutboundMessage.Status.SENT
+    ).update(status=OutboundMessage.Status.FAILED)
 
 
 def _contact_locked(gateway: Gateway, phone: str) -> tuple[Contact, bool]:
@@ -157,7 +171,7 @@ def outbound_deliver(*, message_id: int) -> Delivery:
     """Send one queued message. Raises on a gateway or SMTP failure so the job retries with backoff."""
     # Claim with a conditional update: of two workers handed the same id, one changes the row.
     claimed = OutboundMessage.objects.filter(pk=message_id, status=OutboundMessage.Status.QUEUED).update(
-        status=OutboundMessage.Status.SENDING, attempts=F("attempts") + 1
+        status=OutboundMessage.Status.SENDING, attempts=F("attempts") + 1, sending_since=timezone.now()
     )
     if not claimed:
         return Delivery("skipped")
@@ -172,18 +186,20 @@ def outbound_deliver(*, message_id: int) -> Delivery:
         wait = rate_take(gateway_id=message.gateway.pk)
         if wait > 0:
             # Not a failure: give the attempt back and come back when the bucket has a token.
-            OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1)
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1, sending_since=None)
             return Delivery("deferred", wait)
+    gateway_id = ""
     try:
         if message.channel == Channel.SMS:
-            gateways.send(message.gateway, message.recipient, message.body or "")  # type: ignore[arg-type]
+            gateway_id = gateways.send(message.gateway, message.recipient, message.body or "", message.ref())  # type: ignore[arg-type]
         else:
             _send_email(message)
     except Exception:
         final = message.attempts >= conf.get("MUTUALAID_JOB_ATTEMPTS")
         _finish(message, OutboundMessage.Status.FAILED if final else OutboundMessage.Status.QUEUED)
         raise
-    _finish(message, OutboundMessage.Status.SENT)
+    _finish(message, OutboundMessage.Status.SENT, gateway_id=gateway_id)
     return Delivery("sent")
 
 
@@ -193,10 +209,61 @@ def _silenced(message: OutboundMessage) -> bool:
     return False
 
 
-def _finish(message: OutboundMessage, status: str) -> None:
+def _finish(message: OutboundMessage, status: str, *, gateway_id: str = "") -> None:
     message.status = status
     message.sent_at = timezone.now() if status == OutboundMessage.Status.SENT else None
-    message.save(update_fields=["status", "sent_at"])
+    message.sending_since = None
+    fields = ["status", "sent_at", "sending_since"]
+    if gateway_id:
+        message.gateway_message_id = gateway_id[:64]
+        fields.append("gateway_message_id")
+    message.save(update_fields=fields)
+
+
+def outbound_reap(*, now: Any = None) -> dict[str, int]:
+    """Settle messages left "sending" by a worker that died mid-send (killed, host lost, deploy).
+
+    A send takes seconds (gateway and SMTP calls time out after `gateways.SEND_TIMEOUT_SECONDS`), so a
+    message still "sending" after `MUTUALAID_SENDING_TIMEOUT_SECONDS` has no live worker. What a sender
+    expects is that the text arrives, once:
+    - the gateway gave it an id: the gateway has it and delivers it; it is marked sent, never handed over again;
+    - otherwise it is queued again (the same attempt count, so the retry limit holds) — at least once
+      rather than lost: someone waiting for "a neighbour will help" must hear it. The second request
+      carries the same id to the Android app and generic bridges (`OutboundMessage.ref`) and the same
+      Message-ID on e-mail, so those drop or fold a copy that did get through; only a Twilio text whose
+      worker died between Twilio's answer and our write can arrive twice;
+    - it has used all its attempts: it is marked failed, visible to operators.
+    Each row moves with a conditional update, so two workers reaping at once settle it once.
+    """
+    from mutualaid.channels import tasks
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get("MUTUALAID_SENDING_TIMEOUT_SECONDS"))
+    stuck = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING).filter(
+        Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True, created_at__lt=cutoff))
+    counts = {"sent": 0, "requeued": 0, "failed": 0}
+    limit = conf.get("MUTUALAID_JOB_ATTEMPTS")
+    for message in stuck.only("pk", "gateway_message_id", "attempts", "sending_since"):
+        same = OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING,
+                                              sending_since=message.sending_since)
+        with transaction.atomic():
+            if message.gateway_message_id:
+                moved = same.update(status=OutboundMessage.Status.SENT, sent_at=message.sending_since or now,
+                                    sending_since=None)
+                outcome = "sent"
+            elif message.attempts >= limit:
+                moved = same.update(status=OutboundMessage.Status.FAILED, sending_since=None)
+                outcome = "failed"
+            else:
+                moved = same.update(status=OutboundMessage.Status.QUEUED, sending_since=None)
+                outcome = "requeued"
+                if moved:
+                    enqueue_on_commit(tasks.deliver_outbound, message.pk)
+        if moved:
+            counts[outcome] += 1
+    if any(counts.values()):
+        logger.warning("outbound messages left sending by a dead worker: %s", counts)
+    return counts
 
 
 def _send_email(message: OutboundMessage) -> None:
@@ -205,9 +272,15 @@ def _send_email(message: OutboundMessage) -> None:
         # RFC 8058 one-click: mail clients POST to the link; no login, the signed token is the key.
         headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # The same Message-ID on every attempt: if a worker died after the server took the message and it
+    # is sent again, mail programs show one message.
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    headers["Message-ID"] = f"<outbound.{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
     email = EmailMessage(
         subject=message.subject or "", body=message.body or "", from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient or ""], headers=headers,
+        # A stalled SMTP server must not hold a worker forever (Django's default is no timeout).
+        connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or gateways.SEND_TIMEOUT_SECONDS),
     )
     try:
         email.send(fail_silently=False)

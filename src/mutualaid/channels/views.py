@@ -30,11 +30,12 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if gateway is None:
         raise Http404
     try:
-        inbound = gateways.verify_and_parse(request, gateway)
+        webhook = gateways.verify_and_parse(request, gateway)
     except gateways.BadSignature:
         return HttpResponseForbidden("bad signature", content_type="text/plain")
-    for sms in inbound:
+    for sms in webhook.messages:
         services.inbound_receive(gateway=gateway, sms=sms)
+    services.delivery_reports_apply(gateway=gateway, reports=webhook.reports)
     # Replies go out through the queue (rate-limited, retried); the webhook only acknowledges.
     if kind == GatewayKind.TWILIO:
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
