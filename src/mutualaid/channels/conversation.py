@@ -121,7 +121,11 @@ def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0
     if contact.opted_out and word not in START and word not in HELP:
         return []  # someone who said STOP hears nothing more until they say START
     if first or word in LANGUAGE_WORDS or word in SPANISH_WORDS or word in ENGLISH_WORDS:
-        contact.language = detect_language(text, default=contact.language)
+        detected = detect_language(text, default=contact.language)
+        if detected != contact.language:
+            # Kept even by steps that save nothing else (AYUDA, ESTADO…): the next reply stays in it.
+            contact.language = detected
+            Contact.objects.filter(pk=contact.pk).update(language=detected)
     with translation.override(contact.language):
         if media and not text.strip():
             # A picture alone answers no question: say so and ask the same question again, rather
