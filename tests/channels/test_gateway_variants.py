@@ -10,7 +10,14 @@ import pytest
 
 from mutualaid.channels import services
 from mutualaid.channels.models import Contact, InboundMessage, OutboundMessage
-from tests.channels.conftest import GENERIC_SECRET, android_event, post_android, post_twilio, twilio_payload, webhook_url
+from tests.channels.conftest import (
+    GENERIC_SECRET,
+    android_event,
+    post_android,
+    post_twilio,
+    twilio_payload,
+    webhook_url,
+)
 
 PHONE = "+17185550123"
 OUR_NUMBER = "+17185550100"

@@ -193,6 +193,10 @@ def outbound_deliver(*, message_id: int) -> Delivery:
     try:
         if message.channel == Channel.SMS:
             gateway_id = gateways.send(message.gateway, message.recipient, message.body or "", message.ref())  # type: ignore[arg-type]
+            if gateway_id:
+                # Written the moment the gateway answers: if this worker dies before the next write,
+                # the reaper sees the gateway took the message and does not hand it over again.
+                OutboundMessage.objects.filter(pk=message.pk).update(gateway_message_id=gateway_id[:64])
         else:
             _send_email(message)
     except Exception:
