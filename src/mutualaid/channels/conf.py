@@ -11,7 +11,7 @@ DEFAULTS = {
     # The public address of the site, e.g. https://aid.example.org. Links in e-mails and Twilio's
     # signature (Twilio signs the URL it called, which a reverse proxy hides from us) use it.
     "MUTUALAID_PUBLIC_URL": lambda: env_str("MUTUALAID_PUBLIC_URL", "").rstrip("/"),
-    # Days before a need on the board expires that its texter is asked YES/NO (see channels.board).
+    # Days without activity (or before expiry) after which a need's requester is asked YES/NO (channels.board).
     "MUTUALAID_CHECKIN_DAYS": lambda: env_int("MUTUALAID_CHECKIN_DAYS", 7, minimum=1),
     "MUTUALAID_SMS_MAX_AGE_SECONDS": lambda: env_int("MUTUALAID_SMS_MAX_AGE_SECONDS", 300, minimum=10),
     # A message still "sending" after this long lost its worker (sends time out after 15 s).

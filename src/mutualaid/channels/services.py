@@ -455,14 +455,15 @@ def checkin_request_from_token(token: str) -> IntakeRequest | None:
 
 
 def checkins_send() -> int:
-    """Ask the requester of every open need about to expire on the board whether they still need help
-    (SMS or e-mail); `MUTUALAID_CHECKIN_DAYS` is how many days before the expiry (see channels.board)."""
+    """Ask the requester of every quiet open need whether they still need help (SMS, or e-mail for a
+    member's own need): quiet for `MUTUALAID_CHECKIN_DAYS` days, or expiring within that many days
+    (see channels.board.needing_checkin). YES renews the post, NO withdraws it."""
     sent = 0
     for request in board.needing_checkin(days=conf.get("MUTUALAID_CHECKIN_DAYS")):
         with transaction.atomic():
-            locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk, checkin_sent_at__isnull=True).first()
-            if locked is None:
-                continue
+            locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk).first()
+            if locked is None or (locked.checkin_sent_at is not None and locked.checkin_sent_at >= request.post.updated_at):
+                continue  # another worker asked in the meantime
             if _checkin_one(request):
                 locked.checkin_sent_at = timezone.now()
                 locked.save(update_fields=["checkin_sent_at"])
