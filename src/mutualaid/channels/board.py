@@ -151,10 +151,13 @@ def _checkin_rows_for_members(*, days: int, now: Any) -> None:
     needs the same record of when it was asked and a code, made when it first falls quiet."""
     posts = Post.objects.filter(_quiet(now, days), author__isnull=False, contact__isnull=True, sms_intake__isnull=True)
     for post in posts.select_related("author", "group")[:500]:
+        author = post.author
+        if author is None:  # filtered out above; says so to the type checker
+            continue
         with transaction.atomic():
             if not IntakeRequest.objects.filter(post=post).exists():
-                IntakeRequest.objects.create(group=post.group, post=post, user=post.author,
-                                             language=post.author.language, code=_free_code())
+                IntakeRequest.objects.create(group=post.group, post=post, user=author, language=author.language,
+                                             code=_free_code())
 
 
 def _free_code() -> str:
