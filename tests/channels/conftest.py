@@ -48,11 +48,19 @@ class Recorder(BaseHTTPRequestHandler):
             self.send_response(503)
             self.end_headers()
             return
-        server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})  # type: ignore[attr-defined]
-        self.send_response(201)
+        if server.answer is not None:  # type: ignore[attr-defined]
+            # A scripted gateway: (status, body) for this request; refused requests are not recorded.
+            status, answer = server.answer(self.path, body)  # type: ignore[attr-defined]
+        else:
+            status, answer = 201, b'{"sid": "SM1"}'
+        if status < 300:
+            server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})  # type: ignore[attr-defined]
+        else:
+            server.refused.append({"path": self.path, "body": body})  # type: ignore[attr-defined]
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(b'{"sid": "SM1"}')
+        self.wfile.write(answer)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -62,6 +70,8 @@ class Recorder(BaseHTTPRequestHandler):
 def http_server() -> Any:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     server.requests = []  # type: ignore[attr-defined]
+    server.refused = []  # type: ignore[attr-defined]
+    server.answer = None  # type: ignore[attr-defined]
     server.fail_next = 0  # type: ignore[attr-defined]
     server.delay = 0.0  # type: ignore[attr-defined]
     server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
@@ -114,8 +124,10 @@ def twilio_payload(phone: str, text: str, sid: str | None = None) -> dict[str, s
     }
 
 
-def post_twilio(client: Client, phone: str, text: str, *, sid: str | None = None, token: str = TWILIO_TOKEN) -> Any:
-    params = twilio_payload(phone, text, sid)
+def post_twilio(client: Client, phone: str, text: str, *, sid: str | None = None, token: str = TWILIO_TOKEN,
+                params: dict[str, str] | None = None) -> Any:
+    """A signed Twilio webhook; `params` replaces the whole form (status callbacks, MMS…)."""
+    params = params if params is not None else twilio_payload(phone, text, sid)
     url = webhook_url("twilio")
     signature = twilio_sign("http://testserver" + url, params, token)
     return client.post(url, urlencode(params), content_type="application/x-www-form-urlencoded",

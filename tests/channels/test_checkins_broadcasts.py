@@ -161,3 +161,78 @@ def test_purge_forgets_closed_requests_and_idle_contacts(client: Any, twilio: An
     assert counts["requests"] == 1 and counts["contacts"] == 1
     assert not Contact.objects.exists()
     run_jobs()
+
+
+def _quiet_for(request_or_post: Any, days: int) -> None:
+    post_id = getattr(request_or_post, "post_id", None) or request_or_post.pk
+    Post.objects.filter(pk=post_id).update(updated_at=timezone.now() - timedelta(days=days))
+
+
+def test_need_quiet_for_n_days_gets_a_checkin_and_again_after_the_next_quiet_spell(client: Any, twilio: Any) -> None:
+    need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
+    _quiet_for(need, 6)
+    assert services.checkins_send() == 0  # six quiet days, expiry far off
+    _quiet_for(need, 7)
+    assert services.checkins_send() == 1  # MUTUALAID_CHECKIN_DAYS (7) without activity
+    assert services.checkins_send() == 0
+    post_twilio(client, PHONE, "YES")  # renews: that is activity
+    need.post.refresh_from_db()
+    assert need.post.status == "open" and timezone.now() - need.post.updated_at < timedelta(minutes=1)
+    assert services.checkins_send() == 0
+    _quiet_for(need, 8)
+    assert services.checkins_send() == 1
+    assert OutboundMessage.objects.filter(kind="checkin").count() == 2
+
+
+def test_activity_after_an_unanswered_checkin_starts_a_new_quiet_spell(client: Any, twilio: Any, ben: Any, ada: Any) -> None:
+    from mutualaid.exchange import services as exchange
+
+    need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
+    _quiet_for(need, 7)
+    assert services.checkins_send() == 1
+    # A week passes without an answer (both clocks move back together), then a claim comes and goes.
+    IntakeRequest.objects.filter(pk=need.pk).update(checkin_sent_at=timezone.now() - timedelta(days=8))
+    _quiet_for(need, 15)
+    claim = exchange.claim_create(post=need.post, claimant=ben)
+    exchange.claim_decide(claim=claim, actor=ada, accept=False)  # back to open: activity
+    assert services.checkins_send() == 0
+    _quiet_for(need, 7)
+    assert services.checkins_send() == 1
+
+
+def test_a_members_own_quiet_need_gets_an_email_checkin(ben: Any, ada: Any, crown: Any, client: Any, client_for: Any,
+                                                        settings: Any) -> None:
+    from mutualaid.exchange import services as exchange
+
+    settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
+    profile_update(user=ben, display_name="Ben", language="es", email="ben@example.org", phone="")
+    post = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Arroz"))
+    offer = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="offer", category="food", title="Sopa"))
+    _quiet_for(post, 7)
+    _quiet_for(offer, 30)
+    assert services.checkins_send() == 1  # the need; offers are not asked
+    email = OutboundMessage.objects.get(kind="checkin")
+    assert email.recipient == "ben@example.org" and email.subject == "¿Todavía necesita ayuda?"
+    record = IntakeRequest.objects.get()
+    assert record.post == post and record.user == ben and record.contact is None
+    # It is not an SMS request: coordinators' SMS intake page does not list it.
+    assert record.code not in client_for(ada).get(reverse("channels_intake", kwargs={"slug": "crown"})).content.decode()
+    path = email.body.split("https://aid.example.org")[1].split()[0]
+    assert client.post(path, {"answer": "yes"}).status_code == 200
+    post.refresh_from_db()
+    assert post.status == "open" and post.events.last().action == "renew"
+    assert services.checkins_send() == 0
+
+
+def test_no_checkin_for_members_who_want_no_email_or_posts_made_for_a_neighbour(ben: Any, ada: Any, crown: Any) -> None:
+    from mutualaid.exchange import services as exchange
+
+    profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
+    NotificationPreference.objects.create(user=ben, email="never")
+    own = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Rice"))
+    for_rosa = exchange.post_create(group=crown, author=ada, data=exchange.PostInput(
+        kind="need", category="food", title="Groceries", on_behalf=exchange.ContactInput(name="Rosa", phone="+1 718 555 0155")))
+    _quiet_for(own, 10)
+    _quiet_for(for_rosa, 10)
+    assert services.checkins_send() == 0
+    assert not OutboundMessage.objects.filter(kind="checkin").exists()

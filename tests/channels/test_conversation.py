@@ -129,3 +129,10 @@ def test_details_too_long(client: Any, twilio: Any) -> None:
 ])
 def test_language_detection(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+def test_language_detected_from_a_first_ayuda_is_kept_for_the_next_reply(client: Any, twilio: Any) -> None:
+    replies = texts(client, "AYUDA", "hmm")
+    assert replies[0].startswith("Crown Heights Mutual Aid, una red de ayuda mutua.")
+    assert Contact.objects.get().language == "es"
+    assert replies[1].startswith("Hola, le saluda Crown Heights Mutual Aid.")

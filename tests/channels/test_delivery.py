@@ -117,12 +117,13 @@ def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     now = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
     # Other apps register their own periodic jobs (register_periodic); only channels' are named here.
     first = schedule_due(now)
-    assert {n for n in first if n.startswith("channels.")} == {"channels.checkins", "channels.digests", "channels.purge"}
+    assert {n for n in first if n.startswith("channels.")} == {
+        "channels.checkins", "channels.digests", "channels.purge", "channels.reap"}
     assert "core.purge" in first
     assert schedule_due(now) == []  # a second worker, same slot: nothing
     assert DBTaskResult.objects.count() == len(first)
     later = schedule_due(now + timedelta(hours=1))
-    assert [n for n in later if n.startswith("channels.")] == ["channels.checkins"]
+    assert [n for n in later if n.startswith("channels.")] == ["channels.checkins", "channels.reap"]
     assert PeriodicRun.objects.count() == len(first) + len(later)
     run_jobs()
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == len(first) + len(later)

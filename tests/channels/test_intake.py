@@ -99,3 +99,19 @@ def test_api_lists_sms_requests_for_coordinators(ada: Any, client: Any, api_for:
     assert row["area"] == "" and row["details"] == "Area: Wingate\nDiapers size 4"
     assert "phone" not in row
     assert SensitiveRead.objects.filter(reader=ada, subject_type="exchange.post", subject_id=need.post_id).count() == 1
+
+
+def test_empty_reply_is_refused_with_a_clear_message(ada: Any, client: Any, client_for: Any, twilio: Any) -> None:
+    need = _need(client)
+    url = reverse("channels_intake_reply", kwargs={"slug": "crown", "request_id": need.pk})
+    response = client_for(ada).post(url, {"text": "   "}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("channels_intake", kwargs={"slug": "crown"})
+    assert "Write the message to send." in response.content.decode()
+    assert not OutboundMessage.objects.filter(kind="relay").exists()
+
+
+def test_closing_says_so(ada: Any, client: Any, client_for: Any, twilio: Any) -> None:
+    need = _need(client)
+    url = reverse("channels_intake_close", kwargs={"slug": "crown", "request_id": need.pk})
+    response = client_for(ada).post(url, follow=True)
+    assert f"Request {need.code} was closed." in response.content.decode()

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -78,13 +78,7 @@ def create_from_sms(
         kind=kind, category=category, title=title, urgency=URGENCY_ON_BOARD[Urgency(urgency)], languages=[language],
         area=area, private_note=note, visibility=Visibility.GROUP,
     ))
-    code = new_code()
-    for _attempt in range(5):
-        # Codes are short so people can type them; on the rare collision draw another.
-        if not IntakeRequest.objects.filter(code=code).exists():
-            break
-        code = new_code()
-    return IntakeRequest.objects.create(group=group, post=post, contact=contact, language=language, code=code)
+    return IntakeRequest.objects.create(group=group, post=post, contact=contact, language=language, code=_free_code())
 
 
 def _code(post: Post) -> str:
@@ -133,16 +127,51 @@ def renew_or_close(*, request: IntakeRequest, renew: bool, actor: Any = None) ->
     return request
 
 
-def needing_checkin(*, days: int) -> QuerySet[IntakeRequest]:
-    """Open needs that expire within `days` days and have no check-in pending."""
-    soon = timezone.now() + timedelta(days=days)
-    return IntakeRequest.objects.filter(
-        post__kind=Kind.NEED, post__status=Status.OPEN, post__expires_at__lte=soon, checkin_sent_at__isnull=True,
-    ).select_related("group", "contact", "user", "post")
+def _quiet(now: Any, days: int, prefix: str = "") -> Q:
+    """Open needs quiet for `days` days (no move, edit or renewal since), or expiring within `days`
+    days, and not asked since their last activity."""
+    p = prefix
+    return (
+        Q(**{f"{p}kind": Kind.NEED, f"{p}status": Status.OPEN})
+        & (Q(**{f"{p}updated_at__lte": now - timedelta(days=days)}) | Q(**{f"{p}expires_at__lte": now + timedelta(days=days)}))
+    )
+
+
+def needing_checkin(*, days: int, now: Any = None) -> QuerySet[IntakeRequest]:
+    """Open needs to ask "do you still need help?": quiet for `days` days or expiring within `days`
+    days, and not asked since their last activity (a YES renews the post, which is activity)."""
+    now = now or timezone.now()
+    _checkin_rows_for_members(days=days, now=now)
+    unasked = Q(checkin_sent_at__isnull=True) | Q(checkin_sent_at__lt=F("post__updated_at"))
+    return IntakeRequest.objects.filter(_quiet(now, days, "post__"), unasked).select_related("group", "contact", "user", "post")
+
+
+def _checkin_rows_for_members(*, days: int, now: Any) -> None:
+    """A member's own need posted on the board has no SMS side; its check-in (by e-mail, with a link)
+    needs the same record of when it was asked and a code, made when it first falls quiet."""
+    posts = Post.objects.filter(_quiet(now, days), author__isnull=False, contact__isnull=True, sms_intake__isnull=True)
+    for post in posts.select_related("author", "group")[:500]:
+        author = post.author
+        if author is None:  # filtered out above; says so to the type checker
+            continue
+        with transaction.atomic():
+            if not IntakeRequest.objects.filter(post=post).exists():
+                IntakeRequest.objects.create(group=post.group, post=post, user=author, language=author.language,
+                                             code=_free_code())
+
+
+def _free_code() -> str:
+    code = new_code()
+    for _attempt in range(5):
+        # Codes are short so people can type them; on the rare collision draw another.
+        if not IntakeRequest.objects.filter(code=code).exists():
+            break
+        code = new_code()
+    return code
 
 
 def open_requests_for_group(group: Any) -> QuerySet[IntakeRequest]:
     """The group's board posts that came by SMS and are still active (open, claimed or in progress)."""
-    return IntakeRequest.objects.filter(group=group, post__status__in=ACTIVE_STATUSES).select_related(
+    return IntakeRequest.objects.filter(group=group, contact__isnull=False, post__status__in=ACTIVE_STATUSES).select_related(
         "post", "contact"
     ).order_by("-created_at")

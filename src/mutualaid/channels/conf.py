@@ -14,9 +14,11 @@ DEFAULTS: dict[str, Callable[[], object]] = {
     # The public address of the site, e.g. https://aid.example.org. Links in e-mails and Twilio's
     # signature (Twilio signs the URL it called, which a reverse proxy hides from us) use it.
     "MUTUALAID_PUBLIC_URL": lambda: env_str("MUTUALAID_PUBLIC_URL", "").rstrip("/"),
-    # Days before a need on the board expires that its texter is asked YES/NO (see channels.board).
+    # Days without activity (or before expiry) after which a need's requester is asked YES/NO (channels.board).
     "MUTUALAID_CHECKIN_DAYS": lambda: env_int("MUTUALAID_CHECKIN_DAYS", 7, minimum=1),
     "MUTUALAID_SMS_MAX_AGE_SECONDS": lambda: env_int("MUTUALAID_SMS_MAX_AGE_SECONDS", 300, minimum=10),
+    # A message still "sending" after this long lost its worker (sends time out after 15 s).
+    "MUTUALAID_SENDING_TIMEOUT_SECONDS": lambda: env_int("MUTUALAID_SENDING_TIMEOUT_SECONDS", 600, minimum=60),
     "MUTUALAID_JOB_ATTEMPTS": lambda: env_int("MUTUALAID_JOB_ATTEMPTS", 5, minimum=1),
     "MUTUALAID_DIGEST_HOUR": lambda: env_int("MUTUALAID_DIGEST_HOUR", 17, minimum=0),
     "MUTUALAID_TWILIO_API_URL": lambda: env_str("MUTUALAID_TWILIO_API_URL", "https://api.twilio.com").rstrip("/"),

@@ -111,18 +111,40 @@ def _details_question(kind: str) -> str:
     return _("Tell us a little more about your offer, or reply NO.")
 
 
-def reply_to(contact: Contact, text: str, *, first: bool = False) -> list[str]:
+def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0) -> list[str]:
     """Advance the conversation by one inbound message; returns the replies (maybe none).
 
     `first`: the contact's first message, whose words decide the language when no keyword does.
+    `media`: how many pictures or attachments came with it (MMS); they are never opened.
     """
     word = keyword(text)
     if contact.opted_out and word not in START and word not in HELP:
         return []  # someone who said STOP hears nothing more until they say START
     if first or word in LANGUAGE_WORDS or word in SPANISH_WORDS or word in ENGLISH_WORDS:
-        contact.language = detect_language(text, default=contact.language)
+        detected = detect_language(text, default=contact.language)
+        if detected != contact.language:
+            # Kept even by steps that save nothing else (AYUDA, ESTADO…): the next reply stays in it.
+            contact.language = detected
+            Contact.objects.filter(pk=contact.pk).update(language=detected)
     with translation.override(contact.language):
+        if media and not text.strip():
+            # A picture alone answers no question: say so and ask the same question again, rather
+            # than take it as an empty answer (which would file a request with no details).
+            return [_("We cannot open pictures or attachments. Please answer in words.") + " " + _current_question(contact)]
         return _reply(contact, text, word)
+
+
+def _current_question(contact: Contact) -> str:
+    kind, _sep, step = contact.step.partition(":")
+    if step == "category":
+        return _category_question(contact, kind)
+    if step == "area":
+        return _area_question()
+    if step == "urgency":
+        return _urgency_question()
+    if step == "details":
+        return _details_question(kind)
+    return menu()
 
 
 def _reply(contact: Contact, text: str, word: str) -> list[str]:

@@ -41,4 +41,5 @@ class RelayForm(forms.Form):
     text = forms.CharField(
         label=_("Text message"), max_length=RELAY_MAX, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Sent from the group's number; your number and theirs stay hidden."),
+        error_messages={"required": _("Write the message to send.")},
     )

@@ -21,7 +21,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -39,6 +40,10 @@ class BadSignature(Exception):
 class SendError(Exception):
     """The gateway refused or could not be reached; the job retries with backoff."""
 
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 @dataclass(frozen=True)
 class InboundSms:
@@ -46,6 +51,24 @@ class InboundSms:
     text: str
     # Identifies this delivery across the gateway's retries: its id plus the content.
     dedupe_source: str
+    # Pictures or other attachments (MMS): counted, never fetched or stored.
+    media: int = 0
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A gateway's word on a message we sent: its id (the one the gateway gave when sending) and outcome."""
+
+    gateway_id: str
+    failed: bool
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """What one webhook call carried: texts people sent, and reports on texts we sent."""
+
+    messages: list[InboundSms] = field(default_factory=list)
+    reports: list[DeliveryReport] = field(default_factory=list)
 
 
 # Twilio ------------------------------------------------------------------------------------------
@@ -95,19 +118,32 @@ def twilio_verify(request: HttpRequest, gateway: Gateway) -> None:
     raise BadSignature
 
 
-def twilio_parse(request: HttpRequest) -> list[InboundSms]:
+# Twilio's message statuses that say a text we sent will not arrive.
+TWILIO_FAILED = {"failed", "undelivered", "canceled"}
+
+
+def twilio_parse(request: HttpRequest) -> Webhook:
     sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    status = (request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or "").lower()
+    if status and status not in ("received", "receiving"):
+        # A status callback about a text we sent (queued, sent, delivered, failed…), posted to the same
+        # address when the number or messaging service is set up that way. Its `From` is our own number:
+        # answering it as an inbound text would have the group's number talk to itself.
+        return Webhook(reports=[DeliveryReport(gateway_id=sid, failed=status in TWILIO_FAILED)] if sid else [])
     phone, text = request.POST.get("From", ""), request.POST.get("Body", "")
     if not phone:
-        return []
-    return [InboundSms(phone=phone, text=text, dedupe_source=f"twilio\x00{sid}\x00{phone}\x00{text}")]
+        return Webhook()
+    media = _count(request.POST.get("NumMedia"))
+    return Webhook(messages=[InboundSms(phone=phone, text=text, media=media,
+                                        dedupe_source=f"twilio\x00{sid}\x00{phone}\x00{text}")])
 
 
-def twilio_send(gateway: Gateway, to: str, body: str) -> None:
+def twilio_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
     account = gateway.account or ""
     url = f"{conf.get('MUTUALAID_TWILIO_API_URL')}/2010-04-01/Accounts/{urllib.parse.quote(account)}/Messages.json"
     data = urllib.parse.urlencode({"From": gateway.sender or "", "To": to, "Body": body}).encode()
-    _post(url, data, "application/x-www-form-urlencoded", basic=(account, gateway.secret or ""))
+    answer = _post(url, data, "application/x-www-form-urlencoded", basic=(account, gateway.secret or ""))
+    return _answer_id(answer, "sid")
 
 
 # SMS Gateway for Android -------------------------------------------------------------------------
@@ -133,32 +169,81 @@ def android_verify(request: HttpRequest, gateway: Gateway) -> None:
         raise BadSignature
 
 
-def android_parse(request: HttpRequest) -> list[InboundSms]:
+# Events that carry texts people sent. Newer app versions batch them when asked to
+# ("sms:batch:received": payload.messages is a list). An MMS (a picture, or a long text some phones send
+# as MMS) arrives as "mms:received" (a notice: no text) or, in versions that download it, "mms:downloaded"
+# (with the text in `body`); register one of the two, not both.
+ANDROID_RECEIVED = {"sms:received", "mms:received", "mms:downloaded"}
+ANDROID_BATCH = {"sms:batch:received": "sms:received", "mms:batch:received": "mms:received",
+                 "mms:batch:downloaded": "mms:downloaded"}
+
+
+def _android_message(event: str, payload: dict[str, Any]) -> InboundSms | None:
+    # "phoneNumber" in every app version; newer ones add "sender" (and "recipient", our own number).
+    phone = str(payload.get("sender") or payload.get("phoneNumber") or "")
+    if not phone:
+        return None
+    if event == "sms:received":
+        text, media = str(payload.get("message") or ""), 0
+    elif event == "mms:downloaded":
+        attachments = payload.get("attachments")
+        text = str(payload.get("body") or "")
+        media = sum(1 for a in attachments if isinstance(a, dict) and not str(a.get("contentType", "")).startswith("text/")) \
+            if isinstance(attachments, list) else 0
+    else:
+        text, media = "", _count(payload.get("attachmentCount")) or 1
+    # The app's messageId is not unique on its own (older versions send none); with the sender,
+    # content and time it is.
+    source = "\x00".join([
+        "android", event, str(payload.get("messageId") or ""), str(payload.get("transactionId") or ""), phone, text,
+        str(payload.get("receivedAt") or ""),
+    ])
+    return InboundSms(phone=phone, text=text, dedupe_source=source, media=media)
+
+
+def android_parse(request: HttpRequest) -> Webhook:
     try:
         event = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return []
-    if not isinstance(event, dict) or event.get("event") != "sms:received":
-        return []  # sms:sent, sms:delivered, sms:failed, system:ping…: acknowledged and ignored
-    payload = event.get("payload") or {}
-    if not isinstance(payload, dict):
-        return []
-    phone, text = str(payload.get("phoneNumber") or ""), str(payload.get("message") or "")
-    if not phone:
-        return []
-    # The app's messageId is not unique on its own; with the sender, content and time it is.
-    source = "\x00".join(
-        ["android", str(payload.get("messageId", "")), phone, text, str(payload.get("receivedAt", ""))]
-    )
-    return [InboundSms(phone=phone, text=text, dedupe_source=source)]
+        return Webhook()
+    if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
+        return Webhook()
+    name, payload = str(event.get("event") or ""), event["payload"]
+    if name in ANDROID_RECEIVED:
+        found = _android_message(name, payload)
+        return Webhook(messages=[found] if found else [])
+    if name in ANDROID_BATCH:
+        items = payload.get("messages")
+        found_all = [_android_message(ANDROID_BATCH[name], i) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        return Webhook(messages=[m for m in found_all if m is not None])
+    if name in ("sms:failed", "sms:delivered") and payload.get("messageId"):
+        return Webhook(reports=[DeliveryReport(gateway_id=str(payload["messageId"]), failed=name == "sms:failed")])
+    # sms:sent, system:ping, app:started, data SMS (binary, not meant for people)…: acknowledged, ignored.
+    return Webhook()
 
 
-def android_send(gateway: Gateway, to: str, body: str) -> None:
+def android_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
+    """Send through the phone (local server) or the app's cloud/private server.
+
+    `ref` is our id for the message: the app keeps it as the message's id, so a second request for the
+    same message (after a worker died mid-send) names the same message, and its delivery reports name it.
+    App versions before `textMessage` existed (1.40) only know the older shape with a top-level `message`;
+    they refuse the newer one with HTTP 400 or 500 without queuing anything, so that answer is retried
+    once in the older shape, which every version accepts.
+    """
     base = (gateway.api_url or "").rstrip("/")
     if not base:
         raise SendError("no API URL configured")
-    data = json.dumps({"textMessage": {"text": body}, "phoneNumbers": [to]}).encode()
-    _post(f"{base}/message", data, "application/json", basic=(gateway.account or "", gateway.api_password or ""))
+    basic = (gateway.account or "", gateway.api_password or "")
+    current = {"id": ref, "textMessage": {"text": body}, "phoneNumbers": [to], "withDeliveryReport": True}
+    try:
+        answer = _post(f"{base}/message", json.dumps(current).encode(), "application/json", basic=basic)
+    except SendError as exc:
+        if exc.status not in (400, 500):
+            raise
+        legacy = {"id": ref, "message": body, "phoneNumbers": [to], "withDeliveryReport": True}
+        answer = _post(f"{base}/message", json.dumps(legacy).encode(), "application/json", basic=basic)
+    return _answer_id(answer, "id") or ref
 
 
 # Generic -----------------------------------------------------------------------------------------
@@ -180,32 +265,44 @@ def _generic_fields(request: HttpRequest) -> dict[str, str]:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): "" if v is None else str(v) for k, v in data.items() if not isinstance(v, (dict, list))}
     source = request.POST if request.method == "POST" and request.POST else request.GET
     return {key: source.get(key, "") for key in source}
 
 
-def generic_parse(request: HttpRequest) -> list[InboundSms]:
+GENERIC_FAILED = {"failed", "undelivered", "errored", "error", "rejected"}
+
+
+def generic_parse(request: HttpRequest) -> Webhook:
     fields = _generic_fields(request)
     phone = fields.get("from") or fields.get("sender") or ""
     text = fields.get("text", "")
     if not phone:
-        return []
+        # A status callback (RapidPro-style: the `id` we sent, and a status) about a text we sent.
+        status = fields.get("status", "").lower()
+        if fields.get("id") and status:
+            return Webhook(reports=[DeliveryReport(gateway_id=fields["id"], failed=status in GENERIC_FAILED)])
+        return Webhook()
     ident = fields.get("id", "")
     when = fields.get("date", "")
     if not ident and not when:
         # Without an id or a date a retry cannot be told from the same words sent again; the minute
         # of arrival separates them well enough for people typing on a phone.
         when = time.strftime("%Y-%m-%dT%H:%M", time.gmtime())
-    return [InboundSms(phone=phone, text=text, dedupe_source=f"generic\x00{ident}\x00{phone}\x00{text}\x00{when}")]
+    return Webhook(messages=[InboundSms(phone=phone, text=text,
+                                        dedupe_source=f"generic\x00{ident}\x00{phone}\x00{text}\x00{when}")])
 
 
-def generic_send(gateway: Gateway, to: str, body: str) -> None:
+def generic_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
+    """POST {"id", "to", "text"}; the bridge may use `id` to drop a repeated request and in its status callbacks."""
     url = gateway.api_url or ""
     if not url:
         raise SendError("no outbound URL configured")
-    data = json.dumps({"to": to, "text": body}).encode()
-    _post(url, data, "application/json", headers={GENERIC_SECRET_HEADER: gateway.secret or ""})
+    data = json.dumps({"id": ref, "to": to, "text": body}).encode()
+    answer = _post(url, data, "application/json", headers={GENERIC_SECRET_HEADER: gateway.secret or ""})
+    return _answer_id(answer, "id") or ref
 
 
 # Dispatch ----------------------------------------------------------------------------------------
@@ -215,18 +312,35 @@ PARSE = {GatewayKind.TWILIO: twilio_parse, GatewayKind.ANDROID: android_parse, G
 SEND = {GatewayKind.TWILIO: twilio_send, GatewayKind.ANDROID: android_send, GatewayKind.GENERIC: generic_send}
 
 
-def verify_and_parse(request: HttpRequest, gateway: Gateway) -> list[InboundSms]:
+def verify_and_parse(request: HttpRequest, gateway: Gateway) -> Webhook:
     VERIFY[GatewayKind(gateway.kind)](request, gateway)
     return PARSE[GatewayKind(gateway.kind)](request)
 
 
-def send(gateway: Gateway, to: str, body: str) -> None:
-    SEND[GatewayKind(gateway.kind)](gateway, to, body)
+def send(gateway: Gateway, to: str, body: str, ref: str) -> str:
+    """Hand one text to the gateway; returns the id the gateway gave it (empty when it gave none)."""
+    return SEND[GatewayKind(gateway.kind)](gateway, to, body, ref)
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _answer_id(answer: bytes, name: str) -> str:
+    try:
+        data = json.loads(answer or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    value = data.get(name) if isinstance(data, dict) else None
+    return str(value)[:64] if isinstance(value, (str, int)) and value != "" else ""
 
 
 def _post(
     url: str, data: bytes, content_type: str, *, basic: tuple[str, str] | None = None, headers: dict[str, str] | None = None
-) -> None:
+) -> bytes:
     if not url.startswith(("https://", "http://")):
         raise SendError("the gateway URL must start with https:// or http://")
     request = urllib.request.Request(url, data=data, method="POST")  # noqa: S310 - scheme checked above
@@ -238,9 +352,9 @@ def _post(
         request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:  # noqa: S310
-            response.read()
+            return bytes(response.read(65536))
     except urllib.error.HTTPError as exc:
         # The status only: the gateway's error body may echo the number or the text.
-        raise SendError(f"the gateway answered HTTP {exc.code}") from None
+        raise SendError(f"the gateway answered HTTP {exc.code}", status=exc.code) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise SendError(f"the gateway could not be reached ({type(exc).__name__})") from None

@@ -78,6 +78,10 @@ def every_hour(now: datetime) -> str:
     return now.strftime("%Y-%m-%dT%H")
 
 
+def every_five_minutes(now: datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H:") + f"{now.minute // 5 * 5:02d}"
+
+
 def every_day(now: datetime) -> str:
     return now.strftime("%Y-%m-%d")
 

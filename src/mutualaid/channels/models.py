@@ -150,6 +150,12 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it (status "sending"): a claim much older than any send can take means
+    # the worker died mid-send (see services.outbound_reap).
+    sending_since = models.DateTimeField(null=True, blank=True)
+    # The id the gateway gave the message when it took it (Twilio's SID, the Android app's id), so its
+    # delivery reports find it and it is never handed over a second time.
+    gateway_message_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     data_classification = {
         "channel": (PUBLIC, "e-mail or SMS"),
@@ -163,6 +169,8 @@ class OutboundMessage(models.Model):
         "attempts": (PUBLIC, "delivery attempts"),
         "created_at": (PUBLIC, "when it was queued (purged after the retention period)"),
         "sent_at": (PUBLIC, "when it was sent"),
+        "sending_since": (PUBLIC, "when a worker started sending it"),
+        "gateway_message_id": (PUBLIC, "the gateway's id for the message (no number, no text)"),
     }
 
     class Meta:
@@ -170,6 +178,11 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} {self.pk} ({self.status})"
+
+    def ref(self) -> str:
+        """Our id for the message at the gateway: the same on every attempt, so a gateway that keeps
+        ids (the Android app, a generic bridge) recognises a second request for the same message."""
+        return f"mutualaid-{self.pk}"
 
 
 class Mode(models.TextChoices):

@@ -31,6 +31,14 @@ KINDS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("A possible match in %(group)s"),
         gettext_lazy("\"%(title)s\" may match what you asked for or offered. %(url)s"),
     ),
+    "claim_accepted": (
+        gettext_lazy("You are paired up: \"%(title)s\""),
+        gettext_lazy("Your claim on \"%(title)s\" in %(group)s was accepted. Arrange the details in the conversation: %(url)s"),
+    ),
+    "claim_declined": (
+        gettext_lazy("Not this time: \"%(title)s\""),
+        gettext_lazy("Your claim on \"%(title)s\" in %(group)s was declined. Thank you for offering. %(url)s"),
+    ),
     "message": (
         gettext_lazy("New message from %(name)s"),
         gettext_lazy("%(name)s wrote to you about \"%(title)s\". Read it: %(url)s"),

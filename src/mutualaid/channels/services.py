@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,10 +38,10 @@ from mutualaid.channels.models import (
     OutboundMessage,
     PeriodicRun,
 )
-from mutualaid.channels.notifications import absolute, digest_texts, preference_for, unsubscribe_url
+from mutualaid.channels.notifications import absolute, digest_texts, notify, preference_for, unsubscribe_url
 from mutualaid.core.encryption import blind_index
 from mutualaid.exchange.models import ACTIVE_STATUSES
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Role, User
 from mutualaid.members.services import normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -75,12 +75,26 @@ def inbound_receive(*, gateway: Gateway, sms: gateways.InboundSms) -> bool:
             # of the same delivery fails here and changes nothing.
             InboundMessage.objects.create(gateway=gateway, dedupe_key=key)
             contact, first = _contact_locked(gateway, phone)
-            replies = conversation.reply_to(contact, sms.text, first=first)
+            replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
             for reply in replies:
                 sms_queue(gateway=gateway, contact=contact, to=phone, body=reply, kind="reply")
     except IntegrityError:
         return False
     return True
+
+
+def delivery_reports_apply(*, gateway: Gateway, reports: list[gateways.DeliveryReport]) -> int:
+    """A gateway reports that texts it took will not arrive: mark them failed, for operators to see.
+
+    Only messages of this gateway are touched, found by the id the gateway gave them; reports about
+    other messages (sent from the gateway by hand, or already purged) are acknowledged and ignored.
+    """
+    failed = [r.gateway_id for r in reports if r.failed and r.gateway_id]
+    if not failed:
+        return 0
+    return OutboundMessage.objects.filter(
+        gateway=gateway, gateway_message_id__in=failed, status=OutboundMessage.Status.SENT
+    ).update(status=OutboundMessage.Status.FAILED)
 
 
 def _contact_locked(gateway: Gateway, phone: str) -> tuple[Contact, bool]:
@@ -157,7 +171,7 @@ def outbound_deliver(*, message_id: int) -> Delivery:
     """Send one queued message. Raises on a gateway or SMTP failure so the job retries with backoff."""
     # Claim with a conditional update: of two workers handed the same id, one changes the row.
     claimed = OutboundMessage.objects.filter(pk=message_id, status=OutboundMessage.Status.QUEUED).update(
-        status=OutboundMessage.Status.SENDING, attempts=F("attempts") + 1
+        status=OutboundMessage.Status.SENDING, attempts=F("attempts") + 1, sending_since=timezone.now()
     )
     if not claimed:
         return Delivery("skipped")
@@ -172,18 +186,24 @@ def outbound_deliver(*, message_id: int) -> Delivery:
         wait = rate_take(gateway_id=message.gateway.pk)
         if wait > 0:
             # Not a failure: give the attempt back and come back when the bucket has a token.
-            OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1)
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1, sending_since=None)
             return Delivery("deferred", wait)
+    gateway_id = ""
     try:
         if message.channel == Channel.SMS:
-            gateways.send(message.gateway, message.recipient, message.body or "")  # type: ignore[arg-type]
+            gateway_id = gateways.send(message.gateway, message.recipient, message.body or "", message.ref())  # type: ignore[arg-type]
+            if gateway_id:
+                # Written the moment the gateway answers: if this worker dies before the next write,
+                # the reaper sees the gateway took the message and does not hand it over again.
+                OutboundMessage.objects.filter(pk=message.pk).update(gateway_message_id=gateway_id[:64])
         else:
             _send_email(message)
     except Exception:
         final = message.attempts >= conf.get("MUTUALAID_JOB_ATTEMPTS")
         _finish(message, OutboundMessage.Status.FAILED if final else OutboundMessage.Status.QUEUED)
         raise
-    _finish(message, OutboundMessage.Status.SENT)
+    _finish(message, OutboundMessage.Status.SENT, gateway_id=gateway_id)
     return Delivery("sent")
 
 
@@ -193,10 +213,61 @@ def _silenced(message: OutboundMessage) -> bool:
     return False
 
 
-def _finish(message: OutboundMessage, status: str) -> None:
+def _finish(message: OutboundMessage, status: str, *, gateway_id: str = "") -> None:
     message.status = status
     message.sent_at = timezone.now() if status == OutboundMessage.Status.SENT else None
-    message.save(update_fields=["status", "sent_at"])
+    message.sending_since = None
+    fields = ["status", "sent_at", "sending_since"]
+    if gateway_id:
+        message.gateway_message_id = gateway_id[:64]
+        fields.append("gateway_message_id")
+    message.save(update_fields=fields)
+
+
+def outbound_reap(*, now: Any = None) -> dict[str, int]:
+    """Settle messages left "sending" by a worker that died mid-send (killed, host lost, deploy).
+
+    A send takes seconds (gateway and SMTP calls time out after `gateways.SEND_TIMEOUT_SECONDS`), so a
+    message still "sending" after `MUTUALAID_SENDING_TIMEOUT_SECONDS` has no live worker. What a sender
+    expects is that the text arrives, once:
+    - the gateway gave it an id: the gateway has it and delivers it; it is marked sent, never handed over again;
+    - otherwise it is queued again (the same attempt count, so the retry limit holds) — at least once
+      rather than lost: someone waiting for "a neighbour will help" must hear it. The second request
+      carries the same id to the Android app and generic bridges (`OutboundMessage.ref`) and the same
+      Message-ID on e-mail, so those drop or fold a copy that did get through; only a Twilio text whose
+      worker died between Twilio's answer and our write can arrive twice;
+    - it has used all its attempts: it is marked failed, visible to operators.
+    Each row moves with a conditional update, so two workers reaping at once settle it once.
+    """
+    from mutualaid.channels import tasks
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get("MUTUALAID_SENDING_TIMEOUT_SECONDS"))
+    stuck = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING).filter(
+        Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True, created_at__lt=cutoff))
+    counts = {"sent": 0, "requeued": 0, "failed": 0}
+    limit = conf.get("MUTUALAID_JOB_ATTEMPTS")
+    for message in stuck.only("pk", "gateway_message_id", "attempts", "sending_since"):
+        same = OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING,
+                                              sending_since=message.sending_since)
+        with transaction.atomic():
+            if message.gateway_message_id:
+                moved = same.update(status=OutboundMessage.Status.SENT, sent_at=message.sending_since or now,
+                                    sending_since=None)
+                outcome = "sent"
+            elif message.attempts >= limit:
+                moved = same.update(status=OutboundMessage.Status.FAILED, sending_since=None)
+                outcome = "failed"
+            else:
+                moved = same.update(status=OutboundMessage.Status.QUEUED, sending_since=None)
+                outcome = "requeued"
+                if moved:
+                    enqueue_on_commit(tasks.deliver_outbound, message.pk)
+        if moved:
+            counts[outcome] += 1
+    if any(counts.values()):
+        logger.warning("outbound messages left sending by a dead worker: %s", counts)
+    return counts
 
 
 def _send_email(message: OutboundMessage) -> None:
@@ -205,9 +276,15 @@ def _send_email(message: OutboundMessage) -> None:
         # RFC 8058 one-click: mail clients POST to the link; no login, the signed token is the key.
         headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # The same Message-ID on every attempt: if a worker died after the server took the message and it
+    # is sent again, mail programs show one message.
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    headers["Message-ID"] = f"<outbound.{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
     email = EmailMessage(
         subject=message.subject or "", body=message.body or "", from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient or ""], headers=headers,
+        # A stalled SMTP server must not hold a worker forever (Django's default is no timeout).
+        connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or gateways.SEND_TIMEOUT_SECONDS),
     )
     try:
         email.send(fail_silently=False)
@@ -378,14 +455,15 @@ def checkin_request_from_token(token: str) -> IntakeRequest | None:
 
 
 def checkins_send() -> int:
-    """Ask the requester of every open need about to expire on the board whether they still need help
-    (SMS or e-mail); `MUTUALAID_CHECKIN_DAYS` is how many days before the expiry (see channels.board)."""
+    """Ask the requester of every quiet open need whether they still need help (SMS, or e-mail for a
+    member's own need): quiet for `MUTUALAID_CHECKIN_DAYS` days, or expiring within that many days
+    (see channels.board.needing_checkin). YES renews the post, NO withdraws it."""
     sent = 0
     for request in board.needing_checkin(days=conf.get("MUTUALAID_CHECKIN_DAYS")):
         with transaction.atomic():
-            locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk, checkin_sent_at__isnull=True).first()
-            if locked is None:
-                continue
+            locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk).first()
+            if locked is None or (locked.checkin_sent_at is not None and locked.checkin_sent_at >= request.post.updated_at):
+                continue  # another worker asked in the meantime
             if _checkin_one(request):
                 locked.checkin_sent_at = timezone.now()
                 locked.save(update_fields=["checkin_sent_at"])
@@ -437,6 +515,54 @@ def intake_reply(*, request: IntakeRequest, text: str) -> OutboundMessage:
     if gateway is None or not gateway.enabled:
         raise ValidationError(_("No SMS gateway is connected."))
     return sms_queue(gateway=gateway, contact=contact, body=f"{request.group.name}: {text}", kind="relay")
+
+
+# Claims on the board ---------------------------------------------------------------------------
+
+
+def claim_announce(*, claim: Any, created: bool) -> None:
+    """Tell whoever exchange's own notice does not reach about a claim (see channels.receivers).
+
+    Sent after the caller's transaction commits, like every notification.
+    """
+    from mutualaid.exchange.models import Claim
+
+    post = claim.post
+    group = post.group
+    url = reverse("exchange_post", kwargs={"slug": group.slug, "post_id": post.pk})
+    if created and claim.state == Claim.State.PENDING:
+        if post.author_id is None:
+            # Nobody's post: its coordinators answer the claim, so they hear of it.
+            for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user"):
+                if membership.user_id != claim.claimant_id:
+                    notify(user=membership.user, kind="claim",
+                           context={"group": group.name, "title": post.title, "name": claim.claimant.display_name, "url": url})
+        return
+    if claim.state not in (Claim.State.ACCEPTED, Claim.State.DECLINED):
+        return
+    conversation_url = reverse("exchange_conversation", kwargs={"slug": group.slug, "post_id": post.pk, "claim_id": claim.pk})
+    kind = "claim_accepted" if claim.state == Claim.State.ACCEPTED else "claim_declined"
+    notify(user=claim.claimant, kind=kind, context={"group": group.name, "title": post.title,
+                                                    "url": conversation_url if kind == "claim_accepted" else url})
+    if claim.state == Claim.State.ACCEPTED:
+        _tell_texter_help_is_found(post)
+
+
+def _tell_texter_help_is_found(post: Any) -> None:
+    request = IntakeRequest.objects.filter(post=post).select_related("contact", "group").first()
+    contact = request.contact if request is not None else None
+    if contact is None or contact.opted_out:
+        return
+    gateway = contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).order_by("pk").first()  # type: ignore[union-attr]
+    if gateway is None or not gateway.enabled:
+        return
+    with translation.override(contact.language):
+        if post.kind == "need":
+            body = _("Good news from %(group)s: a neighbour can help with your request %(code)s. We will text you to arrange it.")
+        else:
+            body = _("Good news from %(group)s: a neighbour would like your offer %(code)s. We will text you to arrange it.")
+        body = body % {"group": request.group.name, "code": request.code}  # type: ignore[union-attr]
+    sms_queue(gateway=gateway, contact=contact, body=body, kind="notification")
 
 
 # Digests and purges ----------------------------------------------------------------------------

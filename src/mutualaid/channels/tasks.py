@@ -34,3 +34,8 @@ def send_digests() -> int:
 @job
 def purge_channels() -> dict[str, Any]:
     return services.channels_purge()
+
+
+@job
+def reap_outbound() -> dict[str, int]:
+    return services.outbound_reap()

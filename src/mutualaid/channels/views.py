@@ -16,6 +16,7 @@ from mutualaid.channels import board, gateways, selectors, services
 from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
 from mutualaid.channels.models import Gateway, GatewayKind
 from mutualaid.channels.notifications import absolute, preference_for
+from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups import access
@@ -32,11 +33,12 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if gateway is None:
         raise Http404
     try:
-        inbound = gateways.verify_and_parse(request, gateway)
+        webhook = gateways.verify_and_parse(request, gateway)
     except gateways.BadSignature:
         return HttpResponseForbidden("bad signature", content_type="text/plain")
-    for sms in inbound:
+    for sms in webhook.messages:
         services.inbound_receive(gateway=gateway, sms=sms)
+    services.delivery_reports_apply(gateway=gateway, reports=webhook.reports)
     # Replies go out through the queue (rate-limited, retried); the webhook only acknowledges.
     if kind == GatewayKind.TWILIO:
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
@@ -124,14 +126,13 @@ def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     form = RelayForm(request.POST)
-    try:
+
+    def send() -> None:
         if not form.is_valid():
             raise ValidationError(form.errors.get("text", [_("Write the message to send.")]))  # type: ignore[arg-type]  # an ErrorList is a list
         services.intake_reply(request=found, text=form.cleaned_data["text"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your message to %(code)s was queued.") % {"code": found.code})
+
+    flash_action(request, send, success=_("Your message to %(code)s was queued.") % {"code": found.code})
     return redirect("channels_intake", slug=group.slug)
 
 
@@ -153,8 +154,8 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
-    board.renew_or_close(request=found, renew=False, actor=request.user)
-    messages.success(request, _("Request %(code)s was closed.") % {"code": found.code})
+    flash_action(request, lambda: board.renew_or_close(request=found, renew=False, actor=request.user),
+                 success=_("Request %(code)s was closed.") % {"code": found.code})
     return redirect("channels_intake", slug=group.slug)
 
 
