@@ -52,3 +52,26 @@ def test_placeholders_survive_translation() -> None:
                 if wanted and set(re.findall(r"%\(\w+\)[sd]", variant)) - wanted:
                     problems.append(f"{key!r} -> {variant!r}")
     assert not problems, problems
+
+
+def test_spanish_plurals_have_every_form_their_catalogue_declares() -> None:
+    """A plural form missing from a catalogue makes gettext answer in English ("2 members" on a Spanish page)."""
+    import gettext
+
+    problems = []
+    for mo in PACKAGE.rglob("locale/es/LC_MESSAGES/django.mo"):
+        with mo.open("rb") as handle:
+            catalogue = gettext.GNUTranslations(handle)
+        plural_ids = {key[0] for key in catalogue._catalog if isinstance(key, tuple)}  # type: ignore[attr-defined]
+        for msgid in sorted(plural_ids):
+            for count in (1, 2, 5, 1_000_000):
+                if (msgid, catalogue.plural(count)) not in catalogue._catalog:  # type: ignore[attr-defined]
+                    problems.append(f"{mo.relative_to(PACKAGE)}: {msgid!r} for {count}")
+    assert not problems, "plural forms missing:\n" + "\n".join(problems)
+
+
+def test_a_spanish_page_counts_in_spanish() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert translation.ngettext("%(counter)s member", "%(counter)s members", 2) % {"counter": 2} == "2 miembros"
