@@ -69,13 +69,28 @@ def test_one_click_unsubscribe_without_login(smtp_server: Any, ben: Any, django_
     assert len(smtp_server.messages) == 1
 
 
-def test_unsubscribe_link_clicked_in_the_body_works_too(ben: Any, client: Any) -> None:
+def test_unsubscribe_link_clicked_in_the_body_asks_then_works(ben: Any, client: Any) -> None:
     from mutualaid.channels.notifications import unsubscribe_token
 
-    response = client.get(reverse("channels_unsubscribe", kwargs={"token": unsubscribe_token(ben)}))
+    url = reverse("channels_unsubscribe", kwargs={"token": unsubscribe_token(ben)})
+    # Opening the link (or a mail scanner fetching it) changes nothing: it asks.
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Stop e-mails from us?" in page and 'method="post"' in page
+    assert not NotificationPreference.objects.filter(user=ben, email="never").exists()
+    # The page's button, without a session or CSRF token.
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
     assert NotificationPreference.objects.get(user=ben).email == "never"
+
+
+def test_forged_unsubscribe_token_is_refused_by_the_button_too(ben: Any) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("channels_unsubscribe", kwargs={"token": "eyJ1IjoxfQ:forged:sig"}), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 404
+    assert not NotificationPreference.objects.exists()
 
 
 def test_forged_unsubscribe_token_is_refused(ben: Any, client: Any) -> None:

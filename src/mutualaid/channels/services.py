@@ -332,15 +332,20 @@ def preferences_update(*, user: User, email: str, sms: str, broadcasts: bool) ->
     return preference
 
 
-def unsubscribe_user(token: str) -> User | None:
-    """Stop all e-mail to the member the signed token names; None when the token is not genuine."""
+def unsubscribe_target(token: str) -> User | None:
+    """The member a signed unsubscribe token names; None when the token is not genuine."""
     from mutualaid.channels.notifications import UNSUBSCRIBE_SALT
 
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    return User.objects.filter(pk=data.get("u"), is_active=True).first()
+
+
+def unsubscribe_user(token: str) -> User | None:
+    """Stop all e-mail to the member the signed token names; None when the token is not genuine."""
+    user = unsubscribe_target(token)
     if user is None:
         return None
     with transaction.atomic():

@@ -64,10 +64,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
-    user = services.unsubscribe_user(token)
-    if user is None:
-        return render(request, "channels/unsubscribe.html", {"done": False}, status=404)
-    return render(request, "channels/unsubscribe.html", {"done": True})
+    # Opening the link only asks: mail scanners and link previews fetch every link in a message, and a
+    # GET that unsubscribed would silence people who never chose to (RFC 8058 section 1). The button,
+    # or the mail client's one-click POST, does it.
+    if request.method == "GET":
+        if services.unsubscribe_target(token) is None:
+            return render(request, "channels/unsubscribe.html", {"state": "invalid"}, status=404)
+        return render(request, "channels/unsubscribe.html", {"state": "confirm"})
+    if services.unsubscribe_user(token) is None:
+        return render(request, "channels/unsubscribe.html", {"state": "invalid"}, status=404)
+    return render(request, "channels/unsubscribe.html", {"state": "done"})
 
 
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
