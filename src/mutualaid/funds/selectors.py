@@ -33,6 +33,19 @@ def funds_visible(group: Group, membership: Membership) -> QuerySet[Fund]:
     return funds.order_by("name")
 
 
+def funds_public(group: Group) -> QuerySet[Fund]:
+    """Funds whose transparency pages anyone may read: linked from the group's public page and directory entry."""
+    return Fund.objects.filter(group=group, visibility=Visibility.PUBLIC).order_by("name")
+
+
+def public_funds_by_group(group_ids: list[int]) -> dict[int, list[Fund]]:
+    """Public funds of many groups in one query (the directory's results)."""
+    found: dict[int, list[Fund]] = {}
+    for fund in Fund.objects.filter(group_id__in=group_ids, visibility=Visibility.PUBLIC).order_by("name"):
+        found.setdefault(fund.group_id, []).append(fund)
+    return found
+
+
 def fund_balances(fund: Fund) -> dict[str, int]:
     """Each account's balance as people think of it (contributions positive)."""
     return {a.kind: a.natural_balance for a in Account.objects.filter(fund=fund)}
