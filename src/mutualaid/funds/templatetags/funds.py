@@ -24,15 +24,18 @@ def public_funds(group: Any) -> list[Any]:
 
 @register.simple_tag(takes_context=True)
 def directory_public_funds(context: template.Context, group: Any) -> list[Any]:
-    """A directory result's public funds. The first card looks up every result's funds in one query."""
+    """A directory result's public funds. The first card looks up every result's funds in one query;
+    the answer is kept on the request (each card is its own include, with a fresh render context)."""
     from mutualaid.funds.selectors import public_funds_by_group
 
-    cache = context.render_context.get("funds_public_by_group")
-    if cache is None or group.pk not in cache["asked"]:
+    holder = getattr(context, "request", None) or group
+    found: dict[int, list[Any]] = getattr(holder, "_funds_public_by_group", {})
+    if group.pk not in found:
         search = context.get("search")
-        ids = [r.group.pk for r in getattr(search, "results", None) or []] or [group.pk]
+        ids = [r.group.pk for r in getattr(search, "results", None) or [] if r.group.pk not in found]
         if group.pk not in ids:
             ids.append(group.pk)
-        cache = {"asked": set(ids), "found": public_funds_by_group(ids)}
-        context.render_context["funds_public_by_group"] = cache
-    return list(cache["found"].get(group.pk, []))
+        by_group = public_funds_by_group(ids)
+        found = found | {pk: by_group.get(pk, []) for pk in ids}
+        holder._funds_public_by_group = found
+    return list(found[group.pk])
