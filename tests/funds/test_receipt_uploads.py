@@ -142,3 +142,14 @@ def test_web_receipt_upload_still_checks_csrf(client_for: Any, ben: Any, ask: Re
     assert not Receipt.objects.exists()
     new = client_for(ben, csrf=True).post(reverse("funds_request_new", args=["crown", ask.fund_id]), {"purpose": "x"})
     assert new.status_code == 403
+
+
+def test_only_one_receipt_file_is_ever_held(api_for: Any, ben: Any, ask: Request, spooled: list[str]) -> None:
+    # Extra files, in other fields or a second one in the receipt field, are skipped unread.
+    response = api_for(ben).post(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts", {
+        "receipt": [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", PDF)],
+        "other": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG),
+    })
+    assert response.status_code == 201
+    assert [r.content_type for r in Receipt.objects.all()] == ["image/png"]
+    assert spooled == []

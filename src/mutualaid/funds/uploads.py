@@ -25,11 +25,16 @@ TOO_BIG_ATTR = "mutualaid_upload_too_big"
 
 
 class CappedMemoryUpload(FileUploadHandler):
-    """Keep each uploaded file in memory up to `limit` bytes; skip (and flag) any file larger than that."""
+    """Keep one file, from the field `field`, in memory up to `limit` bytes; skip (and flag) a larger one.
 
-    def __init__(self, request: HttpRequest | None = None, limit: int = RECEIPT_MAX_BYTES) -> None:
+    Files in other fields, and any second file, are skipped unread: at most `limit` bytes of upload are
+    ever held, whatever the client sends."""
+
+    def __init__(self, request: HttpRequest | None = None, limit: int = RECEIPT_MAX_BYTES, field: str = "receipt") -> None:
         super().__init__(request)
         self.limit = limit
+        self.field = field
+        self.kept = False
         self.buffer: io.BytesIO | None = None
         self.received = 0
         if request is not None:
@@ -37,8 +42,11 @@ class CappedMemoryUpload(FileUploadHandler):
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
+        self.buffer = None
         self.received = 0
+        if self.field_name != self.field or self.kept:
+            raise SkipFile
+        self.buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.received += len(raw_data)
@@ -55,6 +63,7 @@ class CappedMemoryUpload(FileUploadHandler):
     def file_complete(self, file_size: int) -> InMemoryUploadedFile | None:
         if self.buffer is None:
             return None
+        self.kept = True
         self.buffer.seek(0)
         return InMemoryUploadedFile(
             file=self.buffer, field_name=self.field_name, name=self.file_name, content_type=self.content_type,
@@ -72,9 +81,10 @@ def upload_too_big(request: HttpRequest, field: str) -> bool:
 
 
 def capped_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For web views that take a receipt. The CSRF middleware reads request.POST (and so parses the upload
-    with the default handlers) before the view runs; so the view is exempted there and protected here,
-    after our handler is in place, as Django's documentation on per-view upload handlers prescribes."""
+    """For web views that take a receipt; put it outermost, above login_required, so that every POST without
+    a token is a CSRF refusal. The CSRF middleware reads request.POST (and so parses the upload with the
+    default handlers) before the view runs; so the view is exempted there and protected here, after our
+    handler is in place, as Django's documentation on per-view upload handlers prescribes."""
     protected = csrf_protect(view)
 
     @wraps(view)

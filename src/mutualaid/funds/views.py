@@ -234,8 +234,8 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
     return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
-@login_required
 @capped_uploads
+@login_required
 def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     form = RequestForm(request.POST or None, request.FILES or None, currency=fund.currency, bail_fund=fund.kind == FundKind.BAIL)
@@ -373,9 +373,9 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
     return _back(slug, request_id)
 
 
+@capped_uploads
 @login_required
 @require_POST
-@capped_uploads
 def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
     form = ReceiptForm(request.POST, request.FILES)
