@@ -30,6 +30,7 @@ from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
     FundKind,
+    PaymentMethod,
     Pledge,
     Receipt,
     RequestKind,
@@ -367,6 +368,7 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
         request,
         lambda: services.bail_settle(
             request=ask, returned=data["amount"], forfeit_rest=data["forfeit_rest"], recorded_by=request.user,  # type: ignore[arg-type]
+            method=data["method"] or PaymentMethod.CHECK, occurred_on=data["occurred_on"],
         ),
         success=_("Recorded what happened to the bail."),
     )
