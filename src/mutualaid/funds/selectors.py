@@ -67,10 +67,18 @@ def open_requests(fund: Fund) -> QuerySet[Request]:
     return Request.objects.filter(fund=fund, status__in=[RequestStatus.OPEN, RequestStatus.APPROVED])
 
 
+def pledge_horizon(*, within_days: int = 7) -> datetime.date:
+    """Pledges due on or before this day are 'due': within a week, or overdue."""
+    return timezone.localdate() + datetime.timedelta(days=within_days)
+
+
 def pledges_due(fund: Fund, *, within_days: int = 7) -> QuerySet[Pledge]:
     """Active pledges due within a week or overdue: the reminder coordinators see on the fund page."""
-    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    return Pledge.objects.filter(fund=fund, active=True, next_due__lte=horizon).order_by("next_due")
+    return Pledge.objects.filter(fund=fund, active=True, next_due__lte=pledge_horizon(within_days=within_days)).order_by("next_due")
+
+
+def pledges_active(fund: Fund) -> QuerySet[Pledge]:
+    return Pledge.objects.filter(fund=fund, active=True).order_by("next_due", "pk")
 
 
 def ledger(fund: Fund, *, limit: int = 200) -> QuerySet[Transaction]:

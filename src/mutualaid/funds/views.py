@@ -127,7 +127,9 @@ def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     }
     if membership.is_coordinator:
         get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # the ledger needs the second factor
-        context["pledges_due"] = selectors.pledges_due(fund)
+        # Every running pledge, so any can be stopped; those due within a week are marked.
+        context["pledges"] = selectors.pledges_active(fund)[:100]
+        context["pledge_horizon"] = selectors.pledge_horizon()
         context["ledger"] = selectors.ledger(fund)
     return render(request, "funds/fund.html", context)
 
