@@ -122,9 +122,9 @@ def renew_or_close(*, request: IntakeRequest, renew: bool, actor: Any = None) ->
     if action in lifecycle.allowed(post.status):
         try:
             if post.contact_id is not None and post.author_id is None:
-                exchange.post_act_for_contact(post=post, contact=post.contact, action=action, actor=actor)
+                exchange.post_act_for_contact(post=post, contact=post.contact, action=action, actor=actor)  # type: ignore[arg-type]  # contact_id is set
             else:
-                exchange.post_act(post=post, actor=actor or request.user, action=action)
+                exchange.post_act(post=post, actor=actor or request.user, action=action)  # type: ignore[arg-type]
         except ValidationError:
             pass  # someone moved the post in the meantime; what it is now stands
     request.checkin_sent_at = None

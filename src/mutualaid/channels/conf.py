@@ -3,11 +3,14 @@ through Django settings of the same name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 
 from mutualaid.config.env import env_int, env_str
 
-DEFAULTS = {
+DEFAULTS: dict[str, Callable[[], object]] = {
     # The public address of the site, e.g. https://aid.example.org. Links in e-mails and Twilio's
     # signature (Twilio signs the URL it called, which a reverse proxy hides from us) use it.
     "MUTUALAID_PUBLIC_URL": lambda: env_str("MUTUALAID_PUBLIC_URL", "").rstrip("/"),
@@ -20,7 +23,7 @@ DEFAULTS = {
 }
 
 
-def get(name: str):  # type: ignore[no-untyped-def]
+def get(name: str) -> Any:
     if hasattr(settings, name):
         return getattr(settings, name)
     return DEFAULTS[name]()

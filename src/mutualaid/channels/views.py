@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -85,10 +87,10 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     existing = {g.kind: g for g in Gateway.objects.filter(group=group)}
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
-    sections = []
+    sections: list[dict[str, Any]] = []
     for kind in GatewayKind:
         gateway = existing.get(kind.value)
-        initial = {"enabled": gateway.enabled if gateway else True, "rate_per_minute": gateway.rate_per_minute if gateway else 30}
+        initial: dict[str, object] = {"enabled": gateway.enabled if gateway else True, "rate_per_minute": gateway.rate_per_minute if gateway else 30}
         if gateway is not None:
             initial.update({"account": gateway.account or "", "api_url": gateway.api_url or "", "sender": gateway.sender or ""})
         bound = posted_kind == kind.value
@@ -124,7 +126,7 @@ def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
     form = RelayForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.get("text", [_("Write the message to send.")]))
+            raise ValidationError(form.errors.get("text", [_("Write the message to send.")]))  # type: ignore[arg-type]  # an ErrorList is a list
         services.intake_reply(request=found, text=form.cleaned_data["text"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.config.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+
+# Lets model fields and admin classes be subscripted (admin.ModelAdmin[Member]) for mypy at run time too.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()

@@ -1,7 +1,7 @@
 from allauth.account import views as account_views
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from mutualaid.config.api import api
 from mutualaid.groups import audit as group_audit
@@ -13,7 +13,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-group_patterns = [
+group_patterns: list[URLPattern | URLResolver] = [
     path("", group_views.group_page, name="group"),
     path("join/", group_views.join_request, name="join_request"),
     path("leave/", group_views.leave, name="leave"),

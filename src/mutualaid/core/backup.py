@@ -340,7 +340,7 @@ def backup_restore(*, source: Path, force: bool = False) -> dict[str, Any]:
         with tarfile.open(plain, "r") as archive:
             members = list(_members(archive))
             archive.extractall(work / "x", members=members, filter="data")
-        manifest = json.loads((work / "x" / "manifest.json").read_text())
+        manifest: dict[str, Any] = json.loads((work / "x" / "manifest.json").read_text())
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"unknown archive format {manifest.get('format')!r}")
         if manifest.get("vendor") != connection.vendor:

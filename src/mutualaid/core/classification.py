@@ -13,6 +13,7 @@ tell an adversary who seizes the server. Encrypted and blind-index fields classi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -114,9 +115,9 @@ def is_project_model(model: type[models.Model]) -> bool:
     return model.__module__.startswith(PROJECT_APPS_PREFIX)
 
 
-def field_class(model: type[models.Model], field: models.Field) -> tuple[str, str] | None:
+def field_class(model: type[models.Model], field: models.Field[Any, Any]) -> tuple[str, str] | None:
     own = getattr(field, "data_class", None)
-    declared = getattr(model, "data_classification", {}).get(field.name)
+    declared: tuple[str, str] | None = getattr(model, "data_classification", {}).get(field.name)
     if declared is not None:
         return declared
     if own is not None:
@@ -124,7 +125,7 @@ def field_class(model: type[models.Model], field: models.Field) -> tuple[str, st
     return None
 
 
-def concrete_fields(model: type[models.Model]) -> list[models.Field]:
+def concrete_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
@@ -156,7 +157,7 @@ def unaccounted_tables(table_names: list[str]) -> list[str]:
     return sorted(set(table_names) - known)
 
 
-def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
     """Every field of our models sealed with the key ring, in a stable order."""
     found = []
     for model in apps.get_models():
@@ -176,7 +177,7 @@ def columns_of_class(data_class: str) -> list[Column]:
         for field in concrete_fields(model):
             found = field_class(model, field)
             if found and found[0] == data_class:
-                columns.append(Column(model._meta.db_table, field.column, found[0], found[1]))
+                columns.append(Column(model._meta.db_table, cast(str, field.column), found[0], found[1]))
     for table, fields in THIRD_PARTY.items():
         for column, (cls, reveals) in fields.items():
             if cls == data_class:
@@ -193,7 +194,7 @@ def plaintext_columns() -> list[Column]:
         for field in concrete_fields(model):
             found = field_class(model, field)
             if found and found[0] in (PUBLIC, COARSE):
-                columns.append(Column(model._meta.db_table, field.column, found[0], found[1]))
+                columns.append(Column(model._meta.db_table, cast(str, field.column), found[0], found[1]))
     for table, fields in THIRD_PARTY.items():
         for column, (data_class, reveals) in fields.items():
             if data_class in (PUBLIC, COARSE):

@@ -115,6 +115,7 @@ def load_keyring() -> KeyRing | None:
             mtime = -1.0
         if _cached is not None and _cached[0] == path and _cached[1] == mtime and mtime != -1.0:
             return _cached[2]
+        ring: KeyRing | None
         if mtime == -1.0:
             if destroyed_marker().exists():
                 _cached = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -9,7 +10,7 @@ from django.db import models
 from mutualaid.core import encryption
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[Any, str | None]):
     """Text sealed with the key ring before it reaches the database.
 
     Reads as `None` when the value cannot be decrypted (the key ring was destroyed by `mutualaid panic`),
@@ -39,7 +40,7 @@ class EncryptedTextField(models.TextField):
             return value
         return encryption.encrypt(str(value), context=self.context())
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs
 
@@ -50,7 +51,7 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(models.CharField[Any, str]):
     """A keyed HMAC of another field's normalised value: exact lookup without the value itself."""
 
     data_class = "secret"

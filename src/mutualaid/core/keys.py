@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db import connection, transaction
 
@@ -59,10 +60,10 @@ def reencrypt_all(
     ring = _ring()
     report = ReencryptReport()
     for model, enc_field in encrypted_fields():
-        table, column, pk = model._meta.db_table, enc_field.column, model._meta.pk.column
+        table, column, pk = model._meta.db_table, cast(str, enc_field.column), cast(str, model._meta.pk.column)
         context = f"{table}.{column}"
         label = f"{table}.{column}"
-        last = None
+        last: Any = None
         done = 0
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -148,7 +149,7 @@ def key_usage() -> Counter[str]:
             usage[sealing_key_id(token) or "?"] += 1
     with connection.cursor() as cursor:
         for model, enc_field in encrypted_fields():
-            table, column = model._meta.db_table, enc_field.column
+            table, column = model._meta.db_table, cast(str, enc_field.column)
             cursor.execute(
                 f"SELECT {_quote(column)} FROM {_quote(table)} WHERE {_quote(column)} <> ''"  # noqa: S608
             )

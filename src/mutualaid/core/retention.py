@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -144,7 +144,7 @@ def _finished_jobs(now: datetime) -> models.QuerySet[Any]:
 def _second_factor_use_times(now: datetime) -> models.QuerySet[Any]:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.exclude(last_used_at=None).exclude(last_used_at=TruncDay("last_used_at"))
+    return cast("models.QuerySet[Any]", Authenticator.objects.exclude(last_used_at=None).exclude(last_used_at=TruncDay("last_used_at")))
 
 
 def _keep_the_day(rows: models.QuerySet[Any]) -> int:

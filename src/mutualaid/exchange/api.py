@@ -118,7 +118,7 @@ class PostIn(Schema):
 
 
 @router.post("/groups/{slug}/posts", response={201: PostOut}, summary="Post a need or an offer")
-def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> Status:
+def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> Status[PostOut]:
     group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     data = payload.dict()
     contact = data.pop("on_behalf")
@@ -185,13 +185,13 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
     return PostDetailOut(
         **_out(post).dict(), address=post.address if show_address else None,
         history=[EventOut(action=e.action, from_status=e.from_status, to_status=e.to_status,
-                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history_for(post, user, coordinator=coordinator)],
+                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history_for(post, user, coordinator=coordinator)],  # type: ignore[arg-type]
         claims=[_claim_out(c) for c in claims], allowed_actions=lifecycle.allowed(post.status),
     )
 
 
 @router.post("/groups/{slug}/posts/{post_id}/claims", response={201: ClaimOut}, summary="Claim: I can help / I'd like this")
-def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status:
+def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status[ClaimOut]:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     return Status(201, _claim_out(services.claim_create(post=post, claimant=request.user)))  # type: ignore[arg-type]
 
@@ -212,7 +212,7 @@ class AssignIn(Schema):
 
 
 @router.post("/groups/{slug}/posts/{post_id}/assign", response={201: ClaimOut}, summary="Assign a post to a member (coordinators)")
-def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> Status:
+def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> Status[ClaimOut]:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     member = Membership.objects.filter(group=group, pk=payload.member_id).select_related("user").first()
@@ -264,7 +264,7 @@ def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: i
 
 @router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response={201: MessageOut},
              summary="Send a message in a claim's conversation")
-def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> Status:
+def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> Status[MessageOut]:
     _group, claim = _conversation(request, slug, post_id, claim_id)
     message = services.message_send(claim=claim, author=request.user, body=payload.body)  # type: ignore[arg-type]
     out = MessageOut(id=message.pk, author=request.user.display_name, body=message.body,  # type: ignore[union-attr]

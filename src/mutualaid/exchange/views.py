@@ -111,7 +111,7 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     return render(request, "exchange/post.html", {
         "group": group, "membership": membership, "post": post, "live": live, "poster": poster,
         "claimant": claimant, "coordinator": coordinator, "show_address": show_address, "show_contact": show_contact,
-        "history": selectors.history_for(post, user, coordinator=coordinator), "claims": claims,
+        "history": selectors.history_for(post, user, coordinator=coordinator), "claims": claims,  # type: ignore[arg-type]
         "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
         "may_claim": post.status == "open" and not poster,
         "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),

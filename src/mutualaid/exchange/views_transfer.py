@@ -58,7 +58,7 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            draft = ImportDraft.objects.create(
+            draft = ImportDraft.objects.create(  # type: ignore[misc]
                 group=group, created_by=request.user, filename=form.cleaned_data["file"].name[:200],
                 content=base64.b64encode(data).decode(), kind=form.cleaned_data["kind"],
                 mapping={"columns": importing.propose_mapping(sheet.headers),

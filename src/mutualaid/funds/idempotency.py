@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from mutualaid.funds.models import IdempotencyKey
+from mutualaid.members.models import User
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 100
@@ -54,7 +55,7 @@ def run_once(
             return work()
     if len(key) > KEY_MAX:
         raise BadIdempotencyKey
-    user = request.user
+    user = cast(User, request.user)  # an API token or a signed-in session: never anonymous here
     payload_hash = _hash(operation, payload)
     found = IdempotencyKey.objects.filter(user=user, key=key).first()
     if found is not None:

@@ -284,7 +284,7 @@ def request_page(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
     may_vote = (
         ask.status == RequestStatus.OPEN and not is_requester
         and (membership.is_coordinator or fund.members_may_approve())
-        and not ask.approvals.filter(voter=request.user).exists()
+        and not ask.approvals.filter(voter=request.user).exists()  # type: ignore[misc]
     )
     return render(request, "funds/request.html", {
         "group": fund.group, "fund": fund, "ask": ask, "membership": membership, "is_requester": is_requester,

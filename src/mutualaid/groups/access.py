@@ -22,7 +22,7 @@ class SecondFactorRequired(PermissionDenied):
 def coordinator_has_second_factor(user: User) -> bool:
     if not settings.MUTUALAID_REQUIRE_COORDINATOR_MFA:
         return True
-    return is_mfa_enabled(user)
+    return bool(is_mfa_enabled(user))
 
 
 def get_group_for_member(user: User, slug: str) -> tuple[Group, Membership]:

@@ -6,14 +6,14 @@ from mutualaid.core.geo import normalise_name
 from mutualaid.groups.models import Area, Group
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(admin.TabularInline[Area, Group]):
     model = Area
     fields = ("name", "postal_code", "lat", "lon")
     extra = 0
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(admin.ModelAdmin[Group]):
     list_display = ("name", "slug", "listed", "accepts_requests", "created_on")
     list_filter = ("listed", "accepts_requests")
     search_fields = ("name", "slug")

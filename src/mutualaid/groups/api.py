@@ -98,12 +98,12 @@ def invitations(request: HttpRequest, slug: str) -> list[InvitationOut]:
     group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     visible = Invitation.objects.filter(group=group)
     if not membership.is_coordinator:
-        visible = visible.filter(created_by=request.user)
+        visible = visible.filter(created_by=request.user)  # type: ignore[misc]
     return [_invitation_out(i) for i in visible[:200]]
 
 
 @router.post("/groups/{slug}/invitations", response={201: InvitationOut}, summary="Invite someone (link shown once)")
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status:
+def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
     group, _m = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     invitation, token = member_services.invitation_create(
         group=group, created_by=request.user, days=payload.days, note=payload.note  # type: ignore[arg-type]

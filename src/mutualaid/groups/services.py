@@ -48,7 +48,7 @@ def _clean_profile(profile: GroupProfile, *, instance: Group | None = None) -> d
     slug = (profile.slug or slugify(name))[:50]
     if not re.fullmatch(r"[a-z0-9-]{2,50}", slug or ""):
         errors["slug"] = [_("Use 2 to 50 lowercase letters, digits or dashes.")]
-    elif Group.objects.filter(slug=slug).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif Group.objects.filter(slug=slug).exclude(pk=getattr(instance, "pk", None)).exists():  # type: ignore[misc]  # no pk yet for a new group: excludes nothing
         errors["slug"] = [_("Another group already uses this short name.")]
     if (profile.centre_lat is None) != (profile.centre_lon is None):
         errors["centre_lat"] = [_("Give both latitude and longitude, or neither.")]

@@ -21,7 +21,7 @@ from mutualaid.members.models import Invitation, JoinRequest, Membership
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "groups/dashboard.html", {"memberships": selectors.groups_of(request.user)})  # type: ignore[arg-type]
+        return render(request, "groups/dashboard.html", {"memberships": selectors.groups_of(request.user)})
     return render(request, "groups/landing.html", {"form": DirectoryForm()})
 
 
@@ -68,7 +68,7 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             if request.user.is_authenticated:
-                member_services.join_request_create(group=group, user=request.user, message=data["message"])  # type: ignore[arg-type]
+                member_services.join_request_create(group=group, user=request.user, message=data["message"])
             else:
                 user, _request = member_services.signup_with_join_request(group=group, **data)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -87,7 +87,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.group_create(profile=form.profile(), creator=request.user)  # type: ignore[arg-type]
+            group = services.group_create(profile=form.profile(), creator=request.user)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -253,7 +253,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
                 form.fields.pop("role")
     visible = Invitation.objects.filter(group=group).select_related("created_by", "used_by")
     if not membership.is_coordinator:
-        visible = visible.filter(created_by=request.user)
+        visible = visible.filter(created_by=request.user)  # type: ignore[misc]
     return render(
         request, "groups/invitations.html",
         {"group": group, "membership": membership, "form": form, "new_link": new_link, "invitations": visible[:200]},

@@ -56,7 +56,7 @@ def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
 
 
 @router.post("/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)")
-def matching_round_run(request: HttpRequest, slug: str) -> Status:
+def matching_round_run(request: HttpRequest, slug: str) -> Status[RoundOut]:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
     rows = selectors._with_posts(the_round.proposals.all())

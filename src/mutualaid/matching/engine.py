@@ -276,7 +276,7 @@ class _SideBuilder:
             urgency_code = known[0]
             waiting_raw = item.get("waiting_days", 0)
             if (type(waiting_raw) is not float or not 0.0 <= waiting_raw < math.inf) and (
-                not _finite_number(waiting_raw) or waiting_raw < 0  # type: ignore[operator]
+                not _finite_number(waiting_raw) or waiting_raw < 0
             ):
                 raise self._fail(index, item_id, "waiting_days must be a non-negative number")
             waiting = float(waiting_raw)
@@ -479,7 +479,7 @@ def load_instance(text: str) -> Instance:
             if builder is not None and pos < len(text) and text[pos] == "[":
                 if builder.ids or key in others:
                     raise InvalidInstance(f"{key}: appears twice")
-                others[key] = _ARRAY_SEEN
+                others[key] = _ARRAY_SEEN  # type: ignore[index]
                 pos = _skip_ws(text, pos + 1)
                 index = 0
                 if pos < len(text) and text[pos] == "]":
@@ -701,7 +701,7 @@ def _cell_keys(xyz: FloatArray, side_km: float) -> tuple[IntArray, int]:
 def _neighbour_offsets(base: int) -> IntArray:
     steps = np.array([-1, 0, 1])
     dx, dy, dz = np.meshgrid(steps, steps, steps, indexing="ij")
-    return ((dx * base + dy) * base + dz).ravel().astype(np.int64)
+    return ((dx * base + dy) * base + dz).ravel().astype(np.int64)  # type: ignore[no-any-return]
 
 
 def _seed_pairs(part: _Part) -> _Pairs:
@@ -992,7 +992,7 @@ def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
         return np.zeros(len(keys), bool)
     pos = np.searchsorted(sorted_keys, keys)
     pos[pos == len(sorted_keys)] = 0
-    return sorted_keys[pos] == keys
+    return sorted_keys[pos] == keys  # type: ignore[no-any-return]
 
 
 def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:

@@ -117,8 +117,8 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
         dlon = dlat / max(0.01, math.cos(math.radians(post.lat or 0.0)))
         candidates = list(
             Post.objects.filter(group=group, kind=other_kind, category=post.category, status=Status.OPEN,
-                                visibility=Visibility.GROUP, lat__range=(post.lat - dlat, post.lat + dlat),
-                                lon__range=(post.lon - dlon, post.lon + dlon))
+                                visibility=Visibility.GROUP, lat__range=(post.lat - dlat, post.lat + dlat),  # type: ignore[operator]  # lat and lon are filtered non-null above
+                                lon__range=(post.lon - dlon, post.lon + dlon))  # type: ignore[operator]
             .exclude(author=user).select_related("author").defer("address", "private_note")[:CANDIDATES_MAX]
         )
         candidates = [c for c in candidates if (c.pk, post.pk) not in declined and (post.pk, c.pk) not in declined]

@@ -228,7 +228,7 @@ def proposals_decide(
             counts["approved"] += 1
         proposal.save(update_fields=["state", "units", "decided_by", "decided_at", "closed_at"])
         if proposal.state == Proposal.State.APPROVED:
-            transaction.on_commit(lambda p=proposal: _tell_sides(p))
+            transaction.on_commit(lambda p=proposal: _tell_sides(p))  # type: ignore[misc]
     return counts
 
 

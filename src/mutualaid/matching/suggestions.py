@@ -43,7 +43,7 @@ class _Group:
 def _windows_overlap(side: Side, index: IntArray, other: Side, at: int) -> np.ndarray:
     if not other.has_window[at]:
         return np.ones(len(index), bool)
-    return ~side.has_window[index] | (
+    return ~side.has_window[index] | (  # type: ignore[no-any-return]
         (side.win_start[index] <= other.win_end[at]) & (other.win_start[at] <= side.win_end[index])
     )
 

@@ -7,14 +7,14 @@ from django.http import HttpRequest
 from mutualaid.core import encryption
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     """Accounts are created through an invitation or a join request, never by open sign-up."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
 
-class MFAAdapter(DefaultMFAAdapter):
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
     """TOTP seeds are sealed with mutualaid's key ring, like every other secret of a member."""
 
     def encrypt(self, text: str) -> str:

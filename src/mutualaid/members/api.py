@@ -71,4 +71,4 @@ class TokenOut(Schema):
 def my_tokens(request: HttpRequest) -> list[TokenOut]:
     from mutualaid.members.models import AccessToken
 
-    return [TokenOut.from_orm(t) for t in AccessToken.objects.filter(user=request.user)]
+    return [TokenOut.from_orm(t) for t in AccessToken.objects.filter(user=request.user)]  # type: ignore[misc]

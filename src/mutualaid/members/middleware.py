@@ -14,7 +14,7 @@ def member_language_and_last_seen(get_response: Callable[[HttpRequest], HttpResp
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            touch_last_seen(user)  # type: ignore[arg-type]
+            touch_last_seen(user)
             language = getattr(user, "language", None)
             if language in {"en", "es"}:
                 translation.activate(language)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.db import models
@@ -32,13 +32,13 @@ class MemberManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username__iexact=username)
 
-    def create_user(self, username: str, email: str | None = None, password: str | None = None, **extra):  # type: ignore[no-untyped-def, override]
+    def create_user(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
         user = self.model(username=username, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra):  # type: ignore[no-untyped-def, override]
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(username, email, password, **extra)
@@ -59,9 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateField(default=timezone.localdate)
     last_seen = models.DateField(null=True, blank=True)
     # Day granularity only, and no login history (THREATS.md property 6).
-    last_login = None  # type: ignore[assignment]
+    last_login = None
 
-    objects: ClassVar[MemberManager] = MemberManager()  # type: ignore[assignment]
+    objects: ClassVar[MemberManager] = MemberManager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

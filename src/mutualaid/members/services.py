@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.ratelimit import limit
+from mutualaid.groups.models import Group
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
     USERNAME_MAX,
@@ -161,7 +162,7 @@ def account_delete(*, user: User) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, group, created_by: User, role: str = Role.MEMBER, days: int | None = None, note: str = ""  # type: ignore[no-untyped-def]
+    *, group: Group, created_by: User, role: str = Role.MEMBER, days: int | None = None, note: str = ""
 ) -> tuple[Invitation, str]:
     """A single-use link to join `group`. Returns the invitation and the token, which is shown once."""
     limit(user=created_by, action="invitation_create")
@@ -302,7 +303,7 @@ def membership_clear_review(*, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def join_request_create(*, group, user: User, message: str = "") -> JoinRequest:  # type: ignore[no-untyped-def]
+def join_request_create(*, group: Group, user: User, message: str = "") -> JoinRequest:
     limit(user=user, action="join_request_create")
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})

@@ -35,7 +35,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+                services.invitation_accept(token=token, user=request.user)
             except services.InvitationUnusable as problem:
                 return render(request, "members/invitation_problem.html", {"problem": str(INVITATION_PROBLEMS[problem.state])}, status=410)
             except ValidationError as exc:
@@ -91,14 +91,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             form = TokenForm()
-    listed = AccessToken.objects.filter(user=request.user)
+    listed = AccessToken.objects.filter(user=request.user)  # type: ignore[misc]
     return render(request, "members/tokens.html", {"form": form, "new_token": new_token, "tokens": listed})
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()
+    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()  # type: ignore[misc]
     if token is None:
         raise Http404
     services.access_token_revoke(token=token)

@@ -9,9 +9,12 @@ made for texters that hold nothing else).
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from mutualaid.core.categories import Category
 
@@ -28,7 +31,7 @@ def _title(category: str) -> str:
     return f"{label} (SMS)"[:120]
 
 
-def _note(request) -> str:
+def _note(request: Any) -> str:
     lines = [f"{AREA_LABEL.get(request.language, 'Area')}: {request.area}"] if request.area else []
     return "\n".join([*lines, *([request.details] if request.details else [])])
 
@@ -41,7 +44,7 @@ def _split_note(note: str) -> tuple[str, str]:
     return "", note
 
 
-def to_posts(apps, schema_editor):
+def to_posts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     IntakeRequest = apps.get_model("channels", "IntakeRequest")
     ChannelContact = apps.get_model("channels", "Contact")
     Post = apps.get_model("exchange", "Post")
@@ -80,7 +83,7 @@ def to_posts(apps, schema_editor):
         request.save(update_fields=["post"])
 
 
-def to_requests(apps, schema_editor):
+def to_requests(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     IntakeRequest = apps.get_model("channels", "IntakeRequest")
     Post = apps.get_model("exchange", "Post")
     BoardContact = apps.get_model("exchange", "Contact")

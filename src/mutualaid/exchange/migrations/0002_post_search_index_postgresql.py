@@ -4,6 +4,8 @@ The indexed expression must stay identical to the one in `selectors._search`, or
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 INDEX = (
     "CREATE INDEX IF NOT EXISTS exchange_post_search ON exchange_post "
@@ -11,12 +13,12 @@ INDEX = (
 )
 
 
-def create(apps, schema_editor):
+def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(INDEX)
 
 
-def drop(apps, schema_editor):
+def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS exchange_post_search")
 

@@ -6,6 +6,8 @@ which drops triggers: such a migration must run `create` again (selectors checks
 """
 
 from django.db import OperationalError, migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 CREATE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS exchange_post_fts USING fts5(title, details, content='exchange_post', "
@@ -27,7 +29,7 @@ DROP = [
 ]
 
 
-def create(apps, schema_editor):
+def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "sqlite":
         return
     try:
@@ -38,7 +40,7 @@ def create(apps, schema_editor):
             schema_editor.execute(statement)
 
 
-def drop(apps, schema_editor):
+def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         for statement in DROP:
             schema_editor.execute(statement)

@@ -36,7 +36,7 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
 
     from mutualaid.config.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             settings = {
                 "bind": bind,
