@@ -593,7 +593,7 @@ def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Statu
     # streams in, never spooled to a temporary file (see funds.uploads).
     install_capped_upload(request)
     ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
-    if not request.content_type.startswith("multipart/form-data"):
+    if not (request.content_type or "").startswith("multipart/form-data"):
         raise ValidationError({"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")})
     upload = request.FILES.get("receipt")
     if upload_too_big(request, "receipt"):

@@ -11,6 +11,8 @@ such a migration must run `create` again (tests/funds/test_ledger_immutable.py c
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 GUARDED = ("fund_id", "kind", "category", "currency", "amount", "method", "occurred_on", "posted_at", "reverses_id", "request_id")
 MESSAGE = "posted ledger rows cannot change; post a reversing transaction instead"
@@ -43,13 +45,13 @@ PG_DROP = [
 ]
 
 
-def create(apps, schema_editor):
+def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     for statement in {"sqlite": SQLITE_CREATE, "postgresql": PG_CREATE}.get(vendor, []):
         schema_editor.execute(statement)
 
 
-def drop(apps, schema_editor):
+def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     for statement in {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(vendor, []):
         schema_editor.execute(statement)
