@@ -73,9 +73,11 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     assert (ask.status, ask.bail_status) == ("paid", "out")
     page.get_by_role("button", name="Log out").click()
 
-    # Anyone can read the public page: the bail went out, nobody is named.
+    # Anyone can read the public page, found from the group's public page: the bail went out, nobody is named.
     page.context.clear_cookies()
-    go(f"/g/crown/funds/{fund.pk}/transparency/")
+    go("/g/crown/")
+    page.get_by_role("link", name="Crown Bail Fund").click()
+    assert page.url.endswith(f"/g/crown/funds/{fund.pk}/transparency/")
     table = page.locator("#public-transactions")
     assert table.get_by_text("Bail posted: Bail & legal support").is_visible()
     assert table.get_by_text("-1,500.00 USD").is_visible()

@@ -22,6 +22,9 @@ CSRF_EXEMPT = {
     "channels_unsubscribe": "RFC 8058 one-click unsubscribe from a mail client; the token in the URL is the key",
     "exchange_import": "exempt only so the sheet's upload handler (memory, never a temp file) is set before the "
                        "body is read; the view inside is csrf_protect'ed and refuses token-less POSTs (tested)",
+    "funds_request_new": "exempt only so the receipt's upload handler (memory, capped at 5 MB) is set before the body "
+                         "is read; funds.uploads.capped_uploads csrf_protects the view inside (tested)",
+    "funds_receipt_add": "as funds_request_new: funds.uploads.capped_uploads, csrf_protect'ed inside (tested)",
 }
 
 

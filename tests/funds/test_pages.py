@@ -252,3 +252,49 @@ def test_a_contribution_form_sent_twice_records_once(client_for: Any, ada: Any, 
     assert "This form was already sent with other values." in changed.content.decode()
     assert client.post(url, {**form, "submission": str(uuid.uuid4())}).status_code == 302
     assert Transaction.objects.count() == 2
+
+
+def test_bail_comes_back_on_the_day_and_the_way_the_form_says(
+    client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from mutualaid.funds import services
+
+    fill(bail_fund, 500_00, ada)
+    ask = approved(bail_fund, amount=300_00, asker=ben, voters=[ada, fay], kind="bail")
+    services.request_pay(request=ask, paid_by=ada, method="check")
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    url = reverse("funds_bail_settle", args=["crown", ask.pk])
+    response = client_for(ada).post(url, {"amount": "250", "forfeit_rest": "on", "method": "bank", "occurred_on": day.isoformat()}, follow=True)
+    assert "Recorded what happened to the bail." in response.content.decode()
+    back = Transaction.objects.get(kind="bail_returned")
+    assert (back.amount, back.method, back.occurred_on) == (250_00, "bank", day)
+    assert Transaction.objects.get(kind="bail_forfeited").amount == 50_00
+    refused = client_for(ada).post(url, {"amount": "1"}, follow=True)
+    assert "Only bail that is at the court can come back." in refused.content.decode()
+
+
+def test_fund_page_lists_every_running_pledge_and_marks_those_due(client_for: Any, ada: Any, bail_fund: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from mutualaid.funds import services
+
+    today = timezone.localdate()
+    services.pledge_create(fund=bail_fund, amount=20_00, currency="USD", interval="monthly", next_due=today,
+                           created_by=ada, contributor="Soon neighbour")
+    later = services.pledge_create(fund=bail_fund, amount=30_00, currency="USD", interval="quarterly",
+                                   next_due=today + datetime.timedelta(days=60), created_by=ada, contributor="Later neighbour")
+    html = client_for(ada).get(reverse("funds_fund", args=["crown", bail_fund.pk])).content.decode()
+    assert "Soon neighbour" in html and "Later neighbour" in html
+    assert html.count("<strong>Due</strong>") == 1
+    stop = reverse("funds_pledge_stop", args=["crown", bail_fund.pk, later.pk])
+    assert stop in html
+    client_for(ada).post(stop)
+    later.refresh_from_db()
+    assert later.active is False
+    assert "Later neighbour" not in client_for(ada).get(reverse("funds_fund", args=["crown", bail_fund.pk])).content.decode()

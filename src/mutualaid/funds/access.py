@@ -82,6 +82,14 @@ def get_request_for_viewer(user: User, slug: str, request_id: int) -> tuple[Requ
     return request, membership
 
 
+def get_request_for_receipt_upload(user: User, slug: str, request_id: int) -> Request:
+    """The requester attaches receipts to their own request; coordinators (with a second factor) to any."""
+    request, _membership = get_request_for_viewer(user, slug, request_id)
+    if request.requested_by_id != user.pk:
+        request, _membership = get_request_for_coordinator(user, slug, request_id)
+    return request
+
+
 def get_request_for_coordinator(user: User, slug: str, request_id: int) -> tuple[Request, Membership]:
     group, membership = get_group_for_coordinator(user, slug)
     request = Request.objects.select_related("fund", "fund__group").filter(fund__group=group, pk=request_id).first()

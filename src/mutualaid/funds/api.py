@@ -5,15 +5,36 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from mutualaid.core.api_types import DbId
+from mutualaid.core.audit import record_read
 from mutualaid.funds import access, selectors, services
+from mutualaid.funds.forms import read_upload
 from mutualaid.funds.idempotency import BadIdempotencyKey, IdempotencyConflict, run_once
-from mutualaid.funds.models import AccountKind, Fund, Request, RequestKind, Transaction
-from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.funds.models import (
+    AccountKind,
+    Fund,
+    FundKind,
+    Pledge,
+    PledgeInterval,
+    Receipt,
+    Request,
+    RequestKind,
+    Transaction,
+    Visibility,
+)
+from mutualaid.funds.uploads import install_capped_upload, upload_too_big
+from mutualaid.groups.access import (
+    get_group_for_coordinator,
+    get_group_for_member,
+    get_listed_or_member_group,
+)
 from mutualaid.members.services import access_token_authenticate
 
 router = Router(tags=["funds"])
@@ -75,6 +96,69 @@ def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def funds_detail(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
+
+
+class FundIn(Schema):
+    name: str
+    kind: str = FundKind.EMERGENCY
+    purpose: str = ""
+    currency: str = "USD"
+    visibility: str = Visibility.MEMBERS
+    single_approval_limit: int = 0
+    coordinator_approvals: int = 2
+    member_approvals: int = 0
+    allow_overdraft: bool = False
+
+
+@router.post("/groups/{slug}/funds", response={201: FundDetailOut}, summary="Start a fund (coordinators)")
+def funds_create(request: HttpRequest, slug: str, payload: FundIn) -> Status[Any]:
+    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    fund = services.fund_create(group=group, **payload.dict())
+    return Status(201, _fund_out(fund, selectors.fund_balances(fund), detail=True))
+
+
+class FundChangeIn(Schema):
+    """Only the fields sent change. Kind and currency stay: the ledger is kept in that currency."""
+
+    name: str | None = None
+    purpose: str | None = None
+    visibility: str | None = None
+    single_approval_limit: int | None = None
+    coordinator_approvals: int | None = None
+    member_approvals: int | None = None
+    allow_overdraft: bool | None = None
+
+
+@router.patch("/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="Change a fund's name, purpose, visibility or rule (coordinators)")
+def funds_update(request: HttpRequest, slug: str, fund_id: int, payload: FundChangeIn) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    changes = payload.dict(exclude_none=True)
+    fields = ("name", "purpose", "visibility", "single_approval_limit", "coordinator_approvals", "member_approvals", "allow_overdraft")
+    fund = services.fund_update(fund=fund, **{f: changes.get(f, getattr(fund, f)) for f in fields})
+    return _fund_out(fund, selectors.fund_balances(fund), detail=True)
+
+
+class PublicFundOut(Schema):
+    id: int
+    name: str
+    kind: str
+    purpose: str
+    currency: str
+    balance: int
+
+
+@router.get(
+    "/groups/{slug}/public-funds", response=list[PublicFundOut], auth=[_Token(), _anyone],
+    summary="A listed group's public funds, whose transparency pages anyone may read (no token needed)",
+)
+def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    group = get_listed_or_member_group(request.user, slug)  # type: ignore[arg-type]
+    funds = list(selectors.funds_public(group))
+    balances = selectors.balances_for(funds)
+    return [
+        {"id": f.pk, "name": f.name, "kind": f.kind, "purpose": f.purpose, "currency": f.currency, "balance": balances.get(f.pk, 0)}
+        for f in funds
+    ]
 
 
 class MonthOut(Schema):
@@ -157,6 +241,7 @@ class ContributionIn(Schema):
     contributor: str = ""
     reference: str = ""
     occurred_on: datetime.date | None = None
+    pledge_id: DbId | None = None
 
 
 @router.post(
@@ -166,11 +251,17 @@ class ContributionIn(Schema):
 def funds_contribution_create(request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
 
+    pledge = None
+    if payload.pledge_id is not None:
+        pledge = Pledge.objects.filter(fund=fund, pk=payload.pledge_id).first()
+        if pledge is None:
+            raise ValidationError({"pledge_id": _("That pledge belongs to another fund.")})
+
     def work() -> tuple[int, Any]:
         record = services.contribution_record(
             fund=fund, amount=payload.amount, currency=payload.currency, method=payload.method,
             recorded_by=request.user, contributor=payload.contributor, reference=payload.reference,  # type: ignore[arg-type]
-            occurred_on=payload.occurred_on,
+            occurred_on=payload.occurred_on, pledge=pledge,
         )
         return 201, _transaction_out(record)
 
@@ -278,3 +369,268 @@ def funds_transaction_reverse(request: HttpRequest, slug: str, fund_id: int, tra
         return 201, _transaction_out(services.transaction_reverse(record=record, reversed_by=request.user))  # type: ignore[arg-type]
 
     return _once(request, f"reverse:{record.pk}", {}, work)
+
+
+# Everything a person can do on the fund pages can be done here too (API parity). -----------------
+
+
+class EntryOut(Schema):
+    account: str
+    amount: int
+
+
+class LedgerTransactionOut(Schema):
+    id: int
+    occurred_on: datetime.date
+    posted_at: datetime.datetime
+    kind: str
+    category: str
+    method: str
+    amount: int
+    currency: str
+    reverses: int | None
+    reversed_by: int | None
+    request_id: int | None
+    entries: list[EntryOut]
+
+
+@router.get(
+    "/groups/{slug}/funds/{fund_id}/ledger", response=list[LedgerTransactionOut],
+    summary="The fund's ledger, newest first, with each transaction's entries (coordinators; no names or references)",
+)
+def funds_ledger(request: HttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    if not 1 <= limit <= 1000 or not 0 <= offset <= 10**9:
+        raise ValidationError({"limit": _("Ask for 1 to 1000 transactions from an offset of zero or more.")})
+    records = (
+        Transaction.objects.filter(fund=fund).prefetch_related("entries__account", "reversed_by")
+        .order_by("-occurred_on", "-pk")[offset:offset + limit]
+    )
+    out = []
+    for record in records:
+        try:
+            reversed_by: int | None = record.reversed_by.pk
+        except Transaction.DoesNotExist:
+            reversed_by = None
+        out.append({
+            "id": record.pk, "occurred_on": record.occurred_on, "posted_at": record.posted_at, "kind": record.kind,
+            "category": record.category, "method": record.method, "amount": record.amount, "currency": record.currency,
+            "reverses": record.reverses_id, "reversed_by": reversed_by, "request_id": record.request_id,
+            "entries": [{"account": e.account.kind, "amount": e.amount} for e in record.entries.all()],
+        })
+    return out
+
+
+class PledgeIn(Schema):
+    amount: int
+    currency: str
+    interval: str = PledgeInterval.MONTHLY
+    next_due: datetime.date
+    contributor: str = ""
+
+
+class PledgeOut(Schema):
+    id: int
+    amount: int
+    currency: str
+    interval: str
+    next_due: datetime.date
+    active: bool
+    due: bool
+    contributor: str
+
+
+def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, Any]:
+    return {
+        "id": pledge.pk, "amount": pledge.amount, "currency": currency, "interval": pledge.interval,
+        "next_due": pledge.next_due, "active": pledge.active, "due": pledge.pk in due_ids, "contributor": pledge.contributor,
+    }
+
+
+@router.get(
+    "/groups/{slug}/funds/{fund_id}/pledges", response=list[PledgeOut],
+    summary="The fund's pledges; `due` marks those due within a week or overdue (coordinators)",
+)
+def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
+    return [_pledge_out(p, fund.currency, due) for p in Pledge.objects.filter(fund=fund).order_by("-active", "next_due", "pk")]
+
+
+@router.post("/groups/{slug}/funds/{fund_id}/pledges", response={201: PledgeOut}, summary="Record a recurring pledge (coordinators)")
+def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: PledgeIn) -> Status[Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    pledge = services.pledge_create(
+        fund=fund, amount=payload.amount, currency=payload.currency, interval=payload.interval,
+        next_due=payload.next_due, contributor=payload.contributor, created_by=request.user,  # type: ignore[arg-type]
+    )
+    due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
+    return Status(201, _pledge_out(pledge, fund.currency, due))
+
+
+@router.post("/groups/{slug}/funds/{fund_id}/pledges/{pledge_id}/stop", response=PledgeOut, summary="Stop a pledge (coordinators)")
+def funds_pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
+    if pledge is None:
+        raise HttpError(404, "not found")
+    return _pledge_out(services.pledge_stop(pledge=pledge), fund.currency, set())
+
+
+class VoteOut(Schema):
+    voter: str
+    as_coordinator: bool
+    at: datetime.datetime
+
+
+class ReceiptOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    uploaded_at: datetime.datetime
+
+
+class RequestDetailOut(RequestOut):
+    purpose: str
+    payee: str
+    for_self: bool
+    requested_by: str | None
+    purged: bool
+    coordinator_approvals: int
+    needed_coordinators: int
+    needed_members: int
+    votes: list[VoteOut]
+    receipts: list[ReceiptOut]
+    bail_outstanding: int | None
+
+
+def _receipt_out(receipt: Receipt) -> dict[str, Any]:
+    return {"id": receipt.pk, "content_type": receipt.content_type, "size": receipt.size, "uploaded_at": receipt.uploaded_at}
+
+
+@router.get(
+    "/groups/{slug}/fund-requests/{request_id}", response=RequestDetailOut,
+    summary="One request with its purpose, payee, votes and receipts (the read is audited)",
+)
+def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=ask.fund.group_id)
+    coordinators, _everyone = services.approval_counts(ask)
+    needed_coordinators, needed_members = ask.fund.approvals_needed(ask.amount)
+    return _request_out(ask) | {
+        "purpose": ask.purpose or "", "payee": ask.payee or "", "for_self": ask.for_self,
+        "requested_by": ask.requested_by.display_name if ask.requested_by else None, "purged": ask.purged,
+        "coordinator_approvals": coordinators, "needed_coordinators": needed_coordinators, "needed_members": needed_members,
+        "votes": [
+            {"voter": v.voter.display_name, "as_coordinator": v.as_coordinator, "at": v.at}
+            for v in ask.approvals.select_related("voter")
+        ],
+        "receipts": [_receipt_out(r) for r in ask.receipts.only("pk", "content_type", "size", "uploaded_at").order_by("pk")],
+        "bail_outstanding": services.bail_outstanding(ask) if ask.kind == RequestKind.BAIL else None,
+    }
+
+
+@router.post("/groups/{slug}/fund-requests/{request_id}/decline", response=RequestOut, summary="Decline a request (coordinators)")
+def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    return _request_out(services.request_decline(request=ask, declined_by=request.user))  # type: ignore[arg-type]
+
+
+@router.post("/groups/{slug}/fund-requests/{request_id}/withdraw", response=RequestOut, summary="Withdraw your own request")
+def funds_request_withdraw(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    if ask.requested_by_id != request.user.pk:
+        raise HttpError(404, "not found")
+    return _request_out(services.request_withdraw(request=ask, user=request.user))  # type: ignore[arg-type]
+
+
+class BailIn(Schema):
+    returned: int = 0
+    forfeit_rest: bool = False
+    method: str = "check"
+    occurred_on: datetime.date | None = None
+
+
+@router.post(
+    "/groups/{slug}/fund-requests/{request_id}/bail", response={201: list[TransactionOut]},
+    summary="Record bail coming back (all or part) and what the court kept (coordinators; honours Idempotency-Key)",
+)
+def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload: BailIn) -> Status[Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+
+    def work() -> tuple[int, Any]:
+        records = services.bail_settle(
+            request=ask, returned=payload.returned, forfeit_rest=payload.forfeit_rest, method=payload.method,
+            occurred_on=payload.occurred_on, recorded_by=request.user,  # type: ignore[arg-type]
+        )
+        return 201, [_transaction_out(r) for r in records]
+
+    return _once(request, f"bail:{ask.pk}", payload.dict(), work)
+
+
+_RECEIPT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object", "required": ["receipt"],
+                    "properties": {"receipt": {"type": "string", "format": "binary", "description": "JPEG, PNG or PDF, at most 5 MB"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/groups/{slug}/fund-requests/{request_id}/receipts", response={201: ReceiptOut}, openapi_extra=_RECEIPT_BODY,
+    summary="Attach a receipt (multipart field `receipt`: JPEG, PNG or PDF, at most 5 MB; stored sealed). "
+    "The requester, or a coordinator",
+)
+def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Status[Any]:
+    # The body is parsed here, after our handler is in place: an oversize file is dropped as it
+    # streams in, never spooled to a temporary file (see funds.uploads).
+    install_capped_upload(request)
+    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        raise ValidationError({"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")})
+    upload = request.FILES.get("receipt")
+    if upload_too_big(request, "receipt"):
+        raise ValidationError({"receipt": _("A receipt can be at most 5 MB.")})
+    if upload is None:
+        raise ValidationError({"receipt": _("Choose a file to upload.")})
+    receipt = services.receipt_add(
+        request=ask, uploaded_by=request.user, data=read_upload(upload, services.RECEIPT_MAX_BYTES),  # type: ignore[arg-type]
+    )
+    return Status(201, _receipt_out(receipt))
+
+
+_RECEIPT_FILE = {
+    "responses": {
+        "200": {
+            "description": "The receipt itself",
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("image/jpeg", "image/png", "application/pdf")},
+        }
+    }
+}
+
+
+@router.get(
+    "/groups/{slug}/fund-requests/{request_id}/receipts/{receipt_id}", response={410: dict[str, str]},
+    openapi_extra=_RECEIPT_FILE, summary="Download a receipt (those who may see the request; the read is audited)",
+)
+def funds_receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> Any:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
+    if receipt is None:
+        raise HttpError(404, "not found")
+    data = services.receipt_open(receipt)
+    if data is None:
+        return Status(410, {"detail": "this receipt can no longer be decrypted"})
+    record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
+    response = HttpResponse(data, content_type=receipt.content_type)
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]
+    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

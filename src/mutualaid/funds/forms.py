@@ -145,6 +145,12 @@ class PayForm(forms.Form):
 class BailForm(_FundBound):
     amount = MoneyField(label=_("Amount that came back"), required=False)
     forfeit_rest = forms.BooleanField(label=_("The court kept the rest (forfeited)"), required=False)
+    method = forms.ChoiceField(
+        label=_("How it came back"), choices=PaymentMethod.choices, initial=PaymentMethod.CHECK, required=False
+    )
+    occurred_on = forms.DateField(
+        label=_("Day"), initial=timezone.localdate, required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_amount(self) -> int:
         return self.cleaned_data.get("amount") or 0

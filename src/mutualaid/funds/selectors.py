@@ -33,6 +33,19 @@ def funds_visible(group: Group, membership: Membership) -> QuerySet[Fund]:
     return funds.order_by("name")
 
 
+def funds_public(group: Group) -> QuerySet[Fund]:
+    """Funds whose transparency pages anyone may read: linked from the group's public page and directory entry."""
+    return Fund.objects.filter(group=group, visibility=Visibility.PUBLIC).order_by("name")
+
+
+def public_funds_by_group(group_ids: list[int]) -> dict[int, list[Fund]]:
+    """Public funds of many groups in one query (the directory's results)."""
+    found: dict[int, list[Fund]] = {}
+    for fund in Fund.objects.filter(group_id__in=group_ids, visibility=Visibility.PUBLIC).order_by("name"):
+        found.setdefault(fund.group_id, []).append(fund)
+    return found
+
+
 def fund_balances(fund: Fund) -> dict[str, int]:
     """Each account's balance as people think of it (contributions positive)."""
     return {a.kind: a.natural_balance for a in Account.objects.filter(fund=fund)}
@@ -54,10 +67,18 @@ def open_requests(fund: Fund) -> QuerySet[Request]:
     return Request.objects.filter(fund=fund, status__in=[RequestStatus.OPEN, RequestStatus.APPROVED])
 
 
+def pledge_horizon(*, within_days: int = 7) -> datetime.date:
+    """Pledges due on or before this day are 'due': within a week, or overdue."""
+    return timezone.localdate() + datetime.timedelta(days=within_days)
+
+
 def pledges_due(fund: Fund, *, within_days: int = 7) -> QuerySet[Pledge]:
     """Active pledges due within a week or overdue: the reminder coordinators see on the fund page."""
-    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    return Pledge.objects.filter(fund=fund, active=True, next_due__lte=horizon).order_by("next_due")
+    return Pledge.objects.filter(fund=fund, active=True, next_due__lte=pledge_horizon(within_days=within_days)).order_by("next_due")
+
+
+def pledges_active(fund: Fund) -> QuerySet[Pledge]:
+    return Pledge.objects.filter(fund=fund, active=True).order_by("next_due", "pk")
 
 
 def ledger(fund: Fund, *, limit: int = 200) -> QuerySet[Transaction]:

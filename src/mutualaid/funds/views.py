@@ -30,6 +30,7 @@ from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
     FundKind,
+    PaymentMethod,
     Pledge,
     Receipt,
     RequestKind,
@@ -37,6 +38,7 @@ from mutualaid.funds.models import (
     Transaction,
 )
 from mutualaid.funds.money import format_money
+from mutualaid.funds.uploads import capped_uploads, upload_too_big
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 
 
@@ -125,7 +127,9 @@ def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     }
     if membership.is_coordinator:
         get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # the ledger needs the second factor
-        context["pledges_due"] = selectors.pledges_due(fund)
+        # Every running pledge, so any can be stopped; those due within a week are marked.
+        context["pledges"] = selectors.pledges_active(fund)[:100]
+        context["pledge_horizon"] = selectors.pledge_horizon()
         context["ledger"] = selectors.ledger(fund)
     return render(request, "funds/fund.html", context)
 
@@ -217,8 +221,7 @@ def pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -
     pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
     if pledge is None:
         raise Http404
-    services.pledge_stop(pledge=pledge)
-    messages.success(request, _("Pledge stopped."))
+    flash_action(request, lambda: services.pledge_stop(pledge=pledge), success=_("Pledge stopped."))
     return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
@@ -234,11 +237,16 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
     return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
+@capped_uploads
 @login_required
 def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     form = RequestForm(request.POST or None, request.FILES or None, currency=fund.currency, bail_fund=fund.kind == FundKind.BAIL)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST" and upload_too_big(request, "receipt"):
+        form.add_error("receipt", _("A receipt can be at most 5 MB."))
+        valid = False
+    if valid:
         data = form.cleaned_data
         try:
             with transaction.atomic():
@@ -300,11 +308,8 @@ def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpRes
     ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
     if membership.is_coordinator:
         get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    try:
-        ask = services.request_approve(request=ask, voter=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if flash_action(request, lambda: services.request_approve(request=ask, voter=request.user)):  # type: ignore[arg-type]
+        ask.refresh_from_db(fields=["status"])
         if ask.status == RequestStatus.APPROVED:
             messages.success(request, _("Approved. The fund's rule is met: a coordinator can now record the payment."))
         else:
@@ -316,12 +321,8 @@ def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpRes
 @require_POST
 def request_decline(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
-    try:
-        services.request_decline(request=ask, declined_by=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The request was declined."))
+    flash_action(request, lambda: services.request_decline(request=ask, declined_by=request.user),  # type: ignore[arg-type]
+                 success=_("The request was declined."))
     return _back(slug, request_id)
 
 
@@ -331,12 +332,8 @@ def request_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpRe
     ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
     if ask.requested_by_id != request.user.pk:
         raise Http404
-    try:
-        services.request_withdraw(request=ask, user=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("You withdrew the request."))
+    flash_action(request, lambda: services.request_withdraw(request=ask, user=request.user),  # type: ignore[arg-type]
+                 success=_("You withdrew the request."))
     return _back(slug, request_id)
 
 
@@ -348,15 +345,15 @@ def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Say how the money was paid and on which day."))
         return _back(slug, request_id)
-    try:
-        services.request_pay(
-            request=ask, paid_by=request.user, method=form.cleaned_data["method"],  # type: ignore[arg-type]
-            reference=form.cleaned_data["reference"], occurred_on=form.cleaned_data["occurred_on"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The payment was recorded in the ledger."))
+    data = form.cleaned_data
+    flash_action(
+        request,
+        lambda: services.request_pay(
+            request=ask, paid_by=request.user, method=data["method"],  # type: ignore[arg-type]
+            reference=data["reference"], occurred_on=data["occurred_on"],
+        ),
+        success=_("The payment was recorded in the ledger."),
+    )
     return _back(slug, request_id)
 
 
@@ -368,36 +365,36 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(slug, request_id)
-    try:
-        services.bail_settle(
-            request=ask, returned=form.cleaned_data["amount"], forfeit_rest=form.cleaned_data["forfeit_rest"],
-            recorded_by=request.user,  # type: ignore[arg-type]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Recorded what happened to the bail."))
+    data = form.cleaned_data
+    flash_action(
+        request,
+        lambda: services.bail_settle(
+            request=ask, returned=data["amount"], forfeit_rest=data["forfeit_rest"], recorded_by=request.user,  # type: ignore[arg-type]
+            method=data["method"] or PaymentMethod.CHECK, occurred_on=data["occurred_on"],
+        ),
+        success=_("Recorded what happened to the bail."),
+    )
     return _back(slug, request_id)
 
 
+@capped_uploads
 @login_required
 @require_POST
 def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
-    if ask.requested_by_id != request.user.pk:
-        access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
     form = ReceiptForm(request.POST, request.FILES)
-    try:
+
+    def attach() -> None:
+        if upload_too_big(request, "receipt"):
+            raise ValidationError({"receipt": _("A receipt can be at most 5 MB.")})
         if not form.is_valid():
             raise ValidationError({"receipt": _("Choose a file to upload.")})
         services.receipt_add(
             request=ask, uploaded_by=request.user,  # type: ignore[arg-type]
             data=read_upload(form.cleaned_data["receipt"], services.RECEIPT_MAX_BYTES),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Receipt attached (stored encrypted)."))
+
+    flash_action(request, attach, success=_("Receipt attached (stored encrypted)."))
     return _back(slug, request_id)
 
 
