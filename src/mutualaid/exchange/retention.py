@@ -50,3 +50,13 @@ RETENTION = [
     PurgeRule(name="conversations of ended claims", expired=_ended_conversations),
     PurgeRule(name="abandoned spreadsheet uploads", expired=_abandoned_uploads),
 ]
+
+
+def _forget_author(user: Any) -> None:
+    from mutualaid.exchange.services import author_forget
+
+    author_forget(user=user)
+
+
+# What the board lets go of when a member deletes their account (run by members.services.account_delete).
+ACCOUNT_DELETION = [_forget_author]

@@ -471,6 +471,33 @@ def post_act(*, post: Post, actor: User, action: str) -> Post:
     return post
 
 
+def author_forget(*, user: User) -> None:
+    """A member deleted their account: what they posted stays, without what could find them.
+
+    Their own posts lose the exact address and the private note; the ones still live are withdrawn
+    (nobody is left to answer a claim), with the live claim on them cancelled. Their live claims on
+    other people's posts are released, so a neighbour's need they had promised to meet opens again.
+    Posts they took in for a neighbour stay as they are: the need and its details are the neighbour's.
+    Runs inside the account deletion's transaction (members.services.account_delete).
+    """
+    live = (lifecycle.OPEN, lifecycle.CLAIMED, lifecycle.IN_PROGRESS)
+    own = Post.objects.select_for_update().filter(author=user, contact__isnull=True)
+    for post in own.filter(status__in=live).order_by("pk"):
+        claim = _live_claim(post)
+        _move(post, None, "withdraw")
+        if claim is not None:
+            claim.state = Claim.State.CANCELLED
+            claim.save(update_fields=["state"])
+    for post in own.exclude(address="", private_note="").order_by("pk"):
+        post.address = post.private_note = ""
+        post.save(update_fields=["address", "private_note"])
+    for claim in Claim.objects.filter(claimant=user, state__in=Claim.LIVE).order_by("pk"):
+        post = _locked(claim.post)
+        _move(post, None, "release")
+        claim.state = Claim.State.RELEASED
+        claim.save(update_fields=["state"])
+
+
 def posts_expire(*, now: datetime | None = None) -> tuple[int, int]:
     """Remind posters of needs about to expire, then expire open needs past their date.
 
