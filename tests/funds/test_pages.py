@@ -298,3 +298,25 @@ def test_fund_page_lists_every_running_pledge_and_marks_those_due(client_for: An
     later.refresh_from_db()
     assert later.active is False
     assert "Later neighbour" not in client_for(ada).get(reverse("funds_fund", args=["crown", bail_fund.pk])).content.decode()
+
+
+def test_asking_for_money_twice_with_one_form_asks_once(client_for: Any, ben: Any, rent_fund: Any) -> None:
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(ben)
+    url = reverse("funds_request_new", args=["crown", rent_fund.pk])
+    form = {"submission": str(uuid.uuid4()), "kind": "reimbursement", "category": "food", "amount": "42.10",
+            "for_self": "1", "purpose": "Groceries for the fridge", "payee": ""}
+    first = client.post(url, {**form, "receipt": SimpleUploadedFile("r.png", PNG, content_type="image/png")})
+    again = client.post(url, {**form, "receipt": SimpleUploadedFile("r.png", PNG, content_type="image/png")})
+    ask = Request.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == reverse("funds_request", args=["crown", ask.pk])
+    assert ask.receipts.count() == 1
+    changed = client.post(url, {**form, "amount": "50"})
+    assert changed.status_code == 400
+    assert "This form was already sent with other values. Reload the page to ask again." in changed.content.decode()
+    assert client.post(url, {**form, "submission": str(uuid.uuid4())}).status_code == 302
+    assert Request.objects.count() == 2

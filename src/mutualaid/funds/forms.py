@@ -111,6 +111,8 @@ class PledgeForm(_FundBound):
 
 
 class RequestForm(_FundBound):
+    # As for contributions: a double click or a resent form asks for the money once.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     kind = forms.ChoiceField(label=_("What is it for"), choices=RequestKind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.MONEY)
     amount = MoneyField(label=_("Amount"))

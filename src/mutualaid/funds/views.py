@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -248,23 +248,30 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         valid = False
     if valid:
         data = form.cleaned_data
+        receipt = read_upload(data["receipt"], services.RECEIPT_MAX_BYTES) if data.get("receipt") else b""
+
+        def work() -> tuple[int, Any]:
+            created = services.request_create(
+                fund=fund, requested_by=request.user, amount=data["amount"], currency=fund.currency,  # type: ignore[arg-type]
+                kind=data["kind"], category=data["category"], for_self=data["for_self"],
+                purpose=data["purpose"], payee=data["payee"],
+            )
+            if receipt:
+                services.receipt_add(request=created, uploaded_by=request.user, data=receipt)  # type: ignore[arg-type]
+            return 201, {"id": created.pk}
+
+        payload = {k: v for k, v in data.items() if k not in ("submission", "receipt")}
+        payload["receipt"] = hashlib.sha256(receipt).hexdigest() if receipt else ""
+        key = f"form:{data['submission']}" if data["submission"] else ""
         try:
-            with transaction.atomic():
-                created = services.request_create(
-                    fund=fund, requested_by=request.user, amount=data["amount"], currency=fund.currency,  # type: ignore[arg-type]
-                    kind=data["kind"], category=data["category"], for_self=data["for_self"],
-                    purpose=data["purpose"], payee=data["payee"],
-                )
-                if data.get("receipt"):
-                    services.receipt_add(
-                        request=created, uploaded_by=request.user,  # type: ignore[arg-type]
-                        data=read_upload(data["receipt"], services.RECEIPT_MAX_BYTES),
-                    )
+            _status, body = run_once(request, f"request:{fund.pk}", payload, work, key=key)
         except ValidationError as exc:
             apply_errors(form, exc)
+        except IdempotencyConflict:
+            form.add_error(None, _("This form was already sent with other values. Reload the page to ask again."))
         else:
             messages.success(request, _("Your request was sent. You can follow the approvals here."))
-            return redirect("funds_request", slug=slug, request_id=created.pk)
+            return redirect("funds_request", slug=slug, request_id=body["id"])
     return _form_page(
         request, group=fund.group, fund=fund, title=_("Ask %(fund)s for money") % {"fund": fund.name}, form=form,
         submit=_("Send the request"),
