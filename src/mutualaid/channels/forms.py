@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +20,13 @@ class PreferenceForm(forms.Form):
 class BroadcastForm(forms.Form):
     text = forms.CharField(
         label=_("Message"), max_length=BROADCAST_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("At most %(max)d characters. Texts start with the group's name.") % {"max": BROADCAST_MAX},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request: `%` on a lazy string at import time would freeze it in English.
+        self.fields["text"].help_text = _("At most %(max)d characters. Texts start with the group's name.") % {
+            "max": BROADCAST_MAX}
 
 
 class GatewayForm(forms.Form):
