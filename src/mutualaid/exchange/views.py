@@ -150,6 +150,8 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "group": group, "membership": membership, "post": post, "live": live, "poster": poster,
         "claimant": claimant, "coordinator": coordinator, "show_address": show_address, "show_contact": show_contact,
         "history": selectors.history_for(post, user, coordinator=coordinator), "claims": claims,  # type: ignore[arg-type]
+        # A coordinator sees every claim but reads a conversation only once invited: link only what opens.
+        "joinable": {c.pk for c in claims if services.can_join_conversation(c, user)},  # type: ignore[arg-type]
         "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
         "may_claim": post.status == "open" and not poster,
         "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
