@@ -49,7 +49,11 @@ def test_round_approve_accept(page: Any, go: Any, shot: Any, log_in: Any, ada: A
         if user == "ben":
             shot("matching-mine")
         page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("Both sides accepted: the need is now assigned on the board.").is_visible()
-    claim = Claim.objects.get(post=need)
-    assert (claim.claimant, claim.state) == (fay, "accepted")
+    # The coordinator approved 2 of the 3 units: those 2 are split off and assigned, the third stays open.
+    assert page.get_by_text(
+        "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open.").is_visible()
+    claim = Claim.objects.get(post__title=need.title, post__quantity=2)
+    assert (claim.claimant, claim.state, claim.post.status) == (fay, "accepted", "in_progress")
+    need.refresh_from_db()
+    assert (need.quantity, need.status) == (1, "open")
     # (no console check: the live server answers 404 for static files, as in the other browser tests)
