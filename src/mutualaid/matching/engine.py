@@ -31,6 +31,7 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import multiprocessing
@@ -784,6 +785,8 @@ _DENSE_PAIRS_LIMIT = 40_000
 _NO_PRICE = np.int64(2**62)
 # Violating pairs added per need and per offer in one pricing round.
 _PRICED_PER_ITEM = 32
+# Candidate pairs a pricing pass examines at once (see _range_pairs).
+_PRICING_BATCH = 1 << 20
 # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
 _PRICING_MARGIN = 0
 # After the first solve, seed pairs whose reduced cost is below -this are dropped.
@@ -965,11 +968,15 @@ class _Pricing:
 
 def _range_pairs(
     part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
-) -> tuple[IntArray, IntArray]:
+) -> Iterator[tuple[IntArray, IntArray]]:
     """Pairs (need in ``needs``, offer in ``offers``) that may have ``d(i,j) + (A - a_i) + b_j
-    < A``, found by range queries between neighbouring grid cells (see :func:`_violations`)."""
+    < A``, found by range queries between neighbouring grid cells (see :func:`_violations`).
+
+    Yielded in batches of about ``_PRICING_BATCH`` pairs, one grid cell of needs at a time, so
+    every pair of a need is in the same batch and a first pricing pass over a large component
+    never holds all its candidate pairs at once (it was the peak of a 1M x 1M solve)."""
     if not len(needs) or not len(offers):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return
     top = float(a[needs].max())
     tol = 1e-6 * max(1.0, abs(top))
     need_points = np.column_stack(
@@ -1005,6 +1012,7 @@ def _range_pairs(
     offsets = _neighbour_offsets(base)
     found_need: list[IntArray] = []
     found_offer: list[IntArray] = []
+    found = 0
     for cell_pos, cell in enumerate(need_cells):
         members = need_order[need_bounds[cell_pos] : need_bounds[cell_pos + 1]]
         targets = cell + offsets
@@ -1021,12 +1029,18 @@ def _range_pairs(
             if len(hits):
                 found_need.append(members[hits["i"]])
                 found_offer.append(offer_members[hits["j"]])
-    if not found_need:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return (
-        needs[np.concatenate(found_need)].astype(np.int64),
-        offers[np.concatenate(found_offer)].astype(np.int64),
-    )
+                found += len(hits)
+        if found >= _PRICING_BATCH:
+            yield (
+                needs[np.concatenate(found_need)].astype(np.int64),
+                offers[np.concatenate(found_offer)].astype(np.int64),
+            )
+            found_need, found_offer, found = [], [], 0
+    if found_need:
+        yield (
+            needs[np.concatenate(found_need)].astype(np.int64),
+            offers[np.concatenate(found_offer)].astype(np.int64),
+        )
 
 
 def _violations(
@@ -1066,43 +1080,40 @@ def _violations(
     all_needs = np.arange(n_needs, dtype=np.int64)
     all_offers = np.arange(n_offers, dtype=np.int64)
     if changed_needs is None or changed_offers is None:
-        need, offer = _range_pairs(part, a, b, all_needs, all_offers)
+        batches = _range_pairs(part, a, b, all_needs, all_offers)
     else:
         # Changed needs against every offer, then unchanged needs against changed offers.
-        first = _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers)
-        second = _range_pairs(
-            part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)
+        batches = itertools.chain(
+            _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers),
+            _range_pairs(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
         )
-        need = np.concatenate([first[0], second[0]])
-        offer = np.concatenate([first[1], second[1]])
-    none = _Pricing(False, _Pairs.empty(), np.zeros(n_needs, bool))
-    if not len(need):
-        return none
-    candidates = part.feasible(need, offer)
-    reduced = candidates.score - u[candidates.need] - v[candidates.offer]
-    if not (reduced > 0).any():
-        return none
-    # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
-    # now saves re-solves later.
-    near = np.flatnonzero(reduced > -margin)
-    near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
-    # Partial pricing: a need that got no usable seed arc can violate with every offer in
-    # range; its few best pairs are enough to move the duals. Needs with more are re-checked
-    # in full at the next pass.
-    keep = _top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)
-    chosen = near[keep]
+    violated = False
+    chosen: list[_Pairs] = []
     truncated = np.zeros(n_needs, bool)
-    truncated[candidates.need[near[~keep]]] = True
-    return _Pricing(
-        True,
-        _Pairs(
-            candidates.need[chosen],
-            candidates.offer[chosen],
-            candidates.km[chosen],
-            candidates.score[chosen],
-        ),
-        truncated,
-    )
+    for need, offer in batches:
+        candidates = part.feasible(need, offer)
+        reduced = candidates.score - u[candidates.need] - v[candidates.offer]
+        if not (reduced > 0).any():
+            continue
+        violated = True
+        # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
+        # now saves re-solves later.
+        near = np.flatnonzero(reduced > -margin)
+        near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
+        # Partial pricing: a need that got no usable seed arc can violate with every offer in
+        # range; its few best pairs are enough to move the duals. Needs with more are re-checked
+        # in full at the next pass. (A batch holds every pair of its needs from one range query,
+        # so the best pairs of a need are chosen among all of them.)
+        keep = _top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)
+        picked = near[keep]
+        truncated[candidates.need[near[~keep]]] = True
+        chosen.append(_Pairs(
+            candidates.need[picked], candidates.offer[picked], candidates.km[picked], candidates.score[picked],
+        ))
+    if not violated:
+        return _Pricing(False, _Pairs.empty(), truncated)
+    extra = _Pairs(*(np.concatenate([getattr(pairs, name) for pairs in chosen]) for name in ("need", "offer", "km", "score")))
+    return _Pricing(True, extra, truncated)
 
 
 def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
