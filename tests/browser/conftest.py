@@ -45,6 +45,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    from django.core.cache import cache
+
+    # The cache table outlives a test's flushed rows: allauth remembers each second-factor code it accepted
+    # (per account id, for one TOTP period), so a test logging in as ada within 30 s of the previous one
+    # was refused her code. Every browser test starts with an empty cache, as a fresh server would.
+    cache.clear()
     context = browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=True)
     context.set_default_timeout(10_000)
     tab = context.new_page()
