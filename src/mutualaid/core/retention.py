@@ -58,7 +58,12 @@ def audit_retention_period() -> timedelta:
 
 def rules() -> list[PurgeRule]:
     """Every app's rules, in app order (core first)."""
-    found: list[PurgeRule] = []
+    return app_lists("RETENTION")
+
+
+def app_lists(name: str) -> list[Any]:
+    """The list `name` from every mutualaid app's `retention.py`, in app order (core first)."""
+    found: list[Any] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("mutualaid."):
             continue
@@ -68,7 +73,7 @@ def rules() -> list[PurgeRule]:
             if exc.name != f"{config.name}.retention":
                 raise
             continue
-        found.extend(getattr(module, "RETENTION", []))
+        found.extend(getattr(module, name, []))
     return found
 
 

@@ -167,21 +167,9 @@ def account_deletion_steps() -> list[Callable[[User], object]]:
     purge rules), so members needs to know nothing about the apps built on it. Each step runs in the
     deletion's transaction: for example, the channels app drops messages still queued to the member.
     """
-    from importlib import import_module
+    from mutualaid.core.retention import app_lists
 
-    from django.apps import apps
-
-    steps: list[Callable[[User], object]] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("mutualaid."):
-            continue
-        try:
-            module = import_module(f"{config.name}.retention")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.retention":
-                raise
-            continue
-        steps.extend(getattr(module, "ACCOUNT_DELETION", []))
+    steps: list[Callable[[User], object]] = app_lists("ACCOUNT_DELETION")
     return steps
 
 
