@@ -24,7 +24,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("MUTUALAID_DATA_DIR", tempfile.mkdtemp(prefix="mutualaid-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
 
-WORDS = ["rice", "beans", "groceries", "diapers", "formula", "ride", "clinic", "school", "pickup", "childcare", "rent", "bike", "stroller", "coat", "blanket", "heater", "soup", "meals", "pharmacy", "laundry", "fridge", "phone", "charger", "tutoring", "english", "spanish", "moving", "boxes", "table", "chairs", "lamp", "tools", "paint", "repair", "shelf", "books", "toys", "bread", "eggs", "milk", "fruit"]
+WORDS = [
+    "rice",
+    "beans",
+    "groceries",
+    "diapers",
+    "formula",
+    "ride",
+    "clinic",
+    "school",
+    "pickup",
+    "childcare",
+    "rent",
+    "bike",
+    "stroller",
+    "coat",
+    "blanket",
+    "heater",
+    "soup",
+    "meals",
+    "pharmacy",
+    "laundry",
+    "fridge",
+    "phone",
+    "charger",
+    "tutoring",
+    "english",
+    "spanish",
+    "moving",
+    "boxes",
+    "table",
+    "chairs",
+    "lamp",
+    "tools",
+    "paint",
+    "repair",
+    "shelf",
+    "books",
+    "toys",
+    "bread",
+    "eggs",
+    "milk",
+    "fruit",
+]
 CATEGORIES = ("food", "housing", "transport", "childcare", "health", "supplies", "skills", "money", "other")
 URGENCIES = ("today", "week", "flexible")
 LANGUAGES = (["en"], ["es"], ["en", "es"], ["ht"], [])
@@ -47,12 +89,25 @@ def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
             cells[(lat, lon)] = snap(lat, lon)
         cell, clat, clon = cells[(lat, lon)]
         words = rng.sample(WORDS, 6)
-        batch.append(Post(
-            group=group, kind="need" if i % 2 == 0 else "offer", author=author, category=rng.choice(CATEGORIES),
-            title=" ".join(words[:3]), details=" ".join(words), quantity=rng.randint(1, 5),
-            urgency=rng.choice(URGENCIES), languages=rng.choice(LANGUAGES), area="Crown Heights", cell=cell,
-            lat=clat, lon=clon, created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)), updated_at=now,
-        ))
+        batch.append(
+            Post(
+                group=group,
+                kind="need" if i % 2 == 0 else "offer",
+                author=author,
+                category=rng.choice(CATEGORIES),
+                title=" ".join(words[:3]),
+                details=" ".join(words),
+                quantity=rng.randint(1, 5),
+                urgency=rng.choice(URGENCIES),
+                languages=rng.choice(LANGUAGES),
+                area="Crown Heights",
+                cell=cell,
+                lat=clat,
+                lon=clon,
+                created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                updated_at=now,
+            )
+        )
         if len(batch) == 5000:
             Post.objects.bulk_create(batch)
             batch = []
@@ -78,11 +133,17 @@ def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[floa
 
 def import_sheet(rows: int) -> bytes:
     rng = random.Random(11)
-    lines = ["Timestamp,Name,Phone,Neighborhood,What do you need? Check all that apply,Is your need:,Details,Household size"]
+    lines = [
+        "Timestamp,Name,Phone,Neighborhood,What do you need? Check all that apply,Is your need:,Details,Household size"
+    ]
     for i in range(rows):
-        needs = ", ".join(rng.sample(["Food", "Medicine", "Transportation", "Childcare", "Diapers", "Rent"], 2))
-        lines.append(f"4/{1 + i % 28}/2020 10:{i % 60:02d}:00,Person {i},347-555-{i % 10000:04d},11216,\"{needs}\","
-                     f"Urgent (within 24 hours),{' '.join(rng.sample(WORDS, 5))},{1 + i % 6}")
+        needs = ", ".join(
+            rng.sample(["Food", "Medicine", "Transportation", "Childcare", "Diapers", "Rent"], 2)
+        )
+        lines.append(
+            f'4/{1 + i % 28}/2020 10:{i % 60:02d}:00,Person {i},347-555-{i % 10000:04d},11216,"{needs}",'
+            f"Urgent (within 24 hours),{' '.join(rng.sample(WORDS, 5))},{1 + i % 6}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -115,13 +176,17 @@ def main() -> None:
     if group is None:
         group = Group.objects.create(name="Bench", slug="bench", centre_lat=40.6694, centre_lon=-73.9422)
         area_add(group=group, name="Wingate", lat=40.660, lon=-73.943, postal_code="11225")
-    reader = user_create(username=f"reader{int(time.time())}", password="bench-password-42", display_name="Reader")
+    reader = user_create(
+        username=f"reader{int(time.time())}", password="bench-password-42", display_name="Reader"
+    )
     Membership.objects.create(user=reader, group=group, role="coordinator")
     existing = Post.objects.filter(group=group).count()
     if existing < args.posts * 2:
         start = time.perf_counter()
         seed(group, reader, args.posts - existing // 2)
-        print(f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s")
+        print(
+            f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s"
+        )
     # PostgreSQL: fresh planner statistics, as autovacuum gives after a bulk load. SQLite: none, as in
     # every Django install (nothing runs ANALYZE); the board's indexes are chosen for that planner.
     with connection.cursor() as cursor:
@@ -138,21 +203,29 @@ def main() -> None:
         "first page": {},
         "filtered: needs · food · today": {"kind": "need", "category": "food", "urgency": "today"},
         "search: 'stroller'": {"q": "stroller"},
-        "search + filter: 'rice beans' · food · es": {"q": "rice beans", "category": "food", "language": "es"},
+        "search + filter: 'rice beans' · food · es": {
+            "q": "rice beans",
+            "category": "food",
+            "language": "es",
+        },
         "nearest first from 11225": {"area": "11225"},
         "page 10": {"page": "10"},
         "my needs and offers": {},
     }
     load = os.getloadavg()[0]
-    print(f"\nboard on {connection.vendor}, {Post.objects.filter(group=group).count():,} posts, median of "
-          f"{args.repeat} (machine: {os.cpu_count()} CPUs, load average {load:.1f})")
+    print(
+        f"\nboard on {connection.vendor}, {Post.objects.filter(group=group).count():,} posts, median of "
+        f"{args.repeat} (machine: {os.cpu_count()} CPUs, load average {load:.1f})"
+    )
     print(f"  {'':45s} {'request':>10s} {'selector':>9s}")
     membership = Membership.objects.get(user=reader, group=group)
     for name, params in cases.items():
         mine = name == "my needs and offers"
         target = f"/g/{group.slug}/board/mine/" if mine else url
         median, queries = measure(client, target, params, args.repeat)
-        filters = selectors.BoardFilters(status="", mine=mine, **{k: (int(v) if k == "page" else v) for k, v in params.items()})
+        filters = selectors.BoardFilters(
+            status="", mine=mine, **{k: (int(v) if k == "page" else v) for k, v in params.items()}
+        )
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
@@ -167,8 +240,10 @@ def main() -> None:
     assert not plan.problems, plan.problems[:3]
     posts, contacts = importing.import_commit(group=group, actor=reader, plan=plan)
     total = time.perf_counter() - start
-    print(f"\nimport of {args.import_rows:,} rows: read+plan {planned:.1f} s, total {total:.1f} s "
-          f"({posts:,} posts, {contacts:,} contacts)")
+    print(
+        f"\nimport of {args.import_rows:,} rows: read+plan {planned:.1f} s, total {total:.1f} s "
+        f"({posts:,} posts, {contacts:,} contacts)"
+    )
 
 
 if __name__ == "__main__":

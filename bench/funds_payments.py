@@ -50,15 +50,21 @@ def main() -> None:
 
     started = time.perf_counter()
     for _ in range(200):
-        services.contribution_record(fund=fund, amount=1_00, currency="USD", method="cash", recorded_by=coordinator)
+        services.contribution_record(
+            fund=fund, amount=1_00, currency="USD", method="cash", recorded_by=coordinator
+        )
     contributions = 200 / (time.perf_counter() - started)
     # Enough money for three quarters of the payments: the rest must be refused, never overdrawn.
     target = args.payments * 3 // 4 * 5_00
     if target > 200 * 1_00:
-        services.contribution_record(fund=fund, amount=target - 200 * 1_00, currency="USD", method="bank", recorded_by=coordinator)
+        services.contribution_record(
+            fund=fund, amount=target - 200 * 1_00, currency="USD", method="bank", recorded_by=coordinator
+        )
     asks = []
     for _ in range(args.payments):
-        ask = services.request_create(fund=fund, requested_by=asker, amount=5_00, currency="USD", purpose="bench")
+        ask = services.request_create(
+            fund=fund, requested_by=asker, amount=5_00, currency="USD", purpose="bench"
+        )
         asks.append(services.request_approve(request=ask, voter=coordinator))
 
     chunks = [asks[i :: args.threads] for i in range(args.threads)]
@@ -90,9 +96,13 @@ def main() -> None:
     )
     print(f"database: {connection.vendor}")
     print(f"contributions, one thread: {contributions:.0f}/s")
-    print(f"payments attempted: {args.payments} from {args.threads} threads in {elapsed:.2f}s "
-          f"({args.payments / elapsed:.0f}/s); refused for lack of money: {sum(refused)}")
-    print(f"final balance: {balance.balance} minor units; every account equals the sum of its entries: {sums_match}")
+    print(
+        f"payments attempted: {args.payments} from {args.threads} threads in {elapsed:.2f}s "
+        f"({args.payments / elapsed:.0f}/s); refused for lack of money: {sum(refused)}"
+    )
+    print(
+        f"final balance: {balance.balance} minor units; every account equals the sum of its entries: {sums_match}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,18 @@ from typing import Any, TextIO
 import numpy as np
 
 CATEGORIES = [
-    "food", "supplies", "transportation", "childcare", "health", "housing",
-    "skills", "money", "legal", "disaster", "defense", "other",
+    "food",
+    "supplies",
+    "transportation",
+    "childcare",
+    "health",
+    "housing",
+    "skills",
+    "money",
+    "legal",
+    "disaster",
+    "defense",
+    "other",
 ]
 URGENCIES = ["flexible", "week", "today"]
 KM_PER_DEGREE = 111.195
@@ -39,7 +49,11 @@ def _cities(rng: np.random.Generator, total: int) -> tuple[np.ndarray, np.ndarra
 
 
 def _points(
-    rng: np.random.Generator, n: int, city: np.ndarray, clat: np.ndarray, clon: np.ndarray,
+    rng: np.random.Generator,
+    n: int,
+    city: np.ndarray,
+    clat: np.ndarray,
+    clon: np.ndarray,
     hoods: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     # Neighbourhoods are fixed per city (same seed stream for both sides), items scatter around.
@@ -82,11 +96,18 @@ def generate(needs: int, offers: int, seed: int, stream: TextIO) -> None:
     offer_weight /= offer_weight.sum()
     offer_city = rng.choice(len(clat), offers, p=offer_weight)
 
-    stream.write('{"params": ' + json.dumps({
-        "max_km": 15.0, "value_km": 50.0,
-        "urgency_factor": {"flexible": 1.0, "week": 2.0, "today": 4.0},
-        "value_km_per_waiting_day": 5.0,
-    }) + ',\n"needs": [')
+    stream.write(
+        '{"params": '
+        + json.dumps(
+            {
+                "max_km": 15.0,
+                "value_km": 50.0,
+                "urgency_factor": {"flexible": 1.0, "week": 2.0, "today": 4.0},
+                "value_km_per_waiting_day": 5.0,
+            }
+        )
+        + ',\n"needs": ['
+    )
     lat, lon = _points(rng, needs, need_city, clat, clon, hoods)
     cat = rng.choice(len(CATEGORIES), needs, p=cat_weight)
     qty = rng.choice([1, 1, 1, 1, 2, 2, 3, 5], needs)
@@ -95,8 +116,12 @@ def generate(needs: int, offers: int, seed: int, stream: TextIO) -> None:
     win = _windows(rng, needs, 0.35)
     for i in range(needs):
         item: dict[str, Any] = {
-            "id": f"n{i}", "category": CATEGORIES[cat[i]], "lat": float(lat[i]),
-            "lon": float(lon[i]), "quantity": int(qty[i]), "urgency": URGENCIES[urg[i]],
+            "id": f"n{i}",
+            "category": CATEGORIES[cat[i]],
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "quantity": int(qty[i]),
+            "urgency": URGENCIES[urg[i]],
             "waiting_days": float(wait[i]),
         }
         if win[i] is not None:
@@ -111,8 +136,11 @@ def generate(needs: int, offers: int, seed: int, stream: TextIO) -> None:
     win = _windows(rng, offers, 0.35)
     for j in range(offers):
         item = {
-            "id": f"o{j}", "category": CATEGORIES[cat[j]], "lat": float(lat[j]),
-            "lon": float(lon[j]), "capacity": int(cap[j]),
+            "id": f"o{j}",
+            "category": CATEGORIES[cat[j]],
+            "lat": float(lat[j]),
+            "lon": float(lon[j]),
+            "capacity": int(cap[j]),
         }
         if own[j]:
             item["max_km"] = float(reach[j])

@@ -65,10 +65,15 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
         t2 = time.perf_counter()
         cpu = os.times()
         return {
-            "parse": t1 - t0, "solve": t2 - t1, "write": 0.0, "wall": t2 - t0,
+            "parse": t1 - t0,
+            "solve": t2 - t1,
+            "write": 0.0,
+            "wall": t2 - t0,
             "cpu": (cpu.user + cpu.system + cpu.children_user + cpu.children_system)
             - (cpu0.user + cpu0.system),
-            "peak_mb": _peak_mb(), "objective": objective, "matched_units": units,
+            "peak_mb": _peak_mb(),
+            "objective": objective,
+            "matched_units": units,
             "candidate_pairs": pairs_total,
         }
     t2 = time.perf_counter()
@@ -77,11 +82,15 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
     t3 = time.perf_counter()
     cpu = os.times()
     return {
-        "parse": t1 - t0, "solve": t2 - t1, "write": t3 - t2, "wall": t3 - t0,
-        "cpu": (cpu.user + cpu.system + cpu.children_user + cpu.children_system)
-        - (cpu0.user + cpu0.system),
-        "peak_mb": _peak_mb(), "objective": assignment.objective,
-        "matched_units": assignment.matched_units, **extra,
+        "parse": t1 - t0,
+        "solve": t2 - t1,
+        "write": t3 - t2,
+        "wall": t3 - t0,
+        "cpu": (cpu.user + cpu.system + cpu.children_user + cpu.children_system) - (cpu0.user + cpu0.system),
+        "peak_mb": _peak_mb(),
+        "objective": assignment.objective,
+        "matched_units": assignment.matched_units,
+        **extra,
     }
 
 
@@ -94,7 +103,9 @@ def _peak_mb() -> float:
 def measure(path: Path, mode: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--run-one", str(path), "--mode", mode],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{mode} on {path} failed:\n{done.stderr}")
@@ -111,8 +122,18 @@ def instances(sizes: list[int], workdir: Path) -> list[tuple[str, Path]]:
             path = workdir / f"inst-{needs}x{offers}.json"
             if not path.exists():
                 subprocess.run(
-                    [sys.executable, str(HERE / "gen_instance.py"), "--needs", str(needs),
-                     "--offers", str(offers), "--seed", "1", "--out", str(path)],
+                    [
+                        sys.executable,
+                        str(HERE / "gen_instance.py"),
+                        "--needs",
+                        str(needs),
+                        "--offers",
+                        str(offers),
+                        "--seed",
+                        "1",
+                        "--out",
+                        str(path),
+                    ],
                     check=True,
                 )
             out.append((f"{needs:,} x {offers:,} ({label})", path))
@@ -142,9 +163,10 @@ def main() -> None:
     print(lines[1], flush=True)
     for label, path in instances(sizes, workdir):
         results = {mode: measure(path, mode) for mode in ("exact", "greedy")}
-        if int(path.stem.split("-")[1].split("x")[0]) <= FULL_GRAPH_MAX_SIDE and int(
-            path.stem.split("x")[1]
-        ) <= FULL_GRAPH_MAX_SIDE:
+        if (
+            int(path.stem.split("-")[1].split("x")[0]) <= FULL_GRAPH_MAX_SIDE
+            and int(path.stem.split("x")[1]) <= FULL_GRAPH_MAX_SIDE
+        ):
             results["full"] = measure(path, "full")
         best = results.get("full", {}).get("objective")
         for mode, r in results.items():

@@ -24,8 +24,11 @@ def _bin(name: str) -> str:
         if os.geteuid() != 0:
             sys.exit("PostgreSQL is not installed; install Debian's postgresql package.")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "postgresql"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     return candidates[0]
 
@@ -47,14 +50,41 @@ def start(directory: Path) -> str:
     data = directory / "data"
     port = _free_port()
     subprocess.run(
-        _as_owner([_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                   "--locale=C.UTF-8", "--no-sync"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_owner(
+            [
+                _bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200"
     subprocess.run(
-        _as_owner([_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "server.log"), "-o", options, "start"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_owner(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(directory / "server.log"),
+                "-o",
+                options,
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     (directory / "port").write_text(str(port))
     return f"postgres://postgres@127.0.0.1:{port}/mutualaid"
@@ -63,8 +93,12 @@ def start(directory: Path) -> str:
 def stop(directory: Path) -> None:
     data = directory / "data"
     if data.exists():
-        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            _as_owner([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     shutil.rmtree(directory, ignore_errors=True)
 
 

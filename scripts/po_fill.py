@@ -36,7 +36,7 @@ def fill(path: str, table: dict) -> list[str]:  # type: ignore[type-arg]
         # A fuzzy entry is gettext's guess from a similar string: never trust it.
         fuzzy = "#, fuzzy" in block or ", fuzzy" in block
         block = re.sub(r"^#, fuzzy\n", "", block, flags=re.M).replace(", fuzzy", "")
-        block = re.sub(r'^#\| msgid .*\n', "", block, flags=re.M)
+        block = re.sub(r"^#\| msgid .*\n", "", block, flags=re.M)
         if plural:
             pkey = (key, _unquote(plural.group(1)))
             existing = re.search(r'^msgstr\[0\] ((?:".*"\n?)+)', block, re.M)

@@ -72,8 +72,14 @@ def crown(db: Any) -> Any:
     from mutualaid.groups.models import Group
 
     return Group.objects.create(
-        name="Crown Heights Mutual Aid", slug="crown", centre_lat=40.6694, centre_lon=-73.9422, radius_km=2.5,
-        postal_codes=["11216", "11225"], categories=["food", "housing", "transport"], languages=["en", "es"],
+        name="Crown Heights Mutual Aid",
+        slug="crown",
+        centre_lat=40.6694,
+        centre_lon=-73.9422,
+        radius_km=2.5,
+        postal_codes=["11216", "11225"],
+        categories=["food", "housing", "transport"],
+        languages=["en", "es"],
         accepts_requests=True,
     )
 
@@ -83,8 +89,14 @@ def bush(db: Any) -> Any:
     from mutualaid.groups.models import Group
 
     return Group.objects.create(
-        name="Ayuda Mutua Bushwick", slug="bush", centre_lat=40.6944, centre_lon=-73.9213, radius_km=2.0,
-        postal_codes=["11221"], categories=["food", "legal"], languages=["es"],
+        name="Ayuda Mutua Bushwick",
+        slug="bush",
+        centre_lat=40.6944,
+        centre_lon=-73.9213,
+        radius_km=2.0,
+        postal_codes=["11221"],
+        categories=["food", "legal"],
+        languages=["es"],
     )
 
 

@@ -43,7 +43,11 @@ def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
     names = set()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             names |= _url_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
             name = pattern.name or f"<unnamed {pattern.pattern}>"
@@ -83,7 +87,9 @@ def build_world() -> World:
     from mutualaid.groups.models import Group
     from mutualaid.members.models import Membership
 
-    crown = Group.objects.create(name="Crown", slug="crown", accepts_requests=True, centre_lat=40.67, centre_lon=-73.94)
+    crown = Group.objects.create(
+        name="Crown", slug="crown", accepts_requests=True, centre_lat=40.67, centre_lon=-73.94
+    )
     bush = Group.objects.create(name="Bush", slug="bush", centre_lat=40.69, centre_lon=-73.92)
     users = {name: make_user(name) for name in ("eve", "cy", "ben", "ada", "dee")}
     Membership.objects.create(user=users["cy"], group=bush)
@@ -114,7 +120,9 @@ def _outcome(response: Any) -> str:
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         location = response.headers.get("Location", "")
-        return "login" if location.startswith(reverse("account_login")) or "/admin/login/" in location else "ok"
+        return (
+            "login" if location.startswith(reverse("account_login")) or "/admin/login/" in location else "ok"
+        )
     if 200 <= status < 300:
         return "ok"
     return str(status)
@@ -137,7 +145,9 @@ def test_route_access(route: Route, role: str, db: Any) -> None:
 
         response = client.generic(route.method, url, json.dumps(data), content_type="application/json")
     else:
-        response = client.generic(route.method, url, _encode(data), content_type="application/x-www-form-urlencoded")
+        response = client.generic(
+            route.method, url, _encode(data), content_type="application/x-www-form-urlencoded"
+        )
     assert response.status_code < 500, f"{route.key} as {role}: server error"
     if expected != "any":
         assert _outcome(response) == expected, (

@@ -40,8 +40,17 @@ CRAWLERS = [None, "ada", "marisol", "ben", "elena", "jojo"]
 COORDINATORS = ["ada", "marisol", "fatou", "gabo"]
 
 # Never followed: leaving the session, one-time token links, the admin (Django's own pages), files.
-SKIP_PREFIXES = ("/accounts/logout/", "/channels/unsubscribe/", "/channels/checkin/", "/invite/", "/admin/",
-                 "/static/", "/media/", "/i18n/", "/api/")
+SKIP_PREFIXES = (
+    "/accounts/logout/",
+    "/channels/unsubscribe/",
+    "/channels/checkin/",
+    "/invite/",
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/api/",
+)
 # At most this many URLs per (crawler, language, URL pattern): varied data without crawling every post.
 PER_PATTERN = 10
 BUDGET = 30 * 1024
@@ -49,7 +58,15 @@ BUDGET = 30 * 1024
 READ_LOGS = {"core.SensitiveRead", "sessions.Session"}
 
 # Navigation strings every page shows; on a Spanish page none of them may be left in English.
-NAV_STRINGS = ["Skip to content", "Find a group", "My groups", "Profile", "Log out", "Log in", "Site language"]
+NAV_STRINGS = [
+    "Skip to content",
+    "Find a group",
+    "My groups",
+    "Profile",
+    "Log out",
+    "Log in",
+    "Site language",
+]
 
 HREF = re.compile(r"""<a\b[^>]*?\shref="([^"#][^"]*)\"""", re.IGNORECASE)
 GET_FORM = re.compile(r"""<form\b([^>]*\bmethod="get"[^>]*)>(.*?)</form>""", re.IGNORECASE | re.DOTALL)
@@ -136,7 +153,10 @@ def _english_ui() -> list[re.Pattern[str]]:
 
 
 def _assets_weight() -> int:
-    return sum(len(gzip.compress(Path(str(finders.find(p))).read_bytes())) for p in ("core/site.css", "core/htmx.min.js"))
+    return sum(
+        len(gzip.compress(Path(str(finders.find(p))).read_bytes()))
+        for p in ("core/site.css", "core/htmx.min.js")
+    )
 
 
 def _foreign(username: str | None) -> list[re.Pattern[str]]:
@@ -145,17 +165,36 @@ def _foreign(username: str | None) -> list[re.Pattern[str]]:
     from mutualaid.members.models import Membership
 
     post_model = apps.get_model("exchange", "Post")
-    mine = set(Membership.objects.filter(user__username=username).values_list("group_id", flat=True)) if username else set()
-    neighbours = set(Membership.objects.filter(group_id__in=mine).values_list("user__display_name", flat=True))
-    strangers = set(Membership.objects.exclude(group_id__in=mine).values_list("user__display_name", flat=True))
+    mine = (
+        set(Membership.objects.filter(user__username=username).values_list("group_id", flat=True))
+        if username
+        else set()
+    )
+    neighbours = set(
+        Membership.objects.filter(group_id__in=mine).values_list("user__display_name", flat=True)
+    )
+    strangers = set(
+        Membership.objects.exclude(group_id__in=mine).values_list("user__display_name", flat=True)
+    )
     visible_titles = set(post_model.objects.filter(group_id__in=mine).values_list("title", flat=True))
     hidden_titles = set(post_model.objects.exclude(group_id__in=mine).values_list("title", flat=True))
-    return [re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
-            for text in (strangers - neighbours) | (hidden_titles - visible_titles) if len(text) >= 3]
+    return [
+        re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+        for text in (strangers - neighbours) | (hidden_titles - visible_titles)
+        if len(text) >= 3
+    ]
 
 
-def crawl(client: Client, starts: list[str], *, spanish: bool, who: str, result: Crawl, assets: int,
-          foreign: list[re.Pattern[str]]) -> None:
+def crawl(
+    client: Client,
+    starts: list[str],
+    *,
+    spanish: bool,
+    who: str,
+    result: Crawl,
+    assets: int,
+    foreign: list[re.Pattern[str]],
+) -> None:
     seen: set[str] = set()
     per_pattern: dict[str, int] = {}
     queue: deque[str] = deque(starts)
@@ -197,7 +236,7 @@ def crawl(client: Client, starts: list[str], *, spanish: bool, who: str, result:
         for leftover in ("{{", "{%", "%}", "}}"):
             if leftover in body:
                 at = body.index(leftover)
-                result.problems.append(f"{where}: template leftover {body[max(0, at - 60):at + 60]!r}")
+                result.problems.append(f"{where}: template leftover {body[max(0, at - 60) : at + 60]!r}")
                 break
         text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))  # what a reader sees
         leaked = [pattern.pattern for pattern in foreign if pattern.search(text)]
@@ -209,7 +248,9 @@ def crawl(client: Client, starts: list[str], *, spanish: bool, who: str, result:
         if spanish:
             if '<html lang="es">' not in body:
                 result.problems.append(f"{where}: page not in Spanish")
-            english = [s for s in NAV_STRINGS if s in text] + [m.pattern for m in _english_ui() if m.search(text)]
+            english = [s for s in NAV_STRINGS if s in text] + [
+                m.pattern for m in _english_ui() if m.search(text)
+            ]
             if english:
                 result.problems.append(f"{where}: English on a Spanish page: {english}")
         if response.status_code != 200:
@@ -230,10 +271,25 @@ def _api_values(slug: str) -> dict[str, list[str]]:
     claims = list(claim_model.objects.filter(post__group__slug=slug).order_by("pk")[:2])
     receipts = list(receipt_model.objects.filter(request__fund__group__slug=slug).order_by("pk")[:1])
     return {
-        "post_id": [str(pk) for pk in post_model.objects.filter(group__slug=slug).order_by("pk").values_list("pk", flat=True)[:2]],
+        "post_id": [
+            str(pk)
+            for pk in post_model.objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
         "claim": [f"{c.post_id}/{c.pk}" for c in claims],
-        "fund_id": [str(pk) for pk in fund_model.objects.filter(group__slug=slug).order_by("pk").values_list("pk", flat=True)[:3]],
-        "request_id": [str(pk) for pk in request_model.objects.filter(fund__group__slug=slug).order_by("pk").values_list("pk", flat=True)[:2]],
+        "fund_id": [
+            str(pk)
+            for pk in fund_model.objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:3]
+        ],
+        "request_id": [
+            str(pk)
+            for pk in request_model.objects.filter(fund__group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
         "receipt": [f"{r.request_id}/{r.pk}" for r in receipts],
     }
 
@@ -244,11 +300,20 @@ def _api_urls(template: str, slugs: list[str]) -> list[str]:
         values = _api_values(slug) if slug else {}
         url = template.replace("{slug}", slug)
         if "{claim_id}" in url:
-            urls += [url.replace("{post_id}/claims/{claim_id}", f"{pair.split('/')[0]}/claims/{pair.split('/')[1]}")
-                     for pair in values["claim"]]
+            urls += [
+                url.replace(
+                    "{post_id}/claims/{claim_id}", f"{pair.split('/')[0]}/claims/{pair.split('/')[1]}"
+                )
+                for pair in values["claim"]
+            ]
         elif "{receipt_id}" in url:
-            urls += [url.replace("{request_id}/receipts/{receipt_id}", f"{pair.split('/')[0]}/receipts/{pair.split('/')[1]}")
-                     for pair in values["receipt"]]
+            urls += [
+                url.replace(
+                    "{request_id}/receipts/{receipt_id}",
+                    f"{pair.split('/')[0]}/receipts/{pair.split('/')[1]}",
+                )
+                for pair in values["receipt"]
+            ]
         else:
             names = re.findall(r"\{(\w+)\}", url)
             assert len(names) <= 1, f"crawl does not know how to fill {template}"
@@ -297,11 +362,20 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
                 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
                 slugs = list(Membership.objects.filter(user=user).values_list("group__slug", flat=True))
                 starts += ["/me/"] + [f"/g/{slug}/" for slug in slugs]
-            crawl(client, starts, spanish=language == "es", who=f"{username or 'anonymous'}/{language}",
-                  result=result, assets=assets,
-                  foreign=_foreign(username))
-    changed = {label: (n, _row_counts()[label]) for label, n in before.items()
-               if _row_counts()[label] != n and label not in READ_LOGS}
+            crawl(
+                client,
+                starts,
+                spanish=language == "es",
+                who=f"{username or 'anonymous'}/{language}",
+                result=result,
+                assets=assets,
+                foreign=_foreign(username),
+            )
+    changed = {
+        label: (n, _row_counts()[label])
+        for label, n in before.items()
+        if _row_counts()[label] != n and label not in READ_LOGS
+    }
     api_calls = 0
     templates = [path for path, ops in api.get_openapi_schema()["paths"].items() if "get" in ops]
     for username in CRAWLERS[1:]:
@@ -320,7 +394,9 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
                 api_calls += 1
                 if response.status_code >= 500:
                     result.problems.append(f"{where}: {response.status_code}")
-                elif response.status_code != 204 and not response.get("Content-Type", "").startswith("application/json"):
+                elif response.status_code != 204 and not response.get("Content-Type", "").startswith(
+                    "application/json"
+                ):
                     result.problems.append(f"{where}: not JSON ({response.get('Content-Type')})")
                 else:
                     shown = json.dumps(response.json(), ensure_ascii=False)
@@ -328,12 +404,20 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
                     if leaked:
                         result.problems.append(f"{where}: shows what this member may not see: {leaked}")
     elapsed = time.monotonic() - started
-    print(f"crawl: {result.pages} pages, {len(result.patterns)} URL patterns, {api_calls} API calls, {elapsed:.1f} s, "
-          f"statuses {sorted(result.statuses.items())}")
+    print(
+        f"crawl: {result.pages} pages, {len(result.patterns)} URL patterns, {api_calls} API calls, {elapsed:.1f} s, "
+        f"statuses {sorted(result.statuses.items())}"
+    )
     for pattern in sorted(result.patterns):
         print("  ", pattern)
-    print("not reached (POST-only, token links, or no demo data):",
-          sorted(r for r in _all_routes() - {p.split("?")[0] for p in result.patterns} if not r.startswith(("admin/", "api/"))))
+    print(
+        "not reached (POST-only, token links, or no demo data):",
+        sorted(
+            r
+            for r in _all_routes() - {p.split("?")[0] for p in result.patterns}
+            if not r.startswith(("admin/", "api/"))
+        ),
+    )
     assert not changed, f"GET requests changed the database: {changed}"
     assert not result.problems, "\n".join(result.problems)
 
@@ -360,6 +444,10 @@ def test_broadcast_help_text_follows_the_readers_language(client_for: Any, dee: 
     from mutualaid.members.models import User
 
     User.objects.filter(pk=dee.pk).update(language="es")
-    page = client_for(User.objects.get(pk=dee.pk)).get(reverse("channels_broadcasts", args=["bush"])).content.decode()
+    page = (
+        client_for(User.objects.get(pk=dee.pk))
+        .get(reverse("channels_broadcasts", args=["bush"]))
+        .content.decode()
+    )
     assert "Como máximo 480 caracteres" in page
     assert "At most 480 characters" not in page

@@ -5,8 +5,13 @@ from __future__ import annotations
 from importlib import import_module
 
 # Each domain adds its own demo content after the groups and members exist.
-LOADERS = ["mutualaid.groups.demo.load", "mutualaid.exchange.demo.load", "mutualaid.channels.demo.load", "mutualaid.funds.demo.load",
-           "mutualaid.matching.demo.load"]
+LOADERS = [
+    "mutualaid.groups.demo.load",
+    "mutualaid.exchange.demo.load",
+    "mutualaid.channels.demo.load",
+    "mutualaid.funds.demo.load",
+    "mutualaid.matching.demo.load",
+]
 
 DEMO_PASSWORD = "solidarity-forever-2026"  # noqa: S105 - printed on purpose for the demo
 

@@ -14,7 +14,9 @@ def _totp_secret(user: Any) -> str:
     return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
-def test_member_chooses_a_daily_digest_from_the_profile(page: Any, go: Any, log_in: Any, shot: Any, ben: Any) -> None:
+def test_member_chooses_a_daily_digest_from_the_profile(
+    page: Any, go: Any, log_in: Any, shot: Any, ben: Any
+) -> None:
     from mutualaid.channels.models import NotificationPreference
 
     log_in("ben", PASSWORD)
@@ -30,18 +32,30 @@ def test_member_chooses_a_daily_digest_from_the_profile(page: Any, go: Any, log_
     assert (preference.email, preference.sms, preference.broadcasts) == ("digest", "never", True)
 
 
-def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in: Any, shot: Any, ada: Any, ben: Any) -> None:
+def test_coordinator_previews_then_sends_a_broadcast(
+    page: Any, go: Any, log_in: Any, shot: Any, ada: Any, ben: Any
+) -> None:
     from mutualaid.channels.models import Broadcast, Contact, NotificationPreference, OutboundMessage
     from mutualaid.channels.services import gateway_save
     from mutualaid.members.services import profile_update
 
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     NotificationPreference.objects.create(user=ben, broadcasts=True)
-    gateway = gateway_save(group=ada.memberships.get().group, kind="android", enabled=True, secret="k", api_url="http://127.0.0.1:9")
-    Contact.objects.create(group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway, broadcasts=True)
+    gateway = gateway_save(
+        group=ada.memberships.get().group,
+        kind="android",
+        enabled=True,
+        secret="k",
+        api_url="http://127.0.0.1:9",
+    )
+    Contact.objects.create(
+        group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway, broadcasts=True
+    )
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/broadcasts/")
-    assert page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()
+    assert (
+        page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()
+    )
     page.get_by_label("Message").fill("Distribution moved to 5 pm")
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_text("Check the message, then send it.").is_visible()
@@ -53,8 +67,9 @@ def test_coordinator_previews_then_sends_a_broadcast(page: Any, go: Any, log_in:
     assert OutboundMessage.objects.filter(kind="broadcast").count() == 2
 
 
-def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(page: Any, go: Any, log_in: Any, shot: Any,
-                                                                  ada: Any) -> None:
+def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(
+    page: Any, go: Any, log_in: Any, shot: Any, ada: Any
+) -> None:
     from django.urls import reverse
 
     from mutualaid.channels import board
@@ -63,8 +78,16 @@ def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(page: Any, go:
 
     group = ada.memberships.get().group
     contact = Contact.objects.create(group=group, phone="+17185550124", phone_index="browser")
-    need = board.create_from_sms(group=group, contact=contact, kind="need", category="food", area_text="",
-                                 urgency="today", details="Diapers size 4", language="en")
+    need = board.create_from_sms(
+        group=group,
+        contact=contact,
+        kind="need",
+        category="food",
+        area_text="",
+        urgency="today",
+        details="Diapers size 4",
+        language="en",
+    )
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go(reverse("channels_intake", kwargs={"slug": group.slug}))
     assert page.get_by_text("Diapers size 4").is_visible()

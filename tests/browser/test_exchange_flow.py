@@ -7,7 +7,9 @@ from typing import Any
 from tests.conftest import PASSWORD
 
 
-def test_post_claim_accept_converse_fulfil(page: Any, go: Any, shot: Any, log_in: Any, ben: Any, crown: Any) -> None:
+def test_post_claim_accept_converse_fulfil(
+    page: Any, go: Any, shot: Any, log_in: Any, ben: Any, crown: Any
+) -> None:
     from mutualaid.exchange.models import Claim, Message, Post
     from mutualaid.members.models import Membership
     from tests.conftest import make_user

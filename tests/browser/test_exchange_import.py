@@ -19,15 +19,26 @@ def _totp_secret(user: Any) -> str:
     return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
-@pytest.mark.parametrize(("sample", "posts", "kinds", "titles"), [
-    ("airtable_requests_export.csv", 4, {"need"}, {"Need groceries for my mother", "Financial support"}),
-    ("google_form_requests.csv", 5, {"need"}, {"Food", "Medicine", "Transportation", "Childcare"}),
-    ("google_form_offers.csv", 5, {"offer"}, {"Car / rides", "Cooked meals", "Nursing"}),
-    ("serials_and_formulas.xlsx", 0, set(), set()),
-])
+@pytest.mark.parametrize(
+    ("sample", "posts", "kinds", "titles"),
+    [
+        ("airtable_requests_export.csv", 4, {"need"}, {"Need groceries for my mother", "Financial support"}),
+        ("google_form_requests.csv", 5, {"need"}, {"Food", "Medicine", "Transportation", "Childcare"}),
+        ("google_form_offers.csv", 5, {"offer"}, {"Car / rides", "Cooked meals", "Nursing"}),
+        ("serials_and_formulas.xlsx", 0, set(), set()),
+    ],
+)
 def test_a_coordinator_imports_a_sheet_and_corrects_a_neighbour(
-    page: Any, go: Any, shot: Any, log_in: Any, ada: Any, crown: Any,
-    sample: str, posts: int, kinds: set[str], titles: set[str],
+    page: Any,
+    go: Any,
+    shot: Any,
+    log_in: Any,
+    ada: Any,
+    crown: Any,
+    sample: str,
+    posts: int,
+    kinds: set[str],
+    titles: set[str],
 ) -> None:
     from mutualaid.exchange.models import Contact, Post
 
@@ -37,7 +48,9 @@ def test_a_coordinator_imports_a_sheet_and_corrects_a_neighbour(
     page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(SAMPLES / sample))
     page.get_by_role("button", name="Read the file").click()
     shot(f"exchange-import-preview-{sample.split('.')[0]}")
-    if not posts:  # a formula without a saved result: the problem is shown with its line, nothing can be imported
+    if (
+        not posts
+    ):  # a formula without a saved result: the problem is shown with its line, nothing can be imported
         assert page.get_by_text("Line 7:").is_visible()
         assert page.get_by_role("button", name="Import everything").count() == 0
         assert not Post.objects.exists()

@@ -59,7 +59,9 @@ def test_accepting_an_invitation(page: Any, go: Any, shot: Any, ben: Any, crown:
     assert page.get_by_text("This invitation has already been used.").is_visible()
 
 
-def test_asking_to_join_and_being_approved(page: Any, go: Any, shot: Any, log_in: Any, ada: Any, crown: Any) -> None:
+def test_asking_to_join_and_being_approved(
+    page: Any, go: Any, shot: Any, log_in: Any, ada: Any, crown: Any
+) -> None:
     from allauth.mfa.models import Authenticator
 
     from mutualaid.members.models import Membership
@@ -73,7 +75,9 @@ def test_asking_to_join_and_being_approved(page: Any, go: Any, shot: Any, log_in
     page.get_by_label("Username").fill("omar")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Display name").fill("Omar")
-    page.get_by_label("A few words for the coordinators (optional)").fill("I live on Lincoln Pl and have a car.")
+    page.get_by_label("A few words for the coordinators (optional)").fill(
+        "I live on Lincoln Pl and have a car."
+    )
     page.get_by_role("button", name="Send request").click()
     assert page.get_by_text("Your request was sent.").is_visible()
     assert not Membership.objects.filter(user__username="omar").exists()

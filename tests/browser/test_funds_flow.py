@@ -26,7 +26,11 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     Membership.objects.create(user=fay, group=crown, role="coordinator")
     enable_totp(fay)
     fund = services.fund_create(
-        group=crown, name="Crown Bail Fund", kind="bail", visibility="public", single_approval_limit=100_00,
+        group=crown,
+        name="Crown Bail Fund",
+        kind="bail",
+        visibility="public",
+        single_approval_limit=100_00,
         purpose="We post bail so nobody waits for trial in jail for lack of money.",
     )
     services.contribution_record(fund=fund, amount=2000_00, currency="USD", method="bank", recorded_by=ada)

@@ -15,7 +15,9 @@ def _totp_secret(user: Any) -> str:
     return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
-def test_round_approve_accept(page: Any, go: Any, shot: Any, log_in: Any, ada: Any, ben: Any, crown: Any) -> None:
+def test_round_approve_accept(
+    page: Any, go: Any, shot: Any, log_in: Any, ada: Any, ben: Any, crown: Any
+) -> None:
     from mutualaid.exchange import services as board
     from mutualaid.exchange.models import Claim
     from mutualaid.matching.models import Proposal
@@ -24,11 +26,27 @@ def test_round_approve_accept(page: Any, go: Any, shot: Any, log_in: Any, ada: A
 
     fay = make_user("fay")
     Membership.objects.create(user=fay, group=crown)
-    need = board.post_create(group=crown, author=ben, data=board.PostInput(
-        kind="need", category="food", title="Groceries for three", quantity=3, urgency="today",
-        lat=40.6712, lon=-73.9448, address="12 Secret St"))
-    board.post_create(group=crown, author=fay, data=board.PostInput(
-        kind="offer", category="food", title="Soup pots", quantity=3, lat=40.6650, lon=-73.9500))
+    need = board.post_create(
+        group=crown,
+        author=ben,
+        data=board.PostInput(
+            kind="need",
+            category="food",
+            title="Groceries for three",
+            quantity=3,
+            urgency="today",
+            lat=40.6712,
+            lon=-73.9448,
+            address="12 Secret St",
+        ),
+    )
+    board.post_create(
+        group=crown,
+        author=fay,
+        data=board.PostInput(
+            kind="offer", category="food", title="Soup pots", quantity=3, lat=40.6650, lon=-73.9500
+        ),
+    )
 
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/matching/")
@@ -51,7 +69,8 @@ def test_round_approve_accept(page: Any, go: Any, shot: Any, log_in: Any, ada: A
         page.get_by_role("button", name="Accept").click()
     # The coordinator approved 2 of the 3 units: those 2 are split off and assigned, the third stays open.
     assert page.get_by_text(
-        "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open.").is_visible()
+        "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
+    ).is_visible()
     claim = Claim.objects.get(post__title=need.title, post__quantity=2)
     assert (claim.claimant, claim.state, claim.post.status) == (fay, "accepted", "in_progress")
     need.refresh_from_db()

@@ -87,24 +87,45 @@ def twilio(crown: Any, http_server: Any, settings: Any) -> Any:
     from mutualaid.channels import services
 
     settings.MUTUALAID_TWILIO_API_URL = http_server.url
-    return services.gateway_save(group=crown, kind="twilio", enabled=True, account="AC0123456789abcdef",
-                                 secret=TWILIO_TOKEN, sender="+17185550100", rate_per_minute=60)
+    return services.gateway_save(
+        group=crown,
+        kind="twilio",
+        enabled=True,
+        account="AC0123456789abcdef",
+        secret=TWILIO_TOKEN,
+        sender="+17185550100",
+        rate_per_minute=60,
+    )
 
 
 @pytest.fixture
 def android(crown: Any, http_server: Any) -> Any:
     from mutualaid.channels import services
 
-    return services.gateway_save(group=crown, kind="android", enabled=True, account="sms", secret=ANDROID_KEY,
-                                 api_password="phone-pass", api_url=http_server.url, rate_per_minute=60)
+    return services.gateway_save(
+        group=crown,
+        kind="android",
+        enabled=True,
+        account="sms",
+        secret=ANDROID_KEY,
+        api_password="phone-pass",
+        api_url=http_server.url,
+        rate_per_minute=60,
+    )
 
 
 @pytest.fixture
 def generic(crown: Any, http_server: Any) -> Any:
     from mutualaid.channels import services
 
-    return services.gateway_save(group=crown, kind="generic", enabled=True, secret=GENERIC_SECRET,
-                                 api_url=http_server.url + "/out", rate_per_minute=60)
+    return services.gateway_save(
+        group=crown,
+        kind="generic",
+        enabled=True,
+        secret=GENERIC_SECRET,
+        api_url=http_server.url + "/out",
+        rate_per_minute=60,
+    )
 
 
 def webhook_url(kind: str, slug: str = "crown") -> str:
@@ -117,36 +138,76 @@ _sid = iter(range(10_000, 99_999))
 def twilio_payload(phone: str, text: str, sid: str | None = None) -> dict[str, str]:
     sid = sid or f"SM{next(_sid):032d}"
     return {
-        "ToCountry": "US", "ToState": "NY", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "BROOKLYN",
-        "FromZip": "11216", "SmsSid": sid, "FromState": "NY", "SmsStatus": "received", "FromCity": "BROOKLYN",
-        "Body": text, "FromCountry": "US", "To": "+17185550100", "MessagingServiceSid": "MG0123", "ToZip": "11225",
-        "NumSegments": "1", "MessageSid": sid, "AccountSid": "AC0123456789abcdef", "From": phone, "ApiVersion": "2010-04-01",
+        "ToCountry": "US",
+        "ToState": "NY",
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ToCity": "BROOKLYN",
+        "FromZip": "11216",
+        "SmsSid": sid,
+        "FromState": "NY",
+        "SmsStatus": "received",
+        "FromCity": "BROOKLYN",
+        "Body": text,
+        "FromCountry": "US",
+        "To": "+17185550100",
+        "MessagingServiceSid": "MG0123",
+        "ToZip": "11225",
+        "NumSegments": "1",
+        "MessageSid": sid,
+        "AccountSid": "AC0123456789abcdef",
+        "From": phone,
+        "ApiVersion": "2010-04-01",
     }
 
 
-def post_twilio(client: Client, phone: str, text: str, *, sid: str | None = None, token: str = TWILIO_TOKEN,
-                params: dict[str, str] | None = None) -> Any:
+def post_twilio(
+    client: Client,
+    phone: str,
+    text: str,
+    *,
+    sid: str | None = None,
+    token: str = TWILIO_TOKEN,
+    params: dict[str, str] | None = None,
+) -> Any:
     """A signed Twilio webhook; `params` replaces the whole form (status callbacks, MMS…)."""
     params = params if params is not None else twilio_payload(phone, text, sid)
     url = webhook_url("twilio")
     signature = twilio_sign("http://testserver" + url, params, token)
-    return client.post(url, urlencode(params), content_type="application/x-www-form-urlencoded",
-                       headers={"X-Twilio-Signature": signature})
+    return client.post(
+        url,
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature},
+    )
 
 
 def android_event(phone: str, text: str, message_id: str = "msg-1", event: str = "sms:received") -> bytes:
-    return json.dumps({
-        "deviceId": "ffffffffceb0b1db0000018e937c815b", "event": event, "id": "Ey6ECgOkVVFjz3CL48B8C",
-        "webhookId": "LreFUt-Z3sSq0JufY9uWB",
-        "payload": {"messageId": message_id, "message": text, "phoneNumber": phone, "simNumber": 1,
-                    "receivedAt": "2026-11-25T10:00:00.000+00:00"},
-    }).encode()
+    return json.dumps(
+        {
+            "deviceId": "ffffffffceb0b1db0000018e937c815b",
+            "event": event,
+            "id": "Ey6ECgOkVVFjz3CL48B8C",
+            "webhookId": "LreFUt-Z3sSq0JufY9uWB",
+            "payload": {
+                "messageId": message_id,
+                "message": text,
+                "phoneNumber": phone,
+                "simNumber": 1,
+                "receivedAt": "2026-11-25T10:00:00.000+00:00",
+            },
+        }
+    ).encode()
 
 
 def post_android(client: Client, body: bytes, *, timestamp: int | None = None, key: str = ANDROID_KEY) -> Any:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    return client.post(webhook_url("android"), body, content_type="application/json",
-                       headers={"X-Signature": android_sign(body, ts, key), "X-Timestamp": ts})
+    return client.post(
+        webhook_url("android"),
+        body,
+        content_type="application/json",
+        headers={"X-Signature": android_sign(body, ts, key), "X-Timestamp": ts},
+    )
 
 
 def run_jobs() -> None:
@@ -200,7 +261,9 @@ def member_request(user: Any, group: Any, category: str = "food") -> Any:
     from mutualaid.channels.models import IntakeRequest
     from mutualaid.exchange.services import PostInput, post_create
 
-    post = post_create(group=group, author=user, data=PostInput(kind="need", category=category, title="Groceries"))
+    post = post_create(
+        group=group, author=user, data=PostInput(kind="need", category=category, title="Groceries")
+    )
     return IntakeRequest.objects.create(group=group, post=post, user=user)
 
 
@@ -208,5 +271,13 @@ def sms_request(group: Any, contact: Any, category: str = "food") -> Any:
     """A need that came by SMS, put on the board the way the conversation does."""
     from mutualaid.channels import board
 
-    return board.create_from_sms(group=group, contact=contact, kind="need", category=category, area_text="",
-                                 urgency="anytime", details="", language="en")
+    return board.create_from_sms(
+        group=group,
+        contact=contact,
+        kind="need",
+        category=category,
+        area_text="",
+        urgency="anytime",
+        details="",
+        language="en",
+    )

@@ -51,7 +51,9 @@ def test_need_about_to_expire_gets_an_sms_checkin_and_yes_renews(client: Any, tw
     post = need.post
     assert post.status == "open" and post.expires_at - timezone.now() > timedelta(days=29)
     assert [(e.action, e.from_status, e.to_status, e.actor) for e in post.events.all()] == [
-        ("post", "", "open", None), ("renew", "open", "open", None)]
+        ("post", "", "open", None),
+        ("renew", "open", "open", None),
+    ]
 
 
 def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
@@ -59,15 +61,21 @@ def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
     _expire_in(need, 2)
     services.checkins_send()
     assert OutboundMessage.objects.get(kind="checkin").body == (
-        f"¿Todavía necesita ayuda con el pedido {need.code}? Responda SI o NO.")
+        f"¿Todavía necesita ayuda con el pedido {need.code}? Responda SI o NO."
+    )
     post_twilio(client, PHONE, "No")
     assert OutboundMessage.objects.order_by("-pk").first().body == (
-        f"Cerramos su pedido {need.code}. Responda NECESITO cuando necesite ayuda.")
+        f"Cerramos su pedido {need.code}. Responda NECESITO cuando necesite ayuda."
+    )
     post = Post.objects.get(pk=need.post_id)
     assert post.status == "withdrawn" and post.closed_at is not None
     assert post.events.last().action == "withdraw"
     assert post_twilio(client, PHONE, "ESTADO").status_code == 200
-    assert OutboundMessage.objects.order_by("-pk").first().body.startswith("No tiene pedidos ni ofertas abiertos")
+    assert (
+        OutboundMessage.objects.order_by("-pk")
+        .first()
+        .body.startswith("No tiene pedidos ni ofertas abiertos")
+    )
 
 
 def test_opted_out_requester_is_not_checked_in(client: Any, twilio: Any) -> None:
@@ -95,8 +103,15 @@ def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: An
     assert client.post(path, {"answer": "maybe"}).status_code == 400
 
 
-def test_broadcast_preview_then_send(ada: Any, ben: Any, cy: Any, client_for: Any, twilio: Any, client: Any,
-                                     django_capture_on_commit_callbacks: Any) -> None:
+def test_broadcast_preview_then_send(
+    ada: Any,
+    ben: Any,
+    cy: Any,
+    client_for: Any,
+    twilio: Any,
+    client: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     NotificationPreference.objects.create(user=ben, broadcasts=True)
     NotificationPreference.objects.create(user=ada, broadcasts=False)  # did not opt in
@@ -116,20 +131,35 @@ def test_broadcast_preview_then_send(ada: Any, ben: Any, cy: Any, client_for: An
         response = coordinator.post(url, {"text": "Distribution moved to 5 pm", "confirm": "yes"})
     assert response.status_code == 302
     broadcast = Broadcast.objects.get()
-    assert (broadcast.email_count, broadcast.sms_count, broadcast.text) == (1, 1, "Distribution moved to 5 pm")
+    assert (broadcast.email_count, broadcast.sms_count, broadcast.text) == (
+        1,
+        1,
+        "Distribution moved to 5 pm",
+    )
     sms = OutboundMessage.objects.get(channel="sms")
     assert sms.body == "Crown Heights Mutual Aid: Distribution moved to 5 pm" and sms.contact.phone == PHONE
     email = OutboundMessage.objects.get(channel="email")
-    assert email.recipient == "ben@example.org" and email.subject == "Announcement from Crown Heights Mutual Aid"
+    assert (
+        email.recipient == "ben@example.org" and email.subject == "Announcement from Crown Heights Mutual Aid"
+    )
 
 
 def test_broadcast_api_and_validation(ada: Any, api_for: Any) -> None:
     api = api_for(ada)
     assert api.get("/api/v1/groups/crown/broadcasts/audience").json() == {"email": 0, "sms": 0}
-    response = api.post("/api/v1/groups/crown/broadcasts", {"text": "x" * 481}, content_type="application/json")
+    response = api.post(
+        "/api/v1/groups/crown/broadcasts", {"text": "x" * 481}, content_type="application/json"
+    )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"text": ["Use at most 480 characters, so it fits in a few text messages."]}
-    assert api.post("/api/v1/groups/crown/broadcasts", {"text": "Hi"}, content_type="application/json").json()["email"] == 0
+    assert response.json()["errors"] == {
+        "text": ["Use at most 480 characters, so it fits in a few text messages."]
+    }
+    assert (
+        api.post("/api/v1/groups/crown/broadcasts", {"text": "Hi"}, content_type="application/json").json()[
+            "email"
+        ]
+        == 0
+    )
 
 
 def test_gateway_page_saves_secrets_encrypted(ada: Any, client_for: Any) -> None:
@@ -138,15 +168,25 @@ def test_gateway_page_saves_secrets_encrypted(ada: Any, client_for: Any) -> None
     url = reverse("channels_gateways", kwargs={"slug": "crown"})
     page = client_for(ada).get(url).content.decode()
     assert "/channels/sms/android/crown/" in page
-    response = client_for(ada).post(url, {"kind": "android", "android-enabled": "on", "android-secret": "sig-key-123",
-                                          "android-account": "sms", "android-api_url": "http://192.168.1.5:8080",
-                                          "android-rate_per_minute": "10"})
+    response = client_for(ada).post(
+        url,
+        {
+            "kind": "android",
+            "android-enabled": "on",
+            "android-secret": "sig-key-123",
+            "android-account": "sms",
+            "android-api_url": "http://192.168.1.5:8080",
+            "android-rate_per_minute": "10",
+        },
+    )
     assert response.status_code == 302
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret, api_url FROM channels_gateway")
         secret, api_url = cursor.fetchone()
     assert "sig-key-123" not in secret and "192.168" not in api_url
-    bad = client_for(ada).post(url, {"kind": "generic", "generic-enabled": "on", "generic-rate_per_minute": "10"})
+    bad = client_for(ada).post(
+        url, {"kind": "generic", "generic-enabled": "on", "generic-rate_per_minute": "10"}
+    )
     assert bad.status_code == 400
     assert "Enter the secret that signs this gateway&#x27;s webhooks." in bad.content.decode()
 
@@ -155,7 +195,9 @@ def test_purge_forgets_closed_requests_and_idle_contacts(client: Any, twilio: An
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
     services.channels_purge()
     assert IntakeRequest.objects.exists()
-    Post.objects.filter(pk=need.post_id).update(status="withdrawn", closed_at=timezone.now() - timedelta(days=31))
+    Post.objects.filter(pk=need.post_id).update(
+        status="withdrawn", closed_at=timezone.now() - timedelta(days=31)
+    )
     Contact.objects.update(last_message_on=timezone.localdate() - timedelta(days=31))
     counts = services.channels_purge(timezone.now())
     assert counts["requests"] == 1 and counts["contacts"] == 1
@@ -168,7 +210,9 @@ def _quiet_for(request_or_post: Any, days: int) -> None:
     Post.objects.filter(pk=post_id).update(updated_at=timezone.now() - timedelta(days=days))
 
 
-def test_need_quiet_for_n_days_gets_a_checkin_and_again_after_the_next_quiet_spell(client: Any, twilio: Any) -> None:
+def test_need_quiet_for_n_days_gets_a_checkin_and_again_after_the_next_quiet_spell(
+    client: Any, twilio: Any
+) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
     _quiet_for(need, 6)
     assert services.checkins_send() == 0  # six quiet days, expiry far off
@@ -184,7 +228,9 @@ def test_need_quiet_for_n_days_gets_a_checkin_and_again_after_the_next_quiet_spe
     assert OutboundMessage.objects.filter(kind="checkin").count() == 2
 
 
-def test_activity_after_an_unanswered_checkin_starts_a_new_quiet_spell(client: Any, twilio: Any, ben: Any, ada: Any) -> None:
+def test_activity_after_an_unanswered_checkin_starts_a_new_quiet_spell(
+    client: Any, twilio: Any, ben: Any, ada: Any
+) -> None:
     from mutualaid.exchange import services as exchange
 
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
@@ -200,14 +246,19 @@ def test_activity_after_an_unanswered_checkin_starts_a_new_quiet_spell(client: A
     assert services.checkins_send() == 1
 
 
-def test_a_members_own_quiet_need_gets_an_email_checkin(ben: Any, ada: Any, crown: Any, client: Any, client_for: Any,
-                                                        settings: Any) -> None:
+def test_a_members_own_quiet_need_gets_an_email_checkin(
+    ben: Any, ada: Any, crown: Any, client: Any, client_for: Any, settings: Any
+) -> None:
     from mutualaid.exchange import services as exchange
 
     settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
     profile_update(user=ben, display_name="Ben", language="es", email="ben@example.org", phone="")
-    post = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Arroz"))
-    offer = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="offer", category="food", title="Sopa"))
+    post = exchange.post_create(
+        group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Arroz")
+    )
+    offer = exchange.post_create(
+        group=crown, author=ben, data=exchange.PostInput(kind="offer", category="food", title="Sopa")
+    )
     _quiet_for(post, 7)
     _quiet_for(offer, 30)
     assert services.checkins_send() == 1  # the need; offers are not asked
@@ -216,7 +267,10 @@ def test_a_members_own_quiet_need_gets_an_email_checkin(ben: Any, ada: Any, crow
     record = IntakeRequest.objects.get()
     assert record.post == post and record.user == ben and record.contact is None
     # It is not an SMS request: coordinators' SMS intake page does not list it.
-    assert record.code not in client_for(ada).get(reverse("channels_intake", kwargs={"slug": "crown"})).content.decode()
+    assert (
+        record.code
+        not in client_for(ada).get(reverse("channels_intake", kwargs={"slug": "crown"})).content.decode()
+    )
     path = email.body.split("https://aid.example.org")[1].split()[0]
     assert client.post(path, {"answer": "yes"}).status_code == 200
     post.refresh_from_db()
@@ -224,14 +278,26 @@ def test_a_members_own_quiet_need_gets_an_email_checkin(ben: Any, ada: Any, crow
     assert services.checkins_send() == 0
 
 
-def test_no_checkin_for_members_who_want_no_email_or_posts_made_for_a_neighbour(ben: Any, ada: Any, crown: Any) -> None:
+def test_no_checkin_for_members_who_want_no_email_or_posts_made_for_a_neighbour(
+    ben: Any, ada: Any, crown: Any
+) -> None:
     from mutualaid.exchange import services as exchange
 
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     NotificationPreference.objects.create(user=ben, email="never")
-    own = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Rice"))
-    for_rosa = exchange.post_create(group=crown, author=ada, data=exchange.PostInput(
-        kind="need", category="food", title="Groceries", on_behalf=exchange.ContactInput(name="Rosa", phone="+1 718 555 0155")))
+    own = exchange.post_create(
+        group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Rice")
+    )
+    for_rosa = exchange.post_create(
+        group=crown,
+        author=ada,
+        data=exchange.PostInput(
+            kind="need",
+            category="food",
+            title="Groceries",
+            on_behalf=exchange.ContactInput(name="Rosa", phone="+1 718 555 0155"),
+        ),
+    )
     _quiet_for(own, 10)
     _quiet_for(for_rosa, 10)
     assert services.checkins_send() == 0

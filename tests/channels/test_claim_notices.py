@@ -19,7 +19,9 @@ NECESITO = ["NECESITO", "1", "Crown Heights", "1", "Arroz y frijoles"]
 
 
 def _with_email(user: Any, email: str) -> Any:
-    return profile_update(user=user, display_name=user.display_name, language=user.language, email=email, phone="")
+    return profile_update(
+        user=user, display_name=user.display_name, language=user.language, email=email, phone=""
+    )
 
 
 def _sms_need(client: Any, words: list[str] = NEED) -> IntakeRequest:
@@ -33,7 +35,8 @@ def _texts_to_texter() -> list[str]:
 
 
 def test_a_claim_on_an_sms_need_tells_the_coordinators_who_answer_it(
-        client: Any, twilio: Any, ada: Any, ben: Any, django_capture_on_commit_callbacks: Any) -> None:
+    client: Any, twilio: Any, ada: Any, ben: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core import mail
 
     _with_email(ada, "ada@example.org")
@@ -46,29 +49,34 @@ def test_a_claim_on_an_sms_need_tells_the_coordinators_who_answer_it(
     assert sent.to == ["ada@example.org"]  # the coordinator; not the claimant himself
     assert sent.subject == "Someone will help with your need"
     url = reverse("exchange_post", args=["crown", request.post.pk])
-    assert f"Ben offered to help with \"Food, by text message\". {url}" in sent.body
+    assert f'Ben offered to help with "Food, by text message". {url}' in sent.body
     assert _texts_to_texter() == []  # nothing for the texter until a coordinator accepts
 
 
 def test_accepting_tells_the_claimant_and_texts_the_neighbour(
-        client: Any, twilio: Any, ada: Any, ben: Any, client_for: Any, django_capture_on_commit_callbacks: Any) -> None:
+    client: Any, twilio: Any, ada: Any, ben: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     _with_email(ben, "ben@example.org")
     request = _sms_need(client)
     claim = exchange.claim_create(post=request.post, claimant=ben)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(ada).post(reverse("exchange_claim_decide", args=["crown", request.post.pk, claim.pk]),
-                                        {"decision": "accept"})
+        response = client_for(ada).post(
+            reverse("exchange_claim_decide", args=["crown", request.post.pk, claim.pk]),
+            {"decision": "accept"},
+        )
     assert response.status_code == 302
     assert Claim.objects.get().state == "accepted"
     told = OutboundMessage.objects.get(user=ben, kind="claim_accepted")
     assert told.subject == 'You are paired up: "Food, by text message"'
     conversation = reverse("exchange_conversation", args=["crown", request.post.pk, claim.pk])
-    assert "Your claim on \"Food, by text message\" in Crown Heights Mutual Aid was accepted." in told.body
+    assert 'Your claim on "Food, by text message" in Crown Heights Mutual Aid was accepted.' in told.body
     assert conversation in told.body
     [text] = OutboundMessage.objects.filter(kind="notification")
     assert text.recipient == PHONE and text.gateway == twilio
-    assert text.body == (f"Good news from Crown Heights Mutual Aid: a neighbour can help with your request {request.code}. "
-                         "We will text you to arrange it.")
+    assert text.body == (
+        f"Good news from Crown Heights Mutual Aid: a neighbour can help with your request {request.code}. "
+        "We will text you to arrange it."
+    )
 
 
 def test_the_neighbour_hears_in_spanish(client: Any, twilio: Any, ada: Any, ben: Any) -> None:
@@ -77,10 +85,13 @@ def test_the_neighbour_hears_in_spanish(client: Any, twilio: Any, ada: Any, ben:
     exchange.claim_decide(claim=claim, actor=ada, accept=True)
     assert _texts_to_texter() == [
         f"Buenas noticias de Crown Heights Mutual Aid: un vecino puede ayudar con su pedido {request.code}. "
-        "Le escribiremos para organizarlo."]
+        "Le escribiremos para organizarlo."
+    ]
 
 
-def test_declining_tells_the_claimant_and_not_the_neighbour(client: Any, twilio: Any, ada: Any, ben: Any) -> None:
+def test_declining_tells_the_claimant_and_not_the_neighbour(
+    client: Any, twilio: Any, ada: Any, ben: Any
+) -> None:
     _with_email(ben, "ben@example.org")
     request = _sms_need(client)
     claim = exchange.claim_create(post=request.post, claimant=ben)
@@ -109,7 +120,9 @@ def test_a_neighbour_who_replied_stop_is_not_texted(client: Any, twilio: Any, ad
 
 def test_a_members_own_post_tells_the_claimant_once_and_texts_no_one(ben: Any, ada: Any, crown: Any) -> None:
     _with_email(ada, "ada@example.org")
-    post = exchange.post_create(group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Soup"))
+    post = exchange.post_create(
+        group=crown, author=ben, data=exchange.PostInput(kind="need", category="food", title="Soup")
+    )
     claim = exchange.claim_create(post=post, claimant=ada)
     exchange.claim_decide(claim=claim, actor=ben, accept=True)
     assert list(OutboundMessage.objects.filter(user=ada).values_list("kind", flat=True)) == ["claim_accepted"]

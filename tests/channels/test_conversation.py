@@ -25,24 +25,43 @@ def texts(client: Any, *messages: str) -> list[str]:
 
 
 def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
-    replies = texts(client, "hi", "NEED", "9", "1", "x", "Crown Heights 11216", "soon", "2", "Groceries for 3 kids")
+    replies = texts(
+        client, "hi", "NEED", "9", "1", "x", "Crown Heights 11216", "soon", "2", "Groceries for 3 kids"
+    )
     assert "Reply NEED to ask for help" in replies[0]
-    assert replies[1].startswith("What do you need? Reply with a number:\n1 Food\n2 Housing\n3 Transportation")
+    assert replies[1].startswith(
+        "What do you need? Reply with a number:\n1 Food\n2 Housing\n3 Transportation"
+    )
     assert replies[2].startswith("Please reply with a number from 1 to 3.")
     assert replies[3] == "Which neighbourhood or ZIP code are you in? No street address, please."
     assert replies[4] == "Please reply with your neighbourhood or ZIP code (2 to 80 characters)."
     assert replies[5] == "How soon? Reply 1 for today, 2 for this week, 3 for whenever."
-    assert replies[6] == "Please reply 1, 2 or 3. How soon? Reply 1 for today, 2 for this week, 3 for whenever."
+    assert (
+        replies[6] == "Please reply 1, 2 or 3. How soon? Reply 1 for today, 2 for this week, 3 for whenever."
+    )
     assert replies[7] == "Anything else we should know? Reply in a few words, or NO."
     need = IntakeRequest.objects.get()
-    assert replies[8] == (f"Thank you. Your request {need.code} is on the board of Crown Heights Mutual Aid; "
-                          "a neighbour will get in touch. Reply STATUS to check on it.")
+    assert replies[8] == (
+        f"Thank you. Your request {need.code} is on the board of Crown Heights Mutual Aid; "
+        "a neighbour will get in touch. Reply STATUS to check on it."
+    )
     post = need.post  # on the board of the group whose number was texted, held for the texter
     assert (post.group, post.kind, post.category, post.urgency, post.status, post.author, need.language) == (
-        twilio.group, "need", "food", "week", "open", None, "en")
+        twilio.group,
+        "need",
+        "food",
+        "week",
+        "open",
+        None,
+        "en",
+    )
     assert (post.title, post.visibility, post.languages) == ("Food, by text message", "group", ["en"])
     # What the texter wrote is a sealed note; an area the board cannot place stays in it, not in the clear.
-    assert (post.area, post.details, post.private_note) == ("", "", "Area: Crown Heights 11216\nGroceries for 3 kids")
+    assert (post.area, post.details, post.private_note) == (
+        "",
+        "",
+        "Area: Crown Heights 11216\nGroceries for 3 kids",
+    )
     assert need.contact.phone == PHONE and post.contact == need.contact.person
     status = texts(client, "status")[0]
     assert status == f"Your requests and offers:\n{need.code}: Need, Food, Open"
@@ -50,15 +69,19 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
 
 def test_need_conversation_in_spanish(client: Any, twilio: Any) -> None:
     replies = texts(client, "Hola, necesito ayuda", "NECESITO", "1", "Bushwick", "1", "no")
-    assert replies[0] == ("Hola, le saluda Crown Heights Mutual Aid. Responda NECESITO para pedir ayuda, OFREZCO para "
-                          "ofrecer ayuda, ESTADO para ver sus pedidos, PARAR para no recibir más mensajes. ENGLISH for English.")
+    assert replies[0] == (
+        "Hola, le saluda Crown Heights Mutual Aid. Responda NECESITO para pedir ayuda, OFREZCO para "
+        "ofrecer ayuda, ESTADO para ver sus pedidos, PARAR para no recibir más mensajes. ENGLISH for English."
+    )
     assert replies[1].startswith("¿Qué necesita? Responda con un número:\n1 Comida")
     assert replies[2] == "¿En qué barrio o código postal está? Sin dirección exacta, por favor."
     assert replies[3] == "¿Para cuándo? Responda 1 para hoy, 2 para esta semana, 3 para cuando se pueda."
     assert replies[4] == "¿Algo más que debamos saber? Responda en pocas palabras, o NO."
     need = IntakeRequest.objects.get()
-    assert replies[5] == (f"Gracias. Su pedido {need.code} está en el tablero de Crown Heights Mutual Aid; "
-                          "un vecino se pondrá en contacto. Responda ESTADO para consultarlo.")
+    assert replies[5] == (
+        f"Gracias. Su pedido {need.code} está en el tablero de Crown Heights Mutual Aid; "
+        "un vecino se pondrá en contacto. Responda ESTADO para consultarlo."
+    )
     assert (need.post.urgency, need.post.private_note, need.language) == ("today", "", "es")
     assert need.post.area == "Bushwick"  # a place the gazetteer knows goes on the board (coarse)
     assert texts(client, "Estado")[0] == f"Sus pedidos y ofertas:\n{need.code}: Necesidad, Comida, Abierta"
@@ -69,8 +92,13 @@ def test_offer_conversation_in_both_languages(client: Any, twilio: Any) -> None:
     assert replies[0].startswith("What can you offer? Reply with a number:")
     assert replies[2] == "Tell us a little more about your offer, or reply NO."
     offer = IntakeRequest.objects.get()
-    assert (offer.post.kind, offer.post.category, offer.post.area, offer.post.private_note, offer.post.expires_at) == (
-        "offer", "transport", "11225", "I have a car on weekends", None)
+    assert (
+        offer.post.kind,
+        offer.post.category,
+        offer.post.area,
+        offer.post.private_note,
+        offer.post.expires_at,
+    ) == ("offer", "transport", "11225", "I have a car on weekends", None)
     assert replies[3].startswith(f"Thank you. Your offer {offer.code} is on the board")
     replies = texts(client, "OFREZCO", "1", "Crown Heights", "Cocino los domingos")
     assert replies[0].startswith("¿Qué puede ofrecer?")
@@ -79,7 +107,9 @@ def test_offer_conversation_in_both_languages(client: Any, twilio: Any) -> None:
 
 def test_stop_start_and_help(client: Any, twilio: Any) -> None:
     replies = texts(client, "NEED", "STOP")
-    assert replies[1] == "You will get no more messages from Crown Heights Mutual Aid. Reply START to come back."
+    assert (
+        replies[1] == "You will get no more messages from Crown Heights Mutual Aid. Reply START to come back."
+    )
     contact = Contact.objects.get()
     assert contact.opted_out and contact.step == ""
     # Opted out: anything but START or HELP gets no answer at all.
@@ -90,7 +120,10 @@ def test_stop_start_and_help(client: Any, twilio: Any) -> None:
 
 
 def test_stop_in_spanish_and_language_switch(client: Any, twilio: Any) -> None:
-    assert texts(client, "PARAR")[0] == "No recibirá más mensajes de Crown Heights Mutual Aid. Responda COMENZAR para volver."
+    assert (
+        texts(client, "PARAR")[0]
+        == "No recibirá más mensajes de Crown Heights Mutual Aid. Responda COMENZAR para volver."
+    )
     assert texts(client, "COMENZAR")[0].startswith("Bienvenido de nuevo")
     assert texts(client, "ENGLISH")[0] == "We will write to you in English."
     assert texts(client, "ESPAÑOL")[0] == "Le escribiremos en español."
@@ -99,15 +132,19 @@ def test_stop_in_spanish_and_language_switch(client: Any, twilio: Any) -> None:
 def test_news_opts_in_and_out_of_announcements(client: Any, twilio: Any) -> None:
     assert texts(client, "HELP")[0].endswith("Reply NEWS for announcements.")
     assert not Contact.objects.get().broadcasts
-    assert texts(client, "news")[0] == ("You will get announcements from Crown Heights Mutual Aid. "
-                                        "Reply NEWS again to stop them.")
+    assert texts(client, "news")[0] == (
+        "You will get announcements from Crown Heights Mutual Aid. Reply NEWS again to stop them."
+    )
     assert Contact.objects.get().broadcasts
     assert texts(client, "NOTICIAS")[0] == "No recibirá más anuncios de Crown Heights Mutual Aid."
     assert not Contact.objects.get().broadcasts
 
 
 def test_status_with_nothing_open(client: Any, twilio: Any) -> None:
-    assert texts(client, "STATUS")[0] == "You have no open requests or offers. Reply NEED to ask for help or OFFER to offer it."
+    assert (
+        texts(client, "STATUS")[0]
+        == "You have no open requests or offers. Reply NEED to ask for help or OFFER to offer it."
+    )
 
 
 def test_menu_resets_a_conversation(client: Any, twilio: Any) -> None:
@@ -123,10 +160,19 @@ def test_details_too_long(client: Any, twilio: Any) -> None:
     assert not IntakeRequest.objects.exists()
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("NECESITO", "es"), ("hola", "es"), ("¿me pueden ayudar?", "es"), ("Necesitamos comida para mi familia", "es"),
-    ("hello", "en"), ("NEED", "en"), ("I need food", "en"), ("STOP", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("NECESITO", "es"),
+        ("hola", "es"),
+        ("¿me pueden ayudar?", "es"),
+        ("Necesitamos comida para mi familia", "es"),
+        ("hello", "en"),
+        ("NEED", "en"),
+        ("I need food", "en"),
+        ("STOP", "en"),
+    ],
+)
 def test_language_detection(text: str, language: str) -> None:
     assert detect_language(text) == language
 

@@ -19,14 +19,18 @@ from tests.channels.conftest import android_event, post_android, post_twilio, ru
 PHONE = "+17185550142"
 
 
-def test_twilio_reply_is_sent_through_the_rest_api(client: Any, twilio: Any, http_server: Any,
-                                                   django_capture_on_commit_callbacks: Any) -> None:
+def test_twilio_reply_is_sent_through_the_rest_api(
+    client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         post_twilio(client, PHONE, "HELP")
     run_jobs()
     [sent] = http_server.requests
     assert sent["path"] == "/2010-04-01/Accounts/AC0123456789abcdef/Messages.json"
-    assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(b"AC0123456789abcdef:twilio-auth-token-42").decode()
+    assert (
+        sent["headers"]["Authorization"]
+        == "Basic " + base64.b64encode(b"AC0123456789abcdef:twilio-auth-token-42").decode()
+    )
     form = parse_qs(sent["body"].decode())
     assert form["To"] == [PHONE] and form["From"] == ["+17185550100"]
     assert form["Body"][0].startswith("Crown Heights Mutual Aid, a mutual aid network.")
@@ -34,8 +38,9 @@ def test_twilio_reply_is_sent_through_the_rest_api(client: Any, twilio: Any, htt
     assert message.status == "sent" and message.attempts == 1
 
 
-def test_android_reply_is_sent_to_the_phone(client: Any, android: Any, http_server: Any,
-                                            django_capture_on_commit_callbacks: Any) -> None:
+def test_android_reply_is_sent_to_the_phone(
+    client: Any, android: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         post_android(client, android_event(PHONE, "AYUDA"))
     run_jobs()
@@ -47,8 +52,9 @@ def test_android_reply_is_sent_to_the_phone(client: Any, android: Any, http_serv
     assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(b"sms:phone-pass").decode()
 
 
-def test_gateway_failure_retries_with_backoff_then_succeeds(client: Any, twilio: Any, http_server: Any,
-                                                            django_capture_on_commit_callbacks: Any) -> None:
+def test_gateway_failure_retries_with_backoff_then_succeeds(
+    client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     http_server.fail_next = 1
     with django_capture_on_commit_callbacks(execute=True):
         post_twilio(client, PHONE, "HELP")
@@ -66,8 +72,9 @@ def test_gateway_failure_retries_with_backoff_then_succeeds(client: Any, twilio:
     assert OutboundMessage.objects.get().attempts == 2
 
 
-def test_gives_up_after_the_last_attempt(settings: Any, twilio: Any, http_server: Any,
-                                          django_capture_on_commit_callbacks: Any) -> None:
+def test_gives_up_after_the_last_attempt(
+    settings: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.MUTUALAID_JOB_ATTEMPTS = 2
     http_server.fail_next = 5
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x")
@@ -86,7 +93,9 @@ def test_backoff_grows_and_is_capped() -> None:
     assert backoff(20) == timedelta(hours=6)
 
 
-def test_rate_limit_defers_instead_of_failing(twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_rate_limit_defers_instead_of_failing(
+    twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     twilio.rate_per_minute = 2
     twilio.save()
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x")
@@ -101,8 +110,9 @@ def test_rate_limit_defers_instead_of_failing(twilio: Any, http_server: Any, dja
     assert OutboundMessage.objects.filter(status="queued", attempts=0).count() == 1
 
 
-def test_opted_out_contact_gets_no_broadcast_or_checkin(twilio: Any, http_server: Any,
-                                                        django_capture_on_commit_callbacks: Any) -> None:
+def test_opted_out_contact_gets_no_broadcast_or_checkin(
+    twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x", opted_out=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.sms_queue(gateway=twilio, contact=contact, body="news", kind="broadcast")
@@ -118,7 +128,11 @@ def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     # Other apps register their own periodic jobs (register_periodic); only channels' are named here.
     first = schedule_due(now)
     assert {n for n in first if n.startswith("channels.")} == {
-        "channels.checkins", "channels.digests", "channels.purge", "channels.reap"}
+        "channels.checkins",
+        "channels.digests",
+        "channels.purge",
+        "channels.reap",
+    }
     assert "core.purge" in first
     assert schedule_due(now) == []  # a second worker, same slot: nothing
     assert DBTaskResult.objects.count() == len(first)
@@ -129,7 +143,9 @@ def test_periodic_jobs_are_scheduled_once_per_slot(settings: Any) -> None:
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == len(first) + len(later)
 
 
-def test_jobs_command_lists_failures(client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_jobs_command_lists_failures(
+    client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from io import StringIO
 
     from django.core.management import call_command

@@ -29,7 +29,10 @@ def test_join_request_notifies_coordinators_by_email(
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "Someone asked to join Crown Heights Mutual Aid"
     body = message.get_payload(decode=True).decode()
-    assert "Eve asked to join Crown Heights Mutual Aid. Review the request: https://aid.example.org/g/crown/members/" in body
+    assert (
+        "Eve asked to join Crown Heights Mutual Aid. Review the request: https://aid.example.org/g/crown/members/"
+        in body
+    )
     unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("https://aid.example.org/channels/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -48,11 +51,16 @@ def test_approval_is_sent_in_the_members_language(
     [message] = smtp_server.messages
     assert message["Subject"] == "Bienvenido a Crown Heights Mutual Aid"
     body = message.get_payload(decode=True).decode()
-    assert "Se aprobó su solicitud para unirse a Crown Heights Mutual Aid. https://aid.example.org/g/crown/" in body
+    assert (
+        "Se aprobó su solicitud para unirse a Crown Heights Mutual Aid. https://aid.example.org/g/crown/"
+        in body
+    )
     assert "Dejar de recibir estos correos: https://aid.example.org/channels/unsubscribe/" in body
 
 
-def test_one_click_unsubscribe_without_login(smtp_server: Any, ben: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_one_click_unsubscribe_without_login(
+    smtp_server: Any, ben: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     _with_email(ben, "ben@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         notify(user=ben, kind="reminder", context={"title": "Pantry shift at 5 pm", "group": "Crown"})
@@ -88,7 +96,9 @@ def test_unsubscribe_link_clicked_in_the_body_asks_then_works(ben: Any, client: 
 
 def test_forged_unsubscribe_token_is_refused_by_the_button_too(ben: Any) -> None:
     response = Client(enforce_csrf_checks=True).post(
-        reverse("channels_unsubscribe", kwargs={"token": "eyJ1IjoxfQ:forged:sig"}), {"List-Unsubscribe": "One-Click"})
+        reverse("channels_unsubscribe", kwargs={"token": "eyJ1IjoxfQ:forged:sig"}),
+        {"List-Unsubscribe": "One-Click"},
+    )
     assert response.status_code == 404
     assert not NotificationPreference.objects.exists()
 
@@ -114,8 +124,8 @@ def test_digest_preference_collects_then_sends_one_email(
     [message] = smtp_server.messages
     assert message["Subject"] == "Your daily summary"
     body = message.get_payload(decode=True).decode()
-    assert "- Ada wrote to you about \"Groceries\". Read it: https://aid.example.org/x/" in body
-    assert "- Cy offered to help with \"Ride to clinic\". https://aid.example.org/y/" in body
+    assert '- Ada wrote to you about "Groceries". Read it: https://aid.example.org/x/' in body
+    assert '- Cy offered to help with "Ride to clinic". https://aid.example.org/y/' in body
     assert not DigestItem.objects.exists()
 
 
@@ -130,16 +140,24 @@ def test_preferences_page_and_api(ben: Any, client_for: Any, api_for: Any) -> No
     page = client_for(ben).get(reverse("channels_preferences"))
     assert page.status_code == 200 and "Daily digest" in page.content.decode()
     api = api_for(ben)
-    response = api.put("/api/v1/channels/preferences", {"email": "weekly", "sms": "never", "broadcasts": True},
-                       content_type="application/json")
+    response = api.put(
+        "/api/v1/channels/preferences",
+        {"email": "weekly", "sms": "never", "broadcasts": True},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"email": ["Choose how often to get e-mails."]}
-    response = api.put("/api/v1/channels/preferences", {"email": "digest", "sms": "now", "broadcasts": True},
-                       content_type="application/json")
+    response = api.put(
+        "/api/v1/channels/preferences",
+        {"email": "digest", "sms": "now", "broadcasts": True},
+        content_type="application/json",
+    )
     assert response.json() == {"email": "digest", "sms": "now", "broadcasts": True}
 
 
-def test_smtp_down_fails_and_retries_with_backoff(ben: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_smtp_down_fails_and_retries_with_backoff(
+    ben: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django_tasks_db.models import DBTaskResult
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -26,13 +26,24 @@ PHONE = "+17185550123"
 
 def test_twilio_signature_matches_twilios_published_example() -> None:
     # The example in Twilio's security documentation, with its published result.
-    params = {"CallSid": ["CA1234567890ABCDE"], "Caller": ["+12349013030"], "Digits": ["1234"],
-              "From": ["+12349013030"], "To": ["+18005551212"]}
-    assert twilio_signature("https://mycompany.com/myapp.php?foo=1&bar=2", params, "12345") == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    params = {
+        "CallSid": ["CA1234567890ABCDE"],
+        "Caller": ["+12349013030"],
+        "Digits": ["1234"],
+        "From": ["+12349013030"],
+        "To": ["+18005551212"],
+    }
+    assert (
+        twilio_signature("https://mycompany.com/myapp.php?foo=1&bar=2", params, "12345")
+        == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    )
 
 
 def test_url_variants_cover_the_default_port_both_ways() -> None:
-    assert _url_variants("https://aid.example.org/x/") == ["https://aid.example.org/x/", "https://aid.example.org:443/x/"]
+    assert _url_variants("https://aid.example.org/x/") == [
+        "https://aid.example.org/x/",
+        "https://aid.example.org:443/x/",
+    ]
     assert _url_variants("https://aid.example.org:443/x/")[1] == "https://aid.example.org/x/"
 
 
@@ -58,8 +69,12 @@ def test_twilio_tampered_body_is_refused(client: Any, twilio: Any) -> None:
     params = twilio_payload(PHONE, "HELP")
     signature = twilio_sign("http://testserver" + webhook_url("twilio"), params)
     params["Body"] = "STOP"
-    response = client.post(webhook_url("twilio"), urlencode(params), content_type="application/x-www-form-urlencoded",
-                           headers={"X-Twilio-Signature": signature})
+    response = client.post(
+        webhook_url("twilio"),
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature},
+    )
     assert response.status_code == 403
 
 
@@ -76,18 +91,28 @@ def test_twilio_retry_of_the_same_message_sid_changes_nothing(client: Any, twili
     assert Contact.objects.get().step == "need:category"
 
 
-def test_twilio_behind_a_proxy_validates_against_the_public_url(client: Any, twilio: Any, settings: Any) -> None:
+def test_twilio_behind_a_proxy_validates_against_the_public_url(
+    client: Any, twilio: Any, settings: Any
+) -> None:
     settings.MUTUALAID_PUBLIC_URL = "https://aid.example.org"
     params = twilio_payload(PHONE, "HELP")
     url = webhook_url("twilio")
     signature = twilio_sign("https://aid.example.org" + url, params)
-    response = client.post(url, urlencode(params), content_type="application/x-www-form-urlencoded",
-                           headers={"X-Twilio-Signature": signature})
+    response = client.post(
+        url,
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature},
+    )
     assert response.status_code == 200
     # Signed for the internal address instead: refused.
     signature = twilio_sign("http://testserver" + url, params)
-    response = client.post(url, urlencode(params), content_type="application/x-www-form-urlencoded",
-                           headers={"X-Twilio-Signature": signature})
+    response = client.post(
+        url,
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signature},
+    )
     assert response.status_code == 403
 
 
@@ -123,12 +148,18 @@ def test_android_signature_covers_the_timestamp(client: Any, android: Any) -> No
     old = str(int(time.time()) - 10)
     from tests.channels.conftest import android_sign
 
-    response = client.post(webhook_url("android"), body, content_type="application/json",
-                           headers={"X-Signature": android_sign(body, old), "X-Timestamp": str(int(time.time()))})
+    response = client.post(
+        webhook_url("android"),
+        body,
+        content_type="application/json",
+        headers={"X-Signature": android_sign(body, old), "X-Timestamp": str(int(time.time()))},
+    )
     assert response.status_code == 403
 
 
-def test_android_retry_is_idempotent_but_same_id_with_new_content_is_not_a_retry(client: Any, android: Any) -> None:
+def test_android_retry_is_idempotent_but_same_id_with_new_content_is_not_a_retry(
+    client: Any, android: Any
+) -> None:
     assert post_android(client, android_event(PHONE, "HELP", message_id="m1")).status_code == 200
     assert post_android(client, android_event(PHONE, "HELP", message_id="m1")).status_code == 200
     assert OutboundMessage.objects.count() == 1
@@ -142,14 +173,20 @@ def test_generic_webhook_with_shared_secret(client: Any, generic: Any) -> None:
     response = client.post(webhook_url("generic"), data, headers={"X-Webhook-Secret": GENERIC_SECRET})
     assert response.status_code == 200
     assert Contact.objects.get().step == "offer:category"
-    again = client.post(webhook_url("generic"), json.dumps(data), content_type="application/json",
-                        headers={"Authorization": f"Bearer {GENERIC_SECRET}"})
+    again = client.post(
+        webhook_url("generic"),
+        json.dumps(data),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {GENERIC_SECRET}"},
+    )
     assert again.status_code == 200
     assert OutboundMessage.objects.count() == 1
 
 
 def test_generic_webhook_wrong_secret(client: Any, generic: Any) -> None:
-    response = client.post(webhook_url("generic"), {"from": PHONE, "text": "HELP"}, headers={"X-Webhook-Secret": "nope"})
+    response = client.post(
+        webhook_url("generic"), {"from": PHONE, "text": "HELP"}, headers={"X-Webhook-Secret": "nope"}
+    )
     assert response.status_code == 403
     assert client.post(webhook_url("generic"), {"from": PHONE, "text": "HELP"}).status_code == 403
 

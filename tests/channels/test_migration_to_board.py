@@ -28,33 +28,74 @@ def test_existing_requests_move_to_the_board_and_back() -> None:
     old = _migrate(BEFORE)
     group = old.get_model("groups", "Group").objects.create(name="Old Town", slug="old-town")
     index = blind_index("+17185550123", purpose="phone")
-    texter = old.get_model("channels", "Contact").objects.create(group=group, phone="+17185550123", phone_index=index)
+    texter = old.get_model("channels", "Contact").objects.create(
+        group=group, phone="+17185550123", phone_index=index
+    )
     requests = old.get_model("channels", "IntakeRequest").objects
     week_ago = timezone.now() - timedelta(days=7)
-    open_need = requests.create(group=group, contact=texter, kind="need", category="food", area="Canary Corner",
-                                urgency="anytime", details="Two bags", code="ABCDE", created_at=week_ago,
-                                last_activity_at=week_ago)
-    closed_offer = requests.create(group=group, contact=texter, kind="offer", category="transport", area="11216",
-                                   urgency="week", details="", code="FGHJK", status="closed", closed_at=week_ago)
+    open_need = requests.create(
+        group=group,
+        contact=texter,
+        kind="need",
+        category="food",
+        area="Canary Corner",
+        urgency="anytime",
+        details="Two bags",
+        code="ABCDE",
+        created_at=week_ago,
+        last_activity_at=week_ago,
+    )
+    closed_offer = requests.create(
+        group=group,
+        contact=texter,
+        kind="offer",
+        category="transport",
+        area="11216",
+        urgency="week",
+        details="",
+        code="FGHJK",
+        status="closed",
+        closed_at=week_ago,
+    )
     try:
         new = _migrate(AFTER)
         Post = new.get_model("exchange", "Post")
         need = Post.objects.get(sms_intake__code="ABCDE")
-        assert (need.kind, need.category, need.urgency, need.status, need.author_id) == ("need", "food", "flexible", "open", None)
-        assert (need.area, need.private_note) == ("", "Area: Canary Corner\nTwo bags")  # nothing sealed comes out
+        assert (need.kind, need.category, need.urgency, need.status, need.author_id) == (
+            "need",
+            "food",
+            "flexible",
+            "open",
+            None,
+        )
+        assert (need.area, need.private_note) == (
+            "",
+            "Area: Canary Corner\nTwo bags",
+        )  # nothing sealed comes out
         assert need.created_at == week_ago and need.expires_at > timezone.now()
         offer = Post.objects.get(sms_intake__code="FGHJK")
-        assert (offer.status, offer.closed_at, offer.expires_at) == ("withdrawn", closed_offer.closed_at, None)
+        assert (offer.status, offer.closed_at, offer.expires_at) == (
+            "withdrawn",
+            closed_offer.closed_at,
+            None,
+        )
         person = new.get_model("exchange", "Contact").objects.get()
         assert person.phone_index == index and need.contact_id == offer.contact_id == person.pk
         assert new.get_model("channels", "Contact").objects.get().person_id == person.pk
-        assert list(new.get_model("exchange", "PostEvent").objects.filter(post=offer).values_list("action", flat=True)) == [
-            "post", "withdraw"]
+        assert list(
+            new.get_model("exchange", "PostEvent").objects.filter(post=offer).values_list("action", flat=True)
+        ) == ["post", "withdraw"]
 
         back = _migrate(BEFORE)
         restored = back.get_model("channels", "IntakeRequest").objects.get(pk=open_need.pk)
-        assert (restored.kind, restored.category, restored.urgency, restored.area, restored.details, restored.status) == (
-            "need", "food", "anytime", "Canary Corner", "Two bags", "open")
+        assert (
+            restored.kind,
+            restored.category,
+            restored.urgency,
+            restored.area,
+            restored.details,
+            restored.status,
+        ) == ("need", "food", "anytime", "Canary Corner", "Two bags", "open")
         assert back.get_model("channels", "IntakeRequest").objects.get(pk=closed_offer.pk).status == "closed"
         from mutualaid.exchange.models import Contact, Post  # the exchange app is not rolled back
 

@@ -29,8 +29,9 @@ def _all_text_in_the_database() -> str:
     return "\n".join(chunks)
 
 
-def test_no_number_or_words_in_the_database(client: Any, twilio: Any, http_server: Any,
-                                             django_capture_on_commit_callbacks: Any, caplog: Any) -> None:
+def test_no_number_or_words_in_the_database(
+    client: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
     caplog.set_level(logging.DEBUG)
     http_server.fail_next = 1  # a failed delivery too: its error is stored in the clear by the queue
     with django_capture_on_commit_callbacks(execute=True):
@@ -46,32 +47,78 @@ def test_no_number_or_words_in_the_database(client: Any, twilio: Any, http_serve
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(messages=st.lists(st.one_of(
-    st.sampled_from(["NEED", "OFFER", "STATUS", "STOP", "START", "HELP", "MENU", "YES", "NO", "SI", "1", "2", "3", "12",
-                     "NECESITO", "ESPAÑOL", "ENGLISH", "", " "]),
-    st.text(max_size=600),
-), max_size=12))
+@given(
+    messages=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "NEED",
+                    "OFFER",
+                    "STATUS",
+                    "STOP",
+                    "START",
+                    "HELP",
+                    "MENU",
+                    "YES",
+                    "NO",
+                    "SI",
+                    "1",
+                    "2",
+                    "3",
+                    "12",
+                    "NECESITO",
+                    "ESPAÑOL",
+                    "ENGLISH",
+                    "",
+                    " ",
+                ]
+            ),
+            st.text(max_size=600),
+        ),
+        max_size=12,
+    )
+)
 def test_any_sequence_of_texts_gets_a_valid_answer(messages: list[str], twilio: Any) -> None:
     """Whatever people type, the conversation never fails, stays in a known step, and its answers fit
     in a few SMS (at most three segments plus the category list)."""
-    contact = Contact.objects.create(group=twilio.group, phone="+17185550000", phone_index=f"h{id(messages)}-{len(messages)}")
+    contact = Contact.objects.create(
+        group=twilio.group, phone="+17185550000", phone_index=f"h{id(messages)}-{len(messages)}"
+    )
     for n, text in enumerate(messages):
         replies = conversation.reply_to(contact, text, first=n == 0)
-        assert contact.step in {"", "need:category", "need:area", "need:urgency", "need:details",
-                                "offer:category", "offer:area", "offer:details"}
+        assert contact.step in {
+            "",
+            "need:category",
+            "need:area",
+            "need:urgency",
+            "need:details",
+            "offer:category",
+            "offer:area",
+            "offer:details",
+        }
         assert contact.language in {"en", "es"}
         for reply in replies:
             assert 0 < len(reply) <= 640
         if contact.opted_out:
-            assert conversation.keyword(text) in conversation.STOP | conversation.START | conversation.HELP or not replies
+            assert (
+                conversation.keyword(text) in conversation.STOP | conversation.START | conversation.HELP
+                or not replies
+            )
     assert set(contact.requests.values_list("post__urgency", flat=True)) <= set(Urgency.values)
     contact.delete()
 
 
-@given(params=st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=20), min_size=1, max_size=6),
-       key=st.sampled_from(["a", "b"]), value=st.text(max_size=5))
-def test_twilio_signature_changes_when_any_parameter_changes(params: dict[str, str], key: str, value: str) -> None:
+@given(
+    params=st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=20), min_size=1, max_size=6),
+    key=st.sampled_from(["a", "b"]),
+    value=st.text(max_size=5),
+)
+def test_twilio_signature_changes_when_any_parameter_changes(
+    params: dict[str, str], key: str, value: str
+) -> None:
     as_lists = {k: [v] for k, v in params.items()}
     signature = twilio_signature("https://aid.example.org/channels/sms/twilio/crown/", as_lists, "token")
     changed = {**as_lists, key: [as_lists.get(key, [""])[0] + value + "x"]}
-    assert twilio_signature("https://aid.example.org/channels/sms/twilio/crown/", changed, "token") != signature
+    assert (
+        twilio_signature("https://aid.example.org/channels/sms/twilio/crown/", changed, "token") != signature
+    )

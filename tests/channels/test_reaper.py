@@ -22,7 +22,8 @@ LATER = timedelta(minutes=11)  # past MUTUALAID_SENDING_TIMEOUT_SECONDS (600 s)
 
 def _queue(gateway: Any, body: str = "Crown: distribution moved to 5 pm") -> OutboundMessage:
     contact = Contact.objects.filter(group=gateway.group).first() or Contact.objects.create(
-        group=gateway.group, phone=PHONE, phone_index="reaper")
+        group=gateway.group, phone=PHONE, phone_index="reaper"
+    )
     return services.sms_queue(gateway=gateway, contact=contact, body=body, kind="broadcast")
 
 
@@ -34,7 +35,8 @@ def _killed_mid_send(message: OutboundMessage, where: str = "mutualaid.channels.
 
 
 def test_message_left_sending_without_a_gateway_id_is_queued_again_and_sent_once(
-        twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+    twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     message = _queue(twilio)
     _killed_mid_send(message)
     assert services.outbound_reap() == {"sent": 0, "requeued": 0, "failed": 0}  # still within the timeout
@@ -49,8 +51,12 @@ def test_message_left_sending_without_a_gateway_id_is_queued_again_and_sent_once
 
 
 def test_message_the_gateway_took_before_the_worker_died_is_marked_sent_not_sent_again(
-        android: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
-    http_server.answer = lambda path, body: (202, json.dumps({"id": json.loads(body)["id"], "state": "Pending"}).encode())
+    android: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    http_server.answer = lambda path, body: (
+        202,
+        json.dumps({"id": json.loads(body)["id"], "state": "Pending"}).encode(),
+    )
     message = _queue(android)
     # The phone took it and answered with its id; the worker died before it could write "sent".
     _killed_mid_send(message, where="mutualaid.channels.services._finish")
@@ -65,7 +71,8 @@ def test_message_the_gateway_took_before_the_worker_died_is_marked_sent_not_sent
 
 
 def test_message_left_sending_after_its_last_attempt_is_marked_failed(
-        settings: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+    settings: Any, twilio: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.MUTUALAID_JOB_ATTEMPTS = 1
     message = _queue(twilio)
     _killed_mid_send(message)
@@ -83,13 +90,16 @@ def test_reaping_twice_settles_a_message_once(twilio: Any, django_capture_on_com
         services.outbound_reap(now=timezone.now() + LATER)
         assert services.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 0, "failed": 0}
     assert len(callbacks) == 1
-    assert DBTaskResult.objects.filter(args_kwargs__args=[message.pk], status="READY").count() == 1  # one requeue
+    assert (
+        DBTaskResult.objects.filter(args_kwargs__args=[message.pk], status="READY").count() == 1
+    )  # one requeue
 
 
 def test_sending_row_from_before_the_reaper_existed_is_reaped_by_its_age(twilio: Any) -> None:
     message = _queue(twilio)
-    OutboundMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1, sending_since=None,
-                                                          created_at=timezone.now() - timedelta(hours=2))
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=None, created_at=timezone.now() - timedelta(hours=2)
+    )
     assert services.outbound_reap()["requeued"] == 1
 
 
@@ -97,8 +107,9 @@ def test_the_reaper_runs_as_a_periodic_job(twilio: Any, settings: Any) -> None:
     from mutualaid.channels.jobs import schedule_due
 
     message = _queue(twilio)
-    OutboundMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1,
-                                                          sending_since=timezone.now() - timedelta(hours=1))
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - timedelta(hours=1)
+    )
     noon = timezone.now().replace(hour=12, minute=2, second=0, microsecond=0)
     assert "channels.reap" in schedule_due(noon)
     assert "channels.reap" not in schedule_due(noon + timedelta(minutes=2))  # same five-minute slot
@@ -107,12 +118,18 @@ def test_the_reaper_runs_as_a_periodic_job(twilio: Any, settings: Any) -> None:
     assert OutboundMessage.objects.get(pk=message.pk).status in ("queued", "sent")
 
 
-def test_email_keeps_one_message_id_across_attempts(ben: Any, crown: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_email_keeps_one_message_id_across_attempts(
+    ben: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     ben.email = "ben@example.org"
     ben.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.email_queue(user=ben, kind="reminder", subject="Reminder", body="Distribution at 5")
-    OutboundMessage.objects.filter(pk=message.pk).update(status="sending", attempts=1, sending_since=timezone.now() - LATER)
+        message = services.email_queue(
+            user=ben, kind="reminder", subject="Reminder", body="Distribution at 5"
+        )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - LATER
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.outbound_reap()
     run_jobs()
@@ -124,22 +141,28 @@ def test_email_keeps_one_message_id_across_attempts(ben: Any, crown: Any, django
 # Android: ids and the older send format ----------------------------------------------------------
 
 
-def test_android_send_carries_our_id_and_keeps_the_phones(android: Any, http_server: Any,
-                                                         django_capture_on_commit_callbacks: Any) -> None:
+def test_android_send_carries_our_id_and_keeps_the_phones(
+    android: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     http_server.answer = lambda path, body: (202, b'{"id": "phone-given-id", "state": "Pending"}')
     with django_capture_on_commit_callbacks(execute=True):
         message = _queue(android)
     run_jobs()
     [sent] = http_server.requests
     payload = json.loads(sent["body"])
-    assert payload == {"id": f"mutualaid-{message.pk}", "textMessage": {"text": "Crown: distribution moved to 5 pm"},
-                       "phoneNumbers": [PHONE], "withDeliveryReport": True}
+    assert payload == {
+        "id": f"mutualaid-{message.pk}",
+        "textMessage": {"text": "Crown: distribution moved to 5 pm"},
+        "phoneNumbers": [PHONE],
+        "withDeliveryReport": True,
+    }
     assert OutboundMessage.objects.get(pk=message.pk).gateway_message_id == "phone-given-id"
 
 
 @pytest.mark.parametrize("status", [400, 500])
-def test_older_android_app_gets_the_older_send_format(android: Any, http_server: Any, status: int,
-                                                      django_capture_on_commit_callbacks: Any) -> None:
+def test_older_android_app_gets_the_older_send_format(
+    android: Any, http_server: Any, status: int, django_capture_on_commit_callbacks: Any
+) -> None:
     # Before `textMessage` the app only read a top-level `message`, and refused requests without one.
     def older_app(path: str, body: bytes) -> tuple[int, bytes]:
         request = json.loads(body)
@@ -153,16 +176,21 @@ def test_older_android_app_gets_the_older_send_format(android: Any, http_server:
     run_jobs()
     [sent] = http_server.requests
     assert sent["path"] == "/message"
-    assert json.loads(sent["body"]) == {"id": f"mutualaid-{message.pk}", "message": "Crown: distribution moved to 5 pm",
-                                        "phoneNumbers": [PHONE], "withDeliveryReport": True}
+    assert json.loads(sent["body"]) == {
+        "id": f"mutualaid-{message.pk}",
+        "message": "Crown: distribution moved to 5 pm",
+        "phoneNumbers": [PHONE],
+        "withDeliveryReport": True,
+    }
     assert len(http_server.refused) == 1
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 1
     assert not DBTaskResult.objects.filter(status="FAILED").exists()
 
 
-def test_android_unauthorised_is_not_retried_in_the_older_format(android: Any, http_server: Any,
-                                                                django_capture_on_commit_callbacks: Any) -> None:
+def test_android_unauthorised_is_not_retried_in_the_older_format(
+    android: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     http_server.answer = lambda path, body: (401, b'{"message": "Unauthorized"}')
     with django_capture_on_commit_callbacks(execute=True):
         message = _queue(android)
@@ -172,10 +200,16 @@ def test_android_unauthorised_is_not_retried_in_the_older_format(android: Any, h
     assert "the gateway answered HTTP 401" in DBTaskResult.objects.get(status="FAILED").traceback
 
 
-def test_generic_send_carries_our_id(generic: Any, http_server: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_generic_send_carries_our_id(
+    generic: Any, http_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         message = _queue(generic)
     run_jobs()
     [sent] = http_server.requests
-    assert json.loads(sent["body"]) == {"id": f"mutualaid-{message.pk}", "to": PHONE, "text": "Crown: distribution moved to 5 pm"}
+    assert json.loads(sent["body"]) == {
+        "id": f"mutualaid-{message.pk}",
+        "to": PHONE,
+        "text": "Crown: distribution moved to 5 pm",
+    }
     assert OutboundMessage.objects.get(pk=message.pk).gateway_message_id == f"mutualaid-{message.pk}"

@@ -53,16 +53,31 @@ def test_two_workers_run_each_job_exactly_once(transactional_db: Any, twilio: An
     twilio.save()
     contact = Contact.objects.create(group=twilio.group, phone="+17185550100", phone_index="x")
     ids = [
-        OutboundMessage.objects.create(channel="sms", kind="broadcast", group=twilio.group, gateway=twilio,
-                                       contact=contact, recipient="+17185550100", body=f"message {n}").pk
+        OutboundMessage.objects.create(
+            channel="sms",
+            kind="broadcast",
+            group=twilio.group,
+            gateway=twilio,
+            contact=contact,
+            recipient="+17185550100",
+            body=f"message {n}",
+        ).pk
         for n in range(60)
     ]
     for pk in ids:
         tasks.deliver_outbound.enqueue(pk)
 
     def work(n: int) -> None:
-        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-               max_tasks=None, worker_id=f"worker-{n}", excluded_queue_names=[]).run()
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"worker-{n}",
+            excluded_queue_names=[],
+        ).run()
 
     _in_threads(2, work)
     bodies = Counter(r["body"] for r in http_server.requests)
@@ -75,13 +90,16 @@ def test_two_workers_run_each_job_exactly_once(transactional_db: Any, twilio: An
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_the_same_message_claimed_by_two_workers_is_sent_once(transactional_db: Any, twilio: Any, http_server: Any) -> None:
+def test_the_same_message_claimed_by_two_workers_is_sent_once(
+    transactional_db: Any, twilio: Any, http_server: Any
+) -> None:
     _skip_unless_postgres()
     from mutualaid.channels import services
     from mutualaid.channels.models import OutboundMessage
 
-    message = OutboundMessage.objects.create(channel="sms", kind="reply", group=twilio.group, gateway=twilio,
-                                             recipient="+17185550100", body="once")
+    message = OutboundMessage.objects.create(
+        channel="sms", kind="reply", group=twilio.group, gateway=twilio, recipient="+17185550100", body="once"
+    )
     outcomes = _in_threads(4, lambda n: services.outbound_deliver(message_id=message.pk).outcome)
     assert sorted(outcomes) == ["sent", "skipped", "skipped", "skipped"]
     assert len(http_server.requests) == 1
@@ -105,10 +123,16 @@ def test_duplicate_webhook_deliveries_racing_create_one_contact(transactional_db
     from mutualaid.channels import gateways, services
     from mutualaid.channels.models import Contact, InboundMessage, OutboundMessage
 
-    sms = gateways.InboundSms(phone="+17185550111", text="HELP", dedupe_source="twilio\x00SMrace\x00+17185550111\x00HELP")
+    sms = gateways.InboundSms(
+        phone="+17185550111", text="HELP", dedupe_source="twilio\x00SMrace\x00+17185550111\x00HELP"
+    )
     handled = _in_threads(4, lambda n: services.inbound_receive(gateway=twilio, sms=sms))
     assert sorted(handled) == [False, False, False, True]
-    assert Contact.objects.count() == 1 and InboundMessage.objects.count() == 1 and OutboundMessage.objects.count() == 1
+    assert (
+        Contact.objects.count() == 1
+        and InboundMessage.objects.count() == 1
+        and OutboundMessage.objects.count() == 1
+    )
 
 
 def test_two_worker_processes_share_the_queue(transactional_db: Any, twilio: Any, http_server: Any) -> None:
@@ -127,20 +151,41 @@ def test_two_worker_processes_share_the_queue(transactional_db: Any, twilio: Any
     twilio.save()
     http_server.delay = 0.02  # a gateway that takes a moment, so the two workers overlap
     ids = [
-        OutboundMessage.objects.create(channel="sms", kind="broadcast", group=twilio.group, gateway=twilio,
-                                       recipient="+17185550100", body=f"message {n}").pk
+        OutboundMessage.objects.create(
+            channel="sms",
+            kind="broadcast",
+            group=twilio.group,
+            gateway=twilio,
+            recipient="+17185550100",
+            body=f"message {n}",
+        ).pk
         for n in range(80)
     ]
     for pk in ids:
         tasks.deliver_outbound.enqueue(pk)
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "MUTUALAID_TWILIO_API_URL": http_server.url,
-           "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MUTUALAID_TWILIO_API_URL": http_server.url,
+        "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings",
+    }
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "django", "worker", "--batch", "--no-schedule", "--worker-id", f"host-{n}"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "worker",
+                "--batch",
+                "--no-schedule",
+                "--worker-id",
+                f"host-{n}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for n in range(2)
     ]

@@ -11,10 +11,16 @@ def test_check_passes_with_production_settings(tmp_path: Any) -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "MUTUALAID_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings"}
+    env = {
+        **os.environ,
+        "MUTUALAID_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings",
+    }
     for leftover in ("MUTUALAID_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
         env.pop(leftover, None)
-    result = subprocess.run([sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -30,12 +36,19 @@ def test_demo_loads_once_and_twice_changes_nothing(tmp_path: Any) -> None:
     env.pop("DATABASE_URL", None)
 
     def run() -> tuple[str, tuple[int, int, int]]:
-        result = subprocess.run([sys.executable, "-m", "mutualaid.cli", "demo", "--no-serve"], env=env,
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "mutualaid.cli", "demo", "--no-serve"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         with sqlite3.connect(tmp_path / "mutualaid.sqlite3") as db:
-            counts = tuple(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
-                           for t in ("members_user", "groups_group", "members_membership"))
+            counts = tuple(
+                db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                for t in ("members_user", "groups_group", "members_membership")
+            )
         return result.stdout, counts  # type: ignore[return-value]
 
     out, first = run()

@@ -27,7 +27,11 @@ def test_no_inline_scripts_or_styles_in_templates() -> None:
     offenders = []
     for path in PACKAGE.rglob("templates/**/*.html"):
         text = path.read_text(encoding="utf-8")
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle\s*=", text) or re.search(r"\son[a-z]+\s*=", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or re.search(r"\sstyle\s*=", text)
+            or re.search(r"\son[a-z]+\s*=", text)
+        ):
             offenders.append(str(path.relative_to(PACKAGE)))
     assert not offenders, offenders
 
@@ -38,8 +42,19 @@ def test_csp_names_no_external_host_and_no_unsafe_sources() -> None:
 
 
 def test_rendered_pages_reference_no_external_origin(ada: Any, ben: Any, client_for: Any) -> None:
-    pages = ["/", "/directory/?q=11216", "/g/crown/", "/g/crown/invitations/", "/g/crown/members/", "/g/crown/edit/",
-             "/me/", "/me/tokens/", "/accounts/login/", "/accounts/2fa/", "/accounts/password/change/"]
+    pages = [
+        "/",
+        "/directory/?q=11216",
+        "/g/crown/",
+        "/g/crown/invitations/",
+        "/g/crown/members/",
+        "/g/crown/edit/",
+        "/me/",
+        "/me/tokens/",
+        "/accounts/login/",
+        "/accounts/2fa/",
+        "/accounts/password/change/",
+    ]
     for user in (None, ada):
         client = client_for(user)
         for path in pages:
@@ -56,7 +71,9 @@ def test_pages_stay_under_the_weight_budget(ada: Any, client_for: Any) -> None:
 
     from django.contrib.staticfiles import finders
 
-    assets = sum(len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js"))
+    assets = sum(
+        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js")
+    )
     client = client_for(ada)
     for path in ["/", "/directory/?q=11216", "/g/crown/", "/g/crown/members/", "/g/crown/edit/"]:
         html = client.get(path).content

@@ -15,7 +15,12 @@ def test_every_environment_variable_is_in_the_readme() -> None:
     used: set[str] = set()
     for path in (ROOT / "src" / "mutualaid").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"""(?:env_\w+|environ(?:\.get)?|getenv|setdefault)\(\s*["'](MUTUALAID_[A-Z0-9_]+|DATABASE_URL|SECRET_KEY)["']""", text))
+        used |= set(
+            re.findall(
+                r"""(?:env_\w+|environ(?:\.get)?|getenv|setdefault)\(\s*["'](MUTUALAID_[A-Z0-9_]+|DATABASE_URL|SECRET_KEY)["']""",
+                text,
+            )
+        )
         used |= set(re.findall(r"""environ\[\s*["'](MUTUALAID_[A-Z0-9_]+)["']\s*\]""", text))
     missing = sorted(v for v in used if v not in readme)
     assert not missing, f"document these in the README's configuration table: {missing}"

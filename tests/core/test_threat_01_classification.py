@@ -35,7 +35,9 @@ def test_every_column_of_third_party_tables_is_classified(db: Any) -> None:
 
 def test_seized_report_matches_the_schema() -> None:
     on_disk = (REPO / REPORT_PATH).read_text()
-    assert on_disk == render_report(), "docs/what-a-seized-server-reveals.md is stale: run `mutualaid seized-report`"
+    assert on_disk == render_report(), (
+        "docs/what-a-seized-server-reveals.md is stale: run `mutualaid seized-report`"
+    )
 
 
 def test_seized_report_names_every_plaintext_column() -> None:

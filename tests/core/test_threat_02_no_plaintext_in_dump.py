@@ -36,7 +36,9 @@ def through_services(transactional_db: Any) -> None:
     load_demo()
     ada = make_user("canary-ada", email=EMAIL, phone=PHONE)
     ben = make_user("canary-ben")
-    services.profile_update(user=ben, display_name="Ben", language="en", email=f"b{EMAIL}", phone="+44 20 7946 0142")
+    services.profile_update(
+        user=ben, display_name="Ben", language="en", email=f"b{EMAIL}", phone="+44 20 7946 0142"
+    )
     crown = Group.objects.get(slug="crown-heights")
     services.invitation_create(group=crown, created_by=ada, note=NOTE)
     services.join_request_create(group=crown, user=ben, message=f"I live at {ADDRESS}")

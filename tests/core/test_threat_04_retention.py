@@ -34,8 +34,14 @@ def closed_work(ada: Any, ben: Any, eve: Any, crown: Any) -> dict[str, Any]:
     pending = services.join_request_create(group=crown, user=make_user("waiting"), message="please")
     token_record, _ = services.access_token_create(user=ben, name="old phone")
     services.access_token_revoke(token=token_record)
-    return {"used": used, "revoked": revoked, "expired": expired, "active": active, "pending": pending,
-            "invitations": Invitation.objects.count()}
+    return {
+        "used": used,
+        "revoked": revoked,
+        "expired": expired,
+        "active": active,
+        "pending": pending,
+        "invitations": Invitation.objects.count(),
+    }
 
 
 def test_nothing_is_purged_before_the_retention_period(closed_work: dict[str, Any]) -> None:
@@ -73,15 +79,21 @@ def test_purge_after_the_retention_period_keeps_only_counts(
     assert sum(PurgeTally.objects.values_list("count", flat=True)) == 4
 
 
-def test_the_period_is_configurable(closed_work: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+def test_the_period_is_configurable(
+    closed_work: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
     settings.MUTUALAID_RETENTION_DAYS = 5
     move_time_forward(monkeypatch, days=4)
     assert purge_expired.call()["closed invitations"] == 0
-    move_time_forward(monkeypatch, days=1.5)  # 5.5 days on: used and revoked (today) go, expired (tomorrow) stays
+    move_time_forward(
+        monkeypatch, days=1.5
+    )  # 5.5 days on: used and revoked (today) go, expired (tomorrow) stays
     assert purge_expired.call()["closed invitations"] == 2
 
 
-def test_purge_command_dry_run_counts_without_deleting(closed_work: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_purge_command_dry_run_counts_without_deleting(
+    closed_work: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mutualaid.members.models import Invitation
 
     move_time_forward(monkeypatch, days=31)
@@ -96,14 +108,20 @@ def test_purge_command_dry_run_counts_without_deleting(closed_work: dict[str, An
 
 def test_every_app_contributes_its_rules() -> None:
     names = {rule.name for rule in rules()}
-    assert {"closed invitations", "decided join requests", "audit log of sensitive reads",
-            "expired login sessions", "finished background jobs"} <= names
+    assert {
+        "closed invitations",
+        "decided join requests",
+        "audit log of sensitive reads",
+        "expired login sessions",
+        "finished background jobs",
+    } <= names
     assert all(isinstance(rule, PurgeRule) for rule in rules())
     assert len(names) == len(rules()), "two retention rules share a name"
 
 
-def test_expired_sessions_and_finished_jobs_are_purged(db: Any, monkeypatch: pytest.MonkeyPatch, client_for: Any,
-                                                       ben: Any) -> None:
+def test_expired_sessions_and_finished_jobs_are_purged(
+    db: Any, monkeypatch: pytest.MonkeyPatch, client_for: Any, ben: Any
+) -> None:
     from django.contrib.sessions.models import Session
     from django_tasks_db.models import DBTaskResult
 

@@ -82,7 +82,9 @@ def test_no_client_address_or_agent_in_logs_or_database(
                 client.post(url, data)
             requests += 1
         # A real login through the form, and a failed one (allauth's login-failure bookkeeping).
-        Client(**CANARY_HEADERS).post(reverse("account_login"), {"login": role, "password": "wrong-password-1"})
+        Client(**CANARY_HEADERS).post(
+            reverse("account_login"), {"login": role, "password": "wrong-password-1"}
+        )
     assert requests > 100
     logs = _log_text(all_logs)
     assert "Not Found" in logs or "Forbidden" in logs  # the request logger did speak

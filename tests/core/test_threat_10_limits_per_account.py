@@ -53,7 +53,9 @@ def test_real_and_unknown_usernames_get_the_same_response(ben: Any) -> None:
     assert LOCKED in _login("nobody-by-that-name", "x", 11).content.decode()
 
 
-def test_invitation_flood_gets_429_per_member(ben: Any, ada: Any, crown: Any, client_for: Any, api_for: Any) -> None:
+def test_invitation_flood_gets_429_per_member(
+    ben: Any, ada: Any, crown: Any, client_for: Any, api_for: Any
+) -> None:
     from mutualaid.members.models import Invitation
 
     url = reverse("invitations", kwargs={"slug": crown.slug})
@@ -66,7 +68,9 @@ def test_invitation_flood_gets_429_per_member(ben: Any, ada: Any, crown: Any, cl
     assert int(response["Retry-After"]) > 0
     assert Invitation.objects.filter(created_by=ben).count() == 30
     # The API shares the member's counter.
-    api = api_for(ben).post(f"/api/v1/groups/{crown.slug}/invitations", {"days": 3}, content_type="application/json")
+    api = api_for(ben).post(
+        f"/api/v1/groups/{crown.slug}/invitations", {"days": 3}, content_type="application/json"
+    )
     assert api.status_code == 429
     assert api.json() == {"detail": "too many requests"}
     # Another member, same (Tor) address: not limited.
@@ -161,7 +165,9 @@ def test_second_factor_codes_cannot_be_guessed_without_limit(ada: Any) -> None:
     client = Client()
     response = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
-    bodies = [client.post(reverse("mfa_authenticate"), {"code": f"{n:06d}"}).content.decode() for n in range(11)]
+    bodies = [
+        client.post(reverse("mfa_authenticate"), {"code": f"{n:06d}"}).content.decode() for n in range(11)
+    ]
     assert all("Incorrect code." in body for body in bodies[:10])
     assert LOCKED in bodies[10]
     assert "_auth_user_id" not in client.session

@@ -36,7 +36,9 @@ def test_every_coordinator_route_needs_a_second_factor(db: Any) -> None:
     for route in COORDINATOR_ROUTES:
         url = reverse(route.name, kwargs=route.kwargs(world))
         if route.api:
-            response = api.generic(route.method, url, json.dumps(route.data(world)), content_type="application/json")
+            response = api.generic(
+                route.method, url, json.dumps(route.data(world)), content_type="application/json"
+            )
             assert response.status_code == 403, route.key
             assert response.json() == {"detail": "second factor required"}, route.key
         else:

@@ -21,9 +21,9 @@ CSRF_EXEMPT = {
     "channels_sms_webhook": "SMS gateways call it; authenticated by the gateway's signature, no cookies",
     "channels_unsubscribe": "RFC 8058 one-click unsubscribe from a mail client; the token in the URL is the key",
     "exchange_import": "exempt only so the sheet's upload handler (memory, never a temp file) is set before the "
-                       "body is read; the view inside is csrf_protect'ed and refuses token-less POSTs (tested)",
+    "body is read; the view inside is csrf_protect'ed and refuses token-less POSTs (tested)",
     "funds_request_new": "exempt only so the receipt's upload handler (memory, capped at 5 MB) is set before the body "
-                         "is read; funds.uploads.capped_uploads csrf_protects the view inside (tested)",
+    "is read; funds.uploads.capped_uploads csrf_protects the view inside (tested)",
     "funds_receipt_add": "as funds_request_new: funds.uploads.capped_uploads, csrf_protect'ed inside (tested)",
 }
 
@@ -53,7 +53,9 @@ def test_every_post_without_a_token_is_refused(db: Any) -> None:
                 assert response.status_code in (200, 400, 403, 404, 405, 410), f"POST {route.key} as {role}"
                 continue
             assert response.status_code == 403, f"POST {route.key} as {role}: {response.status_code}"
-            assert b"CSRF verification failed" in response.content, f"POST {route.key} as {role}: not a CSRF refusal"
+            assert b"CSRF verification failed" in response.content, (
+                f"POST {route.key} as {role}: not a CSRF refusal"
+            )
 
 
 def test_a_post_with_the_token_gets_through(ben: Any, crown: Any) -> None:
@@ -72,5 +74,7 @@ def test_the_api_ignores_session_cookies(db: Any) -> None:
     client.force_login(world.users["ada"], backend="django.contrib.auth.backends.ModelBackend")
     for route in [r for r in ROUTES if r.api and r.codes()["anonymous"] == "401"]:
         url = reverse(route.name, kwargs=route.kwargs(world))
-        response = client.generic(route.method, url, json.dumps(route.data(world)), content_type="application/json")
+        response = client.generic(
+            route.method, url, json.dumps(route.data(world)), content_type="application/json"
+        )
         assert response.status_code == 401, route.key

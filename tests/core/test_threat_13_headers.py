@@ -18,7 +18,10 @@ from tests.test_access_matrix import ROUTES, build_world
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "mutualaid"
 ALLOWED_SOURCES = {"'self'", "'none'", "data:"}
-EXTERNAL = re.compile(r"""(?:src|href|action|srcset|poster|formaction|xlink:href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//""", re.I)
+EXTERNAL = re.compile(
+    r"""(?:src|href|action|srcset|poster|formaction|xlink:href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//""",
+    re.I,
+)
 CSS_EXTERNAL = re.compile(r"""url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"""<style\b|\sstyle\s*=|\son[a-z]+\s*=\s*["']""", re.I)
@@ -51,7 +54,12 @@ def assert_strict_headers(response: Any, where: str) -> None:
 
 
 def test_the_policy_itself_is_strict() -> None:
-    assert set(csp_directives(CONTENT_SECURITY_POLICY)) >= {"default-src", "script-src", "style-src", "frame-ancestors"}
+    assert set(csp_directives(CONTENT_SECURITY_POLICY)) >= {
+        "default-src",
+        "script-src",
+        "style-src",
+        "frame-ancestors",
+    }
 
 
 def test_every_url_has_strict_headers_and_no_external_host(db: Any, monkeypatch: Any) -> None:
@@ -75,15 +83,23 @@ def test_every_url_has_strict_headers_and_no_external_host(db: Any, monkeypatch:
             else:
                 body = json.dumps(route.data(world)) if route.api else route.data(world)
                 kind = "application/json" if route.api else None
-                response = (client.generic(route.method, url, body, content_type=kind, headers=headers) if route.api
-                            else client.post(url, body))
+                response = (
+                    client.generic(route.method, url, body, content_type=kind, headers=headers)
+                    if route.api
+                    else client.post(url, body)
+                )
             where = f"{route.key} as {role}"
             assert_strict_headers(response, where)
             checked += 1
-            if response.status_code == 200 and response["Content-Type"].startswith("text/html") \
-                    and not route.name.startswith("admin:"):
+            if (
+                response.status_code == 200
+                and response["Content-Type"].startswith("text/html")
+                and not route.name.startswith("admin:")
+            ):
                 html = response.content.decode()
-                assert not EXTERNAL.findall(html), f"{where}: external link or source {EXTERNAL.findall(html)}"
+                assert not EXTERNAL.findall(html), (
+                    f"{where}: external link or source {EXTERNAL.findall(html)}"
+                )
                 assert not INLINE_SCRIPT.findall(html), f"{where}: inline script"
                 assert not INLINE_STYLE.findall(html), f"{where}: inline style or event handler"
     assert checked == len(ROUTES) * len(ROLES)
@@ -99,13 +115,17 @@ def test_hsts_behind_tls(db: Any, settings: Any) -> None:
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = Client().get(reverse("healthz"), secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-    assert "Strict-Transport-Security" not in Client().get(reverse("healthz")).headers  # never over plain HTTP
+    assert (
+        "Strict-Transport-Security" not in Client().get(reverse("healthz")).headers
+    )  # never over plain HTTP
 
 
 def test_no_template_or_stylesheet_names_an_external_host() -> None:
     offenders = []
     for path in SRC.rglob("*"):
-        if path.suffix not in {".html", ".txt", ".css", ".js", ".svg"} or ("static" in path.parts and path.suffix == ".js"):
+        if path.suffix not in {".html", ".txt", ".css", ".js", ".svg"} or (
+            "static" in path.parts and path.suffix == ".js"
+        ):
             continue
         text = path.read_text(errors="replace")
         pattern = CSS_EXTERNAL if path.suffix == ".css" else EXTERNAL
@@ -117,7 +137,9 @@ def test_no_template_has_inline_script_or_style() -> None:
     offenders = []
     for path in SRC.rglob("templates/**/*.html"):
         text = path.read_text()
-        offenders += [f"{path.relative_to(SRC)}: {m}" for m in INLINE_SCRIPT.findall(text) + INLINE_STYLE.findall(text)]
+        offenders += [
+            f"{path.relative_to(SRC)}: {m}" for m in INLINE_SCRIPT.findall(text) + INLINE_STYLE.findall(text)
+        ]
     assert offenders == []
 
 
@@ -126,5 +148,7 @@ def test_the_patterns_catch_what_they_look_for() -> None:
     assert EXTERNAL.findall("<a href='//tracker.example'>")
     assert not EXTERNAL.findall('<a href="/directory/">')
     assert CSS_EXTERNAL.findall("body { background: url('https://fonts.example/x.png') }")
-    assert INLINE_SCRIPT.findall("<script>alert(1)</script>") and not INLINE_SCRIPT.findall('<script src="/s.js">')
+    assert INLINE_SCRIPT.findall("<script>alert(1)</script>") and not INLINE_SCRIPT.findall(
+        '<script src="/s.js">'
+    )
     assert INLINE_STYLE.findall('<p style="color:red">') and INLINE_STYLE.findall('<img onerror="x()">')

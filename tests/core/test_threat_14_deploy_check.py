@@ -13,7 +13,11 @@ def test_mutualaid_check_passes_with_production_settings(tmp_path: Path) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MUTUALAID_", "DJANGO_", "DATABASE_URL"))}
     env["MUTUALAID_DATA_DIR"] = str(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "mutualaid.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -26,7 +30,11 @@ def test_check_fails_on_a_deployment_warning(tmp_path: Path) -> None:
     env["MUTUALAID_DATA_DIR"] = str(tmp_path)
     env["SECRET_KEY"] = "short"
     result = subprocess.run(
-        [sys.executable, "-m", "mutualaid.cli", "check"], env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "mutualaid.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert result.returncode != 0

@@ -22,11 +22,17 @@ def eve_asks(eve: Any, crown: Any) -> Any:
 
 
 def test_one_read_makes_one_audit_row(ada: Any, eve_asks: Any, client_for: Any, crown: Any) -> None:
-    response = client_for(ada).get(reverse("members", kwargs={"slug": crown.slug}), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = client_for(ada).get(
+        reverse("members", kwargs={"slug": crown.slug}), HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
     assert "I need a ride to the clinic" in response.content.decode()
     read = SensitiveRead.objects.get()
     assert (read.reader, read.subject_type, read.subject_id, read.fields, read.group_id) == (
-        ada, "members.joinrequest", eve_asks.pk, "message", crown.pk
+        ada,
+        "members.joinrequest",
+        eve_asks.pk,
+        "message",
+        crown.pk,
     )
     # Who, what, when — and nothing about where from.
     columns = {f.column for f in SensitiveRead._meta.concrete_fields}
@@ -40,8 +46,9 @@ def test_reading_your_own_data_is_not_audited(eve: Any, eve_asks: Any) -> None:
     assert SensitiveRead.objects.count() == 0
 
 
-def test_coordinators_see_the_reads_of_their_group(ada: Any, ben: Any, eve_asks: Any, client_for: Any, crown: Any,
-                                                   dee: Any, bush: Any) -> None:
+def test_coordinators_see_the_reads_of_their_group(
+    ada: Any, ben: Any, eve_asks: Any, client_for: Any, crown: Any, dee: Any, bush: Any
+) -> None:
     record_read(reader=ben, subject=eve_asks, fields=["message"], group_id=crown.pk)
     record_read(reader=dee, subject=ben, fields=["phone"], group_id=bush.pk)
     page = client_for(ada).get(reverse("audit_log", kwargs={"slug": crown.slug})).content.decode()
@@ -50,8 +57,9 @@ def test_coordinators_see_the_reads_of_their_group(ada: Any, ben: Any, eve_asks:
     assert "Entries are deleted after 90 days." in page
 
 
-def test_audit_page_queries_do_not_grow_with_entries(ada: Any, ben: Any, eve_asks: Any, client_for: Any,
-                                                     crown: Any, django_assert_max_num_queries: Any) -> None:
+def test_audit_page_queries_do_not_grow_with_entries(
+    ada: Any, ben: Any, eve_asks: Any, client_for: Any, crown: Any, django_assert_max_num_queries: Any
+) -> None:
     client = client_for(ada)
     url = reverse("audit_log", kwargs={"slug": crown.slug})
     for _ in range(30):
@@ -63,8 +71,9 @@ def test_audit_page_queries_do_not_grow_with_entries(ada: Any, ben: Any, eve_ask
         assert client.get(url).status_code == 200
 
 
-def test_the_audit_log_expires(ben: Any, eve_asks: Any, crown: Any, settings: Any,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_audit_log_expires(
+    ben: Any, eve_asks: Any, crown: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.MUTUALAID_AUDIT_RETENTION_DAYS = 90
     record_read(reader=ben, subject=eve_asks, fields=["message"], group_id=crown.pk)
     move_time_forward(monkeypatch, days=89)

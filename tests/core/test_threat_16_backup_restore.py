@@ -64,7 +64,14 @@ def test_the_archive_alone_reveals_nothing(network: Path, tmp_path: Path) -> Non
     archive = tmp_path / "network.backup"
     _backup(archive)
     data = archive.read_bytes()
-    for needle in [b"members_user", b"Crown Heights", b"drill-ada", b"CREATE TABLE", b"private file", b"manifest"]:
+    for needle in [
+        b"members_user",
+        b"Crown Heights",
+        b"drill-ada",
+        b"CREATE TABLE",
+        b"private file",
+        b"manifest",
+    ]:
         assert needle not in data
 
 
@@ -75,7 +82,9 @@ def test_restore_refuses_a_database_that_is_not_empty(network: Path, tmp_path: P
         call_command("restore", str(archive))
 
 
-def test_restore_needs_the_key_ring_that_wrote_the_archive(network: Path, tmp_path: Path, settings: Any) -> None:
+def test_restore_needs_the_key_ring_that_wrote_the_archive(
+    network: Path, tmp_path: Path, settings: Any
+) -> None:
     archive = tmp_path / "network.backup"
     _backup(archive)
     call_command("flush", interactive=False, verbosity=0)

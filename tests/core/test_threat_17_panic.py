@@ -74,7 +74,8 @@ def test_saving_a_sensitive_field_after_panic_is_refused_clearly(
     assert "encryption keys were destroyed" in response.content.decode()
     assert User.objects.get(pk=ben.pk).email == ""
     response = api.put(
-        "/api/v1/me", {"display_name": "Ben", "language": "en", "email": "ben@example.org", "phone": ""},
+        "/api/v1/me",
+        {"display_name": "Ben", "language": "en", "email": "ben@example.org", "phone": ""},
         content_type="application/json",
     )
     assert response.status_code == 503

@@ -49,7 +49,9 @@ def _free_port() -> int:
 def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MUTUALAID_", "DJANGO_", "DATABASE_URL"))}
     env.update(
-        MUTUALAID_DATA_DIR=str(data), MUTUALAID_RATE_INVITATION_CREATE="100000/h", MUTUALAID_ACCESS_LOG="true",
+        MUTUALAID_DATA_DIR=str(data),
+        MUTUALAID_RATE_INVITATION_CREATE="100000/h",
+        MUTUALAID_ACCESS_LOG="true",
         MUTUALAID_REQUIRE_COORDINATOR_MFA="false",
     )
     return env
@@ -57,17 +59,35 @@ def _env(data: Path) -> dict[str, str]:
 
 def _mutualaid(env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mutualaid.cli", *args], env=env, capture_output=True, text=True, check=True,
-        timeout=120, **kwargs,
+        [sys.executable, "-m", "mutualaid.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        **kwargs,
     )
 
 
 def _start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     handle = open(log, "ab")  # noqa: SIM115 - the server writes to it until it is killed
     server = subprocess.Popen(
-        [sys.executable, "-m", "mutualaid.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4"],
-        env=env, stdout=handle, stderr=handle, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "mutualaid.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        env=env,
+        stdout=handle,
+        stderr=handle,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -92,7 +112,9 @@ def _stored_ids(env: dict[str, str]) -> set[int]:
     return set(json.loads(_mutualaid(env, "shell", "-c", script).stdout.strip().splitlines()[-1]))
 
 
-def _drill(env: dict[str, str], tmp_path: Path, *, crash_database: Any = None, after_crash: Any = None) -> None:
+def _drill(
+    env: dict[str, str], tmp_path: Path, *, crash_database: Any = None, after_crash: Any = None
+) -> None:
     """Load, kill -9 the app server (and the database, if given), restart, compare."""
     _mutualaid(env, "migrate", "-v0")
     token = _mutualaid(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1]
@@ -108,10 +130,15 @@ def _drill(env: dict[str, str], tmp_path: Path, *, crash_database: Any = None, a
     def write() -> None:
         while not stop.is_set():
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/v1/groups/crown/invitations", method="POST",
+                f"http://127.0.0.1:{port}/api/v1/groups/crown/invitations",
+                method="POST",
                 data=json.dumps({"days": 3, "note": "load"}).encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                         "X-Forwarded-For": CANARY_IP, "User-Agent": CANARY_AGENT},
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json",
+                    "X-Forwarded-For": CANARY_IP,
+                    "User-Agent": CANARY_AGENT,
+                },
             )
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -150,7 +177,9 @@ def _drill(env: dict[str, str], tmp_path: Path, *, crash_database: Any = None, a
         missing = sorted(set(acknowledged) - _stored_ids(env))
         assert missing == [], f"{len(missing)} acknowledged writes were lost"
         with urllib.request.urlopen(
-            urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"}),
+            urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+            ),
             timeout=10,
         ) as response:
             assert json.loads(response.read())["username"] == "ada"
@@ -174,7 +203,9 @@ def test_acknowledged_writes_survive_kill_9_on_sqlite(tmp_path: Path) -> None:
 
 
 def _pgcluster() -> Any:
-    spec = importlib.util.spec_from_file_location("pgcluster", Path(__file__).parents[2] / "scripts" / "pgcluster.py")
+    spec = importlib.util.spec_from_file_location(
+        "pgcluster", Path(__file__).parents[2] / "scripts" / "pgcluster.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -237,12 +268,27 @@ def test_acknowledged_writes_survive_kill_9_of_app_server_and_postgresql(tmp_pat
             # PostgreSQL then takes its pid file for a live server. It is dead: remove the stale lock.
             (data / "postmaster.pid").unlink(missing_ok=True)
             (directory / f".s.PGSQL.{port}.lock").unlink(missing_ok=True)
-            options = (f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c full_page_writes=off -c max_connections=200")
+            options = (
+                f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c full_page_writes=off -c max_connections=200"
+            )
             result = subprocess.run(
-                pg._as_owner([pg._bin("pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "server.log"),
-                              "-o", options, "start"]),
-                check=False, capture_output=True, text=True,
+                pg._as_owner(
+                    [
+                        pg._bin("pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-w",
+                        "-l",
+                        str(directory / "server.log"),
+                        "-o",
+                        options,
+                        "start",
+                    ]
+                ),
+                check=False,
+                capture_output=True,
+                text=True,
             )
             assert result.returncode == 0, (directory / "server.log").read_text()[-3000:]
             assert "database system was interrupted" in (directory / "server.log").read_text()

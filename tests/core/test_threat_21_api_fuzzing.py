@@ -40,7 +40,9 @@ def _fuzz(strategy: Any, headers: dict[str, str]) -> int:
         nonlocal calls
         response = case.call(headers=headers)
         calls += 1
-        case.validate_response(response, checks=[checks.not_a_server_error, checks.response_schema_conformance])
+        case.validate_response(
+            response, checks=[checks.not_a_server_error, checks.response_schema_conformance]
+        )
 
     fuzz()
     return calls

@@ -44,7 +44,9 @@ def _longest_stored_text() -> int:
     for model in apps.get_models():
         if not is_project_model(model):
             continue
-        names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        names = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)
+        ]
         for row in model._default_manager.values_list(*names) if names else []:
             longest = max([longest, *(len(v) for v in row if isinstance(v, str))])
     return longest
@@ -55,7 +57,6 @@ def world(db: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("MUTUALAID_RATE_INVITATION_CREATE", "1000/h")
     monkeypatch.setenv("MUTUALAID_RATE_JOIN_REQUEST_CREATE", "1000/h")
     return build_world()
-
 
 
 def _text_fields(route: Any, world: Any) -> list[str]:
@@ -69,7 +70,9 @@ def test_script_in_every_text_field_is_stored_as_text_and_escaped(world: Any) ->
     for route in [r for r in ROUTES if r.method != "GET"]:
         for key in _text_fields(route, world):
             for role in ("ben", "ada"):
-                response = _send(_client(world, role, route.api), route, world, {**route.data(world), key: PAYLOAD})
+                response = _send(
+                    _client(world, role, route.api), route, world, {**route.data(world), key: PAYLOAD}
+                )
                 assert response.status_code < 500, f"{route.key}.{key} as {role}"
                 submitted += 1
     assert submitted >= 10
@@ -112,8 +115,11 @@ def test_oversize_note_gets_a_clear_error(ada: Any, crown: Any, client_for: Any,
     response = client_for(ada).post(url, {"days": "7", "note": "n" * 201})
     assert response.status_code == 200
     assert "Ensure this value has at most 200 characters (it has 201)." in response.content.decode()
-    api = api_for(ada).post(f"/api/v1/groups/{crown.slug}/invitations", {"days": 3, "note": "n" * 201},
-                            content_type="application/json")
+    api = api_for(ada).post(
+        f"/api/v1/groups/{crown.slug}/invitations",
+        {"days": 3, "note": "n" * 201},
+        content_type="application/json",
+    )
     assert api.status_code == 422
     assert Invitation.objects.count() == 0
 
@@ -122,15 +128,18 @@ def test_wrong_encodings_and_malformed_json_are_clear_errors(ada: Any, crown: An
     client = api_for(ada)
     url = f"/api/v1/groups/{crown.slug}/invitations"
     assert client.post(url, b'{"days": 3,', content_type="application/json").status_code in (400, 422)
-    assert client.post(url, "{\"note\": \"\xff\xfe\"}".encode("latin-1"), content_type="application/json").status_code in (400, 422)
+    assert client.post(
+        url, '{"note": "\xff\xfe"}'.encode("latin-1"), content_type="application/json"
+    ).status_code in (400, 422)
     assert client.post(url, '{"days": "many"}', content_type="application/json").status_code == 422
     from mutualaid.members.models import Invitation
 
     assert Invitation.objects.count() == 0
 
 
-def test_nul_characters_are_refused_before_anything_is_stored(ada: Any, crown: Any, api_for: Any,
-                                                              client_for: Any) -> None:
+def test_nul_characters_are_refused_before_anything_is_stored(
+    ada: Any, crown: Any, api_for: Any, client_for: Any
+) -> None:
     """PostgreSQL cannot store NUL in text: refused up front, never a server error half-way through a write."""
     from mutualaid.members.models import Invitation
 
@@ -138,13 +147,20 @@ def test_nul_characters_are_refused_before_anything_is_stored(ada: Any, crown: A
     message = "The request contains a NUL character, which is not allowed in text."
     response = api.get("/api/v1/directory", {"q": "a\x00b"})
     assert (response.status_code, response.json()) == (400, {"detail": message})
-    response = api.post(f"/api/v1/groups/{crown.slug}/invitations", {"days": 3, "note": "a\x00b"},
-                        content_type="application/json")
+    response = api.post(
+        f"/api/v1/groups/{crown.slug}/invitations",
+        {"days": 3, "note": "a\x00b"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
-    response = api.put("/api/v1/me", {"display_name": "A\x00", "language": "en"}, content_type="application/json")
+    response = api.put(
+        "/api/v1/me", {"display_name": "A\x00", "language": "en"}, content_type="application/json"
+    )
     assert response.status_code == 400
     # Forms refuse it field by field (multipart bodies are not scanned: they may carry files).
-    page = client_for(ada).post(reverse("invitations", kwargs={"slug": crown.slug}), {"days": "7", "note": "a\x00"})
+    page = client_for(ada).post(
+        reverse("invitations", kwargs={"slug": crown.slug}), {"days": "7", "note": "a\x00"}
+    )
     assert page.status_code == 200 and "Null characters are not allowed." in page.content.decode()
     assert client_for(ada).get(reverse("directory"), {"q": "x\x00"}).status_code == 400
     assert Invitation.objects.count() == 0

@@ -26,12 +26,17 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
 def test_every_app_with_strings_has_a_spanish_catalogue() -> None:
     apps = [p for p in PACKAGE.iterdir() if (p / "apps.py").exists()]
     for app in apps:
-        uses_gettext = any("gettext" in f.read_text(encoding="utf-8") or "{% translate" in f.read_text(encoding="utf-8")
-                           or "{% blocktranslate" in f.read_text(encoding="utf-8")
-                           for f in list(app.rglob("*.py")) + list(app.rglob("*.html")))
+        uses_gettext = any(
+            "gettext" in f.read_text(encoding="utf-8")
+            or "{% translate" in f.read_text(encoding="utf-8")
+            or "{% blocktranslate" in f.read_text(encoding="utf-8")
+            for f in list(app.rglob("*.py")) + list(app.rglob("*.html"))
+        )
         if uses_gettext:
             assert (app / "locale/es/LC_MESSAGES/django.po").exists(), f"{app.name} has no Spanish catalogue"
-            assert (app / "locale/es/LC_MESSAGES/django.mo").exists(), f"{app.name}: compile the Spanish catalogue"
+            assert (app / "locale/es/LC_MESSAGES/django.mo").exists(), (
+                f"{app.name}: compile the Spanish catalogue"
+            )
 
 
 def test_spanish_catalogues_are_complete_and_not_fuzzy() -> None:
@@ -74,4 +79,7 @@ def test_a_spanish_page_counts_in_spanish() -> None:
     from django.utils import translation
 
     with translation.override("es"):
-        assert translation.ngettext("%(counter)s member", "%(counter)s members", 2) % {"counter": 2} == "2 miembros"
+        assert (
+            translation.ngettext("%(counter)s member", "%(counter)s members", 2) % {"counter": 2}
+            == "2 miembros"
+        )

@@ -10,7 +10,9 @@ from mutualaid.members.services import account_delete
 from tests.exchange.conftest import make_post
 
 
-def test_own_posts_lose_address_and_note_and_live_ones_are_withdrawn(ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_own_posts_lose_address_and_note_and_live_ones_are_withdrawn(
+    ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     open_need = make_post(crown, ben, address="12 Linden Blvd, apt 3", private_note="back door, dog")
     claimed = make_post(crown, ben, title="Ride to clinic", category="transport", address="12 Linden Blvd")
     claim = services.claim_create(post=claimed, claimant=fay)
@@ -41,8 +43,13 @@ def test_a_need_they_promised_to_meet_opens_again(ben: Any, fay: Any, crown: Any
 
 
 def test_posts_taken_in_for_a_neighbour_stay_the_neighbours(ben: Any, crown: Any) -> None:
-    intake = make_post(crown, ben, title="Groceries for Rosa", address="40 Rogers Ave", on_behalf=services.ContactInput(
-        name="Rosa", phone="347-555-0199"))
+    intake = make_post(
+        crown,
+        ben,
+        title="Groceries for Rosa",
+        address="40 Rogers Ave",
+        on_behalf=services.ContactInput(name="Rosa", phone="347-555-0199"),
+    )
     account_delete(user=ben)
     intake = Post.objects.get(pk=intake.pk)
     assert intake.status == "open" and intake.address == "40 Rogers Ave"

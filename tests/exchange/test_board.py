@@ -19,7 +19,9 @@ from tests.exchange.conftest import make_post
 
 def _board(user: Any, group: Any, **filters: Any) -> selectors.BoardPage:
     membership = Membership.objects.get(user=user, group=group)
-    return selectors.board(group=group, user=user, membership=membership, filters=selectors.BoardFilters(**filters))
+    return selectors.board(
+        group=group, user=user, membership=membership, filters=selectors.BoardFilters(**filters)
+    )
 
 
 def test_filters(ben: Any, fay: Any, crown: Any) -> None:
@@ -57,8 +59,17 @@ def test_nearest_first(ben: Any, crown: Any) -> None:
 
 def test_pagination(ben: Any, crown: Any) -> None:
     now = timezone.now()
-    posts = [Post(group=crown, kind="need", author=ben, category="food", title=f"n{i}",
-                  created_at=now - timedelta(minutes=i)) for i in range(selectors.PAGE_SIZE + 5)]
+    posts = [
+        Post(
+            group=crown,
+            kind="need",
+            author=ben,
+            category="food",
+            title=f"n{i}",
+            created_at=now - timedelta(minutes=i),
+        )
+        for i in range(selectors.PAGE_SIZE + 5)
+    ]
     Post.objects.bulk_create(posts)
     first = _board(ben, crown)
     second = _board(ben, crown, page=2)
@@ -67,7 +78,9 @@ def test_pagination(ben: Any, crown: Any) -> None:
     assert first.posts[0].title == "n0"
 
 
-def test_board_page_uses_a_constant_number_of_queries(client_for: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_board_page_uses_a_constant_number_of_queries(
+    client_for: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     area_add(group=crown, name="Wingate", lat=40.660, lon=-73.943, postal_code="11225")
     client = client_for(ben)
     url = reverse("exchange_board", args=[crown.slug])
@@ -89,7 +102,9 @@ def test_board_page_uses_a_constant_number_of_queries(client_for: Any, ben: Any,
     assert counts[0] == (4, 4, 6)
 
 
-def test_triage_lists_oldest_unmet_stale_claims_and_uncovered_needs(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_triage_lists_oldest_unmet_stale_claims_and_uncovered_needs(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     old = make_post(crown, ben, title="old need")
     Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=20))
     covered = make_post(crown, ben, title="needs a ride", category="transport")

@@ -19,7 +19,9 @@ def test_claim_accept_fulfil_through_the_pages(client_for: Any, ben: Any, fay: A
     assert response.status_code == 302
     claim = Claim.objects.get(post=post)
     assert (claim.claimant, claim.state) == (fay, "pending")
-    client_for(ben).post(reverse("exchange_claim_decide", args=[crown.slug, post.pk, claim.pk]), {"decision": "accept"})
+    client_for(ben).post(
+        reverse("exchange_claim_decide", args=[crown.slug, post.pk, claim.pk]), {"decision": "accept"}
+    )
     post.refresh_from_db()
     assert post.status == "in_progress"
     client_for(fay).post(reverse("exchange_act", args=[crown.slug, post.pk]), {"action": "fulfil"})
@@ -80,7 +82,9 @@ def test_coordinator_assigns_and_members_cannot(ada: Any, ben: Any, fay: Any, cr
     assert Post.objects.get(pk=post.pk).status == "in_progress"
 
 
-def test_coordinator_without_second_factor_cannot_assign(ben: Any, fay: Any, crown: Any, settings: Any) -> None:
+def test_coordinator_without_second_factor_cannot_assign(
+    ben: Any, fay: Any, crown: Any, settings: Any
+) -> None:
     from mutualaid.members.models import Membership
     from tests.conftest import make_user
 
@@ -91,7 +95,9 @@ def test_coordinator_without_second_factor_cannot_assign(ben: Any, fay: Any, cro
         services.post_assign(post=post, actor=gil, claimant=fay)
 
 
-def test_history_is_for_participants_and_coordinators(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_history_is_for_participants_and_coordinators(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     from mutualaid.members.models import Membership
     from tests.conftest import make_user
 

@@ -32,7 +32,9 @@ def test_both_sides_talk_and_messages_are_encrypted(client_for: Any, ben: Any, f
     assert SensitiveRead.objects.filter(reader=ben, fields="messages").count() == 1
 
 
-def test_coordinators_join_only_when_invited(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_coordinators_join_only_when_invited(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     post, claim = _matched(crown, ben, fay)
     url = reverse("exchange_conversation", args=[crown.slug, post.pk, claim.pk])
     services.message_send(claim=claim, author=fay, body="hello")
@@ -50,7 +52,12 @@ def test_other_members_cannot_read_the_conversation(client_for: Any, ben: Any, f
     gus = make_user("gus")
     Membership.objects.create(user=gus, group=crown)
     post, claim = _matched(crown, ben, fay)
-    assert client_for(gus).get(reverse("exchange_conversation", args=[crown.slug, post.pk, claim.pk])).status_code == 404
+    assert (
+        client_for(gus)
+        .get(reverse("exchange_conversation", args=[crown.slug, post.pk, claim.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_empty_and_oversize_messages_are_refused(client_for: Any, ben: Any, fay: Any, crown: Any) -> None:

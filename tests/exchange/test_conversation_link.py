@@ -11,7 +11,9 @@ from mutualaid.exchange import services
 from tests.exchange.conftest import make_post
 
 
-def test_coordinator_gets_the_conversation_link_once_invited(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_coordinator_gets_the_conversation_link_once_invited(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     post = make_post(crown, ben)
     claim = services.claim_create(post=post, claimant=fay)
     conversation = reverse("exchange_conversation", args=[crown.slug, post.pk, claim.pk])

@@ -22,8 +22,17 @@ def test_poster_edits_through_the_page(client_for: Any, ben: Any, crown: Any) ->
     url = reverse("exchange_post_edit", args=[crown.slug, post.pk])
     page = client_for(ben).get(url).content.decode()
     assert 'value="Two bags of groceries"' in page and "12 Secret St" in page
-    response = client_for(ben).post(url, {"category": "food", "title": "Three bags", "quantity": "3", "urgency": "week",
-                                          "visibility": "group", "address": "12 Secret St"})
+    response = client_for(ben).post(
+        url,
+        {
+            "category": "food",
+            "title": "Three bags",
+            "quantity": "3",
+            "urgency": "week",
+            "visibility": "group",
+            "address": "12 Secret St",
+        },
+    )
     assert response.status_code == 302
     post.refresh_from_db()
     assert (post.title, post.quantity, post.urgency, post.kind) == ("Three bags", 3, "week", "need")

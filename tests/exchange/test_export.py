@@ -17,8 +17,13 @@ from tests.exchange.conftest import make_post
 
 
 def _seed(crown: Any, ben: Any) -> None:
-    make_post(crown, ben, title="=HYPERLINK(\"http://evil\")", address="742 Evergreen Terrace",
-              on_behalf=services.ContactInput(name="Rosa", phone="3475550199"))
+    make_post(
+        crown,
+        ben,
+        title='=HYPERLINK("http://evil")',
+        address="742 Evergreen Terrace",
+        on_behalf=services.ContactInput(name="Rosa", phone="3475550199"),
+    )
 
 
 def test_csv_without_personal_fields(client_for: Any, ada: Any, ben: Any, crown: Any) -> None:
@@ -35,14 +40,19 @@ def test_csv_without_personal_fields(client_for: Any, ada: Any, ben: Any, crown:
 
 def test_json_with_personal_fields_is_audited(client_for: Any, ada: Any, ben: Any, crown: Any) -> None:
     _seed(crown, ben)
-    response = client_for(ada).get(reverse("exchange_export", args=[crown.slug]), {"format": "json", "personal": "on"})
+    response = client_for(ada).get(
+        reverse("exchange_export", args=[crown.slug]), {"format": "json", "personal": "on"}
+    )
     post = json.loads(response.content)["posts"][0]
     assert post["address"] == "742 Evergreen Terrace" and post["contact_phone"] == "3475550199"
     assert SensitiveRead.objects.filter(reader=ada).count() == 1
 
 
 def test_members_cannot_export(client_for: Any, ben: Any, crown: Any) -> None:
-    assert client_for(ben).get(reverse("exchange_export", args=[crown.slug]), {"format": "csv"}).status_code == 403
+    assert (
+        client_for(ben).get(reverse("exchange_export", args=[crown.slug]), {"format": "csv"}).status_code
+        == 403
+    )
 
 
 def test_export_command(ada: Any, ben: Any, crown: Any) -> None:

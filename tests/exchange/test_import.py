@@ -27,17 +27,23 @@ def plan_of(name: str, kind: str = "need") -> importing.ImportPlan:
 def test_airtable_export_is_mapped_and_planned() -> None:
     plan = plan_of("airtable_requests_export.csv")
     mapping = dict(zip(plan.headers, plan.mapping, strict=True))
-    assert mapping["Phone"] == "phone" and mapping["Cross Street #1"] == "address" == mapping["Cross Street #2"]
+    assert (
+        mapping["Phone"] == "phone" and mapping["Cross Street #1"] == "address" == mapping["Cross Street #2"]
+    )
     assert mapping["Neighborhood Area"] == "area" and mapping["Time Sensitivity"] == "urgency"
     assert mapping["What type(s) of support are you seeking?"] == "category"
     assert mapping["Intake volunteer"] == "ignore" and mapping["Intake General Notes"] == "private_note"
     assert plan.problems == []
     assert [(r.line, r.skipped, r.categories) for r in plan.rows] == [
-        (2, False, ["food"]), (3, False, ["health"]), (4, False, ["money", "health"]), (5, True, []),
+        (2, False, ["food"]),
+        (3, False, ["health"]),
+        (4, False, ["money", "health"]),
+        (5, True, []),
     ]
     assert mapping["Financial Support Needed?"] == "category_flag"  # a "Yes" there adds money
     assert [r.titles for r in plan.rows[:3]] == [
-        ["Need groceries for my mother"], ["Can someone pick up my prescription at the Rite Aid?"],
+        ["Need groceries for my mother"],
+        ["Can someone pick up my prescription at the Rite Aid?"],
         ["Financial support", "1:1 check-ins"],
     ]
     assert plan.kind == "need"
@@ -46,7 +52,9 @@ def test_airtable_export_is_mapped_and_planned() -> None:
     assert plan.post_count == 4 and plan.contact_count == 3
 
 
-@pytest.mark.parametrize("name", ["google_form_requests.csv", "requests_utf8_bom.csv", "requests_utf16_tabs.csv"])
+@pytest.mark.parametrize(
+    "name", ["google_form_requests.csv", "requests_utf8_bom.csv", "requests_utf16_tabs.csv"]
+)
 def test_google_form_in_any_encoding(name: str) -> None:
     plan = plan_of(name)
     assert plan.problems == []
@@ -54,7 +62,9 @@ def test_google_form_in_any_encoding(name: str) -> None:
     assert first.categories == ["food", "health", "transport"] and first.urgency == "today"
     assert second.categories == ["childcare", "health"] and second.urgency == "week"
     assert first.area == "11385" and first.address == "Ridgewood, 11385" and first.recurring
-    assert first.name == "Sam" and first.phone == "+13475550150" and first.household_size == 3  # (347) 555-0150
+    assert (
+        first.name == "Sam" and first.phone == "+13475550150" and first.household_size == 3
+    )  # (347) 555-0150
 
 
 def test_spanish_latin1_semicolons() -> None:
@@ -62,7 +72,11 @@ def test_spanish_latin1_semicolons() -> None:
     assert plan.problems == []
     rows = {r.line: r for r in plan.rows}
     assert set(rows) == {2, 4, 5}  # the blank line 3 is not a row
-    assert rows[2].name == "José Peña" and rows[2].categories == ["food", "health"] and rows[2].urgency == "today"
+    assert (
+        rows[2].name == "José Peña"
+        and rows[2].categories == ["food", "health"]
+        and rows[2].urgency == "today"
+    )
     assert rows[2].created_at is not None and (rows[2].created_at.day, rows[2].created_at.month) == (13, 4)
     assert rows[4].languages == ["es", "en"] and rows[4].urgency == "week"
     assert rows[5].status == "fulfilled"
@@ -81,7 +95,8 @@ def test_xlsx_with_a_merged_title_row() -> None:
     plan = plan_of("offers_merged_title.xlsx", kind="offer")
     assert plan.problems == []
     assert [(r.line, r.categories, r.languages) for r in plan.rows] == [
-        (3, ["transport", "food"], ["en", "es"]), (5, ["food"], ["bn"]),
+        (3, ["transport", "food"], ["en", "es"]),
+        (5, ["food"], ["bn"]),
     ]
     assert all(r.kind == "offer" for r in plan.rows)
 
@@ -112,7 +127,9 @@ def test_a_failure_mid_import_leaves_nothing_behind(ada: Any, crown: Any, monkey
 
 
 def test_commit_creates_posts_and_encrypted_contacts(ada: Any, crown: Any) -> None:
-    posts, contacts = importing.import_commit(group=crown, actor=ada, plan=plan_of("airtable_requests_export.csv"))
+    posts, contacts = importing.import_commit(
+        group=crown, actor=ada, plan=plan_of("airtable_requests_export.csv")
+    )
     assert (posts, contacts) == (4, 3)
     marta = Post.objects.get(title="Need groceries for my mother")
     assert marta.contact.name == "Marta" and marta.imported and marta.status == "open"
@@ -148,7 +165,9 @@ def test_header_aliases_and_fuzzy_matching() -> None:
 
 def test_command_dry_run_writes_nothing(ada: Any, crown: Any) -> None:
     out = StringIO()
-    call_command("import", str(FIXTURES / "google_form_requests.csv"), "--group", "crown", "--dry-run", stdout=out)
+    call_command(
+        "import", str(FIXTURES / "google_form_requests.csv"), "--group", "crown", "--dry-run", stdout=out
+    )
     assert "Would create 5 posts and 2 private contacts." in out.getvalue()
     assert "line 2: ok need [food, health, transport]" in out.getvalue()
     assert not Post.objects.exists()
@@ -156,7 +175,9 @@ def test_command_dry_run_writes_nothing(ada: Any, crown: Any) -> None:
 
 def test_command_imports(ada: Any, crown: Any) -> None:
     out = StringIO()
-    call_command("import", str(FIXTURES / "google_form_offers.csv"), "--group", "crown", "--kind", "offers", stdout=out)
+    call_command(
+        "import", str(FIXTURES / "google_form_offers.csv"), "--group", "crown", "--kind", "offers", stdout=out
+    )
     assert "Imported 5 posts and 2 contacts into crown." in out.getvalue()
     assert Post.objects.filter(kind="offer", author=ada).count() == 5
 
@@ -164,7 +185,9 @@ def test_command_imports(ada: Any, crown: Any) -> None:
 def test_command_exits_non_zero_on_problems(ada: Any, crown: Any) -> None:
     err = StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import", str(FIXTURES / "bad_rows.csv"), "--group", "crown", stdout=StringIO(), stderr=err)
+        call_command(
+            "import", str(FIXTURES / "bad_rows.csv"), "--group", "crown", stdout=StringIO(), stderr=err
+        )
     assert str(exc.value) == "4 problem(s); nothing was imported."
     assert "line 3: This date cannot be read: yesterday-ish" in err.getvalue()
     assert not Post.objects.exists()
@@ -173,25 +196,33 @@ def test_command_exits_non_zero_on_problems(ada: Any, crown: Any) -> None:
 def test_web_upload_preview_remap_and_commit(client_for: Any, ada: Any, crown: Any) -> None:
     client = client_for(ada)
     with (FIXTURES / "google_form_offers.csv").open("rb") as handle:
-        response = client.post(reverse("exchange_import", args=[crown.slug]),
-                               {"file": handle, "kind": "offer", "visibility": "group"})
+        response = client.post(
+            reverse("exchange_import", args=[crown.slug]),
+            {"file": handle, "kind": "offer", "visibility": "group"},
+        )
     draft = ImportDraft.objects.get()
     assert response["Location"] == reverse("exchange_import_preview", args=[crown.slug, draft.pk])
     preview = client.get(response["Location"]).content.decode()
     assert "5 posts and 2 private contacts." in preview
     mapping = {f"col{i}": m for i, m in enumerate(draft.mapping["columns"])}
     mapping["col7"] = "ignore"  # "What skills can you offer?" left out
-    response = client.post(reverse("exchange_import_preview", args=[crown.slug, draft.pk]), {**mapping, "commit": "1"})
+    response = client.post(
+        reverse("exchange_import_preview", args=[crown.slug, draft.pk]), {**mapping, "commit": "1"}
+    )
     assert response.status_code == 302
     assert Post.objects.count() == 3 and not ImportDraft.objects.exists()  # transport+food, food
     assert set(Post.objects.values_list("visibility", flat=True)) == {"group"}
 
 
-def test_web_preview_of_bad_rows_shows_line_numbers_and_cannot_commit(client_for: Any, ada: Any, crown: Any) -> None:
+def test_web_preview_of_bad_rows_shows_line_numbers_and_cannot_commit(
+    client_for: Any, ada: Any, crown: Any
+) -> None:
     client = client_for(ada)
     with (FIXTURES / "bad_rows.csv").open("rb") as handle:
-        response = client.post(reverse("exchange_import", args=[crown.slug]),
-                               {"file": handle, "kind": "need", "visibility": "coordinators"})
+        response = client.post(
+            reverse("exchange_import", args=[crown.slug]),
+            {"file": handle, "kind": "need", "visibility": "coordinators"},
+        )
     page = client.get(response["Location"]).content.decode()
     assert "Line 3: This date cannot be read: yesterday-ish" in page
     client.post(response["Location"], {"commit": "1"})
@@ -205,11 +236,15 @@ def test_api_import_dry_run_then_commit(api_for: Any, ada: Any, crown: Any) -> N
     dry = client.post(url, {"content_base64": content}, content_type="application/json").json()
     assert (dry["posts"], dry["contacts"], dry["committed"]) == (4, 3, False)
     assert not Post.objects.exists()
-    done = client.post(url, {"content_base64": content, "dry_run": False}, content_type="application/json").json()
+    done = client.post(
+        url, {"content_base64": content, "dry_run": False}, content_type="application/json"
+    ).json()
     assert done["committed"] and Post.objects.count() == 4
 
 
-def test_uploads_stay_in_memory_and_csrf_is_checked(client_for: Any, ada: Any, crown: Any, settings: Any) -> None:
+def test_uploads_stay_in_memory_and_csrf_is_checked(
+    client_for: Any, ada: Any, crown: Any, settings: Any
+) -> None:
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # Django would spill anything bigger to a temporary file
     settings.FILE_UPLOAD_TEMP_DIR = "/nonexistent-so-a-temporary-file-would-fail"
     url = reverse("exchange_import", args=[crown.slug])
@@ -217,7 +252,9 @@ def test_uploads_stay_in_memory_and_csrf_is_checked(client_for: Any, ada: Any, c
         response = client_for(ada).post(url, {"file": handle, "kind": "need", "visibility": "group"})
     assert response.status_code == 302 and ImportDraft.objects.count() == 1
     with (FIXTURES / "google_form_requests.csv").open("rb") as handle:
-        refused = client_for(ada, csrf=True).post(url, {"file": handle, "kind": "need", "visibility": "group"})
+        refused = client_for(ada, csrf=True).post(
+            url, {"file": handle, "kind": "need", "visibility": "group"}
+        )
     assert refused.status_code == 403 and ImportDraft.objects.count() == 1
 
 
@@ -228,8 +265,9 @@ def test_oversize_uploads_are_refused(client_for: Any, ada: Any, crown: Any, mon
 
     monkeypatch.setattr(views_transfer, "MAX_BYTES", 100)
     big = SimpleUploadedFile("big.csv", b"Name,Need\n" + b"x,Food\n" * 100_000, content_type="text/csv")
-    response = client_for(ada).post(reverse("exchange_import", args=[crown.slug]), {"file": big, "kind": "need",
-                                                                                     "visibility": "group"})
+    response = client_for(ada).post(
+        reverse("exchange_import", args=[crown.slug]), {"file": big, "kind": "need", "visibility": "group"}
+    )
     assert response.status_code == 200
     assert "Choose a CSV or XLSX file of at most 10 MB." in response.content.decode()
     assert not ImportDraft.objects.exists()
@@ -244,15 +282,33 @@ def test_a_title_row_free_text_categories_quantities_and_mixed_dates() -> None:
     assert mapping["Anything else we should know?"] == "details" and mapping["How many?"] == "quantity"
     assert plan.problems == [] and plan.kind == "need"
     rows = {r.line: r for r in plan.rows}
-    assert set(rows) == {4, 6, 7, 8, 9}  # header on line 3 under a title; line 5 is the multi-line cell's tail
-    assert (rows[4].categories, rows[4].titles, rows[4].quantity, rows[4].unit) == (["food"], ["Groceries"], 2, "bags")
+    assert set(rows) == {
+        4,
+        6,
+        7,
+        8,
+        9,
+    }  # header on line 3 under a title; line 5 is the multi-line cell's tail
+    assert (rows[4].categories, rows[4].titles, rows[4].quantity, rows[4].unit) == (
+        ["food"],
+        ["Groceries"],
+        2,
+        "bags",
+    )
     assert rows[4].details == "Line one\nline two" and rows[4].recurring
     assert (rows[6].categories, rows[6].titles) == (["transport"], ["Ride to clinic"])
     assert (rows[7].titles, rows[7].quantity, rows[7].recurring) == (["Comida"], 3, True)  # "three", "sí"
-    assert (rows[8].categories, rows[8].titles, rows[8].unit) == (["supplies", "food"], ["Diapers", "Formula"], "packs")
+    assert (rows[8].categories, rows[8].titles, rows[8].unit) == (
+        ["supplies", "food"],
+        ["Diapers", "Formula"],
+        "packs",
+    )
     assert (rows[9].categories, rows[9].titles) == (["money"], ["Help paying electric bill"])
-    stamps = [(r.created_at.year, r.created_at.month, r.created_at.day, r.created_at.hour, r.created_at.minute)
-              for r in (rows[4], rows[7], rows[8], rows[9]) if r.created_at]
+    stamps = [
+        (r.created_at.year, r.created_at.month, r.created_at.day, r.created_at.hour, r.created_at.minute)
+        for r in (rows[4], rows[7], rows[8], rows[9])
+        if r.created_at
+    ]
     # 3/14/2026 9:05:11, 14/03/2026 (day first because 14 > 12), ISO with Z, spreadsheet serial 46095.5
     assert stamps == [(2026, 3, 14, 9, 5), (2026, 3, 14, 0, 0), (2026, 3, 14, 9, 5), (2026, 3, 14, 12, 0)]
 
@@ -262,47 +318,77 @@ def test_spanish_google_form_reads_day_first_dates_and_spanish_words() -> None:
     assert plan.problems == []
     first, second = plan.rows
     assert (first.categories, first.titles, first.urgency, first.recurring) == (
-        ["food", "transport"], ["Comida", "Transporte"], "today", True)
+        ["food", "transport"],
+        ["Comida", "Transporte"],
+        "today",
+        True,
+    )
     assert first.created_at is not None and (first.created_at.day, first.created_at.month) == (14, 3)
-    assert (second.categories, second.titles, second.urgency, second.recurring) == (["health"], ["Medicinas"], "week", False)
+    assert (second.categories, second.titles, second.urgency, second.recurring) == (
+        ["health"],
+        ["Medicinas"],
+        "week",
+        False,
+    )
 
 
 def test_airtable_month_names_priority_levels_and_closed_rows() -> None:
     plan = plan_of("airtable_named_dates_levels.csv", kind="auto")
     assert plan.problems == []
     first, second, third = plan.rows
-    assert first.urgency == "today" and second.urgency == "flexible" and third.urgency == "week"  # High/Low/Medium
-    assert first.created_at is not None and (first.created_at.month, first.created_at.hour, first.created_at.minute) == (3, 9, 5)
+    assert (
+        first.urgency == "today" and second.urgency == "flexible" and third.urgency == "week"
+    )  # High/Low/Medium
+    assert first.created_at is not None and (
+        first.created_at.month,
+        first.created_at.hour,
+        first.created_at.minute,
+    ) == (3, 9, 5)
     assert second.created_at is not None and second.created_at.hour == 22  # 10:00pm
     assert second.status == "fulfilled" and third.titles == ["Mental health support"]
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("2", (2, "")), ("2 bags", (2, "bags")), ("three", (3, "")), ("dos bolsas de comida", (2, "bolsas")),
-    ("about 5 boxes", (5, "boxes")), ("2-3 seats", (3, "seats")), ("4 hours of childcare", (4, "hours")),
-    ("1,200", (1200, "")), ("a dozen eggs", (12, "eggs")), ("lots", None), ("", None), ("1.5", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2", (2, "")),
+        ("2 bags", (2, "bags")),
+        ("three", (3, "")),
+        ("dos bolsas de comida", (2, "bolsas")),
+        ("about 5 boxes", (5, "boxes")),
+        ("2-3 seats", (3, "seats")),
+        ("4 hours of childcare", (4, "hours")),
+        ("1,200", (1200, "")),
+        ("a dozen eggs", (12, "eggs")),
+        ("lots", None),
+        ("", None),
+        ("1.5", None),
+    ],
+)
 def test_quantities_as_people_write_them(cell: str, expected: Any) -> None:
     assert importing.quantity_of(cell) == expected
 
 
-@pytest.mark.parametrize(("cell", "dayfirst", "expected"), [
-    ("3/14/2026 9:05:11", False, (2026, 3, 14, 9, 5, 11)),
-    ("3/14/2026 9:05:11 PM", False, (2026, 3, 14, 21, 5, 11)),
-    ("14/03/2026", False, (2026, 3, 14, 0, 0, 0)),
-    ("02/04/2020 11:30", True, (2020, 4, 2, 11, 30, 0)),
-    ("02/04/2020 11:30", False, (2020, 2, 4, 11, 30, 0)),
-    ("2026-03-14", False, (2026, 3, 14, 0, 0, 0)),
-    ("2026/03/14 09:05", False, (2026, 3, 14, 9, 5, 0)),
-    ("March 14, 2026 9:05am", False, (2026, 3, 14, 9, 5, 0)),
-    ("Saturday, March 14th 2026", False, (2026, 3, 14, 0, 0, 0)),
-    ("14 de marzo de 2026 18:30", False, (2026, 3, 14, 18, 30, 0)),
-    ("14-Mar-2026", False, (2026, 3, 14, 0, 0, 0)),
-    ("46095.5", False, (2026, 3, 14, 12, 0, 0)),
-    ("3/14/26", False, (2026, 3, 14, 0, 0, 0)),
-    ("14/03/2026 9:05:11 p. m.", False, (2026, 3, 14, 21, 5, 11)),
-    ("Sat Mar 14 2026 09:05:11 GMT-0400 (Eastern Daylight Time)", False, (2026, 3, 14, 9, 5, 11)),
-])
+@pytest.mark.parametrize(
+    ("cell", "dayfirst", "expected"),
+    [
+        ("3/14/2026 9:05:11", False, (2026, 3, 14, 9, 5, 11)),
+        ("3/14/2026 9:05:11 PM", False, (2026, 3, 14, 21, 5, 11)),
+        ("14/03/2026", False, (2026, 3, 14, 0, 0, 0)),
+        ("02/04/2020 11:30", True, (2020, 4, 2, 11, 30, 0)),
+        ("02/04/2020 11:30", False, (2020, 2, 4, 11, 30, 0)),
+        ("2026-03-14", False, (2026, 3, 14, 0, 0, 0)),
+        ("2026/03/14 09:05", False, (2026, 3, 14, 9, 5, 0)),
+        ("March 14, 2026 9:05am", False, (2026, 3, 14, 9, 5, 0)),
+        ("Saturday, March 14th 2026", False, (2026, 3, 14, 0, 0, 0)),
+        ("14 de marzo de 2026 18:30", False, (2026, 3, 14, 18, 30, 0)),
+        ("14-Mar-2026", False, (2026, 3, 14, 0, 0, 0)),
+        ("46095.5", False, (2026, 3, 14, 12, 0, 0)),
+        ("3/14/26", False, (2026, 3, 14, 0, 0, 0)),
+        ("14/03/2026 9:05:11 p. m.", False, (2026, 3, 14, 21, 5, 11)),
+        ("Sat Mar 14 2026 09:05:11 GMT-0400 (Eastern Daylight Time)", False, (2026, 3, 14, 9, 5, 11)),
+    ],
+)
 def test_dates_as_spreadsheets_write_them(cell: str, dayfirst: bool, expected: tuple[int, ...]) -> None:
     value = importing.parse_timestamp(cell, dayfirst=dayfirst)
     assert value is not None
@@ -317,24 +403,34 @@ def test_dates_that_are_not_dates_are_refused(cell: str) -> None:
 def test_the_sheet_says_whether_rows_are_needs_or_offers(ada: Any, crown: Any) -> None:
     offers = plan_of("google_form_offers.csv", kind="auto")
     assert offers.kind == "offer" and {r.kind for r in offers.rows} == {"offer"}
-    assert [r.titles for r in offers.rows] == [["Car / rides", "Groceries", "Spanish translation"],
-                                                ["Cooked meals", "Nursing"]]
+    assert [r.titles for r in offers.rows] == [
+        ["Car / rides", "Groceries", "Spanish translation"],
+        ["Cooked meals", "Nursing"],
+    ]
     assert plan_of("google_form_requests.csv", kind="auto").kind == "need"
     assert plan_of("google_form_offers.csv", kind="need").kind == "need"  # an explicit choice wins
     out = StringIO()
     call_command("import", str(FIXTURES / "google_form_offers.csv"), "--group", "crown", stdout=out)
     assert set(Post.objects.values_list("kind", flat=True)) == {"offer"}
     assert set(Post.objects.values_list("title", flat=True)) == {
-        "Car / rides", "Groceries", "Spanish translation", "Cooked meals", "Nursing"}
+        "Car / rides",
+        "Groceries",
+        "Spanish translation",
+        "Cooked meals",
+        "Nursing",
+    }
 
 
 def test_a_yes_column_named_after_a_category_adds_it() -> None:
-    sheet = importing.read(b"Name,Phone,Groceries?,Rent help needed?,Details\n"
-                           b"Ana,347-555-0101,Yes,,for two\nBo,347-555-0102,no,x,behind two months\n")
+    sheet = importing.read(
+        b"Name,Phone,Groceries?,Rent help needed?,Details\n"
+        b"Ana,347-555-0101,Yes,,for two\nBo,347-555-0102,no,x,behind two months\n"
+    )
     plan = importing.plan_import(sheet)
     assert plan.mapping[2:4] == ["category_flag", "category_flag"]
     assert [(r.categories, r.titles) for r in plan.rows] == [
-        (["food"], ["Groceries"]), (["housing"], ["Behind two months"]),
+        (["food"], ["Groceries"]),
+        (["housing"], ["Behind two months"]),
     ]
 
 
@@ -355,23 +451,37 @@ def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
         importing.import_commit(group=crown, actor=ada, plan=again)
     assert str(exc.value.args[0]) == (
         f"One account can import at most {posts + 5} posts a day, and you imported {posts} in the last 24 hours. "
-        "Nothing was imported; split the sheet and import the rest later.")
+        "Nothing was imported; split the sheet and import the rest later."
+    )
     assert Post.objects.count() == posts + 1
 
 
-def test_api_import_past_the_daily_bound_answers_429(api_for: Any, ada: Any, crown: Any, monkeypatch: Any) -> None:
+def test_api_import_past_the_daily_bound_answers_429(
+    api_for: Any, ada: Any, crown: Any, monkeypatch: Any
+) -> None:
     monkeypatch.setattr(importing, "IMPORT_POSTS_PER_DAY", 2)
     content = base64.b64encode((FIXTURES / "airtable_requests_export.csv").read_bytes()).decode()
-    response = api_for(ada).post(reverse("api:exchange_import", args=[crown.slug]),
-                                 {"content_base64": content, "dry_run": False}, content_type="application/json")
+    response = api_for(ada).post(
+        reverse("api:exchange_import", args=[crown.slug]),
+        {"content_base64": content, "dry_run": False},
+        content_type="application/json",
+    )
     assert response.status_code == 429 and not Post.objects.exists()
 
 
 def test_phone_numbers_in_any_north_american_format_get_one_form() -> None:
-    sheet = importing.read(b"Name,Phone,Need\nA,(347) 555-0101,Food\nB,347.555.0102,Food\nC,1-347-555-0103,Food\n"
-                           b"D,3475550104,Food\nE,+1 347 555 0105,Food\nF,347 555 0106 ,Food\n")
+    sheet = importing.read(
+        b"Name,Phone,Need\nA,(347) 555-0101,Food\nB,347.555.0102,Food\nC,1-347-555-0103,Food\n"
+        b"D,3475550104,Food\nE,+1 347 555 0105,Food\nF,347 555 0106 ,Food\n"
+    )
     assert [r.phone for r in importing.plan_import(sheet).rows] == [
-        "+13475550101", "+13475550102", "+13475550103", "+13475550104", "+13475550105", "+13475550106"]
+        "+13475550101",
+        "+13475550102",
+        "+13475550103",
+        "+13475550104",
+        "+13475550105",
+        "+13475550106",
+    ]
     # Another country's numbers, or bare digits nobody wrote the North American way, are left as typed.
     elsewhere = importing.read(b"Name,Phone,Need\nA,+44 20 7946 0958,Food\nB,347-555-0102,Food\n")
     assert [r.phone for r in importing.plan_import(elsewhere).rows] == ["+442079460958", "3475550102"]
@@ -385,12 +495,23 @@ def test_excel_serial_dates_number_cells_booleans_and_formulas_without_results()
     assert mapping["Urgent?"] == "urgency" and mapping["Total"] == "ignore" and len(plan.headers) == 8
     ana, bo, cy = plan.rows
     assert (ana.line, ana.phone, ana.area, ana.quantity, ana.urgency, ana.titles) == (
-        4, "+13475550101", "11216", 2, "today", ["Groceries"])
+        4,
+        "+13475550101",
+        "11216",
+        2,
+        "today",
+        ["Groceries"],
+    )
     assert bo.created_at is not None and (bo.created_at.day, bo.created_at.hour) == (14, 12)  # serial 46095.5
     assert (bo.categories, bo.titles, bo.urgency) == (["food", "supplies"], ["Comida", "Pañales"], "today")
     # The unmapped "Total" formulas do not matter; the one feeding "Need" would silently lose the row.
-    assert plan.problems == [(7, "The column “Need” holds a formula whose result is not saved in the file. Open the "
-                                 "file in a spreadsheet program and save it again, or export it as CSV.")]
+    assert plan.problems == [
+        (
+            7,
+            "The column “Need” holds a formula whose result is not saved in the file. Open the "
+            "file in a spreadsheet program and save it again, or export it as CSV.",
+        )
+    ]
     assert not cy.skipped
 
 
@@ -399,8 +520,10 @@ def test_web_upload_reads_the_kind_from_the_headers_and_the_preview_can_change_i
 ) -> None:
     client = client_for(ada)
     with (FIXTURES / "google_form_offers.csv").open("rb") as handle:
-        response = client.post(reverse("exchange_import", args=[crown.slug]),
-                               {"file": handle, "kind": "auto", "visibility": "coordinators"})
+        response = client.post(
+            reverse("exchange_import", args=[crown.slug]),
+            {"file": handle, "kind": "auto", "visibility": "coordinators"},
+        )
     draft = ImportDraft.objects.get()
     assert draft.kind == "offer"
     preview = client.get(response["Location"]).content.decode()
@@ -415,35 +538,67 @@ def test_mixed_contact_columns_deadlines_and_questions_that_are_not_categories()
     plan = plan_of("volunteer_sheet_mixed_contact_column.csv", kind="auto")
     mapping = dict(zip(plan.headers, plan.mapping, strict=True))
     assert mapping == {
-        "Record ID": "ignore", "Type of request": "category", "Best way to reach you": "phone",
-        "Apartment #": "address", "Street address": "address", "Date needed by": "ignore",  # a deadline, not a timestamp
-        "Is this an emergency?": "urgency", "Number of items": "quantity", "Do you have a car?": "ignore",
+        "Record ID": "ignore",
+        "Type of request": "category",
+        "Best way to reach you": "phone",
+        "Apartment #": "address",
+        "Street address": "address",
+        "Date needed by": "ignore",  # a deadline, not a timestamp
+        "Is this an emergency?": "urgency",
+        "Number of items": "quantity",
+        "Do you have a car?": "ignore",
     }
     assert plan.problems == []
     ana, bo, cy = plan.rows
-    assert (ana.email, ana.phone, ana.urgency, ana.quantity, ana.unit) == ("ana@example.org", "", "today", 3, "boxes")
+    assert (ana.email, ana.phone, ana.urgency, ana.quantity, ana.unit) == (
+        "ana@example.org",
+        "",
+        "today",
+        3,
+        "boxes",
+    )
     assert ana.address == "123 Main St, 4B"  # the street first, the apartment after it
     assert (bo.phone, bo.urgency) == ("+13475550101", "flexible")  # "text only: 347-555-0101"
-    assert (cy.phone, cy.categories) == ("+13475550102", ["supplies"])  # "(347) 555-0102 (cell)"; has a car ≠ needs a ride
+    assert (cy.phone, cy.categories) == (
+        "+13475550102",
+        ["supplies"],
+    )  # "(347) 555-0102 (cell)"; has a car ≠ needs a ride
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    ("Type of request", "category"), ("I can help with", "category"), ("¿En qué podemos ayudarte?", "category"),
-    ("Mobile number", "phone"), ("Correo-e", "email"), ("Your neighborhood or ZIP", "area"),
-    ("Name (first and last)", "name"), ("¿Cuántas personas viven en su hogar?", "household_size"),
-    ("¿Es urgente?", "urgency"), ("Anything else?", "details"), ("Submission Date", "timestamp"),
-    ("Can you drive?", "category_flag"), ("Financial Support Needed?", "category_flag"),
-    ("Does your request need to remain anonymous?", "ignore"), ("Date last used", "ignore"),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Type of request", "category"),
+        ("I can help with", "category"),
+        ("¿En qué podemos ayudarte?", "category"),
+        ("Mobile number", "phone"),
+        ("Correo-e", "email"),
+        ("Your neighborhood or ZIP", "area"),
+        ("Name (first and last)", "name"),
+        ("¿Cuántas personas viven en su hogar?", "household_size"),
+        ("¿Es urgente?", "urgency"),
+        ("Anything else?", "details"),
+        ("Submission Date", "timestamp"),
+        ("Can you drive?", "category_flag"),
+        ("Financial Support Needed?", "category_flag"),
+        ("Does your request need to remain anonymous?", "ignore"),
+        ("Date last used", "ignore"),
+    ],
+)
 def test_headers_other_groups_write(header: str, field: str) -> None:
     assert importing.field_for_header(header)[0] == field
 
 
 def test_a_column_of_record_numbers_is_never_what_is_asked() -> None:
-    sheet = importing.read(b"Request #,Name,Details\nrec001,Ana,Two bags of rice\nCH-0412,Bo,A ride on Tuesday\n")
+    sheet = importing.read(
+        b"Request #,Name,Details\nrec001,Ana,Two bags of rice\nCH-0412,Bo,A ride on Tuesday\n"
+    )
     plan = importing.plan_import(sheet)
     assert plan.mapping == ["ignore", "name", "details"]
-    assert [r.categories for r in plan.rows] == [["food"], ["transport"]]  # guessed from the words, with a note
+    assert [r.categories for r in plan.rows] == [
+        ["food"],
+        ["transport"],
+    ]  # guessed from the words, with a note
     assert plan.rows[0].notes == ["No category given; guessed from the words: Food"]
     assert [r.titles for r in plan.rows] == [["Two bags of rice"], ["A ride on Tuesday"]]
 
@@ -453,7 +608,12 @@ def test_excel_windows_csv_with_a_sep_line_smart_quotes_and_a_multiline_cell() -
     assert plan.problems == []
     first, second = plan.rows
     assert (first.line, first.name, first.phone, first.quantity, first.unit) == (
-        3, "José “Pepe” Núñez", "+17185550170", 2, "bolsas")
+        3,
+        "José “Pepe” Núñez",
+        "+17185550170",
+        2,
+        "bolsas",
+    )
     assert first.details == "Arroz; frijoles\ny aceite"  # one kind of line break, as typed posts have
     assert first.created_at is not None and (first.created_at.day, first.created_at.month) == (14, 3)
     assert (second.line, second.name, second.categories) == (5, "Añá", ["health"])
@@ -463,15 +623,30 @@ def test_our_own_export_imports_back(ada: Any, ben: Any, crown: Any) -> None:
     from mutualaid.exchange import exporting, services
     from tests.exchange.conftest import make_post
 
-    make_post(crown, ben, title="Soup for two", quantity=2, unit="bowls", urgency="week", languages=["es", "en"],
-              on_behalf=services.ContactInput(name="Rosa", phone="+13475550100", email="rosa@example.org"))
+    make_post(
+        crown,
+        ben,
+        title="Soup for two",
+        quantity=2,
+        unit="bowls",
+        urgency="week",
+        languages=["es", "en"],
+        on_behalf=services.ContactInput(name="Rosa", phone="+13475550100", email="rosa@example.org"),
+    )
     make_post(crown, ben, title="A ride Saturday", kind="offer", category="transport", recurring=True)
     sheet = importing.read(exporting.to_csv(crown, personal=True).encode())
     plan = importing.plan_import(sheet)
     assert plan.problems == []
     soup, ride = plan.rows
-    assert (soup.kind, soup.categories, soup.titles, soup.quantity, soup.unit, soup.urgency, soup.languages) == (
-        "need", ["food"], ["Soup for two"], 2, "bowls", "week", ["es", "en"])
+    assert (
+        soup.kind,
+        soup.categories,
+        soup.titles,
+        soup.quantity,
+        soup.unit,
+        soup.urgency,
+        soup.languages,
+    ) == ("need", ["food"], ["Soup for two"], 2, "bowls", "week", ["es", "en"])
     assert (soup.name, soup.phone, soup.email) == ("Rosa", "+13475550100", "rosa@example.org")
     assert (ride.kind, ride.categories, ride.recurring) == ("offer", ["transport"], True)
 
@@ -483,7 +658,9 @@ def test_next_weeks_export_of_the_same_form_imports_only_the_new_rows(ada: Any, 
     assert Post.objects.count() == 5
     # A week later: an organiser moved Sam's request along and wrote a comment; one new request came in.
     grown = first.replace("1,,New,Sam", "1,Lee,In progress,Sam").replace(",Weekly,\n", ",Weekly,called Sam\n")
-    grown += '3,,New,Kim,4/8/2020 9:00:00,Bushwick,,(718) 555-0199,No,2,No,Food,Soon (within a week),Rice,No,\n'
+    grown += (
+        "3,,New,Kim,4/8/2020 9:00:00,Bushwick,,(718) 555-0199,No,2,No,Food,Soon (within a week),Rice,No,\n"
+    )
     sheet = importing.read(grown.encode())
     plan = importing.plan_import(sheet, group=crown)
     assert [(r.line, r.skipped) for r in plan.rows] == [(2, True), (3, True), (4, False)]
@@ -497,6 +674,7 @@ def test_next_weeks_export_of_the_same_form_imports_only_the_new_rows(ada: Any, 
 
 def test_choices_with_commas_in_brackets_and_other_answers() -> None:
     found, unknown, words = importing.categories_with_words(
-        "Cleaning supplies (soap, bleach), Other: help moving a couch")
+        "Cleaning supplies (soap, bleach), Other: help moving a couch"
+    )
     assert (found, unknown) == (["supplies", "skills"], [])
     assert words == {"supplies": "Cleaning supplies (soap, bleach)", "skills": "help moving a couch"}

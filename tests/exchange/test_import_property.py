@@ -11,14 +11,58 @@ from hypothesis import strategies as st
 
 from mutualaid.exchange import importing
 
-HEADERS = ["Timestamp", "Name", "Phone", "Email", "Address", "Neighborhood", "What do you need?", "Urgency",
-           "Details", "Household size", "Quantity", "Status", "Is your need recurring?", "Languages",
-           "Financial support needed?", "Notes", "Marca temporal", "¿Qué necesita?", "", "Code"]
+HEADERS = [
+    "Timestamp",
+    "Name",
+    "Phone",
+    "Email",
+    "Address",
+    "Neighborhood",
+    "What do you need?",
+    "Urgency",
+    "Details",
+    "Household size",
+    "Quantity",
+    "Status",
+    "Is your need recurring?",
+    "Languages",
+    "Financial support needed?",
+    "Notes",
+    "Marca temporal",
+    "¿Qué necesita?",
+    "",
+    "Code",
+]
 CELLS = st.one_of(
-    st.sampled_from(["", "Food", "groceries, rides", "Comida; medicinas", "2 bags", "three", "yes", "sí", "x",
-                     "3/14/2026 9:05:11", "14/03/2026", "46095.5", "2026-03-14T09:05:11Z", "Urgent", "High",
-                     "(347) 555-0101", "+44 20 7946 0958", "a@example.org", "Duplicate", "Done", "=SUM(A1)",
-                     "<script>alert(1)</script>", "line one\nline two", "1:1 check-ins", "11216"]),
+    st.sampled_from(
+        [
+            "",
+            "Food",
+            "groceries, rides",
+            "Comida; medicinas",
+            "2 bags",
+            "three",
+            "yes",
+            "sí",
+            "x",
+            "3/14/2026 9:05:11",
+            "14/03/2026",
+            "46095.5",
+            "2026-03-14T09:05:11Z",
+            "Urgent",
+            "High",
+            "(347) 555-0101",
+            "+44 20 7946 0958",
+            "a@example.org",
+            "Duplicate",
+            "Done",
+            "=SUM(A1)",
+            "<script>alert(1)</script>",
+            "line one\nline two",
+            "1:1 check-ins",
+            "11216",
+        ]
+    ),
     st.text(max_size=40),
 )
 

@@ -39,7 +39,9 @@ def test_pure_machine_never_leaves_the_known_states(actions: list[str]) -> None:
     assert state in lifecycle.STATES
 
 
-def test_claim_on_a_fulfilled_post_is_refused_with_a_clear_message(ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_claim_on_a_fulfilled_post_is_refused_with_a_clear_message(
+    ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     post = make_post(crown, ben)
     claim = services.claim_create(post=post, claimant=fay)
     services.claim_decide(claim=claim, actor=ben, accept=True)
@@ -55,10 +57,16 @@ def test_history_records_who_and_what(ben: Any, fay: Any, crown: Any) -> None:
     claim = services.claim_create(post=post, claimant=fay)
     services.claim_decide(claim=claim, actor=ben, accept=True)
     services.post_act(post=post, actor=ben, action="fulfil")
-    events = list(PostEvent.objects.filter(post=post).values_list("actor__username", "action", "from_status", "to_status"))
+    events = list(
+        PostEvent.objects.filter(post=post).values_list(
+            "actor__username", "action", "from_status", "to_status"
+        )
+    )
     assert events == [
-        ("ben", "post", "", "open"), ("fay", "claim", "open", "claimed"),
-        ("ben", "accept", "claimed", "in_progress"), ("ben", "fulfil", "in_progress", "fulfilled"),
+        ("ben", "post", "", "open"),
+        ("fay", "claim", "open", "claimed"),
+        ("ben", "accept", "claimed", "in_progress"),
+        ("ben", "fulfil", "in_progress", "fulfilled"),
     ]
     post.refresh_from_db()
     assert post.closed_at is not None
@@ -66,8 +74,12 @@ def test_history_records_who_and_what(ben: Any, fay: Any, crown: Any) -> None:
 
 # A random walk through the services, by random actors: whatever happens, the invariants hold.
 ACTORS = ("ben", "fay", "ada", "cy")
-STEP = st.tuples(st.sampled_from(("claim", "accept", "decline", "assign", "release", "fulfil", "withdraw", "renew", "expire")),
-                 st.sampled_from(ACTORS))
+STEP = st.tuples(
+    st.sampled_from(
+        ("claim", "accept", "decline", "assign", "release", "fulfil", "withdraw", "renew", "expire")
+    ),
+    st.sampled_from(ACTORS),
+)
 
 
 def _apply(post: Post, users: dict[str, Any], action: str, actor: str) -> None:

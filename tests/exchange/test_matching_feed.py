@@ -14,8 +14,16 @@ from tests.exchange.conftest import make_post
 
 def test_instance_has_open_located_posts_only(ben: Any, fay: Any, crown: Any) -> None:
     now = timezone.now()
-    need = make_post(crown, ben, quantity=2, urgency="today", lat=40.6712, lon=-73.9448,
-                     window_start=now, window_end=now + timedelta(hours=4))
+    need = make_post(
+        crown,
+        ben,
+        quantity=2,
+        urgency="today",
+        lat=40.6712,
+        lon=-73.9448,
+        window_start=now,
+        window_end=now + timedelta(hours=4),
+    )
     Post.objects.filter(pk=need.pk).update(created_at=now - timedelta(days=3))
     offer = make_post(crown, fay, kind="offer", quantity=5, max_km=4.0, lat=40.665, lon=-73.95)
     make_post(crown, fay, title="no location")
@@ -28,5 +36,14 @@ def test_instance_has_open_located_posts_only(ben: Any, fay: Any, crown: Any) ->
     n = instance["needs"][0]
     assert (n["quantity"], n["urgency"], n["waiting_days"], n["category"]) == (2, "today", 3.0, "food")
     assert n["lat"] == need.lat != 40.6712 and len(n["window"]) == 2
-    assert instance["offers"] == [{"id": f"o{offer.pk}", "category": "food", "lat": offer.lat, "lon": offer.lon,
-                                   "languages": [], "capacity": 5, "max_km": 4.0}]
+    assert instance["offers"] == [
+        {
+            "id": f"o{offer.pk}",
+            "category": "food",
+            "lat": offer.lat,
+            "lon": offer.lon,
+            "languages": [],
+            "capacity": 5,
+            "max_km": 4.0,
+        }
+    ]

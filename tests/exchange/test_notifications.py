@@ -20,19 +20,29 @@ def told(monkeypatch: Any) -> list[dict[str, Any]]:
     return calls
 
 
-def test_the_poster_is_told_of_a_claim(told: Any, ben: Any, fay: Any, crown: Any,
-                                       django_capture_on_commit_callbacks: Any) -> None:
+def test_the_poster_is_told_of_a_claim(
+    told: Any, ben: Any, fay: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     post = make_post(crown, ben)
     with django_capture_on_commit_callbacks(execute=True):
         services.claim_create(post=post, claimant=fay)
-    assert told == [{"user": ben, "kind": "claim", "context": {
-        "group": crown.name, "title": "Two bags of groceries", "name": "Fay",
-        "url": reverse("exchange_post", args=[crown.slug, post.pk]),
-    }}]
+    assert told == [
+        {
+            "user": ben,
+            "kind": "claim",
+            "context": {
+                "group": crown.name,
+                "title": "Two bags of groceries",
+                "name": "Fay",
+                "url": reverse("exchange_post", args=[crown.slug, post.pk]),
+            },
+        }
+    ]
 
 
-def test_the_other_side_is_told_of_a_message_without_its_text(told: Any, ben: Any, fay: Any, crown: Any,
-                                                              django_capture_on_commit_callbacks: Any) -> None:
+def test_the_other_side_is_told_of_a_message_without_its_text(
+    told: Any, ben: Any, fay: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     post = make_post(crown, ben)
     claim = services.claim_create(post=post, claimant=fay)
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,16 +51,18 @@ def test_the_other_side_is_told_of_a_message_without_its_text(told: Any, ben: An
     assert "secret" not in repr(told)
 
 
-def test_nothing_is_told_when_a_claim_is_refused(told: Any, ben: Any, crown: Any,
-                                                         django_capture_on_commit_callbacks: Any) -> None:
+def test_nothing_is_told_when_a_claim_is_refused(
+    told: Any, ben: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     post = make_post(crown, ben)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         services.claim_create(post=post, claimant=ben)  # refused: own post
     assert told == []
 
 
-def test_posters_are_reminded_before_a_need_expires(told: Any, ben: Any, crown: Any,
-                                                    django_capture_on_commit_callbacks: Any) -> None:
+def test_posters_are_reminded_before_a_need_expires(
+    told: Any, ben: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     post = make_post(crown, ben)
     with django_capture_on_commit_callbacks(execute=True):
         services.posts_expire(now=post.expires_at - timedelta(days=1))
@@ -67,4 +79,7 @@ def test_the_expiry_job_calls_the_service(ben: Any, crown: Any) -> None:
 def test_expiry_runs_daily_on_the_worker() -> None:
     from mutualaid.channels.jobs import PERIODIC
 
-    assert any(p.name == "exchange.expire" and p.task_path == "mutualaid.exchange.tasks.expire_needs" for p in PERIODIC)
+    assert any(
+        p.name == "exchange.expire" and p.task_path == "mutualaid.exchange.tasks.expire_needs"
+        for p in PERIODIC
+    )

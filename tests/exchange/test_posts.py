@@ -18,15 +18,32 @@ from tests.exchange.conftest import make_post
 
 
 def test_member_posts_a_need_from_the_page(client_for: Any, ben: Any, crown: Any) -> None:
-    response = client_for(ben).post(reverse("exchange_post_new", args=[crown.slug]), {
-        "kind": "need", "category": "food", "title": "2 bags of groceries", "details": "Vegetarian",
-        "quantity": "2", "unit": "bags", "urgency": "today", "languages": ["en", "es"], "area": "11216",
-        "visibility": "group", "address": "123 Example St, apt 4",
-    })
+    response = client_for(ben).post(
+        reverse("exchange_post_new", args=[crown.slug]),
+        {
+            "kind": "need",
+            "category": "food",
+            "title": "2 bags of groceries",
+            "details": "Vegetarian",
+            "quantity": "2",
+            "unit": "bags",
+            "urgency": "today",
+            "languages": ["en", "es"],
+            "area": "11216",
+            "visibility": "group",
+            "address": "123 Example St, apt 4",
+        },
+    )
     post = Post.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("exchange_post", args=[crown.slug, post.pk])
-    assert (post.kind, post.quantity, post.unit, post.urgency, post.languages) == ("need", 2, "bags", "today", ["en", "es"])
+    assert (post.kind, post.quantity, post.unit, post.urgency, post.languages) == (
+        "need",
+        2,
+        "bags",
+        "today",
+        ["en", "es"],
+    )
     assert post.cell and post.lat is not None
     assert post.expires_at is not None and post.expires_at > timezone.now() + timedelta(days=29)
     assert PostEvent.objects.filter(post=post, action="post").count() == 1
@@ -48,18 +65,23 @@ def test_a_map_point_is_stored_only_as_its_coarse_cell(ben: Any, crown: Any) -> 
     assert post.area.count(".") == 2 and len(post.area.split(",")[0].split(".")[1]) == 2
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("category", "weapons", "Choose a category from the list."),
-    ("title", "", "Give a short title."),
-    ("title", "x" * 121, "The title can have at most 120 characters."),
-    ("details", "x" * 2001, "The details can have at most 2000 characters."),
-    ("quantity", 0, "The quantity must be a whole number from 1 to 1000."),
-    ("quantity", 5000, "The quantity must be a whole number from 1 to 1000."),
-    ("urgency", "yesterday", "Choose today, this week or flexible."),
-    ("languages", ["klingon"], "Choose languages from the list."),
-    ("area", "x" * 101, "Give the area in at most 100 characters."),
-])
-def test_bad_input_is_refused_with_clear_messages(ben: Any, crown: Any, field: str, value: Any, message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("category", "weapons", "Choose a category from the list."),
+        ("title", "", "Give a short title."),
+        ("title", "x" * 121, "The title can have at most 120 characters."),
+        ("details", "x" * 2001, "The details can have at most 2000 characters."),
+        ("quantity", 0, "The quantity must be a whole number from 1 to 1000."),
+        ("quantity", 5000, "The quantity must be a whole number from 1 to 1000."),
+        ("urgency", "yesterday", "Choose today, this week or flexible."),
+        ("languages", ["klingon"], "Choose languages from the list."),
+        ("area", "x" * 101, "Give the area in at most 100 characters."),
+    ],
+)
+def test_bad_input_is_refused_with_clear_messages(
+    ben: Any, crown: Any, field: str, value: Any, message: str
+) -> None:
     data = {"kind": "need", "category": "food", "title": "Rice", field: value}
     with pytest.raises(ValidationError) as exc:
         services.post_create(group=crown, author=ben, data=services.PostInput(**data))
@@ -84,10 +106,16 @@ def test_html_is_stored_as_text_and_shown_escaped(client_for: Any, ben: Any, cro
     assert "<script>alert(1)" not in board
 
 
-def test_intake_keeps_the_neighbours_contact_private(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
-    post = make_post(crown, ben, on_behalf=services.ContactInput(name="Doña Rosa", phone="347 555 0199", note="no stairs"))
+def test_intake_keeps_the_neighbours_contact_private(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
+    post = make_post(
+        crown, ben, on_behalf=services.ContactInput(name="Doña Rosa", phone="347 555 0199", note="no stairs")
+    )
     contact = Contact.objects.get()
-    assert contact.phone == "+13475550199" and contact.source == "intake"  # one form for a North American number
+    assert (
+        contact.phone == "+13475550199" and contact.source == "intake"
+    )  # one form for a North American number
     fay_page = client_for(fay).get(reverse("exchange_post", args=[crown.slug, post.pk])).content.decode()
     assert "Doña Rosa" not in fay_page and "3475550199" not in fay_page and "for a neighbour" in fay_page
     ada_page = client_for(ada).get(reverse("exchange_post", args=[crown.slug, post.pk])).content.decode()
@@ -95,7 +123,9 @@ def test_intake_keeps_the_neighbours_contact_private(client_for: Any, ada: Any, 
     assert SensitiveRead.objects.filter(reader=ada, subject_id=post.pk, fields="contact").count() == 1
 
 
-def test_address_shown_only_to_the_accepted_helper(client_for: Any, ben: Any, fay: Any, cy: Any, crown: Any) -> None:
+def test_address_shown_only_to_the_accepted_helper(
+    client_for: Any, ben: Any, fay: Any, cy: Any, crown: Any
+) -> None:
     post = make_post(crown, ben, address="742 Evergreen Terrace")
     url = reverse("exchange_post", args=[crown.slug, post.pk])
     assert "Evergreen" not in client_for(fay).get(url).content.decode()
@@ -106,10 +136,14 @@ def test_address_shown_only_to_the_accepted_helper(client_for: Any, ben: Any, fa
     assert SensitiveRead.objects.filter(reader=fay, subject_id=post.pk, fields="address").count() == 1
 
 
-def test_coordinators_only_posts_are_hidden_from_members(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:
+def test_coordinators_only_posts_are_hidden_from_members(
+    client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
     post = make_post(crown, fay, title="Quiet need", visibility="coordinators")
     assert client_for(ben).get(reverse("exchange_post", args=[crown.slug, post.pk])).status_code == 404
-    assert "Quiet need" not in client_for(ben).get(reverse("exchange_board", args=[crown.slug])).content.decode()
+    assert (
+        "Quiet need" not in client_for(ben).get(reverse("exchange_board", args=[crown.slug])).content.decode()
+    )
     assert "Quiet need" in client_for(ada).get(reverse("exchange_board", args=[crown.slug])).content.decode()
     assert "Quiet need" in client_for(fay).get(reverse("exchange_mine", args=[crown.slug])).content.decode()
 
@@ -134,9 +168,17 @@ def test_needs_are_reminded_then_expire_and_can_be_renewed(ben: Any, crown: Any)
 def test_posting_flood_answers_429(client_for: Any, ben: Any, crown: Any) -> None:
     for i in range(services.FLOOD_POSTS_PER_HOUR):
         make_post(crown, ben, title=f"post {i}")
-    response = client_for(ben).post(reverse("exchange_post_new", args=[crown.slug]), {
-        "kind": "need", "category": "food", "title": "one more", "quantity": "1", "urgency": "today", "visibility": "group",
-    })
+    response = client_for(ben).post(
+        reverse("exchange_post_new", args=[crown.slug]),
+        {
+            "kind": "need",
+            "category": "food",
+            "title": "one more",
+            "quantity": "1",
+            "urgency": "today",
+            "visibility": "group",
+        },
+    )
     assert response.status_code == 429
     assert Post.objects.count() == services.FLOOD_POSTS_PER_HOUR
 

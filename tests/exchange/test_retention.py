@@ -14,10 +14,13 @@ from mutualaid.exchange.models import Claim, Contact, ImportDraft, Message, Post
 from tests.exchange.conftest import make_post
 
 
-def test_closed_posts_and_their_personal_data_go_after_the_period(ada: Any, ben: Any, fay: Any, crown: Any,
-                                                                  settings: Any) -> None:
+def test_closed_posts_and_their_personal_data_go_after_the_period(
+    ada: Any, ben: Any, fay: Any, crown: Any, settings: Any
+) -> None:
     settings.MUTUALAID_RETENTION_DAYS = 30
-    done = make_post(crown, ben, address="12 Secret St", on_behalf=services.ContactInput(name="Rosa", phone="3475550199"))
+    done = make_post(
+        crown, ben, address="12 Secret St", on_behalf=services.ContactInput(name="Rosa", phone="3475550199")
+    )
     claim = services.claim_create(post=done, claimant=fay)
     services.claim_decide(claim=claim, actor=ben, accept=True)
     services.message_send(claim=claim, author=fay, body="on my way")

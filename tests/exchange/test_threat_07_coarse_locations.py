@@ -28,14 +28,28 @@ PRECISE = re.compile(r"40\.67123|-73\.94432")
 def _plant(world: Any) -> Post:
     fay_or_ben = world.users["ben"]
     post = services.post_create(
-        group=world.crown, author=fay_or_ben,
-        data=services.PostInput(kind="need", category="food", title="Groceries near the park", lat=LAT, lon=LON,
-                                address=ADDRESS, private_note="buzzer broken, call first"),
+        group=world.crown,
+        author=fay_or_ben,
+        data=services.PostInput(
+            kind="need",
+            category="food",
+            title="Groceries near the park",
+            lat=LAT,
+            lon=LON,
+            address=ADDRESS,
+            private_note="buzzer broken, call first",
+        ),
     )
     services.post_create(
-        group=world.crown, author=world.users["ada"],
-        data=services.PostInput(kind="need", category="food", title="For a neighbour without a phone",
-                                address=ADDRESS, on_behalf=services.ContactInput(name="Doña Canaria", phone=NEIGHBOUR_PHONE)),
+        group=world.crown,
+        author=world.users["ada"],
+        data=services.PostInput(
+            kind="need",
+            category="food",
+            title="For a neighbour without a phone",
+            address=ADDRESS,
+            on_behalf=services.ContactInput(name="Doña Canaria", phone=NEIGHBOUR_PHONE),
+        ),
     )
     return post
 
@@ -58,14 +72,18 @@ def test_plain_members_never_see_exact_addresses_or_fine_coordinates(db: Any) ->
     fetched = 0
     for role in ("anonymous", "eve", "cy", "ben"):
         for route in [r for r in ROUTES if r.method == "GET"]:
-            response = _client(world, role, route.api).get(reverse(route.name, kwargs=route.kwargs(world)), route.data(world))
+            response = _client(world, role, route.api).get(
+                reverse(route.name, kwargs=route.kwargs(world)), route.data(world)
+            )
             body = response.content.decode(errors="replace")
             where = f"{route.key} as {role}"
             if role == "ben" and route.name.startswith(("exchange_export", "api:exchange_export")):
                 continue  # coordinators only; ben gets 403 anyway
             assert ADDRESS not in body, f"{where}: exact address shown"
             assert "Canarystraat" not in body, f"{where}: exact address shown"
-            assert NEIGHBOUR_PHONE[2:] not in body and "Canaria" not in body, f"{where}: a neighbour's contact shown"
+            assert NEIGHBOUR_PHONE[2:] not in body and "Canaria" not in body, (
+                f"{where}: a neighbour's contact shown"
+            )
             assert not PRECISE.search(body), f"{where}: precise coordinates shown"
             fetched += 1
     post_pages = [reverse("exchange_post", kwargs={"slug": "crown", "post_id": post.pk})]
@@ -78,7 +96,13 @@ def test_plain_members_never_see_exact_addresses_or_fine_coordinates(db: Any) ->
 def test_the_author_sees_their_own_address(db: Any) -> None:
     world = build_world()
     post = _plant(world)
-    body = _client(world, "ben", False).get(reverse("exchange_post", kwargs={"slug": "crown", "post_id": post.pk})).content.decode()
+    body = (
+        _client(world, "ben", False)
+        .get(reverse("exchange_post", kwargs={"slug": "crown", "post_id": post.pk}))
+        .content.decode()
+    )
     assert ADDRESS in body, "the poster reads their own address back"
-    coordinator = _client(world, "ada", False).get(reverse("exchange_post", kwargs={"slug": "crown", "post_id": post.pk}))
+    coordinator = _client(world, "ada", False).get(
+        reverse("exchange_post", kwargs={"slug": "crown", "post_id": post.pk})
+    )
     assert coordinator.status_code == 200

@@ -28,8 +28,13 @@ def bail_fund(crown: Any) -> Any:
     from mutualaid.funds.services import fund_create
 
     return fund_create(
-        group=crown, name="Crown Bail Fund", kind="bail", currency="USD", visibility="public",
-        single_approval_limit=50_00, coordinator_approvals=2,
+        group=crown,
+        name="Crown Bail Fund",
+        kind="bail",
+        currency="USD",
+        visibility="public",
+        single_approval_limit=50_00,
+        coordinator_approvals=2,
     )
 
 
@@ -43,13 +48,17 @@ def rent_fund(crown: Any) -> Any:
 def fill(fund: Any, amount: int, by: Any) -> Any:
     from mutualaid.funds.services import contribution_record
 
-    return contribution_record(fund=fund, amount=amount, currency=fund.currency, method="cash", recorded_by=by)
+    return contribution_record(
+        fund=fund, amount=amount, currency=fund.currency, method="cash", recorded_by=by
+    )
 
 
 def approved(fund: Any, *, amount: int, asker: Any, voters: list[Any], kind: str = "grant") -> Any:
     from mutualaid.funds.services import request_approve, request_create
 
-    ask = request_create(fund=fund, requested_by=asker, amount=amount, currency=fund.currency, purpose="rent", kind=kind)
+    ask = request_create(
+        fund=fund, requested_by=asker, amount=amount, currency=fund.currency, purpose="rent", kind=kind
+    )
     for voter in voters:
         ask = request_approve(request=ask, voter=voter)
     return ask

@@ -61,8 +61,11 @@ def test_refused_writes_store_no_key(api_for: Any, ada: Any, bail_fund: Any) -> 
 
 
 def test_wrong_currency_through_the_api(api_for: Any, ada: Any, bail_fund: Any) -> None:
-    response = _post(api_for(ada), f"/api/v1/groups/crown/funds/{bail_fund.pk}/contributions",
-                     {"amount": 1_00, "currency": "EUR", "method": "cash"})
+    response = _post(
+        api_for(ada),
+        f"/api/v1/groups/crown/funds/{bail_fund.pk}/contributions",
+        {"amount": 1_00, "currency": "EUR", "method": "cash"},
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"currency": ["This fund keeps its money in USD, not EUR."]}
 
@@ -75,34 +78,64 @@ def test_keys_are_per_account(api_for: Any, ada: Any, fay: Any, bail_fund: Any) 
     assert Transaction.objects.count() == 2
 
 
-def test_request_approve_and_pay_through_the_api(api_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any) -> None:
+def test_request_approve_and_pay_through_the_api(
+    api_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+) -> None:
     fill(bail_fund, 500_00, ada)
-    created = _post(api_for(ben), f"/api/v1/groups/crown/funds/{bail_fund.pk}/requests",
-                    {"amount": 300_00, "currency": "USD", "purpose": "bail for a neighbour", "kind": "bail", "for_self": False},
-                    key="ask-1")
+    created = _post(
+        api_for(ben),
+        f"/api/v1/groups/crown/funds/{bail_fund.pk}/requests",
+        {
+            "amount": 300_00,
+            "currency": "USD",
+            "purpose": "bail for a neighbour",
+            "kind": "bail",
+            "for_self": False,
+        },
+        key="ask-1",
+    )
     assert created.status_code == 201
     body = created.json()
     assert "purpose" not in body and body["status"] == "open"
-    retry = _post(api_for(ben), f"/api/v1/groups/crown/funds/{bail_fund.pk}/requests",
-                  {"amount": 300_00, "currency": "USD", "purpose": "bail for a neighbour", "kind": "bail", "for_self": False},
-                  key="ask-1")
+    retry = _post(
+        api_for(ben),
+        f"/api/v1/groups/crown/funds/{bail_fund.pk}/requests",
+        {
+            "amount": 300_00,
+            "currency": "USD",
+            "purpose": "bail for a neighbour",
+            "kind": "bail",
+            "for_self": False,
+        },
+        key="ask-1",
+    )
     assert retry.json()["id"] == body["id"] and Request.objects.count() == 1
     own = _post(api_for(ben), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
-    assert own.status_code == 422 and own.json()["errors"] == {"__all__": ["Nobody approves their own request."]}
+    assert own.status_code == 422 and own.json()["errors"] == {
+        "__all__": ["Nobody approves their own request."]
+    }
     first = _post(api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
     assert first.json()["status"] == "open"
     twice = _post(api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
-    assert twice.status_code == 422 and twice.json()["errors"] == {"__all__": ["You already approved this request."]}
+    assert twice.status_code == 422 and twice.json()["errors"] == {
+        "__all__": ["You already approved this request."]
+    }
     second = _post(api_for(fay), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
     assert second.json()["status"] == "approved"
-    paid = _post(api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/pay", {"method": "check"}, key="pay-1")
-    again = _post(api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/pay", {"method": "check"}, key="pay-1")
+    paid = _post(
+        api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/pay", {"method": "check"}, key="pay-1"
+    )
+    again = _post(
+        api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/pay", {"method": "check"}, key="pay-1"
+    )
     assert paid.status_code == again.status_code == 201 and paid.json() == again.json()
     assert paid.json()["kind"] == "bail_posted" and paid.json()["balance_after"] == 200_00
     assert Transaction.objects.filter(kind="bail_posted").count() == 1
 
 
-def test_transparency_api_is_open_for_public_funds(api_for: Any, ada: Any, bail_fund: Any, rent_fund: Any) -> None:
+def test_transparency_api_is_open_for_public_funds(
+    api_for: Any, ada: Any, bail_fund: Any, rent_fund: Any
+) -> None:
     from django.test import Client
 
     fill(bail_fund, 10_00, ada)

@@ -23,16 +23,24 @@ def _nothing_written(fund: Any) -> None:
     [
         (0, "USD", {"amount": ["The amount must be more than zero."]}),
         (-5_00, "USD", {"amount": ["The amount must be more than zero."]}),
-        (10**12, "USD", {"amount": ["That amount is too large for one record (at most 100,000,000.00 USD)."]}),
+        (
+            10**12,
+            "USD",
+            {"amount": ["That amount is too large for one record (at most 100,000,000.00 USD)."]},
+        ),
         (10_00, "EUR", {"currency": ["This fund keeps its money in USD, not EUR."]}),
         (10_00, "", {"currency": ["This fund keeps its money in USD, not ?."]}),
         (True, "USD", {"amount": ["The amount must be a whole number of minor units (cents)."]}),
         (10.5, "USD", {"amount": ["The amount must be a whole number of minor units (cents)."]}),
     ],
 )
-def test_bad_contribution_amounts(rent_fund: Any, ada: Any, amount: Any, currency: str, errors: dict[str, list[str]]) -> None:
+def test_bad_contribution_amounts(
+    rent_fund: Any, ada: Any, amount: Any, currency: str, errors: dict[str, list[str]]
+) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.contribution_record(fund=rent_fund, amount=amount, currency=currency, method="cash", recorded_by=ada)
+        services.contribution_record(
+            fund=rent_fund, amount=amount, currency=currency, method="cash", recorded_by=ada
+        )
     assert caught.value.message_dict == errors
     _nothing_written(rent_fund)
 
@@ -52,8 +60,12 @@ def test_request_needs_a_purpose(rent_fund: Any, ben: Any) -> None:
 
 def test_unknown_method_is_refused(rent_fund: Any, ada: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.contribution_record(fund=rent_fund, amount=5_00, currency="USD", method="bitcoin", recorded_by=ada)
-    assert caught.value.message_dict == {"method": ["Say how the money moved: cash, bank, payment app, cheque or other."]}
+        services.contribution_record(
+            fund=rent_fund, amount=5_00, currency="USD", method="bitcoin", recorded_by=ada
+        )
+    assert caught.value.message_dict == {
+        "method": ["Say how the money moved: cash, bank, payment app, cheque or other."]
+    }
     _nothing_written(rent_fund)
 
 
@@ -64,7 +76,11 @@ def test_future_day_is_refused(rent_fund: Any, ada: Any) -> None:
 
     with pytest.raises(ValidationError) as caught:
         services.contribution_record(
-            fund=rent_fund, amount=5_00, currency="USD", method="cash", recorded_by=ada,
+            fund=rent_fund,
+            amount=5_00,
+            currency="USD",
+            method="cash",
+            recorded_by=ada,
             occurred_on=timezone.localdate() + datetime.timedelta(days=2),
         )
     assert caught.value.message_dict == {"occurred_on": ["The day cannot be in the future."]}
@@ -72,13 +88,21 @@ def test_future_day_is_refused(rent_fund: Any, ada: Any) -> None:
 
 def test_fund_rules_are_checked(crown: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.fund_create(group=crown, name="", currency="XXX", coordinator_approvals=0, member_approvals=-1)
+        services.fund_create(
+            group=crown, name="", currency="XXX", coordinator_approvals=0, member_approvals=-1
+        )
     assert set(caught.value.message_dict) == {"name", "currency", "coordinator_approvals", "member_approvals"}
 
 
 @pytest.mark.parametrize(
     ("text", "currency", "expected"),
-    [("25", "USD", 25_00), ("25.5", "USD", 25_50), ("1,250.75", "USD", 125_075), ("500", "JPY", 500), (" 0.01 ", "EUR", 1)],
+    [
+        ("25", "USD", 25_00),
+        ("25.5", "USD", 25_50),
+        ("1,250.75", "USD", 125_075),
+        ("500", "JPY", 500),
+        (" 0.01 ", "EUR", 1),
+    ],
 )
 def test_parse_money(text: str, currency: str, expected: int) -> None:
     assert parse_money(text, currency) == expected
@@ -113,8 +137,12 @@ def test_html_in_text_fields_is_escaped(client_for: Any, ada: Any, ben: Any, ren
     from django.urls import reverse
 
     ask = services.request_create(
-        fund=rent_fund, requested_by=ben, amount=5_00, currency="USD",
-        purpose="<script>alert('x')</script>", payee="<img src=x onerror=alert(1)>",
+        fund=rent_fund,
+        requested_by=ben,
+        amount=5_00,
+        currency="USD",
+        purpose="<script>alert('x')</script>",
+        payee="<img src=x onerror=alert(1)>",
     )
     html = client_for(ada).get(reverse("funds_request", args=["crown", ask.pk])).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -132,11 +160,15 @@ def test_html_in_text_fields_is_escaped(client_for: Any, ada: Any, ben: Any, ren
         {"amount": 100, "currency": "USD\x00", "method": "cash"},
     ],
 )
-def test_api_refuses_malformed_amounts(api_for: Any, ada: Any, rent_fund: Any, payload: dict[str, Any]) -> None:
+def test_api_refuses_malformed_amounts(
+    api_for: Any, ada: Any, rent_fund: Any, payload: dict[str, Any]
+) -> None:
     import json
 
     response = api_for(ada).post(
-        f"/api/v1/groups/crown/funds/{rent_fund.pk}/contributions", json.dumps(payload), content_type="application/json"
+        f"/api/v1/groups/crown/funds/{rent_fund.pk}/contributions",
+        json.dumps(payload),
+        content_type="application/json",
     )
     assert response.status_code in (400, 422), response.content
     _nothing_written(rent_fund)

@@ -11,7 +11,10 @@ def test_demo_funds_load_twice_without_change(db: Any) -> None:
 
     load_demo()
     load_demo()
-    assert sorted(Fund.objects.values_list("group__slug", "name")) == [("bushwick", "Fondo de fianzas"), ("crown-heights", "Rent relief")]
+    assert sorted(Fund.objects.values_list("group__slug", "name")) == [
+        ("bushwick", "Fondo de fianzas"),
+        ("crown-heights", "Rent relief"),
+    ]
     bail = Fund.objects.get(name="Fondo de fianzas")
     assert bail.accounts.get(kind="balance").balance == 2750_00
     assert Fund.objects.get(name="Rent relief").accounts.get(kind="balance").balance == 300_00

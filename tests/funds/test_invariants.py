@@ -43,21 +43,39 @@ def _apply(fund: Any, op: tuple[Any, ...], ada: Any, fay: Any, ben: Any) -> None
     if name == "contribute":
         services.contribution_record(fund=fund, amount=op[1], currency="USD", method="cash", recorded_by=ada)
     elif name == "ask":
-        services.request_create(fund=fund, requested_by=ben, amount=op[1], currency="USD", purpose="x",
-                                kind="bail" if op[1] % 2 else "grant")
+        services.request_create(
+            fund=fund,
+            requested_by=ben,
+            amount=op[1],
+            currency="USD",
+            purpose="x",
+            kind="bail" if op[1] % 2 else "grant",
+        )
     elif name == "ask_approved":
-        ask = services.request_create(fund=fund, requested_by=ben, amount=op[1], currency="USD", purpose="x",
-                                      kind="bail" if op[1] % 2 else "grant")
+        ask = services.request_create(
+            fund=fund,
+            requested_by=ben,
+            amount=op[1],
+            currency="USD",
+            purpose="x",
+            kind="bail" if op[1] % 2 else "grant",
+        )
         services.request_approve(request=ask, voter=ada)
         if ask.amount > fund.single_approval_limit:
             services.request_approve(request=ask, voter=fay)
     elif name == "approve" and (ask := _pick(requests, op[1])):
         services.request_approve(request=ask, voter=ada if op[1] % 2 else fay)
-    elif name == "pay" and (ask := _pick([r for r in requests if r.status != "paid" or op[1] % 5 == 0], op[1])):
+    elif name == "pay" and (
+        ask := _pick([r for r in requests if r.status != "paid" or op[1] % 5 == 0], op[1])
+    ):
         services.request_pay(request=ask, paid_by=ada, method="bank")
-    elif name == "reverse" and (record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])):
+    elif name == "reverse" and (
+        record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])
+    ):
         services.transaction_reverse(record=record, reversed_by=fay)
-    elif name == "settle" and (ask := _pick([r for r in requests if r.bail_status == "out" or op[1] % 5 == 0], op[1])):
+    elif name == "settle" and (
+        ask := _pick([r for r in requests if r.bail_status == "out" or op[1] % 5 == 0], op[1])
+    ):
         services.bail_settle(request=ask, returned=op[2], forfeit_rest=op[3], recorded_by=ada)
 
 
@@ -73,10 +91,17 @@ def _snapshot(fund: Any) -> tuple[Any, ...]:
 @given(ops=operations, overdraft=st.booleans())
 # Found by hypothesis: a grant paid, reversed and paid again once counted as negative bail.
 @example(ops=[("ask_approved", 2), ("pay", 0), ("reverse", 0), ("pay", 0)], overdraft=True)
-def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_no_sequence_of_operations_unbalances_the_ledger(
+    ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, fay: Any, ben: Any
+) -> None:
     with transaction.atomic():
-        fund = services.fund_create(group=crown, name="Property fund", kind="bail", single_approval_limit=100_00,
-                                    allow_overdraft=overdraft)
+        fund = services.fund_create(
+            group=crown,
+            name="Property fund",
+            kind="bail",
+            single_approval_limit=100_00,
+            allow_overdraft=overdraft,
+        )
         for op in ops:
             before = _snapshot(fund)
             try:
@@ -89,9 +114,14 @@ def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ..
             balances = {a.kind: a.natural_balance for a in Account.objects.filter(fund=fund)}
             if not overdraft:
                 assert balances["balance"] >= 0
-            assert balances["pending"] >= 0 and balances["disbursements"] >= 0 and balances["contributions"] >= 0
+            assert (
+                balances["pending"] >= 0 and balances["disbursements"] >= 0 and balances["contributions"] >= 0
+            )
             # The money is all accounted for: what came in is held, out on bail, or spent.
-            assert balances["contributions"] == balances["balance"] + balances["pending"] + balances["disbursements"]
+            assert (
+                balances["contributions"]
+                == balances["balance"] + balances["pending"] + balances["disbursements"]
+            )
             paid = Request.objects.filter(fund=fund, status=RequestStatus.PAID)
             for ask in paid:
                 assert services.bail_outstanding(ask) >= 0
@@ -99,7 +129,9 @@ def test_no_sequence_of_operations_unbalances_the_ledger(ops: list[tuple[Any, ..
 
         event(f"paid={Request.objects.filter(fund=fund, status=RequestStatus.PAID).count() > 0}")
         event(f"reversals={Transaction.objects.filter(fund=fund, kind='reversal').exists()}")
-        event(f"bail_back={Transaction.objects.filter(fund=fund, kind__in=['bail_returned', 'bail_forfeited']).exists()}")
+        event(
+            f"bail_back={Transaction.objects.filter(fund=fund, kind__in=['bail_returned', 'bail_forfeited']).exists()}"
+        )
         transaction.set_rollback(True)
 
 
@@ -114,10 +146,14 @@ def test_bail_out_and_back_keeps_every_cent(
     with transaction.atomic():
         fund = services.fund_create(group=crown, name="Bail property fund", kind="bail")
         for gift in gifts:
-            services.contribution_record(fund=fund, amount=gift, currency="USD", method="cash", recorded_by=ada)
+            services.contribution_record(
+                fund=fund, amount=gift, currency="USD", method="cash", recorded_by=ada
+            )
         forfeited = 0
         for amount, returned, forfeit in bails:
-            ask = services.request_create(fund=fund, requested_by=ben, amount=amount, currency="USD", purpose="x", kind="bail")
+            ask = services.request_create(
+                fund=fund, requested_by=ben, amount=amount, currency="USD", purpose="x", kind="bail"
+            )
             services.request_approve(request=ask, voter=ada)
             services.request_approve(request=ask, voter=fay)
             try:

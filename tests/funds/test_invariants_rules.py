@@ -28,11 +28,15 @@ small = st.integers(min_value=-5_00, max_value=300_00)
 index = st.integers(min_value=0, max_value=40)
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("rule"), st.integers(0, 200_00), st.integers(0, 3), st.integers(0, 3), st.booleans()),
+        st.tuples(
+            st.just("rule"), st.integers(0, 200_00), st.integers(0, 3), st.integers(0, 3), st.booleans()
+        ),
         st.tuples(st.just("contribute"), small),
         st.tuples(st.just("ask"), small, st.booleans()),
         # A request and a run of votes on it (in one go, so that rules get met often), maybe paid.
-        st.tuples(st.just("campaign"), small, st.booleans(), st.lists(st.integers(0, 4), max_size=5), st.booleans()),
+        st.tuples(
+            st.just("campaign"), small, st.booleans(), st.lists(st.integers(0, 4), max_size=5), st.booleans()
+        ),
         st.tuples(st.just("vote"), index, st.integers(0, 4)),
         st.tuples(st.just("pay"), index),
         st.tuples(st.just("decline"), index),
@@ -49,12 +53,28 @@ def _pick(items: list[Any], i: int) -> Any:
 
 def _ledger_rows(fund: Fund) -> tuple[Any, ...]:
     records = tuple(
-        Transaction.objects.filter(fund=fund).order_by("pk").values_list(
-            "pk", "kind", "category", "currency", "amount", "method", "occurred_on", "posted_at", "posted_by",
-            "reverses", "request", "pledge",
+        Transaction.objects.filter(fund=fund)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "kind",
+            "category",
+            "currency",
+            "amount",
+            "method",
+            "occurred_on",
+            "posted_at",
+            "posted_by",
+            "reverses",
+            "request",
+            "pledge",
         )
     )
-    entries = tuple(Entry.objects.filter(account__fund=fund).order_by("pk").values_list("pk", "transaction", "account", "amount"))
+    entries = tuple(
+        Entry.objects.filter(account__fund=fund)
+        .order_by("pk")
+        .values_list("pk", "transaction", "account", "amount")
+    )
     return records, entries
 
 
@@ -68,7 +88,9 @@ def test_money_leaves_only_when_the_rule_is_met_and_posted_rows_never_change(
         Membership.objects.create(user=dot, group=crown, role="member")
         voters = [ada, fay, ben, dot, cy]  # two coordinators, two members, one outsider
         fund = services.fund_create(group=crown, name="Rules fund", kind="rent", single_approval_limit=50_00)
-        services.contribution_record(fund=fund, amount=1000_00, currency="USD", method="cash", recorded_by=ada)
+        services.contribution_record(
+            fund=fund, amount=1000_00, currency="USD", method="cash", recorded_by=ada
+        )
         for op in ops:
             requests = list(Request.objects.filter(fund=fund).order_by("pk"))
             before_status = {r.pk: r.status for r in requests}
@@ -78,17 +100,35 @@ def test_money_leaves_only_when_the_rule_is_met_and_posted_rows_never_change(
                     name = op[0]
                     if name == "rule":
                         services.fund_update(
-                            fund=fund, name=fund.name, purpose="", visibility="members", single_approval_limit=op[1],
-                            coordinator_approvals=op[2], member_approvals=op[3], allow_overdraft=op[4],
+                            fund=fund,
+                            name=fund.name,
+                            purpose="",
+                            visibility="members",
+                            single_approval_limit=op[1],
+                            coordinator_approvals=op[2],
+                            member_approvals=op[3],
+                            allow_overdraft=op[4],
                         )
                     elif name == "contribute":
-                        services.contribution_record(fund=fund, amount=op[1], currency="USD", method="cash", recorded_by=ada)
+                        services.contribution_record(
+                            fund=fund, amount=op[1], currency="USD", method="cash", recorded_by=ada
+                        )
                     elif name == "ask":
-                        services.request_create(fund=fund, requested_by=ben if op[2] else dot, amount=op[1],
-                                                currency="USD", purpose="x")
+                        services.request_create(
+                            fund=fund,
+                            requested_by=ben if op[2] else dot,
+                            amount=op[1],
+                            currency="USD",
+                            purpose="x",
+                        )
                     elif name == "campaign":
-                        ask = services.request_create(fund=fund, requested_by=ben if op[2] else dot, amount=op[1],
-                                                      currency="USD", purpose="x")
+                        ask = services.request_create(
+                            fund=fund,
+                            requested_by=ben if op[2] else dot,
+                            amount=op[1],
+                            currency="USD",
+                            purpose="x",
+                        )
                         for voter in op[3]:
                             try:
                                 with transaction.atomic():
@@ -105,7 +145,9 @@ def test_money_leaves_only_when_the_rule_is_met_and_posted_rows_never_change(
                         services.request_decline(request=ask, declined_by=ada)
                     elif name == "withdraw" and (ask := _pick(requests, op[1])):
                         services.request_withdraw(request=ask, user=ben if op[2] else dot)
-                    elif name == "reverse" and (record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])):
+                    elif name == "reverse" and (
+                        record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])
+                    ):
                         services.transaction_reverse(record=record, reversed_by=ada)
             except ValidationError:
                 assert _ledger_rows(fund) == before_rows  # refused: nothing written

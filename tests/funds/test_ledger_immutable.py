@@ -14,7 +14,9 @@ from tests.funds.conftest import fill
 MESSAGE = "posted ledger rows cannot change; post a reversing transaction instead"
 
 
-@pytest.mark.parametrize("change", [{"amount": 1}, {"kind": "disbursement"}, {"currency": "EUR"}, {"occurred_on": "2020-01-01"}])
+@pytest.mark.parametrize(
+    "change", [{"amount": 1}, {"kind": "disbursement"}, {"currency": "EUR"}, {"occurred_on": "2020-01-01"}]
+)
 def test_a_transaction_cannot_be_rewritten(rent_fund: Any, ada: Any, change: dict[str, Any]) -> None:
     record = fill(rent_fund, 10_00, ada)
     with pytest.raises(IntegrityError, match=MESSAGE), transaction.atomic():

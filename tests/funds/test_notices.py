@@ -21,8 +21,15 @@ def _with_email(user: Any, address: str) -> Any:
 def test_approvers_hear_a_vote_is_needed(ada: Any, fay: Any, ben: Any, bail_fund: Any) -> None:
     for user, address in ((ada, "ada@example.org"), (fay, "fay@example.org"), (ben, "ben@example.org")):
         _with_email(user, address)
-    services.request_create(fund=bail_fund, requested_by=ben, amount=1500_00, currency="USD",
-                            purpose="Bail for SECRET-NAME", payee="SECRET-COURT", kind="bail")
+    services.request_create(
+        fund=bail_fund,
+        requested_by=ben,
+        amount=1500_00,
+        currency="USD",
+        purpose="Bail for SECRET-NAME",
+        payee="SECRET-COURT",
+        kind="bail",
+    )
     messages = OutboundMessage.objects.filter(kind="approval")
     assert sorted(m.user.username for m in messages) == ["ada", "fay"]  # not ben, who asked
     body = messages.first().body
@@ -30,7 +37,9 @@ def test_approvers_hear_a_vote_is_needed(ada: Any, fay: Any, ben: Any, bail_fund
     assert "SECRET" not in body
 
 
-def test_coordinators_ask_and_nobody_else_when_members_do_not_vote(ada: Any, ben: Any, rent_fund: Any) -> None:
+def test_coordinators_ask_and_nobody_else_when_members_do_not_vote(
+    ada: Any, ben: Any, rent_fund: Any
+) -> None:
     _with_email(ada, "ada@example.org")
     services.request_create(fund=rent_fund, requested_by=ada, amount=10_00, currency="USD", purpose="x")
     assert not OutboundMessage.objects.filter(kind="approval").exists()  # ada asked: nobody else may approve
@@ -41,10 +50,23 @@ def test_due_pledges_are_reminded_in_the_coordinators_language(ada: Any, rent_fu
     ada.language = "es"
     ada.save(update_fields=["language"])
     today = timezone.localdate()
-    services.pledge_create(fund=rent_fund, amount=25_00, currency="USD", interval="monthly",
-                           next_due=today + datetime.timedelta(days=3), created_by=ada, contributor="SECRET-DONOR")
-    services.pledge_create(fund=rent_fund, amount=30_00, currency="USD", interval="monthly",
-                           next_due=today + datetime.timedelta(days=1), created_by=ada)
+    services.pledge_create(
+        fund=rent_fund,
+        amount=25_00,
+        currency="USD",
+        interval="monthly",
+        next_due=today + datetime.timedelta(days=3),
+        created_by=ada,
+        contributor="SECRET-DONOR",
+    )
+    services.pledge_create(
+        fund=rent_fund,
+        amount=30_00,
+        currency="USD",
+        interval="monthly",
+        next_due=today + datetime.timedelta(days=1),
+        created_by=ada,
+    )
     assert notices.pledges_due(today) == 1
     body = OutboundMessage.objects.get(kind="reminder").body
     assert "un compromiso de 25.00 USD a Rent Relief vence el" in body and "SECRET" not in body

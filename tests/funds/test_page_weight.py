@@ -14,18 +14,26 @@ from tests.core.test_no_external_origins import EXTERNAL
 from tests.funds.conftest import PNG, approved, fill
 
 
-def test_funds_pages_are_light_and_self_contained(client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any) -> None:
-    assets = sum(len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js"))
+def test_funds_pages_are_light_and_self_contained(
+    client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+) -> None:
+    assets = sum(
+        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js")
+    )
     for _ in range(30):
         fill(bail_fund, 50_00, ada)
     ask = approved(bail_fund, amount=120_00, asker=ben, voters=[ada, fay], kind="bail")
     services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
     services.request_pay(request=ask, paid_by=ada, method="check")
     pages = [
-        reverse("funds_list", args=["crown"]), reverse("funds_fund", args=["crown", bail_fund.pk]),
-        reverse("funds_transparency", args=["crown", bail_fund.pk]), reverse("funds_request", args=["crown", ask.pk]),
-        reverse("funds_request_new", args=["crown", bail_fund.pk]), reverse("funds_fund_new", args=["crown"]),
-        reverse("funds_contribution_new", args=["crown", bail_fund.pk]), reverse("funds_fund_edit", args=["crown", bail_fund.pk]),
+        reverse("funds_list", args=["crown"]),
+        reverse("funds_fund", args=["crown", bail_fund.pk]),
+        reverse("funds_transparency", args=["crown", bail_fund.pk]),
+        reverse("funds_request", args=["crown", ask.pk]),
+        reverse("funds_request_new", args=["crown", bail_fund.pk]),
+        reverse("funds_fund_new", args=["crown"]),
+        reverse("funds_contribution_new", args=["crown", bail_fund.pk]),
+        reverse("funds_fund_edit", args=["crown", bail_fund.pk]),
     ]
     client = client_for(ada)
     for path in pages:

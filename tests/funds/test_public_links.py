@@ -15,9 +15,13 @@ def test_group_page_links_public_funds_only(client_for: Any, bail_fund: Any, ren
     page = client_for(None).get(reverse("group", args=["crown"])).content.decode()
     assert reverse("funds_transparency", args=["crown", bail_fund.pk]) in page
     assert "Crown Bail Fund" in page
-    assert "Rent Relief" not in page and reverse("funds_transparency", args=["crown", rent_fund.pk]) not in page
+    assert (
+        "Rent Relief" not in page and reverse("funds_transparency", args=["crown", rent_fund.pk]) not in page
+    )
     # The link opens without an account.
-    assert client_for(None).get(reverse("funds_transparency", args=["crown", bail_fund.pk])).status_code == 200
+    assert (
+        client_for(None).get(reverse("funds_transparency", args=["crown", bail_fund.pk])).status_code == 200
+    )
 
 
 def test_group_page_without_public_funds_says_nothing(client_for: Any, rent_fund: Any) -> None:

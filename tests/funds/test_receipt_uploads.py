@@ -45,11 +45,15 @@ def test_the_detector_sees_djangos_default_spooling(spooled: list[str]) -> None:
 
 @pytest.fixture
 def ask(ben: Any, rent_fund: Any) -> Request:
-    return services.request_create(fund=rent_fund, requested_by=ben, amount=20_00, currency="USD", purpose="fridge", kind="reimbursement")
+    return services.request_create(
+        fund=rent_fund, requested_by=ben, amount=20_00, currency="USD", purpose="fridge", kind="reimbursement"
+    )
 
 
 def test_api_attaches_a_sealed_receipt(api_for: Any, ben: Any, ask: Request) -> None:
-    response = api_for(ben).post(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts", {"receipt": SimpleUploadedFile("r.pdf", PDF)})
+    response = api_for(ben).post(
+        f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts", {"receipt": SimpleUploadedFile("r.pdf", PDF)}
+    )
     assert response.status_code == 201
     receipt = Receipt.objects.get()
     assert response.json()["id"] == receipt.pk
@@ -57,13 +61,21 @@ def test_api_attaches_a_sealed_receipt(api_for: Any, ben: Any, ask: Request) -> 
     assert PDF not in bytes(receipt.sealed) and services.receipt_open(receipt) == PDF
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"GIF89a" + b"\x00" * 20, "A receipt must be a JPEG, PNG or PDF file."),
-    (b"", "The file is empty."),
-    (JPEG_TOO_BIG, "A receipt can be at most 5 MB."),
-])
-def test_api_refuses_bad_receipts_without_writing(api_for: Any, ben: Any, ask: Request, spooled: list[str], data: bytes, message: str) -> None:
-    response = api_for(ben).post(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts", {"receipt": SimpleUploadedFile("r.png", data)})
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"GIF89a" + b"\x00" * 20, "A receipt must be a JPEG, PNG or PDF file."),
+        (b"", "The file is empty."),
+        (JPEG_TOO_BIG, "A receipt can be at most 5 MB."),
+    ],
+)
+def test_api_refuses_bad_receipts_without_writing(
+    api_for: Any, ben: Any, ask: Request, spooled: list[str], data: bytes, message: str
+) -> None:
+    response = api_for(ben).post(
+        f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts",
+        {"receipt": SimpleUploadedFile("r.png", data)},
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"receipt": [message]}
     assert not Receipt.objects.exists()
@@ -73,13 +85,19 @@ def test_api_refuses_bad_receipts_without_writing(api_for: Any, ben: Any, ask: R
 def test_api_upload_needs_a_file(api_for: Any, ben: Any, ask: Request) -> None:
     url = f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts"
     missing = api_for(ben).post(url, {"note": "no file"})
-    assert missing.status_code == 422 and missing.json()["errors"] == {"receipt": ["Choose a file to upload."]}
+    assert missing.status_code == 422 and missing.json()["errors"] == {
+        "receipt": ["Choose a file to upload."]
+    }
     json_body = api_for(ben).post(url, "{}", content_type="application/json")
     assert json_body.status_code == 422
-    assert json_body.json()["errors"] == {"receipt": ["Send the receipt as multipart/form-data in the field named receipt."]}
+    assert json_body.json()["errors"] == {
+        "receipt": ["Send the receipt as multipart/form-data in the field named receipt."]
+    }
 
 
-def test_api_upload_is_for_the_requester_and_coordinators(api_for: Any, ada: Any, cy: Any, ask: Request, crown: Any) -> None:
+def test_api_upload_is_for_the_requester_and_coordinators(
+    api_for: Any, ada: Any, cy: Any, ask: Request, crown: Any
+) -> None:
     from mutualaid.members.models import Membership
     from tests.conftest import make_user
 
@@ -113,9 +131,13 @@ def test_api_download_after_panic_is_gone(api_for: Any, ben: Any, ask: Request) 
     assert response.json() == {"detail": "this receipt can no longer be decrypted"}
 
 
-def test_web_refuses_an_oversize_receipt_without_writing(client_for: Any, ben: Any, ask: Request, spooled: list[str]) -> None:
+def test_web_refuses_an_oversize_receipt_without_writing(
+    client_for: Any, ben: Any, ask: Request, spooled: list[str]
+) -> None:
     url = reverse("funds_receipt_add", args=["crown", ask.pk])
-    response = client_for(ben).post(url, {"receipt": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG)}, follow=True)
+    response = client_for(ben).post(
+        url, {"receipt": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG)}, follow=True
+    )
     assert "A receipt can be at most 5 MB." in response.content.decode()
     assert not Receipt.objects.exists()
     assert spooled == []
@@ -124,11 +146,20 @@ def test_web_refuses_an_oversize_receipt_without_writing(client_for: Any, ben: A
     assert Receipt.objects.count() == 1
 
 
-def test_web_request_with_an_oversize_receipt_is_not_sent(client_for: Any, ben: Any, rent_fund: Any, spooled: list[str]) -> None:
-    response = client_for(ben).post(reverse("funds_request_new", args=["crown", rent_fund.pk]), {
-        "kind": "reimbursement", "category": "food", "amount": "42.10", "for_self": "1", "purpose": "Groceries",
-        "receipt": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG),
-    })
+def test_web_request_with_an_oversize_receipt_is_not_sent(
+    client_for: Any, ben: Any, rent_fund: Any, spooled: list[str]
+) -> None:
+    response = client_for(ben).post(
+        reverse("funds_request_new", args=["crown", rent_fund.pk]),
+        {
+            "kind": "reimbursement",
+            "category": "food",
+            "amount": "42.10",
+            "for_self": "1",
+            "purpose": "Groceries",
+            "receipt": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG),
+        },
+    )
     assert response.status_code == 400
     assert "A receipt can be at most 5 MB." in response.content.decode()
     assert not Request.objects.exists() and not Receipt.objects.exists()
@@ -140,16 +171,21 @@ def test_web_receipt_upload_still_checks_csrf(client_for: Any, ben: Any, ask: Re
     response = client_for(ben, csrf=True).post(url, {"receipt": SimpleUploadedFile("r.png", PNG)})
     assert response.status_code == 403
     assert not Receipt.objects.exists()
-    new = client_for(ben, csrf=True).post(reverse("funds_request_new", args=["crown", ask.fund_id]), {"purpose": "x"})
+    new = client_for(ben, csrf=True).post(
+        reverse("funds_request_new", args=["crown", ask.fund_id]), {"purpose": "x"}
+    )
     assert new.status_code == 403
 
 
 def test_only_one_receipt_file_is_ever_held(api_for: Any, ben: Any, ask: Request, spooled: list[str]) -> None:
     # Extra files, in other fields or a second one in the receipt field, are skipped unread.
-    response = api_for(ben).post(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts", {
-        "receipt": [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", PDF)],
-        "other": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG),
-    })
+    response = api_for(ben).post(
+        f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts",
+        {
+            "receipt": [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", PDF)],
+            "other": SimpleUploadedFile("big.jpg", JPEG_TOO_BIG),
+        },
+    )
     assert response.status_code == 201
     assert [r.content_type for r in Receipt.objects.all()] == ["image/png"]
     assert spooled == []

@@ -15,7 +15,9 @@ from tests.funds.conftest import approved, fill
 
 
 def _ask(fund: Any, asker: Any, amount: int, **extra: Any) -> Any:
-    return services.request_create(fund=fund, requested_by=asker, amount=amount, currency=fund.currency, purpose="rent", **extra)
+    return services.request_create(
+        fund=fund, requested_by=asker, amount=amount, currency=fund.currency, purpose="rent", **extra
+    )
 
 
 def test_small_request_needs_one_coordinator(bail_fund: Any, ada: Any, ben: Any) -> None:
@@ -29,12 +31,15 @@ def test_large_request_needs_two_coordinators(bail_fund: Any, ada: Any, fay: Any
     assert services.request_approve(request=ask, voter=ada).status == "open"
     assert services.request_approve(request=ask, voter=fay).status == "approved"
     assert list(Approval.objects.filter(request=ask).values_list("voter__username", "as_coordinator")) == [
-        ("ada", True), ("fay", True)
+        ("ada", True),
+        ("fay", True),
     ]
 
 
 def test_members_may_approve_when_the_fund_allows(crown: Any, ada: Any, ben: Any) -> None:
-    fund = services.fund_create(group=crown, name="Medical", kind="medical", coordinator_approvals=2, member_approvals=3)
+    fund = services.fund_create(
+        group=crown, name="Medical", kind="medical", coordinator_approvals=2, member_approvals=3
+    )
     others = []
     for name in ("gus", "hal", "ivy"):
         user = make_user(name)
@@ -98,13 +103,17 @@ def test_an_open_request_cannot_be_paid(bail_fund: Any, ada: Any, ben: Any) -> N
     assert Transaction.objects.filter(kind="disbursement").count() == 0
 
 
-def test_paying_more_than_the_balance_is_refused_and_nothing_is_written(rent_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_paying_more_than_the_balance_is_refused_and_nothing_is_written(
+    rent_fund: Any, ada: Any, fay: Any, ben: Any
+) -> None:
     fill(rent_fund, 100_00, ada)
     ask = approved(rent_fund, amount=100_01, asker=ben, voters=[ada, fay])
     before = Transaction.objects.count()
     with pytest.raises(ValidationError) as caught:
         services.request_pay(request=ask, paid_by=ada, method="cash")
-    assert caught.value.message_dict == {"amount": ["The fund holds 100.00 USD; it cannot pay out 100.01 USD."]}
+    assert caught.value.message_dict == {
+        "amount": ["The fund holds 100.00 USD; it cannot pay out 100.01 USD."]
+    }
     assert Transaction.objects.count() == before
     assert Request.objects.get(pk=ask.pk).status == "approved"
 
@@ -148,7 +157,11 @@ def test_purpose_and_payee_are_encrypted_in_the_database(rent_fund: Any, ben: An
     from django.db import connection
 
     ask = services.request_create(
-        fund=rent_fund, requested_by=ben, amount=10_00, currency="USD", purpose="Eviction notice CANARY-PURPOSE",
+        fund=rent_fund,
+        requested_by=ben,
+        amount=10_00,
+        currency="USD",
+        purpose="Eviction notice CANARY-PURPOSE",
         payee="Landlord CANARY-PAYEE account 123",
     )
     with connection.cursor() as cursor:

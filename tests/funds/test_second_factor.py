@@ -12,12 +12,16 @@ from tests.conftest import make_user
 from tests.funds.conftest import approved, fill
 
 
-def test_coordinator_without_second_factor_cannot_record_money(client_for: Any, crown: Any, bail_fund: Any) -> None:
+def test_coordinator_without_second_factor_cannot_record_money(
+    client_for: Any, crown: Any, bail_fund: Any
+) -> None:
     gil = make_user("gil")
     Membership.objects.create(user=gil, group=crown, role="coordinator")
     client = client_for(gil)
-    response = client.post(reverse("funds_contribution_new", args=["crown", bail_fund.pk]),
-                           {"amount": "10", "method": "cash", "occurred_on": "2026-11-01"})
+    response = client.post(
+        reverse("funds_contribution_new", args=["crown", bail_fund.pk]),
+        {"amount": "10", "method": "cash", "occurred_on": "2026-11-01"},
+    )
     assert response.status_code in (302, 403)
     assert "/accounts/2fa/" in response.get("Location", "/accounts/2fa/")
     assert not Transaction.objects.exists()

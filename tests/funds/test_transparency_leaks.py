@@ -31,12 +31,29 @@ def test_no_name_reaches_the_transparency_page_or_the_csv(
         for user, name in ((ben, requester), (ada, voter), (fay, other_voter)):
             user.display_name = name
             user.save(update_fields=["display_name"])
-        fund = services.fund_create(group=crown, name="Leak fund", kind="bail", visibility="public", single_approval_limit=0)
-        services.contribution_record(fund=fund, amount=sum(amounts) + 1_00, currency="USD", method="app", recorded_by=ada,
-                                     contributor=contributor, reference=reference)
+        fund = services.fund_create(
+            group=crown, name="Leak fund", kind="bail", visibility="public", single_approval_limit=0
+        )
+        services.contribution_record(
+            fund=fund,
+            amount=sum(amounts) + 1_00,
+            currency="USD",
+            method="app",
+            recorded_by=ada,
+            contributor=contributor,
+            reference=reference,
+        )
         for amount in amounts:
-            ask = services.request_create(fund=fund, requested_by=ben, amount=amount, currency="USD", kind=kind,
-                                          purpose=purpose, payee=payee, for_self=False)
+            ask = services.request_create(
+                fund=fund,
+                requested_by=ben,
+                amount=amount,
+                currency="USD",
+                kind=kind,
+                purpose=purpose,
+                payee=payee,
+                for_self=False,
+            )
             if kind == "reimbursement":
                 services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
             services.request_approve(request=ask, voter=ada)

@@ -15,14 +15,44 @@ from mutualaid.groups.services import area_add
 def network(db: Any) -> dict[str, Group]:
     make = Group.objects.create
     groups = {
-        "crown": make(name="Crown Heights", slug="crown", centre_lat=40.6694, centre_lon=-73.9422, radius_km=2,
-                      postal_codes=["11216"], categories=["food", "housing"], languages=["en", "ht"]),
-        "bush": make(name="Bushwick", slug="bush", centre_lat=40.6944, centre_lon=-73.9213, radius_km=2,
-                     postal_codes=["11221"], categories=["food", "legal"], languages=["es", "en"]),
-        "astoria": make(name="Astoria", slug="astoria", centre_lat=40.7644, centre_lon=-73.9235, radius_km=3,
-                        categories=["childcare"], languages=["en"]),
+        "crown": make(
+            name="Crown Heights",
+            slug="crown",
+            centre_lat=40.6694,
+            centre_lon=-73.9422,
+            radius_km=2,
+            postal_codes=["11216"],
+            categories=["food", "housing"],
+            languages=["en", "ht"],
+        ),
+        "bush": make(
+            name="Bushwick",
+            slug="bush",
+            centre_lat=40.6944,
+            centre_lon=-73.9213,
+            radius_km=2,
+            postal_codes=["11221"],
+            categories=["food", "legal"],
+            languages=["es", "en"],
+        ),
+        "astoria": make(
+            name="Astoria",
+            slug="astoria",
+            centre_lat=40.7644,
+            centre_lon=-73.9235,
+            radius_km=3,
+            categories=["childcare"],
+            languages=["en"],
+        ),
         "hidden": make(name="Hidden", slug="hidden", centre_lat=40.67, centre_lon=-73.94, listed=False),
-        "la": make(name="Los Angeles Aid", slug="la", centre_lat=34.05, centre_lon=-118.24, radius_km=10, languages=["es"]),
+        "la": make(
+            name="Los Angeles Aid",
+            slug="la",
+            centre_lat=34.05,
+            centre_lon=-118.24,
+            radius_km=10,
+            languages=["es"],
+        ),
     }
     area_add(group=groups["bush"], name="Ridgewood border", lat=40.70, lon=-73.915, postal_code="11385")
     return groups

@@ -21,17 +21,29 @@ def slugs(search: Any) -> list[str]:
 
 def test_among_groups_that_cover_the_place_the_nearest_centre_comes_first(db: Any) -> None:
     # Both cover the point; "Aardvark" sorts first by name but its centre is 3 km away, Zebra's 0.5 km.
-    Group.objects.create(name="Aardvark Aid", slug="aardvark", centre_lat=40.70, centre_lon=-73.90, radius_km=10)
-    Group.objects.create(name="Zebra Aid", slug="zebra", centre_lat=40.6755, centre_lon=-73.9385, radius_km=10)
+    Group.objects.create(
+        name="Aardvark Aid", slug="aardvark", centre_lat=40.70, centre_lon=-73.90, radius_km=10
+    )
+    Group.objects.create(
+        name="Zebra Aid", slug="zebra", centre_lat=40.6755, centre_lon=-73.9385, radius_km=10
+    )
     search = directory_search(query="40.6730, -73.9400")
     assert slugs(search) == ["zebra", "aardvark"]
     assert [r.distance_km for r in search.results] == [0.0, 0.0]
 
 
 def test_a_group_naming_the_postal_code_comes_before_one_that_merely_covers_it(db: Any) -> None:
-    Group.objects.create(name="Covers It", slug="covers", centre_lat=40.6694, centre_lon=-73.9422, radius_km=20)
-    Group.objects.create(name="Names It", slug="names", centre_lat=40.80, centre_lon=-73.95, radius_km=1,
-                         postal_codes=["11216"])
+    Group.objects.create(
+        name="Covers It", slug="covers", centre_lat=40.6694, centre_lon=-73.9422, radius_km=20
+    )
+    Group.objects.create(
+        name="Names It",
+        slug="names",
+        centre_lat=40.80,
+        centre_lon=-73.95,
+        radius_km=1,
+        postal_codes=["11216"],
+    )
     search = directory_search(query="11216")
     assert slugs(search) == ["names", "covers"]
     assert [r.matched for r in search.results] == ["postal", "distance"]
@@ -80,7 +92,9 @@ points = st.tuples(st.floats(40.5, 40.9), st.floats(-74.1, -73.7))
 def test_results_are_every_listed_group_nearest_first(db: Any, groups: list[Any], place: Any) -> None:
     Group.objects.all().delete()
     for n, ((lat, lon), radius, listed) in enumerate(groups):
-        Group.objects.create(name=f"G{n}", slug=f"g{n}", centre_lat=lat, centre_lon=lon, radius_km=radius, listed=listed)
+        Group.objects.create(
+            name=f"G{n}", slug=f"g{n}", centre_lat=lat, centre_lon=lon, radius_km=radius, listed=listed
+        )
     search = directory_search(query=f"{place[0]:.5f}, {place[1]:.5f}")
     assert search.place is not None
     listed = {f"g{n}" for n, (_p, _r, shown) in enumerate(groups) if shown}

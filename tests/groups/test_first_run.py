@@ -15,8 +15,17 @@ pytestmark = pytest.mark.fresh_install
 
 
 def form(code: str, **extra: str) -> dict[str, str]:
-    return {"code": code, "username": "rosa", "password": PASSWORD, "display_name": "Rosa", "language": "es",
-            "name": "Flatbush Mutual Aid", "radius_km": "3", "listed": "on", **extra}
+    return {
+        "code": code,
+        "username": "rosa",
+        "password": PASSWORD,
+        "display_name": "Rosa",
+        "language": "es",
+        "name": "Flatbush Mutual Aid",
+        "radius_km": "3",
+        "listed": "on",
+        **extra,
+    }
 
 
 def test_every_page_leads_to_setup_on_an_empty_install(client: Any) -> None:
@@ -58,7 +67,9 @@ def test_guessing_the_setup_code_is_limited_for_the_whole_install(client: Any, m
     code = setup_code_issue()
     for n in range(3):
         address = f"203.0.113.{n}"
-        guess = Client(REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address).post("/setup/", form(f"AAAA-BBBB-000{n}"))
+        guess = Client(REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address).post(
+            "/setup/", form(f"AAAA-BBBB-000{n}")
+        )
         assert "That setup code is not right." in guess.content.decode()
     response = client.post("/setup/", form(code))
     assert response.status_code == 429 and int(response["Retry-After"]) > 0

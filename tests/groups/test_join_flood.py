@@ -26,8 +26,14 @@ from tests.conftest import PASSWORD, make_user
 def _signup(group: Group, n: int, **extra: str) -> Any:
     address = f"198.51.100.{n}"
     client = Client(REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address, HTTP_USER_AGENT=f"flood-agent-{n}")
-    data = {"username": f"newcomer{n}", "password": PASSWORD, "display_name": f"Newcomer {n}", "language": "en",
-            "message": "hello", **extra}
+    data = {
+        "username": f"newcomer{n}",
+        "password": PASSWORD,
+        "display_name": f"Newcomer {n}",
+        "language": "en",
+        "message": "hello",
+        **extra,
+    }
     return client.post(reverse("join_request", kwargs={"slug": group.slug}), data)
 
 
@@ -54,9 +60,7 @@ def test_one_groups_queue_is_limited_from_any_address(
     assert JoinRequest.objects.filter(group=open_group).count() == 1
 
 
-def test_members_asking_to_join_share_the_groups_window(
-    crown: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_members_asking_to_join_share_the_groups_window(crown: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_JOIN_REQUEST_GROUP", "2/h")
     for name in ("mo", "li"):
         join_request_create(group=crown, user=make_user(name))
@@ -109,7 +113,9 @@ def test_invitations_still_work_during_a_flood(crown: Any, ben: Any, monkeypatch
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_parallel_sign_ups_exactly_the_limit_pass_on_postgresql(crown: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_sign_ups_exactly_the_limit_pass_on_postgresql(
+    crown: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers are proven on PostgreSQL")
     monkeypatch.setenv("MUTUALAID_RATE_JOIN_REQUEST_GROUP", "3/h")

@@ -33,7 +33,9 @@ def test_promote_then_step_down(ada: Any, ben: Any, crown: Any) -> None:
 
 def test_coordinator_promotes_through_the_page(ada: Any, ben: Any, crown: Any, client_for: Any) -> None:
     target = membership(ben, crown)
-    response = client_for(ada).post(f"/g/crown/members/{target.pk}/role/", {"role": "coordinator"}, follow=True)
+    response = client_for(ada).post(
+        f"/g/crown/members/{target.pk}/role/", {"role": "coordinator"}, follow=True
+    )
     assert "Role changed for Ben." in response.content.decode()
     assert membership(ben, crown).role == "coordinator"
 
@@ -44,13 +46,17 @@ def test_member_cannot_manage_members(ben: Any, ada: Any, crown: Any, client_for
     assert Membership.objects.filter(user=ada, group=crown).exists()
 
 
-def test_coordinator_of_one_group_cannot_touch_another(dee: Any, ben: Any, crown: Any, client_for: Any) -> None:
+def test_coordinator_of_one_group_cannot_touch_another(
+    dee: Any, ben: Any, crown: Any, client_for: Any
+) -> None:
     response = client_for(dee).post(f"/g/crown/members/{membership(ben, crown).pk}/remove/")
     assert response.status_code == 404
     assert Membership.objects.filter(user=ben, group=crown).exists()
 
 
-def test_membership_of_another_group_is_not_found_through_this_group(ada: Any, cy: Any, bush: Any, client_for: Any) -> None:
+def test_membership_of_another_group_is_not_found_through_this_group(
+    ada: Any, cy: Any, bush: Any, client_for: Any
+) -> None:
     response = client_for(ada).post(f"/g/crown/members/{membership(cy, bush).pk}/remove/")
     assert response.status_code == 404
     assert Membership.objects.filter(user=cy, group=bush).exists()
@@ -58,7 +64,9 @@ def test_membership_of_another_group_is_not_found_through_this_group(ada: Any, c
 
 def test_join_request_approved_by_coordinator(ada: Any, eve: Any, crown: Any, client_for: Any) -> None:
     request = services.join_request_create(group=crown, user=eve, message="I can drive on weekends")
-    response = client_for(ada).post(f"/g/crown/requests/{request.pk}/decide/", {"decision": "approve"}, follow=True)
+    response = client_for(ada).post(
+        f"/g/crown/requests/{request.pk}/decide/", {"decision": "approve"}, follow=True
+    )
     assert "Request approved." in response.content.decode()
     joined = membership(eve, crown)
     assert joined.vouched_by == ada and joined.role == "member"
@@ -90,8 +98,15 @@ def test_anonymous_request_to_join_creates_account_and_pending_request(crown: An
     client = client_for(None)
     response = client.post(
         "/g/crown/join/",
-        {"username": "omar", "password": "a-long-test-password-42", "display_name": "Omar", "language": "en",
-         "email": "", "phone": "", "message": "neighbour on Lincoln Pl"},
+        {
+            "username": "omar",
+            "password": "a-long-test-password-42",
+            "display_name": "Omar",
+            "language": "en",
+            "email": "",
+            "phone": "",
+            "message": "neighbour on Lincoln Pl",
+        },
     )
     assert response.status_code == 302
     request = JoinRequest.objects.get(user__username="omar")
@@ -105,7 +120,9 @@ def test_member_may_belong_to_several_groups(ben: Any, crown: Any, bush: Any, de
     assert set(Membership.objects.filter(user=ben).values_list("group__slug", flat=True)) == {"crown", "bush"}
 
 
-def test_coordinator_without_second_factor_is_sent_to_set_one_up(ben: Any, crown: Any, client_for: Any) -> None:
+def test_coordinator_without_second_factor_is_sent_to_set_one_up(
+    ben: Any, crown: Any, client_for: Any
+) -> None:
     services.membership_set_role(membership=membership(ben, crown), role="coordinator")
     response = client_for(ben).get("/g/crown/members/")
     assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/"

@@ -42,5 +42,7 @@ def test_directory_query_count_is_constant(crown: Any, client: Any) -> None:
 
     first = queries(client, "/directory/?q=11216")
     for i in range(20):
-        Group.objects.create(name=f"Group {i}", slug=f"group-{i}", centre_lat=40.6 + i / 100, centre_lon=-73.9)
+        Group.objects.create(
+            name=f"Group {i}", slug=f"group-{i}", centre_lat=40.6 + i / 100, centre_lon=-73.9
+        )
     assert queries(client, "/directory/?q=11216") == first

@@ -21,8 +21,13 @@ def build(world: World) -> None:
     Membership.objects.create(user=mira, group=world.crown)
 
     def post(author: Any, title: str, kind: str, category: str) -> Any:
-        return board.post_create(group=world.crown, author=author, data=board.PostInput(
-            kind=kind, category=category, title=title, **(HERE if kind == "need" else NEAR)))
+        return board.post_create(
+            group=world.crown,
+            author=author,
+            data=board.PostInput(
+                kind=kind, category=category, title=title, **(HERE if kind == "need" else NEAR)
+            ),
+        )
 
     post(ben, "Matched groceries", "need", "food")
     post(mira, "Matched soup", "offer", "food")
@@ -46,19 +51,53 @@ API_MEMBER = "401 404 404 ok ok"
 ROUTES = [
     Route("matching_rounds", COORDINATOR, kwargs=crown_slug),
     Route("matching_rounds", COORDINATOR, method="POST", variant="run", kwargs=crown_slug),
-    Route("matching_decide", COORDINATOR, method="POST", kwargs=crown_slug,
-          data=lambda w: {"selected": [w.proposal_proposed.pk], "action": "approve"}),
-    Route("matching_settings", COORDINATOR, method="POST", kwargs=crown_slug, data=lambda w: {"schedule": "daily"}),
+    Route(
+        "matching_decide",
+        COORDINATOR,
+        method="POST",
+        kwargs=crown_slug,
+        data=lambda w: {"selected": [w.proposal_proposed.pk], "action": "approve"},
+    ),
+    Route(
+        "matching_settings",
+        COORDINATOR,
+        method="POST",
+        kwargs=crown_slug,
+        data=lambda w: {"schedule": "daily"},
+    ),
     Route("matching_mine", MEMBER, kwargs=crown_slug),
     # Only the sides answer (ben posted the need, mira the offer); the coordinator is not a side here.
-    Route("matching_respond", "login 404 404 ok 404", method="POST", kwargs=proposal_kw,
-          data=lambda w: {"decision": "accept"}),
+    Route(
+        "matching_respond",
+        "login 404 404 ok 404",
+        method="POST",
+        kwargs=proposal_kw,
+        data=lambda w: {"decision": "accept"},
+    ),
     Route("api:matching_round_run", API_COORDINATOR, method="POST", api=True, kwargs=crown_slug),
     Route("api:matching_proposals_list", API_MEMBER, api=True, kwargs=crown_slug),
-    Route("api:matching_proposals_decide", API_COORDINATOR, method="POST", api=True, kwargs=crown_slug,
-          data=lambda w: {"approve_ids": [w.proposal_proposed.pk], "edits": {str(w.proposal_proposed.pk): 1}}),
-    Route("api:matching_proposal_respond", "401 404 404 ok 404", method="POST", api=True, kwargs=proposal_kw,
-          data=lambda w: {"decision": "decline"}),
-    Route("api:matching_settings_update", API_COORDINATOR, method="PUT", api=True, kwargs=crown_slug,
-          data=lambda w: {"schedule": "off"}),
+    Route(
+        "api:matching_proposals_decide",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=crown_slug,
+        data=lambda w: {"approve_ids": [w.proposal_proposed.pk], "edits": {str(w.proposal_proposed.pk): 1}},
+    ),
+    Route(
+        "api:matching_proposal_respond",
+        "401 404 404 ok 404",
+        method="POST",
+        api=True,
+        kwargs=proposal_kw,
+        data=lambda w: {"decision": "decline"},
+    ),
+    Route(
+        "api:matching_settings_update",
+        API_COORDINATOR,
+        method="PUT",
+        api=True,
+        kwargs=crown_slug,
+        data=lambda w: {"schedule": "off"},
+    ),
 ]

@@ -14,8 +14,9 @@ def make_post(group: Any, author: Any, title: str, kind: str = "need", **extra: 
 
     extra.setdefault("category", "food")
     place = extra.pop("place", HERE if kind == "need" else NEAR)
-    return services.post_create(group=group, author=author, data=services.PostInput(
-        kind=kind, title=title, **place, **extra))
+    return services.post_create(
+        group=group, author=author, data=services.PostInput(kind=kind, title=title, **place, **extra)
+    )
 
 
 @pytest.fixture

@@ -32,7 +32,9 @@ def _point() -> st.SearchStrategy[tuple[float, float]]:
 
 @st.composite
 def instances(draw: st.DrawFn, max_needs: int = 9, max_offers: int = 9) -> dict[str, Any]:
-    categories = draw(st.lists(st.sampled_from(["food", "rides", "care"]), min_size=1, max_size=2, unique=True))
+    categories = draw(
+        st.lists(st.sampled_from(["food", "rides", "care"]), min_size=1, max_size=2, unique=True)
+    )
     params: dict[str, Any] = {
         "max_km": draw(st.sampled_from([3.0, 8.0, 15.0])),
         "value_km": draw(st.sampled_from([5.0, 20.0, 50.0])),
@@ -43,7 +45,10 @@ def instances(draw: st.DrawFn, max_needs: int = 9, max_offers: int = 9) -> dict[
     for i in range(draw(st.integers(0, max_needs))):
         lat, lon = draw(_point())
         item: dict[str, Any] = {
-            "id": f"n{i}", "category": draw(st.sampled_from(categories)), "lat": lat, "lon": lon,
+            "id": f"n{i}",
+            "category": draw(st.sampled_from(categories)),
+            "lat": lat,
+            "lon": lon,
             "quantity": draw(st.integers(1, 3)),
             "urgency": draw(st.sampled_from(["flexible", "week", "today"])),
             "waiting_days": draw(st.sampled_from([0, 0.5, 2, 7.25])),
@@ -56,7 +61,10 @@ def instances(draw: st.DrawFn, max_needs: int = 9, max_offers: int = 9) -> dict[
     for j in range(draw(st.integers(0, max_offers))):
         lat, lon = draw(_point())
         item = {
-            "id": f"o{j}", "category": draw(st.sampled_from(categories)), "lat": lat, "lon": lon,
+            "id": f"o{j}",
+            "category": draw(st.sampled_from(categories)),
+            "lat": lat,
+            "lon": lon,
             "capacity": draw(st.integers(1, 4)),
         }
         reach = draw(st.one_of(st.none(), st.sampled_from([1.0, 4.0, 30.0])))
@@ -78,10 +86,9 @@ def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def priority(obj: dict[str, Any], need: dict[str, Any]) -> float:
     p = obj["params"]
-    return (
-        p["value_km"] * p["urgency_factor"][need.get("urgency", "flexible")]
-        + p["value_km_per_waiting_day"] * need.get("waiting_days", 0)
-    )
+    return p["value_km"] * p["urgency_factor"][need.get("urgency", "flexible")] + p[
+        "value_km_per_waiting_day"
+    ] * need.get("waiting_days", 0)
 
 
 def overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -107,7 +114,9 @@ def feasible_pairs(obj: dict[str, Any]) -> dict[tuple[str, str], tuple[float, in
     return out
 
 
-def reference_optimum(obj: dict[str, Any], exclude: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> int:
+def reference_optimum(
+    obj: dict[str, Any], exclude: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
+) -> int:
     """Optimum by linear programming (scipy HiGHS) on the full feasible graph (less `exclude`). The
     constraint matrix is that of a bipartite graph, hence totally unimodular: the LP optimum is integral."""
     pairs = {k: v for k, v in feasible_pairs(obj).items() if k not in exclude}

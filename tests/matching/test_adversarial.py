@@ -72,17 +72,18 @@ def adversarial(draw: st.DrawFn) -> dict[str, Any]:
         "value_km_per_waiting_day": draw(st.sampled_from([0.0, 5.0, 0.1])),
     }
     categories = draw(st.lists(TEXT, min_size=1, max_size=2, unique=True))
-    anchors = [
-        (draw(st.floats(-60, 60)), draw(st.floats(-179, 179)))
-        for _ in range(draw(st.integers(1, 3)))
-    ]
+    anchors = [(draw(st.floats(-60, 60)), draw(st.floats(-179, 179))) for _ in range(draw(st.integers(1, 3)))]
     ids_needs = draw(st.lists(TEXT, max_size=8, unique=True))
     ids_offers = draw(st.lists(TEXT, max_size=8, unique=True))
     needs = []
     for item_id in ids_needs:
         lat, lon = _point(draw, anchors)
-        need: dict[str, Any] = {"id": item_id, "category": draw(st.sampled_from(categories)),
-                                "lat": lat, "lon": lon}
+        need: dict[str, Any] = {
+            "id": item_id,
+            "category": draw(st.sampled_from(categories)),
+            "lat": lat,
+            "lon": lon,
+        }
         if draw(st.booleans()):
             need["quantity"] = draw(st.sampled_from([1, 2, 3, 7, 10**9]))
         if draw(st.booleans()):
@@ -97,8 +98,12 @@ def adversarial(draw: st.DrawFn) -> dict[str, Any]:
     offers = []
     for item_id in ids_offers:
         lat, lon = _point(draw, anchors)
-        offer: dict[str, Any] = {"id": item_id, "category": draw(st.sampled_from(categories)),
-                                 "lat": lat, "lon": lon}
+        offer: dict[str, Any] = {
+            "id": item_id,
+            "category": draw(st.sampled_from(categories)),
+            "lat": lat,
+            "lon": lon,
+        }
         if draw(st.booleans()):
             offer["capacity"] = draw(st.sampled_from([1, 2, 5, 10**9]))
         reach = draw(st.sampled_from(["none", "null", "zero", "small", "exact"]))
@@ -155,8 +160,12 @@ def reference(obj: dict[str, Any]) -> tuple[dict[tuple[str, str], tuple[float, i
     a = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(row), len(keys)))
     bound = [n.get("quantity", 1) for n in obj["needs"]] + [o.get("capacity", 1) for o in obj["offers"]]
     cost = -np.array([pairs[k][1] for k in keys], dtype=float)
-    res = milp(cost, constraints=LinearConstraint(a, 0, bound), integrality=np.ones(len(keys)),
-               bounds=Bounds(0, np.inf))
+    res = milp(
+        cost,
+        constraints=LinearConstraint(a, 0, bound),
+        integrality=np.ones(len(keys)),
+        bounds=Bounds(0, np.inf),
+    )
     assert res.status == 0
     return pairs, round(-res.fun)
 

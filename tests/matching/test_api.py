@@ -24,14 +24,23 @@ def test_api_round_decide_and_respond(crown: Any, ada: Any, ben: Any, fay: Any, 
     body = response.json()
     assert "Secret" not in response.content.decode()
     [proposal] = body["proposals"]
-    assert proposal["units"] == 2 and proposal["need"]["title"] == "Groceries" and proposal["state"] == "proposed"
+    assert (
+        proposal["units"] == 2
+        and proposal["need"]["title"] == "Groceries"
+        and proposal["state"] == "proposed"
+    )
     assert set(proposal["reasons"]) == {"km", "urgency", "waiting_days"}
     assert _post(api_for(ben), f"{base}/rounds", {}).status_code == 403
 
-    response = _post(coordinator, f"{base}/proposals/decide", {"approve_ids": [proposal["id"]], "edits": {str(proposal["id"]): 5}})
+    response = _post(
+        coordinator,
+        f"{base}/proposals/decide",
+        {"approve_ids": [proposal["id"]], "edits": {str(proposal["id"]): 5}},
+    )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"edits": [f"Proposal {proposal['id']} can have from 1 to 2 units."]} or \
-        "edits" in json.dumps(response.json())
+    assert response.json()["errors"] == {
+        "edits": [f"Proposal {proposal['id']} can have from 1 to 2 units."]
+    } or "edits" in json.dumps(response.json())
     response = _post(coordinator, f"{base}/proposals/decide", {"approve_ids": [proposal["id"]]})
     assert response.json() == {"approved": 1, "rejected": 0, "lapsed": 0}
 
@@ -54,7 +63,10 @@ def test_api_settings(crown: Any, ada: Any, ben: Any, api_for: Any) -> None:
     url = f"/api/v1/groups/{crown.slug}/matching/settings"
     response = api_for(ada).put(url, json.dumps({"schedule": "daily"}), content_type="application/json")
     assert response.json() == {"schedule": "daily"}
-    assert api_for(ben).put(url, json.dumps({"schedule": "off"}), content_type="application/json").status_code == 403
+    assert (
+        api_for(ben).put(url, json.dumps({"schedule": "off"}), content_type="application/json").status_code
+        == 403
+    )
 
 
 def test_out_of_range_ids_are_refused_not_a_server_error(crown: Any, ada: Any, api_for: Any) -> None:
@@ -63,7 +75,9 @@ def test_out_of_range_ids_are_refused_not_a_server_error(crown: Any, ada: Any, a
     assert response.status_code == 422
 
 
-def test_api_partial_match_names_the_split_off_post(crown: Any, ada: Any, ben: Any, fay: Any, api_for: Any) -> None:
+def test_api_partial_match_names_the_split_off_post(
+    crown: Any, ada: Any, ben: Any, fay: Any, api_for: Any
+) -> None:
     from mutualaid.exchange.models import Post
 
     need = make_post(crown, ben, "Groceries", quantity=3)

@@ -62,7 +62,10 @@ def test_module_entry_point(tmp_path: Path) -> None:
     src = Path(__file__).resolve().parents[2] / "src"
     done = subprocess.run(
         [sys.executable, "-m", "mutualaid.matching.command", str(path)],
-        capture_output=True, text=True, env={"PYTHONPATH": str(src)}, check=False,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src)},
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["matched_units"] == 1
@@ -86,7 +89,10 @@ INVALID = [
     (instance(needs=[NEED, need(id=7)]), "needs[1]: id must be a non-empty string"),
     (instance(needs=[NEED, need()]), 'needs[1] (id "n1"): duplicate id (also needs[0])'),
     (instance(offers=[OFFER, offer()]), 'offers[1] (id "o1"): duplicate id (also offers[0])'),
-    (instance(needs=[need(), need(id="n4", quantity=0)]), 'needs[1] (id "n4"): quantity must be a positive integer'),
+    (
+        instance(needs=[need(), need(id="n4", quantity=0)]),
+        'needs[1] (id "n4"): quantity must be a positive integer',
+    ),
     (instance(needs=[need(quantity=1.5)]), 'needs[0] (id "n1"): quantity must be a positive integer'),
     (instance(needs=[need(quantity=True)]), 'needs[0] (id "n1"): quantity must be a positive integer'),
     (instance(offers=[offer(capacity=-2)]), 'offers[0] (id "o1"): capacity must be a positive integer'),
@@ -95,14 +101,26 @@ INVALID = [
     (instance(offers=[offer(lon="x")]), 'offers[0] (id "o1"): lon must be a number between -180 and 180'),
     (instance(offers=[offer(lat=None)]), 'offers[0] (id "o1"): lat must be a number'),
     (instance(needs=[need(category="")]), 'needs[0] (id "n1"): category must be a non-empty string'),
-    (instance(needs=[need(waiting_days=-1)]), 'needs[0] (id "n1"): waiting_days must be a non-negative number'),
+    (
+        instance(needs=[need(waiting_days=-1)]),
+        'needs[0] (id "n1"): waiting_days must be a non-negative number',
+    ),
     (instance(offers=[offer(max_km=-1)]), 'offers[0] (id "o1"): max_km must be a non-negative number'),
-    (instance(needs=[need(window=["2026-11-25T10:00:00", W[1]])]), 'needs[0] (id "n1"): window bound \'2026-11-25T10:00:00\' has no time zone'),
-    (instance(needs=[need(window=["yesterday", W[1]])]), 'needs[0] (id "n1"): window bound \'yesterday\' is not an ISO 8601 date-time'),
+    (
+        instance(needs=[need(window=["2026-11-25T10:00:00", W[1]])]),
+        "needs[0] (id \"n1\"): window bound '2026-11-25T10:00:00' has no time zone",
+    ),
+    (
+        instance(needs=[need(window=["yesterday", W[1]])]),
+        "needs[0] (id \"n1\"): window bound 'yesterday' is not an ISO 8601 date-time",
+    ),
     (instance(offers=[offer(window=[W[1], W[0]])]), 'offers[0] (id "o1"): window ends before it starts'),
     (instance(offers=[offer(window=W[0])]), 'offers[0] (id "o1"): window must be a list [start, end]'),
     (instance(params={"max_km": -1}), "params.max_km: must be a non-negative number"),
-    (instance(params={"urgency_factor": {"now": "x"}}), "params.urgency_factor.now: must be a non-negative number"),
+    (
+        instance(params={"urgency_factor": {"now": "x"}}),
+        "params.urgency_factor.now: must be a non-negative number",
+    ),
 ]
 
 
@@ -169,13 +187,21 @@ def test_huge_amounts_are_exact(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("obj", "message"),
     [
-        ({"needs": [need(waiting_days=1e300)], "offers": []},
-         'needs[0] (id "n1"): its value P = value_km * urgency_factor + value_km_per_waiting_day'),
-        ({"needs": [need(id=f"n{i}", quantity=2**53) for i in range(600)],
-          "offers": [offer(id=f"o{i}", capacity=2**53) for i in range(600)]},
-         'needs[0] (id "n0"): the quantity values of its category add up to more than 2**62'),
-        ({"needs": [need(quantity=2**53 + 1)], "offers": []},
-         'needs[0] (id "n1"): quantity must be at most 2**53'),
+        (
+            {"needs": [need(waiting_days=1e300)], "offers": []},
+            'needs[0] (id "n1"): its value P = value_km * urgency_factor + value_km_per_waiting_day',
+        ),
+        (
+            {
+                "needs": [need(id=f"n{i}", quantity=2**53) for i in range(600)],
+                "offers": [offer(id=f"o{i}", capacity=2**53) for i in range(600)],
+            },
+            'needs[0] (id "n0"): the quantity values of its category add up to more than 2**62',
+        ),
+        (
+            {"needs": [need(quantity=2**53 + 1)], "offers": []},
+            'needs[0] (id "n1"): quantity must be at most 2**53',
+        ),
     ],
 )
 def test_numbers_too_large_to_solve_exactly_exit_2(tmp_path: Path, obj: dict[str, Any], message: str) -> None:
@@ -189,7 +215,10 @@ def test_distance_exactly_at_the_limit_is_feasible(tmp_path: Path) -> None:
 
     def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         p1, p2 = math.radians(lat1), math.radians(lat2)
-        a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+        a = (
+            math.sin((p2 - p1) / 2) ** 2
+            + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+        )
         return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
     # Pairs where numpy's arcsin rounds the distance one bit above plain Python's: an offer
@@ -220,8 +249,10 @@ def test_distance_exactly_at_the_limit_is_feasible(tmp_path: Path) -> None:
 def test_touching_windows_overlap_across_time_zones(tmp_path: Path) -> None:
     obj = {
         "needs": [need(window=["2026-11-25T08:00:00-02:00", "2026-11-25T12:00:00+02:00"])],
-        "offers": [offer(window=["2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z"]),
-                   offer(id="o2", window=["2026-11-25T10:00:00.000001Z", "2026-11-25T11:00:00Z"])],
+        "offers": [
+            offer(window=["2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z"]),
+            offer(id="o2", window=["2026-11-25T10:00:00.000001Z", "2026-11-25T11:00:00Z"]),
+        ],
     }
     # The need ends at 10:00Z exactly: it touches o1 and misses o2 by a microsecond.
     code, out, err = call(tmp_path, json.dumps(obj))

@@ -86,13 +86,27 @@ def test_deterministic(obj: dict[str, Any]) -> None:
 def test_spec_example() -> None:
     obj = {
         "needs": [
-            {"id": "n1", "category": "food", "lat": 40.6712, "lon": -73.9448, "quantity": 2,
-             "urgency": "today", "waiting_days": 3.5,
-             "window": ["2026-11-25T10:00:00Z", "2026-11-26T18:00:00Z"]},
+            {
+                "id": "n1",
+                "category": "food",
+                "lat": 40.6712,
+                "lon": -73.9448,
+                "quantity": 2,
+                "urgency": "today",
+                "waiting_days": 3.5,
+                "window": ["2026-11-25T10:00:00Z", "2026-11-26T18:00:00Z"],
+            },
         ],
         "offers": [
-            {"id": "o7", "category": "food", "lat": 40.6650, "lon": -73.9500, "capacity": 5,
-             "max_km": 4.0, "window": ["2026-11-25T17:00:00Z", "2026-11-25T20:00:00Z"]},
+            {
+                "id": "o7",
+                "category": "food",
+                "lat": 40.6650,
+                "lon": -73.9500,
+                "capacity": 5,
+                "max_km": 4.0,
+                "window": ["2026-11-25T17:00:00Z", "2026-11-25T20:00:00Z"],
+            },
         ],
     }
     out = solve(parse_instance(obj))
@@ -142,7 +156,9 @@ def test_parallel_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @SETTINGS
 @given(instances(), st.data())
-def test_excluded_pairs_are_never_used_and_the_rest_stays_optimal(obj: dict[str, Any], data: st.DataObject) -> None:
+def test_excluded_pairs_are_never_used_and_the_rest_stays_optimal(
+    obj: dict[str, Any], data: st.DataObject
+) -> None:
     pairs = sorted(feasible_pairs(obj))
     excluded = set(data.draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else [])
     out = solve(parse_instance(obj, exclude_pairs=excluded), workers=1)
@@ -154,9 +170,14 @@ def test_excluded_pairs_are_never_used_and_the_rest_stays_optimal(obj: dict[str,
 
 
 def test_excluding_unknown_ids_changes_nothing() -> None:
-    obj = {"needs": [{"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94}],
-           "offers": [{"id": "o1", "category": "food", "lat": 40.67, "lon": -73.95}]}
-    assert solve(parse_instance(obj, exclude_pairs={("n9", "o1"), ("n1", "o9")}), workers=1)["matched_units"] == 1
+    obj = {
+        "needs": [{"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94}],
+        "offers": [{"id": "o1", "category": "food", "lat": 40.67, "lon": -73.95}],
+    }
+    assert (
+        solve(parse_instance(obj, exclude_pairs={("n9", "o1"), ("n1", "o9")}), workers=1)["matched_units"]
+        == 1
+    )
     assert solve(parse_instance(obj, exclude_pairs={("n1", "o1")}), workers=1)["matched_units"] == 0
 
 

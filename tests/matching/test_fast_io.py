@@ -24,8 +24,17 @@ def same_instance(a: engine.Instance, b: engine.Instance) -> None:
     assert a.categories == b.categories
     for side_a, side_b in ((a.needs, b.needs), (a.offers, b.offers)):
         assert side_a.ids == side_b.ids
-        for name in ("category", "lat", "lon", "amount", "reach_km", "has_window", "win_start",
-                     "win_end", "priority"):
+        for name in (
+            "category",
+            "lat",
+            "lon",
+            "amount",
+            "reach_km",
+            "has_window",
+            "win_start",
+            "win_end",
+            "priority",
+        ):
             assert np.array_equal(getattr(side_a, name), getattr(side_b, name)), name
 
 
@@ -35,7 +44,7 @@ def load_with_chunks(text: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 # Tricky text around cut points: ids containing the cut marker, nested unknown fields.
-_TRICKY_ID = st.sampled_from(['a},b', 'x"},{"id":"y', "\\u00e9}, ", "plain", "q}},"])
+_TRICKY_ID = st.sampled_from(["a},b", 'x"},{"id":"y', "\\u00e9}, ", "plain", "q}},"])
 
 
 @SETTINGS
@@ -69,8 +78,7 @@ def test_errors_are_the_same_through_the_fast_path(
     change: dict[str, Any], message: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     needs = [
-        {"id": f"n{i}", "category": "food", "lat": 40.0, "lon": -74.0, "waiting_days": 1.5}
-        for i in range(12)
+        {"id": f"n{i}", "category": "food", "lat": 40.0, "lon": -74.0, "waiting_days": 1.5} for i in range(12)
     ]
     needs[7].update(change)
     text = json.dumps({"needs": needs, "offers": []})  # NaN/Infinity as json writes them
@@ -98,7 +106,9 @@ def test_write_json_equals_json_dumps_of_the_output(obj: dict[str, Any]) -> None
     assignment.write_json(stream)
     assert json.loads(stream.getvalue()) == assignment.to_output()
     rows = [json.dumps(r) for r in assignment.to_output()["assignments"]]
-    expected_head = '{"assignments": [' + "".join(
-        ("\n  " if k == 0 else ",\n  ") + r for k, r in enumerate(rows)
-    ) + "\n],\n"
+    expected_head = (
+        '{"assignments": ['
+        + "".join(("\n  " if k == 0 else ",\n  ") + r for k, r in enumerate(rows))
+        + "\n],\n"
+    )
     assert stream.getvalue().startswith(expected_head)

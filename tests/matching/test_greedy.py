@@ -26,9 +26,7 @@ def plain_greedy(obj: dict[str, Any]) -> list[tuple[str, str, int]]:
     out = []
     for _, need in order:
         wanted = need.get("quantity", 1)
-        options = sorted(
-            (km, offer_pos[o], o) for (n, o), (km, _) in pairs.items() if n == need["id"]
-        )
+        options = sorted((km, offer_pos[o], o) for (n, o), (km, _) in pairs.items() if n == need["id"])
         for _, _, offer in options:
             if wanted == 0:
                 break

@@ -12,7 +12,9 @@ from mutualaid.matching.models import MatchingSettings, Proposal
 from .conftest import make_post
 
 
-def test_coordinator_runs_a_round_and_sees_reasons(crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any) -> None:
+def test_coordinator_runs_a_round_and_sees_reasons(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any
+) -> None:
     make_post(crown, ben, "Groceries", urgency="today", address="12 Secret Street")
     make_post(crown, fay, "Soup pots", kind="offer")
     client = client_for(ada, csrf=False)
@@ -27,8 +29,9 @@ def test_coordinator_runs_a_round_and_sees_reasons(crown: Any, ada: Any, ben: An
     assert Proposal.objects.filter(state="proposed").count() == 1
 
 
-def test_round_page_query_count_is_flat(crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any,
-                                        django_assert_max_num_queries: Any) -> None:
+def test_round_page_query_count_is_flat(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
     from mutualaid.matching import services
 
     for i in range(6):
@@ -42,19 +45,22 @@ def test_round_page_query_count_is_flat(crown: Any, ada: Any, ben: Any, fay: Any
         assert client.get(url).status_code == 200
 
 
-def test_bulk_approve_with_edited_units_then_both_sides_answer(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                               client_for: Any) -> None:
+def test_bulk_approve_with_edited_units_then_both_sides_answer(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any
+) -> None:
     from mutualaid.matching import services
 
     make_post(crown, ben, "Groceries", quantity=3)
     make_post(crown, fay, "Soup", kind="offer", quantity=3)
     proposal = services.round_run(group=crown, started_by=ada).proposals.get()
     decide = reverse("matching_decide", kwargs={"slug": crown.slug})
-    response = client_for(ada, csrf=True).post(decide, {"selected": [proposal.pk], "action": "approve",
-                                                        f"units-{proposal.pk}": "2"})
+    response = client_for(ada, csrf=True).post(
+        decide, {"selected": [proposal.pk], "action": "approve", f"units-{proposal.pk}": "2"}
+    )
     assert response.status_code == 403  # no CSRF token
-    response = client_for(ada).post(decide, {"selected": [proposal.pk], "action": "approve",
-                                             f"units-{proposal.pk}": "2"}, follow=True)
+    response = client_for(ada).post(
+        decide, {"selected": [proposal.pk], "action": "approve", f"units-{proposal.pk}": "2"}, follow=True
+    )
     assert "Approved: 1. Rejected: 0. No longer open: 0." in response.content.decode()
     proposal.refresh_from_db()
     assert (proposal.state, proposal.units) == ("approved", 2)
@@ -66,12 +72,19 @@ def test_bulk_approve_with_edited_units_then_both_sides_answer(crown: Any, ada: 
     response = client_for(ben).post(respond, {"decision": "accept"}, follow=True)
     assert "Waiting for the other side." in response.content.decode()
     response = client_for(fay).post(respond, {"decision": "accept"}, follow=True)
-    assert ("Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
-            in response.content.decode())
+    assert (
+        "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
+        in response.content.decode()
+    )
     # The two units were split off into their own post, assigned to fay; one unit stays open.
     proposal.refresh_from_db()
     part = proposal.claim.post
-    assert (part.pk != proposal.need_id, part.quantity, part.status, part.title) == (True, 2, "in_progress", "Groceries")
+    assert (part.pk != proposal.need_id, part.quantity, part.status, part.title) == (
+        True,
+        2,
+        "in_progress",
+        "Groceries",
+    )
     assert proposal.claim.claimant == fay and part.author == ben
     need = Post.objects.get(pk=proposal.need_id)
     assert (need.quantity, need.status) == (1, "open")
@@ -93,22 +106,27 @@ def test_bulk_reject_and_nothing_ticked(crown: Any, ada: Any, ben: Any, fay: Any
     assert proposal.state == "rejected"
 
 
-def test_member_sees_a_coordinators_only_post_by_its_category_only(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                                   client_for: Any) -> None:
+def test_member_sees_a_coordinators_only_post_by_its_category_only(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any
+) -> None:
     from mutualaid.matching import services
 
     make_post(crown, ben, "Groceries")
     make_post(crown, fay, "Quiet soup delivery", kind="offer", visibility="coordinators")
     proposal = services.round_run(group=crown, started_by=ada).proposals.get()
-    assert "Quiet soup delivery" in client_for(ada).get(reverse("matching_rounds", kwargs={"slug": crown.slug})).content.decode()
+    assert (
+        "Quiet soup delivery"
+        in client_for(ada).get(reverse("matching_rounds", kwargs={"slug": crown.slug})).content.decode()
+    )
     services.proposals_decide(group=crown, actor=ada, approve_ids=[proposal.pk])
     page = client_for(ben).get(reverse("matching_mine", kwargs={"slug": crown.slug})).content.decode()
     assert "Quiet soup delivery" not in page
     assert "an offer shared with coordinators only (Food)" in page
 
 
-def test_suggested_for_you_shows_only_visible_nearby_posts(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                           client_for: Any) -> None:
+def test_suggested_for_you_shows_only_visible_nearby_posts(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any
+) -> None:
     from mutualaid.matching.models import DeclinedPair
 
     need = make_post(crown, ben, "Groceries")
@@ -123,14 +141,18 @@ def test_suggested_for_you_shows_only_visible_nearby_posts(crown: Any, ada: Any,
     for hidden in ("Hidden soup", "Far soup", "A bike", "Declined soup"):
         assert hidden not in page
     # The offer's side sees the need.
-    assert "Groceries" in client_for(fay).get(reverse("matching_mine", kwargs={"slug": crown.slug})).content.decode()
+    assert (
+        "Groceries"
+        in client_for(fay).get(reverse("matching_mine", kwargs={"slug": crown.slug})).content.decode()
+    )
 
 
 def test_settings_form(crown: Any, ada: Any, client_for: Any) -> None:
     client_for(ada).post(reverse("matching_settings", kwargs={"slug": crown.slug}), {"schedule": "daily"})
     assert MatchingSettings.objects.get(group=crown).schedule == "daily"
-    response = client_for(ada).post(reverse("matching_settings", kwargs={"slug": crown.slug}), {"schedule": "x"},
-                                    follow=True)
+    response = client_for(ada).post(
+        reverse("matching_settings", kwargs={"slug": crown.slug}), {"schedule": "x"}, follow=True
+    )
     assert "Choose when rounds run." in response.content.decode()
 
 
@@ -162,8 +184,9 @@ def test_group_page_links_to_matching(crown: Any, ada: Any, ben: Any, client_for
     assert mine in page and rounds in page
 
 
-def test_members_page_costs_one_query_per_category_of_own_posts(crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any,
-                                                   django_assert_max_num_queries: Any) -> None:
+def test_members_page_costs_one_query_per_category_of_own_posts(
+    crown: Any, ada: Any, ben: Any, fay: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
     from mutualaid.matching import services
 
     for i in range(4):
@@ -179,14 +202,18 @@ def test_members_page_costs_one_query_per_category_of_own_posts(crown: Any, ada:
     assert page.count("Accept</button>") == 4
 
 
-def test_suggestions_share_an_index_and_still_skip_each_posts_declined_pairs(crown: Any, ben: Any, fay: Any) -> None:
+def test_suggestions_share_an_index_and_still_skip_each_posts_declined_pairs(
+    crown: Any, ben: Any, fay: Any
+) -> None:
     from mutualaid.matching import selectors
     from mutualaid.matching.models import DeclinedPair
 
     first = make_post(crown, ben, "Groceries")
     second = make_post(crown, ben, "More groceries")
-    [make_post(crown, fay, f"Soup {i}", kind="offer", place={"lat": 40.6650 + i * 0.002, "lon": -73.95})
-              for i in range(8)]
+    [
+        make_post(crown, fay, f"Soup {i}", kind="offer", place={"lat": 40.6650 + i * 0.002, "lon": -73.95})
+        for i in range(8)
+    ]
     before = {e.post.pk: [s.post.pk for s in e.suggestions] for e in selectors.suggested_for(crown, ben)}
     best = before[first.pk][:3]
     for offer_id in best:  # the three best, declined for the first need only

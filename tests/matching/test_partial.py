@@ -36,8 +36,9 @@ def _approve_all_and_accept(crown: Any, ada: Any, proposals: list[Proposal]) -> 
             services.proposal_respond(proposal=proposal, user=User.objects.get(pk=user_id), accept=True)
 
 
-def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                                 gus: Any) -> None:
+def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(
+    crown: Any, ada: Any, ben: Any, fay: Any, gus: Any
+) -> None:
     need = make_post(crown, ben, "Groceries", quantity=5, address="12 Secret Street")
     make_post(crown, fay, "Boxes", kind="offer", quantity=3)
     make_post(crown, gus, "More boxes", kind="offer", quantity=2)
@@ -52,7 +53,12 @@ def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(crown: Any, ada
     # Three units split off and assigned to fay; the need keeps two units, still open.
     assert first.state == "matched"
     part = first.claim.post
-    assert (part.quantity, part.status, part.author, part.address) == (3, "in_progress", ben, "12 Secret Street")
+    assert (part.quantity, part.status, part.author, part.address) == (
+        3,
+        "in_progress",
+        ben,
+        "12 Secret Street",
+    )
     assert first.claim.claimant == fay
     need.refresh_from_db()
     assert (need.quantity, need.status) == (2, "open")
@@ -73,8 +79,9 @@ def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(crown: Any, ada
     assert Claim.objects.filter(post__kind="need", state="accepted").count() == 2
 
 
-def test_an_offer_whose_units_are_all_promised_leaves_the_board(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                                gus: Any) -> None:
+def test_an_offer_whose_units_are_all_promised_leaves_the_board(
+    crown: Any, ada: Any, ben: Any, fay: Any, gus: Any
+) -> None:
     make_post(crown, ben, "Groceries", quantity=2)
     make_post(crown, gus, "Soup", quantity=2)
     offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4)

@@ -18,9 +18,12 @@ from mutualaid.members.models import Membership
 from tests.conftest import enable_totp, make_user
 
 POST = st.tuples(
-    st.sampled_from(["need", "offer"]), st.integers(0, 2),  # kind, author index
-    st.sampled_from(["food", "transport"]), st.integers(1, 4),  # category, quantity
-    st.floats(40.66, 40.69), st.floats(-73.96, -73.93),
+    st.sampled_from(["need", "offer"]),
+    st.integers(0, 2),  # kind, author index
+    st.sampled_from(["food", "transport"]),
+    st.integers(1, 4),  # category, quantity
+    st.floats(40.66, 40.69),
+    st.floats(-73.96, -73.93),
 )
 
 
@@ -40,15 +43,21 @@ class RoundInvariants(TestCase):
     @given(st.lists(POST, min_size=1, max_size=12), st.data())
     def test_round_respects_capacities_and_exclusions(self, posts: list[Any], data: st.DataObject) -> None:
         created = [
-            board.post_create(group=self.group, author=self.members[author], data=board.PostInput(
-                kind=kind, category=category, title=f"{kind} {i}", quantity=quantity, lat=lat, lon=lon))
+            board.post_create(
+                group=self.group,
+                author=self.members[author],
+                data=board.PostInput(
+                    kind=kind, category=category, title=f"{kind} {i}", quantity=quantity, lat=lat, lon=lon
+                ),
+            )
             for i, (kind, author, category, quantity, lat, lon) in enumerate(posts)
         ]
         needs = [p for p in created if p.kind == "need"]
         offers = [p for p in created if p.kind == "offer"]
         if needs and offers:
-            for need, offer in data.draw(st.lists(st.tuples(st.sampled_from(needs), st.sampled_from(offers)),
-                                                  max_size=3)):
+            for need, offer in data.draw(
+                st.lists(st.tuples(st.sampled_from(needs), st.sampled_from(offers)), max_size=3)
+            ):
                 DeclinedPair.objects.get_or_create(need=need, offer=offer)
         first = services.round_run(group=self.group, started_by=self.coordinator)
         approve = [p.pk for p in first.proposals.all() if data.draw(st.booleans())]

@@ -19,18 +19,40 @@ def run(group: Any, ada: Any) -> Round:
     return services.round_run(group=group, started_by=ada)
 
 
-def test_instance_holds_only_coarse_fields_never_the_address(crown: Any, ada: Any, ben: Any, fay: Any) -> None:
+def test_instance_holds_only_coarse_fields_never_the_address(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
     make_post(crown, ben, "Groceries", address="12 Secret Street, Apt 3", private_note="door code 4411")
     make_post(crown, fay, "Soup", kind="offer", address="99 Hidden Lane")
     obj, _excluded = services.round_instance(group=crown)
     text = json.dumps(obj)
     assert "Secret" not in text and "Hidden" not in text and "4411" not in text
-    assert set(obj["needs"][0]) <= {"id", "category", "lat", "lon", "languages", "window", "quantity", "urgency",
-                                    "waiting_days"}
-    assert set(obj["offers"][0]) <= {"id", "category", "lat", "lon", "languages", "window", "capacity", "max_km"}
+    assert set(obj["needs"][0]) <= {
+        "id",
+        "category",
+        "lat",
+        "lon",
+        "languages",
+        "window",
+        "quantity",
+        "urgency",
+        "waiting_days",
+    }
+    assert set(obj["offers"][0]) <= {
+        "id",
+        "category",
+        "lat",
+        "lon",
+        "languages",
+        "window",
+        "capacity",
+        "max_km",
+    }
 
 
-def test_round_stores_proposals_with_reasons_and_respects_capacities(crown: Any, ada: Any, ben: Any, fay: Any) -> None:
+def test_round_stores_proposals_with_reasons_and_respects_capacities(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
     n1 = make_post(crown, ben, "Groceries", quantity=3, urgency="today")
     n2 = make_post(crown, ben, "More groceries", quantity=2)
     offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4)
@@ -68,8 +90,9 @@ def test_bulk_decide_approves_edits_and_rejects(crown: Any, ada: Any, ben: Any, 
     make_post(crown, fay, "Soup", kind="offer", quantity=5)
     make_post(crown, fay, "Diaper packs", kind="offer", category="supplies")
     food, supplies = sorted(run(crown, ada).proposals.all(), key=lambda p: p.need.category)
-    counts = services.proposals_decide(group=crown, actor=ada, approve_ids=[food.pk], reject_ids=[supplies.pk],
-                                       edits={food.pk: 2})
+    counts = services.proposals_decide(
+        group=crown, actor=ada, approve_ids=[food.pk], reject_ids=[supplies.pk], edits={food.pk: 2}
+    )
     assert counts == {"approved": 1, "rejected": 1, "lapsed": 0}
     food.refresh_from_db()
     supplies.refresh_from_db()
@@ -92,11 +115,14 @@ def test_bulk_decide_is_all_or_nothing(crown: Any, ada: Any, ben: Any, fay: Any)
         services.proposals_decide(group=crown, actor=ben, approve_ids=[proposal.pk])
 
 
-def test_both_sides_accept_assigns_the_need_on_the_board(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                        monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_both_sides_accept_assigns_the_need_on_the_board(
+    crown: Any, ada: Any, ben: Any, fay: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     told: list[tuple[str, str, str]] = []
-    monkeypatch.setattr("mutualaid.channels.notify",
-                        lambda *, user, kind, context: told.append((user.username, kind, context["title"])))
+    monkeypatch.setattr(
+        "mutualaid.channels.notify",
+        lambda *, user, kind, context: told.append((user.username, kind, context["title"])),
+    )
     proposal = _one_proposal(crown, ada, ben, fay)
     with django_capture_on_commit_callbacks(execute=True):
         services.proposals_decide(group=crown, actor=ada, approve_ids=[proposal.pk])
@@ -141,7 +167,9 @@ def test_units_waiting_for_answers_are_not_proposed_twice(crown: Any, ada: Any, 
     assert later == {"Dinner for two": 4}
 
 
-def test_undecided_proposals_are_superseded_by_the_next_round(crown: Any, ada: Any, ben: Any, fay: Any) -> None:
+def test_undecided_proposals_are_superseded_by_the_next_round(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
     proposal = _one_proposal(crown, ada, ben, fay)
     run(crown, ada)
     proposal.refresh_from_db()
@@ -161,11 +189,14 @@ def test_a_post_claimed_meanwhile_makes_the_proposal_lapse(crown: Any, ada: Any,
     assert Claim.objects.filter(post=proposal.need).count() == 1
 
 
-def test_the_approving_coordinator_answers_for_a_neighbour_without_account(crown: Any, ada: Any, ben: Any,
-                                                                          fay: Any) -> None:
+def test_the_approving_coordinator_answers_for_a_neighbour_without_account(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
     from mutualaid.exchange.services import ContactInput
 
-    make_post(crown, ben, "Groceries for Mrs K", on_behalf=ContactInput(name="Mrs K", phone="+1 718 555 0100"))
+    make_post(
+        crown, ben, "Groceries for Mrs K", on_behalf=ContactInput(name="Mrs K", phone="+1 718 555 0100")
+    )
     make_post(crown, fay, "Soup", kind="offer")
     proposal = Proposal.objects.get(round=run(crown, ada))
     services.proposals_decide(group=crown, actor=ada, approve_ids=[proposal.pk])
@@ -174,7 +205,9 @@ def test_the_approving_coordinator_answers_for_a_neighbour_without_account(crown
     assert services.proposal_respond(proposal=proposal, user=ada, accept=True).need_answer == "accepted"
 
 
-def test_scheduled_rounds_run_for_groups_that_enable_them(crown: Any, bush: Any, ada: Any, ben: Any, fay: Any) -> None:
+def test_scheduled_rounds_run_for_groups_that_enable_them(
+    crown: Any, bush: Any, ada: Any, ben: Any, fay: Any
+) -> None:
     make_post(crown, ben, "Groceries")
     make_post(crown, fay, "Soup", kind="offer")
     assert services.rounds_run_scheduled() == 0
@@ -192,8 +225,9 @@ def test_the_daily_job_is_registered() -> None:
     assert any(p.task_path == "mutualaid.matching.tasks.run_scheduled_rounds" for p in PERIODIC)
 
 
-def test_coordinators_hear_when_a_scheduled_round_has_proposals(crown: Any, ada: Any, ben: Any, fay: Any,
-                                                                django_capture_on_commit_callbacks: Any) -> None:
+def test_coordinators_hear_when_a_scheduled_round_has_proposals(
+    crown: Any, ada: Any, ben: Any, fay: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from mutualaid.channels.models import OutboundMessage
 
     for user in (ada, ben):
@@ -213,5 +247,7 @@ def test_coordinators_hear_when_a_scheduled_round_has_proposals(crown: Any, ada:
         services.rounds_run_scheduled()
     [message] = OutboundMessage.objects.filter(kind="approval")  # the coordinator, not ben
     assert message.user == ada
-    assert '"1 matching proposal" waits for approval in' in message.body and "/g/crown/matching/" in message.body
+    assert (
+        '"1 matching proposal" waits for approval in' in message.body and "/g/crown/matching/" in message.body
+    )
     assert "Secret" not in message.body and "Groceries" not in message.body

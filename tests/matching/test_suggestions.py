@@ -56,8 +56,14 @@ def _city(rng: np.random.Generator, n: int, prefix: str) -> list[dict[str, Any]]
     cats = rng.choice(["food", "rides", "care"], n, p=[0.6, 0.3, 0.1])
     urg = rng.choice(["flexible", "week", "today"], n)
     return [
-        {"id": f"{prefix}{i}", "category": str(cats[i]), "lat": float(lat[i]), "lon": float(lon[i]),
-         "urgency": str(urg[i]), "waiting_days": float(rng.exponential(3))}
+        {
+            "id": f"{prefix}{i}",
+            "category": str(cats[i]),
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "urgency": str(urg[i]),
+            "waiting_days": float(rng.exponential(3)),
+        }
         for i in range(n)
     ]
 

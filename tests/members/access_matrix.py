@@ -16,17 +16,31 @@ def build(world: World) -> None:
 
 ROUTES = [
     Route("invitation", "ok ok ok ok ok", kwargs=lambda w: {"token": w.ben_invitation_token}),
-    Route("invitation", "410 410 410 410 410", kwargs=lambda w: {"token": "not-a-real-token"}, variant="invalid"),
+    Route(
+        "invitation", "410 410 410 410 410", kwargs=lambda w: {"token": "not-a-real-token"}, variant="invalid"
+    ),
     Route("profile", "login ok ok ok ok"),
-    Route("profile", "login ok ok ok ok", method="POST", variant="save",
-          data=lambda w: {"display_name": "Someone", "language": "es", "email": "", "phone": ""}),
+    Route(
+        "profile",
+        "login ok ok ok ok",
+        method="POST",
+        variant="save",
+        data=lambda w: {"display_name": "Someone", "language": "es", "email": "", "phone": ""},
+    ),
     Route("tokens", "login ok ok ok ok"),
     Route("tokens", "login ok ok ok ok", method="POST", variant="create", data=lambda w: {"name": "cli"}),
-    Route("token_revoke", "login 404 404 ok 404", method="POST", kwargs=lambda w: {"token_id": w.ben_token.pk}),
+    Route(
+        "token_revoke", "login 404 404 ok 404", method="POST", kwargs=lambda w: {"token_id": w.ben_token.pk}
+    ),
     Route("delete_account", "login ok ok ok ok"),
     Route("api:me", "401 ok ok ok ok", api=True),
-    Route("api:me_update", "401 ok ok ok ok", method="PUT", api=True,
-          data=lambda w: {"display_name": "Someone", "language": "en"}),
+    Route(
+        "api:me_update",
+        "401 ok ok ok ok",
+        method="PUT",
+        api=True,
+        data=lambda w: {"display_name": "Someone", "language": "en"},
+    ),
     Route("api:my_groups", "401 ok ok ok ok", api=True),
     Route("api:my_tokens", "401 ok ok ok ok", api=True),
 ]

@@ -42,7 +42,9 @@ def test_contact_details_are_encrypted_in_the_database_and_found_by_blind_index(
 
 def test_profile_page_updates_and_sets_language(ben: Any, client_for: Any) -> None:
     client = client_for(ben)
-    response = client.post("/me/", {"display_name": "Benito", "language": "es", "email": "", "phone": "+34 600 000 000"})
+    response = client.post(
+        "/me/", {"display_name": "Benito", "language": "es", "email": "", "phone": "+34 600 000 000"}
+    )
     assert response.status_code == 302
     ben.refresh_from_db()
     assert ben.display_name == "Benito" and ben.language == "es" and ben.phone == "+34600000000"
@@ -50,7 +52,9 @@ def test_profile_page_updates_and_sets_language(ben: Any, client_for: Any) -> No
 
 
 def test_deleting_an_account_removes_personal_data(ben: Any, crown: Any, client_for: Any) -> None:
-    services.profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="3475550111")
+    services.profile_update(
+        user=ben, display_name="Ben", language="en", email="ben@example.org", phone="3475550111"
+    )
     client = client_for(ben)
     response = client.post("/me/delete/", {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302
@@ -87,10 +91,24 @@ def test_deleting_an_account_drops_what_other_apps_hold_for_the_member_and_keeps
     NotificationPreference.objects.create(user=ben, email="digest")
     DigestItem.objects.create(user=ben, channel="email", kind="claim", text="Someone offered to help")
     for status in ("queued", "failed", "sent"):
-        OutboundMessage.objects.create(channel="email", kind="claim", user=ben, recipient="ben@example.org",
-                                       subject="Hi", body="Someone offered to help", status=status)
-    to_ada = OutboundMessage.objects.create(channel="email", kind="claim", user=ada, recipient="ada@example.org",
-                                            subject="Hi", body="A note", status="queued")
+        OutboundMessage.objects.create(
+            channel="email",
+            kind="claim",
+            user=ben,
+            recipient="ben@example.org",
+            subject="Hi",
+            body="Someone offered to help",
+            status=status,
+        )
+    to_ada = OutboundMessage.objects.create(
+        channel="email",
+        kind="claim",
+        user=ada,
+        recipient="ada@example.org",
+        subject="Hi",
+        body="A note",
+        status="queued",
+    )
     assert client_for(ben).post("/me/delete/", {"password": PASSWORD, "confirm": "on"}).status_code == 302
     assert list(OutboundMessage.objects.filter(user=ben).values_list("status", flat=True)) == ["sent"]
     assert not DigestItem.objects.filter(user=ben).exists()

@@ -48,12 +48,19 @@ def test_me_and_my_groups(ben: Any, api_for: Any) -> None:
     client = api_for(ben)
     assert client.get("/api/v1/me").json()["username"] == "ben"
     assert client.get("/api/v1/me/groups").json() == [
-        {"group": "crown", "name": "Crown Heights Mutual Aid", "role": "member", "joined_on": str(ben.memberships.get().joined_on)}
+        {
+            "group": "crown",
+            "name": "Crown Heights Mutual Aid",
+            "role": "member",
+            "joined_on": str(ben.memberships.get().joined_on),
+        }
     ]
 
 
 def test_api_validation_errors_are_clear(ben: Any, api_for: Any) -> None:
-    response = api_for(ben).put("/api/v1/me", {"display_name": "", "language": "xx"}, content_type="application/json")
+    response = api_for(ben).put(
+        "/api/v1/me", {"display_name": "", "language": "xx"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["errors"]["display_name"] == ["Choose a display name; a nickname is fine."]
 
@@ -65,7 +72,9 @@ def test_coordinator_api_needs_second_factor(ben: Any, crown: Any, api_for: Any)
 
 
 def test_invitation_through_the_api(ben: Any, api_for: Any) -> None:
-    response = api_for(ben).post("/api/v1/groups/crown/invitations", {"days": 2}, content_type="application/json")
+    response = api_for(ben).post(
+        "/api/v1/groups/crown/invitations", {"days": 2}, content_type="application/json"
+    )
     assert response.status_code == 201
     link = response.json()["link"]
     assert "/invite/" in link

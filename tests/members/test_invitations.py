@@ -15,7 +15,14 @@ from tests.conftest import PASSWORD
 
 
 def signup_data(username: str = "nia") -> dict[str, str]:
-    return {"username": username, "password": PASSWORD, "display_name": "Nia", "language": "es", "email": "", "phone": ""}
+    return {
+        "username": username,
+        "password": PASSWORD,
+        "display_name": "Nia",
+        "language": "es",
+        "email": "",
+        "phone": "",
+    }
 
 
 def test_invitation_token_is_stored_hashed(ben: Any, crown: Any) -> None:
@@ -80,7 +87,9 @@ def test_existing_member_cannot_use_an_invitation_to_their_own_group(ben: Any, c
         ("revoked", "This invitation was withdrawn."),
     ],
 )
-def test_unusable_invitations_get_a_friendly_page(state: str, message: str, ben: Any, crown: Any, eve: Any, client_for: Any) -> None:
+def test_unusable_invitations_get_a_friendly_page(
+    state: str, message: str, ben: Any, crown: Any, eve: Any, client_for: Any
+) -> None:
     invitation, token = services.invitation_create(group=crown, created_by=ben)
     if state == "invalid":
         token = "x" * 32
@@ -103,7 +112,9 @@ def test_signup_page_creates_member_and_logs_in(ben: Any, crown: Any, client_for
     assert response.context["user"].username == "nia"
 
 
-def test_signup_page_shows_field_errors_and_keeps_the_invitation(ben: Any, crown: Any, client_for: Any) -> None:
+def test_signup_page_shows_field_errors_and_keeps_the_invitation(
+    ben: Any, crown: Any, client_for: Any
+) -> None:
     invitation, token = services.invitation_create(group=crown, created_by=ben)
     response = client_for(None).post(f"/invite/{token}/", {**signup_data("BEN"), "password": "short"})
     assert response.status_code == 200

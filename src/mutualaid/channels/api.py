@@ -32,7 +32,12 @@ def channels_preferences(request: HttpRequest) -> PreferencesOut:
 
 @router.put("/channels/preferences", response=PreferencesOut, summary="Change my notification preferences")
 def channels_preferences_update(request: HttpRequest, payload: PreferencesIn) -> PreferencesOut:
-    pref = services.preferences_update(user=request.user, email=payload.email, sms=payload.sms, broadcasts=payload.broadcasts)  # type: ignore[arg-type]
+    pref = services.preferences_update(
+        user=request.user,  # type: ignore[arg-type]
+        email=payload.email,
+        sms=payload.sms,
+        broadcasts=payload.broadcasts,
+    )
     return PreferencesOut(email=pref.email, sms=pref.sms, broadcasts=pref.broadcasts)
 
 
@@ -51,14 +56,20 @@ class BroadcastOut(Schema):
     sms: int
 
 
-@router.get("/groups/{slug}/broadcasts/audience", response=AudienceOut, summary="How many a broadcast would reach, per channel")
+@router.get(
+    "/groups/{slug}/broadcasts/audience",
+    response=AudienceOut,
+    summary="How many a broadcast would reach, per channel",
+)
 def channels_broadcast_audience(request: HttpRequest, slug: str) -> AudienceOut:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     audience = services.broadcast_audience(group)
     return AudienceOut(email=audience.email_count, sms=audience.sms_count)
 
 
-@router.post("/groups/{slug}/broadcasts", response=BroadcastOut, summary="Send an announcement to members who opted in")
+@router.post(
+    "/groups/{slug}/broadcasts", response=BroadcastOut, summary="Send an announcement to members who opted in"
+)
 def channels_broadcast_send(request: HttpRequest, slug: str, payload: BroadcastIn) -> BroadcastOut:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     broadcast = services.broadcast_send(group=group, author=request.user, text=payload.text)  # type: ignore[arg-type]
@@ -80,15 +91,29 @@ class SmsRequestOut(Schema):
     expires_at: datetime | None
 
 
-@router.get("/groups/{slug}/sms-requests", response=list[SmsRequestOut],
-            summary="Board posts received by SMS that are still active (coordinators; audited)")
+@router.get(
+    "/groups/{slug}/sms-requests",
+    response=list[SmsRequestOut],
+    summary="Board posts received by SMS that are still active (coordinators; audited)",
+)
 def channels_intake_list(request: HttpRequest, slug: str) -> list[SmsRequestOut]:
     """`id` is the SMS request (for the reply, number and close actions), `post_id` its post on the board;
     `details` is the post's sealed private note (what the texter wrote)."""
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     return [
-        SmsRequestOut(id=r.pk, post_id=r.post_id, code=r.code, kind=r.post.kind, category=r.post.category,
-                      urgency=r.post.urgency, status=r.post.status, area=r.post.area, details=r.post.private_note,
-                      language=r.language, created_at=r.created_at, expires_at=r.post.expires_at)
+        SmsRequestOut(
+            id=r.pk,
+            post_id=r.post_id,
+            code=r.code,
+            kind=r.post.kind,
+            category=r.post.category,
+            urgency=r.post.urgency,
+            status=r.post.status,
+            area=r.post.area,
+            details=r.post.private_note,
+            language=r.language,
+            created_at=r.created_at,
+            expires_at=r.post.expires_at,
+        )
         for r in selectors.intake_for_coordinator(group=group, reader=request.user)
     ]

@@ -11,4 +11,6 @@ class ChannelsConfig(AppConfig):
         from mutualaid.channels.jobs import Periodic, every_five_minutes, register_periodic
 
         # Messages a dead worker left "sending" are settled within minutes (services.outbound_reap).
-        register_periodic(Periodic("channels.reap", "mutualaid.channels.tasks.reap_outbound", every_five_minutes))
+        register_periodic(
+            Periodic("channels.reap", "mutualaid.channels.tasks.reap_outbound", every_five_minutes)
+        )

@@ -32,7 +32,11 @@ from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Kind, Post, Status, Visibility
 from mutualaid.exchange.models import Urgency as PostUrgency
 
-URGENCY_ON_BOARD = {Urgency.TODAY: PostUrgency.TODAY, Urgency.WEEK: PostUrgency.WEEK, Urgency.ANYTIME: PostUrgency.FLEXIBLE}
+URGENCY_ON_BOARD = {
+    Urgency.TODAY: PostUrgency.TODAY,
+    Urgency.WEEK: PostUrgency.WEEK,
+    Urgency.ANYTIME: PostUrgency.FLEXIBLE,
+}
 STATUS_PAGE = 5
 
 
@@ -56,7 +60,15 @@ def board_contact(contact: Contact) -> Any:
 
 @transaction.atomic
 def create_from_sms(
-    *, group: Any, contact: Contact, kind: str, category: str, area_text: str, urgency: str, details: str, language: str
+    *,
+    group: Any,
+    contact: Contact,
+    kind: str,
+    category: str,
+    area_text: str,
+    urgency: str,
+    details: str,
+    language: str,
 ) -> IntakeRequest:
     """Put a need or offer that arrived by SMS on the group's board."""
     if kind not in IntakeKind.values:
@@ -74,11 +86,23 @@ def create_from_sms(
         area = ""
     with translation.override(language):
         title = _("%(category)s, by text message") % {"category": Category(category).label}
-    post = exchange.post_create_for_contact(group=group, contact=board_contact(contact), data=exchange.PostInput(
-        kind=kind, category=category, title=title, urgency=URGENCY_ON_BOARD[Urgency(urgency)], languages=[language],
-        area=area, private_note=note, visibility=Visibility.GROUP,
-    ))
-    return IntakeRequest.objects.create(group=group, post=post, contact=contact, language=language, code=_free_code())
+    post = exchange.post_create_for_contact(
+        group=group,
+        contact=board_contact(contact),
+        data=exchange.PostInput(
+            kind=kind,
+            category=category,
+            title=title,
+            urgency=URGENCY_ON_BOARD[Urgency(urgency)],
+            languages=[language],
+            area=area,
+            private_note=note,
+            visibility=Visibility.GROUP,
+        ),
+    )
+    return IntakeRequest.objects.create(
+        group=group, post=post, contact=contact, language=language, code=_free_code()
+    )
 
 
 def _code(post: Post) -> str:
@@ -93,13 +117,18 @@ def statuses_for_contact(contact: Contact) -> list[StatusRow]:
     if contact.person_id is None:
         return []
     posts = (
-        Post.objects.filter(group_id=contact.group_id, contact_id=contact.person_id, status__in=ACTIVE_STATUSES)
-        .select_related("sms_intake").order_by("-created_at")[:STATUS_PAGE]
+        Post.objects.filter(
+            group_id=contact.group_id, contact_id=contact.person_id, status__in=ACTIVE_STATUSES
+        )
+        .select_related("sms_intake")
+        .order_by("-created_at")[:STATUS_PAGE]
     )
     return [
         StatusRow(
-            code=_code(post), kind_label=str(post.get_kind_display()),
-            category_label=str(SMS_LABELS[Category(post.category)]), status_label=str(post.get_status_display()),
+            code=_code(post),
+            kind_label=str(post.get_kind_display()),
+            category_label=str(SMS_LABELS[Category(post.category)]),
+            status_label=str(post.get_status_display()),
         )
         for post in posts
     ]
@@ -110,7 +139,11 @@ def renew_or_close(*, request: IntakeRequest, renew: bool, actor: Any = None) ->
     """The requester answered a check-in (or a coordinator closes for them): renew the board post for
     another period, or withdraw it. Through exchange's services, so the post's history records it."""
     # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the joins to contact and user.
-    request = IntakeRequest.objects.select_for_update(of=("self",)).select_related("post", "contact", "user").get(pk=request.pk)
+    request = (
+        IntakeRequest.objects.select_for_update(of=("self",))
+        .select_related("post", "contact", "user")
+        .get(pk=request.pk)
+    )
     post = request.post
     action = "renew" if renew else "withdraw"
     if action in lifecycle.allowed(post.status):
@@ -131,9 +164,9 @@ def _quiet(now: Any, days: int, prefix: str = "") -> Q:
     """Open needs quiet for `days` days (no move, edit or renewal since), or expiring within `days`
     days, and not asked since their last activity."""
     p = prefix
-    return (
-        Q(**{f"{p}kind": Kind.NEED, f"{p}status": Status.OPEN})
-        & (Q(**{f"{p}updated_at__lte": now - timedelta(days=days)}) | Q(**{f"{p}expires_at__lte": now + timedelta(days=days)}))
+    return Q(**{f"{p}kind": Kind.NEED, f"{p}status": Status.OPEN}) & (
+        Q(**{f"{p}updated_at__lte": now - timedelta(days=days)})
+        | Q(**{f"{p}expires_at__lte": now + timedelta(days=days)})
     )
 
 
@@ -143,21 +176,26 @@ def needing_checkin(*, days: int, now: Any = None) -> QuerySet[IntakeRequest]:
     now = now or timezone.now()
     _checkin_rows_for_members(days=days, now=now)
     unasked = Q(checkin_sent_at__isnull=True) | Q(checkin_sent_at__lt=F("post__updated_at"))
-    return IntakeRequest.objects.filter(_quiet(now, days, "post__"), unasked).select_related("group", "contact", "user", "post")
+    return IntakeRequest.objects.filter(_quiet(now, days, "post__"), unasked).select_related(
+        "group", "contact", "user", "post"
+    )
 
 
 def _checkin_rows_for_members(*, days: int, now: Any) -> None:
     """A member's own need posted on the board has no SMS side; its check-in (by e-mail, with a link)
     needs the same record of when it was asked and a code, made when it first falls quiet."""
-    posts = Post.objects.filter(_quiet(now, days), author__isnull=False, contact__isnull=True, sms_intake__isnull=True)
+    posts = Post.objects.filter(
+        _quiet(now, days), author__isnull=False, contact__isnull=True, sms_intake__isnull=True
+    )
     for post in posts.select_related("author", "group")[:500]:
         author = post.author
         if author is None:  # filtered out above; says so to the type checker
             continue
         with transaction.atomic():
             if not IntakeRequest.objects.filter(post=post).exists():
-                IntakeRequest.objects.create(group=post.group, post=post, user=author, language=author.language,
-                                             code=_free_code())
+                IntakeRequest.objects.create(
+                    group=post.group, post=post, user=author, language=author.language, code=_free_code()
+                )
 
 
 def _free_code() -> str:
@@ -172,6 +210,8 @@ def _free_code() -> str:
 
 def open_requests_for_group(group: Any) -> QuerySet[IntakeRequest]:
     """The group's board posts that came by SMS and are still active (open, claimed or in progress)."""
-    return IntakeRequest.objects.filter(group=group, contact__isnull=False, post__status__in=ACTIVE_STATUSES).select_related(
-        "post", "contact"
-    ).order_by("-created_at")
+    return (
+        IntakeRequest.objects.filter(group=group, contact__isnull=False, post__status__in=ACTIVE_STATUSES)
+        .select_related("post", "contact")
+        .order_by("-created_at")
+    )

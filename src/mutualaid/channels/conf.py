@@ -18,10 +18,14 @@ DEFAULTS: dict[str, Callable[[], object]] = {
     "MUTUALAID_CHECKIN_DAYS": lambda: env_int("MUTUALAID_CHECKIN_DAYS", 7, minimum=1),
     "MUTUALAID_SMS_MAX_AGE_SECONDS": lambda: env_int("MUTUALAID_SMS_MAX_AGE_SECONDS", 300, minimum=10),
     # A message still "sending" after this long lost its worker (sends time out after 15 s).
-    "MUTUALAID_SENDING_TIMEOUT_SECONDS": lambda: env_int("MUTUALAID_SENDING_TIMEOUT_SECONDS", 600, minimum=60),
+    "MUTUALAID_SENDING_TIMEOUT_SECONDS": lambda: env_int(
+        "MUTUALAID_SENDING_TIMEOUT_SECONDS", 600, minimum=60
+    ),
     "MUTUALAID_JOB_ATTEMPTS": lambda: env_int("MUTUALAID_JOB_ATTEMPTS", 5, minimum=1),
     "MUTUALAID_DIGEST_HOUR": lambda: env_int("MUTUALAID_DIGEST_HOUR", 17, minimum=0),
-    "MUTUALAID_TWILIO_API_URL": lambda: env_str("MUTUALAID_TWILIO_API_URL", "https://api.twilio.com").rstrip("/"),
+    "MUTUALAID_TWILIO_API_URL": lambda: env_str("MUTUALAID_TWILIO_API_URL", "https://api.twilio.com").rstrip(
+        "/"
+    ),
 }
 
 

@@ -32,13 +32,48 @@ YES = {"YES", "Y", "SI"}
 NO = {"NO", "N"}
 # Keywords that say which language someone writes in. STOP and START are left out: carriers teach
 # them to everyone, whatever their language.
-SPANISH_WORDS = {"PARAR", "ALTO", "BAJA", "COMENZAR", "INICIO", "ALTA", "AYUDA", "INFORMACION", "NECESITO", "PEDIR",
-                 "OFREZCO", "OFRECER", "ESTADO", "SI", "ESPANOL", "NOTICIAS"}
+SPANISH_WORDS = {
+    "PARAR",
+    "ALTO",
+    "BAJA",
+    "COMENZAR",
+    "INICIO",
+    "ALTA",
+    "AYUDA",
+    "INFORMACION",
+    "NECESITO",
+    "PEDIR",
+    "OFREZCO",
+    "OFRECER",
+    "ESTADO",
+    "SI",
+    "ESPANOL",
+    "NOTICIAS",
+}
 ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS"}
 LANGUAGE_WORDS = {"ESPANOL": "es", "ENGLISH": "en", "INGLES": "en"}
 # Words that give away a first message written in Spanish.
-SPANISH_HINTS = {"HOLA", "NECESITO", "AYUDA", "COMIDA", "GRACIAS", "QUIERO", "POR", "FAVOR", "BUENOS", "BUENAS",
-                 "DIAS", "TENGO", "PARA", "MI", "FAMILIA", "ESTOY", "PUEDO", "NECESITAMOS", "VIVIENDA"}
+SPANISH_HINTS = {
+    "HOLA",
+    "NECESITO",
+    "AYUDA",
+    "COMIDA",
+    "GRACIAS",
+    "QUIERO",
+    "POR",
+    "FAVOR",
+    "BUENOS",
+    "BUENAS",
+    "DIAS",
+    "TENGO",
+    "PARA",
+    "MI",
+    "FAMILIA",
+    "ESTOY",
+    "PUEDO",
+    "NECESITAMOS",
+    "VIVIENDA",
+}
 
 AREA_MAX = 80
 DETAILS_MAX = 500
@@ -88,12 +123,18 @@ def _save(contact: Contact, *, step: str, draft: dict[str, str] | None = None) -
 
 
 def menu() -> str:
-    return _("Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages. ESPANOL para español.")
+    return _(
+        "Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages. ESPANOL para español."
+    )
 
 
 def _category_question(contact: Contact, kind: str) -> str:
     lines = [f"{i} {SMS_LABELS[c]}" for i, c in enumerate(_categories(contact), start=1)]
-    question = _("What do you need? Reply with a number:") if kind == IntakeKind.NEED else _("What can you offer? Reply with a number:")
+    question = (
+        _("What do you need? Reply with a number:")
+        if kind == IntakeKind.NEED
+        else _("What can you offer? Reply with a number:")
+    )
     return question + "\n" + "\n".join(lines)
 
 
@@ -130,7 +171,11 @@ def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0
         if media and not text.strip():
             # A picture alone answers no question: say so and ask the same question again, rather
             # than take it as an empty answer (which would file a request with no details).
-            return [_("We cannot open pictures or attachments. Please answer in words.") + " " + _current_question(contact)]
+            return [
+                _("We cannot open pictures or attachments. Please answer in words.")
+                + " "
+                + _current_question(contact)
+            ]
         return _reply(contact, text, word)
 
 
@@ -151,23 +196,38 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
     if word in STOP:
         contact.opted_out = True
         _save(contact, step="")
-        return [_("You will get no more messages from %(group)s. Reply START to come back.") % {"group": contact.group.name}]
+        return [
+            _("You will get no more messages from %(group)s. Reply START to come back.")
+            % {"group": contact.group.name}
+        ]
     if word in START:
         contact.opted_out = False
         _save(contact, step="")
         return [_("Welcome back to %(group)s.") % {"group": contact.group.name} + " " + menu()]
     if word in HELP:
-        return [_("%(group)s, a mutual aid network.") % {"group": contact.group.name} + " " + menu()
-                + " " + _("Reply NEWS for announcements.")]
+        return [
+            _("%(group)s, a mutual aid network.") % {"group": contact.group.name}
+            + " "
+            + menu()
+            + " "
+            + _("Reply NEWS for announcements.")
+        ]
     if word in NEWS:
         contact.broadcasts = not contact.broadcasts
         _save(contact, step=contact.step, draft=_draft(contact))
         if contact.broadcasts:
-            return [_("You will get announcements from %(group)s. Reply NEWS again to stop them.") % {"group": contact.group.name}]
+            return [
+                _("You will get announcements from %(group)s. Reply NEWS again to stop them.")
+                % {"group": contact.group.name}
+            ]
         return [_("No more announcements from %(group)s.") % {"group": contact.group.name}]
     if word in LANGUAGE_WORDS:
         _save(contact, step=contact.step, draft=_draft(contact))
-        return [_("We will write to you in English.") if contact.language == "en" else _("We will write to you in Spanish.")]
+        return [
+            _("We will write to you in English.")
+            if contact.language == "en"
+            else _("We will write to you in Spanish.")
+        ]
     if word in MENU:
         _save(contact, step="")
         return [menu()]
@@ -194,13 +254,20 @@ def _continue(contact: Contact, text: str) -> list[str]:
         categories = _categories(contact)
         choice = _pick_category(answer, categories)
         if choice is None:
-            return [_("Please reply with a number from 1 to %(max)d.") % {"max": len(categories)} + "\n" + _category_question(contact, kind)]
+            return [
+                _("Please reply with a number from 1 to %(max)d.") % {"max": len(categories)}
+                + "\n"
+                + _category_question(contact, kind)
+            ]
         draft["category"] = choice.value
         _save(contact, step=f"{kind}:area", draft=draft)
         return [_area_question()]
     if step == "area":
         if not 2 <= len(answer) <= AREA_MAX:
-            return [_("Please reply with your neighbourhood or ZIP code (2 to %(max)d characters).") % {"max": AREA_MAX}]
+            return [
+                _("Please reply with your neighbourhood or ZIP code (2 to %(max)d characters).")
+                % {"max": AREA_MAX}
+            ]
         draft["area"] = answer
         if kind == IntakeKind.NEED:
             _save(contact, step=f"{kind}:urgency", draft=draft)
@@ -216,19 +283,32 @@ def _continue(contact: Contact, text: str) -> list[str]:
         return [_details_question(kind)]
     if step == "details":
         if len(answer) > DETAILS_MAX:
-            return [_("That is too long for us. Please use at most %(max)d characters.") % {"max": DETAILS_MAX}]
+            return [
+                _("That is too long for us. Please use at most %(max)d characters.") % {"max": DETAILS_MAX}
+            ]
         details = "" if keyword(answer) in NO else answer
         request = board.create_from_sms(
-            group=contact.group, contact=contact, kind=kind, category=draft.get("category", Category.OTHER),
-            area_text=draft.get("area", ""), urgency=draft.get("urgency", Urgency.ANYTIME), details=details,
+            group=contact.group,
+            contact=contact,
+            kind=kind,
+            category=draft.get("category", Category.OTHER),
+            area_text=draft.get("area", ""),
+            urgency=draft.get("urgency", Urgency.ANYTIME),
+            details=details,
             language=contact.language,
         )
         _save(contact, step="")
         if kind == IntakeKind.NEED:
-            return [_("Thank you. Your request %(code)s is on the board of %(group)s; a neighbour will get in touch. Reply STATUS to check on it.")
-                    % {"code": request.code, "group": contact.group.name}]
-        return [_("Thank you. Your offer %(code)s is on the board of %(group)s. Reply STATUS to check on it.")
-                % {"code": request.code, "group": contact.group.name}]
+            return [
+                _(
+                    "Thank you. Your request %(code)s is on the board of %(group)s; a neighbour will get in touch. Reply STATUS to check on it."
+                )
+                % {"code": request.code, "group": contact.group.name}
+            ]
+        return [
+            _("Thank you. Your offer %(code)s is on the board of %(group)s. Reply STATUS to check on it.")
+            % {"code": request.code, "group": contact.group.name}
+        ]
     _save(contact, step="")
     return [menu()]
 
@@ -249,8 +329,12 @@ def _status(contact: Contact) -> str:
     if not rows:
         return _("You have no open requests or offers. Reply NEED to ask for help or OFFER to offer it.")
     lines = [
-        _("%(code)s: %(kind)s, %(category)s, %(status)s") % {
-            "code": row.code, "kind": row.kind_label, "category": row.category_label, "status": row.status_label,
+        _("%(code)s: %(kind)s, %(category)s, %(status)s")
+        % {
+            "code": row.code,
+            "kind": row.kind_label,
+            "category": row.category_label,
+            "status": row.status_label,
         }
         for row in rows
     ]
@@ -266,7 +350,9 @@ def _checkin_answer(contact: Contact, *, renew: bool) -> str:
     request = board.renew_or_close(request=request, renew=renew)
     if renew and not request.post.is_active:
         # A coordinator closed it, or someone's help was marked done, before the answer came.
-        return _("Your request %(code)s was already closed. Reply NEED any time you need help.") % {"code": request.code}
+        return _("Your request %(code)s was already closed. Reply NEED any time you need help.") % {
+            "code": request.code
+        }
     if renew:
         return _("Thanks. Your request %(code)s stays open.") % {"code": request.code}
     return _("We closed your request %(code)s. Reply NEED any time you need help.") % {"code": request.code}

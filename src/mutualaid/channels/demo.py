@@ -12,9 +12,36 @@ from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership
 
 TEXTERS = [
-    ("crown-heights", "+17185550101", "en", "need", "food", "Crown Heights North", "today", "Groceries for two, no car"),
-    ("crown-heights", "+17185550102", "es", "need", "transport", "Wingate", "week", "Viaje a la clínica el jueves"),
-    ("crown-heights", "+17185550103", "en", "offer", "childcare", "11225", "anytime", "Can watch kids on Saturdays"),
+    (
+        "crown-heights",
+        "+17185550101",
+        "en",
+        "need",
+        "food",
+        "Crown Heights North",
+        "today",
+        "Groceries for two, no car",
+    ),
+    (
+        "crown-heights",
+        "+17185550102",
+        "es",
+        "need",
+        "transport",
+        "Wingate",
+        "week",
+        "Viaje a la clínica el jueves",
+    ),
+    (
+        "crown-heights",
+        "+17185550103",
+        "en",
+        "offer",
+        "childcare",
+        "11225",
+        "anytime",
+        "Can watch kids on Saturdays",
+    ),
     ("bushwick", "+17185550104", "es", "need", "legal", "Bushwick", "today", ""),
 ]
 
@@ -31,8 +58,16 @@ def load() -> None:
         )
         if created:
             board.create_from_sms(
-                group=group, contact=contact, kind=kind, category=category, area_text=area, urgency=urgency,
-                details=details, language=language,
+                group=group,
+                contact=contact,
+                kind=kind,
+                category=category,
+                area_text=area,
+                urgency=urgency,
+                details=details,
+                language=language,
             )
-    for membership in Membership.objects.filter(group__slug__in=["crown-heights", "bushwick"]).select_related("user"):
+    for membership in Membership.objects.filter(group__slug__in=["crown-heights", "bushwick"]).select_related(
+        "user"
+    ):
         NotificationPreference.objects.get_or_create(user=membership.user, defaults={"broadcasts": True})

@@ -93,7 +93,9 @@ def _url_variants(url: str) -> list[str]:
         host = f"[{host}]"
     userinfo = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
     port = parts.port or default
-    without = urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}{host}" if port == default else f"{userinfo}{host}:{port}"))
+    without = urllib.parse.urlunsplit(
+        parts._replace(netloc=f"{userinfo}{host}" if port == default else f"{userinfo}{host}:{port}")
+    )
     with_port = urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo}{host}:{port}"))
     return list(dict.fromkeys([url, without, with_port]))
 
@@ -129,13 +131,20 @@ def twilio_parse(request: HttpRequest) -> Webhook:
         # A status callback about a text we sent (queued, sent, delivered, failed…), posted to the same
         # address when the number or messaging service is set up that way. Its `From` is our own number:
         # answering it as an inbound text would have the group's number talk to itself.
-        return Webhook(reports=[DeliveryReport(gateway_id=sid, failed=status in TWILIO_FAILED)] if sid else [])
+        return Webhook(
+            reports=[DeliveryReport(gateway_id=sid, failed=status in TWILIO_FAILED)] if sid else []
+        )
     phone, text = request.POST.get("From", ""), request.POST.get("Body", "")
     if not phone:
         return Webhook()
     media = _count(request.POST.get("NumMedia"))
-    return Webhook(messages=[InboundSms(phone=phone, text=text, media=media,
-                                        dedupe_source=f"twilio\x00{sid}\x00{phone}\x00{text}")])
+    return Webhook(
+        messages=[
+            InboundSms(
+                phone=phone, text=text, media=media, dedupe_source=f"twilio\x00{sid}\x00{phone}\x00{text}"
+            )
+        ]
+    )
 
 
 def twilio_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
@@ -174,8 +183,11 @@ def android_verify(request: HttpRequest, gateway: Gateway) -> None:
 # as MMS) arrives as "mms:received" (a notice: no text) or, in versions that download it, "mms:downloaded"
 # (with the text in `body`); register one of the two, not both.
 ANDROID_RECEIVED = {"sms:received", "mms:received", "mms:downloaded"}
-ANDROID_BATCH = {"sms:batch:received": "sms:received", "mms:batch:received": "mms:received",
-                 "mms:batch:downloaded": "mms:downloaded"}
+ANDROID_BATCH = {
+    "sms:batch:received": "sms:received",
+    "mms:batch:received": "mms:received",
+    "mms:batch:downloaded": "mms:downloaded",
+}
 
 
 def _android_message(event: str, payload: dict[str, Any]) -> InboundSms | None:
@@ -188,16 +200,30 @@ def _android_message(event: str, payload: dict[str, Any]) -> InboundSms | None:
     elif event == "mms:downloaded":
         attachments = payload.get("attachments")
         text = str(payload.get("body") or "")
-        media = sum(1 for a in attachments if isinstance(a, dict) and not str(a.get("contentType", "")).startswith("text/")) \
-            if isinstance(attachments, list) else 0
+        media = (
+            sum(
+                1
+                for a in attachments
+                if isinstance(a, dict) and not str(a.get("contentType", "")).startswith("text/")
+            )
+            if isinstance(attachments, list)
+            else 0
+        )
     else:
         text, media = "", _count(payload.get("attachmentCount")) or 1
     # The app's messageId is not unique on its own (older versions send none); with the sender,
     # content and time it is.
-    source = "\x00".join([
-        "android", event, str(payload.get("messageId") or ""), str(payload.get("transactionId") or ""), phone, text,
-        str(payload.get("receivedAt") or ""),
-    ])
+    source = "\x00".join(
+        [
+            "android",
+            event,
+            str(payload.get("messageId") or ""),
+            str(payload.get("transactionId") or ""),
+            phone,
+            text,
+            str(payload.get("receivedAt") or ""),
+        ]
+    )
     return InboundSms(phone=phone, text=text, dedupe_source=source, media=media)
 
 
@@ -214,10 +240,16 @@ def android_parse(request: HttpRequest) -> Webhook:
         return Webhook(messages=[found] if found else [])
     if name in ANDROID_BATCH:
         items = payload.get("messages")
-        found_all = [_android_message(ANDROID_BATCH[name], i) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        found_all = (
+            [_android_message(ANDROID_BATCH[name], i) for i in items if isinstance(i, dict)]
+            if isinstance(items, list)
+            else []
+        )
         return Webhook(messages=[m for m in found_all if m is not None])
     if name in ("sms:failed", "sms:delivered") and payload.get("messageId"):
-        return Webhook(reports=[DeliveryReport(gateway_id=str(payload["messageId"]), failed=name == "sms:failed")])
+        return Webhook(
+            reports=[DeliveryReport(gateway_id=str(payload["messageId"]), failed=name == "sms:failed")]
+        )
     # sms:sent, system:ping, app:started, data SMS (binary, not meant for people)…: acknowledged, ignored.
     return Webhook()
 
@@ -267,7 +299,9 @@ def _generic_fields(request: HttpRequest) -> dict[str, str]:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {str(k): "" if v is None else str(v) for k, v in data.items() if not isinstance(v, (dict, list))}
+        return {
+            str(k): "" if v is None else str(v) for k, v in data.items() if not isinstance(v, (dict, list))
+        }
     source = request.POST if request.method == "POST" and request.POST else request.GET
     return {key: source.get(key, "") for key in source}
 
@@ -291,8 +325,13 @@ def generic_parse(request: HttpRequest) -> Webhook:
         # Without an id or a date a retry cannot be told from the same words sent again; the minute
         # of arrival separates them well enough for people typing on a phone.
         when = time.strftime("%Y-%m-%dT%H:%M", time.gmtime())
-    return Webhook(messages=[InboundSms(phone=phone, text=text,
-                                        dedupe_source=f"generic\x00{ident}\x00{phone}\x00{text}\x00{when}")])
+    return Webhook(
+        messages=[
+            InboundSms(
+                phone=phone, text=text, dedupe_source=f"generic\x00{ident}\x00{phone}\x00{text}\x00{when}"
+            )
+        ]
+    )
 
 
 def generic_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
@@ -307,8 +346,16 @@ def generic_send(gateway: Gateway, to: str, body: str, ref: str) -> str:
 
 # Dispatch ----------------------------------------------------------------------------------------
 
-VERIFY = {GatewayKind.TWILIO: twilio_verify, GatewayKind.ANDROID: android_verify, GatewayKind.GENERIC: generic_verify}
-PARSE = {GatewayKind.TWILIO: twilio_parse, GatewayKind.ANDROID: android_parse, GatewayKind.GENERIC: generic_parse}
+VERIFY = {
+    GatewayKind.TWILIO: twilio_verify,
+    GatewayKind.ANDROID: android_verify,
+    GatewayKind.GENERIC: generic_verify,
+}
+PARSE = {
+    GatewayKind.TWILIO: twilio_parse,
+    GatewayKind.ANDROID: android_parse,
+    GatewayKind.GENERIC: generic_parse,
+}
 SEND = {GatewayKind.TWILIO: twilio_send, GatewayKind.ANDROID: android_send, GatewayKind.GENERIC: generic_send}
 
 
@@ -339,7 +386,12 @@ def _answer_id(answer: bytes, name: str) -> str:
 
 
 def _post(
-    url: str, data: bytes, content_type: str, *, basic: tuple[str, str] | None = None, headers: dict[str, str] | None = None
+    url: str,
+    data: bytes,
+    content_type: str,
+    *,
+    basic: tuple[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     if not url.startswith(("https://", "http://")):
         raise SendError("the gateway URL must start with https:// or http://")

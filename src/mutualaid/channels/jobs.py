@@ -48,9 +48,17 @@ def job(func: Callable[..., Any] | None = None, *, attempts: int | None = None, 
                 if attempt < limit:
                     when = timezone.now() + backoff(attempt)
                     the_task.using(run_after=when).enqueue(*args, attempt=attempt + 1, **kwargs)
-                    logger.warning("job %s failed (attempt %d of %d), retrying at %s", inner.__name__, attempt, limit, when.isoformat())
+                    logger.warning(
+                        "job %s failed (attempt %d of %d), retrying at %s",
+                        inner.__name__,
+                        attempt,
+                        limit,
+                        when.isoformat(),
+                    )
                 else:
-                    logger.error("job %s failed (attempt %d of %d), giving up", inner.__name__, attempt, limit)
+                    logger.error(
+                        "job %s failed (attempt %d of %d), giving up", inner.__name__, attempt, limit
+                    )
                 raise
 
         the_task = task(priority=priority)(run)

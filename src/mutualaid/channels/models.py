@@ -56,7 +56,9 @@ class Gateway(models.Model):
     }
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint("group", "kind", name="one_gateway_of_a_kind_per_group")]
+        constraints: ClassVar = [
+            models.UniqueConstraint("group", "kind", name="one_gateway_of_a_kind_per_group")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.group})"
@@ -74,10 +76,14 @@ class Contact(models.Model):
     # Where the keyword conversation stands ("need:area"…) and the answers so far (sealed).
     step = models.CharField(max_length=32, blank=True)
     draft = EncryptedTextField()
-    checkin_for = models.ForeignKey("IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checkin_for = models.ForeignKey(
+        "IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The same neighbour on the board (found by the same blind index); the number itself is sealed
     # only here, in `phone`, the address the group's SMS gateway writes to.
-    person = models.ForeignKey("exchange.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_contacts")
+    person = models.ForeignKey(
+        "exchange.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_contacts"
+    )
     gateway = models.ForeignKey(Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_message_on = models.DateField(default=timezone.localdate)
 
@@ -94,7 +100,9 @@ class Contact(models.Model):
     }
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint("group", "phone_index", name="one_contact_per_phone_per_group")]
+        constraints: ClassVar = [
+            models.UniqueConstraint("group", "phone_index", name="one_contact_per_phone_per_group")
+        ]
 
     def __str__(self) -> str:
         return f"contact {self.pk} of {self.group_id}"
@@ -137,11 +145,17 @@ class OutboundMessage(models.Model):
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     kind = models.CharField(max_length=32)
-    group = models.ForeignKey("groups.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        "groups.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     gateway = models.ForeignKey(Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    broadcast = models.ForeignKey("Broadcast", null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    broadcast = models.ForeignKey(
+        "Broadcast", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     recipient = EncryptedTextField()
     subject = EncryptedTextField()
     body = EncryptedTextField()
@@ -194,7 +208,9 @@ class Mode(models.TextChoices):
 class NotificationPreference(models.Model):
     """How a member wants to hear about things, per channel; plus whether they want group broadcasts."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email = models.CharField(_("by e-mail"), max_length=8, choices=Mode.choices, default=Mode.IMMEDIATELY)
     sms = models.CharField(_("by SMS"), max_length=8, choices=Mode.choices, default=Mode.NEVER)
     broadcasts = models.BooleanField(_("announcements from my groups"), default=False)
@@ -234,7 +250,9 @@ class Broadcast(models.Model):
     """A coordinator's announcement to the members and texting contacts who opted in."""
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="broadcasts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
     email_count = models.PositiveIntegerField(default=0)
@@ -283,8 +301,12 @@ class IntakeRequest(models.Model):
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="sms_requests")
     post = models.OneToOneField("exchange.Post", on_delete=models.CASCADE, related_name="sms_intake")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="requests")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     language = models.CharField(max_length=8, default="en")
     code = models.CharField(max_length=8, default=new_code, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

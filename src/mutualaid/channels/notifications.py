@@ -25,23 +25,25 @@ KINDS: dict[str, tuple[Any, Any]] = {
     ),
     "claim": (
         gettext_lazy("Someone will help with your need"),
-        gettext_lazy("%(name)s offered to help with \"%(title)s\". %(url)s"),
+        gettext_lazy('%(name)s offered to help with "%(title)s". %(url)s'),
     ),
     "match": (
         gettext_lazy("A possible match in %(group)s"),
-        gettext_lazy("\"%(title)s\" may match what you asked for or offered. %(url)s"),
+        gettext_lazy('"%(title)s" may match what you asked for or offered. %(url)s'),
     ),
     "claim_accepted": (
-        gettext_lazy("You are paired up: \"%(title)s\""),
-        gettext_lazy("Your claim on \"%(title)s\" in %(group)s was accepted. Arrange the details in the conversation: %(url)s"),
+        gettext_lazy('You are paired up: "%(title)s"'),
+        gettext_lazy(
+            'Your claim on "%(title)s" in %(group)s was accepted. Arrange the details in the conversation: %(url)s'
+        ),
     ),
     "claim_declined": (
-        gettext_lazy("Not this time: \"%(title)s\""),
-        gettext_lazy("Your claim on \"%(title)s\" in %(group)s was declined. Thank you for offering. %(url)s"),
+        gettext_lazy('Not this time: "%(title)s"'),
+        gettext_lazy('Your claim on "%(title)s" in %(group)s was declined. Thank you for offering. %(url)s'),
     ),
     "message": (
         gettext_lazy("New message from %(name)s"),
-        gettext_lazy("%(name)s wrote to you about \"%(title)s\". Read it: %(url)s"),
+        gettext_lazy('%(name)s wrote to you about "%(title)s". Read it: %(url)s'),
     ),
     "reminder": (
         gettext_lazy("Reminder: %(title)s"),
@@ -49,7 +51,7 @@ KINDS: dict[str, tuple[Any, Any]] = {
     ),
     "approval": (
         gettext_lazy("Your vote is needed in %(group)s"),
-        gettext_lazy("\"%(title)s\" waits for approval in %(group)s. %(url)s"),
+        gettext_lazy('"%(title)s" waits for approval in %(group)s. %(url)s'),
     ),
 }
 

@@ -20,7 +20,9 @@ from mutualaid.members.models import JoinRequest, Membership, Role
 
 
 @receiver(post_save, sender=JoinRequest, dispatch_uid="channels.join_request_saved")
-def join_request_saved(sender: Any, instance: JoinRequest, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+def join_request_saved(
+    sender: Any, instance: JoinRequest, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
     from mutualaid.channels import notify
 
     group = instance.group
@@ -28,15 +30,27 @@ def join_request_saved(sender: Any, instance: JoinRequest, created: bool, update
         url = reverse("members", kwargs={"slug": group.slug})
         coordinators = Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user")
         for membership in coordinators:
-            notify(user=membership.user, kind="join_request_received",
-                   context={"group": group.name, "name": instance.user.display_name, "url": url})
-    elif not created and instance.status == JoinRequest.Status.APPROVED and (update_fields is None or "status" in update_fields):
-        notify(user=instance.user, kind="join_request_approved",
-               context={"group": group.name, "url": reverse("group", kwargs={"slug": group.slug})})
+            notify(
+                user=membership.user,
+                kind="join_request_received",
+                context={"group": group.name, "name": instance.user.display_name, "url": url},
+            )
+    elif (
+        not created
+        and instance.status == JoinRequest.Status.APPROVED
+        and (update_fields is None or "status" in update_fields)
+    ):
+        notify(
+            user=instance.user,
+            kind="join_request_approved",
+            context={"group": group.name, "url": reverse("group", kwargs={"slug": group.slug})},
+        )
 
 
 @receiver(post_save, sender=Claim, dispatch_uid="channels.claim_saved")
-def claim_saved(sender: Any, instance: Claim, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+def claim_saved(
+    sender: Any, instance: Claim, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
     from mutualaid.channels import services
 
     # A claim is made (pending), assigned (created accepted) or answered (decided_at written).

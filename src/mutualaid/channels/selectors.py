@@ -20,16 +20,27 @@ def intake_for_coordinator(*, group: Any, reader: Any) -> list[IntakeRequest]:
     is an audited read of the post's sealed note."""
     requests = list(board.open_requests_for_group(group)[:INTAKE_PAGE_SIZE])
     # One insert for the whole page (the same rows core.audit.record_read writes one at a time).
-    SensitiveRead.objects.bulk_create([
-        SensitiveRead(reader=reader, group_id=group.pk, subject_type=Post._meta.label_lower,
-                      subject_id=request.post_id, fields="private_note")
-        for request in requests
-    ])
+    SensitiveRead.objects.bulk_create(
+        [
+            SensitiveRead(
+                reader=reader,
+                group_id=group.pk,
+                subject_type=Post._meta.label_lower,
+                subject_id=request.post_id,
+                fields="private_note",
+            )
+            for request in requests
+        ]
+    )
     return requests
 
 
 def intake_request_in_group(*, group: Any, request_id: int) -> IntakeRequest:
-    found = IntakeRequest.objects.select_related("group", "contact", "post").filter(group=group, pk=request_id).first()
+    found = (
+        IntakeRequest.objects.select_related("group", "contact", "post")
+        .filter(group=group, pk=request_id)
+        .first()
+    )
     if found is None:
         raise Http404
     return found

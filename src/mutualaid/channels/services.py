@@ -99,11 +99,18 @@ def delivery_reports_apply(*, gateway: Gateway, reports: list[gateways.DeliveryR
 
 def _contact_locked(gateway: Gateway, phone: str) -> tuple[Contact, bool]:
     index = blind_index(phone, purpose="phone")
-    contact = Contact.objects.select_for_update().select_related("group").filter(group=gateway.group, phone_index=index).first()
+    contact = (
+        Contact.objects.select_for_update()
+        .select_related("group")
+        .filter(group=gateway.group, phone_index=index)
+        .first()
+    )
     first = contact is None
     if contact is None:
         language = "es" if (gateway.group.languages or ["en"])[0] == "es" else "en"
-        contact = Contact.objects.create(group=gateway.group, phone=phone, phone_index=index, language=language, gateway=gateway)
+        contact = Contact.objects.create(
+            group=gateway.group, phone=phone, phone_index=index, language=language, gateway=gateway
+        )
         contact.group = gateway.group
     updates = []
     if contact.gateway_id != gateway.pk:
@@ -121,29 +128,50 @@ def _contact_locked(gateway: Gateway, phone: str) -> tuple[Contact, bool]:
 
 
 def sms_queue(
-    *, gateway: Gateway, body: str, kind: str, to: str = "", contact: Contact | None = None,
-    user: User | None = None, broadcast: Broadcast | None = None,
+    *,
+    gateway: Gateway,
+    body: str,
+    kind: str,
+    to: str = "",
+    contact: Contact | None = None,
+    user: User | None = None,
+    broadcast: Broadcast | None = None,
 ) -> OutboundMessage:
     from mutualaid.channels import tasks
 
     message = OutboundMessage.objects.create(
-        channel=Channel.SMS, kind=kind, group=gateway.group, gateway=gateway, contact=contact, user=user,
-        broadcast=broadcast, recipient=to or (contact.phone if contact else "") or "", body=body,
+        channel=Channel.SMS,
+        kind=kind,
+        group=gateway.group,
+        gateway=gateway,
+        contact=contact,
+        user=user,
+        broadcast=broadcast,
+        recipient=to or (contact.phone if contact else "") or "",
+        body=body,
     )
     enqueue_on_commit(tasks.deliver_outbound, message.pk)
     return message
 
 
-def email_queue(*, user: User, kind: str, subject: str, body: str, broadcast: Broadcast | None = None,
-                group: Any = None) -> OutboundMessage:
+def email_queue(
+    *, user: User, kind: str, subject: str, body: str, broadcast: Broadcast | None = None, group: Any = None
+) -> OutboundMessage:
     from mutualaid.channels import tasks
 
     link = unsubscribe_url(user)
     with translation.override(user.language):
         footer = _("Stop these e-mails: %(url)s") % {"url": link}
     message = OutboundMessage.objects.create(
-        channel=Channel.EMAIL, kind=kind, user=user, group=group, broadcast=broadcast, recipient=user.email or "",
-        subject=subject, body=f"{body}\n\n-- \n{footer}\n", unsubscribe_url=link,
+        channel=Channel.EMAIL,
+        kind=kind,
+        user=user,
+        group=group,
+        broadcast=broadcast,
+        recipient=user.email or "",
+        subject=subject,
+        body=f"{body}\n\n-- \n{footer}\n",
+        unsubscribe_url=link,
     )
     enqueue_on_commit(tasks.deliver_outbound, message.pk)
     return message
@@ -151,7 +179,12 @@ def email_queue(*, user: User, kind: str, subject: str, body: str, broadcast: Br
 
 def gateway_for_member(user: User) -> Gateway | None:
     group_ids = Membership.objects.filter(user=user).values_list("group_id", flat=True)
-    return Gateway.objects.filter(group_id__in=group_ids, enabled=True).select_related("group").order_by("pk").first()
+    return (
+        Gateway.objects.filter(group_id__in=group_ids, enabled=True)
+        .select_related("group")
+        .order_by("pk")
+        .first()
+    )
 
 
 def sms_queue_for_member(*, user: User, kind: str, body: str) -> OutboundMessage | None:
@@ -187,7 +220,8 @@ def outbound_deliver(*, message_id: int) -> Delivery:
         if wait > 0:
             # Not a failure: give the attempt back and come back when the bucket has a token.
             OutboundMessage.objects.filter(pk=message.pk).update(
-                status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1, sending_since=None)
+                status=OutboundMessage.Status.QUEUED, attempts=F("attempts") - 1, sending_since=None
+            )
             return Delivery("deferred", wait)
     gateway_id = ""
     try:
@@ -244,16 +278,21 @@ def outbound_reap(*, now: Any = None) -> dict[str, int]:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=conf.get("MUTUALAID_SENDING_TIMEOUT_SECONDS"))
     stuck = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING).filter(
-        Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True, created_at__lt=cutoff))
+        Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True, created_at__lt=cutoff)
+    )
     counts = {"sent": 0, "requeued": 0, "failed": 0}
     limit = conf.get("MUTUALAID_JOB_ATTEMPTS")
     for message in stuck.only("pk", "gateway_message_id", "attempts", "sending_since"):
-        same = OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING,
-                                              sending_since=message.sending_since)
+        same = OutboundMessage.objects.filter(
+            pk=message.pk, status=OutboundMessage.Status.SENDING, sending_since=message.sending_since
+        )
         with transaction.atomic():
             if message.gateway_message_id:
-                moved = same.update(status=OutboundMessage.Status.SENT, sent_at=message.sending_since or now,
-                                    sending_since=None)
+                moved = same.update(
+                    status=OutboundMessage.Status.SENT,
+                    sent_at=message.sending_since or now,
+                    sending_since=None,
+                )
                 outcome = "sent"
             elif message.attempts >= limit:
                 moved = same.update(status=OutboundMessage.Status.FAILED, sending_since=None)
@@ -281,10 +320,15 @@ def _send_email(message: OutboundMessage) -> None:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     headers["Message-ID"] = f"<outbound.{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
     email = EmailMessage(
-        subject=message.subject or "", body=message.body or "", from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient or ""], headers=headers,
+        subject=message.subject or "",
+        body=message.body or "",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient or ""],
+        headers=headers,
         # A stalled SMTP server must not hold a worker forever (Django's default is no timeout).
-        connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or gateways.SEND_TIMEOUT_SECONDS),
+        connection=get_connection(
+            timeout=getattr(settings, "EMAIL_TIMEOUT", None) or gateways.SEND_TIMEOUT_SECONDS
+        ),
     )
     try:
         email.send(fail_silently=False)
@@ -360,8 +404,16 @@ def unsubscribe_user(token: str) -> User | None:
 
 @transaction.atomic
 def gateway_save(
-    *, group: Any, kind: str, enabled: bool, account: str = "", secret: str = "", api_password: str = "",
-    api_url: str = "", sender: str = "", rate_per_minute: int = 30,
+    *,
+    group: Any,
+    kind: str,
+    enabled: bool,
+    account: str = "",
+    secret: str = "",
+    api_password: str = "",
+    api_url: str = "",
+    sender: str = "",
+    rate_per_minute: int = 30,
 ) -> Gateway:
     """Configure one of a group's gateways. Blank secrets keep the stored ones (they are never shown)."""
     if kind not in GatewayKind.values:
@@ -375,7 +427,13 @@ def gateway_save(
         raise ValidationError({"secret": _("Enter the secret that signs this gateway's webhooks.")})
     gateway.enabled = enabled
     gateway.rate_per_minute = rate_per_minute
-    for name, value in (("account", account), ("secret", secret), ("api_password", api_password), ("api_url", api_url), ("sender", sender)):
+    for name, value in (
+        ("account", account),
+        ("secret", secret),
+        ("api_password", api_password),
+        ("api_url", api_url),
+        ("sender", sender),
+    ):
         if value:
             setattr(gateway, name, value.strip())
     gateway.save()
@@ -404,9 +462,13 @@ class Audience:
 def broadcast_audience(group: Any) -> Audience:
     """Who a broadcast reaches and how: members who opted in (e-mail first, else SMS) and texters."""
     gateway = Gateway.objects.filter(group=group, enabled=True).order_by("pk").first()
-    members = User.objects.filter(
-        memberships__group=group, is_active=True, notification_preference__broadcasts=True
-    ).select_related("notification_preference").order_by("pk")
+    members = (
+        User.objects.filter(
+            memberships__group=group, is_active=True, notification_preference__broadcasts=True
+        )
+        .select_related("notification_preference")
+        .order_by("pk")
+    )
     emails, member_sms = [], []
     for user in members:
         preference = user.notification_preference
@@ -424,7 +486,12 @@ def broadcast_send(*, group: Any, author: User, text: str) -> Broadcast:
     if not text:
         raise ValidationError({"text": _("Write the message to send.")})
     if len(text) > BROADCAST_MAX:
-        raise ValidationError({"text": _("Use at most %(max)d characters, so it fits in a few text messages.") % {"max": BROADCAST_MAX}})
+        raise ValidationError(
+            {
+                "text": _("Use at most %(max)d characters, so it fits in a few text messages.")
+                % {"max": BROADCAST_MAX}
+            }
+        )
     audience = broadcast_audience(group)
     broadcast = Broadcast.objects.create(
         group=group, author=author, text=text, email_count=audience.email_count, sms_count=audience.sms_count
@@ -436,9 +503,22 @@ def broadcast_send(*, group: Any, author: User, text: str) -> Broadcast:
         email_queue(user=user, kind="broadcast", subject=subject, body=text, broadcast=broadcast, group=group)
     if audience.gateway is not None:
         for user in audience.member_sms:
-            sms_queue(gateway=audience.gateway, to=user.phone or "", body=sms_text, kind="broadcast", user=user, broadcast=broadcast)
+            sms_queue(
+                gateway=audience.gateway,
+                to=user.phone or "",
+                body=sms_text,
+                kind="broadcast",
+                user=user,
+                broadcast=broadcast,
+            )
         for contact in audience.contacts:
-            sms_queue(gateway=audience.gateway, contact=contact, body=sms_text, kind="broadcast", broadcast=broadcast)
+            sms_queue(
+                gateway=audience.gateway,
+                contact=contact,
+                body=sms_text,
+                kind="broadcast",
+                broadcast=broadcast,
+            )
     return broadcast
 
 
@@ -467,7 +547,9 @@ def checkins_send() -> int:
     for request in board.needing_checkin(days=conf.get("MUTUALAID_CHECKIN_DAYS")):
         with transaction.atomic():
             locked = IntakeRequest.objects.select_for_update().filter(pk=request.pk).first()
-            if locked is None or (locked.checkin_sent_at is not None and locked.checkin_sent_at >= request.post.updated_at):
+            if locked is None or (
+                locked.checkin_sent_at is not None and locked.checkin_sent_at >= request.post.updated_at
+            ):
                 continue  # another worker asked in the meantime
             if _checkin_one(request):
                 locked.checkin_sent_at = timezone.now()
@@ -493,8 +575,12 @@ def _checkin_one(request: IntakeRequest) -> bool:
     link = absolute(reverse("channels_checkin", kwargs={"token": checkin_token(request)}))
     with translation.override(user.language):
         subject = _("Do you still need help?")
-        body = _("Your request %(code)s in %(group)s has been quiet for a while. Do you still need help? Answer here: %(url)s") % {
-            "code": request.code, "group": request.group.name, "url": link,
+        body = _(
+            "Your request %(code)s in %(group)s has been quiet for a while. Do you still need help? Answer here: %(url)s"
+        ) % {
+            "code": request.code,
+            "group": request.group.name,
+            "url": link,
         }
     email_queue(user=user, kind="checkin", subject=subject, body=body, group=request.group)
     return True
@@ -538,17 +624,36 @@ def claim_announce(*, claim: Any, created: bool) -> None:
     if created and claim.state == Claim.State.PENDING:
         if post.author_id is None:
             # Nobody's post: its coordinators answer the claim, so they hear of it.
-            for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user"):
+            for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related(
+                "user"
+            ):
                 if membership.user_id != claim.claimant_id:
-                    notify(user=membership.user, kind="claim",
-                           context={"group": group.name, "title": post.title, "name": claim.claimant.display_name, "url": url})
+                    notify(
+                        user=membership.user,
+                        kind="claim",
+                        context={
+                            "group": group.name,
+                            "title": post.title,
+                            "name": claim.claimant.display_name,
+                            "url": url,
+                        },
+                    )
         return
     if claim.state not in (Claim.State.ACCEPTED, Claim.State.DECLINED):
         return
-    conversation_url = reverse("exchange_conversation", kwargs={"slug": group.slug, "post_id": post.pk, "claim_id": claim.pk})
+    conversation_url = reverse(
+        "exchange_conversation", kwargs={"slug": group.slug, "post_id": post.pk, "claim_id": claim.pk}
+    )
     kind = "claim_accepted" if claim.state == Claim.State.ACCEPTED else "claim_declined"
-    notify(user=claim.claimant, kind=kind, context={"group": group.name, "title": post.title,
-                                                    "url": conversation_url if kind == "claim_accepted" else url})
+    notify(
+        user=claim.claimant,
+        kind=kind,
+        context={
+            "group": group.name,
+            "title": post.title,
+            "url": conversation_url if kind == "claim_accepted" else url,
+        },
+    )
     if claim.state == Claim.State.ACCEPTED:
         _tell_texter_help_is_found(post)
 
@@ -558,14 +663,20 @@ def _tell_texter_help_is_found(post: Any) -> None:
     contact = request.contact if request is not None else None
     if contact is None or contact.opted_out:
         return
-    gateway = contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).order_by("pk").first()  # type: ignore[union-attr]
+    gateway = (
+        contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).order_by("pk").first()  # type: ignore[union-attr]
+    )
     if gateway is None or not gateway.enabled:
         return
     with translation.override(contact.language):
         if post.kind == "need":
-            body = _("Good news from %(group)s: a neighbour can help with your request %(code)s. We will text you to arrange it.")
+            body = _(
+                "Good news from %(group)s: a neighbour can help with your request %(code)s. We will text you to arrange it."
+            )
         else:
-            body = _("Good news from %(group)s: a neighbour would like your offer %(code)s. We will text you to arrange it.")
+            body = _(
+                "Good news from %(group)s: a neighbour would like your offer %(code)s. We will text you to arrange it."
+            )
         body = body % {"group": request.group.name, "code": request.code}  # type: ignore[union-attr]
     sms_queue(gateway=gateway, contact=contact, body=body, kind="notification")
 
@@ -579,7 +690,11 @@ def digests_send() -> int:
     pending = DigestItem.objects.values_list("user_id", "channel").distinct()
     for user_id, channel in list(pending):
         with transaction.atomic():
-            items = list(DigestItem.objects.select_for_update().filter(user_id=user_id, channel=channel).order_by("created_at"))
+            items = list(
+                DigestItem.objects.select_for_update()
+                .filter(user_id=user_id, channel=channel)
+                .order_by("created_at")
+            )
             if not items:
                 continue
             user = User.objects.get(pk=user_id)
@@ -602,12 +717,17 @@ def channels_purge(now: Any = None) -> dict[str, int]:
     counts = {
         # The SMS side of posts closed long ago; the posts themselves follow the board's retention.
         "requests": IntakeRequest.objects.filter(post__closed_at__lt=retention).delete()[0],
-        "outbound": OutboundMessage.objects.filter(created_at__lt=retention).exclude(
-            status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]).delete()[0],
-        "inbound": InboundMessage.objects.filter(received_at__lt=now - timedelta(days=INBOUND_KEEP_DAYS)).delete()[0],
+        "outbound": OutboundMessage.objects.filter(created_at__lt=retention)
+        .exclude(status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING])
+        .delete()[0],
+        "inbound": InboundMessage.objects.filter(
+            received_at__lt=now - timedelta(days=INBOUND_KEEP_DAYS)
+        ).delete()[0],
         "periodic": PeriodicRun.objects.filter(created_at__lt=retention).delete()[0],
         "jobs": DBTaskResult.objects.finished().filter(finished_at__lt=retention).delete()[0],
     }
-    idle = Contact.objects.filter(last_message_on__lt=retention.date()).exclude(requests__post__status__in=ACTIVE_STATUSES)
+    idle = Contact.objects.filter(last_message_on__lt=retention.date()).exclude(
+        requests__post__status__in=ACTIVE_STATUSES
+    )
     counts["contacts"] = idle.delete()[1].get("channels.Contact", 0)
     return counts

@@ -29,7 +29,9 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if kind not in GatewayKind.values:
         raise Http404
-    gateway = Gateway.objects.select_related("group").filter(kind=kind, group__slug=slug, enabled=True).first()
+    gateway = (
+        Gateway.objects.select_related("group").filter(kind=kind, group__slug=slug, enabled=True).first()
+    )
     if gateway is None:
         raise Http404
     try:
@@ -48,7 +50,10 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     current = preference_for(request.user)
-    form = PreferenceForm(request.POST or None, initial={"email": current.email, "sms": current.sms, "broadcasts": current.broadcasts})
+    form = PreferenceForm(
+        request.POST or None,
+        initial={"email": current.email, "sms": current.sms, "broadcasts": current.broadcasts},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.preferences_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -98,9 +103,18 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
     sections: list[dict[str, Any]] = []
     for kind in GatewayKind:
         gateway = existing.get(kind.value)
-        initial: dict[str, object] = {"enabled": gateway.enabled if gateway else True, "rate_per_minute": gateway.rate_per_minute if gateway else 30}
+        initial: dict[str, object] = {
+            "enabled": gateway.enabled if gateway else True,
+            "rate_per_minute": gateway.rate_per_minute if gateway else 30,
+        }
         if gateway is not None:
-            initial.update({"account": gateway.account or "", "api_url": gateway.api_url or "", "sender": gateway.sender or ""})
+            initial.update(
+                {
+                    "account": gateway.account or "",
+                    "api_url": gateway.api_url or "",
+                    "sender": gateway.sender or "",
+                }
+            )
         bound = posted_kind == kind.value
         form = GatewayForm(request.POST if bound else None, initial=initial, prefix=kind.value)
         if bound and form.is_valid():
@@ -123,7 +137,9 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     requests = selectors.intake_for_coordinator(group=group, reader=request.user)
-    return render(request, "channels/intake.html", {"group": group, "requests": requests, "reply_form": RelayForm()})
+    return render(
+        request, "channels/intake.html", {"group": group, "requests": requests, "reply_form": RelayForm()}
+    )
 
 
 @login_required
@@ -152,7 +168,9 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
     if found.contact is not None:
         record_read(reader=request.user, subject=found.contact, fields=["phone"], group_id=group.pk)
         phone = found.contact.phone
-    return render(request, "channels/intake_number.html", {"group": group, "request_obj": found, "phone": phone})
+    return render(
+        request, "channels/intake_number.html", {"group": group, "request_obj": found, "phone": phone}
+    )
 
 
 @login_required
@@ -160,8 +178,11 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
-    flash_action(request, lambda: board.renew_or_close(request=found, renew=False, actor=request.user),
-                 success=_("Request %(code)s was closed.") % {"code": found.code})
+    flash_action(
+        request,
+        lambda: board.renew_or_close(request=found, renew=False, actor=request.user),
+        success=_("Request %(code)s was closed.") % {"code": found.code},
+    )
     return redirect("channels_intake", slug=group.slug)
 
 
@@ -174,16 +195,31 @@ def broadcasts(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") == "yes":
             try:
-                broadcast = services.broadcast_send(group=group, author=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+                broadcast = services.broadcast_send(
+                    group=group,
+                    author=request.user,  # type: ignore[arg-type]
+                    text=form.cleaned_data["text"],
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Queued %(email)d e-mails and %(sms)d text messages.") % {
-                    "email": broadcast.email_count, "sms": broadcast.sms_count})
+                messages.success(
+                    request,
+                    _("Queued %(email)d e-mails and %(sms)d text messages.")
+                    % {"email": broadcast.email_count, "sms": broadcast.sms_count},
+                )
                 return redirect("channels_broadcasts", slug=group.slug)
         else:
             confirm = True  # show who it will reach first, then send on a second click
-    return render(request, "channels/broadcasts.html", {
-        "group": group, "form": form, "audience": audience, "confirm": confirm,
-        "history": group.broadcasts.all()[:20],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "channels/broadcasts.html",
+        {
+            "group": group,
+            "form": form,
+            "audience": audience,
+            "confirm": confirm,
+            "history": group.broadcasts.all()[:20],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -10,7 +10,9 @@ from django.db import models
 from mutualaid.core.models import SensitiveRead
 
 
-def record_read(*, reader: Any, subject: models.Model, fields: Iterable[str], group_id: int | None = None) -> None:
+def record_read(
+    *, reader: Any, subject: models.Model, fields: Iterable[str], group_id: int | None = None
+) -> None:
     """One audit row per read of someone else's sensitive fields: who, what, when; never an address."""
     owner_id = getattr(subject, "owner_id", None) or getattr(subject, "user_id", None)
     if subject._meta.label == "members.User":

@@ -45,11 +45,19 @@ CHUNK = 1024 * 1024
 FORMAT_VERSION = 1
 # Tables that `migrate` fills by itself, and the cache (rate-limit counters): an "empty" database may
 # already hold rows there.
-BOOKKEEPING_TABLES = frozenset({
-    "django_migrations", "django_content_type", "auth_permission", "mutualaid_cache",
-    # SQLite's FTS5 index of the board writes its own structure rows when it is created.
-    "exchange_post_fts_config", "exchange_post_fts_data", "exchange_post_fts_docsize", "exchange_post_fts_idx",
-})
+BOOKKEEPING_TABLES = frozenset(
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "mutualaid_cache",
+        # SQLite's FTS5 index of the board writes its own structure rows when it is created.
+        "exchange_post_fts_config",
+        "exchange_post_fts_data",
+        "exchange_post_fts_docsize",
+        "exchange_post_fts_idx",
+    }
+)
 
 
 class BackupError(RuntimeError):
@@ -60,7 +68,9 @@ class BackupError(RuntimeError):
 
 
 def _backup_key(ring: KeyRing, salt: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"mutualaid backup v1").derive(ring.index_key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"mutualaid backup v1").derive(
+        ring.index_key
+    )
 
 
 def _nonce(counter: int, final: bool) -> bytes:
@@ -73,7 +83,9 @@ def _require_ring() -> KeyRing:
     except KeyRingError as exc:
         raise BackupError(str(exc)) from None
     if ring is None:
-        raise BackupError("the key ring was destroyed (mutualaid panic): backups can neither be made nor read")
+        raise BackupError(
+            "the key ring was destroyed (mutualaid panic): backups can neither be made nor read"
+        )
     return ring
 
 
@@ -116,7 +128,9 @@ def open_stream(source: BinaryIO, target: BinaryIO, ring: KeyRing) -> None:
                 return
             break
         else:
-            raise BackupError("the archive cannot be opened with this key ring (wrong keys, or it was altered)")
+            raise BackupError(
+                "the archive cannot be opened with this key ring (wrong keys, or it was altered)"
+            )
         counter += 1
 
 
@@ -164,7 +178,9 @@ def dump_database(path: Path, *, plain: bool = False, snapshot: str | None = Non
             fmt += ["--snapshot", snapshot]
         subprocess.run(  # noqa: S603 - fixed program, arguments from settings
             [postgres_tool("pg_dump"), *fmt, "--no-owner", "--no-privileges", "--file", str(path), *args],
-            check=True, env=env, capture_output=True,
+            check=True,
+            env=env,
+            capture_output=True,
         )
     else:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
@@ -183,9 +199,21 @@ def load_database(path: Path) -> None:
     elif connection.vendor == "postgresql":
         args, env = _pg_args_env()
         result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-            [postgres_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-             "--single-transaction", "--exit-on-error", *args, str(path)],
-            env=env, capture_output=True, text=True, check=False,
+            [
+                postgres_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(path),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()[-2000:]}")
@@ -233,7 +261,9 @@ def _sqlite_file_summary(path: Path) -> dict[str, dict[str, int]]:
         cursor = db.cursor()
         tables = [
             r[0]
-            for r in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            for r in cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
         ]
 
         def quote(name: str) -> str:
@@ -267,9 +297,7 @@ def dump_with_summary(path: Path) -> dict[str, dict[str, int]]:
 def database_is_empty() -> bool:
     """True when no table holds rows beyond what `migrate` writes by itself."""
     return all(
-        entry["rows"] == 0
-        for table, entry in table_summary().items()
-        if table not in BOOKKEEPING_TABLES
+        entry["rows"] == 0 for table, entry in table_summary().items() if table not in BOOKKEEPING_TABLES
     )
 
 

@@ -39,17 +39,26 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
     "django_session": {
         "session_key": (SECRET, "random session identifier"),
         "session_data": (PUBLIC, "signed session state: which account is logged in, language, 2FA state"),
-        "expire_date": (PUBLIC, "when a login session ends (reveals roughly when someone last logged in; purged daily once past)"),
+        "expire_date": (
+            PUBLIC,
+            "when a login session ends (reveals roughly when someone last logged in; purged daily once past)",
+        ),
     },
     "mfa_authenticator": {
         "user_id": (PUBLIC, "which account set up a second factor"),
         "type": (PUBLIC, "kind of second factor (TOTP, recovery codes, passkey)"),
         "data": (SECRET, "second-factor seeds, sealed with the key ring"),
         "created_at": (PUBLIC, "when the second factor was set up"),
-        "last_used_at": (COARSE, "day a coordinator last used their second factor (the daily purge cuts the time of day)"),
+        "last_used_at": (
+            COARSE,
+            "day a coordinator last used their second factor (the daily purge cuts the time of day)",
+        ),
     },
     "django_admin_log": {
-        "object_repr": (PUBLIC, "operator edits in the Django admin: which object (by its pseudonym or title)"),
+        "object_repr": (
+            PUBLIC,
+            "operator edits in the Django admin: which object (by its pseudonym or title)",
+        ),
         "object_id": (PUBLIC, "operator edits in the Django admin: which row"),
         "content_type_id": (PUBLIC, "operator edits in the Django admin: which kind of row"),
         "action_flag": (PUBLIC, "operator edits in the Django admin: added, changed or deleted"),
@@ -74,7 +83,10 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
         "finished_at": (PUBLIC, "when a job finished"),
     },
     "account_emailaddress": {
-        "email": (PUBLIC, "unused: mutualaid keeps e-mail addresses encrypted on the member, never here (tested)"),
+        "email": (
+            PUBLIC,
+            "unused: mutualaid keeps e-mail addresses encrypted on the member, never here (tested)",
+        ),
         "user_id": (PUBLIC, "unused (see email)"),
         "verified": (PUBLIC, "unused (see email)"),
         "primary": (PUBLIC, "unused (see email)"),

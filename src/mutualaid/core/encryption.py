@@ -67,11 +67,17 @@ class KeyRing:
     @classmethod
     def generate(cls) -> KeyRing:
         kid = new_key_id()
-        return cls(keys={kid: AESGCM.generate_key(bit_length=256)}, primary=kid, index_key=secrets.token_bytes(32))
+        return cls(
+            keys={kid: AESGCM.generate_key(bit_length=256)}, primary=kid, index_key=secrets.token_bytes(32)
+        )
 
     def with_new_primary(self) -> KeyRing:
         kid = new_key_id()
-        return KeyRing(keys={**self.keys, kid: AESGCM.generate_key(bit_length=256)}, primary=kid, index_key=self.index_key)
+        return KeyRing(
+            keys={**self.keys, kid: AESGCM.generate_key(bit_length=256)},
+            primary=kid,
+            index_key=self.index_key,
+        )
 
 
 def new_key_id() -> str:
@@ -244,7 +250,7 @@ def decrypt_bytes(blob: bytes, *, context: str) -> bytes | None:
         return None
     if ring is None or not blob.startswith(BYTES_PREFIX):
         return None
-    kid, sep, body = bytes(blob[len(BYTES_PREFIX):]).partition(b":")
+    kid, sep, body = bytes(blob[len(BYTES_PREFIX) :]).partition(b":")
     key = ring.keys.get(kid.decode(errors="replace"))
     if not sep or key is None or len(body) < 13:
         return None

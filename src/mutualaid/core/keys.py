@@ -60,7 +60,11 @@ def reencrypt_all(
     ring = _ring()
     report = ReencryptReport()
     for model, enc_field in encrypted_fields():
-        table, column, pk = model._meta.db_table, cast(str, enc_field.column), cast(str, model._meta.pk.column)
+        table, column, pk = (
+            model._meta.db_table,
+            cast(str, enc_field.column),
+            cast(str, model._meta.pk.column),
+        )
         context = f"{table}.{column}"
         label = f"{table}.{column}"
         last: Any = None

@@ -81,7 +81,9 @@ def security_headers(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.pop("Server", None)
         return response
@@ -132,7 +134,10 @@ class SecondFactorRedirect:
 
         if isinstance(exception, SecondFactorRequired):
             messages.warning(
-                request, _("Coordinators must set up a second factor (an authenticator app) before using coordinator pages.")
+                request,
+                _(
+                    "Coordinators must set up a second factor (an authenticator app) before using coordinator pages."
+                ),
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return None

@@ -13,7 +13,9 @@ from mutualaid.core.classification import COARSE, PUBLIC
 class SensitiveRead(models.Model):
     """Someone read another person's sensitive fields. Expires after MUTUALAID_AUDIT_RETENTION_DAYS."""
 
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     group_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     subject_type = models.CharField(max_length=60)
     subject_id = models.BigIntegerField()
@@ -73,7 +75,9 @@ class PurgeTally(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint("rule", "group_id", "label", "month", name="one_tally_per_rule_group_label_month")
+            models.UniqueConstraint(
+                "rule", "group_id", "label", "month", name="one_tally_per_rule_group_label_month"
+            )
         ]
 
     def __str__(self) -> str:

@@ -167,7 +167,11 @@ def remaining(*, action: str, user: Any = None, scope: str | None = None, rate: 
     window, _now, start = _window(action, rate)
     if who is None:
         return window.count
-    row = RateCounter.objects.filter(key=_counter_key(action, who, start)).values_list("count", flat=True).first()
+    row = (
+        RateCounter.objects.filter(key=_counter_key(action, who, start))
+        .values_list("count", flat=True)
+        .first()
+    )
     return max(window.count - (row or 0), 0)
 
 

@@ -78,7 +78,11 @@ def app_lists(name: str) -> list[Any]:
 
 
 def _month(moment: datetime | date | None) -> date:
-    day = timezone.localdate() if moment is None else (moment if not isinstance(moment, datetime) else moment.date())
+    day = (
+        timezone.localdate()
+        if moment is None
+        else (moment if not isinstance(moment, datetime) else moment.date())
+    )
     return day.replace(day=1)
 
 
@@ -181,7 +185,10 @@ def _finished_jobs(now: datetime) -> models.QuerySet[Any]:
 def _second_factor_use_times(now: datetime) -> models.QuerySet[Any]:
     from allauth.mfa.models import Authenticator
 
-    return cast("models.QuerySet[Any]", Authenticator.objects.exclude(last_used_at=None).exclude(last_used_at=TruncDay("last_used_at")))
+    return cast(
+        "models.QuerySet[Any]",
+        Authenticator.objects.exclude(last_used_at=None).exclude(last_used_at=TruncDay("last_used_at")),
+    )
 
 
 def _keep_the_day(rows: models.QuerySet[Any]) -> int:

@@ -40,7 +40,9 @@ def sensitive_reads_in_group(group_id: int, *, limit: int = AUDIT_PAGE) -> list[
 
     Subjects are fetched in one query per kind of record, whatever app they belong to.
     """
-    reads = list(SensitiveRead.objects.filter(group_id=group_id).select_related("reader").order_by("-at")[:limit])
+    reads = list(
+        SensitiveRead.objects.filter(group_id=group_id).select_related("reader").order_by("-at")[:limit]
+    )
     wanted: dict[str, set[int]] = defaultdict(set)
     for read in reads:
         wanted[read.subject_type].add(read.subject_id)

@@ -14,7 +14,11 @@ from mutualaid.members.models import Membership, Role, User
 
 
 def may_see(post: Post, user: User, membership: Membership) -> bool:
-    if post.visibility == Visibility.GROUP or post.author_id == user.pk or membership.role == Role.COORDINATOR:
+    if (
+        post.visibility == Visibility.GROUP
+        or post.author_id == user.pk
+        or membership.role == Role.COORDINATOR
+    ):
         return True
     return Claim.objects.filter(post=post, claimant=user).exists()
 
@@ -27,7 +31,9 @@ def get_post_for_member(user: User, slug: str, post_id: int) -> tuple[Group, Mem
     return group, membership, post
 
 
-def get_claim_for_member(user: User, slug: str, post_id: int, claim_id: int) -> tuple[Group, Membership, Post, Claim]:
+def get_claim_for_member(
+    user: User, slug: str, post_id: int, claim_id: int
+) -> tuple[Group, Membership, Post, Claim]:
     group, membership, post = get_post_for_member(user, slug, post_id)
     claim = Claim.objects.select_related("claimant").filter(post=post, pk=claim_id).first()
     if claim is None:

@@ -48,12 +48,28 @@ class PostOut(Schema):
 
 def _out(post: Post) -> PostOut:
     return PostOut(
-        id=post.pk, kind=post.kind, category=post.category, title=post.title, details=post.details,
-        quantity=post.quantity, unit=post.unit, urgency=post.urgency, status=post.status, area=post.area,
-        lat=post.lat, lon=post.lon, languages=post.languages, recurring=post.recurring,
-        window_start=post.window_start, window_end=post.window_end, max_km=post.max_km,
-        visibility=post.visibility, created_at=post.created_at, expires_at=post.expires_at,
-        posted_by=post.author.display_name if post.author else "", for_neighbour=post.contact_id is not None,
+        id=post.pk,
+        kind=post.kind,
+        category=post.category,
+        title=post.title,
+        details=post.details,
+        quantity=post.quantity,
+        unit=post.unit,
+        urgency=post.urgency,
+        status=post.status,
+        area=post.area,
+        lat=post.lat,
+        lon=post.lon,
+        languages=post.languages,
+        recurring=post.recurring,
+        window_start=post.window_start,
+        window_end=post.window_end,
+        max_km=post.max_km,
+        visibility=post.visibility,
+        created_at=post.created_at,
+        expires_at=post.expires_at,
+        posted_by=post.author.display_name if post.author else "",
+        for_neighbour=post.contact_id is not None,
     )
 
 
@@ -79,12 +95,28 @@ class BoardQuery(Schema):
 @router.get("/groups/{slug}/posts", response=BoardOut, summary="The board: needs and offers, filtered")
 def exchange_board(request: HttpRequest, slug: str, filters: Query[BoardQuery]) -> BoardOut:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
-    page = selectors.board(group=group, user=request.user, membership=membership, filters=selectors.BoardFilters(  # type: ignore[arg-type]
-        kind=filters.kind, category=filters.category, urgency=filters.urgency, status=filters.status,
-        language=filters.language, area=filters.area, q=filters.q, mine=filters.mine, page=filters.page,
-    ))
-    return BoardOut(page=page.page, has_next=page.has_next, place=page.place.label if page.place else None,
-                    results=[_out(p) for p in page.posts])
+    page = selectors.board(
+        group=group,
+        user=request.user,  # type: ignore[arg-type]
+        membership=membership,
+        filters=selectors.BoardFilters(
+            kind=filters.kind,
+            category=filters.category,
+            urgency=filters.urgency,
+            status=filters.status,
+            language=filters.language,
+            area=filters.area,
+            q=filters.q,
+            mine=filters.mine,
+            page=filters.page,
+        ),
+    )
+    return BoardOut(
+        page=page.page,
+        has_next=page.has_next,
+        place=page.place.label if page.place else None,
+        results=[_out(p) for p in page.posts],
+    )
 
 
 class ContactIn(Schema):
@@ -123,14 +155,21 @@ def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> St
     data = payload.dict()
     contact = data.pop("on_behalf")
     try:
-        post = services.post_create(group=group, author=request.user, data=services.PostInput(  # type: ignore[arg-type]
-            **data, on_behalf=services.ContactInput(**contact) if contact else None))
+        post = services.post_create(
+            group=group,
+            author=request.user,  # type: ignore[arg-type]
+            data=services.PostInput(**data, on_behalf=services.ContactInput(**contact) if contact else None),
+        )
     except services.PostingFlood as exc:
         raise HttpError(429, str(exc.args[0])) from None
     return Status(201, _out(post))
 
 
-@router.put("/groups/{slug}/posts/{post_id}", response=PostOut, summary="Edit a need or an offer (poster or coordinator)")
+@router.put(
+    "/groups/{slug}/posts/{post_id}",
+    response=PostOut,
+    summary="Edit a need or an offer (poster or coordinator)",
+)
 def exchange_post_update(request: HttpRequest, slug: str, post_id: int, payload: PostIn) -> PostOut:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     data = payload.dict()
@@ -155,8 +194,13 @@ class ClaimOut(Schema):
 
 
 def _claim_out(claim: Claim) -> ClaimOut:
-    return ClaimOut(id=claim.pk, claimant=claim.claimant.display_name, state=claim.state,
-                    created_at=claim.created_at, coordinators_invited=claim.coordinators_invited)
+    return ClaimOut(
+        id=claim.pk,
+        claimant=claim.claimant.display_name,
+        state=claim.state,
+        created_at=claim.created_at,
+        coordinators_invited=claim.coordinators_invited,
+    )
 
 
 class PostDetailOut(PostOut):
@@ -166,7 +210,9 @@ class PostDetailOut(PostOut):
     allowed_actions: list[str]
 
 
-@router.get("/groups/{slug}/posts/{post_id}", response=PostDetailOut, summary="One need or offer with its history")
+@router.get(
+    "/groups/{slug}/posts/{post_id}", response=PostDetailOut, summary="One need or offer with its history"
+)
 def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostDetailOut:
     group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     user = request.user
@@ -183,10 +229,20 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
     from mutualaid.exchange import lifecycle
 
     return PostDetailOut(
-        **_out(post).dict(), address=post.address if show_address else None,
-        history=[EventOut(action=e.action, from_status=e.from_status, to_status=e.to_status,
-                          actor=e.actor.display_name if e.actor else None, at=e.at) for e in selectors.history_for(post, user, coordinator=coordinator)],  # type: ignore[arg-type]
-        claims=[_claim_out(c) for c in claims], allowed_actions=lifecycle.allowed(post.status),
+        **_out(post).dict(),
+        address=post.address if show_address else None,
+        history=[
+            EventOut(
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                actor=e.actor.display_name if e.actor else None,
+                at=e.at,
+            )
+            for e in selectors.history_for(post, user, coordinator=coordinator)  # type: ignore[arg-type]
+        ],
+        claims=[_claim_out(c) for c in claims],
+        allowed_actions=lifecycle.allowed(post.status),
     )
 
 
@@ -205,38 +261,65 @@ def _contact_for(request: HttpRequest, slug: str, post_id: int) -> Post:
     if post.contact is None:
         raise HttpError(404, "This post is not held for a neighbour.")
     if post.author_id != request.user.pk:
-        services.require_coordinator(request.user, group.pk,  # type: ignore[arg-type]
-                                     "Only the member who took the neighbour in or a coordinator can see their details.")
+        services.require_coordinator(
+            request.user,  # type: ignore[arg-type]
+            group.pk,
+            "Only the member who took the neighbour in or a coordinator can see their details.",
+        )
     return post
 
 
 def _contact_out(post: Post) -> ContactOut:
     contact = post.contact
     assert contact is not None  # checked by _contact_for
-    return ContactOut(name=contact.name or "", phone=contact.phone or "", email=contact.email or "",
-                      note=contact.note or "", household_size=contact.household_size, languages=contact.languages,
-                      source=contact.source)
+    return ContactOut(
+        name=contact.name or "",
+        phone=contact.phone or "",
+        email=contact.email or "",
+        note=contact.note or "",
+        household_size=contact.household_size,
+        languages=contact.languages,
+        source=contact.source,
+    )
 
 
-@router.get("/groups/{slug}/posts/{post_id}/contact", response=ContactOut,
-            summary="The neighbour a post is held for (the member who took them in, or coordinators; read audited)")
+@router.get(
+    "/groups/{slug}/posts/{post_id}/contact",
+    response=ContactOut,
+    summary="The neighbour a post is held for (the member who took them in, or coordinators; read audited)",
+)
 def exchange_contact_detail(request: HttpRequest, slug: str, post_id: int) -> ContactOut:
     post = _contact_for(request, slug, post_id)
     record_read(reader=request.user, subject=post, fields=["contact"], group_id=post.group_id)
     return _contact_out(post)
 
 
-@router.put("/groups/{slug}/posts/{post_id}/contact", response=ContactOut,
-            summary="Change the details of the neighbour a post is held for (recorded in the post's history)")
+@router.put(
+    "/groups/{slug}/posts/{post_id}/contact",
+    response=ContactOut,
+    summary="Change the details of the neighbour a post is held for (recorded in the post's history)",
+)
 def exchange_contact_update(request: HttpRequest, slug: str, post_id: int, payload: ContactIn) -> ContactOut:
     post = _contact_for(request, slug, post_id)
-    post.contact = services.contact_update(post=post, actor=request.user, data=services.ContactInput(  # type: ignore[arg-type]
-        name=payload.name, phone=payload.phone, email=payload.email, note=payload.note,
-        household_size=payload.household_size))
+    post.contact = services.contact_update(
+        post=post,
+        actor=request.user,  # type: ignore[arg-type]
+        data=services.ContactInput(
+            name=payload.name,
+            phone=payload.phone,
+            email=payload.email,
+            note=payload.note,
+            household_size=payload.household_size,
+        ),
+    )
     return _contact_out(post)
 
 
-@router.post("/groups/{slug}/posts/{post_id}/claims", response={201: ClaimOut}, summary="Claim: I can help / I'd like this")
+@router.post(
+    "/groups/{slug}/posts/{post_id}/claims",
+    response={201: ClaimOut},
+    summary="Claim: I can help / I'd like this",
+)
 def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status[ClaimOut]:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     return Status(201, _claim_out(services.claim_create(post=post, claimant=request.user)))  # type: ignore[arg-type]
@@ -246,8 +329,14 @@ class DecisionIn(Schema):
     decision: Literal["accept", "decline"]
 
 
-@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/decide", response=ClaimOut, summary="Accept or decline a claim")
-def exchange_claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: DecisionIn) -> ClaimOut:
+@router.post(
+    "/groups/{slug}/posts/{post_id}/claims/{claim_id}/decide",
+    response=ClaimOut,
+    summary="Accept or decline a claim",
+)
+def exchange_claim_decide(
+    request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: DecisionIn
+) -> ClaimOut:
     _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
     claim = services.claim_decide(claim=claim, actor=request.user, accept=payload.decision == "accept")  # type: ignore[arg-type]
     return _claim_out(claim)
@@ -257,8 +346,14 @@ class AssignIn(Schema):
     member_id: int
 
 
-@router.post("/groups/{slug}/posts/{post_id}/assign", response={201: ClaimOut}, summary="Assign a post to a member (coordinators)")
-def exchange_post_assign(request: HttpRequest, slug: str, post_id: int, payload: AssignIn) -> Status[ClaimOut]:
+@router.post(
+    "/groups/{slug}/posts/{post_id}/assign",
+    response={201: ClaimOut},
+    summary="Assign a post to a member (coordinators)",
+)
+def exchange_post_assign(
+    request: HttpRequest, slug: str, post_id: int, payload: AssignIn
+) -> Status[ClaimOut]:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     member = Membership.objects.filter(group=group, pk=payload.member_id).select_related("user").first()
@@ -271,7 +366,9 @@ class ActionIn(Schema):
     action: Literal["release", "fulfil", "withdraw", "renew"]
 
 
-@router.post("/groups/{slug}/posts/{post_id}/act", response=PostOut, summary="Release, fulfil, withdraw or renew")
+@router.post(
+    "/groups/{slug}/posts/{post_id}/act", response=PostOut, summary="Release, fulfil, withdraw or renew"
+)
 def exchange_post_act(request: HttpRequest, slug: str, post_id: int, payload: ActionIn) -> PostOut:
     _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     return _out(services.post_act(post=post, actor=request.user, action=payload.action))  # type: ignore[arg-type]
@@ -297,29 +394,48 @@ def _conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) 
     return group, claim
 
 
-@router.get("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response=list[MessageOut],
-            summary="The private conversation of a claim")
+@router.get(
+    "/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages",
+    response=list[MessageOut],
+    summary="The private conversation of a claim",
+)
 def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> list[MessageOut]:
     group, claim = _conversation(request, slug, post_id, claim_id)
     found = selectors.messages_of(claim)
     if any(m.author_id != request.user.pk for m in found):
         record_read(reader=request.user, subject=claim, fields=["messages"], group_id=group.pk)
-    return [MessageOut(id=m.pk, author=m.author.display_name if m.author else None, body=m.body, created_at=m.created_at)
-            for m in found]
+    return [
+        MessageOut(
+            id=m.pk, author=m.author.display_name if m.author else None, body=m.body, created_at=m.created_at
+        )
+        for m in found
+    ]
 
 
-@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages", response={201: MessageOut},
-             summary="Send a message in a claim's conversation")
-def exchange_message_send(request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn) -> Status[MessageOut]:
+@router.post(
+    "/groups/{slug}/posts/{post_id}/claims/{claim_id}/messages",
+    response={201: MessageOut},
+    summary="Send a message in a claim's conversation",
+)
+def exchange_message_send(
+    request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn
+) -> Status[MessageOut]:
     _group, claim = _conversation(request, slug, post_id, claim_id)
     message = services.message_send(claim=claim, author=request.user, body=payload.body)  # type: ignore[arg-type]
-    out = MessageOut(id=message.pk, author=request.user.display_name, body=message.body,  # type: ignore[union-attr]
-                     created_at=message.created_at)
+    out = MessageOut(
+        id=message.pk,
+        author=request.user.display_name,  # type: ignore[union-attr]
+        body=message.body,
+        created_at=message.created_at,
+    )
     return Status(201, out)
 
 
-@router.post("/groups/{slug}/posts/{post_id}/claims/{claim_id}/invite", response=ClaimOut,
-             summary="Invite the coordinators into a conversation")
+@router.post(
+    "/groups/{slug}/posts/{post_id}/claims/{claim_id}/invite",
+    response=ClaimOut,
+    summary="Invite the coordinators into a conversation",
+)
 def exchange_conversation_invite(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> ClaimOut:
     _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
     return _claim_out(services.conversation_invite_coordinators(claim=claim, actor=request.user))  # type: ignore[arg-type]
@@ -335,15 +451,22 @@ class TriageOut(Schema):
 def exchange_triage(request: HttpRequest, slug: str) -> TriageOut:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = selectors.triage(group=group)
-    return TriageOut(oldest_unmet=[_out(p) for p in found.oldest_unmet], stale_claims=[_out(p) for p in found.stale_claims],
-                     nobody_offers=[_out(p) for p in found.nobody_offers])
+    return TriageOut(
+        oldest_unmet=[_out(p) for p in found.oldest_unmet],
+        stale_claims=[_out(p) for p in found.stale_claims],
+        nobody_offers=[_out(p) for p in found.nobody_offers],
+    )
 
 
 class ExportQuery(Schema):
     personal: bool = False
 
 
-@router.get("/groups/{slug}/export", response=dict[str, Any], summary="Export the group's needs and offers (coordinators)")
+@router.get(
+    "/groups/{slug}/export",
+    response=dict[str, Any],
+    summary="Export the group's needs and offers (coordinators)",
+)
 def exchange_export(request: HttpRequest, slug: str, query: Query[ExportQuery]) -> dict[str, Any]:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     exporting.audit_export(reader=request.user, group=group, personal=query.personal)  # type: ignore[arg-type]
@@ -385,19 +508,42 @@ class ImportOut(Schema):
     committed: bool
 
 
-@router.post("/groups/{slug}/import", response=ImportOut, summary="Preview (dry_run) or import a CSV/XLSX sheet (coordinators)")
+@router.post(
+    "/groups/{slug}/import",
+    response=ImportOut,
+    summary="Preview (dry_run) or import a CSV/XLSX sheet (coordinators)",
+)
 def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> ImportOut:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     try:
         data = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError({"content_base64": "The file must be base64-encoded."}) from None
-    plan = importing.plan_import(importing.read(data), kind=payload.kind, mapping=payload.mapping,
-                                 visibility=payload.visibility, filename=payload.filename, group=group)
-    rows = [ImportRowOut(line=r.line, skipped=r.skipped, kind=r.kind, categories=r.categories,
-                         title=" | ".join(r.titles), titles=r.titles, quantity=r.quantity, unit=r.unit,
-                         urgency=r.urgency, created_at=r.created_at, problems=r.problems, notes=r.notes)
-            for r in plan.rows]
+    plan = importing.plan_import(
+        importing.read(data),
+        kind=payload.kind,
+        mapping=payload.mapping,
+        visibility=payload.visibility,
+        filename=payload.filename,
+        group=group,
+    )
+    rows = [
+        ImportRowOut(
+            line=r.line,
+            skipped=r.skipped,
+            kind=r.kind,
+            categories=r.categories,
+            title=" | ".join(r.titles),
+            titles=r.titles,
+            quantity=r.quantity,
+            unit=r.unit,
+            urgency=r.urgency,
+            created_at=r.created_at,
+            problems=r.problems,
+            notes=r.notes,
+        )
+        for r in plan.rows
+    ]
     committed = False
     if not payload.dry_run and not plan.problems:
         try:
@@ -405,5 +551,13 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
         except importing.ImportFlood as exc:
             raise HttpError(429, str(exc.args[0])) from None
         committed = True
-    return ImportOut(kind=plan.kind, headers=plan.headers, mapping=plan.mapping, posts=plan.post_count, contacts=plan.contact_count,
-                     problems=[r for r in rows if r.problems], rows=rows[:500], committed=committed)
+    return ImportOut(
+        kind=plan.kind,
+        headers=plan.headers,
+        mapping=plan.mapping,
+        posts=plan.post_count,
+        contacts=plan.contact_count,
+        problems=[r for r in rows if r.problems],
+        rows=rows[:500],
+        committed=committed,
+    )

@@ -14,11 +14,36 @@ from mutualaid.groups.models import Group
 from mutualaid.members.models import User
 
 BASE_FIELDS = (
-    "id", "kind", "category", "title", "details", "quantity", "unit", "urgency", "status", "area", "lat", "lon",
-    "languages", "recurring", "window_start", "window_end", "max_km", "visibility", "created_at", "closed_at",
+    "id",
+    "kind",
+    "category",
+    "title",
+    "details",
+    "quantity",
+    "unit",
+    "urgency",
+    "status",
+    "area",
+    "lat",
+    "lon",
+    "languages",
+    "recurring",
+    "window_start",
+    "window_end",
+    "max_km",
+    "visibility",
+    "created_at",
+    "closed_at",
     "posted_by",
 )
-PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email", "address", "private_note", "household_size")
+PERSONAL_FIELDS = (
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "private_note",
+    "household_size",
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -31,31 +56,54 @@ def rows(group: Group, *, personal: bool) -> Iterator[dict[str, Any]]:
         posts = posts.defer("address", "private_note")
     for post in posts.iterator(chunk_size=2000):
         row: dict[str, Any] = {
-            "id": post.pk, "kind": post.kind, "category": post.category, "title": post.title,
-            "details": post.details, "quantity": post.quantity, "unit": post.unit, "urgency": post.urgency,
-            "status": post.status, "area": post.area, "lat": post.lat, "lon": post.lon,
-            "languages": post.languages, "recurring": post.recurring, "window_start": _iso(post.window_start),
-            "window_end": _iso(post.window_end), "max_km": post.max_km, "visibility": post.visibility,
-            "created_at": _iso(post.created_at), "closed_at": _iso(post.closed_at),
+            "id": post.pk,
+            "kind": post.kind,
+            "category": post.category,
+            "title": post.title,
+            "details": post.details,
+            "quantity": post.quantity,
+            "unit": post.unit,
+            "urgency": post.urgency,
+            "status": post.status,
+            "area": post.area,
+            "lat": post.lat,
+            "lon": post.lon,
+            "languages": post.languages,
+            "recurring": post.recurring,
+            "window_start": _iso(post.window_start),
+            "window_end": _iso(post.window_end),
+            "max_km": post.max_km,
+            "visibility": post.visibility,
+            "created_at": _iso(post.created_at),
+            "closed_at": _iso(post.closed_at),
             "posted_by": post.author.display_name if post.author else "",
         }
         if personal:
             contact = post.contact
-            row.update({
-                "contact_name": contact.name if contact else "", "contact_phone": contact.phone if contact else "",
-                "contact_email": contact.email if contact else "", "address": post.address,
-                "private_note": post.private_note, "household_size": contact.household_size if contact else None,
-            })
+            row.update(
+                {
+                    "contact_name": contact.name if contact else "",
+                    "contact_phone": contact.phone if contact else "",
+                    "contact_email": contact.email if contact else "",
+                    "address": post.address,
+                    "private_note": post.private_note,
+                    "household_size": contact.household_size if contact else None,
+                }
+            )
         yield row
 
 
 def audit_export(*, reader: User, group: Group, personal: bool) -> None:
     if personal:
-        record_read(reader=reader, subject=group, fields=["export:" + ",".join(PERSONAL_FIELDS)], group_id=group.pk)
+        record_read(
+            reader=reader, subject=group, fields=["export:" + ",".join(PERSONAL_FIELDS)], group_id=group.pk
+        )
 
 
 def to_json(group: Group, *, personal: bool) -> str:
-    return json.dumps({"group": group.slug, "posts": list(rows(group, personal=personal))}, ensure_ascii=False)
+    return json.dumps(
+        {"group": group.slug, "posts": list(rows(group, personal=personal))}, ensure_ascii=False
+    )
 
 
 def _safe_cell(value: Any) -> Any:

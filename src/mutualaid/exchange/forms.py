@@ -30,60 +30,110 @@ class PostForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     title = forms.CharField(label=_("Short title"), max_length=TITLE_MAX)
     details = forms.CharField(
-        label=_("Details"), required=False, max_length=DETAILS_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Details"),
+        required=False,
+        max_length=DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone who can see the post reads this. Keep private things for the conversation."),
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QUANTITY_MAX, initial=1)
     unit = forms.CharField(label=_("Unit (bags, seats, hours…)"), required=False, max_length=UNIT_MAX)
     urgency = forms.ChoiceField(label=_("When"), choices=Urgency.choices, initial=Urgency.FLEXIBLE)
     window_start = forms.DateTimeField(
-        label=_("Available from"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Available from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     window_end = forms.DateTimeField(
-        label=_("Until"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     recurring = forms.BooleanField(label=_("This repeats"), required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Languages spoken"),
+        required=False,
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     area = forms.CharField(
-        label=_("Area"), required=False, max_length=AREA_MAX,
+        label=_("Area"),
+        required=False,
+        max_length=AREA_MAX,
         help_text=_("A postal code or neighbourhood. Only a rough area is shown."),
     )
-    max_km = forms.FloatField(label=_("How far you can go (km, offers)"), required=False, min_value=0.1, max_value=500)
+    max_km = forms.FloatField(
+        label=_("How far you can go (km, offers)"), required=False, min_value=0.1, max_value=500
+    )
     address = forms.CharField(
-        label=_("Exact address (optional)"), required=False, max_length=ADDRESS_MAX,
+        label=_("Exact address (optional)"),
+        required=False,
+        max_length=ADDRESS_MAX,
         help_text=_("Encrypted, and shown only to the person matched with you."),
     )
-    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.GROUP)
-    on_behalf = forms.BooleanField(label=_("I am posting for a neighbour without phone or internet"), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.GROUP
+    )
+    on_behalf = forms.BooleanField(
+        label=_("I am posting for a neighbour without phone or internet"), required=False
+    )
     contact_name = forms.CharField(label=_("Neighbour's name"), required=False, max_length=100)
     contact_phone = forms.CharField(label=_("Neighbour's phone"), required=False, max_length=32)
     contact_note = forms.CharField(
-        label=_("Private note about the neighbour"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Encrypted; seen by you and coordinators only."),
+        label=_("Private note about the neighbour"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Encrypted; seen by you and coordinators only."),
     )
 
     @staticmethod
     def initial_for(post: Post) -> dict[str, object]:
-        fields = ("kind", "category", "title", "details", "quantity", "unit", "urgency", "window_start", "window_end",
-                  "recurring", "languages", "area", "max_km", "address", "visibility")
+        fields = (
+            "kind",
+            "category",
+            "title",
+            "details",
+            "quantity",
+            "unit",
+            "urgency",
+            "window_start",
+            "window_end",
+            "recurring",
+            "languages",
+            "area",
+            "max_km",
+            "address",
+            "visibility",
+        )
         return {name: getattr(post, name) for name in fields}
 
     def post_input(self) -> PostInput:
         d = self.cleaned_data
         on_behalf = None
         if d.get("on_behalf"):
-            on_behalf = ContactInput(name=d.get("contact_name") or "", phone=d.get("contact_phone") or "",
-                                     note=d.get("contact_note") or "")
+            on_behalf = ContactInput(
+                name=d.get("contact_name") or "",
+                phone=d.get("contact_phone") or "",
+                note=d.get("contact_note") or "",
+            )
         return PostInput(
-            kind=d["kind"], category=d["category"], title=d["title"], details=d.get("details") or "",
-            quantity=d.get("quantity") or 1, unit=d.get("unit") or "", urgency=d["urgency"],
-            window_start=d.get("window_start"), window_end=d.get("window_end"), recurring=d.get("recurring", False),
-            languages=d.get("languages") or [], area=d.get("area") or "", max_km=d.get("max_km"),
-            address=d.get("address") or "", visibility=d["visibility"], on_behalf=on_behalf,
+            kind=d["kind"],
+            category=d["category"],
+            title=d["title"],
+            details=d.get("details") or "",
+            quantity=d.get("quantity") or 1,
+            unit=d.get("unit") or "",
+            urgency=d["urgency"],
+            window_start=d.get("window_start"),
+            window_end=d.get("window_end"),
+            recurring=d.get("recurring", False),
+            languages=d.get("languages") or [],
+            area=d.get("area") or "",
+            max_km=d.get("max_km"),
+            address=d.get("address") or "",
+            visibility=d["visibility"],
+            on_behalf=on_behalf,
         )
 
 
@@ -93,20 +143,32 @@ class ContactForm(forms.Form):
     email = forms.CharField(label=_("Neighbour's e-mail"), required=False, max_length=254)
     household_size = forms.IntegerField(label=_("Household size"), required=False, min_value=1, max_value=50)
     note = forms.CharField(
-        label=_("Private note about the neighbour"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Encrypted; seen by coordinators and the member who "
-                                                              "took the neighbour in."),
+        label=_("Private note about the neighbour"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Encrypted; seen by coordinators and the member who took the neighbour in."),
     )
 
     @staticmethod
     def initial_for(contact: Contact) -> dict[str, object]:
-        return {"name": contact.name, "phone": contact.phone, "email": contact.email,
-                "household_size": contact.household_size, "note": contact.note}
+        return {
+            "name": contact.name,
+            "phone": contact.phone,
+            "email": contact.email,
+            "household_size": contact.household_size,
+            "note": contact.note,
+        }
 
     def contact_input(self) -> ContactInput:
         d = self.cleaned_data
-        return ContactInput(name=d.get("name") or "", phone=d.get("phone") or "", email=d.get("email") or "",
-                            note=d.get("note") or "", household_size=d.get("household_size"))
+        return ContactInput(
+            name=d.get("name") or "",
+            phone=d.get("phone") or "",
+            email=d.get("email") or "",
+            note=d.get("note") or "",
+            household_size=d.get("household_size"),
+        )
 
 
 class BoardForm(forms.Form):
@@ -114,14 +176,20 @@ class BoardForm(forms.Form):
     kind = forms.ChoiceField(label=_("Needs or offers"), required=False, choices=ANY + Kind.choices)
     category = forms.ChoiceField(label=_("Category"), required=False, choices=ANY + Category.choices)
     urgency = forms.ChoiceField(label=_("When"), required=False, choices=ANY + Urgency.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", pgettext_lazy("posts", "Active")), *Status.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", pgettext_lazy("posts", "Active")), *Status.choices]
+    )
     language = forms.ChoiceField(label=_("Language"), required=False, choices=ANY + Language.choices)
-    area = forms.CharField(label=_("Nearest to (postal code or neighbourhood)"), required=False, max_length=AREA_MAX)
+    area = forms.CharField(
+        label=_("Nearest to (postal code or neighbourhood)"), required=False, max_length=AREA_MAX
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AssignForm(forms.Form):
@@ -131,20 +199,26 @@ class AssignForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
     kind = forms.ChoiceField(
-        label=_("The rows are"), initial="auto",
+        label=_("The rows are"),
+        initial="auto",
         choices=[("auto", _("Read it from the headers")), ("need", _("Needs")), ("offer", _("Offers"))],
         help_text=_("A column like “What can you offer?” makes the rows offers; otherwise they are needs."),
     )
     visibility = forms.ChoiceField(
-        label=_("Who sees the imported posts"), choices=Visibility.choices, initial=Visibility.COORDINATORS,
-        help_text=_("People who filled in your form did not post to the whole group: by default coordinators "
-                    "look first and publish each post by editing it."),
+        label=_("Who sees the imported posts"),
+        choices=Visibility.choices,
+        initial=Visibility.COORDINATORS,
+        help_text=_(
+            "People who filled in your form did not post to the whole group: by default coordinators "
+            "look first and publish each post by editing it."
+        ),
     )
 
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
     personal = forms.BooleanField(
-        label=_("Include personal fields (names, phones, e-mails, addresses, private notes)"), required=False,
+        label=_("Include personal fields (names, phones, e-mails, addresses, private notes)"),
+        required=False,
         help_text=_("Each export with personal fields is recorded in the audit log."),
     )

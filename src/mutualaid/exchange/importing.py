@@ -59,127 +59,611 @@ IGNORE = "ignore"
 # A "yes" column whose header names a category ("Financial Support Needed?", "Groceries") adds it.
 CATEGORY_FLAG = "category_flag"
 FIELDS = (
-    "name", "phone", "email", "address", "area", "languages", "category", "urgency", "title", "details",
-    "private_note", "household_size", "quantity", "unit", "status", "timestamp", "recurring", "kind", CATEGORY_FLAG,
+    "name",
+    "phone",
+    "email",
+    "address",
+    "area",
+    "languages",
+    "category",
+    "urgency",
+    "title",
+    "details",
+    "private_note",
+    "household_size",
+    "quantity",
+    "unit",
+    "status",
+    "timestamp",
+    "recurring",
+    "kind",
+    CATEGORY_FLAG,
 )
 MULTI = {"name", "address", "category", "details", "private_note", "languages", CATEGORY_FLAG}
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "first name", "last name", "full name", "your name", "contact name", "requester",
-             "nombre", "apellido", "nombre completo", "su nombre", "tu nombre", "nom"),
-    "phone": ("phone", "telephone", "cell", "cell phone", "mobile", "phone number", "telephone number",
-              "contact number", "whatsapp", "telefono", "numero de telefono", "celular", "movil", "tel",
-              # Mixed answers (a number or an address): an e-mail found here goes to the e-mail field.
-              "best way to reach you", "how can we reach you", "contact info", "contact information", "contact phone",
-              "contacto", "como contactarte", "como le contactamos"),
-    "email": ("email", "e mail", "email address", "e mail address", "correo", "correo electronico", "mail",
-              "contact email", "contact e mail"),
-    "address": ("address", "street address", "home address", "delivery address", "cross street", "cross streets",
-                "intersection", "direccion", "domicilio", "calle", "calles", "apt", "apartment", "apartment number",
-                "apt unit", "apt number", "unit number", "apartamento", "depto", "departamento"),
-    "area": ("neighborhood", "neighbourhood", "area", "neighborhood area", "zip", "zip code", "zipcode", "postal code",
-             "postcode", "borough", "city", "location", "barrio", "vecindario", "codigo postal", "zona", "ubicacion",
-             "colonia", "ciudad"),
-    "languages": ("languages", "language", "languages spoken", "preferred language", "idioma", "idiomas",
-                  "lengua", "lenguas", "idioma preferido"),
-    "category": ("what do you need", "what do you need check all that apply", "what type s of support are you seeking",
-                 "type of support", "support type", "type of help", "kind of help", "needs", "need", "request type",
-                 "category", "categories", "what resources can you offer", "what skills can you offer", "resources",
-                 "skills", "what can you offer", "offers", "offer", "que necesita", "que necesitas",
-                 "que necesitas marca todas las que apliquen", "tipo de ayuda", "tipo de apoyo", "categoria",
-                 "categorias", "necesidades", "necesidad", "que puede ofrecer", "que puedes ofrecer", "recursos",
-                 "habilidades", "request", "type of request", "request category", "items needed", "what items do you need",
-                 "i need help with", "i can help with", "services offered", "services", "how can we help",
-                 "what can we help with", "en que podemos ayudarte", "en que te podemos ayudar", "como podemos ayudar",
-                 "en que puedo ayudar", "puedo ayudar con", "servicios"),
-    "urgency": ("urgency", "urgency level", "urgent", "is this an emergency", "emergency", "is it an emergency",
-                "es una emergencia", "emergencia", "is it urgent", "is this urgent", "es urgente", "time sensitivity", "timeline", "by when", "is your need", "how urgent", "how urgent is your need", "when do you need",
-                "when do you need it", "priority", "urgencia", "prioridad", "cuando lo necesita", "que tan urgente",
-                "es su necesidad", "es tu necesidad"),
+    "name": (
+        "name",
+        "first name",
+        "last name",
+        "full name",
+        "your name",
+        "contact name",
+        "requester",
+        "nombre",
+        "apellido",
+        "nombre completo",
+        "su nombre",
+        "tu nombre",
+        "nom",
+    ),
+    "phone": (
+        "phone",
+        "telephone",
+        "cell",
+        "cell phone",
+        "mobile",
+        "phone number",
+        "telephone number",
+        "contact number",
+        "whatsapp",
+        "telefono",
+        "numero de telefono",
+        "celular",
+        "movil",
+        "tel",
+        # Mixed answers (a number or an address): an e-mail found here goes to the e-mail field.
+        "best way to reach you",
+        "how can we reach you",
+        "contact info",
+        "contact information",
+        "contact phone",
+        "contacto",
+        "como contactarte",
+        "como le contactamos",
+    ),
+    "email": (
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "correo",
+        "correo electronico",
+        "mail",
+        "contact email",
+        "contact e mail",
+    ),
+    "address": (
+        "address",
+        "street address",
+        "home address",
+        "delivery address",
+        "cross street",
+        "cross streets",
+        "intersection",
+        "direccion",
+        "domicilio",
+        "calle",
+        "calles",
+        "apt",
+        "apartment",
+        "apartment number",
+        "apt unit",
+        "apt number",
+        "unit number",
+        "apartamento",
+        "depto",
+        "departamento",
+    ),
+    "area": (
+        "neighborhood",
+        "neighbourhood",
+        "area",
+        "neighborhood area",
+        "zip",
+        "zip code",
+        "zipcode",
+        "postal code",
+        "postcode",
+        "borough",
+        "city",
+        "location",
+        "barrio",
+        "vecindario",
+        "codigo postal",
+        "zona",
+        "ubicacion",
+        "colonia",
+        "ciudad",
+    ),
+    "languages": (
+        "languages",
+        "language",
+        "languages spoken",
+        "preferred language",
+        "idioma",
+        "idiomas",
+        "lengua",
+        "lenguas",
+        "idioma preferido",
+    ),
+    "category": (
+        "what do you need",
+        "what do you need check all that apply",
+        "what type s of support are you seeking",
+        "type of support",
+        "support type",
+        "type of help",
+        "kind of help",
+        "needs",
+        "need",
+        "request type",
+        "category",
+        "categories",
+        "what resources can you offer",
+        "what skills can you offer",
+        "resources",
+        "skills",
+        "what can you offer",
+        "offers",
+        "offer",
+        "que necesita",
+        "que necesitas",
+        "que necesitas marca todas las que apliquen",
+        "tipo de ayuda",
+        "tipo de apoyo",
+        "categoria",
+        "categorias",
+        "necesidades",
+        "necesidad",
+        "que puede ofrecer",
+        "que puedes ofrecer",
+        "recursos",
+        "habilidades",
+        "request",
+        "type of request",
+        "request category",
+        "items needed",
+        "what items do you need",
+        "i need help with",
+        "i can help with",
+        "services offered",
+        "services",
+        "how can we help",
+        "what can we help with",
+        "en que podemos ayudarte",
+        "en que te podemos ayudar",
+        "como podemos ayudar",
+        "en que puedo ayudar",
+        "puedo ayudar con",
+        "servicios",
+    ),
+    "urgency": (
+        "urgency",
+        "urgency level",
+        "urgent",
+        "is this an emergency",
+        "emergency",
+        "is it an emergency",
+        "es una emergencia",
+        "emergencia",
+        "is it urgent",
+        "is this urgent",
+        "es urgente",
+        "time sensitivity",
+        "timeline",
+        "by when",
+        "is your need",
+        "how urgent",
+        "how urgent is your need",
+        "when do you need",
+        "when do you need it",
+        "priority",
+        "urgencia",
+        "prioridad",
+        "cuando lo necesita",
+        "que tan urgente",
+        "es su necesidad",
+        "es tu necesidad",
+    ),
     "title": ("title", "summary", "subject", "titulo", "resumen", "asunto"),
-    "details": ("details", "message", "description", "add any details", "more details", "request details",
-                "add any details that would help us meet your need", "detalles", "mensaje", "descripcion",
-                "mas detalles", "explain", "explique", "anything else", "anything else we should know",
-                "additional information", "additional info", "additional details", "other information", "tell us more",
-                "please describe", "describe", "describe your need", "describe your request",
-                "what is your request", "algo mas", "informacion adicional", "otra informacion",
-                "describa", "describe su necesidad", "cuentanos mas"),
-    "private_note": ("notes", "note", "intake notes", "intake general notes", "internal notes", "organizer notes",
-                     "organizer results and comments", "comments", "volunteer notes", "notas", "nota", "comentarios",
-                     "notas internas", "observaciones"),
-    "household_size": ("household size", "number of people in household", "people in household", "family size",
-                       "how many people", "how many people live with you", "household members", "number in household",
-                       "adults and children", "tamano del hogar", "personas en el hogar", "numero de personas",
-                       "tamano de la familia", "cuantas personas"),
-    "quantity": ("quantity", "amount", "how many", "qty", "cantidad", "cuantos", "number of items", "items",
-                 "how many items", "cuantas", "numero de articulos"),
+    "details": (
+        "details",
+        "message",
+        "description",
+        "add any details",
+        "more details",
+        "request details",
+        "add any details that would help us meet your need",
+        "detalles",
+        "mensaje",
+        "descripcion",
+        "mas detalles",
+        "explain",
+        "explique",
+        "anything else",
+        "anything else we should know",
+        "additional information",
+        "additional info",
+        "additional details",
+        "other information",
+        "tell us more",
+        "please describe",
+        "describe",
+        "describe your need",
+        "describe your request",
+        "what is your request",
+        "algo mas",
+        "informacion adicional",
+        "otra informacion",
+        "describa",
+        "describe su necesidad",
+        "cuentanos mas",
+    ),
+    "private_note": (
+        "notes",
+        "note",
+        "intake notes",
+        "intake general notes",
+        "internal notes",
+        "organizer notes",
+        "organizer results and comments",
+        "comments",
+        "volunteer notes",
+        "notas",
+        "nota",
+        "comentarios",
+        "notas internas",
+        "observaciones",
+    ),
+    "household_size": (
+        "household size",
+        "number of people in household",
+        "people in household",
+        "family size",
+        "how many people",
+        "how many people live with you",
+        "household members",
+        "number in household",
+        "adults and children",
+        "tamano del hogar",
+        "personas en el hogar",
+        "numero de personas",
+        "tamano de la familia",
+        "cuantas personas",
+    ),
+    "quantity": (
+        "quantity",
+        "amount",
+        "how many",
+        "qty",
+        "cantidad",
+        "cuantos",
+        "number of items",
+        "items",
+        "how many items",
+        "cuantas",
+        "numero de articulos",
+    ),
     "unit": ("unit", "units", "unidad", "unidades"),
     "status": ("status", "state", "estado", "estatus"),
-    "timestamp": ("timestamp", "time", "date", "submitted", "submitted at", "submitted on", "created", "created at",
-                  "created on", "created time", "date submitted", "date of request", "request date", "date received",
-                  "marca temporal", "marca de tiempo", "fecha", "fecha y hora", "hora", "fecha de envio",
-                  "fecha de solicitud"),
-    "recurring": ("recurring", "is your need recurring", "repeats", "how often", "frequency", "recurrente",
-                  "es recurrente", "frecuencia", "se repite"),
-    "kind": ("need or offer", "request or offer", "kind", "type", "necesidad u oferta", "pedido u oferta", "tipo"),
+    "timestamp": (
+        "timestamp",
+        "time",
+        "date",
+        "submitted",
+        "submitted at",
+        "submitted on",
+        "created",
+        "created at",
+        "created on",
+        "created time",
+        "date submitted",
+        "date of request",
+        "request date",
+        "date received",
+        "marca temporal",
+        "marca de tiempo",
+        "fecha",
+        "fecha y hora",
+        "hora",
+        "fecha de envio",
+        "fecha de solicitud",
+    ),
+    "recurring": (
+        "recurring",
+        "is your need recurring",
+        "repeats",
+        "how often",
+        "frequency",
+        "recurrente",
+        "es recurrente",
+        "frecuencia",
+        "se repite",
+    ),
+    "kind": (
+        "need or offer",
+        "request or offer",
+        "kind",
+        "type",
+        "necesidad u oferta",
+        "pedido u oferta",
+        "tipo",
+    ),
     # Columns that look like a field but are not what it means: a deadline is not when the row was written.
-    IGNORE: ("date needed by", "needed by", "need by", "deadline", "date last used", "last used", "last modified",
-             "fecha limite", "para cuando", "record id", "id", "request id", "request number", "case id",
-             "case number", "ticket", "assigned to", "assigned volunteer"),
+    IGNORE: (
+        "date needed by",
+        "needed by",
+        "need by",
+        "deadline",
+        "date last used",
+        "last used",
+        "last modified",
+        "fecha limite",
+        "para cuando",
+        "record id",
+        "id",
+        "request id",
+        "request number",
+        "case id",
+        "case number",
+        "ticket",
+        "assigned to",
+        "assigned volunteer",
+    ),
 }
 _ALIAS_INDEX = [(normalise_header(a), f) for f, aliases in ALIASES.items() for a in aliases]
 _EXACT = dict(_ALIAS_INDEX)
 
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "food": ("food", "groceries", "grocery", "shopping", "meal", "meals", "cooked meals", "pantry", "produce",
-             "comida", "alimentos", "despensa", "compras", "mercado", "viveres", "formula", "baby formula", "water",
-             "bread", "rice", "agua", "leche", "arroz", "comestibles", "comidas", "alimentacion", "mandado"),
-    "housing": ("housing", "rent", "eviction", "shelter", "utilities", "landlord", "tenant", "tenants", "vivienda",
-                "renta", "alquiler", "desalojo", "refugio", "casero", "arrendador", "inquilino"),
+    "food": (
+        "food",
+        "groceries",
+        "grocery",
+        "shopping",
+        "meal",
+        "meals",
+        "cooked meals",
+        "pantry",
+        "produce",
+        "comida",
+        "alimentos",
+        "despensa",
+        "compras",
+        "mercado",
+        "viveres",
+        "formula",
+        "baby formula",
+        "water",
+        "bread",
+        "rice",
+        "agua",
+        "leche",
+        "arroz",
+        "comestibles",
+        "comidas",
+        "alimentacion",
+        "mandado",
+    ),
+    "housing": (
+        "housing",
+        "rent",
+        "eviction",
+        "shelter",
+        "utilities",
+        "landlord",
+        "tenant",
+        "tenants",
+        "vivienda",
+        "renta",
+        "alquiler",
+        "desalojo",
+        "refugio",
+        "casero",
+        "arrendador",
+        "inquilino",
+    ),
     "legal": ("legal", "bail", "lawyer", "immigration", "court", "fianza", "abogado", "inmigracion"),
     "disaster": ("disaster", "emergency", "storm", "flood", "fire", "hurricane", "desastre", "emergencia"),
-    "defense": ("defense", "defence", "safety", "escort", "security", "defensa", "seguridad", "acompanamiento"),
-    "childcare": ("childcare", "child care", "babysitting", "kids", "children", "after school", "cuidado de ninos",
-                  "ninos", "guarderia", "ninera"),
-    "health": ("health", "medicine", "medicines", "medical", "prescription", "pharmacy", "nursing", "doctor", "mental health",
-               "emotional support", "wellness", "clinic", "hospital", "check in", "check ins", "wellness check",
-               "companionship", "emotional", "therapy", "counseling", "medicina", "medicamento", "medicamentos",
-               "salud", "receta", "farmacia", "clinica", "apoyo emocional", "salud mental", "medico"),
-    "transport": ("transportation", "transport", "ride", "rides", "car", "drive", "driving", "driver", "delivery",
-                  "lift", "pick up", "pickup", "drop off", "transporte", "viaje", "carro", "coche", "auto", "raite",
-                  "aventon", "entrega"),
-    "skills": ("skills", "translation", "interpreting", "labor", "labour", "repair", "repairs", "tutoring", "moving",
-               "tech", "habilidades", "traduccion", "reparaciones", "tutoria", "mudanza"),
-    "supplies": ("supplies", "goods", "cleaning", "diapers", "masks", "clothes", "clothing", "hygiene",
-                 "household items", "suministros", "ropa", "panales", "limpieza", "higiene", "cubrebocas"),
-    "money": ("money", "financial", "financial support", "cash", "funds", "bill", "bills", "electric bill",
-              "pay", "paying", "payment", "venmo", "cash app", "dinero", "apoyo financiero", "efectivo", "financiero",
-              "pagar", "pago", "cuentas", "factura", "facturas", "ayuda economica", "economica"),
+    "defense": (
+        "defense",
+        "defence",
+        "safety",
+        "escort",
+        "security",
+        "defensa",
+        "seguridad",
+        "acompanamiento",
+    ),
+    "childcare": (
+        "childcare",
+        "child care",
+        "babysitting",
+        "kids",
+        "children",
+        "after school",
+        "cuidado de ninos",
+        "ninos",
+        "guarderia",
+        "ninera",
+    ),
+    "health": (
+        "health",
+        "medicine",
+        "medicines",
+        "medical",
+        "prescription",
+        "pharmacy",
+        "nursing",
+        "doctor",
+        "mental health",
+        "emotional support",
+        "wellness",
+        "clinic",
+        "hospital",
+        "check in",
+        "check ins",
+        "wellness check",
+        "companionship",
+        "emotional",
+        "therapy",
+        "counseling",
+        "medicina",
+        "medicamento",
+        "medicamentos",
+        "salud",
+        "receta",
+        "farmacia",
+        "clinica",
+        "apoyo emocional",
+        "salud mental",
+        "medico",
+    ),
+    "transport": (
+        "transportation",
+        "transport",
+        "ride",
+        "rides",
+        "car",
+        "drive",
+        "driving",
+        "driver",
+        "delivery",
+        "lift",
+        "pick up",
+        "pickup",
+        "drop off",
+        "transporte",
+        "viaje",
+        "carro",
+        "coche",
+        "auto",
+        "raite",
+        "aventon",
+        "entrega",
+    ),
+    "skills": (
+        "skills",
+        "translation",
+        "interpreting",
+        "labor",
+        "labour",
+        "repair",
+        "repairs",
+        "tutoring",
+        "moving",
+        "tech",
+        "habilidades",
+        "traduccion",
+        "reparaciones",
+        "tutoria",
+        "mudanza",
+    ),
+    "supplies": (
+        "supplies",
+        "goods",
+        "cleaning",
+        "diapers",
+        "masks",
+        "clothes",
+        "clothing",
+        "hygiene",
+        "household items",
+        "suministros",
+        "ropa",
+        "panales",
+        "limpieza",
+        "higiene",
+        "cubrebocas",
+    ),
+    "money": (
+        "money",
+        "financial",
+        "financial support",
+        "cash",
+        "funds",
+        "bill",
+        "bills",
+        "electric bill",
+        "pay",
+        "paying",
+        "payment",
+        "venmo",
+        "cash app",
+        "dinero",
+        "apoyo financiero",
+        "efectivo",
+        "financiero",
+        "pagar",
+        "pago",
+        "cuentas",
+        "factura",
+        "facturas",
+        "ayuda economica",
+        "economica",
+    ),
 }
 _CATEGORY_LOOKUP = {normalise_header(w): c for c, words in CATEGORY_WORDS.items() for w in words}
 for _cat in Category:
     _CATEGORY_LOOKUP.setdefault(_cat.value, _cat.value)
 
 LANGUAGE_WORDS = {
-    "en": ("english", "ingles", "anglais", "en"), "es": ("spanish", "espanol", "castellano", "es"),
+    "en": ("english", "ingles", "anglais", "en"),
+    "es": ("spanish", "espanol", "castellano", "es"),
     "ht": ("haitian", "haitian creole", "haitian kreyol", "kreyol", "creole", "criollo haitiano", "ht"),
-    "zh": ("chinese", "mandarin", "cantonese", "chino", "zh"), "ru": ("russian", "ruso", "ru"),
-    "ar": ("arabic", "arabe", "ar"), "fr": ("french", "frances", "francais", "fr"),
-    "bn": ("bengali", "bangla", "bn"), "pl": ("polish", "polaco", "pl"), "ko": ("korean", "coreano", "ko"),
-    "vi": ("vietnamese", "vietnamita", "vi"), "tl": ("tagalog", "filipino", "tl"),
+    "zh": ("chinese", "mandarin", "cantonese", "chino", "zh"),
+    "ru": ("russian", "ruso", "ru"),
+    "ar": ("arabic", "arabe", "ar"),
+    "fr": ("french", "frances", "francais", "fr"),
+    "bn": ("bengali", "bangla", "bn"),
+    "pl": ("polish", "polaco", "pl"),
+    "ko": ("korean", "coreano", "ko"),
+    "vi": ("vietnamese", "vietnamita", "vi"),
+    "tl": ("tagalog", "filipino", "tl"),
     "pt": ("portuguese", "portugues", "pt"),
 }
 _LANGUAGE_LOOKUP = {normalise_header(w): code for code, words in LANGUAGE_WORDS.items() for w in words}
 
-_NOT_AN_ANSWER = {"yes", "no", "si", "n a", "na", "none", "ninguno", "ninguna", "x", "true", "false", "nothing",
-                  "nada", "other", "otro", "otra"}
+_NOT_AN_ANSWER = {
+    "yes",
+    "no",
+    "si",
+    "n a",
+    "na",
+    "none",
+    "ninguno",
+    "ninguna",
+    "x",
+    "true",
+    "false",
+    "nothing",
+    "nada",
+    "other",
+    "otro",
+    "otra",
+}
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _SPLIT = re.compile(r"[,;\n/]+|\s+(?:and|y)\s+")
 _CHOICES = re.compile(r"[,;\n]+|\s+(?:and|y)\s+")
 # What a checkbox or yes/no column holds when the answer is yes, in the languages groups' forms use.
 _TICKED = {"yes", "y", "si", "true", "1", "x", "checked", "yes please", "si por favor", "needed", "required"}
-_YES = _TICKED | {"weekly", "daily", "monthly", "every week", "biweekly", "every month", "ongoing", "semanal",
-                  "diario", "mensual", "cada semana", "cada mes", "quincenal", "recurring", "recurrente"}
+_YES = _TICKED | {
+    "weekly",
+    "daily",
+    "monthly",
+    "every week",
+    "biweekly",
+    "every month",
+    "ongoing",
+    "semanal",
+    "diario",
+    "mensual",
+    "cada semana",
+    "cada mes",
+    "quincenal",
+    "recurring",
+    "recurrente",
+}
 CELL_MAX = 5000
 
 
@@ -198,28 +682,67 @@ def field_for_header(header: str) -> tuple[str, float]:
     # little, so single words count only in short headers.
     short = len(key.split()) <= 4
     best = max(
-        ((len(alias), f) for alias, f in _ALIAS_INDEX
-         if len(alias) >= 3 and (short or " " in alias) and f" {alias} " in padded),
+        (
+            (len(alias), f)
+            for alias, f in _ALIAS_INDEX
+            if len(alias) >= 3 and (short or " " in alias) and f" {alias} " in padded
+        ),
         default=None,
     )
     if best is not None:
         return best[1], 0.6 + min(0.3, best[0] / 100)
     # A yes/no column named after a category: a short name ("Groceries?", "Financial support needed?") or a
     # question that asks for it ("Can you drive?"). "Do you have a car?" says the opposite and is left out.
-    asks = any(w in padded for w in (" need ", " needed ", " can you ", " could you ", " offer ", " necesita ",
-                                      " necesitas ", " puede ", " puedes "))
-    if (short or (asks and len(key.split()) <= 6)) and not key.startswith(("do you have", "are you", "tiene ")) \
-            and _category_in_header(key):
+    asks = any(
+        w in padded
+        for w in (
+            " need ",
+            " needed ",
+            " can you ",
+            " could you ",
+            " offer ",
+            " necesita ",
+            " necesitas ",
+            " puede ",
+            " puedes ",
+        )
+    )
+    if (
+        (short or (asks and len(key.split()) <= 6))
+        and not key.startswith(("do you have", "are you", "tiene "))
+        and _category_in_header(key)
+    ):
         return CATEGORY_FLAG, 0.5
     return IGNORE, 0.0
 
 
 def _category_in_header(key: str) -> str | None:
     """The category a short header names ("financial support needed" → money), if it names exactly one."""
-    words = [w for w in key.split() if w not in {"needed", "need", "needs", "necesita", "necesitas", "help", "ayuda",
-                                                  "with", "con", "de", "for", "para"}]
-    found = {c for n in (3, 2, 1) for i in range(len(words) - n + 1)
-             if (c := _CATEGORY_LOOKUP.get(" ".join(words[i:i + n])))}
+    words = [
+        w
+        for w in key.split()
+        if w
+        not in {
+            "needed",
+            "need",
+            "needs",
+            "necesita",
+            "necesitas",
+            "help",
+            "ayuda",
+            "with",
+            "con",
+            "de",
+            "for",
+            "para",
+        }
+    ]
+    found = {
+        c
+        for n in (3, 2, 1)
+        for i in range(len(words) - n + 1)
+        if (c := _CATEGORY_LOOKUP.get(" ".join(words[i : i + n])))
+    }
     return found.pop() if len(found) == 1 else None
 
 
@@ -253,14 +776,30 @@ def propose_mapping(headers: list[str], rows: list[tuple[int, list[str]]] | None
     return mapping
 
 
-_OFFER_WORDS = ("offer", " i can ", "can help", "puedo", "can you give", "can you provide", "can you help with", "can you share", "ofrec",
-                "puede dar", "puedes dar", "puede ayudar", "puedes ayudar", "puede compartir", "oferta")
+_OFFER_WORDS = (
+    "offer",
+    " i can ",
+    "can help",
+    "puedo",
+    "can you give",
+    "can you provide",
+    "can you help with",
+    "can you share",
+    "ofrec",
+    "puede dar",
+    "puedes dar",
+    "puede ayudar",
+    "puedes ayudar",
+    "puede compartir",
+    "oferta",
+)
 _NEED_WORDS = ("need", "request", "seeking", "looking for", "necesit", "solicit", "pedido", "busca")
 
 
 def infer_kind(headers: list[str], mapping: list[str], filename: str = "") -> str:
     """Whether a sheet lists needs or offers: its category questions say ("What can you offer?"), then its
     other headers, then its file name. Needs when nothing says."""
+
     def vote(texts: list[str]) -> str | None:
         keys = [f" {normalise_header(t)} " for t in texts]
         offers = sum(any(w in k for w in _OFFER_WORDS) for k in keys)
@@ -300,9 +839,18 @@ def _category_of_words(key: str) -> str | None:
     code = _CATEGORY_LOOKUP.get(key) or _singular(key, _CATEGORY_LOOKUP)
     if code is None:
         words = key.split()
-        code = next((c for n in (3, 2, 1) for i in range(len(words) - n + 1)
-                     if (c := _CATEGORY_LOOKUP.get(" ".join(words[i:i + n]))
-                         or _singular(" ".join(words[i:i + n]), _CATEGORY_LOOKUP))), None)
+        code = next(
+            (
+                c
+                for n in (3, 2, 1)
+                for i in range(len(words) - n + 1)
+                if (
+                    c := _CATEGORY_LOOKUP.get(" ".join(words[i : i + n]))
+                    or _singular(" ".join(words[i : i + n]), _CATEGORY_LOOKUP)
+                )
+            ),
+            None,
+        )
     return code
 
 
@@ -321,8 +869,12 @@ def categories_with_words(cell: str) -> tuple[list[str], list[str], dict[str, st
     parts = _choices(cell)
     # Free text with a comma ("Ride to clinic, Tuesday") is one answer, not a list: only short parts
     # are choices.
-    if len(parts) > 1 and len(cell) > 40 and _category_of_words(normalise_header(parts[0])) is not None \
-            and all(_category_of_words(normalise_header(p)) is None for p in parts[1:]):
+    if (
+        len(parts) > 1
+        and len(cell) > 40
+        and _category_of_words(normalise_header(parts[0])) is not None
+        and all(_category_of_words(normalise_header(p)) is None for p in parts[1:])
+    ):
         parts = [parts[0]]
     for part in parts:
         pieces = [q.strip() for q in part.split("/") if q.strip()] or [part]
@@ -363,23 +915,72 @@ def urgency_of(cell: str) -> str | None:
     if key in {"no", "false", "0", "n"}:
         return Urgency.FLEXIBLE
     padded = f" {key} "
-    if any(w in key for w in ("not urgent", "no urgente", "no es urgente", "non urgent", "whenever", "cuando sea")):
+    if any(
+        w in key
+        for w in ("not urgent", "no urgente", "no es urgente", "non urgent", "whenever", "cuando sea")
+    ):
         return Urgency.FLEXIBLE
-    if any(w in key for w in ("day or two", "couple of days", "few days", "dia o dos", "unos dias", "48 hours",
-                              "48 horas", "72 hours")):
+    if any(
+        w in key
+        for w in (
+            "day or two",
+            "couple of days",
+            "few days",
+            "dia o dos",
+            "unos dias",
+            "48 hours",
+            "48 horas",
+            "72 hours",
+        )
+    ):
         return Urgency.WEEK
-    if any(w in key for w in ("today", "urgent", "24 hours", "24 h", "asap", "emergency", "immediately", "hoy",
-                              "urgente", "inmediat", "24 horas", "within a day", "now", "critical", "critica",
-                              "critico", "tonight", "esta noche")) \
-            or any(f" {w} " in padded for w in ("high", "alta", "alto", "1", "p1", "very high", "muy alta")):
+    if any(
+        w in key
+        for w in (
+            "today",
+            "urgent",
+            "24 hours",
+            "24 h",
+            "asap",
+            "emergency",
+            "immediately",
+            "hoy",
+            "urgente",
+            "inmediat",
+            "24 horas",
+            "within a day",
+            "now",
+            "critical",
+            "critica",
+            "critico",
+            "tonight",
+            "esta noche",
+        )
+    ) or any(f" {w} " in padded for w in ("high", "alta", "alto", "1", "p1", "very high", "muy alta")):
         return Urgency.TODAY
-    if any(w in key for w in ("week", "soon", "days", "semana", "pronto", "dias", "tomorrow", "manana")) \
-            or any(f" {w} " in padded for w in ("medium", "media", "medio", "normal", "2", "p2", "moderate",
-                                                  "moderada")):
+    if any(
+        w in key for w in ("week", "soon", "days", "semana", "pronto", "dias", "tomorrow", "manana")
+    ) or any(
+        f" {w} " in padded for w in ("medium", "media", "medio", "normal", "2", "p2", "moderate", "moderada")
+    ):
         return Urgency.WEEK
-    if any(w in key for w in ("flexible", "whenever", "anytime", "any time", "not urgent", "no urgente",
-                              "cuando sea", "month", "mes", "later", "no rush", "sin prisa")) \
-            or any(f" {w} " in padded for w in ("low", "baja", "bajo", "3", "p3")):
+    if any(
+        w in key
+        for w in (
+            "flexible",
+            "whenever",
+            "anytime",
+            "any time",
+            "not urgent",
+            "no urgente",
+            "cuando sea",
+            "month",
+            "mes",
+            "later",
+            "no rush",
+            "sin prisa",
+        )
+    ) or any(f" {w} " in padded for w in ("low", "baja", "bajo", "3", "p3")):
         return Urgency.FLEXIBLE
     return None
 
@@ -399,8 +1000,24 @@ def status_of(cell: str) -> str:
         return "duplicate"
     if any(w in key for w in ("cancel", "withdrawn", "retirad", "spam", "invalid")):
         return Status.WITHDRAWN
-    if any(w in key for w in ("done", "complete", "delivered", "fulfilled", "closed", "resolved", "entregad",
-                              "completad", "cumplid", "cerrad", "resuelt", "finished", "met")):
+    if any(
+        w in key
+        for w in (
+            "done",
+            "complete",
+            "delivered",
+            "fulfilled",
+            "closed",
+            "resolved",
+            "entregad",
+            "completad",
+            "cumplid",
+            "cerrad",
+            "resuelt",
+            "finished",
+            "met",
+        )
+    ):
         return Status.FULFILLED
     if any(w in key for w in ("progress", "assigned", "proceso", "asignad", "claimed")):
         return Status.IN_PROGRESS
@@ -410,15 +1027,52 @@ def status_of(cell: str) -> str:
 # Dates ------------------------------------------------------------------------------------------------
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
-    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "ene": 1, "abr": 4,
-    "ago": 8, "dic": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "dic": 12,
 }
-_WEEKDAYS = re.compile(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|urday|sday)?\b|"
-                       r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
+_WEEKDAYS = re.compile(
+    r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|urday|sday)?\b|"
+    r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b"
+)
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?(?:\.\d+)?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?(?![\d/])")
 _OFFSET = re.compile(r"\s*(?:gmt|utc|z)\s*([+-]\d{1,2})(?::?(\d{2}))?\s*$|\s*(?:gmt|utc|z)\s*$")
@@ -435,8 +1089,20 @@ def day_first(values: list[str], headers: list[str]) -> bool:
             return True
         if match and int(match.group(2)) > 12:
             return False
-    spanish = {"marca temporal", "marca de tiempo", "fecha", "fecha y hora", "nombre", "telefono", "barrio",
-               "estado", "fecha de envio", "fecha de solicitud", "correo", "correo electronico"}
+    spanish = {
+        "marca temporal",
+        "marca de tiempo",
+        "fecha",
+        "fecha y hora",
+        "nombre",
+        "telefono",
+        "barrio",
+        "estado",
+        "fecha de envio",
+        "fecha de solicitud",
+        "correo",
+        "correo electronico",
+    }
     return any(normalise_header(h) in spanish for h in headers)
 
 
@@ -474,7 +1140,9 @@ def parse_timestamp(cell: str, *, dayfirst: bool = False) -> datetime | None:
     if not text:
         return None
     try:
-        value: datetime | None = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        value: datetime | None = datetime.fromisoformat(
+            text.replace("Z", "+00:00") if text.endswith("Z") else text
+        )
     except ValueError:
         value = None
     if value is None and _SERIAL.match(text) and 20_000 <= float(text) <= 80_000:
@@ -496,11 +1164,13 @@ def _parse_written_date(text: str, dayfirst: bool) -> datetime | None:
     offset = _OFFSET.search(key)
     if offset:
         if offset.group(1):
-            minutes = int(offset.group(1)) * 60 + (int(offset.group(2) or 0) * (1 if offset.group(1)[0] != "-" else -1))
+            minutes = int(offset.group(1)) * 60 + (
+                int(offset.group(2) or 0) * (1 if offset.group(1)[0] != "-" else -1)
+            )
             tz = dt_timezone(timedelta(minutes=minutes))
         else:
             tz = UTC
-        key = key[:offset.start()]
+        key = key[: offset.start()]
     key = _WEEKDAYS.sub(" ", key)
     key = re.sub(r"\b(de|del|the|of|at|a las|las|a la)\b", " ", key)
     key = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", key)
@@ -508,7 +1178,7 @@ def _parse_written_date(text: str, dayfirst: bool) -> datetime | None:
     numeric = _NUMERIC_DATE.match(key)
     if numeric:
         a, b, c = numeric.groups()
-        rest = key[numeric.end():]
+        rest = key[numeric.end() :]
         if len(a) == 4:
             year, month, day = int(a), int(b), int(c)
         else:
@@ -525,7 +1195,7 @@ def _parse_written_date(text: str, dayfirst: bool) -> datetime | None:
             return None
         month = _MONTHS[named.group(2) or named.group(3)]
         day, year = int(named.group(1) or named.group(4)), int(named.group(5))
-        rest = key[named.end():]
+        rest = key[named.end() :]
     clock = _time_of(rest.strip().lstrip("t"))
     if clock is None:
         return None
@@ -538,13 +1208,47 @@ def _parse_written_date(text: str, dayfirst: bool) -> datetime | None:
 # Quantities -------------------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12, "twenty": 20, "a couple": 2,
-    "couple": 2, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "una docena": 12, "docena": 12, "veinte": 20,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "a couple": 2,
+    "couple": 2,
+    "un": 1,
+    "una": 1,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "una docena": 12,
+    "docena": 12,
+    "veinte": 20,
 }
-_ABOUT = re.compile(r"^(?:about|around|approx\.?|approximately|roughly|up to|at least|~|aprox\.?|aproximadamente|"
-                    r"unos|unas|como|hasta|al menos)\s*")
+_ABOUT = re.compile(
+    r"^(?:about|around|approx\.?|approximately|roughly|up to|at least|~|aprox\.?|aproximadamente|"
+    r"unos|unas|como|hasta|al menos)\s*"
+)
 
 
 def quantity_of(cell: str) -> tuple[int, str] | None:
@@ -553,16 +1257,24 @@ def quantity_of(cell: str) -> tuple[int, str] | None:
     A range counts as its upper end. None when there is no whole number to read.
     """
     text = _ABOUT.sub("", cell.strip().lower())
-    match = re.match(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?(?:\s*(?:-|\u2013|to|a)\s*(\d+))?(?![\d.])\s*(.*)$", text)
+    match = re.match(
+        r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?(?:\s*(?:-|\u2013|to|a)\s*(\d+))?(?![\d.])\s*(.*)$", text
+    )
     if match:
         number = int(match.group(2) or match.group(1).replace(",", ""))
         rest = match.group(3)
     else:
-        found = next((w for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
-                      if text == w or text.startswith(w + " ")), None)
+        found = next(
+            (
+                w
+                for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
+                if text == w or text.startswith(w + " ")
+            ),
+            None,
+        )
         if found is None or (found in {"a", "an", "un", "una"} and text == found):
             return None
-        number, rest = _NUMBER_WORDS[found], text[len(found):]
+        number, rest = _NUMBER_WORDS[found], text[len(found) :]
     rest = re.split(r"\s+(?:of|de|for|para)\s+", f" {rest.strip()} ", maxsplit=1)[0].strip(" .x\u00d7")
     return number, rest[:UNIT_MAX].strip()
 
@@ -670,7 +1382,9 @@ def read(data: bytes) -> Sheet:
 def _too_long(plan: RowPlan, label: object, value: str, limit: int) -> str:
     # `label` is lazy: translating five labels for every row of a 10,000-row sheet cost a tenth of the plan.
     if len(value) > limit:
-        plan.problems.append(_("Too long (at most %(max)d characters): %(field)s") % {"field": label, "max": limit})
+        plan.problems.append(
+            _("Too long (at most %(max)d characters): %(field)s") % {"field": label, "max": limit}
+        )
         return value[:limit]
     return value
 
@@ -681,8 +1395,15 @@ def _text(cell: str) -> str:
     return "".join(ch for ch in cell if ch in "\n\t" or ord(ch) >= 32)
 
 
-def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: bool = False,
-         headers: list[str] | None = None, north_american: bool = False) -> RowPlan:
+def _row(
+    line: int,
+    cells: list[str],
+    mapping: list[str],
+    kind: str,
+    dayfirst: bool = False,
+    headers: list[str] | None = None,
+    north_american: bool = False,
+) -> RowPlan:
     values: dict[str, list[str]] = {}
     flags: list[tuple[str, str]] = []
     address_parts: list[tuple[str, str]] = []
@@ -721,15 +1442,21 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
                 categories.append(code)
                 plan.words[code] = words[code]
         if unknown:
-            plan.notes.append(_("Not a known category, filed under Other: %(words)s") % {"words": ", ".join(unknown)})
+            plan.notes.append(
+                _("Not a known category, filed under Other: %(words)s") % {"words": ", ".join(unknown)}
+            )
     for header, cell in flags:
         flagged = _category_in_header(normalise_header(header))
         if flagged is not None and normalise_header(cell) in _TICKED and flagged not in categories:
             code = flagged
             categories.append(code)
             name = re.sub(r"[\s?¿]*(needed|\?)*[\s?]*$", "", header.strip(" ¿?"), flags=re.IGNORECASE)
-            question = normalise_header(name).startswith(("can ", "could ", "do ", "are ", "is ", "puede", "tiene"))
-            plan.words[code] = name if name and not question and len(name.split()) <= 3 else str(Category(code).label)
+            question = normalise_header(name).startswith(
+                ("can ", "could ", "do ", "are ", "is ", "puede", "tiene")
+            )
+            plan.words[code] = (
+                name if name and not question and len(name.split()) <= 3 else str(Category(code).label)
+            )
     plan.details = " — ".join(values.get("details", []))
     plan.title = one("title")
     if not categories and not plan.details and not plan.title:
@@ -740,12 +1467,16 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
         guessed = _category_of_words(normalise_header(f"{plan.title} {plan.details}")[:CELL_MAX])
         if guessed is not None:
             categories = [guessed]
-            plan.notes.append(_("No category given; guessed from the words: %(category)s")
-                              % {"category": Category(guessed).label})
+            plan.notes.append(
+                _("No category given; guessed from the words: %(category)s")
+                % {"category": Category(guessed).label}
+            )
     plan.categories = categories or [Category.OTHER.value]
     if plan.status == Status.IN_PROGRESS:
         plan.status = Status.OPEN
-        plan.notes.append(_("In progress in the sheet; imported as open, since nobody here has claimed it yet."))
+        plan.notes.append(
+            _("In progress in the sheet; imported as open, since nobody here has claimed it yet.")
+        )
     urgency = urgency_of(one("urgency"))
     if urgency is None:
         plan.notes.append(_("Urgency not understood, set to flexible: %(value)s") % {"value": one("urgency")})
@@ -755,16 +1486,20 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
     if "quantity" in values:
         quantity = quantity_of(one("quantity"))
         if quantity is None or not 1 <= quantity[0] <= QUANTITY_MAX:
-            plan.problems.append(_("The quantity must be a whole number from 1 to %(max)d: %(value)s")
-                                 % {"max": QUANTITY_MAX, "value": one("quantity")})
+            plan.problems.append(
+                _("The quantity must be a whole number from 1 to %(max)d: %(value)s")
+                % {"max": QUANTITY_MAX, "value": one("quantity")}
+            )
         else:
             plan.quantity = quantity[0]
             plan.unit = plan.unit or quantity[1]
     if "household_size" in values:
         size = quantity_of(one("household_size"))
         if size is None or not 1 <= size[0] <= 50:
-            plan.problems.append(_("The household size must be a whole number from 1 to 50: %(value)s")
-                                 % {"value": one("household_size")})
+            plan.problems.append(
+                _("The household size must be a whole number from 1 to 50: %(value)s")
+                % {"value": one("household_size")}
+            )
         else:
             plan.household_size = size[0]
     if "timestamp" in values:
@@ -786,9 +1521,15 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
         postal = _ZIP.search(plan.address)
         if postal:
             plan.area = postal.group(1)
-        elif not any(ch.isdigit() for ch in plan.address) and len(plan.address) <= 60 and "&" not in plan.address:
+        elif (
+            not any(ch.isdigit() for ch in plan.address)
+            and len(plan.address) <= 60
+            and "&" not in plan.address
+        ):
             plan.area = plan.address
-    plan.private_note = _too_long(plan, gettext_lazy("private note"), " — ".join(values.get("private_note", [])), NOTE_MAX)
+    plan.private_note = _too_long(
+        plan, gettext_lazy("private note"), " — ".join(values.get("private_note", [])), NOTE_MAX
+    )
     plan.details = _too_long(plan, gettext_lazy("details"), plan.details, DETAILS_MAX)
     plan.summary = _short_title(plan.details)
     plan.title = _too_long(plan, gettext_lazy("title"), plan.title, TITLE_MAX)
@@ -800,12 +1541,26 @@ def _row(line: int, cells: list[str], mapping: list[str], kind: str, dayfirst: b
 def _address(parts: list[tuple[str, str]]) -> str:
     """Address columns as one line: cross streets joined with "&" (Lincoln Pl & Rogers Ave), the street
     first and the apartment after it (123 Main St, 4B)."""
-    def apartment(header: str) -> bool:
-        return any(w in f" {header} " for w in (" apt ", " apartment ", " unit ", " apartamento ", " depto ",
-                                                  " departamento ", " suite "))
 
-    crossing = [cell for header, cell in parts if not apartment(header) and any(
-        w in header for w in ("cross", "intersection", "calle"))]
+    def apartment(header: str) -> bool:
+        return any(
+            w in f" {header} "
+            for w in (
+                " apt ",
+                " apartment ",
+                " unit ",
+                " apartamento ",
+                " depto ",
+                " departamento ",
+                " suite ",
+            )
+        )
+
+    crossing = [
+        cell
+        for header, cell in parts
+        if not apartment(header) and any(w in header for w in ("cross", "intersection", "calle"))
+    ]
     street = [cell for header, cell in parts if not apartment(header) and cell not in crossing]
     flat = [cell for header, cell in parts if apartment(header)]
     return ", ".join(p for p in (", ".join(street), " & ".join(crossing), ", ".join(flat)) if p)
@@ -819,8 +1574,6 @@ def _short_title(text: str) -> str:
     return first[:77].rsplit(" ", 1)[0].rstrip(",;:— ") + "…"
 
 
-
-
 _PHONE_ONLY = re.compile(r"^[\d\s().+-]*$")
 _PHONE_IN_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
@@ -832,7 +1585,7 @@ def phone_part(cell: str) -> tuple[str, str]:
     found = re.search(r"[^\s,;<>()]+@[^\s,;<>()]+", cell)
     if found:
         email = found.group(0)
-        cell = (cell[:found.start()] + cell[found.end():]).strip(" ,;/-")
+        cell = (cell[: found.start()] + cell[found.end() :]).strip(" ,;/-")
     if cell and not _PHONE_ONLY.match(cell):
         number = _PHONE_IN_TEXT.search(cell)
         cell = number.group(0) if number else cell
@@ -877,7 +1630,9 @@ def _row_key(row: RowPlan) -> str:
     what = normalise_header(row.details)
     if not (when or who or what):
         return ""
-    return blind_index("\x1f".join((row.kind, when, who, ",".join(row.categories), what)), purpose="import-row")
+    return blind_index(
+        "\x1f".join((row.kind, when, who, ",".join(row.categories), what)), purpose="import-row"
+    )
 
 
 def _already_imported(group: Group, rows: list[RowPlan]) -> None:
@@ -885,8 +1640,11 @@ def _already_imported(group: Group, rows: list[RowPlan]) -> None:
     keys = list({r.key for r in keyed})
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        found.update(Post.objects.filter(group=group, import_key__in=keys[start:start + 500])
-                     .values_list("import_key", flat=True))
+        found.update(
+            Post.objects.filter(group=group, import_key__in=keys[start : start + 500]).values_list(
+                "import_key", flat=True
+            )
+        )
     for row in keyed:
         if row.key in found:
             row.skipped = True
@@ -901,8 +1659,13 @@ def _duplicate_key(row: RowPlan) -> tuple[object, ...] | None:
 
 
 def plan_import(
-    sheet: Sheet, *, kind: str | None = Kind.NEED, mapping: list[str] | None = None,
-    visibility: str = Visibility.COORDINATORS, filename: str = "", group: Group | None = None,
+    sheet: Sheet,
+    *,
+    kind: str | None = Kind.NEED,
+    mapping: list[str] | None = None,
+    visibility: str = Visibility.COORDINATORS,
+    filename: str = "",
+    group: Group | None = None,
 ) -> ImportPlan:
     """What importing `sheet` would create, row by row, with problems and notes per line.
 
@@ -914,7 +1677,9 @@ def plan_import(
     mapping += [IGNORE] * (len(sheet.headers) - len(mapping))
     if kind not in Kind.values:
         kind = infer_kind(sheet.headers, mapping, filename)
-    stamps = [cells[i] for i, m in enumerate(mapping) if m == "timestamp" for _l, cells in sheet.rows if cells[i]]
+    stamps = [
+        cells[i] for i, m in enumerate(mapping) if m == "timestamp" for _l, cells in sheet.rows if cells[i]
+    ]
     dayfirst = day_first(stamps, sheet.headers)
     phones = [cells[i] for i, m in enumerate(mapping) if m == "phone" for _l, cells in sheet.rows]
     nanp = north_american(phones)
@@ -935,9 +1700,14 @@ def plan_import(
                 if plan.skipped:
                     plan.skipped = False
                     plan.notes.clear()
-                plan.problems.append(_("The column “%(column)s” holds a formula whose result is not saved in the "
-                                       "file. Open the file in a spreadsheet program and save it again, or export "
-                                       "it as CSV.") % {"column": sheet.headers[column]})
+                plan.problems.append(
+                    _(
+                        "The column “%(column)s” holds a formula whose result is not saved in the "
+                        "file. Open the file in a spreadsheet program and save it again, or export "
+                        "it as CSV."
+                    )
+                    % {"column": sheet.headers[column]}
+                )
         key = _duplicate_key(plan) if not plan.skipped and not plan.problems else None
         if key is not None and key in seen:
             plan.skipped = True
@@ -952,9 +1722,16 @@ def plan_import(
         _already_imported(group, rows)
     if not {"category", CATEGORY_FLAG, "details", "title"} & set(mapping):
         first = sheet.rows[0][0] if sheet.rows else sheet.header_line
-        rows.insert(0, RowPlan(line=sheet.header_line, kind=kind, problems=[
-            _("No column says what is needed or offered: map a column to Category, Title or Details.")
-        ]))
+        rows.insert(
+            0,
+            RowPlan(
+                line=sheet.header_line,
+                kind=kind,
+                problems=[
+                    _("No column says what is needed or offered: map a column to Category, Title or Details.")
+                ],
+            ),
+        )
         del first
     if visibility not in Visibility.values:
         visibility = Visibility.COORDINATORS
@@ -982,19 +1759,31 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
     now = timezone.now()
     already = PostEvent.objects.filter(actor=actor, action="import", at__gte=now - timedelta(days=1)).count()
     if already + plan.post_count > IMPORT_POSTS_PER_DAY:
-        raise ImportFlood(_("One account can import at most %(max)d posts a day, and you imported %(done)d in the "
-                            "last 24 hours. Nothing was imported; split the sheet and import the rest later.")
-                          % {"max": IMPORT_POSTS_PER_DAY, "done": already})
+        raise ImportFlood(
+            _(
+                "One account can import at most %(max)d posts a day, and you imported %(done)d in the "
+                "last 24 hours. Nothing was imported; split the sheet and import the rest later."
+            )
+            % {"max": IMPORT_POSTS_PER_DAY, "done": already}
+        )
     places: dict[str, Location] = {}
     rows = plan.to_create
     contacts: list[Contact | None] = []
     for row in rows:
         if row.has_contact:
-            contacts.append(Contact(
-                group=group, name=row.name, phone=row.phone,
-                phone_index=blind_index(row.phone, purpose="phone") if row.phone else "", email=row.email,
-                languages=row.languages, household_size=row.household_size, created_by=actor, source="import",
-            ))
+            contacts.append(
+                Contact(
+                    group=group,
+                    name=row.name,
+                    phone=row.phone,
+                    phone_index=blind_index(row.phone, purpose="phone") if row.phone else "",
+                    email=row.email,
+                    languages=row.languages,
+                    household_size=row.household_size,
+                    created_by=actor,
+                    source="import",
+                )
+            )
         else:
             contacts.append(None)
     Contact.objects.bulk_create([c for c in contacts if c is not None], batch_size=500)
@@ -1006,16 +1795,36 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
         created = row.created_at or now
         closed = row.status in (Status.FULFILLED, Status.WITHDRAWN)
         for category in row.categories:
-            posts.append(Post(
-                group=group, kind=row.kind, author=actor, contact=contact, category=category,
-                title=row.title_for(category),
-                details=row.details, quantity=row.quantity, unit=row.unit, urgency=row.urgency,
-                recurring=row.recurring, languages=row.languages, area=place.area, cell=place.cell, lat=place.lat,
-                lon=place.lon, address=row.address, private_note=row.private_note, status=row.status,
-                created_at=created, updated_at=now, closed_at=now if closed else None, imported=True,
-                visibility=plan.visibility, import_key=row.key,
-                expires_at=now + timedelta(days=need_expiry_days()) if row.kind == Kind.NEED else None,
-            ))
+            posts.append(
+                Post(
+                    group=group,
+                    kind=row.kind,
+                    author=actor,
+                    contact=contact,
+                    category=category,
+                    title=row.title_for(category),
+                    details=row.details,
+                    quantity=row.quantity,
+                    unit=row.unit,
+                    urgency=row.urgency,
+                    recurring=row.recurring,
+                    languages=row.languages,
+                    area=place.area,
+                    cell=place.cell,
+                    lat=place.lat,
+                    lon=place.lon,
+                    address=row.address,
+                    private_note=row.private_note,
+                    status=row.status,
+                    created_at=created,
+                    updated_at=now,
+                    closed_at=now if closed else None,
+                    imported=True,
+                    visibility=plan.visibility,
+                    import_key=row.key,
+                    expires_at=now + timedelta(days=need_expiry_days()) if row.kind == Kind.NEED else None,
+                )
+            )
     Post.objects.bulk_create(posts, batch_size=500)
     _record_import_events([p.pk for p in posts], actor=actor, at=now)
     return len(posts), sum(1 for c in contacts if c is not None)
@@ -1030,7 +1839,7 @@ def _record_import_events(post_ids: list[int], *, actor: User, at: datetime) -> 
     stamp = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         for start in range(0, len(post_ids), 500):
-            chunk = post_ids[start:start + 500]
+            chunk = post_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {events} (post_id, actor_id, action, from_status, to_status, at) "  # noqa: S608 - table names from the models; values are parameters

@@ -13,7 +13,12 @@
 from __future__ import annotations
 
 OPEN, CLAIMED, IN_PROGRESS, FULFILLED, WITHDRAWN, EXPIRED = (
-    "open", "claimed", "in_progress", "fulfilled", "withdrawn", "expired",
+    "open",
+    "claimed",
+    "in_progress",
+    "fulfilled",
+    "withdrawn",
+    "expired",
 )
 STATES = (OPEN, CLAIMED, IN_PROGRESS, FULFILLED, WITHDRAWN, EXPIRED)
 FINAL = frozenset({FULFILLED, WITHDRAWN})

@@ -97,7 +97,9 @@ class Post(models.Model):
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="posts")
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     author = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="posts")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     details = models.TextField(_("details"), max_length=DETAILS_MAX, blank=True)
@@ -115,7 +117,9 @@ class Post(models.Model):
     max_km = models.FloatField(_("how far you can go (km)"), null=True, blank=True)
     address = EncryptedTextField(_("exact address"))
     private_note = EncryptedTextField(_("private note"))
-    visibility = models.CharField(_("who can see it"), max_length=12, choices=Visibility.choices, default=Visibility.GROUP)
+    visibility = models.CharField(
+        _("who can see it"), max_length=12, choices=Visibility.choices, default=Visibility.GROUP
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -164,7 +168,17 @@ class Post(models.Model):
             models.Index(fields=["group", "-created_at", "-id"], name="post_recent"),
             # "Nearest first" sorts by distance over this index alone (it covers the columns it reads).
             models.Index(
-                fields=["group", "status", "lat", "lon", "created_at", "kind", "category", "visibility", "author"],
+                fields=[
+                    "group",
+                    "status",
+                    "lat",
+                    "lon",
+                    "created_at",
+                    "kind",
+                    "category",
+                    "visibility",
+                    "author",
+                ],
                 name="post_place",
             ),
             models.Index(fields=["group", "category", "status"], name="post_category"),
@@ -205,7 +219,9 @@ class Claim(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="claims")
     claimant = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="claims")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    assigned_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     coordinators_invited = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -241,7 +257,9 @@ class PostEvent(models.Model):
     """One transition in a post's life: who, when, from which state to which."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)

@@ -44,8 +44,11 @@ def _abandoned_uploads(now: datetime) -> QuerySet[Any]:
 
 
 RETENTION = [
-    PurgeRule(name="closed needs and offers", expired=_closed_posts,
-              tally=lambda row: (row.group_id, f"{row.kind}:{row.category}:{row.status}")),
+    PurgeRule(
+        name="closed needs and offers",
+        expired=_closed_posts,
+        tally=lambda row: (row.group_id, f"{row.kind}:{row.category}:{row.status}"),
+    ),
     PurgeRule(name="contacts of purged posts", expired=_orphaned_contacts),
     PurgeRule(name="conversations of ended claims", expired=_ended_conversations),
     PurgeRule(name="abandoned spreadsheet uploads", expired=_abandoned_uploads),

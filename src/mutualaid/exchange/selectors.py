@@ -86,15 +86,19 @@ def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     if connection.vendor == "postgresql":
         # The expression is written exactly as in the GIN index of migration 0002, so the index is used.
         return posts.extra(
-            where=["to_tsvector('simple', exchange_post.title || ' ' || exchange_post.details) "
-                   "@@ websearch_to_tsquery('simple', %s)"],
+            where=[
+                "to_tsvector('simple', exchange_post.title || ' ' || exchange_post.details) "
+                "@@ websearch_to_tsquery('simple', %s)"
+            ],
             params=[query],
         )
     if connection.vendor == "sqlite" and _sqlite_fts_ready():
         # Every word, as a quoted prefix: user input never reaches FTS5's query syntax.
         match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         return posts.extra(
-            where=["exchange_post.id IN (SELECT rowid FROM exchange_post_fts WHERE exchange_post_fts MATCH %s)"],
+            where=[
+                "exchange_post.id IN (SELECT rowid FROM exchange_post_fts WHERE exchange_post_fts MATCH %s)"
+            ],
             params=[match],
         )
     for word in words:
@@ -108,8 +112,11 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         # author index and the claims instead of walking the whole group.
         # The live claims are fetched first (a handful): with a literal list, both databases combine the
         # author index and the primary key instead of walking the whole group.
-        claimed = list(Claim.objects.filter(claimant=user, state__in=Claim.LIVE, post__group=group)
-                       .values_list("post_id", flat=True)[:MINE_CLAIMS_MAX])
+        claimed = list(
+            Claim.objects.filter(claimant=user, state__in=Claim.LIVE, post__group=group).values_list(
+                "post_id", flat=True
+            )[:MINE_CLAIMS_MAX]
+        )
         posts = Post.objects.filter(Q(author=user, group=group) | Q(id__in=claimed, group=group))
     else:
         posts = visible_posts(group, user, membership)
@@ -148,7 +155,8 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         # it holds a whole page, those are exactly the nearest. Otherwise sort the whole group.
         r = NEAR_KM / 111.32
         disc = nearest.filter(
-            lat__range=(place.lat - r, place.lat + r), lon__range=(place.lon - r / k, place.lon + r / k),
+            lat__range=(place.lat - r, place.lat + r),
+            lon__range=(place.lon - r / k, place.lon + r / k),
             distance__lte=r * r,
         )
         rows = []
@@ -179,7 +187,9 @@ def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]
 
     Who claimed what is the social graph of the network (THREATS.md): other members see none of it.
     """
-    if not (coordinator or post.author_id == user.pk or Claim.objects.filter(post=post, claimant=user).exists()):
+    if not (
+        coordinator or post.author_id == user.pk or Claim.objects.filter(post=post, claimant=user).exists()
+    ):
         return []
     return list(PostEvent.objects.filter(post=post).select_related("actor"))
 
@@ -207,14 +217,19 @@ def triage(*, group: Group, limit: int = 50) -> Triage:
     """For coordinators: oldest open needs, claims nobody moved for days, needs no open offer covers."""
     needs = Post.objects.filter(group=group, kind=Kind.NEED)
     stale_before = timezone.now() - timedelta(days=STALE_CLAIM_DAYS)
-    offers = Post.objects.filter(group=group, kind=Kind.OFFER, status=Status.OPEN, category=OuterRef("category"))
+    offers = Post.objects.filter(
+        group=group, kind=Kind.OFFER, status=Status.OPEN, category=OuterRef("category")
+    )
     return Triage(
         oldest_unmet=list(needs.filter(status=Status.OPEN).order_by("created_at", "id")[:limit]),
         stale_claims=list(
-            Post.objects.filter(group=group, status__in=(Status.CLAIMED, Status.IN_PROGRESS), updated_at__lt=stale_before)
-            .order_by("updated_at")[:limit]
+            Post.objects.filter(
+                group=group, status__in=(Status.CLAIMED, Status.IN_PROGRESS), updated_at__lt=stale_before
+            ).order_by("updated_at")[:limit]
         ),
-        nobody_offers=list(needs.filter(status=Status.OPEN).filter(~Exists(offers)).order_by("created_at", "id")[:limit]),
+        nobody_offers=list(
+            needs.filter(status=Status.OPEN).filter(~Exists(offers)).order_by("created_at", "id")[:limit]
+        ),
     )
 
 
@@ -230,18 +245,44 @@ def matching_instance(*, group: Group, now: datetime | None = None) -> dict[str,
     """
     now = now or timezone.now()
     needs, offers = [], []
-    posts = (Post.objects.filter(group=group, status=Status.OPEN, lat__isnull=False, lon__isnull=False)
-             .only("id", "kind", "category", "lat", "lon", "quantity", "urgency", "created_at", "window_start",
-                   "window_end", "max_km", "languages").order_by("id"))
+    posts = (
+        Post.objects.filter(group=group, status=Status.OPEN, lat__isnull=False, lon__isnull=False)
+        .only(
+            "id",
+            "kind",
+            "category",
+            "lat",
+            "lon",
+            "quantity",
+            "urgency",
+            "created_at",
+            "window_start",
+            "window_end",
+            "max_km",
+            "languages",
+        )
+        .order_by("id")
+    )
     for post in posts.iterator(chunk_size=2000):
-        item: dict[str, Any] = {"category": post.category, "lat": post.lat, "lon": post.lon,
-                                "languages": post.languages}
+        item: dict[str, Any] = {
+            "category": post.category,
+            "lat": post.lat,
+            "lon": post.lon,
+            "languages": post.languages,
+        }
         if post.window_start and post.window_end:
             item["window"] = [post.window_start.isoformat(), post.window_end.isoformat()]
         if post.kind == Kind.NEED:
             waited = max(0.0, (now - post.created_at).total_seconds() / 86400)
-            needs.append({"id": f"n{post.pk}", **item, "quantity": post.quantity, "urgency": post.urgency,
-                          "waiting_days": round(waited, 2)})
+            needs.append(
+                {
+                    "id": f"n{post.pk}",
+                    **item,
+                    "quantity": post.quantity,
+                    "urgency": post.urgency,
+                    "waiting_days": round(waited, 2),
+                }
+            )
         else:
             offer = {"id": f"o{post.pk}", **item, "capacity": post.quantity}
             if post.max_km:

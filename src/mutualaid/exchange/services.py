@@ -115,7 +115,9 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
     area = _strip_controls(area)
     if lat is not None and lon is not None:
         if not valid_point(lat, lon):
-            raise ValidationError({"area": _("Latitude must be between -90 and 90 and longitude between -180 and 180.")})
+            raise ValidationError(
+                {"area": _("Latitude must be between -90 and 90 and longitude between -180 and 180.")}
+            )
         cell, clat, clon = snap(lat, lon)
         return Location(area[:AREA_MAX] or f"{clat:.2f}, {clon:.2f}", cell, clat, clon)
     if not area:
@@ -131,7 +133,9 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
     if place is None:
         return Location(area, "", None, None)
     cell, clat, clon = snap(place.lat, place.lon)
-    label = f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
+    label = (
+        f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
+    )
     return Location(label, cell, clat, clon)
 
 
@@ -149,8 +153,14 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
         errors["title"] = [_("The title can have at most %(max)d characters.") % {"max": TITLE_MAX}]
     if len(details) > DETAILS_MAX:
         errors["details"] = [_("The details can have at most %(max)d characters.") % {"max": DETAILS_MAX}]
-    if isinstance(data.quantity, bool) or not isinstance(data.quantity, int) or not 1 <= data.quantity <= QUANTITY_MAX:
-        errors["quantity"] = [_("The quantity must be a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX}]
+    if (
+        isinstance(data.quantity, bool)
+        or not isinstance(data.quantity, int)
+        or not 1 <= data.quantity <= QUANTITY_MAX
+    ):
+        errors["quantity"] = [
+            _("The quantity must be a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX}
+        ]
     unit = _strip_controls(data.unit)
     if len(unit) > UNIT_MAX:
         errors["unit"] = [_("The unit can have at most %(max)d characters.") % {"max": UNIT_MAX}]
@@ -183,18 +193,33 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     if errors:
         raise ValidationError(errors)
     return {
-        "kind": data.kind, "category": data.category, "title": title, "details": details,
-        "quantity": data.quantity, "unit": unit, "urgency": data.urgency, "window_start": start,
-        "window_end": end, "recurring": bool(data.recurring), "languages": languages,
-        "area": location.area, "cell": location.cell, "lat": location.lat, "lon": location.lon,
-        "max_km": data.max_km if data.kind == Kind.OFFER else None, "address": address,
-        "private_note": note, "visibility": data.visibility,
+        "kind": data.kind,
+        "category": data.category,
+        "title": title,
+        "details": details,
+        "quantity": data.quantity,
+        "unit": unit,
+        "urgency": data.urgency,
+        "window_start": start,
+        "window_end": end,
+        "recurring": bool(data.recurring),
+        "languages": languages,
+        "area": location.area,
+        "cell": location.cell,
+        "lat": location.lat,
+        "lon": location.lon,
+        "max_km": data.max_km if data.kind == Kind.OFFER else None,
+        "address": address,
+        "private_note": note,
+        "visibility": data.visibility,
     }
 
 
 # A number written the North American way: (347) 555-0150, 347-555-0150, 347.555.0150, +1 347 555 0150.
 NANP = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?[2-9]\d{2}[\s.-]?\d{4}\s*$")
-NANP_WRITTEN = re.compile(r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1")
+NANP_WRITTEN = re.compile(
+    r"^\s*(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\s*$|^\s*\+1"
+)
 
 
 def neighbour_phone(phone: str) -> str:
@@ -229,8 +254,12 @@ def clean_contact(contact: ContactInput) -> dict[str, object]:
     if errors:
         raise ValidationError(errors)
     return {
-        "name": name, "phone": phone, "phone_index": blind_index(phone, purpose="phone") if phone else "", "email": email,
-        "note": note, "household_size": contact.household_size,
+        "name": name,
+        "phone": phone,
+        "phone_index": blind_index(phone, purpose="phone") if phone else "",
+        "email": email,
+        "note": note,
+        "household_size": contact.household_size,
     }
 
 
@@ -260,13 +289,19 @@ def post_create(*, group: Group, author: User, data: PostInput) -> Post:
     # parallel post wait until this one is written, so a burst cannot slip past the limit together.
     list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
     hour_ago = timezone.now() - timedelta(hours=1)
-    if Post.objects.filter(author=author, created_at__gte=hour_ago, imported=False).count() >= FLOOD_POSTS_PER_HOUR:
+    if (
+        Post.objects.filter(author=author, created_at__gte=hour_ago, imported=False).count()
+        >= FLOOD_POSTS_PER_HOUR
+    ):
         raise PostingFlood(_("You posted a lot in the last hour. Please wait a little before posting again."))
     values = _clean(data, group)
     contact = None
     if data.on_behalf is not None:
         contact = Contact.objects.create(
-            group=group, created_by=author, languages=values["languages"], source="intake",
+            group=group,
+            created_by=author,
+            languages=values["languages"],
+            source="intake",
             **clean_contact(data.on_behalf),
         )
     now = timezone.now()
@@ -341,9 +376,15 @@ def _move(post: Post, actor: User | None, action: str) -> str:
 
 def action_label(action: str) -> str:
     return {
-        "claim": _("claim"), "accept": _("accept a claim on"), "decline": _("decline a claim on"),
-        "assign": _("assign"), "release": _("release"), "fulfil": _("mark as fulfilled"),
-        "withdraw": _("withdraw"), "expire": _("expire"), "renew": _("renew"),
+        "claim": _("claim"),
+        "accept": _("accept a claim on"),
+        "decline": _("decline a claim on"),
+        "assign": _("assign"),
+        "release": _("release"),
+        "fulfil": _("mark as fulfilled"),
+        "withdraw": _("withdraw"),
+        "expire": _("expire"),
+        "renew": _("renew"),
     }.get(action, action)
 
 
@@ -369,7 +410,7 @@ def _live_claim(post: Post) -> Claim | None:
 
 @transaction.atomic
 def claim_create(*, post: Post, claimant: User) -> Claim:
-    """"I can help" on a need, "I'd like this" on an offer. The poster then accepts or declines."""
+    """ "I can help" on a need, "I'd like this" on an offer. The poster then accepts or declines."""
     _membership(claimant, post.group_id)
     post = _locked(post)
     if post.author_id == claimant.pk:
@@ -458,14 +499,21 @@ def post_act(*, post: Post, actor: User, action: str) -> Post:
     poster = _is_poster(post, actor)
     claimant = claim is not None and claim.claimant_id == actor.pk
     as_side = {
-        "release": claimant, "fulfil": poster or claimant, "withdraw": poster, "renew": poster,
+        "release": claimant,
+        "fulfil": poster or claimant,
+        "withdraw": poster,
+        "renew": poster,
     }[action]
     if not as_side:
-        require_coordinator(actor, post.group_id, _("You cannot %(action)s this post.") % {"action": action_label(action)})
+        require_coordinator(
+            actor, post.group_id, _("You cannot %(action)s this post.") % {"action": action_label(action)}
+        )
     _move(post, actor, action)
     if claim is not None and action != "renew":
         claim.state = {
-            "release": Claim.State.RELEASED, "fulfil": Claim.State.DONE, "withdraw": Claim.State.CANCELLED,
+            "release": Claim.State.RELEASED,
+            "fulfil": Claim.State.DONE,
+            "withdraw": Claim.State.CANCELLED,
         }[action]
         claim.save(update_fields=["state"])
     return post
@@ -508,15 +556,23 @@ def posts_expire(*, now: datetime | None = None) -> tuple[int, int]:
     soon = now + timedelta(days=reminder_days())
     with transaction.atomic():
         for post in Post.objects.select_for_update().filter(
-            kind=Kind.NEED, status=Status.OPEN, reminded_at__isnull=True, expires_at__lte=soon, expires_at__gt=now
+            kind=Kind.NEED,
+            status=Status.OPEN,
+            reminded_at__isnull=True,
+            expires_at__lte=soon,
+            expires_at__gt=now,
         ):
             post.reminded_at = now
             post.save(update_fields=["reminded_at"])
             notify.tell(user=post.author, kind="reminder", post=post)
-            PostEvent.objects.create(post=post, actor=None, action="remind", from_status=post.status, to_status=post.status)
+            PostEvent.objects.create(
+                post=post, actor=None, action="remind", from_status=post.status, to_status=post.status
+            )
             reminded += 1
     expired = 0
-    for pk in Post.objects.filter(kind=Kind.NEED, status=Status.OPEN, expires_at__lte=now).values_list("pk", flat=True):
+    for pk in Post.objects.filter(kind=Kind.NEED, status=Status.OPEN, expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             post = Post.objects.select_for_update().get(pk=pk)
             if post.status == Status.OPEN and post.expires_at and post.expires_at <= now:
@@ -549,13 +605,22 @@ def message_send(*, claim: Claim, author: User, body: str) -> Message:
     if not body:
         raise ValidationError({"body": _("Write a message.")})
     if len(body) > MESSAGE_MAX:
-        raise ValidationError({"body": _("A message can have at most %(max)d characters.") % {"max": MESSAGE_MAX}})
+        raise ValidationError(
+            {"body": _("A message can have at most %(max)d characters.") % {"max": MESSAGE_MAX}}
+        )
     message = Message.objects.create(claim=claim, author=author, body=body)
-    url = reverse("exchange_conversation", kwargs={"slug": claim.post.group.slug, "post_id": claim.post_id,
-                                                    "claim_id": claim.pk})
+    url = reverse(
+        "exchange_conversation",
+        kwargs={"slug": claim.post.group.slug, "post_id": claim.post_id, "claim_id": claim.pk},
+    )
     for user_id in conversation_members(claim) - {author.pk}:
-        notify.tell(user=User.objects.filter(pk=user_id).first(), kind="message", post=claim.post,
-                    name=author.display_name, url=url)
+        notify.tell(
+            user=User.objects.filter(pk=user_id).first(),
+            kind="message",
+            post=claim.post,
+            name=author.display_name,
+            url=url,
+        )
     return message
 
 
@@ -568,11 +633,11 @@ def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
     return claim
 
 
-
-
 def may_edit_contact(post: Post, user: User) -> bool:
     """The neighbour a post is held for: the member who took them in, or a coordinator (second factor)."""
-    return post.contact_id is not None and (post.author_id == user.pk or acts_as_coordinator(user, post.group_id))
+    return post.contact_id is not None and (
+        post.author_id == user.pk or acts_as_coordinator(user, post.group_id)
+    )
 
 
 @transaction.atomic
@@ -587,8 +652,11 @@ def contact_update(*, post: Post, actor: User, data: ContactInput) -> Contact:
     if post.contact_id is None:
         raise ValidationError(_("This post is not held for a neighbour."))
     if post.author_id != actor.pk:
-        require_coordinator(actor, post.group_id, _("Only the member who took the neighbour in or a coordinator "
-                                                    "can change their details."))
+        require_coordinator(
+            actor,
+            post.group_id,
+            _("Only the member who took the neighbour in or a coordinator can change their details."),
+        )
     contact = Contact.objects.select_for_update().get(pk=post.contact_id)
     values = clean_contact(data)
     if contact.source == "sms":

@@ -51,7 +51,7 @@ def normalise_header(text: str) -> str:
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -146,8 +146,11 @@ def _unsaved_formulas(data: bytes, rows: list[tuple[int, list[str]]]) -> dict[in
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if not any(b"<f" in archive.read(name) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        if not any(
+            b"<f" in archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        ):
             return {}
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
@@ -156,7 +159,11 @@ def _unsaved_formulas(data: bytes, rows: list[tuple[int, list[str]]]) -> dict[in
         for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
             saved = cells.get(number, [])
             for index, value in enumerate(values):
-                if isinstance(value, str) and value.startswith("=") and not (saved[index:index + 1] or [""])[0]:
+                if (
+                    isinstance(value, str)
+                    and value.startswith("=")
+                    and not (saved[index : index + 1] or [""])[0]
+                ):
                     found.setdefault(number, set()).add(index)
         return found
     finally:
@@ -188,11 +195,17 @@ def read_sheet(data: bytes, score_header: Callable[[list[str]], float]) -> Sheet
         headers = headers[:-1]
     width = len(headers)
     body = []
-    for line, cells in rows[best + 1:]:
+    for line, cells in rows[best + 1 :]:
         cells = (cells + [""] * width)[:width]
         if any(cells) or line in formulas:
             body.append((line, cells))
     if len(body) > MAX_ROWS:
         raise SheetError("too_many_rows")
-    return Sheet([h.strip() for h in headers], body, header_line, encoding, delimiter,
-                 {line: columns for line, columns in formulas.items() if line > header_line})
+    return Sheet(
+        [h.strip() for h in headers],
+        body,
+        header_line,
+        encoding,
+        delimiter,
+        {line: columns for line, columns in formulas.items() if line > header_line},
+    )

@@ -20,5 +20,9 @@ urlpatterns = [
     path("<int:post_id>/act/", views.post_act, name="exchange_act"),
     path("<int:post_id>/claims/<int:claim_id>/decide/", views.claim_decide, name="exchange_claim_decide"),
     path("<int:post_id>/claims/<int:claim_id>/", views.conversation, name="exchange_conversation"),
-    path("<int:post_id>/claims/<int:claim_id>/invite/", views.conversation_invite, name="exchange_conversation_invite"),
+    path(
+        "<int:post_id>/claims/<int:claim_id>/invite/",
+        views.conversation_invite,
+        name="exchange_conversation_invite",
+    ),
 ]

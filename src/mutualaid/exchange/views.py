@@ -25,23 +25,43 @@ from mutualaid.members.models import Membership, Role
 def _filters(form: BoardForm, *, mine: bool = False) -> selectors.BoardFilters:
     data = form.cleaned_data if form.is_valid() else {}
     return selectors.BoardFilters(
-        kind=data.get("kind") or "", category=data.get("category") or "", urgency=data.get("urgency") or "",
-        status=data.get("status") or "", language=data.get("language") or "", area=data.get("area") or "",
-        q=data.get("q") or "", mine=mine, page=data.get("page") or 1,
+        kind=data.get("kind") or "",
+        category=data.get("category") or "",
+        urgency=data.get("urgency") or "",
+        status=data.get("status") or "",
+        language=data.get("language") or "",
+        area=data.get("area") or "",
+        q=data.get("q") or "",
+        mine=mine,
+        page=data.get("page") or 1,
     )
 
 
 def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     form = BoardForm(request.GET or None)
-    page = selectors.board(group=group, user=request.user, membership=membership, filters=_filters(form, mine=mine))  # type: ignore[arg-type]
+    page = selectors.board(
+        group=group,
+        user=request.user,  # type: ignore[arg-type]
+        membership=membership,
+        filters=_filters(form, mine=mine),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     template = "exchange/_board_results.html" if request.headers.get("HX-Request") else "exchange/board.html"
-    return render(request, template, {
-        "group": group, "membership": membership, "form": form, "page": page, "mine": mine,
-        "query": query.urlencode(), "is_coordinator": membership.role == Role.COORDINATOR,
-    })
+    return render(
+        request,
+        template,
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "page": page,
+            "mine": mine,
+            "query": query.urlencode(),
+            "is_coordinator": membership.role == Role.COORDINATOR,
+        },
+    )
 
 
 @login_required
@@ -101,13 +121,18 @@ def contact_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     if post.contact is None:
         raise Http404
     if post.author_id != request.user.pk:
-        services.require_coordinator(request.user, group.pk,  # type: ignore[arg-type]
-                                     _("Only the member who took the neighbour in or a coordinator can change their details."))
+        services.require_coordinator(
+            request.user,  # type: ignore[arg-type]
+            group.pk,
+            _("Only the member who took the neighbour in or a coordinator can change their details."),
+        )
     record_read(reader=request.user, subject=post, fields=["contact"], group_id=group.pk)
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(post.contact))
     if post.contact.source == "sms":
         form.fields["phone"].disabled = True
-        form.fields["phone"].help_text = _("This neighbour texts the group from this number; it cannot be changed here.")
+        form.fields["phone"].help_text = _(
+            "This neighbour texts the group from this number; it cannot be changed here."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(post=post, actor=request.user, data=form.contact_input())  # type: ignore[arg-type]
@@ -120,7 +145,12 @@ def contact_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 
 # The service names the contact's fields as the intake form does (contact_phone…); this form has them bare.
-CONTACT_FIELDS = {"contact_name": "name", "contact_phone": "phone", "contact_email": "email", "contact_note": "note"}
+CONTACT_FIELDS = {
+    "contact_name": "name",
+    "contact_phone": "phone",
+    "contact_email": "email",
+    "contact_note": "note",
+}
 
 
 def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -146,20 +176,34 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         fields = (["address"] if show_address else []) + (["contact"] if show_contact else [])
         record_read(reader=user, subject=post, fields=fields, group_id=group.pk)
     claims = selectors.claims_of(post) if (poster or coordinator) else [c for c in [live] if c and claimant]
-    return render(request, "exchange/post.html", {
-        "group": group, "membership": membership, "post": post, "live": live, "poster": poster,
-        "claimant": claimant, "coordinator": coordinator, "show_address": show_address, "show_contact": show_contact,
-        "history": selectors.history_for(post, user, coordinator=coordinator), "claims": claims,  # type: ignore[arg-type]
-        # A coordinator sees every claim but reads a conversation only once invited: link only what opens.
-        "joinable": {c.pk for c in claims if services.can_join_conversation(c, user)},  # type: ignore[arg-type]
-        "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
-        "may_claim": post.status == "open" and not poster,
-        "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
-        "may_edit_contact": show_contact,
-    })
+    return render(
+        request,
+        "exchange/post.html",
+        {
+            "group": group,
+            "membership": membership,
+            "post": post,
+            "live": live,
+            "poster": poster,
+            "claimant": claimant,
+            "coordinator": coordinator,
+            "show_address": show_address,
+            "show_contact": show_contact,
+            "history": selectors.history_for(post, user, coordinator=coordinator),  # type: ignore[arg-type]
+            "claims": claims,
+            # A coordinator sees every claim but reads a conversation only once invited: link only what opens.
+            "joinable": {c.pk for c in claims if services.can_join_conversation(c, user)},  # type: ignore[arg-type]
+            "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
+            "may_claim": post.status == "open" and not poster,
+            "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
+            "may_edit_contact": show_contact,
+        },
+    )
 
 
-def _done(request: HttpRequest, group_slug: str, post_id: int, call: Callable[[], object], success: str) -> HttpResponse:
+def _done(
+    request: HttpRequest, group_slug: str, post_id: int, call: Callable[[], object], success: str
+) -> HttpResponse:
     """A POST button on the post page: run the service, flash its refusal or the success, back to the post."""
     flash_action(request, call, success=success)
     return redirect("exchange_post", slug=group_slug, post_id=post_id)
@@ -169,8 +213,13 @@ def _done(request: HttpRequest, group_slug: str, post_id: int, call: Callable[[]
 @require_POST
 def claim(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     _group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    return _done(request, slug, post.pk, lambda: services.claim_create(post=post, claimant=request.user),  # type: ignore[arg-type]
-                 _("Thank you. The poster will answer your claim."))
+    return _done(
+        request,
+        slug,
+        post.pk,
+        lambda: services.claim_create(post=post, claimant=request.user),  # type: ignore[arg-type]
+        _("Thank you. The poster will answer your claim."),
+    )
 
 
 @login_required
@@ -178,8 +227,15 @@ def claim(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 def claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
     _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
     accept = request.POST.get("decision") == "accept"
-    return _done(request, slug, post.pk, lambda: services.claim_decide(claim=found, actor=request.user, accept=accept),  # type: ignore[arg-type]
-                 _("Claim accepted. You can now talk privately.") if accept else _("Claim declined. The post is open again."))
+    return _done(
+        request,
+        slug,
+        post.pk,
+        lambda: services.claim_decide(claim=found, actor=request.user, accept=accept),  # type: ignore[arg-type]
+        _("Claim accepted. You can now talk privately.")
+        if accept
+        else _("Claim declined. The post is open again."),
+    )
 
 
 @login_required
@@ -190,12 +246,21 @@ def post_assign(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     form = AssignForm(request.POST)
     member = None
     if form.is_valid():
-        member = Membership.objects.filter(group=group, pk=form.cleaned_data["member"]).select_related("user").first()
+        member = (
+            Membership.objects.filter(group=group, pk=form.cleaned_data["member"])
+            .select_related("user")
+            .first()
+        )
     if member is None:
         messages.error(request, _("Choose a member of the group."))
         return redirect("exchange_post", slug=slug, post_id=post.pk)
-    return _done(request, slug, post.pk, lambda: services.post_assign(post=post, actor=request.user, claimant=member.user),  # type: ignore[arg-type]
-                 _("Assigned to %(name)s.") % {"name": member.user.display_name})
+    return _done(
+        request,
+        slug,
+        post.pk,
+        lambda: services.post_assign(post=post, actor=request.user, claimant=member.user),  # type: ignore[arg-type]
+        _("Assigned to %(name)s.") % {"name": member.user.display_name},
+    )
 
 
 @login_required
@@ -209,7 +274,13 @@ def post_act(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "withdraw": _("The post was withdrawn."),
         "renew": _("The post was renewed."),
     }.get(action, "")
-    return _done(request, slug, post.pk, lambda: services.post_act(post=post, actor=request.user, action=action), done)  # type: ignore[arg-type]
+    return _done(
+        request,
+        slug,
+        post.pk,
+        lambda: services.post_act(post=post, actor=request.user, action=action),  # type: ignore[arg-type]
+        done,
+    )
 
 
 @login_required
@@ -230,10 +301,18 @@ def conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) -
     found_messages = selectors.messages_of(found)
     if any(m.author_id != request.user.pk for m in found_messages):
         record_read(reader=request.user, subject=found, fields=["messages"], group_id=group.pk)
-    return render(request, "exchange/conversation.html", {
-        "group": group, "post": post, "claim": found, "chat": found_messages, "form": form,
-        "is_side": request.user.pk in services.conversation_members(found),
-    })
+    return render(
+        request,
+        "exchange/conversation.html",
+        {
+            "group": group,
+            "post": post,
+            "claim": found,
+            "chat": found_messages,
+            "form": form,
+            "is_side": request.user.pk in services.conversation_members(found),
+        },
+    )
 
 
 @login_required

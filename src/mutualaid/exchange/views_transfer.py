@@ -31,7 +31,9 @@ PREVIEW_ROWS = 200
 class InMemoryUpload(MemoryFileUploadHandler):
     """Keep an uploaded sheet in memory, never in a temporary file: it holds people's contact details."""
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
         # Larger bodies are not kept at all: the form then says the file is missing or too big.
         self.activated = content_length <= MAX_BYTES + 64 * 1024
 
@@ -64,8 +66,11 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             if kind not in Kind.values:
                 kind = importing.infer_kind(sheet.headers, columns, filename)
             draft = ImportDraft.objects.create(  # type: ignore[misc]
-                group=group, created_by=request.user, filename=filename,
-                content=base64.b64encode(data).decode(), kind=kind,
+                group=group,
+                created_by=request.user,
+                filename=filename,
+                content=base64.b64encode(data).decode(),
+                kind=kind,
                 mapping={"columns": columns, "visibility": form.cleaned_data["visibility"]},
             )
             return redirect("exchange_import_preview", slug=group.slug, draft_id=draft.pk)
@@ -73,13 +78,25 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 FIELD_LABELS = {
-    "ignore": "—", "name": gettext_lazy("Name"), "phone": gettext_lazy("Phone"), "email": gettext_lazy("E-mail"),
-    "address": gettext_lazy("Exact address"), "area": gettext_lazy("Area"), "languages": gettext_lazy("Languages"),
-    "category": gettext_lazy("Category"), "urgency": gettext_lazy("Urgency"), "title": gettext_lazy("Title"),
-    "details": gettext_lazy("Details"), "private_note": gettext_lazy("Private note"),
-    "household_size": gettext_lazy("Household size"), "quantity": gettext_lazy("Quantity"),
-    "unit": gettext_lazy("Unit"), "status": gettext_lazy("Status"), "timestamp": gettext_lazy("Date"),
-    "recurring": gettext_lazy("Recurring"), "kind": gettext_lazy("Need or offer"),
+    "ignore": "—",
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "address": gettext_lazy("Exact address"),
+    "area": gettext_lazy("Area"),
+    "languages": gettext_lazy("Languages"),
+    "category": gettext_lazy("Category"),
+    "urgency": gettext_lazy("Urgency"),
+    "title": gettext_lazy("Title"),
+    "details": gettext_lazy("Details"),
+    "private_note": gettext_lazy("Private note"),
+    "household_size": gettext_lazy("Household size"),
+    "quantity": gettext_lazy("Quantity"),
+    "unit": gettext_lazy("Unit"),
+    "status": gettext_lazy("Status"),
+    "timestamp": gettext_lazy("Date"),
+    "recurring": gettext_lazy("Recurring"),
+    "kind": gettext_lazy("Need or offer"),
     "category_flag": gettext_lazy("Category, when the answer is yes"),
 }
 
@@ -102,8 +119,13 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
         if request.POST.get("kind") in Kind.values:
             draft.kind = request.POST["kind"]
         draft.save(update_fields=["mapping", "kind"])
-    plan = importing.plan_import(sheet, kind=draft.kind, mapping=mapping, group=group,
-                                 visibility=draft.mapping.get("visibility", "coordinators"))
+    plan = importing.plan_import(
+        sheet,
+        kind=draft.kind,
+        mapping=mapping,
+        group=group,
+        visibility=draft.mapping.get("visibility", "coordinators"),
+    )
     status = 200
     if request.method == "POST" and request.POST.get("commit"):
         try:
@@ -115,16 +137,36 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
             messages.error(request, " ".join(exc.messages))
         else:
             draft.delete()
-            messages.success(request, _("Imported %(posts)d posts and %(contacts)d contacts.") % {"posts": posts, "contacts": contacts})
+            messages.success(
+                request,
+                _("Imported %(posts)d posts and %(contacts)d contacts.")
+                % {"posts": posts, "contacts": contacts},
+            )
             return redirect("exchange_board", slug=group.slug)
     columns = [
-        {"index": i, "header": h, "field": plan.mapping[i], "sample": next((c[i] for _l, c in sheet.rows if c[i]), "")}
+        {
+            "index": i,
+            "header": h,
+            "field": plan.mapping[i],
+            "sample": next((c[i] for _l, c in sheet.rows if c[i]), ""),
+        }
         for i, h in enumerate(sheet.headers)
     ]
-    return render(request, "exchange/import_preview.html", {
-        "group": group, "draft": draft, "plan": plan, "columns": columns, "choices": field_choices(),
-        "rows": plan.rows[:PREVIEW_ROWS], "more": max(0, len(plan.rows) - PREVIEW_ROWS), "kinds": Kind.choices,
-    }, status=status)
+    return render(
+        request,
+        "exchange/import_preview.html",
+        {
+            "group": group,
+            "draft": draft,
+            "plan": plan,
+            "columns": columns,
+            "choices": field_choices(),
+            "rows": plan.rows[:PREVIEW_ROWS],
+            "more": max(0, len(plan.rows) - PREVIEW_ROWS),
+            "kinds": Kind.choices,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -136,10 +178,14 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
         exporting.audit_export(reader=request.user, group=group, personal=personal)  # type: ignore[arg-type]
         stamp = timezone.localdate().isoformat()
         if form.cleaned_data["format"] == "json":
-            response = HttpResponse(exporting.to_json(group, personal=personal), content_type="application/json")
+            response = HttpResponse(
+                exporting.to_json(group, personal=personal), content_type="application/json"
+            )
             name = f"{group.slug}-posts-{stamp}.json"
         else:
-            response = HttpResponse(exporting.to_csv(group, personal=personal), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                exporting.to_csv(group, personal=personal), content_type="text/csv; charset=utf-8"
+            )
             name = f"{group.slug}-posts-{stamp}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

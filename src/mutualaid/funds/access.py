@@ -75,7 +75,11 @@ def get_request_for_viewer(user: User, slug: str, request_id: int) -> tuple[Requ
     )
     if request is None or not may_see_request(user, membership, request):
         raise Http404
-    if request.requested_by_id != user.pk and membership.is_coordinator and not coordinator_has_second_factor(user):
+    if (
+        request.requested_by_id != user.pk
+        and membership.is_coordinator
+        and not coordinator_has_second_factor(user)
+    ):
         raise SecondFactorRequired
     if request.fund.visibility == Visibility.COORDINATORS and request.requested_by_id != user.pk:
         _require_coordinator_view(user, membership)
@@ -92,7 +96,9 @@ def get_request_for_receipt_upload(user: User, slug: str, request_id: int) -> Re
 
 def get_request_for_coordinator(user: User, slug: str, request_id: int) -> tuple[Request, Membership]:
     group, membership = get_group_for_coordinator(user, slug)
-    request = Request.objects.select_related("fund", "fund__group").filter(fund__group=group, pk=request_id).first()
+    request = (
+        Request.objects.select_related("fund", "fund__group").filter(fund__group=group, pk=request_id).first()
+    )
     if request is None:
         raise Http404
     return request, membership

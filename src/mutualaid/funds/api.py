@@ -74,13 +74,23 @@ class FundDetailOut(FundOut):
 
 def _fund_out(fund: Fund, balances: dict[str, int], detail: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": fund.pk, "name": fund.name, "kind": fund.kind, "purpose": fund.purpose, "currency": fund.currency,
-        "visibility": fund.visibility, "balance": balances.get(AccountKind.BALANCE, 0),
-        "single_approval_limit": fund.single_approval_limit, "coordinator_approvals": fund.coordinator_approvals,
-        "member_approvals": fund.member_approvals, "allow_overdraft": fund.allow_overdraft,
+        "id": fund.pk,
+        "name": fund.name,
+        "kind": fund.kind,
+        "purpose": fund.purpose,
+        "currency": fund.currency,
+        "visibility": fund.visibility,
+        "balance": balances.get(AccountKind.BALANCE, 0),
+        "single_approval_limit": fund.single_approval_limit,
+        "coordinator_approvals": fund.coordinator_approvals,
+        "member_approvals": fund.member_approvals,
+        "allow_overdraft": fund.allow_overdraft,
     }
     if detail:
-        out |= {k: balances.get(k, 0) for k in (AccountKind.CONTRIBUTIONS, AccountKind.DISBURSEMENTS, AccountKind.PENDING)}
+        out |= {
+            k: balances.get(k, 0)
+            for k in (AccountKind.CONTRIBUTIONS, AccountKind.DISBURSEMENTS, AccountKind.PENDING)
+        }
     return out
 
 
@@ -92,7 +102,9 @@ def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return [_fund_out(f, {AccountKind.BALANCE: balances.get(f.pk, 0)}) for f in funds]
 
 
-@router.get("/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="A fund and its account balances")
+@router.get(
+    "/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="A fund and its account balances"
+)
 def funds_detail(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
@@ -129,11 +141,23 @@ class FundChangeIn(Schema):
     allow_overdraft: bool | None = None
 
 
-@router.patch("/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="Change a fund's name, purpose, visibility or rule (coordinators)")
+@router.patch(
+    "/groups/{slug}/funds/{fund_id}",
+    response=FundDetailOut,
+    summary="Change a fund's name, purpose, visibility or rule (coordinators)",
+)
 def funds_update(request: HttpRequest, slug: str, fund_id: int, payload: FundChangeIn) -> dict[str, Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     changes = payload.dict(exclude_none=True)
-    fields = ("name", "purpose", "visibility", "single_approval_limit", "coordinator_approvals", "member_approvals", "allow_overdraft")
+    fields = (
+        "name",
+        "purpose",
+        "visibility",
+        "single_approval_limit",
+        "coordinator_approvals",
+        "member_approvals",
+        "allow_overdraft",
+    )
     fund = services.fund_update(fund=fund, **{f: changes.get(f, getattr(fund, f)) for f in fields})
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
@@ -148,7 +172,9 @@ class PublicFundOut(Schema):
 
 
 @router.get(
-    "/groups/{slug}/public-funds", response=list[PublicFundOut], auth=[_Token(), _anyone],
+    "/groups/{slug}/public-funds",
+    response=list[PublicFundOut],
+    auth=[_Token(), _anyone],
     summary="A listed group's public funds, whose transparency pages anyone may read (no token needed)",
 )
 def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -156,7 +182,14 @@ def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     funds = list(selectors.funds_public(group))
     balances = selectors.balances_for(funds)
     return [
-        {"id": f.pk, "name": f.name, "kind": f.kind, "purpose": f.purpose, "currency": f.currency, "balance": balances.get(f.pk, 0)}
+        {
+            "id": f.pk,
+            "name": f.name,
+            "kind": f.kind,
+            "purpose": f.purpose,
+            "currency": f.currency,
+            "balance": balances.get(f.pk, 0),
+        }
         for f in funds
     ]
 
@@ -192,18 +225,30 @@ class TransparencyOut(Schema):
 
 
 @router.get(
-    "/groups/{slug}/funds/{fund_id}/transparency", response=TransparencyOut, auth=[_Token(), _anyone],
+    "/groups/{slug}/funds/{fund_id}/transparency",
+    response=TransparencyOut,
+    auth=[_Token(), _anyone],
     summary="A fund's money in and out, without names (public funds: no token needed)",
 )
 def funds_transparency(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
     fund = access.get_fund_for_transparency(request.user, slug, fund_id)  # type: ignore[arg-type]
     report = selectors.transparency(fund)
     return {
-        "fund": fund.name, "currency": fund.currency, "balance": report.balance, "pending": report.pending,
-        "total_in": report.total_in, "total_out": report.total_out,
-        "months": [{"month": m.month, "money_in": m.money_in, "money_out": m.money_out} for m in report.months],
-        "categories": [{"label": r.label, "money_in": r.money_in, "money_out": r.money_out} for r in report.lines],
-        "transactions": [{"occurred_on": t.occurred_on, "label": t.label, "amount": t.amount} for t in report.transactions],
+        "fund": fund.name,
+        "currency": fund.currency,
+        "balance": report.balance,
+        "pending": report.pending,
+        "total_in": report.total_in,
+        "total_out": report.total_out,
+        "months": [
+            {"month": m.month, "money_in": m.money_in, "money_out": m.money_out} for m in report.months
+        ],
+        "categories": [
+            {"label": r.label, "money_in": r.money_in, "money_out": r.money_out} for r in report.lines
+        ],
+        "transactions": [
+            {"occurred_on": t.occurred_on, "label": t.label, "amount": t.amount} for t in report.transactions
+        ],
     }
 
 
@@ -219,8 +264,12 @@ class TransactionOut(Schema):
 def _transaction_out(record: Transaction) -> dict[str, Any]:
     balance = selectors.fund_balances(record.fund).get(AccountKind.BALANCE, 0)
     return {
-        "id": record.pk, "kind": record.kind, "amount": record.amount, "currency": record.currency,
-        "occurred_on": record.occurred_on.isoformat(), "balance_after": balance,
+        "id": record.pk,
+        "kind": record.kind,
+        "amount": record.amount,
+        "currency": record.currency,
+        "occurred_on": record.occurred_on.isoformat(),
+        "balance_after": balance,
     }
 
 
@@ -245,10 +294,13 @@ class ContributionIn(Schema):
 
 
 @router.post(
-    "/groups/{slug}/funds/{fund_id}/contributions", response={201: TransactionOut},
+    "/groups/{slug}/funds/{fund_id}/contributions",
+    response={201: TransactionOut},
     summary="Record a contribution (coordinators; honours Idempotency-Key)",
 )
-def funds_contribution_create(request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn) -> Status[Any]:
+def funds_contribution_create(
+    request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn
+) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
 
     pledge = None
@@ -259,9 +311,15 @@ def funds_contribution_create(request: HttpRequest, slug: str, fund_id: int, pay
 
     def work() -> tuple[int, Any]:
         record = services.contribution_record(
-            fund=fund, amount=payload.amount, currency=payload.currency, method=payload.method,
-            recorded_by=request.user, contributor=payload.contributor, reference=payload.reference,  # type: ignore[arg-type]
-            occurred_on=payload.occurred_on, pledge=pledge,
+            fund=fund,
+            amount=payload.amount,
+            currency=payload.currency,
+            method=payload.method,
+            recorded_by=request.user,  # type: ignore[arg-type]
+            contributor=payload.contributor,
+            reference=payload.reference,
+            occurred_on=payload.occurred_on,
+            pledge=pledge,
         )
         return 201, _transaction_out(record)
 
@@ -294,20 +352,32 @@ class RequestOut(Schema):
 def _request_out(ask: Request) -> dict[str, Any]:
     # Purpose and payee stay out of API answers: idempotent answers are stored, and they are sensitive.
     return {
-        "id": ask.pk, "fund_id": ask.fund_id, "kind": ask.kind, "category": ask.category, "amount": ask.amount,
-        "currency": ask.currency, "status": ask.status, "bail_status": ask.bail_status,
-        "approvals": ask.approvals.count(), "created_at": ask.created_at.isoformat(),
+        "id": ask.pk,
+        "fund_id": ask.fund_id,
+        "kind": ask.kind,
+        "category": ask.category,
+        "amount": ask.amount,
+        "currency": ask.currency,
+        "status": ask.status,
+        "bail_status": ask.bail_status,
+        "approvals": ask.approvals.count(),
+        "created_at": ask.created_at.isoformat(),
     }
 
 
-@router.get("/groups/{slug}/funds/{fund_id}/requests", response=list[RequestOut], summary="Requests to a fund you may see")
+@router.get(
+    "/groups/{slug}/funds/{fund_id}/requests",
+    response=list[RequestOut],
+    summary="Requests to a fund you may see",
+)
 def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
     fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     return [_request_out(r) for r in selectors.requests_visible(fund, request.user, membership)[:200]]
 
 
 @router.post(
-    "/groups/{slug}/funds/{fund_id}/requests", response={201: RequestOut},
+    "/groups/{slug}/funds/{fund_id}/requests",
+    response={201: RequestOut},
     summary="Ask a fund for money (honours Idempotency-Key)",
 )
 def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
@@ -315,8 +385,14 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
 
     def work() -> tuple[int, Any]:
         ask = services.request_create(
-            fund=fund, requested_by=request.user, amount=payload.amount, currency=payload.currency,  # type: ignore[arg-type]
-            purpose=payload.purpose, kind=payload.kind, category=payload.category, for_self=payload.for_self,
+            fund=fund,
+            requested_by=request.user,  # type: ignore[arg-type]
+            amount=payload.amount,
+            currency=payload.currency,
+            purpose=payload.purpose,
+            kind=payload.kind,
+            category=payload.category,
+            for_self=payload.for_self,
             payee=payload.payee,
         )
         return 201, _request_out(ask)
@@ -324,7 +400,11 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
     return _once(request, f"request:{fund.pk}", payload.dict(), work)
 
 
-@router.post("/groups/{slug}/fund-requests/{request_id}/approve", response=RequestOut, summary="Approve a request (open vote)")
+@router.post(
+    "/groups/{slug}/fund-requests/{request_id}/approve",
+    response=RequestOut,
+    summary="Approve a request (open vote)",
+)
 def funds_request_approve(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
     if membership.is_coordinator:
@@ -339,7 +419,8 @@ class PayIn(Schema):
 
 
 @router.post(
-    "/groups/{slug}/fund-requests/{request_id}/pay", response={201: TransactionOut},
+    "/groups/{slug}/fund-requests/{request_id}/pay",
+    response={201: TransactionOut},
     summary="Record how an approved request was paid (coordinators; honours Idempotency-Key)",
 )
 def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload: PayIn) -> Status[Any]:
@@ -347,7 +428,10 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
 
     def work() -> tuple[int, Any]:
         record = services.request_pay(
-            request=ask, paid_by=request.user, method=payload.method, reference=payload.reference,  # type: ignore[arg-type]
+            request=ask,
+            paid_by=request.user,  # type: ignore[arg-type]
+            method=payload.method,
+            reference=payload.reference,
             occurred_on=payload.occurred_on,
         )
         return 201, _transaction_out(record)
@@ -356,10 +440,13 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
 
 
 @router.post(
-    "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse", response={201: TransactionOut},
+    "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse",
+    response={201: TransactionOut},
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
-def funds_transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> Status[Any]:
+def funds_transaction_reverse(
+    request: HttpRequest, slug: str, fund_id: int, transaction_id: int
+) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
@@ -395,16 +482,20 @@ class LedgerTransactionOut(Schema):
 
 
 @router.get(
-    "/groups/{slug}/funds/{fund_id}/ledger", response=list[LedgerTransactionOut],
+    "/groups/{slug}/funds/{fund_id}/ledger",
+    response=list[LedgerTransactionOut],
     summary="The fund's ledger, newest first, with each transaction's entries (coordinators; no names or references)",
 )
-def funds_ledger(request: HttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+def funds_ledger(
+    request: HttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0
+) -> list[dict[str, Any]]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     if not 1 <= limit <= 1000 or not 0 <= offset <= 10**9:
         raise ValidationError({"limit": _("Ask for 1 to 1000 transactions from an offset of zero or more.")})
     records = (
-        Transaction.objects.filter(fund=fund).prefetch_related("entries__account", "reversed_by")
-        .order_by("-occurred_on", "-pk")[offset:offset + limit]
+        Transaction.objects.filter(fund=fund)
+        .prefetch_related("entries__account", "reversed_by")
+        .order_by("-occurred_on", "-pk")[offset : offset + limit]
     )
     out = []
     for record in records:
@@ -412,12 +503,22 @@ def funds_ledger(request: HttpRequest, slug: str, fund_id: int, limit: int = 200
             reversed_by: int | None = record.reversed_by.pk
         except Transaction.DoesNotExist:
             reversed_by = None
-        out.append({
-            "id": record.pk, "occurred_on": record.occurred_on, "posted_at": record.posted_at, "kind": record.kind,
-            "category": record.category, "method": record.method, "amount": record.amount, "currency": record.currency,
-            "reverses": record.reverses_id, "reversed_by": reversed_by, "request_id": record.request_id,
-            "entries": [{"account": e.account.kind, "amount": e.amount} for e in record.entries.all()],
-        })
+        out.append(
+            {
+                "id": record.pk,
+                "occurred_on": record.occurred_on,
+                "posted_at": record.posted_at,
+                "kind": record.kind,
+                "category": record.category,
+                "method": record.method,
+                "amount": record.amount,
+                "currency": record.currency,
+                "reverses": record.reverses_id,
+                "reversed_by": reversed_by,
+                "request_id": record.request_id,
+                "entries": [{"account": e.account.kind, "amount": e.amount} for e in record.entries.all()],
+            }
+        )
     return out
 
 
@@ -442,33 +543,56 @@ class PledgeOut(Schema):
 
 def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, Any]:
     return {
-        "id": pledge.pk, "amount": pledge.amount, "currency": currency, "interval": pledge.interval,
-        "next_due": pledge.next_due, "active": pledge.active, "due": pledge.pk in due_ids, "contributor": pledge.contributor,
+        "id": pledge.pk,
+        "amount": pledge.amount,
+        "currency": currency,
+        "interval": pledge.interval,
+        "next_due": pledge.next_due,
+        "active": pledge.active,
+        "due": pledge.pk in due_ids,
+        "contributor": pledge.contributor,
     }
 
 
 @router.get(
-    "/groups/{slug}/funds/{fund_id}/pledges", response=list[PledgeOut],
+    "/groups/{slug}/funds/{fund_id}/pledges",
+    response=list[PledgeOut],
     summary="The fund's pledges; `due` marks those due within a week or overdue (coordinators)",
 )
 def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
-    return [_pledge_out(p, fund.currency, due) for p in Pledge.objects.filter(fund=fund).order_by("-active", "next_due", "pk")]
+    return [
+        _pledge_out(p, fund.currency, due)
+        for p in Pledge.objects.filter(fund=fund).order_by("-active", "next_due", "pk")
+    ]
 
 
-@router.post("/groups/{slug}/funds/{fund_id}/pledges", response={201: PledgeOut}, summary="Record a recurring pledge (coordinators)")
+@router.post(
+    "/groups/{slug}/funds/{fund_id}/pledges",
+    response={201: PledgeOut},
+    summary="Record a recurring pledge (coordinators)",
+)
 def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: PledgeIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     pledge = services.pledge_create(
-        fund=fund, amount=payload.amount, currency=payload.currency, interval=payload.interval,
-        next_due=payload.next_due, contributor=payload.contributor, created_by=request.user,  # type: ignore[arg-type]
+        fund=fund,
+        amount=payload.amount,
+        currency=payload.currency,
+        interval=payload.interval,
+        next_due=payload.next_due,
+        contributor=payload.contributor,
+        created_by=request.user,  # type: ignore[arg-type]
     )
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
     return Status(201, _pledge_out(pledge, fund.currency, due))
 
 
-@router.post("/groups/{slug}/funds/{fund_id}/pledges/{pledge_id}/stop", response=PledgeOut, summary="Stop a pledge (coordinators)")
+@router.post(
+    "/groups/{slug}/funds/{fund_id}/pledges/{pledge_id}/stop",
+    response=PledgeOut,
+    summary="Stop a pledge (coordinators)",
+)
 def funds_pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> dict[str, Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
@@ -505,11 +629,17 @@ class RequestDetailOut(RequestOut):
 
 
 def _receipt_out(receipt: Receipt) -> dict[str, Any]:
-    return {"id": receipt.pk, "content_type": receipt.content_type, "size": receipt.size, "uploaded_at": receipt.uploaded_at}
+    return {
+        "id": receipt.pk,
+        "content_type": receipt.content_type,
+        "size": receipt.size,
+        "uploaded_at": receipt.uploaded_at,
+    }
 
 
 @router.get(
-    "/groups/{slug}/fund-requests/{request_id}", response=RequestDetailOut,
+    "/groups/{slug}/fund-requests/{request_id}",
+    response=RequestDetailOut,
     summary="One request with its purpose, payee, votes and receipts (the read is audited)",
 )
 def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
@@ -518,25 +648,41 @@ def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> di
     coordinators, _everyone = services.approval_counts(ask)
     needed_coordinators, needed_members = ask.fund.approvals_needed(ask.amount)
     return _request_out(ask) | {
-        "purpose": ask.purpose or "", "payee": ask.payee or "", "for_self": ask.for_self,
-        "requested_by": ask.requested_by.display_name if ask.requested_by else None, "purged": ask.purged,
-        "coordinator_approvals": coordinators, "needed_coordinators": needed_coordinators, "needed_members": needed_members,
+        "purpose": ask.purpose or "",
+        "payee": ask.payee or "",
+        "for_self": ask.for_self,
+        "requested_by": ask.requested_by.display_name if ask.requested_by else None,
+        "purged": ask.purged,
+        "coordinator_approvals": coordinators,
+        "needed_coordinators": needed_coordinators,
+        "needed_members": needed_members,
         "votes": [
             {"voter": v.voter.display_name, "as_coordinator": v.as_coordinator, "at": v.at}
             for v in ask.approvals.select_related("voter")
         ],
-        "receipts": [_receipt_out(r) for r in ask.receipts.only("pk", "content_type", "size", "uploaded_at").order_by("pk")],
+        "receipts": [
+            _receipt_out(r)
+            for r in ask.receipts.only("pk", "content_type", "size", "uploaded_at").order_by("pk")
+        ],
         "bail_outstanding": services.bail_outstanding(ask) if ask.kind == RequestKind.BAIL else None,
     }
 
 
-@router.post("/groups/{slug}/fund-requests/{request_id}/decline", response=RequestOut, summary="Decline a request (coordinators)")
+@router.post(
+    "/groups/{slug}/fund-requests/{request_id}/decline",
+    response=RequestOut,
+    summary="Decline a request (coordinators)",
+)
 def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
     return _request_out(services.request_decline(request=ask, declined_by=request.user))  # type: ignore[arg-type]
 
 
-@router.post("/groups/{slug}/fund-requests/{request_id}/withdraw", response=RequestOut, summary="Withdraw your own request")
+@router.post(
+    "/groups/{slug}/fund-requests/{request_id}/withdraw",
+    response=RequestOut,
+    summary="Withdraw your own request",
+)
 def funds_request_withdraw(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
     if ask.requested_by_id != request.user.pk:
@@ -552,7 +698,8 @@ class BailIn(Schema):
 
 
 @router.post(
-    "/groups/{slug}/fund-requests/{request_id}/bail", response={201: list[TransactionOut]},
+    "/groups/{slug}/fund-requests/{request_id}/bail",
+    response={201: list[TransactionOut]},
     summary="Record bail coming back (all or part) and what the court kept (coordinators; honours Idempotency-Key)",
 )
 def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload: BailIn) -> Status[Any]:
@@ -560,8 +707,12 @@ def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload:
 
     def work() -> tuple[int, Any]:
         records = services.bail_settle(
-            request=ask, returned=payload.returned, forfeit_rest=payload.forfeit_rest, method=payload.method,
-            occurred_on=payload.occurred_on, recorded_by=request.user,  # type: ignore[arg-type]
+            request=ask,
+            returned=payload.returned,
+            forfeit_rest=payload.forfeit_rest,
+            method=payload.method,
+            occurred_on=payload.occurred_on,
+            recorded_by=request.user,  # type: ignore[arg-type]
         )
         return 201, [_transaction_out(r) for r in records]
 
@@ -574,8 +725,15 @@ _RECEIPT_BODY = {
         "content": {
             "multipart/form-data": {
                 "schema": {
-                    "type": "object", "required": ["receipt"],
-                    "properties": {"receipt": {"type": "string", "format": "binary", "description": "JPEG, PNG or PDF, at most 5 MB"}},
+                    "type": "object",
+                    "required": ["receipt"],
+                    "properties": {
+                        "receipt": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "JPEG, PNG or PDF, at most 5 MB",
+                        }
+                    },
                 }
             }
         },
@@ -584,7 +742,9 @@ _RECEIPT_BODY = {
 
 
 @router.post(
-    "/groups/{slug}/fund-requests/{request_id}/receipts", response={201: ReceiptOut}, openapi_extra=_RECEIPT_BODY,
+    "/groups/{slug}/fund-requests/{request_id}/receipts",
+    response={201: ReceiptOut},
+    openapi_extra=_RECEIPT_BODY,
     summary="Attach a receipt (multipart field `receipt`: JPEG, PNG or PDF, at most 5 MB; stored sealed). "
     "The requester, or a coordinator",
 )
@@ -594,14 +754,18 @@ def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Statu
     install_capped_upload(request)
     ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
     if not (request.content_type or "").startswith("multipart/form-data"):
-        raise ValidationError({"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")})
+        raise ValidationError(
+            {"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")}
+        )
     upload = request.FILES.get("receipt")
     if upload_too_big(request, "receipt"):
         raise ValidationError({"receipt": _("A receipt can be at most 5 MB.")})
     if upload is None:
         raise ValidationError({"receipt": _("Choose a file to upload.")})
     receipt = services.receipt_add(
-        request=ask, uploaded_by=request.user, data=read_upload(upload, services.RECEIPT_MAX_BYTES),  # type: ignore[arg-type]
+        request=ask,
+        uploaded_by=request.user,  # type: ignore[arg-type]
+        data=read_upload(upload, services.RECEIPT_MAX_BYTES),
     )
     return Status(201, _receipt_out(receipt))
 
@@ -610,15 +774,20 @@ _RECEIPT_FILE = {
     "responses": {
         "200": {
             "description": "The receipt itself",
-            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ("image/jpeg", "image/png", "application/pdf")},
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("image/jpeg", "image/png", "application/pdf")
+            },
         }
     }
 }
 
 
 @router.get(
-    "/groups/{slug}/fund-requests/{request_id}/receipts/{receipt_id}", response={410: dict[str, str]},
-    openapi_extra=_RECEIPT_FILE, summary="Download a receipt (those who may see the request; the read is audited)",
+    "/groups/{slug}/fund-requests/{request_id}/receipts/{receipt_id}",
+    response={410: dict[str, str]},
+    openapi_extra=_RECEIPT_FILE,
+    summary="Download a receipt (those who may see the request; the read is audited)",
 )
 def funds_receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> Any:
     ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]

@@ -53,13 +53,22 @@ class FundForm(_FundBound):
 
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=FundKind.choices)
-    purpose = forms.CharField(label=_("Purpose"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=[(c, c) for c in CURRENCIES], initial="USD")
-    visibility = forms.ChoiceField(label=_("Who can see the transparency page"), choices=Visibility.choices, initial=Visibility.MEMBERS)
+    visibility = forms.ChoiceField(
+        label=_("Who can see the transparency page"), choices=Visibility.choices, initial=Visibility.MEMBERS
+    )
     single_approval_limit = MoneyField(label=_("One coordinator may approve requests up to"), required=False)
-    coordinator_approvals = forms.IntegerField(label=_("Above that, coordinators who must approve"), min_value=1, max_value=20, initial=2)
+    coordinator_approvals = forms.IntegerField(
+        label=_("Above that, coordinators who must approve"), min_value=1, max_value=20, initial=2
+    )
     member_approvals = forms.IntegerField(
-        label=_("…or members who must approve (0: only coordinators decide)"), min_value=0, max_value=100, initial=0
+        label=_("…or members who must approve (0: only coordinators decide)"),
+        min_value=0,
+        max_value=100,
+        initial=0,
     )
     allow_overdraft = forms.BooleanField(label=_("The fund may be overdrawn"), required=False)
 
@@ -91,11 +100,15 @@ class ContributionForm(_FundBound):
     amount = MoneyField(label=_("Amount"))
     method = forms.ChoiceField(label=_("How it came in"), choices=PaymentMethod.choices)
     contributor = forms.CharField(
-        label=_("From (leave empty for anonymous)"), max_length=200, required=False,
+        label=_("From (leave empty for anonymous)"),
+        max_length=200,
+        required=False,
         help_text=_("Encrypted; never shown on the transparency page."),
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     pledge = forms.TypedChoiceField(label=_("Fulfils a pledge"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, pledges: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -106,8 +119,14 @@ class ContributionForm(_FundBound):
 class PledgeForm(_FundBound):
     contributor = forms.CharField(label=_("From (leave empty for anonymous)"), max_length=200, required=False)
     amount = MoneyField(label=_("Amount each time"))
-    interval = forms.ChoiceField(label=_("How often"), choices=PledgeInterval.choices, initial=PledgeInterval.MONTHLY)
-    next_due = forms.DateField(label=_("Next gift due on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    interval = forms.ChoiceField(
+        label=_("How often"), choices=PledgeInterval.choices, initial=PledgeInterval.MONTHLY
+    )
+    next_due = forms.DateField(
+        label=_("Next gift due on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class RequestForm(_FundBound):
@@ -117,15 +136,23 @@ class RequestForm(_FundBound):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.MONEY)
     amount = MoneyField(label=_("Amount"))
     for_self = forms.TypedChoiceField(
-        label=_("Who is the money for"), choices=[("1", _("Me")), ("0", _("Someone else"))],
-        coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
+        label=_("Who is the money for"),
+        choices=[("1", _("Me")), ("0", _("Someone else"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
     )
     purpose = forms.CharField(
-        label=_("What the money is for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What the money is for"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Encrypted; seen only by you and the people who approve."),
     )
     payee = forms.CharField(
-        label=_("Who to pay and how (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Who to pay and how (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example a landlord's payment details or the court. Encrypted."),
     )
     receipt = forms.FileField(label=_("Receipt (JPEG, PNG or PDF, at most 5 MB)"), required=False)
@@ -141,17 +168,25 @@ class RequestForm(_FundBound):
 class PayForm(forms.Form):
     method = forms.ChoiceField(label=_("How it was paid"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class BailForm(_FundBound):
     amount = MoneyField(label=_("Amount that came back"), required=False)
     forfeit_rest = forms.BooleanField(label=_("The court kept the rest (forfeited)"), required=False)
     method = forms.ChoiceField(
-        label=_("How it came back"), choices=PaymentMethod.choices, initial=PaymentMethod.CHECK, required=False
+        label=_("How it came back"),
+        choices=PaymentMethod.choices,
+        initial=PaymentMethod.CHECK,
+        required=False,
     )
     occurred_on = forms.DateField(
-        label=_("Day"), initial=timezone.localdate, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day"),
+        initial=timezone.localdate,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean_amount(self) -> int:

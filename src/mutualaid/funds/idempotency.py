@@ -43,7 +43,12 @@ def _replay(found: IdempotencyKey, payload_hash: str) -> tuple[int, Any]:
 
 
 def run_once(
-    request: HttpRequest, operation: str, payload: Any, work: Callable[[], tuple[int, Any]], *, key: str | None = None
+    request: HttpRequest,
+    operation: str,
+    payload: Any,
+    work: Callable[[], tuple[int, Any]],
+    *,
+    key: str | None = None,
 ) -> tuple[int, Any]:
     """Do `work` (which returns status and a JSON-able body) at most once per idempotency key.
 

@@ -23,9 +23,30 @@ from mutualaid.core.fields import EncryptedTextField
 
 # Currencies a fund may keep, with the number of digits of their minor unit (ISO 4217).
 CURRENCIES: dict[str, int] = {
-    "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "MXN": 2, "AUD": 2, "NZD": 2, "BRL": 2, "ARS": 2, "COP": 2,
-    "PEN": 2, "CHF": 2, "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2, "ZAR": 2, "INR": 2, "PHP": 2, "HTG": 2,
-    "JPY": 0, "KRW": 0, "CLP": 0, "VND": 0,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CAD": 2,
+    "MXN": 2,
+    "AUD": 2,
+    "NZD": 2,
+    "BRL": 2,
+    "ARS": 2,
+    "COP": 2,
+    "PEN": 2,
+    "CHF": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "PLN": 2,
+    "ZAR": 2,
+    "INR": 2,
+    "PHP": 2,
+    "HTG": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "CLP": 0,
+    "VND": 0,
 }
 # No single record may move more than this many minor units: a typo, not a bail amount.
 MAX_AMOUNT = 100_000_000_00
@@ -51,19 +72,34 @@ class Fund(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=FundKind.choices, default=FundKind.EMERGENCY)
     purpose = models.TextField(_("purpose"), max_length=2000, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    visibility = models.CharField(_("who can see it"), max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS)
+    visibility = models.CharField(
+        _("who can see it"), max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
     # Approval rule: up to `single_approval_limit` one coordinator approves; above it either
     # `coordinator_approvals` coordinators or (when set) `member_approvals` members must approve.
-    single_approval_limit = models.BigIntegerField(_("one coordinator approves up to (minor units)"), default=0)
+    single_approval_limit = models.BigIntegerField(
+        _("one coordinator approves up to (minor units)"), default=0
+    )
     coordinator_approvals = models.PositiveSmallIntegerField(_("coordinators needed above that"), default=2)
-    member_approvals = models.PositiveSmallIntegerField(_("or members needed above that (0: not allowed)"), default=0)
+    member_approvals = models.PositiveSmallIntegerField(
+        _("or members needed above that (0: not allowed)"), default=0
+    )
     allow_overdraft = models.BooleanField(_("may be overdrawn"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = dict.fromkeys(
         (
-            "group", "name", "kind", "purpose", "currency", "visibility", "single_approval_limit",
-            "coordinator_approvals", "member_approvals", "allow_overdraft", "created_at",
+            "group",
+            "name",
+            "kind",
+            "purpose",
+            "currency",
+            "visibility",
+            "single_approval_limit",
+            "coordinator_approvals",
+            "member_approvals",
+            "allow_overdraft",
+            "created_at",
         ),
         (PUBLIC, "the fund's name, purpose and rules, chosen by the group (no member data)"),
     )
@@ -160,14 +196,18 @@ class Transaction(models.Model):
     contributor = EncryptedTextField(_("contributor"))
     occurred_on = models.DateField(default=timezone.localdate)
     posted_at = models.DateTimeField(default=timezone.now)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     request = models.ForeignKey(
         "funds.Request", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
     )
-    pledge = models.ForeignKey("funds.Pledge", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pledge = models.ForeignKey(
+        "funds.Pledge", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     data_classification = {
         "fund": (PUBLIC, "which fund"),
@@ -224,7 +264,9 @@ class Pledge(models.Model):
     interval = models.CharField(max_length=10, choices=PledgeInterval.choices, default=PledgeInterval.MONTHLY)
     next_due = models.DateField()
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     data_classification = {
         "fund": (PUBLIC, "which fund"),
@@ -267,9 +309,13 @@ class Request(models.Model):
     """A member asks a fund for money, for themself or someone else. Purpose and payee are encrypted."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices, default=RequestKind.GRANT)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.MONEY)
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.MONEY
+    )
     amount = models.BigIntegerField(_("amount"))
     currency = models.CharField(max_length=3)
     for_self = models.BooleanField(_("for myself"), default=True)
@@ -279,7 +325,9 @@ class Request(models.Model):
     bail_status = models.CharField(max_length=12, choices=BailStatus.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # When the request was settled (paid and, for bail, back or forfeited; declined; withdrawn). Who
     # asked, who voted, the purpose, payee and receipts are purged MUTUALAID_RETENTION_DAYS later;
     # amounts, categories and the ledger stay.
@@ -325,7 +373,10 @@ class Approval(models.Model):
 
     data_classification = {
         "request": (PUBLIC, "which request"),
-        "voter": (PUBLIC, "who approved it (votes are open within the group; deleted after the retention period)"),
+        "voter": (
+            PUBLIC,
+            "who approved it (votes are open within the group; deleted after the retention period)",
+        ),
         "as_coordinator": (PUBLIC, "whether the voter was a coordinator"),
         "at": (PUBLIC, "when"),
     }
@@ -342,7 +393,9 @@ class Receipt(models.Model):
     """A receipt photo or PDF, sealed with the key ring; only the requester and approvers may open it."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="receipts")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     content_type = models.CharField(max_length=32)
     size = models.PositiveIntegerField()
     sealed = models.BinaryField()

@@ -24,7 +24,7 @@ def format_money(amount: int, currency: str) -> str:
 
 
 def parse_money(text: str, currency: str) -> int:
-    """"12.5" -> 1250 for USD. Raises ValidationError for anything that is not a plain positive amount."""
+    """ "12.5" -> 1250 for USD. Raises ValidationError for anything that is not a plain positive amount."""
     cleaned = (text or "").strip().replace(",", "")
     try:
         value = Decimal(cleaned)
@@ -36,7 +36,8 @@ def parse_money(text: str, currency: str) -> int:
     scaled = value * (Decimal(10) ** digits)
     if scaled != scaled.to_integral_value():
         raise ValidationError(
-            _("%(currency)s amounts have at most %(digits)d decimal places.") % {"currency": currency, "digits": digits}
+            _("%(currency)s amounts have at most %(digits)d decimal places.")
+            % {"currency": currency, "digits": digits}
         )
     if abs(scaled) > MAX_AMOUNT * 10:
         # Keep absurd numbers from becoming giant integers; check_amount gives the precise message.

@@ -26,9 +26,14 @@ def approval_needed(request: Request) -> int:
     for membership in voters.exclude(user_id=request.requested_by_id):  # type: ignore[misc]  # None once retention has cleared the requester
         with translation.override(membership.user.language):
             title = _("A request of %(amount)s to %(fund)s") % {
-                "amount": format_money(request.amount, request.currency), "fund": fund.name,
+                "amount": format_money(request.amount, request.currency),
+                "fund": fund.name,
             }
-        notify(user=membership.user, kind="approval", context={"group": fund.group.name, "title": title, "url": url})
+        notify(
+            user=membership.user,
+            kind="approval",
+            context={"group": fund.group.name, "title": title, "url": url},
+        )
         told += 1
     return told
 
@@ -45,12 +50,19 @@ def pledges_due(today: datetime.date | None = None) -> int:
     for pledge in due:
         fund = pledge.fund
         url = reverse("funds_fund", kwargs={"slug": fund.group.slug, "fund_id": fund.pk})
-        for membership in Membership.objects.filter(group_id=fund.group_id, role=Role.COORDINATOR).select_related("user"):
+        for membership in Membership.objects.filter(
+            group_id=fund.group_id, role=Role.COORDINATOR
+        ).select_related("user"):
             with translation.override(membership.user.language):
                 title = _("a pledge of %(amount)s to %(fund)s is due on %(day)s") % {
-                    "amount": format_money(pledge.amount, fund.currency), "fund": fund.name,
+                    "amount": format_money(pledge.amount, fund.currency),
+                    "fund": fund.name,
                     "day": pledge.next_due.isoformat(),
                 }
-            notify(user=membership.user, kind="reminder", context={"group": fund.group.name, "title": title, "url": url})
+            notify(
+                user=membership.user,
+                kind="reminder",
+                context={"group": fund.group.name, "title": title, "url": url},
+            )
             told += 1
     return told

@@ -57,7 +57,9 @@ def balances_for(funds: list[Fund]) -> dict[int, int]:
 
 
 def requests_visible(fund: Fund, user: object, membership: Membership) -> QuerySet[Request]:
-    requests = Request.objects.filter(fund=fund).select_related("requested_by").prefetch_related("approvals__voter")
+    requests = (
+        Request.objects.filter(fund=fund).select_related("requested_by").prefetch_related("approvals__voter")
+    )
     if membership.is_coordinator or fund.members_may_approve():
         return requests
     return requests.filter(requested_by=user)  # type: ignore[misc]  # a member's request.user, signed in
@@ -74,7 +76,9 @@ def pledge_horizon(*, within_days: int = 7) -> datetime.date:
 
 def pledges_due(fund: Fund, *, within_days: int = 7) -> QuerySet[Pledge]:
     """Active pledges due within a week or overdue: the reminder coordinators see on the fund page."""
-    return Pledge.objects.filter(fund=fund, active=True, next_due__lte=pledge_horizon(within_days=within_days)).order_by("next_due")
+    return Pledge.objects.filter(
+        fund=fund, active=True, next_due__lte=pledge_horizon(within_days=within_days)
+    ).order_by("next_due")
 
 
 def pledges_active(fund: Fund) -> QuerySet[Pledge]:
@@ -144,7 +148,13 @@ def transparency(fund: Fund, *, recent: int = 50) -> Transparency:
     balances = fund_balances(fund)
     entries = (
         Entry.objects.filter(account__fund=fund, account__kind=AccountKind.BALANCE)
-        .values_list("amount", "transaction__occurred_on", "transaction__kind", "transaction__category", "transaction__pk")
+        .values_list(
+            "amount",
+            "transaction__occurred_on",
+            "transaction__kind",
+            "transaction__category",
+            "transaction__pk",
+        )
         .order_by("transaction__occurred_on", "transaction__pk")
     )
     months: dict[datetime.date, MonthRow] = {}
@@ -232,10 +242,20 @@ def balance_chart(series: list[tuple[datetime.date, int]], currency: str) -> Cha
         coordinates.append(f"{x(day)},{y(value)}")
         previous = value
     description = _("Balance from %(first)s (%(start)s) to %(last)s (%(end)s); highest %(high)s.") % {
-        "first": first.isoformat(), "start": format_money(series[0][1], currency),
-        "last": last.isoformat(), "end": format_money(series[-1][1], currency), "high": format_money(high, currency),
+        "first": first.isoformat(),
+        "start": format_money(series[0][1], currency),
+        "last": last.isoformat(),
+        "end": format_money(series[-1][1], currency),
+        "high": format_money(high, currency),
     }
     return Chart(
-        width=CHART_WIDTH, height=CHART_HEIGHT, points=" ".join(coordinates), zero_y=y(0),
-        top_label=high, bottom_label=low, first_day=first, last_day=last, description=description,
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        points=" ".join(coordinates),
+        zero_y=y(0),
+        top_label=high,
+        bottom_label=low,
+        first_day=first,
+        last_day=last,
+        description=description,
     )

@@ -65,7 +65,10 @@ def check_amount(amount: Any, currency: str, fund: Fund) -> int:
     """The amount as a positive int in the fund's currency, or a ValidationError saying what is wrong."""
     if currency != fund.currency:
         raise ValidationError(
-            {"currency": _("This fund keeps its money in %(fund)s, not %(given)s.") % {"fund": fund.currency, "given": currency or "?"}}
+            {
+                "currency": _("This fund keeps its money in %(fund)s, not %(given)s.")
+                % {"fund": fund.currency, "given": currency or "?"}
+            }
         )
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError({"amount": _("The amount must be a whole number of minor units (cents).")})
@@ -73,7 +76,10 @@ def check_amount(amount: Any, currency: str, fund: Fund) -> int:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     if amount > MAX_AMOUNT:
         raise ValidationError(
-            {"amount": _("That amount is too large for one record (at most %(max)s).") % {"max": format_money(MAX_AMOUNT, currency)}}
+            {
+                "amount": _("That amount is too large for one record (at most %(max)s).")
+                % {"max": format_money(MAX_AMOUNT, currency)}
+            }
         )
     return amount
 
@@ -89,7 +95,12 @@ def _check_text(value: str, field: str) -> str:
 
 
 def _rule_errors(
-    *, name: str, visibility: str, single_approval_limit: int, coordinator_approvals: int, member_approvals: int
+    *,
+    name: str,
+    visibility: str,
+    single_approval_limit: int,
+    coordinator_approvals: int,
+    member_approvals: int,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (name or "").strip() or len(name.strip()) > 100:
@@ -121,8 +132,11 @@ def fund_create(
 ) -> Fund:
     """A new fund with its four accounts (balance, contributions, disbursements, pending), all at zero."""
     errors = _rule_errors(
-        name=name, visibility=visibility, single_approval_limit=single_approval_limit,
-        coordinator_approvals=coordinator_approvals, member_approvals=member_approvals,
+        name=name,
+        visibility=visibility,
+        single_approval_limit=single_approval_limit,
+        coordinator_approvals=coordinator_approvals,
+        member_approvals=member_approvals,
     )
     if currency not in CURRENCIES:
         errors["currency"] = _("Choose a currency from the list.")
@@ -132,9 +146,16 @@ def fund_create(
         raise ValidationError(errors)
     name = name.strip()
     fund = Fund(
-        group=group, name=name, kind=kind, purpose=_check_text(purpose, "purpose"), currency=currency,
-        visibility=visibility, single_approval_limit=single_approval_limit,
-        coordinator_approvals=coordinator_approvals, member_approvals=member_approvals, allow_overdraft=allow_overdraft,
+        group=group,
+        name=name,
+        kind=kind,
+        purpose=_check_text(purpose, "purpose"),
+        currency=currency,
+        visibility=visibility,
+        single_approval_limit=single_approval_limit,
+        coordinator_approvals=coordinator_approvals,
+        member_approvals=member_approvals,
+        allow_overdraft=allow_overdraft,
     )
     fund.full_clean()
     fund.save()
@@ -157,8 +178,11 @@ def fund_update(
     """Change a fund's name, purpose, visibility or approval rule. Kind and currency stay: the ledger
     is kept in that currency. Open requests that the new rule already approves become approved."""
     errors = _rule_errors(
-        name=name, visibility=visibility, single_approval_limit=single_approval_limit,
-        coordinator_approvals=coordinator_approvals, member_approvals=member_approvals,
+        name=name,
+        visibility=visibility,
+        single_approval_limit=single_approval_limit,
+        coordinator_approvals=coordinator_approvals,
+        member_approvals=member_approvals,
     )
     if errors:
         raise ValidationError(errors)
@@ -169,7 +193,9 @@ def fund_update(
     fund.member_approvals, fund.allow_overdraft = member_approvals, allow_overdraft
     fund.full_clean()
     fund.save()
-    for request in Request.objects.select_for_update(of=("self",)).filter(fund=fund, status=RequestStatus.OPEN):
+    for request in Request.objects.select_for_update(of=("self",)).filter(
+        fund=fund, status=RequestStatus.OPEN
+    ):
         request.fund = fund
         if rule_met(request):
             request.status = RequestStatus.APPROVED
@@ -222,15 +248,33 @@ def _post(
             continue
         if account_kind == AccountKind.BALANCE:
             raise ValidationError(
-                {"amount": _("The fund holds %(balance)s; it cannot pay out %(amount)s.")
-                 % {"balance": format_money(account.balance, fund.currency), "amount": format_money(-delta, fund.currency)}}
+                {
+                    "amount": _("The fund holds %(balance)s; it cannot pay out %(amount)s.")
+                    % {
+                        "balance": format_money(account.balance, fund.currency),
+                        "amount": format_money(-delta, fund.currency),
+                    }
+                }
             )
-        raise ValidationError(_("This would leave the %(account)s account below zero.") % {"account": account.get_kind_display()})
+        raise ValidationError(
+            _("This would leave the %(account)s account below zero.")
+            % {"account": account.get_kind_display()}
+        )
     amount = sum(a for _k, a in lines if a > 0)
     record = Transaction.objects.create(
-        fund=fund, kind=kind, category=category, currency=fund.currency, amount=amount, method=method,
-        reference=reference, contributor=contributor, occurred_on=occurred_on or timezone.localdate(),
-        posted_by=posted_by, reverses=reverses, request=request, pledge=pledge,
+        fund=fund,
+        kind=kind,
+        category=category,
+        currency=fund.currency,
+        amount=amount,
+        method=method,
+        reference=reference,
+        contributor=contributor,
+        occurred_on=occurred_on or timezone.localdate(),
+        posted_by=posted_by,
+        reverses=reverses,
+        request=request,
+        pledge=pledge,
     )
     Entry.objects.bulk_create([Entry(transaction=record, account=accounts[k], amount=a) for k, a in lines])
     for account_kind, delta in moves.items():
@@ -242,7 +286,9 @@ def _post(
 
 def _check_method(method: str) -> str:
     if method not in PaymentMethod.values:
-        raise ValidationError({"method": _("Say how the money moved: cash, bank, payment app, cheque or other.")})
+        raise ValidationError(
+            {"method": _("Say how the money moved: cash, bank, payment app, cheque or other.")}
+        )
     return method
 
 
@@ -276,10 +322,15 @@ def contribution_record(
     if pledge is not None and pledge.fund_id != fund.pk:
         raise ValidationError({"pledge": _("That pledge belongs to another fund.")})
     record = _post(
-        fund=fund, kind=TransactionKind.CONTRIBUTION,
+        fund=fund,
+        kind=TransactionKind.CONTRIBUTION,
         lines=[(AccountKind.BALANCE, amount), (AccountKind.CONTRIBUTIONS, -amount)],
-        posted_by=recorded_by, method=method, reference=_check_text(reference, "reference"),
-        contributor=_check_text(contributor, "contributor"), occurred_on=day, pledge=pledge,
+        posted_by=recorded_by,
+        method=method,
+        reference=_check_text(reference, "reference"),
+        contributor=_check_text(contributor, "contributor"),
+        occurred_on=day,
+        pledge=pledge,
     )
     if pledge is not None:
         # Locked and re-read: two gifts recorded at once against one pledge move it twice, not once.
@@ -297,7 +348,9 @@ def transaction_reverse(*, record: Transaction, reversed_by: User) -> Transactio
     """Correct a mistake: post the mirror image of `record`. The original stays, marked as reversed."""
     record = Transaction.objects.select_for_update().get(pk=record.pk)
     if record.kind == TransactionKind.REVERSAL:
-        raise ValidationError(_("A correction cannot itself be reversed; record the right transaction instead."))
+        raise ValidationError(
+            _("A correction cannot itself be reversed; record the right transaction instead.")
+        )
     if Transaction.objects.filter(reverses=record).exists():
         raise ValidationError(_("This transaction was already reversed."))
     if record.kind not in _REVERSIBLE_KINDS:
@@ -309,8 +362,14 @@ def transaction_reverse(*, record: Transaction, reversed_by: User) -> Transactio
             raise ValidationError(_("Bail that came back or was forfeited cannot be reversed."))
     lines = [(e.account.kind, -e.amount) for e in record.entries.select_related("account").order_by("pk")]
     reversal = _post(
-        fund=record.fund, kind=TransactionKind.REVERSAL, lines=lines, posted_by=reversed_by,
-        category=record.category, method=record.method, reverses=record, request=request,
+        fund=record.fund,
+        kind=TransactionKind.REVERSAL,
+        lines=lines,
+        posted_by=reversed_by,
+        category=record.category,
+        method=record.method,
+        reverses=record,
+        request=request,
     )
     if request is not None:
         # The payment is undone; the decision stands, so the request can be paid again correctly.
@@ -342,14 +401,25 @@ def pledge_next_due(day: datetime.date, interval: str) -> datetime.date:
 
 @transaction.atomic
 def pledge_create(
-    *, fund: Fund, amount: int, currency: str, interval: str, next_due: datetime.date, created_by: User, contributor: str = ""
+    *,
+    fund: Fund,
+    amount: int,
+    currency: str,
+    interval: str,
+    next_due: datetime.date,
+    created_by: User,
+    contributor: str = "",
 ) -> Pledge:
     """A recurring promise to give. Tracked only: the fund page lists pledges that are due."""
     check_amount(amount, currency, fund)
     if interval not in PledgeInterval.values:
         raise ValidationError({"interval": _("Choose how often from the list.")})
     return Pledge.objects.create(
-        fund=fund, amount=amount, interval=interval, next_due=next_due, created_by=created_by,
+        fund=fund,
+        amount=amount,
+        interval=interval,
+        next_due=next_due,
+        created_by=created_by,
         contributor=_check_text(contributor, "contributor"),
     )
 
@@ -389,8 +459,15 @@ def request_create(
     if not purpose:
         raise ValidationError({"purpose": _("Say briefly what the money is for.")})
     request = Request(
-        fund=fund, requested_by=requested_by, amount=amount, currency=currency, kind=kind, category=category,
-        for_self=for_self, purpose=purpose, payee=_check_text(payee, "payee"),
+        fund=fund,
+        requested_by=requested_by,
+        amount=amount,
+        currency=currency,
+        kind=kind,
+        category=category,
+        for_self=for_self,
+        purpose=purpose,
+        payee=_check_text(payee, "payee"),
     )
     request.save()
     notices.approval_needed(request)
@@ -463,7 +540,12 @@ def request_withdraw(*, request: Request, user: User) -> Request:
 
 @transaction.atomic
 def request_pay(
-    *, request: Request, paid_by: User, method: str, reference: str = "", occurred_on: datetime.date | None = None
+    *,
+    request: Request,
+    paid_by: User,
+    method: str,
+    reference: str = "",
+    occurred_on: datetime.date | None = None,
 ) -> Transaction:
     """Record that an approved request was paid, and how. Bail goes to 'pending' until it comes back."""
     request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
@@ -479,9 +561,15 @@ def request_pay(
     else:
         kind, target = TransactionKind.DISBURSEMENT, AccountKind.DISBURSEMENTS
     record = _post(
-        fund=fund, kind=kind, lines=[(target, request.amount), (AccountKind.BALANCE, -request.amount)],
-        posted_by=paid_by, category=request.category, method=method, reference=_check_text(reference, "reference"),
-        occurred_on=day, request=request,
+        fund=fund,
+        kind=kind,
+        lines=[(target, request.amount), (AccountKind.BALANCE, -request.amount)],
+        posted_by=paid_by,
+        category=request.category,
+        method=method,
+        reference=_check_text(reference, "reference"),
+        occurred_on=day,
+        request=request,
     )
     request.status = RequestStatus.PAID
     request.decided_by = paid_by
@@ -502,8 +590,13 @@ def bail_outstanding(request: Request) -> int:
 
 @transaction.atomic
 def bail_settle(
-    *, request: Request, returned: int, recorded_by: User, forfeit_rest: bool = False,
-    method: str = PaymentMethod.CHECK, occurred_on: datetime.date | None = None,
+    *,
+    request: Request,
+    returned: int,
+    recorded_by: User,
+    forfeit_rest: bool = False,
+    method: str = PaymentMethod.CHECK,
+    occurred_on: datetime.date | None = None,
 ) -> list[Transaction]:
     """Bail came back to the fund (all or part); what the court kept can be written off as forfeited."""
     request = Request.objects.select_for_update(of=("self",)).select_related("fund").get(pk=request.pk)
@@ -515,8 +608,10 @@ def bail_settle(
         raise ValidationError({"amount": _("The amount must be zero or more.")})
     if returned > outstanding:
         raise ValidationError(
-            {"amount": _("More than the bail posted cannot come back (%(out)s is at the court).")
-             % {"out": format_money(outstanding, fund.currency)}}
+            {
+                "amount": _("More than the bail posted cannot come back (%(out)s is at the court).")
+                % {"out": format_money(outstanding, fund.currency)}
+            }
         )
     if returned == 0 and not forfeit_rest:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
@@ -524,16 +619,31 @@ def bail_settle(
     day = _check_day(occurred_on)
     records = []
     if returned:
-        records.append(_post(
-            fund=fund, kind=TransactionKind.BAIL_RETURNED, lines=[(AccountKind.BALANCE, returned), (AccountKind.PENDING, -returned)],
-            posted_by=recorded_by, category=request.category, method=method, occurred_on=day, request=request,
-        ))
+        records.append(
+            _post(
+                fund=fund,
+                kind=TransactionKind.BAIL_RETURNED,
+                lines=[(AccountKind.BALANCE, returned), (AccountKind.PENDING, -returned)],
+                posted_by=recorded_by,
+                category=request.category,
+                method=method,
+                occurred_on=day,
+                request=request,
+            )
+        )
     rest = outstanding - returned
     if forfeit_rest and rest:
-        records.append(_post(
-            fund=fund, kind=TransactionKind.BAIL_FORFEITED, lines=[(AccountKind.DISBURSEMENTS, rest), (AccountKind.PENDING, -rest)],
-            posted_by=recorded_by, category=request.category, occurred_on=day, request=request,
-        ))
+        records.append(
+            _post(
+                fund=fund,
+                kind=TransactionKind.BAIL_FORFEITED,
+                lines=[(AccountKind.DISBURSEMENTS, rest), (AccountKind.PENDING, -rest)],
+                posted_by=recorded_by,
+                category=request.category,
+                occurred_on=day,
+                request=request,
+            )
+        )
     if forfeit_rest and rest:
         request.bail_status = BailStatus.FORFEITED
     elif returned == outstanding:
@@ -584,7 +694,9 @@ def requests_purge(*, now: datetime.datetime | None = None) -> int:
     ids = list(Request.objects.filter(closed_at__lt=cutoff, purged=False).values_list("pk", flat=True))
     Receipt.objects.filter(request_id__in=ids).delete()
     Approval.objects.filter(request_id__in=ids).delete()
-    Request.objects.filter(pk__in=ids).update(purpose="", payee="", requested_by=None, decided_by=None, purged=True)
+    Request.objects.filter(pk__in=ids).update(
+        purpose="", payee="", requested_by=None, decided_by=None, purged=True
+    )
     IdempotencyKey.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).delete()
     return len(ids)
 

@@ -30,7 +30,9 @@ class CappedMemoryUpload(FileUploadHandler):
     Files in other fields, and any second file, are skipped unread: at most `limit` bytes of upload are
     ever held, whatever the client sends."""
 
-    def __init__(self, request: HttpRequest | None = None, limit: int = RECEIPT_MAX_BYTES, field: str = "receipt") -> None:
+    def __init__(
+        self, request: HttpRequest | None = None, limit: int = RECEIPT_MAX_BYTES, field: str = "receipt"
+    ) -> None:
         super().__init__(request)
         self.limit = limit
         self.field = field
@@ -66,8 +68,13 @@ class CappedMemoryUpload(FileUploadHandler):
         self.kept = True
         self.buffer.seek(0)
         return InMemoryUploadedFile(
-            file=self.buffer, field_name=self.field_name, name=self.file_name, content_type=self.content_type,
-            size=file_size, charset=self.charset, content_type_extra=self.content_type_extra,
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
         )
 
 

@@ -43,10 +43,19 @@ from mutualaid.groups.access import get_group_for_coordinator, get_group_for_mem
 
 
 def _form_page(
-    request: HttpRequest, *, group: Any, title: str, form: Any, submit: str, intro: str = "", fund: Any = None, status: int = 200
+    request: HttpRequest,
+    *,
+    group: Any,
+    title: str,
+    form: Any,
+    submit: str,
+    intro: str = "",
+    fund: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
-        request, "funds/form.html",
+        request,
+        "funds/form.html",
         {"group": group, "fund": fund, "title": title, "form": form, "intro": intro, "submit": submit},
         status=status,
     )
@@ -69,9 +78,15 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             fund = services.fund_create(
-                group=group, name=data["name"], kind=data["kind"], purpose=data["purpose"], currency=data["currency"],
-                visibility=data["visibility"], single_approval_limit=data["single_approval_limit"] or 0,
-                coordinator_approvals=data["coordinator_approvals"], member_approvals=data["member_approvals"],
+                group=group,
+                name=data["name"],
+                kind=data["kind"],
+                purpose=data["purpose"],
+                currency=data["currency"],
+                visibility=data["visibility"],
+                single_approval_limit=data["single_approval_limit"] or 0,
+                coordinator_approvals=data["coordinator_approvals"],
+                member_approvals=data["member_approvals"],
                 allow_overdraft=data["allow_overdraft"],
             )
         except ValidationError as exc:
@@ -80,7 +95,12 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The fund %(name)s was created.") % {"name": fund.name})
             return redirect("funds_fund", slug=group.slug, fund_id=fund.pk)
     return _form_page(
-        request, group=group, title=_("New fund"), form=form, submit=_("Start the fund"), status=400 if form.errors else 200
+        request,
+        group=group,
+        title=_("New fund"),
+        form=form,
+        submit=_("Start the fund"),
+        status=400 if form.errors else 200,
     )
 
 
@@ -88,9 +108,14 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
 def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     initial = {
-        "name": fund.name, "kind": fund.kind, "purpose": fund.purpose, "currency": fund.currency,
-        "visibility": fund.visibility, "single_approval_limit": format_money(fund.single_approval_limit, fund.currency).split()[0],
-        "coordinator_approvals": fund.coordinator_approvals, "member_approvals": fund.member_approvals,
+        "name": fund.name,
+        "kind": fund.kind,
+        "purpose": fund.purpose,
+        "currency": fund.currency,
+        "visibility": fund.visibility,
+        "single_approval_limit": format_money(fund.single_approval_limit, fund.currency).split()[0],
+        "coordinator_approvals": fund.coordinator_approvals,
+        "member_approvals": fund.member_approvals,
         "allow_overdraft": fund.allow_overdraft,
     }
     form = FundForm(request.POST or None, initial=initial, fixed_currency=fund.currency)
@@ -98,9 +123,14 @@ def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.fund_update(
-                fund=fund, name=data["name"], purpose=data["purpose"], visibility=data["visibility"],
-                single_approval_limit=data["single_approval_limit"] or 0, coordinator_approvals=data["coordinator_approvals"],
-                member_approvals=data["member_approvals"], allow_overdraft=data["allow_overdraft"],
+                fund=fund,
+                name=data["name"],
+                purpose=data["purpose"],
+                visibility=data["visibility"],
+                single_approval_limit=data["single_approval_limit"] or 0,
+                coordinator_approvals=data["coordinator_approvals"],
+                member_approvals=data["member_approvals"],
+                allow_overdraft=data["allow_overdraft"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -108,8 +138,13 @@ def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
     return _form_page(
-        request, group=fund.group, fund=fund, title=_("Change %(fund)s") % {"fund": fund.name}, form=form,
-        submit=_("Save"), status=400 if form.errors else 200,
+        request,
+        group=fund.group,
+        fund=fund,
+        title=_("Change %(fund)s") % {"fund": fund.name},
+        form=form,
+        submit=_("Save"),
+        status=400 if form.errors else 200,
         intro=_("The kind and currency of a fund stay as they are: its ledger is kept in that currency."),
     )
 
@@ -119,9 +154,13 @@ def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
     balances = selectors.fund_balances(fund)
     context: dict[str, Any] = {
-        "group": fund.group, "fund": fund, "membership": membership,
+        "group": fund.group,
+        "fund": fund,
+        "membership": membership,
         "balance": format_money(balances.get(AccountKind.BALANCE, 0), fund.currency),
-        "accounts": [(label, format_money(balances.get(kind, 0), fund.currency)) for kind, label in AccountKind.choices],
+        "accounts": [
+            (label, format_money(balances.get(kind, 0), fund.currency)) for kind, label in AccountKind.choices
+        ],
         "requests": selectors.requests_visible(fund, request.user, membership)[:100],
         "single_limit": format_money(fund.single_approval_limit, fund.currency),
     }
@@ -138,7 +177,11 @@ def transparency(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund = access.get_fund_for_transparency(request.user, slug, fund_id)  # type: ignore[arg-type]
     report = selectors.transparency(fund)
     chart = selectors.balance_chart(report.series, fund.currency)
-    return render(request, "funds/transparency.html", {"group": fund.group, "fund": fund, "report": report, "chart": chart})
+    return render(
+        request,
+        "funds/transparency.html",
+        {"group": fund.group, "fund": fund, "report": report, "chart": chart},
+    )
 
 
 @login_required
@@ -148,24 +191,49 @@ def export_csv(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fund-{fund.pk}-ledger.csv"'
     writer = csv.writer(response)
-    writer.writerow(["transaction", "day", "kind", "category", "method", "account", "amount_minor", "currency", "reverses"])
+    writer.writerow(
+        [
+            "transaction",
+            "day",
+            "kind",
+            "category",
+            "method",
+            "account",
+            "amount_minor",
+            "currency",
+            "reverses",
+        ]
+    )
     entries = (
-        Transaction.objects.filter(fund=fund).prefetch_related("entries__account").order_by("occurred_on", "pk")
+        Transaction.objects.filter(fund=fund)
+        .prefetch_related("entries__account")
+        .order_by("occurred_on", "pk")
     )
     for record in entries:
         for entry in record.entries.all():
-            writer.writerow([
-                record.pk, record.occurred_on.isoformat(), record.kind, record.category, record.method,
-                entry.account.kind, entry.amount, record.currency, record.reverses_id or "",
-            ])
+            writer.writerow(
+                [
+                    record.pk,
+                    record.occurred_on.isoformat(),
+                    record.kind,
+                    record.category,
+                    record.method,
+                    entry.account.kind,
+                    entry.amount,
+                    record.currency,
+                    record.reverses_id or "",
+                ]
+            )
     return response
 
 
 @login_required
 def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
-    pledges = [(p.pk, f"{p.contributor or _('Anonymous')} · {format_money(p.amount, fund.currency)}")
-               for p in Pledge.objects.filter(fund=fund, active=True)]
+    pledges = [
+        (p.pk, f"{p.contributor or _('Anonymous')} · {format_money(p.amount, fund.currency)}")
+        for p in Pledge.objects.filter(fund=fund, active=True)
+    ]
     form = ContributionForm(request.POST or None, currency=fund.currency, pledges=pledges)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -173,9 +241,15 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
 
         def work() -> tuple[int, Any]:
             record = services.contribution_record(
-                fund=fund, amount=data["amount"], currency=fund.currency, method=data["method"],
-                recorded_by=request.user, reference=data["reference"], contributor=data["contributor"],  # type: ignore[arg-type]
-                occurred_on=data["occurred_on"], pledge=pledge,
+                fund=fund,
+                amount=data["amount"],
+                currency=fund.currency,
+                method=data["method"],
+                recorded_by=request.user,  # type: ignore[arg-type]
+                reference=data["reference"],
+                contributor=data["contributor"],
+                occurred_on=data["occurred_on"],
+                pledge=pledge,
             )
             return 201, {"id": record.pk}
 
@@ -186,12 +260,24 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
         except ValidationError as exc:
             apply_errors(form, exc)
         except IdempotencyConflict:
-            form.add_error(None, _("This form was already sent with other values. Reload the page to record another contribution."))
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent with other values. Reload the page to record another contribution."
+                ),
+            )
         else:
             messages.success(request, _("Contribution recorded."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(request, group=fund.group, fund=fund, title=_("Record a contribution"), form=form, submit=_("Record"),
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        group=fund.group,
+        fund=fund,
+        title=_("Record a contribution"),
+        form=form,
+        submit=_("Record"),
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -202,16 +288,28 @@ def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.pledge_create(
-                fund=fund, amount=data["amount"], currency=fund.currency, interval=data["interval"],
-                next_due=data["next_due"], contributor=data["contributor"], created_by=request.user,  # type: ignore[arg-type]
+                fund=fund,
+                amount=data["amount"],
+                currency=fund.currency,
+                interval=data["interval"],
+                next_due=data["next_due"],
+                contributor=data["contributor"],
+                created_by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Pledge recorded. The fund page reminds you when it is due."))
             return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(request, group=fund.group, fund=fund, title=_("Record a pledge"), form=form, submit=_("Record"),
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        group=fund.group,
+        fund=fund,
+        title=_("Record a pledge"),
+        form=form,
+        submit=_("Record"),
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -232,8 +330,11 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise Http404
-    flash_action(request, lambda: services.transaction_reverse(record=record, reversed_by=request.user),  # type: ignore[arg-type]
-                 success=_("A reversing transaction was posted."))
+    flash_action(
+        request,
+        lambda: services.transaction_reverse(record=record, reversed_by=request.user),  # type: ignore[arg-type]
+        success=_("A reversing transaction was posted."),
+    )
     return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
@@ -241,7 +342,12 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
 @login_required
 def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
-    form = RequestForm(request.POST or None, request.FILES or None, currency=fund.currency, bail_fund=fund.kind == FundKind.BAIL)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        currency=fund.currency,
+        bail_fund=fund.kind == FundKind.BAIL,
+    )
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and upload_too_big(request, "receipt"):
         form.add_error("receipt", _("A receipt can be at most 5 MB."))
@@ -252,9 +358,15 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
         def work() -> tuple[int, Any]:
             created = services.request_create(
-                fund=fund, requested_by=request.user, amount=data["amount"], currency=fund.currency,  # type: ignore[arg-type]
-                kind=data["kind"], category=data["category"], for_self=data["for_self"],
-                purpose=data["purpose"], payee=data["payee"],
+                fund=fund,
+                requested_by=request.user,  # type: ignore[arg-type]
+                amount=data["amount"],
+                currency=fund.currency,
+                kind=data["kind"],
+                category=data["category"],
+                for_self=data["for_self"],
+                purpose=data["purpose"],
+                payee=data["payee"],
             )
             if receipt:
                 services.receipt_add(request=created, uploaded_by=request.user, data=receipt)  # type: ignore[arg-type]
@@ -268,14 +380,22 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         except IdempotencyConflict:
-            form.add_error(None, _("This form was already sent with other values. Reload the page to ask again."))
+            form.add_error(
+                None, _("This form was already sent with other values. Reload the page to ask again.")
+            )
         else:
             messages.success(request, _("Your request was sent. You can follow the approvals here."))
             return redirect("funds_request", slug=slug, request_id=body["id"])
     return _form_page(
-        request, group=fund.group, fund=fund, title=_("Ask %(fund)s for money") % {"fund": fund.name}, form=form,
+        request,
+        group=fund.group,
+        fund=fund,
+        title=_("Ask %(fund)s for money") % {"fund": fund.name},
+        form=form,
         submit=_("Send the request"),
-        intro=_("Approvals are open within the group: members see who approved. Nobody approves their own request."),
+        intro=_(
+            "Approvals are open within the group: members see who approved. Nobody approves their own request."
+        ),
         status=400 if form.errors else 200,
     )
 
@@ -289,20 +409,37 @@ def request_page(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
     needed_coordinators, needed_members = fund.approvals_needed(ask.amount)
     is_requester = ask.requested_by_id == request.user.pk
     may_vote = (
-        ask.status == RequestStatus.OPEN and not is_requester
+        ask.status == RequestStatus.OPEN
+        and not is_requester
         and (membership.is_coordinator or fund.members_may_approve())
         and not ask.approvals.filter(voter=request.user).exists()  # type: ignore[misc]
     )
-    return render(request, "funds/request.html", {
-        "group": fund.group, "fund": fund, "ask": ask, "membership": membership, "is_requester": is_requester,
-        "amount": format_money(ask.amount, fund.currency), "approvals": ask.approvals.select_related("voter"),
-        "coordinators": coordinators, "everyone": everyone,
-        "needed_coordinators": needed_coordinators, "needed_members": needed_members,
-        "may_vote": may_vote, "receipts": ask.receipts.only("pk", "content_type", "size", "uploaded_at"),
-        "pay_form": PayForm(), "bail_form": BailForm(currency=fund.currency), "receipt_form": ReceiptForm(),
-        "outstanding": format_money(services.bail_outstanding(ask), fund.currency) if ask.kind == RequestKind.BAIL else None,
-        "transactions": ask.transactions.order_by("pk"),
-    })
+    return render(
+        request,
+        "funds/request.html",
+        {
+            "group": fund.group,
+            "fund": fund,
+            "ask": ask,
+            "membership": membership,
+            "is_requester": is_requester,
+            "amount": format_money(ask.amount, fund.currency),
+            "approvals": ask.approvals.select_related("voter"),
+            "coordinators": coordinators,
+            "everyone": everyone,
+            "needed_coordinators": needed_coordinators,
+            "needed_members": needed_members,
+            "may_vote": may_vote,
+            "receipts": ask.receipts.only("pk", "content_type", "size", "uploaded_at"),
+            "pay_form": PayForm(),
+            "bail_form": BailForm(currency=fund.currency),
+            "receipt_form": ReceiptForm(),
+            "outstanding": format_money(services.bail_outstanding(ask), fund.currency)
+            if ask.kind == RequestKind.BAIL
+            else None,
+            "transactions": ask.transactions.order_by("pk"),
+        },
+    )
 
 
 def _back(slug: str, request_id: int) -> HttpResponse:
@@ -318,7 +455,9 @@ def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpRes
     if flash_action(request, lambda: services.request_approve(request=ask, voter=request.user)):  # type: ignore[arg-type]
         ask.refresh_from_db(fields=["status"])
         if ask.status == RequestStatus.APPROVED:
-            messages.success(request, _("Approved. The fund's rule is met: a coordinator can now record the payment."))
+            messages.success(
+                request, _("Approved. The fund's rule is met: a coordinator can now record the payment.")
+            )
         else:
             messages.success(request, _("Your approval was recorded."))
     return _back(slug, request_id)
@@ -328,8 +467,11 @@ def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpRes
 @require_POST
 def request_decline(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
-    flash_action(request, lambda: services.request_decline(request=ask, declined_by=request.user),  # type: ignore[arg-type]
-                 success=_("The request was declined."))
+    flash_action(
+        request,
+        lambda: services.request_decline(request=ask, declined_by=request.user),  # type: ignore[arg-type]
+        success=_("The request was declined."),
+    )
     return _back(slug, request_id)
 
 
@@ -339,8 +481,11 @@ def request_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpRe
     ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
     if ask.requested_by_id != request.user.pk:
         raise Http404
-    flash_action(request, lambda: services.request_withdraw(request=ask, user=request.user),  # type: ignore[arg-type]
-                 success=_("You withdrew the request."))
+    flash_action(
+        request,
+        lambda: services.request_withdraw(request=ask, user=request.user),  # type: ignore[arg-type]
+        success=_("You withdrew the request."),
+    )
     return _back(slug, request_id)
 
 
@@ -356,8 +501,11 @@ def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
     flash_action(
         request,
         lambda: services.request_pay(
-            request=ask, paid_by=request.user, method=data["method"],  # type: ignore[arg-type]
-            reference=data["reference"], occurred_on=data["occurred_on"],
+            request=ask,
+            paid_by=request.user,  # type: ignore[arg-type]
+            method=data["method"],
+            reference=data["reference"],
+            occurred_on=data["occurred_on"],
         ),
         success=_("The payment was recorded in the ledger."),
     )
@@ -376,8 +524,12 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
     flash_action(
         request,
         lambda: services.bail_settle(
-            request=ask, returned=data["amount"], forfeit_rest=data["forfeit_rest"], recorded_by=request.user,  # type: ignore[arg-type]
-            method=data["method"] or PaymentMethod.CHECK, occurred_on=data["occurred_on"],
+            request=ask,
+            returned=data["amount"],
+            forfeit_rest=data["forfeit_rest"],
+            recorded_by=request.user,  # type: ignore[arg-type]
+            method=data["method"] or PaymentMethod.CHECK,
+            occurred_on=data["occurred_on"],
         ),
         success=_("Recorded what happened to the bail."),
     )
@@ -397,7 +549,8 @@ def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
         if not form.is_valid():
             raise ValidationError({"receipt": _("Choose a file to upload.")})
         services.receipt_add(
-            request=ask, uploaded_by=request.user,  # type: ignore[arg-type]
+            request=ask,
+            uploaded_by=request.user,  # type: ignore[arg-type]
             data=read_upload(form.cleaned_data["receipt"], services.RECEIPT_MAX_BYTES),
         )
 
@@ -413,7 +566,11 @@ def receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_i
         raise Http404
     data = services.receipt_open(receipt)
     if data is None:
-        return HttpResponse(_("This receipt can no longer be decrypted."), status=410, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("This receipt can no longer be decrypted."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
     response = HttpResponse(data, content_type=receipt.content_type)
     extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]

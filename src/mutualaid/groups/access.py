@@ -46,7 +46,9 @@ def get_group_for_coordinator(user: User, slug: str) -> tuple[Group, Membership]
 
 
 def get_membership_in_group(group: Group, membership_id: int) -> Membership:
-    membership = Membership.objects.select_related("user", "group").filter(group=group, pk=membership_id).first()
+    membership = (
+        Membership.objects.select_related("user", "group").filter(group=group, pk=membership_id).first()
+    )
     if membership is None:
         raise Http404
     return membership

@@ -46,10 +46,16 @@ def directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> Directory
         place=search.place.label if search.place else None,
         results=[
             DirectoryGroupOut(
-                slug=r.group.slug, name=r.group.name, description=r.group.description,
-                categories=r.group.categories, languages=r.group.languages, contact=r.group.contact,
-                how_to_join=r.group.how_to_join, accepts_requests=r.group.accepts_requests,
-                distance_km=r.distance_km, matched=r.matched,
+                slug=r.group.slug,
+                name=r.group.name,
+                description=r.group.description,
+                categories=r.group.categories,
+                languages=r.group.languages,
+                contact=r.group.contact,
+                how_to_join=r.group.how_to_join,
+                accepts_requests=r.group.accepts_requests,
+                distance_km=r.distance_km,
+                matched=r.matched,
             )
             for r in search.results
         ],
@@ -68,7 +74,13 @@ class MemberOut(Schema):
 def group_members(request: HttpRequest, slug: str) -> list[MemberOut]:
     group, _m = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     return [
-        MemberOut(id=m.pk, display_name=m.user.display_name, role=m.role, joined_on=m.joined_on, needs_review=m.needs_review)
+        MemberOut(
+            id=m.pk,
+            display_name=m.user.display_name,
+            role=m.role,
+            joined_on=m.joined_on,
+            needs_review=m.needs_review,
+        )
         for m in selectors.members_of(group)
     ]
 
@@ -88,8 +100,11 @@ class InvitationOut(Schema):
 
 def _invitation_out(invitation: Invitation, link: str | None = None) -> InvitationOut:
     return InvitationOut(
-        id=invitation.pk, state=str(invitation.state()), created_at=invitation.created_at,
-        expires_at=invitation.expires_at, link=link,
+        id=invitation.pk,
+        state=str(invitation.state()),
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+        link=link,
     )
 
 
@@ -102,16 +117,25 @@ def invitations(request: HttpRequest, slug: str) -> list[InvitationOut]:
     return [_invitation_out(i) for i in visible[:200]]
 
 
-@router.post("/groups/{slug}/invitations", response={201: InvitationOut}, summary="Invite someone (link shown once)")
+@router.post(
+    "/groups/{slug}/invitations", response={201: InvitationOut}, summary="Invite someone (link shown once)"
+)
 def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
     group, _m = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     invitation, token = member_services.invitation_create(
-        group=group, created_by=request.user, days=payload.days, note=payload.note  # type: ignore[arg-type]
+        group=group,
+        created_by=request.user,  # type: ignore[arg-type]
+        days=payload.days,
+        note=payload.note,
     )
     return Status(201, _invitation_out(invitation, request.build_absolute_uri(f"/invite/{token}/")))
 
 
-@router.post("/groups/{slug}/invitations/{invitation_id}/revoke", response=InvitationOut, summary="Revoke an invitation")
+@router.post(
+    "/groups/{slug}/invitations/{invitation_id}/revoke",
+    response=InvitationOut,
+    summary="Revoke an invitation",
+)
 def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> InvitationOut:
     group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     invitation = Invitation.objects.filter(group=group, pk=invitation_id).first()

@@ -15,9 +15,13 @@ from mutualaid.groups import access
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     return render(
-        request, "core/audit.html",
+        request,
+        "core/audit.html",
         {
-            "group": group, "membership": membership, "entries": sensitive_reads_in_group(group.pk),
-            "limit": AUDIT_PAGE, "days": settings.MUTUALAID_AUDIT_RETENTION_DAYS,
+            "group": group,
+            "membership": membership,
+            "entries": sensitive_reads_in_group(group.pk),
+            "limit": AUDIT_PAGE,
+            "days": settings.MUTUALAID_AUDIT_RETENTION_DAYS,
         },
     )

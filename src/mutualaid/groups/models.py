@@ -27,7 +27,25 @@ class Group(models.Model):
     accepts_requests = models.BooleanField(_("people may ask to join"), default=False)
     created_on = models.DateField(default=timezone.localdate)
 
-    data_classification = dict.fromkeys(("name", "slug", "description", "centre_lat", "centre_lon", "radius_km", "postal_codes", "categories", "languages", "contact", "how_to_join", "listed", "accepts_requests", "created_on"), (PUBLIC, "the group's public profile (no member data)"))
+    data_classification = dict.fromkeys(
+        (
+            "name",
+            "slug",
+            "description",
+            "centre_lat",
+            "centre_lon",
+            "radius_km",
+            "postal_codes",
+            "categories",
+            "languages",
+            "contact",
+            "how_to_join",
+            "listed",
+            "accepts_requests",
+            "created_on",
+        ),
+        (PUBLIC, "the group's public profile (no member data)"),
+    )
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -46,7 +64,10 @@ class Area(models.Model):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
 
-    data_classification = dict.fromkeys(("group", "name", "name_key", "postal_code", "lat", "lon"), (PUBLIC, "a neighbourhood the group serves"))
+    data_classification = dict.fromkeys(
+        ("group", "name", "name_key", "postal_code", "lat", "lon"),
+        (PUBLIC, "a neighbourhood the group serves"),
+    )
 
     class Meta:
         ordering: ClassVar = ["name"]

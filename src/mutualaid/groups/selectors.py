@@ -77,7 +77,9 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     if not query:
         return DirectorySearch([DirectoryResult(g, None, "") for g in groups][:DIRECTORY_LIMIT], None, False)
     postal, names = _postal_keys(query), _name_keys(query)
-    place = _place_from_areas([a for g in listed for a in g.areas.all()], postal, names) or resolve_place(query)
+    place = _place_from_areas([a for g in listed for a in g.areas.all()], postal, names) or resolve_place(
+        query
+    )
     ranked: list[tuple[float, int, float, str, DirectoryResult]] = []
     for group in groups:
         areas = list(group.areas.all())
@@ -134,7 +136,11 @@ def groups_of(user: User) -> QuerySet[Membership]:
 
 
 def members_of(group: Group) -> QuerySet[Membership]:
-    return Membership.objects.filter(group=group).select_related("user", "vouched_by").order_by("user__display_name")
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user", "vouched_by")
+        .order_by("user__display_name")
+    )
 
 
 def coordinators_of(group: Group) -> QuerySet[Membership]:

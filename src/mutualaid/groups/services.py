@@ -59,7 +59,9 @@ def _clean_profile(profile: GroupProfile, *, instance: Group | None = None) -> d
         errors["radius_km"] = [_("The radius must be between 0.1 and 500 km.")]
     postal = [p.strip().upper() for p in profile.postal_codes if p.strip()]
     if len(postal) > 200 or any(not _POSTAL.match(p) for p in postal):
-        errors["postal_codes"] = [_("List postal codes separated by commas (letters, digits, spaces, dashes).")]
+        errors["postal_codes"] = [
+            _("List postal codes separated by commas (letters, digits, spaces, dashes).")
+        ]
     if set(profile.categories) - category_codes():
         errors["categories"] = [_("Choose categories from the list.")]
     if set(profile.languages) - language_codes():
@@ -108,10 +110,14 @@ def area_add(*, group: Group, name: str, lat: float, lon: float, postal_code: st
     if not name or len(name) > 100:
         raise ValidationError({"name": _("Name the neighbourhood (at most 100 characters).")})
     if not valid_point(lat, lon):
-        raise ValidationError({"lat": _("Latitude must be between -90 and 90 and longitude between -180 and 180.")})
+        raise ValidationError(
+            {"lat": _("Latitude must be between -90 and 90 and longitude between -180 and 180.")}
+        )
     postal_code = postal_code.strip().upper()
     if postal_code and not _POSTAL.match(postal_code):
-        raise ValidationError({"postal_code": _("A postal code has 2 to 12 letters, digits, spaces or dashes.")})
+        raise ValidationError(
+            {"postal_code": _("A postal code has 2 to 12 letters, digits, spaces or dashes.")}
+        )
     if group.areas.count() >= 200:
         raise ValidationError(_("A group can name at most 200 neighbourhoods."))
     return Area.objects.create(
@@ -151,7 +157,12 @@ def setup_complete(
     """
     limit(scope="install", action="setup_attempt")
     return _setup_complete(
-        code=code, profile=profile, username=username, password=password, display_name=display_name, language=language
+        code=code,
+        profile=profile,
+        username=username,
+        password=password,
+        display_name=display_name,
+        language=language,
     )
 
 
@@ -162,7 +173,9 @@ def _setup_complete(
     now = timezone.now()
     used = SetupCode.objects.filter(code_hash=_hash_code(code), used_at__isnull=True).update(used_at=now)
     if not used or User.objects.exists():
-        raise ValidationError({"code": _("That setup code is not right. Use the code printed where the server started.")})
+        raise ValidationError(
+            {"code": _("That setup code is not right. Use the code printed where the server started.")}
+        )
     user = member_services.user_create(
         username=username, password=password, display_name=display_name, language=language, is_staff=True
     )

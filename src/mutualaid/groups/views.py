@@ -31,11 +31,15 @@ def directory(request: HttpRequest) -> HttpResponse:
     search = None
     if form.is_bound and form.is_valid():
         search = selectors.directory_search(
-            query=form.cleaned_data["q"], category=form.cleaned_data["category"], language=form.cleaned_data["language"]
+            query=form.cleaned_data["q"],
+            category=form.cleaned_data["category"],
+            language=form.cleaned_data["language"],
         )
     elif not form.is_bound:
         search = selectors.directory_search()
-    template = "groups/_directory_results.html" if request.headers.get("HX-Request") else "groups/directory.html"
+    template = (
+        "groups/_directory_results.html" if request.headers.get("HX-Request") else "groups/directory.html"
+    )
     return render(request, template, {"form": form, "search": search})
 
 
@@ -45,7 +49,9 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
     pending = False
     if request.user.is_authenticated:
         membership = Membership.objects.filter(user=request.user, group=group).first()
-        pending = JoinRequest.objects.filter(user=request.user, group=group, status=JoinRequest.Status.PENDING).exists()
+        pending = JoinRequest.objects.filter(
+            user=request.user, group=group, status=JoinRequest.Status.PENDING
+        ).exists()
     return render(
         request,
         "groups/group.html",
@@ -76,7 +82,11 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Your request was sent. A coordinator of %(group)s will look at it.") % {"group": group.name})
+            messages.success(
+                request,
+                _("Your request was sent. A coordinator of %(group)s will look at it.")
+                % {"group": group.name},
+            )
             return redirect("group", slug=group.slug)
     return render(request, "groups/join_request.html", {"group": group, "form": form})
 
@@ -92,7 +102,9 @@ def group_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("%(group)s was created. You are its coordinator.") % {"group": group.name})
+            messages.success(
+                request, _("%(group)s was created. You are its coordinator.") % {"group": group.name}
+            )
             return redirect("group", slug=group.slug)
     return render(request, "groups/group_form.html", {"form": form, "group": None})
 
@@ -125,8 +137,10 @@ def area_add(request: HttpRequest, slug: str) -> HttpResponse:
             apply_errors(form, exc)
     if form.errors:
         return render(
-            request, "groups/group_form.html",
-            {"form": GroupForm(initial=GroupForm.initial_for(group)), "group": group, "area_form": form}, status=400,
+            request,
+            "groups/group_form.html",
+            {"form": GroupForm(initial=GroupForm.initial_for(group)), "group": group, "area_form": form},
+            status=400,
         )
     messages.success(request, _("Neighbourhood added."))
     return redirect("group_edit", slug=group.slug)
@@ -145,13 +159,21 @@ def area_remove(request: HttpRequest, slug: str, area_id: int) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    requests = list(JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user"))
+    requests = list(
+        JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user")
+    )
     for join_request in requests:
         if join_request.message:  # shown on this page: a read of someone's private words (property 15)
             record_read(reader=request.user, subject=join_request, fields=["message"], group_id=group.pk)
     return render(
-        request, "groups/members.html",
-        {"group": group, "membership": membership, "members": selectors.members_of(group), "requests": requests},
+        request,
+        "groups/members.html",
+        {
+            "group": group,
+            "membership": membership,
+            "members": selectors.members_of(group),
+            "requests": requests,
+        },
     )
 
 
@@ -161,7 +183,8 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     target = access.get_membership_in_group(group, membership_id)
     flash_action(
-        request, lambda: member_services.membership_set_role(membership=target, role=request.POST.get("role", "")),
+        request,
+        lambda: member_services.membership_set_role(membership=target, role=request.POST.get("role", "")),
         success=_("Role changed for %(name)s.") % {"name": target.user},
     )
     return redirect("members", slug=group.slug)
@@ -174,11 +197,14 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     target = access.get_membership_in_group(group, membership_id)
     flagged: list[int] = []
     removed = flash_action(
-        request, lambda: flagged.append(member_services.membership_remove(membership=target)),
+        request,
+        lambda: flagged.append(member_services.membership_remove(membership=target)),
         success=_("%(name)s was removed from the group.") % {"name": target.user},
     )
     if removed and flagged[0]:
-        messages.warning(request, _("%(count)d member(s) they vouched for are marked for review.") % {"count": flagged[0]})
+        messages.warning(
+            request, _("%(count)d member(s) they vouched for are marked for review.") % {"count": flagged[0]}
+        )
     return redirect("members", slug=group.slug)
 
 
@@ -202,7 +228,11 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     approve = request.POST.get("decision") == "approve"
     flash_action(
         request,
-        lambda: member_services.join_request_decide(join_request=join, decided_by=request.user, approve=approve),  # type: ignore[arg-type]
+        lambda: member_services.join_request_decide(
+            join_request=join,
+            decided_by=request.user,  # type: ignore[arg-type]
+            approve=approve,
+        ),
         success=_("Request approved.") if approve else _("Request declined."),
     )
     return redirect("members", slug=group.slug)
@@ -213,7 +243,8 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     if flash_action(
-        request, lambda: member_services.membership_leave(membership=membership),
+        request,
+        lambda: member_services.membership_leave(membership=membership),
         success=_("You left %(group)s.") % {"group": group.name},
     ):
         return redirect("home")
@@ -237,8 +268,11 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
         try:
             _invitation, token = member_services.invitation_create(
-                group=group, created_by=request.user, role=role,  # type: ignore[arg-type]
-                days=form.cleaned_data["days"], note=form.cleaned_data["note"],
+                group=group,
+                created_by=request.user,  # type: ignore[arg-type]
+                role=role,
+                days=form.cleaned_data["days"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -251,8 +285,15 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     if not membership.is_coordinator:
         visible = visible.filter(created_by=request.user)  # type: ignore[misc]
     return render(
-        request, "groups/invitations.html",
-        {"group": group, "membership": membership, "form": form, "new_link": new_link, "invitations": visible[:200]},
+        request,
+        "groups/invitations.html",
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "new_link": new_link,
+            "invitations": visible[:200],
+        },
     )
 
 
@@ -266,7 +307,8 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
 
         raise Http404
     flash_action(
-        request, lambda: member_services.invitation_revoke(invitation=invitation),
+        request,
+        lambda: member_services.invitation_revoke(invitation=invitation),
         success=_("The invitation was revoked; its link no longer works."),
     )
     return redirect("invitations", slug=group.slug)
@@ -280,14 +322,20 @@ def setup(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, group = services.setup_complete(
-                code=data["code"], profile=form.profile(), username=data["username"], password=data["password"],
-                display_name=data["display_name"], language=data["language"],
+                code=data["code"],
+                profile=form.profile(),
+                username=data["username"],
+                password=data["password"],
+                display_name=data["display_name"],
+                language=data["language"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             reset_setup_cache()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! %(group)s is ready. Invite your first members.") % {"group": group.name})
+            messages.success(
+                request, _("Welcome! %(group)s is ready. Invite your first members.") % {"group": group.name}
+            )
             return redirect("group", slug=group.slug)
     return render(request, "groups/setup.html", {"form": form})

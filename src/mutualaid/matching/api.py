@@ -51,26 +51,51 @@ class RoundOut(Schema):
 
 def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
     def side(post: Any, answer: str) -> SideOut:
-        return SideOut(post_id=post.pk, title=selectors.shown_title(post, user, coordinator=coordinator),
-                       category=post.category, answer=answer)
+        return SideOut(
+            post_id=post.pk,
+            title=selectors.shown_title(post, user, coordinator=coordinator),
+            category=post.category,
+            answer=answer,
+        )
 
-    return ProposalOut(id=p.pk, round_id=p.round_id, state=p.state, units=p.units, km=p.km, score=p.score,
-                       reasons=p.reasons, need=side(p.need, p.need_answer), offer=side(p.offer, p.offer_answer),
-                       assigned_post_id=p.claim.post_id if p.claim_id and p.claim else None)
+    return ProposalOut(
+        id=p.pk,
+        round_id=p.round_id,
+        state=p.state,
+        units=p.units,
+        km=p.km,
+        score=p.score,
+        reasons=p.reasons,
+        need=side(p.need, p.need_answer),
+        offer=side(p.offer, p.offer_answer),
+        assigned_post_id=p.claim.post_id if p.claim_id and p.claim else None,
+    )
 
 
-@router.post("/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)")
+@router.post(
+    "/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)"
+)
 def matching_round_run(request: HttpRequest, slug: str) -> Status[RoundOut]:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
     rows = selectors._with_posts(the_round.proposals.all())
-    return Status(201, RoundOut(id=the_round.pk, started_at=the_round.started_at, status=the_round.status,
-                         stats=the_round.stats,
-                         proposals=[_out(p, request.user, coordinator=True) for p in rows]))  # type: ignore[arg-type]
+    return Status(
+        201,
+        RoundOut(
+            id=the_round.pk,
+            started_at=the_round.started_at,
+            status=the_round.status,
+            stats=the_round.stats,
+            proposals=[_out(p, request.user, coordinator=True) for p in rows],  # type: ignore[arg-type]
+        ),
+    )
 
 
-@router.get("/groups/{slug}/matching/proposals", response=list[ProposalOut],
-            summary="Proposals: all open ones for coordinators, one's own for members")
+@router.get(
+    "/groups/{slug}/matching/proposals",
+    response=list[ProposalOut],
+    summary="Proposals: all open ones for coordinators, one's own for members",
+)
 def matching_proposals_list(request: HttpRequest, slug: str) -> list[ProposalOut]:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     coordinator = membership.role == Role.COORDINATOR
@@ -85,7 +110,9 @@ def matching_proposals_list(request: HttpRequest, slug: str) -> list[ProposalOut
 class DecideIn(Schema):
     approve_ids: list[DbId] = Field(default_factory=list, max_length=1000)
     reject_ids: list[DbId] = Field(default_factory=list, max_length=1000)
-    edits: dict[DbId, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(default_factory=dict, max_length=1000)
+    edits: dict[DbId, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
+        default_factory=dict, max_length=1000
+    )
 
 
 class DecideOut(Schema):
@@ -94,14 +121,22 @@ class DecideOut(Schema):
     lapsed: int
 
 
-@router.post("/groups/{slug}/matching/proposals/decide", response=DecideOut,
-             summary="Approve, reject or edit proposals in bulk (coordinators)")
+@router.post(
+    "/groups/{slug}/matching/proposals/decide",
+    response=DecideOut,
+    summary="Approve, reject or edit proposals in bulk (coordinators)",
+)
 def matching_proposals_decide(request: HttpRequest, slug: str, payload: DecideIn) -> DecideOut:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     if len(payload.edits) > 1000:
         raise HttpError(422, "Too many edits.")
-    counts = services.proposals_decide(group=group, actor=request.user, approve_ids=payload.approve_ids,  # type: ignore[arg-type]
-                                       reject_ids=payload.reject_ids, edits=payload.edits)
+    counts = services.proposals_decide(
+        group=group,
+        actor=request.user,  # type: ignore[arg-type]
+        approve_ids=payload.approve_ids,
+        reject_ids=payload.reject_ids,
+        edits=payload.edits,
+    )
     return DecideOut(**counts)
 
 
@@ -109,15 +144,24 @@ class RespondIn(Schema):
     decision: Literal["accept", "decline"]
 
 
-@router.post("/groups/{slug}/matching/proposals/{proposal_id}/respond", response=ProposalOut,
-             summary="Accept or decline a proposal (either side)")
-def matching_proposal_respond(request: HttpRequest, slug: str, proposal_id: int, payload: RespondIn) -> ProposalOut:
+@router.post(
+    "/groups/{slug}/matching/proposals/{proposal_id}/respond",
+    response=ProposalOut,
+    summary="Accept or decline a proposal (either side)",
+)
+def matching_proposal_respond(
+    request: HttpRequest, slug: str, proposal_id: int, payload: RespondIn
+) -> ProposalOut:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     proposal = selectors.proposal_for_responder(group, request.user, proposal_id)  # type: ignore[arg-type]
     if proposal is None:
         raise Http404
     try:
-        proposal = services.proposal_respond(proposal=proposal, user=request.user, accept=payload.decision == "accept")  # type: ignore[arg-type]
+        proposal = services.proposal_respond(
+            proposal=proposal,
+            user=request.user,  # type: ignore[arg-type]
+            accept=payload.decision == "accept",
+        )
     except PermissionDenied:
         raise Http404 from None
     return _out(proposal, request.user, coordinator=membership.role == Role.COORDINATOR)  # type: ignore[arg-type]
@@ -131,7 +175,11 @@ class SettingsOut(Schema):
     schedule: str
 
 
-@router.put("/groups/{slug}/matching/settings", response=SettingsOut, summary="Turn daily rounds on or off (coordinators)")
+@router.put(
+    "/groups/{slug}/matching/settings",
+    response=SettingsOut,
+    summary="Turn daily rounds on or off (coordinators)",
+)
 def matching_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     found = services.settings_update(group=group, actor=request.user, schedule=payload.schedule)  # type: ignore[arg-type]

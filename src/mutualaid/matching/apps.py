@@ -10,4 +10,6 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from mutualaid.channels.jobs import Periodic, every_day, register_periodic
 
-        register_periodic(Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day))
+        register_periodic(
+            Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day)
+        )

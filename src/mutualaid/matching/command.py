@@ -47,9 +47,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     parser.add_argument(
         "--greedy", action="store_true", help="print the greedy baseline instead of the optimum"
     )
-    parser.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: up to 2)"
-    )
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: up to 2)")
     try:
         args = parser.parse_args(argv)
     except _UsageError as error:

@@ -19,8 +19,19 @@ def load() -> None:
     if crown is None or hana is None or Round.objects.filter(group=crown).exists():
         return
     MatchingSettings.objects.get_or_create(group=crown, defaults={"schedule": Schedule.DAILY})
-    board.post_create(group=crown, author=hana, data=board.PostInput(
-        kind="need", category="food", title="Hot meals for two this week", details="Two adults, no pork.",
-        quantity=2, unit="meals", urgency="week", area="11225", languages=["en"],
-    ))
+    board.post_create(
+        group=crown,
+        author=hana,
+        data=board.PostInput(
+            kind="need",
+            category="food",
+            title="Hot meals for two this week",
+            details="Two adults, no pork.",
+            quantity=2,
+            unit="meals",
+            urgency="week",
+            area="11225",
+            languages=["en"],
+        ),
+    )
     services.round_run(group=crown, started_by=None)  # as the daily schedule would

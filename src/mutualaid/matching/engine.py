@@ -92,9 +92,7 @@ class Params:
 
     max_km: float = 15.0
     value_km: float = 50.0
-    urgency_factor: Mapping[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_URGENCY_FACTOR)
-    )
+    urgency_factor: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_URGENCY_FACTOR))
     value_km_per_waiting_day: float = 5.0
 
 
@@ -176,13 +174,9 @@ def _parse_params(raw: object) -> Params:
     factors: dict[str, float] = {}
     for name, factor in factors_raw.items():
         if not _finite_number(factor) or factor < 0:
-            raise InvalidInstance(
-                f"params.urgency_factor.{name}: must be a non-negative number"
-            )
+            raise InvalidInstance(f"params.urgency_factor.{name}: must be a non-negative number")
         factors[name] = float(factor)
-    return Params(
-        max_km=max_km, value_km=value_km, urgency_factor=factors, value_km_per_waiting_day=per_day
-    )
+    return Params(max_km=max_km, value_km=value_km, urgency_factor=factors, value_km_per_waiting_day=per_day)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -232,9 +226,7 @@ class _SideBuilder:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise self._fail(
-                index, item_id, f"window bound {text!r} is not an ISO 8601 date-time"
-            ) from None
+            raise self._fail(index, item_id, f"window bound {text!r} is not an ISO 8601 date-time") from None
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise self._fail(index, item_id, f"window bound {text!r} has no time zone")
         micros = (moment - _EPOCH) // _ONE_MICROSECOND
@@ -347,10 +339,7 @@ class _SideBuilder:
                 factor_by_code[code] = factor
             codes = np.frombuffer(self.urgency, dtype=np.int64)
             waiting = np.frombuffer(self.waiting, dtype=np.float64)
-            priority = (
-                params.value_km * factor_by_code[codes]
-                + params.value_km_per_waiting_day * waiting
-            )
+            priority = params.value_km * factor_by_code[codes] + params.value_km_per_waiting_day * waiting
             too_high = np.flatnonzero(~(1000.0 * priority <= _MAX_SCORE))
             if len(too_high):
                 first = int(too_high[0])
@@ -445,14 +434,10 @@ def parse_instance(obj: object, *, exclude_pairs: Iterable[tuple[str, str]] = ()
     need_at = {item_id: i for i, item_id in enumerate(needs.ids)}
     offer_at = {item_id: j for j, item_id in enumerate(offers.ids)}
     keys = [
-        need_at[n] * len(offers) + offer_at[o]
-        for n, o in exclude_pairs
-        if n in need_at and o in offer_at
+        need_at[n] * len(offers) + offer_at[o] for n, o in exclude_pairs if n in need_at and o in offer_at
     ]
     excluded = np.unique(np.asarray(keys, np.int64))
-    return Instance(
-        params=params, categories=list(categories), needs=needs, offers=offers, excluded=excluded
-    )
+    return Instance(params=params, categories=list(categories), needs=needs, offers=offers, excluded=excluded)
 
 
 _WHITESPACE = frozenset(" \t\n\r")
@@ -669,9 +654,7 @@ class _Pairs:
 
     @staticmethod
     def empty() -> _Pairs:
-        return _Pairs(
-            np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-        )
+        return _Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.need)
@@ -757,8 +740,10 @@ class _Part:
         for k in _close_calls(km, reach, priority).tolist():
             i, j = int(need[k]), int(offer[k])
             km[k] = _math_km(
-                float(self.need_lat[i]), float(self.need_lon[i]),
-                float(self.offer_lat[j]), float(self.offer_lon[j]),
+                float(self.need_lat[i]),
+                float(self.need_lon[i]),
+                float(self.offer_lat[j]),
+                float(self.offer_lon[j]),
             )
         score = scores(priority, km)
         ok = (km <= reach) & (score > 0)
@@ -836,14 +821,10 @@ def _seed_pairs(part: _Part) -> _Pairs:
     # Time windows and offers' own limits can rule out all nearest offers of a need; look
     # further for those needs only, or they would enter pricing with every offer in range.
     seeded = part.feasible(chunks_need[0], chunks_offer[0])
-    thin = np.flatnonzero(
-        (np.bincount(seeded.need, minlength=n_needs) < 2) & hit[:, -1]
-    )
+    thin = np.flatnonzero((np.bincount(seeded.need, minlength=n_needs) < 2) & hit[:, -1])
     if len(thin) and n_offers > k:
         k_far = min(8 * k, n_offers)
-        _, far = offer_tree.query(
-            part.need_xyz[thin], k=k_far, distance_upper_bound=_chord_for(part.max_km)
-        )
+        _, far = offer_tree.query(part.need_xyz[thin], k=k_far, distance_upper_bound=_chord_for(part.max_km))
         far = far.reshape(len(thin), k_far)
         far_hit = far < n_offers
         chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
@@ -857,9 +838,7 @@ def _seed_pairs(part: _Part) -> _Pairs:
     found = found.reshape(n_offers, k)
     chunks_need.append(found.ravel().astype(np.int64))
     chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
-    need, offer = _unique_pairs(
-        np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers
-    )
+    need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
     return part.feasible(need, offer)
 
 
@@ -979,12 +958,8 @@ def _range_pairs(
         return
     top = float(a[needs].max())
     tol = 1e-6 * max(1.0, abs(top))
-    need_points = np.column_stack(
-        [part.need_xyz[needs] / _SQRT3, top - a[needs], np.zeros(len(needs))]
-    )
-    offer_points = np.column_stack(
-        [part.offer_xyz[offers] / _SQRT3, np.zeros(len(offers)), b[offers]]
-    )
+    need_points = np.column_stack([part.need_xyz[needs] / _SQRT3, top - a[needs], np.zeros(len(needs))])
+    offer_points = np.column_stack([part.offer_xyz[offers] / _SQRT3, np.zeros(len(offers)), b[offers]])
     side = max(part.max_km, 1.0)
     need_keys, base = _cell_keys(part.need_xyz[needs], side)
     offer_keys, _ = _cell_keys(part.offer_xyz[offers], side)
@@ -1107,12 +1082,22 @@ def _violations(
         keep = _top_per_group(candidates.need[near], -reduced[near], _PRICED_PER_ITEM)
         picked = near[keep]
         truncated[candidates.need[near[~keep]]] = True
-        chosen.append(_Pairs(
-            candidates.need[picked], candidates.offer[picked], candidates.km[picked], candidates.score[picked],
-        ))
+        chosen.append(
+            _Pairs(
+                candidates.need[picked],
+                candidates.offer[picked],
+                candidates.km[picked],
+                candidates.score[picked],
+            )
+        )
     if not violated:
         return _Pricing(False, _Pairs.empty(), truncated)
-    extra = _Pairs(*(np.concatenate([getattr(pairs, name) for pairs in chosen]) for name in ("need", "offer", "km", "score")))
+    extra = _Pairs(
+        *(
+            np.concatenate([getattr(pairs, name) for pairs in chosen])
+            for name in ("need", "offer", "km", "score")
+        )
+    )
     return _Pricing(True, extra, truncated)
 
 

@@ -25,7 +25,9 @@ class MatchingSettings(models.Model):
     """Per-group matching settings; no row means the defaults (no scheduled rounds)."""
 
     group = models.OneToOneField("groups.Group", on_delete=models.CASCADE, related_name="matching_settings")
-    schedule = models.CharField(_("scheduled rounds"), max_length=10, choices=Schedule.choices, default=Schedule.OFF)
+    schedule = models.CharField(
+        _("scheduled rounds"), max_length=10, choices=Schedule.choices, default=Schedule.OFF
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
@@ -44,7 +46,9 @@ class Round(models.Model):
         FAILED = "failed", _("Failed")
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="matching_rounds")
-    started_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     params = models.JSONField(default=dict, blank=True)
     stats = models.JSONField(default=dict, blank=True)
@@ -99,10 +103,14 @@ class Proposal(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
     need_answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True)
     offer_answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True)
-    decided_by = models.ForeignKey("members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.ForeignKey("exchange.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    claim = models.ForeignKey(
+        "exchange.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     data_classification = {
         "round": (PUBLIC, "which round proposed it"),

@@ -47,23 +47,36 @@ def proposals_for_coordinator(group: Group) -> list[Proposal]:
 def _answerable_by(user: User) -> Q:
     own_need = Q(need__author=user, need__contact__isnull=True)
     own_offer = Q(offer__author=user, offer__contact__isnull=True)
-    held = Q(decided_by=user) & (Q(need__contact__isnull=False) | Q(offer__contact__isnull=False)
-                                 | Q(need__author__isnull=True) | Q(offer__author__isnull=True))
+    held = Q(decided_by=user) & (
+        Q(need__contact__isnull=False)
+        | Q(offer__contact__isnull=False)
+        | Q(need__author__isnull=True)
+        | Q(offer__author__isnull=True)
+    )
     return own_need | own_offer | held
 
 
 def proposals_for_member(group: Group, user: User) -> list[Proposal]:
     """Approved proposals the member answers for, and ones closed in the last 30 days."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    rows = Proposal.objects.filter(group=group).filter(_answerable_by(user)).filter(
-        Q(state=Proposal.State.APPROVED)
-        | Q(state__in=(Proposal.State.MATCHED, Proposal.State.DECLINED, Proposal.State.LAPSED), closed_at__gte=since)
+    rows = (
+        Proposal.objects.filter(group=group)
+        .filter(_answerable_by(user))
+        .filter(
+            Q(state=Proposal.State.APPROVED)
+            | Q(
+                state__in=(Proposal.State.MATCHED, Proposal.State.DECLINED, Proposal.State.LAPSED),
+                closed_at__gte=since,
+            )
+        )
     )
     return list(_with_posts(rows).order_by("-state", "-decided_at", "id")[:100])
 
 
 def proposal_for_responder(group: Group, user: User, proposal_id: int) -> Proposal | None:
-    return _with_posts(Proposal.objects.filter(group=group, pk=proposal_id).filter(_answerable_by(user))).first()
+    return _with_posts(
+        Proposal.objects.filter(group=group, pk=proposal_id).filter(_answerable_by(user))
+    ).first()
 
 
 def shown_title(post: Post, user: User, *, coordinator: bool) -> str | None:
@@ -100,17 +113,30 @@ def _item(post: Post) -> dict[str, Any]:
 
 
 def suggested_for(group: Group, user: User) -> list[OwnPost]:
-    """"Suggested for you": for each of the member's own open posts, up to five open posts of the
+    """ "Suggested for you": for each of the member's own open posts, up to five open posts of the
     other kind, same category, within reach, that the member can see on the board (whole-group
     posts of others), never a pair already declined. Ranked by the engine's own score.
 
     Own posts of one kind and category share one query (the union of their reach boxes) and one
     search index, so the page costs a query per category, not per post."""
-    own = list(Post.objects.filter(group=group, author=user, status=Status.OPEN, contact__isnull=True,
-                                   lat__isnull=False, lon__isnull=False)
-               .defer("address", "private_note").order_by("-created_at", "-id")[:OWN_POSTS_MAX])
+    own = list(
+        Post.objects.filter(
+            group=group,
+            author=user,
+            status=Status.OPEN,
+            contact__isnull=True,
+            lat__isnull=False,
+            lon__isnull=False,
+        )
+        .defer("address", "private_note")
+        .order_by("-created_at", "-id")[:OWN_POSTS_MAX]
+    )
     ids = [p.pk for p in own]
-    declined = set(DeclinedPair.objects.filter(Q(need_id__in=ids) | Q(offer_id__in=ids)).values_list("need_id", "offer_id"))
+    declined = set(
+        DeclinedPair.objects.filter(Q(need_id__in=ids) | Q(offer_id__in=ids)).values_list(
+            "need_id", "offer_id"
+        )
+    )
     max_km = 15.0  # the engine's default reach
     entries = {post.pk: OwnPost(post) for post in own}
     by_kind_category: dict[tuple[str, str], list[Post]] = {}
@@ -126,10 +152,18 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
             lat, lon = post.lat or 0.0, post.lon or 0.0  # never None: filtered non-null above
             boxes |= Q(lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
         candidates = list(
-            Post.objects.filter(boxes, group=group, kind=other_kind, category=category, status=Status.OPEN,
-                                visibility=Visibility.GROUP)
-            .exclude(author=user).select_related("author").defer("address", "private_note")
-            .order_by("-created_at", "-id")[:CANDIDATES_MAX * len(posts)]
+            Post.objects.filter(
+                boxes,
+                group=group,
+                kind=other_kind,
+                category=category,
+                status=Status.OPEN,
+                visibility=Visibility.GROUP,
+            )
+            .exclude(author=user)
+            .select_related("author")
+            .defer("address", "private_note")
+            .order_by("-created_at", "-id")[: CANDIDATES_MAX * len(posts)]
         )
         if not candidates:
             continue
@@ -147,6 +181,8 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
                 ranked = [(r["need"], r["km"]) for r in index.suggest_for_offer(_item(post), k=k)]
                 pairs = [(int(i), post.pk) for i, _km in ranked]
             entries[post.pk].suggestions = [
-                Suggestion(by_id[i], km) for (i, km), pair in zip(ranked, pairs, strict=True) if pair not in declined
+                Suggestion(by_id[i], km)
+                for (i, km), pair in zip(ranked, pairs, strict=True)
+                if pair not in declined
             ][:SUGGESTIONS_PER_POST]
     return [entries[post.pk] for post in own]

@@ -60,15 +60,24 @@ def settings_update(*, group: Group, actor: User, schedule: str) -> MatchingSett
 def _reserved(group: Group) -> tuple[dict[int, int], dict[int, int]]:
     """Units of each need and offer already promised by proposals that are still in play."""
     rows = Proposal.objects.filter(group=group)
-    needs = dict(rows.filter(state__in=RESERVING).values("need_id").annotate(u=Sum("units")).values_list("need_id", "u"))
+    needs = dict(
+        rows.filter(state__in=RESERVING)
+        .values("need_id")
+        .annotate(u=Sum("units"))
+        .values_list("need_id", "u")
+    )
     offers = dict(
         rows.filter(Q(state__in=RESERVING) | Q(state=Proposal.State.MATCHED, offer__status=Status.OPEN))
-        .values("offer_id").annotate(u=Sum("units")).values_list("offer_id", "u")
+        .values("offer_id")
+        .annotate(u=Sum("units"))
+        .values_list("offer_id", "u")
     )
     return needs, offers
 
 
-def round_instance(*, group: Group, now: datetime | None = None) -> tuple[dict[str, Any], set[tuple[str, str]]]:
+def round_instance(
+    *, group: Group, now: datetime | None = None
+) -> tuple[dict[str, Any], set[tuple[str, str]]]:
     """The engine's instance for a group's open needs and offers, and the pairs it must not propose.
 
     Items are the coarse-only items of `exchange.selectors.matching_instance`, less the units already
@@ -78,7 +87,9 @@ def round_instance(*, group: Group, now: datetime | None = None) -> tuple[dict[s
     obj = exchange_selectors.matching_instance(group=group, now=now)
     need_reserved, offer_reserved = _reserved(group)
     authors = dict(
-        Post.objects.filter(group=group, status=Status.OPEN, author__isnull=False).values_list("pk", "author_id")
+        Post.objects.filter(group=group, status=Status.OPEN, author__isnull=False).values_list(
+            "pk", "author_id"
+        )
     )
     needs, offers = [], []
     for item in obj["needs"]:
@@ -98,15 +109,20 @@ def round_instance(*, group: Group, now: datetime | None = None) -> tuple[dict[s
     for item in needs:
         for offer_id in by_author.get((authors[int(item["id"][1:])], item["category"]), ()):
             excluded.add((item["id"], offer_id))
-    declined = DeclinedPair.objects.filter(need__group=group, need__status=Status.OPEN).values_list("need_id", "offer_id")
+    declined = DeclinedPair.objects.filter(need__group=group, need__status=Status.OPEN).values_list(
+        "need_id", "offer_id"
+    )
     waiting = Proposal.objects.filter(group=group, state__in=RESERVING).values_list("need_id", "offer_id")
     excluded.update((f"n{n}", f"o{o}") for n, o in [*declined, *waiting])
     return {"needs": needs, "offers": offers}, excluded
 
 
 def _reasons(need: Mapping[str, Any], km: float) -> dict[str, Any]:
-    return {"km": round(km, 2), "urgency": need.get("urgency", "flexible"),
-            "waiting_days": int(float(need.get("waiting_days", 0)))}
+    return {
+        "km": round(km, 2),
+        "urgency": need.get("urgency", "flexible"),
+        "waiting_days": int(float(need.get("waiting_days", 0))),
+    }
 
 
 def round_run(*, group: Group, started_by: User | None, now: datetime | None = None) -> Round:
@@ -125,25 +141,48 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
         out = engine.solve(engine.parse_instance(obj, exclude_pairs=excluded), workers=1)
     except engine.InvalidInstance as exc:  # the message names item ids only, never personal data
         with transaction.atomic():
-            return Round.objects.create(group=group, started_by=started_by, started_at=now,
-                                        status=Round.Status.FAILED, stats={"error": str(exc)})
+            return Round.objects.create(
+                group=group,
+                started_by=started_by,
+                started_at=now,
+                status=Round.Status.FAILED,
+                stats={"error": str(exc)},
+            )
     with transaction.atomic():
         MatchingSettings.objects.get_or_create(group=group)
         MatchingSettings.objects.select_for_update().get(group=group)
         Proposal.objects.filter(group=group, state=Proposal.State.PROPOSED).update(
             state=Proposal.State.SUPERSEDED, closed_at=now
         )
-        stats = {**out["stats"], "needs": len(obj["needs"]), "offers": len(obj["offers"]),
-                 "matched_units": out["matched_units"], "proposals": len(out["assignments"])}
-        the_round = Round.objects.create(group=group, started_by=started_by, started_at=now,
-                                         params=dataclasses.asdict(engine.Params()),
-                                         stats=stats)
-        Proposal.objects.bulk_create([
-            Proposal(round=the_round, group=group, need_id=int(row["need"][1:]), offer_id=int(row["offer"][1:]),
-                     units=row["units"], km=row["km"], score=row["score"],
-                     reasons=_reasons(needs_by_id[row["need"]], row["km"]))
-            for row in out["assignments"]
-        ])
+        stats = {
+            **out["stats"],
+            "needs": len(obj["needs"]),
+            "offers": len(obj["offers"]),
+            "matched_units": out["matched_units"],
+            "proposals": len(out["assignments"]),
+        }
+        the_round = Round.objects.create(
+            group=group,
+            started_by=started_by,
+            started_at=now,
+            params=dataclasses.asdict(engine.Params()),
+            stats=stats,
+        )
+        Proposal.objects.bulk_create(
+            [
+                Proposal(
+                    round=the_round,
+                    group=group,
+                    need_id=int(row["need"][1:]),
+                    offer_id=int(row["offer"][1:]),
+                    units=row["units"],
+                    km=row["km"],
+                    score=row["score"],
+                    reasons=_reasons(needs_by_id[row["need"]], row["km"]),
+                )
+                for row in out["assignments"]
+            ]
+        )
         if started_by is None and out["assignments"]:
             transaction.on_commit(lambda: _tell_coordinators(the_round))
     return the_round
@@ -168,8 +207,12 @@ def _tell_coordinators(the_round: Round) -> int:
     told = 0
     for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user"):
         with translation.override(membership.user.language):
-            title = ngettext("%(count)d matching proposal", "%(count)d matching proposals", count) % {"count": count}
-        notify(user=membership.user, kind="approval", context={"group": group.name, "title": title, "url": url})
+            title = ngettext("%(count)d matching proposal", "%(count)d matching proposals", count) % {
+                "count": count
+            }
+        notify(
+            user=membership.user, kind="approval", context={"group": group.name, "title": title, "url": url}
+        )
         told += 1
     return told
 
@@ -201,7 +244,9 @@ def _tell_sides(proposal: Proposal) -> None:
         if user is None:
             continue
         own = proposal.need if side == "need" else proposal.offer
-        title = other.title if other.visibility == Visibility.GROUP or other.author_id == user.pk else own.title
+        title = (
+            other.title if other.visibility == Visibility.GROUP or other.author_id == user.pk else own.title
+        )
         notify(user=user, kind="match", context={"group": proposal.group.name, "title": title, "url": url})
 
 
@@ -211,7 +256,11 @@ def _decline_pair(proposal: Proposal) -> None:
 
 @transaction.atomic
 def proposals_decide(
-    *, group: Group, actor: User, approve_ids: Iterable[int] = (), reject_ids: Iterable[int] = (),
+    *,
+    group: Group,
+    actor: User,
+    approve_ids: Iterable[int] = (),
+    reject_ids: Iterable[int] = (),
     edits: Mapping[int, int] | None = None,
 ) -> dict[str, int]:
     """A coordinator approves, rejects and edits (fewer units) proposals in bulk.
@@ -227,17 +276,27 @@ def proposals_decide(
         raise ValidationError({"reject_ids": _("A proposal cannot be both approved and rejected.")})
     if set(edits) - approve:
         raise ValidationError({"edits": _("Only proposals being approved can have their units changed.")})
-    rows = {p.pk: p for p in Proposal.objects.select_for_update().filter(group=group, pk__in=approve | reject)}
+    rows = {
+        p.pk: p for p in Proposal.objects.select_for_update().filter(group=group, pk__in=approve | reject)
+    }
     for pk in sorted(approve | reject):
         if pk not in rows or rows[pk].state != Proposal.State.PROPOSED:
-            raise ValidationError({"approve_ids": _("Proposal %(id)d is not waiting for a decision.") % {"id": pk}})
+            raise ValidationError(
+                {"approve_ids": _("Proposal %(id)d is not waiting for a decision.") % {"id": pk}}
+            )
     for pk, units in edits.items():
         if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= rows[pk].units:
-            raise ValidationError({"edits": _("Proposal %(id)d can have from 1 to %(max)d units.")
-                                   % {"id": pk, "max": rows[pk].units}})
+            raise ValidationError(
+                {
+                    "edits": _("Proposal %(id)d can have from 1 to %(max)d units.")
+                    % {"id": pk, "max": rows[pk].units}
+                }
+            )
     now = timezone.now()
     counts = {"approved": 0, "rejected": 0, "lapsed": 0}
-    posts = Post.objects.select_related("group").in_bulk({p.need_id for p in rows.values()} | {p.offer_id for p in rows.values()})
+    posts = Post.objects.select_related("group").in_bulk(
+        {p.need_id for p in rows.values()} | {p.offer_id for p in rows.values()}
+    )
     for pk in sorted(approve | reject):
         proposal = rows[pk]
         proposal.need, proposal.offer = posts[proposal.need_id], posts[proposal.offer_id]
@@ -271,7 +330,9 @@ def proposal_respond(*, proposal: Proposal, user: User, accept: bool) -> Proposa
     longer shows as open. A decline by either side closes the proposal and the pair is never
     proposed again.
     """
-    proposal = Proposal.objects.select_for_update().select_related("need", "offer", "group").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update().select_related("need", "offer", "group").get(pk=proposal.pk)
+    )
     sides = [side for side in ("need", "offer") if responder_id(proposal, side) == user.pk]
     if not sides:
         raise PermissionDenied(_("Only the two sides can answer this proposal."))
@@ -321,10 +382,16 @@ def _close_full_offer(proposal: Proposal) -> None:
     offer = Post.objects.select_for_update().get(pk=proposal.offer_id)
     if offer.status != Status.OPEN:
         return
-    promised = Proposal.objects.filter(offer=offer, state=Proposal.State.MATCHED).aggregate(u=Sum("units"))["u"] or 0
+    promised = (
+        Proposal.objects.filter(offer=offer, state=Proposal.State.MATCHED).aggregate(u=Sum("units"))["u"] or 0
+    )
     if promised < offer.quantity or proposal.decided_by is None:
         return
-    claimant = proposal.need.author if proposal.need.contact_id is None and proposal.need.author else proposal.decided_by
+    claimant = (
+        proposal.need.author
+        if proposal.need.contact_id is None and proposal.need.author
+        else proposal.decided_by
+    )
     try:
         with transaction.atomic():
             exchange_services.post_assign(post=offer, actor=proposal.decided_by, claimant=claimant)
@@ -345,8 +412,11 @@ def _tell_matched(proposal: Proposal) -> None:
         user_id = responder_id(proposal, side)
         user = User.objects.filter(pk=user_id).first() if user_id else None
         if user is not None:
-            notify(user=user, kind="match", context={"group": proposal.group.name, "title": proposal.need.title,
-                                                     "url": url})
+            notify(
+                user=user,
+                kind="match",
+                context={"group": proposal.group.name, "title": proposal.need.title, "url": url},
+            )
 
 
 def rounds_run_scheduled(*, now: datetime | None = None) -> int:
@@ -356,4 +426,3 @@ def rounds_run_scheduled(*, now: datetime | None = None) -> int:
         round_run(group=group, started_by=None, now=now)
         ran += 1
     return ran
-

@@ -133,9 +133,7 @@ class SuggestionIndex:
             if len(ranked) >= k and ranked[-1][2] > bound:
                 break
             count = min(len(group.index), count * 4)
-        return [
-            {"offer": offers.ids[j], "km": round(d, 3), "score": s} for j, d, s in ranked
-        ]
+        return [{"offer": offers.ids[j], "km": round(d, 3), "score": s} for j, d, s in ranked]
 
     def suggest_for_offer(self, offer: Mapping[str, Any], k: int = 5) -> list[dict[str, Any]]:
         """The ``k`` feasible needs with the highest score for ``offer`` (an offer item dict):
@@ -174,6 +172,4 @@ class SuggestionIndex:
         candidates: IntArray, km: np.ndarray, score: np.ndarray, k: int
     ) -> list[tuple[int, float, int]]:
         order = np.lexsort((candidates, km, -score))[:k]
-        return list(
-            zip(candidates[order].tolist(), km[order].tolist(), score[order].tolist(), strict=True)
-        )
+        return list(zip(candidates[order].tolist(), km[order].tolist(), score[order].tolist(), strict=True))

@@ -30,16 +30,25 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, _("The round failed; nothing was proposed."))
         else:
             count = the_round.stats.get("proposals", 0)
-            messages.success(request, ngettext("Round done: %(count)d proposal.", "Round done: %(count)d proposals.",
-                                               count) % {"count": count})
+            messages.success(
+                request,
+                ngettext("Round done: %(count)d proposal.", "Round done: %(count)d proposals.", count)
+                % {"count": count},
+            )
         return redirect("matching_rounds", slug=group.slug)
     proposals = selectors.proposals_for_coordinator(group)
-    return render(request, "matching/rounds.html", {
-        "group": group, "round": selectors.latest_round(group),
-        "proposed": [p for p in proposals if p.state == p.State.PROPOSED],
-        "approved": [p for p in proposals if p.state == p.State.APPROVED],
-        "settings": services.settings_for(group), "schedules": Schedule.choices,
-    })
+    return render(
+        request,
+        "matching/rounds.html",
+        {
+            "group": group,
+            "round": selectors.latest_round(group),
+            "proposed": [p for p in proposals if p.state == p.State.PROPOSED],
+            "approved": [p for p in proposals if p.state == p.State.APPROVED],
+            "settings": services.settings_for(group),
+            "schedules": Schedule.choices,
+        },
+    )
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -63,12 +72,21 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
             if raw.strip():
                 edits[pk] = int(raw) if raw.strip().isdigit() else 0
     counts: dict[str, int] = {}
-    if flash_action(request, lambda: counts.update(services.proposals_decide(
-        group=group, actor=request.user,  # type: ignore[arg-type]
-        approve_ids=selected if action == "approve" else (), reject_ids=selected if action == "reject" else (),
-        edits=edits,
-    ))):
-        messages.success(request, _("Approved: %(approved)d. Rejected: %(rejected)d. No longer open: %(lapsed)d.") % counts)
+    if flash_action(
+        request,
+        lambda: counts.update(
+            services.proposals_decide(
+                group=group,
+                actor=request.user,  # type: ignore[arg-type]
+                approve_ids=selected if action == "approve" else (),
+                reject_ids=selected if action == "reject" else (),
+                edits=edits,
+            )
+        ),
+    ):
+        messages.success(
+            request, _("Approved: %(approved)d. Rejected: %(rejected)d. No longer open: %(lapsed)d.") % counts
+        )
     return redirect("matching_rounds", slug=group.slug)
 
 
@@ -78,7 +96,11 @@ def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
     group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     flash_action(
         request,
-        lambda: services.settings_update(group=group, actor=request.user, schedule=request.POST.get("schedule", "")),  # type: ignore[arg-type]
+        lambda: services.settings_update(
+            group=group,
+            actor=request.user,  # type: ignore[arg-type]
+            schedule=request.POST.get("schedule", ""),
+        ),
         success=_("Matching settings saved."),
     )
     return redirect("matching_rounds", slug=group.slug)
@@ -92,15 +114,25 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
     rows = []
     for p in selectors.proposals_for_member(group, request.user):  # type: ignore[arg-type]
         sides = [s for s in ("need", "offer") if services.responder_id(p, s) == request.user.pk]
-        rows.append({
-            "proposal": p, "sides": sides,
-            "need_title": selectors.shown_title(p.need, request.user, coordinator=coordinator),  # type: ignore[arg-type]
-            "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),  # type: ignore[arg-type]
-            "waiting": p.state == p.State.APPROVED and any(getattr(p, f"{s}_answer") == "" for s in sides),
-        })
-    return render(request, "matching/mine.html", {
-        "group": group, "rows": rows, "own": selectors.suggested_for(group, request.user),  # type: ignore[arg-type]
-    })
+        rows.append(
+            {
+                "proposal": p,
+                "sides": sides,
+                "need_title": selectors.shown_title(p.need, request.user, coordinator=coordinator),  # type: ignore[arg-type]
+                "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),  # type: ignore[arg-type]
+                "waiting": p.state == p.State.APPROVED
+                and any(getattr(p, f"{s}_answer") == "" for s in sides),
+            }
+        )
+    return render(
+        request,
+        "matching/mine.html",
+        {
+            "group": group,
+            "rows": rows,
+            "own": selectors.suggested_for(group, request.user),  # type: ignore[arg-type]
+        },
+    )
 
 
 @login_required
@@ -116,8 +148,12 @@ def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
         return redirect("matching_mine", slug=group.slug)
     answered: list[Any] = []
     try:
-        done = flash_action(request, lambda: answered.append(services.proposal_respond(
-            proposal=proposal, user=request.user, accept=decision == "accept")))  # type: ignore[arg-type]
+        done = flash_action(
+            request,
+            lambda: answered.append(
+                services.proposal_respond(proposal=proposal, user=request.user, accept=decision == "accept")  # type: ignore[arg-type]
+            ),
+        )
     except PermissionDenied:
         raise Http404 from None
     if done:
@@ -126,14 +162,20 @@ def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
 
 
 def _answer_message(proposal: Any) -> str:
-    if proposal.state == proposal.State.MATCHED and proposal.claim and proposal.claim.post_id != proposal.need_id:
+    if (
+        proposal.state == proposal.State.MATCHED
+        and proposal.claim
+        and proposal.claim.post_id != proposal.need_id
+    ):
         return ngettext(
             "Both sides accepted: %(units)d unit of the need is now assigned on the board; the rest stays open.",
             "Both sides accepted: %(units)d units of the need are now assigned on the board; the rest stays open.",
             proposal.units,
         ) % {"units": proposal.units}
-    return str({
-        "matched": _("Both sides accepted: the need is now assigned on the board."),
-        "declined": _("Declined. This pair will not be proposed again."),
-        "lapsed": _("One of the posts is no longer open, so this proposal lapsed."),
-    }.get(proposal.state, _("Thank you, your answer is saved. Waiting for the other side.")))
+    return str(
+        {
+            "matched": _("Both sides accepted: the need is now assigned on the board."),
+            "declined": _("Declined. This pair will not be proposed again."),
+            "lapsed": _("One of the posts is no longer open, so this proposal lapsed."),
+        }.get(proposal.state, _("Thank you, your answer is saved. Waiting for the other side."))
+    )

@@ -12,7 +12,16 @@ class UserAdmin(admin.ModelAdmin[User]):
     list_display = ("username", "display_name", "language", "is_active", "is_staff", "last_seen")
     list_filter = ("is_active", "is_staff", "language")
     search_fields = ("username", "display_name")
-    fields = ("username", "display_name", "language", "is_active", "is_staff", "is_superuser", "date_joined", "last_seen")
+    fields = (
+        "username",
+        "display_name",
+        "language",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "date_joined",
+        "last_seen",
+    )
     readonly_fields = ("date_joined", "last_seen")
 
 

@@ -37,8 +37,12 @@ class ProfileIn(Schema):
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     return MeOut(
-        username=user.username, display_name=user.display_name, language=user.language,  # type: ignore[union-attr]
-        email=user.email or None, phone=user.phone or None, date_joined=user.date_joined,  # type: ignore[union-attr]
+        username=user.username,
+        display_name=user.display_name,  # type: ignore[union-attr]
+        language=user.language,  # type: ignore[union-attr]
+        email=user.email or None,  # type: ignore[union-attr]
+        phone=user.phone or None,  # type: ignore[union-attr]
+        date_joined=user.date_joined,  # type: ignore[union-attr]
     )
 
 

@@ -15,11 +15,15 @@ class ProfileForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     email = forms.CharField(
-        label=_("E-mail (optional)"), required=False, max_length=254,
+        label=_("E-mail (optional)"),
+        required=False,
+        max_length=254,
         help_text=_("Kept encrypted. Used only for notifications you choose."),
     )
     phone = forms.CharField(
-        label=_("Phone (optional)"), required=False, max_length=32,
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=32,
         help_text=_("Kept encrypted. Shown only to people you are matched with, if you choose."),
     )
 
@@ -27,18 +31,25 @@ class ProfileForm(forms.Form):
 class SignupForm(ProfileForm):
     field_order = ["username", "password", "display_name", "language", "email", "phone"]
     username = forms.CharField(
-        label=_("Username"), max_length=USERNAME_MAX,
-        help_text=_("For logging in. Letters, digits, dots, dashes or underscores. It need not be your real name."),
+        label=_("Username"),
+        max_length=USERNAME_MAX,
+        help_text=_(
+            "For logging in. Letters, digits, dots, dashes or underscores. It need not be your real name."
+        ),
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=200,
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=200,
         help_text=_("At least 10 characters."),
     )
 
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(
-        label=_("A few words for the coordinators (optional)"), required=False, max_length=1000,
+        label=_("A few words for the coordinators (optional)"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -50,14 +61,18 @@ class AnonymousJoinRequestForm(SignupForm, JoinRequestForm):
 class InvitationForm(forms.Form):
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
     note = forms.CharField(
-        label=_("Note for yourself (optional)"), required=False, max_length=200,
+        label=_("Note for yourself (optional)"),
+        required=False,
+        max_length=200,
         help_text=_("For example, who you will give it to. Kept encrypted."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=60, help_text=_("What will use it, e.g. 'my script'."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=60, help_text=_("What will use it, e.g. 'my script'.")
+    )
 
 
 class DeleteAccountForm(forms.Form):

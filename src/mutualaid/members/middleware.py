@@ -8,7 +8,9 @@ from django.utils import translation
 from mutualaid.members.services import touch_last_seen
 
 
-def member_language_and_last_seen(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+def member_language_and_last_seen(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """A logged-in member sees pages in their preferred language; last seen is kept to the day."""
 
     def middleware(request: HttpRequest) -> HttpResponse:

@@ -32,13 +32,17 @@ class MemberManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username__iexact=username)
 
-    def create_user(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+    def create_user(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
         user = self.model(username=username, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(username, email, password, **extra)

@@ -19,7 +19,9 @@ def _closed_invitations(now: datetime) -> QuerySet[Any]:
     from mutualaid.members.models import Invitation
 
     cutoff = now - retention_period()
-    return Invitation.objects.filter(Q(used_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff))
+    return Invitation.objects.filter(
+        Q(used_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)
+    )
 
 
 def _decided_join_requests(now: datetime) -> QuerySet[Any]:
@@ -36,7 +38,13 @@ def _revoked_tokens(now: datetime) -> QuerySet[Any]:
 
 
 RETENTION = [
-    PurgeRule(name="closed invitations", expired=_closed_invitations, tally=lambda row: (row.group_id, row.state())),
-    PurgeRule(name="decided join requests", expired=_decided_join_requests, tally=lambda row: (row.group_id, row.status)),
+    PurgeRule(
+        name="closed invitations", expired=_closed_invitations, tally=lambda row: (row.group_id, row.state())
+    ),
+    PurgeRule(
+        name="decided join requests",
+        expired=_decided_join_requests,
+        tally=lambda row: (row.group_id, row.status),
+    ),
     PurgeRule(name="revoked access tokens", expired=_revoked_tokens),
 ]

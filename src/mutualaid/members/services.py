@@ -46,7 +46,9 @@ def normalise_phone(phone: str) -> str:
         return ""
     digits = _PHONE_CHARS.sub("", phone)
     if digits.count("+") > 1 or ("+" in digits and not digits.startswith("+")):
-        raise ValidationError({"phone": _("Enter a phone number with digits only, optionally starting with +.")})
+        raise ValidationError(
+            {"phone": _("Enter a phone number with digits only, optionally starting with +.")}
+        )
     if not 7 <= len(digits.lstrip("+")) <= 15:
         raise ValidationError({"phone": _("Enter a phone number of 7 to 15 digits.")})
     return digits
@@ -71,7 +73,10 @@ def validate_username(username: str) -> str:
     username = username.strip()
     if not _USERNAME.match(username):
         raise ValidationError(
-            {"username": _("Use 2 to %(max)d letters, digits, dots, dashes or underscores.") % {"max": USERNAME_MAX}}
+            {
+                "username": _("Use 2 to %(max)d letters, digits, dots, dashes or underscores.")
+                % {"max": USERNAME_MAX}
+            }
         )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("That username is taken. Please choose another.")})
@@ -82,7 +87,9 @@ def _validate_profile(*, display_name: str, language: str) -> None:
     if not display_name.strip():
         raise ValidationError({"display_name": _("Choose a display name; a nickname is fine.")})
     if len(display_name) > DISPLAY_NAME_MAX:
-        raise ValidationError({"display_name": _("Use at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}})
+        raise ValidationError(
+            {"display_name": _("Use at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}}
+        )
     if language not in language_codes():
         raise ValidationError({"language": _("Choose a language from the list.")})
 
@@ -239,11 +246,23 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 @transaction.atomic
 def signup_with_invitation(
-    *, token: str, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = ""
+    *,
+    token: str,
+    username: str,
+    password: str,
+    display_name: str,
+    language: str,
+    email: str = "",
+    phone: str = "",
 ) -> tuple[User, Membership]:
     invitation_lookup(token)  # refuse before creating anything
     user = user_create(
-        username=username, password=password, display_name=display_name, language=language, email=email, phone=phone
+        username=username,
+        password=password,
+        display_name=display_name,
+        language=language,
+        email=email,
+        phone=phone,
     )
     return user, invitation_accept(token=token, user=user)
 
@@ -263,7 +282,9 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 def _ensure_not_last_coordinator(membership: Membership) -> None:
     if membership.role != Role.COORDINATOR:
         return
-    others = Membership.objects.filter(group=membership.group, role=Role.COORDINATOR).exclude(pk=membership.pk)
+    others = Membership.objects.filter(group=membership.group, role=Role.COORDINATOR).exclude(
+        pk=membership.pk
+    )
     if not others.exists():
         raise ValidationError(
             _("%(group)s would have no coordinator left. Make someone else a coordinator first.")
@@ -300,7 +321,9 @@ def membership_remove(*, membership: Membership) -> int:
     """
     membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
     _ensure_not_last_coordinator(membership)
-    flagged = Membership.objects.filter(group=membership.group, vouched_by=membership.user).update(needs_review=True)
+    flagged = Membership.objects.filter(group=membership.group, vouched_by=membership.user).update(
+        needs_review=True
+    )
     Invitation.objects.filter(
         group=membership.group, created_by=membership.user, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -334,7 +357,14 @@ def join_request_create(*, group: Group, user: User, message: str = "") -> JoinR
 
 
 def signup_with_join_request(  # type: ignore[no-untyped-def]
-    *, group, username: str, password: str, display_name: str, language: str, email: str = "", phone: str = "",
+    *,
+    group,
+    username: str,
+    password: str,
+    display_name: str,
+    language: str,
+    email: str = "",
+    phone: str = "",
     message: str = "",
 ) -> tuple[User, JoinRequest]:
     """Create an account that asks to join `group`; it joins only when a coordinator approves.
@@ -349,7 +379,11 @@ def signup_with_join_request(  # type: ignore[no-untyped-def]
     limit(scope="install", action="signup_open")
     with transaction.atomic():
         user = user_create(
-            username=username, password=password, display_name=display_name, language=language, email=email,
+            username=username,
+            password=password,
+            display_name=display_name,
+            language=language,
+            email=email,
             phone=phone,
         )
         return user, join_request_create(group=group, user=user, message=message)

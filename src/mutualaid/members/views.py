@@ -29,8 +29,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         found = services.invitation_lookup(token)
     except services.InvitationUnusable as problem:
         return render(
-            request, "members/invitation_problem.html",
-            {"problem": str(INVITATION_PROBLEMS.get(problem.state, INVITATION_PROBLEMS["invalid"]))}, status=410,
+            request,
+            "members/invitation_problem.html",
+            {"problem": str(INVITATION_PROBLEMS.get(problem.state, INVITATION_PROBLEMS["invalid"]))},
+            status=410,
         )
     group = found.group
     if request.user.is_authenticated:
@@ -38,11 +40,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             member = request.user
             try:
                 flash_action(
-                    request, lambda: services.invitation_accept(token=token, user=member),
+                    request,
+                    lambda: services.invitation_accept(token=token, user=member),
                     success=_("Welcome to %(group)s!") % {"group": group.name},
                 )
             except services.InvitationUnusable as problem:
-                return render(request, "members/invitation_problem.html", {"problem": str(INVITATION_PROBLEMS[problem.state])}, status=410)
+                return render(
+                    request,
+                    "members/invitation_problem.html",
+                    {"problem": str(INVITATION_PROBLEMS[problem.state])},
+                    status=410,
+                )
             return redirect("group", slug=group.slug)
         return render(request, "members/invitation.html", {"group": group, "form": None})
     form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
@@ -51,7 +59,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user, _membership = services.signup_with_invitation(token=token, **data)
         except services.InvitationUnusable as problem:
-            return render(request, "members/invitation_problem.html", {"problem": str(INVITATION_PROBLEMS[problem.state])}, status=410)
+            return render(
+                request,
+                "members/invitation_problem.html",
+                {"problem": str(INVITATION_PROBLEMS[problem.state])},
+                status=410,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -64,7 +77,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"display_name": user.display_name, "language": user.language, "email": user.email or "", "phone": user.phone or ""}  # type: ignore[union-attr]
+    initial = {
+        "display_name": user.display_name,  # type: ignore[union-attr]
+        "language": user.language,  # type: ignore[union-attr]
+        "email": user.email or "",  # type: ignore[union-attr]
+        "phone": user.phone or "",  # type: ignore[union-attr]
+    }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,7 +94,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             response = redirect("profile")
             from django.conf import settings
 
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax", secure=settings.HTTPS)  # type: ignore[union-attr]
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,  # type: ignore[union-attr]
+                samesite="Lax",
+                secure=settings.HTTPS,
+            )
             return response
     return render(request, "members/profile.html", {"form": form})
 
@@ -87,7 +110,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _record, new_token = services.access_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            _record, new_token = services.access_token_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -123,5 +149,3 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your account was deleted. Take care."))
                 return redirect("home")
     return render(request, "members/delete_account.html", {"form": form})
-
-

@@ -10,169 +10,482 @@ import mutualaid.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('groups', '0001_initial'),
+        ("groups", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Broadcast',
+            name="Broadcast",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('email_count', models.PositiveIntegerField(default=0)),
-                ('sms_count', models.PositiveIntegerField(default=0)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='broadcasts', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="message"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("email_count", models.PositiveIntegerField(default=0)),
+                ("sms_count", models.PositiveIntegerField(default=0)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="broadcasts",
+                        to="groups.group",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DigestItem',
+            name="DigestItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=8)),
-                ('kind', models.CharField(max_length=32)),
-                ('text', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(choices=[("email", "E-mail"), ("sms", "SMS")], max_length=8)),
+                ("kind", models.CharField(max_length=32)),
+                ("text", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Gateway',
+            name="Gateway",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('twilio', 'Twilio'), ('android', 'SMS Gateway for Android'), ('generic', 'Generic webhook')], max_length=16)),
-                ('enabled', models.BooleanField(default=True)),
-                ('account', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='account SID or username')),
-                ('secret', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='auth token, signing key or shared secret')),
-                ('api_password', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='API password')),
-                ('api_url', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='API URL for sending')),
-                ('sender', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='sending number')),
-                ('rate_per_minute', models.PositiveIntegerField(default=30, verbose_name='messages per minute')),
-                ('tokens', models.FloatField(default=0)),
-                ('tokens_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_gateways', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("twilio", "Twilio"),
+                            ("android", "SMS Gateway for Android"),
+                            ("generic", "Generic webhook"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "account",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="account SID or username"
+                    ),
+                ),
+                (
+                    "secret",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="auth token, signing key or shared secret"
+                    ),
+                ),
+                (
+                    "api_password",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="API password"
+                    ),
+                ),
+                (
+                    "api_url",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="API URL for sending"
+                    ),
+                ),
+                (
+                    "sender",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="sending number"
+                    ),
+                ),
+                (
+                    "rate_per_minute",
+                    models.PositiveIntegerField(default=30, verbose_name="messages per minute"),
+                ),
+                ("tokens", models.FloatField(default=0)),
+                ("tokens_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sms_gateways",
+                        to="groups.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
-                ('phone_index', mutualaid.core.fields.BlindIndexField(blank=True, db_index=True, default='', max_length=64)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('opted_out', models.BooleanField(default=False)),
-                ('broadcasts', models.BooleanField(default=False)),
-                ('step', models.CharField(blank=True, max_length=32)),
-                ('draft', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('last_message_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_contacts', to='groups.group')),
-                ('gateway', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='channels.gateway')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phone",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="phone"),
+                ),
+                (
+                    "phone_index",
+                    mutualaid.core.fields.BlindIndexField(
+                        blank=True, db_index=True, default="", max_length=64
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=8)),
+                ("opted_out", models.BooleanField(default=False)),
+                ("broadcasts", models.BooleanField(default=False)),
+                ("step", models.CharField(blank=True, max_length=32)),
+                ("draft", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                ("last_message_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sms_contacts",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "gateway",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="channels.gateway",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dedupe_key', models.CharField(max_length=64)),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('gateway', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbound', to='channels.gateway')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dedupe_key", models.CharField(max_length=64)),
+                ("received_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "gateway",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inbound",
+                        to="channels.gateway",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IntakeRequest',
+            name="IntakeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('need', 'Need'), ('offer', 'Offer')], default='need', max_length=8)),
-                ('category', models.CharField(choices=[('food', 'Food'), ('housing', 'Housing & eviction defense'), ('legal', 'Bail & legal support'), ('disaster', 'Disaster relief'), ('defense', 'Community defense'), ('childcare', 'Childcare'), ('health', 'Health care'), ('transport', 'Transportation'), ('skills', 'Skills & labour'), ('supplies', 'Supplies & goods'), ('money', 'Money'), ('other', 'Other')], max_length=16)),
-                ('area', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='area')),
-                ('urgency', models.CharField(choices=[('today', 'Today'), ('week', 'This week'), ('anytime', 'Whenever')], default='anytime', max_length=8)),
-                ('details', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='details')),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('code', models.CharField(default=mutualaid.channels.models.new_code, max_length=8, unique=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('checkin_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='channels.contact')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_requests', to='groups.group')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("need", "Need"), ("offer", "Offer")], default="need", max_length=8
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("food", "Food"),
+                            ("housing", "Housing & eviction defense"),
+                            ("legal", "Bail & legal support"),
+                            ("disaster", "Disaster relief"),
+                            ("defense", "Community defense"),
+                            ("childcare", "Childcare"),
+                            ("health", "Health care"),
+                            ("transport", "Transportation"),
+                            ("skills", "Skills & labour"),
+                            ("supplies", "Supplies & goods"),
+                            ("money", "Money"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "area",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="area"),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("today", "Today"), ("week", "This week"), ("anytime", "Whenever")],
+                        default="anytime",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "details",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="details"),
+                ),
+                ("language", models.CharField(default="en", max_length=8)),
+                (
+                    "code",
+                    models.CharField(default=mutualaid.channels.models.new_code, max_length=8, unique=True),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=8
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_activity_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("checkin_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="channels.contact",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sms_requests",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='contact',
-            name='checkin_for',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='channels.intakerequest'),
+            model_name="contact",
+            name="checkin_for",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="channels.intakerequest",
+            ),
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(choices=[('now', 'Immediately'), ('digest', 'Daily digest'), ('never', 'Never')], default='now', max_length=8, verbose_name='by e-mail')),
-                ('sms', models.CharField(choices=[('now', 'Immediately'), ('digest', 'Daily digest'), ('never', 'Never')], default='never', max_length=8, verbose_name='by SMS')),
-                ('broadcasts', models.BooleanField(default=False, verbose_name='announcements from my groups')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email",
+                    models.CharField(
+                        choices=[("now", "Immediately"), ("digest", "Daily digest"), ("never", "Never")],
+                        default="now",
+                        max_length=8,
+                        verbose_name="by e-mail",
+                    ),
+                ),
+                (
+                    "sms",
+                    models.CharField(
+                        choices=[("now", "Immediately"), ("digest", "Daily digest"), ("never", "Never")],
+                        default="never",
+                        max_length=8,
+                        verbose_name="by SMS",
+                    ),
+                ),
+                (
+                    "broadcasts",
+                    models.BooleanField(default=False, verbose_name="announcements from my groups"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=8)),
-                ('kind', models.CharField(max_length=32)),
-                ('recipient', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('subject', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('body', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('unsubscribe_url', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='queued', max_length=8)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('broadcast', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='channels.broadcast')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channels.contact')),
-                ('gateway', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='channels.gateway')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='groups.group')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(choices=[("email", "E-mail"), ("sms", "SMS")], max_length=8)),
+                ("kind", models.CharField(max_length=32)),
+                ("recipient", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                ("subject", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                ("body", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                ("unsubscribe_url", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "broadcast",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="channels.broadcast",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="channels.contact",
+                    ),
+                ),
+                (
+                    "gateway",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="channels.gateway",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64)),
-                ('slot', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64)),
+                ("slot", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(models.F('name'), models.F('slot'), name='periodic_once_per_slot')],
+                "constraints": [
+                    models.UniqueConstraint(models.F("name"), models.F("slot"), name="periodic_once_per_slot")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='gateway',
-            constraint=models.UniqueConstraint(models.F('group'), models.F('kind'), name='one_gateway_of_a_kind_per_group'),
+            model_name="gateway",
+            constraint=models.UniqueConstraint(
+                models.F("group"), models.F("kind"), name="one_gateway_of_a_kind_per_group"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboundmessage',
-            constraint=models.UniqueConstraint(models.F('gateway'), models.F('dedupe_key'), name='inbound_once'),
+            model_name="inboundmessage",
+            constraint=models.UniqueConstraint(
+                models.F("gateway"), models.F("dedupe_key"), name="inbound_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(models.F('group'), models.F('phone_index'), name='one_contact_per_phone_per_group'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                models.F("group"), models.F("phone_index"), name="one_contact_per_phone_per_group"
+            ),
         ),
     ]

@@ -14,14 +14,20 @@ class Migration(migrations.Migration):
             name="post",
             # Nullable only until 0003 has put every existing request on the board; 0004 tightens it.
             field=models.OneToOneField(
-                null=True, on_delete=django.db.models.deletion.CASCADE, related_name="sms_intake", to="exchange.post"
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sms_intake",
+                to="exchange.post",
             ),
         ),
         migrations.AddField(
             model_name="contact",
             name="person",
             field=models.ForeignKey(
-                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="sms_contacts",
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sms_contacts",
                 to="exchange.contact",
             ),
         ),

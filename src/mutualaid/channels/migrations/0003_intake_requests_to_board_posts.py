@@ -57,28 +57,48 @@ def to_posts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
             texter = ChannelContact.objects.get(pk=request.contact_id)
             person = texter.person
             if person is None:
-                person = BoardContact.objects.filter(group_id=request.group_id, phone_index=texter.phone_index).order_by("pk").first()
+                person = (
+                    BoardContact.objects.filter(group_id=request.group_id, phone_index=texter.phone_index)
+                    .order_by("pk")
+                    .first()
+                )
             if person is None:
                 person = BoardContact.objects.create(
-                    group_id=request.group_id, phone_index=texter.phone_index, languages=[request.language], source="sms"
+                    group_id=request.group_id,
+                    phone_index=texter.phone_index,
+                    languages=[request.language],
+                    source="sms",
                 )
             if texter.person_id != person.pk:
                 texter.person = person
                 texter.save(update_fields=["person"])
         closed = request.status == "closed"
         post = Post.objects.create(
-            group_id=request.group_id, kind=request.kind, author_id=request.user_id, contact=person,
-            category=request.category, title=_title(request.category), details="",
-            urgency=URGENCY_TO_POST.get(request.urgency, "flexible"), languages=[request.language],
-            area="", private_note=_note(request),
-            status="withdrawn" if closed else "open", created_at=request.created_at,
-            updated_at=request.last_activity_at, closed_at=request.closed_at if closed else None,
+            group_id=request.group_id,
+            kind=request.kind,
+            author_id=request.user_id,
+            contact=person,
+            category=request.category,
+            title=_title(request.category),
+            details="",
+            urgency=URGENCY_TO_POST.get(request.urgency, "flexible"),
+            languages=[request.language],
+            area="",
+            private_note=_note(request),
+            status="withdrawn" if closed else "open",
+            created_at=request.created_at,
+            updated_at=request.last_activity_at,
+            closed_at=request.closed_at if closed else None,
             expires_at=request.last_activity_at + expiry if request.kind == "need" and not closed else None,
         )
-        PostEvent.objects.create(post=post, action="post", from_status="", to_status="open", at=request.created_at)
+        PostEvent.objects.create(
+            post=post, action="post", from_status="", to_status="open", at=request.created_at
+        )
         if closed:
             at = max(request.closed_at or request.last_activity_at, request.created_at)
-            PostEvent.objects.create(post=post, action="withdraw", from_status="open", to_status="withdrawn", at=at)
+            PostEvent.objects.create(
+                post=post, action="withdraw", from_status="open", to_status="withdrawn", at=at
+            )
         request.post = post
         request.save(update_fields=["post"])
 

@@ -14,20 +14,42 @@ class Migration(migrations.Migration):
             model_name="intakerequest",
             name="category",
             field=models.CharField(
-                choices=[("food", "Food"), ("housing", "Housing & eviction defense"), ("legal", "Bail & legal support"),
-                         ("disaster", "Disaster relief"), ("defense", "Community defense"), ("childcare", "Childcare"),
-                         ("health", "Health care"), ("transport", "Transportation"), ("skills", "Skills & labour"),
-                         ("supplies", "Supplies & goods"), ("money", "Money"), ("other", "Other")],
-                default="other", max_length=16,
+                choices=[
+                    ("food", "Food"),
+                    ("housing", "Housing & eviction defense"),
+                    ("legal", "Bail & legal support"),
+                    ("disaster", "Disaster relief"),
+                    ("defense", "Community defense"),
+                    ("childcare", "Childcare"),
+                    ("health", "Health care"),
+                    ("transport", "Transportation"),
+                    ("skills", "Skills & labour"),
+                    ("supplies", "Supplies & goods"),
+                    ("money", "Money"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=16,
             ),
         ),
         *[
             migrations.RemoveField(model_name="intakerequest", name=name)
-            for name in ("kind", "category", "area", "urgency", "details", "status", "last_activity_at", "closed_at")
+            for name in (
+                "kind",
+                "category",
+                "area",
+                "urgency",
+                "details",
+                "status",
+                "last_activity_at",
+                "closed_at",
+            )
         ],
         migrations.AlterField(
             model_name="intakerequest",
             name="post",
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="sms_intake", to="exchange.post"),
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="sms_intake", to="exchange.post"
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0004_intake_request_fields_moved_to_post'),
+        ("channels", "0004_intake_request_fields_moved_to_post"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundmessage',
-            name='gateway_message_id',
+            model_name="outboundmessage",
+            name="gateway_message_id",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='outboundmessage',
-            name='sending_since',
+            model_name="outboundmessage",
+            name="sending_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

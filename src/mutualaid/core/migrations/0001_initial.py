@@ -5,35 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SensitiveRead',
+            name="SensitiveRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('subject_type', models.CharField(max_length=60)),
-                ('subject_id', models.BigIntegerField()),
-                ('fields', models.CharField(max_length=300)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("group_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("subject_type", models.CharField(max_length=60)),
+                ("subject_id", models.BigIntegerField()),
+                ("fields", models.CharField(max_length=300)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'sensitive read',
-                'ordering': ['-at'],
+                "verbose_name": "sensitive read",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='SetupCode',
+            name="SetupCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]

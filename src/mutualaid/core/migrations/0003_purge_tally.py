@@ -4,24 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_sensitive_read_reader'),
+        ("core", "0002_sensitive_read_reader"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PurgeTally',
+            name="PurgeTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=100)),
-                ('group_id', models.BigIntegerField(blank=True, null=True)),
-                ('label', models.CharField(blank=True, max_length=100)),
-                ('month', models.DateField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=100)),
+                ("group_id", models.BigIntegerField(blank=True, null=True)),
+                ("label", models.CharField(blank=True, max_length=100)),
+                ("month", models.DateField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(models.F('rule'), models.F('group_id'), models.F('label'), models.F('month'), name='one_tally_per_rule_group_label_month')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("rule"),
+                        models.F("group_id"),
+                        models.F("label"),
+                        models.F("month"),
+                        name="one_tally_per_rule_group_label_month",
+                    )
+                ],
             },
         ),
     ]

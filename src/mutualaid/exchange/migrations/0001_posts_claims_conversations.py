@@ -9,147 +9,385 @@ import mutualaid.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('groups', '0001_initial'),
+        ("groups", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for an answer'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('released', 'Released'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='pending', max_length=10)),
-                ('coordinators_invited', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claimant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for an answer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("released", "Released"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("coordinators_invited", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claimant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
-                ('phone', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
-                ('phone_index', mutualaid.core.fields.BlindIndexField(blank=True, db_index=True, default='', max_length=64)),
-                ('email', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='e-mail')),
-                ('note', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='private note')),
-                ('languages', models.JSONField(blank=True, default=list)),
-                ('household_size', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('created_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('source', models.CharField(default='intake', max_length=10)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="name"),
+                ),
+                (
+                    "phone",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="phone"),
+                ),
+                (
+                    "phone_index",
+                    mutualaid.core.fields.BlindIndexField(
+                        blank=True, db_index=True, default="", max_length=64
+                    ),
+                ),
+                (
+                    "email",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="e-mail"),
+                ),
+                (
+                    "note",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="private note"
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list)),
+                ("household_size", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("created_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("source", models.CharField(default="intake", max_length=10)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="groups.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportDraft',
+            name="ImportDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200)),
-                ('content', mutualaid.core.fields.EncryptedTextField(blank=True, default='')),
-                ('kind', models.CharField(choices=[('need', 'Need'), ('offer', 'Offer')], default='need', max_length=5)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200)),
+                ("content", mutualaid.core.fields.EncryptedTextField(blank=True, default="")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("need", "Need"), ("offer", "Offer")], default="need", max_length=5
+                    ),
+                ),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="groups.group"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exchange.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="message"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="exchange.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('need', 'Need'), ('offer', 'Offer')], max_length=5, verbose_name='kind')),
-                ('category', models.CharField(choices=[('food', 'Food'), ('housing', 'Housing & eviction defense'), ('legal', 'Bail & legal support'), ('disaster', 'Disaster relief'), ('defense', 'Community defense'), ('childcare', 'Childcare'), ('health', 'Health care'), ('transport', 'Transportation'), ('skills', 'Skills & labour'), ('supplies', 'Supplies & goods'), ('money', 'Money'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('details', models.TextField(blank=True, max_length=2000, verbose_name='details')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='quantity')),
-                ('unit', models.CharField(blank=True, max_length=30, verbose_name='unit')),
-                ('urgency', models.CharField(choices=[('today', 'Today'), ('week', 'This week'), ('flexible', 'Flexible')], default='flexible', max_length=10, verbose_name='urgency')),
-                ('window_start', models.DateTimeField(blank=True, null=True, verbose_name='from')),
-                ('window_end', models.DateTimeField(blank=True, null=True, verbose_name='until')),
-                ('recurring', models.BooleanField(default=False, verbose_name='recurring')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages spoken')),
-                ('area', models.CharField(blank=True, max_length=100, verbose_name='area')),
-                ('cell', models.CharField(blank=True, max_length=20)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('max_km', models.FloatField(blank=True, null=True, verbose_name='how far you can go (km)')),
-                ('address', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='exact address')),
-                ('private_note', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='private note')),
-                ('visibility', models.CharField(choices=[('group', 'The whole group'), ('coordinators', 'Coordinators only')], default='group', max_length=12, verbose_name='who can see it')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('claimed', 'Claimed'), ('in_progress', 'In progress'), ('fulfilled', 'Fulfilled'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], default='open', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('imported', models.BooleanField(default=False)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to=settings.AUTH_USER_MODEL)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to='exchange.contact')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("need", "Need"), ("offer", "Offer")], max_length=5, verbose_name="kind"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("food", "Food"),
+                            ("housing", "Housing & eviction defense"),
+                            ("legal", "Bail & legal support"),
+                            ("disaster", "Disaster relief"),
+                            ("defense", "Community defense"),
+                            ("childcare", "Childcare"),
+                            ("health", "Health care"),
+                            ("transport", "Transportation"),
+                            ("skills", "Skills & labour"),
+                            ("supplies", "Supplies & goods"),
+                            ("money", "Money"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("details", models.TextField(blank=True, max_length=2000, verbose_name="details")),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="quantity")),
+                ("unit", models.CharField(blank=True, max_length=30, verbose_name="unit")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("today", "Today"), ("week", "This week"), ("flexible", "Flexible")],
+                        default="flexible",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("window_start", models.DateTimeField(blank=True, null=True, verbose_name="from")),
+                ("window_end", models.DateTimeField(blank=True, null=True, verbose_name="until")),
+                ("recurring", models.BooleanField(default=False, verbose_name="recurring")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages spoken")),
+                ("area", models.CharField(blank=True, max_length=100, verbose_name="area")),
+                ("cell", models.CharField(blank=True, max_length=20)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("max_km", models.FloatField(blank=True, null=True, verbose_name="how far you can go (km)")),
+                (
+                    "address",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="exact address"
+                    ),
+                ),
+                (
+                    "private_note",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="private note"
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("group", "The whole group"), ("coordinators", "Coordinators only")],
+                        default="group",
+                        max_length=12,
+                        verbose_name="who can see it",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("claimed", "Claimed"),
+                            ("in_progress", "In progress"),
+                            ("fulfilled", "Fulfilled"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("imported", models.BooleanField(default=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="posts",
+                        to="exchange.contact",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="posts", to="groups.group"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='claim',
-            name='post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='exchange.post'),
+            model_name="claim",
+            name="post",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="claims", to="exchange.post"
+            ),
         ),
         migrations.CreateModel(
-            name='PostEvent',
+            name="PostEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(max_length=12)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='exchange.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=20)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(max_length=12)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="exchange.post"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['group', 'status', 'kind', '-created_at'], name='post_board'),
+            model_name="post",
+            index=models.Index(fields=["group", "status", "kind", "-created_at"], name="post_board"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['group', 'category', 'status'], name='post_category'),
+            model_name="post",
+            index=models.Index(fields=["group", "category", "status"], name="post_category"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', 'group', '-created_at', '-id'], name='post_author'),
+            model_name="post",
+            index=models.Index(fields=["author", "group", "-created_at", "-id"], name="post_author"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['status', 'expires_at'], name='post_expiry'),
+            model_name="post",
+            index=models.Index(fields=["status", "expires_at"], name="post_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='post_quantity_positive'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="post_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(models.F('post'), condition=models.Q(('state__in', ('pending', 'accepted'))), name='one_live_claim_per_post'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                models.F("post"),
+                condition=models.Q(("state__in", ("pending", "accepted"))),
+                name="one_live_claim_per_post",
+            ),
         ),
     ]

@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0002_post_search_index_postgresql'),
-        ('groups', '0001_initial'),
+        ("exchange", "0002_post_search_index_postgresql"),
+        ("groups", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['group', '-created_at', '-id'], name='post_recent'),
+            model_name="post",
+            index=models.Index(fields=["group", "-created_at", "-id"], name="post_recent"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['group', 'status', 'lat', 'lon', 'created_at', 'kind', 'category', 'visibility', 'author'], name='post_place'),
+            model_name="post",
+            index=models.Index(
+                fields=[
+                    "group",
+                    "status",
+                    "lat",
+                    "lon",
+                    "created_at",
+                    "kind",
+                    "category",
+                    "visibility",
+                    "author",
+                ],
+                name="post_place",
+            ),
         ),
     ]

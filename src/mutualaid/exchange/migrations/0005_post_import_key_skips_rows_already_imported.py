@@ -6,15 +6,14 @@ import mutualaid.core.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0004_post_search_sqlite_fts5'),
+        ("exchange", "0004_post_search_sqlite_fts5"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='import_key',
-            field=mutualaid.core.fields.BlindIndexField(blank=True, db_index=True, default='', max_length=64),
+            model_name="post",
+            name="import_key",
+            field=mutualaid.core.fields.BlindIndexField(blank=True, db_index=True, default="", max_length=64),
         ),
     ]

@@ -12,11 +12,20 @@ register = template.Library()
 def event_label(action: str) -> str:
     """A history entry's action in the reader's language."""
     return {
-        "post": _("posted"), "claim": _("claimed"), "accept": _("accepted the claim"),
-        "decline": _("declined the claim"), "assign": _("assigned"), "release": _("released the claim"),
-        "fulfil": _("marked fulfilled"), "withdraw": _("withdrew"), "expire": _("expired"),
-        "renew": _("renewed"), "remind": _("expiry reminder"), "import": _("imported from a spreadsheet"),
-        "edit": _("edited"), "contact_edit": _("changed the neighbour's details"),
+        "post": _("posted"),
+        "claim": _("claimed"),
+        "accept": _("accepted the claim"),
+        "decline": _("declined the claim"),
+        "assign": _("assigned"),
+        "release": _("released the claim"),
+        "fulfil": _("marked fulfilled"),
+        "withdraw": _("withdrew"),
+        "expire": _("expired"),
+        "renew": _("renewed"),
+        "remind": _("expiry reminder"),
+        "import": _("imported from a spreadsheet"),
+        "edit": _("edited"),
+        "contact_edit": _("changed the neighbour's details"),
     }.get(action, action)
 
 

@@ -9,170 +9,550 @@ import mutualaid.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('groups', '0001_initial'),
+        ("groups", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Fund',
+            name="Fund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('bail', 'Bail fund'), ('rent', 'Rent relief'), ('medical', 'Medical fund'), ('emergency', 'Emergency fund'), ('other', 'Other fund')], default='emergency', max_length=16, verbose_name='kind')),
-                ('purpose', models.TextField(blank=True, max_length=2000, verbose_name='purpose')),
-                ('currency', models.CharField(default='USD', max_length=3, verbose_name='currency')),
-                ('visibility', models.CharField(choices=[('public', 'Public: anyone can see the transparency page'), ('members', 'Members of the group'), ('coordinators', 'Coordinators only')], default='members', max_length=16, verbose_name='who can see it')),
-                ('single_approval_limit', models.BigIntegerField(default=0, verbose_name='one coordinator approves up to (minor units)')),
-                ('coordinator_approvals', models.PositiveSmallIntegerField(default=2, verbose_name='coordinators needed above that')),
-                ('member_approvals', models.PositiveSmallIntegerField(default=0, verbose_name='or members needed above that (0: not allowed)')),
-                ('allow_overdraft', models.BooleanField(default=False, verbose_name='may be overdrawn')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funds', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bail", "Bail fund"),
+                            ("rent", "Rent relief"),
+                            ("medical", "Medical fund"),
+                            ("emergency", "Emergency fund"),
+                            ("other", "Other fund"),
+                        ],
+                        default="emergency",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, max_length=2000, verbose_name="purpose")),
+                ("currency", models.CharField(default="USD", max_length=3, verbose_name="currency")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public: anyone can see the transparency page"),
+                            ("members", "Members of the group"),
+                            ("coordinators", "Coordinators only"),
+                        ],
+                        default="members",
+                        max_length=16,
+                        verbose_name="who can see it",
+                    ),
+                ),
+                (
+                    "single_approval_limit",
+                    models.BigIntegerField(
+                        default=0, verbose_name="one coordinator approves up to (minor units)"
+                    ),
+                ),
+                (
+                    "coordinator_approvals",
+                    models.PositiveSmallIntegerField(
+                        default=2, verbose_name="coordinators needed above that"
+                    ),
+                ),
+                (
+                    "member_approvals",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="or members needed above that (0: not allowed)"
+                    ),
+                ),
+                ("allow_overdraft", models.BooleanField(default=False, verbose_name="may be overdrawn")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="funds", to="groups.group"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('balance', 'Balance'), ('contributions', 'Contributions'), ('disbursements', 'Disbursements'), ('pending', 'Pending (bail out, expected back)')], max_length=16)),
-                ('currency', models.CharField(max_length=3)),
-                ('balance', models.BigIntegerField(default=0)),
-                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accounts', to='funds.fund')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("balance", "Balance"),
+                            ("contributions", "Contributions"),
+                            ("disbursements", "Disbursements"),
+                            ("pending", "Pending (bail out, expected back)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("balance", models.BigIntegerField(default=0)),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="accounts", to="funds.fund"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100)),
-                ('operation', models.CharField(max_length=60)),
-                ('payload_hash', models.CharField(max_length=64)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('body', models.JSONField()),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100)),
+                ("operation", models.CharField(max_length=60)),
+                ("payload_hash", models.CharField(max_length=64)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("body", models.JSONField()),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Pledge',
+            name="Pledge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contributor', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contributor')),
-                ('amount', models.BigIntegerField()),
-                ('interval', models.CharField(choices=[('weekly', 'Every week'), ('monthly', 'Every month'), ('quarterly', 'Every three months')], default='monthly', max_length=10)),
-                ('next_due', models.DateField()),
-                ('active', models.BooleanField(default=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pledges', to='funds.fund')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contributor",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="contributor"
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                (
+                    "interval",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Every week"),
+                            ("monthly", "Every month"),
+                            ("quarterly", "Every three months"),
+                        ],
+                        default="monthly",
+                        max_length=10,
+                    ),
+                ),
+                ("next_due", models.DateField()),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pledges", to="funds.fund"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['next_due'],
+                "ordering": ["next_due"],
             },
         ),
         migrations.CreateModel(
-            name='Request',
+            name="Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('grant', 'Money for a need'), ('bail', 'Bail (comes back to the fund)'), ('reimbursement', 'Reimbursement of a purchase')], default='grant', max_length=16, verbose_name='kind')),
-                ('category', models.CharField(choices=[('food', 'Food'), ('housing', 'Housing & eviction defense'), ('legal', 'Bail & legal support'), ('disaster', 'Disaster relief'), ('defense', 'Community defense'), ('childcare', 'Childcare'), ('health', 'Health care'), ('transport', 'Transportation'), ('skills', 'Skills & labour'), ('supplies', 'Supplies & goods'), ('money', 'Money'), ('other', 'Other')], default='money', max_length=16, verbose_name='category')),
-                ('amount', models.BigIntegerField(verbose_name='amount')),
-                ('currency', models.CharField(max_length=3)),
-                ('for_self', models.BooleanField(default=True, verbose_name='for myself')),
-                ('purpose', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='purpose')),
-                ('payee', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='who to pay and how')),
-                ('status', models.CharField(choices=[('open', 'Waiting for approval'), ('approved', 'Approved, not yet paid'), ('paid', 'Paid'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='open', max_length=12)),
-                ('bail_status', models.CharField(blank=True, choices=[('', 'Not bail'), ('out', 'At the court'), ('returned', 'Returned to the fund'), ('forfeited', 'Partly or wholly forfeited')], default='', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('purged', models.BooleanField(default=False)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='funds.fund')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("grant", "Money for a need"),
+                            ("bail", "Bail (comes back to the fund)"),
+                            ("reimbursement", "Reimbursement of a purchase"),
+                        ],
+                        default="grant",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("food", "Food"),
+                            ("housing", "Housing & eviction defense"),
+                            ("legal", "Bail & legal support"),
+                            ("disaster", "Disaster relief"),
+                            ("defense", "Community defense"),
+                            ("childcare", "Childcare"),
+                            ("health", "Health care"),
+                            ("transport", "Transportation"),
+                            ("skills", "Skills & labour"),
+                            ("supplies", "Supplies & goods"),
+                            ("money", "Money"),
+                            ("other", "Other"),
+                        ],
+                        default="money",
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="amount")),
+                ("currency", models.CharField(max_length=3)),
+                ("for_self", models.BooleanField(default=True, verbose_name="for myself")),
+                (
+                    "purpose",
+                    mutualaid.core.fields.EncryptedTextField(blank=True, default="", verbose_name="purpose"),
+                ),
+                (
+                    "payee",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="who to pay and how"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for approval"),
+                            ("approved", "Approved, not yet paid"),
+                            ("paid", "Paid"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "bail_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not bail"),
+                            ("out", "At the court"),
+                            ("returned", "Returned to the fund"),
+                            ("forfeited", "Partly or wholly forfeited"),
+                        ],
+                        default="",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("purged", models.BooleanField(default=False)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="funds.fund"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_type', models.CharField(max_length=32)),
-                ('size', models.PositiveIntegerField()),
-                ('sealed', models.BinaryField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receipts', to='funds.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content_type", models.CharField(max_length=32)),
+                ("size", models.PositiveIntegerField()),
+                ("sealed", models.BinaryField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="receipts",
+                        to="funds.request",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_coordinator', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='funds.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_coordinator", models.BooleanField(default=False)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="funds.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='Transaction',
+            name="Transaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contribution', 'Contribution'), ('disbursement', 'Disbursement'), ('bail_posted', 'Bail posted'), ('bail_returned', 'Bail returned'), ('bail_forfeited', 'Bail forfeited'), ('reversal', 'Correction (reversal)')], max_length=16)),
-                ('category', models.CharField(blank=True, choices=[('food', 'Food'), ('housing', 'Housing & eviction defense'), ('legal', 'Bail & legal support'), ('disaster', 'Disaster relief'), ('defense', 'Community defense'), ('childcare', 'Childcare'), ('health', 'Health care'), ('transport', 'Transportation'), ('skills', 'Skills & labour'), ('supplies', 'Supplies & goods'), ('money', 'Money'), ('other', 'Other')], max_length=16)),
-                ('currency', models.CharField(max_length=3)),
-                ('amount', models.BigIntegerField()),
-                ('method', models.CharField(blank=True, choices=[('cash', 'Cash'), ('bank', 'Bank transfer'), ('app', 'Payment app'), ('check', 'Cheque or money order'), ('other', 'Other')], max_length=8)),
-                ('reference', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='payment reference')),
-                ('contributor', mutualaid.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contributor')),
-                ('occurred_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('posted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='funds.fund')),
-                ('pledge', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='funds.pledge')),
-                ('posted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='funds.request')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='funds.transaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contribution", "Contribution"),
+                            ("disbursement", "Disbursement"),
+                            ("bail_posted", "Bail posted"),
+                            ("bail_returned", "Bail returned"),
+                            ("bail_forfeited", "Bail forfeited"),
+                            ("reversal", "Correction (reversal)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("food", "Food"),
+                            ("housing", "Housing & eviction defense"),
+                            ("legal", "Bail & legal support"),
+                            ("disaster", "Disaster relief"),
+                            ("defense", "Community defense"),
+                            ("childcare", "Childcare"),
+                            ("health", "Health care"),
+                            ("transport", "Transportation"),
+                            ("skills", "Skills & labour"),
+                            ("supplies", "Supplies & goods"),
+                            ("money", "Money"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("amount", models.BigIntegerField()),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cash", "Cash"),
+                            ("bank", "Bank transfer"),
+                            ("app", "Payment app"),
+                            ("check", "Cheque or money order"),
+                            ("other", "Other"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "reference",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="payment reference"
+                    ),
+                ),
+                (
+                    "contributor",
+                    mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="contributor"
+                    ),
+                ),
+                ("occurred_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("posted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transactions",
+                        to="funds.fund",
+                    ),
+                ),
+                (
+                    "pledge",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="funds.pledge",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transactions",
+                        to="funds.request",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="funds.transaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on', '-pk'],
+                "ordering": ["-occurred_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='funds.account')),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='funds.transaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="funds.account",
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="funds.transaction",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(models.F('fund'), models.F('kind'), name='one_account_per_kind'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                models.F("fund"), models.F("kind"), name="one_account_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idempotencykey',
-            constraint=models.UniqueConstraint(models.F('user'), models.F('key'), name='one_idempotency_key_per_user'),
+            model_name="idempotencykey",
+            constraint=models.UniqueConstraint(
+                models.F("user"), models.F("key"), name="one_idempotency_key_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(models.F('request'), models.F('voter'), name='one_approval_per_voter'),
+            model_name="approval",
+            constraint=models.UniqueConstraint(
+                models.F("request"), models.F("voter"), name="one_approval_per_voter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='entry_not_zero'),
+            model_name="entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="entry_not_zero"
+            ),
         ),
     ]

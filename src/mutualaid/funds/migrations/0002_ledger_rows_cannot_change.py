@@ -14,7 +14,18 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-GUARDED = ("fund_id", "kind", "category", "currency", "amount", "method", "occurred_on", "posted_at", "reverses_id", "request_id")
+GUARDED = (
+    "fund_id",
+    "kind",
+    "category",
+    "currency",
+    "amount",
+    "method",
+    "occurred_on",
+    "posted_at",
+    "reverses_id",
+    "request_id",
+)
 MESSAGE = "posted ledger rows cannot change; post a reversing transaction instead"
 
 SQLITE_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in GUARDED)
@@ -25,7 +36,10 @@ SQLITE_CREATE = [
     "WHEN OLD.transaction_id IS NOT NEW.transaction_id OR OLD.account_id IS NOT NEW.account_id OR OLD.amount IS NOT NEW.amount "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS funds_transaction_immutable", "DROP TRIGGER IF EXISTS funds_entry_immutable"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS funds_transaction_immutable",
+    "DROP TRIGGER IF EXISTS funds_entry_immutable",
+]
 
 PG_CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in GUARDED)
 PG_CREATE = [

@@ -6,49 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(unique=True, verbose_name='short name for links')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('centre_lat', models.FloatField(blank=True, null=True, verbose_name='centre latitude')),
-                ('centre_lon', models.FloatField(blank=True, null=True, verbose_name='centre longitude')),
-                ('radius_km', models.FloatField(default=5.0, verbose_name='radius (km)')),
-                ('postal_codes', models.JSONField(blank=True, default=list, verbose_name='postal codes')),
-                ('categories', models.JSONField(blank=True, default=list, verbose_name='categories served')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('contact', models.TextField(blank=True, max_length=1000, verbose_name='how to reach us')),
-                ('how_to_join', models.TextField(blank=True, max_length=1000, verbose_name='how to join')),
-                ('listed', models.BooleanField(default=True, verbose_name='listed in the public directory')),
-                ('accepts_requests', models.BooleanField(default=False, verbose_name='people may ask to join')),
-                ('created_on', models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(unique=True, verbose_name="short name for links")),
+                ("description", models.TextField(blank=True, max_length=2000, verbose_name="description")),
+                ("centre_lat", models.FloatField(blank=True, null=True, verbose_name="centre latitude")),
+                ("centre_lon", models.FloatField(blank=True, null=True, verbose_name="centre longitude")),
+                ("radius_km", models.FloatField(default=5.0, verbose_name="radius (km)")),
+                ("postal_codes", models.JSONField(blank=True, default=list, verbose_name="postal codes")),
+                ("categories", models.JSONField(blank=True, default=list, verbose_name="categories served")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("contact", models.TextField(blank=True, max_length=1000, verbose_name="how to reach us")),
+                ("how_to_join", models.TextField(blank=True, max_length=1000, verbose_name="how to join")),
+                ("listed", models.BooleanField(default=True, verbose_name="listed in the public directory")),
+                (
+                    "accepts_requests",
+                    models.BooleanField(default=False, verbose_name="people may ask to join"),
+                ),
+                ("created_on", models.DateField(default=django.utils.timezone.localdate)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='neighbourhood')),
-                ('name_key', models.CharField(db_index=True, max_length=100)),
-                ('postal_code', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='postal code')),
-                ('lat', models.FloatField(verbose_name='latitude')),
-                ('lon', models.FloatField(verbose_name='longitude')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="neighbourhood")),
+                ("name_key", models.CharField(db_index=True, max_length=100)),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, db_index=True, max_length=12, verbose_name="postal code"),
+                ),
+                ("lat", models.FloatField(verbose_name="latitude")),
+                ("lon", models.FloatField(verbose_name="longitude")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="areas", to="groups.group"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

@@ -7,76 +7,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exchange', '0004_post_search_sqlite_fts5'),
-        ('groups', '0001_initial'),
+        ("exchange", "0004_post_search_sqlite_fts5"),
+        ("groups", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchingSettings',
+            name="MatchingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schedule', models.CharField(choices=[('off', 'Only when a coordinator runs a round'), ('daily', 'Every day')], default='off', max_length=10, verbose_name='scheduled rounds')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('group', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='matching_settings', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.CharField(
+                        choices=[("off", "Only when a coordinator runs a round"), ("daily", "Every day")],
+                        default="off",
+                        max_length=10,
+                        verbose_name="scheduled rounds",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matching_settings",
+                        to="groups.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('done', 'Done'), ('failed', 'Failed')], default='done', max_length=10)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matching_rounds', to='groups.group')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("done", "Done"), ("failed", "Failed")], default="done", max_length=10
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matching_rounds",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeclinedPair',
+            name="DeclinedPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.post')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.post"
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.post"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('need', 'offer'), name='declined_pair_once')],
+                "constraints": [models.UniqueConstraint(fields=("need", "offer"), name="declined_pair_once")],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('units', models.PositiveIntegerField()),
-                ('km', models.FloatField()),
-                ('score', models.BigIntegerField()),
-                ('reasons', models.JSONField(blank=True, default=dict)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Waiting for both sides'), ('rejected', 'Rejected by a coordinator'), ('matched', 'Both sides accepted'), ('declined', 'Declined'), ('superseded', 'Superseded by a later round'), ('lapsed', 'No longer open')], default='proposed', max_length=12)),
-                ('need_answer', models.CharField(blank=True, choices=[('', 'No answer yet'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='', max_length=10)),
-                ('offer_answer', models.CharField(blank=True, choices=[('', 'No answer yet'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exchange.claim')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='groups.group')),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.post')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.post')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='matching.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("units", models.PositiveIntegerField()),
+                ("km", models.FloatField()),
+                ("score", models.BigIntegerField()),
+                ("reasons", models.JSONField(blank=True, default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Waiting for both sides"),
+                            ("rejected", "Rejected by a coordinator"),
+                            ("matched", "Both sides accepted"),
+                            ("declined", "Declined"),
+                            ("superseded", "Superseded by a later round"),
+                            ("lapsed", "No longer open"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "need_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "No answer yet"), ("accepted", "Accepted"), ("declined", "Declined")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "offer_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "No answer yet"), ("accepted", "Accepted"), ("declined", "Declined")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="exchange.claim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="groups.group"
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.post"
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.post"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="matching.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'id'],
-                'indexes': [models.Index(fields=['group', 'state'], name='proposal_group_state'), models.Index(fields=['need', 'state'], name='proposal_need_state'), models.Index(fields=['offer', 'state'], name='proposal_offer_state')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('units__gte', 1)), name='proposal_units_positive')],
+                "ordering": ["-score", "id"],
+                "indexes": [
+                    models.Index(fields=["group", "state"], name="proposal_group_state"),
+                    models.Index(fields=["need", "state"], name="proposal_need_state"),
+                    models.Index(fields=["offer", "state"], name="proposal_offer_state"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("units__gte", 1)), name="proposal_units_positive"
+                    )
+                ],
             },
         ),
     ]

@@ -19,10 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("group", help="the group's slug")
         parser.add_argument("kind", choices=["twilio", "android", "generic"])
         parser.add_argument("--account", default="", help="Twilio account SID or the Android app's username")
-        parser.add_argument("--secret-env", default="MUTUALAID_SMS_SECRET",
-                            help="variable holding the auth token / signing key / shared secret (default MUTUALAID_SMS_SECRET)")
-        parser.add_argument("--password-env", default="MUTUALAID_SMS_API_PASSWORD",
-                            help="variable holding the Android app's API password")
+        parser.add_argument(
+            "--secret-env",
+            default="MUTUALAID_SMS_SECRET",
+            help="variable holding the auth token / signing key / shared secret (default MUTUALAID_SMS_SECRET)",
+        )
+        parser.add_argument(
+            "--password-env",
+            default="MUTUALAID_SMS_API_PASSWORD",
+            help="variable holding the Android app's API password",
+        )
         parser.add_argument("--api-url", default="", help="address for sending (Android or generic)")
         parser.add_argument("--sender", default="", help="sending number (Twilio)")
         parser.add_argument("--rate", type=int, default=30, help="messages per minute at most")
@@ -40,9 +46,15 @@ class Command(BaseCommand):
             raise CommandError(f"no group with the slug {options['group']!r}")
         try:
             services.gateway_save(
-                group=group, kind=options["kind"], enabled=not options["disable"], account=options["account"],
-                secret=os.environ.get(options["secret_env"], ""), api_password=os.environ.get(options["password_env"], ""),
-                api_url=options["api_url"], sender=options["sender"], rate_per_minute=options["rate"],
+                group=group,
+                kind=options["kind"],
+                enabled=not options["disable"],
+                account=options["account"],
+                secret=os.environ.get(options["secret_env"], ""),
+                api_password=os.environ.get(options["password_env"], ""),
+                api_url=options["api_url"],
+                sender=options["sender"],
+                rate_per_minute=options["rate"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None

@@ -20,9 +20,12 @@ class Command(BaseCommand):
         rotate = sub.add_parser("rotate", help="Add a new primary key and re-seal every value with it.")
         rotate.add_argument("--batch-size", type=int, default=500)
         rotate.add_argument(
-            "--output", help="With MUTUALAID_KEYRING: write the new key ring to this file instead (then reencrypt)."
+            "--output",
+            help="With MUTUALAID_KEYRING: write the new key ring to this file instead (then reencrypt).",
         )
-        again = sub.add_parser("reencrypt", help="Finish an interrupted rotation: re-seal values under old keys.")
+        again = sub.add_parser(
+            "reencrypt", help="Finish an interrupted rotation: re-seal values under old keys."
+        )
         again.add_argument("--batch-size", type=int, default=500)
         sub.add_parser("retire", help="Drop keys that seal no stored value (old backups lose those fields).")
 
@@ -72,7 +75,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Re-sealed {report.resealed} values.")
         if report.unreadable:
-            self.stdout.write(self.style.WARNING(f"{report.unreadable} values could not be read and were left as they are."))
+            self.stdout.write(
+                self.style.WARNING(f"{report.unreadable} values could not be read and were left as they are.")
+            )
 
     def _retire(self, options: dict[str, Any]) -> None:
         retired = keys.keyring_retire_unused()

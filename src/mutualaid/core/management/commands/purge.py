@@ -10,7 +10,9 @@ from mutualaid.core.retention import purge_expired
 
 
 class Command(BaseCommand):
-    help = "Delete closed work, used invitations, decided join requests and old audit rows past their retention."
+    help = (
+        "Delete closed work, used invitations, decided join requests and old audit rows past their retention."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")

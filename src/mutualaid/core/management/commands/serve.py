@@ -47,8 +47,10 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
                 "graceful_timeout": 20,
                 # No access log by default: paths can hold invitation links, and lines are metadata.
                 # When enabled, the format has no client address, user agent or path.
-                "accesslog": "-" if os.environ.get("MUTUALAID_ACCESS_LOG", "").lower() in {"1", "true", "yes"} else None,
-                "access_log_format": '%(t)s %(m)s %(s)s %(b)s %(M)sms',
+                "accesslog": "-"
+                if os.environ.get("MUTUALAID_ACCESS_LOG", "").lower() in {"1", "true", "yes"}
+                else None,
+                "access_log_format": "%(t)s %(m)s %(s)s %(b)s %(M)sms",
                 "errorlog": "-",
                 "forwarded_allow_ips": os.environ.get("MUTUALAID_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
                 "proxy_allow_ips": "127.0.0.1,::1",

@@ -33,10 +33,20 @@ class Command(BaseCommand):
     help = "Run background jobs (e-mail, SMS, reminders, purges, matching rounds) from the database queue."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch", action="store_true", help="Schedule due periodic jobs, run the jobs that are due, then exit.")
-        parser.add_argument("--no-schedule", action="store_true", help="Only run queued jobs; schedule no periodic ones.")
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to wait when the queue is empty (default 1).")
-        parser.add_argument("--worker-id", default=None, help="A unique name for this worker (default: random).")
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Schedule due periodic jobs, run the jobs that are due, then exit.",
+        )
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="Only run queued jobs; schedule no periodic ones."
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds to wait when the queue is empty (default 1)."
+        )
+        parser.add_argument(
+            "--worker-id", default=None, help="A unique name for this worker (default: random)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         extra = ["--interval", str(options["interval"]), "--no-startup-delay", "--no-reload"]

@@ -23,12 +23,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--group", required=True, help="the group's short name (slug)")
-        parser.add_argument("--kind", choices=["needs", "offers"], default=None,
-                            help="what the rows are (default: read from the headers, e.g. 'What can you offer?')")
-        parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
-        parser.add_argument("--visibility", choices=["coordinators", "group"], default="coordinators",
-                            help="who sees the imported posts (default: coordinators, who publish them one by one)")
-        parser.add_argument("--as", dest="actor", default="", help="username of the coordinator recorded as importer")
+        parser.add_argument(
+            "--kind",
+            choices=["needs", "offers"],
+            default=None,
+            help="what the rows are (default: read from the headers, e.g. 'What can you offer?')",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would be imported; write nothing"
+        )
+        parser.add_argument(
+            "--visibility",
+            choices=["coordinators", "group"],
+            default="coordinators",
+            help="who sees the imported posts (default: coordinators, who publish them one by one)",
+        )
+        parser.add_argument(
+            "--as", dest="actor", default="", help="username of the coordinator recorded as importer"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         group = Group.objects.filter(slug=options["group"]).first()
@@ -42,8 +54,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         kind = {"offers": "offer", "needs": "need"}.get(options["kind"] or "", "auto")
-        plan = importing.plan_import(sheet, kind=kind, visibility=options["visibility"], filename=path.name,
-                                     group=group)
+        plan = importing.plan_import(
+            sheet, kind=kind, visibility=options["visibility"], filename=path.name, group=group
+        )
         out = self.stdout
         out.write(f"{path.name}: {len(sheet.rows)} rows under the header on line {sheet.header_line}")
         out.write("Columns:")
@@ -55,9 +68,15 @@ class Command(BaseCommand):
                 continue
             status = "PROBLEM" if row.problems else "ok"
             title = row.title or ", ".join(row.categories)
-            quantity = f" x{row.quantity}{' ' + row.unit if row.unit else ''}" if row.quantity > 1 or row.unit else ""
-            out.write(f"  line {row.line}: {status} {row.kind} [{', '.join(row.categories)}] "
-                      f"{' | '.join(row.titles) or title}{quantity}")
+            quantity = (
+                f" x{row.quantity}{' ' + row.unit if row.unit else ''}"
+                if row.quantity > 1 or row.unit
+                else ""
+            )
+            out.write(
+                f"  line {row.line}: {status} {row.kind} [{', '.join(row.categories)}] "
+                f"{' | '.join(row.titles) or title}{quantity}"
+            )
             for note in row.notes:
                 out.write(f"      note: {note}")
         for line, problem in plan.problems:

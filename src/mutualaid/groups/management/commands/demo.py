@@ -20,10 +20,15 @@ class Command(Serve):
 
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("\nThe demo network is loaded. Log in as any of these (password for all: "
-                                             f"{DEMO_PASSWORD}):\n"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nThe demo network is loaded. Log in as any of these (password for all: {DEMO_PASSWORD}):\n"
+            )
+        )
         for username, display, roles in logins:
             self.stdout.write(f"    {username:<10} {display:<10} {roles}")
-        self.stdout.write("\nDemo mode: coordinators are not asked for a second factor. Never use demo mode for real.\n")
+        self.stdout.write(
+            "\nDemo mode: coordinators are not asked for a second factor. Never use demo mode for real.\n"
+        )
         if not options["no_serve"]:
             super().handle(*args, **options)
