@@ -77,9 +77,9 @@ def test_the_expiry_job_calls_the_service(ben: Any, crown: Any) -> None:
 
 
 def test_expiry_runs_daily_on_the_worker() -> None:
-    from mutualaid.channels.jobs import PERIODIC
+    from mutualaid.core.registry import periodic_jobs
 
     assert any(
         p.name == "exchange.expire" and p.task_path == "mutualaid.exchange.tasks.expire_needs"
-        for p in PERIODIC
+        for p in periodic_jobs()
     )

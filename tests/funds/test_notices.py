@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from mutualaid.channels.jobs import PERIODIC
 from mutualaid.channels.models import OutboundMessage
+from mutualaid.core.registry import periodic_jobs
 from mutualaid.funds import notices, services
 
 
@@ -73,6 +73,6 @@ def test_due_pledges_are_reminded_in_the_coordinators_language(ada: Any, rent_fu
 
 
 def test_funds_jobs_are_scheduled_daily() -> None:
-    names = {p.name: p.task_path for p in PERIODIC}
+    names = {p.name: p.task_path for p in periodic_jobs()}
     assert names["funds.purge"] == "mutualaid.funds.tasks.purge_settled_requests"
     assert names["funds.pledges"] == "mutualaid.funds.tasks.remind_due_pledges"

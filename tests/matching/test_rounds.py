@@ -220,9 +220,9 @@ def test_scheduled_rounds_run_for_groups_that_enable_them(
 
 
 def test_the_daily_job_is_registered() -> None:
-    from mutualaid.channels.jobs import PERIODIC
+    from mutualaid.core.registry import periodic_jobs
 
-    assert any(p.task_path == "mutualaid.matching.tasks.run_scheduled_rounds" for p in PERIODIC)
+    assert any(p.task_path == "mutualaid.matching.tasks.run_scheduled_rounds" for p in periodic_jobs())
 
 
 def test_coordinators_hear_when_a_scheduled_round_has_proposals(

@@ -1,16 +1,29 @@
-from django.apps import AppConfig
+from datetime import datetime
+
+from mutualaid.core.registry import MutualaidApp, Periodic, every_day, every_five_minutes, every_hour
 
 
-class ChannelsConfig(AppConfig):
+def _daily_at_digest_hour(now: datetime) -> str | None:
+    from mutualaid.channels.jobs import daily_at_digest_hour
+
+    return daily_at_digest_hour(now)
+
+
+class ChannelsConfig(MutualaidApp):
     name = "mutualaid.channels"
     label = "channels"
     verbose_name = "Channels"
+    site_urls = "mutualaid.channels.urls"
+    api_router = "mutualaid.channels.api.router"
+    demo_loader = "mutualaid.channels.demo.load"
+    notice_kinds = "mutualaid.channels.notifications.KINDS"
+    periodic = (
+        Periodic("channels.checkins", "mutualaid.channels.tasks.send_checkins", every_hour),
+        Periodic("channels.digests", "mutualaid.channels.tasks.send_digests", _daily_at_digest_hour),
+        Periodic("channels.purge", "mutualaid.channels.tasks.purge_channels", every_day),
+        # Messages a dead worker left "sending" are settled within minutes (services.outbound_reap).
+        Periodic("channels.reap", "mutualaid.channels.tasks.reap_outbound", every_five_minutes),
+    )
 
     def ready(self) -> None:
         from mutualaid.channels import receivers  # noqa: F401 - connects the member/group event hooks
-        from mutualaid.channels.jobs import Periodic, every_five_minutes, register_periodic
-
-        # Messages a dead worker left "sending" are settled within minutes (services.outbound_reap).
-        register_periodic(
-            Periodic("channels.reap", "mutualaid.channels.tasks.reap_outbound", every_five_minutes)
-        )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from mutualaid.channels import conf
+from mutualaid.core.registry import periodic_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -75,42 +75,9 @@ def enqueue_on_commit(the_task: Any, *args: Any, **kwargs: Any) -> None:
 # Periodic jobs ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    task_path: str  # "module.attribute" of a job
-    slot: Callable[[datetime], str | None]  # the period `now` falls in, or None when not due yet
-
-
-def every_hour(now: datetime) -> str:
-    return now.strftime("%Y-%m-%dT%H")
-
-
-def every_five_minutes(now: datetime) -> str:
-    return now.strftime("%Y-%m-%dT%H:") + f"{now.minute // 5 * 5:02d}"
-
-
-def every_day(now: datetime) -> str:
-    return now.strftime("%Y-%m-%d")
-
-
 def daily_at_digest_hour(now: datetime) -> str | None:
     local = timezone.localtime(now)
     return local.strftime("%Y-%m-%d") if local.hour >= conf.get("MUTUALAID_DIGEST_HOUR") else None
-
-
-PERIODIC: list[Periodic] = [
-    Periodic("channels.checkins", "mutualaid.channels.tasks.send_checkins", every_hour),
-    Periodic("channels.digests", "mutualaid.channels.tasks.send_digests", daily_at_digest_hour),
-    Periodic("channels.purge", "mutualaid.channels.tasks.purge_channels", every_day),
-    Periodic("core.purge", "mutualaid.core.tasks.purge_expired", every_day),  # every app's retention rules
-]
-
-
-def register_periodic(periodic: Periodic) -> None:
-    """For other apps (retention purges, matching rounds): called from their AppConfig.ready()."""
-    if all(p.name != periodic.name for p in PERIODIC):
-        PERIODIC.append(periodic)
 
 
 def schedule_due(now: datetime | None = None) -> list[str]:
@@ -121,7 +88,7 @@ def schedule_due(now: datetime | None = None) -> list[str]:
 
     now = now or timezone.now()
     scheduled = []
-    for periodic in PERIODIC:
+    for periodic in periodic_jobs():
         slot = periodic.slot(now)
         if slot is None:
             continue

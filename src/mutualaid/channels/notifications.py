@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualaid.channels import conf
 from mutualaid.channels.models import Channel, DigestItem, Mode, NotificationPreference
+from mutualaid.core.registry import notice_kinds
 
 # kind -> (subject, text); placeholders come from the caller's context (names and titles, never contact details).
 KINDS: dict[str, tuple[Any, Any]] = {
@@ -76,9 +77,10 @@ def preference_for(user: Any) -> NotificationPreference:
 
 
 def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    if kind not in KINDS:
+    kinds = notice_kinds()
+    if kind not in kinds:
         raise ValueError(f"unknown notification kind {kind!r}")
-    subject, text = KINDS[kind]
+    subject, text = kinds[kind]
     values = {"group": "", "name": "", "title": "", "url": "", **{k: str(v) for k, v in context.items()}}
     if values["url"].startswith("/"):
         values["url"] = absolute(values["url"])

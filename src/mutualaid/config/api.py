@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.core.ratelimit import RateLimited
+from mutualaid.core.registry import api_routers
 from mutualaid.members.services import access_token_authenticate
 
 
@@ -76,16 +77,5 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
-from mutualaid.channels.api import router as channels_router  # noqa: E402
-from mutualaid.exchange.api import router as exchange_router  # noqa: E402
-from mutualaid.funds.api import router as funds_router  # noqa: E402
-from mutualaid.groups.api import router as groups_router  # noqa: E402
-from mutualaid.matching.api import router as matching_router  # noqa: E402
-from mutualaid.members.api import router as members_router  # noqa: E402
-
-api.add_router("/", members_router)
-api.add_router("/", groups_router)
-api.add_router("/", exchange_router)
-api.add_router("/", channels_router)
-api.add_router("/", funds_router)
-api.add_router("/", matching_router)
+for router in api_routers():
+    api.add_router("/", router)

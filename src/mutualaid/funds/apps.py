@@ -1,14 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.registry import MutualaidApp, Periodic, every_day
 
-class FundsConfig(AppConfig):
+
+class FundsConfig(MutualaidApp):
     name = "mutualaid.funds"
     label = "funds"
     verbose_name = _("Funds")
-
-    def ready(self) -> None:
-        from mutualaid.channels.jobs import Periodic, every_day, register_periodic
-
-        register_periodic(Periodic("funds.purge", "mutualaid.funds.tasks.purge_settled_requests", every_day))
-        register_periodic(Periodic("funds.pledges", "mutualaid.funds.tasks.remind_due_pledges", every_day))
+    group_urls = "mutualaid.funds.urls"
+    group_url_prefix = "funds/"
+    api_router = "mutualaid.funds.api.router"
+    demo_loader = "mutualaid.funds.demo.load"
+    periodic = (
+        Periodic("funds.purge", "mutualaid.funds.tasks.purge_settled_requests", every_day),
+        Periodic("funds.pledges", "mutualaid.funds.tasks.remind_due_pledges", every_day),
+    )

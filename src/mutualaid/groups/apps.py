@@ -1,8 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.registry import MutualaidApp
 
-class GroupsConfig(AppConfig):
+
+class GroupsConfig(MutualaidApp):
     name = "mutualaid.groups"
     label = "groups"
     verbose_name = _("Groups")
+    site_urls = "mutualaid.groups.urls"
+    group_urls = "mutualaid.groups.urls_group"
+    api_router = "mutualaid.groups.api.router"
+    demo_loader = "mutualaid.groups.demo.load"

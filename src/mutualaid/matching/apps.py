@@ -1,15 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.registry import MutualaidApp, Periodic, every_day
 
-class MatchingConfig(AppConfig):
+
+class MatchingConfig(MutualaidApp):
     name = "mutualaid.matching"
     label = "matching"
     verbose_name = _("Matching")
-
-    def ready(self) -> None:
-        from mutualaid.channels.jobs import Periodic, every_day, register_periodic
-
-        register_periodic(
-            Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day)
-        )
+    group_urls = "mutualaid.matching.urls"
+    group_url_prefix = "matching/"
+    api_router = "mutualaid.matching.api.router"
+    demo_loader = "mutualaid.matching.demo.load"
+    periodic = (Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day),)

@@ -1,8 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.registry import MutualaidApp
 
-class MembersConfig(AppConfig):
+
+class MembersConfig(MutualaidApp):
     name = "mutualaid.members"
     label = "members"
     verbose_name = _("Members")
+    site_urls = "mutualaid.members.urls"
+    api_router = "mutualaid.members.api.router"

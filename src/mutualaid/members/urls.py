@@ -1,0 +1,13 @@
+"""A member's own pages: accepting an invitation, the profile, tokens, deleting the account."""
+
+from django.urls import path
+
+from mutualaid.members import views
+
+urlpatterns = [
+    path("invite/<str:token>/", views.invitation, name="invitation"),
+    path("me/", views.profile, name="profile"),
+    path("me/tokens/", views.tokens, name="tokens"),
+    path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/delete/", views.delete_account, name="delete_account"),
+]
