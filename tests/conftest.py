@@ -48,7 +48,7 @@ def _english() -> None:
 @pytest.fixture(autouse=True)
 def _installed(db: Any, request: pytest.FixtureRequest) -> None:
     """Most tests run against an install that is already set up (first-run setup has its own tests)."""
-    from mutualaid.core import middleware
+    from mutualaid.groups import middleware
 
     middleware._setup_done = "fresh_install" not in request.keywords
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mutualaid.channels import services
-from mutualaid.channels.jobs import backoff, schedule_due
-from mutualaid.channels.models import Contact, OutboundMessage, PeriodicRun
+from mutualaid.channels.models import Contact, OutboundMessage
+from mutualaid.core.jobs import backoff, schedule_due
+from mutualaid.core.models import PeriodicRun
 from tests.channels.conftest import android_event, post_android, post_twilio, run_jobs
 
 PHONE = "+17185550142"

@@ -104,7 +104,7 @@ def test_sending_row_from_before_the_reaper_existed_is_reaped_by_its_age(twilio:
 
 
 def test_the_reaper_runs_as_a_periodic_job(twilio: Any, settings: Any) -> None:
-    from mutualaid.channels.jobs import schedule_due
+    from mutualaid.core.jobs import schedule_due
 
     message = _queue(twilio)
     OutboundMessage.objects.filter(pk=message.pk).update(

@@ -109,7 +109,7 @@ def test_two_workers_schedule_a_periodic_slot_once(transactional_db: Any) -> Non
     _skip_unless_postgres()
     from django_tasks_db.models import DBTaskResult
 
-    from mutualaid.channels.jobs import schedule_due
+    from mutualaid.core.jobs import schedule_due
 
     now = timezone.now()
     scheduled = _in_threads(4, lambda n: schedule_due(now))

@@ -151,8 +151,8 @@ def test_purge_works_in_batches(db: Any, crown: Any, ada: Any, monkeypatch: pyte
 
 
 def test_the_worker_runs_the_purge_daily(db: Any) -> None:
-    from mutualaid.channels.jobs import schedule_due
-    from mutualaid.channels.models import PeriodicRun
+    from mutualaid.core.jobs import schedule_due
+    from mutualaid.core.models import PeriodicRun
     from mutualaid.core.registry import periodic_jobs
 
     purge = [p for p in periodic_jobs() if p.task_path == "mutualaid.core.tasks.purge_expired"]

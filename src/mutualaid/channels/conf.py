@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 
-from mutualaid.config.env import env_int, env_str
+from mutualaid.core.env import env_int, env_str
+from mutualaid.core.jobs import job_attempts
 
 DEFAULTS: dict[str, Callable[[], object]] = {
     # The public address of the site, e.g. https://aid.example.org. Links in e-mails and Twilio's
@@ -21,7 +22,7 @@ DEFAULTS: dict[str, Callable[[], object]] = {
     "MUTUALAID_SENDING_TIMEOUT_SECONDS": lambda: env_int(
         "MUTUALAID_SENDING_TIMEOUT_SECONDS", 600, minimum=60
     ),
-    "MUTUALAID_JOB_ATTEMPTS": lambda: env_int("MUTUALAID_JOB_ATTEMPTS", 5, minimum=1),
+    "MUTUALAID_JOB_ATTEMPTS": lambda: job_attempts(),
     "MUTUALAID_DIGEST_HOUR": lambda: env_int("MUTUALAID_DIGEST_HOUR", 17, minimum=0),
     "MUTUALAID_TWILIO_API_URL": lambda: env_str("MUTUALAID_TWILIO_API_URL", "https://api.twilio.com").rstrip(
         "/"

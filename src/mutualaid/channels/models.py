@@ -328,23 +328,3 @@ class IntakeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"sms request {self.code}"
-
-
-class PeriodicRun(models.Model):
-    """One scheduled run of a periodic job; the unique slot stops two workers scheduling it twice."""
-
-    name = models.CharField(max_length=64)
-    slot = models.CharField(max_length=32)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    data_classification = {
-        "name": (PUBLIC, "which periodic job"),
-        "slot": (PUBLIC, "which period it ran for"),
-        "created_at": (PUBLIC, "when it was scheduled"),
-    }
-
-    class Meta:
-        constraints: ClassVar = [models.UniqueConstraint("name", "slot", name="periodic_once_per_slot")]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.slot}"

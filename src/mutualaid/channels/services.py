@@ -23,7 +23,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import board, conf, conversation, gateways
-from mutualaid.channels.jobs import enqueue_on_commit
 from mutualaid.channels.models import (
     Broadcast,
     Channel,
@@ -36,10 +35,11 @@ from mutualaid.channels.models import (
     Mode,
     NotificationPreference,
     OutboundMessage,
-    PeriodicRun,
 )
 from mutualaid.channels.notifications import absolute, digest_texts, notify, preference_for, unsubscribe_url
 from mutualaid.core.encryption import blind_index
+from mutualaid.core.jobs import enqueue_on_commit
+from mutualaid.core.models import PeriodicRun
 from mutualaid.exchange.models import ACTIVE_STATUSES
 from mutualaid.members.models import Membership, Role, User
 from mutualaid.members.services import normalise_phone

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from mutualaid.channels import services
-from mutualaid.channels.jobs import job
+from mutualaid.core.jobs import job
 
 
 @job

@@ -54,7 +54,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    from mutualaid.groups.access import SecondFactorRequired
+    from mutualaid.core.access import SecondFactorRequired
 
     detail = "second factor required" if isinstance(exc, SecondFactorRequired) else "forbidden"
     return api.create_response(request, {"detail": detail}, status=403)

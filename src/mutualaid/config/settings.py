@@ -8,7 +8,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from mutualaid.config.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from mutualaid.core.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
 
 # Lets model fields and admin classes be subscripted (admin.ModelAdmin[Member]) for mypy at run time too.
 django_stubs_ext.monkeypatch()
@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "mutualaid.core.middleware.first_run_setup",
+    "mutualaid.groups.middleware.first_run_setup",
     "mutualaid.core.middleware.SecondFactorRedirect",
     "mutualaid.core.middleware.ProtectiveErrors",
 ]

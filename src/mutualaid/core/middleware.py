@@ -1,4 +1,4 @@
-"""Request-wide protections: no client address, strict headers, first-run setup."""
+"""Request-wide protections: no client address, strict headers, second factor, protective errors."""
 
 from __future__ import annotations
 
@@ -91,32 +91,6 @@ def security_headers(get_response: Handler) -> Handler:
     return middleware
 
 
-_setup_done = False
-
-
-def first_run_setup(get_response: Handler) -> Handler:
-    """On an empty install, send every page to the setup page until the first coordinator exists."""
-
-    def middleware(request: HttpRequest) -> HttpResponse:
-        global _setup_done
-        if not _setup_done:
-            from mutualaid.groups.selectors import install_is_set_up
-
-            _setup_done = install_is_set_up()
-            path = request.path_info
-            exempt = path.startswith(("/setup/", "/static/", "/api/", "/i18n/", "/healthz"))
-            if not _setup_done and not exempt:
-                return HttpResponseRedirect(reverse("setup"))
-        return get_response(request)
-
-    return middleware
-
-
-def reset_setup_cache() -> None:
-    global _setup_done
-    _setup_done = False
-
-
 class SecondFactorRedirect:
     """Coordinator views without a second factor send the coordinator to set one up (property 11)."""
 
@@ -130,7 +104,7 @@ class SecondFactorRedirect:
         from django.contrib import messages
         from django.utils.translation import gettext as _
 
-        from mutualaid.groups.access import SecondFactorRequired
+        from mutualaid.core.access import SecondFactorRequired
 
         if isinstance(exception, SecondFactorRequired):
             messages.warning(

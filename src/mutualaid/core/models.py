@@ -104,3 +104,24 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}…: {self.count}"
+
+
+class PeriodicRun(models.Model):
+    """One scheduled run of a periodic job; the unique slot stops two workers scheduling it twice."""
+
+    name = models.CharField(max_length=64)
+    slot = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    data_classification = {
+        "name": (PUBLIC, "which periodic job"),
+        "slot": (PUBLIC, "which period it ran for"),
+        "created_at": (PUBLIC, "when it was scheduled"),
+    }
+
+    class Meta:
+        db_table = "channels_periodicrun"  # created by channels before core kept the job machinery
+        constraints: ClassVar = [models.UniqueConstraint("name", "slot", name="periodic_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot}"

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.dispatch import Signal
 
 from mutualaid.core.encryption import destroy_keyring, keyring_from_environment
+
+# Sent after the database was wiped, so apps drop what they cached about it (groups: "set up").
+database_wiped = Signal()
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,5 @@ def panic(*, wipe_database: bool = False) -> PanicResult:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM")
-        from mutualaid.core.middleware import reset_setup_cache
-
-        reset_setup_cache()
+        database_wiped.send(sender=PanicResult)
     return PanicResult(from_environment=keyring_from_environment(), wiped_rows=wiped)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
@@ -41,7 +42,6 @@ from mutualaid.exchange.models import (
     Urgency,
     Visibility,
 )
-from mutualaid.groups.access import SecondFactorRequired, coordinator_has_second_factor
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import Membership, Role, User
 

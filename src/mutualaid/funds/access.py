@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
 from mutualaid.funds.models import Fund, Request, Visibility
-from mutualaid.groups.access import (
-    SecondFactorRequired,
-    coordinator_has_second_factor,
-    get_group_for_coordinator,
-    get_group_for_member,
-)
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, User
 
 

@@ -6,23 +6,14 @@ so outsiders cannot learn which private groups exist.
 
 from __future__ import annotations
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor, require_second_factor
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Role, User
 
-
-class SecondFactorRequired(PermissionDenied):
-    """A coordinator acted without a second factor set up (THREATS.md property 11)."""
-
-
-def coordinator_has_second_factor(user: User) -> bool:
-    if not settings.MUTUALAID_REQUIRE_COORDINATOR_MFA:
-        return True
-    return bool(is_mfa_enabled(user))
+__all__ = ["SecondFactorRequired", "coordinator_has_second_factor"]  # kept importable from here
 
 
 def get_group_for_member(user: User, slug: str) -> tuple[Group, Membership]:
@@ -40,8 +31,7 @@ def get_group_for_coordinator(user: User, slug: str) -> tuple[Group, Membership]
     group, membership = get_group_for_member(user, slug)
     if membership.role != Role.COORDINATOR:
         raise PermissionDenied
-    if not coordinator_has_second_factor(user):
-        raise SecondFactorRequired
+    require_second_factor(user)
     return group, membership
 
 

@@ -11,3 +11,9 @@ class GroupsConfig(MutualaidApp):
     group_urls = "mutualaid.groups.urls_group"
     api_router = "mutualaid.groups.api.router"
     demo_loader = "mutualaid.groups.demo.load"
+
+    def ready(self) -> None:
+        from mutualaid.core.panic import database_wiped
+        from mutualaid.groups.middleware import reset_on_wipe
+
+        database_wiped.connect(reset_on_wipe, dispatch_uid="groups.reset_setup_on_wipe")

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
-from mutualaid.core.middleware import reset_setup_cache
 from mutualaid.groups import access, selectors, services
 from mutualaid.groups.forms import AreaForm, DirectoryForm, GroupForm, SetupForm
+from mutualaid.groups.middleware import reset_setup_cache
 from mutualaid.members import services as member_services
 from mutualaid.members.forms import AnonymousJoinRequestForm, JoinRequestForm
 from mutualaid.members.models import Invitation, JoinRequest, Membership

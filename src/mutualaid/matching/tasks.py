@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mutualaid.channels.jobs import job
+from mutualaid.core.jobs import job
 from mutualaid.matching import services
 
 

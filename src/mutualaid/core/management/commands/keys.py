@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 )
             ring = load_keyring()
             assert ring is not None
-            from mutualaid.config.env import write_private_file
+            from mutualaid.core.env import write_private_file
 
             write_private_file(Path(options["output"]), ring.with_new_primary().to_json())
             self.stdout.write(f"Wrote a new key ring to {options['output']}.")

@@ -15,8 +15,8 @@ SCHEDULE_EVERY_SECONDS = 30
 
 def _schedule_loop(stop: threading.Event) -> None:
     """Queue due periodic jobs every half minute. Every worker runs this; a unique row per period
-    (channels.jobs.schedule_due) makes sure each period is scheduled once across all workers."""
-    from mutualaid.channels.jobs import schedule_due
+    (core.jobs.schedule_due) makes sure each period is scheduled once across all workers."""
+    from mutualaid.core.jobs import schedule_due
 
     while not stop.is_set():
         try:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             extra += ["--worker-id", options["worker_id"]]
         if options["batch"]:
             if not options["no_schedule"]:
-                from mutualaid.channels.jobs import schedule_due
+                from mutualaid.core.jobs import schedule_due
 
                 schedule_due()
             call_command("db_worker", "--queue-name", "*", "--batch", *extra)
