@@ -1,4 +1,4 @@
-"""Members hear about claims, messages and expiring needs through the channels app, after commit."""
+"""Members hear about claims, messages and expiring needs through the core notification port."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.exchange.conftest import make_post
 @pytest.fixture
 def told(monkeypatch: Any) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr("mutualaid.channels.notify", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("mutualaid.exchange.notices.notify", lambda **kwargs: calls.append(kwargs))
     return calls
 
 
@@ -45,6 +45,7 @@ def test_the_other_side_is_told_of_a_message_without_its_text(
 ) -> None:
     post = make_post(crown, ben)
     claim = services.claim_create(post=post, claimant=fay)
+    told.clear()  # the claim's own notice
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(claim=claim, author=fay, body="secret plans")
     assert [(c["user"], c["kind"]) for c in told] == [(ben, "message")]

@@ -120,7 +120,7 @@ def test_both_sides_accept_assigns_the_need_on_the_board(
 ) -> None:
     told: list[tuple[str, str, str]] = []
     monkeypatch.setattr(
-        "mutualaid.channels.notify",
+        "mutualaid.matching.services.notify",
         lambda *, user, kind, context: told.append((user.username, kind, context["title"])),
     )
     proposal = _one_proposal(crown, ada, ben, fay)

@@ -1,15 +1,12 @@
 """E-mail and SMS in and out: notifications, keyword conversations, check-ins, broadcasts.
 
-Other apps call `notify(user=..., kind=..., context=...)`; it decides by the member's preferences
-whether to send now, add to the daily digest or stay quiet, and sends after the transaction commits.
+Other apps tell members things through the core port (`mutualaid.core.notify.notify`); this app
+registers the senders that decide, by each member's preferences, whether to send now, add to the daily
+digest or stay quiet. `notify` here is the same function, kept for callers inside channels.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from mutualaid.core.notify import notify
 
-
-def notify(*, user: Any, kind: str, context: dict[str, Any] | None = None) -> None:
-    from mutualaid.channels.notifications import notify as _notify
-
-    _notify(user=user, kind=kind, context=context or {})
+__all__ = ["notify"]

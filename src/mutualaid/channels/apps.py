@@ -16,7 +16,6 @@ class ChannelsConfig(MutualaidApp):
     site_urls = "mutualaid.channels.urls"
     api_router = "mutualaid.channels.api.router"
     demo_loader = "mutualaid.channels.demo.load"
-    notice_kinds = "mutualaid.channels.notifications.KINDS"
     periodic = (
         Periodic("channels.checkins", "mutualaid.channels.tasks.send_checkins", every_hour),
         Periodic("channels.digests", "mutualaid.channels.tasks.send_digests", _daily_at_digest_hour),
@@ -26,4 +25,9 @@ class ChannelsConfig(MutualaidApp):
     )
 
     def ready(self) -> None:
-        from mutualaid.channels import receivers  # noqa: F401 - connects the member/group event hooks
+        from mutualaid.channels.notifications import email_sender, sms_sender, texter_sender
+        from mutualaid.core.notify import register_sender
+
+        register_sender("email", email_sender)
+        register_sender("sms", sms_sender)
+        register_sender("texter", texter_sender)

@@ -36,12 +36,12 @@ from mutualaid.channels.models import (
     NotificationPreference,
     OutboundMessage,
 )
-from mutualaid.channels.notifications import absolute, digest_texts, notify, preference_for, unsubscribe_url
+from mutualaid.channels.notifications import absolute, digest_texts, preference_for, unsubscribe_url
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.jobs import enqueue_on_commit
 from mutualaid.core.models import PeriodicRun
 from mutualaid.exchange.models import ACTIVE_STATUSES
-from mutualaid.members.models import Membership, Role, User
+from mutualaid.members.models import Membership, User
 from mutualaid.members.services import normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -611,60 +611,17 @@ def intake_reply(*, request: IntakeRequest, text: str) -> OutboundMessage:
 # Claims on the board ---------------------------------------------------------------------------
 
 
-def claim_announce(*, claim: Any, created: bool) -> None:
-    """Tell whoever exchange's own notice does not reach about a claim (see channels.receivers).
-
-    Sent after the caller's transaction commits, like every notification.
-    """
-    from mutualaid.exchange.models import Claim
-
-    post = claim.post
-    group = post.group
-    url = reverse("exchange_post", kwargs={"slug": group.slug, "post_id": post.pk})
-    if created and claim.state == Claim.State.PENDING:
-        if post.author_id is None:
-            # Nobody's post: its coordinators answer the claim, so they hear of it.
-            for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related(
-                "user"
-            ):
-                if membership.user_id != claim.claimant_id:
-                    notify(
-                        user=membership.user,
-                        kind="claim",
-                        context={
-                            "group": group.name,
-                            "title": post.title,
-                            "name": claim.claimant.display_name,
-                            "url": url,
-                        },
-                    )
+def tell_texter_help_is_found(*, post_id: int) -> None:
+    """A claim on a post taken in by text message was accepted: text the neighbour that help is found."""
+    request = IntakeRequest.objects.filter(post_id=post_id).select_related("contact", "group", "post").first()
+    if request is None:
         return
-    if claim.state not in (Claim.State.ACCEPTED, Claim.State.DECLINED):
-        return
-    conversation_url = reverse(
-        "exchange_conversation", kwargs={"slug": group.slug, "post_id": post.pk, "claim_id": claim.pk}
-    )
-    kind = "claim_accepted" if claim.state == Claim.State.ACCEPTED else "claim_declined"
-    notify(
-        user=claim.claimant,
-        kind=kind,
-        context={
-            "group": group.name,
-            "title": post.title,
-            "url": conversation_url if kind == "claim_accepted" else url,
-        },
-    )
-    if claim.state == Claim.State.ACCEPTED:
-        _tell_texter_help_is_found(post)
-
-
-def _tell_texter_help_is_found(post: Any) -> None:
-    request = IntakeRequest.objects.filter(post=post).select_related("contact", "group").first()
-    contact = request.contact if request is not None else None
+    post = request.post
+    contact = request.contact
     if contact is None or contact.opted_out:
         return
     gateway = (
-        contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).order_by("pk").first()  # type: ignore[union-attr]
+        contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).order_by("pk").first()
     )
     if gateway is None or not gateway.enabled:
         return
@@ -677,7 +634,7 @@ def _tell_texter_help_is_found(post: Any) -> None:
             body = _(
                 "Good news from %(group)s: a neighbour would like your offer %(code)s. We will text you to arrange it."
             )
-        body = body % {"group": request.group.name, "code": request.code}  # type: ignore[union-attr]
+        body = body % {"group": request.group.name, "code": request.code}
     sms_queue(gateway=gateway, contact=contact, body=body, kind="notification")
 
 

@@ -11,5 +11,6 @@ class ExchangeConfig(MutualaidApp):
     group_url_prefix = "board/"
     api_router = "mutualaid.exchange.api.router"
     demo_loader = "mutualaid.exchange.demo.load"
+    notice_kinds = "mutualaid.exchange.notices.NOTICE_KINDS"
     # Expiry reminders and expiry run daily.
     periodic = (Periodic("exchange.expire", "mutualaid.exchange.tasks.expire_needs", every_day),)

@@ -23,7 +23,7 @@ from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_f
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
-from mutualaid.exchange import lifecycle, notify
+from mutualaid.exchange import lifecycle, notices
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     AREA_MAX,
@@ -422,7 +422,7 @@ def claim_create(*, post: Post, claimant: User) -> Claim:
     except IntegrityError:
         # Only reachable if the row lock was bypassed; the constraint is the last line of defence.
         raise ValidationError(illegal_message(post, "claim")) from None
-    notify.tell(user=post.author, kind="claim", post=post, name=claimant.display_name)
+    notices.claim_made(claim)
     return claim
 
 
@@ -442,6 +442,7 @@ def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
     claim.state = Claim.State.ACCEPTED if accept else Claim.State.DECLINED
     claim.decided_at = timezone.now()
     claim.save(update_fields=["state", "decided_at"])
+    notices.claim_answered(claim)
     return claim
 
 
@@ -456,9 +457,11 @@ def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
         raise ValidationError({"member": _("A post cannot be assigned to its own poster.")})
     _move(post, actor, "assign")
     now = timezone.now()
-    return Claim.objects.create(
+    claim = Claim.objects.create(
         post=post, claimant=claimant, state=Claim.State.ACCEPTED, assigned_by=actor, decided_at=now
     )
+    notices.claim_answered(claim)
+    return claim
 
 
 @transaction.atomic
@@ -564,7 +567,7 @@ def posts_expire(*, now: datetime | None = None) -> tuple[int, int]:
         ):
             post.reminded_at = now
             post.save(update_fields=["reminded_at"])
-            notify.tell(user=post.author, kind="reminder", post=post)
+            notices.tell(user=post.author, kind="reminder", post=post)
             PostEvent.objects.create(
                 post=post, actor=None, action="remind", from_status=post.status, to_status=post.status
             )
@@ -614,7 +617,7 @@ def message_send(*, claim: Claim, author: User, body: str) -> Message:
         kwargs={"slug": claim.post.group.slug, "post_id": claim.post_id, "claim_id": claim.pk},
     )
     for user_id in conversation_members(claim) - {author.pk}:
-        notify.tell(
+        notices.tell(
             user=User.objects.filter(pk=user_id).first(),
             kind="message",
             post=claim.post,

@@ -1,4 +1,4 @@
-"""Who funds tell what, through the channels app. Never a purpose, payee or contributor name: a
+"""Who funds tell what, through the core notification port (kinds "approval" and "reminder" of groups). Never a purpose, payee or contributor name: a
 notification travels by e-mail or SMS, so it says only that a vote or a pledge is due, and where."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import notify
+from mutualaid.core.notify import notify
 from mutualaid.funds.models import Pledge, Request
 from mutualaid.funds.money import format_money
 from mutualaid.members.models import Membership, Role

@@ -11,6 +11,7 @@ class GroupsConfig(MutualaidApp):
     group_urls = "mutualaid.groups.urls_group"
     api_router = "mutualaid.groups.api.router"
     demo_loader = "mutualaid.groups.demo.load"
+    notice_kinds = "mutualaid.groups.notices.NOTICE_KINDS"
 
     def ready(self) -> None:
         from mutualaid.core.panic import database_wiped

@@ -11,4 +11,5 @@ class MatchingConfig(MutualaidApp):
     group_url_prefix = "matching/"
     api_router = "mutualaid.matching.api.router"
     demo_loader = "mutualaid.matching.demo.load"
+    notice_kinds = "mutualaid.matching.notices.NOTICE_KINDS"
     periodic = (Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day),)

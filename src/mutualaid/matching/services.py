@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.notify import notify
 from mutualaid.exchange import selectors as exchange_selectors
 from mutualaid.exchange import services as exchange_services
 from mutualaid.exchange.models import Post, Status, Visibility
@@ -191,14 +192,9 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
 def _tell_coordinators(the_round: Round) -> int:
     """A scheduled round has proposals: tell the group's coordinators (only a count and a link, as
     notices travel by e-mail or SMS). A coordinator who runs a round sees its proposals at once."""
-    from django.apps import apps
-
-    if not apps.is_installed("mutualaid.channels"):
-        return 0
     from django.utils import translation
     from django.utils.translation import ngettext
 
-    from mutualaid.channels import notify
     from mutualaid.members.models import Membership, Role
 
     group = the_round.group
@@ -231,12 +227,6 @@ def _still_open(proposal: Proposal) -> bool:
 
 
 def _tell_sides(proposal: Proposal) -> None:
-    from django.apps import apps
-
-    if not apps.is_installed("mutualaid.channels"):
-        return
-    from mutualaid.channels import notify
-
     url = reverse("matching_mine", kwargs={"slug": proposal.group.slug})
     for side, other in (("need", proposal.offer), ("offer", proposal.need)):
         user_id = responder_id(proposal, side)
@@ -400,12 +390,8 @@ def _close_full_offer(proposal: Proposal) -> None:
 
 
 def _tell_matched(proposal: Proposal) -> None:
-    from django.apps import apps
-
-    if not apps.is_installed("mutualaid.channels") or proposal.claim is None:
+    if proposal.claim is None:
         return
-    from mutualaid.channels import notify
-
     post_id = proposal.claim.post_id  # the part of the need that was assigned
     url = reverse("exchange_post", kwargs={"slug": proposal.group.slug, "post_id": post_id})
     for side in ("need", "offer"):

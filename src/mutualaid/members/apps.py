@@ -9,3 +9,4 @@ class MembersConfig(MutualaidApp):
     verbose_name = _("Members")
     site_urls = "mutualaid.members.urls"
     api_router = "mutualaid.members.api.router"
+    notice_kinds = "mutualaid.members.notices.NOTICE_KINDS"

@@ -20,6 +20,7 @@ from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.ratelimit import limit
 from mutualaid.groups.models import Group
+from mutualaid.members import notices
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
     USERNAME_MAX,
@@ -353,7 +354,9 @@ def join_request_create(*, group: Group, user: User, message: str = "") -> JoinR
         raise ValidationError({"message": _("Use at most %(max)d characters.") % {"max": 1000}})
     if JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).exists():
         raise ValidationError(_("Your request to join %(group)s is already waiting.") % {"group": group.name})
-    return JoinRequest.objects.create(group=group, user=user, message=message.strip())
+    join_request = JoinRequest.objects.create(group=group, user=user, message=message.strip())
+    notices.join_request_received(join_request)
+    return join_request
 
 
 def signup_with_join_request(  # type: ignore[no-untyped-def]
@@ -402,6 +405,7 @@ def join_request_decide(*, join_request: JoinRequest, decided_by: User, approve:
         Membership.objects.get_or_create(
             user=join_request.user, group=join_request.group, defaults={"vouched_by": decided_by}
         )
+        notices.join_request_approved(join_request)
     return join_request
 
 
