@@ -37,6 +37,9 @@ ROUTES = [
         data=lambda w: {"From": "+15550001111", "Body": "HELP"},
     ),
     Route("channels_preferences", "login ok ok ok ok"),
+    # Every member has their own notices inbox; nobody can reach another's (there is no id in the URL).
+    Route("channels_notices", "login ok ok ok ok"),
+    Route("channels_notices_read", "login ok ok ok ok", method="POST"),
     Route(
         "channels_preferences",
         "login ok ok ok ok",
@@ -88,6 +91,8 @@ ROUTES = [
         api=True,
         data=lambda w: {"email": "now", "sms": "never", "broadcasts": True},
     ),
+    Route("api:notices_list", "401 ok ok ok ok", api=True),
+    Route("api:notices_mark_read", "401 ok ok ok ok", method="POST", api=True, data=lambda w: {"ids": None}),
     Route("api:channels_intake_list", "401 404 404 403 ok", api=True, kwargs=crown_slug),
     Route("api:channels_broadcast_audience", "401 404 404 403 ok", api=True, kwargs=crown_slug),
     Route(

@@ -97,9 +97,10 @@ def test_board_page_uses_a_constant_number_of_queries(
             assert client.get(url, {"area": "11225", "q": "post"}).status_code == 200
         counts.append((len(plain), len(filtered), len(nearest)))
     assert counts[0] == counts[1]
-    # session + user + membership + the page itself. Nearest first adds the place lookup, and when the
-    # half-kilometre disc around the place holds less than a page (as here), one query over the group.
-    assert counts[0] == (4, 4, 6)
+    # session + user + membership + the page itself + the header's count of unread notices. Nearest first
+    # adds the place lookup, and when the half-kilometre disc around the place holds less than a page (as
+    # here), one query over the group.
+    assert counts[0] == (5, 5, 7)
 
 
 def test_triage_lists_oldest_unmet_stale_claims_and_uncovered_needs(

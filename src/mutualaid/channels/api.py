@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from mutualaid.channels import selectors, services
+from mutualaid.channels import notices, selectors, services
 from mutualaid.channels.notifications import preference_for
 from mutualaid.groups import access
 
@@ -117,3 +117,42 @@ def channels_intake_list(request: HttpRequest, slug: str) -> list[SmsRequestOut]
         )
         for r in selectors.intake_for_coordinator(group=group, reader=request.user)
     ]
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+class NoticesReadIn(Schema):
+    ids: list[int] | None = None  # none: all of them
+
+
+class NoticesReadOut(Schema):
+    marked: int
+    unread: int
+
+
+@router.get("/notices", response=list[NoticeOut], summary="My notices, newest first (at most 100)")
+def notices_list(request: HttpRequest) -> list[NoticeOut]:
+    return [
+        NoticeOut(
+            id=n.pk,
+            kind=n.kind,
+            subject=n.subject or "",
+            url=n.url,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+        for n in notices.notices_for(user=request.user)  # type: ignore[arg-type]
+    ]
+
+
+@router.post("/notices/read", response=NoticesReadOut, summary="Mark my notices read: all, or those listed")
+def notices_mark_read(request: HttpRequest, payload: NoticesReadIn) -> NoticesReadOut:
+    marked = notices.notices_mark_read(user=request.user, ids=payload.ids)  # type: ignore[arg-type]
+    return NoticesReadOut(marked=marked, unread=notices.unread_count(user=request.user))  # type: ignore[arg-type]

@@ -25,9 +25,10 @@ class ChannelsConfig(MutualaidApp):
     )
 
     def ready(self) -> None:
-        from mutualaid.channels.notifications import email_sender, sms_sender, texter_sender
+        from mutualaid.channels.notifications import email_sender, notice_sender, sms_sender, texter_sender
         from mutualaid.core.notify import register_sender
 
         register_sender("email", email_sender)
         register_sender("sms", sms_sender)
         register_sender("texter", texter_sender)
+        register_sender("notice", notice_sender)

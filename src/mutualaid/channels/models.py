@@ -328,3 +328,34 @@ class IntakeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"sms request {self.code}"
+
+
+class Notice(models.Model):
+    """Something a member was told, kept for them inside the app (the notices inbox): one row per
+    member per event, whatever e-mail or SMS did. What it says is sealed, in the member's language; in
+    the clear are only its kind, the link to the object and whether it was read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    subject = EncryptedTextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    data_classification = {
+        "user": (PUBLIC, "who was told"),
+        "kind": (PUBLIC, "kind of notification (claim, message, match…)"),
+        "url": (PUBLIC, "link to the object it is about (group slug and ids, no names)"),
+        "created_at": (PUBLIC, "when it happened"),
+        "read_at": (PUBLIC, "when the member read it"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [
+            # The header's count of unread notices, on every page: one index-only count.
+            models.Index(fields=["user", "read_at"], name="notice_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notice {self.pk}"

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import conf
-from mutualaid.channels.models import Channel, DigestItem, Mode, NotificationPreference
+from mutualaid.channels.models import Channel, DigestItem, Mode, Notice, NotificationPreference
 from mutualaid.core.registry import notice_kinds
 
 UNSUBSCRIBE_SALT = "mutualaid.channels.unsubscribe"
@@ -78,6 +78,15 @@ def sms_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
         DigestItem.objects.create(user=user, channel=Channel.SMS, kind=kind, text=text)
     else:
         services.sms_queue_for_member(user=user, kind=kind, body=text)
+
+
+def notice_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
+    """Keep the notice in the member's inbox inside the app, whatever their e-mail and SMS preferences."""
+    if not user.is_active:
+        return
+    subject, _text = render(kind, context, user.language)
+    url = str(context.get("url", ""))
+    Notice.objects.create(user=user, kind=kind, subject=subject, url=url if url.startswith("/") else "")
 
 
 def texter_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:

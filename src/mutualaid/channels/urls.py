@@ -5,6 +5,8 @@ from mutualaid.channels import views
 urlpatterns = [
     path("channels/sms/<str:kind>/<slug:slug>/", views.sms_webhook, name="channels_sms_webhook"),
     path("channels/preferences/", views.preferences, name="channels_preferences"),
+    path("me/notices/", views.notices_page, name="channels_notices"),
+    path("me/notices/read/", views.notices_read, name="channels_notices_read"),
     path("channels/unsubscribe/<str:token>/", views.unsubscribe, name="channels_unsubscribe"),
     path("channels/checkin/<str:token>/", views.checkin, name="channels_checkin"),
     path("channels/<slug:slug>/gateways/", views.gateways_page, name="channels_gateways"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from mutualaid.channels import board, gateways, selectors, services
+from mutualaid.channels import board, gateways, notices, selectors, services
 from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
 from mutualaid.channels.models import Gateway, GatewayKind
 from mutualaid.channels.notifications import absolute, preference_for
@@ -63,6 +63,23 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your notification preferences were saved."))
             return redirect("channels_preferences")
     return render(request, "channels/preferences.html", {"form": form, "user_obj": request.user})
+
+
+@login_required
+def notices_page(request: HttpRequest) -> HttpResponse:
+    """The member's notices inbox: unread first, then read ones (read ones go after the retention period)."""
+    rows = list(notices.notices_for(user=request.user))  # type: ignore[arg-type]
+    unread = [row for row in rows if row.read_at is None]
+    read = [row for row in rows if row.read_at is not None]
+    return render(request, "channels/notices.html", {"unread": unread, "read": read})
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    """Mark all of the member's notices read."""
+    notices.notices_mark_read(user=request.user)  # type: ignore[arg-type]
+    return redirect("channels_notices")
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: the mail client POSTs without a session; the token is the key

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mutualaid.core.geo import Place, fold_name, haversine_km, resolve_place
 from mutualaid.groups.models import Area, Group
-from mutualaid.members.models import Membership, Role, User
+from mutualaid.members.models import JoinRequest, Membership, Role, User
 
 DIRECTORY_LIMIT = 50
 
@@ -133,6 +133,11 @@ def _distance_to_service_area(group: Group, areas: list[Area], place: Place) -> 
 
 def groups_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+
+
+def join_requests_of(user: User) -> QuerySet[JoinRequest]:
+    """The member's own requests to join, newest first: pending ones and the outcome of decided ones."""
+    return JoinRequest.objects.filter(user=user).select_related("group").order_by("-created_on", "-pk")[:10]
 
 
 def members_of(group: Group) -> QuerySet[Membership]:

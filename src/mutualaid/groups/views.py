@@ -22,7 +22,14 @@ from mutualaid.members.models import Invitation, JoinRequest, Membership
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "groups/dashboard.html", {"memberships": selectors.groups_of(request.user)})
+        return render(
+            request,
+            "groups/dashboard.html",
+            {
+                "memberships": selectors.groups_of(request.user),
+                "join_requests": selectors.join_requests_of(request.user),
+            },
+        )
     return render(request, "groups/landing.html", {"form": DirectoryForm()})
 
 
