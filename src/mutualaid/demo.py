@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from mutualaid.core.demo import DEMO_PASSWORD
 from mutualaid.core.registry import demo_loaders
 
-DEMO_PASSWORD = "solidarity-forever-2026"  # noqa: S105 - printed on purpose for the demo
+__all__ = ["DEMO_PASSWORD", "load_demo"]
 
 
 def load_demo() -> list[tuple[str, str, str]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from mutualaid.demo import DEMO_PASSWORD
+from mutualaid.core.demo import DEMO_PASSWORD
 from mutualaid.groups.models import Group
 from mutualaid.groups.services import GroupProfile, area_add, group_create
 from mutualaid.members import services as member_services

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from mutualaid.core.geo import Place, fold_name, haversine_km, resolve_place
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import JoinRequest, Membership, Role, User
+from mutualaid.members.selectors import groups_of as groups_of  # kept importable from here
 
 DIRECTORY_LIMIT = 50
 
@@ -129,10 +130,6 @@ def _distance_to_service_area(group: Group, areas: list[Area], place: Place) -> 
     if not candidates:
         return None
     return round(min(candidates), 1)
-
-
-def groups_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("group").order_by("group__name")
 
 
 def join_requests_of(user: User) -> QuerySet[JoinRequest]:

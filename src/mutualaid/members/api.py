@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from mutualaid.groups import selectors
+from mutualaid.members import selectors
 
 router = Router(tags=["members"])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.ratelimit import limit
-from mutualaid.groups.models import Group
 from mutualaid.members import notices
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
@@ -38,6 +38,9 @@ _USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
 _PHONE_CHARS = re.compile(r"[^\d+]")
 EMAIL_MAX = 254
 PHONE_MAX = 32
+
+if TYPE_CHECKING:  # memberships point at a group by foreign key; nothing here calls the groups app
+    from mutualaid.groups.models import Group
 
 
 def normalise_phone(phone: str) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
-from mutualaid.core.management.commands.serve import Command as Serve
+from mutualaid.config.management.commands.serve import Command as Serve
 
 
 class Command(Serve):
