@@ -93,6 +93,11 @@ def start(directory: Path) -> str:
         stdout=subprocess.DEVNULL,
     )
     (directory / "port").write_text(str(port))
+    # The database a server uses (the test suite makes its own test_ databases beside it).
+    subprocess.run(
+        _as_owner([_bin("createdb"), "-h", str(directory), "-p", str(port), "-U", "postgres", "mutualaid"]),
+        check=True,
+    )
     return f"postgres://postgres@127.0.0.1:{port}/mutualaid"
 
 
