@@ -97,14 +97,14 @@ http {{
     access_log off;
     client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fcgi; uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
-    upstream mutualaid {{ {servers} keepalive 16; }}
+    # No upstream keepalive: gunicorn closes idle connections after 2 s, and a request nginx sends on
+    # one it just closed fails with 502 (and a POST is not retried). Loopback connections are cheap.
+    upstream mutualaid {{ {servers} }}
     server {{
         listen 127.0.0.1:{port};
         client_max_body_size 6m;
         location / {{
             proxy_pass http://mutualaid;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-Proto http;
             # A dead app server: try the other one (GETs; a POST is retried only if it never reached one).
@@ -124,6 +124,7 @@ class Cluster:
         self.pg_dir = Path(tempfile.mkdtemp(prefix="mutualaid-cluster-pg-"))
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.events: list[tuple[float, str]] = []
+        self.memory: list[tuple[float, dict[str, float]]] = []
         self.t0 = time.monotonic()
         self.gateway = GatewayStandIn()
         threading.Thread(target=self.gateway.serve_forever, daemon=True).start()
@@ -181,6 +182,24 @@ class Cluster:
 
     def start_worker(self, index: int) -> None:
         self.spawn(f"worker{index}", "worker", "--worker-id", f"bench-worker-{index}-{time.time():.0f}")
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of each started process group (gunicorn master + workers, worker + threads)."""
+        groups = {proc.pid: name for name, proc in self.procs.items() if proc.poll() is None}
+        totals: dict[str, float] = dict.fromkeys(groups.values(), 0.0)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                pgid, rss_pages = int(fields[2]), int(fields[21])
+            except (OSError, IndexError, ValueError):
+                continue
+            if pgid in groups:
+                totals[groups[pgid]] += rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        return totals
+
+    def sample_memory(self, stop: threading.Event, every: float = 10.0) -> None:
+        while not stop.wait(every):
+            self.memory.append((time.monotonic() - self.t0, self.rss_mb()))
 
     def kill9(self, name: str) -> None:
         proc = self.procs[name]
@@ -302,9 +321,12 @@ print(json.dumps(dict(
             stdout=subprocess.DEVNULL,
             stderr=open(self.work / "locust.log", "wb"),  # noqa: SIM115
         )
+        stop_sampling = threading.Event()
+        threading.Thread(target=self.sample_memory, args=(stop_sampling,), daemon=True).start()
         if faults:
             self.faults(duration)
         locust.wait()
+        stop_sampling.set()
         self.note("load finished")
         return acks
 
@@ -342,6 +364,24 @@ print(json.dumps(dict(
         self.note("PostgreSQL is back")
 
     # Checks -----------------------------------------------------------------------------------
+
+    def table_rows(self) -> dict[str, int]:
+        """Rows of the tables that grow with traffic and are meant to be purged or to expire."""
+        code = """
+import json
+from django.db import connection
+tables = ["django_session", "mutualaid_cache", "core_ratecounter", "django_tasks_database_dbtaskresult",
+          "channels_outboundmessage", "channels_inboundmessage"]
+known = set(connection.introspection.table_names())
+counts = {}
+with connection.cursor() as cursor:
+    for table in tables:
+        if table in known:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+print(json.dumps(counts))
+"""
+        return json.loads(self.run("shell", "-c", code).strip().splitlines()[-1])
 
     def drain(self, timeout: float = 180) -> None:
         """Wait until the workers have run every job that is due."""
@@ -467,6 +507,7 @@ def main() -> None:
     cluster = Cluster(work, args.posts)
     try:
         cluster.start()
+        rows_before = cluster.table_rows()
         acks = cluster.load(args.duration, args.users, faults=not args.no_faults)
         cluster.drain()
         result = cluster.check(acks)
@@ -479,6 +520,15 @@ def main() -> None:
             print("\nFailed requests (all inside the fault windows unless said otherwise):\n" + failures)
         print("\nFaults:\n" + "\n".join(f"- {t:6.1f} s {what}" for t, what in cluster.events))
         print("\nChecks after the run:\n" + json.dumps(result, indent=2))
+        rows_after = cluster.table_rows()
+        print("\nRows of tables that are purged or expire (before -> after the load):")
+        for table, count in rows_after.items():
+            print(f"- {table}: {rows_before.get(table, 0)} -> {count}")
+        if len(cluster.memory) >= 2:
+            first, last = cluster.memory[0][1], cluster.memory[-1][1]
+            print("\nMemory per process group (MB), first and last sample of the load:")
+            for name in sorted(set(first) & set(last)):
+                print(f"- {name}: {first[name]:.0f} -> {last[name]:.0f}")
         lost = sum(len(result[k]) for k in result if k.startswith("missing_"))
         problems = {
             "acknowledged writes missing": lost,
