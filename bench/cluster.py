@@ -442,6 +442,11 @@ print(json.dumps(dict(
 """
         result = json.loads(self.run("shell", "-c", code).strip().splitlines()[-1])
         result["sms_ids_sent_twice"] = sum(1 for n in self.gateway.ids.values() if n > 1)
+        # Only the faults kill processes; one that exited by itself (a worker that gave up when the
+        # database restarted) is a failure of its own.
+        result["processes_died"] = sorted(
+            name for name, proc in self.procs.items() if proc.poll() is not None
+        )
         result["sms_sent_to_gateway"] = len(self.gateway.ids)
         return result
 
@@ -536,6 +541,7 @@ def main() -> None:
             "jobs stuck": result["jobs_stuck"],
             "texts sent twice": result["sms_ids_sent_twice"],
             "acknowledged texts not recorded": max(0, result["acked_sms"] - result["inbound_sms_rows"]),
+            "processes that died by themselves": len(result["processes_died"]),
         }
         print("\n" + "\n".join(f"{'FAIL' if n else 'ok  '} {what}: {n}" for what, n in problems.items()))
         if any(problems.values()):
