@@ -1,6 +1,7 @@
 """Start and stop a throwaway PostgreSQL cluster for the test suite.
 
     python scripts/pgcluster.py start DIR   -> prints a DATABASE_URL
+    python scripts/pgcluster.py restart DIR [fast|immediate]  -> the same cluster, restarted
     python scripts/pgcluster.py stop DIR
 
 Uses the initdb/pg_ctl binaries of Debian's postgresql package (installed with apt-get when missing).
@@ -43,6 +44,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _options(port: int | str, directory: Path) -> str:
+    # fsync off: a throwaway cluster; a killed server process still loses nothing the OS has.
+    return f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200"
+
+
 def start(directory: Path) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
@@ -68,7 +74,7 @@ def start(directory: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200"
+    options = _options(port, directory)
     subprocess.run(
         _as_owner(
             [
@@ -87,7 +93,41 @@ def start(directory: Path) -> str:
         stdout=subprocess.DEVNULL,
     )
     (directory / "port").write_text(str(port))
+    # The database a server uses (the test suite makes its own test_ databases beside it).
+    subprocess.run(
+        _as_owner([_bin("createdb"), "-h", str(directory), "-p", str(port), "-U", "postgres", "mutualaid"]),
+        check=True,
+    )
     return f"postgres://postgres@127.0.0.1:{port}/mutualaid"
+
+
+def restart(directory: Path, mode: str = "fast") -> None:
+    """Stop the cluster (`immediate` is a crash: no checkpoint) and start it again on the same port."""
+    data = directory / "data"
+    port = (directory / "port").read_text().strip()
+    options = _options(port, directory)
+    subprocess.run(
+        _as_owner([_bin("pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        _as_owner(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(directory / "server.log"),
+                "-o",
+                options,
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def stop(directory: Path) -> None:
@@ -106,5 +146,7 @@ if __name__ == "__main__":
     action, where = sys.argv[1], Path(sys.argv[2])
     if action == "start":
         print(start(where))
+    elif action == "restart":
+        restart(where, sys.argv[3] if len(sys.argv) > 3 else "fast")
     else:
         stop(where)

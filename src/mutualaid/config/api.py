@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from mutualaid.core import errors
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.core.ratelimit import RateLimited
 from mutualaid.core.registry import api_routers
@@ -70,6 +72,14 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 @api.exception_handler(KeyRingError)
 def keys_destroyed(request: HttpRequest, exc: KeyRingError) -> HttpResponse:
     return api.create_response(request, {"detail": "the encryption keys were destroyed"}, status=503)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if not errors.database_unavailable(exc):
+        raise exc
+    return errors.unavailable(request)
 
 
 @api.exception_handler(Http404)

@@ -25,6 +25,8 @@ account_patterns = [
     path("2fa/", include("allauth.mfa.urls")),
 ]
 
+handler500 = "mutualaid.core.errors.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     *(path(f"g/<slug:slug>/{prefix}", include(module)) for prefix, module in group_url_modules()),
     *(path("", include(module)) for module in site_url_modules()),

@@ -2,25 +2,30 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection, connections
 
 logger = logging.getLogger("mutualaid.worker")
 
 SCHEDULE_EVERY_SECONDS = 30
 
 
-def _schedule_loop(stop: threading.Event) -> None:
-    """Queue due periodic jobs every half minute. Every worker runs this; a unique row per period
+def _schedule_loop(stop: threading.Event, worker_id: str, schedule: bool) -> None:
+    """Every half minute: say this worker is alive, hand back the jobs of workers that died mid-job
+    (core.workers), and queue due periodic jobs. Every worker runs this; a unique row per period
     (core.jobs.schedule_due) makes sure each period is scheduled once across all workers."""
     from mutualaid.core.jobs import schedule_due
+    from mutualaid.core.workers import jobs_requeue_orphaned, worker_beat
 
     while not stop.is_set():
         try:
-            for name in schedule_due():
+            worker_beat(worker_id)
+            jobs_requeue_orphaned()
+            for name in schedule_due() if schedule else ():
                 logger.info("scheduled periodic job %s", name)
         except Exception:
             logger.exception("scheduling periodic jobs failed; trying again shortly")
@@ -49,20 +54,51 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Our own id, always: heartbeats (core.workers) name the worker that claimed a job.
+        worker_id = options["worker_id"] or f"worker-{uuid.uuid4().hex[:12]}"
         extra = ["--interval", str(options["interval"]), "--no-startup-delay", "--no-reload"]
-        if options["worker_id"]:
-            extra += ["--worker-id", options["worker_id"]]
-        if options["batch"]:
-            if not options["no_schedule"]:
-                from mutualaid.core.jobs import schedule_due
-
-                schedule_due()
-            call_command("db_worker", "--queue-name", "*", "--batch", *extra)
-            return
+        extra += ["--worker-id", worker_id]
         stop = threading.Event()
-        if not options["no_schedule"]:
-            threading.Thread(target=_schedule_loop, args=(stop,), name="scheduler", daemon=True).start()
+        if options["batch"] and not options["no_schedule"]:
+            from mutualaid.core.jobs import schedule_due
+
+            schedule_due()
+        threading.Thread(
+            target=_schedule_loop,
+            args=(stop, worker_id, not options["no_schedule"] and not options["batch"]),
+            name="scheduler",
+            daemon=True,
+        ).start()
         try:
-            call_command("db_worker", "--queue-name", "*", *extra)
+            if options["batch"]:
+                call_command("db_worker", "--queue-name", "*", "--batch", *extra)
+            else:
+                _work_through_outages(extra, worker_id, stop)
         finally:
             stop.set()
+
+
+def _work_through_outages(extra: list[str], worker_id: str, stop: threading.Event) -> None:
+    """Run the queue; when the database goes away (restart, failover), wait and reconnect.
+
+    django-tasks' worker exits on a lost connection; a worker that dies whenever PostgreSQL restarts
+    leaves the queue to the others, or to nobody. The job it was running when the connection broke is
+    still marked RUNNING under this worker's id: it is handed back to the queue before starting over.
+    """
+    from mutualaid.core.workers import jobs_requeue_of
+
+    delay = 1.0
+    first = True
+    while True:
+        try:
+            if not first:
+                jobs_requeue_of(worker_id)
+            first = False
+            call_command("db_worker", "--queue-name", "*", *extra)
+            return  # stopped on purpose (SIGINT/SIGTERM)
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("lost the database (%s); reconnecting in %.0f s", type(exc).__name__, delay)
+            connections.close_all()
+            if stop.wait(delay):
+                return
+            delay = min(delay * 2, 30.0)

@@ -1,0 +1,50 @@
+"""The server-error page, and the one server error that is not a bug: the database went away.
+
+When PostgreSQL restarts or fails over, requests in flight fail with a connection error wherever they
+touch the database (a middleware loading the session, a view, a template). Every write runs in a
+transaction, so such a request stored nothing: the answer is 503 "try again" with Retry-After, not a
+500. Django calls `handler500` inside the `except` block of any uncaught exception, so this sees them
+all, from middleware and views alike.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.defaults import server_error as django_server_error
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """A connection-level database failure (the server is down or restarting), not a bad query."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    if connection.vendor == "postgresql":
+        return True
+    # SQLite says "database is locked" when a writer waited past its timeout: also "try again".
+    return "locked" in str(exception).lower()
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    # Drop the broken connection now, so the next request on this thread opens a fresh one.
+    connection.close_if_unusable_or_obsolete()
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": "temporarily unavailable, try again"}, status=503)
+    else:
+        # A page of its own, not base.html: the layout reads the session and memberships from the
+        # database that is not there.
+        response = HttpResponse(render_to_string("core/unavailable.html"), status=503)
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
+    return django_server_error(request)
