@@ -35,6 +35,7 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
     from scipy.spatial import cKDTree
 
     from mutualaid.matching import engine
+    from mutualaid.matching.engine import exact, geometry, parts
 
     cpu0 = os.times()
     t0 = time.perf_counter()
@@ -51,15 +52,15 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
         assignment = engine.greedy_assignment(instance)
     else:  # full: every feasible pair, one min-cost flow per component, no pricing
         objective = units = pairs_total = 0
-        for need_index, offer_index in engine._components(instance):
-            part = engine._Part.slice(instance, need_index, offer_index)
+        for need_index, offer_index in parts._components(instance):
+            part = exact._Part.slice(instance, need_index, offer_index)
             hits = cKDTree(part.need_xyz).sparse_distance_matrix(
-                cKDTree(part.offer_xyz), engine._chord_for(part.max_km), output_type="ndarray"
+                cKDTree(part.offer_xyz), geometry._chord_for(part.max_km), output_type="ndarray"
             )
             pairs = part.feasible(hits["i"].astype(np.int64), hits["j"].astype(np.int64))
             pairs_total += len(pairs)
             if len(pairs):
-                flow = engine._solve_flow(part, pairs)
+                flow = exact._solve_flow(part, pairs)
                 objective += int((flow * pairs.score).sum())
                 units += int(flow.sum())
         t2 = time.perf_counter()
