@@ -201,21 +201,48 @@ def check(server: Server, page: Page) -> None:
         response.read()
 
 
-def run_wrk(wrk: str, server: Server, page: Page, duration: int) -> tuple[float, float, int]:
+@dataclass
+class Result:
+    rate: float  # requests per second
+    p50: float  # ms
+    cpu_ms: float  # CPU time of the server's workers per request (user + system)
+    errors: int  # non-2xx answers, socket errors and timeouts
+
+
+def worker_cpu_seconds(server: Server) -> float:
+    """CPU time used so far by the server's worker processes (from /proc)."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
+
+
+def run_wrk(wrk: str, server: Server, page: Page, duration: int) -> Result:
     check(server, page)
     headers = [arg for name, value in page.headers.items() for arg in ("-H", f"{name}: {value}")]
-    base = [wrk, "-t2", "-c16", "--latency", *headers]
+    base = [wrk, "-t2", "-c16", "--latency", "--timeout", "30s", *headers]
     subprocess.run([*base, "-d1s", server.url(page.path)], check=True, capture_output=True)  # warm-up
+    cpu_before = worker_cpu_seconds(server)
     out = subprocess.run(
         [*base, f"-d{duration}s", server.url(page.path)], check=True, capture_output=True, text=True
     ).stdout
+    cpu = worker_cpu_seconds(server) - cpu_before
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     p50_text = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     assert p50_text is not None, out
     p50 = float(p50_text.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50_text.group(2)]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = int(bad.group(1)) if bad else 0
-    return rate, p50, errors
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return Result(rate, p50, 1000.0 * cpu / max(done, 1), errors)
 
 
 def project_pages(session: str, token: str, post: int) -> list[Page]:
@@ -257,10 +284,10 @@ def profile(data_dir: Path, page: Page, duration: int, wrk: str) -> None:
     env["PYTHONPATH"] = f"{data_dir}:{env['PYTHONPATH']}"
     server = Server("profiled_wsgi:application", env, ROOT, workers=1)
     try:
-        rate, p50, errors = run_wrk(wrk, server, page, duration)
+        result = run_wrk(wrk, server, page, duration)
     finally:
         server.stop()
-    print(f"{page.name}: {rate:.0f} req/s under cProfile (1 worker), p50 {p50:.1f} ms, {errors} errors")
+    print(f"{page.name}: {result.rate:.0f} req/s under cProfile (1 worker), p50 {result.p50:.1f} ms")
     import pstats
 
     pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(45)
@@ -298,43 +325,49 @@ def main() -> None:
     bare = Server("bare.wsgi:application", bare_env(data_dir), HERE)
     project = Server("mutualaid.config.wsgi:application", project_env(data_dir), ROOT)
     ceiling_pages = [Page("ok", "/ok", "ok", 1.0, {}), Page("list", "/rows/", "list", 1.0, {})]
-    runs: dict[str, list[tuple[float, float, int]]] = {"ok": [], "list": []}
-    results = []
+    runs: dict[str, list[Result]] = {"ok": [], "list": []}
+    results: list[tuple[Page, Result]] = []
     try:
         for page in ceiling_pages:
             runs[page.name].append(run_wrk(wrk, bare, page, args.duration))
         for page in pages:
-            results.append((page, *run_wrk(wrk, project, page, args.duration)))
+            results.append((page, run_wrk(wrk, project, page, args.duration)))
         for page in reversed(ceiling_pages):
             runs[page.name].append(run_wrk(wrk, bare, page, args.duration))
     finally:
         bare.stop()
         project.stop()
     ceilings = {
-        name: (sum(r[0] for r in measured) / len(measured), sum(r[1] for r in measured) / len(measured))
+        name: Result(
+            sum(r.rate for r in measured) / len(measured),
+            sum(r.p50 for r in measured) / len(measured),
+            sum(r.cpu_ms for r in measured) / len(measured),
+            sum(r.errors for r in measured),
+        )
         for name, measured in runs.items()
     }
     load_after = os.getloadavg()
 
     print(
-        f"\ngunicorn 2 sync workers, wrk -t2 -c16 -d{args.duration}s, {args.posts:,} needs + {args.posts:,} offers; "
-        f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
-    )
-    print(f"| {'page':28s} | {'req/s':>7s} | {'p50':>8s} | {'of ceiling':>10s} | {'goal':>5s} |")
-    print(f"|{'-' * 30}|{'-' * 9}|{'-' * 10}|{'-' * 12}|{'-' * 7}|")
-    print(
-        f"| {'bare Django: ok':28s} | {ceilings['ok'][0]:7,.0f} | {ceilings['ok'][1]:5.1f} ms | {'':>10s} | {'':>5s} |"
+        f"\ngunicorn 2 sync workers, wrk -t2 -c16 -d{args.duration}s, {args.posts:,} needs + {args.posts:,} "
+        f"offers; {os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
     print(
-        f"| {'bare Django: list of 20':28s} | {ceilings['list'][0]:7,.0f} | {ceilings['list'][1]:5.1f} ms "
-        f"| {'':>10s} | {'':>5s} |"
+        "ratio = req/s over the ceiling's req/s; CPU ratio = the ceiling's worker CPU per request over the "
+        "page's (less sensitive to other load on the machine)"
     )
-    for page, rate, p50, errors in results:
-        ratio = rate / ceilings[page.ceiling][0]
-        mark = "" if ratio >= page.goal else " (below)"
-        flag = f" {errors} errors" if errors else ""
+    print("| page | req/s | p50 | worker CPU per request | ratio | CPU ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    for name, label in (("ok", "bare Django: ok"), ("list", "bare Django: list of 20")):
+        c = ceilings[name]
+        print(f"| {label} | {c.rate:,.0f} | {c.p50:.1f} ms | {c.cpu_ms:.2f} ms | | | |")
+    for page, r in results:
+        c = ceilings[page.ceiling]
+        ratio, cpu_ratio = r.rate / c.rate, c.cpu_ms / max(r.cpu_ms, 1e-9)
+        flag = f" ({r.errors} errors)" if r.errors else ""
         print(
-            f"| {page.name:28s} | {rate:7,.0f} | {p50:5.1f} ms | {ratio:9.0%}  | {page.goal:4.0%} |{mark}{flag}"
+            f"| {page.name} | {r.rate:,.0f} | {r.p50:.1f} ms | {r.cpu_ms:.2f} ms | {ratio:.0%} | {cpu_ratio:.0%} "
+            f"| {page.goal:.0%}{flag} |"
         )
 
 
