@@ -1,10 +1,12 @@
 """Benchmark the matching engine against the greedy dispatcher and a full-graph exact solve.
 
     python bench/matching.py [--sizes 2000,20000,200000,1000000] [--out bench/RESULTS-matching.md]
+    python bench/matching.py --sizes 200000 --shapes dense-metro,sparse-rural,scarce-supply,giant-category
 
 Each size gets generated instances (``gen_instance.py``: clustered cities, skewed categories,
 per-city supply from scarce to plentiful); small sizes also get a scarce (needs = 4 x offers)
-and a plentiful (offers = 4 x needs) variant. Every run is its own subprocess, so its peak
+and a plentiful (offers = 4 x needs) variant. ``--shapes`` adds the hard shapes of ``gen_instance.py``
+(dense metro, sparse rural, scarce supply, one giant category) at every size. Every run is its own subprocess, so its peak
 memory (``ru_maxrss`` of the process plus its worker processes) is its own.
 ``full`` is a plain min-cost flow over every feasible pair (all pairs within ``max_km`` from a
 k-d tree), run only where that graph fits; ``gap`` is how far a method is below it.
@@ -35,6 +37,7 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
     from scipy.spatial import cKDTree
 
     from mutualaid.matching import engine
+    from mutualaid.matching.engine import exact, geometry, parts
 
     cpu0 = os.times()
     t0 = time.perf_counter()
@@ -51,15 +54,15 @@ def run_one(path: str, mode: str) -> dict[str, Any]:
         assignment = engine.greedy_assignment(instance)
     else:  # full: every feasible pair, one min-cost flow per component, no pricing
         objective = units = pairs_total = 0
-        for need_index, offer_index in engine._components(instance):
-            part = engine._Part.slice(instance, need_index, offer_index)
+        for need_index, offer_index in parts._components(instance):
+            part = exact._Part.slice(instance, need_index, offer_index)
             hits = cKDTree(part.need_xyz).sparse_distance_matrix(
-                cKDTree(part.offer_xyz), engine._chord_for(part.max_km), output_type="ndarray"
+                cKDTree(part.offer_xyz), geometry._chord_for(part.max_km), output_type="ndarray"
             )
             pairs = part.feasible(hits["i"].astype(np.int64), hits["j"].astype(np.int64))
             pairs_total += len(pairs)
             if len(pairs):
-                flow = engine._solve_flow(part, pairs)
+                flow = exact._solve_flow(part, pairs)
                 objective += int((flow * pairs.score).sum())
                 units += int(flow.sum())
         t2 = time.perf_counter()
@@ -112,19 +115,23 @@ def measure(path: Path, mode: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def instances(sizes: list[int], workdir: Path) -> list[tuple[str, Path]]:
+def instances(sizes: list[int], workdir: Path, extra_shapes: list[str]) -> list[tuple[str, Path]]:
     out = []
     for size in sizes:
-        shapes = [("mixed", size, size)]
+        shapes = [("mixed", "mixed", size, size)]
         if size <= FULL_GRAPH_MAX_SIDE:
-            shapes += [("scarce", size, size // 4), ("plentiful", size // 4, size)]
-        for label, needs, offers in shapes:
-            path = workdir / f"inst-{needs}x{offers}.json"
+            shapes += [("scarce", "mixed", size, size // 4), ("plentiful", "mixed", size // 4, size)]
+        shapes += [(shape, shape, size, size) for shape in extra_shapes]
+        for label, shape, needs, offers in shapes:
+            stem = f"inst-{needs}x{offers}" if shape == "mixed" else f"inst-{needs}x{offers}-{shape}"
+            path = workdir / f"{stem}.json"
             if not path.exists():
                 subprocess.run(
                     [
                         sys.executable,
                         str(HERE / "gen_instance.py"),
+                        "--shape",
+                        shape,
                         "--needs",
                         str(needs),
                         "--offers",
@@ -143,6 +150,8 @@ def instances(sizes: list[int], workdir: Path) -> list[tuple[str, Path]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,200000,1000000")
+    parser.add_argument("--shapes", default="", help="extra shapes, e.g. dense-metro,sparse-rural")
+    parser.add_argument("--only-shapes", action="store_true", help="skip the mixed instances")
     parser.add_argument("--out", default=None, help="also write the table to this file")
     parser.add_argument("--workdir", default=None, help="where instances are kept")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
@@ -161,11 +170,15 @@ def main() -> None:
     lines = [header, "|" + "---|" * 12]
     print(header, flush=True)
     print(lines[1], flush=True)
-    for label, path in instances(sizes, workdir):
+    extra = [s for s in args.shapes.split(",") if s]
+    chosen = instances(sizes, workdir, extra)
+    if args.only_shapes:
+        chosen = [(label, path) for label, path in chosen if path.stem.count("-") > 1]
+    for label, path in chosen:
         results = {mode: measure(path, mode) for mode in ("exact", "greedy")}
         if (
             int(path.stem.split("-")[1].split("x")[0]) <= FULL_GRAPH_MAX_SIDE
-            and int(path.stem.split("x")[1]) <= FULL_GRAPH_MAX_SIDE
+            and int(path.stem.split("-")[1].split("x")[1]) <= FULL_GRAPH_MAX_SIDE
         ):
             results["full"] = measure(path, "full")
         best = results.get("full", {}).get("objective")

@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualaid.matching import engine
-from mutualaid.matching.engine import greedy, load_instance, parse_instance, solve
+from mutualaid.matching.engine import Tuning, greedy, load_instance, parse_instance, solve
 
 from .strategies import feasible_pairs, instances, reference_optimum
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The sparse-graph + dual-pricing path even on tiny components.
+FORCE_PRICING = Tuning(dense_pairs_limit=0, seed_offers_per_need=1, seed_needs_per_offer=1)
 
 
 def assert_valid(obj: dict[str, Any], out: dict[str, Any]) -> None:
@@ -55,12 +57,7 @@ def test_solution_is_feasible_and_optimal(obj: dict[str, Any]) -> None:
 @given(instances(max_needs=14, max_offers=14))
 def test_pricing_path_reaches_the_full_graph_optimum(obj: dict[str, Any]) -> None:
     # Force the sparse-graph + dual-pricing path even on tiny components.
-    saved = engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER
-    engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = 0, 1, 1
-    try:
-        out = solve(parse_instance(obj))
-    finally:
-        engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = saved
+    out = solve(parse_instance(obj), tuning=FORCE_PRICING)
     assert_valid(obj, out)
     assert out["objective"] == reference_optimum(obj)
 
@@ -144,9 +141,9 @@ def test_parallel_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     text = io.StringIO()
     generate(3000, 2500, 7, text)
     instance = load_instance(text.getvalue())
-    monkeypatch.setattr(engine, "_PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(engine, "_TASK_ITEMS", 500)
-    parallel = engine.solve_assignment(instance, workers=2)
+    parallel = engine.solve_assignment(
+        instance, workers=2, tuning=engine.Tuning(parallel_min_items=0, task_items=500)
+    )
     serial = engine.solve_assignment(instance, workers=1)
     assert parallel.stats["workers"] == 2
     assert parallel.objective == serial.objective
@@ -186,12 +183,7 @@ def test_excluding_unknown_ids_changes_nothing() -> None:
 def test_pricing_path_respects_excluded_pairs(obj: dict[str, Any], data: st.DataObject) -> None:
     pairs = sorted(feasible_pairs(obj))
     excluded = set(data.draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else [])
-    saved = engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER
-    engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = 0, 1, 1
-    try:
-        out = solve(parse_instance(obj, exclude_pairs=excluded), workers=1)
-    finally:
-        engine._DENSE_PAIRS_LIMIT, engine._SEED_OFFERS_PER_NEED, engine._SEED_NEEDS_PER_OFFER = saved
+    out = solve(parse_instance(obj, exclude_pairs=excluded), workers=1, tuning=FORCE_PRICING)
     assert_valid(obj, out)
     assert not {(r["need"], r["offer"]) for r in out["assignments"]} & excluded
     assert out["objective"] == reference_optimum(obj, exclude=excluded)

@@ -38,9 +38,8 @@ def same_instance(a: engine.Instance, b: engine.Instance) -> None:
             assert np.array_equal(getattr(side_a, name), getattr(side_b, name)), name
 
 
-def load_with_chunks(text: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> engine.Instance:
-    monkeypatch.setattr(engine, "_CHUNK_CHARS", chunk)
-    return load_instance(text)
+def load_with_chunks(text: str, chunk: int) -> engine.Instance:
+    return load_instance(text, tuning=engine.Tuning(chunk_chars=chunk))
 
 
 # Tricky text around cut points: ids containing the cut marker, nested unknown fields.
@@ -57,8 +56,7 @@ def test_chunked_parse_equals_plain_parse(obj: dict[str, Any], chunk: int, data:
             if data.draw(st.booleans()):
                 item["extra"] = {"nested": [{"a": "},"}, {"b": 1}], "s": "},{"}
     text = json.dumps(obj, indent=data.draw(st.sampled_from([None, 1])))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        fast = load_with_chunks(text, chunk, monkeypatch)
+    fast = load_with_chunks(text, chunk)
     same_instance(fast, parse_instance(json.loads(text)))
 
 
@@ -74,26 +72,22 @@ BAD_ITEMS = [
 
 @pytest.mark.parametrize(("change", "message"), BAD_ITEMS)
 @pytest.mark.parametrize("chunk", [0, 40, 1 << 16])
-def test_errors_are_the_same_through_the_fast_path(
-    change: dict[str, Any], message: str, chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_errors_are_the_same_through_the_fast_path(change: dict[str, Any], message: str, chunk: int) -> None:
     needs = [
         {"id": f"n{i}", "category": "food", "lat": 40.0, "lon": -74.0, "waiting_days": 1.5} for i in range(12)
     ]
     needs[7].update(change)
     text = json.dumps({"needs": needs, "offers": []})  # NaN/Infinity as json writes them
-    monkeypatch.setattr(engine, "_CHUNK_CHARS", chunk)
     with pytest.raises(InvalidInstance) as error:
-        load_instance(text)
+        load_with_chunks(text, chunk)
     assert str(error.value) == message
 
 
-def test_cut_past_the_end_of_the_array_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cut_past_the_end_of_the_array_falls_back() -> None:
     need = {"id": "n", "category": "food", "lat": 40.0, "lon": -74.0}
     offer = {"id": "o", "category": "food", "lat": 40.0, "lon": -74.0}
     text = json.dumps({"needs": [need], "offers": [offer], "extra": [{"a": 1}, {"b": 2}]})
-    monkeypatch.setattr(engine, "_CHUNK_CHARS", 0)
-    instance = load_instance(text)
+    instance = load_with_chunks(text, 0)
     assert instance.needs.ids == ["n"] and instance.offers.ids == ["o"]
 
 

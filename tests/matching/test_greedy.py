@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mutualaid.matching import engine
@@ -52,8 +51,6 @@ def test_greedy_beyond_the_nearest_offers_is_valid(obj: dict[str, Any]) -> None:
     # Two nearest offers per need, so the rest of the ball is searched when they run out.
     # (Which of two equally near offers k-nearest returns first is the k-d tree's choice,
     # so this path is checked for validity, not against the plain loop's tie-breaking.)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(engine, "_GREEDY_NEIGHBOURS", 2)
-        out = greedy(parse_instance(obj))
+    out = greedy(parse_instance(obj), tuning=engine.Tuning(greedy_neighbours=2))
     assert_valid(obj, out)
     assert out["objective"] <= solve(parse_instance(obj))["objective"]

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mutualaid.matching import engine
@@ -19,36 +18,35 @@ from .test_engine import assert_valid
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def force_pricing(monkeypatch: pytest.MonkeyPatch, per_item: int) -> None:
+def force_pricing(per_item: int, **changes: Any) -> engine.Tuning:
     # Tiny seeds and few pairs added per need: many rounds, many truncated needs.
-    monkeypatch.setattr(engine, "_DENSE_PAIRS_LIMIT", 0)
-    monkeypatch.setattr(engine, "_SEED_OFFERS_PER_NEED", 1)
-    monkeypatch.setattr(engine, "_SEED_NEEDS_PER_OFFER", 1)
-    monkeypatch.setattr(engine, "_PRICED_PER_ITEM", per_item)
+    return engine.Tuning(
+        dense_pairs_limit=0,
+        seed_offers_per_need=1,
+        seed_needs_per_offer=1,
+        priced_per_item=per_item,
+        **changes,
+    )
 
 
 @SETTINGS
 @given(instances(max_needs=14, max_offers=14))
 def test_incremental_pricing_reaches_the_full_graph_optimum(obj: dict[str, Any]) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        force_pricing(monkeypatch, per_item=1)
-        out = solve(parse_instance(obj))
+    out = solve(parse_instance(obj), tuning=force_pricing(per_item=1))
     assert_valid(obj, out)
     assert out["objective"] == reference_optimum(obj)
 
 
-def test_incremental_and_full_pricing_agree_on_a_generated_instance(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_incremental_and_full_pricing_agree_on_a_generated_instance() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from gen_instance import generate
 
     text = io.StringIO()
     generate(2500, 1500, 3, text)
     instance = load_instance(text.getvalue())
-    force_pricing(monkeypatch, per_item=2)
-    incremental = engine.solve_assignment(instance, workers=1)
-    monkeypatch.setattr(engine, "_INCREMENTAL_PRICING", False)
-    full = engine.solve_assignment(instance, workers=1)
+    incremental = engine.solve_assignment(instance, workers=1, tuning=force_pricing(per_item=2))
+    full = engine.solve_assignment(
+        instance, workers=1, tuning=force_pricing(per_item=2, incremental_pricing=False)
+    )
     assert incremental.stats["max_pricing_rounds"] > 2
     assert incremental.objective == full.objective

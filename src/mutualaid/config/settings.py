@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "mutualaid.core.middleware.security_headers",
     "mutualaid.core.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
+    "mutualaid.core.middleware.health_check",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -91,6 +91,24 @@ def security_headers(get_response: Handler) -> Handler:
     return middleware
 
 
+def health_check(get_response: Handler) -> Handler:
+    """Answer ``/healthz`` before sessions, language, authentication and the rest are set up.
+
+    Placed after the security middleware, so the answer carries the same security headers as any page
+    (CSP and friends from ``security_headers``, nosniff, Referrer-Policy and HSTS behind TLS from Django's
+    SecurityMiddleware); X-Frame-Options is set here because its middleware comes later. A load balancer
+    polls this often: it should cost next to nothing. The URL stays routed (``config.urls``) as well."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            response = HttpResponse("ok", content_type="text/plain")
+            response.headers["X-Frame-Options"] = "DENY"
+            return response
+        return get_response(request)
+
+    return middleware
+
+
 class SecondFactorRedirect:
     """Coordinator views without a second factor send the coordinator to set one up (property 11)."""
 

@@ -274,11 +274,17 @@ def _membership(user: User, group_id: int) -> Membership:
     return membership
 
 
-def acts_as_coordinator(user: User, group_id: int) -> bool:
-    """Coordinator powers need the role and a second factor (THREATS.md property 11)."""
-    return Membership.objects.filter(
-        user=user, group_id=group_id, role=Role.COORDINATOR
-    ).exists() and coordinator_has_second_factor(user)
+def acts_as_coordinator(user: User, group_id: int, membership: Membership | None = None) -> bool:
+    """Coordinator powers need the role and a second factor (THREATS.md property 11).
+
+    Pass the member's ``membership`` of the group when the caller already has it: no second lookup."""
+    if membership is not None and membership.user_id == user.pk and membership.group_id == group_id:
+        is_coordinator = membership.role == Role.COORDINATOR
+    else:
+        is_coordinator = Membership.objects.filter(
+            user=user, group_id=group_id, role=Role.COORDINATOR
+        ).exists()
+    return is_coordinator and coordinator_has_second_factor(user)
 
 
 @transaction.atomic

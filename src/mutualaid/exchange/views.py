@@ -163,7 +163,7 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     group, membership, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
     user = request.user
-    coordinator = services.acts_as_coordinator(user, group.pk)  # type: ignore[arg-type]
+    coordinator = services.acts_as_coordinator(user, group.pk, membership)  # type: ignore[arg-type]
     live = selectors.live_claim(post)
     poster = post.author_id == user.pk
     claimant = live is not None and live.claimant_id == user.pk

@@ -17,17 +17,9 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from mutualaid.matching.engine import (
-    IntArray,
-    Params,
-    Side,
-    _chord_for,
-    _parse_params,
-    _SideBuilder,
-    _xyz_km,
-    haversine_km,
-    scores,
-)
+from mutualaid.matching.engine import IntArray, Params, Side, haversine_km, scores
+from mutualaid.matching.engine.geometry import _chord_for, _xyz_km
+from mutualaid.matching.engine.instance import _parse_params, _SideBuilder
 
 _SQRT3 = math.sqrt(3.0)
 

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django import template
+from collections import OrderedDict
+from typing import Any
+
+from django import forms, template
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString
 
 from mutualaid.core.categories import Category, Language
 
@@ -21,3 +27,41 @@ def language_label(code: str) -> str:
         return str(Language(code).label)
     except ValueError:
         return code
+
+
+# Rendered filter and search forms, per process: (form class, prefix, language, submitted values) -> HTML.
+# Widget rendering goes through the form renderer's templates, field by field, and was the largest single
+# cost of the board and directory pages; these forms have fixed fields and choices, so the same key
+# always renders the same HTML. Bounded, since the submitted values come from the query string.
+_FORM_HTML: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+_FORM_HTML_MAX = 512
+
+
+@register.simple_tag
+def fixed_form(form: forms.Form) -> SafeString:
+    """``core/_form.html`` for a form whose fields and choices never change (filters, searches).
+
+    Only for forms built from the submitted data alone: no per-member choices or initial values."""
+    values: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    if form.is_bound:
+        data = form.data
+        values = tuple(
+            (
+                name,
+                tuple(str(v) for v in data.getlist(key))
+                if hasattr(data, "getlist")
+                else (str(data.get(key)),),
+            )
+            for name in form.fields
+            for key in [form.add_prefix(name)]
+        )
+    key = (type(form), form.prefix, translation.get_language(), values)
+    html = _FORM_HTML.get(key)
+    if html is None:
+        html = render_to_string("core/_form.html", {"form": form})
+        _FORM_HTML[key] = html
+        if len(_FORM_HTML) > _FORM_HTML_MAX:
+            _FORM_HTML.popitem(last=False)
+    else:
+        _FORM_HTML.move_to_end(key)
+    return html

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import Any
+
 from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from mutualaid.exchange.models import Status, Urgency
+from mutualaid.exchange.models import Post, Status, Urgency
 
 register = template.Library()
 
@@ -43,3 +49,39 @@ def urgency_label(code: str) -> str:
         return str(Urgency(code).label)
     except ValueError:
         return code
+
+
+# Board cards, per process, keyed on everything a card shows: the same post as the same reader language
+# renders the same HTML for every member, so a busy board renders each card once instead of on every view.
+_CARDS: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+_CARDS_MAX = 4096
+
+
+@register.simple_tag
+def board_card(post: Post, slug: str) -> SafeString:
+    """``exchange/_board_card.html`` for ``post``, rendered once per distinct content and language."""
+    key = (
+        post.pk,
+        slug,
+        post.title,
+        post.kind,
+        post.category,
+        post.urgency,
+        post.status,
+        post.quantity,
+        post.unit,
+        post.area,
+        post.created_at,
+        tuple(post.languages or ()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    html = _CARDS.get(key)
+    if html is None:
+        html = render_to_string("exchange/_board_card.html", {"post": post, "group": {"slug": slug}})
+        _CARDS[key] = html
+        if len(_CARDS) > _CARDS_MAX:
+            _CARDS.popitem(last=False)
+    else:
+        _CARDS.move_to_end(key)
+    return html

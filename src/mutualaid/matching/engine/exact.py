@@ -1,0 +1,547 @@
+"""Exact solve of one component: flow on a candidate graph, duals, pricing on the full graph."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.spatial import cKDTree
+
+from .geometry import _RADIUS_SLACK_KM, EARTH_RADIUS_KM, _chord_for, _close_calls, _math_km, _xyz_km, scores
+from .instance import BoolArray, FloatArray, Instance, IntArray, _dot
+from .tuning import DEFAULT_TUNING, Tuning
+
+
+@dataclass
+class _Pairs:
+    """Feasible candidate pairs of one component (local indices), with distance and score."""
+
+    need: IntArray
+    offer: IntArray
+    km: FloatArray
+    score: IntArray
+
+    @staticmethod
+    def empty() -> _Pairs:
+        return _Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.need)
+
+    def concat(self, other: _Pairs) -> _Pairs:
+        return _Pairs(
+            np.concatenate([self.need, other.need]),
+            np.concatenate([self.offer, other.offer]),
+            np.concatenate([self.km, other.km]),
+            np.concatenate([self.score, other.score]),
+        )
+
+
+@dataclass
+class _Part:
+    """The needs and offers of one component, sliced out of the instance (local indexing)."""
+
+    need_index: IntArray  # global indices
+    offer_index: IntArray
+    need_lat: FloatArray
+    need_lon: FloatArray
+    offer_lat: FloatArray
+    offer_lon: FloatArray
+    need_xyz: FloatArray
+    offer_xyz: FloatArray
+    priority: FloatArray
+    quantity: IntArray
+    capacity: IntArray
+    reach: FloatArray
+    need_has_window: BoolArray
+    need_start: IntArray
+    need_end: IntArray
+    offer_has_window: BoolArray
+    offer_start: IntArray
+    offer_end: IntArray
+    max_km: float
+    excluded: IntArray  # global pair keys, sorted (see Instance.excluded)
+    n_offers: int
+    tuning: Tuning = DEFAULT_TUNING
+    _phi: tuple[FloatArray, FloatArray] | None = None
+    _cos: tuple[FloatArray, FloatArray] = (np.zeros(0), np.zeros(0))
+
+    @staticmethod
+    def slice(
+        instance: Instance, need_index: IntArray, offer_index: IntArray, tuning: Tuning = DEFAULT_TUNING
+    ) -> _Part:
+        needs, offers = instance.needs, instance.offers
+        return _Part(
+            need_index=need_index,
+            offer_index=offer_index,
+            need_lat=needs.lat[need_index],
+            need_lon=needs.lon[need_index],
+            offer_lat=offers.lat[offer_index],
+            offer_lon=offers.lon[offer_index],
+            need_xyz=_xyz_km(needs.lat[need_index], needs.lon[need_index]),
+            offer_xyz=_xyz_km(offers.lat[offer_index], offers.lon[offer_index]),
+            priority=needs.priority[need_index],
+            quantity=needs.amount[need_index],
+            capacity=offers.amount[offer_index],
+            reach=offers.reach_km[offer_index],
+            need_has_window=needs.has_window[need_index],
+            need_start=needs.win_start[need_index],
+            need_end=needs.win_end[need_index],
+            offer_has_window=offers.has_window[offer_index],
+            offer_start=offers.win_start[offer_index],
+            offer_end=offers.win_end[offer_index],
+            max_km=float(offers.reach_km[offer_index].max(initial=0.0)),
+            excluded=instance.excluded,
+            n_offers=len(offers),
+            tuning=tuning,
+        )
+
+    def feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
+        """Keep the pairs that are feasible with a positive score (same category assumed)."""
+        # haversine_km with the per-point radians and cosines computed once per part: the
+        # same elementwise operations on the same inputs, so bit-for-bit the same distances.
+        if self._phi is None:
+            self._phi = (np.radians(self.need_lat), np.radians(self.offer_lat))
+            self._cos = (np.cos(self._phi[0]), np.cos(self._phi[1]))
+        phi1, phi2 = self._phi[0][need], self._phi[1][offer]
+        half_dphi = 0.5 * (phi2 - phi1)
+        half_dlam = 0.5 * np.radians(self.offer_lon[offer] - self.need_lon[need])
+        a = np.sin(half_dphi) ** 2 + self._cos[0][need] * self._cos[1][offer] * np.sin(half_dlam) ** 2
+        km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        del a, half_dphi, half_dlam, phi1, phi2
+        priority, reach = self.priority[need], self.reach[offer]
+        for k in _close_calls(km, reach, priority).tolist():
+            i, j = int(need[k]), int(offer[k])
+            km[k] = _math_km(
+                float(self.need_lat[i]),
+                float(self.need_lon[i]),
+                float(self.offer_lat[j]),
+                float(self.offer_lon[j]),
+            )
+        score = scores(priority, km)
+        ok = (km <= reach) & (score > 0)
+        both = self.need_has_window[need] & self.offer_has_window[offer]
+        if both.any():
+            overlap = (self.need_start[need] <= self.offer_end[offer]) & (
+                self.offer_start[offer] <= self.need_end[need]
+            )
+            ok &= ~both | overlap
+        if len(self.excluded):
+            # Binary search in the sorted exclusion keys.
+            keys = self.need_index[need] * self.n_offers + self.offer_index[offer]
+            at = np.minimum(np.searchsorted(self.excluded, keys), len(self.excluded) - 1)
+            ok &= self.excluded[at] != keys
+        return _Pairs(need[ok], offer[ok], km[ok], score[ok])
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact solve of one component: flow on a candidate graph, duals, pricing on the full graph
+# ---------------------------------------------------------------------------------------------
+
+_NO_PRICE = np.int64(2**62)
+_SQRT3 = math.sqrt(3.0)
+
+
+def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
+    keys = np.sort(need * n_offers + offer)
+    if len(keys):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    return keys // n_offers, keys % n_offers
+
+
+def _cell_keys(xyz: FloatArray, side_km: float) -> tuple[IntArray, int]:
+    """Integer keys of the cubes of side ``side_km`` holding each point, and the key base."""
+    # A hair wider than asked, so a pair at the limit (plus its tolerance) never spans two cells.
+    side_km = side_km * (1 + 1e-9) + _RADIUS_SLACK_KM
+    base = int(2 * math.ceil(EARTH_RADIUS_KM / side_km) + 4)
+    cells = np.floor(xyz / side_km).astype(np.int64) + base // 2
+    return (cells[:, 0] * base + cells[:, 1]) * base + cells[:, 2], base
+
+
+def _neighbour_offsets(base: int) -> IntArray:
+    steps = np.array([-1, 0, 1])
+    dx, dy, dz = np.meshgrid(steps, steps, steps, indexing="ij")
+    return ((dx * base + dy) * base + dz).ravel().astype(np.int64)  # type: ignore[no-any-return]
+
+
+def _seed_pairs(part: _Part) -> _Pairs:
+    """A sparse graph likely to hold an optimal flow: nearest offers of each need and the
+    best-scoring needs of each offer (needs placed in 4-D with their priority deficit)."""
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    if n_needs * n_offers <= part.tuning.dense_pairs_limit:
+        need, offer = np.divmod(np.arange(n_needs * n_offers, dtype=np.int64), n_offers)
+        return part.feasible(need, offer)
+    chunks_need: list[IntArray] = []
+    chunks_offer: list[IntArray] = []
+    k = min(part.tuning.seed_offers_per_need, n_offers)
+    offer_tree = cKDTree(part.offer_xyz)
+    _, found = offer_tree.query(part.need_xyz, k=k, distance_upper_bound=_chord_for(part.max_km))
+    found = found.reshape(n_needs, k)
+    hit = found < n_offers
+    chunks_need.append(np.nonzero(hit)[0].astype(np.int64))
+    chunks_offer.append(found[hit].astype(np.int64))
+    # Time windows and offers' own limits can rule out all nearest offers of a need; look
+    # further for those needs only, or they would enter pricing with every offer in range.
+    seeded = part.feasible(chunks_need[0], chunks_offer[0])
+    thin = np.flatnonzero((np.bincount(seeded.need, minlength=n_needs) < 2) & hit[:, -1])
+    if len(thin) and n_offers > k:
+        k_far = min(8 * k, n_offers)
+        _, far = offer_tree.query(part.need_xyz[thin], k=k_far, distance_upper_bound=_chord_for(part.max_km))
+        far = far.reshape(len(thin), k_far)
+        far_hit = far < n_offers
+        chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
+        chunks_offer.append(far[far_hit].astype(np.int64))
+
+    deficit = part.priority.max() - part.priority
+    need_points = np.column_stack([part.need_xyz, deficit])
+    offer_points = np.column_stack([part.offer_xyz, np.zeros(n_offers)])
+    k = min(part.tuning.seed_needs_per_offer, n_needs)
+    _, found = cKDTree(need_points).query(offer_points, k=k)
+    found = found.reshape(n_offers, k)
+    chunks_need.append(found.ravel().astype(np.int64))
+    chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
+    need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
+    return part.feasible(need, offer)
+
+
+def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
+    """Units per candidate pair in a maximum-score flow over ``pairs`` (OR-Tools min-cost flow)."""
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    sink = n_needs + n_offers
+    need_nodes = np.arange(n_needs, dtype=np.int64)
+    offer_nodes = np.arange(n_offers, dtype=np.int64) + n_needs
+    flow = min_cost_flow.SimpleMinCostFlow()
+    # Pair arcs first so their arc indices are 0..len(pairs)-1. A need's "skip" arc to the sink
+    # lets units stay unserved at no cost: the objective does not reward volume for its own sake.
+    tails = np.concatenate([pairs.need, need_nodes, offer_nodes])
+    heads = np.concatenate(
+        [pairs.offer + n_needs, np.full(n_needs, sink, np.int64), np.full(n_offers, sink, np.int64)]
+    )
+    caps = np.concatenate(
+        [np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer]), part.quantity, part.capacity]
+    )
+    costs = np.concatenate([-pairs.score, np.zeros(n_needs + n_offers, np.int64)])
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supplies = np.concatenate([part.quantity, np.zeros(n_offers, np.int64), [-part.quantity.sum()]])
+    flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    return np.asarray(flow.flows(np.arange(len(pairs), dtype=np.int64)), dtype=np.int64)
+
+
+def _segment_starts(sorted_keys: IntArray) -> IntArray:
+    if not len(sorted_keys):
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
+def _int_bincount(index: IntArray, weights: IntArray, length: int) -> IntArray:
+    """``np.bincount`` with integer weights, exact beyond 2**53 (float sums are not)."""
+    if not len(weights) or int(weights.max()) * len(weights) < 2**53:
+        return np.bincount(index, weights=weights, minlength=length).astype(np.int64)
+    out = np.zeros(length, np.int64)
+    np.add.at(out, index, weights)
+    return out
+
+
+def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntArray]:
+    """Dual prices ``u`` (needs) and ``v`` (offers) proving ``units`` optimal on ``pairs``.
+
+    They are shortest-path distances from an outside node in the residual graph (potentials
+    ``u_i`` and ``-v_j``), computed by alternating label-correcting sweeps: ``v_j = max(0,
+    max_i score - u_i)`` over all pairs, ``u_i = min(0 if need i is short, min_j score - v_j)``
+    over used pairs. The sweeps stop when nothing changes, which happens because an optimal
+    flow leaves no negative cycle. Raises ``RuntimeError`` if the certificate does not close.
+    """
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    served = _int_bincount(pairs.need, units, n_needs)
+    given = _int_bincount(pairs.offer, units, n_offers)
+    short = served < part.quantity
+
+    by_offer = np.argsort(pairs.offer, kind="stable")
+    offer_sorted = pairs.offer[by_offer]
+    offer_starts = _segment_starts(offer_sorted)
+    offer_of_segment = offer_sorted[offer_starts]
+    need_by_offer = pairs.need[by_offer]
+    score_by_offer = pairs.score[by_offer]
+
+    used = np.flatnonzero(units > 0)
+    used = used[np.argsort(pairs.need[used], kind="stable")]
+    used_need = pairs.need[used]
+    used_offer = pairs.offer[used]
+    used_score = pairs.score[used]
+    used_starts = _segment_starts(used_need)
+    need_of_segment = used_need[used_starts]
+
+    u = np.where(short, 0, _NO_PRICE).astype(np.int64)
+    v = np.zeros(n_offers, np.int64)
+    for _sweep in range(4 * (n_needs + n_offers) + 10):
+        new_v = np.zeros(n_offers, np.int64)
+        if len(pairs):
+            best = np.maximum.reduceat(score_by_offer - u[need_by_offer], offer_starts)
+            new_v[offer_of_segment] = np.maximum(best, 0)
+        new_u = np.where(short, 0, _NO_PRICE).astype(np.int64)
+        if len(used):
+            lowest = np.minimum.reduceat(used_score - new_v[used_offer], used_starts)
+            new_u[need_of_segment] = np.minimum(new_u[need_of_segment], lowest)
+        if np.array_equal(new_u, u) and np.array_equal(new_v, v):
+            break
+        u, v = new_u, new_v
+    else:
+        raise RuntimeError("dual sweeps did not converge: the flow is not optimal")
+    primal = _dot(units, pairs.score)
+    dual = _dot(u, part.quantity) + _dot(v, part.capacity)
+    if (u < 0).any() or (v[given < part.capacity] != 0).any() or primal != dual:
+        raise RuntimeError(f"optimality certificate failed (primal {primal}, dual {dual})")
+    return u, v
+
+
+@dataclass
+class _Pricing:
+    """What a pricing pass found: whether any pair violates its dual constraint, the pairs to
+    add, and the needs with violating pairs left out (more than ``tuning.priced_per_item``)."""
+
+    violated: bool
+    extra: _Pairs
+    truncated: BoolArray
+
+
+def _range_pairs(
+    part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """Pairs (need in ``needs``, offer in ``offers``) that may have ``d(i,j) + (A - a_i) + b_j
+    < A``, found by range queries between neighbouring grid cells (see :func:`_violations`).
+
+    Yielded in batches of about ``tuning.pricing_batch`` pairs, one grid cell of needs at a time, so
+    every pair of a need is in the same batch and a first pricing pass over a large component
+    never holds all its candidate pairs at once (it was the peak of a 1M x 1M solve)."""
+    if not len(needs) or not len(offers):
+        return
+    top = float(a[needs].max())
+    tol = 1e-6 * max(1.0, abs(top))
+    need_points = np.column_stack([part.need_xyz[needs] / _SQRT3, top - a[needs], np.zeros(len(needs))])
+    offer_points = np.column_stack([part.offer_xyz[offers] / _SQRT3, np.zeros(len(offers)), b[offers]])
+    side = max(part.max_km, 1.0)
+    need_keys, base = _cell_keys(part.need_xyz[needs], side)
+    offer_keys, _ = _cell_keys(part.offer_xyz[offers], side)
+    need_order = np.argsort(need_keys, kind="stable")
+    offer_order = np.argsort(offer_keys, kind="stable")
+    sorted_need_keys = need_keys[need_order]
+    sorted_offer_keys = offer_keys[offer_order]
+    need_starts = _segment_starts(sorted_need_keys)
+    offer_starts = _segment_starts(sorted_offer_keys)
+    need_cells = sorted_need_keys[need_starts]
+    offer_cells = sorted_offer_keys[offer_starts]
+    need_bounds = np.r_[need_starts, len(needs)]
+    offer_bounds = np.r_[offer_starts, len(offers)]
+
+    offer_trees: dict[int, tuple[cKDTree, IntArray]] = {}
+
+    def offer_tree(cell_pos: int) -> tuple[cKDTree, IntArray]:
+        entry = offer_trees.get(cell_pos)
+        if entry is None:
+            members = offer_order[offer_bounds[cell_pos] : offer_bounds[cell_pos + 1]]
+            entry = (cKDTree(offer_points[members]), members)
+            offer_trees[cell_pos] = entry
+        return entry
+
+    offsets = _neighbour_offsets(base)
+    found_need: list[IntArray] = []
+    found_offer: list[IntArray] = []
+    found = 0
+    for cell_pos, cell in enumerate(need_cells):
+        members = need_order[need_bounds[cell_pos] : need_bounds[cell_pos + 1]]
+        targets = cell + offsets
+        neighbours = np.searchsorted(offer_cells, targets)
+        inside = neighbours < len(offer_cells)
+        neighbours, targets = neighbours[inside], targets[inside]
+        neighbours = neighbours[offer_cells[neighbours] == targets]
+        need_tree: cKDTree | None = None
+        for offer_pos in neighbours.tolist():
+            if need_tree is None:
+                need_tree = cKDTree(need_points[members])
+            tree, offer_members = offer_tree(offer_pos)
+            hits = need_tree.sparse_distance_matrix(tree, top + tol, p=1, output_type="ndarray")
+            if len(hits):
+                found_need.append(members[hits["i"]])
+                found_offer.append(offer_members[hits["j"]])
+                found += len(hits)
+        if found >= part.tuning.pricing_batch:
+            yield (
+                needs[np.concatenate(found_need)].astype(np.int64),
+                offers[np.concatenate(found_offer)].astype(np.int64),
+            )
+            found_need, found_offer, found = [], [], 0
+    if found_need:
+        yield (
+            needs[np.concatenate(found_need)].astype(np.int64),
+            offers[np.concatenate(found_offer)].astype(np.int64),
+        )
+
+
+def _violations(
+    part: _Part,
+    u: IntArray,
+    v: IntArray,
+    known: IntArray,
+    margin: int,
+    changed_needs: BoolArray | None = None,
+    changed_offers: BoolArray | None = None,
+) -> _Pricing:
+    """Check every feasible pair of the component against the duals, without enumerating
+    all pairs. Reports whether any pair has ``score > u_i + v_j`` and the pairs to add: for
+    each need its ``tuning.priced_per_item`` pairs of highest ``score - u_i - v_j`` among those above
+    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+
+    A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
+    0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
+    The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``, so every violating pair lies
+    within L1 distance ``A`` once needs sit at ``(xyz/sqrt3, A - a_i, 0)`` and offers at
+    ``(xyz/sqrt3, 0, b_j)``. Feasible pairs are also at most ``max_km`` apart, so the 5-D range
+    query only runs between neighbouring grid cells; this keeps far-apart pairs with a loose
+    price bound out of the search.
+
+    Incremental pricing: when ``changed_needs`` and ``changed_offers`` are given, only pairs
+    with a changed need or a changed offer are checked. The caller marks every need whose
+    ``u`` fell and every offer whose ``v`` fell since the previous pass, and every need whose
+    violating pairs were not all added then (``truncated``). Any other pair satisfied its
+    constraint at the previous pass (it was checked and found not violating, or it was a
+    candidate pair, whose constraints the duals always satisfy, or it was added to the
+    candidates), and neither ``u_i`` nor ``v_j`` has fallen since, so it still does. By
+    induction from the first, full pass, no pair left out can violate (integer arithmetic).
+    """
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    a = (1000.0 * part.priority - u + 0.5 + margin) / 1000.0
+    b = v / 1000.0
+    all_needs = np.arange(n_needs, dtype=np.int64)
+    all_offers = np.arange(n_offers, dtype=np.int64)
+    if changed_needs is None or changed_offers is None:
+        batches = _range_pairs(part, a, b, all_needs, all_offers)
+    else:
+        # Changed needs against every offer, then unchanged needs against changed offers.
+        batches = itertools.chain(
+            _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers),
+            _range_pairs(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
+        )
+    violated = False
+    chosen: list[_Pairs] = []
+    truncated = np.zeros(n_needs, bool)
+    for need, offer in batches:
+        candidates = part.feasible(need, offer)
+        reduced = candidates.score - u[candidates.need] - v[candidates.offer]
+        if not (reduced > 0).any():
+            continue
+        violated = True
+        # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
+        # now saves re-solves later.
+        near = np.flatnonzero(reduced > -margin)
+        near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
+        # Partial pricing: a need that got no usable seed arc can violate with every offer in
+        # range; its few best pairs are enough to move the duals. Needs with more are re-checked
+        # in full at the next pass. (A batch holds every pair of its needs from one range query,
+        # so the best pairs of a need are chosen among all of them.)
+        keep = _top_per_group(candidates.need[near], -reduced[near], part.tuning.priced_per_item)
+        picked = near[keep]
+        truncated[candidates.need[near[~keep]]] = True
+        chosen.append(
+            _Pairs(
+                candidates.need[picked],
+                candidates.offer[picked],
+                candidates.km[picked],
+                candidates.score[picked],
+            )
+        )
+    if not violated:
+        return _Pricing(False, _Pairs.empty(), truncated)
+    extra = _Pairs(
+        *(
+            np.concatenate([getattr(pairs, name) for pairs in chosen])
+            for name in ("need", "offer", "km", "score")
+        )
+    )
+    return _Pricing(True, extra, truncated)
+
+
+def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    """``np.isin(keys, sorted_keys)`` for an ascending ``sorted_keys``, by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), bool)
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == keys  # type: ignore[no-any-return]
+
+
+def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:
+    """Mask of the ``count`` entries with the smallest ``rank_key`` in each group."""
+    order = np.lexsort((rank_key, group))
+    sorted_group = group[order]
+    starts = _segment_starts(sorted_group)
+    lengths = np.diff(np.r_[starts, len(group)])
+    position = np.arange(len(group)) - np.repeat(starts, lengths)
+    mask = np.zeros(len(group), bool)
+    mask[order[position < count]] = True
+    return mask
+
+
+@dataclass
+class _PartResult:
+    need: IntArray  # global indices
+    offer: IntArray
+    units: IntArray
+    km: FloatArray
+    score: IntArray
+    candidate_pairs: int
+    rounds: int
+
+
+def _solve_part(part: _Part) -> _PartResult:
+    """Optimal assignment of one component over its full feasible graph."""
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    pairs = _seed_pairs(part)
+    dense = n_needs * n_offers <= part.tuning.dense_pairs_limit
+    rounds = 0
+    previous: tuple[IntArray, IntArray, BoolArray] | None = None
+    while True:
+        rounds += 1
+        units = _solve_flow(part, pairs) if len(pairs) else np.zeros(0, np.int64)
+        if dense:
+            break  # the seed graph was the full feasible graph
+        u, v = _duals(part, pairs, units)
+        keys = pairs.need * n_offers + pairs.offer  # ascending: pairs are kept sorted
+        if len(keys) > 1 and not bool((keys[1:] >= keys[:-1]).all()):
+            keys = np.sort(keys)
+        if previous is None or not part.tuning.incremental_pricing:
+            pricing = _violations(part, u, v, keys, part.tuning.pricing_margin)
+        else:
+            prev_u, prev_v, prev_truncated = previous
+            pricing = _violations(
+                part, u, v, keys, part.tuning.pricing_margin, (u < prev_u) | prev_truncated, v < prev_v
+            )
+        previous = (u, v, pricing.truncated)
+        if not pricing.violated:
+            break
+        if rounds == 1:
+            # Seed arcs far from tight are dead weight in every re-solve; drop them once.
+            # Pricing checks the full graph each round, so nothing needed can be lost, and
+            # dropping only once keeps the column generation finite.
+            reduced = pairs.score - u[pairs.need] - v[pairs.offer]
+            kept = (units > 0) | (reduced >= -part.tuning.keep_margin)
+            pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
+        pairs = pairs.concat(pricing.extra)
+        order = np.lexsort((pairs.offer, pairs.need))
+        pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
+    used = units > 0
+    return _PartResult(
+        need=part.need_index[pairs.need[used]],
+        offer=part.offer_index[pairs.offer[used]],
+        units=units[used],
+        km=pairs.km[used],
+        score=pairs.score[used],
+        candidate_pairs=len(pairs),
+        rounds=rounds,
+    )

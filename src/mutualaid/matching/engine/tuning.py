@@ -1,0 +1,43 @@
+"""Tuning knobs of the engine: sizes and switches that trade time against memory or rounds.
+
+None of them changes an answer (every setting gives the same optimal objective); tests set
+extreme values to force rarely taken paths. Pass a :class:`Tuning` to the public functions
+(``load_instance``, ``solve_assignment``, ``solve``, ``greedy_assignment``, ``greedy``) instead of
+patching module globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    # Seed graph sizes: enough that the first flow is usually optimal or nearly so; pricing adds
+    # whatever is missing, so these only trade the first solve's size against pricing rounds.
+    seed_offers_per_need: int = 16
+    seed_needs_per_offer: int = 6
+    # Below this many need-offer combinations a component's full feasible graph is simply built.
+    dense_pairs_limit: int = 40_000
+    # Violating pairs added per need and per offer in one pricing round.
+    priced_per_item: int = 32
+    # Candidate pairs a pricing pass examines at once (see exact._range_pairs).
+    pricing_batch: int = 1 << 20
+    # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
+    pricing_margin: int = 0
+    # After the first solve, seed pairs whose reduced cost is below -this are dropped.
+    keep_margin: int = 10**12
+    # Later pricing passes only look at pairs whose duals fell (see exact._violations).
+    incremental_pricing: bool = True
+    # Components smaller than this are batched into one task for the worker pool.
+    task_items: int = 20_000
+    # Below this many items in total a worker pool costs more than it saves.
+    parallel_min_items: int = 60_000
+    # Nearest offers the greedy baseline ranks per need before searching the rest of the ball.
+    greedy_neighbours: int = 16
+    # Characters of item text decoded per orjson call by load_instance: enough to amortise the
+    # call, few enough that only a few hundred items exist as Python dicts at a time.
+    chunk_chars: int = 1 << 16
+
+
+DEFAULT_TUNING = Tuning()
