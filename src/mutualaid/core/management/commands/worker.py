@@ -49,6 +49,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from mutualaid.core.operations import refuse_unmigrated
+
+        refuse_unmigrated("worker")
         extra = ["--interval", str(options["interval"]), "--no-startup-delay", "--no-reload"]
         if options["worker_id"]:
             extra += ["--worker-id", options["worker_id"]]
