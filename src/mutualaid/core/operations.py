@@ -36,13 +36,13 @@ def explain_database_error(exc: BaseException) -> str | None:
         return (
             "PostgreSQL refused to create tables (permission denied for schema public: since PostgreSQL 15 "
             "only the database's owner may): create the database owned by the app's role with "
-            "`sudo -u postgres createdb -O mutualaid mutualaid`, or for an existing one run "
-            '`sudo -u postgres psql -d mutualaid -c "ALTER SCHEMA public OWNER TO mutualaid"`.'
+            "`runuser -u postgres -- createdb -O mutualaid mutualaid`, or for an existing one run "
+            '`runuser -u postgres -- psql -d mutualaid -c "ALTER SCHEMA public OWNER TO mutualaid"`.'
         )
     if "password authentication failed" in text or ("role" in text and "does not exist" in text):
         return (
             "PostgreSQL does not know this role or its password: create it with "
-            "`sudo -u postgres createuser --pwprompt mutualaid` and use that password in DATABASE_URL "
+            "`runuser -u postgres -- createuser --pwprompt mutualaid` and use that password in DATABASE_URL "
             "(or DATABASE_URL=postgres:///mutualaid on the database host itself, as the mutualaid user)."
         )
     if "Peer authentication failed" in text:
@@ -51,9 +51,7 @@ def explain_database_error(exc: BaseException) -> str | None:
             "as the mutualaid user (`/opt/mutualaid/bin/mutualaid` does), or give DATABASE_URL a password."
         )
     if "database" in text and "does not exist" in text:
-        return (
-            "The database does not exist: create it with `sudo -u postgres createdb -O mutualaid mutualaid`."
-        )
+        return "The database does not exist: create it with `runuser -u postgres -- createdb -O mutualaid mutualaid`."
     if "connection" in text and ("failed" in text or "refused" in text) and "authentication" not in text:
         return (
             "PostgreSQL cannot be reached at DATABASE_URL's host: start it (`systemctl start postgresql`) or "
