@@ -204,7 +204,11 @@ def _setup_complete(
     ).update(used_at=now)
     if not used or User.objects.exists():
         raise ValidationError(
-            {"code": _("That setup code is not right. Use the code printed where the server started.")}
+            {
+                "code": _(
+                    "That setup code is not right. Use the latest code printed where the server started or by `mutualaid setup-code`."
+                )
+            }
         )
     user = member_services.user_create(
         username=username, password=password, display_name=display_name, language=language, is_staff=True
