@@ -377,3 +377,34 @@ def test_without_the_shipped_log_settings_nginx_would_record_the_client(tmp_path
         time.sleep(0.5)
     logged = (tmp_path / "logs" / "http-error.log").read_bytes()
     assert b"client: 127.0.0.1" in logged and b"secret-token" in logged
+
+
+def test_the_shipped_caddyfile_validates(tmp_path: Path) -> None:
+    """Caddy is the README's simpler alternative; where Debian's caddy is installed, its file must validate."""
+    import shutil
+
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("Debian's caddy is not installed (apt-get install caddy)")
+    result = subprocess.run(
+        [
+            caddy,
+            "validate",
+            "--config",
+            str(ROOT / "deploy" / "caddy" / "Caddyfile"),
+            "--adapter",
+            "caddyfile",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            **os.environ,
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Valid configuration" in result.stdout + result.stderr
