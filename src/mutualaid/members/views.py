@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -43,12 +45,13 @@ def _token_from_text(text: str) -> str:
 
 
 def _remember_invitation(request: HttpRequest, token: str | None) -> None:
-    from mutualaid.core.encryption import encrypt
+    from mutualaid.core.encryption import KeyRingError, encrypt
 
-    if token is None:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-    else:
-        request.session[INVITATION_SESSION_KEY] = encrypt(token, context="session.invitation")
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    if token is not None:
+        # After `mutualaid panic` nothing new can be sealed: the invitation is then simply not remembered.
+        with contextlib.suppress(KeyRingError):
+            request.session[INVITATION_SESSION_KEY] = encrypt(token, context="session.invitation")
 
 
 def _remembered_invitation(request: HttpRequest) -> str | None:
