@@ -1,7 +1,7 @@
 """The `mutualaid` command: the server's own commands, and every Django management command.
 
-`mutualaid demo`, `serve`, `worker`, `migrate`, `check`, `import`, `export`, `match`, `backup`, `restore`
-and `panic` are mutualaid's; anything else (`shell`, `createsuperuser`, …) is passed to Django with the
+`mutualaid demo`, `serve`, `worker`, `migrate`, `check`, `setup-code`, `secret-key`, `keys`, `import`,
+`export`, `match`, `backup`, `restore` and `panic` are mutualaid's; anything else (`shell`, `createsuperuser`, …) is passed to Django with the
 same settings and data dir as the server.
 """
 
@@ -16,17 +16,25 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
     # Everything mutualaid writes (database, keys, backups) is for the operator's eyes only.
     os.umask(0o077)
-    if argv and argv[0] == "seized-report":
-        argv[0] = "seized_report"  # Django command modules cannot carry a dash in their name
+    if argv and argv[0] in {"seized-report", "setup-code"}:
+        argv[0] = argv[0].replace("-", "_")  # Django command modules cannot carry a dash in their name
+    # Secrets are generated before anything is configured: no settings, data dir or database.
+    if argv and argv[0] == "secret-key":
+        from mutualaid.core.provisioning import secret_key_command
+
+        return secret_key_command(argv[1:])
+    if argv[:2] == ["keys", "init"]:
+        from mutualaid.core.provisioning import keys_init
+
+        return keys_init(argv[2:])
     if argv and argv[0] == "match":
         # The engine is pure Python: no settings, no database, just the instance file.
         from mutualaid.matching.command import run
 
         return run(argv[1:], sys.stdout, sys.stderr)
     if argv and argv[0] == "check":
-        # Deployment checks run against production settings, whatever this shell has set.
-        os.environ["MUTUALAID_HTTPS"] = "true"
-        os.environ["MUTUALAID_DEBUG"] = "false"
+        # The operator's own settings, as the app servers will read them: nothing is forced here, so a
+        # missing MUTUALAID_HTTPS fails the check (core.checks names the variable to set).
         argv = ["check", "--deploy", "--fail-level", "WARNING", *argv[1:]]
     if argv and argv[0] == "demo":
         # A demo has nobody's real data; coordinators try it without setting up an authenticator.

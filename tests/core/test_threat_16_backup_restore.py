@@ -88,7 +88,15 @@ def test_restore_needs_the_key_ring_that_wrote_the_archive(
     archive = tmp_path / "network.backup"
     _backup(archive)
     call_command("flush", interactive=False, verbosity=0)
-    settings.MUTUALAID_KEY_FILE = tmp_path / "other" / "keys.json"
+    other = tmp_path / "other" / "keys.json"
+    settings.MUTUALAID_KEY_FILE = other
+    # No key ring at all: restore stops before creating one (a new ring could never open the archive).
+    with pytest.raises(CommandError, match="No key ring at .* restore never creates one"):
+        call_command("restore", str(archive))
+    assert not other.exists()
+    # Another install's key ring: the archive does not open.
+    other.parent.mkdir()
+    call_command("keys", "init", "--file", str(other), stdout=io.StringIO())
     with pytest.raises(CommandError, match="cannot be opened with this key ring"):
         call_command("restore", str(archive))
 

@@ -74,3 +74,61 @@ def test_guessing_the_setup_code_is_limited_for_the_whole_install(client: Any, m
     response = client.post("/setup/", form(code))
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert not User.objects.exists()
+
+
+def test_restarts_and_other_app_servers_keep_the_one_pending_code(client: Any) -> None:
+    """`mutualaid serve` on every app server, and after every restart, keeps the code already issued."""
+    from mutualaid.core.models import SetupCode
+    from mutualaid.groups.services import setup_code_ensure
+
+    code, pending = setup_code_ensure()
+    assert code and pending is None
+    for _restart in range(3):
+        again, pending = setup_code_ensure()
+        assert again is None and pending is not None
+    assert SetupCode.objects.filter(used_at__isnull=True).count() == 1
+    response = client.post("/setup/", form(code))
+    assert response.status_code == 302
+    assert setup_code_ensure() == (None, None)
+
+
+def test_the_setup_code_expires_after_a_day(client: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutualaid.core.models import SetupCode
+    from mutualaid.groups.services import setup_code_ensure
+
+    old = setup_code_issue()
+    SetupCode.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert "That setup code is not right." in client.post("/setup/", form(old)).content.decode()
+    fresh, pending = setup_code_ensure()  # the next start issues a new one
+    assert fresh and fresh != old and pending is None
+    assert client.post("/setup/", form(fresh)).status_code == 302
+
+
+def test_setup_code_command_replaces_the_code_and_prints_the_public_address(monkeypatch: Any) -> None:
+    import io
+
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from mutualaid.config.management.commands.setup_code import setup_banner
+
+    monkeypatch.setenv("MUTUALAID_PUBLIC_URL", "https://aid.example.org:8443/")
+    first = setup_banner("127.0.0.1:8000")
+    assert first and "https://aid.example.org:8443/setup/" in first and "127.0.0.1" not in first
+    out = io.StringIO()
+    call_command("setup_code", stdout=out)
+    printed = out.getvalue()
+    assert "Open https://aid.example.org:8443/setup/" in printed
+    new = printed.split("\n\n")[1].strip()
+    old = first.split("\n\n")[1].strip()
+    client = Client()
+    assert "That setup code is not right." in client.post("/setup/", form(old)).content.decode()
+    assert client.post("/setup/", form(new)).status_code == 302
+    with pytest.raises(CommandError, match="set up already"):
+        call_command("setup_code", stdout=io.StringIO())
+    monkeypatch.delenv("MUTUALAID_PUBLIC_URL")
+    assert setup_banner("127.0.0.1:8000") is None

@@ -19,6 +19,21 @@ ROUTES = [
     Route(
         "invitation", "410 410 410 410 410", kwargs=lambda w: {"token": "not-a-real-token"}, variant="invalid"
     ),
+    Route("invitation_open", "ok ok ok ok ok"),
+    Route(
+        "invitation_open",
+        "ok ok ok ok ok",
+        method="POST",
+        variant="open",
+        data=lambda w: {"token": w.ben_invitation_token},
+    ),
+    Route(
+        "invitation_open",
+        "410 410 410 410 410",
+        method="POST",
+        variant="invalid",
+        data=lambda w: {"token": "not-a-real-token"},
+    ),
     Route("profile", "login ok ok ok ok"),
     Route(
         "profile",

@@ -9,3 +9,8 @@ class CoreConfig(MutualaidApp):
     verbose_name = _("Core")
     # Every app's retention rules (<app>/retention.py), run once a day.
     periodic = (Periodic("core.purge", "mutualaid.core.tasks.purge_expired", every_day),)
+
+    def ready(self) -> None:
+        super().ready()
+        # `mutualaid check`: the operator's production settings (registered as deployment checks).
+        from mutualaid.core import checks  # noqa: F401

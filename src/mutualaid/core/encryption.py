@@ -42,14 +42,16 @@ class KeyRing:
     primary: str
     index_key: bytes
 
-    def to_json(self) -> str:
+    def to_json(self, *, one_line: bool = False) -> str:
+        """The key ring as JSON; `one_line` for MUTUALAID_KEYRING in an environment file."""
         return json.dumps(
             {
                 "primary": self.primary,
                 "keys": {kid: _b64(key) for kid, key in self.keys.items()},
                 "index_key": _b64(self.index_key),
             },
-            indent=2,
+            indent=None if one_line else 2,
+            separators=(",", ":") if one_line else None,
         )
 
     @classmethod

@@ -128,7 +128,7 @@ def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) ->
         days=payload.days,
         note=payload.note,
     )
-    return Status(201, _invitation_out(invitation, request.build_absolute_uri(f"/invite/{token}/")))
+    return Status(201, _invitation_out(invitation, request.build_absolute_uri(f"/invite/#{token}")))
 
 
 @router.post(

@@ -107,7 +107,9 @@ class AreaForm(forms.Form):
 
 class SetupForm(GroupForm):
     code = forms.CharField(
-        label=_("Setup code"), max_length=40, help_text=_("Printed on the console where the server started.")
+        label=_("Setup code"),
+        max_length=40,
+        help_text=_("Printed where the server started, or by `mutualaid setup-code`."),
     )
     username = forms.CharField(label=_("Your username"), max_length=40)
     password = forms.CharField(

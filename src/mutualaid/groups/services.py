@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -137,15 +138,42 @@ def _hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
-@transaction.atomic
-def setup_code_issue() -> str | None:
-    """A fresh one-time code for first-run setup, or None when setup is already done."""
-    if User.objects.exists():
-        return None
+SETUP_CODE_LIFETIME = timedelta(hours=24)
+
+
+def _new_setup_code() -> str:
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
-    SetupCode.objects.filter(used_at__isnull=True).delete()
     SetupCode.objects.create(code_hash=_hash_code(code))
     return code
+
+
+@transaction.atomic
+def setup_code_issue() -> str | None:
+    """A fresh one-time code for first-run setup (replacing any earlier one), or None when setup is done.
+
+    `mutualaid setup-code` calls this; tests call it as the operator would."""
+    if User.objects.exists():
+        return None
+    SetupCode.objects.filter(used_at__isnull=True).delete()
+    return _new_setup_code()
+
+
+@transaction.atomic
+def setup_code_ensure() -> tuple[str | None, SetupCode | None]:
+    """At a server's start: keep the install's one pending code, or issue one when there is none.
+
+    Returns (new code, None) when a code was issued, (None, pending code) when an earlier start or
+    `mutualaid setup-code` already issued one that is still valid (it is stored hashed, so it cannot be
+    shown again), and (None, None) when setup is done. Several app servers and restarts therefore share
+    one code instead of cancelling the one the operator is typing."""
+    if User.objects.exists():
+        return None, None
+    now = timezone.now()
+    SetupCode.objects.filter(used_at__isnull=True, created_at__lt=now - SETUP_CODE_LIFETIME).delete()
+    pending = SetupCode.objects.filter(used_at__isnull=True).order_by("-created_at").first()
+    if pending is not None:
+        return None, pending
+    return _new_setup_code(), None
 
 
 def setup_complete(
@@ -171,10 +199,16 @@ def _setup_complete(
     *, code: str, profile: GroupProfile, username: str, password: str, display_name: str, language: str
 ) -> tuple[User, Group]:
     now = timezone.now()
-    used = SetupCode.objects.filter(code_hash=_hash_code(code), used_at__isnull=True).update(used_at=now)
+    used = SetupCode.objects.filter(
+        code_hash=_hash_code(code), used_at__isnull=True, created_at__gte=now - SETUP_CODE_LIFETIME
+    ).update(used_at=now)
     if not used or User.objects.exists():
         raise ValidationError(
-            {"code": _("That setup code is not right. Use the code printed where the server started.")}
+            {
+                "code": _(
+                    "That setup code is not right. Use the latest code printed where the server started or by `mutualaid setup-code`."
+                )
+            }
         )
     user = member_services.user_create(
         username=username, password=password, display_name=display_name, language=language, is_staff=True

@@ -284,7 +284,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            new_link = request.build_absolute_uri(f"/invite/{token}/")
+            new_link = request.build_absolute_uri(f"/invite/#{token}")
             form = InvitationForm()
             if not membership.is_coordinator:
                 form.fields.pop("role")

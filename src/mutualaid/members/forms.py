@@ -78,3 +78,13 @@ class TokenForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, max_length=200)
     confirm = forms.BooleanField(label=_("I understand my account and contact details will be deleted."))
+
+
+class InvitationLinkForm(forms.Form):
+    token = forms.CharField(
+        label=_("Invitation link"),
+        max_length=500,
+        strip=True,
+        help_text=_("Paste the whole link you received, or the code after its # sign."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -5,6 +5,7 @@ from django.urls import path
 from mutualaid.members import views
 
 urlpatterns = [
+    path("invite/", views.invitation_open, name="invitation_open"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
     path("me/", views.profile, name="profile"),
     path("me/tokens/", views.tokens, name="tokens"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.members import services
-from mutualaid.members.forms import DeleteAccountForm, ProfileForm, SignupForm, TokenForm
+from mutualaid.members.forms import DeleteAccountForm, InvitationLinkForm, ProfileForm, SignupForm, TokenForm
 from mutualaid.members.models import AccessToken
 
 INVITATION_PROBLEMS = {
@@ -24,19 +26,79 @@ INVITATION_PROBLEMS = {
 }
 
 
+# Invitation links are https://site/invite/#TOKEN: the token sits in the fragment, which browsers never send,
+# so no proxy or server log can record it. /invite/ shows a form for the link; members/invite.js fills it
+# from the fragment and posts it at once, and without JavaScript the person pastes the link they received.
+# The token then travels only in POST bodies, and in the session sealed with the key ring (so "Log in first"
+# comes back to the same invitation). Older /invite/TOKEN/ links still work: the token reaches the proxy once.
+INVITATION_SESSION_KEY = "invitation"
+
+
+def _token_from_text(text: str) -> str:
+    """The token from what someone pasted: the whole link, the part after '#', or an old /invite/TOKEN/ link."""
+    text = text.strip()
+    if "#" in text:
+        text = text.rsplit("#", 1)[1]
+    elif "/invite/" in text:
+        text = text.split("/invite/", 1)[1].split("/", 1)[0]
+    return text.strip()[:200]
+
+
+def _remember_invitation(request: HttpRequest, token: str | None) -> None:
+    from mutualaid.core.encryption import KeyRingError, encrypt
+
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    if token is not None:
+        # After `mutualaid panic` nothing new can be sealed: the invitation is then simply not remembered.
+        with contextlib.suppress(KeyRingError):
+            request.session[INVITATION_SESSION_KEY] = encrypt(token, context="session.invitation")
+
+
+def _remembered_invitation(request: HttpRequest) -> str | None:
+    from mutualaid.core.encryption import decrypt
+
+    sealed = request.session.get(INVITATION_SESSION_KEY)
+    return decrypt(sealed, context="session.invitation") if isinstance(sealed, str) else None
+
+
+def invitation_open(request: HttpRequest) -> HttpResponse:
+    """/invite/: open an invitation from its link (POST), or ask for the link."""
+    form = InvitationLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = _token_from_text(form.cleaned_data["token"])
+        return _invitation_page(request, token, joining=request.POST.get("step") == "join")
+    if request.method == "GET":
+        remembered = _remembered_invitation(request)
+        if remembered:
+            return _invitation_page(request, remembered, joining=False)
+    return render(request, "members/invitation_open.html", {"form": form})
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An older link with the token in its path (and forms posted by pages opened from one)."""
+    return _invitation_page(request, token, joining=request.method == "POST")
+
+
+def _invitation_problem(request: HttpRequest, state: str) -> HttpResponse:
+    _remember_invitation(request, None)
+    return render(
+        request,
+        "members/invitation_problem.html",
+        {"problem": str(INVITATION_PROBLEMS.get(state, INVITATION_PROBLEMS["invalid"]))},
+        status=410,
+    )
+
+
+def _invitation_page(request: HttpRequest, token: str, *, joining: bool) -> HttpResponse:
     try:
         found = services.invitation_lookup(token)
     except services.InvitationUnusable as problem:
-        return render(
-            request,
-            "members/invitation_problem.html",
-            {"problem": str(INVITATION_PROBLEMS.get(problem.state, INVITATION_PROBLEMS["invalid"]))},
-            status=410,
-        )
+        return _invitation_problem(request, problem.state)
     group = found.group
+    _remember_invitation(request, token)
+    context: dict[str, object] = {"group": group, "token": token}
     if request.user.is_authenticated:
-        if request.method == "POST":
+        if joining:
             member = request.user
             try:
                 flash_action(
@@ -45,33 +107,25 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     success=_("Welcome to %(group)s!") % {"group": group.name},
                 )
             except services.InvitationUnusable as problem:
-                return render(
-                    request,
-                    "members/invitation_problem.html",
-                    {"problem": str(INVITATION_PROBLEMS[problem.state])},
-                    status=410,
-                )
+                return _invitation_problem(request, problem.state)
+            _remember_invitation(request, None)
             return redirect("group", slug=group.slug)
-        return render(request, "members/invitation.html", {"group": group, "form": None})
-    form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
-    if request.method == "POST" and form.is_valid():
+        return render(request, "members/invitation.html", {**context, "form": None})
+    form = SignupForm(request.POST if joining else None, initial={"language": request.LANGUAGE_CODE})
+    if joining and form.is_valid():
         data = form.cleaned_data
         try:
             user, _membership = services.signup_with_invitation(token=token, **data)
         except services.InvitationUnusable as problem:
-            return render(
-                request,
-                "members/invitation_problem.html",
-                {"problem": str(INVITATION_PROBLEMS[problem.state])},
-                status=410,
-            )
+            return _invitation_problem(request, problem.state)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            _remember_invitation(request, None)
             messages.success(request, _("Welcome to %(group)s!") % {"group": group.name})
             return redirect("group", slug=group.slug)
-    return render(request, "members/invitation.html", {"group": group, "form": form})
+    return render(request, "members/invitation.html", {**context, "form": form})
 
 
 @login_required

@@ -17,16 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("MUTUALAID_WEB_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from mutualaid.groups.services import setup_code_issue
+        from mutualaid.core.operations import refuse_unmigrated
+        from mutualaid.config.management.commands.setup_code import setup_banner
 
-        code = setup_code_issue()
-        if code:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"\nThis server is not set up yet. Open http://{options['bind']}/setup/ and enter the setup code:\n\n"
-                    f"    {code}\n\nThe code works once; a new one is printed at every start until setup is done.\n"
-                )
-            )
+        refuse_unmigrated("app server")
+        banner = setup_banner(options["bind"])
+        if banner:
+            self.stdout.write(self.style.WARNING(banner))
         self.stdout.write(f"Serving mutualaid on http://{options['bind']}/ (Ctrl+C stops)")
         serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
 

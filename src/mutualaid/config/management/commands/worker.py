@@ -54,6 +54,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from mutualaid.core.operations import refuse_unmigrated
+
+        refuse_unmigrated("worker")
         # Our own id, always: heartbeats (core.workers) name the worker that claimed a job.
         worker_id = options["worker_id"] or f"worker-{uuid.uuid4().hex[:12]}"
         extra = ["--interval", str(options["interval"]), "--no-startup-delay", "--no-reload"]

@@ -16,6 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        init = sub.add_parser(
+            "init", help="Generate a new key ring once per install (--file F or --print-env)."
+        )
+        where = init.add_mutually_exclusive_group(required=True)
+        where.add_argument("--file", help="write it to this new file (mode 600), for MUTUALAID_KEY_FILE")
+        where.add_argument("--print-env", action="store_true", help="print MUTUALAID_KEYRING='…' on one line")
         sub.add_parser("show", help="Print key ids (never keys) and how many values each seals.")
         rotate = sub.add_parser("rotate", help="Add a new primary key and re-seal every value with it.")
         rotate.add_argument("--batch-size", type=int, default=500)
@@ -34,6 +40,13 @@ class Command(BaseCommand):
             getattr(self, f"_{options['action']}")(options)
         except KeyRingError as exc:
             raise CommandError(str(exc)) from None
+
+    def _init(self, options: dict[str, Any]) -> None:
+        from mutualaid.core.provisioning import keys_init
+
+        argv = ["--print-env"] if options["print_env"] else ["--file", options["file"]]
+        if keys_init(argv, self.stdout, self.stderr):
+            raise CommandError("No key ring was written.")
 
     def _show(self, options: dict[str, Any]) -> None:
         ring = load_keyring()
