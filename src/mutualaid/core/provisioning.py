@@ -48,7 +48,7 @@ def keys_init(argv: list[str], out: Writer = sys.stdout, err: Writer = sys.stder
     if args.print_env:
         out.write(keyring_env_line(ring) + "\n")
         return 0
-    from mutualaid.config.env import write_private_file
+    from mutualaid.core.env import write_private_file
 
     path = Path(args.file)
     try:
