@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualaid.core.categories import Category, Language
 from mutualaid.core.encryption import blind_index
+from mutualaid.exchange import search
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     DETAILS_MAX,
@@ -1826,6 +1827,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                 )
             )
     Post.objects.bulk_create(posts, batch_size=500)
+    search.reindex(posts)
     _record_import_events([p.pk for p in posts], actor=actor, at=now)
     return len(posts), sum(1 for c in contacts if c is not None)
 
