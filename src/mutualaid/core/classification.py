@@ -57,7 +57,7 @@ THIRD_PARTY: dict[str, dict[str, tuple[str, str]]] = {
     "django_admin_log": {
         "object_repr": (
             PUBLIC,
-            "operator edits in the Django admin: which object (by its pseudonym or title)",
+            "operator edits in the Django admin: which object, by kind and id only (never its text)",
         ),
         "object_id": (PUBLIC, "operator edits in the Django admin: which row"),
         "content_type_id": (PUBLIC, "operator edits in the Django admin: which kind of row"),
