@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry, LogEntryManager
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,23 +34,14 @@ class _IdOnly:
         return f"{self._obj._meta.model_name} {self._obj.pk}"
 
 
-class IdOnlyLogEntryManager(LogEntryManager):
-    def log_actions(  # type: ignore[override,no-untyped-def]
-        self,
-        user_id: int,
-        queryset: Iterable[Any],
-        action_flag: int,
-        change_message: Any = "",
-        *,
-        single_object: bool = False,
-    ):
-        return super().log_actions(  # type: ignore[call-overload]
-            user_id,
-            [_IdOnly(obj) for obj in queryset],
-            action_flag,
-            change_message,
-            single_object=single_object,
-        )
+def _log_actions_by_id(original: Any) -> Any:
+    def log_actions(
+        user_id: int, queryset: Iterable[Any], action_flag: int, change_message: Any = "", **kwargs: Any
+    ) -> Any:
+        return original(user_id, [_IdOnly(obj) for obj in queryset], action_flag, change_message, **kwargs)
+
+    log_actions.ids_only = True  # type: ignore[attr-defined]
+    return log_actions
 
 
 def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -70,4 +61,9 @@ def _has_permission(request: HttpRequest) -> bool:
 def harden() -> None:
     admin.site.login = _login  # type: ignore[method-assign]
     admin.site.has_permission = _has_permission  # type: ignore[method-assign]
-    LogEntry.objects.__class__ = IdOnlyLogEntryManager
+    # Looked up by name: importing django.contrib.admin.models where mypy sees it makes django-stubs
+    # look for a `logentry_set` manager on our user model that Django only adds at run time.
+    LogEntry: Any = apps.get_model("admin", "LogEntry")
+    # On the manager instance, not its class: django-stubs inspects manager classes at check time.
+    if not getattr(LogEntry.objects.log_actions, "ids_only", False):
+        LogEntry.objects.log_actions = _log_actions_by_id(LogEntry.objects.log_actions)

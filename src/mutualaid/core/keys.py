@@ -189,4 +189,9 @@ def keyring_retire_unused() -> list[str]:
     retired = sorted(set(ring.keys) - set(keep))
     if retired:
         write_keyring(KeyRing(keys=keep, primary=ring.primary, index_key=ring.index_key))
+        # Values sealed with the retired keys may linger in the database's log: out with them.
+        from mutualaid.core.forget import forget
+
+        if not connection.in_atomic_block:
+            forget({m._meta.db_table for m, _f in encrypted_fields()})
     return retired

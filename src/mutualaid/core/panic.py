@@ -41,4 +41,8 @@ def panic(*, wipe_database: bool = False) -> PanicResult:
         from mutualaid.core.middleware import reset_setup_cache
 
         reset_setup_cache()
+    from mutualaid.core.forget import forget
+
+    if not connection.in_atomic_block:
+        forget()
     return PanicResult(from_environment=keyring_from_environment(), wiped_rows=wiped)

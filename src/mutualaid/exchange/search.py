@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from mutualaid.core import keyedsearch
+from mutualaid.core.encryption import KeyRingError
 from mutualaid.exchange.models import Post, PostToken
 
 SEARCH_MAX = 200
@@ -62,7 +63,10 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
     wanted = keyedsearch.query_terms(query.strip()[:SEARCH_MAX])
     if not wanted:
         return posts
-    keys = [keyedsearch.group_key(group_id, kid)[1] for kid in keyedsearch.search_key_ids()]
+    try:
+        keys = [keyedsearch.group_key(group_id, kid)[1] for kid in keyedsearch.search_key_ids()]
+    except KeyRingError:  # destroyed by `mutualaid panic`: nothing can be found any more
+        return posts.none()
     for alternatives in wanted:
         tokens = sorted({keyedsearch.token(key, term) for key in keys for term in alternatives})
         posts = posts.filter(
