@@ -76,6 +76,7 @@ def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     from mutualaid.core.geo import snap
+    from mutualaid.exchange import search
     from mutualaid.exchange.models import Post
 
     rng = random.Random(7)
@@ -110,8 +111,10 @@ def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
         )
         if len(batch) == 5000:
             Post.objects.bulk_create(batch)
+            search.reindex(batch)
             batch = []
     Post.objects.bulk_create(batch)
+    search.reindex(batch)
 
 
 def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
@@ -192,6 +195,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE exchange_post")
+            cursor.execute("ANALYZE exchange_posttoken")
         else:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
             if cursor.fetchone()[0]:

@@ -71,7 +71,7 @@ def test_round_approve_accept(
     assert page.get_by_text(
         "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
     ).is_visible()
-    claim = Claim.objects.get(post__title=need.title, post__quantity=2)
+    claim = next(c for c in Claim.objects.filter(post__quantity=2) if c.post.title == need.title)
     assert (claim.claimant, claim.state, claim.post.status) == (fay, "accepted", "in_progress")
     need.refresh_from_db()
     assert (need.quantity, need.status) == (1, "open")

@@ -9,7 +9,13 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection
 
-from mutualaid.core.classification import THIRD_PARTY, unaccounted_tables, unclassified
+from mutualaid.core.classification import (
+    CLEAR_TEXT,
+    THIRD_PARTY,
+    clear_free_text,
+    unaccounted_tables,
+    unclassified,
+)
 from mutualaid.core.seized import REPORT_PATH, render_report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,6 +23,33 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_every_field_of_our_models_is_classified() -> None:
     assert unclassified() == []
+
+
+def test_no_clear_free_text_column() -> None:
+    """Words people type are sealed: a new clear text column fails here until sealed or justified."""
+    assert clear_free_text() == [], "seal these columns (EncryptedTextField) or justify them in CLEAR_TEXT"
+
+
+def test_the_words_of_needs_and_offers_are_sealed() -> None:
+    from mutualaid.core.classification import encrypted_fields
+
+    sealed = {f"{m._meta.db_table}.{f.column}" for m, f in encrypted_fields()}
+    for column in (
+        "exchange_post.title",
+        "exchange_post.details",
+        "exchange_post.unit",
+        "exchange_post.private_note",
+        "exchange_message.body",
+        "exchange_importdraft.filename",
+        "members_accesstoken.name",
+    ):
+        assert column in sealed
+        assert column not in CLEAR_TEXT
+
+
+def test_clear_free_text_catches_a_new_column(monkeypatch: Any) -> None:
+    monkeypatch.delitem(CLEAR_TEXT, "groups_group.description")
+    assert clear_free_text() == ["groups_group.description"]
 
 
 def test_every_table_in_the_database_is_accounted_for(db: Any) -> None:

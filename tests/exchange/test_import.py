@@ -131,7 +131,7 @@ def test_commit_creates_posts_and_encrypted_contacts(ada: Any, crown: Any) -> No
         group=crown, actor=ada, plan=plan_of("airtable_requests_export.csv")
     )
     assert (posts, contacts) == (4, 3)
-    marta = Post.objects.get(title="Need groceries for my mother")
+    marta = next(p for p in Post.objects.all() if p.title == "Need groceries for my mother")
     assert marta.contact.name == "Marta" and marta.imported and marta.status == "open"
     assert marta.address == "Lincoln Pl & Rogers Ave" and marta.private_note == "elderly, cannot leave home"
     assert marta.created_at.year == 2020 and marta.expires_at > marta.created_at
@@ -279,7 +279,8 @@ def test_oversize_uploads_are_refused(client_for: Any, ada: Any, crown: Any, mon
 def test_a_title_row_free_text_categories_quantities_and_mixed_dates() -> None:
     plan = plan_of("form_title_row_mixed_dates.csv", kind="auto")
     mapping = dict(zip(plan.headers, plan.mapping, strict=True))
-    assert mapping["Anything else we should know?"] == "details" and mapping["How many?"] == "quantity"
+    # Written to the organisers, not the whole group: the sealed private note by default.
+    assert mapping["Anything else we should know?"] == "private_note" and mapping["How many?"] == "quantity"
     assert plan.problems == [] and plan.kind == "need"
     rows = {r.line: r for r in plan.rows}
     assert set(rows) == {
@@ -295,7 +296,7 @@ def test_a_title_row_free_text_categories_quantities_and_mixed_dates() -> None:
         2,
         "bags",
     )
-    assert rows[4].details == "Line one\nline two" and rows[4].recurring
+    assert rows[4].private_note == "Line one\nline two" and rows[4].details == "" and rows[4].recurring
     assert (rows[6].categories, rows[6].titles) == (["transport"], ["Ride to clinic"])
     assert (rows[7].titles, rows[7].quantity, rows[7].recurring) == (["Comida"], 3, True)  # "three", "sí"
     assert (rows[8].categories, rows[8].titles, rows[8].unit) == (
@@ -577,7 +578,9 @@ def test_mixed_contact_columns_deadlines_and_questions_that_are_not_categories()
         ("Name (first and last)", "name"),
         ("¿Cuántas personas viven en su hogar?", "household_size"),
         ("¿Es urgente?", "urgency"),
-        ("Anything else?", "details"),
+        ("Anything else?", "private_note"),
+        ("¿Algo más que debamos saber?", "private_note"),
+        ("Describe your need", "details"),
         ("Submission Date", "timestamp"),
         ("Can you drive?", "category_flag"),
         ("Financial Support Needed?", "category_flag"),

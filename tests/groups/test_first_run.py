@@ -114,6 +114,7 @@ def test_setup_code_command_replaces_the_code_and_prints_the_public_address(monk
     import pytest
     from django.core.management import call_command
     from django.core.management.base import CommandError
+
     from mutualaid.config.management.commands.setup_code import setup_banner
 
     monkeypatch.setenv("MUTUALAID_PUBLIC_URL", "https://aid.example.org:8443/")

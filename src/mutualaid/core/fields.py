@@ -42,6 +42,8 @@ class EncryptedTextField(models.TextField[Any, str | None]):
 
     def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
+        if not self.blank:  # the default here is blank=True, unlike Django's
+            kwargs["blank"] = False
         return name, path, args, kwargs
 
     def get_lookup(self, lookup_name: str) -> Any:

@@ -27,6 +27,19 @@ from mutualaid.core.encryption import (
     write_keyring,
 )
 
+# Data derived from the sealing keys that apps keep besides sealed columns (e.g. the board's search
+# tokens): each app registers how to count what every key id is used for, and how to redo it under the
+# primary key (resumably; `limit` caps the work of one call). Registered from AppConfig.ready.
+KeyUsers = Callable[[], Counter[str]]
+Rekeyers = Callable[..., int]
+KEY_USERS: dict[str, KeyUsers] = {}
+REKEYERS: dict[str, Rekeyers] = {}
+
+
+def register_key_user(label: str, *, usage: KeyUsers, rekey: Rekeyers) -> None:
+    KEY_USERS[label] = usage
+    REKEYERS[label] = rekey
+
 
 @dataclass
 class ReencryptReport:
@@ -103,6 +116,10 @@ def reencrypt_all(
                 break
         report.per_column[label] = done
     _reseal_second_factors(ring, report)
+    for label, rekey in sorted(REKEYERS.items()):
+        done = rekey(batch_size=batch_size)
+        report.resealed += done
+        report.per_column[label] = done
     return report
 
 
@@ -159,6 +176,8 @@ def key_usage() -> Counter[str]:
             )
             for (token,) in cursor.fetchall():
                 usage[sealing_key_id(token) or "?"] += 1
+    for count in KEY_USERS.values():
+        usage.update(count())
     return usage
 
 
@@ -170,4 +189,9 @@ def keyring_retire_unused() -> list[str]:
     retired = sorted(set(ring.keys) - set(keep))
     if retired:
         write_keyring(KeyRing(keys=keep, primary=ring.primary, index_key=ring.index_key))
+        # Values sealed with the retired keys may linger in the database's log: out with them.
+        from mutualaid.core.forget import forget
+
+        if not connection.in_atomic_block:
+            forget({m._meta.db_table for m, _f in encrypted_fields()})
     return retired

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+
+logger = logging.getLogger("mutualaid.api")
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -86,6 +91,11 @@ def security_headers(get_response: Handler) -> Handler:
         )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.pop("Server", None)
+        # Whatever a logged-in member or an API token sees may hold decrypted personal data: a seized
+        # laptop's browser cache must not keep it.
+        user = getattr(request, "user", None)
+        if "Authorization" in request.headers or (user is not None and user.is_authenticated):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return middleware
@@ -136,7 +146,10 @@ class SecondFactorRedirect:
 
 
 class ProtectiveErrors:
-    """Turn two protective refusals into clear pages instead of server errors.
+    """Turn two protective refusals into clear pages instead of server errors; JSON errors under /api/.
+
+    - A JSON body under /api/ that is not an object (`null`, a list, a number): 400.
+    - Any other server error under /api/: 500 as JSON (the error goes to the log).
 
     - RateLimited (a member posted too much): 429 Too Many Requests, with Retry-After.
     - KeyRingError (the key ring was destroyed by `mutualaid panic`): 503, saying so; the site stays up.
@@ -146,6 +159,14 @@ class ProtectiveErrors:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.content_type == "application/json" and request.body:
+            # Every operation takes an object: `null`, a list or a bare value must not become defaults.
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                return JsonResponse({"detail": "The body must be a JSON object."}, status=400)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -158,6 +179,17 @@ class ProtectiveErrors:
             response = render(request, "core/too_many.html", status=429)
             response.headers["Retry-After"] = str(max(exception.retry_after, 1))
             return response
+        api = request.path.startswith("/api/")
         if isinstance(exception, KeyRingError):
+            if api:
+                return JsonResponse({"detail": "The key ring was destroyed."}, status=503)
             return render(request, "core/keys_destroyed.html", status=503)
+        if api and not isinstance(exception, Http404 | PermissionDenied):
+            # API clients read JSON, also when something failed; the error itself goes to the log.
+            logger.error(
+                "API error on %s",
+                request.resolver_match.route if request.resolver_match else "?",
+                exc_info=exception,
+            )
+            return JsonResponse({"detail": "Server error."}, status=500)
         return None

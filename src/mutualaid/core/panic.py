@@ -43,4 +43,8 @@ def panic(*, wipe_database: bool = False) -> PanicResult:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM")
         database_wiped.send(sender=PanicResult)
+    from mutualaid.core.forget import forget
+
+    if not connection.in_atomic_block:
+        forget()
     return PanicResult(from_environment=keyring_from_environment(), wiped_rows=wiped)

@@ -30,7 +30,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import TruncDay
 from django.utils import timezone
@@ -128,7 +128,18 @@ def purge_expired(*, now: datetime | None = None, dry_run: bool = False) -> dict
     now = now or timezone.now()
     result = {rule.name: run_rule(rule, now=now, dry_run=dry_run) for rule in rules()}
     result["expired cache entries"] = purge_expired_cache(now=now, dry_run=dry_run)
+    if not dry_run and not connection.in_atomic_block:
+        from mutualaid.core.forget import forget
+
+        forget({rule_table for rule in rules() if (rule_table := _table(rule))})
     return result
+
+
+def _table(rule: PurgeRule) -> str | None:
+    try:
+        return cast(str, rule.expired(timezone.now()).model._meta.db_table)
+    except Exception:
+        return None
 
 
 def purge_expired_cache(*, now: datetime, dry_run: bool = False) -> int:

@@ -14,3 +14,11 @@ class ExchangeConfig(MutualaidApp):
     notice_kinds = "mutualaid.exchange.notices.NOTICE_KINDS"
     # Expiry reminders and expiry run daily.
     periodic = (Periodic("exchange.expire", "mutualaid.exchange.tasks.expire_needs", every_day),)
+
+    def ready(self) -> None:
+        super().ready()
+        # Keeps each post's search tokens in step with its sealed texts.
+        from mutualaid.core.keys import register_key_user
+        from mutualaid.exchange import search
+
+        register_key_user("exchange_posttoken", usage=search.key_usage, rekey=search.retokenise)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualaid.core.categories import Category, Language
 from mutualaid.core.encryption import blind_index
+from mutualaid.exchange import search
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     DETAILS_MAX,
@@ -281,26 +282,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "mas detalles",
         "explain",
         "explique",
-        "anything else",
-        "anything else we should know",
-        "additional information",
-        "additional info",
         "additional details",
-        "other information",
-        "tell us more",
         "please describe",
         "describe",
         "describe your need",
         "describe your request",
         "what is your request",
+        "describa",
+        "describe su necesidad",
+    ),
+    # What neighbours tell organisers in a catch-all question ("Anything else we should know?") was
+    # written to the organisers, not to the whole group: it goes to the sealed private note. A
+    # coordinator can map the column to the details instead in the preview.
+    "private_note": (
+        "anything else",
+        "anything else we should know",
+        "additional information",
+        "additional info",
+        "other information",
+        "tell us more",
         "algo mas",
         "informacion adicional",
         "otra informacion",
-        "describa",
-        "describe su necesidad",
         "cuentanos mas",
-    ),
-    "private_note": (
         "notes",
         "note",
         "intake notes",
@@ -1826,6 +1830,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                 )
             )
     Post.objects.bulk_create(posts, batch_size=500)
+    search.reindex(posts)
     _record_import_events([p.pk for p in posts], actor=actor, at=now)
     return len(posts), sum(1 for c in contacts if c is not None)
 

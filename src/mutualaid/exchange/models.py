@@ -4,9 +4,9 @@ Why one model for both sides: principle 1 (solidarity, not charity) — the same
 and the two sides share every field the matching engine reads (category, coarse cell centre, quantity,
 urgency, window, created time). An offer's quantity is its capacity; `max_km` is read only on offers.
 
-Personal fields: `address`, `private_note` (Post), every field of `Contact`, `Message.body`,
-`Claim.note` are encrypted. Titles and details are what the poster chose to show the group; the form
-says so. `closed_at` is set when a post reaches a final state, so retention can purge on it.
+Personal fields: `title`, `details`, `unit`, `address`, `private_note` (Post), every field of
+`Contact`, `Message.body` are encrypted: nothing a person typed is readable from a seized database.
+Search goes through `PostToken`, keyed digests of the terms of titles and details. `closed_at` is set when a post reaches a final state, so retention can purge on it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category
-from mutualaid.core.classification import COARSE, PUBLIC
+from mutualaid.core.classification import COARSE, PUBLIC, SECRET
 from mutualaid.core.fields import BlindIndexField, EncryptedTextField
 
 TITLE_MAX = 120
@@ -101,10 +101,12 @@ class Post(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
-    details = models.TextField(_("details"), max_length=DETAILS_MAX, blank=True)
+    # Sealed: the words of a need are the most sensitive thing the server holds. Searched through
+    # `PostToken` (keyed digests of their terms), never by the database.
+    title = EncryptedTextField(_("title"), max_length=TITLE_MAX, blank=False)
+    details = EncryptedTextField(_("details"), max_length=DETAILS_MAX)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    unit = models.CharField(_("unit"), max_length=UNIT_MAX, blank=True)
+    unit = EncryptedTextField(_("unit"), max_length=UNIT_MAX)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.FLEXIBLE)
     window_start = models.DateTimeField(_("from"), null=True, blank=True)
     window_end = models.DateTimeField(_("until"), null=True, blank=True)
@@ -130,6 +132,8 @@ class Post(models.Model):
     # Keyed HMAC of the sheet row a post came from (when, who, what): importing next week's export of the
     # same form skips the rows already brought in. Reveals nothing without the key ring.
     import_key = BlindIndexField()
+    # Which key of the key ring the post's search tokens are under ("" until indexed).
+    search_key = models.CharField(max_length=8, blank=True, default="")
 
     data_classification = {
         "group": (PUBLIC, "which group a need or offer belongs to"),
@@ -137,10 +141,7 @@ class Post(models.Model):
         "author": (PUBLIC, "which member posted (or took in) a need or offer"),
         "contact": (PUBLIC, "that the post is held for a neighbour without an account"),
         "category": (PUBLIC, "kind of help asked or offered"),
-        "title": (PUBLIC, "short title the poster chose to show the group"),
-        "details": (PUBLIC, "details the poster chose to show the group (private notes are encrypted)"),
         "quantity": (PUBLIC, "how many units"),
-        "unit": (PUBLIC, "unit of the quantity"),
         "urgency": (PUBLIC, "today, this week or flexible"),
         "window_start": (PUBLIC, "start of the time window"),
         "window_end": (PUBLIC, "end of the time window"),
@@ -159,6 +160,7 @@ class Post(models.Model):
         "reminded_at": (PUBLIC, "when the expiry reminder was sent"),
         "closed_at": (PUBLIC, "when it was fulfilled, withdrawn or expired (retention clock)"),
         "imported": (PUBLIC, "whether it came from a spreadsheet"),
+        "search_key": (PUBLIC, "id of the key the post's search tokens are under (not the key)"),
     }
 
     class Meta:
@@ -190,7 +192,7 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or ""
 
     @property
     def is_active(self) -> bool:
@@ -302,12 +304,37 @@ class Message(models.Model):
         return f"message {self.pk}"
 
 
+class PostToken(models.Model):
+    """One keyed search token of a post's title and details (see `core.keyedsearch`).
+
+    The primary key (group, token, post) is the search index: a word typed is a handful of tokens, and
+    each token's posts are one range of it. Rewritten whole when the post's texts change.
+    """
+
+    pk = models.CompositePrimaryKey("group", "token", "post")
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.BigIntegerField()
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+
+    data_classification = {
+        "group": (PUBLIC, "which group a search token belongs to"),
+        "token": (
+            SECRET,
+            "keyed digest of one term of a post (per-group key): reveals term frequencies, not words",
+        ),
+        "post": (PUBLIC, "which post a search token finds"),
+    }
+
+    def __str__(self) -> str:
+        return f"token of post {self.post_id}"
+
+
 class ImportDraft(models.Model):
     """An uploaded spreadsheet between preview and commit. The file is sealed; deleted on commit."""
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=200)
+    filename = EncryptedTextField(max_length=200)
     content = EncryptedTextField()  # base64 of the file
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.NEED)
     mapping = models.JSONField(default=dict, blank=True)
@@ -316,11 +343,10 @@ class ImportDraft(models.Model):
     data_classification = {
         "group": (PUBLIC, "which group is importing"),
         "created_by": (PUBLIC, "which coordinator uploaded a sheet"),
-        "filename": (PUBLIC, "name of the uploaded file"),
         "kind": (PUBLIC, "needs or offers"),
         "mapping": (PUBLIC, "which column feeds which field (headers only)"),
         "created_at": (PUBLIC, "when it was uploaded"),
     }
 
     def __str__(self) -> str:
-        return self.filename
+        return self.filename or ""

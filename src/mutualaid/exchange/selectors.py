@@ -8,23 +8,21 @@ rows), one for the place when "nearest first" names one.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mutualaid.core.geo import Place
+from mutualaid.exchange import search
 from mutualaid.exchange.models import Claim, Kind, Message, Post, PostEvent, Status, Visibility
 from mutualaid.exchange.services import locate
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Role, User
 
 PAGE_SIZE = 20
-SEARCH_MAX = 200
 STALE_CLAIM_DAYS = 3
 NEAR_KM = 0.5
 MINE_CLAIMS_MAX = 500
@@ -62,48 +60,9 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
-_FTS_READY: bool | None = None
-
-
-def _sqlite_fts_ready() -> bool:
-    """Whether the FTS5 table and its three triggers exist (checked once per process)."""
-    global _FTS_READY
-    if _FTS_READY is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name IN "
-                "('exchange_post_fts', 'exchange_post_fts_ai', 'exchange_post_fts_ad', 'exchange_post_fts_au')"
-            )
-            _FTS_READY = cursor.fetchone()[0] == 4
-    return _FTS_READY
-
-
-def _search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
-    query = query.strip()[:SEARCH_MAX]
-    words = re.findall(r"\w+", query)[:8]
-    if not words:
-        return posts
-    if connection.vendor == "postgresql":
-        # The expression is written exactly as in the GIN index of migration 0002, so the index is used.
-        return posts.extra(
-            where=[
-                "to_tsvector('simple', exchange_post.title || ' ' || exchange_post.details) "
-                "@@ websearch_to_tsquery('simple', %s)"
-            ],
-            params=[query],
-        )
-    if connection.vendor == "sqlite" and _sqlite_fts_ready():
-        # Every word, as a quoted prefix: user input never reaches FTS5's query syntax.
-        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        return posts.extra(
-            where=[
-                "exchange_post.id IN (SELECT rowid FROM exchange_post_fts WHERE exchange_post_fts MATCH %s)"
-            ],
-            params=[match],
-        )
-    for word in words:
-        posts = posts.filter(Q(title__icontains=word) | Q(details__icontains=word))
-    return posts
+def _search(posts: QuerySet[Post], group: Group, query: str) -> QuerySet[Post]:
+    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
+    return search.search(posts, group_id=group.pk, query=query)
 
 
 def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
@@ -132,7 +91,7 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         posts = posts.filter(urgency=filters.urgency)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
-    posts = _search(posts, filters.q)
+    posts = _search(posts, group, filters.q)
     place = None
     place_unknown = False
     page = max(1, min(filters.page, 1000))

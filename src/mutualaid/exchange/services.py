@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
 from mutualaid.core.categories import category_codes, language_codes
+from mutualaid.core.dates import in_range
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
 from mutualaid.exchange import lifecycle, notices
@@ -172,6 +173,8 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     for name, value in (("window_start", start), ("window_end", end)):
         if value is not None and timezone.is_naive(value):
             errors[name] = [_("Give the time with a time zone.")]
+        elif not in_range(value):
+            errors[name] = [_("Give a time between the years 1900 and 2200.")]
     if start and end and not errors.get("window_start") and not errors.get("window_end") and end <= start:
         errors["window_end"] = [_("The end of the time window must be after its start.")]
     languages = list(dict.fromkeys(data.languages))

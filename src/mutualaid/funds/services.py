@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core import encryption
 from mutualaid.core.categories import category_codes
+from mutualaid.core.dates import in_range
 from mutualaid.funds import notices
 from mutualaid.funds.models import (
     ACCOUNT_SIGN,
@@ -414,6 +415,8 @@ def pledge_create(
     check_amount(amount, currency, fund)
     if interval not in PledgeInterval.values:
         raise ValidationError({"interval": _("Choose how often from the list.")})
+    if not in_range(next_due):
+        raise ValidationError({"next_due": _("Give a day between the years 1900 and 2200.")})
     return Pledge.objects.create(
         fund=fund,
         amount=amount,

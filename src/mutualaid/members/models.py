@@ -218,7 +218,7 @@ class AccessToken(models.Model):
     """A personal access token for the API. Shown once; only its hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
-    name = models.CharField(_("name"), max_length=60)
+    name = EncryptedTextField(_("name"), max_length=60)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_on = models.DateField(default=timezone.localdate)
@@ -229,7 +229,6 @@ class AccessToken(models.Model):
 
     data_classification = {
         "user": (PUBLIC, "whose token it is"),
-        "name": (PUBLIC, "the label the member gave the token"),
         "token_hash": (SECRET, "hash of the token"),
         "prefix": (PUBLIC, "first characters of the token, to tell tokens apart"),
         "created_on": (COARSE, "day the token was created"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
+from mutualaid.core.forget import forget_after_commit
 from mutualaid.core.ratelimit import limit
 from mutualaid.members import notices
 from mutualaid.members.models import (
@@ -169,6 +170,8 @@ def account_delete(*, user: User) -> None:
     user.save()
     for forget in account_deletion_steps():
         forget(user)
+    # The old name, contact details and texts out of the database's files once this commits.
+    forget_after_commit(User._meta.db_table)
 
 
 def account_deletion_steps() -> list[Callable[[User], object]]:

@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("MUTUALAID_WEB_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from mutualaid.core.operations import refuse_unmigrated
         from mutualaid.config.management.commands.setup_code import setup_banner
+        from mutualaid.core.operations import refuse_unmigrated
 
         refuse_unmigrated("app server")
         banner = setup_banner(options["bind"])
