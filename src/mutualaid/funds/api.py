@@ -28,6 +28,7 @@ from mutualaid.funds.models import (
     RequestKind,
     Transaction,
     Visibility,
+    request_defaults,
 )
 from mutualaid.funds.uploads import install_capped_upload, upload_too_big
 from mutualaid.groups.access import (
@@ -330,8 +331,8 @@ class RequestIn(Schema):
     amount: int
     currency: str
     purpose: str
-    kind: str = RequestKind.GRANT
-    category: str = "money"
+    kind: str = ""  # empty: what the fund's kind suggests (bail for a bail fund, housing for rent)
+    category: str = ""
     for_self: bool = True
     payee: str = ""
 
@@ -383,6 +384,8 @@ def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[s
 def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
 
+    default_kind, default_category = request_defaults(fund.kind)
+
     def work() -> tuple[int, Any]:
         ask = services.request_create(
             fund=fund,
@@ -390,8 +393,8 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
             amount=payload.amount,
             currency=payload.currency,
             purpose=payload.purpose,
-            kind=payload.kind,
-            category=payload.category,
+            kind=payload.kind or default_kind,
+            category=payload.category or default_category,
             for_self=payload.for_self,
             payee=payload.payee,
         )

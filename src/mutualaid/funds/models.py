@@ -290,6 +290,16 @@ class RequestKind(models.TextChoices):
     REIMBURSEMENT = "reimbursement", _("Reimbursement of a purchase")
 
 
+def request_defaults(fund_kind: str) -> tuple[str, str]:
+    """What a request to a fund of this kind is usually for: (request kind, category)."""
+    defaults: dict[str, tuple[str, str]] = {
+        FundKind.BAIL: (RequestKind.BAIL, "legal"),
+        FundKind.RENT: (RequestKind.GRANT, "housing"),
+        FundKind.MEDICAL: (RequestKind.GRANT, "health"),
+    }
+    return defaults.get(fund_kind, (RequestKind.GRANT, "money"))
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for approval")
     APPROVED = "approved", _("Approved, not yet paid")

@@ -29,7 +29,6 @@ from mutualaid.funds.forms import (
 from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
-    FundKind,
     PaymentMethod,
     Pledge,
     Receipt,
@@ -346,7 +345,7 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         currency=fund.currency,
-        bail_fund=fund.kind == FundKind.BAIL,
+        fund_kind=fund.kind,
     )
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and upload_too_big(request, "receipt"):
