@@ -217,7 +217,12 @@ class ImportUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", _("Excel (XLSX)")), ("json", "JSON")]
+    )
+    bom = forms.BooleanField(
+        label=_("CSV for Excel (adds a UTF-8 byte-order mark so accents show right)"), required=False
+    )
     personal = forms.BooleanField(
         label=_("Include personal fields (names, phones, e-mails, addresses, private notes)"),
         required=False,
