@@ -442,13 +442,17 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
     return _once(request, f"pay:{ask.pk}", payload.dict(), work)
 
 
+class ReverseIn(Schema):
+    reason: str
+
+
 @router.post(
     "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse",
     response={201: TransactionOut},
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
 def funds_transaction_reverse(
-    request: HttpRequest, slug: str, fund_id: int, transaction_id: int
+    request: HttpRequest, slug: str, fund_id: int, transaction_id: int, payload: ReverseIn
 ) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
@@ -456,9 +460,14 @@ def funds_transaction_reverse(
         raise HttpError(404, "not found")
 
     def work() -> tuple[int, Any]:
-        return 201, _transaction_out(services.transaction_reverse(record=record, reversed_by=request.user))  # type: ignore[arg-type]
+        reversal = services.transaction_reverse(
+            record=record,
+            reversed_by=request.user,  # type: ignore[arg-type]
+            reason=payload.reason,
+        )
+        return 201, _transaction_out(reversal)
 
-    return _once(request, f"reverse:{record.pk}", {}, work)
+    return _once(request, f"reverse:{record.pk}", payload.dict(), work)
 
 
 # Everything a person can do on the fund pages can be done here too (API parity). -----------------

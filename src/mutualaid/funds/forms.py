@@ -203,3 +203,12 @@ def read_upload(upload: Any, limit: int) -> bytes:
         raise ValidationError({"receipt": _("A receipt can be at most 5 MB.")})
     data = upload.read(limit + 1)
     return bytes(data)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it reversed?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: entered twice, wrong amount. Kept in the ledger, encrypted."),
+    )

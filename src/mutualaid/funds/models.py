@@ -194,6 +194,7 @@ class Transaction(models.Model):
     method = models.CharField(max_length=8, choices=PaymentMethod.choices, blank=True)
     reference = EncryptedTextField(_("payment reference"))
     contributor = EncryptedTextField(_("contributor"))
+    reason = EncryptedTextField(_("reason for the correction"))
     occurred_on = models.DateField(default=timezone.localdate)
     posted_at = models.DateTimeField(default=timezone.now)
     posted_by = models.ForeignKey(
