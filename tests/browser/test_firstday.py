@@ -112,3 +112,24 @@ def test_every_money_form_submits_first_time_in_spanish(
     page.wait_for_load_state()
     ask.refresh_from_db()
     assert ask.status == "paid"
+
+
+def test_wide_tables_fit_a_390px_phone(
+    page: Any, go: Any, log_in: Any, ada: Any, ben: Any, crown: Any
+) -> None:
+    from mutualaid.funds.services import contribution_record, fund_create
+
+    page.set_viewport_size(PHONE_390)
+    fund = fund_create(group=crown, name="Rent relief for the whole building on Lincoln Place", kind="rent")
+    contribution_record(fund=fund, amount=1234_56, currency="USD", method="cash", recorded_by=ada)
+    log_in("ada", PASSWORD, _totp_secret(ada))
+    for path in (f"/g/crown/funds/{fund.pk}/", "/g/crown/members/"):
+        go(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE_390["width"], (path, width)
+        assert (
+            page.evaluate(
+                "Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth - t.clientWidth))"
+            )
+            <= 0
+        ), path
