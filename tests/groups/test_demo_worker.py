@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 
 def _fake_worker(monkeypatch: Any) -> list[Any]:
+    from mutualaid.core.management.commands import serve
     from mutualaid.groups.management.commands import demo
 
     started: list[Any] = []
@@ -20,6 +21,7 @@ def _fake_worker(monkeypatch: Any) -> list[Any]:
 
     monkeypatch.setattr(demo, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
     monkeypatch.setattr(demo, "start_worker", start)
+    monkeypatch.setattr(serve, "call_command", lambda *a, **kw: None)  # collectstatic: not what is tested
     return started
 
 
