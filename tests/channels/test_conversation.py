@@ -69,9 +69,10 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
 
 def test_need_conversation_in_spanish(client: Any, twilio: Any) -> None:
     replies = texts(client, "Hola, necesito ayuda", "NECESITO", "1", "Bushwick", "1", "no")
-    assert replies[0] == (
-        "Hola, le saluda Crown Heights Mutual Aid. Responda NECESITO para pedir ayuda, OFREZCO para "
-        "ofrecer ayuda, ESTADO para ver sus pedidos, PARAR para no recibir más mensajes. ENGLISH for English."
+    # A sentence that asks for help starts a need at once (issue 11); the keyword starts it afresh.
+    assert replies[0].startswith(
+        "Hola, le saluda Crown Heights Mutual Aid. Pondremos su pedido en nuestro tablero. "
+        "¿Qué necesita? Responda con un número:\n1 Comida"
     )
     assert replies[1].startswith("¿Qué necesita? Responda con un número:\n1 Comida")
     assert replies[2] == "¿En qué barrio o código postal está? Sin dirección exacta, por favor."

@@ -72,7 +72,7 @@ def test_pages_stay_under_the_weight_budget(ada: Any, client_for: Any) -> None:
     from django.contrib.staticfiles import finders
 
     assets = sum(
-        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js")
+        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/enhance.js")
     )
     client = client_for(ada)
     for path in ["/", "/directory/?q=11216", "/g/crown/", "/g/crown/members/", "/g/crown/edit/"]:

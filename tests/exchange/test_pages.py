@@ -28,7 +28,7 @@ def test_pages_stay_under_30_kb_gzip(client_for: Any, ada: Any, ben: Any, fay: A
     for i in range(30):
         services.message_send(claim=claim, author=fay if i % 2 else ben, body=f"message {i} " * 10)
     assets = sum(
-        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js")
+        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/enhance.js")
     )
     pages = [
         reverse("exchange_board", args=[crown.slug]),

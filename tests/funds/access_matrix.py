@@ -149,11 +149,13 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {**fund(w), "pledge_id": w.pledge.pk},
     ),
+    Route("funds_reverse", COORDINATOR, kwargs=lambda w: {**fund(w), "transaction_id": w.contribution.pk}),
     Route(
         "funds_reverse",
         COORDINATOR,
         method="POST",
         kwargs=lambda w: {**fund(w), "transaction_id": w.contribution.pk},
+        data=lambda w: {"reason": "entered twice"},
     ),
     Route("funds_request_new", MEMBER, kwargs=fund),
     Route(
@@ -233,6 +235,7 @@ ROUTES = [
         API_COORDINATOR,
         method="POST",
         api=True,
+        data=lambda w: {"reason": "entered twice"},
         kwargs=lambda w: {**fund(w), "transaction_id": w.contribution.pk},
     ),
     # API parity: everything the pages do.

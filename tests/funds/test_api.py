@@ -149,9 +149,9 @@ def test_transparency_api_is_open_for_public_funds(
 def test_reverse_through_the_api(api_for: Any, ada: Any, bail_fund: Any) -> None:
     record = fill(bail_fund, 10_00, ada)
     url = f"/api/v1/groups/crown/funds/{bail_fund.pk}/transactions/{record.pk}/reverse"
-    first = _post(api_for(ada), url, {}, key="rev")
+    first = _post(api_for(ada), url, {"reason": "entered twice"}, key="rev")
     assert first.status_code == 201 and first.json()["balance_after"] == 0
-    assert _post(api_for(ada), url, {}, key="rev").json() == first.json()
-    again = _post(api_for(ada), url, {}, key="rev-2")
+    assert _post(api_for(ada), url, {"reason": "entered twice"}, key="rev").json() == first.json()
+    again = _post(api_for(ada), url, {"reason": "entered twice"}, key="rev-2")
     assert again.status_code == 422
     assert again.json()["errors"] == {"__all__": ["This transaction was already reversed."]}

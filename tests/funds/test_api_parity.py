@@ -141,7 +141,7 @@ def test_the_ledger_shows_entries_that_sum_to_zero(
         contributor="Maria Lopez",
         reference="venmo 99",
     )
-    services.transaction_reverse(record=gift, reversed_by=fay)
+    services.transaction_reverse(record=gift, reversed_by=fay, reason="entered twice")
     response = _send(api_for(ada), "GET", f"/api/v1/groups/crown/funds/{rent_fund.pk}/ledger")
     assert response.status_code == 200
     rows = response.json()

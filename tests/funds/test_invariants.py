@@ -72,7 +72,7 @@ def _apply(fund: Any, op: tuple[Any, ...], ada: Any, fay: Any, ben: Any) -> None
     elif name == "reverse" and (
         record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])
     ):
-        services.transaction_reverse(record=record, reversed_by=fay)
+        services.transaction_reverse(record=record, reversed_by=fay, reason="entered twice")
     elif name == "settle" and (
         ask := _pick([r for r in requests if r.bail_status == "out" or op[1] % 5 == 0], op[1])
     ):

@@ -148,7 +148,7 @@ def test_money_leaves_only_when_the_rule_is_met_and_posted_rows_never_change(
                     elif name == "reverse" and (
                         record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])
                     ):
-                        services.transaction_reverse(record=record, reversed_by=ada)
+                        services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
             except ValidationError:
                 assert _ledger_rows(fund) == before_rows  # refused: nothing written
             fund.refresh_from_db()

@@ -102,7 +102,7 @@ def test_more_bail_than_posted_cannot_come_back(bail_fund: Any, ada: Any, fay: A
 
 def test_reversal_posts_the_mirror_image_and_keeps_the_original(rent_fund: Any, ada: Any) -> None:
     record = fill(rent_fund, 40_00, ada)
-    reversal = services.transaction_reverse(record=record, reversed_by=ada)
+    reversal = services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
     assert reversal.kind == "reversal" and reversal.reverses_id == record.pk
     assert Transaction.objects.filter(pk=record.pk).exists()
     assert selectors.fund_balances(rent_fund) == {
@@ -112,10 +112,10 @@ def test_reversal_posts_the_mirror_image_and_keeps_the_original(rent_fund: Any, 
         "pending": 0,
     }
     with pytest.raises(ValidationError) as caught:
-        services.transaction_reverse(record=record, reversed_by=ada)
+        services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
     assert caught.value.messages == ["This transaction was already reversed."]
     with pytest.raises(ValidationError) as caught:
-        services.transaction_reverse(record=reversal, reversed_by=ada)
+        services.transaction_reverse(record=reversal, reversed_by=ada, reason="entered twice")
     assert caught.value.messages == [
         "A correction cannot itself be reversed; record the right transaction instead."
     ]
@@ -129,7 +129,7 @@ def test_reversing_a_contribution_that_was_spent_is_refused(
     ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, fay])
     services.request_pay(request=ask, paid_by=ada, method="bank")
     with pytest.raises(ValidationError) as caught:
-        services.transaction_reverse(record=record, reversed_by=ada)
+        services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
     assert caught.value.message_dict == {
         "amount": ["The fund holds 10.00 USD; it cannot pay out 100.00 USD."]
     }
@@ -139,7 +139,7 @@ def test_reversing_a_payment_reopens_it_for_payment(rent_fund: Any, ada: Any, fa
     fill(rent_fund, 100_00, ada)
     ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, fay])
     paid = services.request_pay(request=ask, paid_by=ada, method="bank")
-    services.transaction_reverse(record=paid, reversed_by=fay)
+    services.transaction_reverse(record=paid, reversed_by=fay, reason="entered twice")
     ask.refresh_from_db()
     assert ask.status == "approved"
     assert selectors.fund_balances(rent_fund)["balance"] == 100_00
@@ -148,7 +148,7 @@ def test_reversing_a_payment_reopens_it_for_payment(rent_fund: Any, ada: Any, fa
 def test_ledger_rows_are_never_updated_by_services(rent_fund: Any, ada: Any) -> None:
     record = fill(rent_fund, 10_00, ada)
     entries = list(Entry.objects.filter(transaction=record).values_list("pk", "amount"))
-    services.transaction_reverse(record=record, reversed_by=ada)
+    services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
     assert list(Entry.objects.filter(transaction=record).values_list("pk", "amount")) == entries
     assert Transaction.objects.get(pk=record.pk).amount == 10_00
 

@@ -18,7 +18,7 @@ def test_funds_pages_are_light_and_self_contained(
     client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
 ) -> None:
     assets = sum(
-        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/htmx.min.js")
+        len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/enhance.js")
     )
     for _ in range(30):
         fill(bail_fund, 50_00, ada)

@@ -78,7 +78,7 @@ def test_city_names_match_without_accents(db: Any) -> None:
     for typed in ("Bogotá", "bogota", "BOGOTA, Colombia"):
         search = directory_search(query=typed)
         assert search.place is not None, typed
-        assert slugs(search) == ["olla", "far"] and search.results[0].distance_km == 0.0
+        assert slugs(search) == ["olla"] and search.results[0].distance_km == 0.0  # Madrid is not near
 
 
 points = st.tuples(st.floats(40.5, 40.9), st.floats(-74.1, -73.7))

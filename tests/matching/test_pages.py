@@ -172,7 +172,7 @@ def test_errors_in_spanish(crown: Any, ben: Any) -> None:
 
     with translation.override("es"), pytest.raises(PermissionDenied) as caught:
         services.round_run(group=crown, started_by=ben)
-    assert str(caught.value) == "Solo las coordinadoras pueden hacer eso."
+    assert str(caught.value) == "Solo las personas coordinadoras pueden hacer eso."
 
 
 def test_group_page_links_to_matching(crown: Any, ada: Any, ben: Any, client_for: Any) -> None:

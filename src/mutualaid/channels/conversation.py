@@ -78,6 +78,26 @@ SPANISH_HINTS = {
 AREA_MAX = 80
 DETAILS_MAX = 500
 
+# Words accepted as answers where they are unambiguous: "food"/"comida" for a category, "today"/"hoy"
+# for how soon. A sentence naming two categories is not guessed: the numbered question is asked.
+CATEGORY_WORDS: dict[str, set[str]] = {
+    Category.FOOD: {"FOOD", "COMIDA", "GROCERIES", "ALIMENTOS", "MEALS", "MEAL", "DESPENSA", "MANDADO"},
+    Category.HOUSING: {"HOUSING", "VIVIENDA", "RENT", "RENTA", "ALQUILER", "EVICTION", "DESALOJO"},
+    Category.LEGAL: {"BAIL", "FIANZA", "LAWYER", "ABOGADO", "LEGAL"},
+    Category.CHILDCARE: {"CHILDCARE", "BABYSITTER", "NINERA", "GUARDERIA"},
+    Category.HEALTH: {"HEALTH", "SALUD", "MEDICINE", "MEDICINA", "MEDICINAS", "DOCTOR", "MEDICO"},
+    Category.TRANSPORT: {"RIDE", "RIDES", "TRANSPORT", "TRANSPORTE", "AVENTON", "VIAJE"},
+    Category.MONEY: {"MONEY", "DINERO", "CASH", "EFECTIVO"},
+    Category.SUPPLIES: {"DIAPERS", "PANALES", "CLOTHES", "ROPA", "SUPPLIES"},
+}
+URGENCY_WORDS = {
+    Urgency.TODAY: {"TODAY", "HOY", "NOW", "AHORA", "URGENT", "URGENTE", "YA"},
+    Urgency.WEEK: {"WEEK", "SEMANA", "THISWEEK", "ESTASEMANA"},
+    Urgency.ANYTIME: {"WHENEVER", "ANYTIME", "CUANDOSEA", "CUALQUIERMOMENTO", "NOHURRY", "SINPRISA"},
+}
+# A sentence with one of these asks for help ("Hola necesito comida", "I need food").
+NEED_HINTS = {"NEED", "NEEDS", "NECESITO", "NECESITAMOS", "NECESITA", "AYUDENME", "PLEASE HELP"}
+
 
 def _fold(text: str) -> str:
     """Upper case without accents, so SÍ, si and Si are one word."""
@@ -242,8 +262,39 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
         return [_category_question(contact, kind)]
     if contact.step:
         return _continue(contact, text)
+    if _asks_for_help(text):
+        return _start_need_from_sentence(contact, text)
     _save(contact, step="")
     return [_("Hello from %(group)s.") % {"group": contact.group.name} + " " + menu()]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Z0-9]+", _fold(text)))
+
+
+def _asks_for_help(text: str) -> bool:
+    return bool(_words(text) & NEED_HINTS)
+
+
+def _start_need_from_sentence(contact: Contact, text: str) -> list[str]:
+    """One helpful answer to a plain sentence that asks for help: a need is started with the words kept
+    as its details, and only what the sentence did not say is asked (never the menu again and again)."""
+    kind = IntakeKind.NEED
+    draft = {"kind": kind, "said": text.strip()[:DETAILS_MAX]}
+    category = _category_in_words(text, _categories(contact))
+    hello = _("Hello from %(group)s. We will put your request on our board.") % {"group": contact.group.name}
+    if category is None:
+        _save(contact, step=f"{kind}:category", draft=draft)
+        return [hello + " " + _category_question(contact, kind)]
+    draft["category"] = category.value
+    _save(contact, step=f"{kind}:area", draft=draft)
+    return [hello + " " + _area_question()]
+
+
+def _category_in_words(text: str, categories: list[Category]) -> Category | None:
+    words = _words(text) | {"".join(_words(text))}
+    found = [c for c in categories if CATEGORY_WORDS.get(c, set()) & words]
+    return found[0] if len(found) == 1 else None
 
 
 def _continue(contact: Contact, text: str) -> list[str]:
@@ -277,6 +328,10 @@ def _continue(contact: Contact, text: str) -> list[str]:
     if step == "urgency":
         urgency = {"1": Urgency.TODAY, "2": Urgency.WEEK, "3": Urgency.ANYTIME}.get(keyword(answer))
         if urgency is None:
+            said = _words(answer) | {"".join(_words(answer))}
+            matches = [u for u, words in URGENCY_WORDS.items() if words & said]
+            urgency = matches[0] if len(matches) == 1 else None
+        if urgency is None:
             return [_("Please reply 1, 2 or 3.") + " " + _urgency_question()]
         draft["urgency"] = urgency
         _save(contact, step=f"{kind}:details", draft=draft)
@@ -287,6 +342,8 @@ def _continue(contact: Contact, text: str) -> list[str]:
                 _("That is too long for us. Please use at most %(max)d characters.") % {"max": DETAILS_MAX}
             ]
         details = "" if keyword(answer) in NO else answer
+        if draft.get("said"):  # the first sentence they wrote is kept, with what they added
+            details = (draft["said"] + ("\n" + details if details else ""))[:DETAILS_MAX]
         request = board.create_from_sms(
             group=contact.group,
             contact=contact,
@@ -321,7 +378,7 @@ def _pick_category(answer: str, categories: list[Category]) -> Category | None:
     for category in categories:
         if folded in {_fold(category.value), _fold(str(category.label)), _fold(str(SMS_LABELS[category]))}:
             return category
-    return None
+    return _category_in_words(answer, categories)
 
 
 def _status(contact: Contact) -> str:

@@ -62,6 +62,35 @@ class GatewayForm(forms.Form):
         label=_("Messages per minute at most"), min_value=1, max_value=600, initial=30
     )
 
+    # Each kind of gateway asks only for what it uses, under its own words (one form per kind, so the
+    # page needs no script to hide the others' fields).
+    FIELDS_BY_KIND = {
+        "twilio": {
+            "account": _("Account SID"),
+            "secret": _("Auth token"),
+            "sender": _("Sending number"),
+        },
+        "android": {
+            "account": _("Username"),
+            "secret": _("Webhook signing key"),
+            "api_password": _("API password"),
+            "api_url": _("Address of the phone's API (for sending)"),
+        },
+        "generic": {
+            "secret": _("Shared secret"),
+            "api_url": _("Address for sending"),
+        },
+    }
+
+    def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        wanted = self.FIELDS_BY_KIND[kind]
+        for name in ("account", "secret", "api_password", "api_url", "sender"):
+            if name in wanted:
+                self.fields[name].label = wanted[name]
+            else:
+                del self.fields[name]
+
 
 class RelayForm(forms.Form):
     text = forms.CharField(

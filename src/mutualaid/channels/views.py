@@ -133,7 +133,9 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
                 }
             )
         bound = posted_kind == kind.value
-        form = GatewayForm(request.POST if bound else None, initial=initial, prefix=kind.value)
+        form = GatewayForm(
+            request.POST if bound else None, initial=initial, prefix=kind.value, kind=kind.value
+        )
         if bound and form.is_valid():
             try:
                 services.gateway_save(group=group, kind=kind.value, **form.cleaned_data)
@@ -154,9 +156,9 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     requests = selectors.intake_for_coordinator(group=group, reader=request.user)
-    return render(
-        request, "channels/intake.html", {"group": group, "requests": requests, "reply_form": RelayForm()}
-    )
+    # One reply box per request, each with its own ids (one shared form repeated id="id_text").
+    rows = [(r, RelayForm(auto_id=f"reply{r.pk}_%s")) for r in requests]
+    return render(request, "channels/intake.html", {"group": group, "rows": rows})
 
 
 @login_required

@@ -56,6 +56,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mutualaid.core.middleware.health_check",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (static files come precompressed from WhiteNoise above, never through this).
+    # BREACH: Django's GZipMiddleware pads each response's gzip header by a random length ("Heal the
+    # Breach") and CSRF tokens are masked per response; see docs/security.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,8 +176,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-# WhiteNoise serves straight from the apps' static folders: no collectstatic step to forget.
+# Hashed, gzip- and Brotli-precompressed files in STATIC_ROOT, collected by `mutualaid serve` / `demo` at
+# start; until then WhiteNoise serves straight from the apps' static folders (see core/staticstorage.py).
 WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "mutualaid.core.staticstorage.StaticStorage"},
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security headers and cookies (see THREATS.md property 13; CSP is set by core.middleware).

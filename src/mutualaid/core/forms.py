@@ -18,3 +18,22 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class MultipleChoiceCheckboxes(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+
+
+class IsoDateInput(forms.DateInput):
+    """`<input type=date>` always carries an ISO value (YYYY-MM-DD): browsers discard anything else, so a
+    Spanish page pre-filled with 04/12/2026 submitted an empty day."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """`<input type=datetime-local>` with its ISO value (YYYY-MM-DDTHH:MM) in every language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")

@@ -111,6 +111,15 @@ def _cities() -> dict[str, tuple[float, float, str, int]]:
     return index
 
 
+def city_names_near(lat: float, lon: float, km: float) -> set[str]:
+    """Names of the gazetteer's cities within `km` of a point (suggestions for a misspelt place)."""
+    return {
+        label
+        for city_lat, city_lon, label, _population in _cities().values()
+        if abs(city_lat - lat) < km / 100 and haversine_km(lat, lon, city_lat, city_lon) <= km
+    }
+
+
 def city(text: str) -> Place | None:
     """The most populous city of that name ("Bogota", "bogotá", "Brooklyn, NY"), or None."""
     found = _cities().get(fold_name(text.split(",")[0]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,7 @@ PERSONAL_FIELDS = (
     "address",
     "private_note",
     "household_size",
+    "contact_note",
 )
 
 
@@ -88,6 +90,7 @@ def rows(group: Group, *, personal: bool) -> Iterator[dict[str, Any]]:
                     "address": post.address,
                     "private_note": post.private_note,
                     "household_size": contact.household_size if contact else None,
+                    "contact_note": contact.note if contact else "",
                 }
             )
         yield row
@@ -106,20 +109,62 @@ def to_json(group: Group, *, personal: bool) -> str:
     )
 
 
-def _safe_cell(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula to a spreadsheet program (CSV injection): make it text.
+# A phone number as people write it: an optional +, digits, spaces, dots, hyphens, parentheses. To a
+# spreadsheet "+1 347 555 0199" is at worst arithmetic on constants: no function, no cell reference, no
+# DDE command (what CSV injection needs), so it is written as it is, without a visible apostrophe.
+PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ().\-]{4,30}")
+
+
+def _flat(value: Any) -> Any:
     if isinstance(value, list):
         value = ", ".join(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
     return "" if value is None else value
 
 
-def to_csv(group: Group, *, personal: bool) -> str:
+def _safe_cell(value: Any) -> Any:
+    # A cell starting with = + - @ is a formula to a spreadsheet program (CSV injection): make it text.
+    value = _flat(value)
+    if (
+        isinstance(value, str)
+        and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+        and not PHONE_LIKE.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def to_csv(group: Group, *, personal: bool, bom: bool = False) -> str:
     out = io.StringIO()
+    if bom:
+        # Excel opens a CSV as the local code page unless it starts with the UTF-8 byte-order mark.
+        out.write("\ufeff")
     fields = BASE_FIELDS + (PERSONAL_FIELDS if personal else ())
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     for row in rows(group, personal=personal):
         writer.writerow({k: _safe_cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_xlsx(group: Group, *, personal: bool) -> bytes:
+    """The same rows as an Excel workbook. Every text cell is stored as text (never as a formula), so
+    phone numbers keep their + and leading zeros, and "=HYPERLINK(…)" stays words."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("posts")
+    fields = BASE_FIELDS + (PERSONAL_FIELDS if personal else ())
+    sheet.append(list(fields))
+    for row in rows(group, personal=personal):
+        cells = []
+        for name in fields:
+            value = _flat(row.get(name))
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

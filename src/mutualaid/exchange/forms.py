@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category, Language
+from mutualaid.core.forms import IsoDateTimeInput
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     AREA_MAX,
@@ -42,12 +43,12 @@ class PostForm(forms.Form):
     window_start = forms.DateTimeField(
         label=_("Available from"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
     window_end = forms.DateTimeField(
         label=_("Until"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
     recurring = forms.BooleanField(label=_("This repeats"), required=False)
     languages = forms.MultipleChoiceField(
@@ -216,7 +217,12 @@ class ImportUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", _("Excel (XLSX)")), ("json", "JSON")]
+    )
+    bom = forms.BooleanField(
+        label=_("CSV for Excel (adds a UTF-8 byte-order mark so accents show right)"), required=False
+    )
     personal = forms.BooleanField(
         label=_("Include personal fields (names, phones, e-mails, addresses, private notes)"),
         required=False,

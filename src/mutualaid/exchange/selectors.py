@@ -197,7 +197,7 @@ def group_members(group: Group) -> list[Membership]:
 
 
 def matching_instance(*, group: Group, now: datetime | None = None) -> dict[str, Any]:
-    """The group's open needs and offers in the matching engine's instance format (shared/matching-instance.md).
+    """The group's open needs and offers in the matching engine's instance format (docs/matching-instance.md).
 
     Only coarse cell centres leave this function; posts without a location cannot be matched by
     distance and are left out. Coordinators-only posts are included: the engine's answer goes to them.

@@ -172,8 +172,22 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
     )
     show_contact = post.contact is not None and (poster or coordinator)
-    if show_address or show_contact:
-        fields = (["address"] if show_address else []) + (["contact"] if show_contact else [])
+    # A post taken in by text message keeps the texter's words in the sealed note (they may hold an
+    # address); the accepted helper reads them, as they read any poster's details (the number stays hidden).
+    by_sms = post.author_id is None and post.contact is not None and post.contact.source == "sms"
+    show_words = (
+        by_sms
+        and bool(post.private_note)
+        and claimant
+        and live is not None
+        and live.state == Claim.State.ACCEPTED
+    )
+    if show_address or show_contact or show_words:
+        fields = (
+            (["address"] if show_address else [])
+            + (["contact"] if show_contact else [])
+            + (["private_note"] if show_words else [])
+        )
         record_read(reader=user, subject=post, fields=fields, group_id=group.pk)
     claims = selectors.claims_of(post) if (poster or coordinator) else [c for c in [live] if c and claimant]
     return render(
@@ -189,6 +203,8 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             "coordinator": coordinator,
             "show_address": show_address,
             "show_contact": show_contact,
+            "by_sms": by_sms,
+            "show_words": show_words,
             "history": selectors.history_for(post, user, coordinator=coordinator),  # type: ignore[arg-type]
             "claims": claims,
             # A coordinator sees every claim but reads a conversation only once invited: link only what opens.

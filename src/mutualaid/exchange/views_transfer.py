@@ -182,9 +182,16 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
                 exporting.to_json(group, personal=personal), content_type="application/json"
             )
             name = f"{group.slug}-posts-{stamp}.json"
+        elif form.cleaned_data["format"] == "xlsx":
+            response = HttpResponse(
+                exporting.to_xlsx(group, personal=personal),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            name = f"{group.slug}-posts-{stamp}.xlsx"
         else:
             response = HttpResponse(
-                exporting.to_csv(group, personal=personal), content_type="text/csv; charset=utf-8"
+                exporting.to_csv(group, personal=personal, bom=form.cleaned_data["bom"]),
+                content_type="text/csv; charset=utf-8",
             )
             name = f"{group.slug}-posts-{stamp}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -28,6 +28,7 @@ from mutualaid.funds.models import (
     RequestKind,
     Transaction,
     Visibility,
+    request_defaults,
 )
 from mutualaid.funds.uploads import install_capped_upload, upload_too_big
 from mutualaid.groups.access import (
@@ -330,8 +331,8 @@ class RequestIn(Schema):
     amount: int
     currency: str
     purpose: str
-    kind: str = RequestKind.GRANT
-    category: str = "money"
+    kind: str = ""  # empty: what the fund's kind suggests (bail for a bail fund, housing for rent)
+    category: str = ""
     for_self: bool = True
     payee: str = ""
 
@@ -383,6 +384,8 @@ def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[s
 def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
     fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
 
+    default_kind, default_category = request_defaults(fund.kind)
+
     def work() -> tuple[int, Any]:
         ask = services.request_create(
             fund=fund,
@@ -390,8 +393,8 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
             amount=payload.amount,
             currency=payload.currency,
             purpose=payload.purpose,
-            kind=payload.kind,
-            category=payload.category,
+            kind=payload.kind or default_kind,
+            category=payload.category or default_category,
             for_self=payload.for_self,
             payee=payload.payee,
         )
@@ -439,13 +442,17 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
     return _once(request, f"pay:{ask.pk}", payload.dict(), work)
 
 
+class ReverseIn(Schema):
+    reason: str
+
+
 @router.post(
     "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse",
     response={201: TransactionOut},
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
 def funds_transaction_reverse(
-    request: HttpRequest, slug: str, fund_id: int, transaction_id: int
+    request: HttpRequest, slug: str, fund_id: int, transaction_id: int, payload: ReverseIn
 ) -> Status[Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
@@ -453,9 +460,14 @@ def funds_transaction_reverse(
         raise HttpError(404, "not found")
 
     def work() -> tuple[int, Any]:
-        return 201, _transaction_out(services.transaction_reverse(record=record, reversed_by=request.user))  # type: ignore[arg-type]
+        reversal = services.transaction_reverse(
+            record=record,
+            reversed_by=request.user,  # type: ignore[arg-type]
+            reason=payload.reason,
+        )
+        return 201, _transaction_out(reversal)
 
-    return _once(request, f"reverse:{record.pk}", {}, work)
+    return _once(request, f"reverse:{record.pk}", payload.dict(), work)
 
 
 # Everything a person can do on the fund pages can be done here too (API parity). -----------------

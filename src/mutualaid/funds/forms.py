@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.categories import Category
+from mutualaid.core.forms import IsoDateInput
 from mutualaid.funds.models import (
     CURRENCIES,
     FundKind,
@@ -16,6 +17,7 @@ from mutualaid.funds.models import (
     PledgeInterval,
     RequestKind,
     Visibility,
+    request_defaults,
 )
 from mutualaid.funds.money import parse_money
 
@@ -106,9 +108,7 @@ class ContributionForm(_FundBound):
         help_text=_("Encrypted; never shown on the transparency page."),
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(
-        label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
     pledge = forms.TypedChoiceField(label=_("Fulfils a pledge"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, pledges: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -125,7 +125,7 @@ class PledgeForm(_FundBound):
     next_due = forms.DateField(
         label=_("Next gift due on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
 
@@ -157,20 +157,18 @@ class RequestForm(_FundBound):
     )
     receipt = forms.FileField(label=_("Receipt (JPEG, PNG or PDF, at most 5 MB)"), required=False)
 
-    def __init__(self, *args: Any, bail_fund: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fund_kind: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not bail_fund:
+        if fund_kind != FundKind.BAIL:
             self.fields["kind"].choices = [c for c in RequestKind.choices if c[0] != RequestKind.BAIL]  # type: ignore[attr-defined]
-        else:
-            self.fields["kind"].initial = RequestKind.BAIL
+        # The defaults follow the fund: a bail fund is asked for bail, a rent fund for housing.
+        self.fields["kind"].initial, self.fields["category"].initial = request_defaults(fund_kind)
 
 
 class PayForm(forms.Form):
     method = forms.ChoiceField(label=_("How it was paid"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(
-        label=_("Day"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
 
 
 class BailForm(_FundBound):
@@ -186,7 +184,7 @@ class BailForm(_FundBound):
         label=_("Day"),
         initial=timezone.localdate,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
     def clean_amount(self) -> int:
@@ -205,3 +203,12 @@ def read_upload(upload: Any, limit: int) -> bytes:
         raise ValidationError({"receipt": _("A receipt can be at most 5 MB.")})
     data = upload.read(limit + 1)
     return bytes(data)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it reversed?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: entered twice, wrong amount. Kept in the ledger, encrypted."),
+    )

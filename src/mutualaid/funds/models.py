@@ -194,6 +194,7 @@ class Transaction(models.Model):
     method = models.CharField(max_length=8, choices=PaymentMethod.choices, blank=True)
     reference = EncryptedTextField(_("payment reference"))
     contributor = EncryptedTextField(_("contributor"))
+    reason = EncryptedTextField(_("reason for the correction"))
     occurred_on = models.DateField(default=timezone.localdate)
     posted_at = models.DateTimeField(default=timezone.now)
     posted_by = models.ForeignKey(
@@ -288,6 +289,16 @@ class RequestKind(models.TextChoices):
     GRANT = "grant", _("Money for a need")
     BAIL = "bail", _("Bail (comes back to the fund)")
     REIMBURSEMENT = "reimbursement", _("Reimbursement of a purchase")
+
+
+def request_defaults(fund_kind: str) -> tuple[str, str]:
+    """What a request to a fund of this kind is usually for: (request kind, category)."""
+    defaults: dict[str, tuple[str, str]] = {
+        FundKind.BAIL: (RequestKind.BAIL, "legal"),
+        FundKind.RENT: (RequestKind.GRANT, "housing"),
+        FundKind.MEDICAL: (RequestKind.GRANT, "health"),
+    }
+    return defaults.get(fund_kind, (RequestKind.GRANT, "money"))
 
 
 class RequestStatus(models.TextChoices):

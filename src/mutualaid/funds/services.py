@@ -61,6 +61,8 @@ _MAGIC = (
     (b"%PDF-", "application/pdf"),
 )
 
+REASON_MAX = 500
+
 
 def check_amount(amount: Any, currency: str, fund: Fund) -> int:
     """The amount as a positive int in the fund's currency, or a ValidationError saying what is wrong."""
@@ -231,6 +233,7 @@ def _post(
     reverses: Transaction | None = None,
     request: Request | None = None,
     pledge: Pledge | None = None,
+    reason: str = "",
 ) -> Transaction:
     """Post one balanced transaction. Must run inside the caller's atomic block; checks before it writes."""
     if sum(amount for _kind, amount in lines) != 0 or any(amount == 0 for _kind, amount in lines):
@@ -276,6 +279,7 @@ def _post(
         reverses=reverses,
         request=request,
         pledge=pledge,
+        reason=reason,
     )
     Entry.objects.bulk_create([Entry(transaction=record, account=accounts[k], amount=a) for k, a in lines])
     for account_kind, delta in moves.items():
@@ -345,8 +349,14 @@ _REVERSIBLE_KINDS = {TransactionKind.CONTRIBUTION, TransactionKind.DISBURSEMENT,
 
 
 @transaction.atomic
-def transaction_reverse(*, record: Transaction, reversed_by: User) -> Transaction:
-    """Correct a mistake: post the mirror image of `record`. The original stays, marked as reversed."""
+def transaction_reverse(*, record: Transaction, reversed_by: User, reason: str) -> Transaction:
+    """Correct a mistake: post the mirror image of `record`. The original stays, marked as reversed;
+    the reason (required) is kept, encrypted, on the correcting transaction."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this transaction is reversed.")})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
     record = Transaction.objects.select_for_update().get(pk=record.pk)
     if record.kind == TransactionKind.REVERSAL:
         raise ValidationError(
@@ -371,6 +381,7 @@ def transaction_reverse(*, record: Transaction, reversed_by: User) -> Transactio
         method=record.method,
         reverses=record,
         request=request,
+        reason=reason,
     )
     if request is not None:
         # The payment is undone; the decision stands, so the request can be paid again correctly.

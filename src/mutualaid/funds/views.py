@@ -24,12 +24,12 @@ from mutualaid.funds.forms import (
     PledgeForm,
     ReceiptForm,
     RequestForm,
+    ReverseForm,
     read_upload,
 )
 from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
-    FundKind,
     PaymentMethod,
     Pledge,
     Receipt,
@@ -324,18 +324,45 @@ def pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -
 
 
 @login_required
-@require_POST
 def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> HttpResponse:
+    """Reversing asks first: a page that names the transaction and asks why (the reason stays in the ledger)."""
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise Http404
-    flash_action(
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transaction_reverse(
+                record=record,
+                reversed_by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("A reversing transaction was posted."))
+            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+    return render(
         request,
-        lambda: services.transaction_reverse(record=record, reversed_by=request.user),  # type: ignore[arg-type]
-        success=_("A reversing transaction was posted."),
+        "funds/form.html",
+        {
+            "group": fund.group,
+            "fund": fund,
+            "form": form,
+            "title": _("Reverse transaction #%(id)d?") % {"id": record.pk},
+            "intro": _(
+                "%(kind)s of %(amount)s on %(day)s. A correcting transaction is posted; both stay in the "
+                "ledger with your reason."
+            )
+            % {
+                "kind": record.get_kind_display(),
+                "amount": format_money(record.amount, fund.currency),
+                "day": record.occurred_on.isoformat(),
+            },
+            "submit": _("Reverse it"),
+        },
     )
-    return redirect("funds_fund", slug=slug, fund_id=fund.pk)
 
 
 @capped_uploads
@@ -346,7 +373,7 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         currency=fund.currency,
-        bail_fund=fund.kind == FundKind.BAIL,
+        fund_kind=fund.kind,
     )
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and upload_too_big(request, "receipt"):

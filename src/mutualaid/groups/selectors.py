@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from mutualaid.core.geo import Place, fold_name, haversine_km, resolve_place
+from mutualaid.core.geo import Place, city_names_near, fold_name, haversine_km, resolve_place
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import JoinRequest, Membership, Role, User
 from mutualaid.members.selectors import groups_of as groups_of  # kept importable from here
 
 DIRECTORY_LIMIT = 50
+# Groups farther than this from the place searched are not listed: "no group within 50 km of 90210"
+# helps more than a list that starts thousands of kilometres away.
+NEARBY_KM = 50
 
 
 def install_is_set_up() -> bool:
@@ -31,6 +35,10 @@ class DirectorySearch:
     results: list[DirectoryResult]
     place: Place | None
     place_unknown: bool
+    query: str = ""
+    nobody_near: bool = False  # the place is known, but no listed group serves within NEARBY_KM of it
+    suggestions: list[str] = field(default_factory=list)  # known names close to a misspelt place
+    radius_km: int = 50
 
 
 _MATCH_RANK = {"postal": 0, "area": 1, "name": 2, "distance": 3}
@@ -102,8 +110,32 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
             continue
         ranked.append((result.distance_km or 0.0, _MATCH_RANK[result.matched], nearest, group.name, result))
     ranked.sort(key=lambda entry: entry[:4])
-    results = [entry[4] for entry in ranked]
-    return DirectorySearch(results[:DIRECTORY_LIMIT], place, place is None and not results)
+    results = [entry[4] for entry in ranked if (entry[4].distance_km or 0.0) <= NEARBY_KM]
+    suggestions = _suggestions(query, listed) if not results else []
+    return DirectorySearch(
+        results[:DIRECTORY_LIMIT],
+        place,
+        place is None and not results,
+        query=query,
+        nobody_near=place is not None and not results,
+        suggestions=suggestions,
+    )
+
+
+def _suggestions(query: str, listed: list[Group]) -> list[str]:
+    """Known places close in spelling to the query ("brooklin" → "Brooklyn"): the listed groups' named
+    areas and names, and the gazetteer's cities within reach of a listed group."""
+    known: dict[str, str] = {}
+    for group in listed:
+        for name in [group.name, *(a.name for a in group.areas.all())]:
+            known.setdefault(fold_name(name), name)
+        if group.centre_lat is not None and group.centre_lon is not None:
+            reach = NEARBY_KM + (group.radius_km or 0)
+            for name in city_names_near(group.centre_lat, group.centre_lon, reach):
+                known.setdefault(fold_name(name), name)
+    typed = fold_name(query.split(",")[0])
+    close = difflib.get_close_matches(typed, [k for k in known if k != typed], n=3, cutoff=0.75)
+    return [known[key] for key in close]
 
 
 def _names_the_group(group: Group, names: set[str]) -> bool:

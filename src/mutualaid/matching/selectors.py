@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mutualaid.exchange.models import Kind, Post, Status, Visibility
 from mutualaid.groups.models import Group
@@ -186,3 +187,23 @@ def suggested_for(group: Group, user: User) -> list[OwnPost]:
                 if pair not in declined
             ][:SUGGESTIONS_PER_POST]
     return [entries[post.pk] for post in own]
+
+
+def status_for_side(proposal: Proposal, sides: list[str]) -> str:
+    """The proposal's state as the member answering for `sides` lives it ("you accepted — waiting for
+    the other side"), not the coordinators' word for it."""
+    answers = {getattr(proposal, f"{side}_answer") for side in sides}
+    state = proposal.state
+    if state == Proposal.State.APPROVED:
+        if Proposal.Answer.PENDING in answers:
+            return _("Waiting for your answer")
+        return _("You accepted — waiting for the other side")
+    if state == Proposal.State.MATCHED:
+        return _("Both sides accepted: it is assigned on the board")
+    if state == Proposal.State.DECLINED:
+        if Proposal.Answer.DECLINED in answers:
+            return _("You declined")
+        return _("The other side declined")
+    if state == Proposal.State.LAPSED:
+        return _("Withdrawn: the need or the offer is no longer open")
+    return str(proposal.get_state_display())

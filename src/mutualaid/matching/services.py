@@ -30,6 +30,7 @@ from mutualaid.exchange.models import Post, Status, Visibility
 from mutualaid.groups.models import Group
 from mutualaid.matching import engine
 from mutualaid.matching.models import DeclinedPair, MatchingSettings, Proposal, Round, Schedule
+from mutualaid.matching.units import pairing_key
 from mutualaid.members.models import User
 
 # What reserves units of a post against later rounds: proposals waiting for answers (both sides),
@@ -87,22 +88,26 @@ def round_instance(
     """
     obj = exchange_selectors.matching_instance(group=group, now=now)
     need_reserved, offer_reserved = _reserved(group)
-    authors = dict(
-        Post.objects.filter(group=group, status=Status.OPEN, author__isnull=False).values_list(
-            "pk", "author_id"
-        )
-    )
+    open_posts = Post.objects.filter(group=group, status=Status.OPEN)
+    authors = dict(open_posts.filter(author__isnull=False).values_list("pk", "author_id"))
+    # Units that do not convert are never paired: the unit family joins the category the engine splits by.
+    # (Units are sealed: "" is stored as "", so the filter is on the clear empty value, decrypted after.)
+    units = {pk: unit for pk, unit in open_posts.exclude(unit="").values_list("pk", "unit") if unit}
     needs, offers = [], []
     for item in obj["needs"]:
         pk = int(item["id"][1:])
         left = item["quantity"] - need_reserved.get(pk, 0)
         if pk in authors and left > 0:
-            needs.append({**item, "quantity": left})
+            needs.append(
+                {**item, "quantity": left, "category": pairing_key(item["category"], units.get(pk, ""))}
+            )
     for item in obj["offers"]:
         pk = int(item["id"][1:])
         left = item["capacity"] - offer_reserved.get(pk, 0)
         if pk in authors and left > 0:
-            offers.append({**item, "capacity": left})
+            offers.append(
+                {**item, "capacity": left, "category": pairing_key(item["category"], units.get(pk, ""))}
+            )
     excluded: set[tuple[str, str]] = set()
     by_author: dict[tuple[int, str], list[str]] = defaultdict(list)
     for item in offers:
@@ -136,6 +141,7 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
     if started_by is not None:
         _require_coordinator(started_by, group)
     now = now or timezone.now()
+    proposals_withdraw_closed(group=group, now=now)
     obj, excluded = round_instance(group=group, now=now)
     needs_by_id = {item["id"]: item for item in obj["needs"]}
     try:
@@ -187,6 +193,20 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
         if started_by is None and out["assignments"]:
             transaction.on_commit(lambda: _tell_coordinators(the_round))
     return the_round
+
+
+@transaction.atomic
+def proposals_withdraw_closed(*, group: Group | None = None, now: datetime | None = None) -> int:
+    """Withdraw proposals still waiting (for a coordinator or for the sides) whose need or offer is no
+    longer open: nobody should be asked to accept a match for something already done or withdrawn.
+    Runs before every round and daily for every group. Returns how many were withdrawn."""
+    now = now or timezone.now()
+    waiting = Proposal.objects.filter(state__in=(Proposal.State.PROPOSED, Proposal.State.APPROVED)).exclude(
+        need__status=Status.OPEN, offer__status=Status.OPEN
+    )
+    if group is not None:
+        waiting = waiting.filter(group=group)
+    return waiting.update(state=Proposal.State.LAPSED, closed_at=now)
 
 
 def _tell_coordinators(the_round: Round) -> int:
@@ -408,6 +428,7 @@ def _tell_matched(proposal: Proposal) -> None:
 def rounds_run_scheduled(*, now: datetime | None = None) -> int:
     """Run a round for every group with daily rounds on; returns how many ran."""
     ran = 0
+    proposals_withdraw_closed(now=now)
     for group in Group.objects.filter(matching_settings__schedule=Schedule.DAILY):
         round_run(group=group, started_by=None, now=now)
         ran += 1

@@ -122,6 +122,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
                 "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),  # type: ignore[arg-type]
                 "waiting": p.state == p.State.APPROVED
                 and any(getattr(p, f"{s}_answer") == "" for s in sides),
+                "status": selectors.status_for_side(p, sides),
             }
         )
     return render(

@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
-from mutualaid.members.services import touch_last_seen
+from mutualaid.members.services import member_language_set, touch_last_seen
 
 
 def member_language_and_last_seen(
@@ -15,6 +16,8 @@ def member_language_and_last_seen(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
+        if user.is_authenticated and request.method == "POST" and request.path == reverse("set_language"):
+            member_language_set(user=user, language=request.POST.get("language", ""))
         if user.is_authenticated:
             touch_last_seen(user)
             language = getattr(user, "language", None)

@@ -459,3 +459,11 @@ def touch_last_seen(user: User) -> None:
     if user.last_seen != today:
         User.objects.filter(pk=user.pk).update(last_seen=today)
         user.last_seen = today
+
+
+def member_language_set(*, user: User, language: str) -> None:
+    """The footer's language switch, used by a logged-in member, changes their preferred language (their
+    profile language otherwise wins on every page, and the switch seemed to do nothing)."""
+    if language in language_codes() and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

@@ -1,6 +1,6 @@
 """The matching engine: needs to offers, exactly optimal, no Django.
 
-The instance format and the objective are specified in ``shared/matching-instance.md``:
+The instance format and the objective are specified in ``docs/matching-instance.md``:
 maximise ``sum x(i,j) * score(i,j)`` over feasible pairs, with ``score(i,j) =
 round(1000 * (P(i) - d(i,j)))``, each need taking at most its quantity and each offer giving at
 most its capacity.

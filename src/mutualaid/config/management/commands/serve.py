@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         banner = setup_banner(options["bind"])
         if banner:
             self.stdout.write(self.style.WARNING(banner))
+        # Hashed names and gzip/Brotli copies of the static files, made before the app (and WhiteNoise,
+        # which indexes STATIC_ROOT once) is loaded; unchanged files are only re-hashed.
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Serving mutualaid on http://{options['bind']}/ (Ctrl+C stops)")
         serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
 

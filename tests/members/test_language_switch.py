@@ -1,0 +1,24 @@
+"""The footer's language switch works for a logged-in member too (issue 11)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_footer_switch_changes_a_members_language(client_for: Any, ben: Any) -> None:
+    client = client_for(ben)
+    assert 'lang="en"' in client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    ben.refresh_from_db()
+    assert ben.language == "es"
+    assert 'lang="es"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    ben.refresh_from_db()
+    assert ben.language == "en"
+
+
+def test_an_unknown_language_changes_nothing(client_for: Any, ben: Any) -> None:
+    client_for(ben).post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    ben.refresh_from_db()
+    assert ben.language == "en"
