@@ -45,7 +45,9 @@ def make_run(group: Any, ada: Any, driver: Any, *, needs: int = 3, capacity: int
     from mutualaid.members.models import User
 
     run = services.run_create(group=group, actor=ada, day=timezone.localdate())
-    depot = services.depot_add(run=run, actor=ada, name="Hub", address="1 Hub Road", lat=40.6694, lon=-73.9422)
+    depot = services.depot_add(
+        run=run, actor=ada, name="Hub", address="1 Hub Road", lat=40.6694, lon=-73.9422
+    )
     services.driver_add(
         run=run, actor=ada, data=services.DriverInput(member=driver, capacity=capacity, depot=depot)
     )

@@ -71,7 +71,9 @@ def test_window_that_ends_before_it_starts_is_refused(crown: Any, ada: Any, ben:
     post = make_need(crown, ben, "Soup", PLACES[0])
     now = timezone.now()
     with pytest.raises(ValidationError):
-        services.stop_add(run=run, actor=ada, post=post, window_start=now, window_end=now - timedelta(hours=1))
+        services.stop_add(
+            run=run, actor=ada, post=post, window_start=now, window_end=now - timedelta(hours=1)
+        )
 
 
 def test_members_cannot_plan(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
@@ -113,13 +115,17 @@ def _published(crown: Any, ada: Any, dan: Any, **kw: Any) -> DeliveryRun:
     return services.run_publish(run=run, actor=ada)[0]
 
 
-def test_driver_sees_exact_address_today_and_each_reveal_is_audited(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
+def test_driver_sees_exact_address_today_and_each_reveal_is_audited(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
     run = _published(crown, ada, dan)
     driver = selectors.driver_of(run, dan)
     todo, done = selectors.driver_route(run, driver, dan)
     assert [t.stop.sequence for t in todo] == [1, 2, 3] and done == []
     assert all(t.address and t.address.endswith("street 1") for t in todo)
-    assert SensitiveRead.objects.filter(reader=dan, subject_type="exchange.post", group_id=crown.pk).count() == 3
+    assert (
+        SensitiveRead.objects.filter(reader=dan, subject_type="exchange.post", group_id=crown.pk).count() == 3
+    )
 
 
 def test_no_address_on_another_day(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
@@ -131,7 +137,9 @@ def test_no_address_on_another_day(crown: Any, ada: Any, ben: Any, dan: Any) -> 
     assert not SensitiveRead.objects.exists()
 
 
-def test_delivered_fulfils_the_need_and_nobody_home_reopens_it(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
+def test_delivered_fulfils_the_need_and_nobody_home_reopens_it(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
     run = _published(crown, ada, dan)
     first, second, third = run.stops.order_by("sequence")
     services.stop_report(stop=first, user=dan, outcome="delivered")
