@@ -47,7 +47,7 @@ def deliverable_needs(run: DeliveryRun) -> QuerySet[Post]:
         Post.objects.filter(group_id=run.group_id, kind=Kind.NEED, status__in=STOPPABLE)
         .exclude(pk__in=taken)
         .order_by("-created_at")
-        .only("id", "title", "category", "quantity", "unit", "area", "status", "lat", "lon", "group_id")[:200]
+        .only("id", "title", "category", "quantity", "unit", "area", "status", "lat", "lon", "group_id")
     )
 
 

@@ -71,7 +71,7 @@ def _depots(run: DeliveryRun) -> list[tuple[int, str]]:
 def _needs(run: DeliveryRun) -> list[tuple[int, str]]:
     return [
         (p.pk, f"#{p.pk} {p.title} · {p.area or '?'} · {p.quantity}")
-        for p in selectors.deliverable_needs(run)
+        for p in selectors.deliverable_needs(run)[:200]
     ]
 
 
