@@ -108,8 +108,10 @@ def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     from mutualaid.deliveries.routing.solve import solve_problem
 
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     problem = build_problem(load_instance(json.dumps(obj)))
-    plan = solve_problem(problem, time_limit_s=limit)
+    build_cpu = time.process_time() - cpu0
+    plan = solve_problem(problem, time_limit_s=max(limit - (time.perf_counter() - t0), 0.05 * limit))
     wall = time.perf_counter() - t0
     distance, served = _check(problem, plan.routes)
     ff = plan.stats.get("first_feasible_s")
@@ -118,6 +120,10 @@ def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
         "served": served,
         "seconds": round(wall, 2),
         "first_feasible_s": None if ff is None else round(ff + (wall - plan.stats["seconds"]), 3),
+        "first_feasible_cpu_s": None
+        if plan.stats.get("first_feasible_cpu_s") is None
+        else round(plan.stats["first_feasible_cpu_s"] + build_cpu, 3),
+        "cpu_s": round(time.process_time() - cpu0, 2),
         "peak_mb": round(_peak_mb()),
         "routes": {str(k): v for k, v in plan.routes.items()},
     }
@@ -267,8 +273,9 @@ def main() -> None:
         obj = city(1000, 50, windows=True, seed=7)
         big = spawn("pyvrp", obj, args.big_limit, tmp)
         print(
-            f"\n1,000 stops / 50 vehicles (windows): first feasible plan {big['first_feasible_s']} s, "
-            f"final plan {big['seconds']} s (limit {args.big_limit:g} s), {big['served']} served, "
+            f"\n1,000 stops / 50 vehicles (windows): first feasible plan {big['first_feasible_s']} s "
+            f"({big['first_feasible_cpu_s']} s CPU), final plan {big['seconds']} s "
+            f"(limit {args.big_limit:g} s), {big['served']} served, "
             f"{big['distance']:,} m, peak memory {big['peak_mb']} MB",
             flush=True,
         )

@@ -45,7 +45,12 @@ def test_plan_publish_deliver(
             group=crown,
             author=ben,
             data=board.PostInput(
-                kind="need", category="food", title=f"Groceries {k}", lat=lat, lon=lon, address=f"{k} Secret St"
+                kind="need",
+                category="food",
+                title=f"Groceries {k}",
+                lat=lat,
+                lon=lon,
+                address=f"{k} Secret St",
             ),
         )
         for k, (lat, lon) in enumerate(places)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,7 +39,11 @@ def plan(
 
     ``hint`` (vehicle id -> stop ids) is a previous plan to start from, for a quick re-plan.
     """
+    started = time.perf_counter()
     problem = build_problem(instance)
+    # The time limit covers the whole call: building the matrices comes out of the solver's share.
+    limit = instance.params.time_limit_s if time_limit_s is None else time_limit_s
+    limit = max(limit - (time.perf_counter() - started), 0.05 * limit)
     index_hint = None
     if hint is not None:
         vehicles = {v.id: k for k, v in enumerate(instance.vehicles)}
@@ -46,7 +51,7 @@ def plan(
         index_hint = {
             vehicles[v]: [stops[s] for s in ids if s in stops] for v, ids in hint.items() if v in vehicles
         }
-    result = solve_problem(problem, time_limit_s=time_limit_s, hint=index_hint)
+    result = solve_problem(problem, time_limit_s=limit, hint=index_hint)
     return plan_output(problem, result)
 
 
