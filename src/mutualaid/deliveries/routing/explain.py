@@ -38,10 +38,32 @@ def fits_alone(problem: Problem, vehicle: int, stop: int) -> str | None:
     return None
 
 
-def unreachable(problem: Problem, stop: int) -> str | None:
-    """``None`` when some allowed vehicle could serve the stop alone, else the reason."""
+def distinct_vehicles(problem: Problem) -> list[int]:
+    """One vehicle per distinct (depot, end depot, capacity, shift, duration): alike vehicles answer alike."""
+    seen: dict[tuple[int, ...], int] = {}
+    for v in range(len(problem.v_capacity)):
+        key = (
+            problem.v_start[v],
+            problem.v_end[v],
+            problem.v_capacity[v],
+            problem.v_early[v],
+            problem.v_late[v],
+            problem.v_max_duration[v],
+        )
+        seen.setdefault(key, v)
+    return list(seen.values())
+
+
+def unreachable(problem: Problem, stop: int, vehicles: list[int] | None = None) -> str | None:
+    """``None`` when some allowed vehicle could serve the stop alone, else the reason.
+
+    ``vehicles`` (default: all) are the ones to try for a stop not locked to one vehicle.
+    """
     locked = problem.s_vehicle[stop]
-    candidates = range(len(problem.v_capacity)) if locked is None else [locked]
+    if locked is not None:
+        candidates: list[int] | range = [locked]
+    else:
+        candidates = range(len(problem.v_capacity)) if vehicles is None else vehicles
     reasons = [fits_alone(problem, v, stop) for v in candidates]
     if not reasons:
         return NO_VEHICLE

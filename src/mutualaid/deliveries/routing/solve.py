@@ -21,7 +21,7 @@ import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, VehicleType
 from pyvrp import solve as pyvrp_solve
 
-from mutualaid.deliveries.routing.explain import NO_ROOM, unreachable
+from mutualaid.deliveries.routing.explain import NO_ROOM, distinct_vehicles, unreachable
 from mutualaid.deliveries.routing.problem import UNLIMITED, Problem, Schedule, schedule
 
 _INFEASIBLE_COST = 2**62
@@ -206,8 +206,9 @@ def solve_problem(
     seed = params.seed if seed is None else seed
     unserved: dict[int, str] = {}
     candidates: list[int] = []
+    alike = distinct_vehicles(problem)
     for s in range(len(problem.s_demand)):
-        reason = unreachable(problem, s)
+        reason = unreachable(problem, s, alike)
         if reason is None:
             candidates.append(s)
         else:
