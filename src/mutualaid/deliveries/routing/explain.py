@@ -29,6 +29,8 @@ def fits_alone(problem: Problem, vehicle: int, stop: int) -> str | None:
     if arrive > problem.s_late[stop]:
         return WINDOW
     begin = max(arrive, problem.s_early[stop])
+    if begin > problem.s_late[stop]:  # a window shorter than a second, between two whole seconds
+        return WINDOW
     back = begin + problem.s_service[stop] + back_leg
     if back > problem.v_late[vehicle]:
         return TOO_FAR

@@ -212,13 +212,15 @@ def _interval(raw: Any, where: str) -> tuple[datetime, datetime] | None:
     return start, end
 
 
-def _minutes(raw: Any, where: str) -> int:
+def _minutes(raw: Any, where: str, *, up: bool) -> int:
+    """Whole seconds: rounded up for a service time, down for a limit (a plan never breaks either)."""
     minutes = _number(raw, where)
     if minutes < 0:
         raise InvalidInstance(f"{where}: must not be negative")
     if minutes > _MAX_INT / 60:
         raise InvalidInstance(f"{where}: too large")
-    return round(60 * minutes)
+    seconds = 60 * minutes
+    return math.ceil(seconds - 1e-9) if up else math.floor(seconds + 1e-9)
 
 
 def _vehicle(item: Any, index: int, depot_ids: set[str]) -> Vehicle:
@@ -245,7 +247,9 @@ def _vehicle(item: Any, index: int, depot_ids: set[str]) -> Vehicle:
         end_depot=end_depot,
         capacity=capacity,
         shift=shift,
-        max_duration_s=None if max_duration is None else _minutes(max_duration, f"{where}.max_duration_min"),
+        max_duration_s=None
+        if max_duration is None
+        else _minutes(max_duration, f"{where}.max_duration_min", up=False),
     )
 
 
@@ -256,7 +260,7 @@ def _stop(item: Any, index: int, vehicle_ids: set[str]) -> Stop:
     demand = _integer(item.get("demand", 1), f"{where}.demand")
     if demand < 0:
         raise InvalidInstance(f"{where}.demand: must not be negative")
-    service = _minutes(item.get("service_min", 0), f"{where}.service_min")
+    service = _minutes(item.get("service_min", 0), f"{where}.service_min", up=True)
     window = _interval(item.get("window"), f"{where}.window")
     locked = item.get("vehicle")
     if locked is not None and (not isinstance(locked, str) or locked not in vehicle_ids):

@@ -114,6 +114,8 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
         duration_matrices.append(seconds)
     groups: dict[tuple[int, int, int, int, int, int, int], list[int]] = {}
     for v in range(len(problem.v_capacity)):
+        if problem.v_early[v] > problem.v_late[v]:
+            continue  # a shift shorter than a second between two whole seconds: it serves nothing
         key = (
             problem.v_start[v],
             problem.v_end[v],
