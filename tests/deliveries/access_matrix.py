@@ -95,6 +95,7 @@ ROUTES = [
         data=lambda w: {"driver": w.driver.pk},
     ),
     Route("deliveries_sheet", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
+    Route("deliveries_sheet_pdf", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
     Route("deliveries_route", DRIVER, kwargs=run_kw),
     Route(
         "deliveries_report",

@@ -99,3 +99,14 @@ def test_api_plan_and_driver_status(api_for: Any, ada: Any, dan: Any, crown: Any
         base + f"/stops/{stop_id}/status", {"outcome": "delivered"}, content_type="application/json"
     )
     assert done.status_code == 200 and done.json()["outcome"] == "delivered"
+
+
+def test_sheet_as_pdf_is_rendered_on_request(client_for: Any, ada: Any, published: DeliveryRun) -> None:
+    driver = published.drivers.get()
+    page = client_for(ada).get(
+        reverse(
+            "deliveries_sheet_pdf", kwargs={"slug": "crown", "run_id": published.pk, "driver_id": driver.pk}
+        )
+    )
+    assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF") and page["Cache-Control"] == "no-store"

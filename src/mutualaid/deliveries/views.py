@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutualaid.core.actions import flash_action
-from mutualaid.deliveries import forms, selectors, services
+from mutualaid.deliveries import forms, pdf, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, Role, User
@@ -222,9 +223,8 @@ def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
 
 
-@login_required
-def sheet(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpResponse:
-    """A printable route sheet (coordinators, or the driver themself); generated on request, never stored."""
+def _sheet_context(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> dict[str, Any]:
+    """What a route sheet shows, for coordinators or the driver themself."""
     group, membership = get_group_for_member(_me(request), slug)
     run = selectors.run_of(group, run_id)
     driver = Driver.objects.filter(run=run, pk=driver_id).select_related("member", "depot").first()
@@ -237,18 +237,35 @@ def sheet(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpR
     link = request.build_absolute_uri(
         reverse("deliveries_route", kwargs={"slug": group.slug, "run_id": run.pk})
     )
-    return render(
-        request,
-        "deliveries/sheet.html",
-        {
-            "group": group,
-            "run": run,
-            "driver": driver,
-            "stops": selectors.sheet_stops(run, driver),
-            "qr": mark_safe(_qr(link)),  # noqa: S308 - segno's own SVG of our own URL
-            "link": link,
-        },
-    )
+    return {
+        "group": group,
+        "run": run,
+        "driver": driver,
+        "stops": selectors.sheet_stops(run, driver),
+        "qr": mark_safe(_qr(link)),  # noqa: S308 - segno's own SVG of our own URL
+        "link": link,
+    }
+
+
+@login_required
+def sheet(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpResponse:
+    """A printable route sheet (print CSS); generated on request, never stored."""
+    return render(request, "deliveries/sheet.html", _sheet_context(request, slug, run_id, driver_id))
+
+
+@login_required
+def sheet_pdf(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpResponse:
+    """The same sheet as a PDF (WeasyPrint), rendered in memory; never stored."""
+    context = _sheet_context(request, slug, run_id, driver_id)
+    try:
+        data = pdf.render(render_to_string("deliveries/sheet_pdf.html", context, request=request))
+    except pdf.PdfUnavailable:
+        messages.error(request, _("PDF sheets are not installed on this server; print this page instead."))
+        return redirect("deliveries_sheet", slug=slug, run_id=run_id, driver_id=driver_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="route-{context["run"].date}-{driver_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
