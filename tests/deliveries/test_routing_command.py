@@ -70,6 +70,10 @@ def test_prints_the_plan(tmp_path: Path) -> None:
         ),
         (json.dumps(base(stops=[{**STOP, "window": ["tomorrow", "2026-12-05T11:00:00Z"]}])), "'s1'"),
         (json.dumps(base(vehicles=[{**VEHICLE, "shift": ["2026-12-05T11:00:00Z"]}])), "'v1'"),
+        (
+            json.dumps(base(stops=[{**STOP, "window": ["0001-01-01T00:00:00Z", "0001-01-01T01:00:00Z"]}])),
+            "'s1'",
+        ),
         (json.dumps(base(params={"speed_kmh": 0})), "speed_kmh"),
         (json.dumps([1, 2]), "object"),
         (json.dumps(base(stops=None)), "stops"),

@@ -19,6 +19,8 @@ DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_SEED = 1
 # Larger integers are not exact in every JSON reader, and they would overflow the solver's sums.
 _MAX_INT = 2**40
+# Dates a delivery can have; beyond them arithmetic on the time origin could leave Python's range.
+_FIRST_YEAR, _LAST_YEAR = 1900, 9000
 
 
 class InvalidInstance(ValueError):
@@ -197,6 +199,8 @@ def parse_time(value: Any, where: str) -> datetime:
         raise InvalidInstance(f"{where}: {value!r} is not an ISO 8601 date-time") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInstance(f"{where}: {value!r} has no time zone")
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise InvalidInstance(f"{where}: {value!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}")
     return moment.astimezone(UTC)
 
 
