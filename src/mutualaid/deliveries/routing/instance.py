@@ -103,8 +103,6 @@ def parse_instance(raw: Any) -> Instance:
     vehicle_ids = {v.id for v in vehicles}
     stops = tuple(_stop(item, k, vehicle_ids) for k, item in enumerate(_list(raw, "stops")))
     _unique("stop", [s.id for s in stops])
-    if stops and not depots:
-        raise InvalidInstance("depots: at least one depot is needed")
     return Instance(params=params, depots=depots, vehicles=vehicles, stops=stops)
 
 
