@@ -146,19 +146,14 @@ def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     manager = pywrapcp.RoutingIndexManager(len(nodes), n_vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
 
-    def distance(i: int, j: int) -> int:
-        return met[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def travel(i: int, j: int) -> int:
-        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        return service[a] + sec[a][b]
-
+    # Matrices and vectors registered natively: OR-Tools never calls back into Python during search.
     demand = [0, *problem.s_demand]
-    cost = routing.RegisterTransitCallback(distance)
+    travel = [[service[a] + sec[a][b] for b in range(len(nodes))] for a in range(len(nodes))]
+    cost = routing.RegisterTransitMatrix(met)
     routing.SetArcCostEvaluatorOfAllVehicles(cost)
-    load = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
+    load = routing.RegisterUnaryTransitVector(demand)
     routing.AddDimensionWithVehicleCapacity(load, 0, problem.v_capacity, True, "load")
-    timing = routing.RegisterTransitCallback(travel)
+    timing = routing.RegisterTransitMatrix(travel)
     horizon = max(problem.v_late) + 1
     routing.AddDimension(timing, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
