@@ -1,7 +1,8 @@
 """The `mutualaid` command: the server's own commands, and every Django management command.
 
 `mutualaid demo`, `serve`, `worker`, `migrate`, `check`, `setup-code`, `secret-key`, `keys`, `import`,
-`export`, `match`, `backup`, `restore` and `panic` are mutualaid's; anything else (`shell`, `createsuperuser`, …) is passed to Django with the
+`export`, `match`, `route`, `backup`, `restore` and `panic` are mutualaid's; anything else (`shell`,
+`createsuperuser`, …) is passed to Django with the
 same settings and data dir as the server.
 """
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         from mutualaid.matching.command import run
 
         return run(argv[1:], sys.stdout, sys.stderr)
+    if argv and argv[0] == "route":
+        # The delivery planner is pure Python too: no settings, no database.
+        from mutualaid.deliveries.routing.command import run as route
+
+        return route(argv[1:], sys.stdout, sys.stderr)
     if argv and argv[0] == "check":
         # The operator's own settings, as the app servers will read them: nothing is forced here, so a
         # missing MUTUALAID_HTTPS fails the check (core.checks names the variable to set).

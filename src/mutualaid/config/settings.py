@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mutualaid.channels",
     "mutualaid.funds",
     "mutualaid.matching",
+    "mutualaid.deliveries",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",

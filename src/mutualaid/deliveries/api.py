@@ -1,0 +1,348 @@
+"""Deliveries through /api/v1: the same access helpers, services and selectors as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, cast
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from mutualaid.core.api_types import DbId
+from mutualaid.deliveries import selectors, services
+from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.models import Membership, User
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in member (login_required / the API auth guarantee one)."""
+    return cast(User, request.user)
+
+
+router = Router(tags=["deliveries"])
+
+
+class RunIn(Schema):
+    date: date
+
+
+class RunOut(Schema):
+    id: int
+    date: date
+    status: str
+    planned_at: datetime | None
+    published_at: datetime | None
+    distance_m: int | None
+
+
+def _run(run: DeliveryRun) -> RunOut:
+    return RunOut(
+        id=run.pk,
+        date=run.date,
+        status=run.status,
+        planned_at=run.planned_at,
+        published_at=run.published_at,
+        distance_m=run.plan_stats.get("distance_m"),
+    )
+
+
+class StopOut(Schema):
+    id: int
+    post_id: int
+    area: str
+    quantity: int
+    service_min: int
+    window_start: datetime | None
+    window_end: datetime | None
+    driver_id: int | None
+    sequence: int
+    eta: datetime | None
+    locked_to_id: int | None
+    outcome: str
+    unrouted_reason: str
+
+
+def _stop(s: Stop) -> StopOut:
+    return StopOut(
+        id=s.pk,
+        post_id=s.post_id,
+        area=s.post.area,
+        quantity=s.quantity,
+        service_min=s.service_min,
+        window_start=s.window_start,
+        window_end=s.window_end,
+        driver_id=s.driver_id,
+        sequence=s.sequence,
+        eta=s.eta,
+        locked_to_id=s.locked_to_id,
+        outcome=s.outcome,
+        unrouted_reason=services.reason_text(s.unrouted_reason) if s.unrouted_reason else "",
+    )
+
+
+class RouteOut(Schema):
+    driver_id: int
+    member_id: int
+    capacity: int
+    load: int
+    distance_m: int
+    duration_s: int
+    stops: list[StopOut]
+
+
+class PlanOut(Schema):
+    run: RunOut
+    routes: list[RouteOut]
+    unrouted: list[StopOut]
+    unplanned: list[StopOut]
+
+
+def _plan(run: DeliveryRun) -> PlanOut:
+    view = selectors.run_view(run)
+    return PlanOut(
+        run=_run(run),
+        routes=[
+            RouteOut(
+                driver_id=r.driver.pk,
+                member_id=r.driver.member_id,
+                capacity=r.driver.capacity,
+                load=r.load,
+                distance_m=r.distance_m,
+                duration_s=r.duration_s,
+                stops=[_stop(s) for s in r.stops],
+            )
+            for r in view.routes
+        ],
+        unrouted=[_stop(s) for s, _why in view.unrouted],
+        unplanned=[_stop(s) for s in view.unplanned],
+    )
+
+
+@router.get("/groups/{slug}/deliveries/runs", response=list[RunOut], summary="Delivery runs (coordinators)")
+def deliveries_runs_list(request: HttpRequest, slug: str) -> list[RunOut]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    return [_run(r) for r in selectors.runs_of(group)]
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs", response={201: RunOut}, summary="Start a delivery run (coordinators)"
+)
+def deliveries_run_create(request: HttpRequest, slug: str, payload: RunIn) -> Status[RunOut]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = services.run_create(group=group, actor=_me(request), day=payload.date)
+    return Status(201, _run(run))
+
+
+@router.get(
+    "/groups/{slug}/deliveries/runs/{run_id}",
+    response=PlanOut,
+    summary="A run's plan: routes with ordered stops, ETAs, loads and metres; unroutable stops with reasons",
+)
+def deliveries_run_get(request: HttpRequest, slug: str, run_id: int) -> PlanOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    return _plan(selectors.run_of(group, run_id))
+
+
+class DepotIn(Schema):
+    name: str = Field(min_length=1, max_length=60)
+    area: str = Field("", max_length=100)
+    lat: float | None = None
+    lon: float | None = None
+    address: str = Field("", max_length=300)
+
+
+class DepotOut(Schema):
+    id: int
+    name: str
+    area: str
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/depots", response={201: DepotOut}, summary="Add a depot"
+)
+def deliveries_depot_add(request: HttpRequest, slug: str, run_id: int, payload: DepotIn) -> Status[DepotOut]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    depot = services.depot_add(run=run, actor=_me(request), **payload.dict())
+    return Status(201, DepotOut(id=depot.pk, name=depot.name, area=depot.area))
+
+
+class DriverIn(Schema):
+    member_id: DbId
+    capacity: int = Field(ge=1, le=100_000)
+    depot_id: DbId
+    end_depot_id: DbId | None = None
+    shift_start: datetime | None = None
+    shift_end: datetime | None = None
+    max_duration_min: int | None = Field(None, ge=10, le=24 * 60)
+
+
+class DriverOut(Schema):
+    id: int
+    member_id: int
+    capacity: int
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/drivers", response={201: DriverOut}, summary="Add a driver"
+)
+def deliveries_driver_add(
+    request: HttpRequest, slug: str, run_id: int, payload: DriverIn
+) -> Status[DriverOut]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    membership = (
+        Membership.objects.filter(group=group, user_id=payload.member_id).select_related("user").first()
+    )
+    depot = Depot.objects.filter(run=run, pk=payload.depot_id).first()
+    end = Depot.objects.filter(run=run, pk=payload.end_depot_id).first() if payload.end_depot_id else None
+    if membership is None or depot is None or (payload.end_depot_id and end is None):
+        raise Http404
+    driver = services.driver_add(
+        run=run,
+        actor=_me(request),
+        data=services.DriverInput(
+            member=membership.user,
+            capacity=payload.capacity,
+            depot=depot,
+            end_depot=end,
+            shift_start=payload.shift_start,
+            shift_end=payload.shift_end,
+            max_duration_min=payload.max_duration_min,
+        ),
+    )
+    return Status(201, DriverOut(id=driver.pk, member_id=driver.member_id, capacity=driver.capacity))
+
+
+class StopIn(Schema):
+    post_id: DbId
+    quantity: int | None = Field(None, ge=0, le=100_000)
+    service_min: int = Field(5, ge=0, le=240)
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    door_note: str = Field("", max_length=500)
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops", response={201: StopOut}, summary="Add a need as a stop"
+)
+def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: StopIn) -> Status[StopOut]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    post = selectors.deliverable_needs(run).filter(pk=payload.post_id).first()
+    if post is None:
+        raise Http404
+    stop = services.stop_add(
+        run=run,
+        actor=_me(request),
+        post=post,
+        quantity=payload.quantity,
+        service_min=payload.service_min,
+        window_start=payload.window_start,
+        window_end=payload.window_end,
+        door_note=payload.door_note,
+    )
+    return Status(201, _stop(Stop.objects.select_related("post").get(pk=stop.pk)))
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/plan", response=PlanOut, summary="Plan (or re-plan) the run"
+)
+def deliveries_run_plan(request: HttpRequest, slug: str, run_id: int) -> PlanOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = services.run_plan(run=selectors.run_of(group, run_id), actor=_me(request))
+    return _plan(run)
+
+
+class PublishOut(Schema):
+    run: RunOut
+    changed: bool
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/publish",
+    response=PublishOut,
+    summary="Publish the routes to the drivers (publishing twice publishes once)",
+)
+def deliveries_run_publish(request: HttpRequest, slug: str, run_id: int) -> PublishOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run, changed = services.run_publish(run=selectors.run_of(group, run_id), actor=_me(request))
+    return PublishOut(run=_run(run), changed=changed)
+
+
+class MoveIn(Schema):
+    driver_id: DbId | None = None
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}/move",
+    response=PlanOut,
+    summary="Lock a stop to a driver (or unlock it) and re-plan",
+)
+def deliveries_stop_move(
+    request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: MoveIn
+) -> PlanOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    stop = selectors.stop_of(run, stop_id)
+    driver = None
+    if payload.driver_id is not None:
+        driver = Driver.objects.filter(run=run, pk=payload.driver_id).first()
+        if driver is None:
+            raise Http404
+    run = services.stop_move(stop=stop, actor=_me(request), driver=driver)
+    return _plan(run)
+
+
+class DriverStopOut(StopOut):
+    address: str | None  # only on the day of the run, for the assigned driver (audited)
+    door_note: str | None
+
+
+class DriverRouteOut(Schema):
+    run_id: int
+    date: date
+    todo: list[DriverStopOut]
+    done: list[StopOut]
+
+
+@router.get(
+    "/groups/{slug}/deliveries/runs/{run_id}/route",
+    response=DriverRouteOut,
+    summary="The driver's own route: next stop first (exact addresses on the day only, audited)",
+)
+def deliveries_driver_route(request: HttpRequest, slug: str, run_id: int) -> DriverRouteOut:
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    driver = selectors.driver_of(run, _me(request))
+    todo, done = selectors.driver_route(run, driver, _me(request))
+    return DriverRouteOut(
+        run_id=run.pk,
+        date=run.date,
+        todo=[DriverStopOut(**_stop(i.stop).dict(), address=i.address, door_note=i.door_note) for i in todo],
+        done=[_stop(s) for s in done],
+    )
+
+
+class StatusIn(Schema):
+    outcome: Literal["delivered", "nobody_home", "failed"]
+    note: str = Field("", max_length=500)
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}/status",
+    response=StopOut,
+    summary="The assigned driver reports a stop: delivered, nobody home or couldn't deliver",
+)
+def deliveries_stop_status(
+    request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: StatusIn
+) -> StopOut:
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    selectors.driver_of(run, _me(request))
+    stop = selectors.stop_of(run, stop_id)
+    if stop.driver is None or stop.driver.member_id != request.user.pk:
+        raise Http404
+    stop = services.stop_report(stop=stop, user=_me(request), outcome=payload.outcome, note=payload.note)
+    return _stop(stop)

@@ -1,0 +1,76 @@
+"""Forms of the coordinator's run page. Times are hours of the run's day, in the site's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mutualaid.deliveries.models import NAME_MAX
+
+_TIME = forms.TimeInput(attrs={"type": "time"})
+
+
+def at(day: date, hour: time | None) -> datetime | None:
+    return None if hour is None else timezone.make_aware(datetime.combine(day, hour))
+
+
+class RunForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DepotForm(forms.Form):
+    name = forms.CharField(label=_("Name (hub, pantry…)"), max_length=NAME_MAX)
+    area = forms.CharField(label=_("Area or postal code"), max_length=100, required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False)
+    lon = forms.FloatField(label=_("Longitude"), required=False)
+    address = forms.CharField(label=_("Exact address (sealed)"), max_length=300, required=False)
+
+
+class DriverForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    capacity = forms.IntegerField(label=_("Vehicle capacity (units)"), min_value=1, max_value=100_000)
+    depot = forms.TypedChoiceField(label=_("Starts at"), coerce=int)
+    end_depot = forms.TypedChoiceField(label=_("Ends at"), coerce=int, required=False, empty_value=None)
+    shift_start = forms.TimeField(label=_("Available from"), required=False, widget=_TIME)
+    shift_end = forms.TimeField(label=_("Available until"), required=False, widget=_TIME)
+    max_duration_min = forms.IntegerField(
+        label=_("Longest route (minutes)"), required=False, min_value=10, max_value=24 * 60
+    )
+
+    def __init__(
+        self, *args: Any, members: list[tuple[int, str]], depots: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = members  # type: ignore[attr-defined]
+        self.fields["depot"].choices = depots  # type: ignore[attr-defined]
+        self.fields["end_depot"].choices = [("", _("Same as start")), *depots]  # type: ignore[attr-defined]
+
+
+class StopForm(forms.Form):
+    post = forms.TypedChoiceField(label=_("Need to deliver"), coerce=int)
+    quantity = forms.IntegerField(
+        label=_("Quantity (blank: the need's)"), required=False, min_value=0, max_value=100_000
+    )
+    service_min = forms.IntegerField(label=_("Minutes at the door"), initial=5, min_value=0, max_value=240)
+    window_start = forms.TimeField(label=_("Window from"), required=False, widget=_TIME)
+    window_end = forms.TimeField(label=_("Window until"), required=False, widget=_TIME)
+    door_note = forms.CharField(label=_("Door notes (sealed)"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, needs: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = needs  # type: ignore[attr-defined]
+
+
+class ReportForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            ("delivered", _("Delivered")),
+            ("nobody_home", _("Nobody home")),
+            ("failed", _("Couldn't deliver")),
+        ]
+    )
+    note = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -1,0 +1,155 @@
+"""Delivery runs: a date, depots, drivers and stops (needs to deliver), planned by ``deliveries.routing``.
+
+The planner sees coordinates only: coarse cell centres of the needs and of the depots (never an
+address). Exact addresses stay sealed on the need (``exchange.Post.address``) and on the depot, and
+are decrypted only for the assigned driver's view on the day of the run, each reveal audited.
+Outcome reasons and door notes are typed by people, so they are encrypted.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mutualaid.core.classification import COARSE, PUBLIC
+from mutualaid.core.fields import EncryptedTextField
+
+NAME_MAX = 60
+
+
+class DeliveryRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PLANNED = "planned", _("Planned")
+        PUBLISHED = "published", _("Published")
+
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="delivery_runs")
+    date = models.DateField(_("date"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    plan_stats = models.JSONField(default=dict, blank=True)
+
+    data_classification = {
+        "group": (PUBLIC, "which group runs the deliveries"),
+        "date": (PUBLIC, "day of the run"),
+        "status": (PUBLIC, "draft, planned or published"),
+        "created_by": (PUBLIC, "coordinator who set the run up"),
+        "created_at": (PUBLIC, "when"),
+        "planned_at": (PUBLIC, "when it was last planned"),
+        "published_at": (PUBLIC, "when drivers were given their routes"),
+        "plan_stats": (PUBLIC, "solver counts and timings"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"delivery run {self.pk} on {self.date}"
+
+
+class Depot(models.Model):
+    """Where routes start and end: a hub, a pantry, a member's place."""
+
+    run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="depots")
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    address = EncryptedTextField(_("exact address"))
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+
+    data_classification = {
+        "run": (PUBLIC, "which run"),
+        "name": (PUBLIC, "label the coordinator chose (hub, pantry)"),
+        "area": (COARSE, "postal code or neighbourhood name"),
+        "lat": (COARSE, "centre of the coarse cell"),
+        "lon": (COARSE, "centre of the coarse cell"),
+    }
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Driver(models.Model):
+    run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="drivers")
+    member = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="delivery_drives")
+    capacity = models.PositiveIntegerField(_("vehicle capacity"))
+    depot = models.ForeignKey(Depot, on_delete=models.CASCADE, related_name="+")
+    end_depot = models.ForeignKey(Depot, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    shift_start = models.DateTimeField(_("available from"), null=True, blank=True)
+    shift_end = models.DateTimeField(_("available until"), null=True, blank=True)
+    max_duration_min = models.PositiveIntegerField(_("longest route (minutes)"), null=True, blank=True)
+
+    data_classification = {
+        "run": (PUBLIC, "which run"),
+        "member": (PUBLIC, "which member drives"),
+        "capacity": (PUBLIC, "how much the vehicle carries"),
+        "depot": (PUBLIC, "where the route starts"),
+        "end_depot": (PUBLIC, "where the route ends"),
+        "shift_start": (PUBLIC, "hours the driver gave"),
+        "shift_end": (PUBLIC, "hours the driver gave"),
+        "max_duration_min": (PUBLIC, "longest route the driver accepts"),
+    }
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["run", "member"], name="delivery_driver_once"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="delivery_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"driver {self.pk}"
+
+
+class Stop(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("To do")
+        DELIVERED = "delivered", _("Delivered")
+        NOBODY_HOME = "nobody_home", _("Nobody home")
+        FAILED = "failed", _("Couldn't deliver")
+
+    run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="stops")
+    post = models.ForeignKey("exchange.Post", on_delete=models.CASCADE, related_name="delivery_stops")
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    service_min = models.PositiveIntegerField(_("minutes at the door"), default=5)
+    window_start = models.DateTimeField(_("from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("until"), null=True, blank=True)
+    door_note = EncryptedTextField(_("door notes"))
+    locked_to = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.SET_NULL, related_name="stops")
+    sequence = models.PositiveIntegerField(default=0)
+    eta = models.DateTimeField(null=True, blank=True)
+    unrouted_reason = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_note = EncryptedTextField(_("reason"))
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    data_classification = {
+        "run": (PUBLIC, "which run"),
+        "post": (PUBLIC, "which need is delivered"),
+        "quantity": (PUBLIC, "how much"),
+        "service_min": (PUBLIC, "minutes planned at the door"),
+        "window_start": (PUBLIC, "start of the recipient's window"),
+        "window_end": (PUBLIC, "end of the recipient's window"),
+        "locked_to": (PUBLIC, "driver a coordinator fixed the stop to"),
+        "driver": (PUBLIC, "driver the plan gave the stop to"),
+        "sequence": (PUBLIC, "place in the route"),
+        "eta": (PUBLIC, "planned arrival"),
+        "unrouted_reason": (PUBLIC, "why the planner could not route it"),
+        "outcome": (PUBLIC, "delivered, nobody home or couldn't deliver"),
+        "outcome_at": (PUBLIC, "when the driver reported"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["sequence", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["run", "post"], name="delivery_stop_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"stop {self.pk}"

@@ -1,0 +1,80 @@
+"""Why a stop cannot be served: checked for each stop alone, before the solver runs.
+
+A stop that no vehicle could serve even as its only stop is never given to the solver; its reason
+is the first of these that holds for every vehicle allowed to serve it.
+"""
+
+from __future__ import annotations
+
+from mutualaid.deliveries.routing.problem import Problem
+
+NO_VEHICLE = "no vehicle can serve it (the instance has none, or it is locked to none)"
+OVER_CAPACITY = "demand exceeds every vehicle's capacity"
+WINDOW = "window closes before any vehicle can arrive"
+TOO_FAR = "too far to reach and return within any shift"
+NO_ROOM = "no room for it in any route alongside the other stops (capacity, windows or shifts)"
+
+REASONS = (NO_VEHICLE, OVER_CAPACITY, WINDOW, TOO_FAR, NO_ROOM)
+
+
+def fits_alone(problem: Problem, vehicle: int, stop: int) -> str | None:
+    """``None`` when ``vehicle`` could serve ``stop`` as its only stop, else the reason why not."""
+    if problem.s_demand[stop] > problem.v_capacity[vehicle]:
+        return OVER_CAPACITY
+    sec = problem.seconds
+    point = problem.point(stop)
+    out = int(sec[problem.v_start[vehicle], point])
+    back_leg = int(sec[point, problem.v_end[vehicle]])
+    arrive = problem.v_early[vehicle] + out
+    if arrive > problem.s_late[stop]:
+        return WINDOW
+    begin = max(arrive, problem.s_early[stop])
+    if begin > problem.s_late[stop]:  # a window shorter than a second, between two whole seconds
+        return WINDOW
+    back = begin + problem.s_service[stop] + back_leg
+    if back > problem.v_late[vehicle]:
+        return TOO_FAR
+    # Leave as late as still starting service at ``begin``: no waiting counts against the duration.
+    if out + problem.s_service[stop] + back_leg > problem.v_max_duration[vehicle]:
+        return TOO_FAR
+    return None
+
+
+def distinct_vehicles(problem: Problem) -> list[int]:
+    """One vehicle per distinct (depot, end depot, capacity, shift, duration): alike vehicles answer alike."""
+    seen: dict[tuple[int, ...], int] = {}
+    for v in range(len(problem.v_capacity)):
+        key = (
+            problem.v_start[v],
+            problem.v_end[v],
+            problem.v_capacity[v],
+            problem.v_early[v],
+            problem.v_late[v],
+            problem.v_max_duration[v],
+        )
+        seen.setdefault(key, v)
+    return list(seen.values())
+
+
+def unreachable(problem: Problem, stop: int, vehicles: list[int] | None = None) -> str | None:
+    """``None`` when some allowed vehicle could serve the stop alone, else the reason.
+
+    ``vehicles`` (default: all) are the ones to try for a stop not locked to one vehicle.
+    """
+    locked = problem.s_vehicle[stop]
+    if locked is not None:
+        candidates: list[int] | range = [locked]
+    else:
+        candidates = range(len(problem.v_capacity)) if vehicles is None else vehicles
+    reasons = [fits_alone(problem, v, stop) for v in candidates]
+    if not reasons:
+        return NO_VEHICLE
+    if any(reason is None for reason in reasons):
+        return None
+    for reason in (OVER_CAPACITY, WINDOW):
+        if all(r == reason for r in reasons):
+            return reason
+    if all(r in (OVER_CAPACITY, WINDOW) for r in reasons):
+        # Some vehicles are too small, the rest arrive too late: the window is what a person can change.
+        return WINDOW
+    return TOO_FAR

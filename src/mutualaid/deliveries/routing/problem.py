@@ -1,0 +1,145 @@
+"""The instance in integers: points, matrices, and per-vehicle / per-stop limits in seconds."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+
+from mutualaid.deliveries.routing.distances import IntMatrix, matrices
+from mutualaid.deliveries.routing.instance import Instance, seconds_after, time_origin
+
+# "No limit" for a time or a duration; far beyond any real route, far inside int64.
+UNLIMITED = 2**50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Points are the depots (``0..D-1``) then the stops (``D..D+N-1``)."""
+
+    instance: Instance
+    origin: datetime
+    metres: IntMatrix
+    seconds: IntMatrix
+    v_start: list[int]
+    v_end: list[int]
+    v_capacity: list[int]
+    v_early: list[int]
+    v_late: list[int]
+    v_max_duration: list[int]
+    s_demand: list[int]
+    s_service: list[int]
+    s_early: list[int]
+    s_late: list[int]
+    s_vehicle: list[int | None]
+
+    @property
+    def n_depots(self) -> int:
+        return len(self.instance.depots)
+
+    def point(self, stop: int) -> int:
+        return self.n_depots + stop
+
+
+def build_problem(instance: Instance) -> Problem:
+    params = instance.params
+    points = [(d.lat, d.lon) for d in instance.depots] + [(s.lat, s.lon) for s in instance.stops]
+    metres, seconds = matrices(points, params.circuity, params.speed_kmh)
+    n_depots = len(instance.depots)
+    longest = int(seconds[:n_depots, n_depots:].max()) if instance.stops and n_depots else 0
+    origin = time_origin(instance, longest)
+    depot_index = instance.depot_index()
+    vehicle_index = {v.id: k for k, v in enumerate(instance.vehicles)}
+
+    def start(moment: datetime | None) -> int:
+        return 0 if moment is None else max(0, seconds_after(origin, moment, up=True))
+
+    def end(moment: datetime | None) -> int:
+        return UNLIMITED if moment is None else seconds_after(origin, moment, up=False)
+
+    vehicles = instance.vehicles
+    stops = instance.stops
+    return Problem(
+        instance=instance,
+        origin=origin,
+        metres=metres,
+        seconds=seconds,
+        v_start=[depot_index[v.depot] for v in vehicles],
+        v_end=[depot_index[v.end_depot] for v in vehicles],
+        v_capacity=[v.capacity for v in vehicles],
+        v_early=[start(v.shift[0] if v.shift else None) for v in vehicles],
+        v_late=[end(v.shift[1] if v.shift else None) for v in vehicles],
+        v_max_duration=[UNLIMITED if v.max_duration_s is None else v.max_duration_s for v in vehicles],
+        s_demand=[s.demand for s in stops],
+        s_service=[s.service_s for s in stops],
+        s_early=[start(s.window[0] if s.window else None) for s in stops],
+        s_late=[end(s.window[1] if s.window else None) for s in stops],
+        s_vehicle=[None if s.vehicle is None else vehicle_index[s.vehicle] for s in stops],
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A route's timing with the least waiting: leave as late as still arriving as early."""
+
+    depart: int
+    starts: list[int]
+    back: int
+    distance: int
+    load: int
+    violation: int  # 0 when the route keeps every window, the shift, the duration and capacity
+
+    @property
+    def duration(self) -> int:
+        return self.back - self.depart
+
+
+def schedule(problem: Problem, vehicle: int, route: list[int]) -> Schedule:
+    """Recompute a route (stop indices in order) from the integers alone."""
+    sec, met = problem.seconds, problem.metres
+    path = [problem.v_start[vehicle], *(problem.point(s) for s in route), problem.v_end[vehicle]]
+    distance = int(sum(int(met[a, b]) for a, b in itertools.pairwise(path)))
+    load = sum(problem.s_demand[s] for s in route)
+
+    def forward(depart: int) -> tuple[list[int], int, int]:
+        t, late_by, starts = depart, 0, []
+        prev = path[0]
+        for s in route:
+            point = problem.point(s)
+            begin = max(t + int(sec[prev, point]), problem.s_early[s])
+            late_by += max(0, begin - problem.s_late[s])
+            starts.append(begin)
+            t = begin + problem.s_service[s]
+            prev = point
+        return starts, t + int(sec[prev, path[-1]]), late_by
+
+    early = problem.v_early[vehicle]
+    starts, back, _ = forward(early)
+    depart = early
+    if route:
+        # Latest service starts that still finish at ``back``; leave so as to reach the first then.
+        latest_next = back
+        nxt = path[-1]
+        latest = [0] * len(route)
+        for k in range(len(route) - 1, -1, -1):
+            s = route[k]
+            point = problem.point(s)
+            latest[k] = min(problem.s_late[s], latest_next - int(sec[point, nxt]) - problem.s_service[s])
+            latest[k] = max(latest[k], starts[k])
+            latest_next, nxt = latest[k], point
+        depart = max(early, latest[0] - int(sec[path[0], path[1]]))
+        starts, back, _ = forward(depart)
+    _, _, late_by = forward(depart)
+    violation = late_by
+    violation += max(0, back - problem.v_late[vehicle])
+    violation += max(0, back - depart - problem.v_max_duration[vehicle])
+    violation += max(0, load - problem.v_capacity[vehicle]) * 1000
+    locked = problem.s_vehicle
+    violation += sum(1000 for s in route if locked[s] is not None and locked[s] != vehicle)
+    return Schedule(
+        depart=depart, starts=starts, back=back, distance=distance, load=load, violation=violation
+    )
+
+
+def longest_leg(problem: Problem) -> int:
+    return int(problem.metres.max()) if problem.metres.size else 0

@@ -1,0 +1,378 @@
+"""Writes for delivery runs: set up, plan (through ``deliveries.routing``), move, publish, report.
+
+Every write to a run holds the run's row lock (``select_for_update``), so two coordinators editing one
+run are serialised: the second sees the first one's result. The planner gets an instance in the public
+format built from coarse cell centres only; it never sees a name or an address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mutualaid.deliveries import routing
+from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
+from mutualaid.deliveries.routing import explain
+from mutualaid.exchange import selectors as board_selectors
+from mutualaid.exchange import services as board
+from mutualaid.exchange.models import Kind, Post, Status
+from mutualaid.groups.models import Group
+from mutualaid.members.models import Membership, User
+
+# Seconds the planner may take when a coordinator presses "plan" (tests lower it).
+PLAN_SECONDS = 3.0
+STOPPABLE = (Status.OPEN, Status.CLAIMED, Status.IN_PROGRESS)
+
+REASON_TEXT = {
+    explain.NO_VEHICLE: gettext_lazy("no driver can take it"),
+    explain.OVER_CAPACITY: gettext_lazy("more than any driver's vehicle carries"),
+    explain.WINDOW: gettext_lazy("its time window closes before any driver can arrive"),
+    explain.TOO_FAR: gettext_lazy("too far to reach and come back within any driver's hours"),
+    explain.NO_ROOM: gettext_lazy("no room left in any route (capacity, windows or hours)"),
+}
+
+
+def reason_text(reason: str) -> str:
+    return str(REASON_TEXT.get(reason, reason))
+
+
+def _coordinator(actor: User, group_id: int) -> None:
+    board.require_coordinator(actor, group_id, _("Only coordinators can plan deliveries."))
+
+
+def _check_years(**moments: datetime | None) -> None:
+    """Refuse dates no delivery has (the planner works between 1900 and 9000)."""
+    errors = {
+        name: _("Give a date between the years 1900 and 9000.")
+        for name, moment in moments.items()
+        if moment is not None and not 1900 <= moment.year <= 9000
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked(run: DeliveryRun) -> DeliveryRun:
+    return DeliveryRun.objects.select_for_update().get(pk=run.pk)
+
+
+@transaction.atomic
+def run_create(*, group: Group, actor: User, day: date) -> DeliveryRun:
+    _coordinator(actor, group.pk)
+    if not 1900 <= day.year <= 9000:
+        raise ValidationError({"date": _("Give a date between the years 1900 and 9000.")})
+    run = DeliveryRun(group=group, date=day, created_by=actor)
+    run.full_clean()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def depot_add(
+    *,
+    run: DeliveryRun,
+    actor: User,
+    name: str,
+    address: str = "",
+    area: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Depot:
+    _coordinator(actor, run.group_id)
+    run = _locked(run)
+    place = board.locate(run.group, area, lat, lon)
+    if place.lat is None or place.lon is None:
+        raise ValidationError(
+            {"area": _("Give a place we can find: a known area, a postal code or a map point.")}
+        )
+    depot = Depot(
+        run=run, name=name.strip(), address=address.strip(), area=place.area, lat=place.lat, lon=place.lon
+    )
+    depot.full_clean()
+    depot.save()
+    return depot
+
+
+@dataclass(frozen=True)
+class DriverInput:
+    member: User
+    capacity: int
+    depot: Depot
+    end_depot: Depot | None = None
+    shift_start: datetime | None = None
+    shift_end: datetime | None = None
+    max_duration_min: int | None = None
+
+
+@transaction.atomic
+def driver_add(*, run: DeliveryRun, actor: User, data: DriverInput) -> Driver:
+    _coordinator(actor, run.group_id)
+    _check_years(shift_start=data.shift_start, shift_end=data.shift_end)
+    run = _locked(run)
+    errors: dict[str, str] = {}
+    if not Membership.objects.filter(user=data.member, group_id=run.group_id).exists():
+        errors["member"] = _("Choose a member of the group.")
+    if data.capacity < 1:
+        errors["capacity"] = _("A vehicle must carry at least one unit.")
+    for depot in (data.depot, data.end_depot):
+        if depot is not None and depot.run_id != run.pk:
+            errors["depot"] = _("Choose a depot of this run.")
+    if data.shift_start and data.shift_end and data.shift_end <= data.shift_start:
+        errors["shift_end"] = _("The end of the hours must come after their start.")
+    if Driver.objects.filter(run=run, member=data.member).exists():
+        errors["member"] = _("This member already drives on this run.")
+    if errors:
+        raise ValidationError(errors)
+    driver = Driver(
+        run=run,
+        member=data.member,
+        capacity=data.capacity,
+        depot=data.depot,
+        end_depot=data.end_depot,
+        shift_start=data.shift_start,
+        shift_end=data.shift_end,
+        max_duration_min=data.max_duration_min,
+    )
+    driver.full_clean()
+    driver.save()
+    return driver
+
+
+@transaction.atomic
+def stop_add(
+    *,
+    run: DeliveryRun,
+    actor: User,
+    post: Post,
+    quantity: int | None = None,
+    service_min: int = 5,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    door_note: str = "",
+) -> Stop:
+    """A need (open, claimed or assigned) becomes a stop; its window defaults to the need's own."""
+    _coordinator(actor, run.group_id)
+    run = _locked(run)
+    if post.group_id != run.group_id or post.kind != Kind.NEED:
+        raise ValidationError({"post": _("Choose a need of this group.")})
+    if post.status not in STOPPABLE:
+        raise ValidationError({"post": _("Only open, claimed or assigned needs can be delivered.")})
+    if Stop.objects.filter(run=run, post=post).exists():
+        raise ValidationError({"post": _("This need is already a stop of this run.")})
+    start = window_start if window_start is not None else post.window_start
+    end = window_end if window_end is not None else post.window_end
+    _check_years(window_start=start, window_end=end)
+    if start and end and end < start:
+        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    stop = Stop(
+        run=run,
+        post=post,
+        quantity=post.quantity if quantity is None else quantity,
+        service_min=service_min,
+        window_start=start,
+        window_end=end,
+        door_note=door_note.strip(),
+    )
+    stop.full_clean()
+    stop.save()
+    return stop
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_instance(run: DeliveryRun, *, time_limit_s: float | None = None) -> dict[str, Any]:
+    """The run as a routing instance (``docs/routing-instance.md``): coordinates only, no names.
+
+    Refuses, naming them, a run without depots or drivers, a vehicle without capacity, and stops
+    without a location.
+    """
+    depots = list(run.depots.all())
+    drivers = list(run.drivers.select_related("member"))
+    stops = list(run.stops.select_related("post"))
+    errors = []
+    if not depots:
+        errors.append(_("Add a depot where routes start."))
+    if not drivers:
+        errors.append(_("Add at least one driver."))
+    empty = [d.member.display_name for d in drivers if d.capacity < 1]
+    if empty:
+        errors.append(_("These drivers have no capacity: %(names)s.") % {"names": ", ".join(empty)})
+    nowhere = [s for s in stops if s.post.lat is None or s.post.lon is None]
+    if nowhere:
+        errors.append(
+            _("These stops have no location; give the needs an area first: %(stops)s.")
+            % {"stops": ", ".join(f"#{s.post_id}" for s in nowhere)}
+        )
+    if not stops:
+        errors.append(_("Add the needs to deliver."))
+    if errors:
+        raise ValidationError(errors)
+    vehicles = []
+    for d in drivers:
+        vehicle: dict[str, Any] = {"id": f"r{d.pk}", "depot": f"d{d.depot_id}", "capacity": d.capacity}
+        if d.end_depot_id:
+            vehicle["end_depot"] = f"d{d.end_depot_id}"
+        if d.shift_start and d.shift_end:
+            vehicle["shift"] = [_iso(d.shift_start), _iso(d.shift_end)]
+        if d.max_duration_min:
+            vehicle["max_duration_min"] = d.max_duration_min
+        vehicles.append(vehicle)
+    instance_stops = []
+    for s in stops:
+        stop: dict[str, Any] = {
+            "id": f"s{s.pk}",
+            "lat": s.post.lat,
+            "lon": s.post.lon,
+            "demand": s.quantity,
+            "service_min": s.service_min,
+        }
+        if s.window_start and s.window_end:
+            stop["window"] = [_iso(s.window_start), _iso(s.window_end)]
+        if s.locked_to_id:
+            stop["vehicle"] = f"r{s.locked_to_id}"
+        instance_stops.append(stop)
+    return {
+        "params": {"time_limit_s": PLAN_SECONDS if time_limit_s is None else time_limit_s, "seed": 1},
+        "depots": [{"id": f"d{d.pk}", "lat": d.lat, "lon": d.lon} for d in depots],
+        "vehicles": vehicles,
+        "stops": instance_stops,
+    }
+
+
+@transaction.atomic
+def run_plan(*, run: DeliveryRun, actor: User) -> DeliveryRun:
+    """Solve the run and store each stop's driver, place and ETA, or why it could not be routed."""
+    _coordinator(actor, run.group_id)
+    run = _locked(run)
+    obj = run_instance(run)
+    try:
+        instance = routing.parse_instance(obj)
+    except routing.InvalidInstance as error:  # e.g. a window in the year 1: named, never a crash
+        raise ValidationError(str(error)) from None
+    hint: dict[str, list[str]] = {}
+    for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
+        hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
+    output = routing.plan(instance, hint=hint or None)
+    stops = {f"s{s.pk}": s for s in run.stops.all()}
+    for stop in stops.values():
+        stop.driver_id, stop.sequence, stop.eta, stop.unrouted_reason = None, 0, None, ""
+    for route in output["routes"]:
+        driver_id = int(route["vehicle"][1:])
+        for k, (sid, start) in enumerate(zip(route["stops"], route["starts"], strict=True)):
+            stop = stops[sid]
+            stop.driver_id, stop.sequence = driver_id, k + 1
+            stop.eta = datetime.fromisoformat(start)
+    for item in output["unserved"]:
+        stops[item["stop"]].unrouted_reason = item["reason"]
+    Stop.objects.bulk_update(list(stops.values()), ["driver", "sequence", "eta", "unrouted_reason"])
+    run.plan_stats = {
+        "distance_m": output["distance_m"],
+        "routes": {
+            r["vehicle"][1:]: {
+                "distance_m": r["distance_m"],
+                "duration_s": r["duration_s"],
+                "load": r["load"],
+            }
+            for r in output["routes"]
+        },
+        **{k: v for k, v in output["stats"].items() if k in ("seconds", "mode")},
+    }
+    if run.status == DeliveryRun.Status.DRAFT:
+        run.status = DeliveryRun.Status.PLANNED
+    run.planned_at = timezone.now()
+    run.save(update_fields=["plan_stats", "status", "planned_at"])
+    return run
+
+
+@transaction.atomic
+def stop_move(*, stop: Stop, actor: User, driver: Driver | None) -> DeliveryRun:
+    """Lock a stop to a driver (or unlock it with ``None``) and re-plan around it."""
+    _coordinator(actor, stop.run.group_id)
+    run = _locked(stop.run)
+    if driver is not None and driver.run_id != run.pk:
+        raise ValidationError({"driver": _("Choose a driver of this run.")})
+    stop = Stop.objects.get(pk=stop.pk, run=run)
+    stop.locked_to = driver
+    if driver is not None and stop.driver_id != driver.pk:
+        # Start the re-plan from the move itself: the stop at the end of its new driver's route.
+        last = Stop.objects.filter(run=run, driver=driver).order_by("-sequence").first()
+        stop.driver, stop.sequence = driver, (last.sequence + 1 if last else 1)
+    stop.save(update_fields=["locked_to", "driver", "sequence"])
+    return run_plan(run=run, actor=actor)
+
+
+@transaction.atomic
+def run_publish(*, run: DeliveryRun, actor: User) -> tuple[DeliveryRun, bool]:
+    """Give drivers their routes. Publishing twice publishes once: returns (run, whether it changed)."""
+    _coordinator(actor, run.group_id)
+    run = _locked(run)
+    if run.status == DeliveryRun.Status.PUBLISHED:
+        return run, False
+    if run.status != DeliveryRun.Status.PLANNED:
+        raise ValidationError(_("Plan the run before publishing it."))
+    run.status = DeliveryRun.Status.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    return run, True
+
+
+def _fulfil(post: Post, driver: User, coordinator: User) -> None:
+    """The need moves to fulfilled, through the board's own life cycle."""
+    post.refresh_from_db()
+    if post.status == Status.OPEN:
+        try:
+            board.post_assign(post=post, actor=coordinator, claimant=driver)
+        except ValidationError:  # the driver posted the need: the coordinator takes it
+            board.post_assign(post=post, actor=coordinator, claimant=coordinator)
+    elif post.status == Status.CLAIMED:
+        claim = board_selectors.live_claim(post)
+        if claim is not None:
+            board.claim_decide(claim=claim, actor=coordinator, accept=True)
+    post.refresh_from_db()
+    if post.status == Status.IN_PROGRESS:
+        try:
+            board.post_act(post=post, actor=driver, action="fulfil")
+        except (PermissionDenied, ValidationError):
+            board.post_act(post=post, actor=coordinator, action="fulfil")
+
+
+def _reopen(post: Post, coordinator: User) -> None:
+    post.refresh_from_db()
+    if post.status in (Status.CLAIMED, Status.IN_PROGRESS):
+        board.post_act(post=post, actor=coordinator, action="release")
+
+
+@transaction.atomic
+def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop:
+    """The assigned driver reports a stop: delivered (the need is fulfilled) or not (it reopens)."""
+    run = _locked(stop.run)
+    stop = Stop.objects.select_related("driver", "post").get(pk=stop.pk, run=run)
+    if stop.driver is None or stop.driver.member_id != user.pk or run.status != DeliveryRun.Status.PUBLISHED:
+        raise PermissionDenied
+    if outcome not in (Stop.Outcome.DELIVERED, Stop.Outcome.NOBODY_HOME, Stop.Outcome.FAILED):
+        raise ValidationError({"outcome": _("Choose delivered, nobody home or couldn't deliver.")})
+    if stop.outcome != Stop.Outcome.PENDING:
+        raise ValidationError(_("This stop was already reported."))
+    note = note.strip()
+    if outcome == Stop.Outcome.FAILED and not note:
+        raise ValidationError({"note": _("Say why you couldn't deliver.")})
+    if len(note) > 500:
+        raise ValidationError({"note": _("Keep the reason under 500 characters.")})
+    coordinator = run.created_by
+    if coordinator is None:
+        raise ValidationError(_("The coordinator of this run has left; ask another coordinator."))
+    if outcome == Stop.Outcome.DELIVERED:
+        _fulfil(stop.post, user, coordinator)
+    else:
+        _reopen(stop.post, coordinator)
+    stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
+    stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
+    return stop

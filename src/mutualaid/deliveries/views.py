@@ -1,0 +1,327 @@
+"""Delivery pages. Thin: access helpers fetch and authorise, services write, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualaid.core.actions import flash_action
+from mutualaid.deliveries import forms, pdf, selectors, services
+from mutualaid.deliveries.models import DeliveryRun, Depot, Driver
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.models import Membership, Role, User
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in member (login_required / the API auth guarantee one)."""
+    return cast(User, request.user)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+def _coordinator_run(request: HttpRequest, slug: str, run_id: int) -> tuple[Any, DeliveryRun]:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    return group, selectors.run_of(group, run_id)
+
+
+def _back(run: DeliveryRun) -> HttpResponse:
+    return redirect("deliveries_run", slug=run.group.slug, run_id=run.pk)
+
+
+@login_required
+def runs(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators: the group's delivery runs, and a new one."""
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    form = forms.RunForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            run = services.run_create(group=group, actor=_me(request), day=form.cleaned_data["date"])
+            return redirect("deliveries_run", slug=group.slug, run_id=run.pk)
+        _form_errors(request, form)
+    return render(
+        request, "deliveries/runs.html", {"group": group, "runs": selectors.runs_of(group), "form": form}
+    )
+
+
+def _members(run: DeliveryRun) -> list[tuple[int, str]]:
+    rows = (
+        Membership.objects.filter(group_id=run.group_id).select_related("user").order_by("user__display_name")
+    )
+    return [(m.user_id, m.user.display_name) for m in rows]
+
+
+def _depots(run: DeliveryRun) -> list[tuple[int, str]]:
+    return [(d.pk, d.name) for d in run.depots.all()]
+
+
+def _needs(run: DeliveryRun) -> list[tuple[int, str]]:
+    return [
+        (p.pk, f"#{p.pk} {p.title} · {p.area or '?'} · {p.quantity}")
+        for p in selectors.deliverable_needs(run)[:200]
+    ]
+
+
+@login_required
+def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """The coordinator's run page: set-up forms, the routes (ordered stops, ETAs, loads, km), unroutable stops."""
+    group, run = _coordinator_run(request, slug, run_id)
+    view = selectors.run_view(run)
+    return render(
+        request,
+        "deliveries/run.html",
+        {
+            "group": group,
+            "run": run,
+            "view": view,
+            "depot_form": forms.DepotForm(),
+            "driver_form": forms.DriverForm(members=_members(run), depots=_depots(run)),
+            "stop_form": forms.StopForm(needs=_needs(run)),
+            "drivers": [r.driver for r in view.routes],
+        },
+    )
+
+
+@login_required
+@require_POST
+def depot_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    form = forms.DepotForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(run)
+    data = form.cleaned_data
+    flash_action(
+        request,
+        lambda: services.depot_add(
+            run=run,
+            actor=_me(request),
+            name=data["name"],
+            address=data["address"],
+            area=data["area"],
+            lat=data["lat"],
+            lon=data["lon"],
+        ),
+        success=_("Depot added."),
+    )
+    return _back(run)
+
+
+@login_required
+@require_POST
+def driver_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    form = forms.DriverForm(request.POST, members=_members(run), depots=_depots(run))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(run)
+    data = form.cleaned_data
+    member = Membership.objects.select_related("user").get(group_id=run.group_id, user_id=data["member"]).user
+    end = Depot.objects.get(run=run, pk=data["end_depot"]) if data["end_depot"] else None
+    flash_action(
+        request,
+        lambda: services.driver_add(
+            run=run,
+            actor=_me(request),
+            data=services.DriverInput(
+                member=member,
+                capacity=data["capacity"],
+                depot=Depot.objects.get(run=run, pk=data["depot"]),
+                end_depot=end,
+                shift_start=forms.at(run.date, data["shift_start"]),
+                shift_end=forms.at(run.date, data["shift_end"]),
+                max_duration_min=data["max_duration_min"],
+            ),
+        ),
+        success=_("Driver added."),
+    )
+    return _back(run)
+
+
+@login_required
+@require_POST
+def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    form = forms.StopForm(request.POST, needs=_needs(run))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(run)
+    data = form.cleaned_data
+    post = selectors.deliverable_needs(run).get(pk=data["post"])
+    flash_action(
+        request,
+        lambda: services.stop_add(
+            run=run,
+            actor=_me(request),
+            post=post,
+            quantity=data["quantity"],
+            service_min=data["service_min"],
+            window_start=forms.at(run.date, data["window_start"]),
+            window_end=forms.at(run.date, data["window_end"]),
+            door_note=data["door_note"],
+        ),
+        success=_("Stop added."),
+    )
+    return _back(run)
+
+
+@login_required
+@require_POST
+def plan(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    flash_action(request, lambda: services.run_plan(run=run, actor=_me(request)), success=_("Planned."))
+    return _back(run)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    flash_action(
+        request,
+        lambda: services.run_publish(run=run, actor=_me(request)),
+        success=_("Published to the drivers."),
+    )
+    return _back(run)
+
+
+@login_required
+@require_POST
+def stop_move(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    stop = selectors.stop_of(run, stop_id)
+    raw = request.POST.get("driver", "")
+    driver = None
+    if raw:
+        driver = Driver.objects.filter(run=run, pk=int(raw) if raw.isdigit() else 0).first()
+        if driver is None:
+            messages.error(request, _("Choose a driver of this run."))
+            return _back(run)
+    flash_action(
+        request,
+        lambda: services.stop_move(stop=stop, actor=_me(request), driver=driver),
+        success=_("Moved and re-planned.") if driver else _("Unlocked and re-planned."),
+    )
+    return _back(run)
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
+
+
+def _sheet_context(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> dict[str, Any]:
+    """What a route sheet shows, for coordinators or the driver themself."""
+    group, membership = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    driver = Driver.objects.filter(run=run, pk=driver_id).select_related("member", "depot").first()
+    if driver is None:
+        raise Http404
+    if driver.member_id != request.user.pk:
+        if membership.role != Role.COORDINATOR:
+            raise PermissionDenied
+        get_group_for_coordinator(_me(request), slug)
+    link = request.build_absolute_uri(
+        reverse("deliveries_route", kwargs={"slug": group.slug, "run_id": run.pk})
+    )
+    return {
+        "group": group,
+        "run": run,
+        "driver": driver,
+        "stops": selectors.sheet_stops(run, driver),
+        "qr": mark_safe(_qr(link)),  # noqa: S308 - segno's own SVG of our own URL
+        "link": link,
+    }
+
+
+@login_required
+def sheet(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpResponse:
+    """A printable route sheet (print CSS); generated on request, never stored."""
+    return render(request, "deliveries/sheet.html", _sheet_context(request, slug, run_id, driver_id))
+
+
+@login_required
+def sheet_pdf(request: HttpRequest, slug: str, run_id: int, driver_id: int) -> HttpResponse:
+    """The same sheet as a PDF (WeasyPrint), rendered in memory; never stored."""
+    context = _sheet_context(request, slug, run_id, driver_id)
+    try:
+        data = pdf.render(render_to_string("deliveries/sheet_pdf.html", context, request=request))
+    except pdf.PdfUnavailable:
+        messages.error(request, _("PDF sheets are not installed on this server; print this page instead."))
+        return redirect("deliveries_sheet", slug=slug, run_id=run_id, driver_id=driver_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="route-{context["run"].date}-{driver_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_member(_me(request), slug)
+    return render(
+        request,
+        "deliveries/mine.html",
+        {"group": group, "runs": selectors.runs_driven_by(group, _me(request))},
+    )
+
+
+@login_required
+def route(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """The driver's phone view: next stop first; the exact address only today, for this driver."""
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    driver = selectors.driver_of(run, _me(request))
+    todo, done = selectors.driver_route(run, driver, _me(request))
+    return render(
+        request,
+        "deliveries/route.html",
+        {
+            "group": group,
+            "run": run,
+            "driver": driver,
+            "next": todo[0] if todo else None,
+            "later": todo[1:],
+            "done": done,
+            "today": selectors.reveals_today(run),
+            "form": forms.ReportForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    selectors.driver_of(run, _me(request))
+    stop = selectors.stop_of(run, stop_id)
+    if stop.driver is None or stop.driver.member_id != request.user.pk:
+        raise Http404
+    form = forms.ReportForm(request.POST)
+    if form.is_valid():
+        flash_action(
+            request,
+            lambda: services.stop_report(
+                stop=stop,
+                user=_me(request),
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            ),
+            success=_("Saved."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("deliveries_route", slug=group.slug, run_id=run.pk)

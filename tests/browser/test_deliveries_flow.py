@@ -1,0 +1,106 @@
+"""Deliveries in a real browser at 390 px: a coordinator sets up and plans a run and publishes it, the
+driver marks stops on the phone view (no JavaScript needed), and the needs move to fulfilled / open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def _quick_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mutualaid.deliveries import services
+
+    monkeypatch.setattr(services, "PLAN_SECONDS", 0.3)
+
+
+def _totp_secret(user: Any) -> str:
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+
+
+def test_plan_publish_deliver(
+    browser: Any, page: Any, go: Any, shot: Any, log_in: Any, ada: Any, ben: Any, crown: Any
+) -> None:
+    from django.utils import timezone
+
+    from mutualaid.deliveries.models import Stop
+    from mutualaid.exchange import services as board
+    from mutualaid.exchange.models import Post
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    dan = make_user("dan")
+    Membership.objects.create(user=dan, group=crown)
+    places = [(40.6712, -73.9448), (40.6650, -73.9500)]
+    needs = [
+        board.post_create(
+            group=crown,
+            author=ben,
+            data=board.PostInput(
+                kind="need",
+                category="food",
+                title=f"Groceries {k}",
+                lat=lat,
+                lon=lon,
+                address=f"{k} Secret St",
+            ),
+        )
+        for k, (lat, lon) in enumerate(places)
+    ]
+
+    page.set_viewport_size(PHONE_390)
+    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    go("/g/crown/deliveries/")
+    page.locator("#id_date").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="New delivery run").click()
+    page.get_by_label("Name (hub, pantry…)").fill("Hub")
+    page.get_by_label("Latitude").fill("40.6694")
+    page.get_by_label("Longitude").fill("-73.9422")
+    page.get_by_role("button", name="Add depot").click()
+    assert page.get_by_text("Depot added.").is_visible()
+    page.get_by_label("Member").select_option(value=str(dan.pk))
+    page.get_by_label("Vehicle capacity (units)").fill("10")
+    page.get_by_role("button", name="Add driver").click()
+    assert page.get_by_text("Driver added.").is_visible()
+    for need in needs:
+        page.get_by_label("Need to deliver").select_option(value=str(need.pk))
+        page.get_by_role("button", name="Add stop").click()
+        assert page.get_by_text("Stop added.").is_visible()
+    page.get_by_role("button", name="Plan routes").click()
+    assert page.get_by_text("Planned.").is_visible()
+    assert page.get_by_text("Secret St").count() == 0  # the coordinator's page shows areas only
+    shot("deliveries-plan-390")
+    page.get_by_role("button", name="Publish to drivers").click()
+    assert page.get_by_text("Published to the drivers.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    context = browser.new_context(viewport=PHONE_390, locale="en-US", java_script_enabled=False)
+    phone = context.new_page()
+    base = page.base_url
+    phone.goto(base + "/accounts/login/")
+    phone.get_by_label("Username").fill("dan")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.goto(base + "/g/crown/deliveries/mine/")
+    phone.get_by_role("link", name=timezone.localdate().strftime("%a")).first.click()
+    first, second = Stop.objects.order_by("sequence")
+    assert phone.locator("#next").get_by_text(first.post.address).is_visible()
+    phone.locator("#next").get_by_role("button", name="Delivered").click()
+    assert phone.get_by_text("Saved.").is_visible()
+    assert phone.locator("#next").get_by_text(second.post.address).is_visible()
+    phone.locator("#next").get_by_role("button", name="Nobody home").click()
+    assert phone.get_by_text("All stops are done. Thank you!").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+    assert Post.objects.get(pk=first.post_id).status == "fulfilled"
+    assert Post.objects.get(pk=second.post_id).status == "open"
+    assert set(Stop.objects.values_list("outcome", flat=True)) == {"delivered", "nobody_home"}

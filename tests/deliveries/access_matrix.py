@@ -1,0 +1,160 @@
+"""Access rows for deliveries: coordinators' run pages and API, the driver's own route and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.access import Route, World, crown_slug
+
+PLACE = {"lat": 40.6712, "lon": -73.9448}
+
+
+def build(world: World) -> None:
+    from django.utils import timezone
+
+    from mutualaid.deliveries import services
+    from mutualaid.exchange import services as board
+
+    services.PLAN_SECONDS = 0.1  # a matrix walk plans once per world; quality is not what is checked
+    ben, ada = world.users["ben"], world.users["ada"]
+
+    def need(title: str) -> Any:
+        return board.post_create(
+            group=world.crown,
+            author=ada,
+            data=board.PostInput(kind="need", category="food", title=title, address="5 Elm St", **PLACE),
+        )
+
+    run = services.run_create(group=world.crown, actor=ada, day=timezone.localdate())
+    depot = services.depot_add(run=run, actor=ada, name="Hub", lat=40.6694, lon=-73.9422)
+    driver = services.driver_add(
+        run=run, actor=ada, data=services.DriverInput(member=ben, capacity=10, depot=depot)
+    )
+    stop = services.stop_add(run=run, actor=ada, post=need("Delivered groceries"))
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    world.objects.update(
+        {"run": run, "depot": depot, "driver": driver, "stop": stop, "spare_need": need("Spare groceries")}
+    )
+
+
+def run_kw(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "run_id": w.run.pk}
+
+
+def stop_kw(w: World) -> dict[str, Any]:
+    return {**run_kw(w), "stop_id": w.stop.pk}
+
+
+COORDINATOR = "login 404 404 403 ok"
+MEMBER = "login 404 404 ok ok"
+DRIVER = "login 404 404 ok 404"  # ben drives; ada coordinates but has no route
+API_COORDINATOR = "401 404 404 403 ok"
+API_DRIVER = "401 404 404 ok 404"
+
+ROUTES = [
+    Route("deliveries_runs", COORDINATOR, kwargs=crown_slug),
+    Route(
+        "deliveries_runs",
+        COORDINATOR,
+        method="POST",
+        variant="create",
+        kwargs=crown_slug,
+        data=lambda w: {"date": "2026-12-24"},
+    ),
+    Route("deliveries_mine", MEMBER, kwargs=crown_slug),
+    Route("deliveries_run", COORDINATOR, kwargs=run_kw),
+    Route(
+        "deliveries_depot_add",
+        COORDINATOR,
+        method="POST",
+        kwargs=run_kw,
+        data=lambda w: {"name": "Pantry", "lat": "40.67", "lon": "-73.94"},
+    ),
+    Route(
+        "deliveries_driver_add",
+        COORDINATOR,
+        method="POST",
+        kwargs=run_kw,
+        data=lambda w: {"member": w.users["ada"].pk, "capacity": "5", "depot": w.depot.pk},
+    ),
+    Route(
+        "deliveries_stop_add",
+        COORDINATOR,
+        method="POST",
+        kwargs=run_kw,
+        data=lambda w: {"post": w.spare_need.pk, "service_min": "5"},
+    ),
+    Route("deliveries_plan", COORDINATOR, method="POST", kwargs=run_kw),
+    Route("deliveries_publish", COORDINATOR, method="POST", kwargs=run_kw),
+    Route(
+        "deliveries_stop_move",
+        COORDINATOR,
+        method="POST",
+        kwargs=stop_kw,
+        data=lambda w: {"driver": w.driver.pk},
+    ),
+    Route("deliveries_sheet", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
+    Route("deliveries_sheet_pdf", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
+    Route("deliveries_route", DRIVER, kwargs=run_kw),
+    Route(
+        "deliveries_report",
+        DRIVER,
+        method="POST",
+        kwargs=stop_kw,
+        data=lambda w: {"outcome": "nobody_home"},
+    ),
+    Route("api:deliveries_runs_list", API_COORDINATOR, api=True, kwargs=crown_slug),
+    Route(
+        "api:deliveries_run_create",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=crown_slug,
+        data=lambda w: {"date": "2026-12-24"},
+    ),
+    Route("api:deliveries_run_get", API_COORDINATOR, api=True, kwargs=run_kw),
+    Route(
+        "api:deliveries_depot_add",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=run_kw,
+        data=lambda w: {"name": "Pantry", "lat": 40.67, "lon": -73.94},
+    ),
+    Route(
+        "api:deliveries_driver_add",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=run_kw,
+        data=lambda w: {"member_id": w.users["ada"].pk, "capacity": 5, "depot_id": w.depot.pk},
+    ),
+    Route(
+        "api:deliveries_stop_add",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=run_kw,
+        data=lambda w: {"post_id": w.spare_need.pk},
+    ),
+    Route("api:deliveries_run_plan", API_COORDINATOR, method="POST", api=True, kwargs=run_kw),
+    Route("api:deliveries_run_publish", API_COORDINATOR, method="POST", api=True, kwargs=run_kw),
+    Route(
+        "api:deliveries_stop_move",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=stop_kw,
+        data=lambda w: {"driver_id": w.driver.pk},
+    ),
+    Route("api:deliveries_driver_route", API_DRIVER, api=True, kwargs=run_kw),
+    Route(
+        "api:deliveries_stop_status",
+        API_DRIVER,
+        method="POST",
+        api=True,
+        kwargs=stop_kw,
+        data=lambda w: {"outcome": "nobody_home"},
+    ),
+]
