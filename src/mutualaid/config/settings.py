@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mutualaid.channels",
     "mutualaid.funds",
     "mutualaid.matching",
+    "mutualaid.shifts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
