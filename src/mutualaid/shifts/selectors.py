@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
-from mutualaid.shifts.models import Occurrence, ShiftRole, Signup, SignupState, Swap
+from mutualaid.shifts.models import Occurrence, OccurrenceStatus, ShiftRole, Signup, SignupState, Swap
 from mutualaid.shifts.recurrence import zone
 
 
@@ -29,20 +32,20 @@ def occurrences_between(
 class Day:
     date: datetime.date
     in_month: bool
-    entries: list[tuple[Occurrence, str]] = field(default_factory=list)  # (occurrence, local HH:MM)
+    html: str = ""  # the day's entries as links, built once here (a month can hold thousands)
 
 
-def month_grid(group: Group, year: int, month: int, tz_name: str) -> list[list[Day]]:
+def month_grid(group: Group, year: int, month: int, tz_name: str, mine: set[int]) -> list[list[Day]]:
     """Weeks (Monday first) covering the month, each day with its occurrences in local time."""
     tz = zone(tz_name)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
-    return _grid(group, weeks, first, last, tz, month)
+    return _grid(group, weeks, first, last, tz, month, mine)
 
 
-def week_grid(group: Group, monday: datetime.date, tz_name: str) -> list[list[Day]]:
+def week_grid(group: Group, monday: datetime.date, tz_name: str, mine: set[int]) -> list[list[Day]]:
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    return _grid(group, [days], days[0], days[-1], zone(tz_name), None)
+    return _grid(group, [days], days[0], days[-1], zone(tz_name), None, mine)
 
 
 def _grid(
@@ -52,16 +55,35 @@ def _grid(
     last: datetime.date,
     tz: Any,
     month: int | None,
+    mine: set[int],
 ) -> list[list[Day]]:
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    by_day: dict[datetime.date, list[tuple[Occurrence, str]]] = {}
-    for occurrence in occurrences_between(group, start, end):
-        local = occurrence.starts_at.astimezone(tz)
-        by_day.setdefault(local.date(), []).append((occurrence, local.strftime("%H:%M")))
+    # One reverse() for the whole grid, then string formatting: a template loop over thousands of
+    # entries (each with a {% url %}) took most of a month view's time.
+    base = reverse("shifts_occurrence", kwargs={"slug": group.slug, "occurrence_id": 0})[: -len("0/")]
+    titles: dict[int, str] = {}
+    by_day: dict[datetime.date, list[str]] = {}
+    rows = occurrences_between(group, start, end).values_list(
+        "pk", "starts_at", "status", "series_id", "series__title"
+    )
+    for pk, starts_at, status, series_id, title in rows:
+        local = starts_at.astimezone(tz)
+        safe_title = titles.get(series_id)
+        if safe_title is None:
+            safe_title = titles[series_id] = str(escape(title))
+        label = f"{local:%H:%M} {safe_title}"
+        if status == OccurrenceStatus.CANCELLED:
+            label = f"<s>{label}</s>"
+        star = " ★" if pk in mine else ""
+        by_day.setdefault(local.date(), []).append(f'<br><a href="{base}{pk}/">{label}</a>{star}')
     return [
         [
-            Day(date=day, in_month=month is None or day.month == month, entries=by_day.get(day, []))
+            Day(
+                date=day,
+                in_month=month is None or day.month == month,
+                html=mark_safe("".join(by_day.get(day, ()))),  # noqa: S308 - titles are escaped above
+            )
             for day in week
         ]
         for week in weeks

@@ -65,20 +65,20 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         anchor = today
     if not datetime.date(2000, 1, 1) <= anchor <= datetime.date(2100, 12, 31):
         anchor = today
+    mine = set(
+        selectors.my_signups(request.user, group, timezone.now()).values_list("occurrence_id", flat=True)  # type: ignore[arg-type]
+    )
     if view == "week":
         monday = anchor - datetime.timedelta(days=anchor.weekday())
-        weeks = selectors.week_grid(group, monday, tz_name)
+        weeks = selectors.week_grid(group, monday, tz_name, mine)
         previous, following = monday - datetime.timedelta(days=7), monday + datetime.timedelta(days=7)
         heading = monday
     else:
-        weeks = selectors.month_grid(group, anchor.year, anchor.month, tz_name)
+        weeks = selectors.month_grid(group, anchor.year, anchor.month, tz_name, mine)
         first = anchor.replace(day=1)
         previous = (first - datetime.timedelta(days=1)).replace(day=1)
         following = (first + datetime.timedelta(days=32)).replace(day=1)
         heading = first
-    mine = set(
-        selectors.my_signups(request.user, group, timezone.now()).values_list("occurrence_id", flat=True)  # type: ignore[arg-type]
-    )
     return render(
         request,
         "shifts/calendar.html",
@@ -91,7 +91,6 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
             "previous": previous.isoformat(),
             "following": following.isoformat(),
             "today": today,
-            "mine": mine,
             "series_list": Series.objects.filter(group=group, active=True),
         },
     )
