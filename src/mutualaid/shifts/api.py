@@ -4,11 +4,11 @@ the waitlist, attendance and outcomes). Attendance is returned to coordinators o
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
@@ -31,11 +31,20 @@ class RoleOut(RoleIn):
     id: int
 
 
+# Wall-clock times travel as "HH:MM" (or "HH:MM:SS"): a JSON Schema "time" carries a UTC offset, which
+# a shift's local start time must not have.
+WallClock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
+
+
+def _wall_clock(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
 class SeriesIn(Schema):
     title: str
     rule: str
     starts_on: datetime.date
-    start_time: datetime.time
+    start_time: WallClock
     duration_minutes: int
     roles: list[RoleIn]
     area: str = ""
@@ -51,7 +60,7 @@ class SeriesChangeIn(Schema):
     title: str | None = None
     rule: str | None = None
     starts_on: datetime.date | None = None
-    start_time: datetime.time | None = None
+    start_time: WallClock | None = None
     duration_minutes: int | None = None
     area: str | None = None
     address: str | None = None
@@ -68,7 +77,7 @@ class SeriesOut(Schema):
     area: str
     rule: str
     starts_on: datetime.date
-    start_time: datetime.time
+    start_time: str
     duration_minutes: int
     time_zone: str
     until: datetime.date | None
@@ -143,7 +152,7 @@ def _series_out(series: Series) -> dict[str, Any]:
         "area": series.area,
         "rule": series.rule,
         "starts_on": series.starts_on,
-        "start_time": series.start_time,
+        "start_time": series.start_time.strftime("%H:%M"),
         "duration_minutes": series.duration_minutes,
         "time_zone": series.time_zone,
         "until": series.until,
@@ -195,6 +204,7 @@ def shifts_series_create(request: HttpRequest, slug: str, payload: SeriesIn) -> 
     lead_id = data.pop("lead_id")
     roles = data.pop("roles")
     lead = User.objects.filter(pk=lead_id).first() if lead_id else None
+    data["start_time"] = _wall_clock(data["start_time"])
     series = services.series_create(group=group, roles=roles, lead=lead, **data)
     return Status(201, _series_out(series))
 
@@ -215,6 +225,8 @@ def shifts_series_update(
 ) -> dict[str, Any]:
     series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
     changes = {k: v for k, v in payload.dict().items() if v is not None}
+    if "start_time" in changes:
+        changes["start_time"] = _wall_clock(changes["start_time"])
     series = services.series_update(series=series, **changes)
     return _series_out(series)
 
@@ -239,6 +251,10 @@ def shifts_occurrences(
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     first = start or timezone.localdate()
     last = end or first + datetime.timedelta(days=31)
+    if not datetime.date(2000, 1, 1) <= first <= datetime.date(2100, 1, 1) or not datetime.date(
+        2000, 1, 1
+    ) <= last <= datetime.date(2100, 1, 1):
+        raise HttpError(400, "days between 2000 and 2100")
     if last < first or (last - first).days > 400:
         raise HttpError(400, "end must be after start, at most 400 days later")
     tz = timezone.get_current_timezone()

@@ -37,9 +37,11 @@ def parse_rule(rule: str, dtstart: datetime.datetime) -> rrule:
 
 
 def zone(name: str) -> ZoneInfo:
+    if not name or len(name) > 64:
+        raise RuleError(name)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "America" is a directory
         raise RuleError(name) from exc
 
 

@@ -54,6 +54,15 @@ def _check_series(series: Series) -> None:
         errors.setdefault("title", []).append(_("Give the shift a title."))
     if not 0 < series.duration_minutes <= MAX_DURATION_MINUTES:
         errors.setdefault("duration_minutes", []).append(_("A shift lasts between 1 minute and 24 hours."))
+    today = timezone.localdate()
+    if (
+        not today - datetime.timedelta(days=366 * 5)
+        <= series.starts_on
+        <= today + datetime.timedelta(days=366 * 5)
+    ):
+        errors.setdefault("starts_on", []).append(_("Choose a first day within five years of today."))
+    if len(series.address or "") > 300:
+        errors.setdefault("address", []).append(_("At most %(count)d characters.") % {"count": 300})
     if series.until and series.until < series.starts_on:
         errors.setdefault("until", []).append(_("The last day is before the first day."))
     try:
