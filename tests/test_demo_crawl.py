@@ -309,6 +309,20 @@ def _api_values(slug: str) -> dict[str, list[str]]:
             .values_list("pk", flat=True)[:2]
         ],
         "receipt": [f"{r.request_id}/{r.pk}" for r in receipts],
+        "series_id": [
+            str(pk)
+            for pk in apps.get_model("shifts", "Series")
+            .objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
+        "occurrence_id": [
+            str(pk)
+            for pk in apps.get_model("shifts", "Occurrence")
+            .objects.filter(series__group__slug=slug)
+            .order_by("starts_at")
+            .values_list("pk", flat=True)[:2]
+        ],
     }
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "mutualaid.funds",
     "mutualaid.matching",
     "mutualaid.deliveries",
+    "mutualaid.shifts",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,388 @@
+"""Shifts in the JSON API: the same services as the pages (series, roles, occurrences, sign-ups and
+the waitlist, attendance and outcomes). Attendance is returned to coordinators only."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.models import User
+from mutualaid.shifts import access, selectors, services
+from mutualaid.shifts.models import Occurrence, Series
+
+router = Router(tags=["shifts"])
+
+
+class RoleIn(Schema):
+    name: str
+    slots: int
+    note: str = ""
+    cancel_below: int = 0
+    cancel_hours: int = 0
+
+
+class RoleOut(RoleIn):
+    id: int
+
+
+# Wall-clock times travel as "HH:MM" (or "HH:MM:SS"): a JSON Schema "time" carries a UTC offset, which
+# a shift's local start time must not have.
+WallClock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
+
+
+def _wall_clock(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+class SeriesIn(Schema):
+    title: str
+    rule: str
+    starts_on: datetime.date
+    start_time: WallClock
+    duration_minutes: int
+    roles: list[RoleIn]
+    area: str = ""
+    address: str = ""
+    time_zone: str = ""
+    until: datetime.date | None = None
+    alert_hours: list[int] = []
+    remind_hours: int = 24
+    lead_id: int | None = None
+
+
+class SeriesChangeIn(Schema):
+    title: str | None = None
+    rule: str | None = None
+    starts_on: datetime.date | None = None
+    start_time: WallClock | None = None
+    duration_minutes: int | None = None
+    area: str | None = None
+    address: str | None = None
+    time_zone: str | None = None
+    until: datetime.date | None = None
+    alert_hours: list[int] | None = None
+    remind_hours: int | None = None
+    active: bool | None = None
+
+
+class SeriesOut(Schema):
+    id: int
+    title: str
+    area: str
+    rule: str
+    starts_on: datetime.date
+    start_time: str
+    duration_minutes: int
+    time_zone: str
+    until: datetime.date | None
+    exdates: list[str]
+    alert_hours: list[int]
+    remind_hours: int
+    lead_id: int | None
+    active: bool
+    roles: list[RoleOut]
+
+
+class PersonOut(Schema):
+    signup_id: int
+    name: str
+    attended: bool | None = None
+
+
+class RoleStaffOut(Schema):
+    role_id: int
+    name: str
+    slots: int
+    free: int
+    confirmed: list[PersonOut]
+    waitlist: list[PersonOut]
+
+
+class OccurrenceOut(Schema):
+    id: int
+    series_id: int
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    overridden: bool
+
+
+class OccurrenceDetailOut(OccurrenceOut):
+    address: str | None
+    roles: list[RoleStaffOut]
+    households_served: int | None
+    kilograms: int | None
+    items: int | None
+
+
+class SignupIn(Schema):
+    role_id: int
+
+
+class SignupOut(Schema):
+    id: int
+    occurrence_id: int
+    role_id: int
+    state: str
+    waitlist_position: int | None
+
+
+class OutcomeIn(Schema):
+    households_served: int | None = None
+    kilograms: int | None = None
+    items: int | None = None
+    notes: str = ""
+
+
+class AttendanceIn(Schema):
+    attended: dict[int, bool]
+
+
+def _series_out(series: Series) -> dict[str, Any]:
+    return {
+        "id": series.pk,
+        "title": series.title,
+        "area": series.area,
+        "rule": series.rule,
+        "starts_on": series.starts_on,
+        "start_time": series.start_time.strftime("%H:%M"),
+        "duration_minutes": series.duration_minutes,
+        "time_zone": series.time_zone,
+        "until": series.until,
+        "exdates": series.exdates,
+        "alert_hours": series.alert_hours,
+        "remind_hours": series.remind_hours,
+        "lead_id": series.lead_id,
+        "active": series.active,
+        "roles": [
+            {
+                "id": r.pk,
+                "name": r.name,
+                "slots": r.slots,
+                "note": r.note,
+                "cancel_below": r.cancel_below,
+                "cancel_hours": r.cancel_hours,
+            }
+            for r in series.roles.all()
+        ],
+    }
+
+
+def _occurrence_out(occurrence: Occurrence) -> dict[str, Any]:
+    return {
+        "id": occurrence.pk,
+        "series_id": occurrence.series_id,
+        "title": occurrence.series.title,
+        "starts_at": occurrence.starts_at,
+        "ends_at": occurrence.ends_at,
+        "status": occurrence.status,
+        "overridden": occurrence.overridden,
+    }
+
+
+@router.get("/groups/{slug}/shifts/series", response=list[SeriesOut], summary="Recurring shifts of a group")
+def shifts_series_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    return [_series_out(s) for s in Series.objects.filter(group=group).prefetch_related("roles")]
+
+
+@router.post(
+    "/groups/{slug}/shifts/series",
+    response={201: SeriesOut},
+    summary="Create a recurring shift (coordinators)",
+)
+def shifts_series_create(request: HttpRequest, slug: str, payload: SeriesIn) -> Status[Any]:
+    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    data = payload.dict()
+    lead_id = data.pop("lead_id")
+    roles = data.pop("roles")
+    lead = User.objects.filter(pk=lead_id).first() if lead_id else None
+    data["start_time"] = _wall_clock(data["start_time"])
+    series = services.series_create(group=group, roles=roles, lead=lead, **data)
+    return Status(201, _series_out(series))
+
+
+@router.get("/groups/{slug}/shifts/series/{series_id}", response=SeriesOut, summary="A recurring shift")
+def shifts_series_detail(request: HttpRequest, slug: str, series_id: int) -> dict[str, Any]:
+    series, _membership = access.get_series_for_member(request.user, slug, series_id)  # type: ignore[arg-type]
+    return _series_out(series)
+
+
+@router.patch(
+    "/groups/{slug}/shifts/series/{series_id}",
+    response=SeriesOut,
+    summary="Change a recurring shift (coordinators)",
+)
+def shifts_series_update(
+    request: HttpRequest, slug: str, series_id: int, payload: SeriesChangeIn
+) -> dict[str, Any]:
+    series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
+    changes = {k: v for k, v in payload.dict().items() if v is not None}
+    if "start_time" in changes:
+        changes["start_time"] = _wall_clock(changes["start_time"])
+    series = services.series_update(series=series, **changes)
+    return _series_out(series)
+
+
+@router.post(
+    "/groups/{slug}/shifts/series/{series_id}/roles",
+    response={201: RoleOut},
+    summary="Add a role (coordinators)",
+)
+def shifts_role_create(request: HttpRequest, slug: str, series_id: int, payload: RoleIn) -> Status[Any]:
+    series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
+    role = services.role_add(series=series, **payload.dict())
+    return Status(201, {"id": role.pk, **payload.dict(), "name": role.name, "note": role.note})
+
+
+@router.get(
+    "/groups/{slug}/shifts/occurrences", response=list[OccurrenceOut], summary="Shifts between two days"
+)
+def shifts_occurrences(
+    request: HttpRequest, slug: str, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    first = start or timezone.localdate()
+    last = end or first + datetime.timedelta(days=31)
+    if not datetime.date(2000, 1, 1) <= first <= datetime.date(2100, 1, 1) or not datetime.date(
+        2000, 1, 1
+    ) <= last <= datetime.date(2100, 1, 1):
+        raise HttpError(400, "days between 2000 and 2100")
+    if last < first or (last - first).days > 400:
+        raise HttpError(400, "end must be after start, at most 400 days later")
+    tz = timezone.get_current_timezone()
+    found = selectors.occurrences_between(
+        group,
+        datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
+    )
+    return [_occurrence_out(o) for o in found]
+
+
+@router.get(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}",
+    response=OccurrenceDetailOut,
+    summary="One shift: roles, people, waitlist",
+)
+def shifts_occurrence_detail(request: HttpRequest, slug: str, occurrence_id: int) -> dict[str, Any]:
+    occurrence, membership = access.get_occurrence_for_member(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    roles = selectors.roles_of(occurrence)
+    coordinator = access.sees_attendance(user, membership)
+    mine_confirmed = any(s.user_id == user.pk for r in roles for s in r.confirmed)
+
+    def person(signup: Any) -> dict[str, Any]:
+        return {
+            "signup_id": signup.pk,
+            "name": str(signup.user),
+            "attended": signup.attended if coordinator else None,
+        }
+
+    return {
+        **_occurrence_out(occurrence),
+        "address": occurrence.series.address
+        if mine_confirmed or access.may_lead(user, membership, occurrence.series)
+        else None,
+        "roles": [
+            {
+                "role_id": r.role.pk,
+                "name": r.role.name,
+                "slots": r.role.slots,
+                "free": r.free,
+                "confirmed": [person(s) for s in r.confirmed],
+                "waitlist": [person(s) for s in r.waitlist],
+            }
+            for r in roles
+        ],
+        "households_served": occurrence.households_served,
+        "kilograms": occurrence.kilograms,
+        "items": occurrence.items,
+    }
+
+
+def _signup_out(signup: Any) -> dict[str, Any]:
+    return {
+        "id": signup.pk,
+        "occurrence_id": signup.occurrence_id,
+        "role_id": signup.role_id,
+        "state": signup.state,
+        "waitlist_position": services.waitlist_position(signup),
+    }
+
+
+@router.post(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}/signups",
+    response={201: SignupOut},
+    summary="Sign up (or join the waitlist)",
+)
+def shifts_signup_create(
+    request: HttpRequest, slug: str, occurrence_id: int, payload: SignupIn
+) -> Status[Any]:
+    occurrence, _membership = access.get_occurrence_for_member(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    role = occurrence.series.roles.filter(pk=payload.role_id).first()
+    if role is None:
+        raise HttpError(404, "no such role")
+    signup = services.signup_create(occurrence=occurrence, role=role, user=request.user)  # type: ignore[arg-type]
+    return Status(201, _signup_out(signup))
+
+
+@router.get(
+    "/groups/{slug}/shifts/signups",
+    response=list[SignupOut],
+    summary="My coming sign-ups and waitlist places",
+)
+def shifts_signups_mine(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    return [_signup_out(s) for s in selectors.my_signups(request.user, group, timezone.now())]  # type: ignore[arg-type]
+
+
+@router.delete(
+    "/groups/{slug}/shifts/signups/{signup_id}",
+    response=SignupOut,
+    summary="Drop out (the waitlist moves up)",
+)
+def shifts_signup_drop(request: HttpRequest, slug: str, signup_id: int) -> dict[str, Any]:
+    signup = access.get_own_signup(request.user, slug, signup_id)  # type: ignore[arg-type]
+    services.signup_drop(signup=signup)
+    signup.refresh_from_db()
+    return _signup_out(signup)
+
+
+@router.post(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}/attendance",
+    response=dict[str, int],
+    summary="Record who came (lead or coordinators)",
+)
+def shifts_attendance(
+    request: HttpRequest, slug: str, occurrence_id: int, payload: AttendanceIn
+) -> dict[str, int]:
+    occurrence, _membership = access.get_occurrence_for_lead(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    return {"recorded": services.attendance_record(occurrence=occurrence, attended=payload.attended)}
+
+
+@router.post(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}/outcome",
+    response=OccurrenceDetailOut,
+    summary="Record what a shift did (lead or coordinators)",
+)
+def shifts_outcome(request: HttpRequest, slug: str, occurrence_id: int, payload: OutcomeIn) -> dict[str, Any]:
+    occurrence, _membership = access.get_occurrence_for_lead(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    services.outcome_record(occurrence=occurrence, **payload.dict())
+    return shifts_occurrence_detail(request, slug, occurrence_id)
+
+
+@router.post(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}/cancel",
+    response=dict[str, int],
+    summary="Cancel one shift and tell everyone (coordinators)",
+)
+def shifts_occurrence_cancel(request: HttpRequest, slug: str, occurrence_id: int) -> dict[str, int]:
+    occurrence, _membership = access.get_occurrence_for_coordinator(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    return {"told": services.occurrence_cancel(occurrence=occurrence)}

@@ -1,0 +1,36 @@
+"""A member's private iCalendar feed (RFC 5545) of the shifts they are signed up for."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from mutualaid.members.models import User
+from mutualaid.shifts import selectors
+from mutualaid.shifts.models import OccurrenceStatus
+
+
+def for_member(user: User) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//mutualaid//shifts//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "mutualaid shifts")
+    since = timezone.now() - datetime.timedelta(days=30)
+    for signup in selectors.feed_signups(user, since):
+        occurrence = signup.occurrence
+        series = occurrence.series
+        event = Event()
+        event.add("uid", f"shift-{occurrence.pk}-{signup.pk}@mutualaid")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", occurrence.starts_at)
+        event.add("dtend", occurrence.ends_at)
+        event.add("summary", f"{series.title} ({signup.role.name}) · {series.group.name}")
+        event.add("location", series.address or series.area)
+        if occurrence.status == OccurrenceStatus.CANCELLED:
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    return bytes(cal.to_ical())

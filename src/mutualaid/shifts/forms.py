@@ -1,0 +1,199 @@
+"""Forms for shifts. Services do the real checks; forms turn text into values and show field errors."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class Repeat:
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    DAILY = "daily"
+    CUSTOM = "custom"
+
+
+REPEAT_CHOICES = [
+    (Repeat.WEEKLY, gettext_lazy("Every week, on the first day's weekday")),
+    (Repeat.BIWEEKLY, gettext_lazy("Every two weeks")),
+    (Repeat.MONTHLY, gettext_lazy("Every month, on the same weekday (e.g. first Monday)")),
+    (Repeat.DAILY, gettext_lazy("Every day")),
+    (Repeat.CUSTOM, gettext_lazy("My own rule (RFC 5545, below)")),
+]
+
+
+def rule_for(repeat: str, starts_on: datetime.date, custom: str) -> str:
+    day = WEEKDAYS[starts_on.weekday()]
+    if repeat == Repeat.WEEKLY:
+        return f"FREQ=WEEKLY;BYDAY={day}"
+    if repeat == Repeat.BIWEEKLY:
+        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
+    if repeat == Repeat.MONTHLY:
+        nth = (starts_on.day - 1) // 7 + 1
+        return f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{day}"
+    if repeat == Repeat.DAILY:
+        return "FREQ=DAILY"
+    return custom
+
+
+def parse_hours(text: str) -> list[int]:
+    hours = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise forms.ValidationError(_("Whole hours separated by commas, e.g. 24, 2."))
+        hours.append(int(part))
+    return hours
+
+
+def parse_roles(text: str) -> list[dict[str, Any]]:
+    roles = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, sep, count = line.rpartition(":")
+        if not sep or not count.strip().isdigit() or not name.strip():
+            raise forms.ValidationError(_('One role a line, as "name: places", e.g. "driver: 2".'))
+        roles.append({"name": name.strip(), "slots": int(count.strip())})
+    if not roles:
+        raise forms.ValidationError(_("A shift needs at least one role."))
+    return roles
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+    area = forms.CharField(
+        label=gettext_lazy("Place (hub or neighbourhood)"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Shown to every member of the group."),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Exact address"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Sealed; shown only to people signed up."),
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(label=gettext_lazy("Length (minutes)"), initial=120)
+    repeat = forms.ChoiceField(label=gettext_lazy("Repeats"), choices=REPEAT_CHOICES, initial=Repeat.WEEKLY)
+    custom_rule = forms.CharField(
+        label=gettext_lazy("Own rule"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("e.g. FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1MO"),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Last day (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    time_zone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, required=False)
+    alert_hours = forms.CharField(
+        label=gettext_lazy("Tell coordinators of open places (hours before)"),
+        max_length=60,
+        required=False,
+        initial="24, 2",
+    )
+    remind_hours = forms.IntegerField(
+        label=gettext_lazy("Remind volunteers (hours before, 0: never)"),
+        initial=24,
+        min_value=0,
+        max_value=336,
+    )
+    lead = forms.ChoiceField(label=gettext_lazy("Lead"), required=False)
+
+    def __init__(self, *args: Any, members: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", "—"), *(members or [])]  # type: ignore[attr-defined]
+        if not self.initial.get("time_zone"):
+            self.fields["time_zone"].initial = settings.TIME_ZONE
+
+    def clean_alert_hours(self) -> list[int]:
+        return parse_hours(self.cleaned_data.get("alert_hours") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("repeat") == Repeat.CUSTOM and not data.get("custom_rule"):
+            self.add_error("custom_rule", _("Write the rule, or choose a repeat above."))
+        if data.get("starts_on") and data.get("repeat"):
+            data["rule"] = rule_for(data["repeat"], data["starts_on"], data.get("custom_rule") or "")
+        return data
+
+
+class NewSeriesForm(SeriesForm):
+    roles = forms.CharField(
+        label=gettext_lazy("Roles and places"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial="driver: 2\nsorter: 3\nlead: 1",
+        help_text=gettext_lazy('One role a line, as "name: places".'),
+    )
+
+    def clean_roles(self) -> list[dict[str, Any]]:
+        return parse_roles(self.cleaned_data.get("roles") or "")
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Role"), max_length=60)
+    slots = forms.IntegerField(label=gettext_lazy("People needed"), min_value=0, max_value=500, initial=1)
+    note = forms.CharField(
+        label=gettext_lazy("What the role needs (skill, experience)"), max_length=200, required=False
+    )
+    cancel_below = forms.IntegerField(
+        label=gettext_lazy("Cancel the shift if fewer than this many are signed up…"),
+        min_value=0,
+        max_value=500,
+        initial=0,
+        required=False,
+    )
+    cancel_hours = forms.IntegerField(
+        label=gettext_lazy("…this many hours before (0: no rule)"),
+        min_value=0,
+        max_value=336,
+        initial=0,
+        required=False,
+    )
+
+
+class ChangeForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    duration_minutes = forms.IntegerField(label=gettext_lazy("Length (minutes)"))
+
+
+class StandingForm(forms.Form):
+    role = forms.IntegerField(widget=forms.HiddenInput)
+    until = forms.DateField(
+        label=gettext_lazy("Every time until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class OutcomeForm(forms.Form):
+    households_served = forms.IntegerField(
+        label=gettext_lazy("Households served"), min_value=0, required=False
+    )
+    kilograms = forms.IntegerField(label=gettext_lazy("Kilograms distributed"), min_value=0, required=False)
+    items = forms.IntegerField(label=gettext_lazy("Items distributed"), min_value=0, required=False)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes (sealed)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )

@@ -1,0 +1,109 @@
+"""Who shifts tell what. Every notice of the app goes through here, through the core notification
+port (core.notify). A notice names the shift and its time, never who else signed up or an address."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy, ngettext
+
+from mutualaid.core.notify import notify
+from mutualaid.members.models import Membership, Role
+from mutualaid.shifts.recurrence import zone
+
+if TYPE_CHECKING:
+    from mutualaid.shifts.models import Occurrence, Signup, Swap
+
+NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
+    "shift_promoted": (
+        gettext_lazy("A place opened for you: %(title)s"),
+        gettext_lazy(
+            "You were on the waitlist for %(title)s in %(group)s. A place opened and it is yours. %(url)s"
+        ),
+    ),
+    "shift_cancelled": (
+        gettext_lazy("Cancelled: %(title)s"),
+        gettext_lazy("%(title)s in %(group)s is cancelled: there is no need to come. %(url)s"),
+    ),
+    "shift_needs": (
+        gettext_lazy("%(title)s still needs people"),
+        gettext_lazy("%(title)s in %(group)s still needs %(name)s. %(url)s"),
+    ),
+    "shift_reminder": (
+        gettext_lazy("Reminder: %(title)s"),
+        gettext_lazy(
+            "You are signed up for %(title)s in %(group)s. If you can't make it, free your place here: %(url)s"
+        ),
+    ),
+    "shift_swap": (
+        gettext_lazy("%(name)s asks you to take a shift"),
+        gettext_lazy("%(name)s asks you to take their place at %(title)s in %(group)s. %(url)s"),
+    ),
+}
+
+
+def when(occurrence: Occurrence) -> str:
+    """The occurrence's title and local start, in the active language."""
+    local = occurrence.starts_at.astimezone(zone(occurrence.series.time_zone))
+    return f"{occurrence.series.title}, {date_format(local, 'D j M, H:i')}"
+
+
+def _occurrence_url(occurrence: Occurrence) -> str:
+    return reverse(
+        "shifts_occurrence", kwargs={"slug": occurrence.series.group.slug, "occurrence_id": occurrence.pk}
+    )
+
+
+def _tell(user: Any, kind: str, occurrence: Occurrence, url: str, name: str = "") -> None:
+    with translation.override(user.language):
+        title = when(occurrence)
+    notify(
+        user=user,
+        kind=kind,
+        context={"group": occurrence.series.group.name, "title": title, "url": url, "name": name},
+    )
+
+
+def promoted(signup: Signup) -> None:
+    _tell(signup.user, "shift_promoted", signup.occurrence, _occurrence_url(signup.occurrence))
+
+
+def cancelled(occurrence: Occurrence, signups: list[Signup]) -> int:
+    for signup in signups:
+        _tell(signup.user, "shift_cancelled", occurrence, _occurrence_url(occurrence))
+    return len(signups)
+
+
+def needs(occurrence: Occurrence, shortfall: list[tuple[str, int]]) -> int:
+    """Tell the group's coordinators which roles of `occurrence` still have open slots."""
+    told = 0
+    coordinators = Membership.objects.filter(
+        group_id=occurrence.series.group_id, role=Role.COORDINATOR
+    ).select_related("user")
+    for membership in coordinators:
+        with translation.override(membership.user.language):
+            name = ", ".join(
+                ngettext("%(count)d %(role)s", "%(count)d %(role)s", count) % {"count": count, "role": role}
+                for role, count in shortfall
+            )
+        _tell(membership.user, "shift_needs", occurrence, _occurrence_url(occurrence), name=name)
+        told += 1
+    return told
+
+
+def reminder(signup: Signup, cant_url: str) -> None:
+    _tell(signup.user, "shift_reminder", signup.occurrence, cant_url)
+
+
+def swap_asked(swap: Swap) -> None:
+    occurrence = swap.signup.occurrence
+    _tell(
+        swap.to_user,
+        "shift_swap",
+        occurrence,
+        reverse("shifts_mine", kwargs={"slug": occurrence.series.group.slug}),
+        name=str(swap.signup.user.display_name),
+    )

@@ -1,0 +1,149 @@
+"""Reads about shifts, scoped to one group: calendar ranges, an occurrence's roles and people."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from mutualaid.groups.models import Group
+from mutualaid.members.models import User
+from mutualaid.shifts.models import Occurrence, OccurrenceStatus, ShiftRole, Signup, SignupState, Swap
+from mutualaid.shifts.recurrence import zone
+
+
+def occurrences_between(
+    group: Group, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Occurrence]:
+    return (
+        Occurrence.objects.filter(series__group=group, starts_at__gte=start, starts_at__lt=end)
+        .select_related("series")
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    html: str = ""  # the day's entries as links, built once here (a month can hold thousands)
+
+
+def month_grid(group: Group, year: int, month: int, tz_name: str, mine: set[int]) -> list[list[Day]]:
+    """Weeks (Monday first) covering the month, each day with its occurrences in local time."""
+    tz = zone(tz_name)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    return _grid(group, weeks, first, last, tz, month, mine)
+
+
+def week_grid(group: Group, monday: datetime.date, tz_name: str, mine: set[int]) -> list[list[Day]]:
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    return _grid(group, [days], days[0], days[-1], zone(tz_name), None, mine)
+
+
+def _grid(
+    group: Group,
+    weeks: list[list[datetime.date]],
+    first: datetime.date,
+    last: datetime.date,
+    tz: Any,
+    month: int | None,
+    mine: set[int],
+) -> list[list[Day]]:
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    # One reverse() for the whole grid, then string formatting: a template loop over thousands of
+    # entries (each with a {% url %}) took most of a month view's time.
+    base = reverse("shifts_occurrence", kwargs={"slug": group.slug, "occurrence_id": 0})[: -len("0/")]
+    titles: dict[int, str] = {}
+    by_day: dict[datetime.date, list[str]] = {}
+    rows = occurrences_between(group, start, end).values_list(
+        "pk", "starts_at", "status", "series_id", "series__title"
+    )
+    for pk, starts_at, status, series_id, title in rows:
+        local = starts_at.astimezone(tz)
+        safe_title = titles.get(series_id)
+        if safe_title is None:
+            safe_title = titles[series_id] = str(escape(title))
+        label = f"{local:%H:%M} {safe_title}"
+        if status == OccurrenceStatus.CANCELLED:
+            label = f"<s>{label}</s>"
+        star = " ★" if pk in mine else ""
+        by_day.setdefault(local.date(), []).append(f'<br><a href="{base}{pk}/">{label}</a>{star}')
+    return [
+        [
+            Day(
+                date=day,
+                in_month=month is None or day.month == month,
+                html=mark_safe("".join(by_day.get(day, ()))),  # noqa: S308 - titles are escaped above
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]
+
+
+@dataclass
+class RoleView:
+    role: ShiftRole
+    confirmed: list[Signup]
+    waitlist: list[Signup]
+
+    @property
+    def free(self) -> int:
+        return max(0, self.role.slots - len(self.confirmed))
+
+
+def roles_of(occurrence: Occurrence) -> list[RoleView]:
+    signups = list(
+        Signup.objects.filter(
+            occurrence=occurrence, state__in=(SignupState.CONFIRMED, SignupState.WAITLISTED)
+        )
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    return [
+        RoleView(
+            role=role,
+            confirmed=[s for s in signups if s.role_id == role.pk and s.state == SignupState.CONFIRMED],
+            waitlist=[s for s in signups if s.role_id == role.pk and s.state == SignupState.WAITLISTED],
+        )
+        for role in occurrence.series.roles.all()
+    ]
+
+
+def my_signups(user: User, group: Group, now: datetime.datetime) -> QuerySet[Signup]:
+    return (
+        Signup.objects.filter(
+            user=user,
+            occurrence__series__group=group,
+            state__in=(SignupState.CONFIRMED, SignupState.WAITLISTED),
+            occurrence__ends_at__gt=now,
+        )
+        .select_related("occurrence__series", "role")
+        .order_by("occurrence__starts_at")
+    )
+
+
+def swaps_for(user: User, group: Group) -> QuerySet[Swap]:
+    return Swap.objects.filter(
+        to_user=user,
+        accepted__isnull=True,
+        signup__occurrence__series__group=group,
+        signup__state="confirmed",
+    ).select_related("signup__occurrence__series", "signup__role", "signup__user")
+
+
+def feed_signups(user: User, since: datetime.datetime) -> QuerySet[Signup]:
+    return (
+        Signup.objects.filter(user=user, state=SignupState.CONFIRMED, occurrence__ends_at__gt=since)
+        .select_related("occurrence__series__group", "role")
+        .order_by("occurrence__starts_at")[:500]
+    )

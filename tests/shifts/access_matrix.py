@@ -1,0 +1,247 @@
+"""Access rows for shifts: the calendar, series and roles, occurrences, sign-ups, swaps, attendance and
+outcomes (lead or coordinators), the private calendar feed, the "I can't make it" link, and the API."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from tests.access import Route, World, crown_slug
+
+COORDINATOR = "login 404 404 403 ok"
+MEMBER = "login 404 404 ok ok"
+OWN = "login 404 404 ok 404"  # ben's own sign-up, standing or swap
+API_COORDINATOR = "401 404 404 403 ok"
+API_MEMBER = "401 404 404 ok ok"
+ANYONE = "ok ok ok ok ok"
+
+
+def build(world: World) -> None:
+    from django.utils import timezone
+
+    from mutualaid.shifts import services
+    from mutualaid.shifts.models import Occurrence
+
+    ada, ben = world.users["ada"], world.users["ben"]
+    series = services.series_create(
+        group=world.crown,
+        title="Saturday pantry",
+        rule="FREQ=WEEKLY;BYDAY=SA",
+        starts_on=timezone.localdate(),
+        start_time=datetime.time(10),
+        duration_minutes=120,
+        address="12 Main St",
+        roles=[{"name": "driver", "slots": 2}, {"name": "sorter", "slots": 3}],
+    )
+    first, second, third = list(series.occurrences.order_by("starts_at")[:3])
+    driver = series.roles.get(name="driver")
+    ben_signup = services.signup_create(occurrence=first, role=driver, user=ben)
+    ada_signup = services.signup_create(occurrence=third, role=driver, user=ada)
+    swap = services.swap_ask(signup=ada_signup, to_user=ben)
+    standing = services.standing_create(
+        series=series, role=series.roles.get(name="sorter"), user=ben, until=timezone.localdate()
+    )
+    started = timezone.now() - datetime.timedelta(hours=1)
+    past = Occurrence.objects.create(
+        series=series, recurrence_id=started, starts_at=started, ends_at=started + datetime.timedelta(hours=2)
+    )
+    world.objects.update(
+        {
+            "shift_series": series,
+            "shift_first": first,
+            "shift_second": second,
+            "shift_past": past,
+            "shift_driver": driver,
+            "ben_signup": ben_signup,
+            "shift_swap": swap,
+            "shift_standing": standing,
+            "ben_feed": services.feed_create(user=ben),
+            "ben_cant": services.cant_token(ben_signup),
+        }
+    )
+
+
+def series(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "series_id": w.shift_series.pk}
+
+
+def first(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "occurrence_id": w.shift_first.pk}
+
+
+def second(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "occurrence_id": w.shift_second.pk}
+
+
+def past(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "occurrence_id": w.shift_past.pk}
+
+
+def role(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "role_id": w.shift_driver.pk}
+
+
+def signup(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "signup_id": w.ben_signup.pk}
+
+
+def series_data(w: World) -> dict[str, Any]:
+    return {
+        "title": "Fridge restock",
+        "starts_on": "2030-01-07",
+        "start_time": "09:00",
+        "duration_minutes": "60",
+        "repeat": "weekly",
+        "time_zone": "UTC",
+        "alert_hours": "24",
+        "remind_hours": "24",
+        "roles": "restocker: 2",
+    }
+
+
+def api_series(w: World) -> dict[str, Any]:
+    return {
+        "title": "Fridge restock",
+        "rule": "FREQ=WEEKLY",
+        "starts_on": "2030-01-07",
+        "start_time": "09:00",
+        "duration_minutes": 60,
+        "roles": [{"name": "restocker", "slots": 2}],
+    }
+
+
+ROUTES = [
+    Route("shifts_calendar", MEMBER, kwargs=crown_slug),
+    Route("shifts_calendar", MEMBER, kwargs=crown_slug, data=lambda w: {"view": "week"}, variant="week"),
+    Route("shifts_mine", MEMBER, kwargs=crown_slug),
+    Route("shifts_series_new", COORDINATOR, kwargs=crown_slug),
+    Route("shifts_series_new", COORDINATOR, method="POST", kwargs=crown_slug, data=series_data),
+    Route("shifts_series", MEMBER, kwargs=series),
+    Route("shifts_series_edit", COORDINATOR, kwargs=series),
+    Route(
+        "shifts_series_edit",
+        COORDINATOR,
+        method="POST",
+        kwargs=series,
+        data=lambda w: {**series_data(w), "repeat": "custom", "custom_rule": "FREQ=WEEKLY;BYDAY=SA"},
+    ),
+    Route("shifts_role_new", COORDINATOR, kwargs=series),
+    Route(
+        "shifts_role_new",
+        COORDINATOR,
+        method="POST",
+        kwargs=series,
+        data=lambda w: {"name": "lead", "slots": "1"},
+    ),
+    Route("shifts_role_edit", COORDINATOR, kwargs=role),
+    Route(
+        "shifts_role_edit",
+        COORDINATOR,
+        method="POST",
+        kwargs=role,
+        data=lambda w: {"name": "driver", "slots": "3", "cancel_below": "1", "cancel_hours": "12"},
+    ),
+    Route("shifts_standing_new", "login 405 405 405 405", kwargs=series, variant="get"),
+    Route(
+        "shifts_standing_new",
+        MEMBER,
+        method="POST",
+        kwargs=series,
+        data=lambda w: {"role": w.shift_driver.pk, "until": "2099-01-01"},
+    ),
+    Route(
+        "shifts_standing_stop",
+        OWN,
+        method="POST",
+        kwargs=lambda w: {"slug": w.crown.slug, "standing_id": w.shift_standing.pk},
+    ),
+    Route("shifts_occurrence", MEMBER, kwargs=first),
+    Route("shifts_signup", MEMBER, method="POST", kwargs=second, data=lambda w: {"role": w.shift_driver.pk}),
+    Route("shifts_occurrence_change", COORDINATOR, kwargs=second),
+    Route(
+        "shifts_occurrence_change",
+        COORDINATOR,
+        method="POST",
+        kwargs=second,
+        data=lambda w: {"starts_at": "2099-01-01T10:00", "duration_minutes": "90"},
+    ),
+    Route("shifts_occurrence_cancel", COORDINATOR, method="POST", kwargs=second),
+    Route("shifts_attendance", COORDINATOR, kwargs=past),
+    Route("shifts_attendance", COORDINATOR, method="POST", kwargs=past),
+    Route("shifts_outcome", COORDINATOR, kwargs=past),
+    Route(
+        "shifts_outcome", COORDINATOR, method="POST", kwargs=past, data=lambda w: {"households_served": "40"}
+    ),
+    Route("shifts_drop", OWN, method="POST", kwargs=signup),
+    Route("shifts_swap", OWN, method="POST", kwargs=signup, data=lambda w: {"to_user": w.users["ada"].pk}),
+    Route(
+        "shifts_swap_answer",
+        OWN,
+        method="POST",
+        kwargs=lambda w: {"slug": w.crown.slug, "swap_id": w.shift_swap.pk},
+        data=lambda w: {"answer": "no"},
+    ),
+    Route("shifts_feed_page", "login ok ok ok ok"),
+    Route("shifts_feed_page", "login ok ok ok ok", method="POST", data=lambda w: {"action": "create"}),
+    Route("shifts_feed", ANYONE, kwargs=lambda w: {"token": w.ben_feed}),
+    Route("shifts_feed", "404 404 404 404 404", kwargs=lambda w: {"token": "forged"}, variant="forged"),
+    Route("shifts_cant", ANYONE, kwargs=lambda w: {"token": w.ben_cant}),
+    Route("shifts_cant", ANYONE, method="POST", kwargs=lambda w: {"token": w.ben_cant}),
+    Route("shifts_cant", "404 404 404 404 404", kwargs=lambda w: {"token": "forged"}, variant="forged"),
+    # API
+    Route("api:shifts_series_list", API_MEMBER, api=True, kwargs=crown_slug),
+    Route(
+        "api:shifts_series_create",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=crown_slug,
+        data=api_series,
+    ),
+    Route("api:shifts_series_detail", API_MEMBER, api=True, kwargs=series),
+    Route(
+        "api:shifts_series_update",
+        API_COORDINATOR,
+        method="PATCH",
+        api=True,
+        kwargs=series,
+        data=lambda w: {"title": "Pantry"},
+    ),
+    Route(
+        "api:shifts_role_create",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=series,
+        data=lambda w: {"name": "lead", "slots": 1},
+    ),
+    Route("api:shifts_occurrences", API_MEMBER, api=True, kwargs=crown_slug),
+    Route("api:shifts_occurrence_detail", API_MEMBER, api=True, kwargs=first),
+    Route(
+        "api:shifts_signup_create",
+        API_MEMBER,
+        method="POST",
+        api=True,
+        kwargs=second,
+        data=lambda w: {"role_id": w.shift_driver.pk},
+    ),
+    Route("api:shifts_signups_mine", API_MEMBER, api=True, kwargs=crown_slug),
+    Route("api:shifts_signup_drop", "401 404 404 ok 404", method="DELETE", api=True, kwargs=signup),
+    Route(
+        "api:shifts_attendance",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=past,
+        data=lambda w: {"attended": {}},
+    ),
+    Route(
+        "api:shifts_outcome",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=past,
+        data=lambda w: {"households_served": 40, "kilograms": 120},
+    ),
+    Route("api:shifts_occurrence_cancel", API_COORDINATOR, method="POST", api=True, kwargs=second),
+]
