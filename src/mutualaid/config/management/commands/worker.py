@@ -25,6 +25,9 @@ def _schedule_loop(stop: threading.Event, worker_id: str, schedule: bool) -> Non
         try:
             worker_beat(worker_id)
             jobs_requeue_orphaned()
+        except Exception:
+            logger.exception("checking on other workers failed; trying again shortly")
+        try:
             for name in schedule_due() if schedule else ():
                 logger.info("scheduled periodic job %s", name)
         except Exception:
