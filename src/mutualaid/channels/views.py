@@ -20,6 +20,7 @@ from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups import access
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
@@ -48,7 +49,7 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = preference_for(request.user)
     form = PreferenceForm(
         request.POST or None,
@@ -56,7 +57,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.preferences_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -66,9 +67,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notices_page(request: HttpRequest) -> HttpResponse:
+def notices_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's notices inbox: unread first, then read ones (read ones go after the retention period)."""
-    rows = list(notices.notices_for(user=request.user))  # type: ignore[arg-type]
+    rows = list(notices.notices_for(user=request.user))
     unread = [row for row in rows if row.read_at is None]
     read = [row for row in rows if row.read_at is not None]
     return render(request, "channels/notices.html", {"unread": unread, "read": read})
@@ -76,9 +77,9 @@ def notices_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark all of the member's notices read."""
-    notices.notices_mark_read(user=request.user)  # type: ignore[arg-type]
+    notices.notices_mark_read(user=request.user)
     return redirect("channels_notices")
 
 
@@ -113,8 +114,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def gateways_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     existing = {g.kind: g for g in Gateway.objects.filter(group=group)}
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
     sections: list[dict[str, Any]] = []
@@ -151,8 +152,8 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def intake(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     requests = selectors.intake_for_coordinator(group=group, reader=request.user)
     return render(
         request, "channels/intake.html", {"group": group, "requests": requests, "reply_form": RelayForm()}
@@ -161,8 +162,8 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake_reply(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     form = RelayForm(request.POST)
 
@@ -177,9 +178,9 @@ def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def intake_number(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     """Show a texter's number to a coordinator who asks for it, on purpose, and audit the read."""
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     phone = None
     if found.contact is not None:
@@ -192,8 +193,8 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake_close(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     flash_action(
         request,
@@ -204,8 +205,8 @@ def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
 
 
 @login_required
-def broadcasts(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def broadcasts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     audience = services.broadcast_audience(group)
     form = BroadcastForm(request.POST or None)
     confirm = False
@@ -214,7 +215,7 @@ def broadcasts(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 broadcast = services.broadcast_send(
                     group=group,
-                    author=request.user,  # type: ignore[arg-type]
+                    author=request.user,
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as exc:

@@ -35,6 +35,7 @@ from mutualaid.groups.access import (
     get_group_for_member,
     get_listed_or_member_group,
 )
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.services import access_token_authenticate
 
 router = Router(tags=["funds"])
@@ -95,8 +96,8 @@ def _fund_out(fund: Fund, balances: dict[str, int], detail: bool = False) -> dic
 
 
 @router.get("/groups/{slug}/funds", response=list[FundOut], summary="Funds of a group you may see")
-def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def funds_list(request: AuthenticatedHttpRequest, slug: str) -> list[dict[str, Any]]:
+    group, membership = get_group_for_member(request.user, slug)
     funds = list(selectors.funds_visible(group, membership))
     balances = selectors.balances_for(funds)
     return [_fund_out(f, {AccountKind.BALANCE: balances.get(f.pk, 0)}) for f in funds]
@@ -105,8 +106,8 @@ def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get(
     "/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="A fund and its account balances"
 )
-def funds_detail(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_detail(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
 
@@ -123,8 +124,8 @@ class FundIn(Schema):
 
 
 @router.post("/groups/{slug}/funds", response={201: FundDetailOut}, summary="Start a fund (coordinators)")
-def funds_create(request: HttpRequest, slug: str, payload: FundIn) -> Status[Any]:
-    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def funds_create(request: AuthenticatedHttpRequest, slug: str, payload: FundIn) -> Status[Any]:
+    group, _membership = get_group_for_coordinator(request.user, slug)
     fund = services.fund_create(group=group, **payload.dict())
     return Status(201, _fund_out(fund, selectors.fund_balances(fund), detail=True))
 
@@ -146,8 +147,10 @@ class FundChangeIn(Schema):
     response=FundDetailOut,
     summary="Change a fund's name, purpose, visibility or rule (coordinators)",
 )
-def funds_update(request: HttpRequest, slug: str, fund_id: int, payload: FundChangeIn) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_update(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: FundChangeIn
+) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     changes = payload.dict(exclude_none=True)
     fields = (
         "name",
@@ -299,9 +302,9 @@ class ContributionIn(Schema):
     summary="Record a contribution (coordinators; honours Idempotency-Key)",
 )
 def funds_contribution_create(
-    request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: ContributionIn
 ) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
 
     pledge = None
     if payload.pledge_id is not None:
@@ -315,7 +318,7 @@ def funds_contribution_create(
             amount=payload.amount,
             currency=payload.currency,
             method=payload.method,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=request.user,
             contributor=payload.contributor,
             reference=payload.reference,
             occurred_on=payload.occurred_on,
@@ -370,8 +373,8 @@ def _request_out(ask: Request) -> dict[str, Any]:
     response=list[RequestOut],
     summary="Requests to a fund you may see",
 )
-def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
-    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_requests(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
+    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)
     return [_request_out(r) for r in selectors.requests_visible(fund, request.user, membership)[:200]]
 
 
@@ -380,13 +383,15 @@ def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[s
     response={201: RequestOut},
     summary="Ask a fund for money (honours Idempotency-Key)",
 )
-def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
-    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_request_create(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: RequestIn
+) -> Status[Any]:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)
 
     def work() -> tuple[int, Any]:
         ask = services.request_create(
             fund=fund,
-            requested_by=request.user,  # type: ignore[arg-type]
+            requested_by=request.user,
             amount=payload.amount,
             currency=payload.currency,
             purpose=payload.purpose,
@@ -405,11 +410,11 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
     response=RequestOut,
     summary="Approve a request (open vote)",
 )
-def funds_request_approve(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_approve(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)
     if membership.is_coordinator:
-        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    return _request_out(services.request_approve(request=ask, voter=request.user))  # type: ignore[arg-type]
+        get_group_for_coordinator(request.user, slug)
+    return _request_out(services.request_approve(request=ask, voter=request.user))
 
 
 class PayIn(Schema):
@@ -423,13 +428,15 @@ class PayIn(Schema):
     response={201: TransactionOut},
     summary="Record how an approved request was paid (coordinators; honours Idempotency-Key)",
 )
-def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload: PayIn) -> Status[Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_pay(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, payload: PayIn
+) -> Status[Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
 
     def work() -> tuple[int, Any]:
         record = services.request_pay(
             request=ask,
-            paid_by=request.user,  # type: ignore[arg-type]
+            paid_by=request.user,
             method=payload.method,
             reference=payload.reference,
             occurred_on=payload.occurred_on,
@@ -445,15 +452,15 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
 def funds_transaction_reverse(
-    request: HttpRequest, slug: str, fund_id: int, transaction_id: int
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, transaction_id: int
 ) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise HttpError(404, "not found")
 
     def work() -> tuple[int, Any]:
-        return 201, _transaction_out(services.transaction_reverse(record=record, reversed_by=request.user))  # type: ignore[arg-type]
+        return 201, _transaction_out(services.transaction_reverse(record=record, reversed_by=request.user))
 
     return _once(request, f"reverse:{record.pk}", {}, work)
 
@@ -487,9 +494,9 @@ class LedgerTransactionOut(Schema):
     summary="The fund's ledger, newest first, with each transaction's entries (coordinators; no names or references)",
 )
 def funds_ledger(
-    request: HttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0
 ) -> list[dict[str, Any]]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     if not 1 <= limit <= 1000 or not 0 <= offset <= 10**9:
         raise ValidationError({"limit": _("Ask for 1 to 1000 transactions from an offset of zero or more.")})
     records = (
@@ -559,8 +566,8 @@ def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, A
     response=list[PledgeOut],
     summary="The fund's pledges; `due` marks those due within a week or overdue (coordinators)",
 )
-def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledges(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
     return [
         _pledge_out(p, fund.currency, due)
@@ -573,8 +580,10 @@ def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[st
     response={201: PledgeOut},
     summary="Record a recurring pledge (coordinators)",
 )
-def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: PledgeIn) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledge_create(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: PledgeIn
+) -> Status[Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledge = services.pledge_create(
         fund=fund,
         amount=payload.amount,
@@ -582,7 +591,7 @@ def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: 
         interval=payload.interval,
         next_due=payload.next_due,
         contributor=payload.contributor,
-        created_by=request.user,  # type: ignore[arg-type]
+        created_by=request.user,
     )
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
     return Status(201, _pledge_out(pledge, fund.currency, due))
@@ -593,8 +602,10 @@ def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: 
     response=PledgeOut,
     summary="Stop a pledge (coordinators)",
 )
-def funds_pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledge_stop(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, pledge_id: int
+) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
     if pledge is None:
         raise HttpError(404, "not found")
@@ -642,8 +653,8 @@ def _receipt_out(receipt: Receipt) -> dict[str, Any]:
     response=RequestDetailOut,
     summary="One request with its purpose, payee, votes and receipts (the read is audited)",
 )
-def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_detail(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
     record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=ask.fund.group_id)
     coordinators, _everyone = services.approval_counts(ask)
     needed_coordinators, needed_members = ask.fund.approvals_needed(ask.amount)
@@ -673,9 +684,9 @@ def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> di
     response=RequestOut,
     summary="Decline a request (coordinators)",
 )
-def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
-    return _request_out(services.request_decline(request=ask, declined_by=request.user))  # type: ignore[arg-type]
+def funds_request_decline(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
+    return _request_out(services.request_decline(request=ask, declined_by=request.user))
 
 
 @router.post(
@@ -683,11 +694,11 @@ def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> d
     response=RequestOut,
     summary="Withdraw your own request",
 )
-def funds_request_withdraw(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
     if ask.requested_by_id != request.user.pk:
         raise HttpError(404, "not found")
-    return _request_out(services.request_withdraw(request=ask, user=request.user))  # type: ignore[arg-type]
+    return _request_out(services.request_withdraw(request=ask, user=request.user))
 
 
 class BailIn(Schema):
@@ -702,8 +713,10 @@ class BailIn(Schema):
     response={201: list[TransactionOut]},
     summary="Record bail coming back (all or part) and what the court kept (coordinators; honours Idempotency-Key)",
 )
-def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload: BailIn) -> Status[Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_bail_settle(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, payload: BailIn
+) -> Status[Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
 
     def work() -> tuple[int, Any]:
         records = services.bail_settle(
@@ -712,7 +725,7 @@ def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload:
             forfeit_rest=payload.forfeit_rest,
             method=payload.method,
             occurred_on=payload.occurred_on,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=request.user,
         )
         return 201, [_transaction_out(r) for r in records]
 
@@ -748,11 +761,11 @@ _RECEIPT_BODY = {
     summary="Attach a receipt (multipart field `receipt`: JPEG, PNG or PDF, at most 5 MB; stored sealed). "
     "The requester, or a coordinator",
 )
-def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Status[Any]:
+def funds_receipt_add(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> Status[Any]:
     # The body is parsed here, after our handler is in place: an oversize file is dropped as it
     # streams in, never spooled to a temporary file (see funds.uploads).
     install_capped_upload(request)
-    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
+    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise ValidationError(
             {"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")}
@@ -764,7 +777,7 @@ def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Statu
         raise ValidationError({"receipt": _("Choose a file to upload.")})
     receipt = services.receipt_add(
         request=ask,
-        uploaded_by=request.user,  # type: ignore[arg-type]
+        uploaded_by=request.user,
         data=read_upload(upload, services.RECEIPT_MAX_BYTES),
     )
     return Status(201, _receipt_out(receipt))
@@ -789,8 +802,10 @@ _RECEIPT_FILE = {
     openapi_extra=_RECEIPT_FILE,
     summary="Download a receipt (those who may see the request; the read is audited)",
 )
-def funds_receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> Any:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_receipt_download(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
+) -> Any:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
     receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
     if receipt is None:
         raise HttpError(404, "not found")
