@@ -223,9 +223,7 @@ def exchange_post_detail(request: AuthenticatedHttpRequest, slug: str, post_id: 
     live = selectors.live_claim(post)
     poster = post.author_id == user.pk
     claimant = live is not None and live.claimant_id == user.pk
-    show_address = bool(post.address) and (
-        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
-    )
+    show_address = access.may_see_exact_address(post, user, coordinator=coordinator, live=live)
     if show_address:
         record_read(reader=user, subject=post, fields=["address"], group_id=group.pk)
     claims = selectors.claims_of(post) if (poster or coordinator) else ([live] if claimant and live else [])

@@ -17,7 +17,7 @@ from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.exchange import access, selectors, services
 from mutualaid.exchange.forms import AssignForm, BoardForm, ContactForm, MessageForm, PostForm
-from mutualaid.exchange.models import Claim, Kind
+from mutualaid.exchange.models import Kind
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Membership, Role
@@ -168,10 +168,7 @@ def post_detail(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> H
     live = selectors.live_claim(post)
     poster = post.author_id == user.pk
     claimant = live is not None and live.claimant_id == user.pk
-    # The exact address is for the poster, the accepted helper, and coordinators (read audited).
-    show_address = bool(post.address) and (
-        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
-    )
+    show_address = access.may_see_exact_address(post, user, coordinator=coordinator, live=live)
     show_contact = post.contact is not None and (poster or coordinator)
     if show_address or show_contact:
         fields = (["address"] if show_address else []) + (["contact"] if show_contact else [])

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
 from mutualaid.core.api_types import DbId
 from mutualaid.core.audit import record_read
@@ -35,18 +34,9 @@ from mutualaid.groups.access import (
     get_group_for_member,
     get_listed_or_member_group,
 )
-from mutualaid.members.http import AuthenticatedHttpRequest
-from mutualaid.members.services import access_token_authenticate
+from mutualaid.members.http import AuthenticatedHttpRequest, TokenAuth
 
 router = Router(tags=["funds"])
-
-
-class _Token(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = access_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 def _anyone(request: HttpRequest) -> bool:
@@ -177,7 +167,7 @@ class PublicFundOut(Schema):
 @router.get(
     "/groups/{slug}/public-funds",
     response=list[PublicFundOut],
-    auth=[_Token(), _anyone],
+    auth=[TokenAuth(), _anyone],
     summary="A listed group's public funds, whose transparency pages anyone may read (no token needed)",
 )
 def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -230,7 +220,7 @@ class TransparencyOut(Schema):
 @router.get(
     "/groups/{slug}/funds/{fund_id}/transparency",
     response=TransparencyOut,
-    auth=[_Token(), _anyone],
+    auth=[TokenAuth(), _anyone],
     summary="A fund's money in and out, without names (public funds: no token needed)",
 )
 def funds_transparency(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
@@ -695,9 +685,7 @@ def funds_request_decline(request: AuthenticatedHttpRequest, slug: str, request_
     summary="Withdraw your own request",
 )
 def funds_request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
-    if ask.requested_by_id != request.user.pk:
-        raise HttpError(404, "not found")
+    ask = access.get_own_request(request.user, slug, request_id)
     return _request_out(services.request_withdraw(request=ask, user=request.user))
 
 
@@ -805,10 +793,7 @@ _RECEIPT_FILE = {
 def funds_receipt_download(
     request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
 ) -> Any:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
-    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
-    if receipt is None:
-        raise HttpError(404, "not found")
+    ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
     data = services.receipt_open(receipt)
     if data is None:
         return Status(410, {"detail": "this receipt can no longer be decrypted"})

@@ -32,7 +32,6 @@ from mutualaid.funds.models import (
     FundKind,
     PaymentMethod,
     Pledge,
-    Receipt,
     RequestKind,
     RequestStatus,
     Transaction,
@@ -481,9 +480,7 @@ def request_decline(request: AuthenticatedHttpRequest, slug: str, request_id: in
 @login_required
 @require_POST
 def request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
-    if ask.requested_by_id != request.user.pk:
-        raise Http404
+    ask = access.get_own_request(request.user, slug, request_id)
     flash_action(
         request,
         lambda: services.request_withdraw(request=ask, user=request.user),
@@ -565,10 +562,7 @@ def receipt_add(request: AuthenticatedHttpRequest, slug: str, request_id: int) -
 def receipt_download(
     request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
 ) -> HttpResponse:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
-    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
-    if receipt is None:
-        raise Http404
+    ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
     data = services.receipt_open(receipt)
     if data is None:
         return HttpResponse(
