@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 
-from mutualaid.core.api_types import DbId
 from mutualaid.core.audit import record_read
 from mutualaid.funds import access, selectors, services
 from mutualaid.funds.forms import read_upload
@@ -19,14 +17,30 @@ from mutualaid.funds.idempotency import BadIdempotencyKey, IdempotencyConflict, 
 from mutualaid.funds.models import (
     AccountKind,
     Fund,
-    FundKind,
     Pledge,
-    PledgeInterval,
     Receipt,
     Request,
     RequestKind,
     Transaction,
-    Visibility,
+)
+from mutualaid.funds.schemas import (
+    BailIn,
+    ContributionIn,
+    FundChangeIn,
+    FundDetailOut,
+    FundIn,
+    FundOut,
+    LedgerTransactionOut,
+    PayIn,
+    PledgeIn,
+    PledgeOut,
+    PublicFundOut,
+    ReceiptOut,
+    RequestDetailOut,
+    RequestIn,
+    RequestOut,
+    TransactionOut,
+    TransparencyOut,
 )
 from mutualaid.funds.uploads import install_capped_upload, upload_too_big
 from mutualaid.groups.access import (
@@ -41,26 +55,6 @@ router = Router(tags=["funds"])
 
 def _anyone(request: HttpRequest) -> bool:
     return True
-
-
-class FundOut(Schema):
-    id: int
-    name: str
-    kind: str
-    purpose: str
-    currency: str
-    visibility: str
-    balance: int
-    single_approval_limit: int
-    coordinator_approvals: int
-    member_approvals: int
-    allow_overdraft: bool
-
-
-class FundDetailOut(FundOut):
-    contributions: int
-    disbursements: int
-    pending: int
 
 
 def _fund_out(fund: Fund, balances: dict[str, int], detail: bool = False) -> dict[str, Any]:
@@ -101,35 +95,11 @@ def funds_detail(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> 
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
 
-class FundIn(Schema):
-    name: str
-    kind: str = FundKind.EMERGENCY
-    purpose: str = ""
-    currency: str = "USD"
-    visibility: str = Visibility.MEMBERS
-    single_approval_limit: int = 0
-    coordinator_approvals: int = 2
-    member_approvals: int = 0
-    allow_overdraft: bool = False
-
-
 @router.post("/groups/{slug}/funds", response={201: FundDetailOut}, summary="Start a fund (coordinators)")
 def funds_create(request: AuthenticatedHttpRequest, slug: str, payload: FundIn) -> Status[Any]:
     group, _membership = get_group_for_coordinator(request.user, slug)
     fund = services.fund_create(group=group, **payload.dict())
     return Status(201, _fund_out(fund, selectors.fund_balances(fund), detail=True))
-
-
-class FundChangeIn(Schema):
-    """Only the fields sent change. Kind and currency stay: the ledger is kept in that currency."""
-
-    name: str | None = None
-    purpose: str | None = None
-    visibility: str | None = None
-    single_approval_limit: int | None = None
-    coordinator_approvals: int | None = None
-    member_approvals: int | None = None
-    allow_overdraft: bool | None = None
 
 
 @router.patch(
@@ -155,15 +125,6 @@ def funds_update(
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
 
-class PublicFundOut(Schema):
-    id: int
-    name: str
-    kind: str
-    purpose: str
-    currency: str
-    balance: int
-
-
 @router.get(
     "/groups/{slug}/public-funds",
     response=list[PublicFundOut],
@@ -185,36 +146,6 @@ def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
         }
         for f in funds
     ]
-
-
-class MonthOut(Schema):
-    month: datetime.date
-    money_in: int
-    money_out: int
-
-
-class LineOut(Schema):
-    label: str
-    money_in: int
-    money_out: int
-
-
-class PublicTransactionOut(Schema):
-    occurred_on: datetime.date
-    label: str
-    amount: int
-
-
-class TransparencyOut(Schema):
-    fund: str
-    currency: str
-    balance: int
-    pending: int
-    total_in: int
-    total_out: int
-    months: list[MonthOut]
-    categories: list[LineOut]
-    transactions: list[PublicTransactionOut]
 
 
 @router.get(
@@ -245,15 +176,6 @@ def funds_transparency(request: HttpRequest, slug: str, fund_id: int) -> dict[st
     }
 
 
-class TransactionOut(Schema):
-    id: int
-    kind: str
-    amount: int
-    currency: str
-    occurred_on: datetime.date
-    balance_after: int
-
-
 def _transaction_out(record: Transaction) -> dict[str, Any]:
     balance = selectors.fund_balances(record.fund).get(AccountKind.BALANCE, 0)
     return {
@@ -274,16 +196,6 @@ def _once(request: HttpRequest, operation: str, payload: Any, work: Any) -> Stat
         raise HttpError(409, "this Idempotency-Key was already used for a different request") from None
     except BadIdempotencyKey:
         raise HttpError(400, "the Idempotency-Key header is at most 100 characters") from None
-
-
-class ContributionIn(Schema):
-    amount: int
-    currency: str
-    method: str
-    contributor: str = ""
-    reference: str = ""
-    occurred_on: datetime.date | None = None
-    pledge_id: DbId | None = None
 
 
 @router.post(
@@ -317,29 +229,6 @@ def funds_contribution_create(
         return 201, _transaction_out(record)
 
     return _once(request, f"contribution:{fund.pk}", payload.dict(), work)
-
-
-class RequestIn(Schema):
-    amount: int
-    currency: str
-    purpose: str
-    kind: str = RequestKind.GRANT
-    category: str = "money"
-    for_self: bool = True
-    payee: str = ""
-
-
-class RequestOut(Schema):
-    id: int
-    fund_id: int
-    kind: str
-    category: str
-    amount: int
-    currency: str
-    status: str
-    bail_status: str
-    approvals: int
-    created_at: datetime.datetime
 
 
 def _request_out(ask: Request) -> dict[str, Any]:
@@ -407,12 +296,6 @@ def funds_request_approve(request: AuthenticatedHttpRequest, slug: str, request_
     return _request_out(services.request_approve(request=ask, voter=request.user))
 
 
-class PayIn(Schema):
-    method: str
-    reference: str = ""
-    occurred_on: datetime.date | None = None
-
-
 @router.post(
     "/groups/{slug}/fund-requests/{request_id}/pay",
     response={201: TransactionOut},
@@ -458,26 +341,6 @@ def funds_transaction_reverse(
 # Everything a person can do on the fund pages can be done here too (API parity). -----------------
 
 
-class EntryOut(Schema):
-    account: str
-    amount: int
-
-
-class LedgerTransactionOut(Schema):
-    id: int
-    occurred_on: datetime.date
-    posted_at: datetime.datetime
-    kind: str
-    category: str
-    method: str
-    amount: int
-    currency: str
-    reverses: int | None
-    reversed_by: int | None
-    request_id: int | None
-    entries: list[EntryOut]
-
-
 @router.get(
     "/groups/{slug}/funds/{fund_id}/ledger",
     response=list[LedgerTransactionOut],
@@ -517,25 +380,6 @@ def funds_ledger(
             }
         )
     return out
-
-
-class PledgeIn(Schema):
-    amount: int
-    currency: str
-    interval: str = PledgeInterval.MONTHLY
-    next_due: datetime.date
-    contributor: str = ""
-
-
-class PledgeOut(Schema):
-    id: int
-    amount: int
-    currency: str
-    interval: str
-    next_due: datetime.date
-    active: bool
-    due: bool
-    contributor: str
 
 
 def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, Any]:
@@ -602,33 +446,6 @@ def funds_pledge_stop(
     return _pledge_out(services.pledge_stop(pledge=pledge), fund.currency, set())
 
 
-class VoteOut(Schema):
-    voter: str
-    as_coordinator: bool
-    at: datetime.datetime
-
-
-class ReceiptOut(Schema):
-    id: int
-    content_type: str
-    size: int
-    uploaded_at: datetime.datetime
-
-
-class RequestDetailOut(RequestOut):
-    purpose: str
-    payee: str
-    for_self: bool
-    requested_by: str | None
-    purged: bool
-    coordinator_approvals: int
-    needed_coordinators: int
-    needed_members: int
-    votes: list[VoteOut]
-    receipts: list[ReceiptOut]
-    bail_outstanding: int | None
-
-
 def _receipt_out(receipt: Receipt) -> dict[str, Any]:
     return {
         "id": receipt.pk,
@@ -687,13 +504,6 @@ def funds_request_decline(request: AuthenticatedHttpRequest, slug: str, request_
 def funds_request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     ask = access.get_own_request(request.user, slug, request_id)
     return _request_out(services.request_withdraw(request=ask, user=request.user))
-
-
-class BailIn(Schema):
-    returned: int = 0
-    forfeit_rest: bool = False
-    method: str = "check"
-    occurred_on: datetime.date | None = None
 
 
 @router.post(
