@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from mutualaid.channels import notices, selectors, services
-from mutualaid.channels.notifications import preference_for
+from mutualaid.channels.notifications import notice_subject, preference_for
 from mutualaid.groups import access
 from mutualaid.members.http import AuthenticatedHttpRequest
 
@@ -145,7 +145,7 @@ def notices_list(request: AuthenticatedHttpRequest) -> list[NoticeOut]:
         NoticeOut(
             id=n.pk,
             kind=n.kind,
-            subject=n.subject or "",
+            subject=notice_subject(n),
             url=n.url,
             created_at=n.created_at,
             read=n.read_at is not None,

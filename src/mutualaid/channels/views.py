@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from mutualaid.channels import board, gateways, notices, selectors, services
 from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
 from mutualaid.channels.models import Gateway, GatewayKind
-from mutualaid.channels.notifications import absolute, preference_for
+from mutualaid.channels.notifications import absolute, notice_subject, preference_for
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
@@ -69,9 +69,9 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def notices_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's notices inbox: unread first, then read ones (read ones go after the retention period)."""
-    rows = list(notices.notices_for(user=request.user))
-    unread = [row for row in rows if row.read_at is None]
-    read = [row for row in rows if row.read_at is not None]
+    rows = [(row, notice_subject(row)) for row in notices.notices_for(user=request.user)]
+    unread = [(row, subject) for row, subject in rows if row.read_at is None]
+    read = [(row, subject) for row, subject in rows if row.read_at is not None]
     return render(request, "channels/notices.html", {"unread": unread, "read": read})
 
 
