@@ -6,6 +6,7 @@ from ninja import Router, Schema
 
 from mutualaid.channels import notices, selectors, services
 from mutualaid.channels.notifications import notice_subject, preference_for
+from mutualaid.core.api_types import DbId
 from mutualaid.groups import access
 from mutualaid.members.http import AuthenticatedHttpRequest
 
@@ -131,7 +132,7 @@ class NoticeOut(Schema):
 
 
 class NoticesReadIn(Schema):
-    ids: list[int] | None = None  # none: all of them
+    ids: list[DbId] | None = None  # none: all of them
 
 
 class NoticesReadOut(Schema):
