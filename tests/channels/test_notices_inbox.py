@@ -9,9 +9,10 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mutualaid.channels.models import Notice
+from mutualaid.channels.notifications import notice_subject
 from mutualaid.exchange import services as exchange
 from mutualaid.members.models import Membership
 from tests.conftest import make_user
@@ -33,23 +34,30 @@ def test_a_claim_on_a_need_of_a_member_without_email_or_phone_is_kept_as_a_notic
     exchange.claim_create(post=post, claimant=ben)
     notice = Notice.objects.get(user=gil)
     assert notice.kind == "claim"
-    assert notice.subject == "Someone will help with your need"
+    assert notice_subject(notice) == "Someone will help with your need"
     assert notice.url == reverse("exchange_post", kwargs={"slug": crown.slug, "post_id": post.pk})
     assert notice.read_at is None
     assert not Notice.objects.filter(user=ben).exists()
 
 
-def test_the_notice_is_in_the_members_language_and_sealed(crown: Any, ben: Any) -> None:
+def test_the_notice_speaks_the_pages_language_and_its_words_are_sealed(
+    crown: Any, ben: Any, client_for: Any
+) -> None:
     gil = member_without_contacts(crown)
+    exchange.claim_create(post=make_post(crown, gil, title="Sopa de lentejas"), claimant=ben)
+    notice = Notice.objects.get(user=gil)
+    with translation.override("es"):
+        assert notice_subject(notice) == "Alguien ayudará con su necesidad"
     gil.language = "es"
     gil.save(update_fields=["language"])
-    exchange.claim_create(post=make_post(crown, gil), claimant=ben)
-    notice = Notice.objects.get(user=gil)
-    assert notice.subject == "Alguien ayudará con su necesidad"
+    assert (
+        "Alguien ayudará con su necesidad"
+        in client_for(gil).get(reverse("channels_notices")).content.decode()
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT subject FROM channels_notice WHERE id = %s", [notice.pk])
+        cursor.execute("SELECT context FROM channels_notice WHERE id = %s", [notice.pk])
         stored = cursor.fetchone()[0]
-    assert "Alguien" not in stored
+    assert "Sopa" not in stored and "Ben" not in stored
 
 
 def test_the_header_counts_unread_notices_with_one_query(crown: Any, ben: Any, client_for: Any) -> None:

@@ -261,9 +261,9 @@ def test_uploads_stay_in_memory_and_csrf_is_checked(
 def test_oversize_uploads_are_refused(client_for: Any, ada: Any, crown: Any, monkeypatch: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from mutualaid.exchange import views_transfer
+    from mutualaid.exchange import views_import_export
 
-    monkeypatch.setattr(views_transfer, "MAX_BYTES", 100)
+    monkeypatch.setattr(views_import_export, "MAX_BYTES", 100)
     big = SimpleUploadedFile("big.csv", b"Name,Need\n" + b"x,Food\n" * 100_000, content_type="text/csv")
     response = client_for(ada).post(
         reverse("exchange_import", args=[crown.slug]), {"file": big, "kind": "need", "visibility": "group"}

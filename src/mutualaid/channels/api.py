@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from mutualaid.channels import notices, selectors, services
-from mutualaid.channels.notifications import preference_for
+from mutualaid.channels.notifications import notice_subject, preference_for
+from mutualaid.core.api_types import DbId
 from mutualaid.groups import access
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 router = Router(tags=["channels"])
 
@@ -25,15 +26,15 @@ class PreferencesOut(Schema):
 
 
 @router.get("/channels/preferences", response=PreferencesOut, summary="My notification preferences")
-def channels_preferences(request: HttpRequest) -> PreferencesOut:
+def channels_preferences(request: AuthenticatedHttpRequest) -> PreferencesOut:
     pref = preference_for(request.user)
     return PreferencesOut(email=pref.email, sms=pref.sms, broadcasts=pref.broadcasts)
 
 
 @router.put("/channels/preferences", response=PreferencesOut, summary="Change my notification preferences")
-def channels_preferences_update(request: HttpRequest, payload: PreferencesIn) -> PreferencesOut:
+def channels_preferences_update(request: AuthenticatedHttpRequest, payload: PreferencesIn) -> PreferencesOut:
     pref = services.preferences_update(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         email=payload.email,
         sms=payload.sms,
         broadcasts=payload.broadcasts,
@@ -61,8 +62,8 @@ class BroadcastOut(Schema):
     response=AudienceOut,
     summary="How many a broadcast would reach, per channel",
 )
-def channels_broadcast_audience(request: HttpRequest, slug: str) -> AudienceOut:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def channels_broadcast_audience(request: AuthenticatedHttpRequest, slug: str) -> AudienceOut:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     audience = services.broadcast_audience(group)
     return AudienceOut(email=audience.email_count, sms=audience.sms_count)
 
@@ -70,9 +71,11 @@ def channels_broadcast_audience(request: HttpRequest, slug: str) -> AudienceOut:
 @router.post(
     "/groups/{slug}/broadcasts", response=BroadcastOut, summary="Send an announcement to members who opted in"
 )
-def channels_broadcast_send(request: HttpRequest, slug: str, payload: BroadcastIn) -> BroadcastOut:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    broadcast = services.broadcast_send(group=group, author=request.user, text=payload.text)  # type: ignore[arg-type]
+def channels_broadcast_send(
+    request: AuthenticatedHttpRequest, slug: str, payload: BroadcastIn
+) -> BroadcastOut:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
+    broadcast = services.broadcast_send(group=group, author=request.user, text=payload.text)
     return BroadcastOut(id=broadcast.pk, email=broadcast.email_count, sms=broadcast.sms_count)
 
 
@@ -96,10 +99,10 @@ class SmsRequestOut(Schema):
     response=list[SmsRequestOut],
     summary="Board posts received by SMS that are still active (coordinators; audited)",
 )
-def channels_intake_list(request: HttpRequest, slug: str) -> list[SmsRequestOut]:
+def channels_intake_list(request: AuthenticatedHttpRequest, slug: str) -> list[SmsRequestOut]:
     """`id` is the SMS request (for the reply, number and close actions), `post_id` its post on the board;
     `details` is the post's sealed private note (what the texter wrote)."""
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     return [
         SmsRequestOut(
             id=r.pk,
@@ -129,7 +132,7 @@ class NoticeOut(Schema):
 
 
 class NoticesReadIn(Schema):
-    ids: list[int] | None = None  # none: all of them
+    ids: list[DbId] | None = None  # none: all of them
 
 
 class NoticesReadOut(Schema):
@@ -138,21 +141,21 @@ class NoticesReadOut(Schema):
 
 
 @router.get("/notices", response=list[NoticeOut], summary="My notices, newest first (at most 100)")
-def notices_list(request: HttpRequest) -> list[NoticeOut]:
+def notices_list(request: AuthenticatedHttpRequest) -> list[NoticeOut]:
     return [
         NoticeOut(
             id=n.pk,
             kind=n.kind,
-            subject=n.subject or "",
+            subject=notice_subject(n),
             url=n.url,
             created_at=n.created_at,
             read=n.read_at is not None,
         )
-        for n in notices.notices_for(user=request.user)  # type: ignore[arg-type]
+        for n in notices.notices_for(user=request.user)
     ]
 
 
 @router.post("/notices/read", response=NoticesReadOut, summary="Mark my notices read: all, or those listed")
-def notices_mark_read(request: HttpRequest, payload: NoticesReadIn) -> NoticesReadOut:
-    marked = notices.notices_mark_read(user=request.user, ids=payload.ids)  # type: ignore[arg-type]
-    return NoticesReadOut(marked=marked, unread=notices.unread_count(user=request.user))  # type: ignore[arg-type]
+def notices_mark_read(request: AuthenticatedHttpRequest, payload: NoticesReadIn) -> NoticesReadOut:
+    marked = notices.notices_mark_read(user=request.user, ids=payload.ids)
+    return NoticesReadOut(marked=marked, unread=notices.unread_count(user=request.user))

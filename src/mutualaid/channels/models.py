@@ -332,12 +332,13 @@ class IntakeRequest(models.Model):
 
 class Notice(models.Model):
     """Something a member was told, kept for them inside the app (the notices inbox): one row per
-    member per event, whatever e-mail or SMS did. What it says is sealed, in the member's language; in
-    the clear are only its kind, the link to the object and whether it was read."""
+    member per event, whatever e-mail or SMS did. What it is about (names and titles) is sealed and put
+    into words when shown, in the language of the page; in the clear are only its kind, the link to the
+    object and whether it was read."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32)
-    subject = EncryptedTextField()
+    context = EncryptedTextField()  # JSON of the notice's placeholders: group, name, title
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

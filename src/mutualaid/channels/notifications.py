@@ -5,6 +5,7 @@ what each kind says is declared by the app that sends it (its `notice_kinds`, co
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core import signing
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from mutualaid.channels import conf
 from mutualaid.channels.models import Channel, DigestItem, Mode, Notice, NotificationPreference
 from mutualaid.core.registry import notice_kinds
+
+NOTICE_PLACEHOLDERS = ("group", "name", "title")  # kept for the in-app notice; never contact details
 
 UNSUBSCRIBE_SALT = "mutualaid.channels.unsubscribe"
 
@@ -84,9 +87,22 @@ def notice_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     """Keep the notice in the member's inbox inside the app, whatever their e-mail and SMS preferences."""
     if not user.is_active:
         return
-    subject, _text = render(kind, context, user.language)
+    words = {key: str(context[key]) for key in NOTICE_PLACEHOLDERS if key in context}
     url = str(context.get("url", ""))
-    Notice.objects.create(user=user, kind=kind, subject=subject, url=url if url.startswith("/") else "")
+    Notice.objects.create(
+        user=user, kind=kind, context=json.dumps(words), url=url if url.startswith("/") else ""
+    )
+
+
+def notice_subject(notice: Notice) -> str:
+    """What a notice says, in the active language (the page's), from its sealed placeholders."""
+    subject, _text = notice_kinds().get(notice.kind, (notice.kind, ""))
+    try:
+        words = json.loads(notice.context or "{}")
+    except ValueError:  # unreadable (keys destroyed): say only what kind of notice it was
+        words = {}
+    values = {"group": "", "name": "", "title": "", "url": "", **words}
+    return (str(subject) % values).strip()
 
 
 def texter_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:

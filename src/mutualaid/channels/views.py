@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from mutualaid.channels import board, gateways, notices, selectors, services
 from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
 from mutualaid.channels.models import Gateway, GatewayKind
-from mutualaid.channels.notifications import absolute, preference_for
+from mutualaid.channels.notifications import absolute, notice_subject, preference_for
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups import access
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
@@ -48,7 +49,7 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = preference_for(request.user)
     form = PreferenceForm(
         request.POST or None,
@@ -56,7 +57,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.preferences_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -66,19 +67,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notices_page(request: HttpRequest) -> HttpResponse:
+def notices_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's notices inbox: unread first, then read ones (read ones go after the retention period)."""
-    rows = list(notices.notices_for(user=request.user))  # type: ignore[arg-type]
-    unread = [row for row in rows if row.read_at is None]
-    read = [row for row in rows if row.read_at is not None]
+    rows = [(row, notice_subject(row)) for row in notices.notices_for(user=request.user)]
+    unread = [(row, subject) for row, subject in rows if row.read_at is None]
+    read = [(row, subject) for row, subject in rows if row.read_at is not None]
     return render(request, "channels/notices.html", {"unread": unread, "read": read})
 
 
 @login_required
 @require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark all of the member's notices read."""
-    notices.notices_mark_read(user=request.user)  # type: ignore[arg-type]
+    notices.notices_mark_read(user=request.user)
     return redirect("channels_notices")
 
 
@@ -113,8 +114,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def gateways_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     existing = {g.kind: g for g in Gateway.objects.filter(group=group)}
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
     sections: list[dict[str, Any]] = []
@@ -153,8 +154,8 @@ def gateways_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def intake(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     requests = selectors.intake_for_coordinator(group=group, reader=request.user)
     # One reply box per request, each with its own ids (one shared form repeated id="id_text").
     rows = [(r, RelayForm(auto_id=f"reply{r.pk}_%s")) for r in requests]
@@ -163,8 +164,8 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake_reply(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     form = RelayForm(request.POST)
 
@@ -179,9 +180,9 @@ def intake_reply(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def intake_number(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     """Show a texter's number to a coordinator who asks for it, on purpose, and audit the read."""
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     phone = None
     if found.contact is not None:
@@ -194,8 +195,8 @@ def intake_number(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def intake_close(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     found = selectors.intake_request_in_group(group=group, request_id=request_id)
     flash_action(
         request,
@@ -206,8 +207,8 @@ def intake_close(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
 
 
 @login_required
-def broadcasts(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def broadcasts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     audience = services.broadcast_audience(group)
     form = BroadcastForm(request.POST or None)
     confirm = False
@@ -216,7 +217,7 @@ def broadcasts(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 broadcast = services.broadcast_send(
                     group=group,
-                    author=request.user,  # type: ignore[arg-type]
+                    author=request.user,
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as exc:

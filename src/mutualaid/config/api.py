@@ -8,21 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import HttpBearer
 
 from mutualaid.core import errors
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.core.ratelimit import RateLimited
 from mutualaid.core.registry import api_routers
-from mutualaid.members.services import access_token_authenticate
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = access_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+from mutualaid.members.http import TokenAuth
 
 
 class MutualaidAPI(NinjaAPI):

@@ -23,6 +23,15 @@ def may_see(post: Post, user: User, membership: Membership) -> bool:
     return Claim.objects.filter(post=post, claimant=user).exists()
 
 
+def may_see_exact_address(post: Post, user: User, *, coordinator: bool, live: Claim | None) -> bool:
+    """The exact address is for the poster, the accepted helper and coordinators (the read is audited)."""
+    if not post.address:
+        return False
+    if post.author_id == user.pk or coordinator:
+        return True
+    return live is not None and live.claimant_id == user.pk and live.state == Claim.State.ACCEPTED
+
+
 def get_post_for_member(user: User, slug: str, post_id: int) -> tuple[Group, Membership, Post]:
     group, membership = get_group_for_member(user, slug)
     post = Post.objects.select_related("author", "contact").filter(group=group, pk=post_id).first()

@@ -16,6 +16,7 @@ from mutualaid.core.audit import record_read
 from mutualaid.exchange import access, exporting, importing, selectors, services
 from mutualaid.exchange.models import Claim, Post
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Membership
 
 router = Router(tags=["exchange"])
@@ -93,11 +94,11 @@ class BoardQuery(Schema):
 
 
 @router.get("/groups/{slug}/posts", response=BoardOut, summary="The board: needs and offers, filtered")
-def exchange_board(request: HttpRequest, slug: str, filters: Query[BoardQuery]) -> BoardOut:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def exchange_board(request: AuthenticatedHttpRequest, slug: str, filters: Query[BoardQuery]) -> BoardOut:
+    group, membership = get_group_for_member(request.user, slug)
     page = selectors.board(
         group=group,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         membership=membership,
         filters=selectors.BoardFilters(
             kind=filters.kind,
@@ -150,14 +151,14 @@ class PostIn(Schema):
 
 
 @router.post("/groups/{slug}/posts", response={201: PostOut}, summary="Post a need or an offer")
-def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> Status[PostOut]:
-    group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def exchange_post_create(request: AuthenticatedHttpRequest, slug: str, payload: PostIn) -> Status[PostOut]:
+    group, _m = get_group_for_member(request.user, slug)
     data = payload.dict()
     contact = data.pop("on_behalf")
     try:
         post = services.post_create(
             group=group,
-            author=request.user,  # type: ignore[arg-type]
+            author=request.user,
             data=services.PostInput(**data, on_behalf=services.ContactInput(**contact) if contact else None),
         )
     except services.PostingFlood as exc:
@@ -170,11 +171,13 @@ def exchange_post_create(request: HttpRequest, slug: str, payload: PostIn) -> St
     response=PostOut,
     summary="Edit a need or an offer (poster or coordinator)",
 )
-def exchange_post_update(request: HttpRequest, slug: str, post_id: int, payload: PostIn) -> PostOut:
-    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def exchange_post_update(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: PostIn
+) -> PostOut:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
     data = payload.dict()
     data.pop("on_behalf")
-    return _out(services.post_update(post=post, actor=request.user, data=services.PostInput(**data)))  # type: ignore[arg-type]
+    return _out(services.post_update(post=post, actor=request.user, data=services.PostInput(**data)))
 
 
 class EventOut(Schema):
@@ -213,16 +216,14 @@ class PostDetailOut(PostOut):
 @router.get(
     "/groups/{slug}/posts/{post_id}", response=PostDetailOut, summary="One need or offer with its history"
 )
-def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostDetailOut:
-    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def exchange_post_detail(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> PostDetailOut:
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)
     user = request.user
-    coordinator = services.acts_as_coordinator(user, group.pk)  # type: ignore[arg-type]
+    coordinator = services.acts_as_coordinator(user, group.pk)
     live = selectors.live_claim(post)
     poster = post.author_id == user.pk
     claimant = live is not None and live.claimant_id == user.pk
-    show_address = bool(post.address) and (
-        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
-    )
+    show_address = access.may_see_exact_address(post, user, coordinator=coordinator, live=live)
     if show_address:
         record_read(reader=user, subject=post, fields=["address"], group_id=group.pk)
     claims = selectors.claims_of(post) if (poster or coordinator) else ([live] if claimant and live else [])
@@ -239,7 +240,7 @@ def exchange_post_detail(request: HttpRequest, slug: str, post_id: int) -> PostD
                 actor=e.actor.display_name if e.actor else None,
                 at=e.at,
             )
-            for e in selectors.history_for(post, user, coordinator=coordinator)  # type: ignore[arg-type]
+            for e in selectors.history_for(post, user, coordinator=coordinator)
         ],
         claims=[_claim_out(c) for c in claims],
         allowed_actions=lifecycle.allowed(post.status),
@@ -288,7 +289,7 @@ def _contact_out(post: Post) -> ContactOut:
     response=ContactOut,
     summary="The neighbour a post is held for (the member who took them in, or coordinators; read audited)",
 )
-def exchange_contact_detail(request: HttpRequest, slug: str, post_id: int) -> ContactOut:
+def exchange_contact_detail(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> ContactOut:
     post = _contact_for(request, slug, post_id)
     record_read(reader=request.user, subject=post, fields=["contact"], group_id=post.group_id)
     return _contact_out(post)
@@ -299,11 +300,13 @@ def exchange_contact_detail(request: HttpRequest, slug: str, post_id: int) -> Co
     response=ContactOut,
     summary="Change the details of the neighbour a post is held for (recorded in the post's history)",
 )
-def exchange_contact_update(request: HttpRequest, slug: str, post_id: int, payload: ContactIn) -> ContactOut:
+def exchange_contact_update(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: ContactIn
+) -> ContactOut:
     post = _contact_for(request, slug, post_id)
     post.contact = services.contact_update(
         post=post,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         data=services.ContactInput(
             name=payload.name,
             phone=payload.phone,
@@ -320,9 +323,9 @@ def exchange_contact_update(request: HttpRequest, slug: str, post_id: int, paylo
     response={201: ClaimOut},
     summary="Claim: I can help / I'd like this",
 )
-def exchange_claim_create(request: HttpRequest, slug: str, post_id: int) -> Status[ClaimOut]:
-    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    return Status(201, _claim_out(services.claim_create(post=post, claimant=request.user)))  # type: ignore[arg-type]
+def exchange_claim_create(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Status[ClaimOut]:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    return Status(201, _claim_out(services.claim_create(post=post, claimant=request.user)))
 
 
 class DecisionIn(Schema):
@@ -335,10 +338,10 @@ class DecisionIn(Schema):
     summary="Accept or decline a claim",
 )
 def exchange_claim_decide(
-    request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: DecisionIn
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int, payload: DecisionIn
 ) -> ClaimOut:
-    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
-    claim = services.claim_decide(claim=claim, actor=request.user, accept=payload.decision == "accept")  # type: ignore[arg-type]
+    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)
+    claim = services.claim_decide(claim=claim, actor=request.user, accept=payload.decision == "accept")
     return _claim_out(claim)
 
 
@@ -352,14 +355,14 @@ class AssignIn(Schema):
     summary="Assign a post to a member (coordinators)",
 )
 def exchange_post_assign(
-    request: HttpRequest, slug: str, post_id: int, payload: AssignIn
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: AssignIn
 ) -> Status[ClaimOut]:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    group, _m = get_group_for_coordinator(request.user, slug)
+    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)
     member = Membership.objects.filter(group=group, pk=payload.member_id).select_related("user").first()
     if member is None:
         raise ValidationError({"member_id": "Choose a member of the group."})
-    return Status(201, _claim_out(services.post_assign(post=post, actor=request.user, claimant=member.user)))  # type: ignore[arg-type]
+    return Status(201, _claim_out(services.post_assign(post=post, actor=request.user, claimant=member.user)))
 
 
 class ActionIn(Schema):
@@ -369,9 +372,11 @@ class ActionIn(Schema):
 @router.post(
     "/groups/{slug}/posts/{post_id}/act", response=PostOut, summary="Release, fulfil, withdraw or renew"
 )
-def exchange_post_act(request: HttpRequest, slug: str, post_id: int, payload: ActionIn) -> PostOut:
-    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    return _out(services.post_act(post=post, actor=request.user, action=payload.action))  # type: ignore[arg-type]
+def exchange_post_act(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: ActionIn
+) -> PostOut:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    return _out(services.post_act(post=post, actor=request.user, action=payload.action))
 
 
 class MessageOut(Schema):
@@ -399,7 +404,9 @@ def _conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) 
     response=list[MessageOut],
     summary="The private conversation of a claim",
 )
-def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> list[MessageOut]:
+def exchange_messages(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int
+) -> list[MessageOut]:
     group, claim = _conversation(request, slug, post_id, claim_id)
     found = selectors.messages_of(claim)
     if any(m.author_id != request.user.pk for m in found):
@@ -418,13 +425,13 @@ def exchange_messages(request: HttpRequest, slug: str, post_id: int, claim_id: i
     summary="Send a message in a claim's conversation",
 )
 def exchange_message_send(
-    request: HttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int, payload: MessageIn
 ) -> Status[MessageOut]:
     _group, claim = _conversation(request, slug, post_id, claim_id)
-    message = services.message_send(claim=claim, author=request.user, body=payload.body)  # type: ignore[arg-type]
+    message = services.message_send(claim=claim, author=request.user, body=payload.body)
     out = MessageOut(
         id=message.pk,
-        author=request.user.display_name,  # type: ignore[union-attr]
+        author=request.user.display_name,
         body=message.body,
         created_at=message.created_at,
     )
@@ -436,9 +443,11 @@ def exchange_message_send(
     response=ClaimOut,
     summary="Invite the coordinators into a conversation",
 )
-def exchange_conversation_invite(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> ClaimOut:
-    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
-    return _claim_out(services.conversation_invite_coordinators(claim=claim, actor=request.user))  # type: ignore[arg-type]
+def exchange_conversation_invite(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int
+) -> ClaimOut:
+    _g, _m, _post, claim = access.get_claim_for_member(request.user, slug, post_id, claim_id)
+    return _claim_out(services.conversation_invite_coordinators(claim=claim, actor=request.user))
 
 
 class TriageOut(Schema):
@@ -448,8 +457,8 @@ class TriageOut(Schema):
 
 
 @router.get("/groups/{slug}/triage", response=TriageOut, summary="Coordinator triage: what needs attention")
-def exchange_triage(request: HttpRequest, slug: str) -> TriageOut:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def exchange_triage(request: AuthenticatedHttpRequest, slug: str) -> TriageOut:
+    group, _m = get_group_for_coordinator(request.user, slug)
     found = selectors.triage(group=group)
     return TriageOut(
         oldest_unmet=[_out(p) for p in found.oldest_unmet],
@@ -467,9 +476,11 @@ class ExportQuery(Schema):
     response=dict[str, Any],
     summary="Export the group's needs and offers (coordinators)",
 )
-def exchange_export(request: HttpRequest, slug: str, query: Query[ExportQuery]) -> dict[str, Any]:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    exporting.audit_export(reader=request.user, group=group, personal=query.personal)  # type: ignore[arg-type]
+def exchange_export(
+    request: AuthenticatedHttpRequest, slug: str, query: Query[ExportQuery]
+) -> dict[str, Any]:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    exporting.audit_export(reader=request.user, group=group, personal=query.personal)
     return {"group": group.slug, "posts": list(exporting.rows(group, personal=query.personal))}
 
 
@@ -513,8 +524,8 @@ class ImportOut(Schema):
     response=ImportOut,
     summary="Preview (dry_run) or import a CSV/XLSX sheet (coordinators)",
 )
-def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> ImportOut:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def exchange_import(request: AuthenticatedHttpRequest, slug: str, payload: ImportIn) -> ImportOut:
+    group, _m = get_group_for_coordinator(request.user, slug)
     try:
         data = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
@@ -547,7 +558,7 @@ def exchange_import(request: HttpRequest, slug: str, payload: ImportIn) -> Impor
     committed = False
     if not payload.dry_run and not plan.problems:
         try:
-            importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+            importing.import_commit(group=group, actor=request.user, plan=plan)
         except importing.ImportFlood as exc:
             raise HttpError(429, str(exc.args[0])) from None
         committed = True

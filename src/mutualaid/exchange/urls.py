@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from mutualaid.exchange import views, views_transfer
+from mutualaid.exchange import views, views_import_export
 
 urlpatterns = [
     path("", views.board, name="exchange_board"),
     path("mine/", views.mine, name="exchange_mine"),
     path("new/", views.post_new, name="exchange_post_new"),
     path("triage/", views.triage, name="exchange_triage"),
-    path("import/", views_transfer.import_upload, name="exchange_import"),
-    path("import/<int:draft_id>/", views_transfer.import_preview, name="exchange_import_preview"),
-    path("export/", views_transfer.export, name="exchange_export"),
+    path("import/", views_import_export.import_upload, name="exchange_import"),
+    path("import/<int:draft_id>/", views_import_export.import_preview, name="exchange_import_preview"),
+    path("export/", views_import_export.export, name="exchange_export"),
     path("<int:post_id>/", views.post_detail, name="exchange_post"),
     path("<int:post_id>/edit/", views.post_edit, name="exchange_post_edit"),
     path("<int:post_id>/contact/", views.contact_edit, name="exchange_contact_edit"),

@@ -19,6 +19,7 @@ from mutualaid.exchange import access, selectors, services
 from mutualaid.exchange.forms import AssignForm, BoardForm, ContactForm, MessageForm, PostForm
 from mutualaid.exchange.models import Claim, Kind
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Membership, Role
 
 
@@ -65,23 +66,23 @@ def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
 
 
 @login_required
-def board(request: HttpRequest, slug: str) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _board(request, slug, mine=False)
 
 
 @login_required
-def mine(request: HttpRequest, slug: str) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _board(request, slug, mine=True)
 
 
 @login_required
-def post_new(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def post_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = get_group_for_member(request.user, slug)
     initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.NEED}
     form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_create(group=group, author=request.user, data=form.post_input())  # type: ignore[arg-type]
+            post = services.post_create(group=group, author=request.user, data=form.post_input())
         except services.PostingFlood as exc:
             messages.error(request, str(exc.args[0]))
             return render(request, "exchange/post_form.html", {"group": group, "form": form}, status=429)
@@ -94,9 +95,9 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
-    services.check_may_edit(post, request.user)  # type: ignore[arg-type]
+def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    services.check_may_edit(post, request.user)
     if post.address and post.author_id != request.user.pk:
         record_read(reader=request.user, subject=post, fields=["address"], group_id=group.pk)
     form = PostForm(request.POST or None, initial=PostForm.initial_for(post))
@@ -105,7 +106,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         del form.fields[name]
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_update(post=post, actor=request.user, data=form.post_input())  # type: ignore[arg-type]
+            services.post_update(post=post, actor=request.user, data=form.post_input())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -115,14 +116,14 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
     """The private details of the neighbour a post is held for: the member who took them in, or a coordinator."""
-    group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)
     if post.contact is None:
         raise Http404
     if post.author_id != request.user.pk:
         services.require_coordinator(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             group.pk,
             _("Only the member who took the neighbour in or a coordinator can change their details."),
         )
@@ -135,7 +136,7 @@ def contact_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         )
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(post=post, actor=request.user, data=form.contact_input())  # type: ignore[arg-type]
+            services.contact_update(post=post, actor=request.user, data=form.contact_input())
         except ValidationError as exc:
             apply_errors(form, _renamed(exc, CONTACT_FIELDS))
         else:
@@ -160,17 +161,14 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
 
 
 @login_required
-def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    group, membership, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def post_detail(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, membership, post = access.get_post_for_member(request.user, slug, post_id)
     user = request.user
-    coordinator = services.acts_as_coordinator(user, group.pk, membership)  # type: ignore[arg-type]
+    coordinator = services.acts_as_coordinator(user, group.pk, membership)
     live = selectors.live_claim(post)
     poster = post.author_id == user.pk
     claimant = live is not None and live.claimant_id == user.pk
-    # The exact address is for the poster, the accepted helper, and coordinators (read audited).
-    show_address = bool(post.address) and (
-        poster or coordinator or (claimant and live is not None and live.state == Claim.State.ACCEPTED)
-    )
+    show_address = access.may_see_exact_address(post, user, coordinator=coordinator, live=live)
     show_contact = post.contact is not None and (poster or coordinator)
     # A post taken in by text message keeps the texter's words in the sealed note (they may hold an
     # address); the accepted helper reads them, as they read any poster's details (the number stays hidden).
@@ -205,10 +203,10 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             "show_contact": show_contact,
             "by_sms": by_sms,
             "show_words": show_words,
-            "history": selectors.history_for(post, user, coordinator=coordinator),  # type: ignore[arg-type]
+            "history": selectors.history_for(post, user, coordinator=coordinator),
             "claims": claims,
             # A coordinator sees every claim but reads a conversation only once invited: link only what opens.
-            "joinable": {c.pk for c in claims if services.can_join_conversation(c, user)},  # type: ignore[arg-type]
+            "joinable": {c.pk for c in claims if services.can_join_conversation(c, user)},
             "members": selectors.group_members(group) if coordinator and post.status == "open" else [],
             "may_claim": post.status == "open" and not poster,
             "may_edit": (poster or coordinator) and post.status not in ("fulfilled", "withdrawn"),
@@ -227,27 +225,27 @@ def _done(
 
 @login_required
 @require_POST
-def claim(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    _group, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def claim(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    _group, _m, post = access.get_post_for_member(request.user, slug, post_id)
     return _done(
         request,
         slug,
         post.pk,
-        lambda: services.claim_create(post=post, claimant=request.user),  # type: ignore[arg-type]
+        lambda: services.claim_create(post=post, claimant=request.user),
         _("Thank you. The poster will answer your claim."),
     )
 
 
 @login_required
 @require_POST
-def claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
-    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
+def claim_decide(request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
+    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)
     accept = request.POST.get("decision") == "accept"
     return _done(
         request,
         slug,
         post.pk,
-        lambda: services.claim_decide(claim=found, actor=request.user, accept=accept),  # type: ignore[arg-type]
+        lambda: services.claim_decide(claim=found, actor=request.user, accept=accept),
         _("Claim accepted. You can now talk privately.")
         if accept
         else _("Claim declined. The post is open again."),
@@ -256,9 +254,9 @@ def claim_decide(request: HttpRequest, slug: str, post_id: int, claim_id: int) -
 
 @login_required
 @require_POST
-def post_assign(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def post_assign(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    _g, _m2, post = access.get_post_for_member(request.user, slug, post_id)
     form = AssignForm(request.POST)
     member = None
     if form.is_valid():
@@ -274,15 +272,15 @@ def post_assign(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         request,
         slug,
         post.pk,
-        lambda: services.post_assign(post=post, actor=request.user, claimant=member.user),  # type: ignore[arg-type]
+        lambda: services.post_assign(post=post, actor=request.user, claimant=member.user),
         _("Assigned to %(name)s.") % {"name": member.user.display_name},
     )
 
 
 @login_required
 @require_POST
-def post_act(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)  # type: ignore[arg-type]
+def post_act(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
     action = request.POST.get("action", "")
     done = {
         "release": _("You released your claim. The post is open again."),
@@ -294,22 +292,22 @@ def post_act(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         request,
         slug,
         post.pk,
-        lambda: services.post_act(post=post, actor=request.user, action=action),  # type: ignore[arg-type]
+        lambda: services.post_act(post=post, actor=request.user, action=action),
         done,
     )
 
 
 @login_required
-def conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
-    group, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
-    if not services.can_join_conversation(found, request.user):  # type: ignore[arg-type]
+def conversation(request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
+    group, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)
+    if not services.can_join_conversation(found, request.user):
         from django.http import Http404
 
         raise Http404
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send(claim=found, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+            services.message_send(claim=found, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -333,14 +331,16 @@ def conversation(request: HttpRequest, slug: str, post_id: int, claim_id: int) -
 
 @login_required
 @require_POST
-def conversation_invite(request: HttpRequest, slug: str, post_id: int, claim_id: int) -> HttpResponse:
-    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)  # type: ignore[arg-type]
-    services.conversation_invite_coordinators(claim=found, actor=request.user)  # type: ignore[arg-type]
+def conversation_invite(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, claim_id: int
+) -> HttpResponse:
+    _g, _m, post, found = access.get_claim_for_member(request.user, slug, post_id, claim_id)
+    services.conversation_invite_coordinators(claim=found, actor=request.user)
     messages.success(request, _("Coordinators can now read and write in this conversation."))
     return redirect("exchange_conversation", slug=slug, post_id=post.pk, claim_id=found.pk)
 
 
 @login_required
-def triage(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def triage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
     return render(request, "exchange/triage.html", {"group": group, "triage": selectors.triage(group=group)})

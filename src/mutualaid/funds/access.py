@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
-from mutualaid.funds.models import Fund, Request, Visibility
+from mutualaid.funds.models import Fund, Receipt, Request, Visibility
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, User
 
@@ -80,6 +80,25 @@ def get_request_for_viewer(user: User, slug: str, request_id: int) -> tuple[Requ
     if request.fund.visibility == Visibility.COORDINATORS and request.requested_by_id != user.pk:
         _require_coordinator_view(user, membership)
     return request, membership
+
+
+def get_own_request(user: User, slug: str, request_id: int) -> Request:
+    """A request its requester acts on (withdraw): anyone else gets 404."""
+    request, _membership = get_request_for_viewer(user, slug, request_id)
+    if request.requested_by_id != user.pk:
+        raise Http404
+    return request
+
+
+def get_receipt_for_viewer(
+    user: User, slug: str, request_id: int, receipt_id: int
+) -> tuple[Request, Receipt]:
+    """A receipt of a request the asker may see (the caller audits the read of its content)."""
+    request, _membership = get_request_for_viewer(user, slug, request_id)
+    receipt = Receipt.objects.filter(request=request, pk=receipt_id).first()
+    if receipt is None:
+        raise Http404
+    return request, receipt
 
 
 def get_request_for_receipt_upload(user: User, slug: str, request_id: int) -> Request:

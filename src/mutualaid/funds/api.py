@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
-from mutualaid.core.api_types import DbId
 from mutualaid.core.audit import record_read
 from mutualaid.funds import access, selectors, services
 from mutualaid.funds.forms import read_upload
@@ -20,15 +17,32 @@ from mutualaid.funds.idempotency import BadIdempotencyKey, IdempotencyConflict, 
 from mutualaid.funds.models import (
     AccountKind,
     Fund,
-    FundKind,
     Pledge,
-    PledgeInterval,
     Receipt,
     Request,
     RequestKind,
     Transaction,
-    Visibility,
     request_defaults,
+)
+from mutualaid.funds.schemas import (
+    BailIn,
+    ContributionIn,
+    FundChangeIn,
+    FundDetailOut,
+    FundIn,
+    FundOut,
+    LedgerTransactionOut,
+    PayIn,
+    PledgeIn,
+    PledgeOut,
+    PublicFundOut,
+    ReceiptOut,
+    RequestDetailOut,
+    RequestIn,
+    RequestOut,
+    ReverseIn,
+    TransactionOut,
+    TransparencyOut,
 )
 from mutualaid.funds.uploads import install_capped_upload, upload_too_big
 from mutualaid.groups.access import (
@@ -36,41 +50,13 @@ from mutualaid.groups.access import (
     get_group_for_member,
     get_listed_or_member_group,
 )
-from mutualaid.members.services import access_token_authenticate
+from mutualaid.members.http import AuthenticatedHttpRequest, TokenAuth
 
 router = Router(tags=["funds"])
 
 
-class _Token(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = access_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
 def _anyone(request: HttpRequest) -> bool:
     return True
-
-
-class FundOut(Schema):
-    id: int
-    name: str
-    kind: str
-    purpose: str
-    currency: str
-    visibility: str
-    balance: int
-    single_approval_limit: int
-    coordinator_approvals: int
-    member_approvals: int
-    allow_overdraft: bool
-
-
-class FundDetailOut(FundOut):
-    contributions: int
-    disbursements: int
-    pending: int
 
 
 def _fund_out(fund: Fund, balances: dict[str, int], detail: bool = False) -> dict[str, Any]:
@@ -96,8 +82,8 @@ def _fund_out(fund: Fund, balances: dict[str, int], detail: bool = False) -> dic
 
 
 @router.get("/groups/{slug}/funds", response=list[FundOut], summary="Funds of a group you may see")
-def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def funds_list(request: AuthenticatedHttpRequest, slug: str) -> list[dict[str, Any]]:
+    group, membership = get_group_for_member(request.user, slug)
     funds = list(selectors.funds_visible(group, membership))
     balances = selectors.balances_for(funds)
     return [_fund_out(f, {AccountKind.BALANCE: balances.get(f.pk, 0)}) for f in funds]
@@ -106,40 +92,16 @@ def funds_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get(
     "/groups/{slug}/funds/{fund_id}", response=FundDetailOut, summary="A fund and its account balances"
 )
-def funds_detail(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_detail(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
 
-class FundIn(Schema):
-    name: str
-    kind: str = FundKind.EMERGENCY
-    purpose: str = ""
-    currency: str = "USD"
-    visibility: str = Visibility.MEMBERS
-    single_approval_limit: int = 0
-    coordinator_approvals: int = 2
-    member_approvals: int = 0
-    allow_overdraft: bool = False
-
-
 @router.post("/groups/{slug}/funds", response={201: FundDetailOut}, summary="Start a fund (coordinators)")
-def funds_create(request: HttpRequest, slug: str, payload: FundIn) -> Status[Any]:
-    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def funds_create(request: AuthenticatedHttpRequest, slug: str, payload: FundIn) -> Status[Any]:
+    group, _membership = get_group_for_coordinator(request.user, slug)
     fund = services.fund_create(group=group, **payload.dict())
     return Status(201, _fund_out(fund, selectors.fund_balances(fund), detail=True))
-
-
-class FundChangeIn(Schema):
-    """Only the fields sent change. Kind and currency stay: the ledger is kept in that currency."""
-
-    name: str | None = None
-    purpose: str | None = None
-    visibility: str | None = None
-    single_approval_limit: int | None = None
-    coordinator_approvals: int | None = None
-    member_approvals: int | None = None
-    allow_overdraft: bool | None = None
 
 
 @router.patch(
@@ -147,8 +109,10 @@ class FundChangeIn(Schema):
     response=FundDetailOut,
     summary="Change a fund's name, purpose, visibility or rule (coordinators)",
 )
-def funds_update(request: HttpRequest, slug: str, fund_id: int, payload: FundChangeIn) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_update(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: FundChangeIn
+) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     changes = payload.dict(exclude_none=True)
     fields = (
         "name",
@@ -163,19 +127,10 @@ def funds_update(request: HttpRequest, slug: str, fund_id: int, payload: FundCha
     return _fund_out(fund, selectors.fund_balances(fund), detail=True)
 
 
-class PublicFundOut(Schema):
-    id: int
-    name: str
-    kind: str
-    purpose: str
-    currency: str
-    balance: int
-
-
 @router.get(
     "/groups/{slug}/public-funds",
     response=list[PublicFundOut],
-    auth=[_Token(), _anyone],
+    auth=[TokenAuth(), _anyone],
     summary="A listed group's public funds, whose transparency pages anyone may read (no token needed)",
 )
 def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -195,40 +150,10 @@ def funds_public_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     ]
 
 
-class MonthOut(Schema):
-    month: datetime.date
-    money_in: int
-    money_out: int
-
-
-class LineOut(Schema):
-    label: str
-    money_in: int
-    money_out: int
-
-
-class PublicTransactionOut(Schema):
-    occurred_on: datetime.date
-    label: str
-    amount: int
-
-
-class TransparencyOut(Schema):
-    fund: str
-    currency: str
-    balance: int
-    pending: int
-    total_in: int
-    total_out: int
-    months: list[MonthOut]
-    categories: list[LineOut]
-    transactions: list[PublicTransactionOut]
-
-
 @router.get(
     "/groups/{slug}/funds/{fund_id}/transparency",
     response=TransparencyOut,
-    auth=[_Token(), _anyone],
+    auth=[TokenAuth(), _anyone],
     summary="A fund's money in and out, without names (public funds: no token needed)",
 )
 def funds_transparency(request: HttpRequest, slug: str, fund_id: int) -> dict[str, Any]:
@@ -253,15 +178,6 @@ def funds_transparency(request: HttpRequest, slug: str, fund_id: int) -> dict[st
     }
 
 
-class TransactionOut(Schema):
-    id: int
-    kind: str
-    amount: int
-    currency: str
-    occurred_on: datetime.date
-    balance_after: int
-
-
 def _transaction_out(record: Transaction) -> dict[str, Any]:
     balance = selectors.fund_balances(record.fund).get(AccountKind.BALANCE, 0)
     return {
@@ -284,25 +200,15 @@ def _once(request: HttpRequest, operation: str, payload: Any, work: Any) -> Stat
         raise HttpError(400, "the Idempotency-Key header is at most 100 characters") from None
 
 
-class ContributionIn(Schema):
-    amount: int
-    currency: str
-    method: str
-    contributor: str = ""
-    reference: str = ""
-    occurred_on: datetime.date | None = None
-    pledge_id: DbId | None = None
-
-
 @router.post(
     "/groups/{slug}/funds/{fund_id}/contributions",
     response={201: TransactionOut},
     summary="Record a contribution (coordinators; honours Idempotency-Key)",
 )
 def funds_contribution_create(
-    request: HttpRequest, slug: str, fund_id: int, payload: ContributionIn
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: ContributionIn
 ) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
 
     pledge = None
     if payload.pledge_id is not None:
@@ -316,7 +222,7 @@ def funds_contribution_create(
             amount=payload.amount,
             currency=payload.currency,
             method=payload.method,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=request.user,
             contributor=payload.contributor,
             reference=payload.reference,
             occurred_on=payload.occurred_on,
@@ -325,29 +231,6 @@ def funds_contribution_create(
         return 201, _transaction_out(record)
 
     return _once(request, f"contribution:{fund.pk}", payload.dict(), work)
-
-
-class RequestIn(Schema):
-    amount: int
-    currency: str
-    purpose: str
-    kind: str = ""  # empty: what the fund's kind suggests (bail for a bail fund, housing for rent)
-    category: str = ""
-    for_self: bool = True
-    payee: str = ""
-
-
-class RequestOut(Schema):
-    id: int
-    fund_id: int
-    kind: str
-    category: str
-    amount: int
-    currency: str
-    status: str
-    bail_status: str
-    approvals: int
-    created_at: datetime.datetime
 
 
 def _request_out(ask: Request) -> dict[str, Any]:
@@ -371,8 +254,8 @@ def _request_out(ask: Request) -> dict[str, Any]:
     response=list[RequestOut],
     summary="Requests to a fund you may see",
 )
-def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
-    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_requests(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
+    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)
     return [_request_out(r) for r in selectors.requests_visible(fund, request.user, membership)[:200]]
 
 
@@ -381,15 +264,17 @@ def funds_requests(request: HttpRequest, slug: str, fund_id: int) -> list[dict[s
     response={201: RequestOut},
     summary="Ask a fund for money (honours Idempotency-Key)",
 )
-def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload: RequestIn) -> Status[Any]:
-    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_request_create(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: RequestIn
+) -> Status[Any]:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)
 
     default_kind, default_category = request_defaults(fund.kind)
 
     def work() -> tuple[int, Any]:
         ask = services.request_create(
             fund=fund,
-            requested_by=request.user,  # type: ignore[arg-type]
+            requested_by=request.user,
             amount=payload.amount,
             currency=payload.currency,
             purpose=payload.purpose,
@@ -408,17 +293,11 @@ def funds_request_create(request: HttpRequest, slug: str, fund_id: int, payload:
     response=RequestOut,
     summary="Approve a request (open vote)",
 )
-def funds_request_approve(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_approve(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)
     if membership.is_coordinator:
-        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    return _request_out(services.request_approve(request=ask, voter=request.user))  # type: ignore[arg-type]
-
-
-class PayIn(Schema):
-    method: str
-    reference: str = ""
-    occurred_on: datetime.date | None = None
+        get_group_for_coordinator(request.user, slug)
+    return _request_out(services.request_approve(request=ask, voter=request.user))
 
 
 @router.post(
@@ -426,13 +305,15 @@ class PayIn(Schema):
     response={201: TransactionOut},
     summary="Record how an approved request was paid (coordinators; honours Idempotency-Key)",
 )
-def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload: PayIn) -> Status[Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_pay(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, payload: PayIn
+) -> Status[Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
 
     def work() -> tuple[int, Any]:
         record = services.request_pay(
             request=ask,
-            paid_by=request.user,  # type: ignore[arg-type]
+            paid_by=request.user,
             method=payload.method,
             reference=payload.reference,
             occurred_on=payload.occurred_on,
@@ -442,28 +323,22 @@ def funds_request_pay(request: HttpRequest, slug: str, request_id: int, payload:
     return _once(request, f"pay:{ask.pk}", payload.dict(), work)
 
 
-class ReverseIn(Schema):
-    reason: str
-
-
 @router.post(
     "/groups/{slug}/funds/{fund_id}/transactions/{transaction_id}/reverse",
     response={201: TransactionOut},
     summary="Correct a transaction by posting its reversal (coordinators; honours Idempotency-Key)",
 )
 def funds_transaction_reverse(
-    request: HttpRequest, slug: str, fund_id: int, transaction_id: int, payload: ReverseIn
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, transaction_id: int, payload: ReverseIn
 ) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise HttpError(404, "not found")
 
     def work() -> tuple[int, Any]:
         reversal = services.transaction_reverse(
-            record=record,
-            reversed_by=request.user,  # type: ignore[arg-type]
-            reason=payload.reason,
+            record=record, reversed_by=request.user, reason=payload.reason
         )
         return 201, _transaction_out(reversal)
 
@@ -473,35 +348,15 @@ def funds_transaction_reverse(
 # Everything a person can do on the fund pages can be done here too (API parity). -----------------
 
 
-class EntryOut(Schema):
-    account: str
-    amount: int
-
-
-class LedgerTransactionOut(Schema):
-    id: int
-    occurred_on: datetime.date
-    posted_at: datetime.datetime
-    kind: str
-    category: str
-    method: str
-    amount: int
-    currency: str
-    reverses: int | None
-    reversed_by: int | None
-    request_id: int | None
-    entries: list[EntryOut]
-
-
 @router.get(
     "/groups/{slug}/funds/{fund_id}/ledger",
     response=list[LedgerTransactionOut],
     summary="The fund's ledger, newest first, with each transaction's entries (coordinators; no names or references)",
 )
 def funds_ledger(
-    request: HttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, limit: int = 200, offset: int = 0
 ) -> list[dict[str, Any]]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     if not 1 <= limit <= 1000 or not 0 <= offset <= 10**9:
         raise ValidationError({"limit": _("Ask for 1 to 1000 transactions from an offset of zero or more.")})
     records = (
@@ -534,25 +389,6 @@ def funds_ledger(
     return out
 
 
-class PledgeIn(Schema):
-    amount: int
-    currency: str
-    interval: str = PledgeInterval.MONTHLY
-    next_due: datetime.date
-    contributor: str = ""
-
-
-class PledgeOut(Schema):
-    id: int
-    amount: int
-    currency: str
-    interval: str
-    next_due: datetime.date
-    active: bool
-    due: bool
-    contributor: str
-
-
 def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, Any]:
     return {
         "id": pledge.pk,
@@ -571,8 +407,8 @@ def _pledge_out(pledge: Pledge, currency: str, due_ids: set[int]) -> dict[str, A
     response=list[PledgeOut],
     summary="The fund's pledges; `due` marks those due within a week or overdue (coordinators)",
 )
-def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledges(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> list[dict[str, Any]]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
     return [
         _pledge_out(p, fund.currency, due)
@@ -585,8 +421,10 @@ def funds_pledges(request: HttpRequest, slug: str, fund_id: int) -> list[dict[st
     response={201: PledgeOut},
     summary="Record a recurring pledge (coordinators)",
 )
-def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: PledgeIn) -> Status[Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledge_create(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, payload: PledgeIn
+) -> Status[Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledge = services.pledge_create(
         fund=fund,
         amount=payload.amount,
@@ -594,7 +432,7 @@ def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: 
         interval=payload.interval,
         next_due=payload.next_due,
         contributor=payload.contributor,
-        created_by=request.user,  # type: ignore[arg-type]
+        created_by=request.user,
     )
     due = set(selectors.pledges_due(fund).values_list("pk", flat=True))
     return Status(201, _pledge_out(pledge, fund.currency, due))
@@ -605,39 +443,14 @@ def funds_pledge_create(request: HttpRequest, slug: str, fund_id: int, payload: 
     response=PledgeOut,
     summary="Stop a pledge (coordinators)",
 )
-def funds_pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> dict[str, Any]:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def funds_pledge_stop(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, pledge_id: int
+) -> dict[str, Any]:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
     if pledge is None:
         raise HttpError(404, "not found")
     return _pledge_out(services.pledge_stop(pledge=pledge), fund.currency, set())
-
-
-class VoteOut(Schema):
-    voter: str
-    as_coordinator: bool
-    at: datetime.datetime
-
-
-class ReceiptOut(Schema):
-    id: int
-    content_type: str
-    size: int
-    uploaded_at: datetime.datetime
-
-
-class RequestDetailOut(RequestOut):
-    purpose: str
-    payee: str
-    for_self: bool
-    requested_by: str | None
-    purged: bool
-    coordinator_approvals: int
-    needed_coordinators: int
-    needed_members: int
-    votes: list[VoteOut]
-    receipts: list[ReceiptOut]
-    bail_outstanding: int | None
 
 
 def _receipt_out(receipt: Receipt) -> dict[str, Any]:
@@ -654,8 +467,8 @@ def _receipt_out(receipt: Receipt) -> dict[str, Any]:
     response=RequestDetailOut,
     summary="One request with its purpose, payee, votes and receipts (the read is audited)",
 )
-def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_request_detail(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)
     record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=ask.fund.group_id)
     coordinators, _everyone = services.approval_counts(ask)
     needed_coordinators, needed_members = ask.fund.approvals_needed(ask.amount)
@@ -685,9 +498,9 @@ def funds_request_detail(request: HttpRequest, slug: str, request_id: int) -> di
     response=RequestOut,
     summary="Decline a request (coordinators)",
 )
-def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
-    return _request_out(services.request_decline(request=ask, declined_by=request.user))  # type: ignore[arg-type]
+def funds_request_decline(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
+    return _request_out(services.request_decline(request=ask, declined_by=request.user))
 
 
 @router.post(
@@ -695,18 +508,9 @@ def funds_request_decline(request: HttpRequest, slug: str, request_id: int) -> d
     response=RequestOut,
     summary="Withdraw your own request",
 )
-def funds_request_withdraw(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
-    if ask.requested_by_id != request.user.pk:
-        raise HttpError(404, "not found")
-    return _request_out(services.request_withdraw(request=ask, user=request.user))  # type: ignore[arg-type]
-
-
-class BailIn(Schema):
-    returned: int = 0
-    forfeit_rest: bool = False
-    method: str = "check"
-    occurred_on: datetime.date | None = None
+def funds_request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> dict[str, Any]:
+    ask = access.get_own_request(request.user, slug, request_id)
+    return _request_out(services.request_withdraw(request=ask, user=request.user))
 
 
 @router.post(
@@ -714,8 +518,10 @@ class BailIn(Schema):
     response={201: list[TransactionOut]},
     summary="Record bail coming back (all or part) and what the court kept (coordinators; honours Idempotency-Key)",
 )
-def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload: BailIn) -> Status[Any]:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def funds_bail_settle(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, payload: BailIn
+) -> Status[Any]:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
 
     def work() -> tuple[int, Any]:
         records = services.bail_settle(
@@ -724,7 +530,7 @@ def funds_bail_settle(request: HttpRequest, slug: str, request_id: int, payload:
             forfeit_rest=payload.forfeit_rest,
             method=payload.method,
             occurred_on=payload.occurred_on,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=request.user,
         )
         return 201, [_transaction_out(r) for r in records]
 
@@ -760,11 +566,11 @@ _RECEIPT_BODY = {
     summary="Attach a receipt (multipart field `receipt`: JPEG, PNG or PDF, at most 5 MB; stored sealed). "
     "The requester, or a coordinator",
 )
-def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Status[Any]:
+def funds_receipt_add(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> Status[Any]:
     # The body is parsed here, after our handler is in place: an oversize file is dropped as it
     # streams in, never spooled to a temporary file (see funds.uploads).
     install_capped_upload(request)
-    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
+    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise ValidationError(
             {"receipt": _("Send the receipt as multipart/form-data in the field named receipt.")}
@@ -776,7 +582,7 @@ def funds_receipt_add(request: HttpRequest, slug: str, request_id: int) -> Statu
         raise ValidationError({"receipt": _("Choose a file to upload.")})
     receipt = services.receipt_add(
         request=ask,
-        uploaded_by=request.user,  # type: ignore[arg-type]
+        uploaded_by=request.user,
         data=read_upload(upload, services.RECEIPT_MAX_BYTES),
     )
     return Status(201, _receipt_out(receipt))
@@ -801,11 +607,10 @@ _RECEIPT_FILE = {
     openapi_extra=_RECEIPT_FILE,
     summary="Download a receipt (those who may see the request; the read is audited)",
 )
-def funds_receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> Any:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
-    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
-    if receipt is None:
-        raise HttpError(404, "not found")
+def funds_receipt_download(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
+) -> Any:
+    ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
     data = services.receipt_open(receipt)
     if data is None:
         return Status(410, {"detail": "this receipt can no longer be decrypted"})

@@ -9,7 +9,6 @@ payments racing for the same money cannot both see the old balance (THREATS.md p
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +21,9 @@ from django.utils.translation import gettext as _
 from mutualaid.core import encryption
 from mutualaid.core.categories import category_codes
 from mutualaid.core.dates import in_range
-from mutualaid.funds import notices
+from mutualaid.funds import ledger, notices
+from mutualaid.funds.ledger import transaction_reverse as transaction_reverse  # kept importable from here
 from mutualaid.funds.models import (
-    ACCOUNT_SIGN,
     CURRENCIES,
     MAX_AMOUNT,
     Account,
@@ -60,8 +59,6 @@ _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
 )
-
-REASON_MAX = 500
 
 
 def check_amount(amount: Any, currency: str, fund: Fund) -> int:
@@ -207,88 +204,6 @@ def fund_update(
     return fund
 
 
-# The ledger ----------------------------------------------------------------------------------------
-
-
-def _locked_accounts(fund: Fund) -> dict[str, Account]:
-    # Lock order everywhere: the transaction being reversed, then the request row (with
-    # `of=("self",)`, so the joined fund row is not locked too: a FOR UPDATE on the fund deadlocks with
-    # the foreign-key checks of concurrent inserts), then all four account rows in primary-key order.
-    # Every writer takes the same locks in the same order, so postings to one fund queue, never deadlock.
-    accounts = Account.objects.select_for_update().filter(fund=fund).order_by("pk")
-    return {a.kind: a for a in accounts}
-
-
-def _post(
-    *,
-    fund: Fund,
-    kind: str,
-    lines: Sequence[tuple[str, int]],
-    posted_by: User | None,
-    category: str = "",
-    method: str = "",
-    reference: str = "",
-    contributor: str = "",
-    occurred_on: datetime.date | None = None,
-    reverses: Transaction | None = None,
-    request: Request | None = None,
-    pledge: Pledge | None = None,
-    reason: str = "",
-) -> Transaction:
-    """Post one balanced transaction. Must run inside the caller's atomic block; checks before it writes."""
-    if sum(amount for _kind, amount in lines) != 0 or any(amount == 0 for _kind, amount in lines):
-        raise ValueError("unbalanced or empty ledger lines")  # a programming error, never user input
-    accounts = _locked_accounts(fund)
-    # Read the fund's rules again now that its accounts are locked: a coordinator who just turned
-    # overdrafts off must be obeyed by a payment that started a moment earlier.
-    fund = Fund.objects.get(pk=fund.pk)
-    moves: dict[str, int] = {}
-    for account_kind, amount in lines:
-        moves[account_kind] = moves.get(account_kind, 0) + amount
-    for account_kind, delta in moves.items():
-        account = accounts[account_kind]
-        after = (account.balance + delta) * ACCOUNT_SIGN[AccountKind(account_kind)]
-        if after >= 0 or (account_kind == AccountKind.BALANCE and fund.allow_overdraft):
-            continue
-        if account_kind == AccountKind.BALANCE:
-            raise ValidationError(
-                {
-                    "amount": _("The fund holds %(balance)s; it cannot pay out %(amount)s.")
-                    % {
-                        "balance": format_money(account.balance, fund.currency),
-                        "amount": format_money(-delta, fund.currency),
-                    }
-                }
-            )
-        raise ValidationError(
-            _("This would leave the %(account)s account below zero.")
-            % {"account": account.get_kind_display()}
-        )
-    amount = sum(a for _k, a in lines if a > 0)
-    record = Transaction.objects.create(
-        fund=fund,
-        kind=kind,
-        category=category,
-        currency=fund.currency,
-        amount=amount,
-        method=method,
-        reference=reference,
-        contributor=contributor,
-        occurred_on=occurred_on or timezone.localdate(),
-        posted_by=posted_by,
-        reverses=reverses,
-        request=request,
-        pledge=pledge,
-        reason=reason,
-    )
-    Entry.objects.bulk_create([Entry(transaction=record, account=accounts[k], amount=a) for k, a in lines])
-    for account_kind, delta in moves.items():
-        account = accounts[account_kind]
-        account.balance += delta
-        account.save(update_fields=["balance"])
-    return record
-
-
 def _check_method(method: str) -> str:
     if method not in PaymentMethod.values:
         raise ValidationError(
@@ -326,7 +241,7 @@ def contribution_record(
     day = _check_day(occurred_on)
     if pledge is not None and pledge.fund_id != fund.pk:
         raise ValidationError({"pledge": _("That pledge belongs to another fund.")})
-    record = _post(
+    record = ledger.post(
         fund=fund,
         kind=TransactionKind.CONTRIBUTION,
         lines=[(AccountKind.BALANCE, amount), (AccountKind.CONTRIBUTIONS, -amount)],
@@ -343,53 +258,6 @@ def contribution_record(
         pledge.next_due = pledge_next_due(pledge.next_due, pledge.interval)
         pledge.save(update_fields=["next_due"])
     return record
-
-
-_REVERSIBLE_KINDS = {TransactionKind.CONTRIBUTION, TransactionKind.DISBURSEMENT, TransactionKind.BAIL_POSTED}
-
-
-@transaction.atomic
-def transaction_reverse(*, record: Transaction, reversed_by: User, reason: str) -> Transaction:
-    """Correct a mistake: post the mirror image of `record`. The original stays, marked as reversed;
-    the reason (required) is kept, encrypted, on the correcting transaction."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why this transaction is reversed.")})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
-    record = Transaction.objects.select_for_update().get(pk=record.pk)
-    if record.kind == TransactionKind.REVERSAL:
-        raise ValidationError(
-            _("A correction cannot itself be reversed; record the right transaction instead.")
-        )
-    if Transaction.objects.filter(reverses=record).exists():
-        raise ValidationError(_("This transaction was already reversed."))
-    if record.kind not in _REVERSIBLE_KINDS:
-        raise ValidationError(_("Bail that came back or was forfeited cannot be reversed."))
-    request = None
-    if record.request_id is not None:
-        request = Request.objects.select_for_update().get(pk=record.request_id)
-        if record.kind == TransactionKind.BAIL_POSTED and request.bail_status != BailStatus.OUT:
-            raise ValidationError(_("Bail that came back or was forfeited cannot be reversed."))
-    lines = [(e.account.kind, -e.amount) for e in record.entries.select_related("account").order_by("pk")]
-    reversal = _post(
-        fund=record.fund,
-        kind=TransactionKind.REVERSAL,
-        lines=lines,
-        posted_by=reversed_by,
-        category=record.category,
-        method=record.method,
-        reverses=record,
-        request=request,
-        reason=reason,
-    )
-    if request is not None:
-        # The payment is undone; the decision stands, so the request can be paid again correctly.
-        request.status = RequestStatus.APPROVED
-        request.bail_status = BailStatus.NONE
-        request.closed_at = None
-        request.save(update_fields=["status", "bail_status", "closed_at"])
-    return reversal
 
 
 # Pledges -------------------------------------------------------------------------------------------
@@ -574,7 +442,7 @@ def request_pay(
         kind, target = TransactionKind.BAIL_POSTED, AccountKind.PENDING
     else:
         kind, target = TransactionKind.DISBURSEMENT, AccountKind.DISBURSEMENTS
-    record = _post(
+    record = ledger.post(
         fund=fund,
         kind=kind,
         lines=[(target, request.amount), (AccountKind.BALANCE, -request.amount)],
@@ -634,7 +502,7 @@ def bail_settle(
     records = []
     if returned:
         records.append(
-            _post(
+            ledger.post(
                 fund=fund,
                 kind=TransactionKind.BAIL_RETURNED,
                 lines=[(AccountKind.BALANCE, returned), (AccountKind.PENDING, -returned)],
@@ -648,7 +516,7 @@ def bail_settle(
     rest = outstanding - returned
     if forfeit_rest and rest:
         records.append(
-            _post(
+            ledger.post(
                 fund=fund,
                 kind=TransactionKind.BAIL_FORFEITED,
                 lines=[(AccountKind.DISBURSEMENTS, rest), (AccountKind.PENDING, -rest)],

@@ -32,7 +32,6 @@ from mutualaid.funds.models import (
     AccountKind,
     PaymentMethod,
     Pledge,
-    Receipt,
     RequestKind,
     RequestStatus,
     Transaction,
@@ -40,6 +39,7 @@ from mutualaid.funds.models import (
 from mutualaid.funds.money import format_money
 from mutualaid.funds.uploads import capped_uploads, upload_too_big
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 
 def _form_page(
@@ -62,8 +62,8 @@ def _form_page(
 
 
 @login_required
-def fund_list(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def fund_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, membership = get_group_for_member(request.user, slug)
     funds = list(selectors.funds_visible(group, membership))
     balances = selectors.balances_for(funds)
     rows = [(fund, format_money(balances.get(fund.pk, 0), fund.currency)) for fund in funds]
@@ -71,8 +71,8 @@ def fund_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def fund_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = get_group_for_coordinator(request.user, slug)
     form = FundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,8 +105,8 @@ def fund_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def fund_edit(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     initial = {
         "name": fund.name,
         "kind": fund.kind,
@@ -150,8 +150,8 @@ def fund_edit(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
 
 @login_required
-def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
-    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def fund_page(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, membership = access.get_fund_for_member(request.user, slug, fund_id)
     balances = selectors.fund_balances(fund)
     context: dict[str, Any] = {
         "group": fund.group,
@@ -165,7 +165,7 @@ def fund_page(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         "single_limit": format_money(fund.single_approval_limit, fund.currency),
     }
     if membership.is_coordinator:
-        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # the ledger needs the second factor
+        get_group_for_coordinator(request.user, slug)  # the ledger needs the second factor
         # Every running pledge, so any can be stopped; those due within a week are marked.
         context["pledges"] = selectors.pledges_active(fund)[:100]
         context["pledge_horizon"] = selectors.pledge_horizon()
@@ -185,9 +185,9 @@ def transparency(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
 
 @login_required
-def export_csv(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
     """The ledger for a spreadsheet: coordinators only, and still without names or payment references."""
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fund-{fund.pk}-ledger.csv"'
     writer = csv.writer(response)
@@ -228,8 +228,8 @@ def export_csv(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
 
 @login_required
-def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def contribution_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledges = [
         (p.pk, f"{p.contributor or _('Anonymous')} · {format_money(p.amount, fund.currency)}")
         for p in Pledge.objects.filter(fund=fund, active=True)
@@ -245,7 +245,7 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
                 amount=data["amount"],
                 currency=fund.currency,
                 method=data["method"],
-                recorded_by=request.user,  # type: ignore[arg-type]
+                recorded_by=request.user,
                 reference=data["reference"],
                 contributor=data["contributor"],
                 occurred_on=data["occurred_on"],
@@ -281,8 +281,8 @@ def contribution_new(request: HttpRequest, slug: str, fund_id: int) -> HttpRespo
 
 
 @login_required
-def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def pledge_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     form = PledgeForm(request.POST or None, currency=fund.currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -294,7 +294,7 @@ def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
                 interval=data["interval"],
                 next_due=data["next_due"],
                 contributor=data["contributor"],
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=request.user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -314,8 +314,8 @@ def pledge_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -> HttpResponse:
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+def pledge_stop(request: AuthenticatedHttpRequest, slug: str, fund_id: int, pledge_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     pledge = Pledge.objects.filter(fund=fund, pk=pledge_id).first()
     if pledge is None:
         raise Http404
@@ -324,9 +324,11 @@ def pledge_stop(request: HttpRequest, slug: str, fund_id: int, pledge_id: int) -
 
 
 @login_required
-def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transaction_id: int) -> HttpResponse:
+def transaction_reverse(
+    request: AuthenticatedHttpRequest, slug: str, fund_id: int, transaction_id: int
+) -> HttpResponse:
     """Reversing asks first: a page that names the transaction and asks why (the reason stays in the ledger)."""
-    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)  # type: ignore[arg-type]
+    fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     record = Transaction.objects.filter(fund=fund, pk=transaction_id).first()
     if record is None:
         raise Http404
@@ -335,7 +337,7 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
         try:
             services.transaction_reverse(
                 record=record,
-                reversed_by=request.user,  # type: ignore[arg-type]
+                reversed_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -367,8 +369,8 @@ def transaction_reverse(request: HttpRequest, slug: str, fund_id: int, transacti
 
 @capped_uploads
 @login_required
-def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
-    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)  # type: ignore[arg-type]
+def request_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
+    fund, _membership = access.get_fund_for_member(request.user, slug, fund_id)
     form = RequestForm(
         request.POST or None,
         request.FILES or None,
@@ -386,7 +388,7 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
         def work() -> tuple[int, Any]:
             created = services.request_create(
                 fund=fund,
-                requested_by=request.user,  # type: ignore[arg-type]
+                requested_by=request.user,
                 amount=data["amount"],
                 currency=fund.currency,
                 kind=data["kind"],
@@ -396,7 +398,7 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
                 payee=data["payee"],
             )
             if receipt:
-                services.receipt_add(request=created, uploaded_by=request.user, data=receipt)  # type: ignore[arg-type]
+                services.receipt_add(request=created, uploaded_by=request.user, data=receipt)
             return 201, {"id": created.pk}
 
         payload = {k: v for k, v in data.items() if k not in ("submission", "receipt")}
@@ -428,8 +430,8 @@ def request_new(request: HttpRequest, slug: str, fund_id: int) -> HttpResponse:
 
 
 @login_required
-def request_page(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def request_page(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)
     fund = ask.fund
     record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=fund.group_id)
     coordinators, everyone = services.approval_counts(ask)
@@ -439,7 +441,7 @@ def request_page(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
         ask.status == RequestStatus.OPEN
         and not is_requester
         and (membership.is_coordinator or fund.members_may_approve())
-        and not ask.approvals.filter(voter=request.user).exists()  # type: ignore[misc]
+        and not ask.approvals.filter(voter=request.user).exists()
     )
     return render(
         request,
@@ -475,11 +477,11 @@ def _back(slug: str, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
+def request_approve(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, membership = access.get_request_for_viewer(request.user, slug, request_id)
     if membership.is_coordinator:
-        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    if flash_action(request, lambda: services.request_approve(request=ask, voter=request.user)):  # type: ignore[arg-type]
+        get_group_for_coordinator(request.user, slug)
+    if flash_action(request, lambda: services.request_approve(request=ask, voter=request.user)):
         ask.refresh_from_db(fields=["status"])
         if ask.status == RequestStatus.APPROVED:
             messages.success(
@@ -492,11 +494,11 @@ def request_approve(request: HttpRequest, slug: str, request_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def request_decline(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def request_decline(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
     flash_action(
         request,
-        lambda: services.request_decline(request=ask, declined_by=request.user),  # type: ignore[arg-type]
+        lambda: services.request_decline(request=ask, declined_by=request.user),
         success=_("The request was declined."),
     )
     return _back(slug, request_id)
@@ -504,13 +506,11 @@ def request_decline(request: HttpRequest, slug: str, request_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def request_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
-    if ask.requested_by_id != request.user.pk:
-        raise Http404
+def request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask = access.get_own_request(request.user, slug, request_id)
     flash_action(
         request,
-        lambda: services.request_withdraw(request=ask, user=request.user),  # type: ignore[arg-type]
+        lambda: services.request_withdraw(request=ask, user=request.user),
         success=_("You withdrew the request."),
     )
     return _back(slug, request_id)
@@ -518,8 +518,8 @@ def request_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def request_pay(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
     form = PayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say how the money was paid and on which day."))
@@ -529,7 +529,7 @@ def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
         request,
         lambda: services.request_pay(
             request=ask,
-            paid_by=request.user,  # type: ignore[arg-type]
+            paid_by=request.user,
             method=data["method"],
             reference=data["reference"],
             occurred_on=data["occurred_on"],
@@ -541,8 +541,8 @@ def request_pay(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)  # type: ignore[arg-type]
+def bail_settle(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
     form = BailForm(request.POST, currency=ask.fund.currency)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -554,7 +554,7 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
             request=ask,
             returned=data["amount"],
             forfeit_rest=data["forfeit_rest"],
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=request.user,
             method=data["method"] or PaymentMethod.CHECK,
             occurred_on=data["occurred_on"],
         ),
@@ -566,8 +566,8 @@ def bail_settle(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
 @capped_uploads
 @login_required
 @require_POST
-def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)  # type: ignore[arg-type]
+def receipt_add(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    ask = access.get_request_for_receipt_upload(request.user, slug, request_id)
     form = ReceiptForm(request.POST, request.FILES)
 
     def attach() -> None:
@@ -577,7 +577,7 @@ def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
             raise ValidationError({"receipt": _("Choose a file to upload.")})
         services.receipt_add(
             request=ask,
-            uploaded_by=request.user,  # type: ignore[arg-type]
+            uploaded_by=request.user,
             data=read_upload(form.cleaned_data["receipt"], services.RECEIPT_MAX_BYTES),
         )
 
@@ -586,11 +586,10 @@ def receipt_add(request: HttpRequest, slug: str, request_id: int) -> HttpRespons
 
 
 @login_required
-def receipt_download(request: HttpRequest, slug: str, request_id: int, receipt_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_viewer(request.user, slug, request_id)  # type: ignore[arg-type]
-    receipt = Receipt.objects.filter(request=ask, pk=receipt_id).first()
-    if receipt is None:
-        raise Http404
+def receipt_download(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
+) -> HttpResponse:
+    ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
     data = services.receipt_open(receipt)
     if data is None:
         return HttpResponse(

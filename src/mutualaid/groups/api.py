@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 
 from mutualaid.groups import access, selectors
 from mutualaid.members import services as member_services
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Invitation
 
 router = Router(tags=["groups"])
@@ -71,8 +72,8 @@ class MemberOut(Schema):
 
 
 @router.get("/groups/{slug}/members", response=list[MemberOut], summary="Members of a group (coordinators)")
-def group_members(request: HttpRequest, slug: str) -> list[MemberOut]:
-    group, _m = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def group_members(request: AuthenticatedHttpRequest, slug: str) -> list[MemberOut]:
+    group, _m = access.get_group_for_coordinator(request.user, slug)
     return [
         MemberOut(
             id=m.pk,
@@ -109,22 +110,24 @@ def _invitation_out(invitation: Invitation, link: str | None = None) -> Invitati
 
 
 @router.get("/groups/{slug}/invitations", response=list[InvitationOut], summary="Invitations you may see")
-def invitations(request: HttpRequest, slug: str) -> list[InvitationOut]:
-    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def invitations(request: AuthenticatedHttpRequest, slug: str) -> list[InvitationOut]:
+    group, membership = access.get_group_for_member(request.user, slug)
     visible = Invitation.objects.filter(group=group)
     if not membership.is_coordinator:
-        visible = visible.filter(created_by=request.user)  # type: ignore[misc]
+        visible = visible.filter(created_by=request.user)
     return [_invitation_out(i) for i in visible[:200]]
 
 
 @router.post(
     "/groups/{slug}/invitations", response={201: InvitationOut}, summary="Invite someone (link shown once)"
 )
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
-    group, _m = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def invitation_create(
+    request: AuthenticatedHttpRequest, slug: str, payload: InvitationIn
+) -> Status[InvitationOut]:
+    group, _m = access.get_group_for_member(request.user, slug)
     invitation, token = member_services.invitation_create(
         group=group,
-        created_by=request.user,  # type: ignore[arg-type]
+        created_by=request.user,
         days=payload.days,
         note=payload.note,
     )
@@ -136,8 +139,8 @@ def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) ->
     response=InvitationOut,
     summary="Revoke an invitation",
 )
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> InvitationOut:
-    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_id: int) -> InvitationOut:
+    group, membership = access.get_group_for_member(request.user, slug)
     invitation = Invitation.objects.filter(group=group, pk=invitation_id).first()
     if invitation is None or (invitation.created_by_id != request.user.pk and not membership.is_coordinator):
         raise HttpError(404, "not found")

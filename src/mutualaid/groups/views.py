@@ -17,6 +17,7 @@ from mutualaid.groups.forms import AreaForm, DirectoryForm, GroupForm, SetupForm
 from mutualaid.groups.middleware import reset_setup_cache
 from mutualaid.members import services as member_services
 from mutualaid.members.forms import AnonymousJoinRequestForm, JoinRequestForm
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Invitation, JoinRequest, Membership
 
 
@@ -99,7 +100,7 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def group_new(request: HttpRequest) -> HttpResponse:
+def group_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         return render(request, "groups/group_new_closed.html", status=403)
     form = GroupForm(request.POST or None)
@@ -117,8 +118,8 @@ def group_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def group_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     form = GroupForm(request.POST or None, initial=GroupForm.initial_for(group))
     area_form = AreaForm()
     if request.method == "POST" and form.is_valid():
@@ -134,8 +135,8 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def area_add(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def area_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     form = AreaForm(request.POST)
     if form.is_valid():
         try:
@@ -155,8 +156,8 @@ def area_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def area_remove(request: HttpRequest, slug: str, area_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def area_remove(request: AuthenticatedHttpRequest, slug: str, area_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     area = group.areas.filter(pk=area_id).first()
     if area is not None:
         services.area_remove(area=area)
@@ -164,8 +165,8 @@ def area_remove(request: HttpRequest, slug: str, area_id: int) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, membership = access.get_group_for_coordinator(request.user, slug)
     requests = list(
         JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user")
     )
@@ -186,8 +187,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def member_role(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     target = access.get_membership_in_group(group, membership_id)
     flash_action(
         request,
@@ -199,8 +200,8 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def member_remove(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     target = access.get_membership_in_group(group, membership_id)
     flagged: list[int] = []
     removed = flash_action(
@@ -217,16 +218,16 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def member_reviewed(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def member_reviewed(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     member_services.membership_clear_review(membership=access.get_membership_in_group(group, membership_id))
     return redirect("members", slug=group.slug)
 
 
 @login_required
 @require_POST
-def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    group, _membership = access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def join_request_decide(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
+    group, _membership = access.get_group_for_coordinator(request.user, slug)
     join = JoinRequest.objects.filter(group=group, pk=request_id).select_related("user").first()
     if join is None:
         from django.http import Http404
@@ -237,7 +238,7 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
         request,
         lambda: member_services.join_request_decide(
             join_request=join,
-            decided_by=request.user,  # type: ignore[arg-type]
+            decided_by=request.user,
             approve=approve,
         ),
         success=_("Request approved.") if approve else _("Request declined."),
@@ -247,8 +248,8 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
 
 @login_required
 @require_POST
-def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, membership = access.get_group_for_member(request.user, slug)
     if flash_action(
         request,
         lambda: member_services.membership_leave(membership=membership),
@@ -259,12 +260,12 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Any member can vouch for someone by inviting them; coordinators see and revoke all invitations."""
     from mutualaid.members.forms import InvitationForm
     from mutualaid.members.models import Role
 
-    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    group, membership = access.get_group_for_member(request.user, slug)
     form = InvitationForm(request.POST or None)
     if not membership.is_coordinator:
         form.fields.pop("role")
@@ -272,11 +273,11 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data.get("role", Role.MEMBER)
         if role == Role.COORDINATOR:
-            access.get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+            access.get_group_for_coordinator(request.user, slug)
         try:
             _invitation, token = member_services.invitation_create(
                 group=group,
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=request.user,
                 role=role,
                 days=form.cleaned_data["days"],
                 note=form.cleaned_data["note"],
@@ -290,7 +291,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
                 form.fields.pop("role")
     visible = Invitation.objects.filter(group=group).select_related("created_by", "used_by")
     if not membership.is_coordinator:
-        visible = visible.filter(created_by=request.user)  # type: ignore[misc]
+        visible = visible.filter(created_by=request.user)
     return render(
         request,
         "groups/invitations.html",
@@ -306,8 +307,8 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    group, membership = access.get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    group, membership = access.get_group_for_member(request.user, slug)
     invitation = Invitation.objects.filter(group=group, pk=invitation_id).first()
     if invitation is None or (invitation.created_by_id != request.user.pk and not membership.is_coordinator):
         from django.http import Http404

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -14,6 +14,7 @@ from mutualaid.core.api_types import DbId
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.matching import selectors, services
 from mutualaid.matching.models import Proposal
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Role, User
 
 router = Router(tags=["matching"])
@@ -75,9 +76,9 @@ def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
 @router.post(
     "/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)"
 )
-def matching_round_run(request: HttpRequest, slug: str) -> Status[RoundOut]:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
+def matching_round_run(request: AuthenticatedHttpRequest, slug: str) -> Status[RoundOut]:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    the_round = services.round_run(group=group, started_by=request.user)
     rows = selectors._with_posts(the_round.proposals.all())
     return Status(
         201,
@@ -86,7 +87,7 @@ def matching_round_run(request: HttpRequest, slug: str) -> Status[RoundOut]:
             started_at=the_round.started_at,
             status=the_round.status,
             stats=the_round.stats,
-            proposals=[_out(p, request.user, coordinator=True) for p in rows],  # type: ignore[arg-type]
+            proposals=[_out(p, request.user, coordinator=True) for p in rows],
         ),
     )
 
@@ -96,15 +97,15 @@ def matching_round_run(request: HttpRequest, slug: str) -> Status[RoundOut]:
     response=list[ProposalOut],
     summary="Proposals: all open ones for coordinators, one's own for members",
 )
-def matching_proposals_list(request: HttpRequest, slug: str) -> list[ProposalOut]:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+def matching_proposals_list(request: AuthenticatedHttpRequest, slug: str) -> list[ProposalOut]:
+    group, membership = get_group_for_member(request.user, slug)
     coordinator = membership.role == Role.COORDINATOR
     if coordinator:
-        get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]  # second factor
+        get_group_for_coordinator(request.user, slug)  # second factor
         rows = selectors.proposals_for_coordinator(group)
     else:
-        rows = selectors.proposals_for_member(group, request.user)  # type: ignore[arg-type]
-    return [_out(p, request.user, coordinator=coordinator) for p in rows]  # type: ignore[arg-type]
+        rows = selectors.proposals_for_member(group, request.user)
+    return [_out(p, request.user, coordinator=coordinator) for p in rows]
 
 
 class DecideIn(Schema):
@@ -126,13 +127,13 @@ class DecideOut(Schema):
     response=DecideOut,
     summary="Approve, reject or edit proposals in bulk (coordinators)",
 )
-def matching_proposals_decide(request: HttpRequest, slug: str, payload: DecideIn) -> DecideOut:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def matching_proposals_decide(request: AuthenticatedHttpRequest, slug: str, payload: DecideIn) -> DecideOut:
+    group, _m = get_group_for_coordinator(request.user, slug)
     if len(payload.edits) > 1000:
         raise HttpError(422, "Too many edits.")
     counts = services.proposals_decide(
         group=group,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         approve_ids=payload.approve_ids,
         reject_ids=payload.reject_ids,
         edits=payload.edits,
@@ -150,21 +151,21 @@ class RespondIn(Schema):
     summary="Accept or decline a proposal (either side)",
 )
 def matching_proposal_respond(
-    request: HttpRequest, slug: str, proposal_id: int, payload: RespondIn
+    request: AuthenticatedHttpRequest, slug: str, proposal_id: int, payload: RespondIn
 ) -> ProposalOut:
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
-    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)  # type: ignore[arg-type]
+    group, membership = get_group_for_member(request.user, slug)
+    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)
     if proposal is None:
         raise Http404
     try:
         proposal = services.proposal_respond(
             proposal=proposal,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             accept=payload.decision == "accept",
         )
     except PermissionDenied:
         raise Http404 from None
-    return _out(proposal, request.user, coordinator=membership.role == Role.COORDINATOR)  # type: ignore[arg-type]
+    return _out(proposal, request.user, coordinator=membership.role == Role.COORDINATOR)
 
 
 class SettingsIn(Schema):
@@ -180,7 +181,9 @@ class SettingsOut(Schema):
     response=SettingsOut,
     summary="Turn daily rounds on or off (coordinators)",
 )
-def matching_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
-    found = services.settings_update(group=group, actor=request.user, schedule=payload.schedule)  # type: ignore[arg-type]
+def matching_settings_update(
+    request: AuthenticatedHttpRequest, slug: str, payload: SettingsIn
+) -> SettingsOut:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    found = services.settings_update(group=group, actor=request.user, schedule=payload.schedule)
     return SettingsOut(schedule=found.schedule)

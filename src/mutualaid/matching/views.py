@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,15 +17,16 @@ from mutualaid.core.actions import flash_action
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.matching import selectors, services
 from mutualaid.matching.models import Schedule
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Role
 
 
 @login_required
-def rounds(request: HttpRequest, slug: str) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Coordinators: run a round, and see proposals waiting for a decision or for the two sides."""
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    group, _m = get_group_for_coordinator(request.user, slug)
     if request.method == "POST":
-        the_round = services.round_run(group=group, started_by=request.user)  # type: ignore[arg-type]
+        the_round = services.round_run(group=group, started_by=request.user)
         if the_round.status == the_round.Status.FAILED:
             messages.error(request, _("The round failed; nothing was proposed."))
         else:
@@ -57,9 +58,9 @@ def _ids(values: list[str]) -> list[int]:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, slug: str) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Bulk decision: the ticked proposals are approved (with their units) or rejected."""
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    group, _m = get_group_for_coordinator(request.user, slug)
     selected = _ids(request.POST.getlist("selected"))
     action = request.POST.get("action")
     if action not in {"approve", "reject"} or not selected:
@@ -77,7 +78,7 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: counts.update(
             services.proposals_decide(
                 group=group,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 approve_ids=selected if action == "approve" else (),
                 reject_ids=selected if action == "reject" else (),
                 edits=edits,
@@ -92,13 +93,13 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def settings_update(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
     flash_action(
         request,
         lambda: services.settings_update(
             group=group,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             schedule=request.POST.get("schedule", ""),
         ),
         success=_("Matching settings saved."),
@@ -107,19 +108,19 @@ def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest, slug: str) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Members: proposals to answer, and "suggested for you" under each of one's own open posts."""
-    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    group, membership = get_group_for_member(request.user, slug)
     coordinator = membership.role == Role.COORDINATOR
     rows = []
-    for p in selectors.proposals_for_member(group, request.user):  # type: ignore[arg-type]
+    for p in selectors.proposals_for_member(group, request.user):
         sides = [s for s in ("need", "offer") if services.responder_id(p, s) == request.user.pk]
         rows.append(
             {
                 "proposal": p,
                 "sides": sides,
-                "need_title": selectors.shown_title(p.need, request.user, coordinator=coordinator),  # type: ignore[arg-type]
-                "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),  # type: ignore[arg-type]
+                "need_title": selectors.shown_title(p.need, request.user, coordinator=coordinator),
+                "offer_title": selectors.shown_title(p.offer, request.user, coordinator=coordinator),
                 "waiting": p.state == p.State.APPROVED
                 and any(getattr(p, f"{s}_answer") == "" for s in sides),
                 "status": selectors.status_for_side(p, sides),
@@ -131,16 +132,16 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "group": group,
             "rows": rows,
-            "own": selectors.suggested_for(group, request.user),  # type: ignore[arg-type]
+            "own": selectors.suggested_for(group, request.user),
         },
     )
 
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    group, _m = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
-    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)  # type: ignore[arg-type]
+def respond(request: AuthenticatedHttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    group, _m = get_group_for_member(request.user, slug)
+    proposal = selectors.proposal_for_responder(group, request.user, proposal_id)
     if proposal is None:
         raise Http404
     decision = request.POST.get("decision")
@@ -152,7 +153,7 @@ def respond(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
         done = flash_action(
             request,
             lambda: answered.append(
-                services.proposal_respond(proposal=proposal, user=request.user, accept=decision == "accept")  # type: ignore[arg-type]
+                services.proposal_respond(proposal=proposal, user=request.user, accept=decision == "accept")
             ),
         )
     except PermissionDenied:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from mutualaid.members import selectors
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 router = Router(tags=["members"])
 
@@ -34,31 +34,31 @@ class ProfileIn(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The account behind the token")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthenticatedHttpRequest) -> MeOut:
     user = request.user
     return MeOut(
         username=user.username,
-        display_name=user.display_name,  # type: ignore[union-attr]
-        language=user.language,  # type: ignore[union-attr]
-        email=user.email or None,  # type: ignore[union-attr]
-        phone=user.phone or None,  # type: ignore[union-attr]
-        date_joined=user.date_joined,  # type: ignore[union-attr]
+        display_name=user.display_name,
+        language=user.language,
+        email=user.email or None,
+        phone=user.phone or None,
+        date_joined=user.date_joined,
     )
 
 
 @router.put("/me", response=MeOut, summary="Update your profile")
-def me_update(request: HttpRequest, payload: ProfileIn) -> MeOut:
+def me_update(request: AuthenticatedHttpRequest, payload: ProfileIn) -> MeOut:
     from mutualaid.members.services import profile_update
 
-    profile_update(user=request.user, **payload.dict())  # type: ignore[arg-type]
+    profile_update(user=request.user, **payload.dict())
     return me(request)
 
 
 @router.get("/me/groups", response=list[MembershipOut], summary="Groups you belong to")
-def my_groups(request: HttpRequest) -> list[MembershipOut]:
+def my_groups(request: AuthenticatedHttpRequest) -> list[MembershipOut]:
     return [
         MembershipOut(group=m.group.slug, name=m.group.name, role=m.role, joined_on=m.joined_on)
-        for m in selectors.groups_of(request.user)  # type: ignore[arg-type]
+        for m in selectors.groups_of(request.user)
     ]
 
 
@@ -72,7 +72,7 @@ class TokenOut(Schema):
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="Your personal access tokens")
-def my_tokens(request: HttpRequest) -> list[TokenOut]:
+def my_tokens(request: AuthenticatedHttpRequest) -> list[TokenOut]:
     from mutualaid.members.models import AccessToken
 
-    return [TokenOut.from_orm(t) for t in AccessToken.objects.filter(user=request.user)]  # type: ignore[misc]
+    return [TokenOut.from_orm(t) for t in AccessToken.objects.filter(user=request.user)]

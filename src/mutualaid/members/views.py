@@ -16,6 +16,7 @@ from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.members import services
 from mutualaid.members.forms import DeleteAccountForm, InvitationLinkForm, ProfileForm, SignupForm, TokenForm
+from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import AccessToken
 
 INVITATION_PROBLEMS = {
@@ -129,18 +130,18 @@ def _invitation_page(request: HttpRequest, token: str, *, joining: bool) -> Http
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     initial = {
-        "display_name": user.display_name,  # type: ignore[union-attr]
-        "language": user.language,  # type: ignore[union-attr]
-        "email": user.email or "",  # type: ignore[union-attr]
-        "phone": user.phone or "",  # type: ignore[union-attr]
+        "display_name": user.display_name,
+        "language": user.language,
+        "email": user.email or "",
+        "phone": user.phone or "",
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.profile_update(user=user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -150,7 +151,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
-                user.language,  # type: ignore[union-attr]
+                user.language,
                 samesite="Lax",
                 secure=settings.HTTPS,
             )
@@ -159,27 +160,27 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
             _record, new_token = services.access_token_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             form = TokenForm()
-    listed = AccessToken.objects.filter(user=request.user)  # type: ignore[misc]
+    listed = AccessToken.objects.filter(user=request.user)
     return render(request, "members/tokens.html", {"form": form, "new_token": new_token, "tokens": listed})
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()  # type: ignore[misc]
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()
     if token is None:
         raise Http404
     services.access_token_revoke(token=token)
@@ -188,14 +189,14 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", _("That password is not right."))
         else:
             try:
-                services.account_delete(user=request.user)  # type: ignore[arg-type]
+                services.account_delete(user=request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

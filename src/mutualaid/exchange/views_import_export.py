@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from mutualaid.exchange.forms import ExportForm, ImportUploadForm
 from mutualaid.exchange.models import ImportDraft, Kind
 from mutualaid.exchange.spreadsheet import MAX_BYTES
 from mutualaid.groups.access import get_group_for_coordinator
+from mutualaid.members.http import AuthenticatedHttpRequest
 
 DRAFT_HOURS = 24
 PREVIEW_ROWS = 200
@@ -39,15 +40,16 @@ class InMemoryUpload(MemoryFileUploadHandler):
 
 
 @csrf_exempt  # the upload handlers must be set before the CSRF check reads the body; checked just below
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    # The user is checked by login_required on _import_upload before anything reads it.
     request.upload_handlers = [InMemoryUpload(request)]
     return _import_upload(request, slug)
 
 
 @csrf_protect
 @login_required
-def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def _import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
     # Abandoned uploads hold personal data: drop them after a day.
     ImportDraft.objects.filter(created_at__lt=timezone.now() - timedelta(hours=DRAFT_HOURS)).delete()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -65,7 +67,7 @@ def _import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             kind = form.cleaned_data["kind"]
             if kind not in Kind.values:
                 kind = importing.infer_kind(sheet.headers, columns, filename)
-            draft = ImportDraft.objects.create(  # type: ignore[misc]
+            draft = ImportDraft.objects.create(
                 group=group,
                 created_by=request.user,
                 filename=filename,
@@ -106,8 +108,8 @@ def field_choices() -> list[tuple[str, str]]:
 
 
 @login_required
-def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def import_preview(request: AuthenticatedHttpRequest, slug: str, draft_id: int) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
     draft = ImportDraft.objects.filter(group=group, pk=draft_id).first()
     if draft is None or draft.content is None:
         raise Http404
@@ -129,7 +131,7 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     status = 200
     if request.method == "POST" and request.POST.get("commit"):
         try:
-            posts, contacts = importing.import_commit(group=group, actor=request.user, plan=plan)  # type: ignore[arg-type]
+            posts, contacts = importing.import_commit(group=group, actor=request.user, plan=plan)
         except importing.ImportFlood as exc:
             messages.error(request, str(exc.args[0]))
             status = 429
@@ -170,12 +172,12 @@ def import_preview(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
 
 
 @login_required
-def export(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _m = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+def export(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    group, _m = get_group_for_coordinator(request.user, slug)
     form = ExportForm(request.GET or None)
     if form.is_bound and form.is_valid():
         personal = form.cleaned_data["personal"]
-        exporting.audit_export(reader=request.user, group=group, personal=personal)  # type: ignore[arg-type]
+        exporting.audit_export(reader=request.user, group=group, personal=personal)
         stamp = timezone.localdate().isoformat()
         if form.cleaned_data["format"] == "json":
             response = HttpResponse(
