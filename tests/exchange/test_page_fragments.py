@@ -80,3 +80,5 @@ def test_healthz_touches_nothing(db: Any) -> None:
     assert len(queries) == 0
     assert response["X-Frame-Options"] == "DENY"
     assert "Set-Cookie" not in response.headers
+    # Any other method goes through the whole stack, CSRF check included.
+    assert Client(enforce_csrf_checks=True).post("/healthz").status_code == 403
