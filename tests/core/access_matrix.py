@@ -32,7 +32,8 @@ ROUTES = [
     Route("api:api-root", "any any any any any"),
     # The admin is for operators (staff) only; everyone else is sent to its login page.
     Route("admin:index", "login login login login login"),
-    Route("admin:login", "ok ok ok ok ok"),
+    # No login form of its own: the site's login (lockout, second factor); logged-in non-staff are refused.
+    Route("admin:login", "login 403 403 403 403"),
 ]
 
 # The read-audit log of a group: its coordinators only (THREATS.md property 15).

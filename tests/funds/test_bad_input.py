@@ -115,6 +115,12 @@ def test_parse_money(text: str, currency: str, expected: int) -> None:
         ("NaN", "Write the amount as a number, for example 25 or 25.50."),
         ("Infinity", "Write the amount as a number, for example 25 or 25.50."),
         ("1.234", "USD amounts have at most 2 decimal places."),
+        # Only what the form says: plain ASCII digits and a decimal point (THREATS.md property 22).
+        ("1e3", "Write the amount as a number, for example 25 or 25.50."),
+        ("\uff11\uff10", "Write the amount as a number, for example 25 or 25.50."),
+        ("\u0661\u0660", "Write the amount as a number, for example 25 or 25.50."),
+        ("1_000", "Write the amount as a number, for example 25 or 25.50."),
+        ("+5", "Write the amount as a number, for example 25 or 25.50."),
     ],
 )
 def test_parse_money_refuses(text: str, message: str) -> None:
@@ -124,7 +130,7 @@ def test_parse_money_refuses(text: str, message: str) -> None:
 
 
 def test_parse_money_caps_absurd_numbers() -> None:
-    assert parse_money("1e40", "USD") > 100_000_000_00
+    assert parse_money("1" + "0" * 40, "USD") > 100_000_000_00
 
 
 def test_format_money() -> None:

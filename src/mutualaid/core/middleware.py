@@ -95,7 +95,9 @@ def security_headers(get_response: Handler) -> Handler:
         # laptop's browser cache must not keep it.
         user = getattr(request, "user", None)
         if "Authorization" in request.headers or (user is not None and user.is_authenticated):
-            response.headers["Cache-Control"] = "no-store"
+            existing = response.headers.get("Cache-Control", "")
+            if "no-store" not in existing:
+                response.headers["Cache-Control"] = f"{existing}, no-store" if existing else "no-store"
         return response
 
     return middleware

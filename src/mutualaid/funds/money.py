@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -23,9 +24,16 @@ def format_money(amount: int, currency: str) -> str:
     return f"{sign}{text} {currency}"
 
 
+PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_money(text: str, currency: str) -> int:
     """ "12.5" -> 1250 for USD. Raises ValidationError for anything that is not a plain positive amount."""
     cleaned = (text or "").strip().replace(",", "")
+    # Plain ASCII digits and one decimal point only: no exponents ("1e3"), no full-width or Arabic-Indic
+    # digits, which Decimal would quietly accept.
+    if not PLAIN_AMOUNT.fullmatch(cleaned):
+        raise ValidationError(_("Write the amount as a number, for example 25 or 25.50."))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

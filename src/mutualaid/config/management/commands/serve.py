@@ -55,6 +55,10 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
                 "errorlog": "-",
                 "forwarded_allow_ips": os.environ.get("MUTUALAID_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
                 "proxy_allow_ips": "127.0.0.1,::1",
+                # gunicorn's control socket defaults to one path under the home directory, shared by
+                # every instance (a second server took over the first's; stopping one deleted it).
+                # mutualaid does not use it.
+                "control_socket_disable": True,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)
