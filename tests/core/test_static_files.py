@@ -47,3 +47,8 @@ def test_the_script_loads_only_where_a_form_uses_it(client: Any, crown: Any) -> 
     directory = client.get("/directory/").content.decode()
     assert "enhance.js" in directory and 'data-swap="results"' in directory
     assert "htmx" not in directory
+
+
+def test_api_answers_are_not_compressed(api_for: Any, ben: Any) -> None:
+    response = api_for(ben).get("/api/v1/me/tokens", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response

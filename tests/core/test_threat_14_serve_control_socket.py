@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-
 from mutualaid.core.management.commands.serve import serve
 
 

@@ -22,3 +22,10 @@ def test_an_unknown_language_changes_nothing(client_for: Any, ben: Any) -> None:
     client_for(ben).post("/i18n/setlang/", {"language": "xx", "next": "/"})
     ben.refresh_from_db()
     assert ben.language == "en"
+
+
+def test_a_cross_site_switch_without_a_token_changes_nothing(client_for: Any, ben: Any) -> None:
+    response = client_for(ben, csrf=True).post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 403
+    ben.refresh_from_db()
+    assert ben.language == "en"

@@ -58,10 +58,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mutualaid.core.middleware.health_check",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # HTML compressed (static files come precompressed from WhiteNoise above, never through this).
+    # HTML compressed (static files come precompressed from WhiteNoise above, never through this; API
+    # answers are left alone).
     # BREACH: Django's GZipMiddleware pads each response's gzip header by a random length ("Heal the
     # Breach") and CSRF tokens are masked per response; see docs/security.md.
-    "django.middleware.gzip.GZipMiddleware",
+    "mutualaid.core.compression.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,6 +7,7 @@ are serialised by the database: exactly one claim wins (THREATS.md property 20).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_f
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.dates import in_range
 from mutualaid.core.encryption import blind_index
-from mutualaid.core.geo import normalise_name, resolve_place, snap, valid_point
+from mutualaid.core.geo import city_names_near, fold_name, normalise_name, resolve_place, snap, valid_point
 from mutualaid.exchange import lifecycle, notices
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
@@ -127,10 +128,31 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         raise ValidationError({"area": _("Give the area in at most %(max)d characters.") % {"max": AREA_MAX}})
     key, upper = normalise_name(area), area.upper()
     found = Area.objects.filter(Q(name_key=key) | Q(postal_code=upper), group=group).first()
+    if found is None:
+        # Case, accents and spacing aside: "penalolen  alto" is the group's "Peñalolén Alto", "e8 1dy" its "E8 1DY".
+        folded, postal = fold_name(area), _postal_key(area)
+        found = next(
+            (
+                a
+                for a in Area.objects.filter(group=group)
+                if fold_name(a.name) == folded or (a.postal_code and _postal_key(a.postal_code) == postal)
+            ),
+            None,
+        )
     if found is not None:
         cell, clat, clon = snap(found.lat, found.lon)
         return Location(found.name, cell, clat, clon)
     place = resolve_place(area)
+    # A postal code the group lists as its service area is in it, even when the gazetteer does not know
+    # it (outside the US): the group's centre places it.
+    if (
+        place is None
+        and group.centre_lat is not None
+        and group.centre_lon is not None
+        and _postal_key(area) in {_postal_key(code) for code in group.postal_codes or []}
+    ):
+        cell, clat, clon = snap(group.centre_lat, group.centre_lon)
+        return Location(area, cell, clat, clon)
     if place is None:
         return Location(area, "", None, None)
     cell, clat, clon = snap(place.lat, place.lon)
@@ -138,6 +160,35 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
     )
     return Location(label, cell, clat, clon)
+
+
+def _postal_key(text: str) -> str:
+    return re.sub(r"[\s-]+", "", text).upper()
+
+
+def area_suggestions(group: Group, area: str) -> list[str]:
+    """Known places spelt like `area`: the group's named areas and postal codes, nearby gazetteer cities."""
+    known = {fold_name(a.name): a.name for a in Area.objects.filter(group=group)}
+    known.update({_postal_key(code).casefold(): code for code in group.postal_codes or []})
+    if group.centre_lat is not None and group.centre_lon is not None:
+        for name in city_names_near(group.centre_lat, group.centre_lon, (group.radius_km or 0) + 10):
+            known.setdefault(fold_name(name), name)
+    close = difflib.get_close_matches(fold_name(area), list(known), n=3, cutoff=0.6)
+    return [known[key] for key in close]
+
+
+def area_check(*, group: Group, area: str, lat: float | None = None, lon: float | None = None) -> None:
+    """On a form the poster can be asked again: an area that cannot be placed is a field error naming the
+    nearest known names, never a post that is silently left out of matching."""
+    if not area.strip() or (lat is not None and lon is not None) or locate(group, area).cell:
+        return
+    suggestions = area_suggestions(group, area)
+    message = _("We could not place “%(area)s”.") % {"area": area.strip()}
+    if suggestions:
+        message += " " + _("Did you mean: %(names)s?") % {"names": ", ".join(suggestions)}
+    else:
+        message += " " + _("Give a neighbourhood of the group or a postal code.")
+    raise ValidationError({"area": message})
 
 
 def _clean(data: PostInput, group: Group) -> dict[str, object]:

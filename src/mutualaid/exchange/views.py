@@ -82,7 +82,9 @@ def post_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_create(group=group, author=request.user, data=form.post_input())
+            data = form.post_input()
+            services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
+            post = services.post_create(group=group, author=request.user, data=data)
         except services.PostingFlood as exc:
             messages.error(request, str(exc.args[0]))
             return render(request, "exchange/post_form.html", {"group": group, "form": form}, status=429)
@@ -106,7 +108,10 @@ def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Htt
         del form.fields[name]
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_update(post=post, actor=request.user, data=form.post_input())
+            data = form.post_input()
+            if data.area != post.area:
+                services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
+            services.post_update(post=post, actor=request.user, data=data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -16,14 +16,22 @@ def member_language_and_last_seen(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and request.method == "POST" and request.path == reverse("set_language"):
-            member_language_set(user=user, language=request.POST.get("language", ""))
         if user.is_authenticated:
             touch_last_seen(user)
             language = getattr(user, "language", None)
             if language in {"en", "es"}:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
-        return get_response(request)
+        response = get_response(request)
+        # Only after Django's set_language view accepted the POST (CSRF checked, redirect given): a
+        # refused cross-site POST must not change anyone's profile.
+        if (
+            user.is_authenticated
+            and request.method == "POST"
+            and response.status_code in (302, 204)
+            and request.path == reverse("set_language")
+        ):
+            member_language_set(user=user, language=request.POST.get("language", ""))
+        return response
 
     return middleware
