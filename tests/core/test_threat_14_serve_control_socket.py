@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from mutualaid.core.management.commands.serve import serve
+
+from mutualaid.config.management.commands.serve import serve
 
 
 def test_serve_runs_gunicorn_without_a_control_socket(monkeypatch: Any, db: Any) -> None:
