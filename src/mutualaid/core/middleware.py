@@ -187,6 +187,10 @@ class ProtectiveErrors:
             if api:
                 return JsonResponse({"detail": "The key ring was destroyed."}, status=503)
             return render(request, "core/keys_destroyed.html", status=503)
+        from mutualaid.core import errors
+
+        if errors.database_unavailable(exception):
+            return errors.unavailable(request)  # 503 "try again": nothing was saved
         if api and not isinstance(exception, Http404 | PermissionDenied):
             # API clients read JSON, also when something failed; the error itself goes to the log.
             logger.error(

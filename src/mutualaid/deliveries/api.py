@@ -165,7 +165,7 @@ def deliveries_depot_add(request: HttpRequest, slug: str, run_id: int, payload: 
     group, _m = get_group_for_coordinator(_me(request), slug)
     run = selectors.run_of(group, run_id)
     depot = services.depot_add(run=run, actor=_me(request), **payload.dict())
-    return Status(201, DepotOut(id=depot.pk, name=depot.name, area=depot.area))
+    return Status(201, DepotOut(id=depot.pk, name=depot.name or "", area=depot.area))
 
 
 class DriverIn(Schema):

@@ -57,7 +57,7 @@ class Depot(models.Model):
     """Where routes start and end: a hub, a pantry, a member's place."""
 
     run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="depots")
-    name = models.CharField(_("name"), max_length=NAME_MAX)
+    name = EncryptedTextField(_("name"), max_length=NAME_MAX, blank=False)
     address = EncryptedTextField(_("exact address"))
     area = models.CharField(_("area"), max_length=100, blank=True)
     lat = models.FloatField()
@@ -65,14 +65,13 @@ class Depot(models.Model):
 
     data_classification = {
         "run": (PUBLIC, "which run"),
-        "name": (PUBLIC, "label the coordinator chose (hub, pantry)"),
         "area": (COARSE, "postal code or neighbourhood name"),
         "lat": (COARSE, "centre of the coarse cell"),
         "lon": (COARSE, "centre of the coarse cell"),
     }
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or ""
 
 
 class Driver(models.Model):

@@ -66,7 +66,7 @@ def _members(run: DeliveryRun) -> list[tuple[int, str]]:
 
 
 def _depots(run: DeliveryRun) -> list[tuple[int, str]]:
-    return [(d.pk, d.name) for d in run.depots.all()]
+    return [(d.pk, d.name or "") for d in run.depots.all()]
 
 
 def _needs(run: DeliveryRun) -> list[tuple[int, str]]:

@@ -25,7 +25,8 @@ def load() -> None:
     bushwick = Group.objects.get(slug="bushwick")
     today = timezone.localdate()
     zone = settings.TIME_ZONE if settings.TIME_ZONE != "UTC" else "America/New_York"
-    if not Series.objects.filter(group=crown, title="Saturday pantry").exists():
+    # Titles are sealed: compared after decryption, not in SQL.
+    if not any(s.title == "Saturday pantry" for s in Series.objects.filter(group=crown)):
         pantry = services.series_create(
             group=crown,
             title="Saturday pantry",
@@ -60,7 +61,7 @@ def load() -> None:
             user=users["ada"],
             until=today + datetime.timedelta(days=60),
         )
-    if not Series.objects.filter(group=bushwick, title="Nevera solidaria").exists():
+    if not any(s.title == "Nevera solidaria" for s in Series.objects.filter(group=bushwick)):
         services.series_create(
             group=bushwick,
             title="Nevera solidaria",

@@ -25,7 +25,7 @@ def default_time_zone() -> str:
 
 class Series(models.Model):
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="shift_series")
-    title = models.CharField(_("title"), max_length=100)
+    title = EncryptedTextField(_("title"), max_length=100, blank=False)
     area = models.CharField(_("place (hub or neighbourhood, shown to members)"), max_length=100, blank=True)
     address = EncryptedTextField(_("exact address (shown to people signed up only)"), blank=True, default="")
     rule = models.CharField(_("repeats (RFC 5545 rule)"), max_length=200, default="FREQ=WEEKLY")
@@ -52,7 +52,6 @@ class Series(models.Model):
         **dict.fromkeys(
             (
                 "group",
-                "title",
                 "area",
                 "rule",
                 "starts_on",
@@ -73,24 +72,24 @@ class Series(models.Model):
     }
 
     class Meta:
-        ordering: ClassVar = ["title", "pk"]
+        ordering: ClassVar = ["pk"]  # titles are sealed: sort them in Python where a list needs it
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or ""
 
 
 class ShiftRole(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="roles")
     name = models.CharField(_("role"), max_length=60)
     slots = models.PositiveSmallIntegerField(_("people needed"), default=1)
-    note = models.CharField(_("what the role needs (skill, experience)"), max_length=200, blank=True)
+    note = EncryptedTextField(_("what the role needs (skill, experience)"), max_length=200)
     # Staffing rule: cancel the occurrence when fewer than `cancel_below` are signed up
     # `cancel_hours` hours before it starts (0: no rule).
     cancel_below = models.PositiveSmallIntegerField(_("cancel if fewer than"), default=0)
     cancel_hours = models.PositiveSmallIntegerField(_("hours before"), default=0)
 
     data_classification: ClassVar = dict.fromkeys(
-        ("series", "name", "slots", "note", "cancel_below", "cancel_hours"),
+        ("series", "name", "slots", "cancel_below", "cancel_hours"),
         (PUBLIC, "a shift's roles, slots and staffing rules, chosen by the group"),
     )
 

@@ -50,7 +50,7 @@ ACTIVE = (SignupState.CONFIRMED, SignupState.WAITLISTED)
 
 def _check_series(series: Series) -> None:
     errors: dict[str, list[str]] = {}
-    if not series.title.strip():
+    if not (series.title or "").strip():
         errors.setdefault("title", []).append(_("Give the shift a title."))
     if not 0 < series.duration_minutes <= MAX_DURATION_MINUTES:
         errors.setdefault("duration_minutes", []).append(_("A shift lasts between 1 minute and 24 hours."))
