@@ -15,6 +15,8 @@ from mutualaid.matching.engine import greedy, load_instance, parse_instance, sol
 
 from .strategies import feasible_pairs, instances, reference_optimum
 
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
+
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -139,7 +141,7 @@ def test_parallel_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from gen_instance import generate
+    from gen_instance import generate  # type: ignore[import-not-found]  # bench/ is not a package
 
     text = io.StringIO()
     generate(3000, 2500, 7, text)
