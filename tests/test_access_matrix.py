@@ -108,7 +108,7 @@ def build_world() -> World:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The world, built once for all the cases of this module (not once per case: 900+ cases).
 
     It is written inside a transaction that is rolled back when the module ends; each case runs in
@@ -155,7 +155,8 @@ CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 
 @pytest.mark.parametrize(("route", "role"), CASES, ids=[f"{r.key}-{role}" for r, role in CASES])
-def test_route_access(route: Route, role: str, world: World, db: Any) -> None:
+def test_route_access(route: Route, role: str, matrix_world: World, db: Any) -> None:
+    world = matrix_world
     expected = route.codes()[role]
     url = reverse(route.name, kwargs=route.kwargs(world))
     client = _client(world, role, route.api)
