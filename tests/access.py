@@ -25,7 +25,7 @@ ROLES = ("anonymous", "eve", "cy", "ben", "ada")
 
 @dataclass
 class World:
-    """Objects every route may refer to, built once per test."""
+    """Objects every route may refer to, built once for the whole matrix (cases roll back their writes)."""
 
     users: dict[str, Any]
     crown: Any

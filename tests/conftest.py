@@ -5,13 +5,19 @@
 - `cy`: member of Bushwick (`bush`), the other group.
 - `dee`: coordinator of `bush`, with a second factor.
 - `eve`: an account in no group.
+- `fay`: a second plain member of `crown`, so claims and matches can go between two members.
+- `ida`: a second coordinator of `crown`, with a second factor (funds need two coordinators to approve).
+
+Each fixture name means one thing in the whole suite: a domain's conftest adds new names, it never
+redefines one of these. Helpers that are not fixtures (`make_post`, places) are in `tests/helpers.py`.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +25,30 @@ from django.test import Client
 
 # Tests get their own data dir (keys, secret key) unless one is given.
 os.environ.setdefault("MUTUALAID_DATA_DIR", tempfile.mkdtemp(prefix="mutualaid-test-"))
+
+
+def _data_dir_per_worker() -> None:
+    """Under pytest-xdist each worker gets a data dir of its own inside the given one: two workers
+    creating the key ring of one shared dir at once would each encrypt with a different ring.
+
+    Settings are already loaded when this runs (pytest-django loads them before the conftests), so the
+    settings that derive from the data dir are moved here too; subprocesses inherit the variable."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    own = Path(settings.DATA_DIR) / f"xdist-{worker}"
+    own.mkdir(mode=0o700, exist_ok=True)
+    if Path(settings.MUTUALAID_KEY_FILE) == Path(settings.DATA_DIR) / "keys.json":
+        settings.MUTUALAID_KEY_FILE = own / "keys.json"
+    settings.STATIC_ROOT = own / "static"
+    settings.STATIC_ROOT.mkdir(exist_ok=True)  # as settings.py does for the shared one
+    settings.DATA_DIR = own
+    os.environ["MUTUALAID_DATA_DIR"] = str(own)
+
+
+_data_dir_per_worker()
 
 PASSWORD = "a-long-test-password-42"
 
@@ -37,17 +67,24 @@ def _fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _english() -> None:
-    """Each test starts in English: a request as a Spanish-speaking member leaves Spanish active in the
-    thread, which would otherwise carry into the next test's direct service calls."""
+def _english() -> Iterator[None]:
+    """Each test runs in English and leaves no language behind: a request as a Spanish-speaking member
+    activates Spanish in the thread (the member-language middleware), which would otherwise carry into
+    the next test's direct service calls and asserted messages."""
     from django.utils import translation
 
-    translation.activate("en")
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _installed(db: Any, request: pytest.FixtureRequest) -> None:
-    """Most tests run against an install that is already set up (first-run setup has its own tests)."""
+def _installed(request: pytest.FixtureRequest) -> None:
+    """Most tests run against an install that is already set up (first-run setup has its own tests), and
+    get the database. Tests marked `pure` (the engines that import nothing from Django) get neither: a
+    pure test that touches the database fails on pytest-django's guard."""
+    if request.node.get_closest_marker("pure"):
+        return
+    request.getfixturevalue("db")
     from mutualaid.groups import middleware
 
     middleware._setup_done = "fresh_install" not in request.keywords
@@ -139,6 +176,21 @@ def dee(bush: Any) -> Any:
 @pytest.fixture
 def eve(db: Any) -> Any:
     return make_user("eve")
+
+
+@pytest.fixture
+def fay(crown: Any) -> Any:
+    user = make_user("fay")
+    _member(user, crown, "member")
+    return user
+
+
+@pytest.fixture
+def ida(crown: Any) -> Any:
+    user = make_user("ida")
+    _member(user, crown, "coordinator")
+    enable_totp(user)
+    return user
 
 
 @pytest.fixture

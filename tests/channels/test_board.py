@@ -24,7 +24,9 @@ NEED = ("NEED", "1", "11216", "2", "Groceries for the week")
 def _text(client: Any, *words: str) -> str:
     for word in words:
         assert post_twilio(client, PHONE, word).status_code == 200
-    return OutboundMessage.objects.order_by("-pk").first().body
+    last = OutboundMessage.objects.order_by("-pk").first()
+    assert last is not None and last.body is not None
+    return last.body
 
 
 def _raw(sql: str) -> list[tuple[Any, ...]]:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from mutualaid.channels.models import IntakeRequest, OutboundMessage
 from mutualaid.core.models import SensitiveRead
 from tests.channels.conftest import post_twilio, sms_request
+from tests.helpers import count_queries
 
 PHONE = "+17185550160"
 
@@ -40,8 +41,6 @@ def test_intake_page_shows_requests_and_audits_the_read(
 def test_intake_page_query_count_does_not_grow_with_requests(
     ada: Any, client: Any, client_for: Any, twilio: Any
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from mutualaid.channels.models import Contact
 
@@ -53,7 +52,7 @@ def test_intake_page_query_count_does_not_grow_with_requests(
     for batch in (1, 10):
         for _n in range(batch):
             sms_request(twilio.group, contact)
-        with CaptureQueriesContext(connection) as queries:
+        with count_queries() as queries:
             assert coordinator.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts

@@ -21,7 +21,7 @@ CANARY_AREA = "Canary-Street-Corner"
 
 
 def _all_text_in_the_database() -> str:
-    chunks = []
+    chunks: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the introspection API

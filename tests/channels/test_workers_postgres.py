@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
+
+from tests.races import errors, race, require_postgresql
 
 pytestmark = pytest.mark.postgres_only
 
 
-def _skip_unless_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock concurrency needs PostgreSQL")
-
-
 def _in_threads(count: int, target: Any) -> list[Any]:
-    results: list[Any] = [None] * count
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            results[n] = target(n)
-        except BaseException as exc:  # surfaced in the main thread below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+    """`target(n)` for n in range(count), all at once; any exception fails the test."""
+    results = race([lambda n=n: target(n) for n in range(count)])
+    assert not errors(results), errors(results)
     return results
 
 
 def test_two_workers_run_each_job_exactly_once(transactional_db: Any, twilio: Any, http_server: Any) -> None:
-    _skip_unless_postgres()
+    require_postgresql()
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -93,7 +73,7 @@ def test_two_workers_run_each_job_exactly_once(transactional_db: Any, twilio: An
 def test_the_same_message_claimed_by_two_workers_is_sent_once(
     transactional_db: Any, twilio: Any, http_server: Any
 ) -> None:
-    _skip_unless_postgres()
+    require_postgresql()
     from mutualaid.channels import services
     from mutualaid.channels.models import OutboundMessage
 
@@ -106,7 +86,7 @@ def test_the_same_message_claimed_by_two_workers_is_sent_once(
 
 
 def test_two_workers_schedule_a_periodic_slot_once(transactional_db: Any) -> None:
-    _skip_unless_postgres()
+    require_postgresql()
     from django_tasks_db.models import DBTaskResult
 
     from mutualaid.core.jobs import schedule_due
@@ -119,7 +99,7 @@ def test_two_workers_schedule_a_periodic_slot_once(transactional_db: Any) -> Non
 
 
 def test_duplicate_webhook_deliveries_racing_create_one_contact(transactional_db: Any, twilio: Any) -> None:
-    _skip_unless_postgres()
+    require_postgresql()
     from mutualaid.channels import gateways, services
     from mutualaid.channels.models import Contact, InboundMessage, OutboundMessage
 
@@ -137,7 +117,7 @@ def test_duplicate_webhook_deliveries_racing_create_one_contact(transactional_db
 
 def test_two_worker_processes_share_the_queue(transactional_db: Any, twilio: Any, http_server: Any) -> None:
     """`mutualaid worker` as two real processes (as on two hosts) against the same PostgreSQL."""
-    _skip_unless_postgres()
+    require_postgresql()
     import os
     import subprocess
     import sys

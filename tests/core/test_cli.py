@@ -29,7 +29,7 @@ def test_demo_loads_once_and_twice_changes_nothing(tmp_path: Any) -> None:
                 db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
                 for t in ("members_user", "groups_group", "members_membership")
             )
-        return result.stdout, counts  # type: ignore[return-value]
+        return result.stdout, counts
 
     out, first = run()
     _out, second = run()

@@ -7,19 +7,19 @@ L pass, on PostgreSQL with real threads and connections.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from mutualaid.core import ratelimit
 from mutualaid.core.models import RateCounter
 from mutualaid.core.ratelimit import RateLimited, limit, remaining
 from mutualaid.core.retention import purge_expired
+from tests.races import outcomes, race, require_postgresql
 
 NOON = datetime(2026, 5, 6, 12, 0, 0, tzinfo=UTC)
 
@@ -97,37 +97,13 @@ def test_rates_parse_and_reject_nonsense(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def _race(attempts: int, body: Any) -> list[str]:
     """Run `body()` in `attempts` threads released at the same instant; what each one ended with."""
-    barrier = threading.Barrier(attempts)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            body()
-            outcome = "passed"
-        except RateLimited:
-            outcome = "limited"
-        except Exception as exc:  # reported in the assertion below
-            outcome = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run) for _ in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    return outcomes(race([body] * attempts), refused=(RateLimited,), won="passed", lost="limited")
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_attempts_exactly_the_limit_pass_on_postgresql(ben: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel writers are proven on PostgreSQL")
+    require_postgresql()
     outcomes = _race(16, lambda: limit(user=ben, action="race", rate="5/d"))
     assert outcomes == ["limited"] * 11 + ["passed"] * 5
     assert RateCounter.objects.get().count == 16
@@ -139,8 +115,7 @@ def test_parallel_invitations_exactly_the_limit_are_created_on_postgresql(
     ben: Any, crown: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the real service: each invitation's count is taken inside its transaction."""
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel writers are proven on PostgreSQL")
+    require_postgresql()
     from mutualaid.members.models import Invitation
     from mutualaid.members.services import invitation_create
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from mutualaid.core.ratelimit import RateLimited, limit, parse_rate
 from tests.conftest import PASSWORD, make_user
+from tests.races import errors, race, require_postgresql
 
 LOCKED = "Too many failed login attempts. Try again later."
 
@@ -130,32 +131,10 @@ def test_the_lockout_is_case_blind_and_configurable(ben: Any, settings: Any) -> 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_cannot_slip_past_the_lockout_on_postgresql(ben: Any) -> None:
-    import threading
-
-    from django.db import connection, connections
-
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel writers are proven on PostgreSQL")
-    attempts = 16
-    barrier = threading.Barrier(attempts)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def guess(n: int) -> None:
-        try:
-            barrier.wait()
-            body = _login("ben", f"guess-{n}", n).content.decode()
-            outcome = "locked" if LOCKED in body else "checked"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    require_postgresql()
+    results = race([lambda n=n: _login("ben", f"guess-{n}", n).content.decode() for n in range(16)])
+    assert not errors(results), results
+    outcomes = ["locked" if LOCKED in str(body) else "checked" for body in results]
     assert sorted(outcomes) == ["checked"] * 10 + ["locked"] * 6
     assert LOCKED in _login("ben", PASSWORD, 99).content.decode()
 

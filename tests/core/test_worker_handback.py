@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from mutualaid.core.workers import jobs_requeue_of, jobs_requeue_orphaned, worker_beat
 
 
-def _running(worker_id: str) -> DBTaskResult:
+def _running(worker_id: str) -> DBTaskResult:  # type: ignore[type-arg]
     return DBTaskResult.objects.create(
         status=TaskResultStatus.RUNNING,
         args_kwargs={"args": [], "kwargs": {}},

@@ -122,6 +122,7 @@ class Browser:
         self.port = port
         self.context = ssl.create_default_context(cafile=str(cafile))
         self.cookies: dict[str, str] = {}
+        self.csrf = ""
 
     def request(self, method: str, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
         raw = socket.create_connection(("127.0.0.1", self.port), timeout=30)

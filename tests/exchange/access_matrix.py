@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from tests.access import Route, World, crown_slug
 
@@ -19,7 +20,7 @@ def build(world: World) -> None:
     fay = make_user("fay")
     Membership.objects.create(user=fay, group=world.crown)
 
-    def post(author, title, kind="need", **extra):  # type: ignore[no-untyped-def]
+    def post(author: Any, title: str, kind: str = "need", **extra: Any) -> Any:
         return services.post_create(
             group=world.crown,
             author=author,

@@ -7,7 +7,7 @@ from typing import Any
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Claim, Post, PostEvent
 from mutualaid.members.services import account_delete
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_own_posts_lose_address_and_note_and_live_ones_are_withdrawn(

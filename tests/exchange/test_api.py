@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from mutualaid.exchange.models import Claim, Post
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def _json(client: Any, url: str, data: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from mutualaid.core.classification import unclassified
 from mutualaid.exchange import importing, services
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 CANARIES = [
     "742 Evergreen Canary",

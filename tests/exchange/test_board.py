@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from mutualaid.exchange import selectors, services
 from mutualaid.exchange.models import Post
 from mutualaid.groups.services import area_add
 from mutualaid.members.models import Membership
-from tests.exchange.conftest import make_post
+from tests.helpers import count_queries, make_post
 
 
 def _board(user: Any, group: Any, **filters: Any) -> selectors.BoardPage:
@@ -89,11 +87,11 @@ def test_board_page_uses_a_constant_number_of_queries(
     for n in (1, 15):
         for i in range(n):
             make_post(crown, fay, title=f"post {n}-{i}", languages=["en"], area="Wingate")
-        with CaptureQueriesContext(connection) as plain:
+        with count_queries() as plain:
             assert client.get(url).status_code == 200
-        with CaptureQueriesContext(connection) as filtered:
+        with count_queries() as filtered:
             assert client.get(url, {"q": "post", "category": "food", "language": "en"}).status_code == 200
-        with CaptureQueriesContext(connection) as nearest:
+        with count_queries() as nearest:
             assert client.get(url, {"area": "11225", "q": "post"}).status_code == 200
         counts.append((len(plain), len(filtered), len(nearest)))
     assert counts[0] == counts[1]

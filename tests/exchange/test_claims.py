@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Claim, Post
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_claim_accept_fulfil_through_the_pages(client_for: Any, ben: Any, fay: Any, crown: Any) -> None:

@@ -12,7 +12,7 @@ from mutualaid.core.encryption import blind_index
 from mutualaid.core.models import SensitiveRead
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Contact, PostEvent
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def intake(crown: Any, author: Any) -> Any:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from mutualaid.core.models import SensitiveRead
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Message
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def _matched(crown: Any, ben: Any, fay: Any) -> tuple[Any, Any]:

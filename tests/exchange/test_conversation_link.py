@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from mutualaid.exchange import services
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_coordinator_gets_the_conversation_link_once_invited(

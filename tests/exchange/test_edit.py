@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Post, PostEvent
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def _data(**extra: Any) -> services.PostInput:

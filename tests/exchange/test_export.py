@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from mutualaid.core.models import SensitiveRead
 from mutualaid.exchange import services
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def _seed(crown: Any, ben: Any) -> None:

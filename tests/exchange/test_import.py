@@ -439,7 +439,7 @@ def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
     ada: Any, crown: Any, monkeypatch: Any
 ) -> None:
     from mutualaid.exchange import services
-    from tests.exchange.conftest import make_post
+    from tests.helpers import make_post
 
     rows = "".join(f"Person {i},Food,need {i}\n" for i in range(services.FLOOD_POSTS_PER_HOUR + 10))
     plan = importing.plan_import(importing.read(f"Name,What do you need?,Details\n{rows}".encode()))
@@ -624,7 +624,7 @@ def test_excel_windows_csv_with_a_sep_line_smart_quotes_and_a_multiline_cell() -
 
 def test_our_own_export_imports_back(ada: Any, ben: Any, crown: Any) -> None:
     from mutualaid.exchange import exporting, services
-    from tests.exchange.conftest import make_post
+    from tests.helpers import make_post
 
     make_post(
         crown,

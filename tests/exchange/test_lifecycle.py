@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mutualaid.exchange import lifecycle, services
 from mutualaid.exchange.models import Claim, Post, PostEvent
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_every_state_has_a_way_out_except_the_final_ones() -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mutualaid.exchange import selectors
 from mutualaid.exchange.models import Post
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_instance_has_open_located_posts_only(ben: Any, fay: Any, crown: Any) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mutualaid.exchange import services
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from mutualaid.exchange import services
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_pages_stay_under_30_kb_gzip(client_for: Any, ada: Any, ben: Any, fay: Any, crown: Any) -> None:

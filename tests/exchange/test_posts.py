@@ -14,7 +14,7 @@ from django.utils import timezone
 from mutualaid.core.models import SensitiveRead
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Contact, Post, PostEvent
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_member_posts_a_need_from_the_page(client_for: Any, ben: Any, crown: Any) -> None:

@@ -11,7 +11,7 @@ from mutualaid.core.models import PurgeTally
 from mutualaid.core.retention import purge_expired
 from mutualaid.exchange import services
 from mutualaid.exchange.models import Claim, Contact, ImportDraft, Message, Post, PostEvent
-from tests.exchange.conftest import make_post
+from tests.helpers import make_post
 
 
 def test_closed_posts_and_their_personal_data_go_after_the_period(

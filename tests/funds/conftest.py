@@ -1,4 +1,5 @@
-"""Funds fixtures: a crown bail fund with a second coordinator, so two coordinators can approve."""
+"""Funds fixtures: a crown bail fund and a rent fund (`ida`, the second coordinator who approves with
+`ada`, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import enable_totp, make_user
-
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%receipt\n"
-
-
-@pytest.fixture
-def fay(crown: Any) -> Any:
-    """A second coordinator of crown, with a second factor."""
-    from mutualaid.members.models import Membership
-
-    user = make_user("fay")
-    Membership.objects.create(user=user, group=crown, role="coordinator")
-    enable_totp(user)
-    return user
 
 
 @pytest.fixture

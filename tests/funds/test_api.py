@@ -70,16 +70,16 @@ def test_wrong_currency_through_the_api(api_for: Any, ada: Any, bail_fund: Any) 
     assert response.json()["errors"] == {"currency": ["This fund keeps its money in USD, not EUR."]}
 
 
-def test_keys_are_per_account(api_for: Any, ada: Any, fay: Any, bail_fund: Any) -> None:
+def test_keys_are_per_account(api_for: Any, ada: Any, ida: Any, bail_fund: Any) -> None:
     url = f"/api/v1/groups/crown/funds/{bail_fund.pk}/contributions"
     payload = {"amount": 1_00, "currency": "USD", "method": "cash"}
     assert _post(api_for(ada), url, payload, key="same").status_code == 201
-    assert _post(api_for(fay), url, payload, key="same").status_code == 201
+    assert _post(api_for(ida), url, payload, key="same").status_code == 201
     assert Transaction.objects.count() == 2
 
 
 def test_request_approve_and_pay_through_the_api(
-    api_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+    api_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
 ) -> None:
     fill(bail_fund, 500_00, ada)
     created = _post(
@@ -120,7 +120,7 @@ def test_request_approve_and_pay_through_the_api(
     assert twice.status_code == 422 and twice.json()["errors"] == {
         "__all__": ["You already approved this request."]
     }
-    second = _post(api_for(fay), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
+    second = _post(api_for(ida), f"/api/v1/groups/crown/fund-requests/{body['id']}/approve", {})
     assert second.json()["status"] == "approved"
     paid = _post(
         api_for(ada), f"/api/v1/groups/crown/fund-requests/{body['id']}/pay", {"method": "check"}, key="pay-1"

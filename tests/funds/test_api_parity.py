@@ -129,7 +129,7 @@ def test_public_funds_are_listed_for_anyone(
 
 
 def test_the_ledger_shows_entries_that_sum_to_zero(
-    api_for: Any, ada: Any, fay: Any, ben: Any, rent_fund: Any
+    api_for: Any, ada: Any, ida: Any, ben: Any, rent_fund: Any
 ) -> None:
     gift = fill(rent_fund, 100_00, ada)
     services.contribution_record(
@@ -141,7 +141,7 @@ def test_the_ledger_shows_entries_that_sum_to_zero(
         contributor="Maria Lopez",
         reference="venmo 99",
     )
-    services.transaction_reverse(record=gift, reversed_by=fay, reason="entered twice")
+    services.transaction_reverse(record=gift, reversed_by=ida, reason="entered twice")
     response = _send(api_for(ada), "GET", f"/api/v1/groups/crown/funds/{rent_fund.pk}/ledger")
     assert response.status_code == 200
     rows = response.json()
@@ -258,10 +258,10 @@ def test_decline_and_withdraw(api_for: Any, ada: Any, ben: Any, rent_fund: Any) 
 
 
 def test_bail_comes_back_through_the_api_once(
-    api_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+    api_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
 ) -> None:
     fill(bail_fund, 1000_00, ada)
-    ask = approved(bail_fund, amount=800_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=800_00, asker=ben, voters=[ada, ida], kind="bail")
     services.request_pay(request=ask, paid_by=ada, method="check")
     url = f"/api/v1/groups/crown/fund-requests/{ask.pk}/bail"
     payload = {"returned": 700_00, "forfeit_rest": True, "method": "check"}
@@ -279,9 +279,9 @@ def test_bail_comes_back_through_the_api_once(
     }
 
 
-def test_the_whole_story_through_the_api_only(api_for: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_the_whole_story_through_the_api_only(api_for: Any, ada: Any, ida: Any, ben: Any) -> None:
     """Start a bail fund, fill it, a member asks, two coordinators approve, one pays; the public sees no names."""
-    coordinator, other, member, public = api_for(ada), api_for(fay), api_for(ben), api_for(None)
+    coordinator, other, member, public = api_for(ada), api_for(ida), api_for(ben), api_for(None)
     fund = _send(
         coordinator,
         "POST",
@@ -335,7 +335,7 @@ def test_the_whole_story_through_the_api_only(api_for: Any, ada: Any, fay: Any, 
     assert report.status_code == 200
     assert report.json()["balance"] == 500_00 and report.json()["pending"] == 1500_00
     text = report.content.decode()
-    for secret in ("Maria", "Jordan", "Rivera", "Kings County", "Ben", "Ada", "Fay"):
+    for secret in ("Maria", "Jordan", "Rivera", "Kings County", "Ben", "Ada", "Ida"):
         assert secret not in text
     assert Request.objects.get().status == "paid"
 

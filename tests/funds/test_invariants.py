@@ -37,7 +37,7 @@ def _pick(items: list[Any], index: int) -> Any:
     return items[index % len(items)] if items else None
 
 
-def _apply(fund: Any, op: tuple[Any, ...], ada: Any, fay: Any, ben: Any) -> None:
+def _apply(fund: Any, op: tuple[Any, ...], ada: Any, ida: Any, ben: Any) -> None:
     name = op[0]
     requests = list(Request.objects.filter(fund=fund).order_by("pk"))
     if name == "contribute":
@@ -62,9 +62,9 @@ def _apply(fund: Any, op: tuple[Any, ...], ada: Any, fay: Any, ben: Any) -> None
         )
         services.request_approve(request=ask, voter=ada)
         if ask.amount > fund.single_approval_limit:
-            services.request_approve(request=ask, voter=fay)
+            services.request_approve(request=ask, voter=ida)
     elif name == "approve" and (ask := _pick(requests, op[1])):
-        services.request_approve(request=ask, voter=ada if op[1] % 2 else fay)
+        services.request_approve(request=ask, voter=ada if op[1] % 2 else ida)
     elif name == "pay" and (
         ask := _pick([r for r in requests if r.status != "paid" or op[1] % 5 == 0], op[1])
     ):
@@ -72,7 +72,7 @@ def _apply(fund: Any, op: tuple[Any, ...], ada: Any, fay: Any, ben: Any) -> None
     elif name == "reverse" and (
         record := _pick(list(Transaction.objects.filter(fund=fund).order_by("pk")), op[1])
     ):
-        services.transaction_reverse(record=record, reversed_by=fay, reason="entered twice")
+        services.transaction_reverse(record=record, reversed_by=ida, reason="entered twice")
     elif name == "settle" and (
         ask := _pick([r for r in requests if r.bail_status == "out" or op[1] % 5 == 0], op[1])
     ):
@@ -92,7 +92,7 @@ def _snapshot(fund: Any) -> tuple[Any, ...]:
 # Found by hypothesis: a grant paid, reversed and paid again once counted as negative bail.
 @example(ops=[("ask_approved", 2), ("pay", 0), ("reverse", 0), ("pay", 0)], overdraft=True)
 def test_no_sequence_of_operations_unbalances_the_ledger(
-    ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, fay: Any, ben: Any
+    ops: list[tuple[Any, ...]], overdraft: bool, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     with transaction.atomic():
         fund = services.fund_create(
@@ -106,7 +106,7 @@ def test_no_sequence_of_operations_unbalances_the_ledger(
             before = _snapshot(fund)
             try:
                 with transaction.atomic():
-                    _apply(fund, op, ada, fay, ben)
+                    _apply(fund, op, ada, ida, ben)
             except ValidationError:
                 # A refused operation leaves no trace at all.
                 assert _snapshot(fund) == before
@@ -141,7 +141,7 @@ def test_no_sequence_of_operations_unbalances_the_ledger(
     bails=st.lists(st.tuples(st.integers(1, 2_000_00), st.integers(0, 2_000_00), st.booleans()), max_size=5),
 )
 def test_bail_out_and_back_keeps_every_cent(
-    gifts: list[int], bails: list[tuple[int, int, bool]], crown: Any, ada: Any, fay: Any, ben: Any
+    gifts: list[int], bails: list[tuple[int, int, bool]], crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     with transaction.atomic():
         fund = services.fund_create(group=crown, name="Bail property fund", kind="bail")
@@ -155,14 +155,14 @@ def test_bail_out_and_back_keeps_every_cent(
                 fund=fund, requested_by=ben, amount=amount, currency="USD", purpose="x", kind="bail"
             )
             services.request_approve(request=ask, voter=ada)
-            services.request_approve(request=ask, voter=fay)
+            services.request_approve(request=ask, voter=ida)
             try:
                 services.request_pay(request=ask, paid_by=ada, method="check")
             except ValidationError:
                 assert amount > Account.objects.get(fund=fund, kind="balance").balance
                 continue
             try:
-                services.bail_settle(request=ask, returned=returned, forfeit_rest=forfeit, recorded_by=fay)
+                services.bail_settle(request=ask, returned=returned, forfeit_rest=forfeit, recorded_by=ida)
             except ValidationError:
                 assert returned > amount or (returned == 0 and not forfeit)
             else:

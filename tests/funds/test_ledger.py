@@ -49,9 +49,9 @@ def test_payment_of_a_grant_moves_money_to_disbursements(rent_fund: Any, ada: An
     assert ask.status == "open"
 
 
-def test_bail_goes_out_and_comes_back(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_bail_goes_out_and_comes_back(bail_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(bail_fund, 1000_00, ada)
-    ask = approved(bail_fund, amount=750_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=750_00, asker=ben, voters=[ada, ida], kind="bail")
     assert ask.status == "approved"
     services.request_pay(request=ask, paid_by=ada, method="check")
     ask.refresh_from_db()
@@ -62,7 +62,7 @@ def test_bail_goes_out_and_comes_back(bail_fund: Any, ada: Any, fay: Any, ben: A
         "disbursements": 0,
         "pending": 750_00,
     }
-    services.bail_settle(request=ask, returned=700_00, forfeit_rest=True, recorded_by=fay)
+    services.bail_settle(request=ask, returned=700_00, forfeit_rest=True, recorded_by=ida)
     ask.refresh_from_db()
     assert ask.bail_status == "forfeited"
     assert selectors.fund_balances(bail_fund) == {
@@ -74,9 +74,9 @@ def test_bail_goes_out_and_comes_back(bail_fund: Any, ada: Any, fay: Any, ben: A
     assert_ledger_consistent(bail_fund)
 
 
-def test_bail_returned_in_full(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_bail_returned_in_full(bail_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(bail_fund, 100_00, ada)
-    ask = approved(bail_fund, amount=100_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=100_00, asker=ben, voters=[ada, ida], kind="bail")
     services.request_pay(request=ask, paid_by=ada, method="cash")
     services.bail_settle(request=ask, returned=100_00, recorded_by=ada)
     ask.refresh_from_db()
@@ -87,9 +87,9 @@ def test_bail_returned_in_full(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> 
     assert caught.value.messages == ["Only bail that is at the court can come back."]
 
 
-def test_more_bail_than_posted_cannot_come_back(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_more_bail_than_posted_cannot_come_back(bail_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(bail_fund, 100_00, ada)
-    ask = approved(bail_fund, amount=80_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=80_00, asker=ben, voters=[ada, ida], kind="bail")
     services.request_pay(request=ask, paid_by=ada, method="cash")
     count = Transaction.objects.count()
     with pytest.raises(ValidationError) as caught:
@@ -123,10 +123,10 @@ def test_reversal_posts_the_mirror_image_and_keeps_the_original(rent_fund: Any, 
 
 
 def test_reversing_a_contribution_that_was_spent_is_refused(
-    rent_fund: Any, ada: Any, fay: Any, ben: Any
+    rent_fund: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     record = fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, fay])
+    ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, ida])
     services.request_pay(request=ask, paid_by=ada, method="bank")
     with pytest.raises(ValidationError) as caught:
         services.transaction_reverse(record=record, reversed_by=ada, reason="entered twice")
@@ -135,11 +135,11 @@ def test_reversing_a_contribution_that_was_spent_is_refused(
     }
 
 
-def test_reversing_a_payment_reopens_it_for_payment(rent_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_reversing_a_payment_reopens_it_for_payment(rent_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, fay])
+    ask = approved(rent_fund, amount=90_00, asker=ben, voters=[ada, ida])
     paid = services.request_pay(request=ask, paid_by=ada, method="bank")
-    services.transaction_reverse(record=paid, reversed_by=fay, reason="entered twice")
+    services.transaction_reverse(record=paid, reversed_by=ida, reason="entered twice")
     ask.refresh_from_db()
     assert ask.status == "approved"
     assert selectors.fund_balances(rent_fund)["balance"] == 100_00
@@ -153,9 +153,9 @@ def test_ledger_rows_are_never_updated_by_services(rent_fund: Any, ada: Any) -> 
     assert Transaction.objects.get(pk=record.pk).amount == 10_00
 
 
-def test_overdraft_allowed_only_when_the_fund_says_so(crown: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_overdraft_allowed_only_when_the_fund_says_so(crown: Any, ada: Any, ida: Any, ben: Any) -> None:
     fund = services.fund_create(group=crown, name="Emergency", allow_overdraft=True)
-    ask = approved(fund, amount=30_00, asker=ben, voters=[ada, fay])
+    ask = approved(fund, amount=30_00, asker=ben, voters=[ada, ida])
     services.request_pay(request=ask, paid_by=ada, method="cash")
     assert selectors.fund_balances(fund)["balance"] == -30_00
     assert_ledger_consistent(fund)
@@ -195,10 +195,10 @@ def test_pledges_are_reminded_and_advance_when_fulfilled(rent_fund: Any, ada: An
     assert services.pledge_next_due(datetime.date(2026, 11, 30), "quarterly") == datetime.date(2027, 2, 28)
 
 
-def test_paid_request_links_to_its_transaction(rent_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_paid_request_links_to_its_transaction(rent_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=60_00, asker=ben, voters=[ada, fay])
-    record = services.request_pay(request=ask, paid_by=fay, method="app", reference="zelle 99")
+    ask = approved(rent_fund, amount=60_00, asker=ben, voters=[ada, ida])
+    record = services.request_pay(request=ask, paid_by=ida, method="app", reference="zelle 99")
     assert record.request_id == ask.pk and record.kind == "disbursement"
     assert Request.objects.get(pk=ask.pk).status == "paid"
     assert selectors.fund_balances(rent_fund) == {

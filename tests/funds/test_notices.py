@@ -18,8 +18,8 @@ def _with_email(user: Any, address: str) -> Any:
     return user
 
 
-def test_approvers_hear_a_vote_is_needed(ada: Any, fay: Any, ben: Any, bail_fund: Any) -> None:
-    for user, address in ((ada, "ada@example.org"), (fay, "fay@example.org"), (ben, "ben@example.org")):
+def test_approvers_hear_a_vote_is_needed(ada: Any, ida: Any, ben: Any, bail_fund: Any) -> None:
+    for user, address in ((ada, "ada@example.org"), (ida, "ida@example.org"), (ben, "ben@example.org")):
         _with_email(user, address)
     services.request_create(
         fund=bail_fund,
@@ -31,7 +31,7 @@ def test_approvers_hear_a_vote_is_needed(ada: Any, fay: Any, ben: Any, bail_fund
         kind="bail",
     )
     messages = OutboundMessage.objects.filter(kind="approval")
-    assert sorted(m.user.username for m in messages) == ["ada", "fay"]  # not ben, who asked
+    assert sorted(m.user.username for m in messages) == ["ada", "ida"]  # not ben, who asked
     body = messages.first().body
     assert "A request of 1,500.00 USD to Crown Bail Fund" in body and "/g/crown/funds/requests/" in body
     assert "SECRET" not in body

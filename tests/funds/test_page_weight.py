@@ -15,14 +15,14 @@ from tests.funds.conftest import PNG, approved, fill
 
 
 def test_funds_pages_are_light_and_self_contained(
-    client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+    client_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
 ) -> None:
     assets = sum(
         len(gzip.compress(Path(finders.find(p)).read_bytes())) for p in ("core/site.css", "core/enhance.js")
     )
     for _ in range(30):
         fill(bail_fund, 50_00, ada)
-    ask = approved(bail_fund, amount=120_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=120_00, asker=ben, voters=[ada, ida], kind="bail")
     services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
     services.request_pay(request=ask, paid_by=ada, method="check")
     pages = [

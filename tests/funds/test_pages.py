@@ -140,7 +140,7 @@ def test_request_page_shows_purpose_to_coordinators_and_audits_the_read(
 
 
 def test_the_whole_flow_ends_on_the_transparency_page_without_names(
-    client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+    client_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
 ) -> None:
     fill(bail_fund, 2000_00, ada)
     response = client_for(ben).post(
@@ -157,7 +157,7 @@ def test_the_whole_flow_ends_on_the_transparency_page_without_names(
     ask = Request.objects.get()
     page = reverse("funds_request", args=["crown", ask.pk])
     assert response["Location"] == page
-    for coordinator in (ada, fay):
+    for coordinator in (ada, ida):
         assert (
             client_for(coordinator).post(reverse("funds_request_approve", args=["crown", ask.pk])).status_code
             == 302
@@ -180,7 +180,7 @@ def test_the_whole_flow_ends_on_the_transparency_page_without_names(
     assert "Bail posted: Bail &amp; legal support" in html and "-1,500.00 USD" in html
     assert "500.00 USD" in html  # the balance
     shown = re.sub(r'value="[^"]*"', "", html)  # random CSRF tokens may spell anything
-    for secret in ("Jordan", "Kings County", "Ben", "Ada", "Fay", "REFCANARY"):
+    for secret in ("Jordan", "Kings County", "Ben", "Ada", "Ida", "REFCANARY"):
         assert secret not in shown
     assert "<svg" in html and "style=" not in html and "<script>" not in html.split("</head>")[1]
     assert SensitiveRead.objects.count() == 0
@@ -362,7 +362,7 @@ def test_a_contribution_form_sent_twice_records_once(client_for: Any, ada: Any, 
 
 
 def test_bail_comes_back_on_the_day_and_the_way_the_form_says(
-    client_for: Any, ada: Any, fay: Any, ben: Any, bail_fund: Any
+    client_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
 ) -> None:
     import datetime
 
@@ -371,7 +371,7 @@ def test_bail_comes_back_on_the_day_and_the_way_the_form_says(
     from mutualaid.funds import services
 
     fill(bail_fund, 500_00, ada)
-    ask = approved(bail_fund, amount=300_00, asker=ben, voters=[ada, fay], kind="bail")
+    ask = approved(bail_fund, amount=300_00, asker=ben, voters=[ada, ida], kind="bail")
     services.request_pay(request=ask, paid_by=ada, method="check")
     day = timezone.localdate() - datetime.timedelta(days=3)
     url = reverse("funds_bail_settle", args=["crown", ask.pk])

@@ -26,13 +26,13 @@ def test_small_request_needs_one_coordinator(bail_fund: Any, ada: Any, ben: Any)
     assert ask.status == "approved" and ask.decided_at is not None
 
 
-def test_large_request_needs_two_coordinators(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_large_request_needs_two_coordinators(bail_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     ask = _ask(bail_fund, ben, 50_01)
     assert services.request_approve(request=ask, voter=ada).status == "open"
-    assert services.request_approve(request=ask, voter=fay).status == "approved"
+    assert services.request_approve(request=ask, voter=ida).status == "approved"
     assert list(Approval.objects.filter(request=ask).values_list("voter__username", "as_coordinator")) == [
         ("ada", True),
-        ("fay", True),
+        ("ida", True),
     ]
 
 
@@ -86,11 +86,11 @@ def test_outsiders_cannot_approve(bail_fund: Any, ben: Any, dee: Any) -> None:
     assert caught.value.messages == ["Only members of the group approve its requests."]
 
 
-def test_approving_a_decided_request_is_refused(bail_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_approving_a_decided_request_is_refused(bail_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     ask = _ask(bail_fund, ben, 10_00)
     services.request_decline(request=ask, declined_by=ada)
     with pytest.raises(ValidationError) as caught:
-        services.request_approve(request=ask, voter=fay)
+        services.request_approve(request=ask, voter=ida)
     assert caught.value.messages == ["This request is no longer waiting for approval."]
 
 
@@ -104,10 +104,10 @@ def test_an_open_request_cannot_be_paid(bail_fund: Any, ada: Any, ben: Any) -> N
 
 
 def test_paying_more_than_the_balance_is_refused_and_nothing_is_written(
-    rent_fund: Any, ada: Any, fay: Any, ben: Any
+    rent_fund: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=100_01, asker=ben, voters=[ada, fay])
+    ask = approved(rent_fund, amount=100_01, asker=ben, voters=[ada, ida])
     before = Transaction.objects.count()
     with pytest.raises(ValidationError) as caught:
         services.request_pay(request=ask, paid_by=ada, method="cash")
@@ -118,20 +118,20 @@ def test_paying_more_than_the_balance_is_refused_and_nothing_is_written(
     assert Request.objects.get(pk=ask.pk).status == "approved"
 
 
-def test_paying_twice_is_refused(rent_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_paying_twice_is_refused(rent_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=10_00, asker=ben, voters=[ada, fay])
+    ask = approved(rent_fund, amount=10_00, asker=ben, voters=[ada, ida])
     services.request_pay(request=ask, paid_by=ada, method="cash")
     with pytest.raises(ValidationError):
-        services.request_pay(request=ask, paid_by=fay, method="cash")
+        services.request_pay(request=ask, paid_by=ida, method="cash")
     assert Transaction.objects.filter(kind="disbursement").count() == 1
 
 
-def test_reimbursement_is_paid_only_with_a_receipt(rent_fund: Any, ada: Any, fay: Any, ben: Any) -> None:
+def test_reimbursement_is_paid_only_with_a_receipt(rent_fund: Any, ada: Any, ida: Any, ben: Any) -> None:
     from tests.funds.conftest import PNG
 
     fill(rent_fund, 100_00, ada)
-    ask = approved(rent_fund, amount=12_00, asker=ben, voters=[ada, fay], kind="reimbursement")
+    ask = approved(rent_fund, amount=12_00, asker=ben, voters=[ada, ida], kind="reimbursement")
     with pytest.raises(ValidationError) as caught:
         services.request_pay(request=ask, paid_by=ada, method="cash")
     assert caught.value.messages == ["A reimbursement is paid only once a receipt is attached."]

@@ -13,12 +13,12 @@ from tests.funds.conftest import PNG, approved, fill
 
 
 def test_purge_after_retention(
-    settings: Any, rent_fund: Any, bail_fund: Any, ada: Any, fay: Any, ben: Any
+    settings: Any, rent_fund: Any, bail_fund: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     settings.MUTUALAID_RETENTION_DAYS = 30
     fill(rent_fund, 100_00, ada)
     fill(bail_fund, 100_00, ada)
-    paid = approved(rent_fund, amount=40_00, asker=ben, voters=[ada, fay], kind="reimbursement")
+    paid = approved(rent_fund, amount=40_00, asker=ben, voters=[ada, ida], kind="reimbursement")
     services.receipt_add(request=paid, uploaded_by=ben, data=PNG)
     services.request_pay(request=paid, paid_by=ada, method="cash")
     bail = services.request_create(

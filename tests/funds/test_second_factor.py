@@ -10,6 +10,7 @@ from mutualaid.funds.models import Transaction
 from mutualaid.members.models import Membership
 from tests.conftest import make_user
 from tests.funds.conftest import approved, fill
+from tests.helpers import count_queries
 
 
 def test_coordinator_without_second_factor_cannot_record_money(
@@ -22,23 +23,38 @@ def test_coordinator_without_second_factor_cannot_record_money(
         reverse("funds_contribution_new", args=["crown", bail_fund.pk]),
         {"amount": "10", "method": "cash", "occurred_on": "2026-11-01"},
     )
-    assert response.status_code in (302, 403)
-    assert "/accounts/2fa/" in response.get("Location", "/accounts/2fa/")
+    # Sent to set up a second factor: a redirect that names where (a 403 or a redirect elsewhere fails).
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")
     assert not Transaction.objects.exists()
     page = client.get(reverse("funds_fund", args=["crown", bail_fund.pk]))
-    assert page.status_code in (302, 403)
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/2fa/")
 
 
-def test_fund_page_query_count_does_not_grow_with_requests(
-    client_for: Any, django_assert_max_num_queries: Any, ada: Any, fay: Any, ben: Any, rent_fund: Any
+def test_fund_pages_query_count_does_not_grow_with_requests(
+    client_for: Any, ada: Any, ida: Any, ben: Any, rent_fund: Any
 ) -> None:
     fill(rent_fund, 1000_00, ada)
-    for _ in range(15):
-        approved(rent_fund, amount=10_00, asker=ben, voters=[ada, fay])
     client = client_for(ada)
-    with django_assert_max_num_queries(25):
-        assert client.get(reverse("funds_fund", args=["crown", rent_fund.pk])).status_code == 200
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("funds_transparency", args=["crown", rent_fund.pk])).status_code == 200
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("funds_list", args=["crown"])).status_code == 200
+    pages = [
+        reverse("funds_fund", args=["crown", rent_fund.pk]),
+        reverse("funds_transparency", args=["crown", rent_fund.pk]),
+        reverse("funds_list", args=["crown"]),
+    ]
+    client.get(pages[0])  # the first request of the day records last-seen; measure the steady state
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    approved(rent_fund, amount=10_00, asker=ben, voters=[ada, ida])
+    few = counts()
+    for _ in range(14):
+        approved(rent_fund, amount=10_00, asker=ben, voters=[ada, ida])
+    assert counts() == few
+    assert few == [13, 7, 5]  # fund page, transparency page, fund list

@@ -3,52 +3,28 @@ SQLite takes the write lock at BEGIN, so it cannot race in the first place."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from mutualaid.funds import services
 from mutualaid.funds.models import Account, Approval, Request, Transaction
 from tests.funds.conftest import assert_ledger_consistent
+from tests.races import errors, race, require_postgresql
 
 pytestmark = pytest.mark.postgres_only
 
 
-def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs in threads released at the same moment; each result is a value or the exception."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.fixture
 def _postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock concurrency needs PostgreSQL")
+    require_postgresql()
 
 
 @pytest.mark.usefixtures("_postgres")
 def test_many_payments_at_once_never_overdraw(
-    transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    transactional_db: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fund = services.fund_create(group=crown, name="Race fund", single_approval_limit=100_00)
     services.contribution_record(fund=fund, amount=100_00, currency="USD", method="cash", recorded_by=ada)
@@ -56,7 +32,7 @@ def test_many_payments_at_once_never_overdraw(
     for _ in range(12):
         ask = services.request_create(fund=fund, requested_by=ben, amount=30_00, currency="USD", purpose="x")
         asks.append(services.request_approve(request=ask, voter=ada))
-    results = _race([lambda a=a: services.request_pay(request=a, paid_by=fay, method="cash") for a in asks])
+    results = race([lambda a=a: services.request_pay(request=a, paid_by=ida, method="cash") for a in asks])
     paid = [r for r in results if isinstance(r, Transaction)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(paid) == 3 and len(refused) == 9, results
@@ -67,7 +43,7 @@ def test_many_payments_at_once_never_overdraw(
 
 @pytest.mark.usefixtures("_postgres")
 def test_payments_and_contributions_interleaved(
-    transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    transactional_db: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fund = services.fund_create(group=crown, name="Busy fund", single_approval_limit=100_00)
     asks = []
@@ -75,7 +51,7 @@ def test_payments_and_contributions_interleaved(
         ask = services.request_create(fund=fund, requested_by=ben, amount=25_00, currency="USD", purpose="x")
         asks.append(services.request_approve(request=ask, voter=ada))
     jobs: list[Callable[[], Any]] = [
-        lambda a=a: services.request_pay(request=a, paid_by=fay, method="cash") for a in asks
+        lambda a=a: services.request_pay(request=a, paid_by=ida, method="cash") for a in asks
     ]
     jobs += [
         lambda: services.contribution_record(
@@ -83,7 +59,7 @@ def test_payments_and_contributions_interleaved(
         )
         for _ in range(4)
     ]
-    results = _race(jobs)
+    results = race(jobs)
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ValidationError)], (
         results
     )
@@ -95,7 +71,7 @@ def test_payments_and_contributions_interleaved(
 
 @pytest.mark.usefixtures("_postgres")
 def test_one_request_paid_by_many_at_once_is_paid_once(
-    transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    transactional_db: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fund = services.fund_create(group=crown, name="Once fund", single_approval_limit=100_00)
     services.contribution_record(fund=fund, amount=500_00, currency="USD", method="cash", recorded_by=ada)
@@ -105,22 +81,20 @@ def test_one_request_paid_by_many_at_once_is_paid_once(
         ),
         voter=ada,
     )
-    _race([lambda: services.request_pay(request=ask, paid_by=fay, method="cash") for _ in range(8)])
+    race([lambda: services.request_pay(request=ask, paid_by=ida, method="cash") for _ in range(8)])
     assert Transaction.objects.filter(fund=fund, kind="disbursement").count() == 1
     assert Account.objects.get(fund=fund, kind="balance").balance == 460_00
 
 
 @pytest.mark.usefixtures("_postgres")
 def test_concurrent_approvals_count_each_voter_once(
-    transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    transactional_db: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fund = services.fund_create(
         group=crown, name="Vote fund", single_approval_limit=0, coordinator_approvals=2
     )
     ask = services.request_create(fund=fund, requested_by=ben, amount=40_00, currency="USD", purpose="x")
-    _race(
-        [lambda v=v: services.request_approve(request=ask, voter=v) for v in (ada, fay, ada, fay, ada, fay)]
-    )
+    race([lambda v=v: services.request_approve(request=ask, voter=v) for v in (ada, ida, ada, ida, ada, ida)])
     assert Approval.objects.filter(request=ask).count() == 2
     assert Request.objects.get(pk=ask.pk).status == "approved"
 
@@ -143,14 +117,14 @@ def test_a_retried_api_call_racing_itself_posts_once(
             ).status_code
         )
 
-    results = _race([post for _ in range(6)])
+    results = race([post for _ in range(6)])
     assert results == [201] * 6
     assert Transaction.objects.filter(fund=fund).count() == 1
 
 
 @pytest.mark.usefixtures("_postgres")
 def test_changing_the_rule_while_paying_and_approving(
-    transactional_db: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    transactional_db: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     fund = services.fund_create(group=crown, name="Rule fund", single_approval_limit=50_00)
     services.contribution_record(fund=fund, amount=500_00, currency="USD", method="cash", recorded_by=ada)
@@ -168,9 +142,9 @@ def test_changing_the_rule_while_paying_and_approving(
         for _ in range(3)
     ]
     jobs: list[Callable[[], Any]] = [
-        lambda a=a: services.request_pay(request=a, paid_by=fay, method="cash") for a in paid
+        lambda a=a: services.request_pay(request=a, paid_by=ida, method="cash") for a in paid
     ]
-    jobs += [lambda a=a: services.request_approve(request=a, voter=fay) for a in open_asks]
+    jobs += [lambda a=a: services.request_approve(request=a, voter=ida) for a in open_asks]
     jobs += [
         lambda: services.fund_update(
             fund=fund,
@@ -184,8 +158,8 @@ def test_changing_the_rule_while_paying_and_approving(
         )
         for _ in range(2)
     ]
-    results = _race(jobs)
-    assert not [r for r in results if isinstance(r, Exception)], results
+    results = race(jobs)
+    assert not errors(results), results
     assert Request.objects.filter(fund=fund, status="paid").count() == 4
     # Under the new rule one coordinator's approval suffices for 80.00: every open request is approved.
     assert Request.objects.filter(pk__in=[a.pk for a in open_asks], status="approved").count() == 3

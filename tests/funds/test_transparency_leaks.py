@@ -24,11 +24,11 @@ canary = st.text(alphabet="BCDFGHJKLMNPQRSTVWXZ", min_size=8, max_size=12).map(l
     kind=st.sampled_from(["grant", "bail", "reimbursement"]),
 )
 def test_no_name_reaches_the_transparency_page_or_the_csv(
-    names: list[str], amounts: list[int], kind: str, client_for: Any, crown: Any, ada: Any, fay: Any, ben: Any
+    names: list[str], amounts: list[int], kind: str, client_for: Any, crown: Any, ada: Any, ida: Any, ben: Any
 ) -> None:
     requester, voter, other_voter, contributor, reference, purpose, payee, pay_reference = names
     with transaction.atomic():
-        for user, name in ((ben, requester), (ada, voter), (fay, other_voter)):
+        for user, name in ((ben, requester), (ada, voter), (ida, other_voter)):
             user.display_name = name
             user.save(update_fields=["display_name"])
         fund = services.fund_create(
@@ -57,8 +57,8 @@ def test_no_name_reaches_the_transparency_page_or_the_csv(
             if kind == "reimbursement":
                 services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
             services.request_approve(request=ask, voter=ada)
-            services.request_approve(request=ask, voter=fay)
-            services.request_pay(request=ask, paid_by=fay, method="bank", reference=pay_reference)
+            services.request_approve(request=ask, voter=ida)
+            services.request_pay(request=ask, paid_by=ida, method="bank", reference=pay_reference)
             if kind == "bail":
                 services.bail_settle(request=ask, returned=amount // 2, forfeit_rest=True, recorded_by=ada)
         pages = {

@@ -9,9 +9,7 @@ from django.core.management import call_command
 
 
 def _fake_worker(monkeypatch: Any) -> list[Any]:
-    from mutualaid.groups.management.commands import demo
-
-    from mutualaid.core.management.commands import serve
+    from mutualaid.config.management.commands import demo, serve
 
     started: list[Any] = []
     real_start = demo.start_worker
@@ -27,7 +25,7 @@ def _fake_worker(monkeypatch: Any) -> list[Any]:
 
 
 def test_demo_serves_with_a_worker_that_stops_with_it(db: Any, monkeypatch: Any) -> None:
-    from mutualaid.core.management.commands import serve
+    from mutualaid.config.management.commands import serve
 
     started = _fake_worker(monkeypatch)
     alive_while_serving: list[bool] = []
@@ -40,7 +38,7 @@ def test_demo_serves_with_a_worker_that_stops_with_it(db: Any, monkeypatch: Any)
 def test_the_worker_stops_even_when_the_server_fails(db: Any, monkeypatch: Any) -> None:
     import pytest
 
-    from mutualaid.core.management.commands import serve
+    from mutualaid.config.management.commands import serve
 
     started = _fake_worker(monkeypatch)
 
@@ -54,7 +52,7 @@ def test_the_worker_stops_even_when_the_server_fails(db: Any, monkeypatch: Any) 
 
 
 def test_no_worker(db: Any, monkeypatch: Any) -> None:
-    from mutualaid.core.management.commands import serve
+    from mutualaid.config.management.commands import serve
 
     started = _fake_worker(monkeypatch)
     monkeypatch.setattr(serve, "serve", lambda **kw: None)

@@ -7,11 +7,10 @@ rotating addresses do not help, and nothing about the sender is stored.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -21,6 +20,7 @@ from mutualaid.groups.models import Group
 from mutualaid.members.models import JoinRequest, User
 from mutualaid.members.services import join_request_create, signup_with_join_request
 from tests.conftest import PASSWORD, make_user
+from tests.races import outcomes, race, require_postgresql
 
 
 def _signup(group: Group, n: int, **extra: str) -> Any:
@@ -116,35 +116,19 @@ def test_invitations_still_work_during_a_flood(crown: Any, ben: Any, monkeypatch
 def test_parallel_sign_ups_exactly_the_limit_pass_on_postgresql(
     crown: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel writers are proven on PostgreSQL")
+    require_postgresql()
     monkeypatch.setenv("MUTUALAID_RATE_JOIN_REQUEST_GROUP", "3/h")
-    attempts = 10
-    barrier = threading.Barrier(attempts)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def sign_up(n: int) -> None:
-        try:
-            barrier.wait()
-            signup_with_join_request(
+    results = race(
+        [
+            lambda n=n: signup_with_join_request(
                 group=crown, username=f"racer{n}", password=PASSWORD, display_name=f"Racer {n}", language="en"
             )
-            outcome = "passed"
-        except RateLimited:
-            outcome = "limited"
-        except Exception as exc:  # reported in the assertion below
-            outcome = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["limited"] * 7 + ["passed"] * 3
+            for n in range(10)
+        ]
+    )
+    assert (
+        outcomes(results, refused=(RateLimited,), won="passed", lost="limited")
+        == ["limited"] * 7 + ["passed"] * 3
+    )
     assert User.objects.filter(username__startswith="racer").count() == 3
     assert JoinRequest.objects.filter(group=crown).count() == 3

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from mutualaid.members.models import JoinRequest, Membership
 from mutualaid.members.services import invitation_create
 from tests.conftest import make_user
+from tests.helpers import count_queries
 
 
 def queries(client: Any, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(path)
     assert response.status_code == 200
     return len(captured)

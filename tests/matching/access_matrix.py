@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.access import Route, World, crown_slug
-
-HERE = {"lat": 40.6712, "lon": -73.9448}
-NEAR = {"lat": 40.6650, "lon": -73.9500}
+from tests.helpers import HERE, NEAR
 
 
 def build(world: World) -> None:

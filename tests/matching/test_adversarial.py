@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -26,6 +27,8 @@ from scipy.sparse import coo_matrix
 from mutualaid.matching.command import run
 
 from .strategies import haversine
+
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BASE = datetime(2026, 11, 25, 12, tzinfo=UTC)

@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from mutualaid.exchange.models import Claim
-
-from .conftest import make_post
+from tests.helpers import HERE, NEAR, make_post
 
 
 def _post(client: Any, url: str, data: dict[str, Any]) -> Any:
@@ -15,8 +14,8 @@ def _post(client: Any, url: str, data: dict[str, Any]) -> Any:
 
 
 def test_api_round_decide_and_respond(crown: Any, ada: Any, ben: Any, fay: Any, api_for: Any) -> None:
-    make_post(crown, ben, "Groceries", quantity=2, address="12 Secret Street")
-    make_post(crown, fay, "Soup", kind="offer", quantity=2)
+    make_post(crown, ben, "Groceries", quantity=2, address="12 Secret Street", place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", quantity=2, place=NEAR)
     base = f"/api/v1/groups/{crown.slug}/matching"
     coordinator = api_for(ada)
     response = _post(coordinator, f"{base}/rounds", {})
@@ -80,8 +79,8 @@ def test_api_partial_match_names_the_split_off_post(
 ) -> None:
     from mutualaid.exchange.models import Post
 
-    need = make_post(crown, ben, "Groceries", quantity=3)
-    make_post(crown, fay, "Soup", kind="offer", quantity=2)
+    need = make_post(crown, ben, "Groceries", quantity=3, place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", quantity=2, place=NEAR)
     base = f"/api/v1/groups/{crown.slug}/matching"
     [proposal] = _post(api_for(ada), f"{base}/rounds", {}).json()["proposals"]
     _post(api_for(ada), f"{base}/proposals/decide", {"approve_ids": [proposal["id"]]})

@@ -15,6 +15,8 @@ from mutualaid.matching.engine import Tuning, greedy, load_instance, parse_insta
 
 from .strategies import feasible_pairs, instances, reference_optimum
 
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
+
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The sparse-graph + dual-pricing path even on tiny components.
 FORCE_PRICING = Tuning(dense_pairs_limit=0, seed_offers_per_need=1, seed_needs_per_offer=1)
@@ -136,7 +138,7 @@ def test_parallel_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from gen_instance import generate
+    from gen_instance import generate  # type: ignore[import-not-found]  # bench/ is not a package
 
     text = io.StringIO()
     generate(3000, 2500, 7, text)

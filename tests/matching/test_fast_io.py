@@ -16,6 +16,8 @@ from mutualaid.matching.engine import InvalidInstance, load_instance, parse_inst
 
 from .strategies import instances
 
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
+
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

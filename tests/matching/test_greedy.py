@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mutualaid.matching import engine
@@ -11,6 +12,8 @@ from mutualaid.matching.engine import greedy, parse_instance, solve
 
 from .strategies import feasible_pairs, instances, priority
 from .test_engine import assert_valid
+
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

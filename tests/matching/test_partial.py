@@ -11,8 +11,7 @@ from mutualaid.exchange import services as exchange_services
 from mutualaid.exchange.models import Claim, Post, PostEvent
 from mutualaid.matching import services
 from mutualaid.matching.models import Proposal
-
-from .conftest import make_post
+from tests.helpers import HERE, NEAR, make_post
 
 
 @pytest.fixture
@@ -39,9 +38,9 @@ def _approve_all_and_accept(crown: Any, ada: Any, proposals: list[Proposal]) -> 
 def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(
     crown: Any, ada: Any, ben: Any, fay: Any, gus: Any
 ) -> None:
-    need = make_post(crown, ben, "Groceries", quantity=5, address="12 Secret Street")
-    make_post(crown, fay, "Boxes", kind="offer", quantity=3)
-    make_post(crown, gus, "More boxes", kind="offer", quantity=2)
+    need = make_post(crown, ben, "Groceries", quantity=5, address="12 Secret Street", place=HERE)
+    make_post(crown, fay, "Boxes", kind="offer", quantity=3, place=NEAR)
+    make_post(crown, gus, "More boxes", kind="offer", quantity=2, place=NEAR)
     proposals = list(services.round_run(group=crown, started_by=ada).proposals.order_by("-units"))
     assert [p.units for p in proposals] == [3, 2]
 
@@ -82,9 +81,9 @@ def test_a_need_split_across_two_offers_is_assigned_unit_by_unit(
 def test_an_offer_whose_units_are_all_promised_leaves_the_board(
     crown: Any, ada: Any, ben: Any, fay: Any, gus: Any
 ) -> None:
-    make_post(crown, ben, "Groceries", quantity=2)
-    make_post(crown, gus, "Soup", quantity=2)
-    offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4)
+    make_post(crown, ben, "Groceries", quantity=2, place=HERE)
+    make_post(crown, gus, "Soup", quantity=2, place=HERE)
+    offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4, place=NEAR)
     proposals = list(services.round_run(group=crown, started_by=ada).proposals.all())
     assert sorted(p.units for p in proposals) == [2, 2]
 
@@ -97,12 +96,12 @@ def test_an_offer_whose_units_are_all_promised_leaves_the_board(
     assert offer.status == "in_progress"  # all four promised: no longer open on the board
     claim = Claim.objects.get(post=offer, state="accepted")
     assert claim.claimant in (ben, gus) and claim.assigned_by == ada
-    open_offers = exchange_services.Post.objects.filter(group=crown, kind="offer", status="open")
+    open_offers = Post.objects.filter(group=crown, kind="offer", status="open")
     assert not open_offers.exists()
 
 
 def test_split_is_for_coordinators_and_keeps_at_least_one_unit(crown: Any, ada: Any, ben: Any) -> None:
-    need = make_post(crown, ben, "Groceries", quantity=3)
+    need = make_post(crown, ben, "Groceries", quantity=3, place=HERE)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mutualaid.matching import engine
@@ -14,6 +15,8 @@ from mutualaid.matching.engine import load_instance, parse_instance, solve
 
 from .strategies import instances, reference_optimum
 from .test_engine import assert_valid
+
+pytestmark = pytest.mark.pure  # the engine imports nothing from Django: no database here
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -39,7 +42,7 @@ def test_incremental_pricing_reaches_the_full_graph_optimum(obj: dict[str, Any])
 
 def test_incremental_and_full_pricing_agree_on_a_generated_instance() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from gen_instance import generate
+    from gen_instance import generate  # type: ignore[import-not-found]  # bench/ is not a package
 
     text = io.StringIO()
     generate(2500, 1500, 3, text)

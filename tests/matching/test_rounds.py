@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from mutualaid.exchange.models import Claim, Status
 from mutualaid.matching import services
 from mutualaid.matching.models import DeclinedPair, Proposal, Round
-
-from .conftest import make_post
+from tests.helpers import HERE, NEAR, make_post
 
 
 def run(group: Any, ada: Any) -> Round:
@@ -22,8 +21,10 @@ def run(group: Any, ada: Any) -> Round:
 def test_instance_holds_only_coarse_fields_never_the_address(
     crown: Any, ada: Any, ben: Any, fay: Any
 ) -> None:
-    make_post(crown, ben, "Groceries", address="12 Secret Street, Apt 3", private_note="door code 4411")
-    make_post(crown, fay, "Soup", kind="offer", address="99 Hidden Lane")
+    make_post(
+        crown, ben, "Groceries", address="12 Secret Street, Apt 3", private_note="door code 4411", place=HERE
+    )
+    make_post(crown, fay, "Soup", kind="offer", address="99 Hidden Lane", place=NEAR)
     obj, _excluded = services.round_instance(group=crown)
     text = json.dumps(obj)
     assert "Secret" not in text and "Hidden" not in text and "4411" not in text
@@ -53,9 +54,9 @@ def test_instance_holds_only_coarse_fields_never_the_address(
 def test_round_stores_proposals_with_reasons_and_respects_capacities(
     crown: Any, ada: Any, ben: Any, fay: Any
 ) -> None:
-    n1 = make_post(crown, ben, "Groceries", quantity=3, urgency="today")
-    n2 = make_post(crown, ben, "More groceries", quantity=2)
-    offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4)
+    n1 = make_post(crown, ben, "Groceries", quantity=3, urgency="today", place=HERE)
+    n2 = make_post(crown, ben, "More groceries", quantity=2, place=HERE)
+    offer = make_post(crown, fay, "Food boxes", kind="offer", quantity=4, place=NEAR)
     the_round = run(crown, ada)
     proposals = list(Proposal.objects.filter(round=the_round))
     assert sum(p.units for p in proposals) == 4  # the offer's capacity
@@ -73,22 +74,22 @@ def test_only_coordinators_run_rounds(crown: Any, ben: Any) -> None:
 
 
 def test_posts_of_the_same_author_are_never_paired(crown: Any, ada: Any, ben: Any) -> None:
-    make_post(crown, ben, "Groceries")
-    make_post(crown, ben, "Spare groceries", kind="offer")
+    make_post(crown, ben, "Groceries", place=HERE)
+    make_post(crown, ben, "Spare groceries", kind="offer", place=NEAR)
     assert run(crown, ada).proposals.count() == 0
 
 
 def _one_proposal(crown: Any, ada: Any, ben: Any, fay: Any, **need: Any) -> Proposal:
-    make_post(crown, ben, "Groceries", **need)
-    make_post(crown, fay, "Soup", kind="offer", quantity=5)
+    make_post(crown, ben, "Groceries", **need, place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", quantity=5, place=NEAR)
     return Proposal.objects.get(round=run(crown, ada))
 
 
 def test_bulk_decide_approves_edits_and_rejects(crown: Any, ada: Any, ben: Any, fay: Any) -> None:
-    make_post(crown, ben, "Groceries", quantity=3)
-    make_post(crown, ben, "Diapers", category="supplies")
-    make_post(crown, fay, "Soup", kind="offer", quantity=5)
-    make_post(crown, fay, "Diaper packs", kind="offer", category="supplies")
+    make_post(crown, ben, "Groceries", quantity=3, place=HERE)
+    make_post(crown, ben, "Diapers", category="supplies", place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", quantity=5, place=NEAR)
+    make_post(crown, fay, "Diaper packs", kind="offer", category="supplies", place=NEAR)
     food, supplies = sorted(run(crown, ada).proposals.all(), key=lambda p: p.need.category)
     counts = services.proposals_decide(
         group=crown, actor=ada, approve_ids=[food.pk], reject_ids=[supplies.pk], edits={food.pk: 2}
@@ -153,7 +154,7 @@ def test_declined_pair_is_never_proposed_again(crown: Any, ada: Any, ben: Any, f
     assert DeclinedPair.objects.filter(need=proposal.need, offer=proposal.offer).count() == 1
     assert run(crown, ada).proposals.count() == 0
     # Another offer for the same need is still proposed.
-    other = make_post(crown, ada, "Bread", kind="offer")
+    other = make_post(crown, ada, "Bread", kind="offer", place=NEAR)
     again = run(crown, ada).proposals.get()
     assert (again.need_id, again.offer_id) == (proposal.need_id, other.pk)
 
@@ -161,7 +162,7 @@ def test_declined_pair_is_never_proposed_again(crown: Any, ada: Any, ben: Any, f
 def test_units_waiting_for_answers_are_not_proposed_twice(crown: Any, ada: Any, ben: Any, fay: Any) -> None:
     proposal = _one_proposal(crown, ada, ben, fay, quantity=3)  # the offer has 5
     services.proposals_decide(group=crown, actor=ada, approve_ids=[proposal.pk], edits={proposal.pk: 1})
-    make_post(crown, ada, "Dinner for two", quantity=4)
+    make_post(crown, ada, "Dinner for two", quantity=4, place=HERE)
     later = {p.need.title: p.units for p in run(crown, ada).proposals.all()}
     # 4 units left on the offer; the first need still lacks 2 (the pair itself is waiting, so excluded).
     assert later == {"Dinner for two": 4}
@@ -195,9 +196,13 @@ def test_the_approving_coordinator_answers_for_a_neighbour_without_account(
     from mutualaid.exchange.services import ContactInput
 
     make_post(
-        crown, ben, "Groceries for Mrs K", on_behalf=ContactInput(name="Mrs K", phone="+1 718 555 0100")
+        crown,
+        ben,
+        "Groceries for Mrs K",
+        on_behalf=ContactInput(name="Mrs K", phone="+1 718 555 0100"),
+        place=HERE,
     )
-    make_post(crown, fay, "Soup", kind="offer")
+    make_post(crown, fay, "Soup", kind="offer", place=NEAR)
     proposal = Proposal.objects.get(round=run(crown, ada))
     services.proposals_decide(group=crown, actor=ada, approve_ids=[proposal.pk])
     with pytest.raises(PermissionDenied):
@@ -208,8 +213,8 @@ def test_the_approving_coordinator_answers_for_a_neighbour_without_account(
 def test_scheduled_rounds_run_for_groups_that_enable_them(
     crown: Any, bush: Any, ada: Any, ben: Any, fay: Any
 ) -> None:
-    make_post(crown, ben, "Groceries")
-    make_post(crown, fay, "Soup", kind="offer")
+    make_post(crown, ben, "Groceries", place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", place=NEAR)
     assert services.rounds_run_scheduled() == 0
     services.settings_update(group=crown, actor=ada, schedule="daily")
     assert services.rounds_run_scheduled() == 1
@@ -237,8 +242,8 @@ def test_coordinators_hear_when_a_scheduled_round_has_proposals(
     with django_capture_on_commit_callbacks(execute=True):
         services.rounds_run_scheduled()  # nothing to propose: nobody is told
     assert not OutboundMessage.objects.filter(kind="approval").exists()
-    make_post(crown, ben, "Groceries", address="12 Secret Street")
-    make_post(crown, fay, "Soup", kind="offer")
+    make_post(crown, ben, "Groceries", address="12 Secret Street", place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", place=NEAR)
     with django_capture_on_commit_callbacks(execute=True):
         run(crown, ada)  # a coordinator's own round: no notice, the page shows the proposals
     assert not OutboundMessage.objects.filter(kind="approval").exists()

@@ -11,7 +11,13 @@ from mutualaid.exchange import services as board
 from mutualaid.matching import services
 from mutualaid.matching.models import Proposal
 from mutualaid.matching.units import unit_family
-from tests.matching.conftest import make_post
+from tests.helpers import HERE, NEAR
+from tests.helpers import make_post as _make_post
+
+
+def make_post(group: Any, author: Any, title: str, kind: str = "need", **extra: Any) -> Any:
+    """Needs here, offers nearby: within reach of each other."""
+    return _make_post(group, author, title, kind, place=HERE if kind == "need" else NEAR, **extra)
 
 
 def test_bags_of_groceries_are_never_served_by_cooked_meals(ada: Any, ben: Any, fay: Any, crown: Any) -> None:

@@ -84,7 +84,7 @@ def test_deleting_an_account_drops_what_other_apps_hold_for_the_member_and_keeps
 ) -> None:
     from mutualaid.channels.models import DigestItem, NotificationPreference, OutboundMessage
     from mutualaid.exchange.models import Post
-    from tests.exchange.conftest import make_post
+    from tests.helpers import make_post
 
     services.profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     post = make_post(crown, ben)

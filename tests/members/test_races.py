@@ -6,13 +6,11 @@ choosing "Rosa" and "rosa" at the same instant get one account between them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from mutualaid.members.models import Invitation, Membership, User
 from mutualaid.members.services import (
@@ -22,41 +20,18 @@ from mutualaid.members.services import (
     user_create,
 )
 from tests.conftest import PASSWORD
+from tests.races import outcomes, race, require_postgresql
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def _race(bodies: list[Callable[[], object]]) -> list[str]:
-    barrier = threading.Barrier(len(bodies))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(body: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            body()
-            outcome = "won"
-        except (InvitationUnusable, ValidationError):
-            outcome = "refused"
-        except Exception as exc:  # reported in the assertion
-            outcome = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    return outcomes(race(bodies), refused=(InvitationUnusable, ValidationError))
 
 
 @pytest.fixture(autouse=True)
 def _postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("races are proven on PostgreSQL")
+    require_postgresql()
 
 
 def test_one_invitation_opened_by_eight_people_at_once_makes_one_member(ben: Any, crown: Any) -> None:

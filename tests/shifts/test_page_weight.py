@@ -17,7 +17,7 @@ from tests.shifts.conftest import next_occurrence, role
 
 def test_shifts_pages_are_light_and_self_contained(client_for: Any, pantry: Any, ada: Any, ben: Any) -> None:
     assets = sum(
-        len(gzip.compress(Path(finders.find(p)).read_bytes()))  # type: ignore[arg-type]
+        len(gzip.compress(Path(finders.find(p)).read_bytes()))
         for p in ("core/site.css", "shifts/calendar.css")
     )
     occurrence = next_occurrence(pantry)

@@ -1,0 +1,52 @@
+"""Helpers shared by every domain's tests (fixtures live in `tests/conftest.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.test.utils import CaptureQueriesContext
+
+# Two points about 1 km apart in Crown Heights (snapped to coarse cells by the board).
+HERE = {"lat": 40.6712, "lon": -73.9448}
+NEAR = {"lat": 40.6650, "lon": -73.9500}
+
+
+def make_post(
+    group: Any,
+    author: Any,
+    title: str = "Two bags of groceries",
+    kind: str = "need",
+    *,
+    place: dict[str, float] | None = None,
+    **extra: Any,
+) -> Any:
+    """A post on `group`'s board through the real service (food by default; `place` gives it a location,
+    e.g. HERE or NEAR; without one it has none)."""
+    from mutualaid.exchange import services
+
+    extra.setdefault("category", "food")
+    return services.post_create(
+        group=group, author=author, data=services.PostInput(kind=kind, title=title, **(place or {}), **extra)
+    )
+
+
+@contextmanager
+def count_queries() -> Iterator[CaptureQueriesContext]:
+    """The queries run inside the block (`len()` of the result is their number)."""
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+
+
+@contextmanager
+def assert_query_count(expected: int) -> Iterator[CaptureQueriesContext]:
+    """Exactly `expected` queries run inside the block (Zulip-style: a count that changes, up or down,
+    fails and lists the queries, so the new number is a decision, not a drift)."""
+    with count_queries() as captured:
+        yield captured
+    if len(captured) != expected:
+        listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(captured.captured_queries, 1))
+        raise AssertionError(f"{len(captured)} queries, expected {expected}:\n{listing}")
