@@ -323,6 +323,27 @@ def _api_values(slug: str) -> dict[str, list[str]]:
             .order_by("starts_at")
             .values_list("pk", flat=True)[:2]
         ],
+        "run_id": [
+            str(pk)
+            for pk in apps.get_model("deliveries", "DeliveryRun")
+            .objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
+        "stop_id": [
+            str(pk)
+            for pk in apps.get_model("deliveries", "Stop")
+            .objects.filter(run__group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
+        "driver_id": [
+            str(pk)
+            for pk in apps.get_model("deliveries", "Driver")
+            .objects.filter(run__group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
     }
 
 

@@ -38,7 +38,7 @@ def test_round_page_query_count_is_flat(crown: Any, ada: Any, ben: Any, fay: Any
     client = client_for(ada)
     url = reverse("matching_rounds", kwargs={"slug": crown.slug})
     client.get(url)  # warm the session and the 2FA check
-    with assert_query_count(7):
+    with assert_query_count(8):
         assert client.get(url).status_code == 200
 
 
@@ -194,7 +194,7 @@ def test_members_page_costs_one_query_per_category_of_own_posts(
     client = client_for(ben)
     url = reverse("matching_mine", kwargs={"slug": crown.slug})
     client.get(url)
-    with assert_query_count(7):  # four own needs, one category: one candidate query
+    with assert_query_count(8):  # four own needs, one category: one candidate query
         page = client.get(url).content.decode()
     assert page.count("Accept</button>") == 4
 

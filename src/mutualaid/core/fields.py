@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from mutualaid.core import encryption
@@ -25,6 +26,10 @@ class EncryptedTextField(models.TextField[Any, str | None]):
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            # TextField only passes max_length to form fields; a sealed field keeps its limit in
+            # full_clean() too, so the API (which skips forms) cannot store an oversize value.
+            self.validators.append(MaxLengthValidator(self.max_length))
 
     def context(self) -> str:
         return f"{self.model._meta.db_table}.{self.column}"
