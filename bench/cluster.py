@@ -221,7 +221,7 @@ class Cluster:
 
     def start(self) -> None:
         self.database_url = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "pgcluster.py"), "start", str(self.pg_dir)],
+            [sys.executable, str(ROOT / "scripts" / "pgcluster.py"), "start", str(self.pg_dir), "mutualaid"],
             check=True,
             capture_output=True,
             text=True,

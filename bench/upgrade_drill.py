@@ -105,7 +105,9 @@ def main() -> None:
     server = None
     try:
         checkout_previous(args.rev, old)
-        database_url = sh(sys.executable, str(ROOT / "scripts" / "pgcluster.py"), "start", str(pg)).strip()
+        database_url = sh(
+            sys.executable, str(ROOT / "scripts" / "pgcluster.py"), "start", str(pg), "mutualaid"
+        ).strip()
         keys_dir = work / "keys"
         subprocess.run(
             [str(old / ".venv/bin/mutualaid"), "keys", "show"],

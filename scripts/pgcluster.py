@@ -1,6 +1,6 @@
 """Start and stop a throwaway PostgreSQL cluster for the test suite.
 
-    python scripts/pgcluster.py start DIR   -> prints a DATABASE_URL
+    python scripts/pgcluster.py start DIR [DBNAME]  -> prints a DATABASE_URL (creating DBNAME if given)
     python scripts/pgcluster.py restart DIR [fast|immediate]  -> the same cluster, restarted
     python scripts/pgcluster.py stop DIR
 
@@ -49,7 +49,7 @@ def _options(port: int | str, directory: Path) -> str:
     return f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200"
 
 
-def start(directory: Path) -> str:
+def start(directory: Path, database: str = "") -> str:
     directory.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres", "postgres")
@@ -93,11 +93,12 @@ def start(directory: Path) -> str:
         stdout=subprocess.DEVNULL,
     )
     (directory / "port").write_text(str(port))
-    # The database a server uses (the test suite makes its own test_ databases beside it).
-    subprocess.run(
-        _as_owner([_bin("createdb"), "-h", str(directory), "-p", str(port), "-U", "postgres", "mutualaid"]),
-        check=True,
-    )
+    if database:
+        # The database a server uses (the test suite makes its own test_ databases beside it).
+        subprocess.run(
+            _as_owner([_bin("createdb"), "-h", str(directory), "-p", str(port), "-U", "postgres", database]),
+            check=True,
+        )
     return f"postgres://postgres@127.0.0.1:{port}/mutualaid"
 
 
@@ -143,9 +144,11 @@ def stop(directory: Path) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 3 or not sys.argv[2].strip():
+        sys.exit("usage: pgcluster.py start|restart|stop DIR (a directory of its own: stop deletes it)")
     action, where = sys.argv[1], Path(sys.argv[2])
     if action == "start":
-        print(start(where))
+        print(start(where, sys.argv[3] if len(sys.argv) > 3 else ""))
     elif action == "restart":
         restart(where, sys.argv[3] if len(sys.argv) > 3 else "fast")
     else:
