@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage, register
+from django.core.checks import Error as CheckError
 
-from mutualaid.core.env import env_int, env_str
+from mutualaid.core.env import ConfigError, env_int, env_str
 from mutualaid.core.jobs import job_attempts
 
 DEFAULTS: dict[str, Callable[[], object]] = {
@@ -38,3 +40,16 @@ def get(name: str) -> Any:
 
 def public_url() -> str:
     return str(get("MUTUALAID_PUBLIC_URL")).rstrip("/")
+
+
+@register()
+def environment_values(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every channels variable is read once at start (each command runs the checks): a wrong value stops
+    `serve` and `worker` naming the variable, instead of failing each job that first reads it."""
+    found: list[CheckMessage] = []
+    for name in DEFAULTS:
+        try:
+            get(name)
+        except ConfigError as error:
+            found.append(CheckError(str(error), hint=f"Fix {name} in the environment.", id="mutualaid.E101"))
+    return found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
@@ -25,11 +27,26 @@ class Command(BaseCommand):
         banner = setup_banner(options["bind"])
         if banner:
             self.stdout.write(self.style.WARNING(banner))
-        # Hashed names and gzip/Brotli copies of the static files, made before the app (and WhiteNoise,
-        # which indexes STATIC_ROOT once) is loaded; unchanged files are only re-hashed.
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
         self.stdout.write(f"Serving mutualaid on http://{options['bind']}/ (Ctrl+C stops)")
         serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+
+
+def collect_static() -> None:
+    """Hashed names and gzip/Brotli copies of the static files, made before the app (and WhiteNoise,
+    which indexes STATIC_ROOT once) is loaded; unchanged files are only re-hashed. App servers that share
+    a data directory and start together take turns (an exclusive lock beside STATIC_ROOT): two
+    `collectstatic` runs writing the same files at once left half-written copies and a broken manifest."""
+    from django.conf import settings
+
+    root = Path(settings.STATIC_ROOT)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(root.parent / ".collectstatic.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def serve(*, bind: str, workers: int, threads: int) -> None:
