@@ -7,7 +7,7 @@ from tests.access import Route, World, crown_slug
 
 
 def build(world: World) -> None:
-    from mutualaid.channels import services
+    from mutualaid.channels import checkins, services
     from mutualaid.channels.models import Contact
     from mutualaid.channels.notifications import unsubscribe_token
 
@@ -15,7 +15,7 @@ def build(world: World) -> None:
     from tests.channels.conftest import member_request, sms_request
 
     request = member_request(world.users["ben"], world.crown)
-    world.objects["checkin_token"] = services.checkin_token(request)
+    world.objects["checkin_token"] = checkins.checkin_token(request)
     world.objects["unsubscribe_token"] = unsubscribe_token(world.users["ben"])
     contact = Contact.objects.create(group=world.crown, phone="+17185550100", phone_index="matrix")
     world.objects["sms_request"] = sms_request(world.crown, contact)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from mutualaid.channels import services
+from mutualaid.channels import checkins
 from mutualaid.channels.models import IntakeRequest, OutboundMessage
 from mutualaid.core.encryption import blind_index
 from mutualaid.exchange import services as exchange
@@ -115,12 +115,12 @@ def test_yes_renews_and_no_withdraws_the_board_post_in_its_history(client: Any, 
     _text(client, *NEED)
     need = IntakeRequest.objects.get()
     Post.objects.filter(pk=need.post_id).update(expires_at=timezone.now() + timedelta(days=2))
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     assert _text(client, "YES") == f"Thanks. Your request {need.code} stays open."
     post = Post.objects.get()
     assert post.status == "open" and post.expires_at > timezone.now() + timedelta(days=29)
     Post.objects.filter(pk=need.post_id).update(expires_at=timezone.now() + timedelta(days=2))
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     assert _text(client, "NO") == f"We closed your request {need.code}. Reply NEED any time you need help."
     post.refresh_from_db()
     assert (post.status, post.closed_at is not None) == ("withdrawn", True)
@@ -136,10 +136,10 @@ def test_the_boards_expiry_decides_and_a_late_yes_reopens(client: Any, twilio: A
     _text(client, *NEED)
     need = IntakeRequest.objects.get()
     Post.objects.filter(pk=need.post_id).update(expires_at=timezone.now() + timedelta(days=1))
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     later = timezone.now() + timedelta(days=2)
     assert exchange.posts_expire(now=later) == (0, 1)  # no answer: exchange expires it, as any need
-    assert services.checkins_send() == 0  # nothing more to ask about an expired need
+    assert checkins.checkins_send() == 0  # nothing more to ask about an expired need
     assert Post.objects.get().status == "expired"
     _text(client, "YES")
     post = Post.objects.get()
@@ -152,7 +152,7 @@ def test_yes_after_a_coordinator_closed_it_says_so(
     _text(client, *NEED)
     need = IntakeRequest.objects.get()
     Post.objects.filter(pk=need.post_id).update(expires_at=timezone.now() + timedelta(days=2))
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     client_for(ada).post(reverse("channels_intake_close", kwargs={"slug": "crown", "request_id": need.pk}))
     assert (
         _text(client, "YES")

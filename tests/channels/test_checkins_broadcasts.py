@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from mutualaid.channels import services
+from mutualaid.channels import checkins, services
 from mutualaid.channels.models import (
     Broadcast,
     Contact,
@@ -35,12 +35,12 @@ def _expire_in(request: IntakeRequest, days: int) -> None:
 
 def test_need_about_to_expire_gets_an_sms_checkin_and_yes_renews(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
-    assert services.checkins_send() == 0  # just posted: it expires in 30 days
+    assert checkins.checkins_send() == 0  # just posted: it expires in 30 days
     _expire_in(need, 8)
-    assert services.checkins_send() == 0  # asked 7 days before the board would expire it (by default)
+    assert checkins.checkins_send() == 0  # asked 7 days before the board would expire it (by default)
     _expire_in(need, 6)
-    assert services.checkins_send() == 1
-    assert services.checkins_send() == 0  # asked once
+    assert checkins.checkins_send() == 1
+    assert checkins.checkins_send() == 0  # asked once
     question = OutboundMessage.objects.filter(kind="checkin").get()
     assert question.body == f"Do you still need help with request {need.code}? Reply YES or NO."
     post_twilio(client, PHONE, "yes")
@@ -59,7 +59,7 @@ def test_need_about_to_expire_gets_an_sms_checkin_and_yes_renews(client: Any, tw
 def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NECESITO", "1", "Bushwick", "1", "NO")
     _expire_in(need, 2)
-    services.checkins_send()
+    checkins.checkins_send()
     assert OutboundMessage.objects.get(kind="checkin").body == (
         f"¿Todavía necesita ayuda con el pedido {need.code}? Responda SI o NO."
     )
@@ -81,7 +81,7 @@ def test_spanish_checkin_and_no_closes(client: Any, twilio: Any) -> None:
 def test_opted_out_requester_is_not_checked_in(client: Any, twilio: Any) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO", "STOP")
     _expire_in(need, 1)
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 0
 
 
 def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: Any) -> None:
@@ -89,7 +89,7 @@ def test_email_checkin_link_renews_or_closes(ben: Any, client: Any, settings: An
     profile_update(user=ben, display_name="Ben", language="en", email="ben@example.org", phone="")
     need = member_request(ben, ben.memberships.get().group)
     _expire_in(need, 1)
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     email = OutboundMessage.objects.get(kind="checkin")
     assert email.subject == "Do you still need help?"
     link = email.body.split("Answer here: ")[1].split()[0]
@@ -215,16 +215,16 @@ def test_need_quiet_for_n_days_gets_a_checkin_and_again_after_the_next_quiet_spe
 ) -> None:
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
     _quiet_for(need, 6)
-    assert services.checkins_send() == 0  # six quiet days, expiry far off
+    assert checkins.checkins_send() == 0  # six quiet days, expiry far off
     _quiet_for(need, 7)
-    assert services.checkins_send() == 1  # MUTUALAID_CHECKIN_DAYS (7) without activity
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 1  # MUTUALAID_CHECKIN_DAYS (7) without activity
+    assert checkins.checkins_send() == 0
     post_twilio(client, PHONE, "YES")  # renews: that is activity
     need.post.refresh_from_db()
     assert need.post.status == "open" and timezone.now() - need.post.updated_at < timedelta(minutes=1)
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 0
     _quiet_for(need, 8)
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     assert OutboundMessage.objects.filter(kind="checkin").count() == 2
 
 
@@ -235,15 +235,15 @@ def test_activity_after_an_unanswered_checkin_starts_a_new_quiet_spell(
 
     need = _need_via_sms(client, "NEED", "1", "11216", "2", "NO")
     _quiet_for(need, 7)
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
     # A week passes without an answer (both clocks move back together), then a claim comes and goes.
     IntakeRequest.objects.filter(pk=need.pk).update(checkin_sent_at=timezone.now() - timedelta(days=8))
     _quiet_for(need, 15)
     claim = exchange.claim_create(post=need.post, claimant=ben)
     exchange.claim_decide(claim=claim, actor=ada, accept=False)  # back to open: activity
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 0
     _quiet_for(need, 7)
-    assert services.checkins_send() == 1
+    assert checkins.checkins_send() == 1
 
 
 def test_a_members_own_quiet_need_gets_an_email_checkin(
@@ -261,7 +261,7 @@ def test_a_members_own_quiet_need_gets_an_email_checkin(
     )
     _quiet_for(post, 7)
     _quiet_for(offer, 30)
-    assert services.checkins_send() == 1  # the need; offers are not asked
+    assert checkins.checkins_send() == 1  # the need; offers are not asked
     email = OutboundMessage.objects.get(kind="checkin")
     assert email.recipient == "ben@example.org" and email.subject == "¿Todavía necesita ayuda?"
     record = IntakeRequest.objects.get()
@@ -275,7 +275,7 @@ def test_a_members_own_quiet_need_gets_an_email_checkin(
     assert client.post(path, {"answer": "yes"}).status_code == 200
     post.refresh_from_db()
     assert post.status == "open" and post.events.last().action == "renew"
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 0
 
 
 def test_no_checkin_for_members_who_want_no_email_or_posts_made_for_a_neighbour(
@@ -300,5 +300,5 @@ def test_no_checkin_for_members_who_want_no_email_or_posts_made_for_a_neighbour(
     )
     _quiet_for(own, 10)
     _quiet_for(for_rosa, 10)
-    assert services.checkins_send() == 0
+    assert checkins.checkins_send() == 0
     assert not OutboundMessage.objects.filter(kind="checkin").exists()

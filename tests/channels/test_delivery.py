@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from mutualaid.channels import services
+from mutualaid.channels import outbox
 from mutualaid.channels.models import Contact, OutboundMessage
 from mutualaid.core.jobs import backoff, schedule_due
 from mutualaid.core.models import PeriodicRun
@@ -80,7 +80,7 @@ def test_gives_up_after_the_last_attempt(
     http_server.fail_next = 5
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x")
     with django_capture_on_commit_callbacks(execute=True):
-        services.sms_queue(gateway=twilio, contact=contact, body="hi", kind="reply")
+        outbox.sms_queue(gateway=twilio, contact=contact, body="hi", kind="reply")
     run_jobs()
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_jobs()
@@ -102,7 +102,7 @@ def test_rate_limit_defers_instead_of_failing(
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(3):
-            services.sms_queue(gateway=twilio, contact=contact, body=f"message {n}", kind="reply")
+            outbox.sms_queue(gateway=twilio, contact=contact, body=f"message {n}", kind="reply")
     run_jobs()
     assert len(http_server.requests) == 2
     deferred = DBTaskResult.objects.get(status="READY")
@@ -116,7 +116,7 @@ def test_opted_out_contact_gets_no_broadcast_or_checkin(
 ) -> None:
     contact = Contact.objects.create(group=twilio.group, phone=PHONE, phone_index="x", opted_out=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.sms_queue(gateway=twilio, contact=contact, body="news", kind="broadcast")
+        outbox.sms_queue(gateway=twilio, contact=contact, body="news", kind="broadcast")
     run_jobs()
     assert not http_server.requests
     assert OutboundMessage.objects.get().status == "skipped"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mutualaid.channels import services
+from mutualaid.channels import outbox
 from mutualaid.channels.models import Contact, InboundMessage, OutboundMessage
 from tests.channels.conftest import (
     GENERIC_SECRET,
@@ -27,7 +27,7 @@ def _sent(gateway: Any, gateway_id: str) -> OutboundMessage:
     contact = Contact.objects.filter(phone_index="variants").first() or Contact.objects.create(
         group=gateway.group, phone=PHONE, phone_index="variants"
     )
-    message = services.sms_queue(gateway=gateway, contact=contact, body="Crown: hello", kind="broadcast")
+    message = outbox.sms_queue(gateway=gateway, contact=contact, body="Crown: hello", kind="broadcast")
     OutboundMessage.objects.filter(pk=message.pk).update(status="sent", gateway_message_id=gateway_id)
     return message
 
@@ -266,7 +266,7 @@ def test_android_failed_report_marks_our_message_failed_and_delivered_leaves_it(
 ) -> None:
     failed, delivered = _sent(android, "mutualaid-1001"), None
     contact = Contact.objects.get()
-    delivered = services.sms_queue(gateway=android, contact=contact, body="x", kind="broadcast")
+    delivered = outbox.sms_queue(gateway=android, contact=contact, body="x", kind="broadcast")
     OutboundMessage.objects.filter(pk=delivered.pk).update(status="sent", gateway_message_id="mutualaid-1002")
     post_android(
         client,

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from mutualaid.channels import services
+from mutualaid.channels import outbox
 from mutualaid.channels.models import Contact, OutboundMessage
 from tests.channels.conftest import run_jobs
 
@@ -24,13 +24,13 @@ def _queue(gateway: Any, body: str = "Crown: distribution moved to 5 pm") -> Out
     contact = Contact.objects.filter(group=gateway.group).first() or Contact.objects.create(
         group=gateway.group, phone=PHONE, phone_index="reaper"
     )
-    return services.sms_queue(gateway=gateway, contact=contact, body=body, kind="broadcast")
+    return outbox.sms_queue(gateway=gateway, contact=contact, body=body, kind="broadcast")
 
 
 def _killed_mid_send(message: OutboundMessage, where: str = "mutualaid.channels.gateways.send") -> None:
     """The worker process dies (SIGKILL, host lost) while talking to the gateway: nothing after runs."""
     with mock.patch(where, side_effect=KeyboardInterrupt), pytest.raises(KeyboardInterrupt):
-        services.outbound_deliver(message_id=message.pk)
+        outbox.outbound_deliver(message_id=message.pk)
     assert OutboundMessage.objects.get(pk=message.pk).status == "sending"
 
 
@@ -39,9 +39,9 @@ def test_message_left_sending_without_a_gateway_id_is_queued_again_and_sent_once
 ) -> None:
     message = _queue(twilio)
     _killed_mid_send(message)
-    assert services.outbound_reap() == {"sent": 0, "requeued": 0, "failed": 0}  # still within the timeout
+    assert outbox.outbound_reap() == {"sent": 0, "requeued": 0, "failed": 0}  # still within the timeout
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 1, "failed": 0}
+        assert outbox.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 1, "failed": 0}
     assert OutboundMessage.objects.get(pk=message.pk).status == "queued"
     run_jobs()
     message.refresh_from_db()
@@ -59,11 +59,11 @@ def test_message_the_gateway_took_before_the_worker_died_is_marked_sent_not_sent
     )
     message = _queue(android)
     # The phone took it and answered with its id; the worker died before it could write "sent".
-    _killed_mid_send(message, where="mutualaid.channels.services._finish")
+    _killed_mid_send(message, where="mutualaid.channels.outbox._finish")
     assert len(http_server.requests) == 1
     assert OutboundMessage.objects.get(pk=message.pk).gateway_message_id == f"mutualaid-{message.pk}"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.outbound_reap(now=timezone.now() + LATER) == {"sent": 1, "requeued": 0, "failed": 0}
+        assert outbox.outbound_reap(now=timezone.now() + LATER) == {"sent": 1, "requeued": 0, "failed": 0}
     run_jobs()
     message.refresh_from_db()
     assert message.status == "sent" and message.sent_at is not None
@@ -77,7 +77,7 @@ def test_message_left_sending_after_its_last_attempt_is_marked_failed(
     message = _queue(twilio)
     _killed_mid_send(message)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 0, "failed": 1}
+        assert outbox.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 0, "failed": 1}
     run_jobs()
     assert OutboundMessage.objects.get(pk=message.pk).status == "failed"
     assert not http_server.requests
@@ -87,8 +87,8 @@ def test_reaping_twice_settles_a_message_once(twilio: Any, django_capture_on_com
     message = _queue(twilio)
     _killed_mid_send(message)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.outbound_reap(now=timezone.now() + LATER)
-        assert services.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 0, "failed": 0}
+        outbox.outbound_reap(now=timezone.now() + LATER)
+        assert outbox.outbound_reap(now=timezone.now() + LATER) == {"sent": 0, "requeued": 0, "failed": 0}
     assert len(callbacks) == 1
     assert (
         DBTaskResult.objects.filter(args_kwargs__args=[message.pk], status="READY").count() == 1
@@ -100,7 +100,7 @@ def test_sending_row_from_before_the_reaper_existed_is_reaped_by_its_age(twilio:
     OutboundMessage.objects.filter(pk=message.pk).update(
         status="sending", attempts=1, sending_since=None, created_at=timezone.now() - timedelta(hours=2)
     )
-    assert services.outbound_reap()["requeued"] == 1
+    assert outbox.outbound_reap()["requeued"] == 1
 
 
 def test_the_reaper_runs_as_a_periodic_job(twilio: Any, settings: Any) -> None:
@@ -124,14 +124,12 @@ def test_email_keeps_one_message_id_across_attempts(
     ben.email = "ben@example.org"
     ben.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.email_queue(
-            user=ben, kind="reminder", subject="Reminder", body="Distribution at 5"
-        )
+        message = outbox.email_queue(user=ben, kind="reminder", subject="Reminder", body="Distribution at 5")
     OutboundMessage.objects.filter(pk=message.pk).update(
         status="sending", attempts=1, sending_since=timezone.now() - LATER
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.outbound_reap()
+        outbox.outbound_reap()
     run_jobs()
     [sent] = mail.outbox
     assert sent.extra_headers["Message-ID"].startswith(f"<outbound.{message.pk}.")

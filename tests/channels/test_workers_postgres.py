@@ -74,13 +74,13 @@ def test_the_same_message_claimed_by_two_workers_is_sent_once(
     transactional_db: Any, twilio: Any, http_server: Any
 ) -> None:
     require_postgresql()
-    from mutualaid.channels import services
+    from mutualaid.channels import outbox
     from mutualaid.channels.models import OutboundMessage
 
     message = OutboundMessage.objects.create(
         channel="sms", kind="reply", group=twilio.group, gateway=twilio, recipient="+17185550100", body="once"
     )
-    outcomes = _in_threads(4, lambda n: services.outbound_deliver(message_id=message.pk).outcome)
+    outcomes = _in_threads(4, lambda n: outbox.outbound_deliver(message_id=message.pk).outcome)
     assert sorted(outcomes) == ["sent", "skipped", "skipped", "skipped"]
     assert len(http_server.requests) == 1
 
@@ -100,13 +100,13 @@ def test_two_workers_schedule_a_periodic_slot_once(transactional_db: Any) -> Non
 
 def test_duplicate_webhook_deliveries_racing_create_one_contact(transactional_db: Any, twilio: Any) -> None:
     require_postgresql()
-    from mutualaid.channels import gateways, services
+    from mutualaid.channels import gateways, inbound
     from mutualaid.channels.models import Contact, InboundMessage, OutboundMessage
 
     sms = gateways.InboundSms(
         phone="+17185550111", text="HELP", dedupe_source="twilio\x00SMrace\x00+17185550111\x00HELP"
     )
-    handled = _in_threads(4, lambda n: services.inbound_receive(gateway=twilio, sms=sms))
+    handled = _in_threads(4, lambda n: inbound.inbound_receive(gateway=twilio, sms=sms))
     assert sorted(handled) == [False, False, False, True]
     assert (
         Contact.objects.count() == 1

@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from mutualaid.exchange import importing
+from mutualaid.exchange.importing import cells, columns, commit, dates
 from mutualaid.exchange.models import Contact, ImportDraft, Post, PostEvent
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,7 +121,7 @@ def test_a_failure_mid_import_leaves_nothing_behind(ada: Any, crown: Any, monkey
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_record_import_events", boom)
+    monkeypatch.setattr(commit, "_record_import_events", boom)
     with pytest.raises(RuntimeError):
         importing.import_commit(group=crown, actor=ada, plan=plan)
     assert not Post.objects.exists() and not Contact.objects.exists()
@@ -155,12 +156,12 @@ def test_unreadable_files_get_clear_messages() -> None:
 
 
 def test_header_aliases_and_fuzzy_matching() -> None:
-    assert importing.field_for_header("Teléfono celular")[0] == "phone"
-    assert importing.field_for_header("Neighbourhod")[0] == "area"  # a typo
-    assert importing.field_for_header("¿Qué necesitas?")[0] == "category"
-    assert importing.field_for_header("Does your request need to remain anonymous?")[0] == "ignore"
-    assert importing.field_for_header("Zip Code")[0] == "area"
-    assert importing.field_for_header("E-mail")[0] == "email"
+    assert columns.field_for_header("Teléfono celular")[0] == "phone"
+    assert columns.field_for_header("Neighbourhod")[0] == "area"  # a typo
+    assert columns.field_for_header("¿Qué necesitas?")[0] == "category"
+    assert columns.field_for_header("Does your request need to remain anonymous?")[0] == "ignore"
+    assert columns.field_for_header("Zip Code")[0] == "area"
+    assert columns.field_for_header("E-mail")[0] == "email"
 
 
 def test_command_dry_run_writes_nothing(ada: Any, crown: Any) -> None:
@@ -367,7 +368,7 @@ def test_airtable_month_names_priority_levels_and_closed_rows() -> None:
     ],
 )
 def test_quantities_as_people_write_them(cell: str, expected: Any) -> None:
-    assert importing.quantity_of(cell) == expected
+    assert cells.quantity_of(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -391,14 +392,14 @@ def test_quantities_as_people_write_them(cell: str, expected: Any) -> None:
     ],
 )
 def test_dates_as_spreadsheets_write_them(cell: str, dayfirst: bool, expected: tuple[int, ...]) -> None:
-    value = importing.parse_timestamp(cell, dayfirst=dayfirst)
+    value = dates.parse_timestamp(cell, dayfirst=dayfirst)
     assert value is not None
     assert (value.year, value.month, value.day, value.hour, value.minute, value.second) == expected
 
 
 @pytest.mark.parametrize("cell", ["yesterday-ish", "13/13/2026", "2/30/2026", "99999999", "soon", "25:00"])
 def test_dates_that_are_not_dates_are_refused(cell: str) -> None:
-    assert importing.parse_timestamp(cell) is None
+    assert dates.parse_timestamp(cell) is None
 
 
 def test_the_sheet_says_whether_rows_are_needs_or_offers(ada: Any, crown: Any) -> None:
@@ -446,7 +447,7 @@ def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
     posts, _contacts = importing.import_commit(group=crown, actor=ada, plan=plan)
     assert posts == services.FLOOD_POSTS_PER_HOUR + 10
     make_post(crown, ada, title="posted by hand after a big import")  # not a flood
-    monkeypatch.setattr(importing, "IMPORT_POSTS_PER_DAY", posts + 5)
+    monkeypatch.setattr(commit, "IMPORT_POSTS_PER_DAY", posts + 5)
     again = importing.plan_import(importing.read(f"Name,What do you need?,Details\n{rows}".encode()))
     with pytest.raises(importing.ImportFlood) as exc:
         importing.import_commit(group=crown, actor=ada, plan=again)
@@ -460,7 +461,7 @@ def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
 def test_api_import_past_the_daily_bound_answers_429(
     api_for: Any, ada: Any, crown: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(importing, "IMPORT_POSTS_PER_DAY", 2)
+    monkeypatch.setattr(commit, "IMPORT_POSTS_PER_DAY", 2)
     content = base64.b64encode((FIXTURES / "airtable_requests_export.csv").read_bytes()).decode()
     response = api_for(ada).post(
         reverse("api:exchange_import", args=[crown.slug]),
@@ -589,7 +590,7 @@ def test_mixed_contact_columns_deadlines_and_questions_that_are_not_categories()
     ],
 )
 def test_headers_other_groups_write(header: str, field: str) -> None:
-    assert importing.field_for_header(header)[0] == field
+    assert columns.field_for_header(header)[0] == field
 
 
 def test_a_column_of_record_numbers_is_never_what_is_asked() -> None:
@@ -676,7 +677,7 @@ def test_next_weeks_export_of_the_same_form_imports_only_the_new_rows(ada: Any, 
 
 
 def test_choices_with_commas_in_brackets_and_other_answers() -> None:
-    found, unknown, words = importing.categories_with_words(
+    found, unknown, words = cells.categories_with_words(
         "Cleaning supplies (soap, bleach), Other: help moving a couch"
     )
     assert (found, unknown) == (["supplies", "skills"], [])

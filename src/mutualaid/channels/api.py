@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from mutualaid.channels import notices, selectors, services
+from mutualaid.channels import broadcasts, notices, preferences, selectors
 from mutualaid.channels.notifications import notice_subject, preference_for
 from mutualaid.core.api_types import DbId
 from mutualaid.groups import access
@@ -33,7 +33,7 @@ def channels_preferences(request: AuthenticatedHttpRequest) -> PreferencesOut:
 
 @router.put("/channels/preferences", response=PreferencesOut, summary="Change my notification preferences")
 def channels_preferences_update(request: AuthenticatedHttpRequest, payload: PreferencesIn) -> PreferencesOut:
-    pref = services.preferences_update(
+    pref = preferences.preferences_update(
         user=request.user,
         email=payload.email,
         sms=payload.sms,
@@ -64,7 +64,7 @@ class BroadcastOut(Schema):
 )
 def channels_broadcast_audience(request: AuthenticatedHttpRequest, slug: str) -> AudienceOut:
     group, _membership = access.get_group_for_coordinator(request.user, slug)
-    audience = services.broadcast_audience(group)
+    audience = broadcasts.broadcast_audience(group)
     return AudienceOut(email=audience.email_count, sms=audience.sms_count)
 
 
@@ -75,7 +75,7 @@ def channels_broadcast_send(
     request: AuthenticatedHttpRequest, slug: str, payload: BroadcastIn
 ) -> BroadcastOut:
     group, _membership = access.get_group_for_coordinator(request.user, slug)
-    broadcast = services.broadcast_send(group=group, author=request.user, text=payload.text)
+    broadcast = broadcasts.broadcast_send(group=group, author=request.user, text=payload.text)
     return BroadcastOut(id=broadcast.pk, email=broadcast.email_count, sms=broadcast.sms_count)
 
 

@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.channels.broadcasts import BROADCAST_MAX
 from mutualaid.channels.models import Mode
-from mutualaid.channels.services import BROADCAST_MAX, RELAY_MAX
+from mutualaid.channels.services import RELAY_MAX
 
 
 class PreferenceForm(forms.Form):

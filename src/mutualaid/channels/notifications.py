@@ -53,7 +53,7 @@ def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]
 
 def email_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     """Send by e-mail now or in the daily digest, as the member's preferences say (stored now, sent on commit)."""
-    from mutualaid.channels import services
+    from mutualaid.channels import outbox
 
     if not user.is_active or not user.email:
         return
@@ -64,12 +64,12 @@ def email_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     if preference.email == Mode.DIGEST:
         DigestItem.objects.create(user=user, channel=Channel.EMAIL, kind=kind, text=text)
     else:
-        services.email_queue(user=user, kind=kind, subject=subject, body=text)
+        outbox.email_queue(user=user, kind=kind, subject=subject, body=text)
 
 
 def sms_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     """Send by SMS now or in the daily digest, as the member's preferences say (stored now, sent on commit)."""
-    from mutualaid.channels import services
+    from mutualaid.channels import outbox
 
     if not user.is_active or not user.phone:
         return
@@ -80,7 +80,7 @@ def sms_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     if preference.sms == Mode.DIGEST:
         DigestItem.objects.create(user=user, channel=Channel.SMS, kind=kind, text=text)
     else:
-        services.sms_queue_for_member(user=user, kind=kind, body=text)
+        outbox.sms_queue_for_member(user=user, kind=kind, body=text)
 
 
 def notice_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from mutualaid.channels import services
+from mutualaid.channels import checkins, outbox, services
 from mutualaid.core.jobs import job
 
 
 @job
 def deliver_outbound(message_id: int) -> str:
-    delivery = services.outbound_deliver(message_id=message_id)
+    delivery = outbox.outbound_deliver(message_id=message_id)
     if delivery.outcome == "deferred":
         # The gateway's rate limit is spent: come back when a token is free (not a failed attempt).
         when = timezone.now() + timedelta(seconds=delivery.retry_in)
@@ -23,7 +23,7 @@ def deliver_outbound(message_id: int) -> str:
 
 @job
 def send_checkins() -> int:
-    return services.checkins_send()
+    return checkins.checkins_send()
 
 
 @job
@@ -38,4 +38,4 @@ def purge_channels() -> dict[str, Any]:
 
 @job
 def reap_outbound() -> dict[str, int]:
-    return services.outbound_reap()
+    return outbox.outbound_reap()

@@ -13,9 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from mutualaid.channels import board, gateways, notices, selectors, services
+from mutualaid.channels.broadcasts import broadcast_audience, broadcast_send
+from mutualaid.channels.checkins import checkin_request_from_token
 from mutualaid.channels.forms import BroadcastForm, GatewayForm, PreferenceForm, RelayForm
+from mutualaid.channels.inbound import delivery_reports_apply, inbound_receive
 from mutualaid.channels.models import Gateway, GatewayKind
 from mutualaid.channels.notifications import absolute, notice_subject, preference_for
+from mutualaid.channels.preferences import preferences_update, unsubscribe_target, unsubscribe_user
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
@@ -40,8 +44,8 @@ def sms_webhook(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     except gateways.BadSignature:
         return HttpResponseForbidden("bad signature", content_type="text/plain")
     for sms in webhook.messages:
-        services.inbound_receive(gateway=gateway, sms=sms)
-    services.delivery_reports_apply(gateway=gateway, reports=webhook.reports)
+        inbound_receive(gateway=gateway, sms=sms)
+    delivery_reports_apply(gateway=gateway, reports=webhook.reports)
     # Replies go out through the queue (rate-limited, retried); the webhook only acknowledges.
     if kind == GatewayKind.TWILIO:
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
@@ -57,7 +61,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_update(user=request.user, **form.cleaned_data)
+            preferences_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -91,16 +95,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     # GET that unsubscribed would silence people who never chose to (RFC 8058 section 1). The button,
     # or the mail client's one-click POST, does it.
     if request.method == "GET":
-        if services.unsubscribe_target(token) is None:
+        if unsubscribe_target(token) is None:
             return render(request, "channels/unsubscribe.html", {"state": "invalid"}, status=404)
         return render(request, "channels/unsubscribe.html", {"state": "confirm"})
-    if services.unsubscribe_user(token) is None:
+    if unsubscribe_user(token) is None:
         return render(request, "channels/unsubscribe.html", {"state": "invalid"}, status=404)
     return render(request, "channels/unsubscribe.html", {"state": "done"})
 
 
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.checkin_request_from_token(token)
+    found = checkin_request_from_token(token)
     if found is None:
         return render(request, "channels/checkin.html", {"request_obj": None}, status=404)
     answered = None
@@ -209,13 +213,13 @@ def intake_close(request: AuthenticatedHttpRequest, slug: str, request_id: int) 
 @login_required
 def broadcasts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, _membership = access.get_group_for_coordinator(request.user, slug)
-    audience = services.broadcast_audience(group)
+    audience = broadcast_audience(group)
     form = BroadcastForm(request.POST or None)
     confirm = False
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") == "yes":
             try:
-                broadcast = services.broadcast_send(
+                broadcast = broadcast_send(
                     group=group,
                     author=request.user,
                     text=form.cleaned_data["text"],

@@ -6,7 +6,7 @@ Every `mutualaid worker` therefore says it is alive every half minute (a key in 
 cache, so every host sees it) and, in the same loop, hands back to the queue every RUNNING job whose
 worker has not said so for `BEAT_EXPIRES` seconds. The hand-back is one conditional UPDATE, so two
 workers reaping at once hand a job back once. A job may then run a second time: jobs are written to be
-run again (mail and texts settle through their own "sending" state, see channels.services).
+run again (mail and texts settle through their own "sending" state, see channels.outbox).
 """
 
 from __future__ import annotations
