@@ -33,19 +33,12 @@ def make_post(
 
 
 @contextmanager
-def count_queries() -> Iterator[CaptureQueriesContext]:
-    """The queries run inside the block (`len()` of the result is their number)."""
-    from django.db import connection
-
-    with CaptureQueriesContext(connection) as captured:
-        yield captured
-
-
-@contextmanager
 def assert_query_count(expected: int) -> Iterator[CaptureQueriesContext]:
     """Exactly `expected` queries run inside the block (Zulip-style: a count that changes, up or down,
     fails and lists the queries, so the new number is a decision, not a drift)."""
-    with count_queries() as captured:
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as captured:
         yield captured
     if len(captured) != expected:
         listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(captured.captured_queries, 1))
