@@ -86,12 +86,6 @@ def test_invalid_input_exits_2_naming_the_item(tmp_path: Path, text: str, named:
     assert named in err
 
 
-def test_missing_file_exits_2(tmp_path: Path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([str(tmp_path / "absent.json")], out, err) == 2
-    assert out.getvalue() == "" and "absent.json" in err.getvalue()
-
-
 def test_the_installed_command_reads_stdin() -> None:
     exe = Path(sys.executable).with_name("mutualaid")
     done = subprocess.run(

@@ -132,18 +132,6 @@ def test_invalid_instance_exits_2_naming_the_item(tmp_path: Path, text: str, mes
     assert message in err
 
 
-def test_unreadable_file_exits_2(tmp_path: Path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([str(tmp_path / "missing.json")], out, err) == 2
-    assert out.getvalue() == "" and "cannot read" in err.getvalue()
-
-
-def test_missing_argument_exits_2() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([], out, err) == 2
-    assert out.getvalue() == "" and "error" in err.getvalue()
-
-
 def test_unknown_fields_and_defaults_are_accepted(tmp_path: Path) -> None:
     obj = {
         "needs": [{"id": "a", "category": "food", "lat": 1.0, "lon": 1.0, "languages": ["es"]}],
