@@ -12,17 +12,14 @@ from typing import Any
 import pytest
 
 from mutualaid.matching.command import run
+from tests.helpers import run_on_file
 
 NEED = {"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94, "quantity": 2}
 OFFER = {"id": "o1", "category": "food", "lat": 40.66, "lon": -73.95, "capacity": 1}
 
 
 def call(tmp_path: Path, text: str) -> tuple[int, str, str]:
-    path = tmp_path / "instance.json"
-    path.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(path)], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_on_file(run, tmp_path, text)
 
 
 def instance(**changes: Any) -> str:
