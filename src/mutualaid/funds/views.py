@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mutualaid.core.actions import flash_action, form_action
 from mutualaid.core.audit import record_read
 from mutualaid.funds import access, selectors, services
+from mutualaid.funds.downloads import receipt_file
 from mutualaid.funds.forms import (
     BailForm,
     ContributionForm,
@@ -545,16 +546,11 @@ def receipt_download(
     request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
 ) -> HttpResponse:
     ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
-    data = services.receipt_open(receipt)
-    if data is None:
+    response = receipt_file(reader=request.user, ask=ask, receipt=receipt)
+    if response is None:
         return HttpResponse(
             _("This receipt can no longer be decrypted."),
             status=410,
             content_type="text/plain; charset=utf-8",
         )
-    record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
-    response = HttpResponse(data, content_type=receipt.content_type)
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]
-    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
     return response
