@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from django.test.utils import CaptureQueriesContext
 
@@ -33,20 +35,24 @@ def make_post(
 
 
 @contextmanager
-def count_queries() -> Iterator[CaptureQueriesContext]:
-    """The queries run inside the block (`len()` of the result is their number)."""
+def assert_query_count(expected: int) -> Iterator[CaptureQueriesContext]:
+    """Exactly `expected` queries run inside the block (Zulip-style: a count that changes, up or down,
+    fails and lists the queries, so the new number is a decision, not a drift)."""
     from django.db import connection
 
     with CaptureQueriesContext(connection) as captured:
         yield captured
-
-
-@contextmanager
-def assert_query_count(expected: int) -> Iterator[CaptureQueriesContext]:
-    """Exactly `expected` queries run inside the block (Zulip-style: a count that changes, up or down,
-    fails and lists the queries, so the new number is a decision, not a drift)."""
-    with count_queries() as captured:
-        yield captured
     if len(captured) != expected:
         listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(captured.captured_queries, 1))
         raise AssertionError(f"{len(captured)} queries, expected {expected}:\n{listing}")
+
+
+def run_on_file(
+    run: Callable[[list[str], TextIO, TextIO], int], tmp_path: Path, text: str
+) -> tuple[int, str, str]:
+    """A solver command's `run(argv, stdout, stderr)` on `text` written to a file: exit code, stdout, stderr."""
+    path = tmp_path / "instance.json"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(path)], out, err)
+    return code, out.getvalue(), err.getvalue()

@@ -197,6 +197,15 @@ def _foreign(username: str | None) -> list[re.Pattern[str]]:
     ]
 
 
+def _get(client: Any, url: str, where: str, result: Crawl) -> Any:
+    """The response to GET `url`, or None when the request raised (recorded as a problem of `where`)."""
+    try:
+        return client.get(url)
+    except Exception as exc:
+        result.problems.append(f"{where}: {type(exc).__name__}: {exc}")
+        return None
+
+
 def crawl(
     client: Client,
     starts: list[str],
@@ -224,10 +233,8 @@ def crawl(
             continue
         per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
         where = f"{who} GET {url}"
-        try:
-            response = client.get(url)
-        except Exception as exc:
-            result.problems.append(f"{where}: {type(exc).__name__}: {exc}")
+        response = _get(client, url, where, result)
+        if response is None:
             continue
         result.pages += 1
         result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
@@ -279,71 +286,29 @@ def crawl(
                 queue.append(target)
 
 
+def _first_pks(model: str, n: int, *, order: str = "pk", **where: str) -> list[str]:
+    """The first `n` ids of `model` ("app.Model") matching `where`, as path parameters."""
+    rows = apps.get_model(*model.split(".")).objects.filter(**where).order_by(order)
+    return [str(pk) for pk in rows.values_list("pk", flat=True)[:n]]
+
+
 def _api_values(slug: str) -> dict[str, list[str]]:
     """Real ids inside one group for the API's path parameters."""
-    post_model = apps.get_model("exchange", "Post")
     claim_model = apps.get_model("exchange", "Claim")
-    fund_model = apps.get_model("funds", "Fund")
-    request_model = apps.get_model("funds", "Request")
     receipt_model = apps.get_model("funds", "Receipt")
     claims = list(claim_model.objects.filter(post__group__slug=slug).order_by("pk")[:2])
     receipts = list(receipt_model.objects.filter(request__fund__group__slug=slug).order_by("pk")[:1])
     return {
-        "post_id": [
-            str(pk)
-            for pk in post_model.objects.filter(group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
+        "post_id": _first_pks("exchange.Post", 2, group__slug=slug),
         "claim": [f"{c.post_id}/{c.pk}" for c in claims],
-        "fund_id": [
-            str(pk)
-            for pk in fund_model.objects.filter(group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:3]
-        ],
-        "request_id": [
-            str(pk)
-            for pk in request_model.objects.filter(fund__group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
+        "fund_id": _first_pks("funds.Fund", 3, group__slug=slug),
+        "request_id": _first_pks("funds.Request", 2, fund__group__slug=slug),
         "receipt": [f"{r.request_id}/{r.pk}" for r in receipts],
-        "series_id": [
-            str(pk)
-            for pk in apps.get_model("shifts", "Series")
-            .objects.filter(group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
-        "occurrence_id": [
-            str(pk)
-            for pk in apps.get_model("shifts", "Occurrence")
-            .objects.filter(series__group__slug=slug)
-            .order_by("starts_at")
-            .values_list("pk", flat=True)[:2]
-        ],
-        "run_id": [
-            str(pk)
-            for pk in apps.get_model("deliveries", "DeliveryRun")
-            .objects.filter(group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
-        "stop_id": [
-            str(pk)
-            for pk in apps.get_model("deliveries", "Stop")
-            .objects.filter(run__group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
-        "driver_id": [
-            str(pk)
-            for pk in apps.get_model("deliveries", "Driver")
-            .objects.filter(run__group__slug=slug)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:2]
-        ],
+        "series_id": _first_pks("shifts.Series", 2, group__slug=slug),
+        "occurrence_id": _first_pks("shifts.Occurrence", 2, order="starts_at", series__group__slug=slug),
+        "run_id": _first_pks("deliveries.DeliveryRun", 2, group__slug=slug),
+        "stop_id": _first_pks("deliveries.Stop", 2, run__group__slug=slug),
+        "driver_id": _first_pks("deliveries.Driver", 2, run__group__slug=slug),
     }
 
 
@@ -439,10 +404,8 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
         for template in templates:
             for url in _api_urls(template, slugs):
                 where = f"{username} API GET {url}"
-                try:
-                    response = client.get(url)
-                except Exception as exc:
-                    result.problems.append(f"{where}: {type(exc).__name__}: {exc}")
+                response = _get(client, url, where, result)
+                if response is None:
                     continue
                 api_calls += 1
                 if response.status_code >= 500:

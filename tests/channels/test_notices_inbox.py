@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,6 +16,7 @@ from mutualaid.exchange import services as exchange
 from mutualaid.members.models import Membership
 from tests.conftest import make_user
 from tests.exchange.conftest import make_post
+from tests.helpers import assert_query_count
 
 
 def member_without_contacts(crown: Any) -> Any:
@@ -67,9 +67,10 @@ def test_the_header_counts_unread_notices_with_one_query(crown: Any, ben: Any, c
     client = client_for(gil)
     page = client.get(reverse("profile"))
     assert '<span class="count">2</span>' in page.content.decode()
-    with CaptureQueriesContext(connection) as queries:
+    # Session, user, and the one count of unread notices.
+    with assert_query_count(3) as queries:
         client.get(reverse("profile"))
-    counts = [q["sql"] for q in queries if "channels_notice" in q["sql"]]
+    counts = [q["sql"] for q in queries.captured_queries if "channels_notice" in q["sql"]]
     assert len(counts) == 1 and "COUNT(" in counts[0].upper()
     # Nothing unread, no badge.
     assert '<span class="count">' not in client_for(ben).get(reverse("profile")).content.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 
 from mutualaid.deliveries.routing.command import run
 from tests.deliveries.routing_check import check
+from tests.helpers import run_on_file
 
 HUB = {"id": "hub", "lat": 40.6694, "lon": -73.9422}
 VEHICLE = {"id": "v1", "depot": "hub", "capacity": 20}
@@ -31,11 +31,7 @@ def base(**changes: Any) -> dict[str, Any]:
 
 
 def call(tmp_path: Path, text: str) -> tuple[int, str, str]:
-    path = tmp_path / "instance.json"
-    path.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(path)], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_on_file(run, tmp_path, text)
 
 
 def test_prints_the_plan(tmp_path: Path) -> None:
@@ -84,12 +80,6 @@ def test_invalid_input_exits_2_naming_the_item(tmp_path: Path, text: str, named:
     assert code == 2
     assert out == ""
     assert named in err
-
-
-def test_missing_file_exits_2(tmp_path: Path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([str(tmp_path / "absent.json")], out, err) == 2
-    assert out.getvalue() == "" and "absent.json" in err.getvalue()
 
 
 def test_the_installed_command_reads_stdin() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from mutualaid.funds import services
-from tests.helpers import count_queries
+from tests.helpers import assert_query_count
 
 
 def test_group_page_links_public_funds_only(client_for: Any, bail_fund: Any, rent_fund: Any) -> None:
@@ -31,7 +31,7 @@ def test_directory_entries_link_public_funds_in_one_query(client_for: Any, bail_
     services.fund_create(group=bush, name="Fondo de renta", kind="rent", visibility="public")
     services.fund_create(group=bush, name="Fondo interno", kind="rent", visibility="coordinators")
     client = client_for(None)
-    with count_queries() as queries:
+    with assert_query_count(7) as queries:
         page = client.get(reverse("directory")).content.decode()
     assert reverse("funds_transparency", args=["crown", bail_fund.pk]) in page
     assert "Fondo de renta" in page and "Fondo interno" not in page

@@ -116,6 +116,7 @@ def test_api_download_is_audited(api_for: Any, ada: Any, ben: Any, cy: Any, ask:
     own = api_for(ben).get(url)
     assert own.status_code == 200 and own.content == PNG and own["Content-Type"] == "image/png"
     assert own["Cache-Control"] == "private, no-store"
+    assert own["Content-Disposition"] == f'attachment; filename="receipt-{receipt.pk}.png"'
     assert not SensitiveRead.objects.exists()
     assert api_for(ada).get(url).content == PNG
     assert SensitiveRead.objects.get().fields == "receipt"
@@ -129,6 +130,16 @@ def test_api_download_after_panic_is_gone(api_for: Any, ben: Any, ask: Request) 
     response = api_for(ben).get(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts/{receipt.pk}")
     assert response.status_code == 410
     assert response.json() == {"detail": "this receipt can no longer be decrypted"}
+
+
+def test_web_download_after_panic_is_gone(client_for: Any, ada: Any, ben: Any, ask: Request) -> None:
+    receipt = services.receipt_add(request=ask, uploaded_by=ben, data=PNG)
+    Receipt.objects.filter(pk=receipt.pk).update(sealed=b"not a sealed receipt")
+    response = client_for(ada).get(reverse("funds_receipt", args=["crown", ask.pk, receipt.pk]))
+    assert response.status_code == 410
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "This receipt can no longer be decrypted."
+    assert not SensitiveRead.objects.exists()  # nothing was read
 
 
 def test_web_refuses_an_oversize_receipt_without_writing(

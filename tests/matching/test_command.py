@@ -12,17 +12,14 @@ from typing import Any
 import pytest
 
 from mutualaid.matching.command import run
+from tests.helpers import run_on_file
 
 NEED = {"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94, "quantity": 2}
 OFFER = {"id": "o1", "category": "food", "lat": 40.66, "lon": -73.95, "capacity": 1}
 
 
 def call(tmp_path: Path, text: str) -> tuple[int, str, str]:
-    path = tmp_path / "instance.json"
-    path.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(path)], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_on_file(run, tmp_path, text)
 
 
 def instance(**changes: Any) -> str:
@@ -130,18 +127,6 @@ def test_invalid_instance_exits_2_naming_the_item(tmp_path: Path, text: str, mes
     assert code == 2
     assert out == ""
     assert message in err
-
-
-def test_unreadable_file_exits_2(tmp_path: Path) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([str(tmp_path / "missing.json")], out, err) == 2
-    assert out.getvalue() == "" and "cannot read" in err.getvalue()
-
-
-def test_missing_argument_exits_2() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run([], out, err) == 2
-    assert out.getvalue() == "" and "error" in err.getvalue()
 
 
 def test_unknown_fields_and_defaults_are_accepted(tmp_path: Path) -> None:

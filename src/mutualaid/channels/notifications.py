@@ -6,6 +6,7 @@ what each kind says is declared by the app that sends it (its `notice_kinds`, co
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core import signing
@@ -51,20 +52,39 @@ def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]
         return (str(subject) % values).strip(), (str(text) % values).strip()
 
 
+def _by_preference(
+    *,
+    user: Any,
+    kind: str,
+    context: dict[str, Any],
+    channel: str,
+    mode: str,
+    send: Callable[[str, str], object],
+) -> None:
+    """Now (``send(subject, text)``), in the daily digest, or never, as the member's `mode` for `channel` says."""
+    if mode == Mode.NEVER:
+        return
+    subject, text = render(kind, context, user.language)
+    if mode == Mode.DIGEST:
+        DigestItem.objects.create(user=user, channel=channel, kind=kind, text=text)
+    else:
+        send(subject, text)
+
+
 def email_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
     """Send by e-mail now or in the daily digest, as the member's preferences say (stored now, sent on commit)."""
     from mutualaid.channels import outbox
 
     if not user.is_active or not user.email:
         return
-    preference = preference_for(user)
-    if preference.email == Mode.NEVER:
-        return
-    subject, text = render(kind, context, user.language)
-    if preference.email == Mode.DIGEST:
-        DigestItem.objects.create(user=user, channel=Channel.EMAIL, kind=kind, text=text)
-    else:
-        outbox.email_queue(user=user, kind=kind, subject=subject, body=text)
+    _by_preference(
+        user=user,
+        kind=kind,
+        context=context,
+        channel=Channel.EMAIL,
+        mode=preference_for(user).email,
+        send=lambda subject, text: outbox.email_queue(user=user, kind=kind, subject=subject, body=text),
+    )
 
 
 def sms_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
@@ -73,14 +93,14 @@ def sms_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
 
     if not user.is_active or not user.phone:
         return
-    preference = preference_for(user)
-    if preference.sms == Mode.NEVER:
-        return
-    _subject, text = render(kind, context, user.language)
-    if preference.sms == Mode.DIGEST:
-        DigestItem.objects.create(user=user, channel=Channel.SMS, kind=kind, text=text)
-    else:
-        outbox.sms_queue_for_member(user=user, kind=kind, body=text)
+    _by_preference(
+        user=user,
+        kind=kind,
+        context=context,
+        channel=Channel.SMS,
+        mode=preference_for(user).sms,
+        send=lambda _subject, text: outbox.sms_queue_for_member(user=user, kind=kind, body=text),
+    )
 
 
 def notice_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:

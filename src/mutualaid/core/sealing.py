@@ -34,37 +34,34 @@ def _rewrite(schema_editor: Any, table: str, column: str, change: Callable[[str]
                 return
 
 
-def seal(table: str, *columns: str) -> Callable[[Any, Any], None]:
+def _each_column(
+    table: str, columns: tuple[str, ...], change: Callable[[str, str], str]
+) -> Callable[[Any, Any], None]:
+    """A RunPython function rewriting every value of `columns` as ``change(value, context)``."""
+
     def run(apps: Any, schema_editor: Any) -> None:
         for column in columns:
             context = f"{table}.{column}"
-            _rewrite(
-                schema_editor,
-                table,
-                column,
-                lambda v, context=context: (  # type: ignore[misc]
-                    v
-                    if not v or v.startswith(f"{encryption.PREFIX}:")
-                    else encryption.encrypt(v, context=context)
-                ),
-            )
+            _rewrite(schema_editor, table, column, lambda v, context=context: change(v, context))  # type: ignore[misc]
 
     return run
+
+
+def seal(table: str, *columns: str) -> Callable[[Any, Any], None]:
+    return _each_column(
+        table,
+        columns,
+        lambda v, context: (
+            v if not v or v.startswith(f"{encryption.PREFIX}:") else encryption.encrypt(v, context=context)
+        ),
+    )
 
 
 def unseal(table: str, *columns: str) -> Callable[[Any, Any], None]:
-    def run(apps: Any, schema_editor: Any) -> None:
-        for column in columns:
-            context = f"{table}.{column}"
-            _rewrite(
-                schema_editor,
-                table,
-                column,
-                lambda v, context=context: (  # type: ignore[misc]
-                    (encryption.decrypt(v, context=context) or "")
-                    if v.startswith(f"{encryption.PREFIX}:")
-                    else v
-                ),
-            )
-
-    return run
+    return _each_column(
+        table,
+        columns,
+        lambda v, context: (
+            (encryption.decrypt(v, context=context) or "") if v.startswith(f"{encryption.PREFIX}:") else v
+        ),
+    )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
 from mutualaid.core.audit import record_read
 from mutualaid.funds import access, selectors, services
+from mutualaid.funds.downloads import receipt_file
 from mutualaid.funds.forms import read_upload
 from mutualaid.funds.idempotency import BadIdempotencyKey, IdempotencyConflict, run_once
 from mutualaid.funds.models import (
@@ -611,12 +612,7 @@ def funds_receipt_download(
     request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
 ) -> Any:
     ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
-    data = services.receipt_open(receipt)
-    if data is None:
+    response = receipt_file(reader=request.user, ask=ask, receipt=receipt)
+    if response is None:
         return Status(410, {"detail": "this receipt can no longer be decrypted"})
-    record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
-    response = HttpResponse(data, content_type=receipt.content_type)
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]
-    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mutualaid.core.actions import flash_action
+from mutualaid.core.actions import flash_action, form_action
 from mutualaid.core.audit import record_read
-from mutualaid.core.forms import apply_errors
 from mutualaid.funds import access, selectors, services
+from mutualaid.funds.downloads import receipt_file
 from mutualaid.funds.forms import (
     BailForm,
     ContributionForm,
@@ -51,14 +51,27 @@ def _form_page(
     submit: str,
     intro: str = "",
     fund: Any = None,
-    status: int = 200,
 ) -> HttpResponse:
+    """A form page; status 400 when the form has errors."""
     return render(
         request,
         "funds/form.html",
         {"group": group, "fund": fund, "title": title, "form": form, "intro": intro, "submit": submit},
-        status=status,
+        status=400 if form.errors else 200,
     )
+
+
+def _fund_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What a new or changed fund takes from its form (the kind and currency aside: they stay)."""
+    return {
+        "name": data["name"],
+        "purpose": data["purpose"],
+        "visibility": data["visibility"],
+        "single_approval_limit": data["single_approval_limit"] or 0,
+        "coordinator_approvals": data["coordinator_approvals"],
+        "member_approvals": data["member_approvals"],
+        "allow_overdraft": data["allow_overdraft"],
+    }
 
 
 @login_required
@@ -74,33 +87,16 @@ def fund_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def fund_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_coordinator(request.user, slug)
     form = FundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            fund = services.fund_create(
-                group=group,
-                name=data["name"],
-                kind=data["kind"],
-                purpose=data["purpose"],
-                currency=data["currency"],
-                visibility=data["visibility"],
-                single_approval_limit=data["single_approval_limit"] or 0,
-                coordinator_approvals=data["coordinator_approvals"],
-                member_approvals=data["member_approvals"],
-                allow_overdraft=data["allow_overdraft"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The fund %(name)s was created.") % {"name": fund.name})
-            return redirect("funds_fund", slug=group.slug, fund_id=fund.pk)
-    return _form_page(
-        request,
-        group=group,
-        title=_("New fund"),
-        form=form,
-        submit=_("Start the fund"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        fund = services.fund_create(
+            group=group, kind=data["kind"], currency=data["currency"], **_fund_values(data)
+        )
+        messages.success(request, _("The fund %(name)s was created.") % {"name": fund.name})
+        return redirect("funds_fund", slug=group.slug, fund_id=fund.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=group, title=_("New fund"), form=form, submit=_("Start the fund")
     )
 
 
@@ -119,32 +115,19 @@ def fund_edit(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> Htt
         "allow_overdraft": fund.allow_overdraft,
     }
     form = FundForm(request.POST or None, initial=initial, fixed_currency=fund.currency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.fund_update(
-                fund=fund,
-                name=data["name"],
-                purpose=data["purpose"],
-                visibility=data["visibility"],
-                single_approval_limit=data["single_approval_limit"] or 0,
-                coordinator_approvals=data["coordinator_approvals"],
-                member_approvals=data["member_approvals"],
-                allow_overdraft=data["allow_overdraft"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.fund_update(fund=fund, **_fund_values(data))
+        messages.success(request, _("Saved."))
+        return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+    return form_action(request, form, save) or _form_page(
         request,
         group=fund.group,
         fund=fund,
         title=_("Change %(fund)s") % {"fund": fund.name},
         form=form,
         submit=_("Save"),
-        status=400 if form.errors else 200,
         intro=_("The kind and currency of a fund stay as they are: its ledger is kept in that currency."),
     )
 
@@ -235,8 +218,8 @@ def contribution_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int)
         for p in Pledge.objects.filter(fund=fund, active=True)
     ]
     form = ContributionForm(request.POST or None, currency=fund.currency, pledges=pledges)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         pledge = Pledge.objects.filter(fund=fund, pk=data["pledge"]).first() if data["pledge"] else None
 
         def work() -> tuple[int, Any]:
@@ -257,26 +240,17 @@ def contribution_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int)
         key = f"form:{data['submission']}" if data["submission"] else ""
         try:
             run_once(request, f"contribution:{fund.pk}", payload, work, key=key)
-        except ValidationError as exc:
-            apply_errors(form, exc)
         except IdempotencyConflict:
-            form.add_error(
-                None,
+            raise ValidationError(
                 _(
                     "This form was already sent with other values. Reload the page to record another contribution."
-                ),
-            )
-        else:
-            messages.success(request, _("Contribution recorded."))
-            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(
-        request,
-        group=fund.group,
-        fund=fund,
-        title=_("Record a contribution"),
-        form=form,
-        submit=_("Record"),
-        status=400 if form.errors else 200,
+                )
+            ) from None
+        messages.success(request, _("Contribution recorded."))
+        return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=fund.group, fund=fund, title=_("Record a contribution"), form=form, submit=_("Record")
     )
 
 
@@ -284,31 +258,22 @@ def contribution_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int)
 def pledge_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     form = PledgeForm(request.POST or None, currency=fund.currency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.pledge_create(
-                fund=fund,
-                amount=data["amount"],
-                currency=fund.currency,
-                interval=data["interval"],
-                next_due=data["next_due"],
-                contributor=data["contributor"],
-                created_by=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Pledge recorded. The fund page reminds you when it is due."))
-            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return _form_page(
-        request,
-        group=fund.group,
-        fund=fund,
-        title=_("Record a pledge"),
-        form=form,
-        submit=_("Record"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.pledge_create(
+            fund=fund,
+            amount=data["amount"],
+            currency=fund.currency,
+            interval=data["interval"],
+            next_due=data["next_due"],
+            contributor=data["contributor"],
+            created_by=request.user,
+        )
+        messages.success(request, _("Pledge recorded. The fund page reminds you when it is due."))
+        return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=fund.group, fund=fund, title=_("Record a pledge"), form=form, submit=_("Record")
     )
 
 
@@ -333,19 +298,13 @@ def transaction_reverse(
     if record is None:
         raise Http404
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transaction_reverse(
-                record=record,
-                reversed_by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("A reversing transaction was posted."))
-            return redirect("funds_fund", slug=slug, fund_id=fund.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.transaction_reverse(record=record, reversed_by=request.user, reason=data["reason"])
+        messages.success(request, _("A reversing transaction was posted."))
+        return redirect("funds_fund", slug=slug, fund_id=fund.pk)
+
+    return form_action(request, form, save) or render(
         request,
         "funds/form.html",
         {
@@ -381,8 +340,8 @@ def request_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> H
     if request.method == "POST" and upload_too_big(request, "receipt"):
         form.add_error("receipt", _("A receipt can be at most 5 MB."))
         valid = False
-    if valid:
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         receipt = read_upload(data["receipt"], services.RECEIPT_MAX_BYTES) if data.get("receipt") else b""
 
         def work() -> tuple[int, Any]:
@@ -406,16 +365,14 @@ def request_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> H
         key = f"form:{data['submission']}" if data["submission"] else ""
         try:
             _status, body = run_once(request, f"request:{fund.pk}", payload, work, key=key)
-        except ValidationError as exc:
-            apply_errors(form, exc)
         except IdempotencyConflict:
-            form.add_error(
-                None, _("This form was already sent with other values. Reload the page to ask again.")
-            )
-        else:
-            messages.success(request, _("Your request was sent. You can follow the approvals here."))
-            return redirect("funds_request", slug=slug, request_id=body["id"])
-    return _form_page(
+            raise ValidationError(
+                _("This form was already sent with other values. Reload the page to ask again.")
+            ) from None
+        messages.success(request, _("Your request was sent. You can follow the approvals here."))
+        return redirect("funds_request", slug=slug, request_id=body["id"])
+
+    return form_action(request, form, save, valid=valid) or _form_page(
         request,
         group=fund.group,
         fund=fund,
@@ -425,7 +382,6 @@ def request_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> H
         intro=_(
             "Approvals are open within the group: members see who approved. Nobody approves their own request."
         ),
-        status=400 if form.errors else 200,
     )
 
 
@@ -590,16 +546,11 @@ def receipt_download(
     request: AuthenticatedHttpRequest, slug: str, request_id: int, receipt_id: int
 ) -> HttpResponse:
     ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
-    data = services.receipt_open(receipt)
-    if data is None:
+    response = receipt_file(reader=request.user, ask=ask, receipt=receipt)
+    if response is None:
         return HttpResponse(
             _("This receipt can no longer be decrypted."),
             status=410,
             content_type="text/plain; charset=utf-8",
         )
-    record_read(reader=request.user, subject=ask, fields=["receipt"], group_id=ask.fund.group_id)
-    response = HttpResponse(data, content_type=receipt.content_type)
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[receipt.content_type]
-    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
     return response

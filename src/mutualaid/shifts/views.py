@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from mutualaid.core.forms import apply_errors
+from mutualaid.core.actions import flash_action, form_action
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, User
 from mutualaid.shifts import access, calendar_feed, selectors, services
@@ -39,15 +39,31 @@ def _group_zone(group: Any) -> str:
     return first or str(timezone.get_current_timezone_name())
 
 
-def _form_page(
-    request: HttpRequest, *, group: Any, title: str, form: Any, submit: str, status: int = 200
-) -> HttpResponse:
+def _form_page(request: HttpRequest, *, group: Any, title: str, form: Any, submit: str) -> HttpResponse:
+    """A form page; status 400 when the form has errors."""
     return render(
         request,
         "shifts/form.html",
         {"group": group, "title": title, "form": form, "submit": submit},
-        status=status,
+        status=400 if form.errors else 200,
     )
+
+
+def _series_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What a new or changed series takes from its form (the roles and the time zone aside)."""
+    return {
+        "title": data["title"],
+        "rule": data["rule"],
+        "starts_on": data["starts_on"],
+        "start_time": data["start_time"],
+        "duration_minutes": data["duration_minutes"],
+        "area": data["area"],
+        "address": data["address"],
+        "until": data["until"],
+        "alert_hours": data["alert_hours"],
+        "remind_hours": data["remind_hours"],
+        "lead": User.objects.filter(pk=data["lead"]).first() if data["lead"] else None,
+    }
 
 
 # The calendar -----------------------------------------------------------------------------------
@@ -103,37 +119,16 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
 def series_new(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     form = NewSeriesForm(request.POST or None, members=_members(group))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            series = services.series_create(
-                group=group,
-                title=data["title"],
-                rule=data["rule"],
-                starts_on=data["starts_on"],
-                start_time=data["start_time"],
-                duration_minutes=data["duration_minutes"],
-                roles=data["roles"],
-                area=data["area"],
-                address=data["address"],
-                time_zone=data["time_zone"],
-                until=data["until"],
-                alert_hours=data["alert_hours"],
-                remind_hours=data["remind_hours"],
-                lead=User.objects.filter(pk=data["lead"]).first() if data["lead"] else None,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The shift %(title)s was created.") % {"title": series.title})
-            return redirect("shifts_series", slug=group.slug, series_id=series.pk)
-    return _form_page(
-        request,
-        group=group,
-        title=_("New shift"),
-        form=form,
-        submit=_("Create the shift"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        series = services.series_create(
+            group=group, roles=data["roles"], time_zone=data["time_zone"], **_series_values(data)
+        )
+        messages.success(request, _("The shift %(title)s was created.") % {"title": series.title})
+        return redirect("shifts_series", slug=group.slug, series_id=series.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=group, title=_("New shift"), form=form, submit=_("Create the shift")
     )
 
 
@@ -177,41 +172,24 @@ def series_edit(request: HttpRequest, slug: str, series_id: int) -> HttpResponse
         "lead": str(series.lead_id or ""),
     }
     form = SeriesForm(request.POST or None, initial=initial, members=_members(series.group))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.series_update(
-                series=series,
-                title=data["title"],
-                rule=data["rule"],
-                starts_on=data["starts_on"],
-                start_time=data["start_time"],
-                duration_minutes=data["duration_minutes"],
-                area=data["area"],
-                address=data["address"],
-                time_zone=data["time_zone"] or series.time_zone,
-                until=data["until"],
-                alert_hours=data["alert_hours"],
-                remind_hours=data["remind_hours"],
-                lead=User.objects.filter(pk=data["lead"]).first() if data["lead"] else None,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The shift was saved."))
-            return redirect("shifts_series", slug=slug, series_id=series.pk)
-    return _form_page(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.series_update(
+            series=series, time_zone=data["time_zone"] or series.time_zone, **_series_values(data)
+        )
+        messages.success(request, _("The shift was saved."))
+        return redirect("shifts_series", slug=slug, series_id=series.pk)
+
+    return form_action(request, form, save) or _form_page(
         request,
         group=series.group,
         title=_("Edit %(title)s") % {"title": series.title},
         form=form,
         submit=_("Save"),
-        status=400 if form.errors else 200,
     )
 
 
-def _role_values(form: RoleForm) -> dict[str, Any]:
-    data = form.cleaned_data
+def _role_values(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": data["name"],
         "slots": data["slots"],
@@ -225,20 +203,13 @@ def _role_values(form: RoleForm) -> dict[str, Any]:
 def role_new(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
     series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
     form = RoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_add(series=series, **_role_values(form))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("shifts_series", slug=slug, series_id=series.pk)
-    return _form_page(
-        request,
-        group=series.group,
-        title=_("New role"),
-        form=form,
-        submit=_("Add the role"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.role_add(series=series, **_role_values(data))
+        return redirect("shifts_series", slug=slug, series_id=series.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=series.group, title=_("New role"), form=form, submit=_("Add the role")
     )
 
 
@@ -247,20 +218,17 @@ def role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     role = access.get_role_for_coordinator(request.user, slug, role_id)  # type: ignore[arg-type]
     initial = {f: getattr(role, f) for f in ("name", "slots", "note", "cancel_below", "cancel_hours")}
     form = RoleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_update(role=role, **_role_values(form))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("shifts_series", slug=slug, series_id=role.series_id)
-    return _form_page(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.role_update(role=role, **_role_values(data))
+        return redirect("shifts_series", slug=slug, series_id=role.series_id)
+
+    return form_action(request, form, save) or _form_page(
         request,
         group=role.series.group,
         title=_("Role and staffing rule: %(name)s") % {"name": role.name},
         form=form,
         submit=_("Save"),
-        status=400 if form.errors else 200,
     )
 
 
@@ -273,15 +241,14 @@ def standing_new(request: HttpRequest, slug: str, series_id: int) -> HttpRespons
     if role is None:
         messages.error(request, _("Choose a role and a last day."))
     else:
-        try:
-            user: User = request.user  # type: ignore[assignment]
-            services.standing_create(series=series, role=role, user=user, until=form.cleaned_data["until"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("You are signed up for every %(title)s until then.") % {"title": series.title}
-            )
+        user: User = request.user  # type: ignore[assignment]
+        flash_action(
+            request,
+            lambda: services.standing_create(
+                series=series, role=role, user=user, until=form.cleaned_data["until"]
+            ),
+            success=_("You are signed up for every %(title)s until then.") % {"title": series.title},
+        )
     return redirect("shifts_series", slug=slug, series_id=series.pk)
 
 
@@ -364,12 +331,11 @@ def signup_new(request: HttpRequest, slug: str, occurrence_id: int) -> HttpRespo
 @require_POST
 def signup_drop(request: HttpRequest, slug: str, signup_id: int) -> HttpResponse:
     signup = access.get_own_signup(request.user, slug, signup_id)  # type: ignore[arg-type]
-    try:
-        services.signup_drop(signup=signup)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("You dropped out. Thank you for telling us."))
+    flash_action(
+        request,
+        lambda: services.signup_drop(signup=signup),
+        success=_("You dropped out. Thank you for telling us."),
+    )
     return redirect("shifts_occurrence", slug=slug, occurrence_id=signup.occurrence_id)
 
 
@@ -385,12 +351,11 @@ def signup_swap(request: HttpRequest, slug: str, signup_id: int) -> HttpResponse
     if other is None:
         messages.error(request, _("Choose a member of the group."))
     else:
-        try:
-            services.swap_ask(signup=signup, to_user=other)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("We asked %(name)s to take your place.") % {"name": other})
+        flash_action(
+            request,
+            lambda: services.swap_ask(signup=signup, to_user=other),
+            success=_("We asked %(name)s to take your place.") % {"name": other},
+        )
     return redirect("shifts_occurrence", slug=slug, occurrence_id=signup.occurrence_id)
 
 
@@ -399,12 +364,11 @@ def signup_swap(request: HttpRequest, slug: str, signup_id: int) -> HttpResponse
 def swap_answer(request: HttpRequest, slug: str, swap_id: int) -> HttpResponse:
     swap = access.get_swap_for_answer(request.user, slug, swap_id)  # type: ignore[arg-type]
     accept = request.POST.get("answer") == "yes"
-    try:
-        services.swap_answer(swap=swap, user=request.user, accept=accept)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("You took the place.") if accept else _("You declined."))
+    flash_action(
+        request,
+        lambda: services.swap_answer(swap=swap, user=request.user, accept=accept),  # type: ignore[arg-type]
+        success=_("You took the place.") if accept else _("You declined."),
+    )
     return redirect("shifts_mine", slug=slug)
 
 
@@ -420,25 +384,16 @@ def occurrence_change(request: HttpRequest, slug: str, occurrence_id: int) -> Ht
             initial={"starts_at": local.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": length},
         )
         valid = request.method == "POST" and form.is_valid()
-    if valid:
-        try:
-            services.occurrence_change(
-                occurrence=occurrence,
-                starts_at=form.cleaned_data["starts_at"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("This one shift was changed."))
-            return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
-    return _form_page(
-        request,
-        group=occurrence.series.group,
-        title=_("Change this one shift"),
-        form=form,
-        submit=_("Save"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.occurrence_change(
+            occurrence=occurrence, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"]
+        )
+        messages.success(request, _("This one shift was changed."))
+        return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
+
+    return form_action(request, form, save, valid=valid) or _form_page(
+        request, group=occurrence.series.group, title=_("Change this one shift"), form=form, submit=_("Save")
     )
 
 
@@ -446,15 +401,12 @@ def occurrence_change(request: HttpRequest, slug: str, occurrence_id: int) -> Ht
 @require_POST
 def occurrence_cancel(request: HttpRequest, slug: str, occurrence_id: int) -> HttpResponse:
     occurrence, _membership = access.get_occurrence_for_coordinator(request.user, slug, occurrence_id)  # type: ignore[arg-type]
-    try:
-        if request.POST.get("skip") == "yes":
-            services.occurrence_skip(occurrence=occurrence)
-        else:
-            services.occurrence_cancel(occurrence=occurrence)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The shift is cancelled and everyone signed up was told."))
+    skip = request.POST.get("skip") == "yes"
+    flash_action(
+        request,
+        lambda: (services.occurrence_skip if skip else services.occurrence_cancel)(occurrence=occurrence),
+        success=_("The shift is cancelled and everyone signed up was told."),
+    )
     return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
 
 
@@ -493,21 +445,14 @@ def outcome(request: HttpRequest, slug: str, occurrence_id: int) -> HttpResponse
         "notes": occurrence.notes,
     }
     form = OutcomeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_record(occurrence=occurrence, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The outcome was recorded."))
-            return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
-    return _form_page(
-        request,
-        group=occurrence.series.group,
-        title=_("What this shift did"),
-        form=form,
-        submit=_("Record"),
-        status=400 if form.errors else 200,
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.outcome_record(occurrence=occurrence, **data)
+        messages.success(request, _("The outcome was recorded."))
+        return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
+
+    return form_action(request, form, save) or _form_page(
+        request, group=occurrence.series.group, title=_("What this shift did"), form=form, submit=_("Record")
     )
 
 

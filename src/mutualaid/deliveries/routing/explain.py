@@ -44,15 +44,7 @@ def distinct_vehicles(problem: Problem) -> list[int]:
     """One vehicle per distinct (depot, end depot, capacity, shift, duration): alike vehicles answer alike."""
     seen: dict[tuple[int, ...], int] = {}
     for v in range(len(problem.v_capacity)):
-        key = (
-            problem.v_start[v],
-            problem.v_end[v],
-            problem.v_capacity[v],
-            problem.v_early[v],
-            problem.v_late[v],
-            problem.v_max_duration[v],
-        )
-        seen.setdefault(key, v)
+        seen.setdefault(problem.vehicle_kind(v), v)
     return list(seen.values())
 
 

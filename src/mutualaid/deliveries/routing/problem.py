@@ -40,6 +40,17 @@ class Problem:
     def point(self, stop: int) -> int:
         return self.n_depots + stop
 
+    def vehicle_kind(self, v: int) -> tuple[int, int, int, int, int, int]:
+        """What makes vehicle ``v`` alike another: depot, end depot, capacity, shift and longest duty."""
+        return (
+            self.v_start[v],
+            self.v_end[v],
+            self.v_capacity[v],
+            self.v_early[v],
+            self.v_late[v],
+            self.v_max_duration[v],
+        )
+
 
 def build_problem(instance: Instance) -> Problem:
     params = instance.params

@@ -116,15 +116,7 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
     for v in range(len(problem.v_capacity)):
         if problem.v_early[v] > problem.v_late[v]:
             continue  # a shift shorter than a second between two whole seconds: it serves nothing
-        key = (
-            problem.v_start[v],
-            problem.v_end[v],
-            problem.v_capacity[v],
-            problem.v_early[v],
-            problem.v_late[v],
-            problem.v_max_duration[v],
-            profile_of.get(v, 0),
-        )
+        key = (*problem.vehicle_kind(v), profile_of.get(v, 0))
         groups.setdefault(key, []).append(v)
     vehicle_types = []
     type_vehicles = []
