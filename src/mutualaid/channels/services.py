@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import board, conf, conversation, gateways
+from mutualaid.channels import board, conf, conversation, gateways, relay
 from mutualaid.channels.models import (
     Broadcast,
     Channel,
@@ -75,7 +75,10 @@ def inbound_receive(*, gateway: Gateway, sms: gateways.InboundSms) -> bool:
             # of the same delivery fails here and changes nothing.
             InboundMessage.objects.create(gateway=gateway, dedupe_key=key)
             contact, first = _contact_locked(gateway, phone)
-            replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
+            # A reply to a member who wrote through the group's number lands in that conversation.
+            replies = relay.route_inbound(contact, sms.text, media=sms.media)
+            if replies is None:
+                replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
             for reply in replies:
                 sms_queue(gateway=gateway, contact=contact, to=phone, body=reply, kind="reply")
     except IntegrityError:

@@ -382,6 +382,8 @@ def exchange_post_act(
 class MessageOut(Schema):
     id: int
     author: str | None
+    # Written by the neighbour the post is held for, by text message (author is then null).
+    from_neighbour: bool = False
     body: str | None
     created_at: datetime
 
@@ -413,7 +415,11 @@ def exchange_messages(
         record_read(reader=request.user, subject=claim, fields=["messages"], group_id=group.pk)
     return [
         MessageOut(
-            id=m.pk, author=m.author.display_name if m.author else None, body=m.body, created_at=m.created_at
+            id=m.pk,
+            author=m.author.display_name if m.author else None,
+            from_neighbour=m.from_neighbour,
+            body=m.body,
+            created_at=m.created_at,
         )
         for m in found
     ]

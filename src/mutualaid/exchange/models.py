@@ -288,12 +288,16 @@ class Message(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    # Written by the neighbour the post is held for, who has no account: their text message, relayed
+    # into the conversation by the group's number (channels.relay). `author` is then empty.
+    from_neighbour = models.BooleanField(default=False)
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
         "claim": (PUBLIC, "which conversation"),
         "author": (PUBLIC, "who wrote (not what)"),
+        "from_neighbour": (PUBLIC, "written by the neighbour without an account, by text message"),
         "created_at": (PUBLIC, "when"),
     }
 

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
@@ -684,6 +684,24 @@ def message_send(*, claim: Claim, author: User, body: str) -> Message:
             name=author.display_name,
             url=url,
         )
+    return message
+
+
+@transaction.atomic
+def message_from_neighbour(*, claim: Claim, body: str) -> Message:
+    """The neighbour a post is held for answers in its claim's conversation (by text message, relayed
+    by the channels app): kept sealed like every message, and the members in the conversation are told."""
+    if claim.post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    body = _strip_controls(body)[:MESSAGE_MAX]
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    message = Message.objects.create(claim=claim, author=None, from_neighbour=True, body=body)
+    url = notices.conversation_url(claim)
+    for user in User.objects.filter(pk__in=conversation_members(claim), is_active=True).order_by("pk"):
+        with translation.override(user.language):
+            name = _("The neighbour who texted")
+        notices.tell(user=user, kind="message", post=claim.post, name=name, url=url)
     return message
 
 
