@@ -94,6 +94,9 @@ class PostInput:
     private_note: str = ""
     visibility: str = Visibility.GROUP
     on_behalf: ContactInput | None = None
+    # Where the poster cannot be asked again (an import row, a text message) and the area they gave
+    # cannot be placed: set when that area is not passed on (SMS keeps it sealed in the note).
+    unplaced: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,19 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
     )
     return Location(label, cell, clat, clon)
+
+
+def place_or_centre(group: Group, area: str, *, unplaced: bool = False) -> tuple[Location, bool]:
+    """Where nobody can be asked again (import, SMS): the area's place, or, when it cannot be placed
+    (or `unplaced` says an area was given and not passed on), the group's centre with the flag set
+    (True), so the post is never silently out of reach of matching and "nearest first"."""
+    location = locate(group, area)
+    if location.cell or not (area.strip() or unplaced):
+        return location, False
+    if group.centre_lat is None or group.centre_lon is None:
+        return Location(location.area, "", None, None), True
+    cell, clat, clon = snap(group.centre_lat, group.centre_lon)
+    return Location(location.area, cell, clat, clon), True
 
 
 def _postal_key(text: str) -> str:
@@ -239,8 +255,13 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     note = _strip_controls(data.private_note)
     if len(note) > NOTE_MAX:
         errors["private_note"] = [_("The note can have at most %(max)d characters.") % {"max": NOTE_MAX}]
+    unplaced = False
     try:
-        location = locate(group, data.area, data.lat, data.lon)
+        if data.lat is not None and data.lon is not None:
+            location = locate(group, data.area, data.lat, data.lon)
+        else:
+            # Forms and the API ask again first (area_check); what reaches here unplaced is flagged.
+            location, unplaced = place_or_centre(group, data.area, unplaced=data.unplaced)
     except ValidationError as exc:
         errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
         location = Location("", "", None, None)
@@ -262,6 +283,7 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
         "cell": location.cell,
         "lat": location.lat,
         "lon": location.lon,
+        "area_unplaced": unplaced,
         "max_km": data.max_km if data.kind == Kind.OFFER else None,
         "address": address,
         "private_note": note,
@@ -399,7 +421,12 @@ def post_update(*, post: Post, actor: User, data: PostInput) -> Post:
     if post.status in lifecycle.FINAL:
         raise ValidationError(_("A fulfilled or withdrawn post cannot be edited."))
     data.kind = post.kind  # a need stays a need: claims were made on what it is
-    for key, value in _clean(data, post.group).items():
+    values = _clean(data, post.group)
+    if post.area_unplaced and not data.area.strip() and (data.lat is None or data.lon is None):
+        # An edit that gives no place keeps the flagged one (the texter's words stay in the note).
+        for key in ("area", "cell", "lat", "lon", "area_unplaced"):
+            values[key] = getattr(post, key)
+    for key, value in values.items():
         setattr(post, key, value)
     post.updated_at = timezone.now()
     post.full_clean()
