@@ -225,3 +225,48 @@ def test_long_messages_are_split_for_the_gateway() -> None:
     parts = split_sms(text.strip())
     assert len(parts) == 3 and all(len(p) <= 1500 for p in parts)
     assert " ".join(parts) == text.strip()
+
+
+def test_words_before_anyone_took_the_request_up_are_kept_with_it(client: Any, twilio: Any) -> None:
+    request = _sms_need(client)
+    before = OutboundMessage.objects.count()
+    assert post_twilio(client, PHONE, "I am home after 5pm").status_code == 200
+    request.post.refresh_from_db()
+    assert request.post.private_note.endswith("Rice and beans\nI am home after 5pm")
+    [told] = OutboundMessage.objects.order_by("pk")[before:]
+    assert told.body == (
+        f"Thank you. We added your message to your request {request.code}, for the neighbour who takes it up. "
+        "Reply MENU for the menu."
+    )
+    # Asking for more help still starts a new request, and MENU still reaches the bot.
+    assert "What do you need?" in _last_reply(client, "I need diapers too")
+    assert "Reply NEED to ask for help" in _last_reply(client, "MENU")
+
+
+def test_a_released_claim_leaves_the_words_with_the_open_request(
+    client: Any, twilio: Any, ada: Any, ben: Any
+) -> None:
+    request = _sms_need(client)
+    claim = _accepted(request, ben, ada)
+    exchange.post_act(post=request.post, actor=ben, action="release")
+    claim.refresh_from_db()
+    assert claim.state == "released"
+    post_twilio(client, PHONE, "is anyone still coming?")
+    request.post.refresh_from_db()
+    assert "is anyone still coming?" in request.post.private_note
+    assert not Message.objects.filter(from_neighbour=True).exists()
+
+
+def test_control_characters_alone_do_not_break_the_webhook(
+    client: Any, twilio: Any, ada: Any, ben: Any
+) -> None:
+    request = _sms_need(client)
+    _accepted(request, ben, ada)
+    assert post_twilio(client, PHONE, "\x07\x08 ").status_code == 200
+    assert not Message.objects.filter(from_neighbour=True).exists()
+
+
+def _last_reply(client: Any, text: str) -> str:
+    before = OutboundMessage.objects.count()
+    assert post_twilio(client, PHONE, text).status_code == 200
+    return "\n".join(m.body or "" for m in OutboundMessage.objects.order_by("pk")[before:])

@@ -14,7 +14,10 @@ Where a neighbour's text goes (`route_inbound`), first match wins:
 3. While the bot waits for an answer (a request half-written) and no conversation is current: the bot.
 4. The current conversation: the one a member last wrote to them in, or the one they last chose.
 5. Otherwise their most recently active open conversation.
-6. No open conversation: the bot (which answers a plain sentence once, helpfully).
+6. No open conversation but an open request (nobody took it up yet, or the helper let it go): words
+   that do not ask for new help are added to that request's sealed note ("what they wrote"), and they
+   are told so.
+7. Otherwise the bot (which answers a plain sentence once, helpfully).
 When they have more than one open conversation, every relayed message says which request it is about
 and how to answer about another one (start with its code), and a reply sent without a code is
 acknowledged with the same hint. A reply is never dropped: with an open conversation it lands in one.
@@ -37,7 +40,7 @@ from django.utils.translation import gettext as _
 from mutualaid.channels import conversation
 from mutualaid.channels.models import Contact, Gateway, IntakeRequest
 from mutualaid.exchange import services as exchange
-from mutualaid.exchange.models import Claim, Message
+from mutualaid.exchange.models import ACTIVE_STATUSES, Claim, Message
 
 # A conversation stays open for the neighbour's thanks this long after the help was marked done.
 DONE_DAYS = 14
@@ -120,9 +123,11 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
         return None
     if media and not text.strip():
         return None  # the bot says pictures cannot be opened
+    if not _text_of(text):
+        return None
     threads = open_threads(contact)
     if not threads:
-        return None
+        return _add_to_open_request(contact, text)
     chosen, rest = _by_code(text, threads)
     if chosen is not None and not rest:
         _focus(contact, chosen.request)
@@ -150,6 +155,33 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
                 % {"code": target.request.code, "others": others}
             ]
     return []
+
+
+def _text_of(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+
+
+def _add_to_open_request(contact: Contact, text: str) -> list[str] | None:
+    """No conversation yet (nobody took the request up, or the helper let it go): words that neither
+    answer the bot nor ask for new help are kept with their latest open request, not lost in a menu."""
+    if contact.step or conversation.asks_for_help(text):
+        return None
+    request = (
+        IntakeRequest.objects.filter(contact=contact, post__status__in=ACTIVE_STATUSES)
+        .select_related("post")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if request is None:
+        return None
+    exchange.post_note_from_neighbour(post=request.post, text=text)
+    with translation.override(contact.language):
+        return [
+            _(
+                "Thank you. We added your message to your request %(code)s, for the neighbour who takes it up. Reply MENU for the menu."
+            )
+            % {"code": request.code}
+        ]
 
 
 def message_to_texter(message: Message) -> None:

@@ -733,6 +733,22 @@ def message_from_neighbour(*, claim: Claim, body: str) -> Message:
 
 
 @transaction.atomic
+def post_note_from_neighbour(*, post: Post, text: str) -> Post:
+    """The neighbour a post is held for adds words while nobody has taken it up (by text message): kept
+    with what they wrote (the sealed note, shown to whoever claims it and to coordinators)."""
+    post = _locked(post)
+    if post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    text = _strip_controls(text)
+    if text:
+        note = (post.private_note or "").rstrip()
+        post.private_note = ((note + "\n" if note else "") + text)[:NOTE_MAX]
+        post.updated_at = timezone.now()
+        post.save(update_fields=["private_note", "updated_at"])
+    return post
+
+
+@transaction.atomic
 def conversation_invite_coordinators(*, claim: Claim, actor: User) -> Claim:
     if actor.pk not in conversation_members(claim):
         raise PermissionDenied(_("Only the two sides can invite coordinators."))
