@@ -40,6 +40,6 @@ def test_retries_racing_the_original_reply_land_once(
     ]
     results = race(jobs)
     assert not errors(results), errors(results)
-    assert sorted(results[:5]) == [False, False, False, False, True]
+    assert [r is True for r in results[:5]].count(True) == 1 and results[5:] == [True, True]
     bodies = sorted(m.body or "" for m in Message.objects.filter(claim=claim, from_neighbour=True))
     assert bodies == ["ring twice", "see you at 5", "thank you!"]
