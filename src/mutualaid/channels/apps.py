@@ -32,3 +32,10 @@ class ChannelsConfig(MutualaidApp):
         register_sender("sms", sms_sender)
         register_sender("texter", texter_sender)
         register_sender("notice", notice_sender)
+
+        from django.db.models.signals import post_save
+
+        from mutualaid.channels.relay import on_message_saved
+
+        # A member's message in the conversation of a post taken in by SMS goes out to the neighbour.
+        post_save.connect(on_message_saved, sender="exchange.Message", dispatch_uid="channels.relay")

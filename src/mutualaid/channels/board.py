@@ -81,7 +81,9 @@ def create_from_sms(
     note = details
     # Only a place the group or the gazetteer knows goes on the board in the clear (coarse); anything
     # else the texter typed for "area" could be a street address, so it stays in the sealed note.
-    if area and not exchange.locate(group, area).cell:
+    unplaced = bool(area) and not exchange.locate(group, area).cell
+    if unplaced:
+        # ...and the post sits at the group's centre, flagged "area not placed" for coordinators.
         note = (_("Area: %(area)s") % {"area": area}) + ("\n" + details if details else "")
         area = ""
     with translation.override(language):
@@ -98,6 +100,7 @@ def create_from_sms(
             area=area,
             private_note=note,
             visibility=Visibility.GROUP,
+            unplaced=unplaced,
         ),
     )
     return IntakeRequest.objects.create(

@@ -272,8 +272,11 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[A-Z0-9]+", _fold(text)))
 
 
-def _asks_for_help(text: str) -> bool:
+def asks_for_help(text: str) -> bool:
     return bool(_words(text) & NEED_HINTS)
+
+
+_asks_for_help = asks_for_help
 
 
 def _start_need_from_sentence(contact: Contact, text: str) -> list[str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mutualaid.channels import conversation, gateways
+from mutualaid.channels import conversation, gateways, relay
 from mutualaid.channels.models import (
     Contact,
     Gateway,
@@ -33,7 +33,10 @@ def inbound_receive(*, gateway: Gateway, sms: gateways.InboundSms) -> bool:
             # of the same delivery fails here and changes nothing.
             InboundMessage.objects.create(gateway=gateway, dedupe_key=key)
             contact, first = _contact_locked(gateway, phone)
-            replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
+            # A reply to a member who wrote through the group's number lands in that conversation.
+            replies = relay.route_inbound(contact, sms.text, media=sms.media)
+            if replies is None:
+                replies = conversation.reply_to(contact, sms.text, first=first, media=sms.media)
             for reply in replies:
                 sms_queue(gateway=gateway, contact=contact, to=phone, body=reply, kind="reply")
     except IntegrityError:

@@ -86,6 +86,11 @@ class Contact(models.Model):
     )
     gateway = models.ForeignKey(Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_message_on = models.DateField(default=timezone.localdate)
+    # The conversation (of a claim on one of their requests) their plain replies go to: the last one a
+    # member wrote in, or the one they chose by starting a text with its code (channels.relay).
+    relay_to = models.ForeignKey(
+        "IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     data_classification = {
         "group": (PUBLIC, "which group someone texted"),
@@ -97,6 +102,7 @@ class Contact(models.Model):
         "gateway": (PUBLIC, "which gateway the person last used"),
         "person": (PUBLIC, "the same neighbour's record on the board"),
         "last_message_on": (COARSE, "day of the last message"),
+        "relay_to": (PUBLIC, "which request's conversation the person's replies go to"),
     }
 
     class Meta:

@@ -45,6 +45,8 @@ class PostOut(Schema):
     expires_at: datetime | None
     posted_by: str
     for_neighbour: bool
+    # Its area (from an import or a text message) could not be placed: it sits at the group's centre.
+    area_unplaced: bool = False
 
 
 def _out(post: Post) -> PostOut:
@@ -71,6 +73,7 @@ def _out(post: Post) -> PostOut:
         expires_at=post.expires_at,
         posted_by=post.author.display_name if post.author else "",
         for_neighbour=post.contact_id is not None,
+        area_unplaced=post.area_unplaced,
     )
 
 
@@ -91,6 +94,7 @@ class BoardQuery(Schema):
     q: str = Field("", max_length=200)
     mine: bool = False
     page: int = Field(1, ge=1, le=1000)
+    unplaced: bool = Field(False, description="Coordinators: only posts whose area is not placed")
 
 
 @router.get("/groups/{slug}/posts", response=BoardOut, summary="The board: needs and offers, filtered")
@@ -110,6 +114,7 @@ def exchange_board(request: AuthenticatedHttpRequest, slug: str, filters: Query[
             q=filters.q,
             mine=filters.mine,
             page=filters.page,
+            unplaced=filters.unplaced,
         ),
     )
     return BoardOut(
@@ -155,6 +160,9 @@ def exchange_post_create(request: AuthenticatedHttpRequest, slug: str, payload: 
     group, _m = get_group_for_member(request.user, slug)
     data = payload.dict()
     contact = data.pop("on_behalf")
+    # Like the form: an area the group cannot place is refused (422 naming `area`) so the poster can
+    # give another, never stored where matching cannot find it.
+    services.area_check(group=group, area=payload.area, lat=payload.lat, lon=payload.lon)
     try:
         post = services.post_create(
             group=group,
@@ -174,9 +182,11 @@ def exchange_post_create(request: AuthenticatedHttpRequest, slug: str, payload: 
 def exchange_post_update(
     request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: PostIn
 ) -> PostOut:
-    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    group, _m, post = access.get_post_for_member(request.user, slug, post_id)
     data = payload.dict()
     data.pop("on_behalf")
+    if payload.area != post.area:  # fixing the place of a flagged post, or moving it: as on the form
+        services.area_check(group=group, area=payload.area, lat=payload.lat, lon=payload.lon)
     return _out(services.post_update(post=post, actor=request.user, data=services.PostInput(**data)))
 
 
@@ -382,6 +392,8 @@ def exchange_post_act(
 class MessageOut(Schema):
     id: int
     author: str | None
+    # Written by the neighbour the post is held for, by text message (author is then null).
+    from_neighbour: bool = False
     body: str | None
     created_at: datetime
 
@@ -413,7 +425,11 @@ def exchange_messages(
         record_read(reader=request.user, subject=claim, fields=["messages"], group_id=group.pk)
     return [
         MessageOut(
-            id=m.pk, author=m.author.display_name if m.author else None, body=m.body, created_at=m.created_at
+            id=m.pk,
+            author=m.author.display_name if m.author else None,
+            from_neighbour=m.from_neighbour,
+            body=m.body,
+            created_at=m.created_at,
         )
         for m in found
     ]

@@ -184,6 +184,8 @@ class BoardForm(forms.Form):
     area = forms.CharField(
         label=_("Nearest to (postal code or neighbourhood)"), required=False, max_length=AREA_MAX
     )
+    # Coordinators only (the view drops it for others): posts whose area could not be placed.
+    unplaced = forms.BooleanField(label=_("Only posts whose area is not placed"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 
 

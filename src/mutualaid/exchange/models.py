@@ -129,6 +129,9 @@ class Post(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     imported = models.BooleanField(default=False)
+    # The area it came with (from an import row or a text message) could not be placed on the map: it
+    # sits at the group's centre, flagged, until a coordinator gives it a place the group knows.
+    area_unplaced = models.BooleanField(_("area not placed"), default=False)
     # Keyed HMAC of the sheet row a post came from (when, who, what): importing next week's export of the
     # same form skips the rows already brought in. Reveals nothing without the key ring.
     import_key = BlindIndexField()
@@ -160,6 +163,7 @@ class Post(models.Model):
         "reminded_at": (PUBLIC, "when the expiry reminder was sent"),
         "closed_at": (PUBLIC, "when it was fulfilled, withdrawn or expired (retention clock)"),
         "imported": (PUBLIC, "whether it came from a spreadsheet"),
+        "area_unplaced": (PUBLIC, "its area could not be placed; it sits at the group's centre"),
         "search_key": (PUBLIC, "id of the key the post's search tokens are under (not the key)"),
     }
 
@@ -288,12 +292,16 @@ class Message(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    # Written by the neighbour the post is held for, who has no account: their text message, relayed
+    # into the conversation by the group's number (channels.relay). `author` is then empty.
+    from_neighbour = models.BooleanField(default=False)
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification = {
         "claim": (PUBLIC, "which conversation"),
         "author": (PUBLIC, "who wrote (not what)"),
+        "from_neighbour": (PUBLIC, "written by the neighbour without an account, by text message"),
         "created_at": (PUBLIC, "when"),
     }
 

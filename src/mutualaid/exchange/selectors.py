@@ -39,6 +39,7 @@ class BoardFilters:
     q: str = ""
     mine: bool = False
     page: int = 1
+    unplaced: bool = False  # coordinators: only posts whose area could not be placed
 
 
 @dataclass
@@ -89,6 +90,8 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         posts = posts.filter(category=filters.category)
     if filters.urgency:
         posts = posts.filter(urgency=filters.urgency)
+    if filters.unplaced and membership.role == Role.COORDINATOR:
+        posts = posts.filter(area_unplaced=True)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
     posts = _search(posts, group, filters.q)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
@@ -94,6 +94,9 @@ class PostInput:
     private_note: str = ""
     visibility: str = Visibility.GROUP
     on_behalf: ContactInput | None = None
+    # Where the poster cannot be asked again (an import row, a text message) and the area they gave
+    # cannot be placed: set when that area is not passed on (SMS keeps it sealed in the note).
+    unplaced: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,19 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
     )
     return Location(label, cell, clat, clon)
+
+
+def place_or_centre(group: Group, area: str, *, unplaced: bool = False) -> tuple[Location, bool]:
+    """Where nobody can be asked again (import, SMS): the area's place, or, when it cannot be placed
+    (or `unplaced` says an area was given and not passed on), the group's centre with the flag set
+    (True), so the post is never silently out of reach of matching and "nearest first"."""
+    location = locate(group, area)
+    if location.cell or not (area.strip() or unplaced):
+        return location, False
+    if group.centre_lat is None or group.centre_lon is None:
+        return Location(location.area, "", None, None), True
+    cell, clat, clon = snap(group.centre_lat, group.centre_lon)
+    return Location(location.area, cell, clat, clon), True
 
 
 def _postal_key(text: str) -> str:
@@ -239,8 +255,13 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     note = _strip_controls(data.private_note)
     if len(note) > NOTE_MAX:
         errors["private_note"] = [_("The note can have at most %(max)d characters.") % {"max": NOTE_MAX}]
+    unplaced = False
     try:
-        location = locate(group, data.area, data.lat, data.lon)
+        if data.lat is not None and data.lon is not None:
+            location = locate(group, data.area, data.lat, data.lon)
+        else:
+            # Forms and the API ask again first (area_check); what reaches here unplaced is flagged.
+            location, unplaced = place_or_centre(group, data.area, unplaced=data.unplaced)
     except ValidationError as exc:
         errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
         location = Location("", "", None, None)
@@ -262,6 +283,7 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
         "cell": location.cell,
         "lat": location.lat,
         "lon": location.lon,
+        "area_unplaced": unplaced,
         "max_km": data.max_km if data.kind == Kind.OFFER else None,
         "address": address,
         "private_note": note,
@@ -399,7 +421,12 @@ def post_update(*, post: Post, actor: User, data: PostInput) -> Post:
     if post.status in lifecycle.FINAL:
         raise ValidationError(_("A fulfilled or withdrawn post cannot be edited."))
     data.kind = post.kind  # a need stays a need: claims were made on what it is
-    for key, value in _clean(data, post.group).items():
+    values = _clean(data, post.group)
+    if post.area_unplaced and not data.area.strip() and (data.lat is None or data.lon is None):
+        # An edit that gives no place keeps the flagged one (the texter's words stay in the note).
+        for key in ("area", "cell", "lat", "lon", "area_unplaced"):
+            values[key] = getattr(post, key)
+    for key, value in values.items():
         setattr(post, key, value)
     post.updated_at = timezone.now()
     post.full_clean()
@@ -685,6 +712,40 @@ def message_send(*, claim: Claim, author: User, body: str) -> Message:
             url=url,
         )
     return message
+
+
+@transaction.atomic
+def message_from_neighbour(*, claim: Claim, body: str) -> Message:
+    """The neighbour a post is held for answers in its claim's conversation (by text message, relayed
+    by the channels app): kept sealed like every message, and the members in the conversation are told."""
+    if claim.post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    body = _strip_controls(body)[:MESSAGE_MAX]
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    message = Message.objects.create(claim=claim, author=None, from_neighbour=True, body=body)
+    url = notices.conversation_url(claim)
+    for user in User.objects.filter(pk__in=conversation_members(claim), is_active=True).order_by("pk"):
+        with translation.override(user.language):
+            name = _("The neighbour who texted")
+        notices.tell(user=user, kind="message", post=claim.post, name=name, url=url)
+    return message
+
+
+@transaction.atomic
+def post_note_from_neighbour(*, post: Post, text: str) -> Post:
+    """The neighbour a post is held for adds words while nobody has taken it up (by text message): kept
+    with what they wrote (the sealed note, shown to whoever claims it and to coordinators)."""
+    post = _locked(post)
+    if post.contact_id is None:
+        raise ValidationError(_("This post is not held for a neighbour."))
+    text = _strip_controls(text)
+    if text:
+        note = (post.private_note or "").rstrip()
+        post.private_note = ((note + "\n" if note else "") + text)[:NOTE_MAX]
+        post.updated_at = timezone.now()
+        post.save(update_fields=["private_note", "updated_at"])
+    return post
 
 
 @transaction.atomic

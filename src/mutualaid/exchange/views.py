@@ -35,12 +35,15 @@ def _filters(form: BoardForm, *, mine: bool = False) -> selectors.BoardFilters:
         q=data.get("q") or "",
         mine=mine,
         page=data.get("page") or 1,
+        unplaced=bool(data.get("unplaced")),
     )
 
 
 def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     form = BoardForm(request.GET or None)
+    if membership.role != Role.COORDINATOR:
+        del form.fields["unplaced"]
     page = selectors.board(
         group=group,
         user=request.user,  # type: ignore[arg-type]

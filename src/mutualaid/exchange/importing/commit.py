@@ -22,8 +22,8 @@ from mutualaid.exchange.models import (
 from mutualaid.exchange.services import (
     Location,
     PostingFlood,
-    locate,
     need_expiry_days,
+    place_or_centre,
 )
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
@@ -57,7 +57,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
             )
             % {"max": IMPORT_POSTS_PER_DAY, "done": already}
         )
-    places: dict[str, Location] = {}
+    places: dict[str, tuple[Location, bool]] = {}
     rows = plan.to_create
     contacts: list[Contact | None] = []
     for row in rows:
@@ -81,8 +81,8 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
     posts: list[Post] = []
     for row, contact in zip(rows, contacts, strict=True):
         if row.area not in places:
-            places[row.area] = locate(group, row.area)
-        place = places[row.area]
+            places[row.area] = place_or_centre(group, row.area)
+        place, unplaced = places[row.area]
         created = row.created_at or now
         closed = row.status in (Status.FULFILLED, Status.WITHDRAWN)
         for category in row.categories:
@@ -104,6 +104,7 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                     cell=place.cell,
                     lat=place.lat,
                     lon=place.lon,
+                    area_unplaced=unplaced,
                     address=row.address,
                     private_note=row.private_note,
                     status=row.status,
