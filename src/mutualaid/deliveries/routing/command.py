@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TextIO
 
-from mutualaid.deliveries.routing import InvalidInstance, load_instance, plan
+from mutualaid.deliveries.routing import InvalidInstance, load_instance, osrm_travel, plan
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -48,6 +48,11 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     parser.add_argument(
         "--time-limit", type=float, default=None, help="seconds (default: the instance's params)"
     )
+    parser.add_argument(
+        "--road-url",
+        default=None,
+        help="an OSRM server's base URL: travel times from its table service instead of the estimate",
+    )
     try:
         args = parser.parse_args(argv)
     except _UsageError as error:
@@ -71,7 +76,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     if args.time_limit is not None and not args.time_limit > 0:
         stderr.write("mutualaid route: error: --time-limit must be positive\n")
         return EXIT_INVALID
-    output = plan(instance, time_limit_s=args.time_limit)
+    travel = None if not args.road_url else osrm_travel(args.road_url)
+    output = plan(instance, time_limit_s=args.time_limit, travel=travel)
     output["stats"]["total_seconds"] = round(time.perf_counter() - started, 3)
     stdout.write(json.dumps(output, ensure_ascii=False))
     stdout.write("\n")

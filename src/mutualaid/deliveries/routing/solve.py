@@ -81,10 +81,19 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
     locations += [Location(x=inst.stops[s].lon, y=inst.stops[s].lat) for s in stops]
     longest = int(metres.max()) if metres.size else 0
     prize = (len(stops) + 2 * len(problem.v_capacity) + 1) * max(longest, 1)
+    blocked = prize * (len(stops) + 1) * 4
+    # A leg longer than the stop's maximum costs more than all the prizes together, like a lock.
+    for k, s in enumerate(stops):
+        limit = problem.s_max_leg[s]
+        if limit < UNLIMITED:
+            column = n_depots + k
+            metres[seconds[:, column] > limit, column] = blocked
+            metres[column, column] = 0
     clients = [
         Client(
             location=n_depots + k,
             delivery=[problem.s_demand[s]],
+            pickup=[problem.s_pickup[s]],
             service_duration=problem.s_service[s],
             tw_early=problem.s_early[s],
             tw_late=min(problem.s_late[s], UNLIMITED),
@@ -100,7 +109,6 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
     locked_to = {k: problem.s_vehicle[s] for k, s in enumerate(stops) if problem.s_vehicle[s] is not None}
     lock_holders = sorted({v for v in locked_to.values() if v is not None})
     profile_of = {v: p + 1 for p, v in enumerate(lock_holders)}
-    blocked = prize * (len(stops) + 1) * 4
     distance_matrices: list[Any] = []
     duration_matrices: list[Any] = []
     for profile in range(len(lock_holders) + 1):
@@ -247,7 +255,7 @@ def _solve_candidates(
     started: float,
 ) -> dict[int, list[int]]:
     fleet = sum(problem.v_capacity)
-    demand = sum(problem.s_demand[s] for s in candidates)
+    demand = max(sum(problem.s_demand[s] for s in candidates), sum(problem.s_pickup[s] for s in candidates))
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         deadline = _Deadline(limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE)
