@@ -262,3 +262,23 @@ def test_only_this_machine_counts_as_loopback() -> None:
     assert is_loopback("http://127.0.0.1:5000/") and is_loopback("http://localhost/osrm")
     assert is_loopback("http://[::1]:5000")
     assert not is_loopback("https://router.example.org/") and not is_loopback("http://10.0.0.5:5000")
+
+
+def test_the_command_takes_road_times_from_a_server(osrm: str, tmp_path: Any) -> None:
+    import io
+
+    from mutualaid.deliveries.routing.command import run
+
+    obj = {
+        "params": {"time_limit_s": 0.3},
+        "depots": [HUB],
+        "vehicles": [{"id": "v1", "depot": "hub", "capacity": 10}],
+        "stops": [{"id": "a", "lat": 40.68, "lon": -73.95, "pickup": 2, "demand": 0}],
+    }
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(obj))
+    out, err = io.StringIO(), io.StringIO()
+    assert run([str(path), "--road-url", osrm], out, err) == 0, err.getvalue()
+    answer = json.loads(out.getvalue())
+    assert answer["stats"]["matrix"] == "road" and _Osrm.calls
+    assert answer["routes"][0]["picked_up"] == 2
