@@ -111,7 +111,7 @@ def test_plan_publish_deliver(
     phone.locator("#next").get_by_role("button", name="On my way").click()
     assert phone.get_by_text("On your way: the recipient is told.").is_visible()
     assert phone.get_by_text("The recipient knows you are on the way.").is_visible()
-    shot("deliveries-driver-390")
+    shot("deliveries-published-390")
     phone.locator("#next").get_by_role("button", name="Delivered").click()
     assert phone.get_by_text("Saved.").is_visible()
     assert phone.locator("#next").get_by_text(second.post.address).is_visible()

@@ -59,6 +59,7 @@ def test_an_offer_becomes_a_pickup_that_shares_the_load(crown: Any, ada: Any, be
     assert order.index(offer.pk) >= 1
     (route,) = run.plan_stats["routes"].values()
     assert route["load"] == 2 and route["picked_up"] == 3
+    assert selectors.run_view(run).routes[0].picked_up == 3
 
 
 def test_a_picked_up_offer_is_fulfilled(crown: Any, ada: Any, ben: Any, dan: Any) -> None:

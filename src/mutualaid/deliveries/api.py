@@ -96,6 +96,7 @@ class RouteOut(Schema):
     member_id: int
     capacity: int
     load: int
+    picked_up: int  # goods picked up on the way (pickups from offers)
     distance_m: int
     duration_s: int
     stops: list[StopOut]
@@ -118,6 +119,7 @@ def _plan(run: DeliveryRun) -> PlanOut:
                 member_id=r.driver.member_id,
                 capacity=r.driver.capacity,
                 load=r.load,
+                picked_up=r.picked_up,
                 distance_m=r.distance_m,
                 duration_s=r.duration_s,
                 stops=[_stop(s) for s in r.stops],

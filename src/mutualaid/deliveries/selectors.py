@@ -62,6 +62,7 @@ class RouteView:
     distance_m: int = 0
     duration_s: int = 0
     load: int = 0
+    picked_up: int = 0
 
     @property
     def km(self) -> float:
@@ -95,6 +96,7 @@ def run_view(run: DeliveryRun) -> RunView:
             distance_m=raw.get("distance_m", 0),
             duration_s=raw.get("duration_s", 0),
             load=raw.get("load", 0),
+            picked_up=raw.get("picked_up", 0),
         )
     unrouted: list[tuple[Stop, str]] = []
     unplanned: list[Stop] = []
