@@ -112,12 +112,14 @@ def test_plan_publish_deliver(
     assert phone.get_by_text("On your way: the recipient is told.").is_visible()
     assert phone.get_by_text("The recipient knows you are on the way.").is_visible()
     shot("deliveries-published-390")
-    phone.locator("#next").get_by_role("button", name="Delivered").click()
+    label = "Picked up" if first.post.kind == "offer" else "Delivered"
+    phone.locator("#next").get_by_role("button", name=label).click()
     assert phone.get_by_text("Saved.").is_visible()
     assert phone.locator("#next").get_by_text(second.post.address).is_visible()
     phone.locator("#next").get_by_role("button", name="Nobody home").click()
     assert phone.locator("#next").get_by_text(third.post.address).is_visible()
-    phone.locator("#next").get_by_role("button", name="Delivered").click()
+    label = "Picked up" if third.post.kind == "offer" else "Delivered"
+    phone.locator("#next").get_by_role("button", name=label).click()
     assert phone.get_by_text("All stops are done. Thank you!").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

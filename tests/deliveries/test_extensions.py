@@ -139,6 +139,18 @@ def test_exact_points_only_when_the_coordinator_chose_them_and_each_read_is_audi
         stop.pk,
         "exact_point",
     )
+    # A depot's exact point too, when it has one.
+    with pytest.raises(ValidationError):
+        services.depot_add(run=run, actor=ada, name="Pantry", lat=40.66, lon=-73.95, exact_point="here")
+    depot = services.depot_add(
+        run=run, actor=ada, name="Pantry", lat=40.66, lon=-73.95, exact_point="40.669412, -73.942233"
+    )
+    obj = services.run_instance(run, reader=ada)
+    assert {"id": f"d{depot.pk}", "lat": 40.669412, "lon": -73.942233} in obj["depots"]
+    assert (
+        SensitiveRead.objects.filter(subject_type="deliveries.depot", subject_id=depot.pk, reader=ada).count()
+        == 1
+    )
     # Sealed at rest: the database row holds no digits of the point.
     from django.db import connection
 

@@ -162,6 +162,7 @@ class DepotIn(Schema):
     lat: float | None = None
     lon: float | None = None
     address: str = Field("", max_length=300)
+    exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
 
 
 class DepotOut(Schema):

@@ -28,6 +28,11 @@ class DepotForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
     address = forms.CharField(label=_("Exact address (sealed)"), max_length=300, required=False)
+    exact_point = forms.CharField(
+        label=_("Exact map point: latitude, longitude (sealed; used only with exact routing)"),
+        max_length=60,
+        required=False,
+    )
 
 
 class DriverForm(forms.Form):

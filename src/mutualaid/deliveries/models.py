@@ -72,6 +72,8 @@ class Depot(models.Model):
     area = models.CharField(_("area"), max_length=100, blank=True)
     lat = models.FloatField()
     lon = models.FloatField()
+    # "lat,lon" of the depot's door, for runs routed on exact points; sealed like the address.
+    exact_point = EncryptedTextField(_("exact map point (lat, lon)"), max_length=60)
 
     data_classification = {
         "run": (PUBLIC, "which run"),

@@ -89,16 +89,28 @@ def depot_add(
     area: str = "",
     lat: float | None = None,
     lon: float | None = None,
+    exact_point: str = "",
 ) -> Depot:
     _coordinator(actor, run.group_id)
     run = _locked(run)
+    exact_point = exact_point.strip()
+    if exact_point and parse_point(exact_point) is None:
+        raise ValidationError(
+            {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+        )
     place = board.locate(run.group, area, lat, lon)
     if place.lat is None or place.lon is None:
         raise ValidationError(
             {"area": _("Give a place we can find: a known area, a postal code or a map point.")}
         )
     depot = Depot(
-        run=run, name=name.strip(), address=address.strip(), area=place.area, lat=place.lat, lon=place.lon
+        run=run,
+        name=name.strip(),
+        address=address.strip(),
+        area=place.area,
+        lat=place.lat,
+        lon=place.lon,
+        exact_point=exact_point,
     )
     depot.full_clean()
     depot.save()
@@ -313,10 +325,20 @@ def run_instance(
         instance_stops.append(stop)
     return {
         "params": {"time_limit_s": PLAN_SECONDS if time_limit_s is None else time_limit_s, "seed": 1},
-        "depots": [{"id": f"d{d.pk}", "lat": d.lat, "lon": d.lon} for d in depots],
+        "depots": [_depot_point(run, d, reader) for d in depots],
         "vehicles": vehicles,
         "stops": instance_stops,
     }
+
+
+def _depot_point(run: DeliveryRun, depot: Depot, reader: User | None) -> dict[str, Any]:
+    """A depot in the instance: its coarse cell, or its exact point when the run routes on them (audited)."""
+    lat, lon = depot.lat, depot.lon
+    point = parse_point(depot.exact_point) if run.exact_routing and depot.exact_point else None
+    if point is not None:
+        lat, lon = point
+        record_read(reader=reader, subject=depot, fields=["exact_point"], group_id=run.group_id)
+    return {"id": f"d{depot.pk}", "lat": lat, "lon": lon}
 
 
 def road_travel(run: DeliveryRun) -> routing.Travel | None:
@@ -324,7 +346,7 @@ def road_travel(run: DeliveryRun) -> routing.Travel | None:
     url = conf.routing_url()
     if not url:
         return None
-    if run.exact_routing and run.stops.exclude(exact_point="").exists() and not roads.is_loopback(url):
+    if run.exact_routing and not roads.is_loopback(url):
         return None  # exact points would leave the machine: the straight-line estimate instead
     return routing.osrm_travel(url)
 

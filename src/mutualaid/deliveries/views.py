@@ -127,6 +127,7 @@ def depot_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             area=data["area"],
             lat=data["lat"],
             lon=data["lon"],
+            exact_point=data["exact_point"],
         ),
         success=_("Depot added."),
     )
