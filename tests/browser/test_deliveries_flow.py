@@ -1,5 +1,7 @@
-"""Deliveries in a real browser at 390 px: a coordinator sets up and plans a run and publishes it, the
-driver marks stops on the phone view (no JavaScript needed), and the needs move to fulfilled / open."""
+"""Deliveries in a real browser at 390 px: a coordinator sets up and plans a run (two needs and a pickup
+from an offer) with the group's number and publishes it; the driver sets out ("On my way": the recipient
+is told), sees the call link through the group's number, marks stops on the phone view (no JavaScript
+needed), and the needs and the offer move to fulfilled / open."""
 
 from __future__ import annotations
 
@@ -55,6 +57,13 @@ def test_plan_publish_deliver(
         )
         for k, (lat, lon) in enumerate(places)
     ]
+    offer = board.post_create(
+        group=crown,
+        author=ben,
+        data=board.PostInput(
+            kind="offer", category="food", title="Bread", lat=40.668, lon=-73.947, address="Bakery"
+        ),
+    )
 
     page.set_viewport_size(PHONE_390)
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
@@ -62,21 +71,25 @@ def test_plan_publish_deliver(
     page.locator("#id_date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="New delivery run").click()
     page.get_by_label("Name (hub, pantry…)").fill("Hub")
-    page.get_by_label("Latitude").fill("40.6694")
-    page.get_by_label("Longitude").fill("-73.9422")
+    page.locator("#id_lat").fill("40.6694")
+    page.locator("#id_lon").fill("-73.9422")
     page.get_by_role("button", name="Add depot").click()
     assert page.get_by_text("Depot added.").is_visible()
     page.get_by_label("Member").select_option(value=str(dan.pk))
     page.get_by_label("Vehicle capacity (units)").fill("10")
     page.get_by_role("button", name="Add driver").click()
     assert page.get_by_text("Driver added.").is_visible()
-    for need in needs:
+    for need in [*needs, offer]:
         page.get_by_label("Need to deliver").select_option(value=str(need.pk))
         page.get_by_role("button", name="Add stop").click()
         assert page.get_by_text("Stop added.").is_visible()
+    page.get_by_label("The group's phone number drivers call or text about a stop").fill("+1 555 010 0200")
+    page.get_by_role("button", name="Save settings").click()
+    assert page.get_by_text("Saved; re-plan to use them.").is_visible()
     page.get_by_role("button", name="Plan routes").click()
     assert page.get_by_text("Planned.").is_visible()
     assert page.get_by_text("Secret St").count() == 0  # the coordinator's page shows areas only
+    assert page.get_by_text("pickup", exact=True).count() == 1
     shot("deliveries-plan-390")
     page.get_by_role("button", name="Publish to drivers").click()
     assert page.get_by_text("Published to the drivers.").is_visible()
@@ -91,16 +104,30 @@ def test_plan_publish_deliver(
     phone.get_by_role("button", name="Log in").click()
     phone.goto(base + "/g/crown/deliveries/mine/")
     phone.get_by_role("link", name=timezone.localdate().strftime("%a")).first.click()
-    first, second = Stop.objects.order_by("sequence")
+    first, second, third = Stop.objects.order_by("sequence")
     assert phone.locator("#next").get_by_text(first.post.address).is_visible()
-    phone.locator("#next").get_by_role("button", name="Delivered").click()
+    call = phone.locator("#call")
+    assert call.get_attribute("href") == f"tel:+15550100200,,{first.pk}"
+    phone.locator("#next").get_by_role("button", name="On my way").click()
+    assert phone.get_by_text("On your way: the recipient is told.").is_visible()
+    assert phone.get_by_text("The recipient knows you are on the way.").is_visible()
+    shot("deliveries-published-390")
+    label = "Picked up" if first.post.kind == "offer" else "Delivered"
+    phone.locator("#next").get_by_role("button", name=label).click()
     assert phone.get_by_text("Saved.").is_visible()
     assert phone.locator("#next").get_by_text(second.post.address).is_visible()
     phone.locator("#next").get_by_role("button", name="Nobody home").click()
+    assert phone.locator("#next").get_by_text(third.post.address).is_visible()
+    label = "Picked up" if third.post.kind == "offer" else "Delivered"
+    phone.locator("#next").get_by_role("button", name=label).click()
     assert phone.get_by_text("All stops are done. Thank you!").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
 
+    from mutualaid.channels.models import Notice
+
     assert Post.objects.get(pk=first.post_id).status == "fulfilled"
     assert Post.objects.get(pk=second.post_id).status == "open"
-    assert set(Stop.objects.values_list("outcome", flat=True)) == {"delivered", "nobody_home"}
+    assert Post.objects.get(pk=third.post_id).status == "fulfilled"
+    assert sorted(Stop.objects.values_list("outcome", flat=True)) == ["delivered", "delivered", "nobody_home"]
+    assert Notice.objects.filter(user=ben, kind="delivery_on_the_way").count() == 1

@@ -31,10 +31,18 @@ def build(world: World) -> None:
         run=run, actor=ada, data=services.DriverInput(member=ben, capacity=10, depot=depot)
     )
     stop = services.stop_add(run=run, actor=ada, post=need("Delivered groceries"))
+    start_stop = services.stop_add(run=run, actor=ada, post=need("Groceries on the way"))
     services.run_plan(run=run, actor=ada)
     services.run_publish(run=run, actor=ada)
     world.objects.update(
-        {"run": run, "depot": depot, "driver": driver, "stop": stop, "spare_need": need("Spare groceries")}
+        {
+            "run": run,
+            "depot": depot,
+            "driver": driver,
+            "stop": stop,
+            "start_stop": start_stop,
+            "spare_need": need("Spare groceries"),
+        }
     )
 
 
@@ -44,6 +52,10 @@ def run_kw(w: World) -> dict[str, Any]:
 
 def stop_kw(w: World) -> dict[str, Any]:
     return {**run_kw(w), "stop_id": w.stop.pk}
+
+
+def start_kw(w: World) -> dict[str, Any]:
+    return {**run_kw(w), "stop_id": w.start_stop.pk}
 
 
 COORDINATOR = "login 404 404 403 ok"
@@ -84,6 +96,13 @@ ROUTES = [
         method="POST",
         kwargs=run_kw,
         data=lambda w: {"post": w.spare_need.pk, "service_min": "5"},
+    ),
+    Route(
+        "deliveries_settings",
+        COORDINATOR,
+        method="POST",
+        kwargs=run_kw,
+        data=lambda w: {"max_leg_min": "30", "relay_phone": "+15550100200"},
     ),
     Route("deliveries_plan", COORDINATOR, method="POST", kwargs=run_kw),
     Route("deliveries_publish", COORDINATOR, method="POST", kwargs=run_kw),
@@ -148,6 +167,16 @@ ROUTES = [
         kwargs=stop_kw,
         data=lambda w: {"driver_id": w.driver.pk},
     ),
+    Route(
+        "api:deliveries_run_settings",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=run_kw,
+        data=lambda w: {"max_leg_min": 30, "relay_phone": "+15550100200"},
+    ),
+    Route("deliveries_start", DRIVER, method="POST", kwargs=start_kw),
+    Route("api:deliveries_stop_start", API_DRIVER, method="POST", api=True, kwargs=start_kw),
     Route("api:deliveries_driver_route", API_DRIVER, api=True, kwargs=run_kw),
     Route(
         "api:deliveries_stop_status",

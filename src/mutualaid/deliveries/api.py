@@ -34,6 +34,9 @@ class RunOut(Schema):
     planned_at: datetime | None
     published_at: datetime | None
     distance_m: int | None
+    exact_routing: bool
+    max_leg_min: int | None
+    travel_times: str  # "haversine", "road", or why the road server was not used
 
 
 def _run(run: DeliveryRun) -> RunOut:
@@ -44,6 +47,9 @@ def _run(run: DeliveryRun) -> RunOut:
         planned_at=run.planned_at,
         published_at=run.published_at,
         distance_m=run.plan_stats.get("distance_m"),
+        exact_routing=run.exact_routing,
+        max_leg_min=run.max_leg_min,
+        travel_times=str(run.plan_stats.get("matrix", "")),
     )
 
 
@@ -61,12 +67,16 @@ class StopOut(Schema):
     locked_to_id: int | None
     outcome: str
     unrouted_reason: str
+    pickup: bool  # a stop at an offer: its goods are picked up and carried to the end depot
+    started_at: datetime | None  # when the driver set out toward it
 
 
 def _stop(s: Stop) -> StopOut:
     return StopOut(
         id=s.pk,
         post_id=s.post_id,
+        pickup=s.is_pickup,
+        started_at=s.started_at,
         area=s.post.area,
         quantity=s.quantity,
         service_min=s.service_min,
@@ -86,6 +96,7 @@ class RouteOut(Schema):
     member_id: int
     capacity: int
     load: int
+    picked_up: int  # goods picked up on the way (pickups from offers)
     distance_m: int
     duration_s: int
     stops: list[StopOut]
@@ -108,6 +119,7 @@ def _plan(run: DeliveryRun) -> PlanOut:
                 member_id=r.driver.member_id,
                 capacity=r.driver.capacity,
                 load=r.load,
+                picked_up=r.picked_up,
                 distance_m=r.distance_m,
                 duration_s=r.duration_s,
                 stops=[_stop(s) for s in r.stops],
@@ -150,6 +162,7 @@ class DepotIn(Schema):
     lat: float | None = None
     lon: float | None = None
     address: str = Field("", max_length=300)
+    exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
 
 
 class DepotOut(Schema):
@@ -222,10 +235,13 @@ class StopIn(Schema):
     window_start: datetime | None = None
     window_end: datetime | None = None
     door_note: str = Field("", max_length=500)
+    exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
 
 
 @router.post(
-    "/groups/{slug}/deliveries/runs/{run_id}/stops", response={201: StopOut}, summary="Add a need as a stop"
+    "/groups/{slug}/deliveries/runs/{run_id}/stops",
+    response={201: StopOut},
+    summary="Add a need (a delivery) or an offer (a pickup) as a stop",
 )
 def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: StopIn) -> Status[StopOut]:
     group, _m = get_group_for_coordinator(_me(request), slug)
@@ -242,8 +258,26 @@ def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: S
         window_start=payload.window_start,
         window_end=payload.window_end,
         door_note=payload.door_note,
+        exact_point=payload.exact_point,
     )
     return Status(201, _stop(Stop.objects.select_related("post").get(pk=stop.pk)))
+
+
+class SettingsIn(Schema):
+    exact_routing: bool = False
+    max_leg_min: int | None = Field(None, ge=1, le=240)
+    relay_phone: str = Field("", max_length=30)
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/settings",
+    response=RunOut,
+    summary="A run's settings: exact-point routing (audited), longest leg, the group's number for drivers",
+)
+def deliveries_run_settings(request: HttpRequest, slug: str, run_id: int, payload: SettingsIn) -> RunOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = services.run_settings(run=selectors.run_of(group, run_id), actor=_me(request), **payload.dict())
+    return _run(run)
 
 
 @router.post(
@@ -298,6 +332,8 @@ def deliveries_stop_move(
 class DriverStopOut(StopOut):
     address: str | None  # only on the day of the run, for the assigned driver (audited)
     door_note: str | None
+    call: str  # tel: link to the group's number and the stop's code ("" without a number)
+    text: str  # sms: link to the group's number with the stop's code
 
 
 class DriverRouteOut(Schema):
@@ -320,7 +356,12 @@ def deliveries_driver_route(request: HttpRequest, slug: str, run_id: int) -> Dri
     return DriverRouteOut(
         run_id=run.pk,
         date=run.date,
-        todo=[DriverStopOut(**_stop(i.stop).dict(), address=i.address, door_note=i.door_note) for i in todo],
+        todo=[
+            DriverStopOut(
+                **_stop(i.stop).dict(), address=i.address, door_note=i.door_note, call=i.call, text=i.text
+            )
+            for i in todo
+        ],
         done=[_stop(s) for s in done],
     )
 
@@ -346,3 +387,24 @@ def deliveries_stop_status(
         raise Http404
     stop = services.stop_report(stop=stop, user=_me(request), outcome=payload.outcome, note=payload.note)
     return _stop(stop)
+
+
+class StartOut(Schema):
+    stop: StopOut
+    changed: bool  # False: the driver had already set out (the recipient is told once)
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}/start",
+    response=StartOut,
+    summary="The assigned driver sets out toward a stop; the recipient hears the driver is on the way",
+)
+def deliveries_stop_start(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> StartOut:
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    selectors.driver_of(run, _me(request))
+    stop = selectors.stop_of(run, stop_id)
+    if stop.driver is None or stop.driver.member_id != request.user.pk:
+        raise Http404
+    stop, changed = services.stop_start(stop=stop, user=_me(request))
+    return StartOut(stop=_stop(stop), changed=changed)

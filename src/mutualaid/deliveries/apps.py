@@ -10,3 +10,5 @@ class DeliveriesConfig(MutualaidApp):
     group_urls = "mutualaid.deliveries.urls"
     group_url_prefix = "deliveries/"
     api_router = "mutualaid.deliveries.api.router"
+    demo_loader = "mutualaid.deliveries.demo.load"
+    notice_kinds = "mutualaid.deliveries.notices.NOTICE_KINDS"

@@ -28,6 +28,11 @@ class DepotForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
     address = forms.CharField(label=_("Exact address (sealed)"), max_length=300, required=False)
+    exact_point = forms.CharField(
+        label=_("Exact map point: latitude, longitude (sealed; used only with exact routing)"),
+        max_length=60,
+        required=False,
+    )
 
 
 class DriverForm(forms.Form):
@@ -51,18 +56,39 @@ class DriverForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    post = forms.TypedChoiceField(label=_("Need to deliver"), coerce=int)
+    post = forms.TypedChoiceField(label=_("Need to deliver, or offer to pick up"), coerce=int)
     quantity = forms.IntegerField(
-        label=_("Quantity (blank: the need's)"), required=False, min_value=0, max_value=100_000
+        label=_("Quantity (blank: the post's)"), required=False, min_value=0, max_value=100_000
     )
     service_min = forms.IntegerField(label=_("Minutes at the door"), initial=5, min_value=0, max_value=240)
     window_start = forms.TimeField(label=_("Window from"), required=False, widget=_TIME)
     window_end = forms.TimeField(label=_("Window until"), required=False, widget=_TIME)
     door_note = forms.CharField(label=_("Door notes (sealed)"), max_length=500, required=False)
+    exact_point = forms.CharField(
+        label=_("Exact map point: latitude, longitude (sealed; used only with exact routing)"),
+        max_length=60,
+        required=False,
+    )
 
     def __init__(self, *args: Any, needs: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = needs  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.Form):
+    exact_routing = forms.BooleanField(
+        label=_("Route on the stops' exact map points (each read is audited; they never leave this server)"),
+        required=False,
+    )
+    max_leg_min = forms.IntegerField(
+        label=_("Longest leg to a door, in minutes (hot meals; blank: no limit)"),
+        required=False,
+        min_value=1,
+        max_value=240,
+    )
+    relay_phone = forms.CharField(
+        label=_("The group's phone number drivers call or text about a stop"), max_length=30, required=False
+    )
 
 
 class ReportForm(forms.Form):

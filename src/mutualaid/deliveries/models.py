@@ -34,6 +34,14 @@ class DeliveryRun(models.Model):
     planned_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     plan_stats = models.JSONField(default=dict, blank=True)
+    # The coordinator's choice, per run: route on the stops' exact map points (sealed on the stop,
+    # decrypted in memory for the solve, each read audited, never sent off this machine) instead of
+    # coarse cell centres.
+    exact_routing = models.BooleanField(_("route on exact map points"), default=False)
+    # Hot meals: the longest a leg reaching a delivery may take (minutes), or no limit.
+    max_leg_min = models.PositiveIntegerField(_("longest leg to a door (minutes)"), null=True, blank=True)
+    # The group's own number drivers call or text about a stop (never the recipient's); sealed.
+    relay_phone = EncryptedTextField(_("group's phone number for drivers"), max_length=30)
 
     data_classification = {
         "group": (PUBLIC, "which group runs the deliveries"),
@@ -44,6 +52,8 @@ class DeliveryRun(models.Model):
         "planned_at": (PUBLIC, "when it was last planned"),
         "published_at": (PUBLIC, "when drivers were given their routes"),
         "plan_stats": (PUBLIC, "solver counts and timings"),
+        "exact_routing": (PUBLIC, "whether the coordinator chose exact-point routing"),
+        "max_leg_min": (PUBLIC, "longest leg to a door the coordinator allows"),
     }
 
     class Meta:
@@ -62,6 +72,8 @@ class Depot(models.Model):
     area = models.CharField(_("area"), max_length=100, blank=True)
     lat = models.FloatField()
     lon = models.FloatField()
+    # "lat,lon" of the depot's door, for runs routed on exact points; sealed like the address.
+    exact_point = EncryptedTextField(_("exact map point (lat, lon)"), max_length=60)
 
     data_classification = {
         "run": (PUBLIC, "which run"),
@@ -127,6 +139,9 @@ class Stop(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_note = EncryptedTextField(_("reason"))
     outcome_at = models.DateTimeField(null=True, blank=True)
+    # "lat,lon" of the door, typed by a coordinator for exact routing; sealed like the address.
+    exact_point = EncryptedTextField(_("exact map point (lat, lon)"), max_length=60)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
         "run": (PUBLIC, "which run"),
@@ -142,6 +157,7 @@ class Stop(models.Model):
         "unrouted_reason": (PUBLIC, "why the planner could not route it"),
         "outcome": (PUBLIC, "delivered, nobody home or couldn't deliver"),
         "outcome_at": (PUBLIC, "when the driver reported"),
+        "started_at": (PUBLIC, "when the driver set out toward it"),
     }
 
     class Meta:
@@ -152,3 +168,8 @@ class Stop(models.Model):
 
     def __str__(self) -> str:
         return f"stop {self.pk}"
+
+    @property
+    def is_pickup(self) -> bool:
+        """A stop at an offer's place: its goods are picked up and carried to the end depot."""
+        return bool(self.post.kind == "offer")

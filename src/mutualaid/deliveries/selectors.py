@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -41,13 +42,16 @@ def stop_of(run: DeliveryRun, stop_id: int) -> Stop:
 
 
 def deliverable_needs(run: DeliveryRun) -> QuerySet[Post]:
-    """Needs a coordinator may add: open, claimed or assigned, with a location, not yet on the run."""
+    """Needs (to deliver) and offers (to pick up) a coordinator may add: open, claimed or assigned,
+    not yet on the run."""
     taken = Stop.objects.filter(run=run).values("post_id")
     return (
-        Post.objects.filter(group_id=run.group_id, kind=Kind.NEED, status__in=STOPPABLE)
+        Post.objects.filter(group_id=run.group_id, kind__in=(Kind.NEED, Kind.OFFER), status__in=STOPPABLE)
         .exclude(pk__in=taken)
         .order_by("-created_at")
-        .only("id", "title", "category", "quantity", "unit", "area", "status", "lat", "lon", "group_id")
+        .only(
+            "id", "kind", "title", "category", "quantity", "unit", "area", "status", "lat", "lon", "group_id"
+        )
     )
 
 
@@ -58,6 +62,7 @@ class RouteView:
     distance_m: int = 0
     duration_s: int = 0
     load: int = 0
+    picked_up: int = 0
 
     @property
     def km(self) -> float:
@@ -91,6 +96,7 @@ def run_view(run: DeliveryRun) -> RunView:
             distance_m=raw.get("distance_m", 0),
             duration_s=raw.get("duration_s", 0),
             load=raw.get("load", 0),
+            picked_up=raw.get("picked_up", 0),
         )
     unrouted: list[tuple[Stop, str]] = []
     unplanned: list[Stop] = []
@@ -122,6 +128,20 @@ class DriverStop:
     stop: Stop
     address: str | None  # None: not revealed (another day, or already done)
     door_note: str | None
+    call: str = ""  # tel: link to the group's number, then the stop's code (never the recipient's)
+    text: str = ""  # sms: link to the group's number with the stop's code as the start of the message
+
+
+def relay_links(run: DeliveryRun, stop: Stop) -> tuple[str, str]:
+    """(tel:, sms:) links to the group's number naming the stop by its code, or ("", "") without one.
+
+    The tel: link dials the code after the call connects (",," pauses), so whoever answers the
+    group's number knows which stop it is and can reach the recipient; the driver never sees them.
+    """
+    if not run.relay_phone:
+        return "", ""
+    number = run.relay_phone
+    return f"tel:{number},,{stop.pk}", f"sms:{number}?body=" + quote(f"Stop {stop.pk}: ")
 
 
 def reveals_today(run: DeliveryRun) -> bool:
@@ -142,7 +162,8 @@ def driver_route(run: DeliveryRun, driver: Driver, reader: User) -> tuple[list[D
             record_read(reader=reader, subject=stop.post, fields=["address"], group_id=run.group_id)
             if note:
                 record_read(reader=reader, subject=stop, fields=["door_note"], group_id=run.group_id)
-        todo.append(DriverStop(stop=stop, address=address, door_note=note))
+        call, text = relay_links(run, stop)
+        todo.append(DriverStop(stop=stop, address=address, door_note=note, call=call, text=text))
     done = [s for s in stops if s.outcome != Stop.Outcome.PENDING]
     return todo, done
 

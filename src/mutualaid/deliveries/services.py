@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mutualaid.deliveries import routing
+from mutualaid.core.audit import record_read
+from mutualaid.core.notify import notify
+from mutualaid.deliveries import conf, routing
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
-from mutualaid.deliveries.routing import explain
+from mutualaid.deliveries.routing import explain, roads
 from mutualaid.exchange import selectors as board_selectors
 from mutualaid.exchange import services as board
 from mutualaid.exchange.models import Kind, Post, Status
@@ -36,7 +38,11 @@ REASON_TEXT = {
     explain.WINDOW: gettext_lazy("its time window closes before any driver can arrive"),
     explain.TOO_FAR: gettext_lazy("too far to reach and come back within any driver's hours"),
     explain.NO_ROOM: gettext_lazy("no room left in any route (capacity, windows or hours)"),
+    explain.LEG_TOO_LONG: gettext_lazy("no depot or other stop is within the run's longest leg"),
+    explain.PICKUP_OVER_CAPACITY: gettext_lazy("the pickup is more than any driver's vehicle carries"),
 }
+MAX_LEG_LIMIT = 240  # minutes: beyond four hours a leg limit means nothing for a delivery
+RELAY_MAX = 30
 
 
 def reason_text(reason: str) -> str:
@@ -83,16 +89,28 @@ def depot_add(
     area: str = "",
     lat: float | None = None,
     lon: float | None = None,
+    exact_point: str = "",
 ) -> Depot:
     _coordinator(actor, run.group_id)
     run = _locked(run)
+    exact_point = exact_point.strip()
+    if exact_point and parse_point(exact_point) is None:
+        raise ValidationError(
+            {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+        )
     place = board.locate(run.group, area, lat, lon)
     if place.lat is None or place.lon is None:
         raise ValidationError(
             {"area": _("Give a place we can find: a known area, a postal code or a map point.")}
         )
     depot = Depot(
-        run=run, name=name.strip(), address=address.strip(), area=place.area, lat=place.lat, lon=place.lon
+        run=run,
+        name=name.strip(),
+        address=address.strip(),
+        area=place.area,
+        lat=place.lat,
+        lon=place.lon,
+        exact_point=exact_point,
     )
     depot.full_clean()
     depot.save()
@@ -155,16 +173,25 @@ def stop_add(
     window_start: datetime | None = None,
     window_end: datetime | None = None,
     door_note: str = "",
+    exact_point: str = "",
 ) -> Stop:
-    """A need (open, claimed or assigned) becomes a stop; its window defaults to the need's own."""
+    """A need (open, claimed or assigned) becomes a delivery; an offer becomes a pickup at the
+    offer's place (its goods ride to the driver's end depot). The window defaults to the post's own.
+    ``exact_point`` ("lat, lon" of the door) is sealed and used only if the run routes on exact points.
+    """
     _coordinator(actor, run.group_id)
     run = _locked(run)
-    if post.group_id != run.group_id or post.kind != Kind.NEED:
-        raise ValidationError({"post": _("Choose a need of this group.")})
+    if post.group_id != run.group_id or post.kind not in (Kind.NEED, Kind.OFFER):
+        raise ValidationError({"post": _("Choose a need or an offer of this group.")})
     if post.status not in STOPPABLE:
-        raise ValidationError({"post": _("Only open, claimed or assigned needs can be delivered.")})
+        raise ValidationError({"post": _("Only open, claimed or assigned needs and offers can be stops.")})
     if Stop.objects.filter(run=run, post=post).exists():
-        raise ValidationError({"post": _("This need is already a stop of this run.")})
+        raise ValidationError({"post": _("This post is already a stop of this run.")})
+    exact_point = exact_point.strip()
+    if exact_point and parse_point(exact_point) is None:
+        raise ValidationError(
+            {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+        )
     start = window_start if window_start is not None else post.window_start
     end = window_end if window_end is not None else post.window_end
     _check_years(window_start=start, window_end=end)
@@ -178,21 +205,72 @@ def stop_add(
         window_start=start,
         window_end=end,
         door_note=door_note.strip(),
+        exact_point=exact_point,
     )
     stop.full_clean()
     stop.save()
     return stop
 
 
+def parse_point(text: str) -> tuple[float, float] | None:
+    """``"lat, lon"`` as numbers within range, or ``None``."""
+    parts = text.replace(";", ",").split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None
+    return lat, lon
+
+
+@transaction.atomic
+def run_settings(
+    *,
+    run: DeliveryRun,
+    actor: User,
+    exact_routing: bool,
+    max_leg_min: int | None,
+    relay_phone: str,
+) -> DeliveryRun:
+    """The coordinator's choices for a run: exact-point routing, the longest leg, the group's number."""
+    _coordinator(actor, run.group_id)
+    run = _locked(run)
+    relay = relay_phone.strip()
+    digits = relay.removeprefix("+").replace(" ", "").replace("-", "")
+    errors = {}
+    if relay and (not digits.isdigit() or not 5 <= len(digits) <= 20 or len(relay) > RELAY_MAX):
+        errors["relay_phone"] = _("Give the group's number in digits, e.g. +1 555 010 0200.")
+    if max_leg_min is not None and not 1 <= max_leg_min <= MAX_LEG_LIMIT:
+        errors["max_leg_min"] = _("Give between 1 and %(max)d minutes, or leave it empty.") % {
+            "max": MAX_LEG_LIMIT
+        }
+    if errors:
+        raise ValidationError(errors)
+    run.exact_routing = exact_routing
+    run.max_leg_min = max_leg_min
+    run.relay_phone = ("+" if relay.startswith("+") else "") + digits if relay else ""
+    run.full_clean()
+    run.save(update_fields=["exact_routing", "max_leg_min", "relay_phone"])
+    return run
+
+
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_instance(run: DeliveryRun, *, time_limit_s: float | None = None) -> dict[str, Any]:
+def run_instance(
+    run: DeliveryRun, *, time_limit_s: float | None = None, reader: User | None = None
+) -> dict[str, Any]:
     """The run as a routing instance (``docs/routing-instance.md``): coordinates only, no names.
 
-    Refuses, naming them, a run without depots or drivers, a vehicle without capacity, and stops
-    without a location.
+    Coarse cell centres, unless the coordinator chose exact routing for the run: then a stop with
+    an exact map point is routed on it (decrypted here, in memory; one audit row per stop, read by
+    ``reader``). Pickups (stops at offers) and the run's longest leg use the format's extensions
+    (``docs/deliveries.md``). Refuses, naming them, a run without depots or drivers, a vehicle
+    without capacity, and stops without a location.
     """
     depots = list(run.depots.all())
     drivers = list(run.drivers.select_related("member"))
@@ -227,13 +305,19 @@ def run_instance(run: DeliveryRun, *, time_limit_s: float | None = None) -> dict
         vehicles.append(vehicle)
     instance_stops = []
     for s in stops:
-        stop: dict[str, Any] = {
-            "id": f"s{s.pk}",
-            "lat": s.post.lat,
-            "lon": s.post.lon,
-            "demand": s.quantity,
-            "service_min": s.service_min,
-        }
+        lat, lon = s.post.lat, s.post.lon
+        if run.exact_routing and s.exact_point:
+            point = parse_point(s.exact_point)
+            if point is not None:
+                lat, lon = point
+                record_read(reader=reader, subject=s, fields=["exact_point"], group_id=run.group_id)
+        stop: dict[str, Any] = {"id": f"s{s.pk}", "lat": lat, "lon": lon, "service_min": s.service_min}
+        if s.is_pickup:
+            stop["demand"], stop["pickup"] = 0, s.quantity
+        else:
+            stop["demand"] = s.quantity
+            if run.max_leg_min:
+                stop["max_leg_min"] = run.max_leg_min
         if s.window_start and s.window_end:
             stop["window"] = [_iso(s.window_start), _iso(s.window_end)]
         if s.locked_to_id:
@@ -241,18 +325,38 @@ def run_instance(run: DeliveryRun, *, time_limit_s: float | None = None) -> dict
         instance_stops.append(stop)
     return {
         "params": {"time_limit_s": PLAN_SECONDS if time_limit_s is None else time_limit_s, "seed": 1},
-        "depots": [{"id": f"d{d.pk}", "lat": d.lat, "lon": d.lon} for d in depots],
+        "depots": [_depot_point(run, d, reader) for d in depots],
         "vehicles": vehicles,
         "stops": instance_stops,
     }
 
 
+def _depot_point(run: DeliveryRun, depot: Depot, reader: User | None) -> dict[str, Any]:
+    """A depot in the instance: its coarse cell, or its exact point when the run routes on them (audited)."""
+    lat, lon = depot.lat, depot.lon
+    point = parse_point(depot.exact_point) if run.exact_routing and depot.exact_point else None
+    if point is not None:
+        lat, lon = point
+        record_read(reader=reader, subject=depot, fields=["exact_point"], group_id=run.group_id)
+    return {"id": f"d{depot.pk}", "lat": lat, "lon": lon}
+
+
+def road_travel(run: DeliveryRun) -> routing.Travel | None:
+    """Road travel times when the operator configured a server; exact points never leave this machine."""
+    url = conf.routing_url()
+    if not url:
+        return None
+    if run.exact_routing and not roads.is_loopback(url):
+        return None  # exact points would leave the machine: the straight-line estimate instead
+    return routing.osrm_travel(url)
+
+
 @transaction.atomic
-def run_plan(*, run: DeliveryRun, actor: User) -> DeliveryRun:
+def run_plan(*, run: DeliveryRun, actor: User, time_limit_s: float | None = None) -> DeliveryRun:
     """Solve the run and store each stop's driver, place and ETA, or why it could not be routed."""
     _coordinator(actor, run.group_id)
     run = _locked(run)
-    obj = run_instance(run)
+    obj = run_instance(run, reader=actor, time_limit_s=time_limit_s)
     try:
         instance = routing.parse_instance(obj)
     except routing.InvalidInstance as error:  # e.g. a window in the year 1: named, never a crash
@@ -260,7 +364,7 @@ def run_plan(*, run: DeliveryRun, actor: User) -> DeliveryRun:
     hint: dict[str, list[str]] = {}
     for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
         hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
-    output = routing.plan(instance, hint=hint or None)
+    output = routing.plan(instance, hint=hint or None, travel=road_travel(run))
     stops = {f"s{s.pk}": s for s in run.stops.all()}
     for stop in stops.values():
         stop.driver_id, stop.sequence, stop.eta, stop.unrouted_reason = None, 0, None, ""
@@ -280,10 +384,11 @@ def run_plan(*, run: DeliveryRun, actor: User) -> DeliveryRun:
                 "distance_m": r["distance_m"],
                 "duration_s": r["duration_s"],
                 "load": r["load"],
+                "picked_up": r.get("picked_up", 0),
             }
             for r in output["routes"]
         },
-        **{k: v for k, v in output["stats"].items() if k in ("seconds", "mode")},
+        **{k: v for k, v in output["stats"].items() if k in ("seconds", "mode", "matrix")},
     }
     if run.status == DeliveryRun.Status.DRAFT:
         run.status = DeliveryRun.Status.PLANNED
@@ -376,3 +481,32 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
     return stop
+
+
+@transaction.atomic
+def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
+    """The assigned driver sets out toward a stop: the recipient hears "your driver is on the way"
+    (in their language, through the channels they chose; SMS only if they turned it on). Once per
+    stop: pressing again changes nothing. Returns (stop, whether this call started it)."""
+    run = _locked(stop.run)
+    stop = Stop.objects.select_related("driver", "post", "run__group").get(pk=stop.pk, run=run)
+    if stop.driver is None or stop.driver.member_id != user.pk or run.status != DeliveryRun.Status.PUBLISHED:
+        raise PermissionDenied
+    if stop.outcome != Stop.Outcome.PENDING:
+        raise ValidationError(_("This stop was already reported."))
+    if stop.started_at is not None:
+        return stop, False
+    stop.started_at = timezone.now()
+    stop.save(update_fields=["started_at"])
+    recipient = stop.post.author
+    if recipient is not None and recipient.pk != user.pk:
+        eta = timezone.localtime(stop.eta).strftime("%H:%M") if stop.eta else "?"
+        post = stop.post
+        transaction.on_commit(
+            lambda: notify(
+                user=recipient,
+                kind="delivery_on_the_way",
+                context={"group": run.group.name, "title": post.title, "eta": eta},
+            )
+        )
+    return stop, True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:run_id>/depots/", views.depot_add, name="deliveries_depot_add"),
     path("<int:run_id>/drivers/", views.driver_add, name="deliveries_driver_add"),
     path("<int:run_id>/stops/", views.stop_add, name="deliveries_stop_add"),
+    path("<int:run_id>/settings/", views.run_settings, name="deliveries_settings"),
     path("<int:run_id>/plan/", views.plan, name="deliveries_plan"),
     path("<int:run_id>/publish/", views.publish, name="deliveries_publish"),
     path("<int:run_id>/stops/<int:stop_id>/move/", views.stop_move, name="deliveries_stop_move"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("<int:run_id>/sheet/<int:driver_id>/pdf/", views.sheet_pdf, name="deliveries_sheet_pdf"),
     path("<int:run_id>/route/", views.route, name="deliveries_route"),
     path("<int:run_id>/route/<int:stop_id>/", views.report, name="deliveries_report"),
+    path("<int:run_id>/route/<int:stop_id>/start/", views.start, name="deliveries_start"),
 ]

@@ -70,8 +70,13 @@ def _depots(run: DeliveryRun) -> list[tuple[int, str]]:
 
 
 def _needs(run: DeliveryRun) -> list[tuple[int, str]]:
+    pickup = _("pick up")
     return [
-        (p.pk, f"#{p.pk} {p.title} · {p.area or '?'} · {p.quantity}")
+        (
+            p.pk,
+            f"#{p.pk} {p.title} · {p.area or '?'} · {p.quantity}"
+            + (f" · {pickup}" if p.kind == "offer" else ""),
+        )
         for p in selectors.deliverable_needs(run)[:200]
     ]
 
@@ -91,6 +96,13 @@ def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             "depot_form": forms.DepotForm(),
             "driver_form": forms.DriverForm(members=_members(run), depots=_depots(run)),
             "stop_form": forms.StopForm(needs=_needs(run)),
+            "settings_form": forms.SettingsForm(
+                initial={
+                    "exact_routing": run.exact_routing,
+                    "max_leg_min": run.max_leg_min,
+                    "relay_phone": run.relay_phone,
+                }
+            ),
             "drivers": [r.driver for r in view.routes],
         },
     )
@@ -115,6 +127,7 @@ def depot_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             area=data["area"],
             lat=data["lat"],
             lon=data["lon"],
+            exact_point=data["exact_point"],
         ),
         success=_("Depot added."),
     )
@@ -173,8 +186,32 @@ def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             window_start=forms.at(run.date, data["window_start"]),
             window_end=forms.at(run.date, data["window_end"]),
             door_note=data["door_note"],
+            exact_point=data["exact_point"],
         ),
         success=_("Stop added."),
+    )
+    return _back(run)
+
+
+@login_required
+@require_POST
+def run_settings(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    _group, run = _coordinator_run(request, slug, run_id)
+    form = forms.SettingsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(run)
+    data = form.cleaned_data
+    flash_action(
+        request,
+        lambda: services.run_settings(
+            run=run,
+            actor=_me(request),
+            exact_routing=data["exact_routing"],
+            max_leg_min=data["max_leg_min"],
+            relay_phone=data["relay_phone"],
+        ),
+        success=_("Saved; re-plan to use them."),
     )
     return _back(run)
 
@@ -324,4 +361,22 @@ def report(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpRe
         )
     else:
         _form_errors(request, form)
+    return redirect("deliveries_route", slug=group.slug, run_id=run.pk)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
+    """The driver sets out toward a stop: the recipient is told the driver is on the way (once)."""
+    group, _m = get_group_for_member(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    selectors.driver_of(run, _me(request))
+    stop = selectors.stop_of(run, stop_id)
+    if stop.driver is None or stop.driver.member_id != request.user.pk:
+        raise Http404
+    flash_action(
+        request,
+        lambda: services.stop_start(stop=stop, user=_me(request)),
+        success=_("On your way: the recipient is told."),
+    )
     return redirect("deliveries_route", slug=group.slug, run_id=run.pk)

@@ -12,7 +12,8 @@ from typing import Any
 
 from mutualaid.deliveries.routing.explain import REASONS
 from mutualaid.deliveries.routing.instance import Instance, InvalidInstance, load_instance, parse_instance
-from mutualaid.deliveries.routing.problem import Problem, build_problem
+from mutualaid.deliveries.routing.problem import Problem, Travel, build_problem
+from mutualaid.deliveries.routing.roads import RoadServerError, osrm_travel
 from mutualaid.deliveries.routing.solve import Plan, solve_problem
 
 __all__ = [
@@ -21,8 +22,11 @@ __all__ = [
     "InvalidInstance",
     "Plan",
     "Problem",
+    "RoadServerError",
+    "Travel",
     "build_problem",
     "load_instance",
+    "osrm_travel",
     "parse_instance",
     "plan",
     "plan_output",
@@ -34,13 +38,20 @@ def plan(
     *,
     time_limit_s: float | None = None,
     hint: Mapping[str, Sequence[str]] | None = None,
+    travel: Travel | None = None,
 ) -> dict[str, Any]:
     """Solve and return the output object (``routes``, ``unserved``, ``distance_m``, ``stats``).
 
     ``hint`` (vehicle id -> stop ids) is a previous plan to start from, for a quick re-plan.
+    ``travel`` replaces the format's haversine matrices (a road-network server, :mod:`.roads`).
     """
     started = time.perf_counter()
-    problem = build_problem(instance)
+    matrix = "haversine" if travel is None else "road"
+    try:
+        problem = build_problem(instance, travel)
+    except RoadServerError as error:  # the estimate of the format, rather than no plan
+        problem = build_problem(instance)
+        matrix = f"haversine ({error})"
     # The time limit covers the whole call: building the matrices comes out of the solver's share.
     limit = instance.params.time_limit_s if time_limit_s is None else time_limit_s
     limit = max(limit - (time.perf_counter() - started), 0.05 * limit)
@@ -52,6 +63,7 @@ def plan(
             vehicles[v]: [stops[s] for s in ids if s in stops] for v, ids in hint.items() if v in vehicles
         }
     result = solve_problem(problem, time_limit_s=limit, hint=index_hint)
+    result.stats["matrix"] = matrix
     return plan_output(problem, result)
 
 
@@ -63,16 +75,18 @@ def plan_output(problem: Problem, result: Plan) -> dict[str, Any]:
     for vehicle in sorted(result.routes):
         stops = result.routes[vehicle]
         timing = result.schedules[vehicle]
-        routes.append(
-            {
-                "vehicle": instance.vehicles[vehicle].id,
-                "stops": [instance.stops[s].id for s in stops],
-                "distance_m": timing.distance,
-                "duration_s": timing.duration,
-                "load": timing.load,
-                "starts": [iso(problem.origin, t) for t in timing.starts],
-            }
-        )
+        route: dict[str, Any] = {
+            "vehicle": instance.vehicles[vehicle].id,
+            "stops": [instance.stops[s].id for s in stops],
+            "distance_m": timing.distance,
+            "duration_s": timing.duration,
+            "load": timing.load,
+            "starts": [iso(problem.origin, t) for t in timing.starts],
+        }
+        if timing.picked_up:  # extension: goods picked up on the way, and the most ever on board
+            route["picked_up"] = timing.picked_up
+            route["peak_load"] = timing.peak
+        routes.append(route)
     unserved = [
         {"stop": instance.stops[s].id, "reason": reason} for s, reason in sorted(result.unserved.items())
     ]

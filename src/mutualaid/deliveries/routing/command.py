@@ -13,12 +13,17 @@ import time
 from typing import TextIO
 
 from mutualaid.core.instance_command import EXIT_INVALID, EXIT_OK, load
-from mutualaid.deliveries.routing import InvalidInstance, load_instance, plan
+from mutualaid.deliveries.routing import InvalidInstance, load_instance, osrm_travel, plan
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit", type=float, default=None, help="seconds (default: the instance's params)"
+    )
+    parser.add_argument(
+        "--road-url",
+        default=None,
+        help="an OSRM server's base URL: travel times from its table service instead of the estimate",
     )
 
 
@@ -44,7 +49,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     if time_limit is not None and not time_limit > 0:
         stderr.write("mutualaid route: error: --time-limit must be positive\n")
         return EXIT_INVALID
-    output = plan(loaded.instance, time_limit_s=time_limit)
+    travel = None if not loaded.args.road_url else osrm_travel(loaded.args.road_url)
+    output = plan(loaded.instance, time_limit_s=time_limit, travel=travel)
     output["stats"]["total_seconds"] = round(time.perf_counter() - loaded.started, 3)
     stdout.write(json.dumps(output, ensure_ascii=False))
     stdout.write("\n")

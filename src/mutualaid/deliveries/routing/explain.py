@@ -13,17 +13,38 @@ OVER_CAPACITY = "demand exceeds every vehicle's capacity"
 WINDOW = "window closes before any vehicle can arrive"
 TOO_FAR = "too far to reach and return within any shift"
 NO_ROOM = "no room for it in any route alongside the other stops (capacity, windows or shifts)"
+# Extension (a stop's ``max_leg_min``): neither a depot nor any other stop is that close to it.
+LEG_TOO_LONG = "no depot or other stop is within its maximum leg time"
+# Extension (a stop's ``pickup``): what is picked up there fits in no vehicle.
+PICKUP_OVER_CAPACITY = "pickup exceeds every vehicle's capacity"
 
-REASONS = (NO_VEHICLE, OVER_CAPACITY, WINDOW, TOO_FAR, NO_ROOM)
+REASONS = (NO_VEHICLE, OVER_CAPACITY, WINDOW, TOO_FAR, NO_ROOM, LEG_TOO_LONG, PICKUP_OVER_CAPACITY)
+
+
+def leg_reachable(problem: Problem, stop: int) -> bool:
+    """Whether some point (a depot or another stop) reaches the stop within its maximum leg."""
+    limit = problem.s_max_leg[stop]
+    point = problem.point(stop)
+    column = problem.seconds[:, point]
+    if column.size <= 1:
+        return False
+    return bool(
+        min(int(column[:point].min(initial=limit + 1)), int(column[point + 1 :].min(initial=limit + 1)))
+        <= limit
+    )
 
 
 def fits_alone(problem: Problem, vehicle: int, stop: int) -> str | None:
     """``None`` when ``vehicle`` could serve ``stop`` as its only stop, else the reason why not."""
     if problem.s_demand[stop] > problem.v_capacity[vehicle]:
         return OVER_CAPACITY
+    if problem.s_pickup[stop] > problem.v_capacity[vehicle]:
+        return PICKUP_OVER_CAPACITY
     sec = problem.seconds
     point = problem.point(stop)
     out = int(sec[problem.v_start[vehicle], point])
+    if out > problem.s_max_leg[stop] and not leg_reachable(problem, stop):
+        return LEG_TOO_LONG
     back_leg = int(sec[point, problem.v_end[vehicle]])
     arrive = problem.v_early[vehicle] + out
     if arrive > problem.s_late[stop]:
@@ -63,10 +84,10 @@ def unreachable(problem: Problem, stop: int, vehicles: list[int] | None = None) 
         return NO_VEHICLE
     if any(reason is None for reason in reasons):
         return None
-    for reason in (OVER_CAPACITY, WINDOW):
+    for reason in (OVER_CAPACITY, PICKUP_OVER_CAPACITY, WINDOW, LEG_TOO_LONG):
         if all(r == reason for r in reasons):
             return reason
-    if all(r in (OVER_CAPACITY, WINDOW) for r in reasons):
+    if all(r in (OVER_CAPACITY, PICKUP_OVER_CAPACITY, WINDOW) for r in reasons):
         # Some vehicles are too small, the rest arrive too late: the window is what a person can change.
         return WINDOW
     return TOO_FAR

@@ -60,9 +60,13 @@ class Stop:
     demand: int = 1
     service_s: int = 0
     window: tuple[datetime, datetime] | None = None
-    # Extension used by the server (ignored by outside tools, as unknown fields are): the stop may
-    # only be served by this vehicle (a coordinator's lock or move).
+    # Extensions (docs/deliveries.md; outside tools ignore them, as the format ignores unknown
+    # fields): the stop may only be served by this vehicle (a coordinator's lock or move); goods
+    # loaded here and carried to the route's end depot (a pickup from an offer); the longest the
+    # leg reaching this stop may take (hot meals).
     vehicle: str | None = None
+    pickup: int = 0
+    max_leg_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -267,7 +271,21 @@ def _stop(item: Any, index: int, vehicle_ids: set[str]) -> Stop:
     locked = item.get("vehicle")
     if locked is not None and (not isinstance(locked, str) or locked not in vehicle_ids):
         raise InvalidInstance(f"{where}: unknown vehicle {locked!r}")
-    return Stop(id=ident, lat=lat, lon=lon, demand=demand, service_s=service, window=window, vehicle=locked)
+    pickup = _integer(item.get("pickup", 0), f"{where}.pickup")
+    if pickup < 0:
+        raise InvalidInstance(f"{where}.pickup: must not be negative")
+    max_leg = item.get("max_leg_min")
+    return Stop(
+        id=ident,
+        lat=lat,
+        lon=lon,
+        demand=demand,
+        service_s=service,
+        window=window,
+        vehicle=locked,
+        pickup=pickup,
+        max_leg_s=None if max_leg is None else _minutes(max_leg, f"{where}.max_leg_min", up=False),
+    )
 
 
 def time_origin(instance: Instance, longest_leg_s: int) -> datetime:

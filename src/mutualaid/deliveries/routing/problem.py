@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,10 @@ from mutualaid.deliveries.routing.instance import Instance, seconds_after, time_
 
 # "No limit" for a time or a duration; far beyond any real route, far inside int64.
 UNLIMITED = 2**50
+
+# Where the (metres, seconds) matrices come from: the format's haversine estimate unless a caller
+# gives another source (a road-network server, :mod:`.roads`), called with the points (lat, lon).
+Travel = Callable[[Sequence[tuple[float, float]]], tuple[IntMatrix, IntMatrix]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Problem:
     s_early: list[int]
     s_late: list[int]
     s_vehicle: list[int | None]
+    s_pickup: list[int]
+    s_max_leg: list[int]
 
     @property
     def n_depots(self) -> int:
@@ -52,10 +59,14 @@ class Problem:
         )
 
 
-def build_problem(instance: Instance) -> Problem:
+def build_problem(instance: Instance, travel: Travel | None = None) -> Problem:
+    """The integers of ``instance``; ``travel`` replaces the haversine matrices (an extension)."""
     params = instance.params
     points = [(d.lat, d.lon) for d in instance.depots] + [(s.lat, s.lon) for s in instance.stops]
-    metres, seconds = matrices(points, params.circuity, params.speed_kmh)
+    if travel is None:
+        metres, seconds = matrices(points, params.circuity, params.speed_kmh)
+    else:
+        metres, seconds = travel(points)
     n_depots = len(instance.depots)
     longest = int(seconds[:n_depots, n_depots:].max()) if instance.stops and n_depots else 0
     origin = time_origin(instance, longest)
@@ -86,6 +97,8 @@ def build_problem(instance: Instance) -> Problem:
         s_early=[start(s.window[0] if s.window else None) for s in stops],
         s_late=[end(s.window[1] if s.window else None) for s in stops],
         s_vehicle=[None if s.vehicle is None else vehicle_index[s.vehicle] for s in stops],
+        s_pickup=[s.pickup for s in stops],
+        s_max_leg=[UNLIMITED if s.max_leg_s is None else s.max_leg_s for s in stops],
     )
 
 
@@ -97,8 +110,10 @@ class Schedule:
     starts: list[int]
     back: int
     distance: int
-    load: int
-    violation: int  # 0 when the route keeps every window, the shift, the duration and capacity
+    load: int  # delivered (the format's ``load``)
+    violation: int  # 0 when the route keeps every window, the shift, the duration, legs and capacity
+    picked_up: int = 0
+    peak: int = 0  # the most on board at any point (deliveries still aboard plus pickups so far)
 
     @property
     def duration(self) -> int:
@@ -111,6 +126,13 @@ def schedule(problem: Problem, vehicle: int, route: list[int]) -> Schedule:
     path = [problem.v_start[vehicle], *(problem.point(s) for s in route), problem.v_end[vehicle]]
     distance = int(sum(int(met[a, b]) for a, b in itertools.pairwise(path)))
     load = sum(problem.s_demand[s] for s in route)
+    on_board = peak = load
+    for s in route:
+        on_board += problem.s_pickup[s] - problem.s_demand[s]
+        peak = max(peak, on_board)
+    too_long = sum(
+        max(0, int(sec[a, b]) - problem.s_max_leg[s]) for a, b, s in zip(path, path[1:], route, strict=False)
+    )
 
     def forward(depart: int) -> tuple[list[int], int, int]:
         t, late_by, starts = depart, 0, []
@@ -144,11 +166,19 @@ def schedule(problem: Problem, vehicle: int, route: list[int]) -> Schedule:
     violation = late_by
     violation += max(0, back - problem.v_late[vehicle])
     violation += max(0, back - depart - problem.v_max_duration[vehicle])
-    violation += max(0, load - problem.v_capacity[vehicle]) * 1000
+    violation += max(0, peak - problem.v_capacity[vehicle]) * 1000
+    violation += too_long
     locked = problem.s_vehicle
     violation += sum(1000 for s in route if locked[s] is not None and locked[s] != vehicle)
     return Schedule(
-        depart=depart, starts=starts, back=back, distance=distance, load=load, violation=violation
+        depart=depart,
+        starts=starts,
+        back=back,
+        distance=distance,
+        load=load,
+        violation=violation,
+        picked_up=sum(problem.s_pickup[s] for s in route),
+        peak=peak,
     )
 
 

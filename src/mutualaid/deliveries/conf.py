@@ -1,0 +1,20 @@
+"""Settings of the deliveries app, read from the environment (README lists them). Tests override them
+through Django settings of the same name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from mutualaid.core.env import env_str
+
+
+def routing_url() -> str:
+    """An OSRM server's base URL for road travel times (empty: the straight-line estimate).
+
+    The operator runs it; nothing else is contacted. Coarse cell centres are sent to it, and exact
+    points only when it runs on this machine (a loopback address).
+    """
+    value = getattr(settings, "MUTUALAID_ROUTING_URL", None)
+    if value is None:
+        value = env_str("MUTUALAID_ROUTING_URL", "")
+    return str(value).strip()

@@ -1,0 +1,19 @@
+"""What deliveries tell people, through the core notification port (core.notify): in the app's inbox,
+and by e-mail or SMS as each person chose (SMS is off unless they turned it on). A notice names the
+group and the stop's own need or offer, never the driver's or anyone's contact details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
+    "delivery_on_the_way": (
+        gettext_lazy("Your driver is on the way"),
+        gettext_lazy(
+            "%(group)s: your driver is on the way for %(title)s, expected around %(eta)s. "
+            "To reach the driver, answer through the group's number. %(url)s"
+        ),
+    ),
+}
