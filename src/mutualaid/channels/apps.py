@@ -32,3 +32,8 @@ class ChannelsConfig(MutualaidApp):
         register_sender("sms", sms_sender)
         register_sender("texter", texter_sender)
         register_sender("notice", notice_sender)
+
+        from mutualaid.channels.slots import text_neighbour
+        from mutualaid.shifts.distribution import register_texter
+
+        register_texter(text_neighbour)
