@@ -410,7 +410,7 @@ def _sms_body(kind: str, booking: SlotBooking) -> str:
     place = booking.slot.day.area
     if kind == "slot_booked":
         text = _("%(group)s: you have a place at %(when)s.") % {"group": group, "when": when}
-        return text + (" " + place if place else "") + " " + _("Reply SLOT OFF to free it.")
+        return text + (f" {place}." if place else "") + " " + _("Reply SLOT OFF to free it.")
     if kind == "slot_waiting":
         return _("%(group)s: %(when)s is full. You are in line; we will text you if a place opens.") % {
             "group": group,
@@ -420,7 +420,7 @@ def _sms_body(kind: str, booking: SlotBooking) -> str:
         return _("%(group)s: a place opened for you at %(when)s. Please come now.") % {
             "group": group,
             "when": when,
-        } + (" " + place if place else "")
+        } + (f" {place}." if place else "")
     if kind == "slot_reminder":
         return (
             _("%(group)s reminder: your place at %(when)s.") % {"group": group, "when": when}
