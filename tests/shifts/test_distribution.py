@@ -18,6 +18,7 @@ from mutualaid.channels.models import OutboundMessage
 from mutualaid.core.registry import periodic_jobs
 from mutualaid.shifts import distribution
 from mutualaid.shifts.models import HOLDS_PLACE, DaySlot, SlotBooking
+from mutualaid.shifts.recurrence import zone
 from tests.channels.conftest import http_server, twilio  # noqa: F401 - fixtures
 from tests.shifts.conftest import member
 
@@ -55,7 +56,7 @@ def _email(*users: Any) -> None:
 
 def test_a_day_is_cut_into_slots_in_its_own_time_zone(crown: Any) -> None:
     day = make_day(crown, slot_count=3, slot_minutes=20)
-    starts = [s.starts_at.astimezone(distribution.recurrence.zone("America/New_York")) for s in slots(day)]
+    starts = [s.starts_at.astimezone(zone("America/New_York")) for s in slots(day)]
     assert [f"{s:%H:%M}" for s in starts] == ["10:00", "10:20", "10:40"]
     assert all(s.capacity == 2 for s in slots(day))
     assert all(s.ends_at - s.starts_at == datetime.timedelta(minutes=20) for s in slots(day))
