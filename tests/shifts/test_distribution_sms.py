@@ -124,3 +124,12 @@ def test_a_texter_is_reminded_and_told_when_a_place_opens(client: Any, crown: An
     reminder = OutboundMessage.objects.order_by("-pk").first()
     assert reminder is not None and reminder.recipient == OTHER
     assert "reminder" in reminder.body and "SLOT OFF" in reminder.body
+
+
+def test_a_sentence_after_the_list_is_read_as_usual(client: Any, crown: Any) -> None:
+    make_day(crown)
+    listing, need = texts(client, "SLOT", "I need food for my kids")
+    assert listing.startswith("Free slots at")
+    assert "We will put your request on our board." in need
+    assert Contact.objects.get().step == "need:area"
+    assert not SlotBooking.objects.exists()

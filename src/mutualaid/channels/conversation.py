@@ -256,6 +256,8 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
         return [_status(contact)]
     if slots.wants(contact, text) and word not in NEED and word not in OFFER:
         return slots.with_language(contact, text)  # distribution-day slots: SLOT, a number, SLOT OFF
+    if contact.step == slots.STEP:
+        contact.step = ""  # the slot list was not answered with a number: read the message afresh
     if contact.checkin_for_id and (word in YES or word in NO):
         return [_checkin_answer(contact, renew=word in YES)]
     if word in NEED or word in OFFER:

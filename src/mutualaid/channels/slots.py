@@ -38,9 +38,10 @@ def _words(text: str) -> list[str]:
 
 
 def wants(contact: Contact, text: str) -> bool:
-    """A text about slots: it starts with SLOT/TURNO, or answers the slot list just sent."""
+    """A text about slots: it starts with SLOT/TURNO, or answers the slot list just sent with a number
+    (anything else after the list goes to the usual conversation, e.g. NEED or a sentence)."""
     words = _words(text)
-    return bool(words) and (words[0] in SLOT_WORDS or contact.step == STEP)
+    return bool(words) and (words[0] in SLOT_WORDS or (contact.step == STEP and words[0].isdigit()))
 
 
 def _save(contact: Contact, *, step: str, offered: list[int] | None = None) -> None:
