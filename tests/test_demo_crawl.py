@@ -323,6 +323,13 @@ def _api_values(slug: str) -> dict[str, list[str]]:
             .order_by("starts_at")
             .values_list("pk", flat=True)[:2]
         ],
+        "day_id": [
+            str(pk)
+            for pk in apps.get_model("shifts", "DistributionDay")
+            .objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
         "run_id": [
             str(pk)
             for pk in apps.get_model("deliveries", "DeliveryRun")
