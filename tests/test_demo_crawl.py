@@ -306,6 +306,7 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "receipt": [f"{r.request_id}/{r.pk}" for r in receipts],
         "series_id": _first_pks("shifts.Series", 2, group__slug=slug),
         "occurrence_id": _first_pks("shifts.Occurrence", 2, order="starts_at", series__group__slug=slug),
+        "day_id": _first_pks("shifts.DistributionDay", 2, group__slug=slug),
         "run_id": _first_pks("deliveries.DeliveryRun", 2, group__slug=slug),
         "stop_id": _first_pks("deliveries.Stop", 2, run__group__slug=slug),
         "driver_id": _first_pks("deliveries.Driver", 2, run__group__slug=slug),

@@ -41,6 +41,26 @@ def build(world: World) -> None:
     standing = services.standing_create(
         series=series, role=series.roles.get(name="sorter"), user=ben, until=timezone.localdate()
     )
+    from mutualaid.shifts import distribution
+
+    first_aid = services.role_add(series=series, name="first aid", slots=1, skill="first_aid")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    day_spec: dict[str, Any] = {
+        "group": world.crown,
+        "date": tomorrow,
+        "first_slot": datetime.time(10),
+        "slot_minutes": 15,
+        "slot_count": 4,
+        "households_per_slot": 2,
+        "time_zone": "UTC",
+    }
+    day = distribution.day_create(title="Pantry day", **day_spec)
+    free_day = distribution.day_create(title="Free store", **day_spec)
+    day_slots = list(day.slots.order_by("starts_at"))
+    ben_booking = distribution.book(slot=day_slots[0], user=ben)
+    neighbour_booking = distribution.book(
+        slot=day_slots[1], name="Rosa", phone="+13475550150", source="coordinator", booked_by=ada
+    )
     started = timezone.now() - datetime.timedelta(hours=1)
     past = Occurrence.objects.create(
         series=series, recurrence_id=started, starts_at=started, ends_at=started + datetime.timedelta(hours=2)
@@ -57,6 +77,13 @@ def build(world: World) -> None:
             "shift_standing": standing,
             "ben_feed": services.feed_create(user=ben),
             "ben_cant": services.cant_token(ben_signup),
+            "shift_first_aid": first_aid,
+            "dist_day": day,
+            "dist_free_day": free_day,
+            "dist_free_slot": free_day.slots.order_by("starts_at").first(),
+            "dist_slot": day_slots[2],
+            "ben_booking": ben_booking,
+            "neighbour_booking": neighbour_booking,
         }
     )
 
@@ -109,6 +136,119 @@ def api_series(w: World) -> dict[str, Any]:
         "roles": [{"name": "restocker", "slots": 2}],
     }
 
+
+def day(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "day_id": w.dist_day.pk}
+
+
+def free_day(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "day_id": w.dist_free_day.pk}
+
+
+def ben_booking(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "booking_id": w.ben_booking.pk}
+
+
+def neighbour_booking(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "booking_id": w.neighbour_booking.pk}
+
+
+def skill_call(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "occurrence_id": w.shift_second.pk, "role_id": w.shift_first_aid.pk}
+
+
+def _soon() -> str:
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+
+
+def day_data(w: World) -> dict[str, Any]:
+    return {
+        "title": "Pantry day",
+        "date": _soon(),
+        "first_slot": "10:00",
+        "slot_minutes": "15",
+        "slot_count": "4",
+        "households_per_slot": "3",
+        "grace_minutes": "15",
+        "remind_hours": "3",
+        "time_zone": "UTC",
+    }
+
+
+def api_day(w: World) -> dict[str, Any]:
+    return {"title": "Pantry day", "date": _soon(), "first_slot": "10:00", "time_zone": "UTC"}
+
+
+DAY_ROUTES = [
+    Route("shifts_days", MEMBER, kwargs=crown_slug),
+    Route("shifts_day_new", COORDINATOR, kwargs=crown_slug),
+    Route("shifts_day_new", COORDINATOR, method="POST", kwargs=crown_slug, data=day_data),
+    Route("shifts_day", MEMBER, kwargs=day),
+    Route(
+        "shifts_day_book",
+        MEMBER,
+        method="POST",
+        kwargs=free_day,
+        data=lambda w: {"slot": w.dist_free_slot.pk},
+    ),
+    Route("shifts_day_neighbour", COORDINATOR, kwargs=day),
+    Route(
+        "shifts_day_neighbour",
+        COORDINATOR,
+        method="POST",
+        kwargs=day,
+        data=lambda w: {"slot": w.dist_slot.pk, "name": "Ana", "phone": "", "language": "es"},
+    ),
+    Route("shifts_day_checkin", COORDINATOR, kwargs=day),
+    Route(
+        "shifts_day_walkin", COORDINATOR, method="POST", kwargs=day, data=lambda w: {"slot": w.dist_slot.pk}
+    ),
+    Route("shifts_day_cancel", COORDINATOR, method="POST", kwargs=day),
+    Route("shifts_booking_cancel", "login 404 404 ok ok", method="POST", kwargs=ben_booking),
+    Route(
+        "shifts_booking_cancel",
+        "login 404 404 404 ok",
+        method="POST",
+        kwargs=neighbour_booking,
+        variant="neighbour",
+    ),
+    Route("shifts_booking_checkin", COORDINATOR, method="POST", kwargs=neighbour_booking),
+    Route("shifts_skill_call", COORDINATOR, method="POST", kwargs=skill_call),
+    Route("api:shifts_skill_call", API_COORDINATOR, method="POST", api=True, kwargs=skill_call),
+    Route("api:shifts_days_list", API_MEMBER, api=True, kwargs=crown_slug),
+    Route("api:shifts_day_create", API_COORDINATOR, method="POST", api=True, kwargs=crown_slug, data=api_day),
+    Route("api:shifts_day_detail", API_MEMBER, api=True, kwargs=day),
+    Route(
+        "api:shifts_day_book",
+        API_MEMBER,
+        method="POST",
+        api=True,
+        kwargs=free_day,
+        data=lambda w: {"slot_id": w.dist_free_slot.pk},
+    ),
+    Route(
+        "api:shifts_day_book_neighbour",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=day,
+        data=lambda w: {"slot_id": w.dist_slot.pk, "name": "Ana"},
+    ),
+    Route("api:shifts_day_checkin_list", API_COORDINATOR, api=True, kwargs=day),
+    Route(
+        "api:shifts_day_walk_in",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=day,
+        data=lambda w: {"slot_id": w.dist_slot.pk},
+    ),
+    Route("api:shifts_day_cancel", API_COORDINATOR, method="POST", api=True, kwargs=day),
+    Route("api:shifts_booking_cancel", "401 404 404 ok ok", method="POST", api=True, kwargs=ben_booking),
+    Route("api:shifts_booking_check_in", API_COORDINATOR, method="POST", api=True, kwargs=neighbour_booking),
+]
 
 ROUTES = [
     Route("shifts_calendar", MEMBER, kwargs=crown_slug),
@@ -245,3 +385,4 @@ ROUTES = [
     ),
     Route("api:shifts_occurrence_cancel", API_COORDINATOR, method="POST", api=True, kwargs=second),
 ]
+ROUTES += DAY_ROUTES

@@ -3,14 +3,16 @@ shifts page needs, is deferred and left out), load nothing from outside, carry n
 
 from __future__ import annotations
 
+import datetime
 import gzip
 from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 
-from mutualaid.shifts import services
+from mutualaid.shifts import distribution, services
 from tests.core.test_no_external_origins import EXTERNAL
 from tests.shifts.conftest import next_occurrence, role
 
@@ -22,7 +24,23 @@ def test_shifts_pages_are_light_and_self_contained(client_for: Any, pantry: Any,
     )
     occurrence = next_occurrence(pantry)
     services.signup_create(occurrence=occurrence, role=role(pantry, "driver"), user=ben)
+    day = distribution.day_create(
+        group=pantry.group,
+        title="Pantry day",
+        date=timezone.localdate() + datetime.timedelta(days=2),
+        first_slot=datetime.time(9),
+        slot_minutes=10,
+        slot_count=24,
+        households_per_slot=6,
+    )
+    for n, slot in enumerate(day.slots.all()[:12]):
+        distribution.walk_in(slot=slot, by=ada, name=f"Neighbour {n}")
     pages = [
+        reverse("shifts_days", args=["crown"]),
+        reverse("shifts_day", args=["crown", day.pk]),
+        reverse("shifts_day_checkin", args=["crown", day.pk]),
+        reverse("shifts_day_neighbour", args=["crown", day.pk]),
+        reverse("shifts_day_new", args=["crown"]),
         reverse("shifts_calendar", args=["crown"]),
         reverse("shifts_calendar", args=["crown"]) + "?view=week",
         reverse("shifts_series", args=["crown", pantry.pk]),

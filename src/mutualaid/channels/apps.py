@@ -39,3 +39,8 @@ class ChannelsConfig(MutualaidApp):
 
         # A member's message in the conversation of a post taken in by SMS goes out to the neighbour.
         post_save.connect(on_message_saved, sender="exchange.Message", dispatch_uid="channels.relay")
+
+        from mutualaid.channels.slots import text_neighbour
+        from mutualaid.shifts.distribution import register_texter
+
+        register_texter(text_neighbour)

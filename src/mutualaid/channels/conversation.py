@@ -15,7 +15,7 @@ import unicodedata
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import board
+from mutualaid.channels import board, slots
 from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, Urgency
 from mutualaid.core.categories import Category
@@ -254,6 +254,10 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
     if word in STATUS:
         _save(contact, step="")
         return [_status(contact)]
+    if slots.wants(contact, text) and word not in NEED and word not in OFFER:
+        return slots.with_language(contact, text)  # distribution-day slots: SLOT, a number, SLOT OFF
+    if contact.step == slots.STEP:
+        contact.step = ""  # the slot list was not answered with a number: read the message afresh
     if contact.checkin_for_id and (word in YES or word in NO):
         return [_checkin_answer(contact, renew=word in YES)]
     if word in NEED or word in OFFER:

@@ -16,6 +16,7 @@ class MeOut(Schema):
     language: str
     email: str | None
     phone: str | None
+    skills: list[str]
     date_joined: date
 
 
@@ -31,6 +32,7 @@ class ProfileIn(Schema):
     language: str
     email: str = ""
     phone: str = ""
+    skills: list[str] | None = None
 
 
 @router.get("/me", response=MeOut, summary="The account behind the token")
@@ -42,6 +44,7 @@ def me(request: AuthenticatedHttpRequest) -> MeOut:
         language=user.language,
         email=user.email or None,
         phone=user.phone or None,
+        skills=list(user.skills),
         date_joined=user.date_joined,
     )
 

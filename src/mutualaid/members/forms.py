@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.categories import Language
-from mutualaid.members.models import DISPLAY_NAME_MAX, USERNAME_MAX, Role
+from mutualaid.members.models import DISPLAY_NAME_MAX, USERNAME_MAX, Role, Skill
 
 
 class ProfileForm(forms.Form):
@@ -25,6 +25,18 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=32,
         help_text=_("Kept encrypted. Shown only to people you are matched with, if you choose."),
+    )
+
+
+class ProfileSkillsForm(ProfileForm):
+    """The profile page: the account's details and what the member can do."""
+
+    skills = forms.MultipleChoiceField(
+        label=_("What I can do"),
+        choices=Skill.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Coordinators may ask people with a skill when a shift needs them."),
     )
 
 

@@ -48,6 +48,24 @@ class MemberManager(UserManager["User"]):
         return self.create_user(username, email, password, **extra)
 
 
+class Skill(models.TextChoices):
+    """What a member can do for the group, chosen from one list so a shift role can ask for it and a
+    coordinator can call on everyone who has it."""
+
+    DRIVER = "driver", _("Driving (with a car)")
+    CYCLIST = "cyclist", _("Cycling deliveries")
+    LIFTING = "lifting", _("Lifting and moving")
+    COOKING = "cooking", _("Cooking")
+    FOOD_SAFETY = "food_safety", _("Food handling")
+    CHILDCARE = "childcare", _("Childcare")
+    FIRST_AID = "first_aid", _("First aid")
+    INTERPRETING = "interpreting", _("Interpreting")
+    PHONE = "phone", _("Phone banking")
+    TECH = "tech", _("Computers and phones")
+    REPAIRS = "repairs", _("Repairs")
+    LEAD = "lead", _("Leading a shift")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member of the install. The display name is a pseudonym; contact details are encrypted."""
 
@@ -58,6 +76,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_index = BlindIndexField()
     phone = EncryptedTextField(_("phone"))
     phone_index = BlindIndexField()
+    skills = models.JSONField(_("skills"), default=list, blank=True)  # values of Skill
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateField(default=timezone.localdate)
@@ -75,6 +94,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         "username": (PUBLIC, "login name (members are asked to use a pseudonym)"),
         "display_name": (PUBLIC, "pseudonym shown to other members"),
         "language": (PUBLIC, "preferred language"),
+        "skills": (PUBLIC, "what a member can do (driving, first aid…), chosen from a fixed list"),
         "is_active": (PUBLIC, "whether the account can log in"),
         "is_staff": (PUBLIC, "whether the account operates the server"),
         "is_superuser": (PUBLIC, "whether the account operates the server"),

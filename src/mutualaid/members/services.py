@@ -6,7 +6,7 @@ Every function here is one transaction: it either happens whole or not at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from mutualaid.members.models import (
     JoinRequest,
     Membership,
     Role,
+    Skill,
     User,
     hash_token,
     new_token,
@@ -42,6 +43,14 @@ PHONE_MAX = 32
 
 if TYPE_CHECKING:  # memberships point at a group by foreign key; nothing here calls the groups app
     from mutualaid.groups.models import Group
+
+
+def clean_skills(skills: Sequence[str]) -> list[str]:
+    """The skills in the order of the list, each once; an unknown one is refused."""
+    unknown = sorted(set(skills) - set(Skill.values))
+    if unknown:
+        raise ValidationError({"skills": [_("Choose skills from the list.")]})
+    return [value for value in Skill.values if value in set(skills)]
 
 
 def normalise_phone(phone: str) -> str:
@@ -137,10 +146,21 @@ def user_create(
 
 
 @transaction.atomic
-def profile_update(*, user: User, display_name: str, language: str, email: str, phone: str) -> User:
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    language: str,
+    email: str,
+    phone: str,
+    skills: Sequence[str] | None = None,
+) -> User:
+    """Change a member's profile; `skills` (values of Skill) is left as it is when not given."""
     _validate_profile(display_name=display_name, language=language)
     user.display_name = display_name.strip()
     user.language = language
+    if skills is not None:
+        user.skills = clean_skills(skills)
     _set_contact(user, email=email, phone=phone)
     user.save()
     return user
@@ -164,6 +184,7 @@ def account_delete(*, user: User) -> None:
     user.username = f"deleted-{new_token()[:12]}"
     user.display_name = _("Former member")
     user.email = user.phone = user.email_index = user.phone_index = ""
+    user.skills = []
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_seen = None
     user.set_unusable_password()

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.members import services
-from mutualaid.members.forms import DeleteAccountForm, InvitationLinkForm, ProfileForm, SignupForm, TokenForm
+from mutualaid.members.forms import (
+    DeleteAccountForm,
+    InvitationLinkForm,
+    ProfileSkillsForm,
+    SignupForm,
+    TokenForm,
+)
 from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import AccessToken
 
@@ -137,8 +143,9 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "language": user.language,
         "email": user.email or "",
         "phone": user.phone or "",
+        "skills": user.skills,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileSkillsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(user=user, **form.cleaned_data)

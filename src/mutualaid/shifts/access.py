@@ -18,7 +18,16 @@ from mutualaid.groups.access import (
 )
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, User
-from mutualaid.shifts.models import Occurrence, Series, ShiftRole, Signup, Standing, Swap
+from mutualaid.shifts.models import (
+    DistributionDay,
+    Occurrence,
+    Series,
+    ShiftRole,
+    Signup,
+    SlotBooking,
+    Standing,
+    Swap,
+)
 
 
 def _series_in(group: Group, series_id: int) -> Series:
@@ -114,3 +123,51 @@ def get_swap_for_answer(user: User, slug: str, swap_id: int) -> Swap:
     if swap is None:
         raise Http404
     return swap
+
+
+# Distribution days -------------------------------------------------------------------------------
+
+
+def get_day_for_member(user: User, slug: str, day_id: int) -> tuple[DistributionDay, Membership]:
+    group, membership = get_group_for_member(user, slug)
+    day = DistributionDay.objects.select_related("group").filter(group=group, pk=day_id).first()
+    if day is None:
+        raise Http404
+    return day, membership
+
+
+def get_day_for_coordinator(user: User, slug: str, day_id: int) -> DistributionDay:
+    day, _membership = get_day_for_member(user, slug, day_id)
+    get_group_for_coordinator(user, slug)
+    return day
+
+
+def get_booking_for_cancel(user: User, slug: str, booking_id: int) -> SlotBooking:
+    """A member frees their own booking; a coordinator (with a second factor) any booking of the group."""
+    group, membership = get_group_for_member(user, slug)
+    booking = (
+        SlotBooking.objects.select_related("slot__day__group")
+        .filter(slot__day__group=group, pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    if booking.user_id == user.pk:
+        return booking
+    if not membership.is_coordinator:
+        raise Http404
+    if not coordinator_has_second_factor(user):
+        raise SecondFactorRequired
+    return booking
+
+
+def get_booking_for_coordinator(user: User, slug: str, booking_id: int) -> SlotBooking:
+    group, _membership = get_group_for_coordinator(user, slug)
+    booking = (
+        SlotBooking.objects.select_related("slot__day__group")
+        .filter(slot__day__group=group, pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking

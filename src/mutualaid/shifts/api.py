@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import User
-from mutualaid.shifts import access, selectors, services
-from mutualaid.shifts.models import Occurrence, Series
+from mutualaid.shifts import access, distribution, selectors, services
+from mutualaid.shifts.models import BookingSource, BookingState, Occurrence, Series
 
 router = Router(tags=["shifts"])
 
@@ -23,6 +23,7 @@ class RoleIn(Schema):
     name: str
     slots: int
     note: str = ""
+    skill: str = ""
     cancel_below: int = 0
     cancel_hours: int = 0
 
@@ -87,6 +88,10 @@ class SeriesOut(Schema):
     lead_id: int | None
     active: bool
     roles: list[RoleOut]
+
+
+class CallOut(Schema):
+    told: int
 
 
 class PersonOut(Schema):
@@ -167,6 +172,7 @@ def _series_out(series: Series) -> dict[str, Any]:
                 "name": r.name,
                 "slots": r.slots,
                 "note": r.note,
+                "skill": r.skill,
                 "cancel_below": r.cancel_below,
                 "cancel_hours": r.cancel_hours,
             }
@@ -386,3 +392,263 @@ def shifts_outcome(request: HttpRequest, slug: str, occurrence_id: int, payload:
 def shifts_occurrence_cancel(request: HttpRequest, slug: str, occurrence_id: int) -> dict[str, int]:
     occurrence, _membership = access.get_occurrence_for_coordinator(request.user, slug, occurrence_id)  # type: ignore[arg-type]
     return {"told": services.occurrence_cancel(occurrence=occurrence)}
+
+
+@router.post(
+    "/groups/{slug}/shifts/occurrences/{occurrence_id}/roles/{role_id}/call",
+    response=CallOut,
+    summary="Ask members with the role's skill to fill its open places (coordinators)",
+)
+def shifts_skill_call(request: HttpRequest, slug: str, occurrence_id: int, role_id: int) -> dict[str, int]:
+    occurrence, _membership = access.get_occurrence_for_coordinator(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    role = occurrence.series.roles.filter(pk=role_id).first()
+    if role is None:
+        raise HttpError(404, "Not Found")
+    return {"told": services.skill_call(occurrence=occurrence, role=role)}
+
+
+# Distribution days --------------------------------------------------------------------------------
+
+
+class DayIn(Schema):
+    title: str
+    date: datetime.date
+    first_slot: WallClock
+    slot_minutes: int = 15
+    slot_count: int = 8
+    households_per_slot: int = 4
+    area: str = ""
+    address: str = ""
+    grace_minutes: int = 15
+    remind_hours: int = 3
+    time_zone: str = ""
+
+
+class DayOut(Schema):
+    id: int
+    title: str
+    area: str
+    date: datetime.date
+    first_slot: str
+    slot_minutes: int
+    slot_count: int
+    households_per_slot: int
+    grace_minutes: int
+    remind_hours: int
+    time_zone: str
+    cancelled: bool
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    capacity: int
+    free: int
+    waiting: int
+
+
+class BookingOut(Schema):
+    id: int
+    slot_id: int
+    state: str
+    source: str
+
+
+class CheckinBookingOut(BookingOut):
+    name: str
+
+
+class CheckinSlotOut(SlotOut):
+    bookings: list[CheckinBookingOut]
+
+
+class DayDetailOut(DayOut):
+    address: str | None
+    slots: list[SlotOut]
+    mine: BookingOut | None
+
+
+class BookIn(Schema):
+    slot_id: int
+
+
+class NeighbourBookIn(Schema):
+    slot_id: int
+    name: str = ""
+    phone: str = ""
+    language: str = "en"
+
+
+class WalkInIn(Schema):
+    slot_id: int
+    name: str = ""
+
+
+def _day_out(day: Any) -> dict[str, Any]:
+    return {
+        "id": day.pk,
+        "title": day.title,
+        "area": day.area,
+        "date": day.date,
+        "first_slot": day.first_slot.strftime("%H:%M"),
+        "slot_minutes": day.slot_minutes,
+        "slot_count": day.slot_count,
+        "households_per_slot": day.households_per_slot,
+        "grace_minutes": day.grace_minutes,
+        "remind_hours": day.remind_hours,
+        "time_zone": day.time_zone,
+        "cancelled": day.cancelled,
+    }
+
+
+def _slot_out(view: Any) -> dict[str, Any]:
+    return {
+        "id": view.slot.pk,
+        "starts_at": view.slot.starts_at,
+        "ends_at": view.slot.ends_at,
+        "capacity": view.slot.capacity,
+        "free": view.free,
+        "waiting": view.waiting,
+    }
+
+
+def _booking_out(booking: Any) -> dict[str, Any]:
+    return {"id": booking.pk, "slot_id": booking.slot_id, "state": booking.state, "source": booking.source}
+
+
+def _slot_in(day: Any, slot_id: int) -> Any:
+    slot = day.slots.filter(pk=slot_id).first()
+    if slot is None:
+        raise HttpError(404, "Not Found")
+    return slot
+
+
+@router.get("/groups/{slug}/shifts/days", response=list[DayOut], summary="Coming distribution days")
+def shifts_days_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    return [_day_out(day) for day in distribution.upcoming_days(group)]
+
+
+@router.post(
+    "/groups/{slug}/shifts/days",
+    response={201: DayOut},
+    summary="Set up a distribution day with time slots (coordinators)",
+)
+def shifts_day_create(request: HttpRequest, slug: str, payload: DayIn) -> Status[Any]:
+    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    values = payload.dict()
+    values["first_slot"] = _wall_clock(values["first_slot"])
+    day = distribution.day_create(group=group, **values)
+    return Status(201, _day_out(day))
+
+
+@router.get(
+    "/groups/{slug}/shifts/days/{day_id}",
+    response=DayDetailOut,
+    summary="A distribution day: its slots, free places and your booking",
+)
+def shifts_day_detail(request: HttpRequest, slug: str, day_id: int) -> dict[str, Any]:
+    day, membership = access.get_day_for_member(request.user, slug, day_id)  # type: ignore[arg-type]
+    mine = distribution.my_booking(day, request.user)  # type: ignore[arg-type]
+    shows = membership.is_coordinator or (mine is not None and mine.state == BookingState.BOOKED)
+    return {
+        **_day_out(day),
+        "address": day.address if shows else None,
+        "slots": [_slot_out(view) for view in distribution.slot_views(day)],
+        "mine": _booking_out(mine) if mine else None,
+    }
+
+
+@router.post(
+    "/groups/{slug}/shifts/days/{day_id}/bookings",
+    response={201: BookingOut},
+    summary="Book a slot for yourself (or wait in line when it is full)",
+)
+def shifts_day_book(request: HttpRequest, slug: str, day_id: int, payload: BookIn) -> Status[Any]:
+    day, _membership = access.get_day_for_member(request.user, slug, day_id)  # type: ignore[arg-type]
+    booking = distribution.book(
+        slot=_slot_in(day, payload.slot_id),
+        user=request.user,  # type: ignore[arg-type]
+        source=BookingSource.WEB,
+    )
+    return Status(201, _booking_out(booking))
+
+
+@router.post(
+    "/groups/{slug}/shifts/days/{day_id}/neighbour-bookings",
+    response={201: BookingOut},
+    summary="Book a slot for a neighbour without an account (coordinators)",
+)
+def shifts_day_book_neighbour(
+    request: HttpRequest, slug: str, day_id: int, payload: NeighbourBookIn
+) -> Status[Any]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    booking = distribution.book(
+        slot=_slot_in(day, payload.slot_id),
+        name=payload.name,
+        phone=payload.phone,
+        language=payload.language,
+        source=BookingSource.COORDINATOR,
+        booked_by=request.user,  # type: ignore[arg-type]
+    )
+    return Status(201, _booking_out(booking))
+
+
+@router.get(
+    "/groups/{slug}/shifts/days/{day_id}/check-in",
+    response=list[CheckinSlotOut],
+    summary="The check-in list: every slot and who booked it (coordinators)",
+)
+def shifts_day_checkin_list(request: HttpRequest, slug: str, day_id: int) -> list[dict[str, Any]]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    return [
+        {
+            **_slot_out(view),
+            "bookings": [{**_booking_out(b), "name": distribution.booking_label(b)} for b in view.bookings],
+        }
+        for view in distribution.slot_views(day, with_bookings=True)
+    ]
+
+
+@router.post(
+    "/groups/{slug}/shifts/days/{day_id}/walk-ins",
+    response={201: BookingOut},
+    summary="Record a walk-in in a slot with a free place (coordinators)",
+)
+def shifts_day_walk_in(request: HttpRequest, slug: str, day_id: int, payload: WalkInIn) -> Status[Any]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    booking = distribution.walk_in(slot=_slot_in(day, payload.slot_id), by=request.user, name=payload.name)  # type: ignore[arg-type]
+    return Status(201, _booking_out(booking))
+
+
+@router.post(
+    "/groups/{slug}/shifts/days/{day_id}/cancel",
+    response=CallOut,
+    summary="Cancel a distribution day and tell everyone booked (coordinators)",
+)
+def shifts_day_cancel(request: HttpRequest, slug: str, day_id: int) -> dict[str, int]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    return {"told": distribution.day_cancel(day=day)}
+
+
+@router.post(
+    "/groups/{slug}/shifts/bookings/{booking_id}/cancel",
+    response=BookingOut,
+    summary="Free a booking (your own; coordinators: any of the group)",
+)
+def shifts_booking_cancel(request: HttpRequest, slug: str, booking_id: int) -> dict[str, Any]:
+    booking = access.get_booking_for_cancel(request.user, slug, booking_id)  # type: ignore[arg-type]
+    distribution.cancel(booking=booking)
+    booking.refresh_from_db()
+    return _booking_out(booking)
+
+
+@router.post(
+    "/groups/{slug}/shifts/bookings/{booking_id}/check-in",
+    response=BookingOut,
+    summary="Check a household in (coordinators)",
+)
+def shifts_booking_check_in(request: HttpRequest, slug: str, booking_id: int) -> dict[str, Any]:
+    booking = access.get_booking_for_coordinator(request.user, slug, booking_id)  # type: ignore[arg-type]
+    return _booking_out(distribution.check_in(booking=booking))

@@ -16,4 +16,6 @@ class ShiftsConfig(MutualaidApp):
     periodic = (
         Periodic("shifts.materialise", "mutualaid.shifts.tasks.materialise_occurrences", every_day),
         Periodic("shifts.staffing", "mutualaid.shifts.tasks.check_staffing", every_five_minutes),
+        # Distribution days: reminders, and no-show release with the next person in line told.
+        Periodic("shifts.slots", "mutualaid.shifts.tasks.run_distribution_days", every_five_minutes),
     )

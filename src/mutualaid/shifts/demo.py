@@ -75,3 +75,59 @@ def load() -> None:
             lead=users["gabo"],
             roles=[{"name": "reponer", "slots": 2}],
         )
+    _distribution_days(users, crown, bushwick, zone)
+
+
+def _distribution_days(users: dict[str, User], crown: Group, bushwick: Group, zone: str) -> None:
+    """A pantry day with time slots in Crown Heights (members, a neighbour booked by a coordinator, one
+    waiting in line) and a free-store day in Bushwick; a few members with skills."""
+    from mutualaid.shifts import distribution
+    from mutualaid.shifts.models import DistributionDay
+
+    for name, skills in (
+        ("ben", ["driver", "lifting"]),
+        ("dede", ["driver"]),
+        ("jojo", ["cooking", "interpreting"]),
+    ):
+        user = users.get(name)
+        if user is not None and not user.skills:
+            user.skills = skills
+            user.save(update_fields=["skills"])
+    today = timezone.localdate()
+    if not DistributionDay.objects.filter(group=crown).exists():
+        day = distribution.day_create(
+            group=crown,
+            title="Pantry day",
+            date=today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7),
+            first_slot=datetime.time(11, 0),
+            slot_minutes=20,
+            slot_count=6,
+            households_per_slot=3,
+            area="Crown Heights community hub",
+            address="Church basement, 1 Example Ave (side door)",
+            time_zone=zone,
+        )
+        first, second = list(day.slots.order_by("starts_at")[:2])
+        for name in ("ben", "hana", "jojo"):
+            distribution.book(slot=first, user=users[name], tell=False)
+        distribution.book(slot=first, user=users["dede"], tell=False)  # waiting in line
+        distribution.book(
+            slot=second,
+            name="Doña Rosa",
+            phone="+17185550142",
+            language="es",
+            source="coordinator",
+            tell=False,
+        )
+    if not DistributionDay.objects.filter(group=bushwick).exists():
+        distribution.day_create(
+            group=bushwick,
+            title="Tiendita gratis",
+            date=today + datetime.timedelta(days=10),
+            first_slot=datetime.time(16, 0),
+            slot_minutes=30,
+            slot_count=4,
+            households_per_slot=5,
+            area="Bushwick, Knickerbocker Ave",
+            time_zone=zone,
+        )

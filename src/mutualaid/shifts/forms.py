@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutualaid.members.models import Skill
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -155,6 +157,12 @@ class RoleForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("What the role needs (skill, experience)"), max_length=200, required=False
     )
+    skill = forms.ChoiceField(
+        label=gettext_lazy("Skill required"),
+        choices=[("", "—"), *Skill.choices],
+        required=False,
+        help_text=gettext_lazy("Only members with this skill on their profile can sign up for the role."),
+    )
     cancel_below = forms.IntegerField(
         label=gettext_lazy("Cancel the shift if fewer than this many are signed up…"),
         min_value=0,
@@ -197,3 +205,71 @@ class OutcomeForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+# Distribution days -------------------------------------------------------------------------------
+
+
+class DayForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100, initial=gettext_lazy("Pantry day"))
+    area = forms.CharField(
+        label=gettext_lazy("Place (hub or neighbourhood)"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Shown to everyone who books."),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Exact address"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Sealed; shown only to people with a booking."),
+    )
+    date = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_slot = forms.TimeField(
+        label=gettext_lazy("First slot starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    slot_minutes = forms.IntegerField(label=gettext_lazy("Slot length (minutes)"), initial=15)
+    slot_count = forms.IntegerField(label=gettext_lazy("Number of slots"), initial=8)
+    households_per_slot = forms.IntegerField(label=gettext_lazy("Households per slot"), initial=4)
+    grace_minutes = forms.IntegerField(
+        label=gettext_lazy("Give the place to the next person when someone is this late (minutes)"),
+        initial=15,
+        min_value=0,
+    )
+    remind_hours = forms.IntegerField(
+        label=gettext_lazy("Remind people (hours before, 0: never)"), initial=3, min_value=0
+    )
+    time_zone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.initial.get("time_zone"):
+            self.fields["time_zone"].initial = settings.TIME_ZONE
+
+
+class NeighbourBookingForm(forms.Form):
+    slot = forms.TypedChoiceField(label=gettext_lazy("Slot"), coerce=int)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Sealed. A first name or a nickname is enough."),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone for a confirmation and a reminder by text (optional)"),
+        max_length=32,
+        required=False,
+        help_text=gettext_lazy("Sealed, like every texter's number."),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language for texts"), choices=[("en", "English"), ("es", "Español")]
+    )
+
+    def __init__(self, *args: Any, slots: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = slots  # type: ignore[attr-defined]
+
+
+class WalkInForm(forms.Form):
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=gettext_lazy("Name (optional)"), max_length=100, required=False)

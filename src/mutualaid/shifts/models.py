@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.classification import PUBLIC, SECRET
-from mutualaid.core.fields import EncryptedTextField
+from mutualaid.core.fields import BlindIndexField, EncryptedTextField
+from mutualaid.members.models import Skill
 
 
 def default_time_zone() -> str:
@@ -83,14 +84,15 @@ class ShiftRole(models.Model):
     name = models.CharField(_("role"), max_length=60)
     slots = models.PositiveSmallIntegerField(_("people needed"), default=1)
     note = EncryptedTextField(_("what the role needs (skill, experience)"), max_length=200)
+    skill = models.CharField(_("skill required"), max_length=20, choices=Skill.choices, blank=True)
     # Staffing rule: cancel the occurrence when fewer than `cancel_below` are signed up
     # `cancel_hours` hours before it starts (0: no rule).
     cancel_below = models.PositiveSmallIntegerField(_("cancel if fewer than"), default=0)
     cancel_hours = models.PositiveSmallIntegerField(_("hours before"), default=0)
 
     data_classification: ClassVar = dict.fromkeys(
-        ("series", "name", "slots", "cancel_below", "cancel_hours"),
-        (PUBLIC, "a shift's roles, slots and staffing rules, chosen by the group"),
+        ("series", "name", "slots", "skill", "cancel_below", "cancel_hours"),
+        (PUBLIC, "a shift's roles, slots, required skill and staffing rules, chosen by the group"),
     )
 
     class Meta:
@@ -116,6 +118,7 @@ class Occurrence(models.Model):
     )
     overridden = models.BooleanField(default=False)  # changed by hand: the rule no longer moves it
     alerts_sent = models.JSONField(default=list, blank=True)
+    skill_calls = models.JSONField(default=list, blank=True)  # roles whose skill was called on (ids)
     reminded = models.BooleanField(default=False)
     cancel_checked = models.BooleanField(default=False)
     households_served = models.PositiveIntegerField(_("households served"), null=True, blank=True)
@@ -134,6 +137,7 @@ class Occurrence(models.Model):
                 "status",
                 "overridden",
                 "alerts_sent",
+                "skill_calls",
                 "reminded",
                 "cancel_checked",
             ),
@@ -248,3 +252,143 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"
+
+
+# Distribution days with time slots ----------------------------------------------------------------
+
+
+class DistributionDay(models.Model):
+    """A pantry or free-store day where neighbours book a time slot instead of queueing outside.
+
+    The day is cut into slots of `slot_minutes`, each for `households_per_slot` households. A booking
+    not checked in `grace_minutes` after its slot starts is released, and the first person waiting for
+    that slot is told to come.
+    """
+
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="distribution_days")
+    title = EncryptedTextField(_("title"), max_length=100, blank=False)
+    area = models.CharField(_("place (hub or neighbourhood, shown to members)"), max_length=100, blank=True)
+    address = EncryptedTextField(_("exact address (shown to people with a booking)"), blank=True, default="")
+    date = models.DateField(_("day"))
+    first_slot = models.TimeField(_("first slot starts at"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=15)
+    slot_count = models.PositiveSmallIntegerField(_("number of slots"), default=8)
+    households_per_slot = models.PositiveSmallIntegerField(_("households per slot"), default=4)
+    grace_minutes = models.PositiveSmallIntegerField(
+        _("release a booking not checked in after (minutes)"), default=15
+    )
+    remind_hours = models.PositiveSmallIntegerField(_("remind (hours before, 0: never)"), default=3)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
+    cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    data_classification: ClassVar = dict.fromkeys(
+        (
+            "group",
+            "area",
+            "date",
+            "first_slot",
+            "slot_minutes",
+            "slot_count",
+            "households_per_slot",
+            "grace_minutes",
+            "remind_hours",
+            "time_zone",
+            "cancelled",
+            "created_at",
+        ),
+        (PUBLIC, "a group's distribution day: coarse place, day and slot plan, chosen by the group"),
+    )
+
+    class Meta:
+        ordering: ClassVar = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.date}"
+
+
+class DaySlot(models.Model):
+    day = models.ForeignKey(DistributionDay, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveSmallIntegerField()
+    reminded = models.BooleanField(default=False)
+    released = models.BooleanField(default=False)  # the no-show release has run for this slot
+
+    data_classification: ClassVar = dict.fromkeys(
+        ("day", "starts_at", "ends_at", "capacity", "reminded", "released"),
+        (PUBLIC, "a time slot of a distribution day and how many households it takes"),
+    )
+
+    class Meta:
+        ordering: ClassVar = ["starts_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["day", "starts_at"], name="shifts_one_slot_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"slot {self.starts_at:%H:%M} of {self.day_id}"
+
+
+class BookingState(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("Waiting")
+    CHECKED_IN = "checked_in", _("Came")
+    WALK_IN = "walk_in", _("Walk-in")
+    RELEASED = "released", _("Did not come (released)")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+HOLDS_PLACE = ("booked", "checked_in", "walk_in")  # the states that count against a slot's capacity
+
+
+class BookingSource(models.TextChoices):
+    WEB = "web", _("On the web")
+    COORDINATOR = "coordinator", _("By a coordinator")
+    SMS = "sms", _("By text message")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class SlotBooking(models.Model):
+    """A household's place in a slot. A member books as themselves; a neighbour without an account
+    (booked by a coordinator, or by text message) is known by a sealed name and number only."""
+
+    slot = models.ForeignKey(DaySlot, on_delete=models.CASCADE, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = EncryptedTextField(_("name"), max_length=100)
+    phone = EncryptedTextField(_("phone"), max_length=32)
+    phone_index = BlindIndexField()
+    language = models.CharField(max_length=8, default="en")
+    state = models.CharField(max_length=12, choices=BookingState.choices, default=BookingState.BOOKED)
+    source = models.CharField(max_length=12, choices=BookingSource.choices, default=BookingSource.WEB)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)  # the waiting line is ordered by it
+    changed_at = models.DateTimeField(default=timezone.now)
+    reminded = models.BooleanField(default=False)
+
+    data_classification: ClassVar = {
+        **dict.fromkeys(
+            ("slot", "user", "state", "source", "booked_by", "created_at", "changed_at", "reminded"),
+            (
+                PUBLIC,
+                "which household (member, or sealed neighbour) holds a place in a slot, and whether they came",
+            ),
+        ),
+        "language": (PUBLIC, "the language a neighbour is written to in"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~models.Q(state="walk_in") | models.Q(source="walk_in"),
+                name="shifts_walk_in_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking {self.pk} in {self.slot_id}: {self.state}"

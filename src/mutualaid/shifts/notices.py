@@ -15,7 +15,7 @@ from mutualaid.members.models import Membership, Role
 from mutualaid.shifts.recurrence import zone
 
 if TYPE_CHECKING:
-    from mutualaid.shifts.models import Occurrence, Signup, Swap
+    from mutualaid.shifts.models import Occurrence, ShiftRole, Signup, Swap
 
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "shift_promoted": (
@@ -32,6 +32,12 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("%(title)s still needs people"),
         gettext_lazy("%(title)s in %(group)s still needs %(name)s. %(url)s"),
     ),
+    "shift_skill_call": (
+        gettext_lazy("%(title)s needs %(name)s"),
+        gettext_lazy(
+            "%(title)s in %(group)s still needs %(name)s, and you said you can help. Sign up here: %(url)s"
+        ),
+    ),
     "shift_reminder": (
         gettext_lazy("Reminder: %(title)s"),
         gettext_lazy(
@@ -41,6 +47,31 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "shift_swap": (
         gettext_lazy("%(name)s asks you to take a shift"),
         gettext_lazy("%(name)s asks you to take their place at %(title)s in %(group)s. %(url)s"),
+    ),
+    # Distribution days (members who booked on the web; neighbours without an account get a text).
+    "slot_booked": (
+        gettext_lazy("Your place: %(title)s"),
+        gettext_lazy("You have a place at %(title)s with %(group)s. To free it: %(url)s"),
+    ),
+    "slot_waiting": (
+        gettext_lazy("In line for %(title)s"),
+        gettext_lazy(
+            "%(title)s with %(group)s is full: you are in line and will be told if a place opens. %(url)s"
+        ),
+    ),
+    "slot_promoted": (
+        gettext_lazy("A place opened: %(title)s"),
+        gettext_lazy("A place opened for you at %(title)s with %(group)s. Please come. %(url)s"),
+    ),
+    "slot_reminder": (
+        gettext_lazy("Reminder: %(title)s"),
+        gettext_lazy(
+            "You have a place at %(title)s with %(group)s. If you cannot come, free it here: %(url)s"
+        ),
+    ),
+    "slot_day_cancelled": (
+        gettext_lazy("Cancelled: %(title)s"),
+        gettext_lazy("The distribution at %(title)s with %(group)s is cancelled. %(url)s"),
     ),
 }
 
@@ -92,6 +123,13 @@ def needs(occurrence: Occurrence, shortfall: list[tuple[str, int]]) -> int:
         _tell(membership.user, "shift_needs", occurrence, _occurrence_url(occurrence), name=name)
         told += 1
     return told
+
+
+def skill_call(user: Any, occurrence: Occurrence, role: ShiftRole, free: int) -> None:
+    """Ask a member with the role's skill to take one of its `free` places."""
+    with translation.override(user.language):
+        name = ngettext("%(count)d %(role)s", "%(count)d %(role)s", free) % {"count": free, "role": role.name}
+    _tell(user, "shift_skill_call", occurrence, _occurrence_url(occurrence), name=name)
 
 
 def reminder(signup: Signup, cant_url: str) -> None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.groups.models import Group
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Skill, User
 from mutualaid.shifts import notices, recurrence
 from mutualaid.shifts.models import (
     CalendarFeed,
@@ -189,7 +189,14 @@ def series_update(*, series: Series, **changes: Any) -> Series:
 
 @transaction.atomic
 def role_add(
-    *, series: Series, name: str, slots: int, note: str = "", cancel_below: int = 0, cancel_hours: int = 0
+    *,
+    series: Series,
+    name: str,
+    slots: int,
+    note: str = "",
+    skill: str = "",
+    cancel_below: int = 0,
+    cancel_hours: int = 0,
 ) -> ShiftRole:
     if series.roles.count() >= MAX_ROLES:
         raise ValidationError({"name": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]})
@@ -198,6 +205,7 @@ def role_add(
         name=name.strip(),
         slots=slots,
         note=note.strip(),
+        skill=skill,
         cancel_below=cancel_below,
         cancel_hours=cancel_hours,
     )
@@ -209,7 +217,7 @@ def role_add(
 
 @transaction.atomic
 def role_update(*, role: ShiftRole, **changes: Any) -> ShiftRole:
-    for name in ("name", "slots", "note", "cancel_below", "cancel_hours"):
+    for name in ("name", "slots", "note", "skill", "cancel_below", "cancel_hours"):
         if name in changes:
             value = changes[name]
             setattr(role, name, value.strip() if isinstance(value, str) else value)
@@ -258,12 +266,12 @@ def _insert_occurrences(rows: list[tuple[int, datetime.datetime, datetime.timede
 
     sql = (
         f"INSERT INTO {table} (series_id, recurrence_id, starts_at, ends_at, status, overridden, alerts_sent,"  # noqa: S608 - no user input
-        " reminded, cancel_checked, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " skill_calls, reminded, cancel_checked, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (series_id, recurrence_id) DO NOTHING"
     )
     scheduled = OccurrenceStatus.SCHEDULED.value
     params = [
-        (series_id, value(at), value(at), value(at + length), scheduled, False, "[]", False, False, "")
+        (series_id, value(at), value(at), value(at + length), scheduled, False, "[]", "[]", False, False, "")
         for series_id, at, length in rows
     ]
     with connection.cursor() as cursor:
@@ -418,6 +426,11 @@ def _check_can_sign_up(occurrence: Occurrence, role: ShiftRole, user: User) -> N
         raise ValidationError(_("Only members of the group can sign up."))
     if Signup.objects.filter(occurrence=occurrence, user=user, state__in=ACTIVE).exists():
         raise ValidationError(_("You are already signed up for this shift."))
+    if role.skill and role.skill not in (user.skills or []):
+        raise ValidationError(
+            _("This role needs the skill “%(skill)s”: add it on your profile if you have it.")
+            % {"skill": Skill(role.skill).label}
+        )
     clash = Signup.objects.filter(
         user=user,
         state__in=ACTIVE,
@@ -681,6 +694,45 @@ def check_staffing(now: datetime.datetime | None = None) -> dict[str, int]:
                     notices.reminder(signup, url)
                     done["reminders"] += 1
     return done
+
+
+def skill_audience(occurrence: Occurrence, role: ShiftRole) -> list[User]:
+    """Members of the group with the role's skill who are not already on this occurrence."""
+    if not role.skill:
+        return []
+    on_it = Signup.objects.filter(occurrence=occurrence, state__in=ACTIVE).values_list("user_id", flat=True)
+    members = (
+        User.objects.filter(memberships__group_id=occurrence.series.group_id, is_active=True)
+        .exclude(pk__in=on_it)
+        .order_by("pk")
+    )
+    # Skills are a JSON list: filtered here, in Python, the same way on SQLite and PostgreSQL.
+    return [user for user in members if role.skill in (user.skills or [])]
+
+
+@transaction.atomic
+def skill_call(*, occurrence: Occurrence, role: ShiftRole) -> int:
+    """ "Saturday pantry still needs 2 drivers", sent to every member with the role's skill who is not
+    already on the shift. Once per role and occurrence, so nobody is called on twice; returns how many
+    were told."""
+    occurrence = Occurrence.objects.select_for_update().select_related("series__group").get(pk=occurrence.pk)
+    if role.series_id != occurrence.series_id:
+        raise ValidationError({"role": [_("This role belongs to another shift.")]})
+    if not role.skill:
+        raise ValidationError({"role": [_("This role asks for no particular skill.")]})
+    if occurrence.status != OccurrenceStatus.SCHEDULED or occurrence.starts_at <= timezone.now():
+        raise ValidationError(_("This shift is not coming up any more."))
+    if role.pk in occurrence.skill_calls:
+        raise ValidationError(_("People with this skill were already asked for this shift."))
+    free = role.slots - _confirmed_count(occurrence, role)
+    if free <= 0:
+        raise ValidationError(_("All places for this role are taken."))
+    audience = skill_audience(occurrence, role)
+    occurrence.skill_calls = [*occurrence.skill_calls, role.pk]
+    occurrence.save(update_fields=["skill_calls"])
+    for user in audience:
+        notices.skill_call(user, occurrence, role, free)
+    return len(audience)
 
 
 def cant_path(signup: Signup) -> str:

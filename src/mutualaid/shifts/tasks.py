@@ -14,3 +14,10 @@ def materialise_occurrences() -> int:
 @job
 def check_staffing() -> dict[str, int]:
     return services.check_staffing()
+
+
+@job
+def run_distribution_days() -> dict[str, int]:
+    from mutualaid.shifts import distribution
+
+    return distribution.run()

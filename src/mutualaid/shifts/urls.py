@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualaid.shifts import views
+from mutualaid.shifts import day_views, views
 
 urlpatterns = [
     path("", views.calendar_page, name="shifts_calendar"),
@@ -18,6 +18,17 @@ urlpatterns = [
     path("on/<int:occurrence_id>/cancel/", views.occurrence_cancel, name="shifts_occurrence_cancel"),
     path("on/<int:occurrence_id>/attendance/", views.attendance, name="shifts_attendance"),
     path("on/<int:occurrence_id>/outcome/", views.outcome, name="shifts_outcome"),
+    path("on/<int:occurrence_id>/roles/<int:role_id>/call/", views.skill_call, name="shifts_skill_call"),
+    path("days/", day_views.days, name="shifts_days"),
+    path("days/new/", day_views.day_new, name="shifts_day_new"),
+    path("days/<int:day_id>/", day_views.day_page, name="shifts_day"),
+    path("days/<int:day_id>/book/", day_views.book, name="shifts_day_book"),
+    path("days/<int:day_id>/neighbour/", day_views.book_neighbour, name="shifts_day_neighbour"),
+    path("days/<int:day_id>/check-in/", day_views.checkin_page, name="shifts_day_checkin"),
+    path("days/<int:day_id>/walk-in/", day_views.walk_in, name="shifts_day_walkin"),
+    path("days/<int:day_id>/cancel/", day_views.day_cancel, name="shifts_day_cancel"),
+    path("bookings/<int:booking_id>/cancel/", day_views.booking_cancel, name="shifts_booking_cancel"),
+    path("bookings/<int:booking_id>/check-in/", day_views.booking_checkin, name="shifts_booking_checkin"),
     path("signups/<int:signup_id>/drop/", views.signup_drop, name="shifts_drop"),
     path("signups/<int:signup_id>/swap/", views.signup_swap, name="shifts_swap"),
     path("swaps/<int:swap_id>/", views.swap_answer, name="shifts_swap_answer"),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -194,6 +195,7 @@ def _role_values(data: dict[str, Any]) -> dict[str, Any]:
         "name": data["name"],
         "slots": data["slots"],
         "note": data["note"],
+        "skill": data["skill"] or "",
         "cancel_below": data["cancel_below"] or 0,
         "cancel_hours": data["cancel_hours"] or 0,
     }
@@ -216,7 +218,9 @@ def role_new(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
 @login_required
 def role_edit(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     role = access.get_role_for_coordinator(request.user, slug, role_id)  # type: ignore[arg-type]
-    initial = {f: getattr(role, f) for f in ("name", "slots", "note", "cancel_below", "cancel_hours")}
+    initial = {
+        f: getattr(role, f) for f in ("name", "slots", "note", "skill", "cancel_below", "cancel_hours")
+    }
     form = RoleForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> HttpResponse:
@@ -525,3 +529,28 @@ def cant(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError:
         return render(request, "shifts/cant.html", {"state": "invalid"}, status=404)
     return render(request, "shifts/cant.html", {**context, "state": "done"})
+
+
+@login_required
+@require_POST
+def skill_call(request: HttpRequest, slug: str, occurrence_id: int, role_id: int) -> HttpResponse:
+    """A coordinator asks every member with the role's skill to fill its open places."""
+    occurrence, _membership = access.get_occurrence_for_coordinator(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    role = occurrence.series.roles.filter(pk=role_id).first()
+    if role is None:
+        raise Http404
+    try:
+        told = services.skill_call(occurrence=occurrence, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d member with this skill was asked.",
+                "%(count)d members with this skill were asked.",
+                told,
+            )
+            % {"count": told},
+        )
+    return redirect("shifts_occurrence", slug=slug, occurrence_id=occurrence.pk)
