@@ -270,3 +270,26 @@ def _last_reply(client: Any, text: str) -> str:
     before = OutboundMessage.objects.count()
     assert post_twilio(client, PHONE, text).status_code == 200
     return "\n".join(m.body or "" for m in OutboundMessage.objects.order_by("pk")[before:])
+
+
+def test_slot_words_reach_the_bot_even_in_an_open_conversation(
+    client: Any, twilio: Any, crown: Any, ada: Any, ben: Any
+) -> None:
+    from tests.shifts.test_distribution_sms import make_day
+
+    request = _sms_need(client)
+    claim = _accepted(request, ben, ada)
+    exchange.message_send(claim=claim, author=ben, body="Rice tomorrow?")
+    make_day(crown)
+    count = Message.objects.filter(claim=claim).count()
+
+    for text in ["SLOT", "1"]:
+        before = OutboundMessage.objects.count()
+        post_twilio(client, PHONE, text)
+        replies = [m.body or "" for m in OutboundMessage.objects.order_by("pk")[before:]]
+        assert replies, text
+    assert "Booked: " in replies[0]
+    post_twilio(client, PHONE, "slot off")
+    assert Message.objects.filter(claim=claim).count() == count  # nothing of it went to the conversation
+    post_twilio(client, PHONE, "see you then")
+    assert Message.objects.filter(claim=claim).count() == count + 1

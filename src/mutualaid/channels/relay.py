@@ -37,7 +37,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import conversation
+from mutualaid.channels import conversation, slots
 from mutualaid.channels.models import Contact, Gateway, IntakeRequest
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Claim, Message
@@ -121,6 +121,8 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
         return None
     if contact.checkin_for_id and (word in conversation.YES or word in conversation.NO):
         return None
+    if slots.wants(contact, text):
+        return None  # distribution-day slots (SLOT, SLOT OFF, a number answering the bot's list)
     if media and not text.strip():
         return None  # the bot says pictures cannot be opened
     if not _text_of(text):

@@ -136,7 +136,7 @@ def _listing(contact: Contact) -> str:
 
 def text_neighbour(group: Group, phone: str, body: str) -> None:
     """Text a neighbour who booked without an account, unless they said STOP or the group has no gateway."""
-    from mutualaid.channels.services import sms_queue
+    from mutualaid.channels.outbox import sms_queue
 
     contact = Contact.objects.filter(group=group, phone_index=blind_index(phone, purpose="phone")).first()
     if contact is not None and contact.opted_out:
