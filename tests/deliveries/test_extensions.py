@@ -362,3 +362,33 @@ def test_the_demo_has_a_published_run_with_a_pickup(db: Any) -> None:
     assert sum(1 for s in stops if s.driver_id) >= 5
     load_demo()  # loading again adds nothing
     assert DeliveryRun.objects.filter(group__slug="crown-heights").count() == 1
+
+
+def test_exact_points_are_blanked_once_the_runs_day_is_over(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutualaid.core.retention import purge_expired
+    from mutualaid.deliveries.models import Depot
+
+    past = make_run(crown, ada, dan, needs=0)
+    today = make_run(crown, ada, dan, needs=0)
+    for run in (past, today):
+        services.depot_add(
+            run=run, actor=ada, name="Pantry", lat=40.66, lon=-73.95, exact_point="40.66, -73.95"
+        )
+        services.stop_add(
+            run=run,
+            actor=ada,
+            post=make_need(crown, ben, f"Soup {run.pk}", PLACES[0]),
+            exact_point="40.67, -73.94",
+        )
+    DeliveryRun.objects.filter(pk=past.pk).update(date=timezone.localdate() - timedelta(days=1))
+    result = purge_expired()
+    assert result["exact points of past delivery runs"] == 1
+    assert result["exact points of past delivery depots"] == 1
+    assert [s.exact_point for s in Stop.objects.filter(run=past)] == [""]
+    assert [s.exact_point for s in Stop.objects.filter(run=today)] == ["40.67, -73.94"]
+    assert sorted(d.exact_point or "" for d in Depot.objects.filter(run=past)) == ["", ""]
+    assert sorted(d.exact_point or "" for d in Depot.objects.filter(run=today)) == ["", "40.66, -73.95"]
