@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from mutualaid.core.api_types import DbId
-from mutualaid.deliveries import selectors, services
+from mutualaid.deliveries import access, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
-from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.groups.access import get_group_for_coordinator
 from mutualaid.members.models import Membership, User
 
 
@@ -349,9 +349,7 @@ class DriverRouteOut(Schema):
     summary="The driver's own route: next stop first (exact addresses on the day only, audited)",
 )
 def deliveries_driver_route(request: HttpRequest, slug: str, run_id: int) -> DriverRouteOut:
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    driver = selectors.driver_of(run, _me(request))
+    _group, run, driver = access.get_run_for_driver(_me(request), slug, run_id)
     todo, done = selectors.driver_route(run, driver, _me(request))
     return DriverRouteOut(
         run_id=run.pk,
@@ -379,12 +377,7 @@ class StatusIn(Schema):
 def deliveries_stop_status(
     request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: StatusIn
 ) -> StopOut:
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    selectors.driver_of(run, _me(request))
-    stop = selectors.stop_of(run, stop_id)
-    if stop.driver is None or stop.driver.member_id != request.user.pk:
-        raise Http404
+    _group, _run, stop = access.get_stop_for_driver(_me(request), slug, run_id, stop_id)
     stop = services.stop_report(stop=stop, user=_me(request), outcome=payload.outcome, note=payload.note)
     return _stop(stop)
 

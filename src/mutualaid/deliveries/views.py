@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutualaid.core.actions import flash_action
-from mutualaid.deliveries import forms, pdf, selectors, services
+from mutualaid.deliveries import access, forms, pdf, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, Role, User
@@ -318,9 +318,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def route(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     """The driver's phone view: next stop first; the exact address only today, for this driver."""
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    driver = selectors.driver_of(run, _me(request))
+    group, run, driver = access.get_run_for_driver(_me(request), slug, run_id)
     todo, done = selectors.driver_route(run, driver, _me(request))
     return render(
         request,
@@ -341,12 +339,7 @@ def route(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    selectors.driver_of(run, _me(request))
-    stop = selectors.stop_of(run, stop_id)
-    if stop.driver is None or stop.driver.member_id != request.user.pk:
-        raise Http404
+    group, run, stop = access.get_stop_for_driver(_me(request), slug, run_id, stop_id)
     form = forms.ReportForm(request.POST)
     if form.is_valid():
         flash_action(

@@ -442,12 +442,7 @@ def attendance(request: HttpRequest, slug: str, occurrence_id: int) -> HttpRespo
 @login_required
 def outcome(request: HttpRequest, slug: str, occurrence_id: int) -> HttpResponse:
     occurrence, _membership = access.get_occurrence_for_lead(request.user, slug, occurrence_id)  # type: ignore[arg-type]
-    initial = {
-        "households_served": occurrence.households_served,
-        "kilograms": occurrence.kilograms,
-        "items": occurrence.items,
-        "notes": occurrence.notes,
-    }
+    initial = {f: getattr(occurrence, f) for f in ("households_served", "kilograms", "items", "notes")}
     form = OutcomeForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> HttpResponse:
