@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from mutualaid.core.api_types import DbId
 from mutualaid.deliveries import access, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
-from mutualaid.groups.access import get_group_for_coordinator
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, User
 
 
