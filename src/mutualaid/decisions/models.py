@@ -111,7 +111,7 @@ class Proposal(models.Model):
     effect_error = models.CharField(max_length=300, blank=True, default="")
     reminded = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
-    passed = models.BooleanField(null=True)
+    passed = models.BooleanField(null=True, blank=True)
     tally = models.JSONField(default=dict, blank=True)
 
     data_classification: ClassVar = {

@@ -214,7 +214,12 @@ def vote(*, proposal: Proposal, user: User, choice: Any, reason: str = "", recei
     except rules.BallotError:
         raise ValidationError({"choice": _("Choose one of the answers offered.")}) from None
     reason = _clean_text(reason, "reason", MAX_REASON)
-    if locked.reasons_required and canonical in rules.OBJECTIONS and not reason:
+    if (
+        locked.reasons_required
+        and isinstance(canonical, str)
+        and canonical in rules.OBJECTIONS
+        and not reason
+    ):
         raise ValidationError({"reason": _("Say why you object or block: the group needs to hear it.")})
     if locked.anonymous:
         if eligible.voted:
