@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -161,8 +162,6 @@ def decisions_vote(request: HttpRequest, slug: str, proposal_id: int, payload: V
     summary="Close a proposal early once everyone has voted (its author or coordinators)",
 )
 def decisions_close(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
-    from django.core.exceptions import PermissionDenied
-
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
     if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
         raise PermissionDenied
@@ -175,7 +174,9 @@ def decisions_close(request: HttpRequest, slug: str, proposal_id: int) -> dict[s
     summary="Withdraw an open proposal (its author or coordinators)",
 )
 def decisions_withdraw(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
-    proposal, _membership = get_proposal_for_member(request.user, slug, proposal_id)
+    proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
+    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
+        raise PermissionDenied
     return _out(services.withdraw(proposal=proposal, user=request.user), request.user)  # type: ignore[arg-type]
 
 

@@ -290,7 +290,9 @@ def close(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    proposal, _membership = get_proposal_for_member(request.user, slug, proposal_id)
+    proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
+    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
+        raise PermissionDenied
     flash_action(
         request,
         lambda: services.withdraw(proposal=proposal, user=request.user),  # type: ignore[arg-type]
