@@ -106,6 +106,18 @@ def _reason_labels() -> dict[str, str]:
     }
 
 
+def _ballot_text(choice: Any, labels: dict[str, str], positions: dict[str, str]) -> str:
+    """A ballot in words: a position, a score, a ranking "A > B", or a time poll's answers."""
+    if isinstance(choice, str):
+        return positions.get(choice, choice)
+    if isinstance(choice, int):
+        return f"{choice:+d}" if choice else "0"
+    if isinstance(choice, list):
+        return " > ".join(labels.get(key, "?") for key in choice)
+    answers = {"yes": _("Yes"), "maybe": _("Maybe"), "no": _("No")}
+    return "; ".join(f"{labels.get(key, '?')}: {answers.get(value, value)}" for key, value in choice.items())
+
+
 @login_required
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
@@ -232,7 +244,7 @@ def proposal_page(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
             "ballots": [
                 (
                     b.voter,
-                    positions.get(b.choice, b.choice) if isinstance(b.choice, str) else b.choice,
+                    _ballot_text(b.choice, labels, positions),
                     b.reason,
                 )
                 for b in selectors.open_ballots(proposal)
