@@ -42,8 +42,8 @@ def test_one_member_voting_twice_at_once_keeps_one_ballot(
         proposal = open_proposal(crown, ada, anonymous=anonymous)
         results = race(
             [
-                lambda: services.vote(proposal=proposal, user=ben, choice="agree"),
-                lambda: services.vote(proposal=proposal, user=ben, choice="abstain"),
+                lambda p=proposal: services.vote(proposal=p, user=ben, choice="agree"),
+                lambda p=proposal: services.vote(proposal=p, user=ben, choice="abstain"),
             ]
         )
         assert Ballot.objects.filter(proposal=proposal).count() == 1
@@ -63,10 +63,10 @@ def test_a_close_racing_late_votes_counts_exactly_the_votes_before_it(
     for _round in range(5):
         proposal = open_proposal(crown, ada)
         jobs: list[Any] = [
-            lambda v=v: services.vote(proposal=proposal, user=v, choice="agree") for v in voters
+            lambda v=v, p=proposal: services.vote(proposal=p, user=v, choice="agree") for v in voters
         ]
         jobs.insert(
-            3, lambda: services.close(proposal=proposal, now=later())
+            3, lambda p=proposal: services.close(proposal=p, now=later())
         )  # the worker's clock is past closing
         results = race(jobs)
         votes = results[:3] + results[4:]
