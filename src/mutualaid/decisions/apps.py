@@ -11,6 +11,7 @@ class DecisionsConfig(MutualaidApp):
     group_url_prefix = "decisions/"
     api_router = "mutualaid.decisions.api.router"
     notice_kinds = "mutualaid.decisions.notices.NOTICE_KINDS"
+    demo_loader = "mutualaid.decisions.demo.load"
     periodic = (
         Periodic("decisions.close", "mutualaid.decisions.tasks.close_due", every_five_minutes),
         Periodic("decisions.remind", "mutualaid.decisions.tasks.remind_due", every_five_minutes),
