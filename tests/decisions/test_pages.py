@@ -128,6 +128,8 @@ def test_a_fund_rule_changes_by_consent_through_the_pages(
     assert "only by a passed proposal" in edit.content.decode()
     fund.refresh_from_db()
     assert fund.single_approval_limit == 5000
+    listing = ada_client.get(reverse("decisions_list", args=["crown"])).content.decode()
+    assert "?effect=funds.approval_rule" in listing and "a fund's approval rule" in listing
     form = ada_client.get(
         reverse("decisions_new", args=["crown"]) + f"?effect=funds.approval_rule&fund={fund.pk}"
     ).content.decode()
