@@ -180,3 +180,16 @@ def test_pages_in_spanish(client_for: Any, crown: Any, ada: Any, ben: Any) -> No
     assert "Tu puntuación" in html and "Puntuación: de -2 a +2" in html
     html = client.get(reverse("decisions_new", args=["crown"])).content.decode()
     assert "Cómo decidimos" in html and "Consentimiento" in html
+
+
+def test_after_the_closing_time_the_page_says_the_vote_is_being_counted(
+    client_for: Any, crown: Any, ada: Any, ben: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    proposal = open_proposal(crown, ada)
+    Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    html = client_for(ben).get(_url("decisions_proposal", proposal)).content.decode()
+    assert "the outcome is being counted" in html and 'name="choice"' not in html
