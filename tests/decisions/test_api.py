@@ -139,3 +139,20 @@ def test_a_newcomer_cannot_vote_through_the_api(api_for: Any, crown: Any, ada: A
         _send(api_for(gus), "GET", f"/api/v1/groups/crown/decisions/{created['id']}").json()["may_vote"]
         is False
     )
+
+
+def test_the_list_reads_a_fixed_number_of_queries(api_for: Any, crown: Any, ada: Any, ben: Any) -> None:
+    from tests.decisions.conftest import open_proposal
+    from tests.helpers import count_queries
+
+    client = api_for(ben)
+    open_proposal(crown, ada)
+    client.get("/api/v1/groups/crown/decisions")  # warm per-process caches
+    with count_queries() as one:
+        assert len(client.get("/api/v1/groups/crown/decisions").json()) == 1
+    for _ in range(4):
+        open_proposal(crown, ada, kind="ranked", options=["a", "b"])
+    with count_queries() as five:
+        body = client.get("/api/v1/groups/crown/decisions").json()
+    assert len(body) == 5 and all(p["may_vote"] for p in body)
+    assert len(five.captured_queries) == len(one.captured_queries)
