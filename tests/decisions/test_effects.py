@@ -156,3 +156,14 @@ def test_a_change_that_became_impossible_is_recorded_not_raised(
     closed = services.close(proposal=proposal, now=later())
     assert closed.passed and closed.effect_applied_at is None
     assert "not a member" in closed.effect_error
+
+
+def test_the_members_page_refuses_a_gated_removal(client_for: Any, crown: Any, ada: Any, fay: Any) -> None:
+    from django.urls import reverse
+
+    services.policy_update(group=crown, require_for_member_removal=True)
+    target = Membership.objects.get(group=crown, user=fay)
+    client = client_for(ada)
+    answer = client.post(reverse("member_remove", args=["crown", target.pk]), follow=True)
+    assert "only by a passed proposal" in answer.content.decode()
+    assert Membership.objects.filter(pk=target.pk).exists()
