@@ -310,6 +310,7 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "run_id": _first_pks("deliveries.DeliveryRun", 2, group__slug=slug),
         "stop_id": _first_pks("deliveries.Stop", 2, run__group__slug=slug),
         "driver_id": _first_pks("deliveries.Driver", 2, run__group__slug=slug),
+        "proposal_id": _first_pks("decisions.Proposal", 2, group__slug=slug),
     }
 
 

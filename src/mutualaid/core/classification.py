@@ -125,6 +125,10 @@ NO_PERSONAL_DATA = frozenset(
 CLEAR_TEXT: dict[str, str] = {
     "channels_notice.kind": "code: kind of notice",
     "channels_notice.url": "link to the object, ids only",
+    "decisions_ballot.choice": "code: a position, a score from -2 to 2, or option ids",
+    "decisions_proposal.effect_error": "written by the app from fixed sentences (why a decided change failed)",
+    "decisions_proposal.effect_params": "ids and numbers: which fund or membership, new approval numbers",
+    "decisions_proposal.tally": "numbers: counts per position or option, never who voted what",
     "deliveries_deliveryrun.plan_stats": "numbers: the planner's figures",
     "deliveries_depot.area": "coarse: postal code or neighbourhood",
     "deliveries_stop.unrouted_reason": "written by the planner from fixed sentences",

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualaid.core import encryption
+from mutualaid.core import decision_gates, encryption
 from mutualaid.core.categories import category_codes
 from mutualaid.core.dates import in_range
 from mutualaid.funds import ledger, notices
@@ -174,9 +174,16 @@ def fund_update(
     coordinator_approvals: int,
     member_approvals: int,
     allow_overdraft: bool,
+    decided: bool = False,
 ) -> Fund:
     """Change a fund's name, purpose, visibility or approval rule. Kind and currency stay: the ledger
-    is kept in that currency. Open requests that the new rule already approves become approved."""
+    is kept in that currency. Open requests that the new rule already approves become approved.
+
+    A group may require a passed proposal to change the approval rule (core.decision_gates): then only
+    the decisions app, applying a passed proposal (`decided=True`), changes those numbers."""
+    rule = (single_approval_limit, coordinator_approvals, member_approvals)
+    if rule != (fund.single_approval_limit, fund.coordinator_approvals, fund.member_approvals):
+        decision_gates.ensure_allowed(fund.group, decision_gates.FUND_RULE, decided=decided)
     errors = _rule_errors(
         name=name,
         visibility=visibility,

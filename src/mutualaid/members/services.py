@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core import decision_gates
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
@@ -342,11 +343,13 @@ def membership_leave(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> int:
+def membership_remove(*, membership: Membership, decided: bool = False) -> int:
     """Remove a member; the members they vouched for in this group are flagged for review.
 
-    Returns how many were flagged (THREATS.md property 9).
+    Returns how many were flagged (THREATS.md property 9). A group may require a passed proposal to
+    remove a member (core.decision_gates); `decided=True` is the decisions app applying one.
     """
+    decision_gates.ensure_allowed(membership.group, decision_gates.REMOVE_MEMBER, decided=decided)
     membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
     _ensure_not_last_coordinator(membership)
     flagged = Membership.objects.filter(group=membership.group, vouched_by=membership.user).update(
