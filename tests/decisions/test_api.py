@@ -141,7 +141,7 @@ def test_a_newcomer_cannot_vote_through_the_api(api_for: Any, crown: Any, ada: A
     )
 
 
-QUERIES = 6  # token, user, membership, group, proposals, my eligibility and ballots
+QUERIES = 6  # the same for one proposal and for five
 
 
 def test_the_list_reads_a_fixed_number_of_queries(api_for: Any, crown: Any, ada: Any, ben: Any) -> None:
