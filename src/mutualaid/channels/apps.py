@@ -32,3 +32,8 @@ class ChannelsConfig(MutualaidApp):
         register_sender("sms", sms_sender)
         register_sender("texter", texter_sender)
         register_sender("notice", notice_sender)
+
+        from mutualaid.channels import bulk
+        from mutualaid.core.notify import register_bulk_sender
+
+        register_bulk_sender(bulk.send, bulk.progress)
