@@ -17,7 +17,7 @@ from mutualaid.defense.models import Confirmation, Dispatch, Event, Report
 from tests.defense.conftest import web_report
 
 
-def _sent_to(kind: str) -> set[tuple[str, int]]:
+def _sent_to(kind: str) -> set[tuple[str, int | None]]:
     rows = OutboundMessage.objects.filter(kind=kind)
     found = {(m.channel, m.user_id) for m in rows}
     found |= {("notice", n.user_id) for n in Notice.objects.filter(kind=kind)}
