@@ -25,7 +25,7 @@ def text(client: Any, body: str, secret: str = GENERIC_SECRET) -> Any:
 
 
 def last_reply() -> str:
-    return OutboundMessage.objects.filter(kind="reply").order_by("-pk").first().body or ""  # type: ignore[union-attr]
+    return OutboundMessage.objects.filter(kind="reply").order_by("-pk").first().body or ""
 
 
 def test_a_guided_sms_report_reaches_the_verifiers(
