@@ -226,7 +226,11 @@ def _act(request: HttpRequest, slug: str, report_id: int, action: str) -> HttpRe
         else:  # pragma: no cover - the URLs name only these
             raise Http404
     except ValidationError as exc:
-        if form is None:
+        # A refusal of the step itself (closed, claimed by another, confirmed already) is a message on
+        # the report page; only an error about what was typed shows the form again.
+        if form is None or not (
+            form.errors or (hasattr(exc, "error_dict") and set(exc.error_dict) & set(form.fields))
+        ):
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("defense_report", slug=slug, report_id=report.pk)
