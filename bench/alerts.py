@@ -177,7 +177,7 @@ def main() -> None:
     p = selectors.progress(report)[0]
     print(
         f"sending for {spent:.1f} s: {p.sent} of {p.total} sent ({p.sent / spent:.0f}/s), "
-        f"gateway stand-in counted {server.count} SMS, {len(mail.outbox)} e-mails handed to the mail backend; "
+        f"gateway stand-in counted {server.count} SMS, {len(getattr(mail, 'outbox', []))} e-mails handed to the mail backend; "
         f"the SMS gateway's limit is {args.rate}/min, so deferred batches come back when tokens are free"
     )
     server.shutdown()

@@ -134,6 +134,7 @@ def _seal(model: Any, field: str, value: str) -> str:
 
 
 def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """One INSERT statement executed for many rows (psycopg pipelines them; SQLite loops in C)."""
     if not rows:
         return
     quote = connection.ops.quote_name

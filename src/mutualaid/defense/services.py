@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualaid.core.encryption import blind_index
+from mutualaid.core.encryption import blind_index, keyring_pinned
 from mutualaid.core.notify import Recipient, notify, notify_bulk
 from mutualaid.defense import geo, lifecycle
 from mutualaid.defense.models import (
@@ -367,13 +367,14 @@ def _recipients(responders: list[Responder]) -> list[Recipient]:
 
 def _broadcast(report: Report, actor: User) -> Dispatch:
     started = time.perf_counter()
-    responders = audience(report)
-    result = notify_bulk(
-        group=report.group,
-        kind=ALERT_KIND_NOTICE[report.kind],
-        context=_context(report),
-        recipients=_recipients(responders),
-    )
+    with keyring_pinned():  # thousands of contact details read and sealed messages written
+        responders = audience(report)
+        result = notify_bulk(
+            group=report.group,
+            kind=ALERT_KIND_NOTICE[report.kind],
+            context=_context(report),
+            recipients=_recipients(responders),
+        )
     report.sent_at = timezone.now()
     report.save(update_fields=["sent_at"])
     _event(report, Event.What.SENT, actor)
@@ -392,16 +393,19 @@ def _follow_up(report: Report, kind: str, actor: User) -> Dispatch:
     started = time.perf_counter()
     first = Dispatch.objects.filter(report=report, kind=Dispatch.Kind.ALERT).first()
     ids = list(first.recipients) if first else []
-    responders = {
-        r.user_id: r
-        for r in Responder.objects.filter(group_id=report.group_id, user_id__in=ids).select_related("user")
-    }
-    recipients = _recipients([responders[i] for i in ids if i in responders])
-    # Someone who stopped responding since still hears the all-clear in the app.
-    gone = User.objects.filter(pk__in=[i for i in ids if i not in responders])
-    recipients += [Recipient(user=user, channels=frozenset({"notice"})) for user in gone]
     notice = "alert_clear" if kind == Dispatch.Kind.CLEAR else "alert_correction"
-    result = notify_bulk(group=report.group, kind=notice, context=_context(report), recipients=recipients)
+    with keyring_pinned():
+        responders = {
+            r.user_id: r
+            for r in Responder.objects.filter(group_id=report.group_id, user_id__in=ids).select_related(
+                "user"
+            )
+        }
+        recipients = _recipients([responders[i] for i in ids if i in responders])
+        # Someone who stopped responding since still hears the all-clear in the app.
+        gone = User.objects.filter(pk__in=[i for i in ids if i not in responders])
+        recipients += [Recipient(user=user, channels=frozenset({"notice"})) for user in gone]
+        result = notify_bulk(group=report.group, kind=notice, context=_context(report), recipients=recipients)
     return Dispatch.objects.create(
         report=report,
         kind=kind,
