@@ -78,3 +78,14 @@ def test_verifiers_need_a_second_factor(crown: Any, ada: Any, ben: Any, client_f
     )
     assert response.status_code in {302, 403}
     assert b"vans" not in response.content
+
+
+def test_a_flood_of_reports_is_refused(crown: Any, ben: Any, client_for: Any) -> None:
+    from mutualaid.defense.models import Report
+
+    client = client_for(ben)
+    data = {"kind": "raid", "what": "Vans", "area": "11216"}
+    for _ in range(20):
+        assert client.post(reverse("defense_report_new", kwargs={"slug": "crown"}), data).status_code == 302
+    assert client.post(reverse("defense_report_new", kwargs={"slug": "crown"}), data).status_code == 429
+    assert Report.objects.count() == 20

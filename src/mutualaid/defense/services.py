@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mutualaid.core import ratelimit
 from mutualaid.core.encryption import blind_index, keyring_pinned
 from mutualaid.core.notify import Recipient, notify, notify_bulk
 from mutualaid.defense import geo, lifecycle
@@ -40,6 +41,7 @@ from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, User
 
 RESPONDER_INSERT_BATCH = 500
+REPORT_RATE = "20/h"  # MUTUALAID_RATE_ALERT_REPORT overrides it
 
 
 def _clean(text: str) -> str:
@@ -189,6 +191,9 @@ def report_create(
     check_area: bool = True,
 ) -> Report:
     """File a report for the group's verifiers (never the whole group) and tell them."""
+    # A flood of false reports is itself an attack on a rapid-response network: per member (the reporter,
+    # or the volunteer taking calls), counted with the report, so a refused one costs nothing.
+    ratelimit.limit(user=reporter or taken_by, action="alert_report", rate=REPORT_RATE)
     if kind not in AlertKind.values:
         raise ValidationError({"kind": _("Choose what is happening.")})
     if not _clean(what):
