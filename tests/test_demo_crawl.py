@@ -344,6 +344,13 @@ def _api_values(slug: str) -> dict[str, list[str]]:
             .order_by("pk")
             .values_list("pk", flat=True)[:2]
         ],
+        "report_id": [
+            str(pk)
+            for pk in apps.get_model("defense", "Report")
+            .objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
     }
 
 

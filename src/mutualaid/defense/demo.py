@@ -1,4 +1,5 @@
-"""Demo alerts: verifiers and responders in Crown Heights, and one verified alert with its all-clear."""
+"""Demo alerts in Crown Heights: two verifiers (the coordinators ada and fatou), every member a responder
+for the neighbourhood, and one report waiting for verification."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ def load() -> None:
     if crown is None or Verifier.objects.filter(group=crown).exists():
         return
     members = {m.user.username: m.user for m in Membership.objects.filter(group=crown).select_related("user")}
-    coordinator = next((u for u in members.values() if u.is_active), None)
+    coordinator = members.get("ada")
     if coordinator is None:
         return
-    for username in ("ada", "ben"):
+    for username in ("ada", "fatou"):
         if username in members:
             services.verifier_grant(group=crown, user=members[username], actor=coordinator)
     for user in members.values():
@@ -27,7 +28,7 @@ def load() -> None:
             services.responder_save(
                 group=crown,
                 user=user,
-                area="Crown Heights",
+                area="Crown Heights North",
                 radius_km=3,
                 by_sms=bool(user.phone),
                 by_email=bool(user.email),
@@ -36,14 +37,14 @@ def load() -> None:
             continue
     if Report.objects.filter(group=crown).exists() or "ada" not in members:
         return
-    reporter = next((u for name, u in members.items() if name not in {"ada", "ben"}), None)
+    reporter = members.get("hana")
     services.report_create(
         group=crown,
         kind="eviction",
         what="Marshals and a locksmith at a building door, tenants outside.",
         where="Near the corner of two avenues",
         when_seen="About 20 minutes ago",
-        area="Crown Heights",
+        area="Crown Heights North",
         reporter=reporter,
         check_area=False,
     )
