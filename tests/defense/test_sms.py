@@ -75,3 +75,14 @@ def test_a_forged_sms_report_is_refused(client: Any, crown: Any, gateway: Any, v
     assert not Report.objects.exists()
     assert not OutboundMessage.objects.exists()
     assert not Notice.objects.exists()
+
+
+def test_a_flood_of_sms_reports_from_one_number_is_refused(
+    client: Any, crown: Any, gateway: Any, verifiers: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("MUTUALAID_RATE_ALERT_REPORT", "1/h")
+    for _ in range(2):
+        for body in ("ALERT", "1", "vans", "11216", "now"):
+            assert text(client, body).status_code == 200
+    assert "Too many reports from this number" in last_reply()
+    assert Report.objects.count() == 1

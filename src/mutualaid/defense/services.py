@@ -193,7 +193,9 @@ def report_create(
     """File a report for the group's verifiers (never the whole group) and tell them."""
     # A flood of false reports is itself an attack on a rapid-response network: per member (the reporter,
     # or the volunteer taking calls), counted with the report, so a refused one costs nothing.
-    ratelimit.limit(user=reporter or taken_by, action="alert_report", rate=REPORT_RATE)
+    # By SMS, per number (the counter's key is a keyed digest: the number is never stored there).
+    by_phone = f"sms:{_clean(reporter_phone)}" if via == Via.SMS and _clean(reporter_phone) else None
+    ratelimit.limit(user=reporter or taken_by, scope=by_phone, action="alert_report", rate=REPORT_RATE)
     if kind not in AlertKind.values:
         raise ValidationError({"kind": _("Choose what is happening.")})
     if not _clean(what):

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from mutualaid.core.ratelimit import RateLimited
 from mutualaid.defense import services
 from mutualaid.defense.models import WHAT_MAX, WHEN_MAX, WHERE_MAX, AlertKind, Via
 from mutualaid.exchange.services import locate
@@ -87,6 +88,22 @@ def answer(*, group: Any, phone: str, step: str, text: str, draft: dict[str, str
     # cross streets, only sealed, for the verifiers, who set the area when they confirm.
     where = draft.get("where", "")
     placed = len(where) <= 80 and bool(locate(group, where).cell)
+    try:
+        _file(group, phone, draft, text, placed=placed, where=where)
+    except RateLimited:
+        return Turn(
+            "", [_("Too many reports from this number. Please call the group's hotline or try again later.")]
+        )
+    return Turn(
+        "",
+        [
+            _("Thank you. Verifiers of %(group)s will check your report before any alert is sent. Stay safe.")
+            % {"group": group.name}
+        ],
+    )
+
+
+def _file(group: Any, phone: str, draft: dict[str, str], text: str, *, placed: bool, where: str) -> None:
     services.report_create(
         group=group,
         kind=draft.get("alert", AlertKind.RAID),
@@ -97,11 +114,4 @@ def answer(*, group: Any, phone: str, step: str, text: str, draft: dict[str, str
         via=Via.SMS,
         reporter_phone=phone,
         check_area=False,
-    )
-    return Turn(
-        "",
-        [
-            _("Thank you. Verifiers of %(group)s will check your report before any alert is sent. Stay safe.")
-            % {"group": group.name}
-        ],
     )
