@@ -311,6 +311,7 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "stop_id": _first_pks("deliveries.Stop", 2, run__group__slug=slug),
         "driver_id": _first_pks("deliveries.Driver", 2, run__group__slug=slug),
         "proposal_id": _first_pks("decisions.Proposal", 2, group__slug=slug),
+        "report_id": _first_pks("defense.Report", 2, group__slug=slug),
     }
 
 

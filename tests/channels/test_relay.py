@@ -293,3 +293,24 @@ def test_slot_words_reach_the_bot_even_in_an_open_conversation(
     assert Message.objects.filter(claim=claim).count() == count  # nothing of it went to the conversation
     post_twilio(client, PHONE, "see you then")
     assert Message.objects.filter(claim=claim).count() == count + 1
+
+
+def test_an_alert_report_reaches_the_bot_even_in_an_open_conversation(
+    client: Any, twilio: Any, crown: Any, ada: Any, ben: Any
+) -> None:
+    from mutualaid.defense.models import Report
+
+    request = _sms_need(client)
+    claim = _accepted(request, ben, ada)
+    exchange.message_send(claim=claim, author=ben, body="Rice tomorrow?")
+    count = Message.objects.filter(claim=claim).count()
+
+    for text in ["ALERT", "2", "Marshals at the door", "Nostrand Av and Park Pl", "now"]:
+        post_twilio(client, PHONE, text)
+    report = Report.objects.get()
+    assert (report.kind, report.what, report.where) == (
+        "eviction",
+        "Marshals at the door",
+        "Nostrand Av and Park Pl",
+    )
+    assert Message.objects.filter(claim=claim).count() == count  # none of it reached the helper

@@ -44,3 +44,7 @@ class ChannelsConfig(MutualaidApp):
         from mutualaid.shifts.distribution import register_texter
 
         register_texter(text_neighbour)
+        from mutualaid.channels import bulk
+        from mutualaid.core.notify import register_bulk_sender
+
+        register_bulk_sender(bulk.send, bulk.progress)

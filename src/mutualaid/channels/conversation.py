@@ -15,7 +15,7 @@ import unicodedata
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import board, slots
+from mutualaid.channels import alert_reports, board, slots
 from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, Urgency
 from mutualaid.core.categories import Category
@@ -49,8 +49,9 @@ SPANISH_WORDS = {
     "SI",
     "ESPANOL",
     "NOTICIAS",
+    "ALERTA",
 }
-ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS"}
+ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS", "ALERT"}
 LANGUAGE_WORDS = {"ESPANOL": "es", "ENGLISH": "en", "INGLES": "en"}
 # Words that give away a first message written in Spanish.
 SPANISH_HINTS = {
@@ -209,6 +210,8 @@ def _current_question(contact: Contact) -> str:
         return _urgency_question()
     if step == "details":
         return _details_question(kind)
+    if kind == "alert":
+        return alert_reports.question(step)
     return menu()
 
 
@@ -260,6 +263,8 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
         contact.step = ""  # the slot list was not answered with a number: read the message afresh
     if contact.checkin_for_id and (word in YES or word in NO):
         return [_checkin_answer(contact, renew=word in YES)]
+    if word in alert_reports.KEYWORDS:
+        return alert_reports.start(contact)
     if word in NEED or word in OFFER:
         kind = IntakeKind.NEED if word in NEED else IntakeKind.OFFER
         _save(contact, step=f"{kind}:category", draft={"kind": kind})
@@ -307,6 +312,8 @@ def _category_in_words(text: str, categories: list[Category]) -> Category | None
 def _continue(contact: Contact, text: str) -> list[str]:
     draft = _draft(contact)
     kind, _sep, step = contact.step.partition(":")
+    if kind == "alert":
+        return alert_reports.answer(contact, step, text, draft)
     answer = text.strip()
     if step == "category":
         categories = _categories(contact)

@@ -37,7 +37,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualaid.channels import conversation, slots
+from mutualaid.channels import alert_reports, conversation, slots
 from mutualaid.channels.models import Contact, Gateway, IntakeRequest
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Claim, Message
@@ -57,9 +57,10 @@ BOT_WORDS = (
     | conversation.STATUS
     | conversation.NEWS
     | set(conversation.LANGUAGE_WORDS)
+    | alert_reports.KEYWORDS
 )
 # These hand the conversation back to the bot: its next question's answer must reach it.
-RESETS = conversation.MENU | conversation.NEED | conversation.OFFER
+RESETS = conversation.MENU | conversation.NEED | conversation.OFFER | alert_reports.KEYWORDS
 
 
 @dataclass(frozen=True)

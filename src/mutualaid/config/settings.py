@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "mutualaid.deliveries",
     "mutualaid.shifts",
     "mutualaid.decisions",
+    "mutualaid.defense",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",

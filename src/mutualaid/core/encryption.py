@@ -21,6 +21,9 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +112,9 @@ def load_keyring() -> KeyRing | None:
     the environment. Without either, a key file is created on first use (mode 600).
     """
     global _cached
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     path = key_file()
     env = os.environ.get("MUTUALAID_KEYRING")
     if env:
@@ -136,6 +142,27 @@ def load_keyring() -> KeyRing | None:
             ring = None if text.strip() == DESTROYED_MARKER else KeyRing.from_json(text)
         _cached = (path, mtime, ring)
         return ring
+
+
+_pinned: ContextVar[KeyRing | None] = ContextVar("mutualaid_pinned_keyring", default=None)
+
+
+@contextmanager
+def keyring_pinned() -> Iterator[None]:
+    """Within the block, the key ring is loaded once, at its start, instead of once per value.
+
+    For bulk writes and reads of thousands of sealed values (an alert to 10,000 people): checking the
+    key file for every value costs more than the encryption itself. A panic during the block takes
+    effect for the next one.
+    """
+    ring = load_keyring()
+    if ring is None:
+        raise KeyRingError("the key ring was destroyed; new sensitive data cannot be stored")
+    token = _pinned.set(ring)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def destroyed_marker() -> Path:

@@ -1,0 +1,65 @@
+"""Who may do what with alerts, fetched and checked in one call.
+
+- Any member of a group may report and opt in as a responder; members see only alerts that were sent.
+- Verifiers (a role the group's coordinators grant, with a second factor like coordinators) see the
+  reports of their areas, with the reporter's identity, and act on them. A plain member, or a verifier
+  of another group, gets 403 on the verifiers' pages and 404 for any report.
+- The hotline form is for verifiers and coordinators, who take calls.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from mutualaid.core.access import require_second_factor
+from mutualaid.defense.models import Report, State, Verifier
+from mutualaid.groups.access import get_group_for_member
+from mutualaid.groups.models import Group
+from mutualaid.members.models import Membership, User
+
+
+def verifier_in(group: Group, user: User) -> Verifier | None:
+    return Verifier.objects.filter(group=group, user=user).first()
+
+
+def get_group_for_verifier(user: User, slug: str) -> tuple[Group, Verifier]:
+    group, _membership = get_group_for_member(user, slug)
+    verifier = verifier_in(group, user)
+    if verifier is None:
+        raise PermissionDenied
+    require_second_factor(user)
+    return group, verifier
+
+
+def get_group_for_hotline(user: User, slug: str) -> tuple[Group, Membership]:
+    """Verifiers and coordinators take hotline calls."""
+    group, membership = get_group_for_member(user, slug)
+    if not membership.is_coordinator and verifier_in(group, user) is None:
+        raise PermissionDenied
+    require_second_factor(user)
+    return group, membership
+
+
+def get_report_for_verifier(user: User, slug: str, report_id: int) -> tuple[Report, Verifier]:
+    """A report of the group that the verifier's areas cover; 404 for anything else (even its existence)."""
+    group, _membership = get_group_for_member(user, slug)
+    verifier = verifier_in(group, user)
+    report = Report.objects.select_related("group", "claimed_by").filter(group=group, pk=report_id).first()
+    if verifier is None or report is None or not verifier.covers(report.cell):
+        raise Http404
+    require_second_factor(user)
+    return report, verifier
+
+
+def get_sent_alert_for_member(user: User, slug: str, report_id: int) -> Report:
+    """What a plain member may see of an alert: only once it was sent (or its all-clear)."""
+    group, _membership = get_group_for_member(user, slug)
+    report = (
+        Report.objects.filter(group=group, pk=report_id, state__in=[State.SENT, State.CLEARED])
+        .select_related("group")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
