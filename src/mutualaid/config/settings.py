@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "mutualaid.matching",
     "mutualaid.deliveries",
     "mutualaid.shifts",
+    "mutualaid.hubs",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
