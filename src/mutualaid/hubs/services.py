@@ -271,8 +271,6 @@ def restock_ensure(*, hub: Hub) -> Post | None:
     Runs inside the caller's transaction with the hub's row locked (so two reports cannot both post).
     Returns the new need, or None when one is already active.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("restock_ensure needs the hub's row lock (call it inside a transaction)")
     current = hub.restock_post
     if current is not None and current.is_active:
         return None
