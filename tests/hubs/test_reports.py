@@ -23,7 +23,7 @@ def test_a_passer_by_reports_a_public_fridge_without_an_account(client_for: Any,
     client = client_for(None, csrf=True)
     page = client.get(reverse("hubs_report", args=["crown", fridge.pk]))
     assert page.status_code == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     response = client.post(
         reverse("hubs_report", args=["crown", fridge.pk]),
         {"csrfmiddlewaretoken": token, "condition": "cleaning", "food_level": "1", "note": "Shelf is sticky"},
