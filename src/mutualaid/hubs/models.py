@@ -62,7 +62,7 @@ class Hub(models.Model):
     refuses = EncryptedTextField(_("what it does not take"), max_length=500)
     restock_category = models.CharField(_("category of restock needs"), max_length=20, default="food")
     restock_quantity = models.PositiveIntegerField(_("quantity asked in a restock need"), default=1)
-    restock_unit = models.CharField(_("unit of a restock need"), max_length=30, blank=True)
+    restock_unit = EncryptedTextField(_("unit of a restock need"), max_length=30)
     # The neighbour record restock needs are held for on the board (a hub posts without a member).
     restock_contact = models.ForeignKey(
         "exchange.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -90,7 +90,7 @@ class Hub(models.Model):
         "lat": (PUBLIC, "point of a public hub (a public place); cell centre for members-only hubs"),
         "lon": (PUBLIC, "point of a public hub (a public place); cell centre for members-only hubs"),
         **dict.fromkeys(
-            ("restock_category", "restock_quantity", "restock_unit", "restock_contact", "restock_post"),
+            ("restock_category", "restock_quantity", "restock_contact", "restock_post"),
             (PUBLIC, "what a hub asks for on the board when it runs empty, and its current restock need"),
         ),
         **dict.fromkeys(
