@@ -286,7 +286,7 @@ def restock_ensure(*, hub: Hub) -> Post | None:
             if hub.takes
             else _("Reported empty."),
             quantity=hub.restock_quantity,
-            unit=hub.restock_unit,
+            unit=hub.restock_unit or "",
             area=hub.area if hub.cell else "",
             lat=hub.lat if hub.public else None,
             lon=hub.lon if hub.public else None,
