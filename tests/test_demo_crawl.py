@@ -323,6 +323,13 @@ def _api_values(slug: str) -> dict[str, list[str]]:
             .order_by("starts_at")
             .values_list("pk", flat=True)[:2]
         ],
+        "hub_id": [
+            str(pk)
+            for pk in apps.get_model("hubs", "Hub")
+            .objects.filter(group__slug=slug)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:2]
+        ],
         "run_id": [
             str(pk)
             for pk in apps.get_model("deliveries", "DeliveryRun")
@@ -347,10 +354,16 @@ def _api_values(slug: str) -> dict[str, list[str]]:
     }
 
 
+def _public_api_values() -> dict[str, list[str]]:
+    """Real ids for the API's operations outside a group (public hubs)."""
+    hubs = apps.get_model("hubs", "Hub").objects.filter(public=True).order_by("pk")
+    return {"hub_id": [str(pk) for pk in hubs.values_list("pk", flat=True)[:2]]}
+
+
 def _api_urls(template: str, slugs: list[str]) -> list[str]:
     urls = []
     for slug in slugs if "{slug}" in template else [""]:
-        values = _api_values(slug) if slug else {}
+        values = _api_values(slug) if slug else _public_api_values()
         url = template.replace("{slug}", slug)
         if "{claim_id}" in url:
             urls += [

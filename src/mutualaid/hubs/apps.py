@@ -11,3 +11,4 @@ class HubsConfig(MutualaidApp):
     group_url_prefix = "hubs/"
     site_urls = "mutualaid.hubs.urls_site"
     api_router = "mutualaid.hubs.api.router"
+    demo_loader = "mutualaid.hubs.demo.load"

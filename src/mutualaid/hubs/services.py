@@ -60,7 +60,7 @@ def _require_coordinator(actor: User, group_id: int) -> None:
         raise PermissionDenied(_("Only coordinators can change hubs."))
 
 
-def _values(group: Group, data: HubInput) -> dict[str, object]:
+def hub_values(group: Group, data: HubInput) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     name = _text(data.name)
     if not name:
@@ -126,7 +126,7 @@ def _values(group: Group, data: HubInput) -> dict[str, object]:
 def hub_create(*, group: Group, actor: User, data: HubInput) -> Hub:
     """A coordinator sets up a hub (a public one is findable by everyone at once)."""
     _require_coordinator(actor, group.pk)
-    hub = Hub(group=group, **_values(group, data))
+    hub = Hub(group=group, **hub_values(group, data))
     hub.full_clean()
     hub.save()
     return hub
@@ -136,7 +136,7 @@ def hub_create(*, group: Group, actor: User, data: HubInput) -> Hub:
 def hub_update(*, hub: Hub, actor: User, data: HubInput) -> Hub:
     _require_coordinator(actor, hub.group_id)
     hub = Hub.objects.select_for_update().select_related("group").get(pk=hub.pk)
-    for name, value in _values(hub.group, data).items():
+    for name, value in hub_values(hub.group, data).items():
         setattr(hub, name, value)
     hub.full_clean()
     hub.save()
@@ -282,9 +282,8 @@ def restock_ensure(*, hub: Hub) -> Post | None:
             kind=Kind.NEED,
             category=hub.restock_category,
             title=title[:120],
-            details=_("Reported empty. Bring what it takes: %(takes)s") % {"takes": hub.takes}
-            if hub.takes
-            else _("Reported empty."),
+            # What the hub takes, in the coordinators' own words (stored text is not re-translated).
+            details=(hub.takes or "")[:2000],
             quantity=hub.restock_quantity,
             unit=hub.restock_unit or "",
             area=hub.area if hub.cell else "",
