@@ -9,6 +9,7 @@ from typing import Any
 from tests.access import Route, World, crown_slug
 
 ANYONE = "ok ok ok ok ok"
+MEMBER = "login 404 404 ok ok"
 MEMBERS_ONLY = "404 404 404 ok ok"
 COORDINATOR = "login 404 404 403 ok"
 API_MEMBER = "401 404 404 ok ok"
@@ -35,8 +36,11 @@ def build(world: World) -> None:
     closure = services.closure_add(
         hub=fridge, actor=ada, starts_on=datetime.date(2030, 1, 1), ends_on=None, reason="New year"
     )
+    rice = services.stock_item_create(hub=backroom, actor=ada, name="Rice", unit="kg", low_at=2)
+    services.movement_record(item=rice, actor=ada, kind="in", amount=50)
     world.objects.update(
         {
+            "hub_rice": rice,
             "hub_fridge": fridge,
             "hub_backroom": backroom,
             "hub_closure": closure,
@@ -112,6 +116,31 @@ ROUTES = [
         kwargs=lambda w: {"slug": w.crown.slug, "report_id": w.hub_backroom_report.pk},
         variant="members-only",
     ),
+    Route("hubs_stock", MEMBER, kwargs=backroom),
+    Route(
+        "hubs_stock",
+        MEMBER,
+        method="POST",
+        kwargs=backroom,
+        data=lambda w: {"action": "move", "item": w.hub_rice.pk, "kind": "out", "amount": "1"},
+    ),
+    Route(
+        "hubs_stock",
+        COORDINATOR,
+        method="POST",
+        kwargs=backroom,
+        data=lambda w: {"action": "add", "name": "Beans", "low_at": "0"},
+        variant="add",
+    ),
+    Route("hubs_stock_sheet", MEMBER, kwargs=backroom),
+    Route("hubs_stock_count", MEMBER, kwargs=backroom),
+    Route(
+        "hubs_stock_count",
+        MEMBER,
+        method="POST",
+        kwargs=backroom,
+        data=lambda w: {f"item_{w.hub_rice.pk}": "40"},
+    ),
     # API
     Route("api:hubs_find", ANYONE, api=True, data=lambda w: {"q": "11216"}),
     Route("api:hubs_public_detail", ANYONE, api=True, kwargs=lambda w: {"hub_id": w.hub_fridge.pk}),
@@ -164,5 +193,30 @@ ROUTES = [
         api=True,
         kwargs=backroom,
         data=lambda w: {"condition": "good", "food_level": 2},
+    ),
+    Route("api:hubs_stock", API_MEMBER, api=True, kwargs=backroom),
+    Route(
+        "api:hubs_stock_item_create",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=backroom,
+        data=lambda w: {"name": "Beans", "unit": "cans", "low_at": 3},
+    ),
+    Route(
+        "api:hubs_stock_move",
+        API_MEMBER,
+        method="POST",
+        api=True,
+        kwargs=backroom,
+        data=lambda w: {"item_id": w.hub_rice.pk, "kind": "out", "amount": 1},
+    ),
+    Route(
+        "api:hubs_stock_count",
+        API_MEMBER,
+        method="POST",
+        api=True,
+        kwargs=backroom,
+        data=lambda w: {"counts": {str(w.hub_rice.pk): 40}},
     ),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from mutualaid.groups.access import get_group_for_coordinator
+from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.hubs.models import Closure, Hub, Report
 from mutualaid.members.models import Membership, User
 
@@ -56,3 +56,12 @@ def get_report_photo(user: User, slug: str, report_id: int) -> Report:
         raise Http404
     get_hub_for_viewer(user, slug, report.hub_id)
     return report
+
+
+def get_hub_for_member(user: User, slug: str, hub_id: int) -> tuple[Hub, Membership]:
+    """Stock is the group's own business: members only, public hub or not."""
+    group, membership = get_group_for_member(user, slug)
+    hub = Hub.objects.select_related("group").filter(group=group, pk=hub_id).first()
+    if hub is None:
+        raise Http404
+    return hub, membership

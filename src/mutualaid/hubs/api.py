@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
-from mutualaid.hubs.models import Hub
+from mutualaid.hubs.models import Hub, Movement, StockItem
 from mutualaid.members.models import User
 
 router = Router(tags=["hubs"])
@@ -239,3 +239,114 @@ def hubs_report(request: HttpRequest, slug: str, hub_id: int, payload: ReportIn)
     get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     hub, _membership = access.get_hub_for_viewer(request.user, slug, hub_id)  # type: ignore[arg-type]
     return _report(hub, payload, request.user)  # type: ignore[arg-type]
+
+
+class StockItemIn(Schema):
+    name: str
+    unit: str = ""
+    low_at: int = 0
+
+
+class StockItemOut(Schema):
+    id: int
+    name: str
+    unit: str
+    quantity: int
+    low_at: int
+    low: bool
+
+
+class MovementIn(Schema):
+    item_id: int
+    kind: str
+    amount: int
+
+
+class MovementOut(Schema):
+    id: int
+    item_id: int
+    kind: str
+    change: int
+    quantity_after: int
+    created_at: datetime.datetime
+
+
+class CountIn(Schema):
+    counts: dict[int, int]
+
+
+def _item_out(item: StockItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "name": item.name or "",
+        "unit": item.unit or "",
+        "quantity": item.quantity,
+        "low_at": item.low_at,
+        "low": bool(item.low_at) and item.quantity < item.low_at,
+    }
+
+
+def _movement_out(movement: Movement) -> dict[str, Any]:
+    return {
+        "id": movement.pk,
+        "item_id": movement.item_id,
+        "kind": movement.kind,
+        "change": movement.change,
+        "quantity_after": movement.quantity_after,
+        "created_at": movement.created_at,
+    }
+
+
+@router.get(
+    "/groups/{slug}/hubs/{hub_id}/stock", response=list[StockItemOut], summary="A hub's stock (members)"
+)
+def hubs_stock(request: HttpRequest, slug: str, hub_id: int) -> list[dict[str, Any]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    return [_item_out(i) for i in StockItem.objects.filter(hub=hub, active=True)]
+
+
+@router.post(
+    "/groups/{slug}/hubs/{hub_id}/stock/items",
+    response={201: StockItemOut},
+    summary="Add a stock item (coordinators)",
+)
+def hubs_stock_item_create(
+    request: HttpRequest, slug: str, hub_id: int, payload: StockItemIn
+) -> Status[dict[str, Any]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    item = services.stock_item_create(hub=hub, actor=request.user, **payload.dict())  # type: ignore[arg-type]
+    return Status(201, _item_out(item))
+
+
+@router.post(
+    "/groups/{slug}/hubs/{hub_id}/stock/movements",
+    response={201: MovementOut},
+    summary="Record stock in or out (members)",
+)
+def hubs_stock_move(
+    request: HttpRequest, slug: str, hub_id: int, payload: MovementIn
+) -> Status[dict[str, Any]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    item = StockItem.objects.filter(hub=hub, pk=payload.item_id).first()
+    if item is None:
+        raise Http404
+    movement = services.movement_record(
+        item=item,
+        actor=request.user,  # type: ignore[arg-type]
+        kind=payload.kind,
+        amount=payload.amount,
+    )
+    return Status(201, _movement_out(movement))
+
+
+@router.post(
+    "/groups/{slug}/hubs/{hub_id}/stock/counts",
+    response={201: list[MovementOut]},
+    summary="Record a count of the shelves (members)",
+)
+def hubs_stock_count(
+    request: HttpRequest, slug: str, hub_id: int, payload: CountIn
+) -> Status[list[dict[str, Any]]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    moved = services.count_record(hub=hub, actor=request.user, counts=payload.counts)  # type: ignore[arg-type]
+    return Status(201, [_movement_out(m) for m in moved])

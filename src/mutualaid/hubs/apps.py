@@ -12,3 +12,4 @@ class HubsConfig(MutualaidApp):
     site_urls = "mutualaid.hubs.urls_site"
     api_router = "mutualaid.hubs.api.router"
     demo_loader = "mutualaid.hubs.demo.load"
+    notice_kinds = "mutualaid.hubs.notices.NOTICE_KINDS"

@@ -104,3 +104,36 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("initial", None)  # never pre-filled
         super().__init__(*args, **kwargs)
+
+
+class StockItemForm(forms.Form):
+    name = forms.CharField(label=_("Item"), max_length=80)
+    unit = forms.CharField(label=_("Unit (e.g. kg, packs)"), max_length=30, required=False)
+    low_at = forms.IntegerField(label=_("Tell coordinators when fewer than"), min_value=0, initial=0)
+
+
+class MovementForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("In or out"), choices=[("in", _("In")), ("out", _("Out"))])
+    amount = forms.IntegerField(label=_("How many"), min_value=1, max_value=100_000)
+
+
+class CountForm(forms.Form):
+    """One number per item, as counted on the shelves (empty: not counted)."""
+
+    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.IntegerField(
+                label=f"{item.name} ({item.unit})" if item.unit else item.name,
+                min_value=0,
+                max_value=1_000_000,
+                required=False,
+            )
+
+    def counts(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("item_")): value
+            for name, value in self.cleaned_data.items()
+            if value is not None
+        }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -164,3 +165,64 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hub_id}: {self.condition}/{self.food_level}"
+
+
+class StockItem(models.Model):
+    """Something a pantry keeps (rice, diapers). Its quantity is the sum of its movements, kept in
+    step with them in the same transaction."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="stock_items")
+    name = EncryptedTextField(_("item"), max_length=80, blank=False)
+    unit = EncryptedTextField(_("unit (e.g. kg, packs)"), max_length=30)
+    low_at = models.PositiveIntegerField(_("tell coordinators when fewer than"), default=0)
+    quantity = models.IntegerField(default=0)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    data_classification: ClassVar = dict.fromkeys(
+        ("hub", "low_at", "quantity", "active", "created_at"),
+        (PUBLIC, "how much of an item a pantry holds and when it counts as low"),
+    )
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name or ""
+
+
+class MovementKind(models.TextChoices):
+    IN = "in", _("In")
+    OUT = "out", _("Out")
+    COUNT = "count", _("Count")
+
+
+class Movement(models.Model):
+    """One change to an item's stock: in, out or a count's correction. Append-only: a mistake is
+    corrected by a new movement. Who recorded it is kept; who received food never is."""
+
+    item = models.ForeignKey(StockItem, on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(max_length=5, choices=MovementKind.choices)
+    change = models.IntegerField()
+    quantity_after = models.IntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    data_classification: ClassVar = {
+        **dict.fromkeys(
+            ("item", "kind", "change", "quantity_after", "created_at"),
+            (PUBLIC, "a pantry's stock going in or out, and counts"),
+        ),
+        "recorded_by": (PUBLIC, "which member recorded a stock movement (never who received anything)"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=~models.Q(change=0), name="hub_movement_changes_something"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.change:+d}"

@@ -22,8 +22,18 @@ from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import Contact, Kind, Post
 from mutualaid.groups.models import Group
 from mutualaid.hubs import hours as opening
-from mutualaid.hubs import photos
-from mutualaid.hubs.models import Closure, Condition, FoodLevel, Hub, HubKind, Report
+from mutualaid.hubs import notices, photos
+from mutualaid.hubs.models import (
+    Closure,
+    Condition,
+    FoodLevel,
+    Hub,
+    HubKind,
+    Movement,
+    MovementKind,
+    Report,
+    StockItem,
+)
 from mutualaid.members.models import Membership, User
 
 # Passers-by have no account to count against (and no address is ever seen): anonymous reports are
@@ -294,3 +304,62 @@ def restock_ensure(*, hub: Hub) -> Post | None:
     hub.restock_post = post
     hub.save(update_fields=["restock_post"])
     return post
+
+
+# Stock (pantries, optional) ---------------------------------------------------------------------
+
+
+def _member_of(actor: User, group_id: int) -> None:
+    if not Membership.objects.filter(user=actor, group_id=group_id).exists():
+        raise PermissionDenied(_("Only members of the group can record stock."))
+
+
+@transaction.atomic
+def stock_item_create(*, hub: Hub, actor: User, name: str, unit: str = "", low_at: int = 0) -> StockItem:
+    """A coordinator adds an item a hub keeps; its stock starts at 0 (record what is there as "in")."""
+    _require_coordinator(actor, hub.group_id)
+    item = StockItem(hub=hub, name=_text(name), unit=_text(unit), low_at=low_at)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _move(item: StockItem, actor: User, kind: str, change: int) -> Movement:
+    before = item.quantity
+    item.quantity = before + change
+    item.save(update_fields=["quantity"])
+    movement = Movement(item=item, kind=kind, change=change, quantity_after=item.quantity, recorded_by=actor)
+    movement.full_clean()
+    movement.save()
+    if item.low_at and before >= item.low_at > item.quantity:
+        transaction.on_commit(lambda: notices.low_stock(item))
+    return movement
+
+
+@transaction.atomic
+def movement_record(*, item: StockItem, actor: User, kind: str, amount: int) -> Movement:
+    """Stock in or out, recorded by a member (never who received it). Out cannot go below zero."""
+    _member_of(actor, item.hub.group_id)
+    if kind not in (MovementKind.IN, MovementKind.OUT):
+        raise ValidationError({"kind": _("Choose in or out.")})
+    if isinstance(amount, bool) or not 1 <= amount <= 100_000:
+        raise ValidationError({"amount": _("The amount must be a whole number from 1 to 100000.")})
+    item = StockItem.objects.select_for_update().select_related("hub__group").get(pk=item.pk)
+    if kind == MovementKind.OUT and amount > item.quantity:
+        raise ValidationError({"amount": _("Only %(quantity)d left.") % {"quantity": item.quantity}})
+    return _move(item, actor, kind, amount if kind == MovementKind.IN else -amount)
+
+
+@transaction.atomic
+def count_record(*, hub: Hub, actor: User, counts: dict[int, int]) -> list[Movement]:
+    """A count of the shelves: each item whose count differs gets a correcting movement."""
+    _member_of(actor, hub.group_id)
+    if any(isinstance(n, bool) or not 0 <= n <= 1_000_000 for n in counts.values()):
+        raise ValidationError(_("A count is a whole number from 0."))
+    items = StockItem.objects.select_for_update().select_related("hub__group").filter(hub=hub, pk__in=counts)
+    moved = []
+    for item in items:
+        change = counts[item.pk] - item.quantity
+        if change:
+            moved.append(_move(item, actor, MovementKind.COUNT, change))
+    return moved

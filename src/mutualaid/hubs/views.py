@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,8 +20,16 @@ from mutualaid.core.geo import Place
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
 from mutualaid.hubs import access, photos, selectors, services
 from mutualaid.hubs import hours as opening
-from mutualaid.hubs.forms import ClosureForm, FindForm, HubForm, ReportForm
-from mutualaid.hubs.models import Hub
+from mutualaid.hubs.forms import (
+    ClosureForm,
+    CountForm,
+    FindForm,
+    HubForm,
+    MovementForm,
+    ReportForm,
+    StockItemForm,
+)
+from mutualaid.hubs.models import Hub, Movement, StockItem
 from mutualaid.members.models import Membership, Role
 
 
@@ -224,3 +232,81 @@ def photo(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Disposition"] = "inline"
     return response
+
+
+# Stock (pantries) ---------------------------------------------------------------------------------
+
+
+@login_required
+def stock(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
+    """A hub's stock: members record what goes in and out; coordinators add items."""
+    hub, membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    is_coordinator = membership.role == Role.COORDINATOR
+    item_form = StockItemForm(request.POST if request.POST.get("action") == "add" else None)
+    move_form = MovementForm(request.POST if request.POST.get("action") == "move" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if item_form.is_bound and item_form.is_valid():
+                services.stock_item_create(hub=hub, actor=request.user, **item_form.cleaned_data)  # type: ignore[arg-type]
+                messages.success(request, _("The item is added."))
+                return redirect("hubs_stock", slug, hub.pk)
+            if move_form.is_bound and move_form.is_valid():
+                item = StockItem.objects.filter(hub=hub, pk=move_form.cleaned_data["item"]).first()
+                if item is None:
+                    raise Http404
+                services.movement_record(
+                    item=item,
+                    actor=request.user,  # type: ignore[arg-type]
+                    kind=move_form.cleaned_data["kind"],
+                    amount=move_form.cleaned_data["amount"],
+                )
+                messages.success(request, _("Recorded."))
+                return redirect("hubs_stock", slug, hub.pk)
+        except ValidationError as exc:
+            apply_errors(item_form if item_form.is_bound else move_form, exc)
+        status = 400
+    items = list(StockItem.objects.filter(hub=hub, active=True))
+    return render(
+        request,
+        "hubs/stock.html",
+        {
+            "group": hub.group,
+            "hub": hub,
+            "items": items,
+            "is_coordinator": is_coordinator,
+            "item_form": item_form,
+            "move_form": move_form,
+            "recent": Movement.objects.filter(item__hub=hub).select_related("item", "recorded_by")[:20],
+        },
+        status=status,
+    )
+
+
+@login_required
+def stock_sheet(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
+    """A count sheet to print: every item, what the system thinks, and a blank to write the count."""
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    items = list(StockItem.objects.filter(hub=hub, active=True))
+    return render(request, "hubs/stock_sheet.html", {"group": hub.group, "hub": hub, "items": items})
+
+
+@login_required
+def stock_count(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    items = list(StockItem.objects.filter(hub=hub, active=True))
+    form = CountForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.count_record(hub=hub, actor=request.user, counts=form.counts())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The count is recorded (%(n)d corrected).") % {"n": len(moved)})
+            return redirect("hubs_stock", slug, hub.pk)
+    return render(
+        request,
+        "hubs/stock_count.html",
+        {"group": hub.group, "hub": hub, "form": form},
+        status=400 if form.is_bound else 200,
+    )
