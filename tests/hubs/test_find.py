@@ -83,6 +83,9 @@ def test_hub_pages_are_light(client_for: Any, fridge: Any, ada: Any) -> None:
         reverse("hubs_report", args=["crown", fridge.pk]),
         reverse("hubs_edit", args=["crown", fridge.pk]),
         reverse("hubs_new", args=["crown"]),
+        reverse("hubs_stock", args=["crown", fridge.pk]),
+        reverse("hubs_stock_sheet", args=["crown", fridge.pk]),
+        reverse("hubs_stock_count", args=["crown", fridge.pk]),
     ):
         response = client_for(ada).get(path)
         assert response.status_code == 200

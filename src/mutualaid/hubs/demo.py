@@ -7,7 +7,7 @@ from django.db import transaction
 
 from mutualaid.groups.models import Group
 from mutualaid.hubs import services
-from mutualaid.hubs.models import Hub
+from mutualaid.hubs.models import Hub, Movement, MovementKind, StockItem
 
 
 def _hub(group: Group, data: services.HubInput) -> Hub:
@@ -40,7 +40,7 @@ def load() -> None:
             restock_unit="bags of groceries",
         ),
     )
-    _hub(
+    pantry = _hub(
         crown,
         services.HubInput(
             name="Church basement pantry",
@@ -63,4 +63,7 @@ def load() -> None:
             takes="Frutas, verduras, pan",
         ),
     )
+    for name, unit, quantity, low_at in (("Rice", "kg", 24, 10), ("Black beans", "cans", 6, 12)):
+        item = StockItem.objects.create(hub=pantry, name=name, unit=unit, low_at=low_at, quantity=quantity)
+        Movement.objects.create(item=item, kind=MovementKind.COUNT, change=quantity, quantity_after=quantity)
     services.report_create(hub=fridge, condition="cleaning", food_level=0, note="Shelves need a wipe")
