@@ -77,3 +77,10 @@ def test_coordinators_create_and_change_hubs(api_for: Any, ada: Any, ben: Any) -
         f"/api/v1/groups/crown/hubs/{hub.pk}", {"hours": "whenever"}, content_type="application/json"
     )
     assert bad.status_code == 422 and "hours" in bad.json()["errors"]
+
+
+def test_a_public_hub_with_a_distance_and_long_queries_refused(api_for: Any, fridge: Any) -> None:
+    client = api_for(None)
+    detail = client.get(f"/api/v1/hubs/{fridge.pk}", {"q": "11216"}).json()
+    assert 0 < detail["distance_km"] < 5
+    assert client.get("/api/v1/hubs", {"q": "x" * 101}).status_code == 422

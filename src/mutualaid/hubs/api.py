@@ -5,11 +5,13 @@ changing a hub a coordinator's. Photos are sent with the report form only (multi
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from ninja import Query as NinjaQuery
 from ninja import Router, Schema, Status
 
+from mutualaid.core.geo import haversine_km
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
@@ -141,12 +143,15 @@ def _find(request: HttpRequest, q: str, group: Any = None) -> dict[str, Any]:
 
 
 @router.get("/hubs", response=HubsOut, auth=None, summary="Find public fridges and pantries near a place")
-def hubs_find(request: HttpRequest, q: str = "") -> dict[str, Any]:
+def hubs_find(request: HttpRequest, q: Annotated[str, NinjaQuery(max_length=100)] = "") -> dict[str, Any]:
     return _find(request, q)
 
 
 @router.get("/hubs/{hub_id}", response=HubOut, auth=None, summary="A public hub")
-def hubs_public_detail(request: HttpRequest, hub_id: int) -> dict[str, Any]:
+def hubs_public_detail(
+    request: HttpRequest, hub_id: int, q: Annotated[str, NinjaQuery(max_length=100)] = ""
+) -> dict[str, Any]:
+    """A public hub; with `q` (a postal code or place), its distance from there."""
     hub = (
         Hub.objects.select_related("group", "restock_post")
         .filter(pk=hub_id, public=True, active=True)
@@ -154,7 +159,11 @@ def hubs_public_detail(request: HttpRequest, hub_id: int) -> dict[str, Any]:
     )
     if hub is None:
         raise Http404
-    return _detail(hub, member=False)
+    detail = _detail(hub, member=False)
+    place = selectors.find_place(q) if q else None
+    if place is not None and hub.lat is not None and hub.lon is not None:
+        detail["distance_km"] = round(haversine_km(place.lat, place.lon, hub.lat, hub.lon), 1)
+    return detail
 
 
 @router.post(
@@ -190,7 +199,9 @@ def _report(hub: Hub, payload: ReportIn, member: User | None) -> Status[dict[str
 
 
 @router.get("/groups/{slug}/hubs", response=HubsOut, summary="A group's hubs (members-only ones too)")
-def hubs_group_list(request: HttpRequest, slug: str, q: str = "") -> dict[str, Any]:
+def hubs_group_list(
+    request: HttpRequest, slug: str, q: Annotated[str, NinjaQuery(max_length=100)] = ""
+) -> dict[str, Any]:
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     return _find(request, q, group)
 
