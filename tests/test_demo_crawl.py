@@ -312,13 +312,20 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "driver_id": _first_pks("deliveries.Driver", 2, run__group__slug=slug),
         "proposal_id": _first_pks("decisions.Proposal", 2, group__slug=slug),
         "report_id": _first_pks("defense.Report", 2, group__slug=slug),
+        "hub_id": _first_pks("hubs.Hub", 2, group__slug=slug),
     }
+
+
+def _public_api_values() -> dict[str, list[str]]:
+    """Real ids for the API's operations outside a group (public hubs)."""
+    hubs = apps.get_model("hubs", "Hub").objects.filter(public=True).order_by("pk")
+    return {"hub_id": [str(pk) for pk in hubs.values_list("pk", flat=True)[:2]]}
 
 
 def _api_urls(template: str, slugs: list[str]) -> list[str]:
     urls = []
     for slug in slugs if "{slug}" in template else [""]:
-        values = _api_values(slug) if slug else {}
+        values = _api_values(slug) if slug else _public_api_values()
         url = template.replace("{slug}", slug)
         if "{claim_id}" in url:
             urls += [

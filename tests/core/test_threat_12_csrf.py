@@ -26,6 +26,8 @@ CSRF_EXEMPT = {
     "funds_request_new": "exempt only so the receipt's upload handler (memory, capped at 5 MB) is set before the body "
     "is read; funds.uploads.capped_uploads csrf_protects the view inside (tested)",
     "funds_receipt_add": "as funds_request_new: funds.uploads.capped_uploads, csrf_protect'ed inside (tested)",
+    "hubs_report": "exempt only so the photo's upload handler (memory, stops past 5 MB) is set before the body is "
+    "read; the view inside is csrf_protect'ed and refuses token-less POSTs (tests/hubs/test_reports.py)",
     "shifts_cant": "the reminder's one-tap \"I can't make it\" link, opened on any device without a session; the "
     "signed token in the URL is the key, and GET only asks",
 }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "mutualaid.shifts",
     "mutualaid.decisions",
     "mutualaid.defense",
+    "mutualaid.hubs",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
