@@ -23,7 +23,7 @@ from mutualaid.exchange.models import Post, PostToken
 
 SEARCH_MAX = 200
 # A word found in more posts than this is "common": tested per post instead of listed (see `search`).
-CANDIDATES_MAX = 2000
+CANDIDATES_MAX = 1000
 TOKEN_BATCH = 500  # rows per INSERT: 1,500 parameters, under every SQLite build's limit
 TEXT_FIELDS = frozenset({"title", "details", "group"})
 
@@ -84,9 +84,10 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
     range of the token table's primary key, group first). Words with no more ids than that are complete
     lists: their intersection is a short literal list of candidates, fetched by primary key, and nothing
     else of the group is read. Words with more ids are common ("food" in a food bank): they are tested
-    per post with an EXISTS probe of the same index, on the candidates or, when every word is common,
-    on the board's own walk in its order, which then meets a page of matches within a few hundred rows.
-    No plan reads a common word's whole posting list.
+    per post with an EXISTS probe of the same index, on the candidates; or, when every word is common,
+    on the board's own walk in its order, which then meets a page of matches within a few hundred rows
+    (one word); or on the rows of the rarest common word's list (two or more common words, which
+    together are rare: a walk would pass thousands of rows before a page).
     """
     wanted = keyedsearch.query_terms(query.strip()[:SEARCH_MAX])
     if not wanted:
@@ -103,11 +104,25 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
         if not candidates:
             return posts.none()
         posts = posts.filter(id__in=sorted(candidates))
-    for tokens, ids in zip(per_word, sampled, strict=True):
-        if len(ids) > CANDIDATES_MAX:
-            posts = posts.filter(
-                Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("pk")))
-            )
+    # Common words, rarest first: the ids sampled from the start of a posting list spread over a wider
+    # range of ids the rarer the word is.
+    common = sorted(
+        ((tokens, ids) for tokens, ids in zip(per_word, sampled, strict=True) if len(ids) > CANDIDATES_MAX),
+        key=lambda pair: max(pair[1]) - min(pair[1]),
+        reverse=True,
+    )
+    if not complete and len(common) > 1:
+        # Two or more common words: together they are rare, and a walk in the board's order would pass
+        # many rows before a page. The rarest one is read once as a list (one range of the index);
+        # the others are probed on the rows it lets through.
+        tokens, _ids = common.pop(0)
+        posts = posts.filter(
+            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens).values("post_id")
+        )
+    for tokens, _ids in common:
+        posts = posts.filter(
+            Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("pk")))
+        )
     return posts
 
 

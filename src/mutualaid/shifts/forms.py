@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutualaid.core.forms import DateField, DateTimeField
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -85,9 +87,7 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Sealed; shown only to people signed up."),
     )
-    starts_on = forms.DateField(
-        label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=gettext_lazy("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -99,7 +99,7 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=gettext_lazy("e.g. FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1MO"),
     )
-    until = forms.DateField(
+    until = DateField(
         label=gettext_lazy("Last day (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -172,7 +172,7 @@ class RoleForm(forms.Form):
 
 
 class ChangeForm(forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     duration_minutes = forms.IntegerField(label=gettext_lazy("Length (minutes)"))
@@ -180,9 +180,7 @@ class ChangeForm(forms.Form):
 
 class StandingForm(forms.Form):
     role = forms.IntegerField(widget=forms.HiddenInput)
-    until = forms.DateField(
-        label=gettext_lazy("Every time until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DateField(label=gettext_lazy("Every time until"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class OutcomeForm(forms.Form):
