@@ -203,7 +203,9 @@ def test_the_api_introspection_finds_the_known_fields() -> None:
 
 
 @pytest.fixture(scope="module")
-def api_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Any, dict[str, dict[str, Any]]]]:
+def api_world(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[tuple[Any, dict[str, dict[str, Any]]]]:
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
