@@ -117,6 +117,44 @@ def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
     search.reindex(batch)
 
 
+def search_before(posts, *, group_id: int, query: str):  # type: ignore[no-untyped-def]
+    """The keyed search as first written (2026-12-05), for the before/after figures: one `IN (subquery)`
+    per word, each reading the word's whole posting list."""
+    from mutualaid.core import keyedsearch
+    from mutualaid.exchange.models import PostToken
+
+    wanted = keyedsearch.query_terms(query.strip()[:200])
+    if not wanted:
+        return posts
+    keys = [keyedsearch.group_key(group_id, kid)[1] for kid in keyedsearch.search_key_ids()]
+    for alternatives in wanted:
+        tokens = sorted({keyedsearch.token(key, term) for key in keys for term in alternatives})
+        posts = posts.filter(
+            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens).values("post_id")
+        )
+    return posts
+
+
+def insert_tokens_before(rows: list[tuple[int, int, int]]) -> None:
+    """Token writing as first written: one model instance per token through `bulk_create`."""
+    from mutualaid.exchange.models import PostToken
+
+    PostToken.objects.bulk_create(
+        [PostToken(group_id=g, token=t, post_id=p) for g, t, p in rows], batch_size=2000
+    )
+
+
+def cpu_median(call, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median CPU time of this process in ms (less moved by other jobs than wall time; on PostgreSQL the
+    server's own CPU is not in it)."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        call()
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times)
+
+
 def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -165,7 +203,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from mutualaid.exchange import importing, selectors
+    from mutualaid.exchange import importing, search, selectors
     from mutualaid.exchange.models import Post
     from mutualaid.groups.models import Group
     from mutualaid.groups.services import area_add
@@ -212,6 +250,8 @@ def main() -> None:
             "category": "food",
             "language": "es",
         },
+        "search: no post has it 'wheelchair'": {"q": "wheelchair"},
+        "search: rare 'stroller charger tools'": {"q": "stroller charger tools"},
         "nearest first from 11225": {"area": "11225"},
         "page 10": {"page": "10"},
         "my needs and offers": {},
@@ -221,7 +261,7 @@ def main() -> None:
         f"\nboard on {connection.vendor}, {Post.objects.filter(group=group).count():,} posts, median of "
         f"{args.repeat} (machine: {os.cpu_count()} CPUs, load average {load:.1f})"
     )
-    print(f"  {'':45s} {'request':>10s} {'selector':>9s}")
+    print(f"  {'':45s} {'request':>10s} {'selector':>9s} {'sel. CPU':>9s} {'before CPU':>10s} {'ratio':>6s}")
     membership = Membership.objects.get(user=reader, group=group)
     for name, params in cases.items():
         mine = name == "my needs and offers"
@@ -230,22 +270,54 @@ def main() -> None:
         filters = selectors.BoardFilters(
             status="", mine=mine, **{k: (int(v) if k == "page" else v) for k, v in params.items()}
         )
+
+        def read(filters=filters):  # type: ignore[no-untyped-def]
+            return selectors.board(group=group, user=reader, membership=membership, filters=filters)
+
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            selectors.board(group=group, user=reader, membership=membership, filters=filters)
+            read()
             times.append((time.perf_counter() - start) * 1000)
-        print(f"  {name:45s} {median:7.1f} ms {statistics.median(times):6.1f} ms  {queries} queries")
+        after_cpu = cpu_median(read, args.repeat)
+        current = search.search
+        search.search = search_before
+        try:
+            before_cpu = cpu_median(read, max(3, args.repeat // 3))
+        finally:
+            search.search = current
+        print(
+            f"  {name:45s} {median:7.1f} ms {statistics.median(times):6.1f} ms {after_cpu:6.1f} ms "
+            f"{before_cpu:7.1f} ms {before_cpu / max(after_cpu, 0.01):5.1f}x  {queries} queries"
+        )
+
+    sample = list(Post.objects.filter(group=group).order_by("-id")[:2000])
+    tokens_cpu = {}
+    for label, writer in (("before", insert_tokens_before), ("after", search._insert_tokens)):
+        current = search._insert_tokens
+        search._insert_tokens = writer
+        try:
+            start = time.process_time()
+            search.reindex(sample)
+            tokens_cpu[label] = time.process_time() - start
+        finally:
+            search._insert_tokens = current
+    print(
+        f"\nre-tokenising {len(sample):,} posts: CPU {tokens_cpu['before']:.2f} s before, "
+        f"{tokens_cpu['after']:.2f} s after ({tokens_cpu['before'] / tokens_cpu['after']:.1f}x)"
+    )
 
     data = import_sheet(args.import_rows)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     plan = importing.plan_import(importing.read(data))
     planned = time.perf_counter() - start
     assert not plan.problems, plan.problems[:3]
     posts, contacts = importing.import_commit(group=group, actor=reader, plan=plan)
     total = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     print(
-        f"\nimport of {args.import_rows:,} rows: read+plan {planned:.1f} s, total {total:.1f} s "
+        f"\nimport of {args.import_rows:,} rows: read+plan {planned:.1f} s, total {total:.1f} s, CPU {cpu:.1f} s "
         f"({posts:,} posts, {contacts:,} contacts)"
     )
 

@@ -87,10 +87,12 @@ def test_asking_to_join_and_being_approved(
     page.get_by_role("button", name="Send request").click()
     assert page.get_by_text("Your request was sent.").is_visible()
     assert not Membership.objects.filter(user__username="omar").exists()
+    # Not logged in: the account logs in once approved (no username oracle, THREATS.md property 10).
+    assert not page.get_by_role("button", name="Log out").is_visible()
 
-    page.get_by_role("button", name="Log out").click()
     secret = _totp_secret(Authenticator.objects.get(user=ada, type="totp"))
     log_in("ada", PASSWORD, totp_secret=secret)
+    page.wait_for_url(lambda url: "/accounts/" not in url)  # the code's page has moved on
     go("/g/crown/members/")
     assert page.get_by_text("I live on Lincoln Pl and have a car.").is_visible()
     shot("members-with-request")

@@ -93,3 +93,24 @@ def test_every_word_indexed_is_found(word: str) -> None:
     terms = keyedsearch.index_terms(word)
     for alternatives in keyedsearch.query_terms(word):
         assert alternatives & terms
+
+
+def test_every_plan_finds_exactly_the_posts_having_every_word(ben: Any, crown: Any, monkeypatch: Any) -> None:
+    """Rarest word first: words under the bound are listed and intersected, common ones probed per post.
+    Whatever the bound, the answer is the posts whose decrypted text has every word."""
+    texts = ["rice beans", "rice", "rice soup", "beans bread", "coat", "rice beans soup", "bread rice"]
+    for n, text in enumerate(texts * 2):
+        make_post(crown, ben, title=f"{n} {text}")
+    queries = [
+        ["rice"], ["coat"], ["rice", "beans"], ["beans", "rice", "soup"], ["bread", "coat"], ["milk"],
+        ["rice", "milk"], ["soup", "rice"],
+    ]  # fmt: skip
+    for bound in (0, 1, 2, 4, 6, 13, 2000):
+        monkeypatch.setattr(search, "CANDIDATES_MAX", bound)
+        for words in queries:
+            expected = sorted(
+                str(p.title)
+                for p in Post.objects.filter(group=crown)
+                if set(words) <= set(str(p.title).split()[1:])
+            )
+            assert _titles(ben, crown, " ".join(words)) == expected, (bound, words)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2200, 12, 31)
 
@@ -25,3 +28,15 @@ def in_range(value: datetime.date | datetime.datetime | None) -> bool:
     except (OverflowError, ValueError):
         return False
     return EARLIEST <= day <= LATEST
+
+
+def validate_day(value: datetime.date | None) -> None:
+    """A form field validator: a day between `EARLIEST` and `LATEST`."""
+    if not in_range(value):
+        raise ValidationError(_("Give a day between the years 1900 and 2200."), code="out_of_range")
+
+
+def validate_time(value: datetime.datetime | None) -> None:
+    """A form field validator: a time whose day (in UTC) lies between `EARLIEST` and `LATEST`."""
+    if not in_range(value):
+        raise ValidationError(_("Give a time between the years 1900 and 2200."), code="out_of_range")

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mutualaid.core.dates import validate_day, validate_time
+
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Attach a service's ValidationError to the form, each message next to its field when there is one."""
@@ -14,6 +16,18 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+class DateField(forms.DateField):
+    """A day within the range the program computes with (`core.dates`): year 1 or 9999 is a form error."""
+
+    default_validators = [validate_day]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A time within the range the program computes with (`core.dates`), whatever its offset."""
+
+    default_validators = [validate_time]
 
 
 class MultipleChoiceCheckboxes(forms.MultipleChoiceField):

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.forms import DateField
 from mutualaid.deliveries.models import NAME_MAX
 
 _TIME = forms.TimeInput(attrs={"type": "time"})
@@ -19,7 +20,7 @@ def at(day: date, hour: time | None) -> datetime | None:
 
 
 class RunForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class DepotForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.audit import record_read
+from mutualaid.core.dates import in_range
 from mutualaid.core.notify import notify
 from mutualaid.deliveries import conf, routing
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
@@ -54,12 +55,16 @@ def _coordinator(actor: User, group_id: int) -> None:
 
 
 def _check_years(**moments: datetime | None) -> None:
-    """Refuse dates no delivery has (the planner works between 1900 and 9000)."""
-    errors = {
-        name: _("Give a date between the years 1900 and 9000.")
-        for name, moment in moments.items()
-        if moment is not None and not 1900 <= moment.year <= 9000
-    }
+    """Refuse times without a time zone (they cannot be compared with the run's) and days out of the
+    range the program computes with (`core.dates`: 1900 to 2200)."""
+    errors = {}
+    for name, moment in moments.items():
+        if moment is None:
+            continue
+        if timezone.is_naive(moment):
+            errors[name] = _("Give the time with a time zone.")
+        elif not in_range(moment):
+            errors[name] = _("Give a time between the years 1900 and 2200.")
     if errors:
         raise ValidationError(errors)
 
@@ -71,8 +76,8 @@ def _locked(run: DeliveryRun) -> DeliveryRun:
 @transaction.atomic
 def run_create(*, group: Group, actor: User, day: date) -> DeliveryRun:
     _coordinator(actor, group.pk)
-    if not 1900 <= day.year <= 9000:
-        raise ValidationError({"date": _("Give a date between the years 1900 and 9000.")})
+    if not in_range(day):
+        raise ValidationError({"date": _("Give a day between the years 1900 and 2200.")})
     run = DeliveryRun(group=group, date=day, created_by=actor)
     run.full_clean()
     run.save()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category, Language
-from mutualaid.core.forms import IsoDateTimeInput
+from mutualaid.core.forms import DateTimeField, IsoDateTimeInput
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     AREA_MAX,
@@ -40,12 +40,12 @@ class PostForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QUANTITY_MAX, initial=1)
     unit = forms.CharField(label=_("Unit (bags, seats, hours…)"), required=False, max_length=UNIT_MAX)
     urgency = forms.ChoiceField(label=_("When"), choices=Urgency.choices, initial=Urgency.FLEXIBLE)
-    window_start = forms.DateTimeField(
+    window_start = DateTimeField(
         label=_("Available from"),
         required=False,
         widget=IsoDateTimeInput(),
     )
-    window_end = forms.DateTimeField(
+    window_end = DateTimeField(
         label=_("Until"),
         required=False,
         widget=IsoDateTimeInput(),

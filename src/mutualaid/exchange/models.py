@@ -322,7 +322,9 @@ class PostToken(models.Model):
     pk = models.CompositePrimaryKey("group", "token", "post")
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+", db_index=False)
     token = models.BigIntegerField()
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    # Indexed with the token (below), not alone: the probe "has this post one of these tokens" of a
+    # search (`exchange.search`) is then one index range, without reading the table's rows.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     data_classification = {
         "group": (PUBLIC, "which group a search token belongs to"),
@@ -332,6 +334,9 @@ class PostToken(models.Model):
         ),
         "post": (PUBLIC, "which post a search token finds"),
     }
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["post", "token"], name="posttoken_post_token")]
 
     def __str__(self) -> str:
         return f"token of post {self.post_id}"

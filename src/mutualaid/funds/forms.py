@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.categories import Category
-from mutualaid.core.forms import IsoDateInput
+from mutualaid.core.forms import DateField, IsoDateInput
 from mutualaid.funds.models import (
     CURRENCIES,
     FundKind,
@@ -108,7 +108,7 @@ class ContributionForm(_FundBound):
         help_text=_("Encrypted; never shown on the transparency page."),
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
+    occurred_on = DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
     pledge = forms.TypedChoiceField(label=_("Fulfils a pledge"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, pledges: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -122,7 +122,7 @@ class PledgeForm(_FundBound):
     interval = forms.ChoiceField(
         label=_("How often"), choices=PledgeInterval.choices, initial=PledgeInterval.MONTHLY
     )
-    next_due = forms.DateField(
+    next_due = DateField(
         label=_("Next gift due on"),
         initial=timezone.localdate,
         widget=IsoDateInput(),
@@ -168,7 +168,7 @@ class RequestForm(_FundBound):
 class PayForm(forms.Form):
     method = forms.ChoiceField(label=_("How it was paid"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Payment reference"), max_length=200, required=False)
-    occurred_on = forms.DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
+    occurred_on = DateField(label=_("Day"), initial=timezone.localdate, widget=IsoDateInput())
 
 
 class BailForm(_FundBound):
@@ -180,7 +180,7 @@ class BailForm(_FundBound):
         initial=PaymentMethod.CHECK,
         required=False,
     )
-    occurred_on = forms.DateField(
+    occurred_on = DateField(
         label=_("Day"),
         initial=timezone.localdate,
         required=False,

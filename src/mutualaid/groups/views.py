@@ -15,6 +15,7 @@ from mutualaid.core.forms import apply_errors
 from mutualaid.groups import access, selectors, services
 from mutualaid.groups.forms import AreaForm, DirectoryForm, GroupForm, SetupForm
 from mutualaid.groups.middleware import reset_setup_cache
+from mutualaid.members import names
 from mutualaid.members import services as member_services
 from mutualaid.members.forms import AnonymousJoinRequestForm, JoinRequestForm
 from mutualaid.members.http import AuthenticatedHttpRequest
@@ -85,16 +86,21 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
             if request.user.is_authenticated:
                 member_services.join_request_create(group=group, user=request.user, message=data["message"])
             else:
-                user, _request = member_services.signup_with_join_request(group=group, **data)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # Not logged in: the account can log in once approved, and the answer is the same whether
+                # the username chosen was free or taken (no username oracle; see the service).
+                member_services.signup_with_join_request(group=group, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Your request was sent. A coordinator of %(group)s will look at it.")
-                % {"group": group.name},
-            )
+            if request.user.is_authenticated:
+                text = _("Your request was sent. A coordinator of %(group)s will look at it.")
+            else:
+                text = _(
+                    "Your request was sent. A coordinator of %(group)s will look at it; once they approve "
+                    "it, log in with your username and password. If you gave an e-mail address or phone "
+                    "number, we will tell you."
+                )
+            messages.success(request, text % {"group": group.name})
             return redirect("group", slug=group.slug)
     return render(request, "groups/join_request.html", {"group": group, "form": form})
 
@@ -170,18 +176,17 @@ def members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     requests = list(
         JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user")
     )
+    members = selectors.members_of(group)
+    member_names = [m.user.display_name for m in members]
     for join_request in requests:
         if join_request.message:  # shown on this page: a read of someone's private words (property 15)
             record_read(reader=request.user, subject=join_request, fields=["message"], group_id=group.pk)
+        # A newcomer whose name looks like a member's cannot be approved as is (no impersonation).
+        join_request.looks_like = names.clashes(join_request.user.display_name, member_names)  # type: ignore[attr-defined]
     return render(
         request,
         "groups/members.html",
-        {
-            "group": group,
-            "membership": membership,
-            "members": selectors.members_of(group),
-            "requests": requests,
-        },
+        {"group": group, "membership": membership, "members": members, "requests": requests},
     )
 
 

@@ -44,7 +44,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
 class JoinRequestAdmin(admin.ModelAdmin[JoinRequest]):
     list_display = ("group", "user", "status", "created_on")
     list_filter = ("status", "group")
-    exclude = ("message",)
+    exclude = ("message", "pending_password")
 
 
 @admin.register(AccessToken)

@@ -214,10 +214,17 @@ class JoinRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_on = models.DateField(default=timezone.localdate)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A new account asking to join logs in only once approved: until then its password hash waits here and
+    # the account's own password is unusable (members.services.signup_with_join_request).
+    pending_password = models.CharField(max_length=128, blank=True, default="")
+    # The username chosen at sign-up was taken: the account got a free variant, shown on approval.
+    username_was_taken = models.BooleanField(default=False)
 
     data_classification = {
         "group": (PUBLIC, "which group someone asked to join"),
         "user": (PUBLIC, "who asked to join"),
+        "pending_password": (SECRET, "password hash of a new account until its request is approved"),
+        "username_was_taken": (PUBLIC, "whether the new account's chosen username was given a variant"),
         "status": (PUBLIC, "pending, approved or declined"),
         "created_on": (COARSE, "day of the request"),
         "decided_by": (PUBLIC, "which coordinator decided"),

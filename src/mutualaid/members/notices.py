@@ -20,6 +20,13 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Welcome to %(group)s"),
         gettext_lazy("Your request to join %(group)s was approved. %(url)s"),
     ),
+    "join_request_approved_new_account": (
+        gettext_lazy("Welcome to %(group)s"),
+        gettext_lazy(
+            "Your request to join %(group)s was approved. You can now log in with the username "
+            "%(username)s and the password you chose. %(url)s"
+        ),
+    ),
 }
 
 
@@ -39,8 +46,10 @@ def join_request_received(join_request: JoinRequest) -> None:
 def join_request_approved(join_request: JoinRequest) -> None:
     """Tell the person who asked that they are in."""
     group = join_request.group
-    notify(
-        user=join_request.user,
-        kind="join_request_approved",
-        context={"group": group.name, "url": reverse("group", kwargs={"slug": group.slug})},
-    )
+    context = {"group": group.name, "url": reverse("group", kwargs={"slug": group.slug})}
+    if join_request.username_was_taken:
+        # The username chosen at sign-up was taken: tell the one it was given instead.
+        context["username"] = join_request.user.username
+        notify(user=join_request.user, kind="join_request_approved_new_account", context=context)
+    else:
+        notify(user=join_request.user, kind="join_request_approved", context=context)

@@ -6,9 +6,10 @@ Every function here is one transaction: it either happens whole or not at all.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -22,7 +23,7 @@ from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
 from mutualaid.core.ratelimit import limit
-from mutualaid.members import notices
+from mutualaid.members import names, notices
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
     USERNAME_MAX,
@@ -105,8 +106,39 @@ def _validate_profile(*, display_name: str, language: str) -> None:
         raise ValidationError(
             {"display_name": _("Use at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}}
         )
+    if names.claims_a_role(display_name):
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "A display name cannot name a role (coordinator, admin, …): the app shows roles itself."
+                )
+            }
+        )
     if language not in language_codes():
         raise ValidationError({"language": _("Choose a language from the list.")})
+
+
+def ensure_name_is_distinct(*, user: User, display_name: str, groups: list[Any]) -> None:
+    """Refuse a display name that could be mistaken for another member's in any of `groups`
+    (case, accents, invisible characters and Unicode look-alikes; see `members.names`)."""
+    for group in groups:
+        others = list(
+            Membership.objects.filter(group=group)
+            .exclude(user=user)
+            .select_related("user")
+            .values_list("user__display_name", flat=True)
+        )
+        other = names.clashes(display_name, others)
+        if other is not None:
+            raise ValidationError(
+                {
+                    "display_name": _(
+                        "This name looks too much like %(other)s's in %(group)s: add an initial or a "
+                        "nickname so nobody mistakes one of you for the other."
+                    )
+                    % {"other": other, "group": group.name}
+                }
+            )
 
 
 def _set_contact(user: User, *, email: str, phone: str) -> None:
@@ -158,6 +190,8 @@ def profile_update(
 ) -> User:
     """Change a member's profile; `skills` (values of Skill) is left as it is when not given."""
     _validate_profile(display_name=display_name, language=language)
+    groups = [m.group for m in Membership.objects.filter(user=user).select_related("group")]
+    ensure_name_is_distinct(user=user, display_name=display_name.strip(), groups=groups)
     user.display_name = display_name.strip()
     user.language = language
     if skills is not None:
@@ -268,6 +302,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     ).update(used_at=now, used_by=user)
     if not claimed:
         raise InvitationUnusable("used")
+    ensure_name_is_distinct(user=user, display_name=user.display_name, groups=[invitation.group])
     return Membership.objects.create(
         user=user, group=invitation.group, role=invitation.role, vouched_by=invitation.created_by
     )
@@ -400,7 +435,13 @@ def signup_with_join_request(  # type: ignore[no-untyped-def]
     phone: str = "",
     message: str = "",
 ) -> tuple[User, JoinRequest]:
-    """Create an account that asks to join `group`; it joins only when a coordinator approves.
+    """Create an account that asks to join `group`; it can log in and joins only once a coordinator approves.
+
+    No username oracle (THREATS.md property 10): whether the name chosen is free or taken, the same things
+    happen — one look-up, one password hash, one account and one request written — and the visitor sees
+    the same answer. A taken name gets a free variant (`ana` → `ana-4821`), which the approval tells the
+    person and shows the coordinator. Until then the account cannot log in at all (its password hash waits
+    on the request), so trying the chosen password tells nothing either.
 
     Anyone can do this without an invitation, so it is limited for the whole install (nothing tells one
     anonymous visitor from another: no address is kept), and every attempt counts, refused ones too: the
@@ -410,16 +451,37 @@ def signup_with_join_request(  # type: ignore[no-untyped-def]
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
     limit(scope="install", action="signup_open")
+    chosen = username.strip()
+    if not _USERNAME.match(chosen):
+        validate_username(chosen)  # raises the format error, which says nothing about other accounts
     with transaction.atomic():
+        taken = User.objects.filter(username__iexact=chosen).exists()
+        free = _free_variant(chosen) if taken else chosen
         user = user_create(
-            username=username,
+            username=free,
             password=password,
             display_name=display_name,
             language=language,
             email=email,
             phone=phone,
         )
-        return user, join_request_create(group=group, user=user, message=message)
+        pending_password = user.password
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        join_request = join_request_create(group=group, user=user, message=message)
+        join_request.pending_password = pending_password
+        join_request.username_was_taken = taken
+        join_request.save(update_fields=["pending_password", "username_was_taken"])
+        return user, join_request
+
+
+def _free_variant(username: str) -> str:
+    """A free username made of `username` and four random digits (shortened to fit)."""
+    for _attempt in range(20):
+        candidate = f"{username[: USERNAME_MAX - 5]}-{secrets.randbelow(10_000):04d}"
+        if not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+    return f"{username[: USERNAME_MAX - 13]}-{secrets.token_hex(6)}"
 
 
 @transaction.atomic
@@ -430,8 +492,14 @@ def join_request_decide(*, join_request: JoinRequest, decided_by: User, approve:
     join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
     join_request.decided_by = decided_by
     join_request.message = ""  # the reason someone gave is needed only until it is decided
-    join_request.save(update_fields=["status", "decided_by", "message"])
+    pending_password, join_request.pending_password = join_request.pending_password, ""
+    join_request.save(update_fields=["status", "decided_by", "message", "pending_password"])
     if approve:
+        ensure_name_is_distinct(
+            user=join_request.user, display_name=join_request.user.display_name, groups=[join_request.group]
+        )
+        if pending_password:  # a new account: it can log in from now on
+            User.objects.filter(pk=join_request.user_id).update(password=pending_password)
         Membership.objects.get_or_create(
             user=join_request.user, group=join_request.group, defaults={"vouched_by": decided_by}
         )

@@ -257,10 +257,9 @@ def shifts_occurrences(
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     first = start or timezone.localdate()
     last = end or first + datetime.timedelta(days=31)
-    if not datetime.date(2000, 1, 1) <= first <= datetime.date(2100, 1, 1) or not datetime.date(
-        2000, 1, 1
-    ) <= last <= datetime.date(2100, 1, 1):
-        raise HttpError(400, "days between 2000 and 2100")
+    for name, day in (("start", first), ("end", last)):
+        if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
+            raise HttpError(400, f"{name}: a day between 2000 and 2100")
     if last < first or (last - first).days > 400:
         raise HttpError(400, "end must be after start, at most 400 days later")
     tz = timezone.get_current_timezone()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutualaid.core.forms import DateField, DateTimeField
 from mutualaid.members.models import Skill
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -87,9 +88,7 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Sealed; shown only to people signed up."),
     )
-    starts_on = forms.DateField(
-        label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=gettext_lazy("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -101,7 +100,7 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=gettext_lazy("e.g. FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1MO"),
     )
-    until = forms.DateField(
+    until = DateField(
         label=gettext_lazy("Last day (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -180,7 +179,7 @@ class RoleForm(forms.Form):
 
 
 class ChangeForm(forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     duration_minutes = forms.IntegerField(label=gettext_lazy("Length (minutes)"))
@@ -188,9 +187,7 @@ class ChangeForm(forms.Form):
 
 class StandingForm(forms.Form):
     role = forms.IntegerField(widget=forms.HiddenInput)
-    until = forms.DateField(
-        label=gettext_lazy("Every time until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DateField(label=gettext_lazy("Every time until"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class OutcomeForm(forms.Form):

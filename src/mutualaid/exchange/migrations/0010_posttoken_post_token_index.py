@@ -1,0 +1,30 @@
+"""Search tokens indexed by (post, token) instead of post alone: a search's probe "has this post one of
+these tokens" becomes one index range that never reads the table (exchange.search). On SQLite the
+AlterField copies the token table once."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("exchange", "0009_post_area_unplaced"),
+        ("groups", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="posttoken",
+            name="post",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="exchange.post",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="posttoken",
+            index=models.Index(fields=["post", "token"], name="posttoken_post_token"),
+        ),
+    ]
