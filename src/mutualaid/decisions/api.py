@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -14,9 +13,9 @@ from ninja import Router, Schema, Status
 from mutualaid.decisions import selectors, services
 from mutualaid.decisions.models import Ballot, Eligible, Proposal
 from mutualaid.decisions.models import Status as ProposalStatus
-from mutualaid.decisions.views import get_proposal_for_member
+from mutualaid.decisions.views import get_proposal_for_member, require_author_or_coordinator
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
-from mutualaid.members.models import Role, User
+from mutualaid.members.models import User
 
 router = Router(tags=["decisions"])
 
@@ -42,7 +41,7 @@ class OptionOut(Schema):
     starts_at: datetime.datetime | None
 
 
-class ProposalOut(Schema):
+class DecisionOut(Schema):
     id: int
     title: str
     body: str
@@ -74,7 +73,7 @@ class VoteIn(Schema):
     receipt: str = ""
 
 
-class VoteOut(Schema):
+class BallotOut(Schema):
     receipt: str
 
 
@@ -132,7 +131,7 @@ def _out(
     }
 
 
-@router.get("/groups/{slug}/decisions", response=list[ProposalOut], summary="A group's proposals")
+@router.get("/groups/{slug}/decisions", response=list[DecisionOut], summary="A group's proposals")
 def decisions_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     proposals = list(
@@ -154,14 +153,14 @@ def decisions_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/groups/{slug}/decisions", response={201: ProposalOut}, summary="Open a proposal")
+@router.post("/groups/{slug}/decisions", response={201: DecisionOut}, summary="Open a proposal")
 def decisions_open(request: HttpRequest, slug: str, payload: ProposalIn) -> Status[Any]:
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     proposal = services.proposal_open(group=group, author=request.user, **payload.dict())  # type: ignore[arg-type]
     return Status(201, _out(proposal, request.user))
 
 
-@router.get("/groups/{slug}/decisions/{proposal_id}", response=ProposalOut, summary="A proposal")
+@router.get("/groups/{slug}/decisions/{proposal_id}", response=DecisionOut, summary="A proposal")
 def decisions_detail(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
     proposal, _membership = get_proposal_for_member(request.user, slug, proposal_id)
     return _out(proposal, request.user)
@@ -169,7 +168,7 @@ def decisions_detail(request: HttpRequest, slug: str, proposal_id: int) -> dict[
 
 @router.post(
     "/groups/{slug}/decisions/{proposal_id}/vote",
-    response=VoteOut,
+    response=BallotOut,
     summary="Cast or change your vote (anonymous proposals return a receipt, needed to change it)",
 )
 def decisions_vote(request: HttpRequest, slug: str, proposal_id: int, payload: VoteIn) -> dict[str, Any]:
@@ -186,25 +185,23 @@ def decisions_vote(request: HttpRequest, slug: str, proposal_id: int, payload: V
 
 @router.post(
     "/groups/{slug}/decisions/{proposal_id}/close",
-    response=ProposalOut,
+    response=DecisionOut,
     summary="Close a proposal early once everyone has voted (its author or coordinators)",
 )
 def decisions_close(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
-    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
-        raise PermissionDenied
+    require_author_or_coordinator(request.user, proposal, membership)
     return _out(services.close(proposal=proposal, early=True), request.user)
 
 
 @router.post(
     "/groups/{slug}/decisions/{proposal_id}/withdraw",
-    response=ProposalOut,
+    response=DecisionOut,
     summary="Withdraw an open proposal (its author or coordinators)",
 )
 def decisions_withdraw(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
-    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
-        raise PermissionDenied
+    require_author_or_coordinator(request.user, proposal, membership)
     return _out(services.withdraw(proposal=proposal, user=request.user), request.user)  # type: ignore[arg-type]
 
 

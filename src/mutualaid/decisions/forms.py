@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutualaid.core.forms import DateTimeField
 from mutualaid.decisions.models import Effect, Kind, Policy
 from mutualaid.funds.money import parse_money
 
@@ -48,7 +49,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea,
     )
     kind = forms.ChoiceField(label=gettext_lazy("How we decide"), choices=Kind.choices, initial=Kind.CONSENT)
-    closes_at = forms.DateTimeField(label=gettext_lazy("Voting closes at"), widget=DateTimeInput())
+    closes_at = DateTimeField(label=gettext_lazy("Voting closes at"), widget=DateTimeInput())
     quorum_percent = forms.IntegerField(
         label=gettext_lazy("Quorum: share of members who must vote (%)"),
         min_value=0,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.dates import validate_time
 from mutualaid.decisions import notices, rules
 from mutualaid.decisions.effects import EFFECTS
 from mutualaid.decisions.models import (
@@ -94,6 +95,22 @@ def _clean_text(value: str, field: str, limit: int, *, required: bool = False) -
     return text
 
 
+def _aware_in_range(moment: datetime.datetime) -> tuple[datetime.datetime, str]:
+    """A time given without an offset (an API client's ISO string) is read on the site's clock; a time
+    outside the range the program computes with (`core.dates`) is an error on its field, never a 500."""
+    try:
+        validate_time(moment)
+    except ValidationError as error:
+        return moment, str(error.messages[0])
+    return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment), ""
+
+
+def _aware_times(times: Sequence[datetime.datetime]) -> tuple[list[datetime.datetime], str]:
+    checked = [_aware_in_range(moment) for moment in times]
+    problems = [problem for _moment, problem in checked if problem]
+    return [moment for moment, _problem in checked], problems[0] if problems else ""
+
+
 @transaction.atomic
 def proposal_open(
     *,
@@ -124,7 +141,13 @@ def proposal_open(
     if kind not in Kind.values:
         errors["kind"] = _("Choose how the group decides.")
     now = timezone.now()
-    if closes_at < now + datetime.timedelta(hours=policy.min_hours):
+    closes_at, bad_close = _aware_in_range(closes_at)
+    times, bad_times = _aware_times(times)
+    if bad_times:
+        errors["times"] = bad_times
+    if bad_close:
+        errors["closes_at"] = bad_close
+    elif closes_at < now + datetime.timedelta(hours=policy.min_hours):
         errors["closes_at"] = _("Voting must stay open at least %(hours)d hours.") % {
             "hours": policy.min_hours
         }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core.access import require_second_factor
 from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.decisions import rules, selectors, services
@@ -36,6 +37,15 @@ def get_proposal_for_member(user: Any, slug: str, proposal_id: int) -> tuple[Pro
     if proposal is None:
         raise Http404
     return proposal, membership
+
+
+def require_author_or_coordinator(user: Any, proposal: Proposal, membership: Membership) -> None:
+    """Closing early and withdrawing are for the proposal's author, or a coordinator acting as one (who,
+    like on every coordinator route, needs a second factor, even for their own proposal)."""
+    if membership.role == Role.COORDINATOR:
+        require_second_factor(user)
+    elif proposal.author_id != user.pk:
+        raise PermissionDenied
 
 
 def receipt_cookie(proposal: Proposal) -> str:
@@ -291,8 +301,7 @@ def vote(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
-    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
-        raise PermissionDenied
+    require_author_or_coordinator(request.user, proposal, membership)
     flash_action(
         request, lambda: services.close(proposal=proposal, early=True), success=_("Voting is closed.")
     )
@@ -303,8 +312,7 @@ def close(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
-    if proposal.author_id != request.user.pk and membership.role != Role.COORDINATOR:
-        raise PermissionDenied
+    require_author_or_coordinator(request.user, proposal, membership)
     flash_action(
         request,
         lambda: services.withdraw(proposal=proposal, user=request.user),  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-class ReportIn(Schema):
+class AlertReportIn(Schema):
     kind: str
     what: str
     area: str = ""
@@ -51,7 +51,7 @@ class AlertOut(Schema):
     cleared_at: datetime.datetime | None
 
 
-class EventOut(Schema):
+class AlertEventOut(Schema):
     what: str
     at: datetime.datetime
     actor: str
@@ -68,7 +68,7 @@ class DispatchOut(Schema):
     failed: int
 
 
-class ReportOut(AlertOut):
+class AlertReportOut(AlertOut):
     via: str
     what: str
     where: str
@@ -78,7 +78,7 @@ class ReportOut(AlertOut):
     claimed_by: str
     confirmations: int
     expires_at: datetime.datetime
-    timeline: list[EventOut]
+    timeline: list[AlertEventOut]
     delivery: list[DispatchOut]
 
 
@@ -173,7 +173,7 @@ def _report_out(report: Report, reader: User) -> dict[str, Any]:
 
 
 @router.post("/groups/{slug}/alerts/reports", response={201: ReportCreated}, summary="Report what you see")
-def alerts_report_create(request: HttpRequest, slug: str, payload: ReportIn) -> Status[Any]:
+def alerts_report_create(request: HttpRequest, slug: str, payload: AlertReportIn) -> Status[Any]:
     data = payload.dict()
     hotline, caller_name, caller_phone = (
         data.pop("hotline"),
@@ -208,14 +208,18 @@ def alerts_report_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return [_alert_out(r) for r in selectors.reports_for_verifier(verifier)]
 
 
-@router.get("/groups/{slug}/alerts/reports/{report_id}", response=ReportOut, summary="A report (verifiers)")
+@router.get(
+    "/groups/{slug}/alerts/reports/{report_id}", response=AlertReportOut, summary="A report (verifiers)"
+)
 def alerts_report_detail(request: HttpRequest, slug: str, report_id: DbId) -> dict[str, Any]:
     report, _verifier = access.get_report_for_verifier(_user(request), slug, report_id)
     return _report_out(report, _user(request))
 
 
 @router.post(
-    "/groups/{slug}/alerts/reports/{report_id}/claim", response=ReportOut, summary="I'm going (verifiers)"
+    "/groups/{slug}/alerts/reports/{report_id}/claim",
+    response=AlertReportOut,
+    summary="I'm going (verifiers)",
 )
 def alerts_report_claim(request: HttpRequest, slug: str, report_id: DbId) -> dict[str, Any]:
     report, _verifier = access.get_report_for_verifier(_user(request), slug, report_id)
@@ -224,7 +228,7 @@ def alerts_report_claim(request: HttpRequest, slug: str, report_id: DbId) -> dic
 
 @router.post(
     "/groups/{slug}/alerts/reports/{report_id}/confirm",
-    response=ReportOut,
+    response=AlertReportOut,
     summary="Confirm what you saw; enough confirmations send the alert (verifiers)",
 )
 def alerts_report_confirm(
@@ -237,7 +241,7 @@ def alerts_report_confirm(
 
 @router.post(
     "/groups/{slug}/alerts/reports/{report_id}/unfounded",
-    response=ReportOut,
+    response=AlertReportOut,
     summary="Mark unfounded (verifiers)",
 )
 def alerts_report_unfounded(
@@ -250,7 +254,7 @@ def alerts_report_unfounded(
 
 @router.post(
     "/groups/{slug}/alerts/reports/{report_id}/correct",
-    response=ReportOut,
+    response=AlertReportOut,
     summary="Correct a sent alert's area (verifiers)",
 )
 def alerts_report_correct(
@@ -263,7 +267,7 @@ def alerts_report_correct(
 
 @router.post(
     "/groups/{slug}/alerts/reports/{report_id}/clear",
-    response=ReportOut,
+    response=AlertReportOut,
     summary="Send the all-clear (verifiers)",
 )
 def alerts_report_clear(request: HttpRequest, slug: str, report_id: DbId) -> dict[str, Any]:

@@ -263,7 +263,7 @@ def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: S
     return Status(201, _stop(Stop.objects.select_related("post").get(pk=stop.pk)))
 
 
-class SettingsIn(Schema):
+class RunSettingsIn(Schema):
     exact_routing: bool = False
     max_leg_min: int | None = Field(None, ge=1, le=240)
     relay_phone: str = Field("", max_length=30)
@@ -274,7 +274,7 @@ class SettingsIn(Schema):
     response=RunOut,
     summary="A run's settings: exact-point routing (audited), longest leg, the group's number for drivers",
 )
-def deliveries_run_settings(request: HttpRequest, slug: str, run_id: int, payload: SettingsIn) -> RunOut:
+def deliveries_run_settings(request: HttpRequest, slug: str, run_id: int, payload: RunSettingsIn) -> RunOut:
     group, _m = get_group_for_coordinator(_me(request), slug)
     run = services.run_settings(run=selectors.run_of(group, run_id), actor=_me(request), **payload.dict())
     return _run(run)

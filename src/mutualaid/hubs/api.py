@@ -85,13 +85,13 @@ class HubsOut(Schema):
     hubs: list[HubSummaryOut]
 
 
-class ReportIn(Schema):
+class HubReportIn(Schema):
     condition: str
     food_level: int
     note: str = ""
 
 
-class ReportOut(Schema):
+class HubReportOut(Schema):
     id: int
     hub_id: int
     condition: str
@@ -168,18 +168,18 @@ def hubs_public_detail(
 
 @router.post(
     "/hubs/{hub_id}/reports",
-    response={201: ReportOut},
+    response={201: HubReportOut},
     auth=None,
     summary="Report on a public hub (no account needed)",
 )
-def hubs_public_report(request: HttpRequest, hub_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
+def hubs_public_report(request: HttpRequest, hub_id: int, payload: HubReportIn) -> Status[dict[str, Any]]:
     hub = Hub.objects.select_related("group").filter(pk=hub_id, public=True, active=True).first()
     if hub is None:
         raise Http404
     return _report(hub, payload, None)
 
 
-def _report(hub: Hub, payload: ReportIn, member: User | None) -> Status[dict[str, Any]]:
+def _report(hub: Hub, payload: HubReportIn, member: User | None) -> Status[dict[str, Any]]:
     report = services.report_create(
         hub=hub, condition=payload.condition, food_level=payload.food_level, note=payload.note, member=member
     )
@@ -244,9 +244,11 @@ def hubs_update(request: HttpRequest, slug: str, hub_id: int, payload: HubChange
 
 
 @router.post(
-    "/groups/{slug}/hubs/{hub_id}/reports", response={201: ReportOut}, summary="Report on a hub of the group"
+    "/groups/{slug}/hubs/{hub_id}/reports",
+    response={201: HubReportOut},
+    summary="Report on a hub of the group",
 )
-def hubs_report(request: HttpRequest, slug: str, hub_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
+def hubs_report(request: HttpRequest, slug: str, hub_id: int, payload: HubReportIn) -> Status[dict[str, Any]]:
     get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     hub, _membership = access.get_hub_for_viewer(request.user, slug, hub_id)  # type: ignore[arg-type]
     return _report(hub, payload, request.user)  # type: ignore[arg-type]

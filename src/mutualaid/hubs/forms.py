@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.categories import Category
-from mutualaid.core.forms import IsoDateInput
+from mutualaid.core.forms import DateField, IsoDateInput
 from mutualaid.hubs.models import Condition, FoodLevel, HubKind
 
 
@@ -75,8 +75,8 @@ class HubForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    starts_on = forms.DateField(label=_("From"), widget=IsoDateInput())
-    ends_on = forms.DateField(label=_("Until (empty: one day)"), widget=IsoDateInput(), required=False)
+    starts_on = DateField(label=_("From"), widget=IsoDateInput())
+    ends_on = DateField(label=_("Until (empty: one day)"), widget=IsoDateInput(), required=False)
     hours = forms.CharField(
         label=_("Hours on those days"),
         max_length=60,

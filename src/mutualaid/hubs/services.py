@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core import ratelimit
+from mutualaid.core.access import require_second_factor
 from mutualaid.core.categories import category_codes
 from mutualaid.core.geo import parse_coordinates, snap
 from mutualaid.exchange import services as exchange
@@ -34,7 +35,7 @@ from mutualaid.hubs.models import (
     Report,
     StockItem,
 )
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Role, User
 
 # Passers-by have no account to count against (and no address is ever seen): anonymous reports are
 # counted per hub and across the install instead. Overridable with MUTUALAID_RATE_<ACTION>.
@@ -66,8 +67,9 @@ def _text(value: str) -> str:
 
 
 def _require_coordinator(actor: User, group_id: int) -> None:
-    if not exchange.acts_as_coordinator(actor, group_id):
+    if not Membership.objects.filter(user=actor, group_id=group_id, role=Role.COORDINATOR).exists():
         raise PermissionDenied(_("Only coordinators can change hubs."))
+    require_second_factor(actor)  # like every coordinator action (THREATS.md property 11)
 
 
 def hub_values(group: Group, data: HubInput) -> dict[str, object]:

@@ -221,7 +221,7 @@ class DayForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Sealed; shown only to people with a booking."),
     )
-    date = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     first_slot = forms.TimeField(
         label=gettext_lazy("First slot starts at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
