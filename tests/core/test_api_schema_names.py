@@ -11,7 +11,8 @@ from mutualaid.config.api import api
 
 
 def _subclasses(cls: type) -> list[type]:
-    found = []
+    found: list[type] = []
+    sub: type
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))
