@@ -1,0 +1,190 @@
+"""Skill-shares: a member proposes a session, a coordinator approves it, members take seats (the
+waitlist moves up when someone can't come), the teacher records who came; shifts stay as they were."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from mutualaid.shifts import services
+from mutualaid.shifts.models import Occurrence, Series, SeriesKind, Signup, SignupState
+
+
+def propose(group: Any, teacher: Any, *, by_coordinator: bool = False, **extra: Any) -> Series:
+    spec: dict[str, Any] = {
+        "group": group,
+        "teacher": teacher,
+        "by_coordinator": by_coordinator,
+        "title": "Repair café",
+        "description": "SECRET-DESCRIPTION bring a broken lamp",
+        "rule": "FREQ=DAILY;COUNT=1",
+        "starts_on": timezone.localdate() + datetime.timedelta(days=3),
+        "start_time": datetime.time(11),
+        "duration_minutes": 120,
+        "seats": 2,
+        "area": "Library basement",
+        "address": "SECRET-ADDRESS 5 Elm St",
+        "time_zone": "UTC",
+    }
+    spec.update(extra)
+    return services.skillshare_create(**spec)
+
+
+def test_a_members_proposal_waits_for_a_coordinator_and_is_told_the_answer(
+    crown: Any, ada: Any, fay: Any, ben: Any
+) -> None:
+    from mutualaid.channels.models import Notice
+
+    series = propose(crown, fay)
+    assert series.kind == SeriesKind.SKILL_SHARE and not series.approved and not series.active
+    assert series.lead == fay
+    assert not series.occurrences.exists()  # nothing to join before approval
+    assert Notice.objects.filter(user=ada, kind="skillshare_proposed").count() == 1
+    assert not Notice.objects.filter(user=ben, kind="skillshare_proposed").exists()
+    services.skillshare_decide(series=series, approve=True)
+    series.refresh_from_db()
+    assert series.approved and series.active
+    assert series.occurrences.count() == 1  # a one-off session
+    assert Notice.objects.filter(user=fay, kind="skillshare_approved").count() == 1
+    with pytest.raises(ValidationError):
+        services.skillshare_decide(series=series, approve=False)  # decided once
+
+
+def test_a_declined_proposal_is_gone_and_the_teacher_told(crown: Any, fay: Any) -> None:
+    from mutualaid.channels.models import Notice
+
+    series = propose(crown, fay)
+    assert services.skillshare_decide(series=series, approve=False) is None
+    assert not Series.objects.filter(pk=series.pk).exists()
+    assert Notice.objects.filter(user=fay, kind="skillshare_declined").count() == 1
+
+
+def test_a_coordinators_skill_share_opens_at_once_every_first_saturday(crown: Any, ada: Any) -> None:
+    start = timezone.localdate() + datetime.timedelta(days=1)
+    while start.weekday() != 5 or start.day > 7:
+        start += datetime.timedelta(days=1)
+    series = propose(crown, ada, by_coordinator=True, rule="FREQ=MONTHLY;BYDAY=1SA", starts_on=start)
+    assert series.approved and series.active
+    days = [o.starts_at.date() for o in series.occurrences.all()]
+    assert len(days) >= 3
+    assert all(d.weekday() == 5 and d.day <= 7 for d in days)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"seats": 0}, "seats"), ({"description": "x" * 2001}, "description"), ({"title": " "}, "title")],
+)
+def test_impossible_skill_shares_are_refused(
+    crown: Any, fay: Any, change: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        propose(crown, fay, **change)
+    assert field in caught.value.message_dict
+    assert not Series.objects.exists()
+
+
+def test_someone_outside_the_group_cannot_teach(crown: Any, cy: Any) -> None:
+    with pytest.raises(ValidationError):
+        propose(crown, cy)
+
+
+def _open_session(crown: Any, teacher: Any) -> Occurrence:
+    series = propose(crown, teacher, by_coordinator=True)
+    occurrence = series.occurrences.get()
+    return occurrence
+
+
+def test_seats_then_waitlist_then_i_cant_come_moves_the_next_person_up(
+    client_for: Any, crown: Any, ada: Any, ben: Any, fay: Any, ida: Any
+) -> None:
+    occurrence = _open_session(crown, ada)
+    join = reverse("shifts_skillshare_join", kwargs={"slug": "crown", "occurrence_id": occurrence.pk})
+    for user in (ben, fay, ida):
+        assert client_for(user).post(join).status_code == 302
+    states = {s.user_id: s.state for s in Signup.objects.filter(occurrence=occurrence)}
+    assert states == {ben.pk: "confirmed", fay.pk: "confirmed", ida.pk: "waitlisted"}
+    page = client_for(ida).get(reverse("shifts_skillshares", kwargs={"slug": "crown"}))
+    assert b"0 seats left" in page.content and b"You are on the waitlist." in page.content
+    assert b"SECRET-ADDRESS" not in page.content  # the address is for people with a seat
+    assert b"SECRET-DESCRIPTION" in page.content
+    bens = Signup.objects.get(occurrence=occurrence, user=ben)
+    leave = reverse("shifts_skillshare_leave", kwargs={"slug": "crown", "signup_id": bens.pk})
+    assert client_for(fay).post(leave).status_code == 404  # not fay's seat
+    assert client_for(ben).post(leave).status_code == 302
+    assert Signup.objects.get(occurrence=occurrence, user=ida).state == SignupState.CONFIRMED
+    page = client_for(ida).get(reverse("shifts_skillshares", kwargs={"slug": "crown"}))
+    assert b"You have a seat." in page.content and b"SECRET-ADDRESS" in page.content
+
+
+def test_join_is_only_for_skill_shares(client_for: Any, pantry: Any, ben: Any) -> None:
+    occurrence = pantry.occurrences.filter(starts_at__gt=timezone.now()).first()
+    join = reverse("shifts_skillshare_join", kwargs={"slug": "crown", "occurrence_id": occurrence.pk})
+    assert client_for(ben).post(join).status_code == 404
+    assert not Signup.objects.exists()
+
+
+def test_the_teacher_records_who_came(client_for: Any, crown: Any, ada: Any, fay: Any, ben: Any) -> None:
+    series = propose(crown, fay)
+    services.skillshare_decide(series=series, approve=True)
+    occurrence = series.occurrences.get()
+    services.signup_create(occurrence=occurrence, role=services.seat_role(series), user=ben)
+    Occurrence.objects.filter(pk=occurrence.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    page = client_for(fay).get(reverse("shifts_skillshares", kwargs={"slug": "crown"}))
+    url = reverse("shifts_attendance", kwargs={"slug": "crown", "occurrence_id": occurrence.pk})
+    assert url.encode() in page.content  # "Sessions you taught: who came?"
+    assert client_for(ben).get(url).status_code == 403  # a student does not record attendance
+    signup = Signup.objects.get(occurrence=occurrence, user=ben)
+    assert client_for(fay).post(url, {}).status_code == 302  # ben left unticked: did not come
+    signup.refresh_from_db()
+    assert signup.attended is False
+    client_for(fay).post(url, {f"came-{signup.pk}": "yes"})
+    signup.refresh_from_db()
+    assert signup.attended is True
+
+
+def test_a_member_proposes_on_the_page_and_a_coordinator_approves(
+    client_for: Any, crown: Any, ada: Any, fay: Any
+) -> None:
+    page = client_for(fay).post(
+        reverse("shifts_skillshare_propose", kwargs={"slug": "crown"}),
+        {
+            "title": "English conversation",
+            "description": "Beginners welcome",
+            "starts_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            "start_time": "18:00",
+            "duration_minutes": "60",
+            "repeat": "weekly",
+            "seats": "8",
+        },
+    )
+    assert page.status_code == 302
+    series = Series.objects.get(kind=SeriesKind.SKILL_SHARE)
+    assert series.lead == fay and not series.approved and series.rule.startswith("FREQ=WEEKLY;BYDAY=")
+    assert services.seat_role(series).slots == 8
+    listing = reverse("shifts_skillshares", kwargs={"slug": "crown"})
+    assert b"Your proposals, waiting for a coordinator" in client_for(fay).get(listing).content
+    decide = reverse("shifts_skillshare_decide", kwargs={"slug": "crown", "series_id": series.pk})
+    assert client_for(fay).post(decide, {"decision": "approve"}).status_code == 403
+    assert b"Proposals to approve" in client_for(ada).get(listing).content
+    assert client_for(ada).post(decide, {"decision": "approve"}).status_code == 302
+    series.refresh_from_db()
+    assert series.approved and series.occurrences.exists()
+    content = client_for(fay).get(listing).content
+    assert b"You teach this session." in content
+
+
+def test_a_proposal_with_errors_shows_them_and_writes_nothing(client_for: Any, crown: Any, fay: Any) -> None:
+    page = client_for(fay).post(
+        reverse("shifts_skillshare_propose", kwargs={"slug": "crown"}),
+        {"title": "", "starts_on": "nonsense", "start_time": "18:00", "duration_minutes": "60", "seats": "0"},
+    )
+    assert page.status_code == 400
+    assert not Series.objects.exists()
