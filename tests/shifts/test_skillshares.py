@@ -188,3 +188,45 @@ def test_a_proposal_with_errors_shows_them_and_writes_nothing(client_for: Any, c
     )
     assert page.status_code == 400
     assert not Series.objects.exists()
+
+
+def test_the_api_proposes_decides_filters_by_kind_and_joins_a_seat(
+    api_for: Any, crown: Any, pantry: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    created = api_for(fay).post(
+        "/api/v1/groups/crown/shifts/skillshares",
+        {
+            "title": "Know your rights",
+            "description": "What to say at the door",
+            "starts_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            "start_time": "17:00",
+            "duration_minutes": 90,
+            "seats": 1,
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["kind"] == "skillshare" and body["approved"] is False and body["lead_id"] == fay.pk
+    series_id, seat_id = body["id"], body["roles"][0]["id"]
+    # A pending proposal: listed to coordinators and to its teacher, not to other members.
+    listed = {s["id"] for s in api_for(ben).get("/api/v1/groups/crown/shifts/series").json()}
+    assert series_id not in listed and pantry.pk in listed
+    assert series_id in {s["id"] for s in api_for(fay).get("/api/v1/groups/crown/shifts/series").json()}
+    decide = f"/api/v1/groups/crown/shifts/skillshares/{series_id}/decision"
+    payload = {"approve": True}
+    assert api_for(ben).post(decide, payload, content_type="application/json").status_code == 403
+    assert api_for(ada).post(decide, payload, content_type="application/json").json() == {"approved": True}
+    kinds = api_for(ben).get("/api/v1/groups/crown/shifts/series", {"kind": "skillshare"}).json()
+    assert [s["id"] for s in kinds] == [series_id]
+    shifts = api_for(ben).get("/api/v1/groups/crown/shifts/series", {"kind": "shift"}).json()
+    assert [s["id"] for s in shifts] == [pantry.pk]
+    assert api_for(ben).get("/api/v1/groups/crown/shifts/series", {"kind": "other"}).status_code == 422
+    occurrence = Occurrence.objects.get(series_id=series_id)
+    signups = f"/api/v1/groups/crown/shifts/occurrences/{occurrence.pk}/signups"
+    seat = api_for(ben).post(signups, {"role_id": seat_id}, content_type="application/json")
+    assert seat.status_code == 201 and seat.json()["state"] == "confirmed"
+    again = api_for(ada).post(signups, {"role_id": seat_id}, content_type="application/json")
+    assert again.json()["state"] == "waitlisted"  # one seat only
+    pantry_decide = f"/api/v1/groups/crown/shifts/skillshares/{pantry.pk}/decision"
+    assert api_for(ada).post(pantry_decide, payload, content_type="application/json").status_code == 404
