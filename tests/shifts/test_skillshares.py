@@ -230,3 +230,68 @@ def test_the_api_proposes_decides_filters_by_kind_and_joins_a_seat(
     assert again.json()["state"] == "waitlisted"  # one seat only
     pantry_decide = f"/api/v1/groups/crown/shifts/skillshares/{pantry.pk}/decision"
     assert api_for(ada).post(pantry_decide, payload, content_type="application/json").status_code == 404
+
+
+def test_seat_holders_get_the_shift_reminder_and_open_seats_alert_nobody(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    from mutualaid.channels.models import Notice
+
+    occurrence = _open_session(crown, fay)
+    services.signup_create(occurrence=occurrence, role=services.seat_role(occurrence.series), user=ben)
+    done = services.check_staffing(now=occurrence.starts_at - datetime.timedelta(hours=2))
+    assert done == {"cancelled": 0, "alerts": 0, "reminders": 1}
+    assert Notice.objects.filter(user=ben, kind="shift_reminder").count() == 1
+    assert not Notice.objects.filter(kind="shift_needs").exists()  # a free seat is not a staffing gap
+
+
+def test_the_list_costs_the_same_queries_for_many_sessions(
+    client_for: Any, crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    from tests.helpers import assert_query_count
+
+    listing = reverse("shifts_skillshares", kwargs={"slug": "crown"})
+    propose(crown, fay, by_coordinator=True, title="One")
+    client = client_for(ben)
+    client.get(listing)
+    with assert_query_count(
+        9
+    ) as first:  # session, user, membership, sessions, roles, mine, proposals, to record, notices
+        assert client.get(listing).status_code == 200
+    for n in range(5):
+        series = propose(
+            crown,
+            ada,
+            by_coordinator=True,
+            title=f"Weekly {n}",
+            rule="FREQ=WEEKLY",
+            start_time=datetime.time(8 + 2 * n),
+        )
+        services.signup_create(
+            occurrence=series.occurrences.first(), role=services.seat_role(series), user=fay
+        )
+    with assert_query_count(len(first)):
+        page = client.get(listing)
+    assert page.content.count(b'class="card" id="session-') == 60  # the first 60 sessions
+
+
+def test_description_and_address_are_sealed_at_rest(crown: Any, fay: Any) -> None:
+    from django.db import connection
+
+    series = propose(crown, fay)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT description, address FROM shifts_series WHERE id = %s", [series.pk])
+        description, address = cursor.fetchone()
+    assert "SECRET-DESCRIPTION" not in description and "SECRET-ADDRESS" not in address
+    series.refresh_from_db()
+    assert series.description.startswith("SECRET-DESCRIPTION")
+
+
+def test_the_list_speaks_spanish(client_for: Any, crown: Any, ada: Any, ben: Any) -> None:
+    _open_session(crown, ada)
+    ben.language = "es"
+    ben.save(update_fields=["language"])
+    page = client_for(ben).get(
+        reverse("shifts_skillshares", kwargs={"slug": "crown"}), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert "Quedan 2 plazas" in page.content.decode()
