@@ -295,3 +295,21 @@ def test_the_list_speaks_spanish(client_for: Any, crown: Any, ada: Any, ben: Any
         reverse("shifts_skillshares", kwargs={"slug": "crown"}), HTTP_ACCEPT_LANGUAGE="es"
     )
     assert "Quedan 2 plazas" in page.content.decode()
+
+
+def test_a_waiting_proposal_is_hidden_from_other_members(
+    client_for: Any, api_for: Any, crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    series = propose(crown, fay)
+    page = reverse("shifts_series", kwargs={"slug": "crown", "series_id": series.pk})
+    api = f"/api/v1/groups/crown/shifts/series/{series.pk}"
+    assert client_for(ben).get(page).status_code == 404
+    assert api_for(ben).get(api).status_code == 404
+    assert client_for(fay).get(page).status_code == 200
+    assert client_for(ada).get(page).status_code == 200
+    assert (
+        b"SECRET-DESCRIPTION"
+        not in client_for(ben).get(reverse("shifts_skillshares", args=["crown"])).content
+    )
+    services.skillshare_decide(series=series, approve=True)
+    assert client_for(ben).get(page).status_code == 200
