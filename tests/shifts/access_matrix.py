@@ -396,6 +396,8 @@ ROUTES = [
     ),
     Route("shifts_skillshare_join", "login 405 405 405 405", kwargs=session, variant="get"),
     Route("shifts_skillshare_join", MEMBER, method="POST", kwargs=session),
+    Route("shifts_skillshare_cancel", "login 405 405 405 405", kwargs=session, variant="get"),
+    Route("shifts_skillshare_cancel", COORDINATOR, method="POST", kwargs=session),
     Route("shifts_skillshare_leave", "login 405 405 405 405", kwargs=seat, variant="get"),
     Route("shifts_skillshare_leave", OWN, method="POST", kwargs=seat),
     Route(

@@ -313,3 +313,25 @@ def test_a_waiting_proposal_is_hidden_from_other_members(
     )
     services.skillshare_decide(series=series, approve=True)
     assert client_for(ben).get(page).status_code == 200
+
+
+def test_the_teacher_calls_a_session_off_and_the_seats_are_told(
+    client_for: Any, crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    from mutualaid.channels.models import Notice
+
+    series = propose(crown, fay)
+    services.skillshare_decide(series=series, approve=True)
+    occurrence = series.occurrences.get()
+    services.signup_create(occurrence=occurrence, role=services.seat_role(series), user=ben)
+    cancel = reverse("shifts_skillshare_cancel", kwargs={"slug": "crown", "occurrence_id": occurrence.pk})
+    assert client_for(ben).post(cancel).status_code == 403  # a student cannot
+    assert (
+        b"Cancel this session" in client_for(fay).get(reverse("shifts_skillshares", args=["crown"])).content
+    )
+    assert client_for(fay).post(cancel).status_code == 302
+    occurrence.refresh_from_db()
+    assert occurrence.status == "cancelled"
+    assert Notice.objects.filter(user=ben, kind="shift_cancelled").count() == 1
+    page = client_for(ben).get(reverse("shifts_skillshares", args=["crown"]))
+    assert b"Cancelled" in page.content and b"I can&#x27;t come" not in page.content

@@ -144,3 +144,18 @@ def skillshare_leave(request: HttpRequest, slug: str, signup_id: int) -> HttpRes
         success=_("Your seat is freed. Thank you for telling us."),
     )
     return redirect("shifts_skillshares", slug=slug)
+
+
+@login_required
+@require_POST
+def skillshare_cancel(request: HttpRequest, slug: str, occurrence_id: int) -> HttpResponse:
+    """The teacher (or a coordinator) calls one session off; everyone with a seat or waiting is told."""
+    occurrence, _membership = access.get_occurrence_for_lead(request.user, slug, occurrence_id)  # type: ignore[arg-type]
+    if occurrence.series.kind != SeriesKind.SKILL_SHARE:
+        raise Http404
+    flash_action(
+        request,
+        lambda: services.occurrence_cancel(occurrence=occurrence),
+        success=_("The session is cancelled and everyone with a seat was told."),
+    )
+    return redirect("shifts_skillshares", slug=slug)

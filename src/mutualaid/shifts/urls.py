@@ -32,6 +32,11 @@ urlpatterns = [
         name="shifts_skillshare_join",
     ),
     path(
+        "skillshares/on/<int:occurrence_id>/cancel/",
+        skillshare_views.skillshare_cancel,
+        name="shifts_skillshare_cancel",
+    ),
+    path(
         "skillshares/seats/<int:signup_id>/leave/",
         skillshare_views.skillshare_leave,
         name="shifts_skillshare_leave",
