@@ -109,7 +109,7 @@ def test_seats_then_waitlist_then_i_cant_come_moves_the_next_person_up(
     states = {s.user_id: s.state for s in Signup.objects.filter(occurrence=occurrence)}
     assert states == {ben.pk: "confirmed", fay.pk: "confirmed", ida.pk: "waitlisted"}
     page = client_for(ida).get(reverse("shifts_skillshares", kwargs={"slug": "crown"}))
-    assert b"0 seats left" in page.content and b"You are on the waitlist." in page.content
+    assert b"0 seats left" in page.content and b"You are number 1 on the waitlist." in page.content
     assert b"SECRET-ADDRESS" not in page.content  # the address is for people with a seat
     assert b"SECRET-DESCRIPTION" in page.content
     bens = Signup.objects.get(occurrence=occurrence, user=ben)

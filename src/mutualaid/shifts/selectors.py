@@ -171,6 +171,7 @@ class Session:
     taken: int
     waiting: int
     mine: Signup | None
+    position: int | None = None  # the member's place on the waitlist, when they wait
 
     @property
     def seats_left(self) -> int:

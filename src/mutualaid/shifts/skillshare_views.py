@@ -33,12 +33,16 @@ def skillshares(request: HttpRequest, slug: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     coordinator = membership.is_coordinator and coordinator_has_second_factor(user)
     now = timezone.now()
+    sessions = selectors.skillshare_sessions(group, user, now)
+    for session in sessions:
+        if session.mine is not None and session.mine.state == SignupState.WAITLISTED:
+            session.position = services.waitlist_position(session.mine)
     return render(
         request,
         "shifts/skillshares.html",
         {
             "group": group,
-            "sessions": selectors.skillshare_sessions(group, user, now),
+            "sessions": sessions,
             "proposals": list(selectors.skillshare_proposals(group, user, coordinator=coordinator)),
             "is_coordinator": coordinator,
             "to_record": selectors.skillshares_to_record(group, user, now),
