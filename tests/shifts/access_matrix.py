@@ -61,6 +61,34 @@ def build(world: World) -> None:
     neighbour_booking = distribution.book(
         slot=day_slots[1], name="Rosa", phone="+13475550150", source="coordinator", booked_by=ada
     )
+    skillshare = services.skillshare_create(
+        group=world.crown,
+        teacher=ada,
+        by_coordinator=True,
+        title="Repair café",
+        description="Bring a broken lamp",
+        rule="FREQ=MONTHLY;BYDAY=1SA",
+        starts_on=timezone.localdate(),
+        start_time=datetime.time(14),
+        duration_minutes=120,
+        seats=10,
+        time_zone="UTC",
+    )
+    session = skillshare.occurrences.order_by("starts_at").first()
+    ben_seat = services.signup_create(occurrence=session, role=services.seat_role(skillshare), user=ben)
+    proposal = services.skillshare_create(
+        group=world.crown,
+        teacher=ben,
+        by_coordinator=False,
+        title="English conversation",
+        description="",
+        rule="FREQ=WEEKLY",
+        starts_on=timezone.localdate() + datetime.timedelta(days=1),
+        start_time=datetime.time(18),
+        duration_minutes=60,
+        seats=8,
+        time_zone="UTC",
+    )
     started = timezone.now() - datetime.timedelta(hours=1)
     past = Occurrence.objects.create(
         series=series, recurrence_id=started, starts_at=started, ends_at=started + datetime.timedelta(hours=2)
@@ -68,6 +96,9 @@ def build(world: World) -> None:
     world.objects.update(
         {
             "shift_series": series,
+            "skillshare_session": session,
+            "skillshare_proposal": proposal,
+            "ben_seat": ben_seat,
             "shift_first": first,
             "shift_second": second,
             "shift_past": past,
@@ -123,6 +154,29 @@ def series_data(w: World) -> dict[str, Any]:
         "alert_hours": "24",
         "remind_hours": "24",
         "roles": "restocker: 2",
+    }
+
+
+def session(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "occurrence_id": w.skillshare_session.pk}
+
+
+def proposal(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "series_id": w.skillshare_proposal.pk}
+
+
+def seat(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "signup_id": w.ben_seat.pk}
+
+
+def skillshare_data(w: World) -> dict[str, Any]:
+    return {
+        "title": "Know your rights",
+        "starts_on": "2030-01-05",
+        "start_time": "10:00",
+        "duration_minutes": "90",
+        "repeat": "once",
+        "seats": "12",
     }
 
 
@@ -328,6 +382,40 @@ ROUTES = [
     Route("shifts_cant", ANYONE, kwargs=lambda w: {"token": w.ben_cant}),
     Route("shifts_cant", ANYONE, method="POST", kwargs=lambda w: {"token": w.ben_cant}),
     Route("shifts_cant", "404 404 404 404 404", kwargs=lambda w: {"token": "forged"}, variant="forged"),
+    # Skill-shares
+    Route("shifts_skillshares", MEMBER, kwargs=crown_slug),
+    Route("shifts_skillshare_propose", MEMBER, kwargs=crown_slug),
+    Route("shifts_skillshare_propose", MEMBER, method="POST", kwargs=crown_slug, data=skillshare_data),
+    Route("shifts_skillshare_decide", "login 405 405 405 405", kwargs=proposal, variant="get"),
+    Route(
+        "shifts_skillshare_decide",
+        COORDINATOR,
+        method="POST",
+        kwargs=proposal,
+        data=lambda w: {"decision": "approve"},
+    ),
+    Route("shifts_skillshare_join", "login 405 405 405 405", kwargs=session, variant="get"),
+    Route("shifts_skillshare_join", MEMBER, method="POST", kwargs=session),
+    Route("shifts_skillshare_cancel", "login 405 405 405 405", kwargs=session, variant="get"),
+    Route("shifts_skillshare_cancel", COORDINATOR, method="POST", kwargs=session),
+    Route("shifts_skillshare_leave", "login 405 405 405 405", kwargs=seat, variant="get"),
+    Route("shifts_skillshare_leave", OWN, method="POST", kwargs=seat),
+    Route(
+        "api:shifts_skillshare_create",
+        API_MEMBER,
+        method="POST",
+        api=True,
+        kwargs=crown_slug,
+        data=lambda w: {**skillshare_data(w), "seats": 8, "duration_minutes": 60, "rule": "FREQ=WEEKLY"},
+    ),
+    Route(
+        "api:shifts_skillshare_decide",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=proposal,
+        data=lambda w: {"approve": True},
+    ),
     # API
     Route("api:shifts_series_list", API_MEMBER, api=True, kwargs=crown_slug),
     Route(

@@ -48,6 +48,8 @@ def test_shifts_pages_are_light_and_self_contained(client_for: Any, pantry: Any,
         reverse("shifts_series_new", args=["crown"]),
         reverse("shifts_mine", args=["crown"]),
         reverse("shifts_feed_page"),
+        reverse("shifts_skillshares", args=["crown"]),
+        reverse("shifts_skillshare_propose", args=["crown"]),
     ]
     client = client_for(ada)
     for path in pages:

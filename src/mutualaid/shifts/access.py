@@ -38,8 +38,13 @@ def _series_in(group: Group, series_id: int) -> Series:
 
 
 def get_series_for_member(user: User, slug: str, series_id: int) -> tuple[Series, Membership]:
+    """A skill-share proposal still waiting for approval is seen by its teacher and coordinators only."""
     group, membership = get_group_for_member(user, slug)
-    return _series_in(group, series_id), membership
+    series = _series_in(group, series_id)
+    hidden = not series.approved and series.lead_id != user.pk
+    if hidden and not (membership.is_coordinator and coordinator_has_second_factor(user)):
+        raise Http404
+    return series, membership
 
 
 def get_series_for_coordinator(user: User, slug: str, series_id: int) -> tuple[Series, Membership]:

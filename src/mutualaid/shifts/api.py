@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.groups.access import (
+    coordinator_has_second_factor,
+    get_group_for_coordinator,
+    get_group_for_member,
+)
 from mutualaid.members.models import User
 from mutualaid.shifts import access, distribution, selectors, services
-from mutualaid.shifts.models import BookingSource, BookingState, Occurrence, Series
+from mutualaid.shifts.models import BookingSource, BookingState, Occurrence, Series, SeriesKind
 
 router = Router(tags=["shifts"])
 
@@ -87,6 +92,9 @@ class SeriesOut(Schema):
     remind_hours: int
     lead_id: int | None
     active: bool
+    kind: str
+    description: str
+    approved: bool
     roles: list[RoleOut]
 
 
@@ -166,6 +174,9 @@ def _series_out(series: Series) -> dict[str, Any]:
         "remind_hours": series.remind_hours,
         "lead_id": series.lead_id,
         "active": series.active,
+        "kind": series.kind,
+        "description": series.description,
+        "approved": series.approved,
         "roles": [
             {
                 "id": r.pk,
@@ -194,9 +205,69 @@ def _occurrence_out(occurrence: Occurrence) -> dict[str, Any]:
 
 
 @router.get("/groups/{slug}/shifts/series", response=list[SeriesOut], summary="Recurring shifts of a group")
-def shifts_series_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
-    return [_series_out(s) for s in Series.objects.filter(group=group).prefetch_related("roles")]
+def shifts_series_list(
+    request: HttpRequest, slug: str, kind: SeriesKind | None = None
+) -> list[dict[str, Any]]:
+    """`kind=skillshare` for skill-shares only, `kind=shift` for shifts only. A skill-share proposal
+    waiting for approval is listed to coordinators and to the member who proposed it."""
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    series = Series.objects.filter(group=group).prefetch_related("roles")
+    if kind is not None:
+        series = series.filter(kind=kind)
+    if not (membership.is_coordinator and coordinator_has_second_factor(request.user)):
+        series = series.filter(Q(approved=True) | Q(lead=request.user))
+    return [_series_out(s) for s in series]
+
+
+class SkillShareIn(Schema):
+    title: str
+    description: str = ""
+    rule: str = "FREQ=DAILY;COUNT=1"
+    starts_on: datetime.date
+    start_time: WallClock
+    duration_minutes: int
+    seats: int
+    area: str = ""
+    address: str = ""
+    time_zone: str = ""
+    until: datetime.date | None = None
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+@router.post(
+    "/groups/{slug}/shifts/skillshares",
+    response={201: SeriesOut},
+    summary="Propose a skill-share you teach (a coordinator's opens at once)",
+)
+def shifts_skillshare_create(request: HttpRequest, slug: str, payload: SkillShareIn) -> Status[Any]:
+    group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    data = payload.dict()
+    data["start_time"] = _wall_clock(data["start_time"])
+    series = services.skillshare_create(
+        group=group,
+        teacher=request.user,  # type: ignore[arg-type]
+        by_coordinator=membership.is_coordinator and coordinator_has_second_factor(request.user),
+        **data,
+    )
+    return Status(201, _series_out(series))
+
+
+@router.post(
+    "/groups/{slug}/shifts/skillshares/{series_id}/decision",
+    response=dict[str, bool],
+    summary="Approve or decline a member's skill-share proposal (coordinators)",
+)
+def shifts_skillshare_decide(
+    request: HttpRequest, slug: str, series_id: int, payload: DecisionIn
+) -> dict[str, bool]:
+    series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
+    if series.kind != SeriesKind.SKILL_SHARE:
+        raise HttpError(404, "not a skill-share")
+    services.skillshare_decide(series=series, approve=payload.approve)
+    return {"approved": payload.approve}
 
 
 @router.post(

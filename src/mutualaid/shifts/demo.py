@@ -12,7 +12,7 @@ from django.utils import timezone
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
 from mutualaid.shifts import services
-from mutualaid.shifts.models import Series
+from mutualaid.shifts.models import Series, SeriesKind
 
 
 @transaction.atomic
@@ -76,6 +76,48 @@ def load() -> None:
             roles=[{"name": "reponer", "slots": 2}],
         )
     _distribution_days(users, crown, bushwick, zone)
+    _skillshares(users, crown, today, zone)
+
+
+def _skillshares(users: dict[str, User], crown: Group, today: datetime.date, zone: str) -> None:
+    """A repair café every first Saturday afternoon (a member teaches; two seats taken), and a member's
+    English conversation proposal waiting for a coordinator."""
+    existing = {s.title for s in Series.objects.filter(group=crown, kind=SeriesKind.SKILL_SHARE)}
+    if "Repair café" not in existing:
+        cafe = services.skillshare_create(
+            group=crown,
+            teacher=users["hana"],
+            by_coordinator=True,
+            title="Repair café",
+            description="Bring a lamp, a toaster or a torn jacket: we fix it together and you learn how.",
+            rule="FREQ=MONTHLY;BYDAY=1SA",
+            starts_on=today,
+            start_time=datetime.time(14, 0),
+            duration_minutes=150,
+            seats=12,
+            area="Crown Heights community hub",
+            address="Church basement, 1 Example Ave (side door)",
+            time_zone=zone,
+        )
+        first = cafe.occurrences.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+        if first is not None:
+            for name in ("ben", "dede"):
+                services.signup_create(occurrence=first, role=services.seat_role(cafe), user=users[name])
+    if "English conversation" not in existing:
+        services.skillshare_create(
+            group=crown,
+            teacher=users["jojo"],
+            by_coordinator=False,
+            title="English conversation",
+            description="For beginners: everyday phrases for the clinic, the school and the landlord.",
+            rule="FREQ=WEEKLY;BYDAY=TU",
+            starts_on=today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7),
+            start_time=datetime.time(18, 30),
+            duration_minutes=60,
+            seats=8,
+            area="Crown Heights library",
+            time_zone=zone,
+        )
 
 
 def _distribution_days(users: dict[str, User], crown: Group, bushwick: Group, zone: str) -> None:

@@ -270,3 +270,61 @@ class NeighbourBookingForm(forms.Form):
 class WalkInForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(label=gettext_lazy("Name (optional)"), max_length=100, required=False)
+
+
+ONCE = "once"
+SKILLSHARE_REPEAT_CHOICES = [
+    (ONCE, gettext_lazy("Once")),
+    (Repeat.WEEKLY, gettext_lazy("Every week, on the first day's weekday")),
+    (Repeat.BIWEEKLY, gettext_lazy("Every two weeks")),
+    (Repeat.MONTHLY, gettext_lazy("Every month, on the same weekday (e.g. first Saturday)")),
+]
+
+
+class SkillShareForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("What you will teach"),
+        max_length=100,
+        help_text=gettext_lazy("e.g. Repair café, English conversation, Know your rights"),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("About the session"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What to bring, who it is for. Shown to members only."),
+    )
+    area = forms.CharField(
+        label=gettext_lazy("Place (hub or neighbourhood)"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Shown to every member of the group."),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Exact address"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Sealed; shown only to people with a seat."),
+    )
+    starts_on = DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(label=gettext_lazy("Length (minutes)"), initial=90, min_value=1)
+    repeat = forms.ChoiceField(label=gettext_lazy("Repeats"), choices=SKILLSHARE_REPEAT_CHOICES, initial=ONCE)
+    until = DateField(
+        label=gettext_lazy("Last day (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    seats = forms.IntegerField(label=gettext_lazy("Seats"), initial=10, min_value=1, max_value=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("repeat"):
+            data["rule"] = (
+                "FREQ=DAILY;COUNT=1"
+                if data["repeat"] == ONCE
+                else rule_for(data["repeat"], data["starts_on"], "")
+            )
+        return data

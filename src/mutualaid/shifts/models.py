@@ -24,7 +24,16 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
+class SeriesKind(models.TextChoices):
+    SHIFT = "shift", _("Shift")
+    SKILL_SHARE = "skillshare", _("Skill-share")
+
+
 class Series(models.Model):
+    """A recurring shift, or a skill-share: sessions where a member (the lead: the teacher) teaches and
+    other members take seats (one role, "seat"), with the same waitlist, reminders and attendance. A
+    plain member's skill-share is a proposal (inactive, not approved) until a coordinator approves it."""
+
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="shift_series")
     title = EncryptedTextField(_("title"), max_length=100, blank=False)
     area = models.CharField(_("place (hub or neighbourhood, shown to members)"), max_length=100, blank=True)
@@ -46,6 +55,9 @@ class Series(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     active = models.BooleanField(default=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=SeriesKind.choices, default=SeriesKind.SHIFT)
+    description = EncryptedTextField(_("what the session is about"), max_length=2000, blank=True, default="")
+    approved = models.BooleanField(default=True)  # False: a member's skill-share proposal, waiting
     materialised_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -69,7 +81,11 @@ class Series(models.Model):
             ),
             (PUBLIC, "a group's recurring shift: title, coarse place and schedule, chosen by the group"),
         ),
-        "lead": (PUBLIC, "which member leads a recurring shift"),
+        "lead": (PUBLIC, "which member leads a recurring shift (a skill-share's teacher)"),
+        **dict.fromkeys(
+            ("kind", "approved"),
+            (PUBLIC, "whether a series is a shift or a skill-share, and whether a proposal was approved"),
+        ),
     }
 
     class Meta:

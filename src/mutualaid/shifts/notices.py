@@ -15,7 +15,7 @@ from mutualaid.members.models import Membership, Role
 from mutualaid.shifts.recurrence import zone
 
 if TYPE_CHECKING:
-    from mutualaid.shifts.models import Occurrence, ShiftRole, Signup, Swap
+    from mutualaid.shifts.models import Occurrence, Series, ShiftRole, Signup, Swap
 
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "shift_promoted": (
@@ -47,6 +47,23 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "shift_swap": (
         gettext_lazy("%(name)s asks you to take a shift"),
         gettext_lazy("%(name)s asks you to take their place at %(title)s in %(group)s. %(url)s"),
+    ),
+    # Skill-shares: a member's proposal goes to the coordinators; the teacher hears their answer.
+    "skillshare_proposed": (
+        gettext_lazy("A skill-share to approve: %(title)s"),
+        gettext_lazy(
+            "%(name)s proposes to teach %(title)s in %(group)s. Approve or decline it here: %(url)s"
+        ),
+    ),
+    "skillshare_approved": (
+        gettext_lazy("Your skill-share is approved: %(title)s"),
+        gettext_lazy("Your skill-share %(title)s in %(group)s is approved: members can take seats. %(url)s"),
+    ),
+    "skillshare_declined": (
+        gettext_lazy("Your skill-share was not approved: %(title)s"),
+        gettext_lazy(
+            "Your skill-share %(title)s in %(group)s was not approved. Talk to a coordinator to find a way. %(url)s"
+        ),
     ),
     # Distribution days (members who booked on the web; neighbours without an account get a text).
     "slot_booked": (
@@ -144,4 +161,41 @@ def swap_asked(swap: Swap) -> None:
         occurrence,
         reverse("shifts_mine", kwargs={"slug": occurrence.series.group.slug}),
         name=str(swap.signup.user.display_name),
+    )
+
+
+def _skillshares_url(series: Series) -> str:
+    return reverse("shifts_skillshares", kwargs={"slug": series.group.slug})
+
+
+def skillshare_proposed(series: Series) -> int:
+    """Tell the group's coordinators a member proposes a session (its title, never its description)."""
+    told = 0
+    for membership in Membership.objects.filter(
+        group_id=series.group_id, role=Role.COORDINATOR
+    ).select_related("user"):
+        notify(
+            user=membership.user,
+            kind="skillshare_proposed",
+            context={
+                "group": series.group.name,
+                "title": series.title,
+                "url": _skillshares_url(series),
+                "name": str(series.lead.display_name) if series.lead else "",
+            },
+        )
+        told += 1
+    return told
+
+
+def skillshare_decided(series: Series, teacher: Any, *, approved: bool) -> None:
+    notify(
+        user=teacher,
+        kind="skillshare_approved" if approved else "skillshare_declined",
+        context={
+            "group": series.group.name,
+            "title": series.title,
+            "url": _skillshares_url(series),
+            "name": "",
+        },
     )

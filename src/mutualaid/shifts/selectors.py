@@ -7,14 +7,23 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
-from mutualaid.shifts.models import Occurrence, OccurrenceStatus, ShiftRole, Signup, SignupState, Swap
+from mutualaid.shifts.models import (
+    Occurrence,
+    OccurrenceStatus,
+    Series,
+    SeriesKind,
+    ShiftRole,
+    Signup,
+    SignupState,
+    Swap,
+)
 from mutualaid.shifts.recurrence import zone
 
 
@@ -147,3 +156,89 @@ def feed_signups(user: User, since: datetime.datetime) -> QuerySet[Signup]:
         .select_related("occurrence__series__group", "role")
         .order_by("occurrence__starts_at")[:500]
     )
+
+
+# Skill-shares -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """One coming skill-share session as its list shows it."""
+
+    occurrence: Occurrence
+    local: datetime.datetime
+    seats: int
+    taken: int
+    waiting: int
+    mine: Signup | None
+    position: int | None = None  # the member's place on the waitlist, when they wait
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.seats - self.taken)
+
+
+def skillshare_sessions(group: Group, user: User, now: datetime.datetime, limit: int = 60) -> list[Session]:
+    """Coming sessions of the group's approved skill-shares, soonest first, with seats taken and the
+    waitlist's length (counts only: who sits where is for the teacher's attendance page)."""
+    occurrences = list(
+        Occurrence.objects.filter(
+            series__group=group,
+            series__kind=SeriesKind.SKILL_SHARE,
+            series__approved=True,
+            ends_at__gt=now,
+        )
+        .select_related("series__lead")
+        .prefetch_related("series__roles")
+        .annotate(
+            taken=Count("signups", filter=Q(signups__state=SignupState.CONFIRMED)),
+            waiting=Count("signups", filter=Q(signups__state=SignupState.WAITLISTED)),
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+    mine = {
+        s.occurrence_id: s
+        for s in Signup.objects.filter(
+            user=user,
+            occurrence__in=occurrences,
+            state__in=(SignupState.CONFIRMED, SignupState.WAITLISTED),
+        )
+    }
+    return [
+        Session(
+            occurrence=o,
+            local=o.starts_at.astimezone(zone(o.series.time_zone)),
+            seats=sum(r.slots for r in o.series.roles.all()),
+            taken=o.taken,
+            waiting=o.waiting,
+            mine=mine.get(o.pk),
+        )
+        for o in occurrences
+    ]
+
+
+def skillshare_proposals(group: Group, user: User, *, coordinator: bool) -> QuerySet[Series]:
+    """Proposals waiting for approval: all of them for a coordinator, a member's own otherwise."""
+    pending = Series.objects.filter(group=group, kind=SeriesKind.SKILL_SHARE, approved=False).select_related(
+        "lead"
+    )
+    return pending if coordinator else pending.filter(lead=user)
+
+
+def skillshares_to_record(
+    group: Group, user: User, now: datetime.datetime
+) -> list[tuple[Occurrence, datetime.datetime]]:
+    """Sessions `user` taught that started in the past two weeks (not cancelled): attendance to record."""
+    occurrences = (
+        Occurrence.objects.filter(
+            series__group=group,
+            series__kind=SeriesKind.SKILL_SHARE,
+            series__lead=user,
+            status=OccurrenceStatus.SCHEDULED,
+            starts_at__lte=now,
+            starts_at__gt=now - datetime.timedelta(days=14),
+        )
+        .select_related("series")
+        .order_by("-starts_at")
+    )
+    return [(o, o.starts_at.astimezone(zone(o.series.time_zone))) for o in occurrences]

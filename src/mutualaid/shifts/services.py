@@ -29,6 +29,7 @@ from mutualaid.shifts.models import (
     Occurrence,
     OccurrenceStatus,
     Series,
+    SeriesKind,
     ShiftRole,
     Signup,
     SignupState,
@@ -50,6 +51,8 @@ ACTIVE = (SignupState.CONFIRMED, SignupState.WAITLISTED)
 
 def _check_series(series: Series) -> None:
     errors: dict[str, list[str]] = {}
+    if len(series.description or "") > TEXT_MAX:
+        errors.setdefault("description", []).append(_("At most %(count)d characters.") % {"count": TEXT_MAX})
     if not (series.title or "").strip():
         errors.setdefault("title", []).append(_("Give the shift a title."))
     if not 0 < series.duration_minutes <= MAX_DURATION_MINUTES:
@@ -117,8 +120,15 @@ def series_create(
     alert_hours: Sequence[int] = (),
     remind_hours: int = 24,
     lead: User | None = None,
+    kind: str = SeriesKind.SHIFT,
+    description: str = "",
+    approved: bool = True,
 ) -> Series:
     series = Series(
+        kind=kind,
+        description=description.strip(),
+        approved=approved,
+        active=approved,
         group=group,
         title=title.strip(),
         rule=rule.strip().removeprefix("RRULE:"),
@@ -228,6 +238,85 @@ def role_update(*, role: ShiftRole, **changes: Any) -> ShiftRole:
     for occurrence in Occurrence.objects.filter(series_id=role.series_id, starts_at__gt=timezone.now()):
         _promote(occurrence, role)
     return role
+
+
+# Skill-shares ----------------------------------------------------------------------------------
+
+SEAT_ROLE = "seat"  # a skill-share's one role: its places are the seats
+ONCE = "FREQ=DAILY;COUNT=1"  # a one-off session
+MAX_SEATS = 200
+
+
+@transaction.atomic
+def skillshare_create(
+    *,
+    group: Group,
+    teacher: User,
+    by_coordinator: bool,
+    title: str,
+    description: str,
+    rule: str,
+    starts_on: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    seats: int,
+    area: str = "",
+    address: str = "",
+    time_zone: str = "",
+    until: datetime.date | None = None,
+    remind_hours: int = 24,
+) -> Series:
+    """A session where `teacher` teaches and members take seats. Proposed by a plain member, it waits
+    (inactive, no occurrences) until a coordinator approves it; a coordinator's starts at once."""
+    if not Membership.objects.filter(group=group, user=teacher).exists():
+        raise ValidationError({"teacher": [_("The teacher must be a member of the group.")]})
+    if not 1 <= seats <= MAX_SEATS:
+        raise ValidationError({"seats": [_("Between 1 and %(count)d seats.") % {"count": MAX_SEATS}]})
+    series = series_create(
+        group=group,
+        title=title,
+        rule=rule,
+        starts_on=starts_on,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        roles=[{"name": SEAT_ROLE, "slots": seats}],
+        area=area,
+        address=address,
+        time_zone=time_zone,
+        until=until,
+        remind_hours=remind_hours,
+        lead=teacher,
+        kind=SeriesKind.SKILL_SHARE,
+        description=description,
+        approved=by_coordinator,
+    )
+    if not by_coordinator:
+        notices.skillshare_proposed(series)
+    return series
+
+
+def seat_role(series: Series) -> ShiftRole:
+    return series.roles.get(name=SEAT_ROLE)
+
+
+@transaction.atomic
+def skillshare_decide(*, series: Series, approve: bool) -> Series | None:
+    """A coordinator approves a member's proposal (its sessions are made and open for seats, and the
+    teacher is told) or declines it (it is deleted: nobody could have taken a seat yet)."""
+    series = Series.objects.select_for_update().select_related("group", "lead").get(pk=series.pk)
+    if series.kind != SeriesKind.SKILL_SHARE or series.approved:
+        raise ValidationError(_("This proposal was already decided."))
+    if approve:
+        series.approved = True
+        series.active = True
+        series.save(update_fields=["approved", "active"])
+        materialise(series=series)
+    if series.lead is not None:
+        notices.skillshare_decided(series, series.lead, approved=approve)
+    if not approve:
+        series.delete()
+        return None
+    return series
 
 
 # Occurrences ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualaid.shifts import day_views, views
+from mutualaid.shifts import day_views, skillshare_views, views
 
 urlpatterns = [
     path("", views.calendar_page, name="shifts_calendar"),
@@ -19,6 +19,28 @@ urlpatterns = [
     path("on/<int:occurrence_id>/attendance/", views.attendance, name="shifts_attendance"),
     path("on/<int:occurrence_id>/outcome/", views.outcome, name="shifts_outcome"),
     path("on/<int:occurrence_id>/roles/<int:role_id>/call/", views.skill_call, name="shifts_skill_call"),
+    path("skillshares/", skillshare_views.skillshares, name="shifts_skillshares"),
+    path("skillshares/propose/", skillshare_views.skillshare_propose, name="shifts_skillshare_propose"),
+    path(
+        "skillshares/<int:series_id>/decide/",
+        skillshare_views.skillshare_decide,
+        name="shifts_skillshare_decide",
+    ),
+    path(
+        "skillshares/on/<int:occurrence_id>/join/",
+        skillshare_views.skillshare_join,
+        name="shifts_skillshare_join",
+    ),
+    path(
+        "skillshares/on/<int:occurrence_id>/cancel/",
+        skillshare_views.skillshare_cancel,
+        name="shifts_skillshare_cancel",
+    ),
+    path(
+        "skillshares/seats/<int:signup_id>/leave/",
+        skillshare_views.skillshare_leave,
+        name="shifts_skillshare_leave",
+    ),
     path("days/", day_views.days, name="shifts_days"),
     path("days/new/", day_views.day_new, name="shifts_day_new"),
     path("days/<int:day_id>/", day_views.day_page, name="shifts_day"),

@@ -1,0 +1,91 @@
+"""A skill-share in a real browser at 390 px: a plain member proposes a repair café on her phone, a
+coordinator approves it, another member takes a seat, and once the session has started the teacher
+records who came."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from tests.browser.test_shifts_flow import _totp_secret
+from tests.conftest import PASSWORD
+
+
+def _fits(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_propose_approve_join_and_record_attendance(
+    page: Any, go: Any, shot: Any, log_in: Any, ada: Any, ben: Any, fay: Any, crown: Any
+) -> None:
+    from mutualaid.shifts.models import Occurrence, Series, Signup
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_default_timeout(30_000)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    # Fay, a plain member, proposes a session she will teach.
+    log_in("fay", PASSWORD)
+    go("/g/crown/")
+    page.get_by_role("link", name="Skill-shares").first.click()
+    page.get_by_role("link", name="Teach a skill-share").click()
+    _fits(page)
+    page.get_by_label("What you will teach").fill("Repair café")
+    page.get_by_label("About the session").fill("Bring a broken lamp")
+    page.get_by_label("Place (hub or neighbourhood)").fill("Library basement")
+    page.get_by_label("Exact address").fill("5 Elm St, back door")
+    page.locator("#id_starts_on").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("14:00")
+    page.get_by_label("Seats").fill("1")
+    page.get_by_role("button", name="Propose the session").click()
+    assert page.get_by_text("Thank you: a coordinator will look at your proposal.").is_visible()
+    series = Series.objects.get(kind="skillshare")
+    assert not series.approved and series.lead_id == fay.pk
+    page.get_by_role("button", name="Log out").click()
+
+    # Ada approves it.
+    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    go("/g/crown/shifts/skillshares/")
+    assert page.get_by_text("Proposals to approve").is_visible()
+    page.get_by_role("button", name="Approve").click()
+    assert page.get_by_text("The skill-share is approved.").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    # Ben takes the only seat; the address shows once he has it.
+    log_in("ben", PASSWORD)
+    go("/g/crown/shifts/skillshares/")
+    _fits(page)
+    assert page.get_by_text("1 seat left").is_visible()
+    assert page.get_by_text("5 Elm St").count() == 0
+    shot("skillshares-list")
+    page.get_by_role("button", name="Join").click()
+    assert page.get_by_text("You have a seat. See you there!").is_visible()
+    assert page.get_by_text("0 seats left").is_visible()
+    assert page.get_by_text("5 Elm St, back door").is_visible()
+    _fits(page)
+    shot("skillshares-seat")
+    signup = Signup.objects.get(user=ben)
+    assert signup.state == "confirmed"
+    page.get_by_role("button", name="Log out").click()
+
+    # The session starts; Fay records who came.
+    started = timezone.now() - datetime.timedelta(minutes=30)
+    Occurrence.objects.filter(pk=signup.occurrence_id).update(
+        starts_at=started, ends_at=started + datetime.timedelta(hours=2)
+    )
+    log_in("fay", PASSWORD)
+    go("/g/crown/shifts/skillshares/")
+    assert page.get_by_text("Sessions you taught: who came?").is_visible()
+    page.get_by_role("link", name="Repair café").first.click()
+    _fits(page)
+    page.get_by_label("Ben").check()
+    page.get_by_role("button", name="Record").click()
+    assert page.get_by_text("Attendance was recorded.").is_visible()
+    shot("skillshares-attendance")
+    signup.refresh_from_db()
+    assert signup.attended is True
+    assert not [url for url in missing if "/static/" in url]
