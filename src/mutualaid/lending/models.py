@@ -16,13 +16,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.classification import PUBLIC
 from mutualaid.core.fields import EncryptedTextField
 
 
 class ItemCondition(models.TextChoices):
-    GOOD = "good", _("Good")
+    GOOD = "good", pgettext_lazy("lent item condition", "Good")
     WORN = "worn", _("Worn but works")
     NEEDS_REPAIR = "repair", _("Needs repair")
 
@@ -73,7 +74,7 @@ class LoanState(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     READY = "ready", _("Held for pick-up")
     OUT = "out", _("On loan")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("loan state", "Returned")
     CANCELLED = "cancelled", _("Cancelled")
 
 
