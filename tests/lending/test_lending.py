@@ -106,7 +106,10 @@ def test_reminders_before_and_after_the_due_date_once_each(
 ) -> None:
     loan = services.lend(loan=services.request(item=drill, member=ben), actor=ada)
     due = loan.due_on
-    at = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))  # noqa: E731
+
+    def at(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_reminders(now=at(due - datetime.timedelta(days=5))) == (0, 0)
         assert services.send_reminders(now=at(due - datetime.timedelta(days=2))) == (1, 0)
