@@ -194,3 +194,16 @@ def test_closed_loans_go_after_the_retention_period(drill: Any, ben: Any, ada: A
     purge_expired()
     assert not Loan.objects.filter(pk=loan.pk).exists()
     assert Loan.objects.filter(pk=open_loan.pk).exists()
+
+
+def test_the_worker_runs_the_reminders_hourly(drill: Any, ben: Any, ada: Any) -> None:
+    from mutualaid.core.registry import periodic_jobs
+    from mutualaid.lending import tasks
+
+    job = next(p for p in periodic_jobs() if p.name == "lending.reminders")
+    assert job.task_path == "mutualaid.lending.tasks.send_reminders"
+    loan = services.lend(loan=services.request(item=drill, member=ben), actor=ada)
+    Loan.objects.filter(pk=loan.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    tasks.send_reminders.call()
+    loan.refresh_from_db()
+    assert loan.reminded_after
