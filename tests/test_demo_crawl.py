@@ -313,6 +313,8 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "proposal_id": _first_pks("decisions.Proposal", 2, group__slug=slug),
         "report_id": _first_pks("defense.Report", 2, group__slug=slug),
         "hub_id": _first_pks("hubs.Hub", 2, group__slug=slug),
+        "item_id": _first_pks("lending.Item", 2, group__slug=slug),
+        "loan_id": _first_pks("lending.Loan", 2, item__group__slug=slug),
     }
 
 
