@@ -73,16 +73,22 @@ class Stay(models.Model):
     """A guest's stay at an offer, for a housing need of the board."""
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="stays")
-    need = models.ForeignKey("exchange.Post", null=True, on_delete=models.SET_NULL, related_name="+")
+    need = models.ForeignKey(
+        "exchange.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     guest = models.ForeignKey(
         "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="housing_stays"
     )
     starts_on = models.DateField(_("first night"))
     ends_on = models.DateField(_("leaves on"))
     state = models.CharField(max_length=10, choices=StayState.choices, default=StayState.PROPOSED)
-    proposed_by = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     host_agreed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     checkin_every_days = models.PositiveSmallIntegerField(_("check in every (days)"), default=2)
     last_checkin_at = models.DateTimeField(null=True, blank=True)
@@ -145,7 +151,9 @@ class CheckIn(models.Model):
     """A coordinator checked on a stay: all well, or not (with a sealed note)."""
 
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="checkins")
-    recorded_by = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     all_well = models.BooleanField(_("all well"), default=True)
     note = EncryptedTextField(_("note"), max_length=500)
