@@ -157,5 +157,13 @@ def stay_step(request: HttpRequest, slug: str, stay_id: int, action: str) -> Htt
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("housing_stay", slug, stay.pk)
-    messages.success(request, _("Done."))
+    done = {
+        states.AGREE: _("Thank you: you agreed to host. A second coordinator confirms the stay."),
+        states.DECLINE: _("You declined the stay."),
+        states.CONFIRM: _("The stay is arranged. The guest now sees the address."),
+        states.CANCEL: _("The stay is cancelled."),
+        states.END: _("The stay has ended: the place is free again."),
+        states.CHECKIN: _("Check-in recorded."),
+    }
+    messages.success(request, done[action])
     return redirect("housing_stay", slug, stay.pk)
