@@ -131,7 +131,7 @@ class Stay(models.Model):
                 fields=["offer"], condition=models.Q(state__in=LIVE_STATES), name="housing_one_live_stay"
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_on__gt=models.F("starts_on")), name="housing_dates"
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="housing_dates"
             ),
             models.CheckConstraint(
                 condition=~models.Q(state="confirmed")
