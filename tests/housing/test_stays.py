@@ -178,3 +178,40 @@ def test_ended_stays_are_purged_after_retention(
     purge_expired(now=timezone.now() + retention_period() + datetime.timedelta(days=1))
     assert list(Stay.objects.values_list("pk", flat=True)) == [other.pk]  # a live stay is kept
     assert not CheckIn.objects.exists()
+
+
+def test_a_proposal_asks_the_host_and_the_other_coordinators(
+    offer: Any, need: Any, ada: Any, ida: Any, ben: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mutualaid.channels.models import Notice
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.stay_propose(
+            offer=offer,
+            actor=ada,
+            need=need,
+            starts_on=tomorrow(),
+            ends_on=tomorrow() + datetime.timedelta(days=1),
+        )
+    assert list(
+        Notice.objects.filter(kind="housing_host_asked").values_list("user__username", flat=True)
+    ) == ["ben"]
+    # The proposer is not asked to confirm their own proposal.
+    assert list(
+        Notice.objects.filter(kind="housing_confirm_needed").values_list("user__username", flat=True)
+    ) == ["ida"]
+
+
+def test_the_worker_runs_the_checkin_reminders(proposed: Any, ben: Any, ida: Any) -> None:
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    from mutualaid.channels.models import Notice
+
+    services.stay_step(stay=proposed, actor=ben, action="agree")
+    services.stay_step(stay=proposed, actor=ida, action="confirm")
+    Stay.objects.filter(pk=proposed.pk).update(starts_on=proposed.starts_on - datetime.timedelta(days=2))
+    periodic = {p.name: p for p in apps.get_app_config("housing").periodic}  # type: ignore[attr-defined]
+    job = import_string(periodic["housing.checkins"].task_path)
+    assert job.call() == 2
+    assert Notice.objects.filter(kind="housing_checkin_due").count() == 2
