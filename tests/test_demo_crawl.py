@@ -313,6 +313,8 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "proposal_id": _first_pks("decisions.Proposal", 2, group__slug=slug),
         "report_id": _first_pks("defense.Report", 2, group__slug=slug),
         "hub_id": _first_pks("hubs.Hub", 2, group__slug=slug),
+        "offer_id": _first_pks("housing.Offer", 2, group__slug=slug),
+        "stay_id": _first_pks("housing.Stay", 2, offer__group__slug=slug),
     }
 
 
