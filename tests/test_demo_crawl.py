@@ -315,6 +315,8 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "hub_id": _first_pks("hubs.Hub", 2, group__slug=slug),
         "item_id": _first_pks("lending.Item", 2, group__slug=slug),
         "loan_id": _first_pks("lending.Loan", 2, item__group__slug=slug),
+        "offer_id": _first_pks("housing.Offer", 2, group__slug=slug),
+        "stay_id": _first_pks("housing.Stay", 2, offer__group__slug=slug),
     }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "mutualaid.defense",
     "mutualaid.hubs",
     "mutualaid.lending",
+    "mutualaid.housing",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
