@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mutualaid.decisions",
     "mutualaid.defense",
     "mutualaid.hubs",
+    "mutualaid.insights",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
