@@ -150,11 +150,12 @@ def test_outcomes_and_intake_by_channel(client_for: Any, crown: Any, ada: Any) -
         label: [c.value if c.state == SHOWN else c.state for c in row]
         for label, row in zip(intake.row_labels, intake.rows, strict=True)
     }
-    # 66 web needs; no offer at all, and zeros in this table are "fewer than 11" too; the smallest
-    # other count of needs (12 imported) keeps the lone small one company.
-    assert values["Web"] == [66, SMALL]
+    # No offer at all, and zeros in this table are "fewer than 11" too; the largest count of needs
+    # (66 on the web) keeps the lone small one company: a hidden cell that is the largest is bounded on
+    # one side only, so the column's sum (known from the week table) cannot pin the small one.
+    assert values["Web"] == [HIDDEN, SMALL]
     assert values["Text message"] == [13, SMALL]
-    assert values["Import"] == [HIDDEN, SMALL]
+    assert values["Import"] == [12, SMALL]
     assert values["Taken in by a member"] == [SMALL, SMALL]
     assert intake.column_totals is None
 

@@ -66,8 +66,9 @@ def suppress(
     `open_columns`: columns whose sum another table on the same page could reveal (e.g. the intake
     table adds up to the same number of needs as a week table that holds hidden cells). Each of them
     keeps at least two cells hidden, so that sum never lands on a single hidden cell here either.
-    `zero_is_small`: zeros are shown as "fewer than 11" too (for such tables: a hidden neighbour is then
-    always 11 or more, never a zero a known sum would give away).
+    `zero_is_small`: zeros are shown as "fewer than 11" too, and every line with small cells also hides
+    its largest cell (for tables whose column sums another table shows: the hidden neighbour is
+    then never a zero, and a known sum never pins the small cells).
     `columns_only`: the rows' sums are published nowhere (each column is its own population, e.g.
     needs and offers by channel), so complementary suppression runs down the columns only.
     """
@@ -93,7 +94,10 @@ def suppress(
             shown = [r for r in range(height) if state[r][c] == SHOWN]
             if len(kept) >= 2 or not shown:
                 break
-            r = min(shown, key=lambda r: (counts[r][c] == 0, counts[r][c], r))
+            if zero_is_small:
+                r = max(shown, key=lambda r: (counts[r][c], r))  # the largest, as below
+            else:
+                r = min(shown, key=lambda r: (counts[r][c] == 0, counts[r][c], r))
             state[r][c] = HIDDEN
 
     changed = True
@@ -101,13 +105,22 @@ def suppress(
         changed = False
         for line in lines():
             hidden = [(r, c) for r, c in line if state[r][c] != SHOWN]
-            if len(hidden) != 1:
+            # With zero_is_small, a line's sum may be known elsewhere: it must also hide one cell of 11
+            # or more, so that the sum never pins its small cells (all ten, say) down.
+            lonely = len(hidden) == 1
+            unpaired = zero_is_small and bool(hidden) and all(state[r][c] == SMALL for r, c in hidden)
+            if not (lonely or unpaired):
                 continue
             candidates = [(r, c) for r, c in line if state[r][c] == SHOWN]
             if not candidates:
                 continue  # a line of one cell: its total is hidden below
-            # Smallest non-zero first, then zeros; ties broken by position so the result is stable.
-            r, c = min(candidates, key=lambda rc: (counts[rc[0]][rc[1]] == 0, counts[rc[0]][rc[1]], rc))
+            if zero_is_small:
+                # The largest: a hidden cell that is the smallest shown one would be bounded by its
+                # neighbours on both sides (11 <= it <= the next shown), and a known sum would pin it.
+                r, c = max(candidates, key=lambda rc: (counts[rc[0]][rc[1]], rc))
+            else:
+                # Smallest non-zero first, then zeros; ties broken by position so the result is stable.
+                r, c = min(candidates, key=lambda rc: (counts[rc[0]][rc[1]] == 0, counts[rc[0]][rc[1]], rc))
             state[r][c] = HIDDEN
             changed = True
 
