@@ -121,7 +121,7 @@ def test_a_known_column_sum_never_pins_a_small_count_when_zero_is_small(counts: 
     another true table with the same column sums (the difference moved onto a hidden cell of 11 or
     more in the same column) must look exactly the same."""
     options = {"zero_is_small": True, "columns_only": True}
-    table = suppress(counts, **options)  # type: ignore[arg-type]
+    table = suppress(counts, **options)
     shown = view(table)
     height, width = len(counts), len(counts[0])
     for r, c in itertools.product(range(height), range(width)):
@@ -139,7 +139,7 @@ def test_a_known_column_sum_never_pins_a_small_count_when_zero_is_small(counts: 
                     other[r][c] += delta
                     other[k][c] -= delta
                     alternatives.append(other)
-        same = [other for other in alternatives if view(suppress(other, **options)) == shown]  # type: ignore[arg-type]
+        same = [other for other in alternatives if view(suppress(other, **options)) == shown]
         # Only a zero can ever be pinned (a zero names nobody); every count from 1 to 10 has another
         # value the reader cannot tell apart, even knowing the column's sum.
         assert same or counts[r][c] == 0, (counts, (r, c))
