@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mutualaid.hubs",
     "mutualaid.lending",
     "mutualaid.housing",
+    "mutualaid.insights",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,121 @@
+"""Insights: the coordinator dashboard's summary queries over many closed posts.
+
+    MUTUALAID_DATA_DIR=$(mktemp -d) .venv/bin/python bench/insights.py [--posts 200000] [--rounds 15]
+
+On PostgreSQL: start a throwaway cluster with `python scripts/pgcluster.py start DIR mutualaid` and
+run with the DATABASE_URL it prints.
+
+One group with `--posts` needs and offers spread over two years (most closed: fulfilled, expired or
+withdrawn; half the needs claimed), then every table of the dashboard (needs and offers by category
+and week, time to first claim and to fulfilment, unmet needs, intake by channel, all suppressed) for
+the last 12 and the last 52 weeks. Median and p90 time and the number of queries are printed.
+Target (issue 18): p50 <= 200 ms at 1,000,000 closed posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualaid.config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from mutualaid.core.categories import Category  # noqa: E402
+from mutualaid.exchange.models import Claim, Post  # noqa: E402
+from mutualaid.groups.models import Group  # noqa: E402
+from mutualaid.insights import selectors  # noqa: E402
+from mutualaid.members.models import User  # noqa: E402
+
+BATCH = 5000
+
+
+def load(posts: int) -> Group:
+    tag = uuid.uuid4().hex[:8]
+    group = Group.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}")
+    helper = User.objects.create_user(f"bench-{tag}", password=None, display_name="Bench")
+    rng = random.Random(18)
+    now = timezone.now()
+    categories = list(Category.values)
+    made = 0
+    while made < posts:
+        batch = []
+        for _ in range(min(BATCH, posts - made)):
+            created = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+            status = rng.choices(["fulfilled", "expired", "withdrawn", "open"], [60, 25, 10, 5])[0]
+            closed = (
+                created + datetime.timedelta(hours=rng.randrange(1, 24 * 14)) if status != "open" else None
+            )
+            batch.append(
+                Post(
+                    group=group,
+                    kind=rng.choice(["need", "need", "offer"]),
+                    category=rng.choice(categories),
+                    title="",
+                    status=status,
+                    created_at=created,
+                    updated_at=closed or created,
+                    closed_at=closed,
+                    imported=rng.random() < 0.05,
+                )
+            )
+        created_posts = Post.objects.bulk_create(batch)
+        Claim.objects.bulk_create(
+            [
+                Claim(
+                    post=p,
+                    claimant=helper,
+                    state="done",
+                    created_at=p.created_at + datetime.timedelta(minutes=rng.randrange(5, 3 * 24 * 60)),
+                )
+                for p in created_posts
+                if p.kind == "need" and rng.random() < 0.5
+            ]
+        )
+        made += len(batch)
+    return group
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    group = load(args.posts)
+    print(f"{connection.vendor}: {args.posts:,} posts loaded in {time.perf_counter() - started:.0f} s")
+    for weeks in (12, 52):
+        filters = selectors.Filters(weeks=weeks)
+        times = []
+        for _ in range(args.rounds):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                selectors.dashboard(group, filters)
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+        print("  slowest queries (s): " + ", ".join(q["time"] for q in slowest[:6]))
+        print(
+            f"dashboard, last {weeks} weeks: p50 {statistics.median(times):.0f} ms, p90 {p90:.0f} ms, "
+            f"{len(queries.captured_queries)} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()
