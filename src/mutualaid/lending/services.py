@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.access import require_second_factor
 from mutualaid.exchange.services import acts_as_coordinator
 from mutualaid.groups.models import Group
 from mutualaid.lending import notices
 from mutualaid.lending.models import HOLDING_STATES, OPEN_STATES, Item, ItemCondition, Loan, LoanState, Repair
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Role, User
 
 
 @dataclass
@@ -49,9 +50,14 @@ def can_manage(user: User, item: Item) -> bool:
     return acts_as_coordinator(user, item.group_id)
 
 
-def _require_manager(user: User, item: Item) -> None:
-    if not can_manage(user, item):
-        raise PermissionDenied(_("Only a coordinator or the item's lender can do this."))
+def require_manager(user: User, item: Item) -> None:
+    """Refuse anyone but the item's lender or a coordinator; a coordinator without a second factor is sent
+    to set one up (THREATS.md property 11), not told they may not."""
+    if can_manage(user, item):
+        return
+    if Membership.objects.filter(user=user, group_id=item.group_id, role=Role.COORDINATOR).exists():
+        require_second_factor(user)
+    raise PermissionDenied(_("Only a coordinator or the item's lender can do this."))
 
 
 def _values(data: ItemInput) -> dict[str, object]:
@@ -91,7 +97,7 @@ def item_create(*, group: Group, actor: User, data: ItemInput) -> Item:
 @transaction.atomic
 def item_update(*, item: Item, actor: User, data: ItemInput) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
-    _require_manager(actor, item)
+    require_manager(actor, item)
     for key, value in _values(data).items():
         setattr(item, key, value)
     item.full_clean()
@@ -156,7 +162,7 @@ def cancel(*, loan: Loan, actor: User) -> Loan:
     """The member withdraws a waiting or held request (or a coordinator/lender does it for them)."""
     item, loan = _loan_locked(loan)
     if loan.member_id != actor.pk:
-        _require_manager(actor, item)
+        require_manager(actor, item)
     if loan.state not in (LoanState.WAITING, LoanState.READY):
         raise ValidationError(_("Only a request that is waiting or held can be withdrawn."))
     loan.state = LoanState.CANCELLED
@@ -170,7 +176,7 @@ def cancel(*, loan: Loan, actor: User) -> Loan:
 def lend(*, loan: Loan, actor: User) -> Loan:
     """Hand-over, one tap: the item held for a member goes out to them, due back in `loan_days`."""
     item, loan = _loan_locked(loan)
-    _require_manager(actor, item)
+    require_manager(actor, item)
     if loan.state != LoanState.READY:
         raise ValidationError(_("Only an item held for this member can be handed over."))
     now = timezone.now()
@@ -186,7 +192,7 @@ def lend(*, loan: Loan, actor: User) -> Loan:
 def give_back(*, loan: Loan, actor: User) -> Loan:
     """Return, one tap: the loan closes and the next member on the waitlist is told it is theirs."""
     item, loan = _loan_locked(loan)
-    _require_manager(actor, item)
+    require_manager(actor, item)
     if loan.state != LoanState.OUT:
         raise ValidationError(_("This item is not on loan."))
     loan.state = LoanState.RETURNED
@@ -204,7 +210,7 @@ def set_circulation(*, item: Item, actor: User, in_circulation: bool) -> Item:
     Out of circulation: a hold that was waiting for pick-up goes back to the head of the waitlist
     (a loan already out stays out until returned). Back in: the first on the waitlist is told."""
     item = _locked(item)
-    _require_manager(actor, item)
+    require_manager(actor, item)
     item.in_circulation = in_circulation
     item.save(update_fields=["in_circulation"])
     if in_circulation:
@@ -217,7 +223,7 @@ def set_circulation(*, item: Item, actor: User, in_circulation: bool) -> Item:
 @transaction.atomic
 def repair_log(*, item: Item, actor: User, note: str, condition: str) -> Repair:
     item = _locked(item)
-    _require_manager(actor, item)
+    require_manager(actor, item)
     errors: dict[str, list[str]] = {}
     note = _text(note)
     if not note:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,8 +60,7 @@ def item_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def item_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     item, _membership = access.get_item_for_member(request.user, slug, item_id)  # type: ignore[arg-type]
-    if not services.can_manage(request.user, item):  # type: ignore[arg-type]
-        raise PermissionDenied
+    services.require_manager(request.user, item)  # type: ignore[arg-type]
     initial = {
         "name": item.name,
         "description": item.description,

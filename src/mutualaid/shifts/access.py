@@ -88,12 +88,13 @@ def may_lead(user: User, membership: Membership, series: Series) -> bool:
 
 def get_occurrence_for_lead(user: User, slug: str, occurrence_id: int) -> tuple[Occurrence, Membership]:
     occurrence, membership = get_occurrence_for_member(user, slug, occurrence_id)
-    if occurrence.series.lead_id == user.pk:
+    if membership.is_coordinator:
+        # A coordinator needs the second factor even when leading the shift themselves (property 11).
+        if not coordinator_has_second_factor(user):
+            raise SecondFactorRequired
         return occurrence, membership
-    if not membership.is_coordinator:
+    if occurrence.series.lead_id != user.pk:
         raise PermissionDenied
-    if not coordinator_has_second_factor(user):
-        raise SecondFactorRequired
     return occurrence, membership
 
 

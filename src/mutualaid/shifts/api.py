@@ -233,7 +233,7 @@ class SkillShareIn(Schema):
     until: datetime.date | None = None
 
 
-class DecisionIn(Schema):
+class SkillShareDecisionIn(Schema):
     approve: bool
 
 
@@ -261,7 +261,7 @@ def shifts_skillshare_create(request: HttpRequest, slug: str, payload: SkillShar
     summary="Approve or decline a member's skill-share proposal (coordinators)",
 )
 def shifts_skillshare_decide(
-    request: HttpRequest, slug: str, series_id: int, payload: DecisionIn
+    request: HttpRequest, slug: str, series_id: int, payload: SkillShareDecisionIn
 ) -> dict[str, bool]:
     series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
     if series.kind != SeriesKind.SKILL_SHARE:
