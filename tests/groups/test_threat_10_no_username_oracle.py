@@ -103,7 +103,7 @@ def test_a_taken_name_is_resolved_on_approval(
     with django_capture_on_commit_callbacks(execute=True):
         join_request_decide(join_request=request, decided_by=ada, approve=True)
     run_jobs()
-    assert Notice.objects.filter(user=request.user, kind="join_request_approved_new_account").exists()
+    assert Notice.objects.filter(user=request.user, kind="join_approved_new_account").exists()
     assert any(variant in m.body for m in mail.outbox), [m.body for m in mail.outbox]
     assert _login(variant, NEW_PASSWORD).status_code == 302
     assert (

@@ -20,7 +20,7 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Welcome to %(group)s"),
         gettext_lazy("Your request to join %(group)s was approved. %(url)s"),
     ),
-    "join_request_approved_new_account": (
+    "join_approved_new_account": (
         gettext_lazy("Welcome to %(group)s"),
         gettext_lazy(
             "Your request to join %(group)s was approved. You can now log in with the username "
@@ -50,6 +50,6 @@ def join_request_approved(join_request: JoinRequest) -> None:
     if join_request.username_was_taken:
         # The username chosen at sign-up was taken: tell the one it was given instead.
         context["username"] = join_request.user.username
-        notify(user=join_request.user, kind="join_request_approved_new_account", context=context)
+        notify(user=join_request.user, kind="join_approved_new_account", context=context)
     else:
         notify(user=join_request.user, kind="join_request_approved", context=context)

@@ -303,7 +303,7 @@ def seat_role(series: Series) -> ShiftRole:
 def skillshare_decide(*, series: Series, approve: bool) -> Series | None:
     """A coordinator approves a member's proposal (its sessions are made and open for seats, and the
     teacher is told) or declines it (it is deleted: nobody could have taken a seat yet)."""
-    series = Series.objects.select_for_update().select_related("group", "lead").get(pk=series.pk)
+    series = Series.objects.select_for_update(of=("self",)).select_related("group", "lead").get(pk=series.pk)
     if series.kind != SeriesKind.SKILL_SHARE or series.approved:
         raise ValidationError(_("This proposal was already decided."))
     if approve:
