@@ -131,7 +131,7 @@ def test_stop_in_spanish_and_language_switch(client: Any, twilio: Any) -> None:
 
 
 def test_news_opts_in_and_out_of_announcements(client: Any, twilio: Any) -> None:
-    assert texts(client, "HELP")[0].endswith("Reply NEWS for announcements.")
+    assert "Reply NEWS for announcements." in texts(client, "HELP")[0]
     assert not Contact.objects.get().broadcasts
     assert texts(client, "news")[0] == (
         "You will get announcements from Crown Heights Mutual Aid. Reply NEWS again to stop them."

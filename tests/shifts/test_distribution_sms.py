@@ -133,3 +133,17 @@ def test_a_sentence_after_the_list_is_read_as_usual(client: Any, crown: Any) -> 
     assert "We will put your request on our board." in need
     assert Contact.objects.get().step == "need:area"
     assert not SlotBooking.objects.exists()
+
+
+def test_help_names_slot_only_while_a_day_has_a_free_place(client: Any, crown: Any, ben: Any) -> None:
+    (without_day,) = texts(client, "HELP")
+    assert "SLOT" not in without_day
+    assert without_day.endswith("Reply ALERT to report an emergency (raid, eviction, police, disaster).")
+    day = make_day(crown, slot_count=1)
+    (with_day,) = texts(client, "HELP")
+    assert "Reply SLOT for a place at a distribution day." in with_day
+    distribution.book(slot=day.slots.get(), user=ben)  # the only place is taken
+    (full,) = texts(client, "HELP")
+    assert "SLOT" not in full
+    (spanish,) = texts(client, "AYUDA", phone=OTHER)
+    assert "Responda ALERTA" in spanish

@@ -234,6 +234,9 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
             + menu()
             + " "
             + _("Reply NEWS for announcements.")
+            + slots.help_line(contact.group)
+            + " "
+            + _("Reply ALERT to report an emergency (raid, eviction, police, disaster).")
         ]
     if word in NEWS:
         contact.broadcasts = not contact.broadcasts

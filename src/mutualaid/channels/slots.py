@@ -108,6 +108,13 @@ def reply(contact: Contact, text: str) -> list[str]:
     ]
 
 
+def help_line(group: Group) -> str:
+    """HELP's mention of SLOT, only while the group has a coming distribution day with a free place."""
+    if not distribution.free_slots(group, limit=1):
+        return ""
+    return " " + _("Reply SLOT for a place at a distribution day.")
+
+
 def _listing(contact: Contact) -> str:
     group = contact.group
     booked = distribution.bookings_for_phone(group, contact.phone or "")
