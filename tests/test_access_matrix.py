@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 import tests
 from tests.access import ROLES, Route, World, api_token
 from tests.conftest import enable_totp, make_user
+from tests.headers import assert_same_origin_page, assert_strict_headers
 
 # Prefixes owned by Django's admin: covered by the admin rows below (staff only, login elsewhere).
 ADMIN_NAMESPACE = "admin"
@@ -172,6 +173,14 @@ def test_route_access(route: Route, role: str, matrix_world: World, db: Any) -> 
             route.method, url, _encode(data), content_type="application/x-www-form-urlencoded"
         )
     assert response.status_code < 500, f"{route.key} as {role}: server error"
+    # THREATS.md property 13 on every route as every role: strict headers, and pages that stay on the site.
+    assert_strict_headers(response, f"{route.key} as {role}")
+    if (
+        response.status_code == 200
+        and response["Content-Type"].startswith("text/html")
+        and not route.name.startswith("admin:")
+    ):
+        assert_same_origin_page(response, f"{route.key} as {role}")
     if expected != "any":
         assert _outcome(response) == expected, (
             f"{route.key} as {role}: expected {expected}, got {response.status_code} {response.headers.get('Location', '')}"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from ninja import Schema
 
 from mutualaid.config.api import api
+
+pytestmark = pytest.mark.pure
 
 
 def _subclasses(cls: type) -> list[type]:

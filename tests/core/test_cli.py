@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 
+
+@pytest.mark.own_install
 def test_demo_loads_once_and_twice_changes_nothing(tmp_path: Any) -> None:
     """The README's first command, minus the server: a fresh SQLite install, run twice."""
     import os

@@ -9,6 +9,8 @@ import pytest
 
 from mutualaid.core import encryption
 
+pytestmark = pytest.mark.pure
+
 
 def test_sealed_inside_reads_outside(monkeypatch: Any) -> None:
     calls = {"n": 0}

@@ -7,6 +7,10 @@ import gettext
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.pure
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "mutualaid"
 GENDERED = re.compile(r"(?<!persona )(?<!personas )\bcoordinador(?:a|as|es|/a)?\b", re.IGNORECASE)
 

@@ -3,9 +3,12 @@ varchar's length, so a kind too long failed only on PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 
 from mutualaid.core.registry import notice_kinds
+
+pytestmark = pytest.mark.pure
 
 
 def test_every_notice_kind_fits_its_columns() -> None:

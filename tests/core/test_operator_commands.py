@@ -30,6 +30,7 @@ def mutualaid(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
+@pytest.mark.own_install
 def test_keys_init_print_env_is_one_line_that_systemd_and_the_shell_read_back(tmp_path: Path) -> None:
     result = mutualaid("keys", "init", "--print-env")
     assert result.returncode == 0, result.stderr
@@ -47,6 +48,7 @@ def test_keys_init_print_env_is_one_line_that_systemd_and_the_shell_read_back(tm
     assert KeyRing.from_json(shell.stdout).keys == ring.keys
 
 
+@pytest.mark.own_install
 def test_keys_init_file_is_private_and_never_overwritten(tmp_path: Path) -> None:
     target = tmp_path / "keys.json"
     first = mutualaid("keys", "init", "--file", str(target))
@@ -57,6 +59,7 @@ def test_keys_init_file_is_private_and_never_overwritten(tmp_path: Path) -> None
     assert target.read_text() == before and json.loads(before)["primary"]
 
 
+@pytest.mark.own_install
 def test_secret_key_is_long_and_new_each_time() -> None:
     first, second = mutualaid("secret-key").stdout.strip(), mutualaid("secret-key").stdout.strip()
     assert len(first) >= 50 and len(set(first)) > 5 and first != second

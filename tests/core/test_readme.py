@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import mutualaid
+
+pytestmark = pytest.mark.pure
 
 ROOT = Path(mutualaid.__file__).resolve().parents[2]
 

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.deploy.envfile import production_env
+
+pytestmark = pytest.mark.own_install
 
 
 def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

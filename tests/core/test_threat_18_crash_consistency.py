@@ -191,6 +191,7 @@ def _drill(
     assert CANARY_IP not in server_log and CANARY_AGENT not in server_log
 
 
+@pytest.mark.own_install
 def test_acknowledged_writes_survive_kill_9_on_sqlite(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = _env(data)

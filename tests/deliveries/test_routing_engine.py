@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualaid.deliveries.routing import load_instance, plan
 from mutualaid.deliveries.routing.distances import leg, matrices
 from tests.deliveries.routing_check import check
+
+pytestmark = pytest.mark.pure
 
 HUB = {"id": "hub", "lat": 40.6694, "lon": -73.9422}
 DAY = "2026-12-05T"

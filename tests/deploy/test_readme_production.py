@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 import shlex
 
+import pytest
 from django.core.management import get_commands
 
 from tests.deploy.envfile import ENV_EXAMPLE, ROOT, parse_env_file
+
+pytestmark = pytest.mark.pure
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Production", 1)[1].split("\n## ", 1)[0]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 
 from mutualaid.core.classification import ENCRYPTED, field_class, unclassified
+
+pytestmark = pytest.mark.pure
 
 
 def test_every_funds_column_is_classified() -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutualaid.insights.suppression import HIDDEN, SHOWN, SMALL, Table, suppress, suppress_count
+
+pytestmark = pytest.mark.pure
 
 # Mostly small counts and zeros, with some large ones: the hard cases for the rule.
 count = st.one_of(st.integers(0, 12), st.integers(11, 400))
