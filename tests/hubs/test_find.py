@@ -91,3 +91,11 @@ def test_hub_pages_are_light(client_for: Any, fridge: Any, ada: Any) -> None:
         assert response.status_code == 200
         assert len(gzip.compress(response.content)) <= 8 * 1024, path
         assert " style=" not in response.content.decode() and "<script" not in response.content.decode()
+
+
+def test_the_home_page_points_everyone_to_the_find_page(client: Any, client_for: Any, ben: Any) -> None:
+    """A passer-by lands on the home page, not on /hubs/: the link is there, and for members too."""
+    assert '<a href="/hubs/">Find a community fridge or pantry</a>' in client.get("/").content.decode()
+    client.cookies["django_language"] = "es"
+    assert "Encuentra una nevera comunitaria o despensa" in client.get("/").content.decode()
+    assert 'href="/hubs/"' in client_for(ben).get("/").content.decode()

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 
@@ -65,6 +66,7 @@ class MutualaidApp(AppConfig):
     periodic: Sequence[Periodic] = ()
     demo_loader: str | None = None  # a function loading the app's demo content, returning logins
     notice_kinds: str | None = None  # a dict kind -> (subject, text) of the notices the app sends
+    public_links: Sequence[tuple[str, Any]] = ()  # (URL name, label): public pages the home page points to
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,3 +115,8 @@ def notice_kinds() -> dict[str, tuple[Any, Any]]:
                 raise ValueError(f"notice kind {kind!r} is declared twice ({app.label})")
             found[kind] = texts
     return found
+
+
+def public_links() -> list[tuple[str, Any]]:
+    """(path, label) of the public pages apps offer everyone (a find-a-fridge page...), for the home page."""
+    return [(reverse(name), label) for app in registered_apps() for name, label in app.public_links]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualaid.core import registry
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
@@ -30,9 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "memberships": selectors.groups_of(request.user),
                 "join_requests": selectors.join_requests_of(request.user),
+                "public_links": registry.public_links(),
             },
         )
-    return render(request, "groups/landing.html", {"form": DirectoryForm()})
+    return render(
+        request, "groups/landing.html", {"form": DirectoryForm(), "public_links": registry.public_links()}
+    )
 
 
 def directory(request: HttpRequest) -> HttpResponse:

@@ -13,3 +13,4 @@ class HubsConfig(MutualaidApp):
     api_router = "mutualaid.hubs.api.router"
     demo_loader = "mutualaid.hubs.demo.load"
     notice_kinds = "mutualaid.hubs.notices.NOTICE_KINDS"
+    public_links = (("hubs_find", _("Find a community fridge or pantry")),)
