@@ -127,6 +127,11 @@ def _count(key: str, expires_at: datetime) -> int:
     return int(row[0])
 
 
+def count_once(key: str, expires_at: datetime) -> bool:
+    """Whether this is the first time `key` is counted (a one-use token, such as a spent proof of work)."""
+    return _count(key, expires_at) == 1
+
+
 def limit(*, action: str, user: Any = None, scope: str | None = None, rate: str | None = None) -> str | None:
     """Count one `action` by `user` (or within `scope`); raise RateLimited when over the rate.
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mutualaid.core import registry
+from mutualaid.core import proofofwork, registry
 from mutualaid.core.actions import flash_action
 from mutualaid.core.audit import record_read
 from mutualaid.core.forms import apply_errors
@@ -92,7 +92,8 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 # Not logged in: the account can log in once approved, and the answer is the same whether
                 # the username chosen was free or taken (no username oracle; see the service).
-                member_services.signup_with_join_request(group=group, **data)
+                proof = (request.POST.get("proof_challenge", ""), request.POST.get("proof_solution", ""))
+                member_services.signup_with_join_request(group=group, proof=proof, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -106,7 +107,11 @@ def join_request(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             messages.success(request, text % {"group": group.name})
             return redirect("group", slug=group.slug)
-    return render(request, "groups/join_request.html", {"group": group, "form": form})
+    context: dict[str, object] = {"group": group, "form": form}
+    if not request.user.is_authenticated:
+        # A cost per attempt that the page's script pays (core.proofofwork); without it, the plain limit.
+        context["proof_challenge"] = proofofwork.challenge("signup_open", "install")
+    return render(request, "groups/join_request.html", context)
 
 
 @login_required

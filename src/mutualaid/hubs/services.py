@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualaid.core import ratelimit
+from mutualaid.core import proofofwork, ratelimit
 from mutualaid.core.access import require_second_factor
 from mutualaid.core.categories import category_codes
 from mutualaid.core.geo import parse_coordinates, snap
@@ -192,14 +192,23 @@ def closure_remove(*, closure: Closure, actor: User) -> None:
     closure.delete()
 
 
-def report_limits(*, hub: Hub, member: User | None) -> None:
+def report_limits(*, hub: Hub, member: User | None, proof: tuple[str, str] | None = None) -> None:
     """Count one report against the limits; RateLimited when over. Called outside a transaction, so
-    refused attempts count too (what stops a flood)."""
+    refused attempts count too (what stops a flood). An anonymous report with a valid proof of work
+    (the form's challenge for this hub, answered by the browser) counts against the larger proved pools
+    instead, so one flooding source cannot silence a hub for everyone (`core.proofofwork`)."""
     if member is not None:
         ratelimit.limit(action="hub_report_member", user=member, rate=MEMBER_REPORTS)
         return
-    ratelimit.limit(action="hub_report_anonymous", scope=f"hub:{hub.pk}", rate=ANONYMOUS_PER_HUB)
-    ratelimit.limit(action="hub_report_install", scope="install", rate=ANONYMOUS_INSTALL)
+    scope = f"hub:{hub.pk}"
+    proved = proof is not None and proofofwork.verify(*proof, action="hub_report_anonymous", scope=scope)
+    proofofwork.count(action="hub_report_anonymous", scope=scope, rate=ANONYMOUS_PER_HUB, proved=proved)
+    proofofwork.count(action="hub_report_install", scope="install", rate=ANONYMOUS_INSTALL, proved=proved)
+
+
+def report_challenge(hub: Hub) -> str:
+    """The proof-of-work challenge an anonymous report form carries."""
+    return proofofwork.challenge("hub_report_anonymous", f"hub:{hub.pk}", ANONYMOUS_PER_HUB)
 
 
 def report_create(
@@ -210,6 +219,7 @@ def report_create(
     note: str = "",
     photo: bytes | None = None,
     member: User | None = None,
+    proof: tuple[str, str] | None = None,
 ) -> Report:
     """File what someone found at a hub. Passers-by may report on public hubs only; members on the
     hubs of their group. An empty hub gets one restock need on the board (see `restock_ensure`).
@@ -243,7 +253,7 @@ def report_create(
         raise PermissionDenied(_("Only members of the group can report on this hub."))
     if not hub.active:
         raise ValidationError(_("This hub is no longer in use."))
-    report_limits(hub=hub, member=member)
+    report_limits(hub=hub, member=member, proof=proof)
     with transaction.atomic():
         # The hub's row lock orders reports of one hub: the latest report and the single open restock
         # need are decided one report at a time, even when two phones report "empty" at once.

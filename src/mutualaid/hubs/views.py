@@ -213,6 +213,7 @@ def _report(request: HttpRequest, slug: str, hub_id: int, handler: photos.Memory
                     note=form.cleaned_data["note"],
                     photo=upload.read() if upload else None,
                     member=member,  # type: ignore[arg-type]
+                    proof=(request.POST.get("proof_challenge", ""), request.POST.get("proof_solution", "")),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -223,7 +224,11 @@ def _report(request: HttpRequest, slug: str, hub_id: int, handler: photos.Memory
     else:
         form = ReportForm()
         status = 200
-    return render(request, "hubs/report.html", {"group": hub.group, "hub": hub, "form": form}, status=status)
+    context: dict[str, object] = {"group": hub.group, "hub": hub, "form": form}
+    if member is None:
+        # A cost per attempt that the page's script pays (core.proofofwork); without it, the plain limits.
+        context["proof_challenge"] = services.report_challenge(hub)
+    return render(request, "hubs/report.html", context, status=status)
 
 
 def photo(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:

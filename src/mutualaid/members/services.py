@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualaid.core import decision_gates
+from mutualaid.core import decision_gates, proofofwork
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
@@ -434,6 +434,7 @@ def signup_with_join_request(  # type: ignore[no-untyped-def]
     email: str = "",
     phone: str = "",
     message: str = "",
+    proof: tuple[str, str] | None = None,
 ) -> tuple[User, JoinRequest]:
     """Create an account that asks to join `group`; it can log in and joins only once a coordinator approves.
 
@@ -446,11 +447,14 @@ def signup_with_join_request(  # type: ignore[no-untyped-def]
     Anyone can do this without an invitation, so it is limited for the whole install (nothing tells one
     anonymous visitor from another: no address is kept), and every attempt counts, refused ones too: the
     count is taken before the transaction, so a failed sign-up does not give its count back. Each group's
-    queue of requests has its own limit as well (in `join_request_create`).
+    queue of requests has its own limit as well (in `join_request_create`). So that one flooding source
+    cannot use that limit up for everyone, an attempt carrying a valid proof of work (`proof`: the form's
+    challenge and the browser's answer) counts against its own, larger pool, whose price rises as it
+    fills (`core.proofofwork`).
     """
     if not group.accepts_requests:
         raise ValidationError(_("%(group)s joins by invitation only.") % {"group": group.name})
-    limit(scope="install", action="signup_open")
+    proofofwork.limit(action="signup_open", scope="install", proof=proof)
     chosen = username.strip()
     if not _USERNAME.match(chosen):
         validate_username(chosen)  # raises the format error, which says nothing about other accounts
