@@ -1,5 +1,6 @@
-"""Reads for the coordinator dashboard: every figure is a summary query (GROUP BY, window functions) in
-the database, never a loop over posts in Python; every count goes through `suppression.suppress`.
+"""Reads for the coordinator dashboard: every figure is a sum over the summary tables the worker keeps
+(`figures.refresh`), never a pass over the posts themselves; every count goes through
+`suppression.suppress`. `as_of` says how fresh they are.
 
 Coordinators only (the views and the API check that): the tables count posts of every visibility.
 """
@@ -10,31 +11,15 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core.categories import Category
-from mutualaid.exchange.models import Claim, Kind, Post, Status
+from mutualaid.exchange.models import Kind, Status
 from mutualaid.groups.models import Group
+from mutualaid.insights import figures
+from mutualaid.insights.models import DurationFigure, PostFigure
 from mutualaid.insights.suppression import SHOWN, SMALL, Cell, Table, suppress, suppress_count
 
 PERIODS = (4, 12, 26, 52)  # weeks
@@ -107,11 +92,11 @@ def _start(filters: Filters) -> datetime.datetime:
     return monday - datetime.timedelta(weeks=filters.weeks - 1)
 
 
-def _posts(group: Group, filters: Filters) -> QuerySet[Post]:
-    posts = Post.objects.filter(group=group, created_at__gte=_start(filters))
+def _figures(group: Group, filters: Filters) -> QuerySet[PostFigure]:
+    figures = PostFigure.objects.filter(group=group, week__gte=_start(filters).date())
     if filters.category:
-        posts = posts.filter(category=filters.category)
-    return posts
+        figures = figures.filter(category=filters.category)
+    return figures
 
 
 def _categories(filters: Filters) -> list[tuple[str, str]]:
@@ -127,55 +112,15 @@ def _by_week(group: Group, filters: Filters, kind: str) -> tuple[Table, list[str
     categories = _categories(filters)
     weeks = _weeks(filters)
     rows = {value: i for i, (value, _label) in enumerate(categories)}
+    columns = {week: i for i, week in enumerate(weeks)}
     counts = [[0] * len(weeks) for _ in categories]
-    # One count per week, each a plain range test on created_at (no date function per row: on SQLite
-    # those are Python callbacks, and they were most of this query's time).
-    zone = timezone.get_current_timezone()
-    bounds = [
-        datetime.datetime.combine(week + datetime.timedelta(weeks=k), datetime.time(), tzinfo=zone)
-        for k in (0, 1)
-        for week in weeks
-    ]
-    starts, ends = bounds[: len(weeks)], bounds[len(weeks) :]
-    per_week = {
-        f"w{i}": Count("id", filter=Q(created_at__gte=starts[i], created_at__lt=ends[i]))
-        for i in range(len(weeks))
-    }
-    summary = _posts(group, filters).filter(kind=kind).values("category").annotate(**per_week).order_by()
-    for found in summary:
-        row: dict[str, Any] = dict(found)
-        if row["category"] in rows:
-            counts[rows[row["category"]]] = [row[f"w{i}"] for i in range(len(weeks))]
-    return suppress(counts), [label for _v, label in categories], [w.isoformat() for w in weeks]
-
-
-def _channel() -> Case:
-    return Case(
-        When(imported=True, then=Value("import")),
-        When(contact__source="sms", then=Value("sms")),
-        When(contact__isnull=False, then=Value("intake")),
-        default=Value("web"),
-        output_field=CharField(),
+    summary = (
+        _figures(group, filters).filter(kind=kind).values("category", "week").annotate(n=Sum("n")).order_by()
     )
-
-
-class Seconds(Func):
-    """Seconds from `earlier` to `later`, in the database's own arithmetic (no Python callback per row
-    on SQLite, as Django's DurationField subtraction uses there)."""
-
-    output_field = FloatField()
-
-    def __init__(self, later: Any, earlier: Any) -> None:
-        super().__init__(later, earlier)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        later, earlier = self.get_source_expressions()
-        later_sql, later_params = compiler.compile(later)
-        earlier_sql, earlier_params = compiler.compile(earlier)
-        params = [*later_params, *earlier_params]
-        if connection.vendor == "sqlite":
-            return f"((julianday({later_sql}) - julianday({earlier_sql})) * 86400.0)", params
-        return f"EXTRACT(EPOCH FROM ({later_sql} - {earlier_sql}))", params
+    for row in summary:
+        if row["category"] in rows and row["week"] in columns:
+            counts[rows[row["category"]]][columns[row["week"]]] = row["n"]
+    return suppress(counts), [label for _v, label in categories], [w.isoformat() for w in weeks]
 
 
 def _hours(seconds: Any) -> Cell:
@@ -185,25 +130,19 @@ def _hours(seconds: Any) -> Cell:
 
 
 def _timing(group: Group, filters: Filters) -> Insight:
-    needs = _posts(group, filters).filter(kind=Kind.NEED)
-    first_claim = Subquery(
-        Claim.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(at=Min("created_at"))
-        .values("at")
-    )
-    claimed = needs.annotate(first_claim=first_claim).filter(first_claim__isnull=False)
-    to_claim = _percentile_table(claimed, Seconds(F("first_claim"), F("created_at")))
-    fulfilled = needs.filter(status=Status.FULFILLED, closed_at__isnull=False)
-    to_done = _percentile_table(fulfilled, Seconds(F("closed_at"), F("created_at")))
+    durations = DurationFigure.objects.filter(group=group, week__gte=_start(filters).date())
+    if filters.category:
+        durations = durations.filter(category=filters.category)
+    buckets: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for found in durations.values("category", "measure", "hours").annotate(n=Sum("n")).order_by("hours"):
+        buckets.setdefault((found["category"], found["measure"]), []).append((found["hours"], found["n"]))
     categories = _categories(filters)
     rows: list[list[Cell]] = []
     for value, _label in categories:
-        a = to_claim.get(value)
-        b = to_done.get(value)
-        none = Cell(SHOWN, None)
-        rows.append([a[0] if a else none, a[1] if a else none, b[0] if b else none, b[1] if b else none])
+        row: list[Cell] = []
+        for measure in (figures.CLAIM, figures.DONE):
+            row.extend(_percentiles(buckets.get((value, measure), [])))
+        rows.append(row)
     return Insight(
         key="timing",
         title=_("Hours to first claim and to fulfilment (needs)"),
@@ -220,38 +159,27 @@ def _timing(group: Group, filters: Filters) -> Insight:
     )
 
 
-def _percentile_table(posts: QuerySet[Post], duration: Any) -> dict[str, tuple[Cell, Cell]]:
-    """Median and 90th percentile of `duration` per category, in hours, computed in the database.
+def _percentiles(buckets: list[tuple[int, int]]) -> tuple[Cell, Cell]:
+    """Median and 90th percentile (nearest rank: ceil(n/2), ceil(9n/10)) of sorted hour buckets."""
+    n = sum(count for _hours, count in buckets)
+    if n == 0:
+        return Cell(SHOWN, None), Cell(SHOWN, None)
+    if suppress_count(n).state == SMALL:
+        return Cell(SMALL, None), Cell(SMALL, None)
+    picked = []
+    for rank in ((n * 5 + 9) // 10, (n * 9 + 9) // 10):
+        seen = 0
+        for hours, count in buckets:
+            seen += count
+            if seen >= rank:
+                picked.append(Cell(SHOWN, hours))
+                break
+    return picked[0], picked[1]
 
-    One query numbers the rows within their category by duration (ROW_NUMBER, COUNT over the
-    partition) and keeps only the rows at the two nearest ranks: ceil(n/2) and ceil(9n/10)."""
-    numbered = posts.annotate(
-        took=duration,
-        rank=Window(RowNumber(), partition_by=[F("category")], order_by=[F("took").asc(), F("id").asc()]),
-        n=Window(Count("id"), partition_by=[F("category")]),
-    )
-    # ceil(n * k / 10) in integers: (n * k + 9) / 10.
-    median_rank = ExpressionWrapper((F("n") * 5 + 9) / 10, output_field=IntegerField())
-    p90_rank = ExpressionWrapper((F("n") * 9 + 9) / 10, output_field=IntegerField())
-    picked = numbered.annotate(median_rank=median_rank, p90_rank=p90_rank).values(
-        "category", "took", "rank", "n", "median_rank", "p90_rank"
-    )
-    out: dict[str, tuple[Cell, Cell]] = {}
-    seen: dict[str, dict[str, Any]] = {}
-    counts: dict[str, int] = {}
-    for row in picked.filter(Q(rank=F("median_rank")) | Q(rank=F("p90_rank"))).order_by():
-        counts[row["category"]] = row["n"]
-        slot = seen.setdefault(row["category"], {})
-        if row["rank"] == row["median_rank"]:
-            slot["median"] = row["took"]
-        if row["rank"] == row["p90_rank"]:
-            slot["p90"] = row["took"]
-    for category, n in counts.items():
-        if suppress_count(n).state == SMALL:
-            out[category] = (Cell(SMALL, None), Cell(SMALL, None))
-        else:
-            out[category] = (_hours(seen[category].get("median")), _hours(seen[category].get("p90")))
-    return out
+
+def as_of() -> datetime.datetime | None:
+    """Posts changed up to this time are in the figures (None: the worker has not counted yet)."""
+    return figures.refreshed_at()
 
 
 def dashboard(group: Group, filters: Filters) -> list[Insight]:
@@ -278,10 +206,10 @@ def _outcomes(group: Group, filters: Filters) -> Insight:
     columns = {value: i for i, (value, _label) in enumerate(states)}
     counts = [[0] * len(states) for _ in categories]
     summary = (
-        _posts(group, filters)
+        _figures(group, filters)
         .filter(kind=Kind.NEED, status__in=list(columns))
         .values("category", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     for row in summary:
@@ -308,9 +236,7 @@ def _intake(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers
     }
     kinds = [(Kind.NEED.value, _("Needs")), (Kind.OFFER.value, _("Offers"))]
     counts = [[0, 0] for _ in CHANNELS]
-    summary = (
-        _posts(group, filters).annotate(channel=_channel()).values("channel", "kind").annotate(n=Count("id"))
-    )
+    summary = _figures(group, filters).values("channel", "kind").annotate(n=Sum("n"))
     for row in summary.order_by():
         counts[CHANNELS.index(row["channel"])][0 if row["kind"] == Kind.NEED else 1] += row["n"]
     # Zero is shown as "fewer than 11" here, so a hidden neighbour is always 11 or more. A column here adds up to the same number as the week table of that kind: when that one hides
