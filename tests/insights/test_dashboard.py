@@ -233,7 +233,7 @@ def test_query_count_does_not_grow_with_posts(crown: Any, ben: Any) -> None:
         _posts(
             crown, 30, weeks_ago=weeks_ago, category="housing", status="fulfilled", closed_at=timezone.now()
         )
-    assert count() == small == 5  # needs, offers, timings, outcomes, intake
+    assert count() == small == 7  # needs, offers, timings, outcomes, offers idle, intake, areas
 
 
 def test_spanish(client_for: Any, crown: Any, ada: Any) -> None:
@@ -248,3 +248,27 @@ def test_spanish(client_for: Any, crown: Any, ada: Any) -> None:
     )
     rows = _csv(client, "needs", weeks=4)
     assert rows[0][0] == "Categoría" and any("menos de 11" in row for row in rows)
+
+
+def test_areas_are_named_only_from_11_posts_and_offers_idle(client_for: Any, crown: Any, ada: Any) -> None:
+    _posts(crown, 14, area="E2 7")
+    _posts(crown, 12, area="E2 7", kind="offer", status="open")
+    _posts(crown, 3, area="N1 9")  # too few to be named
+    _posts(crown, 9, area="SE1 4")
+    _posts(crown, 20)
+    _posts(crown, 11, kind="offer", status="fulfilled", category="transport")
+    tables = _dashboard(crown, selectors.Filters())
+    areas = _table(tables, "areas")
+    assert areas.row_labels == ["E2 7", "Other areas", "No area given"]
+    assert "N1 9" not in str(areas) and "SE1 4" not in str(areas)
+    cells = dict(zip(areas.row_labels, areas.rows, strict=True))
+    assert cells["Other areas"][0].value == 12  # 3 + 9 needs folded together
+    assert all(c.state != SHOWN or (c.value or 0) >= 11 for row in areas.rows for c in row)
+    idle = _table(tables, "offers_idle")
+    food = idle.rows[idle.row_labels.index("Food")]
+    assert food[0].value == 12
+    transport = idle.rows[idle.row_labels.index("Transportation")]
+    assert transport[2].value == 11
+    rows = _csv(client_for(ada), "areas")
+    assert rows[0] == ["Area", "Needs", "Offers", "Unmet needs (open or expired)"]
+    assert not any("N1 9" in cell for row in rows for cell in row)

@@ -20,7 +20,7 @@ from mutualaid.exchange.models import Kind, Status
 from mutualaid.groups.models import Group
 from mutualaid.insights import figures
 from mutualaid.insights.models import DurationFigure, PostFigure
-from mutualaid.insights.suppression import SHOWN, SMALL, Cell, Table, suppress, suppress_count
+from mutualaid.insights.suppression import SHOWN, SMALL, THRESHOLD, Cell, Table, suppress, suppress_count
 
 PERIODS = (4, 12, 26, 52)  # weeks
 DEFAULT_PERIOD = 12
@@ -190,7 +190,9 @@ def dashboard(group: Group, filters: Filters) -> list[Insight]:
         Insight.of("offers", _("Offers by category and week"), categories, weeks, offers, totals=True),
         _timing(group, filters),
         _outcomes(group, filters),
+        _offers_idle(group, filters),
         _intake(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
+        _areas(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
     ]
     return tables
 
@@ -250,4 +252,83 @@ def _intake(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers
         suppress(counts, open_columns=open_columns, zero_is_small=True, columns_only=True),
         totals=False,
         row_heading=_("Channel"),
+    )
+
+
+def _offers_idle(group: Group, filters: Filters) -> Insight:
+    states = [
+        (Status.OPEN.value, _("Still open, never claimed")),
+        (Status.EXPIRED.value, _("Expired unused")),
+        (Status.FULFILLED.value, _("Given")),
+    ]
+    categories = _categories(filters)
+    rows = {value: i for i, (value, _label) in enumerate(categories)}
+    columns = {value: i for i, (value, _label) in enumerate(states)}
+    counts = [[0] * len(states) for _ in categories]
+    summary = (
+        _figures(group, filters)
+        .filter(kind=Kind.OFFER, status__in=list(columns))
+        .values("category", "status")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for row in summary:
+        if row["category"] in rows:
+            counts[rows[row["category"]]][columns[row["status"]]] = row["n"]
+    # No totals, and not every state: as with unmet needs, a row never adds up to the week table's.
+    return Insight.of(
+        "offers_idle",
+        _("Offers idle and used, by category"),
+        [label for _v, label in categories],
+        [label for _v, label in states],
+        suppress(counts),
+        totals=False,
+    )
+
+
+UNMET = (Status.OPEN.value, Status.EXPIRED.value)
+
+
+def _areas(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers: bool) -> Insight:
+    """Needs, offers and unmet needs by coarse area (postal code or neighbourhood as posted).
+
+    An area is named only when it counts 11 posts or more in the period; the others are added up as
+    "Other areas" (and posts without an area as "No area given"), so the list of names never says
+    that someone posted from a place few people post from. The cells then go through the rule as the
+    intake table does (its columns add up to figures other tables show)."""
+    per_area: dict[str, list[int]] = {}
+    summary = _figures(group, filters).values("area", "kind", "status").annotate(n=Sum("n")).order_by()
+    for row in summary:
+        counts = per_area.setdefault(row["area"].casefold(), [0, 0, 0])
+        if row["kind"] == Kind.NEED:
+            counts[0] += row["n"]
+            if row["status"] in UNMET:
+                counts[2] += row["n"]
+        else:
+            counts[1] += row["n"]
+    names = {row["area"].casefold(): row["area"] for row in summary}
+    named = sorted(
+        (key for key, c in per_area.items() if key and c[0] + c[1] >= THRESHOLD), key=lambda k: names[k]
+    )
+    others = [0, 0, 0]
+    for key, c in per_area.items():
+        if key not in named and key:
+            others = [a + b for a, b in zip(others, c, strict=True)]
+    labels = [names[key] for key in named]
+    counts_table = [per_area[key] for key in named]
+    if any(others):
+        labels.append(_("Other areas"))
+        counts_table.append(others)
+    if any(per_area.get("", [])):
+        labels.append(_("No area given"))
+        counts_table.append(per_area[""])
+    open_columns = [i for i, hidden in enumerate((hidden_needs, hidden_offers, hidden_needs)) if hidden]
+    return Insight.of(
+        "areas",
+        _("Needs, offers and unmet needs by area"),
+        labels,
+        [_("Needs"), _("Offers"), _("Unmet needs (open or expired)")],
+        suppress(counts_table, open_columns=open_columns, zero_is_small=True, columns_only=True),
+        totals=False,
+        row_heading=_("Area"),
     )
