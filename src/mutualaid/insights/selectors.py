@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,16 @@ from mutualaid.exchange.models import Kind, Status
 from mutualaid.groups.models import Group
 from mutualaid.insights import figures
 from mutualaid.insights.models import DurationFigure, PostFigure
-from mutualaid.insights.suppression import SHOWN, SMALL, THRESHOLD, Cell, Table, suppress, suppress_count
+from mutualaid.insights.suppression import (
+    HIDDEN,
+    SHOWN,
+    SMALL,
+    THRESHOLD,
+    Cell,
+    Table,
+    suppress,
+    suppress_count,
+)
 
 PERIODS = (4, 12, 26, 52)  # weeks
 DEFAULT_PERIOD = 12
@@ -193,6 +202,9 @@ def dashboard(group: Group, filters: Filters) -> list[Insight]:
         _offers_idle(group, filters),
         _intake(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
         _areas(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
+        _matching(group, filters),
+        _shifts(group, filters),
+        _funds(group, filters),
     ]
     return tables
 
@@ -332,3 +344,153 @@ def _areas(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers:
         totals=False,
         row_heading=_("Area"),
     )
+
+
+def _months(filters: Filters) -> list[datetime.date]:
+    start = _start(filters).date().replace(day=1)
+    today = timezone.localdate()
+    months = []
+    while start <= today:
+        months.append(start)
+        start = (start + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _shifts(group: Group, filters: Filters) -> Insight:
+    """Shifts held, places filled and no-shows per week (counts only: nobody is named)."""
+    from mutualaid.shifts.models import Occurrence, OccurrenceStatus, Signup, SignupState
+
+    weeks = _weeks(filters)
+    rows = {week: i for i, week in enumerate(weeks)}
+    counts = [[0, 0, 0] for _ in weeks]
+    held = Occurrence.objects.filter(
+        series__group=group, starts_at__gte=_start(filters), starts_at__lt=timezone.now()
+    ).exclude(status=OccurrenceStatus.CANCELLED)
+    for at in held.values_list("starts_at", flat=True):
+        week = figures.week_of(at)
+        if week in rows:
+            counts[rows[week]][0] += 1
+    signups = Signup.objects.filter(occurrence__in=held, state=SignupState.CONFIRMED)
+    for at, attended in signups.values_list("occurrence__starts_at", "attended"):
+        week = figures.week_of(at)
+        if week in rows:
+            counts[rows[week]][1] += 1
+            counts[rows[week]][2] += attended is False
+    # The number of shifts names nobody; places filled and no-shows count people and go through the rule.
+    people = suppress([row[1:] for row in counts], columns_only=True)
+    return Insight(
+        key="shifts",
+        title=_("Shifts held, places filled and no-shows"),
+        row_labels=[w.isoformat() for w in weeks],
+        column_labels=[_("Shifts held"), _("Places filled"), _("No-shows")],
+        rows=[[Cell(SHOWN, counts[i][0]), *people.rows[i]] for i in range(len(weeks))],
+        row_heading=_("Week"),
+    )
+
+
+def _matching(group: Group, filters: Filters) -> Insight:
+    """Matching rounds per month: needs each round considered, proposed and matched, and the share of
+    needs considered that were matched (shown only when both counts are)."""
+    from mutualaid.matching.models import Proposal, Round
+
+    months = _months(filters)
+    rows = {month: i for i, month in enumerate(months)}
+    rounds = [0] * len(months)
+    counts = [[0, 0, 0] for _ in months]
+    held = Round.objects.filter(group=group, started_at__gte=_start(filters))
+    for at, stats in held.values_list("started_at", "stats"):
+        month = timezone.localtime(at).date().replace(day=1)
+        if month in rows:
+            rounds[rows[month]] += 1
+            counts[rows[month]][0] += int((stats or {}).get("needs", 0) or 0)
+    proposals = Proposal.objects.filter(round__in=held)
+    for at, state in proposals.values_list("round__started_at", "state"):
+        month = timezone.localtime(at).date().replace(day=1)
+        if month in rows:
+            counts[rows[month]][1] += 1
+            counts[rows[month]][2] += state == Proposal.State.MATCHED
+    table = suppress(counts, columns_only=True)
+    out = []
+    for i in range(len(months)):
+        considered, _proposed, matched = table.rows[i]
+        if considered.shown and matched.shown and considered.value:
+            share = Cell(SHOWN, round(100 * (matched.value or 0) / considered.value))
+        elif considered.shown and not considered.value:
+            share = Cell(SHOWN, None)
+        else:
+            share = Cell(HIDDEN, None)
+        out.append([Cell(SHOWN, rounds[i]), *table.rows[i], share])
+    return Insight(
+        key="matching",
+        title=_("Matching rounds: needs served"),
+        row_labels=[m.strftime("%Y-%m") for m in months],
+        column_labels=[
+            _("Rounds"),
+            _("Needs considered"),
+            _("Matches proposed"),
+            _("Matched by both sides"),
+            _("Served share (%)"),
+        ],
+        rows=out,
+        row_heading=_("Month"),
+    )
+
+
+def _funds(group: Group, filters: Filters) -> Insight:
+    """Money in (contributions) and out (disbursements, bail posted) per category and month, in whole
+    currency units. An amount is shown only when it adds up 11 transactions or more (the rule runs on
+    the number of transactions), so a single grant never shows."""
+    from mutualaid.funds.models import Transaction, TransactionKind
+
+    months = _months(filters)
+    directions = {
+        TransactionKind.CONTRIBUTION.value: 0,
+        TransactionKind.DISBURSEMENT.value: 1,
+        TransactionKind.BAIL_POSTED.value: 1,
+    }
+    found = (
+        Transaction.objects.filter(
+            fund__group=group, occurred_on__gte=_start(filters).date(), kind__in=list(directions)
+        )
+        .values_list("category", "currency", "occurred_on", "kind")
+        .annotate(n=Count("id"), amount=Sum("amount"))
+        .order_by()
+    )
+    if filters.category:
+        found = found.filter(category=filters.category)
+    currencies = sorted({row[1] for row in found}) or [group_currency(group)]
+    columns = [(m, d, cur) for m in months for d in (0, 1) for cur in currencies]
+    index = {key: i for i, key in enumerate(columns)}
+    labels = [
+        (c.value, str(c.label)) for c in Category if not filters.category or c.value == filters.category
+    ]
+    labels.append(("", _("No category")))
+    rows = {value: i for i, (value, _label) in enumerate(labels)}
+    counts = [[0] * len(columns) for _ in labels]
+    amounts = [[0] * len(columns) for _ in labels]
+    for category, currency, day, kind, n, amount in found:
+        key = (day.replace(day=1), directions[kind], currency)
+        if key in index and category in rows:
+            counts[rows[category]][index[key]] += n
+            amounts[rows[category]][index[key]] += amount
+    table = suppress(counts)
+    cells = [
+        [Cell(SHOWN, amounts[r][c] // 100) if cell.shown else cell for c, cell in enumerate(row)]
+        for r, row in enumerate(table.rows)
+    ]
+    direction = (_("in"), _("out"))
+    return Insight(
+        key="funds",
+        title=_("Money in and out by category and month"),
+        row_labels=[label for _v, label in labels],
+        column_labels=[f"{m.strftime('%Y-%m')} {direction[d]}" + f" ({cur})" for m, d, cur in columns],
+        rows=cells,
+        note=_("Whole currency units. An amount is shown only when it adds up 11 transactions or more."),
+        row_heading=_("Category"),
+    )
+
+
+def group_currency(group: Group) -> str:
+    from mutualaid.funds.models import Fund
+
+    return Fund.objects.filter(group=group).values_list("currency", flat=True).first() or "USD"
