@@ -210,6 +210,7 @@ CLEAR_TEXT: dict[str, str] = {
     "matching_round.params": "numbers",
     "matching_round.stats": "numbers",
     "matching_proposal.reasons": "numbers: distance, urgency, days waiting",
+    "insights_postfigure.area": "coarse: a post's postal code or neighbourhood, on a count of posts",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -31,6 +33,7 @@ class TableOut(Schema):
 
 
 class InsightsOut(Schema):
+    as_of: datetime.datetime | None  # posts changed up to this time are counted
     weeks: int
     category: str
     tables: list[TableOut]
@@ -52,6 +55,7 @@ def insights_dashboard(
     filters = selectors.Filters.parse({"weeks": weeks, "category": category})
     tables = selectors.dashboard(group, filters)
     return {
+        "as_of": selectors.as_of(),
         "weeks": filters.weeks,
         "category": filters.category,
         "tables": [

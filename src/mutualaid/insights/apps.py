@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from mutualaid.core.registry import MutualaidApp
+from mutualaid.core.registry import MutualaidApp, Periodic, every_five_minutes
 
 
 class InsightsConfig(MutualaidApp):
@@ -10,3 +10,5 @@ class InsightsConfig(MutualaidApp):
     group_urls = "mutualaid.insights.urls"
     group_url_prefix = "insights/"
     api_router = "mutualaid.insights.api.router"
+    # The dashboard reads summary tables; this keeps them up to date from a high-water mark.
+    periodic = (Periodic("insights.figures", "mutualaid.insights.tasks.refresh_figures", every_five_minutes),)

@@ -41,6 +41,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "periods": selectors.PERIODS,
             "categories": Category.choices,
             "query": query,
+            "as_of": selectors.as_of(),
             "tables": [_rendered(table) for table in tables],
         },
     )
