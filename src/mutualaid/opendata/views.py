@@ -191,7 +191,10 @@ def offers(request: HttpRequest, slug: str) -> HttpResponse:
 def publishing(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     current = services.publishing_of(group)
-    form = PublishingForm(request.POST or None, initial={"publish_offers": current.publish_offers})
+    # An unticked box sends an empty POST: bind the form on every POST, not only on a non-empty one.
+    form = PublishingForm(
+        request.POST if request.method == "POST" else None, initial={"publish_offers": current.publish_offers}
+    )
     if request.method == "POST" and form.is_valid():
         services.publishing_set(
             group=group,
