@@ -26,6 +26,7 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.urls import reverse
@@ -51,10 +52,14 @@ HUB_CATEGORY: dict[str, str] = {
 Record = dict[str, Any]
 
 
+@lru_cache(maxsize=8)
+def _namespace(base_url: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, base_url.rstrip("/") + "/")
+
+
 def record_id(base_url: str, kind: str, key: object) -> str:
     """A stable UUID for a record: v5 of (the install's public URL, kind, id)."""
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, base_url.rstrip("/") + "/")
-    return str(uuid.uuid5(namespace, f"{kind}:{key}"))
+    return str(uuid.uuid5(_namespace(base_url), f"{kind}:{key}"))
 
 
 def _stamp(when: datetime.datetime | datetime.date | None) -> str | None:
@@ -103,18 +108,40 @@ class Directory:
         "taxonomy_terms",
     )
 
+    def words(self) -> dict[str, str]:
+        """The translated phrases every hub record uses, looked up once per build."""
+        if not self._words:
+            self._words = {
+                **{value: str(label) for value, label in HubKind.choices},
+                "takes": _("It takes: %(what)s"),
+                "refuses": _("It does not take: %(what)s"),
+                "free": _("Free."),
+            }
+        return self._words
+
     def id(self, kind: str, key: object) -> str:
         return record_id(self.base_url, kind, key)
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
-    # --- lookups used by the nested forms -------------------------------------------------------
-    def by_id(self, table: str, record_id: str) -> Record | None:
-        return next((r for r in getattr(self, table) if r["id"] == record_id), None)
+    # --- lookups used by the nested forms (indexed on first use: a list page nests every record) ----
+    _indexes: dict[tuple[str, str], dict[str, list[Record]]] = field(default_factory=dict)
+    _words: dict[str, str] = field(default_factory=dict)
 
     def where(self, table: str, key: str, value: str) -> list[Record]:
-        return [r for r in getattr(self, table) if r.get(key) == value]
+        index = self._indexes.get((table, key))
+        if index is None:
+            index = defaultdict(list)
+            for record in getattr(self, table):
+                if key in record:
+                    index[record[key]].append(record)
+            self._indexes[(table, key)] = index
+        return list(index.get(value, ()))
+
+    def by_id(self, table: str, record_id: str) -> Record | None:
+        found = self.where(table, "id", record_id)
+        return found[0] if found else None
 
     def term(self, term_id: str) -> Record | None:
         return self.by_id("taxonomy_terms", term_id)
@@ -261,12 +288,13 @@ def _hub(d: Directory, hub: Hub) -> None:
     location_id = d.id("location", f"hub:{hub.pk}")
     sal_id = d.id("service_at_location", f"hub:{hub.pk}")
     page = d.url(reverse("hubs_hub", args=[hub.group.slug, hub.pk]))
-    kind = str(HubKind(hub.kind).label)
+    words = d.words()
+    kind = words[hub.kind]
     giving = "\n\n".join(
         part
         for part in (
-            hub.takes and _("It takes: %(what)s") % {"what": hub.takes},
-            hub.refuses and _("It does not take: %(what)s") % {"what": hub.refuses},
+            hub.takes and words["takes"] % {"what": hub.takes},
+            hub.refuses and words["refuses"] % {"what": hub.refuses},
         )
         if part
     )
@@ -281,7 +309,7 @@ def _hub(d: Directory, hub: Hub) -> None:
                 "description": "\n\n".join(filter(None, (kind, giving))),
                 "url": page,
                 "status": "active",
-                "fees_description": _("Free."),
+                "fees_description": words["free"],
                 "last_modified": _stamp(modified),
             }
         )
