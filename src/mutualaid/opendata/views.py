@@ -1,0 +1,211 @@
+"""Open data: the page that explains it, the HSDS dataset and API, a group's published offers (ValueFlows)
+and the coordinators' publishing choice.
+
+Everything here except the publishing choice is public and the same for everyone who asks (nothing
+depends on the session), so the JSON answers allow any origin to read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from mutualaid.core.categories import Category
+from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
+from mutualaid.opendata import dataset as tabular
+from mutualaid.opendata import hsds, selectors, services, valueflows
+from mutualaid.opendata.forms import PublishingForm
+
+JSON_PARAMS = {"ensure_ascii": False}
+
+
+def _json(data: Any, status: int = 200, content_type: str = "application/json") -> JsonResponse:
+    response = JsonResponse(
+        data, status=status, safe=False, json_dumps_params=JSON_PARAMS, content_type=content_type
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _not_found() -> JsonResponse:
+    return _json({"detail": "Not found."}, status=404)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "opendata/index.html", {"categories": Category.choices})
+
+
+@require_GET
+def dataset(request: HttpRequest) -> HttpResponse:
+    body = tabular.zipped(selectors.directory(request), created=hsds.now_stamp())
+    response = HttpResponse(body, content_type="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="hsds.zip"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- HSDS API (https://docs.openreferral.org/en/v3.0/hsds/api_reference.html) -----------------------
+
+
+@require_GET
+def hsds_root(request: HttpRequest) -> JsonResponse:
+    return _json({"version": hsds.HSDS_VERSION, "profile": hsds.PROFILE, "openapi_url": hsds.OPENAPI})
+
+
+def _listing(
+    request: HttpRequest,
+    table: str,
+    shape: Callable[[hsds.Directory, dict[str, Any]], dict[str, Any]],
+    *,
+    filters: bool = True,
+) -> JsonResponse:
+    query = request.GET
+    try:
+        page = selectors.page_request(query.get("page", ""), query.get("per_page", ""))
+        since = selectors.parse_modified_after(query.get("modified_after", "")) if filters else None
+    except selectors.BadQuery as exc:
+        return _json({"detail": str(exc)}, status=400)
+    d = selectors.directory(request)
+    records: list[dict[str, Any]] = getattr(d, table)
+    search = query.get("search", "")[:100]
+    term = query.get("taxonomy_term_id", "")
+    organization = query.get("organization_id", "")
+    taxonomy = query.get("taxonomy_id", "")
+
+    def service_of(record: dict[str, Any]) -> dict[str, Any]:
+        if table == "service_at_locations":
+            return d.by_id("services", record["service_id"]) or {}
+        return record
+
+    def keep(record: dict[str, Any]) -> bool:
+        if table == "taxonomy_terms":
+            return (not taxonomy or record.get("taxonomy_id") == taxonomy) and selectors.matches(
+                record, search
+            )
+        if table in ("organizations", "taxonomies"):
+            return selectors.matches(record, search)
+        service = service_of(record)
+        codes = d.service_terms.get(service.get("id", ""), set())
+        return (
+            selectors.matches(service, search)
+            and (not term or any(d.id("taxonomy_term", code) == term for code in codes))
+            and (not taxonomy or (bool(codes) and taxonomy == d.id("taxonomy", "categories")))
+            and (not organization or service.get("organization_id") == organization)
+            and selectors.modified_since(service, since)
+        )
+
+    chosen = [shape(d, record) for record in records if keep(record)]
+    return _json(selectors.paginate(chosen, page))
+
+
+def _flat(_d: hsds.Directory, record: dict[str, Any]) -> dict[str, Any]:
+    return record
+
+
+@require_GET
+def hsds_organizations(request: HttpRequest) -> JsonResponse:
+    return _listing(request, "organizations", _flat)
+
+
+@require_GET
+def hsds_organization(request: HttpRequest, record_id: str) -> JsonResponse:
+    d = selectors.directory(request)
+    found = d.by_id("organizations", record_id)
+    return _json(hsds.organization_full(d, found)) if found else _not_found()
+
+
+@require_GET
+def hsds_services(request: HttpRequest) -> JsonResponse:
+    return _listing(
+        request,
+        "services",
+        lambda d, s: {**s, "organization": d.by_id("organizations", s["organization_id"])},
+    )
+
+
+@require_GET
+def hsds_service(request: HttpRequest, record_id: str) -> JsonResponse:
+    d = selectors.directory(request)
+    found = d.by_id("services", record_id)
+    return _json(hsds.service_full(d, found)) if found else _not_found()
+
+
+@require_GET
+def hsds_service_at_locations(request: HttpRequest) -> JsonResponse:
+    return _listing(request, "service_at_locations", hsds.service_at_location_listed)
+
+
+@require_GET
+def hsds_service_at_location(request: HttpRequest, record_id: str) -> JsonResponse:
+    d = selectors.directory(request)
+    found = d.by_id("service_at_locations", record_id)
+    return _json(hsds.service_at_location_full(d, found)) if found else _not_found()
+
+
+@require_GET
+def hsds_taxonomies(request: HttpRequest) -> JsonResponse:
+    return _listing(request, "taxonomies", _flat, filters=False)
+
+
+@require_GET
+def hsds_taxonomy(request: HttpRequest, record_id: str) -> JsonResponse:
+    found = selectors.directory(request).by_id("taxonomies", record_id)
+    return _json(found) if found else _not_found()
+
+
+@require_GET
+def hsds_taxonomy_terms(request: HttpRequest) -> JsonResponse:
+    return _listing(request, "taxonomy_terms", _flat, filters=False)
+
+
+@require_GET
+def hsds_taxonomy_term(request: HttpRequest, record_id: str) -> JsonResponse:
+    found = selectors.directory(request).by_id("taxonomy_terms", record_id)
+    return _json(found) if found else _not_found()
+
+
+# --- A group's published offers (ValueFlows) and the coordinators' choice ----------------------------
+
+
+@require_GET
+def offers(request: HttpRequest, slug: str) -> HttpResponse:
+    """The group's published offers as ValueFlows JSON-LD; 404 unless the group is listed and publishes."""
+    group = get_listed_or_member_group(request.user, slug)  # type: ignore[arg-type]
+    if not selectors.publishes_offers(group):
+        return _not_found()
+    document = valueflows.document(
+        base_url=selectors.base_url(request), group=group, offers=selectors.published_offers(group)
+    )
+    return _json(document, content_type="application/ld+json")
+
+
+@login_required
+def publishing(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
+    current = services.publishing_of(group)
+    # An unticked box sends an empty POST: bind the form on every POST, not only on a non-empty one.
+    form = PublishingForm(
+        request.POST if request.method == "POST" else None, initial={"publish_offers": current.publish_offers}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.publishing_set(
+            group=group,
+            actor=request.user,  # type: ignore[arg-type]
+            publish_offers=form.cleaned_data["publish_offers"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("opendata_publishing", slug)
+    return render(
+        request,
+        "opendata/publishing.html",
+        {"group": group, "form": form, "publishing": current},
+        status=400 if form.errors else 200,
+    )
