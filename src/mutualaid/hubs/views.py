@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from mutualaid.core import photos
 from mutualaid.core.forms import apply_errors
 from mutualaid.core.geo import Place
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
-from mutualaid.hubs import access, photos, selectors, services
+from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
 from mutualaid.hubs.forms import (
     ClosureForm,
