@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from mutualaid.core import photos
+from mutualaid.core.actions import form_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups.access import get_group_for_member
 from mutualaid.lending import access, selectors, services
@@ -44,15 +45,13 @@ def _data(cleaned: dict[str, Any]) -> services.ItemInput:
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(group=group, actor=request.user, data=_data(form.cleaned_data))  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The item is in the library."))
-            return redirect("lending_item", slug, item.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        item = services.item_create(group=group, actor=request.user, data=_data(data))  # type: ignore[arg-type]
+        messages.success(request, _("The item is in the library."))
+        return redirect("lending_item", slug, item.pk)
+
+    return form_action(request, form, save) or render(
         request,
         "lending/form.html",
         {"group": group, "form": form, "title": _("Lend something")},
