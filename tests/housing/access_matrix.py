@@ -87,6 +87,8 @@ ROUTES = [
     Route("housing_offer", COORDINATOR_OR_PARTY, kwargs=taken),
     Route("housing_propose", "login 405 405 405 405", kwargs=free, variant="get"),
     Route("housing_propose", "login 404 404 404 ok", method="POST", kwargs=free, data=propose_data),
+    Route("housing_offer_edit", COORDINATOR_OR_PARTY, kwargs=free),
+    Route("housing_offer_edit", COORDINATOR_OR_PARTY, method="POST", kwargs=free, data=offer_data),
     Route("housing_offer_withdraw", COORDINATOR_OR_PARTY, method="POST", kwargs=free),
     Route("housing_stay", COORDINATOR_OR_PARTY, kwargs=stay),
     Route("housing_stay_step", "login 405 405 405 405", kwargs=stay_step("confirm"), variant="get"),
@@ -106,6 +108,14 @@ ROUTES = [
         "api:housing_offer_create", API_MEMBER, method="POST", api=True, kwargs=crown_slug, data=offer_data
     ),
     Route("api:housing_offer_detail", API_COORDINATOR_OR_PARTY, api=True, kwargs=taken),
+    Route(
+        "api:housing_offer_update",
+        API_COORDINATOR_OR_PARTY,
+        method="PUT",
+        api=True,
+        kwargs=free,
+        data=offer_data,
+    ),
     Route("api:housing_offer_withdraw", API_COORDINATOR_OR_PARTY, method="POST", api=True, kwargs=free),
     Route(
         "api:housing_stay_propose",

@@ -68,3 +68,30 @@ def test_confirm_and_cancel_at_once_resolve_to_one(proposed: Any, ben: Any, ida:
         Stay.objects.filter(pk=proposed.pk).update(
             state="proposed", confirmed_by=None, confirmed_at=None, closed_at=None
         )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_cancel_of_what_was_seen_never_cancels_a_confirmation_that_won(
+    proposed: Any, ben: Any, ida: Any, ada: Any
+) -> None:
+    """Both pages showed the stay proposed: the confirmation and the cancel race; exactly one applies."""
+    require_postgresql()
+    services.stay_step(stay=proposed, actor=ben, action="agree")
+    for _round in range(3):
+        results = race(
+            [
+                lambda: services.stay_step(stay=proposed, actor=ida, action="confirm", seen="proposed"),
+                lambda: services.stay_step(stay=proposed, actor=ada, action="cancel", seen="proposed"),
+            ]
+        )
+        assert sorted(outcomes(results, refused=(ValidationError,))) == ["refused", "won"]
+        stay = Stay.objects.get(pk=proposed.pk)
+        confirmed, _cancelled = results
+        if isinstance(confirmed, BaseException):
+            assert stay.state == "cancelled" and stay.confirmed_by_id is None
+        else:
+            assert stay.state == "confirmed" and stay.confirmed_by_id == ida.pk and stay.closed_at is None
+        Stay.objects.filter(pk=proposed.pk).update(
+            state="proposed", confirmed_by=None, confirmed_at=None, closed_at=None
+        )

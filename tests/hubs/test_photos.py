@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from mutualaid.hubs import photos
+from mutualaid.core import photos
 from mutualaid.hubs.models import Report
 from tests.hubs.conftest import image_bytes
 
@@ -95,3 +96,19 @@ def test_the_service_refuses_an_oversized_photo_too(fridge: Any) -> None:
         )
     assert caught.value.message_dict == {"photo": ["The photo is larger than 5 MB."]}
     assert not Report.objects.exists()
+
+
+def test_a_report_photo_through_the_api_is_cleaned_too(client_for: Any, fridge: Any) -> None:
+    body = {
+        "condition": "good",
+        "food_level": 2,
+        "photo": base64.b64encode(image_bytes(gps=True)).decode(),
+    }
+    answer = client_for(None).post(f"/api/v1/hubs/{fridge.pk}/reports", body, content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["has_photo"] is True
+    stored = photos.from_text(Report.objects.get(hub=fridge).photo or "")
+    assert b"Exif" not in stored and not Image.open(io.BytesIO(stored)).getexif()
+    bad = {**body, "photo": base64.b64encode(b"<html></html>").decode()}
+    refused = client_for(None).post(f"/api/v1/hubs/{fridge.pk}/reports", bad, content_type="application/json")
+    assert refused.status_code == 422 and Report.objects.filter(hub=fridge).count() == 1

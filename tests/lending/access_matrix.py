@@ -23,6 +23,11 @@ def build(world: World) -> None:
     ladder = services.item_create(group=world.crown, actor=ada, data=services.ItemInput(name="Ladder"))
     held = services.request(item=drill, member=ben)
     out = services.lend(loan=services.request(item=saw, member=ben), actor=ada)
+    from mutualaid.core import photos
+    from mutualaid.lending.models import Item
+    from tests.hubs.conftest import image_bytes
+
+    Item.objects.filter(pk=ladder.pk).update(photo=photos.sealed(image_bytes(size=(40, 30))))
     world.objects.update({"lend_drill": drill, "lend_ladder": ladder, "lend_held": held, "lend_out": out})
 
 
@@ -57,6 +62,15 @@ ROUTES = [
         kwargs=item("lend_drill"),
         data=lambda w: {"name": "Drill", "condition": "worn", "loan_days": "7"},
     ),
+    Route("lending_photo", MEMBER, kwargs=item("lend_ladder")),
+    Route("lending_photo_upload", "405 405 405 405 405", kwargs=item("lend_drill"), variant="get"),
+    Route(
+        "lending_photo_upload",
+        MANAGER,
+        method="POST",
+        kwargs=item("lend_drill"),
+        data=lambda w: {"remove": "on"},
+    ),
     Route("lending_request", "login 405 405 405 405", kwargs=item("lend_ladder"), variant="get"),
     Route("lending_request", MEMBER, method="POST", kwargs=item("lend_ladder")),
     Route("lending_loan", MANAGER, method="POST", kwargs=loan("lend_held", "lend")),
@@ -88,6 +102,14 @@ ROUTES = [
         api=True,
         kwargs=item("lend_drill"),
         data=lambda w: {"condition": "worn"},
+    ),
+    Route(
+        "api:lending_photo",
+        API_MANAGER,
+        method="PUT",
+        api=True,
+        kwargs=item("lend_drill"),
+        data=lambda w: {"photo": None},
     ),
     Route("api:lending_request", API_MEMBER, method="POST", api=True, kwargs=item("lend_ladder")),
     Route("api:lending_lend", API_MANAGER, method="POST", api=True, kwargs=api_loan("lend_held")),

@@ -165,6 +165,10 @@ def proposal(w: World) -> dict[str, Any]:
     return {"slug": w.crown.slug, "series_id": w.skillshare_proposal.pk}
 
 
+def taught_by_ada(w: World) -> dict[str, Any]:
+    return {"slug": w.crown.slug, "series_id": w.skillshare_session.series_id}
+
+
 def seat(w: World) -> dict[str, Any]:
     return {"slug": w.crown.slug, "signup_id": w.ben_seat.pk}
 
@@ -394,6 +398,16 @@ ROUTES = [
         kwargs=proposal,
         data=lambda w: {"decision": "approve"},
     ),
+    # The teacher (ben, of his proposal) or a coordinator edits what a skill-share is about.
+    Route("shifts_skillshare_edit", MEMBER, kwargs=proposal),
+    Route("shifts_skillshare_edit", COORDINATOR, kwargs=taught_by_ada, variant="not-the-teacher"),
+    Route(
+        "shifts_skillshare_edit",
+        MEMBER,
+        method="POST",
+        kwargs=proposal,
+        data=lambda w: {"description": "Bring a mug"},
+    ),
     Route("shifts_skillshare_join", "login 405 405 405 405", kwargs=session, variant="get"),
     Route("shifts_skillshare_join", MEMBER, method="POST", kwargs=session),
     Route("shifts_skillshare_cancel", "login 405 405 405 405", kwargs=session, variant="get"),
@@ -407,6 +421,23 @@ ROUTES = [
         api=True,
         kwargs=crown_slug,
         data=lambda w: {**skillshare_data(w), "seats": 8, "duration_minutes": 60, "rule": "FREQ=WEEKLY"},
+    ),
+    Route(
+        "api:shifts_skillshare_describe",
+        API_MEMBER,
+        method="PUT",
+        api=True,
+        kwargs=proposal,
+        data=lambda w: {"description": "Bring a mug"},
+    ),
+    Route(
+        "api:shifts_skillshare_describe",
+        API_COORDINATOR,
+        method="PUT",
+        api=True,
+        kwargs=taught_by_ada,
+        data=lambda w: {"description": "Bring a mug"},
+        variant="not-the-teacher",
     ),
     Route(
         "api:shifts_skillshare_decide",

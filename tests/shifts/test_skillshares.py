@@ -232,7 +232,7 @@ def test_the_api_proposes_decides_filters_by_kind_and_joins_a_seat(
     assert api_for(ada).post(pantry_decide, payload, content_type="application/json").status_code == 404
 
 
-def test_seat_holders_get_the_shift_reminder_and_open_seats_alert_nobody(
+def test_seat_holders_get_the_session_reminder_and_open_seats_alert_nobody(
     crown: Any, ada: Any, ben: Any, fay: Any
 ) -> None:
     from mutualaid.channels.models import Notice
@@ -241,7 +241,7 @@ def test_seat_holders_get_the_shift_reminder_and_open_seats_alert_nobody(
     services.signup_create(occurrence=occurrence, role=services.seat_role(occurrence.series), user=ben)
     done = services.check_staffing(now=occurrence.starts_at - datetime.timedelta(hours=2))
     assert done == {"cancelled": 0, "alerts": 0, "reminders": 1}
-    assert Notice.objects.filter(user=ben, kind="shift_reminder").count() == 1
+    assert Notice.objects.filter(user=ben, kind="skillshare_reminder").count() == 1
     assert not Notice.objects.filter(kind="shift_needs").exists()  # a free seat is not a staffing gap
 
 
@@ -332,6 +332,6 @@ def test_the_teacher_calls_a_session_off_and_the_seats_are_told(
     assert client_for(fay).post(cancel).status_code == 302
     occurrence.refresh_from_db()
     assert occurrence.status == "cancelled"
-    assert Notice.objects.filter(user=ben, kind="shift_cancelled").count() == 1
+    assert Notice.objects.filter(user=ben, kind="skillshare_cancelled").count() == 1
     page = client_for(ben).get(reverse("shifts_skillshares", args=["crown"]))
     assert b"Cancelled" in page.content and b"I can&#x27;t come" not in page.content

@@ -52,6 +52,8 @@ class StayIn(Schema):
 class StepIn(Schema):
     all_well: bool = True
     note: str = ""
+    # The state the caller last saw; when given, the step applies only if the stay is still in it.
+    seen_state: str | None = None
 
 
 class StayOut(Schema):
@@ -127,6 +129,18 @@ def housing_offer_detail(request: HttpRequest, slug: str, offer_id: int) -> dict
     return _offer(offer, user)
 
 
+@router.put(
+    "/groups/{slug}/housing/offers/{offer_id}",
+    response=OfferOut,
+    summary="Edit a housing offer (the host or coordinators)",
+)
+def housing_offer_update(request: HttpRequest, slug: str, offer_id: int, payload: OfferIn) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    offer, _coordinator = access.get_offer(user, slug, offer_id)
+    offer = services.offer_update(offer=offer, actor=user, data=services.OfferInput(**payload.dict()))
+    return _offer(offer, user)
+
+
 @router.post(
     "/groups/{slug}/housing/offers/{offer_id}/withdraw", response=OfferOut, summary="Stop offering a place"
 )
@@ -196,5 +210,6 @@ def housing_stay_step(
     extra = (
         {"all_well": payload.all_well, "note": payload.note} if payload and action == states.CHECKIN else {}
     )
-    stay = services.stay_step(stay=stay, actor=user, action=action, **extra)  # type: ignore[arg-type]
+    seen = payload.seen_state if payload else None
+    stay = services.stay_step(stay=stay, actor=user, action=action, seen=seen, **extra)  # type: ignore[arg-type]
     return _stay(stay, user, coordinator)

@@ -97,6 +97,32 @@ def offer_withdraw(*, offer: Offer, actor: User) -> Offer:
     return offer
 
 
+@transaction.atomic
+def offer_update(*, offer: Offer, actor: User, data: OfferInput) -> Offer:
+    """The host (or a coordinator) edits the place's rules. The address cannot change while a stay is
+    proposed or arranged: a guest told one address must not find another."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if actor.pk != offer.host_id and not is_coordinator(actor, offer.group_id):
+        raise PermissionDenied(_("Only the host or a coordinator can edit this offer."))
+    values = offer_values(data)
+    if (
+        values["address"] != (offer.address or "")
+        and offer.stays.filter(state__in=(StayState.PROPOSED, StayState.CONFIRMED)).exists()
+    ):
+        raise ValidationError(
+            {
+                "address": [
+                    _("A stay is proposed or arranged here: the address cannot change until it is over.")
+                ]
+            }
+        )
+    for name, value in values.items():
+        setattr(offer, name, value)
+    offer.full_clean()
+    offer.save(update_fields=[*values])
+    return offer
+
+
 def housing_needs(group: Group) -> list[Post]:
     """Open housing needs of the group's board a stay can answer."""
     return list(
@@ -178,6 +204,13 @@ _MESSAGES = {
 }
 
 
+def _changed_message(stay: Stay) -> str:
+    return _(
+        "This stay changed while you were looking at it: it is now “%(state)s”. Nothing was done; "
+        "look at it again and choose."
+    ) % {"state": stay.get_state_display()}
+
+
 def _facts(stay: Stay) -> states.Facts:
     return states.Facts(
         state=stay.state,
@@ -188,9 +221,21 @@ def _facts(stay: Stay) -> states.Facts:
 
 
 @transaction.atomic
-def stay_step(*, stay: Stay, actor: User, action: str, all_well: bool = True, note: str = "") -> Stay:
+def stay_step(
+    *,
+    stay: Stay,
+    actor: User,
+    action: str,
+    all_well: bool = True,
+    note: str = "",
+    seen: str | None = None,
+) -> Stay:
     """Take one step on a stay, under the stay's row lock: agree/decline (the host), confirm, cancel,
-    end, checkin (coordinators; the host may also cancel)."""
+    end, checkin (coordinators; the host may also cancel).
+
+    `seen` is the state the actor's page showed. When given, the step applies only to that state: a
+    cancel from a page that showed the stay proposed does not cancel a stay confirmed meanwhile, and a
+    confirmation does not land on a stay cancelled meanwhile ("act only on what I saw")."""
     stay = Stay.objects.select_for_update().select_related("offer__group", "offer__host").get(pk=stay.pk)
     offer = stay.offer
     coordinator = is_coordinator(actor, offer.group_id)
@@ -203,6 +248,8 @@ def stay_step(*, stay: Stay, actor: User, action: str, all_well: bool = True, no
             raise PermissionDenied(_("Only coordinators or the host can cancel a stay."))
     elif not coordinator:
         raise PermissionDenied(_("Only coordinators can arrange stays."))
+    if seen is not None and seen != stay.state:
+        raise ValidationError(_changed_message(stay))
     try:
         after = states.step(_facts(stay), action, actor.pk)
     except states.IllegalStep as exc:

@@ -108,6 +108,36 @@ def propose(request: HttpRequest, slug: str, offer_id: int) -> HttpResponse:
 
 
 @login_required
+def offer_edit(request: HttpRequest, slug: str, offer_id: int) -> HttpResponse:
+    offer, _coordinator = access.get_offer(request.user, slug, offer_id)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = OfferForm(request.POST)
+    else:
+        initial = {name: getattr(offer, name) or "" for name in OfferForm.base_fields}
+        initial["address"] = selectors.offer_address(offer, request.user)  # type: ignore[arg-type]
+        form = OfferForm(initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_update(
+                offer=offer,
+                actor=request.user,  # type: ignore[arg-type]
+                data=services.OfferInput(**form.cleaned_data),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect("housing_offer", slug, offer.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "housing/offer_form.html",
+        {"group": offer.group, "form": form, "offer": offer},
+        status=status,
+    )
+
+
+@login_required
 @require_POST
 def offer_withdraw(request: HttpRequest, slug: str, offer_id: int) -> HttpResponse:
     offer, _coordinator = access.get_offer(request.user, slug, offer_id)  # type: ignore[arg-type]
@@ -152,8 +182,9 @@ def stay_step(request: HttpRequest, slug: str, stay_id: int, action: str) -> Htt
     extra: dict[str, Any] = {}
     if action == states.CHECKIN and form.is_valid():
         extra = {"all_well": form.cleaned_data["all_well"], "note": form.cleaned_data["note"]}
+    seen = request.POST.get("seen") or None
     try:
-        services.stay_step(stay=stay, actor=request.user, action=action, **extra)  # type: ignore[arg-type]
+        services.stay_step(stay=stay, actor=request.user, action=action, seen=seen, **extra)  # type: ignore[arg-type]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("housing_stay", slug, stay.pk)

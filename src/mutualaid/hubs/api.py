@@ -1,16 +1,19 @@
 """Hubs in the JSON API: the same services and rules as the pages. Finding public hubs and reporting
 on them need no token (like the pages); a group's members-only hubs need a member's token, and
-changing a hub a coordinator's. Photos are sent with the report form only (multipart, in memory)."""
+changing a hub a coordinator's. A report's photo comes as base64 text inside the JSON body (held in
+memory, cleaned by core.photos like the form's)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query as NinjaQuery
 from ninja import Router, Schema, Status
 
+from mutualaid.core import photos
 from mutualaid.core.geo import haversine_km
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.hubs import access, selectors, services
@@ -89,6 +92,8 @@ class HubReportIn(Schema):
     condition: str
     food_level: int
     note: str = ""
+    # Optional photo: a JPEG or PNG file as base64 text (cleaned like the form's: resized, no metadata).
+    photo: str | None = None
 
 
 class HubReportOut(Schema):
@@ -97,6 +102,7 @@ class HubReportOut(Schema):
     condition: str
     food_level: int
     created_at: datetime.datetime
+    has_photo: bool
     restock_need_id: int | None
 
 
@@ -180,8 +186,17 @@ def hubs_public_report(request: HttpRequest, hub_id: int, payload: HubReportIn) 
 
 
 def _report(hub: Hub, payload: HubReportIn, member: User | None) -> Status[dict[str, Any]]:
+    try:
+        photo = photos.from_api(payload.photo) if payload.photo else None
+    except photos.PhotoRefused as exc:
+        raise ValidationError({"photo": [str(exc.message)]}) from None
     report = services.report_create(
-        hub=hub, condition=payload.condition, food_level=payload.food_level, note=payload.note, member=member
+        hub=hub,
+        condition=payload.condition,
+        food_level=payload.food_level,
+        note=payload.note,
+        photo=photo,
+        member=member,
     )
     hub.refresh_from_db(fields=["restock_post"])
     restock = hub.restock_post
@@ -193,6 +208,7 @@ def _report(hub: Hub, payload: HubReportIn, member: User | None) -> Status[dict[
             "condition": report.condition,
             "food_level": report.food_level,
             "created_at": report.created_at,
+            "has_photo": bool(report.photo),
             "restock_need_id": restock.pk if restock is not None and restock.is_active else None,
         },
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualaid.core import proofofwork, ratelimit
+from mutualaid.core import photos, proofofwork, ratelimit
 from mutualaid.core.access import require_second_factor
 from mutualaid.core.categories import category_codes
 from mutualaid.core.geo import parse_coordinates, snap
@@ -23,7 +23,7 @@ from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import Contact, Kind, Post
 from mutualaid.groups.models import Group
 from mutualaid.hubs import hours as opening
-from mutualaid.hubs import notices, photos
+from mutualaid.hubs import notices
 from mutualaid.hubs.models import (
     Closure,
     Condition,

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from mutualaid.core import photos
+from mutualaid.core.actions import form_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.core.geo import Place
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
-from mutualaid.hubs import access, photos, selectors, services
+from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
 from mutualaid.hubs.forms import (
     ClosureForm,
@@ -104,16 +106,14 @@ def _hub_data(data: dict[str, Any]) -> services.HubInput:
 def hub_new(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_coordinator(request.user, slug)  # type: ignore[arg-type]
     form = HubForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hub = services.hub_create(group=group, actor=request.user, data=_hub_data(form.cleaned_data))  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The hub is set up."))
-            return redirect("hubs_hub", slug, hub.pk)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        hub = services.hub_create(group=group, actor=request.user, data=_hub_data(data))  # type: ignore[arg-type]
+        messages.success(request, _("The hub is set up."))
+        return redirect("hubs_hub", slug, hub.pk)
+
     status = 400 if form.is_bound else 200
-    return render(
+    return form_action(request, form, save) or render(
         request, "hubs/form.html", {"group": group, "form": form, "title": _("New hub")}, status=status
     )
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from mutualaid.core import photos
 from mutualaid.groups.access import get_group_for_member
 from mutualaid.lending import access, selectors, services
 from mutualaid.lending.models import Item, Loan
@@ -54,10 +57,16 @@ class LoanOut(Schema):
 
 
 class ItemDetailOut(ItemOut):
+    photo_url: str | None
     holder: LoanOut | None
     mine: LoanOut | None
     my_position: int | None
     waitlist: list[LoanOut]
+
+
+class LendingPhotoIn(Schema):
+    # A JPEG or PNG file as base64 text (cleaned: resized, no metadata); empty or null removes it.
+    photo: str | None = None
 
 
 class RepairIn(Schema):
@@ -99,6 +108,7 @@ def _detail(item: Item, user: User) -> dict[str, Any]:
     holder = view.holder if view.holder and (view.manager or view.holder.member_id == user.pk) else None
     return {
         **_item(item, view.status),
+        "photo_url": reverse("lending_photo", args=[item.group.slug, item.pk]) if item.photo else None,
         "holder": _loan(holder) if holder else None,
         "mine": _loan(view.mine) if view.mine else None,
         "my_position": view.my_position,
@@ -140,6 +150,21 @@ def lending_update(request: HttpRequest, slug: str, item_id: int, payload: ItemC
         **payload.dict(exclude_none=True),
     }
     item = services.item_update(item=item, actor=request.user, data=services.ItemInput(**current))  # type: ignore[arg-type]
+    return _detail(item, request.user)  # type: ignore[arg-type]
+
+
+@router.put(
+    "/groups/{slug}/lending/{item_id}/photo",
+    response=ItemDetailOut,
+    summary="Set or remove an item's photo (coordinator or lender)",
+)
+def lending_photo(request: HttpRequest, slug: str, item_id: int, payload: LendingPhotoIn) -> dict[str, Any]:
+    item, _membership = access.get_item_for_member(request.user, slug, item_id)  # type: ignore[arg-type]
+    try:
+        photo = photos.from_api(payload.photo) if payload.photo else None
+    except photos.PhotoRefused as exc:
+        raise ValidationError({"photo": [str(exc.message)]}) from None
+    item = services.item_photo(item=item, actor=request.user, photo=photo)  # type: ignore[arg-type]
     return _detail(item, request.user)  # type: ignore[arg-type]
 
 

@@ -32,3 +32,13 @@ class RepairForm(forms.Form):
         label=_("What was wrong or what was done"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     condition = forms.ChoiceField(label=_("Condition after"), choices=ItemCondition.choices)
+
+
+class PhotoForm(forms.Form):
+    remove = forms.BooleanField(label=_("Remove the photo"), required=False)
+    # Last on the form: an oversized photo stops the upload, and fields after it would be lost.
+    photo = forms.FileField(
+        label=_("Photo (JPEG or PNG, up to 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )

@@ -48,6 +48,8 @@ class Item(models.Model):
     )
     loan_days = models.PositiveSmallIntegerField(_("loan length in days"), default=14)
     in_circulation = models.BooleanField(_("in circulation"), default=True)
+    # A photo of the item as a JPEG, re-encoded by core.photos without any metadata, then sealed.
+    photo = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification: ClassVar = {

@@ -17,6 +17,7 @@ from mutualaid.members.models import User
 def items(group: Group) -> QuerySet[Item]:
     return (
         Item.objects.filter(group=group)
+        .defer("photo")
         .select_related("lender")
         .prefetch_related(
             Prefetch("loans", queryset=Loan.objects.filter(state__in=HOLDING_STATES), to_attr="holding")

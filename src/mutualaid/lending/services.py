@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core import photos
 from mutualaid.core.access import require_second_factor
 from mutualaid.exchange.services import acts_as_coordinator
 from mutualaid.groups.models import Group
@@ -102,6 +103,21 @@ def item_update(*, item: Item, actor: User, data: ItemInput) -> Item:
         setattr(item, key, value)
     item.full_clean()
     item.save()
+    return item
+
+
+@transaction.atomic
+def item_photo(*, item: Item, actor: User, photo: bytes | None) -> Item:
+    """The coordinator or lender sets the item's photo (cleaned: JPEG, resized, no metadata) or, with
+    no photo, removes it. A refused file raises ValidationError and the old photo stays."""
+    try:
+        cleaned = photos.sealed(photo)
+    except photos.PhotoRefused as exc:
+        raise ValidationError({"photo": [str(exc.message)]}) from None
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    require_manager(actor, item)
+    item.photo = cleaned
+    item.save(update_fields=["photo"])
     return item
 
 

@@ -8,17 +8,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from mutualaid.core import photos
+from mutualaid.core.actions import form_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.groups.access import get_group_for_member
 from mutualaid.lending import access, selectors, services
-from mutualaid.lending.forms import ItemForm, RepairForm
+from mutualaid.lending.forms import ItemForm, PhotoForm, RepairForm
 from mutualaid.lending.models import Item
 
 
@@ -41,15 +45,13 @@ def _data(cleaned: dict[str, Any]) -> services.ItemInput:
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     group, _membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(group=group, actor=request.user, data=_data(form.cleaned_data))  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The item is in the library."))
-            return redirect("lending_item", slug, item.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        item = services.item_create(group=group, actor=request.user, data=_data(data))  # type: ignore[arg-type]
+        messages.success(request, _("The item is in the library."))
+        return redirect("lending_item", slug, item.pk)
+
+    return form_action(request, form, save) or render(
         request,
         "lending/form.html",
         {"group": group, "form": form, "title": _("Lend something")},
@@ -87,15 +89,77 @@ def item_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, item: Item, repair_form: RepairForm | None = None, status: int = 200
+    request: HttpRequest,
+    item: Item,
+    repair_form: RepairForm | None = None,
+    status: int = 200,
+    photo_form: PhotoForm | None = None,
 ) -> HttpResponse:
     view = selectors.item_view(item, request.user)  # type: ignore[arg-type]
     return render(
         request,
         "lending/item.html",
-        {"group": item.group, "view": view, "item": item, "repair_form": repair_form or RepairForm()},
+        {
+            "group": item.group,
+            "view": view,
+            "item": item,
+            "repair_form": repair_form or RepairForm(),
+            "photo_form": photo_form or PhotoForm(),
+        },
         status=status,
     )
+
+
+@csrf_exempt  # checked below, once the upload handler is in place (CSRF checks read the body)
+@require_POST
+def photo_upload(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    """The coordinator or lender sends a photo of the item (or removes it). The photo is read with one
+    handler that keeps it in memory and stops past 5 MB: it never reaches the disk before it is
+    cleaned (core.photos)."""
+    handler = photos.MemoryPhotoHandler(request)
+    request.upload_handlers = [handler]
+    return _photo_upload(request, slug, item_id, handler)
+
+
+@csrf_protect
+def _photo_upload(
+    request: HttpRequest, slug: str, item_id: int, handler: photos.MemoryPhotoHandler
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    item, _membership = access.get_item_for_member(request.user, slug, item_id)
+    services.require_manager(request.user, item)
+    form = PhotoForm(request.POST, request.FILES)
+    if handler.too_big:
+        form.add_error("photo", _("The photo is larger than 5 MB."))
+    if form.is_valid():
+        upload = form.cleaned_data["photo"]
+        if upload or form.cleaned_data["remove"]:
+            try:
+                services.item_photo(
+                    item=item,
+                    actor=request.user,
+                    photo=upload.read() if upload else None,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The photo is saved.") if upload else _("The photo is removed."))
+                return redirect("lending_item", slug, item.pk)
+        else:
+            form.add_error("photo", _("Choose a photo."))
+    return _page(request, item, status=400, photo_form=form)
+
+
+@login_required
+def photo(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    item, _membership = access.get_item_for_member(request.user, slug, item_id)  # type: ignore[arg-type]
+    if not item.photo:
+        raise Http404
+    response = HttpResponse(photos.from_text(item.photo), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 @login_required

@@ -83,13 +83,18 @@ def round_instance(
     """The engine's instance for a group's open needs and offers, and the pairs it must not propose.
 
     Items are the coarse-only items of `exchange.selectors.matching_instance`, less the units already
-    promised. Excluded: declined or rejected pairs, pairs already waiting for answers, and pairs whose
-    two posts have the same author (the board cannot assign a post to its own poster).
+    promised. Posts held for a contact (a neighbour without an account, a hub's restock need) take
+    part like any other; a coordinator answers for them (`responder_id`). Excluded: declined or
+    rejected pairs, pairs already waiting for answers, and pairs whose two posts have the same author
+    (the board cannot assign a post to its own poster).
     """
     obj = exchange_selectors.matching_instance(group=group, now=now)
     need_reserved, offer_reserved = _reserved(group)
     open_posts = Post.objects.filter(group=group, status=Status.OPEN)
     authors = dict(open_posts.filter(author__isnull=False).values_list("pk", "author_id"))
+    open_ids = set(
+        open_posts.filter(Q(author__isnull=False) | Q(contact__isnull=False)).values_list("pk", flat=True)
+    )
     # Units that do not convert are never paired: the unit family joins the category the engine splits by.
     # (Units are sealed: "" is stored as "", so the filter is on the clear empty value, decrypted after.)
     units = {pk: unit for pk, unit in open_posts.exclude(unit="").values_list("pk", "unit") if unit}
@@ -97,23 +102,26 @@ def round_instance(
     for item in obj["needs"]:
         pk = int(item["id"][1:])
         left = item["quantity"] - need_reserved.get(pk, 0)
-        if pk in authors and left > 0:
+        if pk in open_ids and left > 0:
             needs.append(
                 {**item, "quantity": left, "category": pairing_key(item["category"], units.get(pk, ""))}
             )
     for item in obj["offers"]:
         pk = int(item["id"][1:])
         left = item["capacity"] - offer_reserved.get(pk, 0)
-        if pk in authors and left > 0:
+        if pk in open_ids and left > 0:
             offers.append(
                 {**item, "capacity": left, "category": pairing_key(item["category"], units.get(pk, ""))}
             )
     excluded: set[tuple[str, str]] = set()
     by_author: dict[tuple[int, str], list[str]] = defaultdict(list)
     for item in offers:
-        by_author[(authors[int(item["id"][1:])], item["category"])].append(item["id"])
+        author = authors.get(int(item["id"][1:]))
+        if author is not None:
+            by_author[(author, item["category"])].append(item["id"])
     for item in needs:
-        for offer_id in by_author.get((authors[int(item["id"][1:])], item["category"]), ()):
+        author = authors.get(int(item["id"][1:]))
+        for offer_id in by_author.get((author, item["category"]), ()) if author is not None else ():
             excluded.add((item["id"], offer_id))
     declined = DeclinedPair.objects.filter(need__group=group, need__status=Status.OPEN).values_list(
         "need_id", "offer_id"

@@ -98,6 +98,18 @@ def get_occurrence_for_lead(user: User, slug: str, occurrence_id: int) -> tuple[
     return occurrence, membership
 
 
+def get_series_for_lead(user: User, slug: str, series_id: int) -> tuple[Series, Membership]:
+    """A series its lead (a skill-share's teacher) or a coordinator (with the second factor) may edit."""
+    series, membership = get_series_for_member(user, slug, series_id)
+    if membership.is_coordinator:
+        if not coordinator_has_second_factor(user):
+            raise SecondFactorRequired
+        return series, membership
+    if series.lead_id != user.pk:
+        raise PermissionDenied
+    return series, membership
+
+
 def sees_attendance(user: User, membership: Membership) -> bool:
     """No-shows are for coordinators only (never members, never public)."""
     return membership.is_coordinator and coordinator_has_second_factor(user)

@@ -237,6 +237,10 @@ class SkillShareDecisionIn(Schema):
     approve: bool
 
 
+class SkillShareDescriptionIn(Schema):
+    description: str
+
+
 @router.post(
     "/groups/{slug}/shifts/skillshares",
     response={201: SeriesOut},
@@ -253,6 +257,21 @@ def shifts_skillshare_create(request: HttpRequest, slug: str, payload: SkillShar
         **data,
     )
     return Status(201, _series_out(series))
+
+
+@router.put(
+    "/groups/{slug}/shifts/skillshares/{series_id}/description",
+    response=SeriesOut,
+    summary="Rewrite what a skill-share is about (its teacher or coordinators)",
+)
+def shifts_skillshare_describe(
+    request: HttpRequest, slug: str, series_id: int, payload: SkillShareDescriptionIn
+) -> dict[str, Any]:
+    series, _membership = access.get_series_for_lead(request.user, slug, series_id)  # type: ignore[arg-type]
+    if series.kind != SeriesKind.SKILL_SHARE:
+        raise HttpError(404, "not a skill-share")
+    series = services.skillshare_describe(series=series, description=payload.description)
+    return _series_out(series)
 
 
 @router.post(

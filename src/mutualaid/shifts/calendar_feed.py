@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from mutualaid.members.models import User
 from mutualaid.shifts import selectors
-from mutualaid.shifts.models import OccurrenceStatus
+from mutualaid.shifts.models import OccurrenceStatus, SeriesKind
 
 
 def for_member(user: User) -> bytes:
@@ -26,7 +27,17 @@ def for_member(user: User) -> bytes:
         event.add("dtstamp", timezone.now())
         event.add("dtstart", occurrence.starts_at)
         event.add("dtend", occurrence.ends_at)
-        event.add("summary", f"{series.title} ({signup.role.name}) · {series.group.name}")
+        if series.kind == SeriesKind.SKILL_SHARE:
+            # A seat at a class with its teacher, not a volunteer shift's role.
+            with translation.override(user.language):
+                what = (
+                    gettext("class with %(name)s") % {"name": series.lead}
+                    if series.lead_id
+                    else gettext("class")
+                )
+        else:
+            what = signup.role.name
+        event.add("summary", f"{series.title} ({what}) · {series.group.name}")
         event.add("location", series.address or series.area)
         if occurrence.status == OccurrenceStatus.CANCELLED:
             event.add("status", "CANCELLED")

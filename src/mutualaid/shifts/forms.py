@@ -207,20 +207,37 @@ class OutcomeForm(forms.Form):
 # Distribution days -------------------------------------------------------------------------------
 
 
-class DayForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100, initial=gettext_lazy("Pantry day"))
-    area = forms.CharField(
+def area_field(help_text: Any) -> forms.CharField:
+    """The coarse place of a day or a session: a hub or neighbourhood, shown to people."""
+    return forms.CharField(
         label=gettext_lazy("Place (hub or neighbourhood)"),
         max_length=100,
         required=False,
-        help_text=gettext_lazy("Shown to everyone who books."),
+        help_text=help_text,
     )
-    address = forms.CharField(
-        label=gettext_lazy("Exact address"),
-        max_length=300,
+
+
+def address_field(help_text: Any) -> forms.CharField:
+    """The exact address, sealed, shown only to the people `help_text` names."""
+    return forms.CharField(
+        label=gettext_lazy("Exact address"), max_length=300, required=False, help_text=help_text
+    )
+
+
+def skillshare_description_field() -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("About the session"),
+        max_length=2000,
         required=False,
-        help_text=gettext_lazy("Sealed; shown only to people with a booking."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What to bring, who it is for. Shown to members only."),
     )
+
+
+class DayForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100, initial=gettext_lazy("Pantry day"))
+    area = area_field(gettext_lazy("Shown to everyone who books."))
+    address = address_field(gettext_lazy("Sealed; shown only to people with a booking."))
     date = DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     first_slot = forms.TimeField(
         label=gettext_lazy("First slot starts at"), widget=forms.TimeInput(attrs={"type": "time"})
@@ -287,25 +304,9 @@ class SkillShareForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("e.g. Repair café, English conversation, Know your rights"),
     )
-    description = forms.CharField(
-        label=gettext_lazy("About the session"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What to bring, who it is for. Shown to members only."),
-    )
-    area = forms.CharField(
-        label=gettext_lazy("Place (hub or neighbourhood)"),
-        max_length=100,
-        required=False,
-        help_text=gettext_lazy("Shown to every member of the group."),
-    )
-    address = forms.CharField(
-        label=gettext_lazy("Exact address"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy("Sealed; shown only to people with a seat."),
-    )
+    description = skillshare_description_field()
+    area = area_field(gettext_lazy("Shown to every member of the group."))
+    address = address_field(gettext_lazy("Sealed; shown only to people with a seat."))
     starts_on = DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=gettext_lazy("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
@@ -328,3 +329,7 @@ class SkillShareForm(forms.Form):
                 else rule_for(data["repeat"], data["starts_on"], "")
             )
         return data
+
+
+class SkillShareDescriptionForm(forms.Form):
+    description = skillshare_description_field()

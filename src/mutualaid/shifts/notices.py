@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mutualaid.core.notify import notify
 from mutualaid.members.models import Membership, Role
@@ -65,6 +65,27 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "Your skill-share %(title)s in %(group)s was not approved. Talk to a coordinator to find a way. %(url)s"
         ),
     ),
+    # A skill-share's sessions read as classes with their teacher, not as volunteer shifts.
+    "skillshare_promoted": (
+        gettext_lazy("A seat opened for you: %(title)s"),
+        gettext_lazy(
+            "You were on the waitlist for the session %(title)s with %(name)s in %(group)s. A seat opened "
+            "and it is yours. %(url)s"
+        ),
+    ),
+    "skillshare_cancelled": (
+        gettext_lazy("Session cancelled: %(title)s"),
+        gettext_lazy(
+            "The session %(title)s with %(name)s in %(group)s is cancelled: there is no need to come. %(url)s"
+        ),
+    ),
+    "skillshare_reminder": (
+        gettext_lazy("Reminder: your class %(title)s"),
+        gettext_lazy(
+            "You have a seat at the session %(title)s with %(name)s in %(group)s. If you can't come, free "
+            "your seat here: %(url)s"
+        ),
+    ),
     # Distribution days (members who booked on the web; neighbours without an account get a text).
     "slot_booked": (
         gettext_lazy("Your place: %(title)s"),
@@ -105,9 +126,23 @@ def _occurrence_url(occurrence: Occurrence) -> str:
     )
 
 
+# A skill-share session says so: the shift notice kinds that have a session wording.
+_SESSION_KINDS = {
+    "shift_promoted": "skillshare_promoted",
+    "shift_cancelled": "skillshare_cancelled",
+    "shift_reminder": "skillshare_reminder",
+}
+
+
 def _tell(user: Any, kind: str, occurrence: Occurrence, url: str, name: str = "") -> None:
+    series = occurrence.series
+    session = series.kind == "skillshare" and kind in _SESSION_KINDS
+    if session:
+        kind = _SESSION_KINDS[kind]
     with translation.override(user.language):
         title = when(occurrence)
+        if session:
+            name = str(series.lead) if series.lead_id else gettext("the group")
     notify(
         user=user,
         kind=kind,

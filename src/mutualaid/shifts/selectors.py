@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
@@ -74,13 +75,21 @@ def _grid(
     titles: dict[int, str] = {}
     by_day: dict[datetime.date, list[str]] = {}
     rows = occurrences_between(group, start, end).values_list(
-        "pk", "starts_at", "status", "series_id", "series__title"
+        "pk", "starts_at", "status", "series_id", "series__title", "series__kind", "series__lead_id"
     )
-    for pk, starts_at, status, series_id, title in rows:
+    leads: dict[int, str] = {}
+    for pk, starts_at, status, series_id, title, kind, lead_id in rows:
         local = starts_at.astimezone(tz)
         safe_title = titles.get(series_id)
         if safe_title is None:
             safe_title = titles[series_id] = str(escape(title))
+            if kind == SeriesKind.SKILL_SHARE:
+                # A skill-share session reads as a class with its teacher, not as a volunteer shift.
+                if lead_id is not None and lead_id not in leads:
+                    leads[lead_id] = str(User.objects.filter(pk=lead_id).first() or "")
+                teacher = leads.get(lead_id or 0, "")
+                label = gettext("class with %(name)s") % {"name": teacher} if teacher else gettext("class")
+                safe_title = titles[series_id] = f"{safe_title} ({escape(label)})"
         label = f"{local:%H:%M} {safe_title}"
         if status == OccurrenceStatus.CANCELLED:
             label = f"<s>{label}</s>"
@@ -153,7 +162,7 @@ def swaps_for(user: User, group: Group) -> QuerySet[Swap]:
 def feed_signups(user: User, since: datetime.datetime) -> QuerySet[Signup]:
     return (
         Signup.objects.filter(user=user, state=SignupState.CONFIRMED, occurrence__ends_at__gt=since)
-        .select_related("occurrence__series__group", "role")
+        .select_related("occurrence__series__group", "occurrence__series__lead", "role")
         .order_by("occurrence__starts_at")[:500]
     )
 

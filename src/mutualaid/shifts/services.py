@@ -295,6 +295,19 @@ def skillshare_create(
     return series
 
 
+@transaction.atomic
+def skillshare_describe(*, series: Series, description: str) -> Series:
+    """The teacher (or a coordinator) rewrites what a skill-share is about; every session shows it."""
+    series = Series.objects.select_for_update(of=("self",)).get(pk=series.pk)
+    if series.kind != SeriesKind.SKILL_SHARE:
+        raise ValidationError(_("This is not a skill-share."))
+    text = "".join(ch for ch in description if ch in "\n\t" or ord(ch) >= 32).strip()
+    series.description = text
+    series.full_clean(validate_constraints=False)
+    series.save(update_fields=["description"])
+    return series
+
+
 def seat_role(series: Series) -> ShiftRole:
     return series.roles.get(name=SEAT_ROLE)
 
@@ -567,7 +580,7 @@ def _promote(occurrence: Occurrence, role: ShiftRole) -> list[Signup]:
         return promoted
     waiting = Signup.objects.filter(
         occurrence=occurrence, role=role, state=SignupState.WAITLISTED
-    ).select_related("user", "occurrence__series__group")
+    ).select_related("user", "occurrence__series__group", "occurrence__series__lead")
     for signup in waiting.order_by("created_at", "pk")[:free]:
         signup.state = SignupState.CONFIRMED
         signup.save(update_fields=["state"])

@@ -23,7 +23,7 @@ from mutualaid.groups.access import (
 )
 from mutualaid.members.models import User
 from mutualaid.shifts import access, selectors, services
-from mutualaid.shifts.forms import SkillShareForm
+from mutualaid.shifts.forms import SkillShareDescriptionForm, SkillShareForm
 from mutualaid.shifts.models import SeriesKind, SignupState
 
 
@@ -89,6 +89,32 @@ def skillshare_propose(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Teach a skill-share"),
             "form": form,
             "submit": _("Propose the session") if not coordinator else _("Open the session"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def skillshare_edit(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
+    """The teacher (or a coordinator) rewrites what the skill-share is about."""
+    series, _membership = access.get_series_for_lead(request.user, slug, series_id)  # type: ignore[arg-type]
+    if series.kind != SeriesKind.SKILL_SHARE:
+        raise Http404
+    form = SkillShareDescriptionForm(request.POST or None, initial={"description": series.description})
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.skillshare_describe(series=series, description=data["description"])
+        messages.success(request, _("The description is saved: every session shows it."))
+        return redirect("shifts_skillshares", slug=slug)
+
+    return form_action(request, form, save) or render(
+        request,
+        "shifts/form.html",
+        {
+            "group": series.group,
+            "title": _("About %(title)s") % {"title": series.title},
+            "form": form,
+            "submit": _("Save"),
         },
         status=400 if form.errors else 200,
     )

@@ -22,6 +22,11 @@ urlpatterns = [
     path("skillshares/", skillshare_views.skillshares, name="shifts_skillshares"),
     path("skillshares/propose/", skillshare_views.skillshare_propose, name="shifts_skillshare_propose"),
     path(
+        "skillshares/<int:series_id>/edit/",
+        skillshare_views.skillshare_edit,
+        name="shifts_skillshare_edit",
+    ),
+    path(
         "skillshares/<int:series_id>/decide/",
         skillshare_views.skillshare_decide,
         name="shifts_skillshare_decide",

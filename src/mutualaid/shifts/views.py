@@ -24,7 +24,7 @@ from mutualaid.groups.access import get_group_for_coordinator, get_group_for_mem
 from mutualaid.members.models import Membership, User
 from mutualaid.shifts import access, calendar_feed, selectors, services
 from mutualaid.shifts.forms import ChangeForm, NewSeriesForm, OutcomeForm, RoleForm, SeriesForm, StandingForm
-from mutualaid.shifts.models import Occurrence, Series, SignupState
+from mutualaid.shifts.models import Occurrence, Series, SeriesKind, SignupState
 from mutualaid.shifts.recurrence import zone
 
 
@@ -289,6 +289,7 @@ def _occurrence_context(
         "show_address": bool(series.address)
         and ((mine is not None and mine.state == SignupState.CONFIRMED) or may_lead),
         "may_lead": may_lead,
+        "is_session": series.kind == SeriesKind.SKILL_SHARE,
         "is_coordinator": membership.is_coordinator,
         "future": occurrence.starts_at > timezone.now(),
         "started": occurrence.starts_at <= timezone.now(),
@@ -318,7 +319,9 @@ def signup_new(request: HttpRequest, slug: str, occurrence_id: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        if signup.state == SignupState.CONFIRMED:
+        if signup.state == SignupState.CONFIRMED and occurrence.series.kind == SeriesKind.SKILL_SHARE:
+            messages.success(request, _("You have a seat. See you there!"))
+        elif signup.state == SignupState.CONFIRMED:
             messages.success(request, _("You are signed up as %(role)s.") % {"role": role.name})
         else:
             messages.success(

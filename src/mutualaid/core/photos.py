@@ -1,10 +1,12 @@
-"""Photos of a hub: JPEG or PNG only (told by their first bytes, never by name or declared type),
-at most 5 MB, held in memory only, re-encoded as a small JPEG with every metadata field left behind
-(EXIF with GPS, XMP, IPTC, comments, ICC profiles)."""
+"""Photos people send (a hub's condition report, a lent item): JPEG or PNG only (told by their first
+bytes, never by name or declared type), at most 5 MB, held in memory only, re-encoded as a small JPEG
+with every metadata field left behind (EXIF with GPS, XMP, IPTC, comments, ICC profiles). Stored
+sealed, as base64 text in an encrypted field (`to_text`). One cleaner for every app."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import io
 
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -67,11 +69,27 @@ def from_text(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
+def from_api(text: str) -> bytes:
+    """A photo sent through the JSON API as base64: decoded in memory, refused past 5 MB before the
+    decoding (a longer text cannot hold a photo we would take) or when it is not base64."""
+    if len(text) > (MAX_BYTES + 2) // 3 * 4 + 4:
+        raise PhotoRefused(_("The photo is larger than 5 MB."))
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise PhotoRefused(_("Send the photo as base64 text of a JPEG or PNG file.")) from None
+
+
+def sealed(data: bytes | None) -> str:
+    """The cleaned photo as text for an encrypted field ("" without a photo); PhotoRefused otherwise."""
+    return to_text(clean(data)) if data else ""
+
+
 class MemoryPhotoHandler(FileUploadHandler):
     """Keeps an uploaded photo in memory and never spools it to disk; stops reading past MAX_BYTES.
 
-    Django's own handlers write uploads above FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file; a hub
-    report's photo must never touch the disk unprocessed, so its view uses only this handler.
+    Django's own handlers write uploads above FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file; a photo
+    must never touch the disk unprocessed, so every view taking one uses only this handler.
     """
 
     def __init__(self, request: object = None) -> None:
