@@ -110,3 +110,34 @@ def test_warm_and_cold_rounds_reach_the_same_optimum_on_a_generated_instance() -
     assert warm.stats["max_pricing_rounds"] > 2
     assert warm.objective == cold.objective
     assert warm.matched_units > 0
+
+
+def test_warm_re_solve_falls_back_to_a_cold_solve_beyond_the_cost_range(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Scores near the instance limit (2**40): need 0 and offer 1 are both priced near 2**40, so
+    # the added pair (0, 1) has a reduced cost near 2**41, beyond what the solver's cost range
+    # allows for two million nodes. That round is solved from scratch, with the same optimum.
+    big = 2**40 - 5
+    part = _part([1, 1, 1], [1, 1])
+    old = _pairs([(0, 0, big), (1, 1, big), (2, 1, big)])
+    start = exact._solve_flow(part, old)
+    u, v = exact._duals(part, old, start)
+    new = _pairs([(0, 0, big), (1, 1, big), (2, 1, big), (0, 1, 1), (2, 0, big - 1)])
+    carried = dict(zip(zip(old.need.tolist(), old.offer.tolist(), strict=True), start.tolist(), strict=True))
+    warm_start = np.array(
+        [carried.get(key, 0) for key in zip(new.need.tolist(), new.offer.tolist(), strict=True)],
+        dtype=np.int64,
+    )
+    assert int((u[new.need] + v[new.offer] - new.score).max()) > 2**40
+    cold_solves = []
+    cold = exact._solve_flow
+
+    def counted(*args: Any) -> Any:
+        cold_solves.append(1)
+        return cold(*args)
+
+    monkeypatch.setattr(exact, "_solve_flow", counted)
+    warm = exact._solve_flow_warm(part, new, warm_start, u, v)
+    assert cold_solves == [1]
+    assert int((warm * new.score).sum()) == int((cold(part, new) * new.score).sum()) == 2 * big

@@ -143,6 +143,7 @@ class _Part:
 # ---------------------------------------------------------------------------------------------
 
 _NO_PRICE = np.int64(2**62)
+_WARM_COST_LIMIT = 2**40  # the largest score the instance allows (instance._MAX_SCORE)
 _SQRT3 = math.sqrt(3.0)
 
 
@@ -272,6 +273,10 @@ def _solve_flow_warm(part: _Part, pairs: _Pairs, start: IntArray, u: IntArray, v
         ]
     )
     costs = np.concatenate([reduced, -reduced[used], u, -v, -u, v])
+    if len(costs) and int(np.abs(costs).max()) > _WARM_COST_LIMIT:
+        # Reduced costs can reach twice the largest score; keep inside the solver's cost range
+        # (it scales costs by the node count), which the instance limits guarantee for scores.
+        return _solve_flow(part, pairs)
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, residual, costs)
     status = flow.solve()
