@@ -143,6 +143,7 @@ class _Part:
 # ---------------------------------------------------------------------------------------------
 
 _NO_PRICE = np.int64(2**62)
+_WARM_COST_LIMIT = 2**40  # the largest score the instance allows (instance._MAX_SCORE)
 _SQRT3 = math.sqrt(3.0)
 
 
@@ -232,6 +233,59 @@ def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     return np.asarray(flow.flows(np.arange(len(pairs), dtype=np.int64)), dtype=np.int64)
+
+
+def _solve_flow_warm(part: _Part, pairs: _Pairs, start: IntArray, u: IntArray, v: IntArray) -> IntArray:
+    """Units per candidate pair in a maximum-score flow over ``pairs``, re-solved from ``start``.
+
+    ``start`` is an optimal flow of the previous round (0 on the pairs pricing added) and ``u``,
+    ``v`` are the dual prices that proved it optimal. The solver gets the residual graph of
+    ``start`` with reduced costs (``u_i + v_j - score`` on pair arcs, ``u_i`` on skip arcs,
+    ``-v_j`` on offer arcs) and no supplies: a minimum-cost circulation on it is exactly the
+    change from ``start`` to an optimum of the new graph. Complementary slackness makes every
+    residual arc of the old graph cost at least 0, so only the new violating pairs have negative
+    cost and the zero circulation is already optimal elsewhere; cost scaling then only moves
+    flow near the new pairs instead of rebuilding the whole flow. Integer throughout.
+    """
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    sink = n_needs + n_offers
+    need_nodes = np.arange(n_needs, dtype=np.int64)
+    offer_nodes = np.arange(n_offers, dtype=np.int64) + n_needs
+    caps = np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer])
+    reduced = u[pairs.need] + v[pairs.offer] - pairs.score
+    used = np.flatnonzero(start > 0)
+    served = _int_bincount(pairs.need, start, n_needs)
+    given = _int_bincount(pairs.offer, start, n_offers)
+    sinks = np.full(n_needs + n_offers, sink, np.int64)
+    nodes = np.concatenate([need_nodes, offer_nodes])
+    # Forward pair arcs first (arc index = pair index), then the used pairs' backward arcs,
+    # then the residual skip and offer arcs both ways.
+    tails = np.concatenate([pairs.need, pairs.offer[used] + n_needs, nodes, sinks])
+    heads = np.concatenate([pairs.offer + n_needs, pairs.need[used], sinks, nodes])
+    residual = np.concatenate(
+        [
+            caps - start,
+            start[used],
+            served,
+            part.capacity - given,
+            part.quantity - served,
+            given,
+        ]
+    )
+    costs = np.concatenate([reduced, -reduced[used], u, -v, -u, v])
+    if len(costs) and int(np.abs(costs).max()) > _WARM_COST_LIMIT:
+        # Reduced costs can reach twice the largest score; keep inside the solver's cost range
+        # (it scales costs by the node count), which the instance limits guarantee for scores.
+        return _solve_flow(part, pairs)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, residual, costs)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    moved = np.asarray(flow.flows(np.arange(len(pairs) + len(used), dtype=np.int64)), dtype=np.int64)
+    units = start + moved[: len(pairs)]
+    units[used] -= moved[len(pairs) :]
+    return units
 
 
 def _segment_starts(sorted_keys: IntArray) -> IntArray:
@@ -506,9 +560,16 @@ def _solve_part(part: _Part) -> _PartResult:
     dense = n_needs * n_offers <= part.tuning.dense_pairs_limit
     rounds = 0
     previous: tuple[IntArray, IntArray, BoolArray] | None = None
+    # The previous round's optimal flow on ``pairs`` (0 on pairs pricing added) and its duals.
+    warm: tuple[IntArray, IntArray, IntArray] | None = None
     while True:
         rounds += 1
-        units = _solve_flow(part, pairs) if len(pairs) else np.zeros(0, np.int64)
+        if not len(pairs):
+            units = np.zeros(0, np.int64)
+        elif warm is not None:
+            units = _solve_flow_warm(part, pairs, *warm)
+        else:
+            units = _solve_flow(part, pairs)
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
@@ -532,9 +593,13 @@ def _solve_part(part: _Part) -> _PartResult:
             reduced = pairs.score - u[pairs.need] - v[pairs.offer]
             kept = (units > 0) | (reduced >= -part.tuning.keep_margin)
             pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
+            units = units[kept]
         pairs = pairs.concat(pricing.extra)
+        start = np.concatenate([units, np.zeros(len(pricing.extra), np.int64)])
         order = np.lexsort((pairs.offer, pairs.need))
         pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
+        if part.tuning.warm_start:
+            warm = (start[order], u, v)
     used = units > 0
     return _PartResult(
         need=part.need_index[pairs.need[used]],

@@ -29,6 +29,9 @@ class Tuning:
     keep_margin: int = 10**12
     # Later pricing passes only look at pairs whose duals fell (see exact._violations).
     incremental_pricing: bool = True
+    # Re-solve each pricing round from the previous optimal flow and its dual prices (the
+    # residual graph with reduced costs, see exact._solve_flow_warm) instead of from scratch.
+    warm_start: bool = True
     # Components smaller than this are batched into one task for the worker pool.
     task_items: int = 20_000
     # Below this many items in total a worker pool costs more than it saves.
