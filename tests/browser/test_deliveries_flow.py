@@ -83,6 +83,11 @@ def test_plan_publish_deliver(
         page.get_by_label("Need to deliver").select_option(value=str(need.pk))
         page.get_by_role("button", name="Add stop").click()
         assert page.get_by_text("Stop added.").is_visible()
+    # "Deliver this pickup to that stop": the bread goes to the first household, by the same driver.
+    pickup_stop, household = Stop.objects.get(post=offer), Stop.objects.get(post=needs[0])
+    page.get_by_label("Deliver to").select_option(value=str(household.pk))
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.get_by_text("Paired; re-plan to route them together.").is_visible()
     page.get_by_label("The group's phone number drivers call or text about a stop").fill("+1 555 010 0200")
     page.get_by_role("button", name="Save settings").click()
     assert page.get_by_text("Saved; re-plan to use them.").is_visible()
@@ -90,6 +95,9 @@ def test_plan_publish_deliver(
     assert page.get_by_text("Planned.").is_visible()
     assert page.get_by_text("Secret St").count() == 0  # the coordinator's page shows areas only
     assert page.get_by_text("pickup", exact=True).count() == 1
+    pickup_stop.refresh_from_db()
+    household.refresh_from_db()
+    assert pickup_stop.driver_id == household.driver_id and pickup_stop.sequence < household.sequence
     shot("deliveries-plan-390")
     page.get_by_role("button", name="Publish to drivers").click()
     assert page.get_by_text("Published to the drivers.").is_visible()

@@ -32,6 +32,15 @@ def build(world: World) -> None:
     )
     stop = services.stop_add(run=run, actor=ada, post=need("Delivered groceries"))
     start_stop = services.stop_add(run=run, actor=ada, post=need("Groceries on the way"))
+    pair_target = services.stop_add(run=run, actor=ada, post=need("A bed for this household"))
+    offer = board.post_create(
+        group=world.crown,
+        author=ada,
+        data=board.PostInput(
+            kind="offer", category="disaster", title="A spare bed", address="9 Oak St", **PLACE
+        ),
+    )
+    pickup_stop = services.stop_add(run=run, actor=ada, post=offer)
     services.run_plan(run=run, actor=ada)
     services.run_publish(run=run, actor=ada)
     world.objects.update(
@@ -41,6 +50,8 @@ def build(world: World) -> None:
             "driver": driver,
             "stop": stop,
             "start_stop": start_stop,
+            "pair_target": pair_target,
+            "pickup_stop": pickup_stop,
             "spare_need": need("Spare groceries"),
         }
     )
@@ -52,6 +63,10 @@ def run_kw(w: World) -> dict[str, Any]:
 
 def stop_kw(w: World) -> dict[str, Any]:
     return {**run_kw(w), "stop_id": w.stop.pk}
+
+
+def pickup_kw(w: World) -> dict[str, Any]:
+    return {**run_kw(w), "stop_id": w.pickup_stop.pk}
 
 
 def start_kw(w: World) -> dict[str, Any]:
@@ -113,6 +128,13 @@ ROUTES = [
         kwargs=stop_kw,
         data=lambda w: {"driver": w.driver.pk},
     ),
+    Route(
+        "deliveries_stop_pair",
+        COORDINATOR,
+        method="POST",
+        kwargs=pickup_kw,
+        data=lambda w: {"deliver_to": w.pair_target.pk},
+    ),
     Route("deliveries_sheet", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
     Route("deliveries_sheet_pdf", MEMBER, kwargs=lambda w: {**run_kw(w), "driver_id": w.driver.pk}),
     Route("deliveries_route", DRIVER, kwargs=run_kw),
@@ -166,6 +188,14 @@ ROUTES = [
         api=True,
         kwargs=stop_kw,
         data=lambda w: {"driver_id": w.driver.pk},
+    ),
+    Route(
+        "api:deliveries_stop_pair",
+        API_COORDINATOR,
+        method="POST",
+        api=True,
+        kwargs=pickup_kw,
+        data=lambda w: {"deliver_to_id": w.pair_target.pk},
     ),
     Route(
         "api:deliveries_run_settings",

@@ -68,6 +68,7 @@ class StopOut(Schema):
     outcome: str
     unrouted_reason: str
     pickup: bool  # a stop at an offer: its goods are picked up and carried to the end depot
+    deliver_to_id: int | None  # a pickup's goods go to this stop instead (same route, pickup first)
     started_at: datetime | None  # when the driver set out toward it
 
 
@@ -76,6 +77,7 @@ def _stop(s: Stop) -> StopOut:
         id=s.pk,
         post_id=s.post_id,
         pickup=s.is_pickup,
+        deliver_to_id=s.deliver_to_id,
         started_at=s.started_at,
         area=s.post.area,
         quantity=s.quantity,
@@ -327,6 +329,26 @@ def deliveries_stop_move(
             raise Http404
     run = services.stop_move(stop=stop, actor=_me(request), driver=driver)
     return _plan(run)
+
+
+class DeliveriesPairIn(Schema):
+    deliver_to_id: DbId | None = None
+
+
+@router.post(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}/pair",
+    response=StopOut,
+    summary="Deliver a pickup to one household stop of the run (or back to the depot with null)",
+)
+def deliveries_stop_pair(
+    request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: DeliveriesPairIn
+) -> StopOut:
+    group, _m = get_group_for_coordinator(_me(request), slug)
+    run = selectors.run_of(group, run_id)
+    stop = selectors.stop_of(run, stop_id)
+    target = None if payload.deliver_to_id is None else selectors.stop_of(run, payload.deliver_to_id)
+    stop = services.stop_pair(stop=stop, actor=_me(request), target=target)
+    return _stop(stop)
 
 
 class DriverStopOut(StopOut):

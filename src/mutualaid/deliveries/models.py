@@ -142,10 +142,16 @@ class Stop(models.Model):
     # "lat,lon" of the door, typed by a coordinator for exact routing; sealed like the address.
     exact_point = EncryptedTextField(_("exact map point (lat, lon)"), max_length=60)
     started_at = models.DateTimeField(null=True, blank=True)
+    # A pickup whose goods go to one named stop of the run (same route, pickup first) instead of
+    # the end depot: "deliver this pickup to that stop".
+    deliver_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="delivered_from"
+    )
 
     data_classification = {
         "run": (PUBLIC, "which run"),
         "post": (PUBLIC, "which need is delivered"),
+        "deliver_to": (PUBLIC, "the stop a pickup's goods are taken to"),
         "quantity": (PUBLIC, "how much"),
         "service_min": (PUBLIC, "minutes planned at the door"),
         "window_start": (PUBLIC, "start of the recipient's window"),

@@ -79,6 +79,8 @@ class RunView:
     routes: list[RouteView]
     unrouted: list[tuple[Stop, str]]
     unplanned: list[Stop]
+    pickups: list[Stop] = field(default_factory=list)  # stops at offers: each can go to one household
+    households: list[Stop] = field(default_factory=list)  # stops a pickup can be delivered to
 
     @property
     def km(self) -> float:
@@ -100,14 +102,25 @@ def run_view(run: DeliveryRun) -> RunView:
         )
     unrouted: list[tuple[Stop, str]] = []
     unplanned: list[Stop] = []
-    for stop in run.stops.select_related("post", "locked_to").order_by("sequence", "id"):
+    pickups: list[Stop] = []
+    households: list[Stop] = []
+    rows = run.stops.select_related("post", "locked_to", "deliver_to", "delivered_from")
+    for stop in rows.order_by("sequence", "id"):
+        (pickups if stop.is_pickup else households).append(stop)
         if stop.driver_id in routes:
             routes[stop.driver_id].stops.append(stop)
         elif stop.unrouted_reason:
             unrouted.append((stop, reason_text(stop.unrouted_reason)))
         else:
             unplanned.append(stop)
-    return RunView(run=run, routes=list(routes.values()), unrouted=unrouted, unplanned=unplanned)
+    return RunView(
+        run=run,
+        routes=list(routes.values()),
+        unrouted=unrouted,
+        unplanned=unplanned,
+        pickups=pickups,
+        households=sorted(households, key=lambda s: s.pk),
+    )
 
 
 def driver_of(run: DeliveryRun, user: User) -> Driver:

@@ -41,6 +41,10 @@ REASON_TEXT = {
     explain.NO_ROOM: gettext_lazy("no room left in any route (capacity, windows or hours)"),
     explain.LEG_TOO_LONG: gettext_lazy("no depot or other stop is within the run's longest leg"),
     explain.PICKUP_OVER_CAPACITY: gettext_lazy("the pickup is more than any driver's vehicle carries"),
+    explain.PAIR_ORDER: gettext_lazy(
+        "no driver can pick it up and then reach the household it goes to in time (windows, hours or locks)"
+    ),
+    explain.PAIR_PARTNER: gettext_lazy("the pickup or the household it is paired with cannot be routed"),
 }
 MAX_LEG_LIMIT = 240  # minutes: beyond four hours a leg limit means nothing for a delivery
 RELAY_MAX = 30
@@ -309,6 +313,8 @@ def run_instance(
             vehicle["max_duration_min"] = d.max_duration_min
         vehicles.append(vehicle)
     instance_stops = []
+    ids = {s.pk for s in stops}
+    paired_targets = {s.deliver_to_id for s in stops if s.is_pickup and s.deliver_to_id in ids}
     for s in stops:
         lat, lon = s.post.lat, s.post.lon
         if run.exact_routing and s.exact_point:
@@ -319,6 +325,13 @@ def run_instance(
         stop: dict[str, Any] = {"id": f"s{s.pk}", "lat": lat, "lon": lon, "service_min": s.service_min}
         if s.is_pickup:
             stop["demand"], stop["pickup"] = 0, s.quantity
+            if s.deliver_to_id in paired_targets:
+                stop["deliver_to"] = f"s{s.deliver_to_id}"
+        elif s.pk in paired_targets:
+            # Its goods come from the pickup paired with it, not from the depot.
+            stop["demand"] = 0
+            if run.max_leg_min:
+                stop["max_leg_min"] = run.max_leg_min
         else:
             stop["demand"] = s.quantity
             if run.max_leg_min:
@@ -417,6 +430,39 @@ def stop_move(*, stop: Stop, actor: User, driver: Driver | None) -> DeliveryRun:
         stop.driver, stop.sequence = driver, (last.sequence + 1 if last else 1)
     stop.save(update_fields=["locked_to", "driver", "sequence"])
     return run_plan(run=run, actor=actor)
+
+
+@transaction.atomic
+def stop_pair(*, stop: Stop, actor: User, target: Stop | None) -> Stop:
+    """Deliver a pickup's goods to one household stop of the run (or undo it with ``None``).
+
+    The next plan keeps the two in one route, the pickup first; the household then gets the pickup's
+    goods rather than its own quantity from the depot.
+    """
+    _coordinator(actor, stop.run.group_id)
+    run = _locked(stop.run)
+    stop = Stop.objects.select_related("post").get(pk=stop.pk, run=run)
+    if not stop.is_pickup:
+        raise ValidationError({"deliver_to": _("Only a pickup can be delivered to a household.")})
+    if target is not None:
+        target = Stop.objects.select_related("post").filter(pk=target.pk, run=run).first()
+        if target is None:
+            raise ValidationError({"deliver_to": _("Choose a stop of this run.")})
+        if target.is_pickup:
+            raise ValidationError({"deliver_to": _("Choose a household to deliver to, not another pickup.")})
+        taken = Stop.objects.filter(run=run, deliver_to=target).exclude(pk=stop.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                {"deliver_to": _("Stop %(code)s already brings its goods there.") % {"code": taken.pk}}
+            )
+    if stop.outcome != Stop.Outcome.PENDING or (
+        target is not None and target.outcome != Stop.Outcome.PENDING
+    ):
+        raise ValidationError({"deliver_to": _("A stop the driver has already reported on cannot change.")})
+    stop.deliver_to = target
+    stop.full_clean()
+    stop.save(update_fields=["deliver_to"])
+    return stop
 
 
 @transaction.atomic

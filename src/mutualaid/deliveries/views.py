@@ -256,6 +256,29 @@ def stop_move(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
     return _back(run)
 
 
+@login_required
+@require_POST
+def stop_pair(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
+    """ "Deliver this pickup to that stop" (or to the end depot again, with no stop chosen)."""
+    _group, run = _coordinator_run(request, slug, run_id)
+    stop = selectors.stop_of(run, stop_id)
+    raw = request.POST.get("deliver_to", "")
+    target = None
+    if raw:
+        target = selectors.stop_of(run, int(raw)) if raw.isdigit() else None
+        if target is None:
+            messages.error(request, _("Choose a stop of this run."))
+            return _back(run)
+    flash_action(
+        request,
+        lambda: services.stop_pair(stop=stop, actor=_me(request), target=target),
+        success=_("Paired; re-plan to route them together.")
+        if target
+        else _("The pickup goes to the depot again; re-plan to use it."),
+    )
+    return _back(run)
+
+
 def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
 

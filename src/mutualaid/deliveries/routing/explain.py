@@ -6,7 +6,7 @@ is the first of these that holds for every vehicle allowed to serve it.
 
 from __future__ import annotations
 
-from mutualaid.deliveries.routing.problem import Problem
+from mutualaid.deliveries.routing.problem import Problem, schedule
 
 NO_VEHICLE = "no vehicle can serve it (the instance has none, or it is locked to none)"
 OVER_CAPACITY = "demand exceeds every vehicle's capacity"
@@ -18,7 +18,21 @@ LEG_TOO_LONG = "no depot or other stop is within its maximum leg time"
 # Extension (a stop's ``pickup``): what is picked up there fits in no vehicle.
 PICKUP_OVER_CAPACITY = "pickup exceeds every vehicle's capacity"
 
-REASONS = (NO_VEHICLE, OVER_CAPACITY, WINDOW, TOO_FAR, NO_ROOM, LEG_TOO_LONG, PICKUP_OVER_CAPACITY)
+# Extension (a pickup's ``deliver_to``): the pickup and its named delivery cannot share a route in order.
+PAIR_ORDER = "no vehicle can pick it up and deliver it to its named stop in order (windows, shifts or locks)"
+PAIR_PARTNER = "the stop it is paired with (pickup or named delivery) cannot be served"
+
+REASONS = (
+    NO_VEHICLE,
+    OVER_CAPACITY,
+    WINDOW,
+    TOO_FAR,
+    NO_ROOM,
+    LEG_TOO_LONG,
+    PICKUP_OVER_CAPACITY,
+    PAIR_ORDER,
+    PAIR_PARTNER,
+)
 
 
 def leg_reachable(problem: Problem, stop: int) -> bool:
@@ -91,3 +105,21 @@ def unreachable(problem: Problem, stop: int, vehicles: list[int] | None = None) 
         # Some vehicles are too small, the rest arrive too late: the window is what a person can change.
         return WINDOW
     return TOO_FAR
+
+
+def pair_unreachable(problem: Problem, pickup: int, vehicles: list[int] | None = None) -> str | None:
+    """``None`` when some allowed vehicle could serve ``pickup`` then its named delivery, alone."""
+    target = problem.s_deliver_to[pickup]
+    if target is None:
+        return None
+    locks = {problem.s_vehicle[pickup], problem.s_vehicle[target]} - {None}
+    if len(locks) > 1:
+        return PAIR_ORDER
+    if locks:
+        candidates: list[int] | range = [next(iter(locks))]  # type: ignore[list-item]
+    else:
+        candidates = range(len(problem.v_capacity)) if vehicles is None else vehicles
+    for v in candidates:
+        if not schedule(problem, v, [pickup, target]).violation:
+            return None
+    return PAIR_ORDER

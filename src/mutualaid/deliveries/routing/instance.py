@@ -67,6 +67,9 @@ class Stop:
     vehicle: str | None = None
     pickup: int = 0
     max_leg_s: int | None = None
+    # Extension: the goods picked up here are unloaded at this stop (same route, pickup first)
+    # instead of being carried to the end depot.
+    deliver_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ def parse_instance(raw: Any) -> Instance:
     vehicle_ids = {v.id for v in vehicles}
     stops = tuple(_stop(item, k, vehicle_ids) for k, item in enumerate(_list(raw, "stops")))
     _unique("stop", [s.id for s in stops])
+    _pairs(stops)
     return Instance(params=params, depots=depots, vehicles=vehicles, stops=stops)
 
 
@@ -275,6 +279,9 @@ def _stop(item: Any, index: int, vehicle_ids: set[str]) -> Stop:
     if pickup < 0:
         raise InvalidInstance(f"{where}.pickup: must not be negative")
     max_leg = item.get("max_leg_min")
+    deliver_to = item.get("deliver_to")
+    if deliver_to is not None and (not isinstance(deliver_to, str) or not deliver_to):
+        raise InvalidInstance(f"{where}.deliver_to: must be a stop id")
     return Stop(
         id=ident,
         lat=lat,
@@ -285,7 +292,37 @@ def _stop(item: Any, index: int, vehicle_ids: set[str]) -> Stop:
         vehicle=locked,
         pickup=pickup,
         max_leg_s=None if max_leg is None else _minutes(max_leg, f"{where}.max_leg_min", up=False),
+        deliver_to=deliver_to,
     )
+
+
+def _pairs(stops: Sequence[Stop]) -> None:
+    """A pickup delivered to a named stop: both exist, the pickup carries goods, the target takes only them."""
+    by_id = {s.id: s for s in stops}
+    targeted: dict[str, str] = {}
+    for stop in stops:
+        if stop.deliver_to is None:
+            continue
+        where = f"stop {stop.id!r}"
+        target = by_id.get(stop.deliver_to)
+        if target is None:
+            raise InvalidInstance(f"{where}.deliver_to: unknown stop {stop.deliver_to!r}")
+        if target.id == stop.id:
+            raise InvalidInstance(f"{where}.deliver_to: a stop cannot deliver to itself")
+        if stop.pickup < 1 or stop.demand:
+            raise InvalidInstance(
+                f"{where}: a stop with deliver_to picks up (pickup >= 1) and delivers nothing (demand 0)"
+            )
+        if target.deliver_to is not None or target.pickup or target.demand:
+            raise InvalidInstance(
+                f"stop {target.id!r}: the target of a deliver_to takes only the pickup's goods "
+                "(demand 0, no pickup, no deliver_to of its own)"
+            )
+        if target.id in targeted:
+            raise InvalidInstance(
+                f"stop {target.id!r}: the target of two pickups ({targeted[target.id]!r}, {stop.id!r})"
+            )
+        targeted[target.id] = stop.id
 
 
 def time_origin(instance: Instance, longest_leg_s: int) -> datetime:

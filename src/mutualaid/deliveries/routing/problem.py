@@ -39,6 +39,9 @@ class Problem:
     s_vehicle: list[int | None]
     s_pickup: list[int]
     s_max_leg: list[int]
+    # Extension ``deliver_to``: the stop where a pickup's goods are unloaded, and back from there.
+    s_deliver_to: list[int | None]
+    s_source: list[int | None]
 
     @property
     def n_depots(self) -> int:
@@ -72,6 +75,12 @@ def build_problem(instance: Instance, travel: Travel | None = None) -> Problem:
     origin = time_origin(instance, longest)
     depot_index = instance.depot_index()
     vehicle_index = {v.id: k for k, v in enumerate(instance.vehicles)}
+    stop_index = {s.id: k for k, s in enumerate(instance.stops)}
+    deliver_to = [None if s.deliver_to is None else stop_index[s.deliver_to] for s in instance.stops]
+    source: list[int | None] = [None] * len(instance.stops)
+    for k, target in enumerate(deliver_to):
+        if target is not None:
+            source[target] = k
 
     def start(moment: datetime | None) -> int:
         return 0 if moment is None else max(0, seconds_after(origin, moment, up=True))
@@ -99,6 +108,8 @@ def build_problem(instance: Instance, travel: Travel | None = None) -> Problem:
         s_vehicle=[None if s.vehicle is None else vehicle_index[s.vehicle] for s in stops],
         s_pickup=[s.pickup for s in stops],
         s_max_leg=[UNLIMITED if s.max_leg_s is None else s.max_leg_s for s in stops],
+        s_deliver_to=deliver_to,
+        s_source=source,
     )
 
 
@@ -127,8 +138,20 @@ def schedule(problem: Problem, vehicle: int, route: list[int]) -> Schedule:
     distance = int(sum(int(met[a, b]) for a, b in itertools.pairwise(path)))
     load = sum(problem.s_demand[s] for s in route)
     on_board = peak = load
+    seen: set[int] = set()
+    split = 0  # a pickup and its named delivery not in this route in that order
     for s in route:
         on_board += problem.s_pickup[s] - problem.s_demand[s]
+        source = problem.s_source[s]
+        if source is not None:
+            if source in seen:
+                on_board -= problem.s_pickup[source]
+            else:
+                split += 1
+        target = problem.s_deliver_to[s]
+        if target is not None and target not in route:
+            split += 1
+        seen.add(s)
         peak = max(peak, on_board)
     too_long = sum(
         max(0, int(sec[a, b]) - problem.s_max_leg[s]) for a, b, s in zip(path, path[1:], route, strict=False)
@@ -170,6 +193,7 @@ def schedule(problem: Problem, vehicle: int, route: list[int]) -> Schedule:
     violation += too_long
     locked = problem.s_vehicle
     violation += sum(1000 for s in route if locked[s] is not None and locked[s] != vehicle)
+    violation += 1000 * split
     return Schedule(
         depart=depart,
         starts=starts,

@@ -18,17 +18,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, VehicleType
+from pyvrp import (
+    Activity,
+    ActivityType,
+    Client,
+    Depot,
+    Location,
+    ProblemData,
+    Route,
+    Shipment,
+    Solution,
+    VehicleType,
+)
 from pyvrp import solve as pyvrp_solve
 
-from mutualaid.deliveries.routing.explain import NO_ROOM, distinct_vehicles, unreachable
+from mutualaid.deliveries.routing.explain import (
+    NO_ROOM,
+    PAIR_PARTNER,
+    distinct_vehicles,
+    pair_unreachable,
+    unreachable,
+)
 from mutualaid.deliveries.routing.problem import UNLIMITED, Problem, Schedule, schedule
 
 _INFEASIBLE_COST = 2**62
 _REQUIRED_SHARE = 0.4
-# Instances up to this many stops get _STARTS independent searches sharing the time limit.
-_MULTI_START_MAX = 400
-_STARTS = 2
+# A search that found no better plan in this many iterations (at least; more for larger instances,
+# _STALL_PER_STOP per stop) has settled: the time left goes to an independent search from another
+# seed, and the shortest plan wins. Measured on 200-stop instances with windows: a search settles
+# after a few thousand iterations and where it settles varies with the seed by 1-3 %, while running
+# it three times as long does not move it (bench/routing.py --ceiling).
+_STALL_MIN = 1500
+_STALL_PER_STOP = 8
+# A new start needs at least this share of the limit to settle anywhere useful.
+_MIN_START_SHARE = 0.1
 
 
 @dataclass
@@ -42,9 +65,13 @@ class Plan:
 
 
 class _Deadline:
-    """PyVRP stopping criterion: the time limit, or an early give-up while nothing is feasible."""
+    """PyVRP stopping criterion: the time limit, an early give-up while nothing is feasible, or a stall.
 
-    def __init__(self, limit: float, give_up_after: float | None) -> None:
+    ``stall``: stop once this many iterations in a row found no better feasible plan (the caller then
+    starts an independent search with the time left).
+    """
+
+    def __init__(self, limit: float, give_up_after: float | None, stall: int | None = None) -> None:
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
         self.first_feasible_cpu: float | None = None
@@ -52,16 +79,27 @@ class _Deadline:
         self.give_up_after = give_up_after
         self.first_feasible: float | None = None
         self.gave_up = False
+        self.stall = stall
+        self.stalled = False
+        self.best = float(_INFEASIBLE_COST)
+        self.since_best = 0
 
     def __call__(self, best_cost: float) -> bool:
         elapsed = time.perf_counter() - self.started
         if best_cost < _INFEASIBLE_COST and self.first_feasible is None:
             self.first_feasible = elapsed
             self.first_feasible_cpu = time.process_time() - self.cpu_started
+        if best_cost < self.best:
+            self.best, self.since_best = best_cost, 0
+        else:
+            self.since_best += 1
         if elapsed >= self.limit:
             return True
         if self.give_up_after is not None and best_cost >= _INFEASIBLE_COST and elapsed >= self.give_up_after:
             self.gave_up = True
+            return True
+        if self.stall is not None and best_cost < _INFEASIBLE_COST and self.since_best >= self.stall:
+            self.stalled = True
             return True
         return False
 
@@ -69,7 +107,9 @@ class _Deadline:
 @dataclass(frozen=True)
 class _Model:
     data: ProblemData
-    stops: list[int]  # client index -> stop index
+    stops: list[int]  # location (less the depots) -> stop index
+    clients: list[int]  # client index -> stop index
+    shipments: list[tuple[int, int]]  # shipment index -> (pickup stop, delivery stop)
     type_vehicles: list[list[int]]  # vehicle type -> vehicle indices
     vehicle_type: dict[int, int]
 
@@ -92,9 +132,30 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
             column = n_depots + k
             metres[seconds[:, column] > limit, column] = blocked
             metres[column, column] = 0
+    where = {s: k for k, s in enumerate(stops)}
+    paired = [(s, t) for s in stops if (t := problem.s_deliver_to[s]) is not None and t in where]
+    in_pair = {s for pair in paired for s in pair}
+    client_stops = [s for s in stops if s not in in_pair]
+    shipments = [
+        Shipment(
+            pickup_location=n_depots + where[p],
+            delivery_location=n_depots + where[d],
+            pickup_tw_early=problem.s_early[p],
+            pickup_tw_late=min(problem.s_late[p], UNLIMITED),
+            pickup_service_duration=problem.s_service[p],
+            delivery_tw_early=problem.s_early[d],
+            delivery_tw_late=min(problem.s_late[d], UNLIMITED),
+            delivery_service_duration=problem.s_service[d],
+            amount=[problem.s_pickup[p]],
+            prize=0 if required else 2 * prize,
+            required=required,
+            name=f"{inst.stops[p].id}>{inst.stops[d].id}",
+        )
+        for p, d in paired
+    ]
     clients = [
         Client(
-            location=n_depots + k,
+            location=n_depots + where[s],
             delivery=[problem.s_demand[s]],
             pickup=[problem.s_pickup[s]],
             service_duration=problem.s_service[s],
@@ -104,7 +165,7 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
             required=required,
             name=inst.stops[s].id,
         )
-        for k, s in enumerate(stops)
+        for s in client_stops
     ]
     depots = [Depot(location=k, name=d.id) for k, d in enumerate(inst.depots)]
     # Locked stops: each vehicle with locks gets its own profile in which stops locked to any other
@@ -149,31 +210,63 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
         type_vehicles.append(members)
         for v in members:
             vehicle_type[v] = t
-    data = ProblemData(locations, clients, depots, vehicle_types, distance_matrices, duration_matrices)
-    return _Model(data=data, stops=stops, type_vehicles=type_vehicles, vehicle_type=vehicle_type)
+    data = ProblemData(
+        locations, clients, depots, vehicle_types, distance_matrices, duration_matrices, shipments=shipments
+    )
+    return _Model(
+        data=data,
+        stops=stops,
+        clients=client_stops,
+        shipments=paired,
+        type_vehicles=type_vehicles,
+        vehicle_type=vehicle_type,
+    )
+
+
+def _stop_of(model: _Model, activity: Activity) -> int | None:
+    if activity.is_client():
+        return model.clients[activity.idx]
+    if activity.is_pickup():
+        return model.shipments[activity.idx][0]
+    if activity.is_delivery():
+        return model.shipments[activity.idx][1]
+    return None
 
 
 def _routes(model: _Model, solution: Solution) -> dict[int, list[int]]:
     free = [list(members) for members in model.type_vehicles]
     routes: dict[int, list[int]] = {}
     for route in solution.routes():
-        visits = [model.stops[a.idx] for a in route if a.is_client()]
+        visits = [s for a in route if (s := _stop_of(model, a)) is not None]
         if visits:
             routes[free[route.vehicle_type()].pop(0)] = visits
     return routes
 
 
 def _initial(model: _Model, hint: Mapping[int, Sequence[int]]) -> Solution | None:
-    client_of = {s: k for k, s in enumerate(model.stops)}
+    activity: dict[int, Activity] = {s: Activity(ActivityType.CLIENT, k) for k, s in enumerate(model.clients)}
+    partner: dict[int, int] = {}
+    for k, (p, d) in enumerate(model.shipments):
+        activity[p] = Activity(ActivityType.PICKUP, k)
+        activity[d] = Activity(ActivityType.DELIVERY, k)
+        partner[p], partner[d] = d, p
+    pickups = {p for p, _ in model.shipments}
     routes = []
     used: set[int] = set()
     for vehicle, stops in hint.items():
         if vehicle not in model.vehicle_type:
             continue
-        visits = [client_of[s] for s in stops if s in client_of and client_of[s] not in used]
-        used.update(visits)
-        if visits:
-            routes.append(Route(model.data, visits, model.vehicle_type[vehicle]))
+        order = [s for s in stops if s in activity and s not in used]
+        place = {s: k for k, s in enumerate(order)}
+        # A pair starts warm only when the previous route holds both, pickup first.
+        order = [
+            s
+            for s in order
+            if s not in partner or (partner[s] in place and (place[s] < place[partner[s]]) == (s in pickups))
+        ]
+        used.update(order)
+        if order:
+            routes.append(Route(model.data, [activity[s] for s in order], model.vehicle_type[vehicle]))
     counts: dict[int, int] = {}
     for route in routes:
         counts[route.vehicle_type()] = counts.get(route.vehicle_type(), 0) + 1
@@ -215,9 +308,19 @@ def solve_problem(
     for s in range(len(problem.s_demand)):
         reason = unreachable(problem, s, alike)
         if reason is None:
+            reason = pair_unreachable(problem, s, alike)
+        if reason is None:
             candidates.append(s)
         else:
             unserved[s] = reason
+    # A pickup and its named delivery are served together or not at all.
+    for s in list(candidates):
+        partner = problem.s_deliver_to[s]
+        if partner is None:
+            partner = problem.s_source[s]
+        if partner is not None and partner in unserved:
+            candidates.remove(s)
+            unserved[s] = PAIR_PARTNER
     stats: dict[str, Any] = {"solver": "pyvrp", "candidates": len(candidates)}
     routes: dict[int, list[int]] = {}
     if candidates:
@@ -253,9 +356,8 @@ def _solve_candidates(
     demand = max(sum(problem.s_demand[s] for s in candidates), sum(problem.s_pickup[s] for s in candidates))
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
-        starts = _STARTS if len(candidates) <= _MULTI_START_MAX else 1
-        budget = (limit - (time.perf_counter() - started)) / starts
-        deadline = _Deadline(budget, limit * _REQUIRED_SHARE)
+        stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
+        deadline = _Deadline(limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall)
         result = pyvrp_solve(model.data, deadline, seed=seed, collect_stats=False, display=False)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
@@ -263,14 +365,18 @@ def _solve_candidates(
             stats["first_feasible_s"] = _round(deadline.first_feasible)
             stats["first_feasible_cpu_s"] = _round(deadline.first_feasible_cpu)
             best = result.best
-            for k in range(1, starts):
-                # An independent start (another seed) for the rest of the time: on small instances
-                # the search settles within seconds, and where it settles varies with the seed by
-                # several per cent, more than continuing one search gains.
-                budget = (limit - (time.perf_counter() - started)) / (starts - k)
+            starts = 1
+            # Independent starts (other seeds) while time is left: a settled search gains nothing from
+            # more time, another start often settles lower.
+            while (
+                deadline.stalled
+                and (left := limit - (time.perf_counter() - started)) > _MIN_START_SHARE * limit
+            ):
+                deadline = _Deadline(left, None, stall)
                 again = pyvrp_solve(
-                    model.data, _Deadline(budget, None), seed=seed + k, collect_stats=False, display=False
+                    model.data, deadline, seed=seed + starts, collect_stats=False, display=False
                 )
+                starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
                     best = again.best
