@@ -240,6 +240,7 @@ def migrate_timed(command: str, env: dict[str, str]) -> list[tuple[str, float, f
                 if at < 0:
                     break
                 timings.append((current[0], current[1], now))
+                print(f"  {current[0]}: {now - current[1]:.1f} s", flush=True)
                 current = None
                 buffer = buffer[at + 3 :]
     if proc.wait() != 0:

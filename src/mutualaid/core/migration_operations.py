@@ -45,33 +45,25 @@ class InOneTransaction(Operation):
         for operation in self.operations:
             operation.state_forwards(app_label, state)
 
-    def _apply(
-        self,
-        app_label: str,
-        schema_editor: Any,
-        from_state: Any,
-        operations: list[Operation],
-        backwards: bool,
-    ) -> None:
+    def _apply(self, app_label: str, schema_editor: Any, before: Any, *, backwards: bool) -> None:
         connection = schema_editor.connection
-        states = [from_state]
-        if backwards:  # the states between the operations, first to last, then walked back
-            for operation in self.operations:
-                state = states[-1].clone()
-                operation.state_forwards(app_label, state)
-                states.append(state)
+        # The states between the operations, rendered now: building Django's model registry takes seconds
+        # on a busy machine, and inside the transaction it would hold the tables' locks meanwhile.
+        states = [before]
+        for operation in self.operations:
+            state = states[-1].clone()
+            operation.state_forwards(app_label, state)
+            states.append(state)
+        for state in states:
+            state.apps  # noqa: B018 - renders and caches the models
         deferred = len(schema_editor.deferred_sql)
         with transaction.atomic(using=connection.alias):
-            if backwards:
-                for index, operation in reversed(list(enumerate(self.operations))):
+            steps = list(enumerate(self.operations))
+            for index, operation in reversed(steps) if backwards else steps:
+                if backwards:
                     operation.database_backwards(app_label, schema_editor, states[index + 1], states[index])
-            else:
-                state = from_state
-                for operation in operations:
-                    new = state.clone()
-                    operation.state_forwards(app_label, new)
-                    operation.database_forwards(app_label, schema_editor, state, new)
-                    state = new
+                else:
+                    operation.database_forwards(app_label, schema_editor, states[index], states[index + 1])
             # Indexes and foreign keys Django would add at the end of the migration: now, in this transaction.
             for sql in schema_editor.deferred_sql[deferred:]:
                 schema_editor.execute(sql)
@@ -80,12 +72,12 @@ class InOneTransaction(Operation):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if self.done_if_table in schema_editor.connection.introspection.table_names():
             return  # an earlier, interrupted run of this migration got past this group
-        self._apply(app_label, schema_editor, from_state, self.operations, backwards=False)
+        self._apply(app_label, schema_editor, from_state, backwards=False)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if self.done_if_table not in schema_editor.connection.introspection.table_names():
             return
-        self._apply(app_label, schema_editor, to_state, self.operations, backwards=True)
+        self._apply(app_label, schema_editor, to_state, backwards=True)
 
 
 class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
