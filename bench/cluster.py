@@ -1,6 +1,7 @@
 """The README's production topology on this machine, under mixed load, with faults injected.
 
     .venv/bin/python bench/cluster.py [--duration 120] [--users 24] [--posts 20000] [--no-faults]
+    .venv/bin/python bench/cluster.py --duration 3600 --no-faults --users 11 --pace 4 --sample-every 300  # soak
 
 Starts on loopback: a throwaway PostgreSQL (scripts/pgcluster.py), two `mutualaid serve` app servers and
 two `mutualaid worker`s sharing one SECRET_KEY and one key ring, behind nginx (Debian's package,
@@ -14,7 +15,13 @@ webhooks. During the load (unless --no-faults): `kill -9` of one app server (res
 Afterwards it checks (THREATS.md property 18 at the system level): every write the load tool saw
 acknowledged is in the database; every fund's ledger balances; no job is lost or stuck; no message went
 out twice to the gateway. It prints req/s and p50/p95/p99 per action, errors by kind, the worker queue's
-latency, and the faults' timeline, and stops everything it started.
+latency, and the faults' timeline (each failed request is placed inside or outside a fault window), and
+stops everything it started.
+
+The soak (a long run with --pace, a moderate bounded rate) samples every --sample-every seconds the memory
+of each process group and the rows of the tables that are purged or expire, prints them over time with the
+least-squares slope of memory after the first tenth of the run (warm-up), then runs `mutualaid purge` and
+shows what is left of those tables.
 """
 
 from __future__ import annotations
@@ -124,7 +131,9 @@ class Cluster:
         self.pg_dir = Path(tempfile.mkdtemp(prefix="mutualaid-cluster-pg-"))
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.events: list[tuple[float, str]] = []
+        self.windows: list[tuple[float, float]] = []  # wall-clock fault windows (start, end)
         self.memory: list[tuple[float, dict[str, float]]] = []
+        self.rows: list[tuple[float, dict[str, int]]] = []
         self.t0 = time.monotonic()
         self.gateway = GatewayStandIn()
         threading.Thread(target=self.gateway.serve_forever, daemon=True).start()
@@ -197,9 +206,18 @@ class Cluster:
                 totals[groups[pgid]] += rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
         return totals
 
-    def sample_memory(self, stop: threading.Event, every: float = 10.0) -> None:
+    def sample(self, stop: threading.Event, every: float, load_start: float, rows: bool) -> None:
         while not stop.wait(every):
-            self.memory.append((time.monotonic() - self.t0, self.rss_mb()))
+            at = time.monotonic() - load_start
+            self.memory.append((at, self.rss_mb()))
+            if rows:
+                try:
+                    self.rows.append((at, self.table_rows()))
+                except SystemExit as failed:  # the database restarting: skip this sample
+                    print(f"row sample skipped: {str(failed)[:80]}", flush=True)
+            line = "  ".join(f"{name} {mb:.0f}" for name, mb in sorted(self.memory[-1][1].items()))
+            extra = f" | rows {self.rows[-1][1]}" if rows and self.rows and self.rows[-1][0] == at else ""
+            print(f"[sample {at / 60:5.1f} min, load {os.getloadavg()[0]:.1f}] MB: {line}{extra}", flush=True)
 
     def kill9(self, name: str) -> None:
         proc = self.procs[name]
@@ -292,11 +310,20 @@ print(json.dumps(dict(
 
     # Load and faults --------------------------------------------------------------------------
 
-    def load(self, duration: int, users: int, faults: bool) -> Path:
+    def load(self, duration: int, users: int, faults: bool, pace: float, every: float) -> Path:
         out = self.work / "locust"
         acks = self.work / "acks.txt"
-        env = {**os.environ, "CLUSTER_WORLD": str(self.world_file), "CLUSTER_ACKS": str(acks)}
-        self.note(f"load: {users} users for {duration} s" + (" with faults" if faults else ""))
+        self.failures_file = self.work / "failures.tsv"
+        env = {
+            **os.environ,
+            "CLUSTER_WORLD": str(self.world_file),
+            "CLUSTER_ACKS": str(acks),
+            "CLUSTER_FAILURES": str(self.failures_file),
+            "CLUSTER_PACE": str(pace),
+        }
+        self.note(
+            f"load: {users} users (pace x{pace:g}) for {duration} s" + (" with faults" if faults else "")
+        )
         locust = subprocess.Popen(
             [
                 str(VENV / "locust"),
@@ -322,7 +349,9 @@ print(json.dumps(dict(
             stderr=open(self.work / "locust.log", "wb"),  # noqa: SIM115
         )
         stop_sampling = threading.Event()
-        threading.Thread(target=self.sample_memory, args=(stop_sampling,), daemon=True).start()
+        threading.Thread(
+            target=self.sample, args=(stop_sampling, every, time.monotonic(), every >= 60), daemon=True
+        ).start()
         if faults:
             self.faults(duration)
         locust.wait()
@@ -336,20 +365,26 @@ print(json.dumps(dict(
         def at(fraction: float) -> None:
             time.sleep(max(0.0, start + duration * fraction - time.monotonic()))
 
+        grace = 5.0  # requests already in flight when a fault ends
         at(0.25)
+        began = time.time()
         self.kill9("app0")
         self.note("kill -9 app server 0")
         time.sleep(5)
         self.start_app(0)
         self.wait_http(self.app_ports[0])
         self.note("app server 0 restarted")
+        self.windows.append((began, time.time() + grace))
         at(0.45)
+        began = time.time()
         self.kill9("worker0")
         self.note("kill -9 worker 0")
         time.sleep(3)
         self.start_worker(0)
         self.note("worker 0 restarted")
+        self.windows.append((began, time.time() + grace))
         at(0.65)
+        began = time.time()
         self.note("PostgreSQL crash restart (pg_ctl -m immediate)")
         subprocess.run(
             [
@@ -362,6 +397,18 @@ print(json.dumps(dict(
             check=True,
         )
         self.note("PostgreSQL is back")
+        self.windows.append((began, time.time() + grace))
+
+    def failures_by_window(self) -> tuple[Counter[str], Counter[str]]:
+        """Failed requests inside a fault window and outside any, by action and error."""
+        inside: Counter[str] = Counter()
+        outside: Counter[str] = Counter()
+        path = getattr(self, "failures_file", None)
+        for line in path.read_text().splitlines() if path and path.exists() else []:
+            when, action, error = line.split("\t", 2)
+            bucket = inside if any(a <= float(when) <= b for a, b in self.windows) else outside
+            bucket[f"{action}: {error[:80]}"] += 1
+        return inside, outside
 
     # Checks -----------------------------------------------------------------------------------
 
@@ -500,12 +547,61 @@ def failures_table(prefix: Path) -> str:
     return "\n".join(f"- {r['Occurrences']} x {r['Method']} {r['Name']}: {r['Error'][:120]}" for r in rows)
 
 
+def slope_mb_per_hour(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) in MB per hour."""
+    n = len(points)
+    mean_t = sum(t for t, _ in points) / n
+    mean_m = sum(m for _, m in points) / n
+    var = sum((t - mean_t) ** 2 for t, _ in points)
+    if var == 0:
+        return 0.0
+    return sum((t - mean_t) * (m - mean_m) for t, m in points) / var * 3600
+
+
+def report_memory(cluster: Cluster, duration: int) -> None:
+    if len(cluster.memory) < 2:
+        return
+    names = sorted(set.intersection(*(set(sample) for _, sample in cluster.memory)))
+    step = max(1, len(cluster.memory) // 12)
+    print("\nMemory per process group (MB, resident) over the load:\n")
+    print("| min | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    picked = sorted(set(range(0, len(cluster.memory), step)) | {len(cluster.memory) - 1})
+    for at, sample in (cluster.memory[i] for i in picked):
+        print(f"| {at / 60:.1f} | " + " | ".join(f"{sample.get(n, 0):.0f}" for n in names) + " |")
+    # A process restarted by a fault starts again from zero: the slope is taken after the warm-up only.
+    warm = [(t, s) for t, s in cluster.memory if t >= duration * 0.1]
+    if len(warm) >= 3:
+        print(
+            "\nSlope after the first tenth of the run (least squares, MB per hour): "
+            + ", ".join(
+                f"{n} {slope_mb_per_hour([(t, s[n]) for t, s in warm if n in s]):+.1f}" for n in names
+            )
+        )
+    if cluster.rows:
+        tables = sorted(cluster.rows[-1][1])
+        print("\nRows of purgeable tables over the load:\n")
+        print("| min | " + " | ".join(tables) + " |")
+        print("|---|" + "---|" * len(tables))
+        for at, counts in cluster.rows:
+            print(f"| {at / 60:.1f} | " + " | ".join(str(counts.get(t, 0)) for t in tables) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=120, help="seconds of load (default 120)")
     parser.add_argument("--users", type=int, default=24, help="simulated people (default 24)")
     parser.add_argument("--posts", type=int, default=20000, help="generated needs + offers (default 20,000)")
     parser.add_argument("--no-faults", action="store_true", help="load only, no kill -9 or restarts")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="stretch every wait between tasks (4 = a quarter of the rate)"
+    )
+    parser.add_argument(
+        "--sample-every",
+        type=float,
+        default=10.0,
+        help="seconds between memory samples; 60 or more also counts purgeable rows (default 10)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, CSV) afterwards")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mutualaid-cluster-"))
@@ -513,27 +609,39 @@ def main() -> None:
     try:
         cluster.start()
         rows_before = cluster.table_rows()
-        acks = cluster.load(args.duration, args.users, faults=not args.no_faults)
+        acks = cluster.load(
+            args.duration, args.users, faults=not args.no_faults, pace=args.pace, every=args.sample_every
+        )
         cluster.drain()
         result = cluster.check(acks)
         table, _total, _failures = stats_table(work / "locust")
         print("\n## Mixed load through nginx over 2 app servers and 2 workers on PostgreSQL\n")
-        print(f"{args.users} users, {args.duration} s, load average {os.getloadavg()[0]:.1f}\n")
+        print(
+            f"{args.users} users, pace x{args.pace:g}, {args.duration} s, "
+            f"load average (1/5/15 min) {'/'.join(f'{x:.1f}' for x in os.getloadavg())}\n"
+        )
         print(table)
         failures = failures_table(work / "locust")
         if failures:
             print("\nFailed requests (all inside the fault windows unless said otherwise):\n" + failures)
+        inside, outside = cluster.failures_by_window()
+        print(
+            f"\nFailed requests inside fault windows: {sum(inside.values())}; outside: {sum(outside.values())}"
+        )
+        for what, count in outside.most_common():
+            print(f"- outside: {count} x {what}")
         print("\nFaults:\n" + "\n".join(f"- {t:6.1f} s {what}" for t, what in cluster.events))
         print("\nChecks after the run:\n" + json.dumps(result, indent=2))
         rows_after = cluster.table_rows()
-        print("\nRows of tables that are purged or expire (before -> after the load):")
+        purged = cluster.run("purge")
+        rows_purged = cluster.table_rows()
+        print(
+            "\nRows of tables that are purged or expire (before -> after the load -> after `mutualaid purge`):"
+        )
         for table, count in rows_after.items():
-            print(f"- {table}: {rows_before.get(table, 0)} -> {count}")
-        if len(cluster.memory) >= 2:
-            first, last = cluster.memory[0][1], cluster.memory[-1][1]
-            print("\nMemory per process group (MB), first and last sample of the load:")
-            for name in sorted(set(first) & set(last)):
-                print(f"- {name}: {first[name]:.0f} -> {last[name]:.0f}")
+            print(f"- {table}: {rows_before.get(table, 0)} -> {count} -> {rows_purged.get(table, 0)}")
+        print("  purge: " + "; ".join(line for line in purged.splitlines() if not line.endswith(" 0")))
+        report_memory(cluster, args.duration)
         lost = sum(len(result[k]) for k in result if k.startswith("missing_"))
         problems = {
             "acknowledged writes missing": lost,
@@ -542,6 +650,7 @@ def main() -> None:
             "texts sent twice": result["sms_ids_sent_twice"],
             "acknowledged texts not recorded": max(0, result["acked_sms"] - result["inbound_sms_rows"]),
             "processes that died by themselves": len(result["processes_died"]),
+            "failed requests outside fault windows": sum(outside.values()),
         }
         print("\n" + "\n".join(f"{'FAIL' if n else 'ok  '} {what}: {n}" for what, n in problems.items()))
         if any(problems.values()):

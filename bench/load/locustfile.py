@@ -12,10 +12,11 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 WORLD: dict[str, Any] = json.loads(open(os.environ["CLUSTER_WORLD"]).read())  # noqa: SIM115
 _acks_lock = threading.Lock()
@@ -24,6 +25,23 @@ SLUG = WORLD["slug"]
 WORDS = ("bread", "rice", "diapers", "ride", "stroller", "soup", "blanket", "ladder", "books", "milk")
 CATEGORIES = ("food", "transport", "childcare", "supplies", "skills")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# $CLUSTER_PACE stretches every wait between tasks (2 = half the rate): the soak's moderate load.
+PACE = float(os.environ.get("CLUSTER_PACE", "1"))
+_failures = open(os.environ.get("CLUSTER_FAILURES", os.devnull), "a", buffering=1)  # noqa: SIM115
+
+
+def paced(low: float, high: float) -> Any:
+    return between(low * PACE, high * PACE)
+
+
+@events.request.add_listener
+def _note_failure(request_type: str, name: str, exception: Any = None, **_kwargs: Any) -> None:
+    """The wall-clock time of each failed request, so the cluster can tell which fell in a fault window."""
+    if exception is not None:
+        with _acks_lock:
+            _failures.write(f"{time.time():.3f}\t{request_type} {name}\t{str(exception)[:120]}\n")
 
 
 def ack(kind: str, ident: Any) -> None:
@@ -35,7 +53,7 @@ class Member(HttpUser):
     """A member browsing the board in the browser and posting, claiming and talking through the API."""
 
     weight = 6
-    wait_time = between(0.5, 2)
+    wait_time = paced(0.5, 2)
 
     def on_start(self) -> None:
         username, token = random.choice(WORLD["members"])
@@ -138,7 +156,7 @@ class Coordinator(HttpUser):
     """A coordinator recording contributions (with Idempotency-Key) and running matching rounds."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = paced(1, 3)
 
     def on_start(self) -> None:
         self.auth = {"Authorization": f"Bearer {WORLD['coordinator_token']}"}
@@ -179,7 +197,7 @@ class Visitor(HttpUser):
     """Someone without an account looking for a group near them."""
 
     weight = 3
-    wait_time = between(0.5, 2)
+    wait_time = paced(0.5, 2)
 
     @task(2)
     def directory(self) -> None:
@@ -194,7 +212,7 @@ class SmsGateway(HttpUser):
     """The group's generic SMS gateway delivering texts from neighbours."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = paced(1, 3)
 
     @task
     def inbound(self) -> None:

@@ -6,6 +6,10 @@ import mutualaid.core.fields
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the column is added (a moment's lock) and committed before its indexes are
+    # built, so reads of a big board do not wait for the build (PostgreSQL).
+    atomic = False
+
     dependencies = [
         ("exchange", "0004_post_search_sqlite_fts5"),
     ]

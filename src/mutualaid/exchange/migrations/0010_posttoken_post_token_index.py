@@ -5,14 +5,23 @@ AlterField copies the token table once."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY on PostgreSQL: the token table has millions of rows
+
     dependencies = [
         ("exchange", "0009_post_area_unplaced"),
         ("groups", "0001_initial"),
     ]
 
     operations = [
+        # The new index first, built without blocking the board's searches; then the old one goes.
+        AddIndexConcurrentlyOnPostgres(
+            model_name="posttoken",
+            index=models.Index(fields=["post", "token"], name="posttoken_post_token"),
+        ),
         migrations.AlterField(
             model_name="posttoken",
             name="post",
@@ -22,9 +31,5 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="exchange.post",
             ),
-        ),
-        migrations.AddIndex(
-            model_name="posttoken",
-            index=models.Index(fields=["post", "token"], name="posttoken_post_token"),
         ),
     ]

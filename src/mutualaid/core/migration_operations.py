@@ -1,0 +1,100 @@
+"""Migration operations for upgrading a large install while app servers keep serving reads.
+
+A migration that rewrites a big table must not hold an ACCESS EXCLUSIVE lock (PostgreSQL) for longer than
+a moment: readers queue behind it. Such a migration is written with `atomic = False` so that each schema
+step commits at once, its data work commits in small batches (and can be run again), and indexes on big
+tables are built with CREATE INDEX CONCURRENTLY. bench/upgrade_drill.py measures the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import transaction
+from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations.base import Operation
+
+
+class InOneTransaction(Operation):
+    """Quick schema operations applied together in one short transaction of their own.
+
+    Meant for a migration with `atomic = False`: the group either happened completely (with its deferred
+    indexes and foreign keys) or not at all, so a run interrupted later, in the batched data work, can be
+    started again; `done_if_table`, a table the group creates, tells that it already happened.
+    """
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, operations: list[Operation], done_if_table: str) -> None:
+        self.operations = operations
+        self.done_if_table = done_if_table
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (
+            self.__class__.__qualname__,
+            [],
+            {"operations": self.operations, "done_if_table": self.done_if_table},
+        )
+
+    def describe(self) -> str:
+        return f"{len(self.operations)} schema operations in one transaction"
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        for operation in self.operations:
+            operation.state_forwards(app_label, state)
+
+    def _apply(self, app_label: str, schema_editor: Any, before: Any, *, backwards: bool) -> None:
+        connection = schema_editor.connection
+        # The states between the operations, rendered now: building Django's model registry takes seconds
+        # on a busy machine, and inside the transaction it would hold the tables' locks meanwhile.
+        states = [before]
+        for operation in self.operations:
+            state = states[-1].clone()
+            operation.state_forwards(app_label, state)
+            states.append(state)
+        for state in states:
+            state.apps  # noqa: B018 - renders and caches the models
+        deferred = len(schema_editor.deferred_sql)
+        with transaction.atomic(using=connection.alias):
+            steps = list(enumerate(self.operations))
+            for index, operation in reversed(steps) if backwards else steps:
+                if backwards:
+                    operation.database_backwards(app_label, schema_editor, states[index + 1], states[index])
+                else:
+                    operation.database_forwards(app_label, schema_editor, states[index], states[index + 1])
+            # Indexes and foreign keys Django would add at the end of the migration: now, in this transaction.
+            for sql in schema_editor.deferred_sql[deferred:]:
+                schema_editor.execute(sql)
+            del schema_editor.deferred_sql[deferred:]
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if self.done_if_table in schema_editor.connection.introspection.table_names():
+            return  # an earlier, interrupted run of this migration got past this group
+        self._apply(app_label, schema_editor, from_state, backwards=False)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if self.done_if_table not in schema_editor.connection.introspection.table_names():
+            return
+        self._apply(app_label, schema_editor, to_state, backwards=True)
+
+
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """CREATE INDEX CONCURRENTLY on PostgreSQL (reads and writes go on while it builds); a plain AddIndex
+    elsewhere. The migration needs `atomic = False`. A leftover of an interrupted build (an invalid index
+    of the same name) is dropped first, so the migration can be run again."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+            return
+        name = schema_editor.quote_name(self.index.name)
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
