@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mutualaid.lending",
     "mutualaid.housing",
     "mutualaid.insights",
+    "mutualaid.federation",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
