@@ -157,3 +157,21 @@ def test_every_outgoing_type_keeps_to_the_allow_list(crown: Any, ada: Any, ben: 
         documents.checked({"type": "Note", "id": "x", "attributedTo": "y", "source": "members' names"})
     with pytest.raises(documents.NotAllowed):
         documents.checked({"type": "Person", "id": "x"})
+
+
+def test_purge_forgets_old_activity_ids_and_finished_deliveries(crown: Any, ada: Any) -> None:
+    from mutualaid.federation.models import SeenActivity
+    from mutualaid.federation.tasks import purge
+
+    now = timezone.now()
+    SeenActivity.objects.create(activity_index="old", received_at=now - timedelta(days=8))
+    SeenActivity.objects.create(activity_index="new", received_at=now - timedelta(days=1))
+    activity = Activity.objects.create(group=crown, kind="note", public=True, document="{}")
+    for state, age in (("sent", 40), ("gave_up", 40), ("pending", 40), ("sent", 5)):
+        Delivery.objects.create(
+            activity=activity, inbox_url="https://s.example/inbox", host="s.example", state=state,
+            give_up_at=now - timedelta(days=age),
+        )  # fmt: skip
+    assert purge.call() == 3
+    assert list(SeenActivity.objects.values_list("activity_index", flat=True)) == ["new"]
+    assert sorted(Delivery.objects.values_list("state", flat=True)) == ["pending", "sent"]
