@@ -109,6 +109,7 @@ def main() -> None:
                 actor_url=actor,
                 inbox_url=actor + "/inbox",
                 shared_inbox_url=f"http://127.0.0.1:{port}/inbox",
+                target_index=services.target_index(f"http://127.0.0.1:{port}/inbox"),
             )
         )
     Follower.objects.bulk_create(rows, batch_size=1000)

@@ -24,6 +24,7 @@ def follower(group: Any, n: int, *, server: str = "social.example", shared: bool
         actor_url=actor,
         inbox_url=actor + "/inbox",
         shared_inbox_url=f"https://{server}/inbox" if shared else "",
+        target_index=services.target_index(f"https://{server}/inbox" if shared else actor + "/inbox"),
     )
 
 

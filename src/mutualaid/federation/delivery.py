@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from mutualaid.core.jobs import backoff, enqueue_on_commit
@@ -31,14 +32,24 @@ RETRY_STATUSES = frozenset({408, 425, 429})
 
 
 def follower_inboxes(group_id: int) -> set[str]:
-    """Where the group's followers are reached: each server's shared inbox once, else each inbox."""
+    """Where the group's followers are reached: each server's shared inbox once, else each inbox.
+
+    Followers are grouped by the blind index of their delivery address, so only one sealed address per
+    distinct target is opened (500 for 10,000 followers on 500 servers).
+    """
+    firsts = list(
+        Follower.objects.filter(group_id=group_id)
+        .values("target_index")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
+    )
     inboxes: set[str] = set()
-    for shared, own in Follower.objects.filter(group_id=group_id).values_list(
-        "shared_inbox_url", "inbox_url"
-    ):
-        target = shared or own
-        if target:
-            inboxes.add(target)
+    for start in range(0, len(firsts), 500):
+        chunk = firsts[start : start + 500]
+        for shared, own in Follower.objects.filter(pk__in=chunk).values_list("shared_inbox_url", "inbox_url"):
+            target = shared or own
+            if target:
+                inboxes.add(target)
     return inboxes
 
 

@@ -44,6 +44,9 @@ class Follower(models.Model):
     inbox_url = EncryptedTextField()
     # The follower's server's shared inbox when it has one: one delivery per server, not per follower.
     shared_inbox_url = EncryptedTextField()
+    # Where deliveries go (the shared inbox, else the inbox), as a blind index: a fan-out groups
+    # followers by it and opens one sealed address per server, not one per follower.
+    target_index = BlindIndexField()
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification: ClassVar = {

@@ -29,6 +29,10 @@ def _index(value: str, purpose: str) -> str:
     return blind_index(value, purpose=f"federation.{purpose}")
 
 
+def target_index(inbox: str) -> str:
+    return _index(inbox, "target")
+
+
 def actor_for(group: Group) -> GroupActor:
     """The group's actor, its key pair made on first use (the private half sealed with the key ring)."""
     found = GroupActor.objects.filter(group=group).first()
@@ -255,6 +259,7 @@ def _follow(activity: dict[str, Any], group: Group | None) -> int:
         return 202
     endpoints = follower_doc.get("endpoints")
     shared = endpoints.get("sharedInbox") if isinstance(endpoints, dict) else None
+    shared = shared if isinstance(shared, str) else ""
     with transaction.atomic():
         Follower.objects.get_or_create(
             group=target,
@@ -262,7 +267,8 @@ def _follow(activity: dict[str, Any], group: Group | None) -> int:
             defaults={
                 "actor_url": actor_url,
                 "inbox_url": inbox,
-                "shared_inbox_url": shared if isinstance(shared, str) else "",
+                "shared_inbox_url": shared,
+                "target_index": target_index(shared or inbox),
             },
         )
         answer = Activity.objects.create(group=target, kind=Kind.ACCEPT, public=False, document="{}")
