@@ -49,6 +49,7 @@ class AudienceOut(Schema):
 
 class BroadcastIn(Schema):
     text: str
+    public: bool = False
 
 
 class BroadcastOut(Schema):
@@ -75,7 +76,9 @@ def channels_broadcast_send(
     request: AuthenticatedHttpRequest, slug: str, payload: BroadcastIn
 ) -> BroadcastOut:
     group, _membership = access.get_group_for_coordinator(request.user, slug)
-    broadcast = broadcasts.broadcast_send(group=group, author=request.user, text=payload.text)
+    broadcast = broadcasts.broadcast_send(
+        group=group, author=request.user, text=payload.text, public=payload.public
+    )
     return BroadcastOut(id=broadcast.pk, email=broadcast.email_count, sms=broadcast.sms_count)
 
 

@@ -17,6 +17,7 @@ from mutualaid.channels.models import (
     Mode,
 )
 from mutualaid.channels.outbox import email_queue, sms_queue
+from mutualaid.core.publishing import PublicAnnouncement, announce_public
 from mutualaid.members.models import User
 
 BROADCAST_MAX = 480  # three SMS segments
@@ -60,7 +61,7 @@ def broadcast_audience(group: Any) -> Audience:
 
 
 @transaction.atomic
-def broadcast_send(*, group: Any, author: User, text: str) -> Broadcast:
+def broadcast_send(*, group: Any, author: User, text: str, public: bool = False) -> Broadcast:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the message to send.")})
@@ -73,8 +74,22 @@ def broadcast_send(*, group: Any, author: User, text: str) -> Broadcast:
         )
     audience = broadcast_audience(group)
     broadcast = Broadcast.objects.create(
-        group=group, author=author, text=text, email_count=audience.email_count, sms_count=audience.sms_count
+        group=group,
+        author=author,
+        text=text,
+        email_count=audience.email_count,
+        sms_count=audience.sms_count,
+        public=public and group.listed,
     )
+    if broadcast.public:
+        # Published beyond the group (a listed group's fediverse followers) once this commits.
+        announcement = PublicAnnouncement(
+            group_id=group.pk,
+            source=f"channels.broadcast:{broadcast.pk}",
+            text=text,
+            published_at=broadcast.created_at,
+        )
+        transaction.on_commit(lambda: announce_public(announcement))
     sms_text = f"{group.name}: {text}"
     for user in audience.emails:
         with translation.override(user.language):

@@ -28,6 +28,12 @@ class BroadcastForm(forms.Form):
         max_length=BROADCAST_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    public = forms.BooleanField(
+        label=_(
+            "Public: also publish it to people following the group from the fediverse (Mastodon and others)"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -263,8 +263,11 @@ class Broadcast(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     email_count = models.PositiveIntegerField(default=0)
     sms_count = models.PositiveIntegerField(default=0)
+    # Marked public by the coordinator: also published to the group's fediverse followers.
+    public = models.BooleanField(_("public"), default=False)
 
     data_classification = {
+        "public": (PUBLIC, "whether the announcement was published beyond the group"),
         "group": (PUBLIC, "which group announced"),
         "author": (PUBLIC, "which coordinator announced"),
         "created_at": (PUBLIC, "when"),

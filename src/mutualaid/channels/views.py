@@ -223,6 +223,7 @@ def broadcasts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                     group=group,
                     author=request.user,
                     text=form.cleaned_data["text"],
+                    public=form.cleaned_data["public"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)

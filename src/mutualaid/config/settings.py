@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mutualaid.housing",
     "mutualaid.insights",
     "mutualaid.opendata",
+    "mutualaid.federation",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
