@@ -250,3 +250,54 @@ def test_api_refuses_what_could_be_misread(api_for: Any, ada: Any, rent_fund: An
     response = _api_contribute(api_for(ada), rent_fund, amount)
     assert response.status_code == 422, response.content
     assert not Transaction.objects.exists()
+
+
+def test_spanish_fund_edit_shows_the_limit_with_a_decimal_comma_and_reads_it_back(
+    client_for: Any, ada: Any, bail_fund: Any
+) -> None:
+    bail_fund.single_approval_limit = 1250_50
+    bail_fund.save(update_fields=["single_approval_limit"])
+    ada.language = "es"
+    ada.save(update_fields=["language"])
+    client = client_for(ada)
+    url = reverse("funds_fund_edit", args=["crown", bail_fund.pk])
+    assert 'value="1250,50"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "name": bail_fund.name,
+            "visibility": "public",
+            "single_approval_limit": "1250,50",
+            "coordinator_approvals": "2",
+            "member_approvals": "0",
+        },
+    )
+    assert response.status_code == 302
+    bail_fund.refresh_from_db()
+    assert bail_fund.single_approval_limit == 1250_50
+
+
+def test_api_fund_limit_and_bail_return_read_strings_by_the_same_rule(api_for: Any, ada: Any) -> None:
+    client = api_for(ada)
+    response = client.post(
+        "/api/v1/groups/crown/funds",
+        json.dumps({"name": "Comida", "currency": "EUR", "single_approval_limit": "1.250,00"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    fund_id = response.json()["id"]
+    response = client.patch(
+        f"/api/v1/groups/crown/funds/{fund_id}",
+        json.dumps({"single_approval_limit": "1,250"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "1250" in response.content.decode()
+    response = client.patch(
+        f"/api/v1/groups/crown/funds/{fund_id}",
+        json.dumps({"single_approval_limit": "99,5"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    from mutualaid.funds.models import Fund
+
+    assert Fund.objects.get(pk=fund_id).single_approval_limit == 99_50
