@@ -114,7 +114,12 @@ def test_parse_money(text: str, currency: str, expected: int) -> None:
         ("abc", "Write the amount as a number, for example 25 or 25.50."),
         ("NaN", "Write the amount as a number, for example 25 or 25.50."),
         ("Infinity", "Write the amount as a number, for example 25 or 25.50."),
-        ("1.234", "USD amounts have at most 2 decimal places."),
+        ("1.2345", "USD amounts have at most 2 decimal places."),
+        (
+            "1.234",
+            "“1.234” can be read two ways. Write 1234 or 1234.00 if you mean 1234; "
+            "for a smaller amount use at most two decimals, for example 1.23.",
+        ),
         # Only what the form says: plain ASCII digits and a decimal point (THREATS.md property 22).
         ("1e3", "Write the amount as a number, for example 25 or 25.50."),
         ("\uff11\uff10", "Write the amount as a number, for example 25 or 25.50."),

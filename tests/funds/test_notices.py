@@ -69,7 +69,7 @@ def test_due_pledges_are_reminded_in_the_coordinators_language(ada: Any, rent_fu
     )
     assert notices.pledges_due(today) == 1
     body = OutboundMessage.objects.get(kind="reminder").body
-    assert "un compromiso de 25.00 USD a Rent Relief vence el" in body and "SECRET" not in body
+    assert "un compromiso de 25,00 USD a Rent Relief vence el" in body and "SECRET" not in body
 
 
 def test_funds_jobs_are_scheduled_daily() -> None:

@@ -23,7 +23,9 @@ from mutualaid.funds.money import parse_money
 
 
 class MoneyField(forms.CharField):
-    """An amount typed as people write it ("25", "25.50"), cleaned to integer minor units."""
+    """An amount typed as people write it ("25", "25.50", "25,50", "1.250,00"), cleaned to integer minor
+    units by `parse_money` (one rule for every language; "1,250" is refused as ambiguous). A form shown
+    again after an error shows what the person typed."""
 
     def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
         self.currency = currency

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from mutualaid.core.api_types import DbId
 from mutualaid.funds.models import (
@@ -12,6 +18,44 @@ from mutualaid.funds.models import (
     PledgeInterval,
     Visibility,
 )
+from mutualaid.funds.money import parse_money
+
+_AMOUNT_HOW = gettext_noop(
+    'Send the amount as a whole number of cents (1250 for 12.50) or as a string such as "12.50".'
+)
+
+
+def amounts_in(data: Any, fields: tuple[str, ...]) -> Any:
+    """An amount is an integer number of minor units (1250 for 12.50 USD), or a string written as people
+    write it ("12.50", "12,50", "1.250,00"), read by the same rule as the forms (funds/money.py). A string
+    of bare digits or a JSON float could mean either, so both are refused rather than guessed. Where the
+    payload names no currency, the string is read with two decimals."""
+    # django-ninja hands validators its DjangoGetter wrapper; the JSON body is the dict inside.
+    if isinstance(data, DjangoGetter) and isinstance(data._obj, dict):
+        data = data._obj
+    if not isinstance(data, dict):
+        return data
+    for field in fields:
+        amount = data.get(field)
+        if isinstance(amount, float):
+            raise ValueError(_(_AMOUNT_HOW))
+        if isinstance(amount, str):
+            if amount.strip().isdigit():
+                raise ValueError(_(_AMOUNT_HOW))
+            try:
+                data = {**data, field: parse_money(amount, str(data.get("currency") or "USD"))}
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from None
+    return data
+
+
+class AmountIn(Schema):
+    amount_fields: ClassVar[tuple[str, ...]] = ("amount",)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amounts(cls, data: Any) -> Any:
+        return amounts_in(data, cls.amount_fields)
 
 
 class FundOut(Schema):
@@ -34,7 +78,9 @@ class FundDetailOut(FundOut):
     pending: int
 
 
-class FundIn(Schema):
+class FundIn(AmountIn):
+    amount_fields = ("single_approval_limit",)
+
     name: str
     kind: str = FundKind.EMERGENCY
     purpose: str = ""
@@ -46,8 +92,10 @@ class FundIn(Schema):
     allow_overdraft: bool = False
 
 
-class FundChangeIn(Schema):
+class FundChangeIn(AmountIn):
     """Only the fields sent change. Kind and currency stay: the ledger is kept in that currency."""
+
+    amount_fields = ("single_approval_limit",)
 
     name: str | None = None
     purpose: str | None = None
@@ -106,7 +154,7 @@ class TransactionOut(Schema):
     balance_after: int
 
 
-class ContributionIn(Schema):
+class ContributionIn(AmountIn):
     amount: int
     currency: str
     method: str
@@ -116,7 +164,7 @@ class ContributionIn(Schema):
     pledge_id: DbId | None = None
 
 
-class RequestIn(Schema):
+class RequestIn(AmountIn):
     amount: int
     currency: str
     purpose: str
@@ -165,7 +213,7 @@ class LedgerTransactionOut(Schema):
     entries: list[EntryOut]
 
 
-class PledgeIn(Schema):
+class PledgeIn(AmountIn):
     amount: int
     currency: str
     interval: str = PledgeInterval.MONTHLY
@@ -211,7 +259,9 @@ class RequestDetailOut(RequestOut):
     bail_outstanding: int | None
 
 
-class BailIn(Schema):
+class BailIn(AmountIn):
+    amount_fields = ("returned",)
+
     returned: int = 0
     forfeit_rest: bool = False
     method: str = "check"

@@ -36,7 +36,7 @@ from mutualaid.funds.models import (
     RequestStatus,
     Transaction,
 )
-from mutualaid.funds.money import format_money
+from mutualaid.funds.money import format_amount, format_money
 from mutualaid.funds.uploads import capped_uploads, upload_too_big
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.http import AuthenticatedHttpRequest
@@ -109,7 +109,7 @@ def fund_edit(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> Htt
         "purpose": fund.purpose,
         "currency": fund.currency,
         "visibility": fund.visibility,
-        "single_approval_limit": format_money(fund.single_approval_limit, fund.currency).split()[0],
+        "single_approval_limit": format_amount(fund.single_approval_limit, fund.currency, grouping=False),
         "coordinator_approvals": fund.coordinator_approvals,
         "member_approvals": fund.member_approvals,
         "allow_overdraft": fund.allow_overdraft,
