@@ -88,7 +88,8 @@ def hub_page(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
 def offer_point(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
     """A member brings one of their open offers to this hub."""
     hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
-    post = Post.objects.filter(pk=_int(request.POST.get("post")), group_id=hub.group_id).first()
+    post_id = _int(request.POST.get("post"))
+    post = Post.objects.filter(pk=post_id, group_id=hub.group_id).first() if post_id else None
     if post is None:
         messages.error(request, _("Choose one of your offers in this group."))
         return redirect("hubs_hub", slug, hub.pk)
