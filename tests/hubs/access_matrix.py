@@ -38,8 +38,11 @@ def build(world: World) -> None:
     )
     rice = services.stock_item_create(hub=backroom, actor=ada, name="Rice", unit="kg", low_at=2)
     services.movement_record(item=rice, actor=ada, kind="in", amount=50)
+    from tests.helpers import make_post
+
     world.objects.update(
         {
+            "hub_offer": make_post(world.crown, world.users["ben"], "Crate of apples", kind="offer"),
             "hub_rice": rice,
             "hub_fridge": fridge,
             "hub_backroom": backroom,
@@ -131,6 +134,37 @@ ROUTES = [
         kwargs=backroom,
         data=lambda w: {"action": "add", "name": "Beans", "low_at": "0"},
         variant="add",
+    ),
+    # Pointing an offer at a hub: its author only; taking it off, its author or a coordinator.
+    Route("hubs_offer_point", "login 405 405 405 405", kwargs=fridge, variant="get"),
+    Route(
+        "hubs_offer_point",
+        "login 404 404 ok 403",
+        method="POST",
+        kwargs=fridge,
+        data=lambda w: {"post": w.hub_offer.pk},
+    ),
+    Route(
+        "hubs_offer_unpoint",
+        "login 404 404 ok ok",
+        method="POST",
+        kwargs=lambda w: {"slug": w.crown.slug, "hub_id": w.hub_fridge.pk, "post_id": w.hub_offer.pk},
+    ),
+    Route("api:hubs_pointed_offers", API_MEMBER, api=True, kwargs=fridge),
+    Route(
+        "api:hubs_offer_point",
+        "401 404 404 ok 403",
+        method="POST",
+        api=True,
+        kwargs=fridge,
+        data=lambda w: {"post_id": w.hub_offer.pk},
+    ),
+    Route(
+        "api:hubs_offer_unpoint",
+        "401 404 404 ok ok",
+        method="DELETE",
+        api=True,
+        kwargs=lambda w: {"slug": w.crown.slug, "hub_id": w.hub_fridge.pk, "post_id": w.hub_offer.pk},
     ),
     Route("hubs_stock_sheet", MEMBER, kwargs=backroom),
     Route("hubs_stock_count", MEMBER, kwargs=backroom),

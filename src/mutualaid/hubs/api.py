@@ -10,11 +10,13 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query as NinjaQuery
 from ninja import Router, Schema, Status
 
 from mutualaid.core import photos
 from mutualaid.core.geo import haversine_km
+from mutualaid.exchange.models import Post
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
@@ -379,3 +381,66 @@ def hubs_stock_count(
     hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
     moved = services.count_record(hub=hub, actor=request.user, counts=payload.counts)  # type: ignore[arg-type]
     return Status(201, [_movement_out(m) for m in moved])
+
+
+class HubPointedOfferIn(Schema):
+    post_id: int
+
+
+class HubPointedOfferOut(Schema):
+    post_id: int
+    title: str
+    category: str
+    quantity: int
+    since: datetime.datetime
+
+
+def _pointed_out(pointed: Any) -> dict[str, Any]:
+    post = pointed.post
+    return {
+        "post_id": post.pk,
+        "title": post.title,
+        "category": post.category,
+        "quantity": post.quantity,
+        "since": pointed.created_at,
+    }
+
+
+@router.get(
+    "/groups/{slug}/hubs/{hub_id}/offers",
+    response=list[HubPointedOfferOut],
+    summary="Offers members pointed at a hub (members)",
+)
+def hubs_pointed_offers(request: HttpRequest, slug: str, hub_id: int) -> list[dict[str, Any]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    return [_pointed_out(p) for p in selectors.pointed_offers(hub)]
+
+
+@router.post(
+    "/groups/{slug}/hubs/{hub_id}/offers",
+    response={201: HubPointedOfferOut},
+    summary="Point one of your offers at a hub",
+)
+def hubs_offer_point(
+    request: HttpRequest, slug: str, hub_id: int, payload: HubPointedOfferIn
+) -> Status[dict[str, Any]]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    post = Post.objects.filter(pk=payload.post_id, group_id=hub.group_id).first()
+    if post is None:
+        raise ValidationError({"post_id": _("Choose one of your offers in this group.")})
+    pointed = services.offer_point(hub=hub, post=post, actor=request.user)  # type: ignore[arg-type]
+    return Status(201, _pointed_out(pointed))
+
+
+@router.delete(
+    "/groups/{slug}/hubs/{hub_id}/offers/{post_id}",
+    response={204: None},
+    summary="An offer is no longer meant for a hub (its author or coordinators)",
+)
+def hubs_offer_unpoint(request: HttpRequest, slug: str, hub_id: int, post_id: int) -> Status[None]:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    post = Post.objects.filter(pk=post_id, group_id=hub.group_id).first()
+    if post is None:
+        raise Http404
+    services.offer_unpoint(hub=hub, post=post, actor=request.user)  # type: ignore[arg-type]
+    return Status(204, None)

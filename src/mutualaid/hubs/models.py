@@ -226,3 +226,30 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.change:+d}"
+
+
+class PointedOffer(models.Model):
+    """A member's offer pointed at a hub: "I'll bring this to the Nostrand fridge". The offer stays the
+    member's own post on the board; the hub page lists what is on its way while the offer is active."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="pointed_offers")
+    post = models.ForeignKey("exchange.Post", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    data_classification: ClassVar = dict.fromkeys(
+        ("hub", "post", "created_at"),
+        (
+            PUBLIC,
+            "which offer of the group's board is meant for which hub (members see it; the offer's words stay sealed)",
+        ),
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        constraints: ClassVar = [
+            # An offer goes to one hub at a time: pointing it elsewhere moves it.
+            models.UniqueConstraint(fields=["post"], name="hub_pointed_offer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.hub_id}"

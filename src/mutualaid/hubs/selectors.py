@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mutualaid.core.geo import Place, haversine_km, resolve_place
+from mutualaid.exchange.models import ACTIVE_STATUSES, Kind, Post
 from mutualaid.groups.models import Area, Group
 from mutualaid.groups.selectors import postal_key
 from mutualaid.hubs import hours as opening
-from mutualaid.hubs.models import Condition, Hub, Report
+from mutualaid.hubs.models import Condition, Hub, PointedOffer, Report
 from mutualaid.members.models import User
 
 LIST_LIMIT = 50
@@ -199,3 +200,23 @@ def sketch(
         radius = group.radius_km / 111.2 * factor
         area = (cx, cy, round(radius, 1))
     return Sketch(width, height, dots, project(place.lat, place.lon) if place else None, area, cells)
+
+
+def pointed_offers(hub: Hub) -> list[PointedOffer]:
+    """The active offers pointed at `hub`, newest first (their posts fetched with them)."""
+    return list(
+        PointedOffer.objects.filter(hub=hub, post__status__in=ACTIVE_STATUSES, post__kind=Kind.OFFER)
+        .select_related("post")
+        .order_by("-created_at", "-pk")[:50]
+    )
+
+
+def pointable_offers(user: User, hub: Hub) -> list[Post]:
+    """`user`'s active offers in the hub's group, for the "bring one of my offers here" form."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Post.objects.filter(
+            group_id=hub.group_id, author=user, kind=Kind.OFFER, status__in=ACTIVE_STATUSES
+        ).order_by("-created_at")[:50]
+    )

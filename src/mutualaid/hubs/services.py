@@ -20,7 +20,7 @@ from mutualaid.core.access import require_second_factor
 from mutualaid.core.categories import category_codes
 from mutualaid.core.geo import parse_coordinates, snap
 from mutualaid.exchange import services as exchange
-from mutualaid.exchange.models import Contact, Kind, Post
+from mutualaid.exchange.models import ACTIVE_STATUSES, Contact, Kind, Post
 from mutualaid.groups.models import Group
 from mutualaid.hubs import hours as opening
 from mutualaid.hubs import notices
@@ -32,6 +32,7 @@ from mutualaid.hubs.models import (
     HubKind,
     Movement,
     MovementKind,
+    PointedOffer,
     Report,
     StockItem,
 )
@@ -375,3 +376,36 @@ def count_record(*, hub: Hub, actor: User, counts: dict[int, int]) -> list[Movem
         if change:
             moved.append(_move(item, actor, MovementKind.COUNT, change))
     return moved
+
+
+def offer_point(*, hub: Hub, post: Post, actor: User) -> PointedOffer:
+    """Point one of `actor`'s active offers at a hub of the offer's group ("I'll bring it to the fridge").
+    An offer points at one hub at a time: pointing it at another moves it."""
+    if post.author_id != actor.pk:
+        raise PermissionDenied(_("Only the person who offered it can point it at a hub."))
+    if not Membership.objects.filter(user=actor, group_id=hub.group_id).exists():
+        raise PermissionDenied
+    if post.kind != Kind.OFFER or post.group_id != hub.group_id:
+        raise ValidationError({"post": _("Choose one of your offers in this group.")})
+    if post.status not in ACTIVE_STATUSES:
+        raise ValidationError(
+            {"post": _("This offer is closed: only an open offer can be brought to a hub.")}
+        )
+    if not hub.active:
+        raise ValidationError({"post": _("This hub is not in use at the moment.")})
+    with transaction.atomic():
+        pointed, _created = PointedOffer.objects.update_or_create(
+            post=post, defaults={"hub": hub, "created_at": timezone.now()}
+        )
+    return pointed
+
+
+def offer_unpoint(*, hub: Hub, post: Post, actor: User) -> None:
+    """The offer is no longer meant for this hub (its author or a coordinator says so)."""
+    is_author = post.author_id == actor.pk
+    if not is_author:
+        membership = Membership.objects.filter(user=actor, group_id=hub.group_id).first()
+        if membership is None or membership.role != Role.COORDINATOR:
+            raise PermissionDenied
+        require_second_factor(actor)
+    PointedOffer.objects.filter(hub=hub, post=post).delete()

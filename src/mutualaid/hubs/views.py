@@ -19,6 +19,7 @@ from mutualaid.core import photos
 from mutualaid.core.actions import form_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.core.geo import Place
+from mutualaid.exchange.models import Post
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
 from mutualaid.hubs import access, selectors, services
 from mutualaid.hubs import hours as opening
@@ -75,7 +76,47 @@ def group_hubs(request: HttpRequest, slug: str) -> HttpResponse:
 
 def hub_page(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
     hub, membership = access.get_hub_for_viewer(request.user, slug, hub_id)  # type: ignore[arg-type]
-    return render(request, "hubs/hub.html", _hub_context(hub, membership))
+    context = _hub_context(hub, membership)
+    if membership:
+        context["pointed"] = selectors.pointed_offers(hub)
+        context["pointable"] = selectors.pointable_offers(request.user, hub)  # type: ignore[arg-type]
+    return render(request, "hubs/hub.html", context)
+
+
+@login_required
+@require_POST
+def offer_point(request: HttpRequest, slug: str, hub_id: int) -> HttpResponse:
+    """A member brings one of their open offers to this hub."""
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    post_id = _int(request.POST.get("post"))
+    post = Post.objects.filter(pk=post_id, group_id=hub.group_id).first() if post_id else None
+    if post is None:
+        messages.error(request, _("Choose one of your offers in this group."))
+        return redirect("hubs_hub", slug, hub.pk)
+    try:
+        services.offer_point(hub=hub, post=post, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Your offer is shown on this hub's page."))
+    return redirect("hubs_hub", slug, hub.pk)
+
+
+@login_required
+@require_POST
+def offer_unpoint(request: HttpRequest, slug: str, hub_id: int, post_id: int) -> HttpResponse:
+    hub, _membership = access.get_hub_for_member(request.user, slug, hub_id)  # type: ignore[arg-type]
+    post = Post.objects.filter(pk=post_id, group_id=hub.group_id).first()
+    if post is None:
+        raise Http404
+    services.offer_unpoint(hub=hub, post=post, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The offer is no longer shown on this hub's page."))
+    return redirect("hubs_hub", slug, hub.pk)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 def _hub_context(hub: Hub, membership: Membership | None) -> dict[str, Any]:
