@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.notify import notify
@@ -37,7 +38,8 @@ def _context(proposal: Proposal, **extra: str) -> dict[str, str]:
     return {
         "group": proposal.group.name,
         "title": proposal.title or "",
-        "closes": proposal.closes_at.strftime("%Y-%m-%d %H:%M UTC"),
+        # The site's zone, as the proposal pages show it (not always UTC), named so it is unambiguous.
+        "closes": f"{timezone.localtime(proposal.closes_at):%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}",
         "url": _url(proposal),
         **extra,
     }

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from mutualaid.members.models import User
 from mutualaid.shifts import selectors
 from mutualaid.shifts.models import OccurrenceStatus, SeriesKind
+from mutualaid.shifts.recurrence import zone
 
 
 def for_member(user: User) -> bytes:
@@ -25,8 +26,10 @@ def for_member(user: User) -> bytes:
         event = Event()
         event.add("uid", f"shift-{occurrence.pk}-{signup.pk}@mutualaid")
         event.add("dtstamp", timezone.now())
-        event.add("dtstart", occurrence.starts_at)
-        event.add("dtend", occurrence.ends_at)
+        # In the series' own zone (TZID, with its VTIMEZONE below), as the pages and notices show it.
+        tz = zone(series.time_zone)
+        event.add("dtstart", occurrence.starts_at.astimezone(tz))
+        event.add("dtend", occurrence.ends_at.astimezone(tz))
         if series.kind == SeriesKind.SKILL_SHARE:
             # A seat at a class with its teacher, not a volunteer shift's role.
             with translation.override(user.language):
@@ -44,4 +47,5 @@ def for_member(user: User) -> bytes:
         else:
             event.add("status", "CONFIRMED")
         cal.add_component(event)
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())

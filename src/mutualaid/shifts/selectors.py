@@ -25,7 +25,7 @@ from mutualaid.shifts.models import (
     SignupState,
     Swap,
 )
-from mutualaid.shifts.recurrence import zone
+from mutualaid.shifts.recurrence import RuleError, zone
 
 
 def occurrences_between(
@@ -75,11 +75,25 @@ def _grid(
     titles: dict[int, str] = {}
     by_day: dict[datetime.date, list[str]] = {}
     rows = occurrences_between(group, start, end).values_list(
-        "pk", "starts_at", "status", "series_id", "series__title", "series__kind", "series__lead_id"
+        "pk",
+        "starts_at",
+        "status",
+        "series_id",
+        "series__title",
+        "series__kind",
+        "series__lead_id",
+        "series__time_zone",
     )
     leads: dict[int, str] = {}
-    for pk, starts_at, status, series_id, title, kind, lead_id in rows:
-        local = starts_at.astimezone(tz)
+    zones: dict[str, Any] = {}
+    for pk, starts_at, status, series_id, title, kind, lead_id, zone_name in rows:
+        # Each shift at its own series' clock time (the grid's days follow the group's zone).
+        if zone_name not in zones:
+            try:
+                zones[zone_name] = zone(zone_name)
+            except RuleError:
+                zones[zone_name] = tz
+        local = starts_at.astimezone(zones[zone_name])
         safe_title = titles.get(series_id)
         if safe_title is None:
             safe_title = titles[series_id] = str(escape(title))

@@ -425,7 +425,10 @@ def attendance(request: HttpRequest, slug: str, occurrence_id: int) -> HttpRespo
     occurrence, _membership = access.get_occurrence_for_lead(request.user, slug, occurrence_id)  # type: ignore[arg-type]
     signups = list(occurrence.signups.filter(state=SignupState.CONFIRMED).select_related("user", "role"))
     error = ""
-    if request.method == "POST":
+    started = occurrence.starts_at <= timezone.now()
+    # Before the start the page shows a sentence instead of the form; a POST that comes too early
+    # (an old tab) gets that same page back rather than an error.
+    if request.method == "POST" and started:
         marks = {s.pk: request.POST.get(f"came-{s.pk}") == "yes" for s in signups}
         try:
             services.attendance_record(occurrence=occurrence, attended=marks)
@@ -437,7 +440,14 @@ def attendance(request: HttpRequest, slug: str, occurrence_id: int) -> HttpRespo
     return render(
         request,
         "shifts/attendance.html",
-        {"group": occurrence.series.group, "occurrence": occurrence, "signups": signups, "error": error},
+        {
+            "group": occurrence.series.group,
+            "occurrence": occurrence,
+            "signups": signups,
+            "error": error,
+            "started": started,
+            "local": occurrence.starts_at.astimezone(zone(occurrence.series.time_zone)),
+        },
         status=400 if error else 200,
     )
 

@@ -1,0 +1,34 @@
+"""Shift, class and slot times shown in their own series' or day's time zone.
+
+Django's `date` and `time` filters first convert an aware datetime to the *current* time zone (the
+server's, UTC by default), so a New York shift at 10:00 would read 15:00. `zoned` formats the value
+in its own zone instead: pass it a datetime already moved to the series' zone (`astimezone`), or use
+`in_zone` with the zone's name first.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.formats import date_format
+
+from mutualaid.shifts.recurrence import zone
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=False)
+def zoned(value: datetime.datetime | None, fmt: str = "D j M, H:i") -> str:
+    """Format `value` in its own time zone (never the server's)."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return date_format(value, fmt)
+
+
+@register.filter(expects_localtime=False)
+def in_zone(value: datetime.datetime | None, name: str) -> datetime.datetime | None:
+    """`value` moved to the time zone called `name` (e.g. a series' `time_zone`)."""
+    if not isinstance(value, datetime.datetime):
+        return None
+    return value.astimezone(zone(name))
