@@ -1,4 +1,4 @@
-"""A coordinator's round is queued for the worker, not run in the web request (a 10k × 10k board passed
+"""A coordinator's round is queued for the worker, not run in the web request (a 10k by 10k board passed
 gunicorn's 60 s): the page and the API queue one job and answer at once, the worker's run produces the
 proposals, one round at a time per group, and a failed round is shown as failed."""
 
@@ -136,7 +136,7 @@ def test_a_failing_engine_marks_the_round_failed_and_the_page_says_so(
     monkeypatch.undo()
     client.post(url)
     run_jobs()
-    assert Round.objects.first().status == "done" and Proposal.objects.count() == 1  # type: ignore[union-attr]
+    assert Round.objects.first().status == "done" and Proposal.objects.count() == 1
 
 
 def _api_post(client: Any, url: str) -> Any:
@@ -193,7 +193,7 @@ def test_api_round_of_another_group_is_not_found(crown: Any, ada: Any, cy: Any, 
 def test_simultaneous_clicks_make_one_round(crown: Any, ada: Any, ida: Any) -> None:
     require_postgresql()
     results = race(
-        [lambda: services.round_request(group=crown, started_by=user)[1] for user in (ada, ida) * 4]
+        [lambda u=user: services.round_request(group=crown, started_by=u)[1] for user in (ada, ida) * 4]
     )
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert sorted(results) == [False] * 7 + [True]  # type: ignore[type-var]
