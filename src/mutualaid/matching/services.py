@@ -273,8 +273,9 @@ def round_run_queued(*, round_id: int) -> str:
     Any error marks it failed (only the error's type is kept: messages can quote data) and is
     re-raised so operators see it. Returns the round's final status."""
     with transaction.atomic():
+        # Only the round's own row is locked (`started_by` is nullable: PostgreSQL refuses FOR UPDATE there).
         the_round = (
-            Round.objects.select_for_update()
+            Round.objects.select_for_update(of=("self",))
             .select_related("group", "started_by")
             .filter(pk=round_id, status=Round.Status.QUEUED)
             .first()
