@@ -23,6 +23,7 @@ def test_round_approve_accept(
     from mutualaid.matching.models import Proposal
     from mutualaid.members.models import Membership
     from tests.conftest import make_user
+    from tests.matching.test_round_jobs import run_jobs
 
     fay = make_user("fay")
     Membership.objects.create(user=fay, group=crown)
@@ -51,7 +52,12 @@ def test_round_approve_accept(
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/matching/")
     page.get_by_role("button", name="Run a matching round").click()
-    assert page.get_by_text("Round done: 1 proposal.").is_visible()
+    # The round is queued for the worker: the page says so, with a plain link to look again.
+    assert page.get_by_text("Round started. Its proposals show here when it finishes.").is_visible()
+    assert page.get_by_text("Round running… started at").is_visible()
+    run_jobs()
+    page.get_by_role("link", name="Refresh this page").click()
+    assert page.get_by_text("1 proposal").is_visible()
     assert page.get_by_text("12 Secret St").count() == 0
     proposal = Proposal.objects.get()
     page.locator(f"#sel-{proposal.pk}").check()

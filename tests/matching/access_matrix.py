@@ -34,7 +34,7 @@ def build(world: World) -> None:
     the_round = services.round_run(group=world.crown, started_by=ada)
     food, supplies = sorted(the_round.proposals.all(), key=lambda p: p.need.category)
     services.proposals_decide(group=world.crown, actor=ada, approve_ids=[supplies.pk])
-    world.objects.update({"proposal_proposed": food, "proposal_approved": supplies})
+    world.objects.update({"proposal_proposed": food, "proposal_approved": supplies, "round": the_round})
 
 
 def proposal_kw(w: World) -> dict[str, Any]:
@@ -73,6 +73,12 @@ ROUTES = [
         data=lambda w: {"decision": "accept"},
     ),
     Route("api:matching_round_run", API_COORDINATOR, method="POST", api=True, kwargs=crown_slug),
+    Route(
+        "api:matching_round_get",
+        API_COORDINATOR,
+        api=True,
+        kwargs=lambda w: {"slug": w.crown.slug, "round_id": w.round.pk},
+    ),
     Route("api:matching_proposals_list", API_MEMBER, api=True, kwargs=crown_slug),
     Route(
         "api:matching_proposals_decide",

@@ -7,6 +7,7 @@ from typing import Any
 
 from mutualaid.exchange.models import Claim
 from tests.helpers import HERE, NEAR, make_post
+from tests.matching.test_round_jobs import run_jobs
 
 
 def _post(client: Any, url: str, data: dict[str, Any]) -> Any:
@@ -18,9 +19,12 @@ def test_api_round_decide_and_respond(crown: Any, ada: Any, ben: Any, fay: Any, 
     make_post(crown, fay, "Soup", kind="offer", quantity=2, place=NEAR)
     base = f"/api/v1/groups/{crown.slug}/matching"
     coordinator = api_for(ada)
-    response = _post(coordinator, f"{base}/rounds", {})
-    assert response.status_code == 201
+    queued = _post(coordinator, f"{base}/rounds", {})
+    assert queued.status_code == 202 and queued.json()["state"] == "queued"
+    run_jobs()
+    response = coordinator.get(f"{base}/rounds/{queued.json()['id']}")
     body = response.json()
+    assert body["state"] == "done"
     assert "Secret" not in response.content.decode()
     [proposal] = body["proposals"]
     assert (
@@ -82,7 +86,9 @@ def test_api_partial_match_names_the_split_off_post(
     need = make_post(crown, ben, "Groceries", quantity=3, place=HERE)
     make_post(crown, fay, "Soup", kind="offer", quantity=2, place=NEAR)
     base = f"/api/v1/groups/{crown.slug}/matching"
-    [proposal] = _post(api_for(ada), f"{base}/rounds", {}).json()["proposals"]
+    round_id = _post(api_for(ada), f"{base}/rounds", {}).json()["id"]
+    run_jobs()
+    [proposal] = api_for(ada).get(f"{base}/rounds/{round_id}").json()["proposals"]
     _post(api_for(ada), f"{base}/proposals/decide", {"approve_ids": [proposal["id"]]})
     respond = f"{base}/proposals/{proposal['id']}/respond"
     _post(api_for(ben), respond, {"decision": "accept"})

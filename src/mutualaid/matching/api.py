@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from mutualaid.core.api_types import DbId
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.matching import selectors, services
-from mutualaid.matching.models import Proposal
+from mutualaid.matching.models import Proposal, Round
 from mutualaid.members.http import AuthenticatedHttpRequest
 from mutualaid.members.models import Role, User
 
@@ -45,9 +46,18 @@ class ProposalOut(Schema):
 class RoundOut(Schema):
     id: int
     started_at: datetime
-    status: str
+    # queued or running: the worker has not finished it yet (GET the round again); done or failed.
+    state: str
+    status: str  # the same as state (kept for older clients)
+    finished_at: datetime | None = None
     stats: dict[str, Any]
-    proposals: list[ProposalOut]
+    proposals: list[ProposalOut]  # empty until the round is done
+
+
+class MatchingRoundBusyOut(Schema):
+    detail: str
+    id: int
+    state: str
 
 
 def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
@@ -73,23 +83,52 @@ def _out(p: Proposal, user: User, *, coordinator: bool) -> ProposalOut:
     )
 
 
-@router.post(
-    "/groups/{slug}/matching/rounds", response={201: RoundOut}, summary="Run a matching round (coordinators)"
-)
-def matching_round_run(request: AuthenticatedHttpRequest, slug: str) -> Status[RoundOut]:
-    group, _m = get_group_for_coordinator(request.user, slug)
-    the_round = services.round_run(group=group, started_by=request.user)
-    rows = selectors._with_posts(the_round.proposals.all())
-    return Status(
-        201,
-        RoundOut(
-            id=the_round.pk,
-            started_at=the_round.started_at,
-            status=the_round.status,
-            stats=the_round.stats,
-            proposals=[_out(p, request.user, coordinator=True) for p in rows],
-        ),
+def _round_out(the_round: Round, user: User) -> RoundOut:
+    rows = selectors._with_posts(the_round.proposals.all()) if the_round.status == Round.Status.DONE else []
+    return RoundOut(
+        id=the_round.pk,
+        started_at=the_round.started_at,
+        state=the_round.status,
+        status=the_round.status,
+        finished_at=the_round.finished_at,
+        stats=the_round.stats,
+        proposals=[_out(p, user, coordinator=True) for p in rows],
     )
+
+
+@router.post(
+    "/groups/{slug}/matching/rounds",
+    response={202: RoundOut, 409: MatchingRoundBusyOut},
+    summary="Queue a matching round (coordinators); GET the round for its state and proposals",
+)
+def matching_round_run(
+    request: AuthenticatedHttpRequest, slug: str
+) -> Status[RoundOut] | Status[MatchingRoundBusyOut]:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    the_round, queued = services.round_request(group=group, started_by=request.user)
+    if not queued:
+        return Status(
+            409,
+            MatchingRoundBusyOut(
+                detail=_("A round is already running; wait for it to finish."),
+                id=the_round.pk,
+                state=the_round.status,
+            ),
+        )
+    return Status(202, _round_out(the_round, request.user))
+
+
+@router.get(
+    "/groups/{slug}/matching/rounds/{round_id}",
+    response=RoundOut,
+    summary="A matching round: its state, and its proposals once done (coordinators)",
+)
+def matching_round_get(request: AuthenticatedHttpRequest, slug: str, round_id: int) -> RoundOut:
+    group, _m = get_group_for_coordinator(request.user, slug)
+    the_round = Round.objects.filter(group=group, pk=round_id).first()
+    if the_round is None:
+        raise Http404
+    return _round_out(the_round, request.user)
 
 
 @router.get(

@@ -41,9 +41,17 @@ class MatchingSettings(models.Model):
 
 
 class Round(models.Model):
+    """One matching round. A coordinator's round is queued and run by the worker (queued → running →
+    done or failed); the daily schedule's round is recorded when it is done. At most one round per
+    group is queued or running (a partial unique constraint), so two clicks at once make one round."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    ACTIVE: ClassVar = (Status.QUEUED, Status.RUNNING)
 
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="matching_rounds")
     started_by = models.ForeignKey(
@@ -53,6 +61,7 @@ class Round(models.Model):
     params = models.JSONField(default=dict, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     data_classification = {
         "group": (PUBLIC, "which group ran the round"),
@@ -60,11 +69,19 @@ class Round(models.Model):
         "started_at": (PUBLIC, "when"),
         "params": (PUBLIC, "engine parameters"),
         "stats": (PUBLIC, "counts and timings of the solve"),
-        "status": (PUBLIC, "done or failed"),
+        "status": (PUBLIC, "queued, running, done or failed"),
+        "finished_at": (PUBLIC, "when the round finished (empty while queued or running)"),
     }
 
     class Meta:
         ordering: ClassVar = ["-started_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="matching_one_active_round_per_group",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"round {self.pk}"

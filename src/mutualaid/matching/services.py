@@ -13,11 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -139,12 +139,19 @@ def _reasons(need: Mapping[str, Any], km: float) -> dict[str, Any]:
     }
 
 
-def round_run(*, group: Group, started_by: User | None, now: datetime | None = None) -> Round:
+def round_run(
+    *,
+    group: Group,
+    started_by: User | None,
+    now: datetime | None = None,
+    the_round: Round | None = None,
+) -> Round:
     """Run the engine over the group's open needs and offers and store its proposals.
 
-    `started_by` is the coordinator (None for the daily schedule). Proposals of earlier rounds that no
-    coordinator decided on are superseded. The engine runs with one worker: forking a threaded server
-    is unsafe.
+    `started_by` is the coordinator (None for the daily schedule). `the_round` is a queued round the
+    worker is running (see `round_run_queued`); without it a new round row is written when done.
+    Proposals of earlier rounds that no coordinator decided on are superseded. The engine runs with
+    one worker: forking a threaded server is unsafe.
     """
     if started_by is not None:
         _require_coordinator(started_by, group)
@@ -156,16 +163,25 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
         out = engine.solve(engine.parse_instance(obj, exclude_pairs=excluded), workers=1)
     except engine.InvalidInstance as exc:  # the message names item ids only, never personal data
         with transaction.atomic():
+            if the_round is not None:
+                _round_finish(the_round, status=Round.Status.FAILED, stats={"error": str(exc)})
+                return the_round
             return Round.objects.create(
                 group=group,
                 started_by=started_by,
                 started_at=now,
+                finished_at=timezone.now(),
                 status=Round.Status.FAILED,
                 stats={"error": str(exc)},
             )
     with transaction.atomic():
         MatchingSettings.objects.get_or_create(group=group)
         MatchingSettings.objects.select_for_update().get(group=group)
+        if (
+            the_round is not None
+            and not Round.objects.filter(pk=the_round.pk, status=Round.Status.RUNNING).exists()
+        ):
+            return the_round  # given up on meanwhile (see ROUND_STALE): its proposals would be stale
         Proposal.objects.filter(group=group, state=Proposal.State.PROPOSED).update(
             state=Proposal.State.SUPERSEDED, closed_at=now
         )
@@ -176,13 +192,19 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
             "matched_units": out["matched_units"],
             "proposals": len(out["assignments"]),
         }
-        the_round = Round.objects.create(
-            group=group,
-            started_by=started_by,
-            started_at=now,
-            params=dataclasses.asdict(engine.Params()),
-            stats=stats,
-        )
+        params = dataclasses.asdict(engine.Params())
+        if the_round is not None:
+            the_round.params = params
+            _round_finish(the_round, status=Round.Status.DONE, stats=stats)
+        else:
+            the_round = Round.objects.create(
+                group=group,
+                started_by=started_by,
+                started_at=now,
+                finished_at=timezone.now(),
+                params=params,
+                stats=stats,
+            )
         Proposal.objects.bulk_create(
             [
                 Proposal(
@@ -199,8 +221,77 @@ def round_run(*, group: Group, started_by: User | None, now: datetime | None = N
             ]
         )
         if started_by is None and out["assignments"]:
-            transaction.on_commit(lambda: _tell_coordinators(the_round))
+            done = the_round
+            transaction.on_commit(lambda: _tell_coordinators(done))
     return the_round
+
+
+def _round_finish(the_round: Round, *, status: str, stats: dict[str, Any]) -> None:
+    the_round.status = status
+    the_round.stats = stats
+    the_round.finished_at = timezone.now()
+    the_round.save(update_fields=["status", "stats", "params", "finished_at"])
+
+
+# A round queued or running this long is taken for lost (its worker died) and no longer blocks a new one.
+ROUND_STALE = timedelta(hours=2)
+
+
+def round_request(*, group: Group, started_by: User, now: datetime | None = None) -> tuple[Round, bool]:
+    """Queue a coordinator's round for the worker (the engine takes minutes on large groups, far longer
+    than a web request may). One round at a time per group: returns `(round, True)` for a newly queued
+    round, or `(the round already queued or running, False)`. The group's `MatchingSettings` row is
+    locked while deciding, and a partial unique constraint backs it, so two clicks at once make one
+    round. The job is queued in the same transaction (the database queue), so a round is never queued
+    without its job."""
+    from mutualaid.matching import tasks  # tasks imports this module
+
+    _require_coordinator(started_by, group)
+    now = now or timezone.now()
+    with transaction.atomic():
+        MatchingSettings.objects.get_or_create(group=group)
+        MatchingSettings.objects.select_for_update().get(group=group)
+        active = Round.objects.filter(group=group, status__in=Round.ACTIVE).first()
+        if active is not None and active.started_at < now - ROUND_STALE:
+            _round_finish(active, status=Round.Status.FAILED, stats={"error": "timed out"})
+            active = None
+        if active is not None:
+            return active, False
+        try:
+            with transaction.atomic():
+                the_round = Round.objects.create(
+                    group=group, started_by=started_by, started_at=now, status=Round.Status.QUEUED
+                )
+        except IntegrityError:  # the constraint is the backstop behind the lock
+            return Round.objects.get(group=group, status__in=Round.ACTIVE), False
+        tasks.run_round.enqueue(the_round.pk)
+    return the_round, True
+
+
+def round_run_queued(*, round_id: int) -> str:
+    """The worker's side of `round_request`: mark the round running, run it, and record how it ended.
+    Any error marks it failed (only the error's type is kept: messages can quote data) and is
+    re-raised so operators see it. Returns the round's final status."""
+    with transaction.atomic():
+        # Only the round's own row is locked (`started_by` is nullable: PostgreSQL refuses FOR UPDATE there).
+        the_round = (
+            Round.objects.select_for_update(of=("self",))
+            .select_related("group", "started_by")
+            .filter(pk=round_id, status=Round.Status.QUEUED)
+            .first()
+        )
+        if the_round is None:
+            return "skipped"
+        the_round.status = Round.Status.RUNNING
+        the_round.save(update_fields=["status"])
+    try:
+        round_run(group=the_round.group, started_by=the_round.started_by, the_round=the_round)
+    except Exception as exc:
+        Round.objects.filter(pk=round_id, status__in=Round.ACTIVE).update(
+            status=Round.Status.FAILED, stats={"error": type(exc).__name__}, finished_at=timezone.now()
+        )
+        raise
+    return str(Round.objects.values_list("status", flat=True).get(pk=round_id))
 
 
 @transaction.atomic

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,15 +28,15 @@ def rounds(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Coordinators: run a round, and see proposals waiting for a decision or for the two sides."""
     group, _m = get_group_for_coordinator(request.user, slug)
     if request.method == "POST":
-        the_round = services.round_run(group=group, started_by=request.user)
-        if the_round.status == the_round.Status.FAILED:
-            messages.error(request, _("The round failed; nothing was proposed."))
+        the_round, queued = services.round_request(group=group, started_by=request.user)
+        when = date_format(timezone.localtime(the_round.started_at), "j M Y H:i")
+        if queued:
+            messages.success(request, _("Round started. Its proposals show here when it finishes."))
         else:
-            count = the_round.stats.get("proposals", 0)
-            messages.success(
+            messages.warning(
                 request,
-                ngettext("Round done: %(count)d proposal.", "Round done: %(count)d proposals.", count)
-                % {"count": count},
+                _("A round is already running (started at %(when)s); wait for it to finish.")
+                % {"when": when},
             )
         return redirect("matching_rounds", slug=group.slug)
     proposals = selectors.proposals_for_coordinator(group)

@@ -18,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("MUTUALAID_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("MUTUALAID_WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("MUTUALAID_WEB_THREADS", "4")))
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=int(os.environ.get("MUTUALAID_WEB_MAX_REQUESTS", "1000")),
+            help="recycle each gunicorn process after this many requests (± a tenth; 0: never)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from mutualaid.config.management.commands.setup_code import setup_banner
@@ -29,7 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(banner))
         collect_static()
         self.stdout.write(f"Serving mutualaid on http://{options['bind']}/ (Ctrl+C stops)")
-        serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+        serve(
+            bind=options["bind"],
+            workers=options["workers"],
+            threads=options["threads"],
+            max_requests=options["max_requests"],
+        )
 
 
 def collect_static() -> None:
@@ -49,7 +60,16 @@ def collect_static() -> None:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def serve(*, bind: str, workers: int, threads: int) -> None:
+def recycling(max_requests: int) -> dict[str, int]:
+    """gunicorn settings that restart each worker process after about `max_requests` requests, so slow
+    memory growth in a long-lived process is bounded. The jitter (a tenth) keeps the processes from
+    restarting all at once. 0 (or less) turns recycling off."""
+    if max_requests <= 0:
+        return {"max_requests": 0, "max_requests_jitter": 0}
+    return {"max_requests": max_requests, "max_requests_jitter": max(1, max_requests // 10)}
+
+
+def serve(*, bind: str, workers: int, threads: int, max_requests: int = 1000) -> None:
     from gunicorn.app.base import BaseApplication
 
     from mutualaid.config.wsgi import application
@@ -76,6 +96,7 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
                 # every instance (a second server took over the first's; stopping one deleted it).
                 # mutualaid does not use it.
                 "control_socket_disable": True,
+                **recycling(max_requests),
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)
