@@ -23,6 +23,8 @@ def test_a_web_report_goes_to_the_coordinators_who_can_verify_it(
     crown: Any, ada: Any, ida: Any, ben: Any, client_for: Any
 ) -> None:
     ben_client = client_for(ben)
+    form = ben_client.get(url("defense_report_new")).content.decode()
+    assert "only its coordinators see your report" in form and "Send to the coordinators" in form
     done = ben_client.post(
         url("defense_report_new"), {"kind": "police", "what": "Six officers at the corner", "area": "11216"}
     )

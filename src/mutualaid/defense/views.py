@@ -65,9 +65,13 @@ def alert_page(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
 def _report_page(
     request: HttpRequest, group: Group, form: Any, *, hotline: bool, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, "defense/report_form.html", {"group": group, "form": form, "hotline": hotline}, status=status
-    )
+    context = {
+        "group": group,
+        "form": form,
+        "hotline": hotline,
+        "no_verifiers": not services.has_verifiers(group),
+    }
+    return render(request, "defense/report_form.html", context, status=status)
 
 
 @login_required
