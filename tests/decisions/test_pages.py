@@ -193,3 +193,17 @@ def test_after_the_closing_time_the_page_says_the_vote_is_being_counted(
     Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     html = client_for(ben).get(_url("decisions_proposal", proposal)).content.decode()
     assert "the outcome is being counted" in html and 'name="choice"' not in html
+
+
+def test_a_refused_vote_shows_what_the_person_chose(client_for: Any, crown: Any, ada: Any, ben: Any) -> None:
+    proposal = open_proposal(crown, ada)
+    client = client_for(ben)
+    client.post(_url("decisions_vote", proposal), {"choice": "agree"})
+    answer = client.post(_url("decisions_vote", proposal), {"choice": "object", "reason": ""})
+    html = answer.content.decode()
+    assert answer.status_code == 400
+    assert 'value="object" checked' in html and 'value="agree" checked' not in html
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["agree"]
+    answer = client.post(_url("decisions_vote", proposal), {"choice": "object", "reason": "Not like this"})
+    assert answer.status_code == 302
+    assert 'value="object" checked' in client.get(_url("decisions_proposal", proposal)).content.decode()

@@ -35,3 +35,21 @@ def test_spanish_plurals() -> None:
     with translation.override("es"):
         assert selectors.checked_ago(now - datetime.timedelta(hours=1), now) == "revisado hace 1 hora"
         assert selectors.checked_ago(now - datetime.timedelta(days=2), now) == "revisado hace 2 días"
+
+
+def test_the_sketch_numbers_parse_in_spanish(client_for: Any, crown: Any, ada: Any) -> None:
+    """A Spanish decimal comma in an SVG attribute (cx="77,1") draws nothing: numbers stay unlocalised."""
+    import re
+
+    for name, area in (("Near", "40.6803, -73.9493"), ("Far", "40.70, -73.80")):
+        services.hub_create(group=crown, actor=ada, data=services.HubInput(name=name, area=area))
+    find = _spanish(client_for(None)).get(reverse("hubs_find"), {"q": "11216"}).content.decode()
+    svg = find[find.index("<svg") : find.index("</svg>")]
+    numbers = re.findall(r' (?:cx|cy|r|x|y)="([^"]*)"', svg)
+    assert len(numbers) >= 6
+    for number in numbers:
+        float(number)  # "77,1" raises
+    for points in re.findall(r' points="([^"]*)"', svg):
+        for pair in points.split():
+            x, y = pair.split(",")
+            float(x), float(y)

@@ -181,6 +181,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 # Each app keeps its translations in its own locale/ folder.
 USE_I18N = True
+# The site's one date format ("Sat 12 Dec 2026", "sáb 12 dic 2026"): templates say date:"DATE_FORMAT".
+FORMAT_MODULE_PATH = ["mutualaid.core.formats"]
 TIME_ZONE = env_str("MUTUALAID_TIME_ZONE", "UTC")
 USE_TZ = True
 

@@ -20,6 +20,17 @@ class Category(models.TextChoices):
     MONEY = "money", _("Money")
     OTHER = "other", _("Other")
 
+    @property
+    def deliverable(self) -> bool:
+        """Whether a post of this category is goods a driver can carry (a stop of a delivery run):
+        food, supplies, disaster relief goods. Not a service (interpreting, childcare, a ride, a
+        hearing), housing or money."""
+        return self in (Category.FOOD, Category.SUPPLIES, Category.DISASTER)
+
+
+def deliverable_categories() -> list[str]:
+    return [c.value for c in Category if c.deliverable]
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")

@@ -120,6 +120,16 @@ def city_names_near(lat: float, lon: float, km: float) -> set[str]:
     }
 
 
+def nearest_city(lat: float, lon: float, km: float) -> str:
+    """The name of the gazetteer's city nearest to a point, within `km`, or ""."""
+    near = [
+        (haversine_km(lat, lon, city_lat, city_lon), label)
+        for city_lat, city_lon, label, _population in _cities().values()
+        if abs(city_lat - lat) < km / 100 and haversine_km(lat, lon, city_lat, city_lon) <= km
+    ]
+    return min(near)[1] if near else ""
+
+
 def city(text: str) -> Place | None:
     """The most populous city of that name ("Bogota", "bogotá", "Brooklyn, NY"), or None."""
     found = _cities().get(fold_name(text.split(",")[0]))

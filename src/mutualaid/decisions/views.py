@@ -209,18 +209,36 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def proposal_page(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
+    return _proposal_response(request, proposal, membership)
+
+
+def _proposal_response(
+    request: HttpRequest,
+    proposal: Proposal,
+    membership: Membership,
+    *,
+    posted: tuple[Any, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The proposal page; after a refused vote (`posted`: the choice and reason sent), the form shows
+    what the person chose, not their earlier ballot."""
     user: User = request.user  # type: ignore[assignment]
     eligible = selectors.eligibility(proposal, user)
     labels = selectors.option_labels(proposal)
     ballot = selectors.own_ballot(proposal, user)
     receipt = request.COOKIES.get(receipt_cookie(proposal), "")
     anonymous_ballot = proposal.anonymous and services.receipt_valid(proposal, receipt)
+    if posted is not None:
+        shown_choice, shown_reason = posted
+    else:
+        shown_choice = ballot.choice if ballot else None
+        shown_reason = (ballot.reason or "") if ballot else ""
     ranks: dict[str, int] = {}
     answers: dict[str, str] = {}
-    if ballot and proposal.kind == Kind.RANKED:
-        ranks = {key: i + 1 for i, key in enumerate(ballot.choice)}
-    if ballot and proposal.kind == Kind.TIME_POLL:
-        answers = dict(ballot.choice)
+    if isinstance(shown_choice, list) and proposal.kind == Kind.RANKED:
+        ranks = {key: i + 1 for i, key in enumerate(shown_choice)}
+    if isinstance(shown_choice, dict) and proposal.kind == Kind.TIME_POLL:
+        answers = dict(shown_choice)
     closed = proposal.status != Status.OPEN
     rounds = []
     if closed and proposal.kind == Kind.RANKED:
@@ -239,6 +257,8 @@ def proposal_page(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
             "eligible": eligible,
             "may_vote": eligible is not None and proposal.is_open,
             "ballot": ballot,
+            "shown_choice": shown_choice,
+            "shown_reason": shown_reason,
             "anonymous_ballot": anonymous_ballot,
             "positions": [(p, positions[p]) for p in rules.POSITIONS.get(proposal.kind, ())],
             "scores": [(s, f"{s:+d}" if s else "0") for s in rules.SCORES],
@@ -263,25 +283,30 @@ def proposal_page(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
             "may_manage": proposal.author_id == user.pk or membership.role == Role.COORDINATOR,
             "kind_label": Kind(proposal.kind).label,
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def vote(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
-    proposal, _membership = get_proposal_for_member(request.user, slug, proposal_id)
+    proposal, membership = get_proposal_for_member(request.user, slug, proposal_id)
     receipt = request.COOKIES.get(receipt_cookie(proposal), "")
+    choice = choice_from_post(proposal, request.POST)
+    reason = request.POST.get("reason", "")
     try:
         receipt = services.vote(
             proposal=proposal,
             user=request.user,  # type: ignore[arg-type]
-            choice=choice_from_post(proposal, request.POST),
-            reason=request.POST.get("reason", ""),
+            choice=choice,
+            reason=reason,
             receipt=receipt,
         )
     except ValidationError as exc:
+        # Shown again with what the person chose (not their earlier ballot), so they fix only the reason.
         messages.error(request, " ".join(exc.messages))
-        return redirect("decisions_proposal", slug=slug, proposal_id=proposal.pk)
+        proposal.refresh_from_db()
+        return _proposal_response(request, proposal, membership, posted=(choice, reason), status=400)
     messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
     response = redirect("decisions_proposal", slug=slug, proposal_id=proposal.pk)
     if receipt:

@@ -5,6 +5,8 @@
   reports of their areas, with the reporter's identity, and act on them. A plain member, or a verifier
   of another group, gets 403 on the verifiers' pages and 404 for any report.
 - The hotline form is for verifiers and coordinators, who take calls.
+- While a group has no verifier at all, its coordinators stand in for them (with their second factor),
+  so a report never goes to nobody.
 """
 
 from __future__ import annotations
@@ -16,11 +18,21 @@ from mutualaid.core.access import require_second_factor
 from mutualaid.defense.models import Report, State, Verifier
 from mutualaid.groups.access import get_group_for_member
 from mutualaid.groups.models import Group
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Role, User
 
 
 def verifier_in(group: Group, user: User) -> Verifier | None:
-    return Verifier.objects.filter(group=group, user=user).first()
+    """The member's verifier role in the group; for a coordinator of a group without any verifier, an
+    unsaved stand-in role covering the whole group."""
+    found = Verifier.objects.filter(group=group, user=user).first()
+    if found is not None:
+        return found
+    if (
+        not Verifier.objects.filter(group=group).exists()
+        and Membership.objects.filter(group=group, user=user, role=Role.COORDINATOR).exists()
+    ):
+        return Verifier(group=group, user=user)
+    return None
 
 
 def get_group_for_verifier(user: User, slug: str) -> tuple[Group, Verifier]:

@@ -38,7 +38,7 @@ from mutualaid.defense.models import (
 from mutualaid.defense.notices import ALERT_KIND_NOTICE
 from mutualaid.exchange.services import area_check, locate
 from mutualaid.groups.models import Group
-from mutualaid.members.models import Membership, User
+from mutualaid.members.models import Membership, Role, User
 
 RESPONDER_INSERT_BATCH = 500
 REPORT_RATE = "20/h"  # MUTUALAID_RATE_ALERT_REPORT overrides it
@@ -190,7 +190,8 @@ def report_create(
     taken_by: User | None = None,
     check_area: bool = True,
 ) -> Report:
-    """File a report for the group's verifiers (never the whole group) and tell them."""
+    """File a report for the group's verifiers (never the whole group) and tell them; while the group has
+    no verifier, its coordinators are told and check it."""
     # A flood of false reports is itself an attack on a rapid-response network: per member (the reporter,
     # or the volunteer taking calls), counted with the report, so a refused one costs nothing.
     # By SMS, per number (the counter's key is a keyed digest: the number is never stored there).
@@ -232,6 +233,24 @@ def report_create(
     return report
 
 
+def has_verifiers(group: Group) -> bool:
+    """Whether the group named any verifier; until it does, its coordinators check the reports."""
+    return Verifier.objects.filter(group=group).exists()
+
+
+def reviewers_for(report: Report) -> list[User]:
+    """Who is told of a new report: the verifiers covering it, or the coordinators while the group has
+    no verifier (they stand in for verifiers, so a report never goes to nobody)."""
+    if not has_verifiers(report.group):
+        return [
+            m.user
+            for m in Membership.objects.filter(group_id=report.group_id, role=Role.COORDINATOR)
+            .select_related("user")
+            .order_by("pk")
+        ]
+    return [v.user for v in verifiers_for(report)]
+
+
 def verifiers_for(report: Report) -> list[Verifier]:
     """The verifiers whose areas cover the report (all of the group's when it could not be placed)."""
     return [
@@ -243,11 +262,11 @@ def verifiers_for(report: Report) -> list[Verifier]:
 
 def _tell_verifiers(report: Report) -> None:
     url = reverse("defense_report", kwargs={"slug": report.group.slug, "report_id": report.pk})
-    for verifier in verifiers_for(report):
-        with translation.override(verifier.user.language):
+    for user in reviewers_for(report):
+        with translation.override(user.language):
             kind = str(AlertKind(report.kind).label)
         notify(
-            user=verifier.user,
+            user=user,
             kind="alert_report",
             context={"group": report.group.name, "title": report.area or "?", "name": kind, "url": url},
         )

@@ -2,7 +2,7 @@
 
 Channels' keyword conversation drives it (channels/alert_reports.py keeps the step and the sealed
 draft on the texter's contact); the last answer files the report for the group's verifiers with the
-texter's number sealed on it, for verifiers only. Nothing is broadcast from here: only verifiers can
+texter's number sealed on it, for verifiers only (for coordinators while the group has no verifier). Nothing is broadcast from here: only verifiers can
 make a report an alert.
 """
 
@@ -47,9 +47,11 @@ def question(step: str) -> str:
 
 
 def start(group: Any) -> Turn:
-    return Turn(
-        "kind", [_("Report to the verifiers of %(group)s.") % {"group": group.name} + " " + kind_question()]
-    )
+    if services.has_verifiers(group):
+        to = _("Report to the verifiers of %(group)s.") % {"group": group.name}
+    else:
+        to = _("Report to the coordinators of %(group)s.") % {"group": group.name}
+    return Turn("kind", [to + " " + kind_question()])
 
 
 def _number(text: str) -> int | None:
@@ -94,13 +96,15 @@ def answer(*, group: Any, phone: str, step: str, text: str, draft: dict[str, str
         return Turn(
             "", [_("Too many reports from this number. Please call the group's hotline or try again later.")]
         )
-    return Turn(
-        "",
-        [
-            _("Thank you. Verifiers of %(group)s will check your report before any alert is sent. Stay safe.")
-            % {"group": group.name}
-        ],
-    )
+    if services.has_verifiers(group):
+        thanks = _(
+            "Thank you. Verifiers of %(group)s will check your report before any alert is sent. Stay safe."
+        )
+    else:
+        thanks = _(
+            "Thank you. Coordinators of %(group)s will check your report before any alert is sent. Stay safe."
+        )
+    return Turn("", [thanks % {"group": group.name}])
 
 
 def _file(group: Any, phone: str, draft: dict[str, str], text: str, *, placed: bool, where: str) -> None:

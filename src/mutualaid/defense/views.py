@@ -51,6 +51,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
             "is_verifier": access.verifier_in(group, _user(request)) is not None,
             "takes_calls": membership.is_coordinator or access.verifier_in(group, _user(request)) is not None,
             "is_coordinator": membership.is_coordinator,
+            "no_verifiers": not services.has_verifiers(group),
         },
     )
 
@@ -64,9 +65,13 @@ def alert_page(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
 def _report_page(
     request: HttpRequest, group: Group, form: Any, *, hotline: bool, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, "defense/report_form.html", {"group": group, "form": form, "hotline": hotline}, status=status
-    )
+    context = {
+        "group": group,
+        "form": form,
+        "hotline": hotline,
+        "no_verifiers": not services.has_verifiers(group),
+    }
+    return render(request, "defense/report_form.html", context, status=status)
 
 
 @login_required
@@ -79,9 +84,14 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("Thank you. Your report went to the group's verifiers, who will check it.")
-            )
+            if services.has_verifiers(group):
+                said = _("Thank you. Your report went to the group's verifiers, who will check it.")
+            else:
+                said = _(
+                    "Thank you. The group has no verifiers yet, so your report went to its coordinators, "
+                    "who will check it."
+                )
+            messages.success(request, said)
             return redirect("defense_home", slug=group.slug)
     return _report_page(request, group, form, hotline=False, status=400 if form.errors else 200)
 
@@ -105,7 +115,13 @@ def hotline(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The caller's report went to the verifiers."))
+            if services.has_verifiers(group):
+                messages.success(request, _("The caller's report went to the verifiers."))
+            else:
+                messages.success(
+                    request,
+                    _("The group has no verifiers yet: the caller's report went to its coordinators."),
+                )
             return redirect("defense_hotline", slug=group.slug)
     return _report_page(request, group, form, hotline=True, status=400 if form.errors else 200)
 
@@ -302,7 +318,7 @@ def verifiers(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "defense/verifiers.html",
-        {"group": group, "form": form, "verifiers": rows},
+        {"group": group, "form": form, "verifiers": rows, "no_verifiers": not rows},
         status=400 if form.errors else 200,
     )
 

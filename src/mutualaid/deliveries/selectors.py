@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mutualaid.core.audit import record_read
+from mutualaid.core.categories import deliverable_categories
 from mutualaid.deliveries.models import DeliveryRun, Driver, Stop
 from mutualaid.deliveries.services import STOPPABLE, reason_text
 from mutualaid.exchange.models import Kind, Post
@@ -42,11 +43,16 @@ def stop_of(run: DeliveryRun, stop_id: int) -> Stop:
 
 
 def deliverable_needs(run: DeliveryRun) -> QuerySet[Post]:
-    """Needs (to deliver) and offers (to pick up) a coordinator may add: open, claimed or assigned,
-    not yet on the run."""
+    """Needs (to deliver) and offers (to pick up) a coordinator may add: goods that can be carried
+    (see `Category.deliverable`), open, claimed or assigned, not yet on the run."""
     taken = Stop.objects.filter(run=run).values("post_id")
     return (
-        Post.objects.filter(group_id=run.group_id, kind__in=(Kind.NEED, Kind.OFFER), status__in=STOPPABLE)
+        Post.objects.filter(
+            group_id=run.group_id,
+            kind__in=(Kind.NEED, Kind.OFFER),
+            status__in=STOPPABLE,
+            category__in=deliverable_categories(),
+        )
         .exclude(pk__in=taken)
         .order_by("-created_at")
         .only(

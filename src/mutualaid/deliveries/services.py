@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.audit import record_read
+from mutualaid.core.categories import deliverable_categories
 from mutualaid.core.dates import in_range
 from mutualaid.core.notify import notify
 from mutualaid.deliveries import conf, routing
@@ -194,6 +195,8 @@ def stop_add(
         raise ValidationError({"post": _("Choose a need or an offer of this group.")})
     if post.status not in STOPPABLE:
         raise ValidationError({"post": _("Only open, claimed or assigned needs and offers can be stops.")})
+    if post.category not in deliverable_categories():
+        raise ValidationError({"post": _("Only goods can be delivered: food, supplies or disaster relief.")})
     if Stop.objects.filter(run=run, post=post).exists():
         raise ValidationError({"post": _("This post is already a stop of this run.")})
     exact_point = exact_point.strip()

@@ -24,7 +24,16 @@ from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_f
 from mutualaid.core.categories import category_codes, language_codes
 from mutualaid.core.dates import in_range
 from mutualaid.core.encryption import blind_index
-from mutualaid.core.geo import city_names_near, fold_name, normalise_name, resolve_place, snap, valid_point
+from mutualaid.core.geo import (
+    city_names_near,
+    fold_name,
+    haversine_km,
+    nearest_city,
+    normalise_name,
+    resolve_place,
+    snap,
+    valid_point,
+)
 from mutualaid.exchange import lifecycle, notices
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
@@ -163,6 +172,25 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
     )
     return Location(label, cell, clat, clon)
+
+
+def area_name_near(group: Group, lat: float, lon: float, *, km: float = 3.0) -> str:
+    """A coarse, readable name for a point, never the point itself: the nearest of the group's named
+    areas or postal codes within `km`, else the nearest gazetteer city within 10 km, else ""."""
+    best: tuple[float, str] | None = None
+    for found in Area.objects.filter(group=group):
+        distance = haversine_km(lat, lon, found.lat, found.lon)
+        if distance <= km and (best is None or distance < best[0]):
+            best = (distance, found.name)
+    for code in group.postal_codes or []:
+        place = resolve_place(code)
+        if place is not None:
+            distance = haversine_km(lat, lon, place.lat, place.lon)
+            if distance <= km and (best is None or distance < best[0]):
+                best = (distance, code)
+    if best is not None:
+        return best[1]
+    return nearest_city(lat, lon, 10)
 
 
 def place_or_centre(group: Group, area: str, *, unplaced: bool = False) -> tuple[Location, bool]:

@@ -13,7 +13,7 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("A reminder from %(group)s: %(title)s. %(url)s"),
     ),
     "approval": (
-        gettext_lazy("Your vote is needed in %(group)s"),
+        gettext_lazy("Your vote is needed in %(group)s: %(title)s"),
         gettext_lazy('"%(title)s" waits for approval in %(group)s. %(url)s'),
     ),
 }

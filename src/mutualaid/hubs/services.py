@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from mutualaid.core import photos, proofofwork, ratelimit
 from mutualaid.core.access import require_second_factor
 from mutualaid.core.categories import category_codes
-from mutualaid.core.geo import parse_coordinates, snap
+from mutualaid.core.geo import cell_centre, parse_coordinates, snap
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Contact, Kind, Post
 from mutualaid.groups.models import Group
@@ -109,7 +109,8 @@ def hub_values(group: Group, data: HubInput) -> dict[str, object]:
         cell, clat, clon = snap(point.lat, point.lon)
         # A public hub is a public place: its own point is kept; a members-only one keeps its cell's centre.
         lat, lon = (round(point.lat, 5), round(point.lon, 5)) if data.public else (clat, clon)
-        area_label = f"{clat:.2f}, {clon:.2f}"
+        # Its label is a neighbourhood or postal code people know, not the point (board, route sheets).
+        area_label = exchange.area_name_near(group, clat, clon) or f"{clat:.2f}, {clon:.2f}"
     elif location is not None and location.cell:
         cell, lat, lon, area_label = location.cell, location.lat, location.lon, location.area
     else:
@@ -288,6 +289,17 @@ def _restock_contact(hub: Hub) -> Contact:
     return contact
 
 
+def _area_name(hub: Hub) -> str:
+    """The restock need's area: the hub's named area; a hub saved with a map point as its area (before
+    hubs were named by their neighbourhood) is given the nearest known name, never raw coordinates."""
+    if not hub.cell:
+        return ""
+    if parse_coordinates(hub.area) is None:
+        return hub.area
+    lat, lon = cell_centre(hub.cell)
+    return exchange.area_name_near(hub.group, lat, lon)
+
+
 def restock_ensure(*, hub: Hub) -> Post | None:
     """One open restock need per hub: post one unless the hub's last one is still on the board.
 
@@ -309,7 +321,7 @@ def restock_ensure(*, hub: Hub) -> Post | None:
             details=(hub.takes or "")[:2000],
             quantity=hub.restock_quantity,
             unit=hub.restock_unit or "",
-            area=hub.area if hub.cell else "",
+            area=_area_name(hub),
             lat=hub.lat if hub.public else None,
             lon=hub.lon if hub.public else None,
         ),
