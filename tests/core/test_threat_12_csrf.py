@@ -28,6 +28,11 @@ CSRF_EXEMPT = {
     "funds_receipt_add": "as funds_request_new: funds.uploads.capped_uploads, csrf_protect'ed inside (tested)",
     "hubs_report": "exempt only so the photo's upload handler (memory, stops past 5 MB) is set before the body is "
     "read; the view inside is csrf_protect'ed and refuses token-less POSTs (tests/hubs/test_reports.py)",
+    "federation_inbox": "ActivityPub servers post activities without cookies; every request must carry an HTTP "
+    "Signature (draft-cavage, rsa-sha256) with a matching Digest and a fresh Date, else 401 (tests/federation)",
+    "federation_shared_inbox": "as federation_inbox: the shared inbox of the install, signature-checked",
+    "lending_photo_upload": "exempt only so the photo's upload handler (memory, stops past 5 MB) is set before the "
+    "body is read; the view inside is csrf_protect'ed and refuses token-less POSTs",
     "shifts_cant": "the reminder's one-tap \"I can't make it\" link, opened on any device without a session; the "
     "signed token in the URL is the key, and GET only asks",
 }
@@ -55,7 +60,9 @@ def test_every_post_without_a_token_is_refused(db: Any) -> None:
             response = client.post(url, route.data(world))
             if route.name in CSRF_EXEMPT and _is_exempt(route, world):
                 # No token to check; without its own proof (signature, token) it must still do nothing.
-                assert response.status_code in (200, 400, 403, 404, 405, 410), f"POST {route.key} as {role}"
+                assert response.status_code in (200, 400, 401, 403, 404, 405, 410), (
+                    f"POST {route.key} as {role}"
+                )
                 continue
             assert response.status_code == 403, f"POST {route.key} as {role}: {response.status_code}"
             assert b"CSRF verification failed" in response.content, (

@@ -77,3 +77,11 @@ def test_item_photo_through_the_api(api_for: Any, ladder: Any, fay: Any, ben: An
     assert refused.status_code == 422
     removed = api_for(fay).put(url, {"photo": None}, content_type="application/json")
     assert removed.status_code == 200 and removed.json()["photo_url"] is None
+
+
+def test_a_photo_without_the_csrf_token_is_refused(client_for: Any, ladder: Any, fay: Any) -> None:
+    """The view is exempt only so its upload handler is set first; inside it checks the token."""
+    upload = reverse("lending_photo_upload", args=["crown", ladder.pk])
+    sent = SimpleUploadedFile("x.jpg", image_bytes(), "image/jpeg")
+    assert client_for(fay, csrf=True).post(upload, {"photo": sent}).status_code == 403
+    assert not Item.objects.get(pk=ladder.pk).photo

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from mutualaid.core.encryption import KeyRingError
 from mutualaid.federation import conf, documents, services
 from mutualaid.federation.models import Activity, Follower
 from mutualaid.groups.models import Group
@@ -78,7 +79,12 @@ def actor(request: HttpRequest, slug: str) -> HttpResponse:
     group = _listed(slug)
     if _wants_html(request):
         return HttpResponseRedirect(reverse("group", args=[group.slug]))
-    return _json(documents.actor(group, services.actor_for(group).public_key_pem))
+    try:
+        key = services.actor_for(group).public_key_pem
+    except KeyRingError:
+        # After `mutualaid panic` the group cannot sign anything: to the fediverse it is gone.
+        raise Http404 from None
+    return _json(documents.actor(group, key))
 
 
 @require_GET
