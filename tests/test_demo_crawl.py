@@ -322,6 +322,7 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "loan_id": _first_pks("lending.Loan", 2, item__group__slug=slug),
         "offer_id": _first_pks("housing.Offer", 2, group__slug=slug),
         "stay_id": _first_pks("housing.Stay", 2, offer__group__slug=slug),
+        "round_id": _first_pks("matching.Round", 2, group__slug=slug),
     }
 
 
