@@ -377,6 +377,10 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
     from mutualaid.demo import load_demo
     from mutualaid.members.models import Membership, User
 
+    from django.db import connection
+
+    if second_factor != "set up" and connection.vendor == "postgresql":
+        pytest.skip("the second-factor modes change what coordinators see, not the queries: crawled on SQLite")
     settings.MUTUALAID_REQUIRE_COORDINATOR_MFA = second_factor != "demo mode"
     started = time.monotonic()
     load_demo()
