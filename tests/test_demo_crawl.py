@@ -373,14 +373,16 @@ def test_demo_network_crawl_finds_no_broken_page(api_for: Any, settings: Any, se
     (cli.py sets MUTUALAID_REQUIRE_COORDINATOR_MFA=false); and required but not yet set up, where the
     coordinator pages answer with the page asking for one. The second factor only changes what
     coordinators see, so the two other modes crawl as the coordinators only."""
+    from django.db import connection
+
     from mutualaid.config.api import api
     from mutualaid.demo import load_demo
     from mutualaid.members.models import Membership, User
 
-    from django.db import connection
-
     if second_factor != "set up" and connection.vendor == "postgresql":
-        pytest.skip("the second-factor modes change what coordinators see, not the queries: crawled on SQLite")
+        pytest.skip(
+            "the second-factor modes change what coordinators see, not the queries: crawled on SQLite"
+        )
     settings.MUTUALAID_REQUIRE_COORDINATOR_MFA = second_factor != "demo mode"
     started = time.monotonic()
     load_demo()
