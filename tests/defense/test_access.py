@@ -63,6 +63,7 @@ def test_a_verifier_of_another_group_sees_nothing(
 
 def test_a_verifier_outside_the_area_gets_404(crown: Any, ada: Any, ida: Any, client_for: Any) -> None:
     services.verifier_grant(group=crown, user=ida, actor=ada, area="10001", radius_km=1)
+    services.verifier_grant(group=crown, user=ada, actor=ada)  # covers the whole group, so the report is hers
     report = web_report(crown, None)
     response = client_for(ida).get(
         reverse("defense_report", kwargs={"slug": "crown", "report_id": report.pk})

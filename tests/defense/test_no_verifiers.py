@@ -79,3 +79,24 @@ def test_an_sms_report_says_the_coordinators_got_it(
         text(client, answer)
     assert "Coordinators of Crown Heights Mutual Aid will check your report" in last_reply()
     assert {n.user_id for n in Notice.objects.filter(kind="alert_report")} == {ada.pk, ida.pk}
+
+
+def test_a_report_no_verifier_area_covers_goes_to_every_verifier(
+    crown: Any, ada: Any, ida: Any, ben: Any, client_for: Any
+) -> None:
+    """Verifiers only for Manhattan, a report from Crown Heights: it must not go to nobody."""
+    services.verifier_grant(group=crown, user=ida, actor=ada, area="10001", radius_km=1)
+    services.verifier_grant(group=crown, user=ada, actor=ada, area="10002", radius_km=1)
+    done = client_for(ben).post(url("defense_report_new"), {"kind": "raid", "what": "Vans", "area": "11216"})
+    assert done.status_code == 302
+    report = Report.objects.get()
+    assert {n.user_id for n in Notice.objects.filter(kind="alert_report")} == {ada.pk, ida.pk}
+    for verifier in (ada, ida):
+        page = client_for(verifier).get(url("defense_report", report_id=report.pk))
+        assert page.status_code == 200
+        queue = client_for(verifier).get(url("defense_queue")).content.decode()
+        assert url("defense_report", report_id=report.pk) in queue
+    # Once a verifier's area covers the place, the report is only theirs.
+    services.verifier_grant(group=crown, user=ada, actor=ada, area="11216", radius_km=1)
+    assert client_for(ida).get(url("defense_report", report_id=report.pk)).status_code == 404
+    assert client_for(ada).get(url("defense_report", report_id=report.pk)).status_code == 200

@@ -6,7 +6,8 @@
   of another group, gets 403 on the verifiers' pages and 404 for any report.
 - The hotline form is for verifiers and coordinators, who take calls.
 - While a group has no verifier at all, its coordinators stand in for them (with their second factor),
-  so a report never goes to nobody.
+  so a report never goes to nobody. For the same reason a report from a place that no verifier's area
+  covers goes to all of the group's verifiers.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def get_report_for_verifier(user: User, slug: str, report_id: int) -> tuple[Repo
     group, _membership = get_group_for_member(user, slug)
     verifier = verifier_in(group, user)
     report = Report.objects.select_related("group", "claimed_by").filter(group=group, pk=report_id).first()
-    if verifier is None or report is None or not verifier.covers(report.cell):
+    if verifier is None or report is None:
+        raise Http404
+    if not verifier.sees(report.cell, Verifier.objects.filter(group=group)):
         raise Http404
     require_second_factor(user)
     return report, verifier

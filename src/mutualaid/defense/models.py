@@ -8,6 +8,7 @@ times. Responders and verifiers cover coarse cells, never a point.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -103,6 +104,11 @@ class Verifier(models.Model):
 
     def covers(self, cell: str) -> bool:
         return not self.cells or not cell or cell in self.cells
+
+    def sees(self, cell: str, verifiers: Iterable[Verifier]) -> bool:
+        """Whether reports of the cell are this verifier's: its areas cover the cell, or no verifier's area
+        of the group does (such a report goes to all of them, never to nobody)."""
+        return self.covers(cell) or not any(v.covers(cell) for v in verifiers)
 
 
 class Responder(models.Model):

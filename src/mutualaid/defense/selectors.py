@@ -26,12 +26,14 @@ def reports_for_verifier(verifier: Verifier) -> list[Report]:
     rows = Report.objects.filter(
         group_id=verifier.group_id, state__in=[*lifecycle.OPEN, lifecycle.SENT]
     ).select_related("claimed_by")
-    return [r for r in rows if verifier.covers(r.cell)]
+    group_verifiers = list(Verifier.objects.filter(group_id=verifier.group_id))
+    return [r for r in rows if verifier.sees(r.cell, group_verifiers)]
 
 
 def recent_closed_for_verifier(verifier: Verifier, limit: int = 20) -> list[Report]:
     rows = Report.objects.filter(group_id=verifier.group_id, state__in=list(lifecycle.TERMINAL))[: limit * 5]
-    return [r for r in rows if verifier.covers(r.cell)][:limit]
+    group_verifiers = list(Verifier.objects.filter(group_id=verifier.group_id))
+    return [r for r in rows if verifier.sees(r.cell, group_verifiers)][:limit]
 
 
 def sent_alerts(group: Group) -> QuerySet[Report]:

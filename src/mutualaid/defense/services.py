@@ -252,12 +252,10 @@ def reviewers_for(report: Report) -> list[User]:
 
 
 def verifiers_for(report: Report) -> list[Verifier]:
-    """The verifiers whose areas cover the report (all of the group's when it could not be placed)."""
-    return [
-        v
-        for v in Verifier.objects.filter(group_id=report.group_id).select_related("user")
-        if v.covers(report.cell)
-    ]
+    """The verifiers whose areas cover the report; all of the group's when it could not be placed or when
+    no verifier's area covers its place (a report never goes to nobody)."""
+    verifiers = list(Verifier.objects.filter(group_id=report.group_id).select_related("user"))
+    return [v for v in verifiers if v.sees(report.cell, verifiers)]
 
 
 def _tell_verifiers(report: Report) -> None:
