@@ -301,3 +301,32 @@ def test_api_fund_limit_and_bail_return_read_strings_by_the_same_rule(api_for: A
     from mutualaid.funds.models import Fund
 
     assert Fund.objects.get(pk=fund_id).single_approval_limit == 99_50
+
+
+def test_api_amounts_without_a_currency_are_read_in_the_funds_own(api_for: Any, ada: Any) -> None:
+    """A fund change names no currency: "1.500" for a yen fund is 1,500 yen, not 15 (or 150,000)."""
+    client = api_for(ada)
+    response = client.post(
+        "/api/v1/groups/crown/funds",
+        json.dumps({"name": "Kome", "currency": "JPY", "single_approval_limit": 0}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    fund_id = response.json()["id"]
+    response = client.patch(
+        f"/api/v1/groups/crown/funds/{fund_id}",
+        json.dumps({"single_approval_limit": "1.500"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    from mutualaid.funds.models import Fund
+
+    assert Fund.objects.get(pk=fund_id).single_approval_limit == 1500
+    refused = client.patch(
+        f"/api/v1/groups/crown/funds/{fund_id}",
+        json.dumps({"single_approval_limit": "15.50"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert "single_approval_limit" in refused.json()["errors"]
+    assert Fund.objects.get(pk=fund_id).single_approval_limit == 1500

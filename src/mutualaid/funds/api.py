@@ -44,6 +44,7 @@ from mutualaid.funds.schemas import (
     ReverseIn,
     TransactionOut,
     TransparencyOut,
+    minor_units,
 )
 from mutualaid.funds.uploads import install_capped_upload, upload_too_big
 from mutualaid.groups.access import (
@@ -115,6 +116,10 @@ def funds_update(
 ) -> dict[str, Any]:
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
     changes = payload.dict(exclude_none=True)
+    if "single_approval_limit" in changes:
+        changes["single_approval_limit"] = minor_units(
+            changes["single_approval_limit"], fund.currency, "single_approval_limit"
+        )
     fields = (
         "name",
         "purpose",
@@ -527,7 +532,7 @@ def funds_bail_settle(
     def work() -> tuple[int, Any]:
         records = services.bail_settle(
             request=ask,
-            returned=payload.returned,
+            returned=minor_units(payload.returned, ask.fund.currency, "returned"),
             forfeit_rest=payload.forfeit_rest,
             method=payload.method,
             occurred_on=payload.occurred_on,

@@ -25,11 +25,12 @@ _AMOUNT_HOW = gettext_noop(
 )
 
 
-def amounts_in(data: Any, fields: tuple[str, ...]) -> Any:
+def amounts_in(data: Any, fields: tuple[str, ...], *, currency_in_payload: bool = True) -> Any:
     """An amount is an integer number of minor units (1250 for 12.50 USD), or a string written as people
     write it ("12.50", "12,50", "1.250,00"), read by the same rule as the forms (funds/money.py). A string
     of bare digits or a JSON float could mean either, so both are refused rather than guessed. Where the
-    payload names no currency, the string is read with two decimals."""
+    payload names no currency, the string stays a string here and the operation reads it in its fund's
+    currency (`minor_units`): "1500" yen and "15.00" dollars are both right."""
     # django-ninja hands validators its DjangoGetter wrapper; the JSON body is the dict inside.
     if isinstance(data, DjangoGetter) and isinstance(data._obj, dict):
         data = data._obj
@@ -42,6 +43,8 @@ def amounts_in(data: Any, fields: tuple[str, ...]) -> Any:
         if isinstance(amount, str):
             if amount.strip().isdigit():
                 raise ValueError(_(_AMOUNT_HOW))
+            if not currency_in_payload:
+                continue
             try:
                 data = {**data, field: parse_money(amount, str(data.get("currency") or "USD"))}
             except ValidationError as exc:
@@ -49,13 +52,25 @@ def amounts_in(data: Any, fields: tuple[str, ...]) -> Any:
     return data
 
 
+def minor_units(value: int | str, currency: str, field: str) -> int:
+    """An amount a payload without a currency carried (see `amounts_in`), in the fund's currency. A bad
+    string is refused like any other invalid field."""
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_money(value, currency)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 class AmountIn(Schema):
     amount_fields: ClassVar[tuple[str, ...]] = ("amount",)
+    currency_in_payload: ClassVar[bool] = True
 
     @model_validator(mode="before")
     @classmethod
     def _amounts(cls, data: Any) -> Any:
-        return amounts_in(data, cls.amount_fields)
+        return amounts_in(data, cls.amount_fields, currency_in_payload=cls.currency_in_payload)
 
 
 class FundOut(Schema):
@@ -96,11 +111,12 @@ class FundChangeIn(AmountIn):
     """Only the fields sent change. Kind and currency stay: the ledger is kept in that currency."""
 
     amount_fields = ("single_approval_limit",)
+    currency_in_payload = False
 
     name: str | None = None
     purpose: str | None = None
     visibility: str | None = None
-    single_approval_limit: int | None = None
+    single_approval_limit: int | str | None = None
     coordinator_approvals: int | None = None
     member_approvals: int | None = None
     allow_overdraft: bool | None = None
@@ -261,8 +277,9 @@ class RequestDetailOut(RequestOut):
 
 class BailIn(AmountIn):
     amount_fields = ("returned",)
+    currency_in_payload = False
 
-    returned: int = 0
+    returned: int | str = 0
     forfeit_rest: bool = False
     method: str = "check"
     occurred_on: datetime.date | None = None
