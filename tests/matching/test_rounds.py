@@ -12,6 +12,7 @@ from mutualaid.exchange.models import Claim, Status
 from mutualaid.matching import services
 from mutualaid.matching.models import DeclinedPair, Proposal, Round
 from tests.helpers import HERE, NEAR, make_post
+from tests.matching.test_round_jobs import run_jobs
 
 
 def run(group: Any, ada: Any) -> Round:
@@ -218,6 +219,7 @@ def test_scheduled_rounds_run_for_groups_that_enable_them(
     assert services.rounds_run_scheduled() == 0
     services.settings_update(group=crown, actor=ada, schedule="daily")
     assert services.rounds_run_scheduled() == 1
+    run_jobs()
     the_round = Round.objects.get()
     assert the_round.started_by is None and the_round.proposals.count() == 1
     with pytest.raises(ValidationError):
@@ -241,6 +243,7 @@ def test_coordinators_hear_when_a_scheduled_round_has_proposals(
     services.settings_update(group=crown, actor=ada, schedule="daily")
     with django_capture_on_commit_callbacks(execute=True):
         services.rounds_run_scheduled()  # nothing to propose: nobody is told
+        run_jobs()
     assert not OutboundMessage.objects.filter(kind="approval").exists()
     make_post(crown, ben, "Groceries", address="12 Secret Street", place=HERE)
     make_post(crown, fay, "Soup", kind="offer", place=NEAR)
@@ -250,9 +253,30 @@ def test_coordinators_hear_when_a_scheduled_round_has_proposals(
     Proposal.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         services.rounds_run_scheduled()
+        run_jobs()
     [message] = OutboundMessage.objects.filter(kind="approval")  # the coordinator, not ben
     assert message.user == ada
     assert (
         '"1 matching proposal" waits for approval in' in message.body and "/g/crown/matching/" in message.body
     )
     assert "Secret" not in message.body and "Groceries" not in message.body
+
+
+def test_the_daily_round_waits_for_a_coordinators_round_already_queued(
+    crown: Any, ada: Any, ben: Any, fay: Any
+) -> None:
+    """One round at a time per group, whoever starts it: two would supersede each other's proposals."""
+    make_post(crown, ben, "Groceries", place=HERE)
+    make_post(crown, fay, "Soup", kind="offer", place=NEAR)
+    services.settings_update(group=crown, actor=ada, schedule="daily")
+    mine, queued = services.round_request(group=crown, started_by=ada)
+    assert queued
+    assert services.rounds_run_scheduled() == 0
+    assert list(Round.objects.values_list("pk", flat=True)) == [mine.pk]
+    run_jobs()
+    assert services.rounds_run_scheduled() == 1
+    run_jobs()
+    assert list(Round.objects.order_by("pk").values_list("status", "started_by")) == [
+        ("done", ada.pk),
+        ("done", None),
+    ]

@@ -63,7 +63,7 @@ def test_proposals_for_closed_posts_are_withdrawn(ada: Any, ben: Any, fay: Any, 
     fresh = Proposal.objects.get(state=Proposal.State.PROPOSED)
     services.proposals_decide(group=crown, actor=ada, approve_ids=[fresh.pk])
     board.post_act(post=fresh.offer, actor=fay, action="withdraw")
-    services.rounds_run_scheduled()
+    services.rounds_run_scheduled()  # withdraws at once; the rounds themselves are queued
     fresh.refresh_from_db()
     assert fresh.state == Proposal.State.LAPSED
 

@@ -240,14 +240,19 @@ ROUND_STALE = timedelta(hours=2)
 def round_request(*, group: Group, started_by: User, now: datetime | None = None) -> tuple[Round, bool]:
     """Queue a coordinator's round for the worker (the engine takes minutes on large groups, far longer
     than a web request may). One round at a time per group: returns `(round, True)` for a newly queued
-    round, or `(the round already queued or running, False)`. The group's `MatchingSettings` row is
-    locked while deciding, and a partial unique constraint backs it, so two clicks at once make one
-    round. The job is queued in the same transaction (the database queue), so a round is never queued
-    without its job."""
+    round, or `(the round already queued or running, False)`."""
+    _require_coordinator(started_by, group)
+    return _round_queue(group=group, started_by=started_by, now=now or timezone.now())
+
+
+def _round_queue(*, group: Group, started_by: User | None, now: datetime) -> tuple[Round, bool]:
+    """Queue a round (a coordinator's, or the daily schedule's with `started_by` None), unless one is
+    already queued or running for the group. The group's `MatchingSettings` row is locked while deciding,
+    and a partial unique constraint backs it, so two clicks at once, or a click during the daily round,
+    make one round. The job is queued in the same transaction (the database queue), so a round is never
+    queued without its job."""
     from mutualaid.matching import tasks  # tasks imports this module
 
-    _require_coordinator(started_by, group)
-    now = now or timezone.now()
     with transaction.atomic():
         MatchingSettings.objects.get_or_create(group=group)
         MatchingSettings.objects.select_for_update().get(group=group)
@@ -525,10 +530,12 @@ def _tell_matched(proposal: Proposal) -> None:
 
 
 def rounds_run_scheduled(*, now: datetime | None = None) -> int:
-    """Run a round for every group with daily rounds on; returns how many ran."""
-    ran = 0
+    """Queue a round for every group with daily rounds on, each its own job (one group's failure or size
+    holds up no other), through the same one-round-per-group check as a coordinator's round: a group
+    whose coordinator's round is queued or running gets none. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
     proposals_withdraw_closed(now=now)
     for group in Group.objects.filter(matching_settings__schedule=Schedule.DAILY):
-        round_run(group=group, started_by=None, now=now)
-        ran += 1
-    return ran
+        queued += _round_queue(group=group, started_by=None, now=now)[1]
+    return queued
