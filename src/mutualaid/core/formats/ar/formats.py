@@ -8,3 +8,4 @@ MONTH_DAY_FORMAT = "j F"
 # point and group thousands with a comma (Unicode CLDR's "ar" with Latin digits), so "1,234.56 USD".
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
+YEAR_MONTH_FORMAT = "F Y"
