@@ -178,7 +178,12 @@ MFA_TOTP_ISSUER = SITE_NAME
 MUTUALAID_REQUIRE_COORDINATOR_MFA = env_bool("MUTUALAID_REQUIRE_COORDINATOR_MFA", True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ar", _("Arabic")),
+]
 # Each app keeps its translations in its own locale/ folder.
 USE_I18N = True
 # The site's one date format ("Sat 12 Dec 2026", "sáb 12 dic 2026"): templates say date:"DATE_FORMAT".

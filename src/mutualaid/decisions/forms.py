@@ -57,6 +57,8 @@ class ProposalForm(forms.Form):
         initial=0,
     )
     threshold_percent = forms.IntegerField(
+        # A percent sign, not a placeholder:
+        # xgettext:no-python-format
         label=gettext_lazy("Passes with more than (% of yes or agree; votes and consensus)"),
         min_value=0,
         max_value=99,

@@ -100,7 +100,11 @@ class Proposal(models.Model):
     min_duration_hours = models.PositiveIntegerField(
         default=0
     )  # the group's shortest voting time when opened
+    # The "%" below is a percent sign, not a placeholder (gettext would otherwise demand "% o" in every
+    # translation).
+    # xgettext:no-python-format
     quorum_percent = models.PositiveSmallIntegerField(_("quorum (% of members who must vote)"), default=0)
+    # xgettext:no-python-format
     threshold_percent = models.PositiveSmallIntegerField(_("passes with more than (% of yes)"), default=50)
     anonymous = models.BooleanField(_("anonymous votes"), default=False)
     reasons_required = models.BooleanField(_("objections and blocks need a reason"), default=True)

@@ -65,7 +65,7 @@ def option_labels(proposal: Proposal) -> dict[str, str]:
     labels: dict[str, Any] = {}
     for option in proposal.options.all():
         if option.starts_at:
-            labels[option.key] = formats.date_format(timezone.localtime(option.starts_at), "D j M Y, H:i")
+            labels[option.key] = formats.date_format(timezone.localtime(option.starts_at), "DATETIME_FORMAT")
         else:
             labels[option.key] = option.label or ""
     return labels
