@@ -173,3 +173,17 @@ def test_smtp_down_fails_and_retries_with_backoff(
     assert retry.args_kwargs["kwargs"] == {"attempt": 2}
     assert 25 <= (retry.run_after - failed.finished_at).total_seconds() <= 35
     assert OutboundMessage.objects.get().status == "queued"
+
+
+def test_a_member_who_chose_chinese_reads_chinese(
+    smtp_server: Any, ada: Any, eve: Any, crown: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A person's language is stored as "zh" (the languages neighbours speak); the catalogue is
+    Simplified Chinese, "zh-hans". E-mails, texts and notices must find it (core/speaking.py)."""
+    _with_email(eve, "eve@example.org", language="zh")
+    request = join_request_create(group=crown, user=eve)
+    with django_capture_on_commit_callbacks(execute=True):
+        join_request_decide(join_request=request, decided_by=ada, approve=True)
+    run_jobs()
+    [message] = smtp_server.messages
+    assert message["Subject"] == "欢迎加入 Crown Heights Mutual Aid"

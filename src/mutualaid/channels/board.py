@@ -21,12 +21,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, IntakeRequest, Urgency, new_code
 from mutualaid.core.categories import Category
+from mutualaid.core.speaking import speaking
 from mutualaid.exchange import lifecycle
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Kind, Post, Status, Visibility
@@ -86,7 +87,7 @@ def create_from_sms(
         # ...and the post sits at the group's centre, flagged "area not placed" for coordinators.
         note = (_("Area: %(area)s") % {"area": area}) + ("\n" + details if details else "")
         area = ""
-    with translation.override(language):
+    with speaking(language):
         title = _("%(category)s, by text message") % {"category": Category(category).label}
     post = exchange.post_create_for_contact(
         group=group,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels.models import (
@@ -18,6 +17,7 @@ from mutualaid.channels.models import (
 )
 from mutualaid.channels.outbox import email_queue, sms_queue
 from mutualaid.core.publishing import PublicAnnouncement, announce_public
+from mutualaid.core.speaking import speaking
 from mutualaid.members.models import User
 
 BROADCAST_MAX = 480  # three SMS segments
@@ -92,7 +92,7 @@ def broadcast_send(*, group: Any, author: User, text: str, public: bool = False)
         transaction.on_commit(lambda: announce_public(announcement))
     sms_text = f"{group.name}: {text}"
     for user in audience.emails:
-        with translation.override(user.language):
+        with speaking(user.language):
             subject = _("Announcement from %(group)s") % {"group": group.name}
         email_queue(user=user, kind="broadcast", subject=subject, body=text, broadcast=broadcast, group=group)
     if audience.gateway is not None:

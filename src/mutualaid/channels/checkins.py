@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import board, conf, conversation
@@ -19,6 +19,7 @@ from mutualaid.channels.models import (
 )
 from mutualaid.channels.notifications import absolute, preference_for
 from mutualaid.channels.outbox import email_queue, sms_queue
+from mutualaid.core.speaking import speaking
 
 CHECKIN_SALT = "mutualaid.channels.checkin"
 
@@ -60,7 +61,7 @@ def _checkin_one(request: IntakeRequest) -> bool:
         gateway = contact.gateway or Gateway.objects.filter(group=request.group, enabled=True).first()
         if contact.opted_out or gateway is None or not gateway.enabled:
             return False
-        with translation.override(contact.language):
+        with speaking(contact.language):
             body = conversation.checkin_question(request.code)
         Contact.objects.filter(pk=contact.pk).update(checkin_for=request, step="", draft="")
         sms_queue(gateway=gateway, contact=contact, body=body, kind="checkin")
@@ -69,7 +70,7 @@ def _checkin_one(request: IntakeRequest) -> bool:
     if user is None or not user.email or preference_for(user).email == Mode.NEVER:
         return False
     link = absolute(reverse("channels_checkin", kwargs={"token": checkin_token(request)}))
-    with translation.override(user.language):
+    with speaking(user.language):
         subject = _("Do you still need help?")
         body = _(
             "Your request %(code)s in %(group)s has been quiet for a while. Do you still need help? Answer here: %(url)s"

@@ -12,13 +12,13 @@ import json
 import re
 import unicodedata
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import alert_reports, board, slots
 from mutualaid.channels.labels import SMS_LABELS
 from mutualaid.channels.models import Contact, IntakeKind, Urgency
 from mutualaid.core.categories import Category
+from mutualaid.core.speaking import speaking
 
 STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR", "ALTO", "BAJA"}
 START = {"START", "UNSTOP", "COMENZAR", "INICIO", "ALTA"}
@@ -188,7 +188,7 @@ def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0
             # Kept even by steps that save nothing else (AYUDA, ESTADO…): the next reply stays in it.
             contact.language = detected
             Contact.objects.filter(pk=contact.pk).update(language=detected)
-    with translation.override(contact.language):
+    with speaking(contact.language):
         if media and not text.strip():
             # A picture alone answers no question: say so and ask the same question again, rather
             # than take it as an empty answer (which would file a request with no details).

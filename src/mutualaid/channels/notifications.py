@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core import signing
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import conf
 from mutualaid.channels.models import Channel, DigestItem, Mode, Notice, NotificationPreference
 from mutualaid.core.registry import notice_kinds
+from mutualaid.core.speaking import speaking
 
 NOTICE_PLACEHOLDERS = ("group", "name", "title")  # kept for the in-app notice; never contact details
 
@@ -48,7 +48,7 @@ def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]
     values = {"group": "", "name": "", "title": "", "url": "", **{k: str(v) for k, v in context.items()}}
     if values["url"].startswith("/"):
         values["url"] = absolute(values["url"])
-    with translation.override(language):
+    with speaking(language):
         return (str(subject) % values).strip(), (str(text) % values).strip()
 
 
@@ -134,7 +134,7 @@ def texter_sender(*, user: Any, kind: str, context: dict[str, Any]) -> None:
 
 
 def digest_texts(user: Any, items: list[DigestItem]) -> tuple[str, str]:
-    with translation.override(user.language):
+    with speaking(user.language):
         subject = _("Your daily summary")
         intro = _("Here is what happened since yesterday:")
     return subject, intro + "\n\n" + "\n".join(f"- {item.text}" for item in items)

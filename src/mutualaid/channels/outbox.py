@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import conf, gateways
@@ -28,6 +28,7 @@ from mutualaid.channels.models import (
 )
 from mutualaid.channels.notifications import unsubscribe_url
 from mutualaid.core.jobs import enqueue_on_commit
+from mutualaid.core.speaking import speaking
 from mutualaid.members.models import Membership, User
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def email_queue(
     from mutualaid.channels import tasks
 
     link = unsubscribe_url(user)
-    with translation.override(user.language):
+    with speaking(user.language):
         footer = _("Stop these e-mails: %(url)s") % {"url": link}
     message = OutboundMessage.objects.create(
         channel=Channel.EMAIL,

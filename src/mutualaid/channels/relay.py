@@ -34,11 +34,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import alert_reports, conversation, slots
 from mutualaid.channels.models import Contact, Gateway, IntakeRequest
+from mutualaid.core.speaking import speaking
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Claim, Message
 
@@ -134,7 +135,7 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
     chosen, rest = _by_code(text, threads)
     if chosen is not None and not rest:
         _focus(contact, chosen.request)
-        with translation.override(contact.language):
+        with speaking(contact.language):
             return [
                 _("Your replies now go to the conversation about your request %(code)s.")
                 % {"code": chosen.request.code}
@@ -150,7 +151,7 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
     _focus(contact, target.request)
     if chosen is None and len(threads) > 1:
         others = ", ".join(t.request.code for t in threads if t is not target)
-        with translation.override(contact.language):
+        with speaking(contact.language):
             return [
                 _(
                     "Sent about your request %(code)s. To write about %(others)s instead, start your message with that code."
@@ -178,7 +179,7 @@ def _add_to_open_request(contact: Contact, text: str) -> list[str] | None:
     if request is None:
         return None
     exchange.post_note_from_neighbour(post=request.post, text=text)
-    with translation.override(contact.language):
+    with speaking(contact.language):
         return [
             _(
                 "Thank you. We added your message to your request %(code)s, for the neighbour who takes it up. Reply MENU for the menu."
@@ -209,7 +210,7 @@ def message_to_texter(message: Message) -> None:
         return
     others = [t.request.code for t in open_threads(contact) if t.request.pk != request.pk]
     author = message.author
-    with translation.override(contact.language):
+    with speaking(contact.language):
         head = _("%(name)s (%(group)s), about your request %(code)s:") % {
             "name": author.display_name if author else "",
             "group": request.group.name,

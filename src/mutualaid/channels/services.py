@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.channels.broadcasts import BROADCAST_MAX
@@ -29,6 +29,7 @@ from mutualaid.channels.models import (
 from mutualaid.channels.notifications import digest_texts
 from mutualaid.channels.outbox import email_queue, sms_queue, sms_queue_for_member
 from mutualaid.core.models import PeriodicRun
+from mutualaid.core.speaking import speaking
 from mutualaid.exchange.models import ACTIVE_STATUSES
 from mutualaid.members.models import User
 
@@ -118,7 +119,7 @@ def tell_texter_help_is_found(*, post_id: int) -> None:
     )
     if gateway is None or not gateway.enabled:
         return
-    with translation.override(contact.language):
+    with speaking(contact.language):
         if post.kind == "need":
             body = _(
                 "Good news from %(group)s: a neighbour can help with your request %(code)s. We will text you to arrange it."

@@ -16,11 +16,11 @@ import json
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels.models import Contact, Gateway
 from mutualaid.core.encryption import blind_index
+from mutualaid.core.speaking import speaking
 from mutualaid.groups.models import Group
 from mutualaid.shifts import distribution
 from mutualaid.shifts.models import BookingSource, BookingState
@@ -171,5 +171,5 @@ def with_language(contact: Contact, text: str) -> list[str]:
     if language and language != contact.language:
         contact.language = language
         Contact.objects.filter(pk=contact.pk).update(language=language)
-    with translation.override(contact.language):
+    with speaking(contact.language):
         return reply(contact, text)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 
 if TYPE_CHECKING:
     from mutualaid.decisions.models import Proposal
@@ -58,10 +59,9 @@ def reminder(proposal: Proposal, users: list[Any]) -> int:
 
 
 def closed(proposal: Proposal, users: list[Any]) -> int:
-    from django.utils import translation
 
     for user in users:
-        with translation.override(getattr(user, "language", None) or None):
+        with speaking(getattr(user, "language", None) or None):
             outcome = str(gettext_lazy("passed") if proposal.passed else gettext_lazy("not passed"))
         notify(user=user, kind="decision_closed", context=_context(proposal, outcome=outcome))
     return len(users)

@@ -15,12 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core import ratelimit
 from mutualaid.core.encryption import blind_index, keyring_pinned
 from mutualaid.core.notify import Recipient, notify, notify_bulk
+from mutualaid.core.speaking import speaking
 from mutualaid.defense import geo, lifecycle
 from mutualaid.defense.models import (
     AlertKind,
@@ -261,7 +262,7 @@ def verifiers_for(report: Report) -> list[Verifier]:
 def _tell_verifiers(report: Report) -> None:
     url = reverse("defense_report", kwargs={"slug": report.group.slug, "report_id": report.pk})
     for user in reviewers_for(report):
-        with translation.override(user.language):
+        with speaking(user.language):
             kind = str(AlertKind(report.kind).label)
         notify(
             user=user,

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor
@@ -34,6 +34,7 @@ from mutualaid.core.geo import (
     snap,
     valid_point,
 )
+from mutualaid.core.speaking import speaking
 from mutualaid.exchange import lifecycle, notices
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
@@ -754,7 +755,7 @@ def message_from_neighbour(*, claim: Claim, body: str) -> Message:
     message = Message.objects.create(claim=claim, author=None, from_neighbour=True, body=body)
     url = notices.conversation_url(claim)
     for user in User.objects.filter(pk__in=conversation_members(claim), is_active=True).order_by("pk"):
-        with translation.override(user.language):
+        with speaking(user.language):
             name = _("The neighbour who texted")
         notices.tell(user=user, kind="message", post=claim.post, name=name, url=url)
     return message

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 from mutualaid.funds.models import Pledge, Request
 from mutualaid.funds.money import format_money
 from mutualaid.members.models import Membership, Role
@@ -24,7 +25,7 @@ def approval_needed(request: Request) -> int:
     url = reverse("funds_request", kwargs={"slug": fund.group.slug, "request_id": request.pk})
     told = 0
     for membership in voters.exclude(user_id=request.requested_by_id):  # type: ignore[misc]  # None once retention has cleared the requester
-        with translation.override(membership.user.language):
+        with speaking(membership.user.language):
             title = _("A request of %(amount)s to %(fund)s") % {
                 "amount": format_money(request.amount, request.currency),
                 "fund": fund.name,
@@ -53,7 +54,7 @@ def pledges_due(today: datetime.date | None = None) -> int:
         for membership in Membership.objects.filter(
             group_id=fund.group_id, role=Role.COORDINATOR
         ).select_related("user"):
-            with translation.override(membership.user.language):
+            with speaking(membership.user.language):
                 title = _("a pledge of %(amount)s to %(fund)s is due on %(day)s") % {
                     "amount": format_money(pledge.amount, fund.currency),
                     "fund": fund.name,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 from mutualaid.exchange import selectors as exchange_selectors
 from mutualaid.exchange import services as exchange_services
 from mutualaid.exchange.models import Post, Status, Visibility
@@ -319,7 +320,6 @@ def proposals_withdraw_closed(*, group: Group | None = None, now: datetime | Non
 def _tell_coordinators(the_round: Round) -> int:
     """A scheduled round has proposals: tell the group's coordinators (only a count and a link, as
     notices travel by e-mail or SMS). A coordinator who runs a round sees its proposals at once."""
-    from django.utils import translation
     from django.utils.translation import ngettext
 
     from mutualaid.members.models import Membership, Role
@@ -329,7 +329,7 @@ def _tell_coordinators(the_round: Round) -> int:
     url = reverse("matching_rounds", kwargs={"slug": group.slug})
     told = 0
     for membership in Membership.objects.filter(group=group, role=Role.COORDINATOR).select_related("user"):
-        with translation.override(membership.user.language):
+        with speaking(membership.user.language):
             title = ngettext("%(count)d matching proposal", "%(count)d matching proposals", count) % {
                 "count": count
             }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
+from mutualaid.core.speaking import speaking
 from mutualaid.members.models import User
 from mutualaid.shifts import selectors
 from mutualaid.shifts.models import OccurrenceStatus, SeriesKind
@@ -32,7 +33,7 @@ def for_member(user: User) -> bytes:
         event.add("dtend", occurrence.ends_at.astimezone(tz))
         if series.kind == SeriesKind.SKILL_SHARE:
             # A seat at a class with its teacher, not a volunteer shift's role.
-            with translation.override(user.language):
+            with speaking(user.language):
                 what = (
                     gettext("class with %(name)s") % {"name": series.lead}
                     if series.lead_id

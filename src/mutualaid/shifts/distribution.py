@@ -22,12 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, User
 from mutualaid.shifts import recurrence
@@ -434,7 +435,7 @@ def _tell(booking: SlotBooking, kind: str) -> None:
     """Tell the person behind a booking: a member through core.notify, a neighbour by a text."""
     day = booking.slot.day
     if booking.user is not None:
-        with translation.override(booking.user.language):
+        with speaking(booking.user.language):
             when = slot_label(booking.slot)
         notify(
             user=booking.user,
@@ -443,7 +444,7 @@ def _tell(booking: SlotBooking, kind: str) -> None:
         )
         return
     if booking.phone:
-        with translation.override(booking.language or "en"):
+        with speaking(booking.language or "en"):
             body = _sms_body(kind, booking)
         _text(day.group, booking.phone, body)
 

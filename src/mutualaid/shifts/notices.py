@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 from mutualaid.members.models import Membership, Role
 from mutualaid.shifts.recurrence import zone
 
@@ -139,7 +139,7 @@ def _tell(user: Any, kind: str, occurrence: Occurrence, url: str, name: str = ""
     session = series.kind == "skillshare" and kind in _SESSION_KINDS
     if session:
         kind = _SESSION_KINDS[kind]
-    with translation.override(user.language):
+    with speaking(user.language):
         title = when(occurrence)
         if session:
             name = str(series.lead) if series.lead_id else gettext("the group")
@@ -167,7 +167,7 @@ def needs(occurrence: Occurrence, shortfall: list[tuple[str, int]]) -> int:
         group_id=occurrence.series.group_id, role=Role.COORDINATOR
     ).select_related("user")
     for membership in coordinators:
-        with translation.override(membership.user.language):
+        with speaking(membership.user.language):
             name = ", ".join(
                 ngettext("%(count)d %(role)s", "%(count)d %(role)s", count) % {"count": count, "role": role}
                 for role, count in shortfall
@@ -179,7 +179,7 @@ def needs(occurrence: Occurrence, shortfall: list[tuple[str, int]]) -> int:
 
 def skill_call(user: Any, occurrence: Occurrence, role: ShiftRole, free: int) -> None:
     """Ask a member with the role's skill to take one of its `free` places."""
-    with translation.override(user.language):
+    with speaking(user.language):
         name = ngettext("%(count)d %(role)s", "%(count)d %(role)s", free) % {"count": free, "role": role.name}
     _tell(user, "shift_skill_call", occurrence, _occurrence_url(occurrence), name=name)
 
