@@ -96,3 +96,16 @@ def test_stop_start_news_and_language_words(client: Any, twilio: Any) -> None:
 )
 def test_keywords_and_sentences_imply_a_language(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+def test_a_group_whose_first_language_is_kreyol_answers_a_new_texter_in_kreyol(
+    client: Any, twilio: Any
+) -> None:
+    twilio.group.languages = ["ht", "en"]
+    twilio.group.save(update_fields=["languages"])
+    (reply,) = texts(client, "allo")
+    assert reply == (
+        "Bonjou, se Crown Heights Mutual Aid. Reponn BEZWEN pou mande èd, OFRI pou ofri èd, ESTATI pou wè "
+        "demann ou yo, STOP pou pa resevwa mesaj ankò. ESPANOL para español."
+    )
+    assert Contact.objects.get().language == "ht"
