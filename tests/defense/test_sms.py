@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -86,3 +87,19 @@ def test_a_flood_of_sms_reports_from_one_number_is_refused(
             assert text(client, body).status_code == 200
     assert "Too many reports from this number" in last_reply()
     assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "question", "thanks"),
+    [("ALÈT", "Kisa k ap pase?", "Mèsi."), ("alerte", "Que se passe-t-il ?", "Merci.")],
+)
+def test_alet_and_alerte_report_in_kreyol_and_french(
+    client: Any, crown: Any, gateway: Any, verifiers: Any, word: str, question: str, thanks: str
+) -> None:
+    text(client, word)
+    assert question in last_reply()
+    for body in ("2", "Twa machin lapolis", "11216", "kounye a"):
+        text(client, body)
+    assert last_reply().startswith(thanks)
+    report = Report.objects.get()
+    assert report.kind == "eviction" and report.cell

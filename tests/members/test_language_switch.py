@@ -29,3 +29,20 @@ def test_a_cross_site_switch_without_a_token_changes_nothing(client_for: Any, be
     assert response.status_code == 403
     ben.refresh_from_db()
     assert ben.language == "en"
+
+
+def test_the_switch_offers_kreyol_and_french_and_the_pages_speak_them(client_for: Any, ben: Any) -> None:
+    client = client_for(ben)
+    page = client.get("/").content.decode()
+    assert '<option value="ht">Kreyòl ayisyen</option>' in page
+    assert '<option value="fr">français</option>' in page
+    for language, words in (
+        ("ht", ("Gwoup mwen yo", "Dekonekte")),
+        ("fr", ("Mes groupes", "Se déconnecter")),
+    ):
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        ben.refresh_from_db()
+        assert ben.language == language
+        page = client.get("/").content.decode()
+        assert f'lang="{language}"' in page
+        assert all(word in page for word in words), language

@@ -147,3 +147,28 @@ def test_help_names_slot_only_while_a_day_has_a_free_place(client: Any, crown: A
     assert "SLOT" not in full
     (spanish,) = texts(client, "AYUDA", phone=OTHER)
     assert "Responda ALERTA" in spanish
+
+
+@pytest.mark.parametrize(
+    ("word", "off", "language", "listed", "freed"),
+    [
+        (
+            "CRÉNEAU",
+            "creneau non",
+            "fr",
+            "Créneaux libres chez Crown Heights Mutual Aid.",
+            "Ta place est libérée.",
+        ),
+        ("plas", "PLAS NON", "ht", "Plas ki lib nan Crown Heights Mutual Aid.", "Plas ou libere."),
+    ],
+)
+def test_creneau_and_plas_answer_in_their_language(
+    client: Any, crown: Any, word: str, off: str, language: str, listed: str, freed: str
+) -> None:
+    make_day(crown)
+    listing, booked, freed_reply = texts(client, word, "1", off)
+    assert listing.startswith(listed)
+    assert off.upper() in booked  # the booking says how to free the place, with the same words
+    assert freed_reply.startswith(freed)
+    assert Contact.objects.get().language == language
+    assert SlotBooking.objects.get().state != "booked"

@@ -1,8 +1,8 @@
 """The SMS keyword conversation: ask for help, offer help, check status, STOP / START / HELP, check-ins.
 
 `reply_to(contact, text)` moves the contact's conversation one step and returns the answers to send,
-in the contact's language (English or Spanish, chosen with a keyword or detected from the first
-message). Each step validates the reply and says clearly what it expects. Writes go through
+in the contact's language (English, Spanish, French or Haitian Creole, chosen with a keyword or
+detected from the first message). Each step validates the reply and says clearly what it expects. Writes go through
 `channels.board`, so the result lands on the group's board.
 """
 
@@ -20,16 +20,18 @@ from mutualaid.channels.models import Contact, IntakeKind, Urgency
 from mutualaid.core.categories import Category
 from mutualaid.core.speaking import speaking
 
-STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR", "ALTO", "BAJA"}
-START = {"START", "UNSTOP", "COMENZAR", "INICIO", "ALTA"}
-HELP = {"HELP", "INFO", "AYUDA", "INFORMACION"}
+# French (ARRET…) and Haitian Creole (KANPE…) words sit beside the Spanish ones; accents are folded
+# away, so ÈD is ED and ALÈT is ALET.
+STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR", "ALTO", "BAJA", "ARRET", "KANPE"}
+START = {"START", "UNSTOP", "COMENZAR", "INICIO", "ALTA", "COMMENCER", "KOMANSE"}
+HELP = {"HELP", "INFO", "AYUDA", "INFORMACION", "AIDE", "ED", "EDE"}
 MENU = {"MENU"}
-NEED = {"NEED", "NECESITO", "PEDIR"}
-OFFER = {"OFFER", "OFREZCO", "OFRECER"}
-STATUS = {"STATUS", "ESTADO"}
-NEWS = {"NEWS", "NOTICIAS"}
-YES = {"YES", "Y", "SI"}
-NO = {"NO", "N"}
+NEED = {"NEED", "NECESITO", "PEDIR", "BESOIN", "BEZWEN"}
+OFFER = {"OFFER", "OFREZCO", "OFRECER", "OFFRE", "OFFRIR", "OFRI"}
+STATUS = {"STATUS", "ESTADO", "STATUT", "ESTATI"}
+NEWS = {"NEWS", "NOTICIAS", "NOUVELLES", "NOUVEL"}
+YES = {"YES", "Y", "SI", "OUI", "WI"}
+NO = {"NO", "N", "NON"}
 # Keywords that say which language someone writes in. STOP and START are left out: carriers teach
 # them to everyone, whatever their language.
 SPANISH_WORDS = {
@@ -52,7 +54,26 @@ SPANISH_WORDS = {
     "ALERTA",
 }
 ENGLISH_WORDS = {"HELP", "NEED", "OFFER", "STATUS", "YES", "ENGLISH", "INGLES", "NEWS", "ALERT"}
-LANGUAGE_WORDS = {"ESPANOL": "es", "ENGLISH": "en", "INGLES": "en"}
+FRENCH_WORDS = {"ARRET", "COMMENCER", "AIDE", "BESOIN", "OFFRE", "OFFRIR", "STATUT", "NOUVELLES", "OUI"}
+FRENCH_WORDS |= {"ALERTE", "FRANCAIS"}
+KREYOL_WORDS = {"KANPE", "KOMANSE", "ED", "EDE", "BEZWEN", "OFRI", "ESTATI", "NOUVEL", "WI", "ALET", "KREYOL"}
+LANGUAGE_WORDS = {
+    "ESPANOL": "es",
+    "ENGLISH": "en",
+    "INGLES": "en",
+    "FRANCAIS": "fr",
+    "FRENCH": "fr",
+    "KREYOL": "ht",
+    "CREOLE": "ht",
+}
+# Which language a keyword implies (NON and MENU are shared, so they imply none).
+WORD_LANGUAGE = (
+    dict.fromkeys(SPANISH_WORDS, "es")
+    | dict.fromkeys(ENGLISH_WORDS, "en")
+    | dict.fromkeys(FRENCH_WORDS, "fr")
+    | dict.fromkeys(KREYOL_WORDS, "ht")
+    | LANGUAGE_WORDS
+)
 # Words that give away a first message written in Spanish.
 SPANISH_HINTS = {
     "HOLA",
@@ -75,6 +96,11 @@ SPANISH_HINTS = {
     "NECESITAMOS",
     "VIVIENDA",
 }
+# Words that give away a first message written in French, or in Haitian Creole.
+FRENCH_HINTS = {"BONJOUR", "BESOIN", "AIDE", "MERCI", "JE", "AI", "NOURRITURE", "MANGER", "SVP", "PLAIT"}
+FRENCH_HINTS |= {"FAMILLE", "LOGEMENT", "AIDEZ", "MOI", "NOUS", "AVONS", "SUIS"}
+KREYOL_HINTS = {"BONJOU", "MWEN", "BEZWEN", "MANJE", "MESI", "TANPRI", "FANMI", "NOU", "EDE", "GEN"}
+KREYOL_HINTS |= {"KAY", "LAJAN", "PITIT", "YON", "SVP", "BONSWA"}
 
 AREA_MAX = 80
 DETAILS_MAX = 500
@@ -82,22 +108,30 @@ DETAILS_MAX = 500
 # Words accepted as answers where they are unambiguous: "food"/"comida" for a category, "today"/"hoy"
 # for how soon. A sentence naming two categories is not guessed: the numbered question is asked.
 CATEGORY_WORDS: dict[str, set[str]] = {
-    Category.FOOD: {"FOOD", "COMIDA", "GROCERIES", "ALIMENTOS", "MEALS", "MEAL", "DESPENSA", "MANDADO"},
-    Category.HOUSING: {"HOUSING", "VIVIENDA", "RENT", "RENTA", "ALQUILER", "EVICTION", "DESALOJO"},
-    Category.LEGAL: {"BAIL", "FIANZA", "LAWYER", "ABOGADO", "LEGAL"},
-    Category.CHILDCARE: {"CHILDCARE", "BABYSITTER", "NINERA", "GUARDERIA"},
-    Category.HEALTH: {"HEALTH", "SALUD", "MEDICINE", "MEDICINA", "MEDICINAS", "DOCTOR", "MEDICO"},
-    Category.TRANSPORT: {"RIDE", "RIDES", "TRANSPORT", "TRANSPORTE", "AVENTON", "VIAJE"},
-    Category.MONEY: {"MONEY", "DINERO", "CASH", "EFECTIVO"},
-    Category.SUPPLIES: {"DIAPERS", "PANALES", "CLOTHES", "ROPA", "SUPPLIES"},
+    Category.FOOD: {"FOOD", "COMIDA", "GROCERIES", "ALIMENTOS", "MEALS", "MEAL", "DESPENSA", "MANDADO"}
+    | {"NOURRITURE", "MANGER", "REPAS", "COURSES", "MANJE"},
+    Category.HOUSING: {"HOUSING", "VIVIENDA", "RENT", "RENTA", "ALQUILER", "EVICTION", "DESALOJO"}
+    | {"LOGEMENT", "LOYER", "EXPULSION", "LOJMAN", "LWAYE"},
+    Category.LEGAL: {"BAIL", "FIANZA", "LAWYER", "ABOGADO", "LEGAL", "AVOCAT", "AVOKA", "KOSYON"},
+    Category.CHILDCARE: {"CHILDCARE", "BABYSITTER", "NINERA", "GUARDERIA", "GARDERIE", "NOUNOU", "GADRI"},
+    Category.HEALTH: {"HEALTH", "SALUD", "MEDICINE", "MEDICINA", "MEDICINAS", "DOCTOR", "MEDICO"}
+    | {"SANTE", "MEDICAMENT", "MEDICAMENTS", "MEDECIN", "MEDIKAMAN", "DOKTE"},
+    Category.TRANSPORT: {"RIDE", "RIDES", "TRANSPORT", "TRANSPORTE", "AVENTON", "VIAJE", "TRANSPO"},
+    Category.MONEY: {"MONEY", "DINERO", "CASH", "EFECTIVO", "ARGENT", "LAJAN"},
+    Category.SUPPLIES: {"DIAPERS", "PANALES", "CLOTHES", "ROPA", "SUPPLIES", "COUCHES", "VETEMENTS"}
+    | {"KOUCHE", "RAD"},
 }
 URGENCY_WORDS = {
-    Urgency.TODAY: {"TODAY", "HOY", "NOW", "AHORA", "URGENT", "URGENTE", "YA"},
-    Urgency.WEEK: {"WEEK", "SEMANA", "THISWEEK", "ESTASEMANA"},
-    Urgency.ANYTIME: {"WHENEVER", "ANYTIME", "CUANDOSEA", "CUALQUIERMOMENTO", "NOHURRY", "SINPRISA"},
+    Urgency.TODAY: {"TODAY", "HOY", "NOW", "AHORA", "URGENT", "URGENTE", "YA"}
+    | {"AUJOURDHUI", "MAINTENANT", "JODIA", "KOUNYEA", "IJAN"},
+    Urgency.WEEK: {"WEEK", "SEMANA", "THISWEEK", "ESTASEMANA", "SEMAINE", "CETTESEMAINE", "SEMEN"}
+    | {"SEMENSAA"},
+    Urgency.ANYTIME: {"WHENEVER", "ANYTIME", "CUANDOSEA", "CUALQUIERMOMENTO", "NOHURRY", "SINPRISA"}
+    | {"NIMPORTEQUAND", "PASPRESSE", "NENPOTLE"},
 }
-# A sentence with one of these asks for help ("Hola necesito comida", "I need food").
+# A sentence with one of these asks for help ("Hola necesito comida", "I need food", "Mwen bezwen manje").
 NEED_HINTS = {"NEED", "NEEDS", "NECESITO", "NECESITAMOS", "NECESITA", "AYUDENME", "PLEASE HELP"}
+NEED_HINTS |= {"BESOIN", "BEZWEN", "AIDEZ"}
 
 
 def _fold(text: str) -> str:
@@ -113,15 +147,18 @@ def keyword(text: str) -> str:
 
 def detect_language(text: str, *, default: str = "en") -> str:
     word = keyword(text)
-    if word in LANGUAGE_WORDS:
-        return LANGUAGE_WORDS[word]
-    if word in SPANISH_WORDS:
+    if word in WORD_LANGUAGE:
+        return WORD_LANGUAGE[word]
+    if re.search(r"[ñ¿¡]", text.lower()):
         return "es"
-    if word in ENGLISH_WORDS:
-        return "en"
-    if re.search(r"[ñ¿¡]", text.lower()) or set(re.findall(r"[A-Z]+", _fold(text))) & SPANISH_HINTS:
-        return "es"
-    return default
+    words = set(re.findall(r"[A-Z]+", _fold(text)))
+    # The language whose hints the sentence uses most; Spanish first on a tie, as before.
+    hits = [(len(words & hints), code) for code, hints in HINTS]
+    best, code = max(hits, key=lambda hit: hit[0])
+    return code if best else default
+
+
+HINTS = [("es", SPANISH_HINTS), ("fr", FRENCH_HINTS), ("ht", KREYOL_HINTS)]
 
 
 def _categories(contact: Contact) -> list[Category]:
@@ -182,7 +219,7 @@ def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0
     word = keyword(text)
     if contact.opted_out and word not in START and word not in HELP:
         return []  # someone who said STOP hears nothing more until they say START
-    if first or word in LANGUAGE_WORDS or word in SPANISH_WORDS or word in ENGLISH_WORDS:
+    if first or word in WORD_LANGUAGE:
         detected = detect_language(text, default=contact.language)
         if detected != contact.language:
             # Kept even by steps that save nothing else (AYUDA, ESTADO…): the next reply stays in it.
@@ -250,9 +287,11 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
     if word in LANGUAGE_WORDS:
         _save(contact, step=contact.step, draft=_draft(contact))
         return [
-            _("We will write to you in English.")
-            if contact.language == "en"
-            else _("We will write to you in Spanish.")
+            {
+                "en": _("We will write to you in English."),
+                "fr": _("We will write to you in French."),
+                "ht": _("We will write to you in Haitian Creole."),
+            }.get(contact.language, _("We will write to you in Spanish."))
         ]
     if word in MENU:
         _save(contact, step="")

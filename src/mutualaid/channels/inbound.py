@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -68,7 +69,9 @@ def _contact_locked(gateway: Gateway, phone: str) -> tuple[Contact, bool]:
     )
     first = contact is None
     if contact is None:
-        language = "es" if (gateway.group.languages or ["en"])[0] == "es" else "en"
+        # A group whose first language the site speaks (Spanish, Haitian Creole…) answers in it first.
+        first_language = (gateway.group.languages or ["en"])[0]
+        language = first_language if first_language in {code for code, _name in settings.LANGUAGES} else "en"
         contact = Contact.objects.create(
             group=gateway.group, phone=phone, phone_index=index, language=language, gateway=gateway
         )

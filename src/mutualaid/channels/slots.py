@@ -25,9 +25,12 @@ from mutualaid.groups.models import Group
 from mutualaid.shifts import distribution
 from mutualaid.shifts.models import BookingSource, BookingState
 
-SLOT_WORDS = {"SLOT", "SLOTS", "TURNO", "TURNOS"}
-OFF_WORDS = {"OFF", "NO", "FREE", "LIBERAR", "LIBRE"}
+# CRENEAU (CRÉNEAU) is French, PLAS Haitian Creole; NON frees a place in both.
+SLOT_WORDS = {"SLOT", "SLOTS", "TURNO", "TURNOS", "CRENEAU", "CRENEAUX", "PLAS"}
+OFF_WORDS = {"OFF", "NO", "FREE", "LIBERAR", "LIBRE", "NON", "LIBERER", "LIBERE"}
 STEP = "slot:pick"
+SLOT_LANGUAGE = {"TURNO": "es", "TURNOS": "es", "SLOT": "en", "SLOTS": "en"}
+SLOT_LANGUAGE |= {"CRENEAU": "fr", "CRENEAUX": "fr", "PLAS": "ht"}
 LISTED = 5
 
 
@@ -157,13 +160,9 @@ def text_neighbour(group: Group, phone: str, body: str) -> None:
 
 
 def language_of(text: str) -> str | None:
-    """TURNO is Spanish, SLOT English: the answer follows the word used."""
+    """TURNO is Spanish, CRENEAU French, PLAS Haitian Creole, SLOT English: the answer follows the word used."""
     words = _words(text)
-    if words and words[0] in {"TURNO", "TURNOS"}:
-        return "es"
-    if words and words[0] in {"SLOT", "SLOTS"}:
-        return "en"
-    return None
+    return SLOT_LANGUAGE.get(words[0]) if words else None
 
 
 def with_language(contact: Contact, text: str) -> list[str]:

@@ -20,7 +20,8 @@ from mutualaid.defense import services
 from mutualaid.defense.models import WHAT_MAX, WHEN_MAX, WHERE_MAX, AlertKind, Via
 from mutualaid.exchange.services import locate
 
-KEYWORDS = {"ALERT", "ALERTA"}
+# ALERTE is French, ALÈT (folded to ALET) Haitian Creole.
+KEYWORDS = {"ALERT", "ALERTA", "ALERTE", "ALET"}
 KINDS = [AlertKind.RAID, AlertKind.EVICTION, AlertKind.POLICE, AlertKind.DISASTER]
 LIMITS = {"what": WHAT_MAX, "where": WHERE_MAX, "when": WHEN_MAX}
 
