@@ -7,6 +7,7 @@ format built from coarse cell centres only; it never sees a name or an address.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -369,7 +370,19 @@ def road_travel(run: DeliveryRun) -> routing.Travel | None:
         return None
     if run.exact_routing and not roads.is_loopback(url):
         return None  # exact points would leave the machine: the straight-line estimate instead
-    return routing.osrm_travel(url)
+    kind = conf.routing_kind()
+    if kind not in roads.KINDS:
+        return _misconfigured(kind)
+    return routing.road_travel(kind, url)
+
+
+def _misconfigured(kind: str) -> routing.Travel:
+    """A travel source that fails at once: the plan falls back to the estimate and names the cause."""
+
+    def travel(points: Sequence[tuple[float, float]]) -> tuple[Any, Any]:
+        raise routing.RoadServerError(f"unknown MUTUALAID_ROUTING_KIND {kind[:20]!r}")
+
+    return travel
 
 
 @transaction.atomic
