@@ -78,6 +78,8 @@ def test_a_neighbour_who_texted_in_spanish_gets_one_text_in_spanish(
     run = _publish(run, ada)
     stop.refresh_from_db()
     assert stop.driver is not None
+    run_page = reverse("deliveries_run", kwargs={"slug": "crown", "run_id": run.pk})
+    assert "agreed to a text" in client_for(ada).get(run_page).content.decode()
     # The driver's page and API never hold the neighbour's number.
     route = reverse("deliveries_route", kwargs={"slug": "crown", "run_id": run.pk})
     assert PHONE[2:] not in client_for(dan).get(route).content.decode()
@@ -96,6 +98,7 @@ def test_a_neighbour_who_texted_in_spanish_gets_one_text_in_spanish(
     assert message.body.startswith(f"{crown.name}: la persona conductora va en camino con tu entrega")
     stop.refresh_from_db()
     assert stop.texted_at is not None
+    assert "neighbour texted" in client_for(ada).get(run_page).content.decode()
     # Sent through Twilio's REST API from the group's number, exactly once.
     run_jobs()
     sent = [parse_qs(r["body"].decode()) for r in http_server.requests if "Messages" in r["path"]]
