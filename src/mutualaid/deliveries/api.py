@@ -169,8 +169,6 @@ class DepotIn(Schema):
     lon: float | None = None
     address: str = Field("", max_length=300)
     exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
-    # The neighbour (no account) agreed to a text from the group's number when the driver sets out.
-    text_on_way: bool = False
 
 
 class DepotOut(Schema):
