@@ -211,6 +211,30 @@ def test_a_configured_road_server_gives_the_travel_times(
     assert "street" not in sent and "Hub" not in sent and "ring" not in sent
 
 
+def test_a_configured_valhalla_server_gives_the_travel_times(
+    settings: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from tests.deliveries.test_routing_valhalla import _Valhalla, serve_valhalla
+
+    with serve_valhalla() as url:
+        settings.MUTUALAID_ROUTING_URL = url
+        settings.MUTUALAID_ROUTING_KIND = "valhalla"
+        run = services.run_plan(run=make_run(crown, ada, dan), actor=ada)
+        assert run.plan_stats["matrix"] == "road"
+        (call,) = _Valhalla.calls  # depot and three stops: one block
+        assert call["path"] == "/sources_to_targets" and len(call["body"]["sources"]) == 4
+        sent = json.dumps(call["body"])
+        assert "street" not in sent and "Hub" not in sent and "ring" not in sent
+        # The OSRM client at the same server finds no table service: the estimate, and why.
+        settings.MUTUALAID_ROUTING_KIND = "osrm"
+        run = services.run_plan(run=run, actor=ada)
+        assert run.plan_stats["matrix"].startswith("haversine (road server refused the request")
+        settings.MUTUALAID_ROUTING_KIND = "graphhopper"
+        run = services.run_plan(run=run, actor=ada)
+        assert run.plan_stats["matrix"] == "haversine (unknown MUTUALAID_ROUTING_KIND 'graphhopper')"
+        assert all(s.driver_id for s in run.stops.all())
+
+
 def test_without_a_road_server_the_estimate_is_used(
     settings: Any, crown: Any, ada: Any, ben: Any, dan: Any
 ) -> None:

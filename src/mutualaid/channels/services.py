@@ -28,6 +28,7 @@ from mutualaid.channels.models import (
 )
 from mutualaid.channels.notifications import digest_texts
 from mutualaid.channels.outbox import email_queue, sms_queue, sms_queue_for_member
+from mutualaid.core.encryption import blind_index
 from mutualaid.core.models import PeriodicRun
 from mutualaid.core.speaking import speaking
 from mutualaid.exchange.models import ACTIVE_STATUSES
@@ -130,6 +131,51 @@ def tell_texter_help_is_found(*, post_id: int) -> None:
             )
         body = body % {"group": request.group.name, "code": request.code}
     sms_queue(gateway=gateway, contact=contact, body=body, kind="notification")
+
+
+def _spoken(languages: list[str]) -> str | None:
+    known = {code for code, _name in settings.LANGUAGES}
+    return next((code for code in languages if code in known), None)
+
+
+def text_post_neighbour(post: Any, render: Any) -> bool:
+    """The texter of the deliveries app's port (deliveries.texting): text the neighbour without an
+    account that ``post`` is held for, from the group's number, in their language; whether one was queued.
+
+    A neighbour who texted the request in: their number and the language they texted in (the request's),
+    unless they said STOP. A neighbour a coordinator entered with a number: the first of their languages
+    the site speaks, else the group's. Nothing is sent without an enabled gateway. The number stays here.
+    """
+    request = IntakeRequest.objects.filter(post_id=post.pk).select_related("contact__gateway").first()
+    if request is not None and request.contact is not None:
+        contact = request.contact
+        if contact.opted_out or not contact.phone:
+            return False
+        gateway = contact.gateway if contact.gateway is not None and contact.gateway.enabled else None
+        gateway = (
+            gateway or Gateway.objects.filter(group_id=post.group_id, enabled=True).order_by("pk").first()
+        )
+        if gateway is None:
+            return False
+        language = _spoken([request.language, contact.language]) or settings.LANGUAGE_CODE
+        sms_queue(gateway=gateway, contact=contact, body=render(language), kind="notification")
+        return True
+    person = post.contact
+    if person is None or not person.phone:
+        return False
+    from mutualaid.channels.slots import text_neighbour
+
+    phone = person.phone
+    known = Contact.objects.filter(
+        group_id=post.group_id, phone_index=blind_index(phone, purpose="phone")
+    ).first()
+    if known is not None and known.opted_out:
+        return False
+    if not Gateway.objects.filter(group_id=post.group_id, enabled=True).exists():
+        return False
+    language = _spoken([*person.languages, *post.group.languages]) or settings.LANGUAGE_CODE
+    text_neighbour(post.group, phone, render(language))
+    return True
 
 
 # Digests and purges ----------------------------------------------------------------------------

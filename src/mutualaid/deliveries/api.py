@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from mutualaid.core.api_types import DbId
 from mutualaid.deliveries import access, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
-from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
+from mutualaid.groups.access import get_group_for_coordinator
 from mutualaid.members.models import Membership, User
 
 
@@ -70,6 +70,8 @@ class StopOut(Schema):
     pickup: bool  # a stop at an offer: its goods are picked up and carried to the end depot
     deliver_to_id: int | None  # a pickup's goods go to this stop instead (same route, pickup first)
     started_at: datetime | None  # when the driver set out toward it
+    text_on_way: bool  # the neighbour without an account agreed to a text when the driver sets out
+    texted_at: datetime | None  # when that text was queued (once per stop)
 
 
 def _stop(s: Stop) -> StopOut:
@@ -79,6 +81,8 @@ def _stop(s: Stop) -> StopOut:
         pickup=s.is_pickup,
         deliver_to_id=s.deliver_to_id,
         started_at=s.started_at,
+        text_on_way=s.text_on_way,
+        texted_at=s.texted_at,
         area=s.post.area,
         quantity=s.quantity,
         service_min=s.service_min,
@@ -238,6 +242,8 @@ class StopIn(Schema):
     window_end: datetime | None = None
     door_note: str = Field("", max_length=500)
     exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
+    # The neighbour (no account) agreed to a text from the group's number when the driver sets out.
+    text_on_way: bool = False
 
 
 @router.post(
@@ -261,6 +267,7 @@ def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: S
         window_end=payload.window_end,
         door_note=payload.door_note,
         exact_point=payload.exact_point,
+        text_on_way=payload.text_on_way,
     )
     return Status(201, _stop(Stop.objects.select_related("post").get(pk=stop.pk)))
 
@@ -319,9 +326,7 @@ class MoveIn(Schema):
 def deliveries_stop_move(
     request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: MoveIn
 ) -> PlanOut:
-    group, _m = get_group_for_coordinator(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    stop = selectors.stop_of(run, stop_id)
+    run, stop = access.get_stop_for_coordinator(_me(request), slug, run_id, stop_id)
     driver = None
     if payload.driver_id is not None:
         driver = Driver.objects.filter(run=run, pk=payload.driver_id).first()
@@ -343,9 +348,7 @@ class DeliveriesPairIn(Schema):
 def deliveries_stop_pair(
     request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: DeliveriesPairIn
 ) -> StopOut:
-    group, _m = get_group_for_coordinator(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    stop = selectors.stop_of(run, stop_id)
+    run, stop = access.get_stop_for_coordinator(_me(request), slug, run_id, stop_id)
     target = None if payload.deliver_to_id is None else selectors.stop_of(run, payload.deliver_to_id)
     stop = services.stop_pair(stop=stop, actor=_me(request), target=target)
     return _stop(stop)
@@ -415,11 +418,6 @@ class StartOut(Schema):
     summary="The assigned driver sets out toward a stop; the recipient hears the driver is on the way",
 )
 def deliveries_stop_start(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> StartOut:
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    selectors.driver_of(run, _me(request))
-    stop = selectors.stop_of(run, stop_id)
-    if stop.driver is None or stop.driver.member_id != request.user.pk:
-        raise Http404
+    _group, _run, stop = access.get_stop_for_driver(_me(request), slug, run_id, stop_id)
     stop, changed = services.stop_start(stop=stop, user=_me(request))
     return StartOut(stop=_stop(stop), changed=changed)

@@ -9,7 +9,7 @@ from mutualaid.core.env import env_str
 
 
 def routing_url() -> str:
-    """An OSRM server's base URL for road travel times (empty: the straight-line estimate).
+    """A road server's base URL for road travel times (empty: the straight-line estimate).
 
     The operator runs it; nothing else is contacted. Coarse cell centres are sent to it, and exact
     points only when it runs on this machine (a loopback address).
@@ -18,3 +18,13 @@ def routing_url() -> str:
     if value is None:
         value = env_str("MUTUALAID_ROUTING_URL", "")
     return str(value).strip()
+
+
+def routing_kind() -> str:
+    """What answers at :func:`routing_url`: ``osrm`` (its ``table`` service, the default) or ``valhalla``
+    (its ``sources_to_targets`` matrix service). Any other value plans on the straight-line estimate
+    and says so in the plan's figures (``matrix``)."""
+    value = getattr(settings, "MUTUALAID_ROUTING_KIND", None)
+    if value is None:
+        value = env_str("MUTUALAID_ROUTING_KIND", "osrm")
+    return str(value).strip().lower() or "osrm"

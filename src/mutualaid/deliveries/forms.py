@@ -70,6 +70,13 @@ class StopForm(forms.Form):
         max_length=60,
         required=False,
     )
+    text_on_way = forms.BooleanField(
+        label=_(
+            "The neighbour has no account and agreed to a text from the group's number when the driver "
+            "sets out (in the language they texted in; the driver never sees the number)"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, needs: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -142,6 +142,10 @@ class Stop(models.Model):
     # "lat,lon" of the door, typed by a coordinator for exact routing; sealed like the address.
     exact_point = EncryptedTextField(_("exact map point (lat, lon)"), max_length=60)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The neighbour the need is held for has no account and agreed (to the coordinator who added the
+    # stop) to a text from the group's number when the driver sets out; when that text was queued.
+    text_on_way = models.BooleanField(_("text the neighbour when the driver sets out"), default=False)
+    texted_at = models.DateTimeField(null=True, blank=True)
     # A pickup whose goods go to one named stop of the run (same route, pickup first) instead of
     # the end depot: "deliver this pickup to that stop".
     deliver_to = models.OneToOneField(
@@ -164,6 +168,8 @@ class Stop(models.Model):
         "outcome": (PUBLIC, "delivered, nobody home or couldn't deliver"),
         "outcome_at": (PUBLIC, "when the driver reported"),
         "started_at": (PUBLIC, "when the driver set out toward it"),
+        "text_on_way": (PUBLIC, "the neighbour without an account agreed to an on-the-way text"),
+        "texted_at": (PUBLIC, "when the on-the-way text to the neighbour was queued"),
     }
 
     class Meta:

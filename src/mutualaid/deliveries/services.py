@@ -7,13 +7,14 @@ format built from coarse cell centres only; it never sees a name or an address.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ from mutualaid.core.audit import record_read
 from mutualaid.core.categories import deliverable_categories
 from mutualaid.core.dates import in_range
 from mutualaid.core.notify import notify
-from mutualaid.deliveries import conf, routing
+from mutualaid.deliveries import conf, routing, texting
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
 from mutualaid.deliveries.routing import explain, roads
 from mutualaid.exchange import selectors as board_selectors
@@ -184,10 +185,13 @@ def stop_add(
     window_end: datetime | None = None,
     door_note: str = "",
     exact_point: str = "",
+    text_on_way: bool = False,
 ) -> Stop:
     """A need (open, claimed or assigned) becomes a delivery; an offer becomes a pickup at the
     offer's place (its goods ride to the driver's end depot). The window defaults to the post's own.
     ``exact_point`` ("lat, lon" of the door) is sealed and used only if the run routes on exact points.
+    ``text_on_way``: the neighbour the post is held for has no account and agreed to a text from the
+    group's number when the driver sets out (members are told through their own notice settings).
     """
     _coordinator(actor, run.group_id)
     run = _locked(run)
@@ -199,6 +203,14 @@ def stop_add(
         raise ValidationError({"post": _("Only goods can be delivered: food, supplies or disaster relief.")})
     if Stop.objects.filter(run=run, post=post).exists():
         raise ValidationError({"post": _("This post is already a stop of this run.")})
+    if text_on_way and not held_for_neighbour(post):
+        raise ValidationError(
+            {
+                "text_on_way": _(
+                    "Members are told in the app as they chose; this is for neighbours without an account."
+                )
+            }
+        )
     exact_point = exact_point.strip()
     if exact_point and parse_point(exact_point) is None:
         raise ValidationError(
@@ -218,10 +230,16 @@ def stop_add(
         window_end=end,
         door_note=door_note.strip(),
         exact_point=exact_point,
+        text_on_way=text_on_way,
     )
     stop.full_clean()
     stop.save()
     return stop
+
+
+def held_for_neighbour(post: Post) -> bool:
+    """A post held for a neighbour without an account: taken in by a member for them, or texted in."""
+    return post.contact_id is not None or post.author_id is None
 
 
 def parse_point(text: str) -> tuple[float, float] | None:
@@ -369,7 +387,19 @@ def road_travel(run: DeliveryRun) -> routing.Travel | None:
         return None
     if run.exact_routing and not roads.is_loopback(url):
         return None  # exact points would leave the machine: the straight-line estimate instead
-    return routing.osrm_travel(url)
+    kind = conf.routing_kind()
+    if kind not in roads.KINDS:
+        return _misconfigured(kind)
+    return routing.road_travel(kind, url)
+
+
+def _misconfigured(kind: str) -> routing.Travel:
+    """A travel source that fails at once: the plan falls back to the estimate and names the cause."""
+
+    def travel(points: Sequence[tuple[float, float]]) -> tuple[Any, Any]:
+        raise routing.RoadServerError(f"unknown MUTUALAID_ROUTING_KIND {kind[:20]!r}")
+
+    return travel
 
 
 @transaction.atomic
@@ -540,8 +570,10 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
 @transaction.atomic
 def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
     """The assigned driver sets out toward a stop: the recipient hears "your driver is on the way"
-    (in their language, through the channels they chose; SMS only if they turned it on). Once per
-    stop: pressing again changes nothing. Returns (stop, whether this call started it)."""
+    (in their language, through the channels they chose; SMS only if they turned it on). A neighbour
+    without an account who agreed (``text_on_way``) gets it as a text from the group's number in the
+    language they texted in; the driver never sees their number. Once per stop: pressing again (or a
+    retried request) changes nothing. Returns (stop, whether this call started it)."""
     run = _locked(stop.run)
     stop = Stop.objects.select_related("driver", "post", "run__group").get(pk=stop.pk, run=run)
     if stop.driver is None or stop.driver.member_id != user.pk or run.status != DeliveryRun.Status.PUBLISHED:
@@ -552,9 +584,32 @@ def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
         return stop, False
     stop.started_at = timezone.now()
     stop.save(update_fields=["started_at"])
-    recipient = stop.post.author
+    neighbour = held_for_neighbour(stop.post)
+    recipient = None if neighbour else stop.post.author
+    eta = timezone.localtime(stop.eta).strftime("%H:%M") if stop.eta else "?"
+    if neighbour and stop.text_on_way:
+        # A neighbour without an account who agreed: a text from the group's number, in the language
+        # they texted in, queued in this transaction (the lock and started_at make it once per stop).
+        pickup, group_name = stop.is_pickup, run.group.name
+
+        def render(language: str) -> str:
+            with translation.override(language):
+                if pickup:
+                    body = _(
+                        "%(group)s: your driver is on the way to pick up your offer, expected around %(eta)s. "
+                        "To reach the driver, answer this text."
+                    )
+                else:
+                    body = _(
+                        "%(group)s: your driver is on the way with your delivery, expected around %(eta)s. "
+                        "To reach the driver, answer this text."
+                    )
+                return body % {"group": group_name, "eta": eta}
+
+        if texting.text_neighbour_of(stop.post, render):
+            stop.texted_at = timezone.now()
+            stop.save(update_fields=["texted_at"])
     if recipient is not None and recipient.pk != user.pk:
-        eta = timezone.localtime(stop.eta).strftime("%H:%M") if stop.eta else "?"
         post = stop.post
         transaction.on_commit(
             lambda: notify(

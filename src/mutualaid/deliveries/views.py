@@ -187,6 +187,7 @@ def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             window_end=forms.at(run.date, data["window_end"]),
             door_note=data["door_note"],
             exact_point=data["exact_point"],
+            text_on_way=data["text_on_way"],
         ),
         success=_("Stop added."),
     )
@@ -384,12 +385,7 @@ def report(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpRe
 @require_POST
 def start(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
     """The driver sets out toward a stop: the recipient is told the driver is on the way (once)."""
-    group, _m = get_group_for_member(_me(request), slug)
-    run = selectors.run_of(group, run_id)
-    selectors.driver_of(run, _me(request))
-    stop = selectors.stop_of(run, stop_id)
-    if stop.driver is None or stop.driver.member_id != request.user.pk:
-        raise Http404
+    group, run, stop = access.get_stop_for_driver(_me(request), slug, run_id, stop_id)
     flash_action(
         request,
         lambda: services.stop_start(stop=stop, user=_me(request)),

@@ -13,7 +13,7 @@ from typing import Any
 from mutualaid.deliveries.routing.explain import REASONS
 from mutualaid.deliveries.routing.instance import Instance, InvalidInstance, load_instance, parse_instance
 from mutualaid.deliveries.routing.problem import Problem, Travel, build_problem
-from mutualaid.deliveries.routing.roads import RoadServerError, osrm_travel
+from mutualaid.deliveries.routing.roads import RoadServerError, osrm_travel, road_travel, valhalla_travel
 from mutualaid.deliveries.routing.solve import Plan, solve_problem
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "parse_instance",
     "plan",
     "plan_output",
+    "road_travel",
+    "valhalla_travel",
 ]
 
 

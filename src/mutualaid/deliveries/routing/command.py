@@ -13,7 +13,8 @@ import time
 from typing import TextIO
 
 from mutualaid.core.instance_command import EXIT_INVALID, EXIT_OK, load
-from mutualaid.deliveries.routing import InvalidInstance, load_instance, osrm_travel, plan
+from mutualaid.deliveries.routing import InvalidInstance, load_instance, plan, road_travel
+from mutualaid.deliveries.routing.roads import KINDS
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +24,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--road-url",
         default=None,
-        help="an OSRM server's base URL: travel times from its table service instead of the estimate",
+        help="a road server's base URL: travel times from its matrix service instead of the estimate",
+    )
+    parser.add_argument(
+        "--road-kind",
+        choices=KINDS,
+        default="osrm",
+        help="what answers at --road-url: OSRM's table service or Valhalla's sources_to_targets (default osrm)",
     )
 
 
@@ -49,7 +56,8 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     if time_limit is not None and not time_limit > 0:
         stderr.write("mutualaid route: error: --time-limit must be positive\n")
         return EXIT_INVALID
-    travel = None if not loaded.args.road_url else osrm_travel(loaded.args.road_url)
+    road_url = loaded.args.road_url
+    travel = None if not road_url else road_travel(loaded.args.road_kind, road_url)
     output = plan(loaded.instance, time_limit_s=time_limit, travel=travel)
     output["stats"]["total_seconds"] = round(time.perf_counter() - loaded.started, 3)
     stdout.write(json.dumps(output, ensure_ascii=False))
