@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
@@ -178,7 +179,17 @@ MFA_TOTP_ISSUER = SITE_NAME
 MUTUALAID_REQUIRE_COORDINATOR_MFA = env_bool("MUTUALAID_REQUIRE_COORDINATOR_MFA", True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("ht", _("Haitian Creole")),
+    ("fr", _("French")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ar", _("Arabic")),
+]
+# Django knows no Haitian Creole: without this entry the footer's language menu (language_name_local)
+# and get_language_info fail. Arabic is right-to-left: base.html sets dir="rtl" from LANGUAGE_BIDI.
+LANG_INFO["ht"] = {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"}
 # Each app keeps its translations in its own locale/ folder.
 USE_I18N = True
 # The site's one date format ("Sat 12 Dec 2026", "sáb 12 dic 2026"): templates say date:"DATE_FORMAT".
