@@ -5,8 +5,9 @@ it is test tooling only and no product page loads it.
 
 Coverage. The demo crawl (tests/test_demo_crawl.py) finds the pages by following links from `/`, the
 person's home and their group pages. Here the same link-following runs first through Django's test client
-(fast, no browser) as an anonymous visitor, a member (`ben`) and a coordinator (`ada`, with her second
-factor), keeping one URL per (route pattern, role). Every such pair is then opened in chromium and axe
+(fast, no browser) as an anonymous visitor, members (`ben`, `elena` in both groups, `jojo` who claimed a
+need) and coordinators of both groups (`ada`, `marisol`, with their second factor), keeping one URL per
+(route pattern, role). Every such pair is then opened in chromium and axe
 runs on it: every (route pattern, role) pair is checked once.
 
 The full cross product with every language and both widths would take many minutes, and it would check
@@ -35,6 +36,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.translation import get_language_info
 
 from mutualaid.members.middleware import MEMBER_LANGUAGE
 from tests.conftest import enable_totp
@@ -43,8 +45,15 @@ from tests.test_demo_crawl import HREF, _normalise, _pattern, _submissions
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+BIDI = {code for code in LANGUAGES if get_language_info(code)["bidi"]}
 WIDTHS = [390, 1280]
-ROLES = {"anonymous": None, "member": "ben", "coordinator": "ada"}
+# Who sweeps, per role: the demo's plain member, a member of both groups and a member who claimed a need;
+# a coordinator of each group (see src/mutualaid/groups/demo.py, exchange/demo.py).
+ROLES: dict[str, list[str | None]] = {
+    "anonymous": [None],
+    "member": ["ben", "elena", "jojo"],
+    "coordinator": ["ada", "marisol"],
+}
 # Discovery follows a few URLs per pattern (links that only some posts or funds show), but axe reads one.
 DISCOVER_PER_PATTERN = 3
 # Pages that are not HTML pages of the product or that the browser would leave the session on.
@@ -52,10 +61,10 @@ NOT_SWEPT = re.compile(r"\.(csv|pdf|ics|svg|json|txt)(\?|$)|/export/|/download")
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-  return result.violations.map(v => ({
+  return {lang: document.documentElement.lang, dir: document.documentElement.dir, violations: result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary.split("\\n").slice(1, 2).join(""))
-  }));
+  }))};
 }"""
 
 
@@ -102,74 +111,88 @@ def demo(live_server: Any) -> Iterator[None]:
 
     cache.clear()
     load_demo()
-    enable_totp(User.objects.get(username="ada"))
+    for coordinator in ROLES["coordinator"]:
+        assert coordinator is not None
+        enable_totp(User.objects.get(username=coordinator))
     yield
 
 
-def _violations(tab: Any) -> list[dict[str, Any]]:
-    result: list[dict[str, Any]] = tab.evaluate(RUN_AXE, TAGS)
+def _axe(tab: Any) -> dict[str, Any]:
+    """The page's language and direction, and axe's violations on it."""
+    result: dict[str, Any] = tab.evaluate(RUN_AXE, TAGS)
     return result
+
+
+def _client(username: str | None) -> tuple[Client, list[str]]:
+    """A test client signed in as `username` (None: a visitor) and where the crawl starts for them."""
+    from mutualaid.members.models import Membership, User
+
+    client = Client()
+    starts = ["/", "/directory/"]
+    if username is None:
+        return client, [*starts, "/g/crown-heights/", "/g/bushwick/"]
+    user = User.objects.get(username=username)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    slugs = Membership.objects.filter(user=user).values_list("group__slug", flat=True)
+    return client, [*starts, "/me/"] + [f"/g/{slug}/" for slug in slugs]
 
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_passes_axe_at_wcag_22_aa(browser: Any, live_server: Any, demo: None, role: str) -> None:
-    from mutualaid.members.models import Membership, User
+    from mutualaid.members.models import User
 
     started = time.monotonic()
-    username = ROLES[role]
-    client = Client()
-    starts = ["/", "/directory/"]
-    user = None
-    if username is None:
-        starts += ["/g/crown-heights/", "/g/bushwick/"]
-    else:
-        user = User.objects.get(username=username)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        slugs = Membership.objects.filter(user=user).values_list("group__slug", flat=True)
-        starts += ["/me/"] + [f"/g/{slug}/" for slug in slugs]
-    pages = discover(client, starts)
+    # (route pattern) -> (who reached it first, its first URL): each crawler of the role adds what only
+    # they reach (a claimant's claim, the other group's coordinator pages).
+    pages: dict[str, tuple[str | None, str]] = {}
+    sessions: dict[str | None, str] = {}
+    for username in ROLES[role]:
+        client, starts = _client(username)
+        for pattern, url in discover(client, starts).items():
+            pages.setdefault(pattern, (username, url))
+        if username is not None:
+            sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     discovered = time.monotonic()
     assert len(pages) > 10, pages
 
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 800}, locale="en-US")
     context.set_default_timeout(15_000)
-    context.add_init_script(path=str(AXE))
-    if user is not None:
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+    context.add_init_script(path=str(AXE))  # once: chromium runs it in every page the context opens
     tab = context.new_page()
     offset = list(ROLES).index(role)
     problems: list[str] = []
     covered: set[tuple[str, int]] = set()
+    signed_in: str | None = None
     try:
-        for i, (pattern, url) in enumerate(sorted(pages.items())):
+        for i, (pattern, (username, url)) in enumerate(
+            sorted(pages.items(), key=lambda p: (str(p[1][0]), p[0]))
+        ):
             language = LANGUAGES[(i + offset) % len(LANGUAGES)]
             width = WIDTHS[((i + offset) // len(LANGUAGES)) % len(WIDTHS)]
-            if user is None:
+            if username is None:
                 context.add_cookies(
                     [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
                 )
             else:
+                if username != signed_in:
+                    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": sessions[username]}
+                    context.add_cookies([{**cookie, "url": live_server.url}])
+                    signed_in = username
                 # Members choose among core.categories.Language, where Chinese is "zh".
-                User.objects.filter(pk=user.pk).update(language=MEMBER_LANGUAGE.get(language, language))
+                User.objects.filter(username=username).update(
+                    language=MEMBER_LANGUAGE.get(language, language)
+                )
             tab.set_viewport_size({"width": width, "height": 800})
             response = tab.goto(live_server.url + url)
-            where = f"{role} {language} {width}px {url} ({pattern})"
+            where = f"{username or 'anonymous'} {language} {width}px {url} ({pattern})"
             if response is None or response.status >= 400:
                 problems.append(f"{where}: status {response and response.status}")
                 continue
-            shown = tab.evaluate("document.documentElement.lang")
-            if shown != language:
-                problems.append(f"{where}: page in {shown!r}")
+            found = _axe(tab)
+            if (found["lang"], found["dir"]) != (language, "rtl" if language in BIDI else ""):
+                problems.append(f"{where}: page in {found['lang']!r}, direction {found['dir']!r}")
             covered.add((language, width))
-            for violation in _violations(tab):
+            for violation in found["violations"]:
                 problems.append(f"{where}: {json.dumps(violation, ensure_ascii=False)}")
     finally:
         context.close()
@@ -188,5 +211,5 @@ def test_the_sweep_would_see_a_violation(page: Any) -> None:
         '<html><body><main><img src="x.png"><a href="/"></a><p style="color:#aaa">faint</p></main></body></html>'
     )
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = {violation["id"] for violation in _violations(page)}
+    found = {violation["id"] for violation in _axe(page)["violations"]}
     assert {"image-alt", "link-name", "html-has-lang", "color-contrast"} <= found, found

@@ -149,7 +149,7 @@ def test_sign_up_for_a_shift_and_record_a_contribution_by_keyboard(
     from tests.shifts.conftest import make_series, next_occurrence
 
     occurrence = next_occurrence(make_series(crown))
-    fund = funds.fund_create(group=crown, name="Crown Rent Fund", kind="general", visibility="members")
+    fund = funds.fund_create(group=crown, name="Crown Rent Fund", kind="rent", visibility="members")
     page.set_viewport_size(PHONE)
     page.set_default_timeout(30_000)
 

@@ -103,11 +103,12 @@ def test_arabic_mirrors_the_layout(browser: Any, live_server: Any, ben: Any, cro
     boxes = """() => {
       const box = (el) => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right}; };
       const items = [...document.querySelectorAll("header.top nav li")];
-      const label = document.querySelector("label[for=id_title]"), input = document.getElementById("id_title");
+      const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r; };
+      const label = text(document.querySelector("label[for=id_title]")), input = document.getElementById("id_title");
       const s = getComputedStyle(document.querySelector("th, td") || document.body);
       return {dir: document.documentElement.dir, lang: document.documentElement.lang,
               brand: box(document.querySelector(".brand")), items: items.map(box),
-              label: box(label), input: box(input), body: box(document.body), align: getComputedStyle(label).textAlign,
+              label: box(label), input: box(input), body: box(document.body), align: getComputedStyle(document.querySelector("label[for=id_title]")).textAlign,
               width: document.documentElement.scrollWidth};
     }"""
     seen = {}
