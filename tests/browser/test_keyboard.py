@@ -95,7 +95,7 @@ def keyboard_log_in(page: Any, username: str, totp_secret: str | None = None) ->
         cache.clear()
         counters = list(yield_hotp_counters_from_time())
         code = format_hotp_value(hotp_value(totp_secret, counters[len(counters) // 2]))
-        type_into(page, "Authenticator code", code)
+        type_into(page, "Code", code)
         press(page, "Enter")
     assert "/accounts/login/" not in page.url
 
