@@ -55,7 +55,7 @@ ROLES: dict[str, list[str | None]] = {
     "coordinator": ["ada", "marisol"],
 }
 # Discovery follows a few URLs per pattern (links that only some posts or funds show), but axe reads one.
-DISCOVER_PER_PATTERN = 3
+DISCOVER_PER_PATTERN = 2
 # Pages that are not HTML pages of the product or that the browser would leave the session on.
 NOT_SWEPT = re.compile(r"\.(csv|pdf|ics|svg|json|txt)(\?|$)|/export/|/download")
 
