@@ -46,3 +46,29 @@ def test_the_switch_offers_kreyol_and_french_and_the_pages_speak_them(client_for
         page = client.get("/").content.decode()
         assert f'lang="{language}"' in page
         assert all(word in page for word in words), language
+
+
+def test_every_site_language_is_in_the_menu_and_arabic_is_right_to_left(client_for: Any, ben: Any) -> None:
+    """Issue 18: Haitian Creole (which Django does not know: settings adds its LANG_INFO), French,
+    Simplified Chinese and Arabic are in the footer's menu under their own names; a member who picks
+    Chinese keeps it as their preferred language ("zh") and is served the Simplified Chinese site."""
+    client = client_for(ben)
+    page = client.get("/").content.decode()
+    for code, name in [
+        ("ht", "Kreyòl ayisyen"),
+        ("fr", "français"),
+        ("zh-hans", "简体中文"),
+        ("ar", "العربيّة"),
+    ]:
+        assert f'<option value="{code}">{name}</option>' in page
+    assert 'dir="rtl"' not in page
+    for code, html, preferred in [
+        ("ar", '<html lang="ar" dir="rtl">', "ar"),
+        ("zh-hans", '<html lang="zh-hans">', "zh"),
+        ("ht", '<html lang="ht">', "ht"),
+        ("fr", '<html lang="fr">', "fr"),
+    ]:
+        assert client.post("/i18n/setlang/", {"language": code, "next": "/"}).status_code == 302
+        ben.refresh_from_db()
+        assert ben.language == preferred
+        assert html in client.get("/").content.decode()

@@ -187,10 +187,9 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
     ("ar", _("Arabic")),
 ]
-# Django has no Haitian Creole of its own: its name for the language switcher.
-LANG_INFO.setdefault(
-    "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"}
-)
+# Django knows no Haitian Creole: without this entry the footer's language menu (language_name_local)
+# and get_language_info fail. Arabic is right-to-left: base.html sets dir="rtl" from LANGUAGE_BIDI.
+LANG_INFO["ht"] = {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"}
 # Each app keeps its translations in its own locale/ folder.
 USE_I18N = True
 # The site's one date format ("Sat 12 Dec 2026", "sáb 12 dic 2026"): templates say date:"DATE_FORMAT".
