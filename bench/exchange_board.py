@@ -135,12 +135,12 @@ def search_before(posts, *, group_id: int, query: str):  # type: ignore[no-untyp
     return posts
 
 
-def insert_tokens_before(rows: list[tuple[int, int, int]]) -> None:
+def insert_tokens_before(rows) -> None:  # type: ignore[no-untyped-def]
     """Token writing as first written: one model instance per token through `bulk_create`."""
     from mutualaid.exchange.models import PostToken
 
     PostToken.objects.bulk_create(
-        [PostToken(group_id=g, token=t, post_id=p) for g, t, p in rows], batch_size=2000
+        [PostToken(group_id=g, token=t, post_id=p, created_at=c) for g, t, p, c in rows], batch_size=2000
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -24,20 +25,20 @@ from mutualaid.exchange.models import Post, PostToken
 SEARCH_MAX = 200
 # A word found in more posts than this is "common": tested per post instead of listed (see `search`).
 CANDIDATES_MAX = 1000
-TOKEN_BATCH = 500  # rows per INSERT: 1,500 parameters, under every SQLite build's limit
-TEXT_FIELDS = frozenset({"title", "details", "group"})
+TOKEN_BATCH = 240  # rows per INSERT: 960 parameters, under every SQLite build's limit
+TEXT_FIELDS = frozenset({"title", "details", "group", "created_at"})
 
 
 def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     """Replace the tokens of `posts` (already saved) with tokens under key `key_id` (the primary)."""
     if not posts:
         return 0
-    rows: list[tuple[int, int, int]] = []
+    rows: list[tuple[int, int, int, datetime]] = []
     by_key: dict[str, list[int]] = {}
     for post in posts:
         kid, key = keyedsearch.group_key(post.group_id, key_id)
         terms = keyedsearch.index_terms(post.title or "", post.details or "")
-        rows.extend((post.group_id, t, post.pk) for t in keyedsearch.tokens(key, terms))
+        rows.extend((post.group_id, t, post.pk, post.created_at) for t in keyedsearch.tokens(key, terms))
         by_key.setdefault(kid, []).append(post.pk)
         post.search_key = kid
     ids = [p.pk for p in posts]
@@ -51,22 +52,26 @@ def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     return len(rows)
 
 
-def _insert_tokens(rows: list[tuple[int, int, int]]) -> None:
-    """Multi-row INSERTs of (group, token, post) tuples, `TOKEN_BATCH` rows a statement.
+def _insert_tokens(rows: list[tuple[int, int, int, datetime]]) -> None:
+    """Multi-row INSERTs of (group, token, post, created_at) tuples, `TOKEN_BATCH` rows a statement.
 
     Not `bulk_create`: building a model instance per token cost four fifths of an import's time (a
     10,000-row sheet writes about half a million tokens).
     """
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
-    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id"))
+    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id", "created_at"))
+    field = PostToken._meta.get_field("created_at")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), TOKEN_BATCH):
             chunk = rows[start : start + TOKEN_BATCH]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for group_id, token, post_id, created_at in chunk:
+                params.extend((group_id, token, post_id, field.get_db_prep_value(created_at, connection)))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608 - identifiers are ours
-                [v for row in chunk for v in row],
+                params,
             )
 
 
@@ -77,7 +82,7 @@ def _reindex_saved(sender: Any, instance: Post, update_fields: Iterable[str] | N
     reindex([instance])
 
 
-def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post]:
+def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | None = None) -> QuerySet[Post]:
     """Posts having every word of `query` (stems, or prefixes of 4 to 7 characters).
 
     Rarest word first. One bounded query reads at most `CANDIDATES_MAX` + 1 post ids of each word (a
@@ -111,6 +116,8 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
         key=lambda pair: max(pair[1]) - min(pair[1]),
         reverse=True,
     )
+    if not complete and len(common) > 1 and first is not None:
+        return posts.filter(id__in=_walk(posts, group_id, [tokens for tokens, _ids in common], first))
     if not complete and len(common) > 1:
         # Two or more common words: together they are rare, and a walk in the board's order would pass
         # many rows before a page. The rarest one is read once as a list (one range of the index);
@@ -124,6 +131,35 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
             Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("pk")))
         )
     return posts
+
+
+def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: int) -> list[int]:
+    """Ids of the first `first` posts, in the board's order, of `posts` having every word's tokens.
+
+    The rarest word's tokens are walked one at a time in the order of the index `posttoken_walk`; each
+    walk ends after `first` rows having the other words (an EXISTS probe of `posttoken_post_token`
+    each) and passing `posts`'s filters (a primary-key probe). The first `first` posts of the merged
+    walks are exactly the first of the search: a post's rank in one token's walk is never worse than
+    its rank in the whole result.
+    """
+    rarest, *others = words
+    probes = [
+        Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("post_id")))
+        for tokens in others
+    ]
+    allowed = Exists(posts.order_by().filter(pk=OuterRef("post_id")))
+    found: dict[int, datetime] = {}
+    for token in rarest:
+        rows = (
+            PostToken.objects.filter(group_id=group_id, token=token)
+            .filter(*probes)
+            .filter(allowed)
+            .order_by("-created_at", "-post_id")
+            .values_list("post_id", "created_at")[:first]
+        )
+        found.update(rows)
+    ranked = sorted(found.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    return sorted(post_id for post_id, _created in ranked[:first])
 
 
 def _bounded_postings(group_id: int, per_word: list[list[int]], bound: int) -> list[list[int]]:

@@ -61,9 +61,9 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
-def _search(posts: QuerySet[Post], group: Group, query: str) -> QuerySet[Post]:
+def _search(posts: QuerySet[Post], group: Group, query: str, first: int | None) -> QuerySet[Post]:
     # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    return search.search(posts, group_id=group.pk, query=query)
+    return search.search(posts, group_id=group.pk, query=query, first=first)
 
 
 def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
@@ -94,11 +94,13 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         posts = posts.filter(area_unplaced=True)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
-    posts = _search(posts, group, filters.q)
     place = None
     place_unknown = False
     page = max(1, min(filters.page, 1000))
     start = (page - 1) * PAGE_SIZE
+    # In the board's order only the rows up to this page's end matter (not when nearest first).
+    first = None if filters.area.strip() else start + PAGE_SIZE + 1
+    posts = _search(posts, group, filters.q, first)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)
