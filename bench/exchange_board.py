@@ -192,7 +192,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=100_000, help="needs (and as many offers) to seed")
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=10_000, help="0: no import measured")
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed and stop (with MUTUALAID_DATA_DIR or DATABASE_URL kept, later runs reuse the posts)",
+    )
     args = parser.parse_args()
 
     import django
@@ -228,6 +233,8 @@ def main() -> None:
         print(
             f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s"
         )
+    if args.seed_only:
+        return
     # PostgreSQL: fresh planner statistics, as autovacuum gives after a bulk load. SQLite: none, as in
     # every Django install (nothing runs ANALYZE); the board's indexes are chosen for that planner.
     with connection.cursor() as cursor:
@@ -307,6 +314,8 @@ def main() -> None:
         f"{tokens_cpu['after']:.2f} s after ({tokens_cpu['before'] / tokens_cpu['after']:.1f}x)"
     )
 
+    if not args.import_rows:
+        return
     data = import_sheet(args.import_rows)
     start = time.perf_counter()
     cpu_start = time.process_time()

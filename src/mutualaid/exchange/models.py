@@ -326,8 +326,9 @@ class PostToken(models.Model):
     # search (`exchange.search`) is then one index range, without reading the table's rows.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", db_index=False)
     # The post's own `created_at`, copied: a token's posts can then be walked in the board's order
-    # (index `posttoken_walk`) and a search of several common words stops after a page.
-    created_at = models.DateTimeField()
+    # (index `posttoken_walk`) and a search of several common words stops after a page. Nullable only so
+    # that migration 0011 could add it without rewriting the table; every token is written with it.
+    created_at = models.DateTimeField(null=True)
 
     data_classification = {
         "group": (PUBLIC, "which group a search token belongs to"),

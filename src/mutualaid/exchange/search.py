@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -25,6 +26,8 @@ from mutualaid.exchange.models import Post, PostToken
 SEARCH_MAX = 200
 # A word found in more posts than this is "common": tested per post instead of listed (see `search`).
 CANDIDATES_MAX = 1000
+# Bound of the walk's merged index ranges (`_walk`): in effect none, but it keeps the merge a subquery.
+WALK_MAX = 10**9
 TOKEN_BATCH = 240  # rows per INSERT: 960 parameters, under every SQLite build's limit
 TEXT_FIELDS = frozenset({"title", "details", "group", "created_at"})
 
@@ -136,28 +139,49 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | Non
 def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: int) -> list[int]:
     """Ids of the first `first` posts, in the board's order, of `posts` having every word's tokens.
 
-    The rarest word's tokens are walked one at a time in the order of the index `posttoken_walk`; each
-    walk ends after `first` rows having the other words (an EXISTS probe of `posttoken_post_token`
-    each) and passing `posts`'s filters (a primary-key probe). The first `first` posts of the merged
-    walks are exactly the first of the search: a post's rank in one token's walk is never worse than
-    its rank in the whole result.
+    One query. The rarest word is 2 or 3 tokens (English stem, Spanish stem, prefix) that mostly name
+    the same posts; their ranges of the index `posttoken_walk` (group, token, created_at, post) are
+    merged in the board's order (a compound `UNION` the database reads as a merge of index ranges, each
+    in order, so nothing is sorted) and every post coming out of the merge is probed for the other
+    words (`posttoken_post_token`) and for `posts`'s own filters (its primary key), until `first` posts
+    pass. Only narrow index rows are read until a post matches. SQLite's `UNION` drops a post named by
+    several tokens during the merge, so each post is probed once; PostgreSQL merges with `UNION ALL`
+    (its `UNION` would hash the whole lists) and the repeats are dropped here.
     """
     rarest, *others = words
-    probes = [
-        Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("post_id")))
-        for tokens in others
-    ]
-    allowed = Exists(posts.order_by().filter(pk=OuterRef("post_id")))
-    found: dict[int, datetime] = {}
-    for token in rarest:
-        rows = (
-            PostToken.objects.filter(group_id=group_id, token=token)
-            .filter(*probes)
-            .filter(allowed)
-            .order_by("-created_at", "-post_id")
-            .values_list("post_id", "created_at")[:first]
+    q = connection.ops.quote_name
+    table = q(PostToken._meta.db_table)
+    post_id, created_at, token = q("post_id"), q("created_at"), q("token")
+    sqlite = connection.vendor == "sqlite"
+    arms = " UNION " if sqlite else " UNION ALL "
+    merged = arms.join(
+        f"SELECT {post_id}, {created_at} FROM {table} WHERE {q('group_id')} = %s AND {token} = %s"  # noqa: S608 - identifiers are ours; values are parameters
+        for _ in rarest
+    )
+    params: list[Any] = [v for t in rarest for v in (group_id, t)]
+    probes = []
+    for tokens in others:
+        marks = ", ".join(["%s"] * len(tokens))
+        probes.append(
+            f"EXISTS (SELECT 1 FROM {table} o WHERE o.{post_id} = u.{post_id} AND o.{token} IN ({marks}))"  # noqa: S608
         )
-        found.update(rows)
+        params.extend(tokens)
+    allowed_sql, allowed_params = (
+        posts.order_by().filter(pk=RawSQL(f"u.{post_id}", ())).values("pk").query.sql_with_params()  # noqa: S611 - a quoted column name of ours
+    )
+    probes.append(f"EXISTS ({allowed_sql})")
+    params.extend(allowed_params)
+    # The merge is a subquery with its own order and LIMIT: neither database then pushes the probes
+    # into each token's range (which would probe a post once per token), and the rows come out of it in
+    # the board's order, so the outer LIMIT stops the walk after a page.
+    wanted = first if sqlite else first * len(rarest)
+    sql = (
+        f"SELECT u.{post_id}, u.{created_at} FROM ({merged} ORDER BY {created_at} DESC, {post_id} DESC "  # noqa: S608
+        f"LIMIT {WALK_MAX}) u WHERE {' AND '.join(probes)} LIMIT {int(wanted)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
     ranked = sorted(found.items(), key=lambda item: (item[1], item[0]), reverse=True)
     return sorted(post_id for post_id, _created in ranked[:first])
 
