@@ -53,8 +53,8 @@ services.signup_with_join_request(
     message=t_message,
 )
 sheet = (
-    "Timestamp,Name,Phone,What do you need?,Details,Anything else we should know?\n"
-    f"4/1/2020 10:00:00,Someone,347-555-0101,Food,{t_sheet},{t_extra}\n"
+    "Timestamp,Name,Phone,What do you need?,Details,Anything else we should know?\\n"
+    f"4/1/2020 10:00:00,Someone,347-555-0101,Food,{t_sheet},{t_extra}\\n"
 ).encode()
 plan = importing.plan_import(importing.read(sheet), group=group)
 assert not plan.problems, plan.problems

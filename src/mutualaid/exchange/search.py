@@ -140,45 +140,56 @@ def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: i
     """Ids of the first `first` posts, in the board's order, of `posts` having every word's tokens.
 
     One query. The rarest word is 2 or 3 tokens (English stem, Spanish stem, prefix) that mostly name
-    the same posts; their ranges of the index `posttoken_walk` (group, token, created_at, post) are
-    merged in the board's order (a compound `UNION` the database reads as a merge of index ranges, each
-    in order, so nothing is sorted) and every post coming out of the merge is probed for the other
-    words (`posttoken_post_token`) and for `posts`'s own filters (its primary key), until `first` posts
-    pass. Only narrow index rows are read until a post matches. SQLite's `UNION` drops a post named by
-    several tokens during the merge, so each post is probed once; PostgreSQL merges with `UNION ALL`
-    (its `UNION` would hash the whole lists) and the repeats are dropped here.
+    the same posts; each is a range of the index `posttoken_walk` (group, token, created_at, post) in
+    the board's order. Every post passed is probed for the other words (`posttoken_post_token`) and for
+    `posts`'s own filters (its primary key), until `first` posts pass; only narrow index rows are read
+    until a post matches. The first `first` posts of the merged walks are exactly the first of the
+    search: a post's rank in one token's walk is never worse than its rank in the whole result.
+
+    SQLite merges the tokens' ranges in order (a compound `UNION` in a subquery with its own ORDER BY,
+    read as a co-routine: nothing is sorted, a post named by several tokens comes out once) and probes
+    each post once, stopping after `first`. PostgreSQL would sort the whole ranges for that form (it
+    plans the subquery to the end), so there each token is walked as its own ordered, limited branch of
+    one `UNION ALL` (one round trip), and the repeats are dropped here.
     """
     rarest, *others = words
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
     post_id, created_at, token = q("post_id"), q("created_at"), q("token")
-    sqlite = connection.vendor == "sqlite"
-    arms = " UNION " if sqlite else " UNION ALL "
-    merged = arms.join(
-        f"SELECT {post_id}, {created_at} FROM {table} WHERE {q('group_id')} = %s AND {token} = %s"  # noqa: S608 - identifiers are ours; values are parameters
-        for _ in rarest
-    )
-    params: list[Any] = [v for t in rarest for v in (group_id, t)]
-    probes = []
+    checks, check_params = [], []
     for tokens in others:
         marks = ", ".join(["%s"] * len(tokens))
-        probes.append(
-            f"EXISTS (SELECT 1 FROM {table} o WHERE o.{post_id} = u.{post_id} AND o.{token} IN ({marks}))"  # noqa: S608
+        checks.append(
+            f"EXISTS (SELECT 1 FROM {table} o WHERE o.{post_id} = u.{post_id} AND o.{token} IN ({marks}))"  # noqa: S608 - identifiers are ours; values are parameters
         )
-        params.extend(tokens)
+        check_params.extend(tokens)
     allowed_sql, allowed_params = (
         posts.order_by().filter(pk=RawSQL(f"u.{post_id}", ())).values("pk").query.sql_with_params()  # noqa: S611 - a quoted column name of ours
     )
-    probes.append(f"EXISTS ({allowed_sql})")
-    params.extend(allowed_params)
-    # The merge is a subquery with its own order and LIMIT: neither database then pushes the probes
-    # into each token's range (which would probe a post once per token), and the rows come out of it in
-    # the board's order, so the outer LIMIT stops the walk after a page.
-    wanted = first if sqlite else first * len(rarest)
-    sql = (
-        f"SELECT u.{post_id}, u.{created_at} FROM ({merged} ORDER BY {created_at} DESC, {post_id} DESC "  # noqa: S608
-        f"LIMIT {WALK_MAX}) u WHERE {' AND '.join(probes)} LIMIT {int(wanted)}"
-    )
+    checks.append(f"EXISTS ({allowed_sql})")
+    check_params.extend(allowed_params)
+    where = " AND ".join(checks)
+    order = f"ORDER BY {created_at} DESC, {post_id} DESC"
+    params: list[Any] = []
+    if connection.vendor == "sqlite":
+        merged = " UNION ".join(
+            f"SELECT {post_id}, {created_at} FROM {table} WHERE {q('group_id')} = %s AND {token} = %s"  # noqa: S608
+            for _ in rarest
+        )
+        params = [*(v for t in rarest for v in (group_id, t)), *check_params]
+        # The subquery's own LIMIT keeps SQLite from pushing the checks into each token's range (which
+        # would probe a post once per token); its rows come out in order, so the outer LIMIT stops it.
+        sql = (
+            f"SELECT u.{post_id}, u.{created_at} FROM ({merged} {order} LIMIT {WALK_MAX}) u "  # noqa: S608
+            f"WHERE {where} LIMIT {int(first)}"
+        )
+    else:
+        sql = " UNION ALL ".join(
+            f"(SELECT u.{post_id}, u.{created_at} FROM {table} u WHERE u.{q('group_id')} = %s "  # noqa: S608
+            f"AND u.{token} = %s AND {where} ORDER BY u.{created_at} DESC, u.{post_id} DESC LIMIT {int(first)})"
+            for _ in rarest
+        )
+        params = [v for t in rarest for v in (group_id, t, *check_params)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = dict(cursor.fetchall())
