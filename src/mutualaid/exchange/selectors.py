@@ -98,8 +98,12 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
     place_unknown = False
     page = max(1, min(filters.page, 1000))
     start = (page - 1) * PAGE_SIZE
-    # In the board's order only the rows up to this page's end matter (not when nearest first).
-    first = None if filters.area.strip() else start + PAGE_SIZE + 1
+    # In the board's order only the rows up to this page's end matter, so several common words can be
+    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
+    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
+    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
+    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
+    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
     posts = _search(posts, group, filters.q, first)
     rows: list[Post]
     if filters.area.strip():
