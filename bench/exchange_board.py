@@ -117,42 +117,62 @@ def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
     search.reindex(batch)
 
 
-def search_before(posts, *, group_id: int, query: str):  # type: ignore[no-untyped-def]
-    """The keyed search as first written (2026-12-05), for the before/after figures: one `IN (subquery)`
-    per word, each reading the word's whole posting list."""
-    from mutualaid.core import keyedsearch
+def search_list(posts, *, group_id: int, query: str, first=None):  # type: ignore[no-untyped-def]
+    """Several common words as planned before the walk (2026-12-05): the rarest common word's whole
+    posting list, the other words probed per post (`exchange.search.search` without `first`)."""
+
+    return SEARCH(posts, group_id=group_id, query=query, first=None)
+
+
+def walk_per_token(posts, group_id: int, words, first: int):  # type: ignore[no-untyped-def]
+    """The walk as first written (branch boardspeed): one ordered query per token of the rarest word,
+    each probing every row it passes for the other words and the board's filters."""
+    from django.db.models import Exists, OuterRef
+
     from mutualaid.exchange.models import PostToken
 
-    wanted = keyedsearch.query_terms(query.strip()[:200])
-    if not wanted:
-        return posts
-    keys = [keyedsearch.group_key(group_id, kid)[1] for kid in keyedsearch.search_key_ids()]
-    for alternatives in wanted:
-        tokens = sorted({keyedsearch.token(key, term) for key in keys for term in alternatives})
-        posts = posts.filter(
-            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens).values("post_id")
+    rarest, *others = words
+    probes = [
+        Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("post_id")))
+        for tokens in others
+    ]
+    allowed = Exists(posts.order_by().filter(pk=OuterRef("post_id")))
+    found = {}
+    for token in rarest:
+        rows = (
+            PostToken.objects.filter(group_id=group_id, token=token)
+            .filter(*probes)
+            .filter(allowed)
+            .order_by("-created_at", "-post_id")
+            .values_list("post_id", "created_at")[:first]
         )
-    return posts
+        found.update(rows)
+    ranked = sorted(found.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    return sorted(post_id for post_id, _created in ranked[:first])
 
 
-def insert_tokens_before(rows: list[tuple[int, int, int]]) -> None:
+SEARCH = None  # exchange.search.search, set in main()
+
+
+def insert_tokens_before(rows) -> None:  # type: ignore[no-untyped-def]
     """Token writing as first written: one model instance per token through `bulk_create`."""
     from mutualaid.exchange.models import PostToken
 
     PostToken.objects.bulk_create(
-        [PostToken(group_id=g, token=t, post_id=p) for g, t, p in rows], batch_size=2000
+        [PostToken(group_id=g, token=t, post_id=p, created_at=c) for g, t, p, c in rows], batch_size=2000
     )
 
 
-def cpu_median(call, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    """Median CPU time of this process in ms (less moved by other jobs than wall time; on PostgreSQL the
-    server's own CPU is not in it)."""
-    times = []
+def timed(call, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Median wall and CPU time of `call` in ms. CPU time is this process only (SQLite's work is in it;
+    on PostgreSQL the server's is not), and moves much less with the machine's load than wall time."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.process_time()
+        wall, cpu = time.perf_counter(), time.process_time()
         call()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
@@ -192,7 +212,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=100_000, help="needs (and as many offers) to seed")
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=10_000, help="0: no import measured")
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed and stop (with MUTUALAID_DATA_DIR or DATABASE_URL kept, later runs reuse the posts)",
+    )
     args = parser.parse_args()
 
     import django
@@ -204,6 +229,9 @@ def main() -> None:
     from django.test import Client
 
     from mutualaid.exchange import importing, search, selectors
+
+    global SEARCH
+    SEARCH = search.search
     from mutualaid.exchange.models import Post
     from mutualaid.groups.models import Group
     from mutualaid.groups.services import area_add
@@ -228,6 +256,8 @@ def main() -> None:
         print(
             f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s"
         )
+    if args.seed_only:
+        return
     # PostgreSQL: fresh planner statistics, as autovacuum gives after a bulk load. SQLite: none, as in
     # every Django install (nothing runs ANALYZE); the board's indexes are chosen for that planner.
     with connection.cursor() as cursor:
@@ -261,8 +291,18 @@ def main() -> None:
         f"\nboard on {connection.vendor}, {Post.objects.filter(group=group).count():,} posts, median of "
         f"{args.repeat} (machine: {os.cpu_count()} CPUs, load average {load:.1f})"
     )
-    print(f"  {'':45s} {'request':>10s} {'selector':>9s} {'sel. CPU':>9s} {'before CPU':>10s} {'ratio':>6s}")
+    print(
+        "  selector wall / CPU in ms: 'now' this branch (the rarest word's tokens merged in one ordered\n"
+        "  query), 'per token' one walk per token (boardspeed), 'list' the plan before the walk; the three\n"
+        "  are run in turns, so the machine's load weighs on each alike."
+    )
+    print(f"  {'':45s} {'request':>8s} {'now':>15s} {'per token':>15s} {'list':>15s} {'CPU now/list':>12s}")
     membership = Membership.objects.get(user=reader, group=group)
+    variants = {
+        "now": (search.search, search._walk),
+        "per token": (search.search, walk_per_token),
+        "list": (search_list, search._walk),
+    }
     for name, params in cases.items():
         mine = name == "my needs and offers"
         target = f"/g/{group.slug}/board/mine/" if mine else url
@@ -274,21 +314,25 @@ def main() -> None:
         def read(filters=filters):  # type: ignore[no-untyped-def]
             return selectors.board(group=group, user=reader, membership=membership, filters=filters)
 
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            read()
-            times.append((time.perf_counter() - start) * 1000)
-        after_cpu = cpu_median(read, args.repeat)
-        current = search.search
-        search.search = search_before
-        try:
-            before_cpu = cpu_median(read, max(3, args.repeat // 3))
-        finally:
-            search.search = current
+        got: dict[str, list[tuple[float, float]]] = {v: [] for v in variants}
+        pages = {}
+        for _round in range(args.repeat):
+            for label, (searcher, walker) in variants.items():
+                search.search, search._walk = searcher, walker
+                try:
+                    got[label].append(timed(read, 1))
+                    if _round == 0:
+                        pages[label] = [p.pk for p in read().posts]
+                finally:
+                    search.search, search._walk = variants["now"]
+        assert pages["now"] == pages["per token"] == pages["list"], name  # the same page every way
+        med = {
+            label: (statistics.median(w for w, _c in rows), statistics.median(c for _w, c in rows))
+            for label, rows in got.items()
+        }
+        cells = " ".join(f"{med[v][0]:6.1f} / {med[v][1]:5.1f}" for v in variants)
         print(
-            f"  {name:45s} {median:7.1f} ms {statistics.median(times):6.1f} ms {after_cpu:6.1f} ms "
-            f"{before_cpu:7.1f} ms {before_cpu / max(after_cpu, 0.01):5.1f}x  {queries} queries"
+            f"  {name:45s} {median:5.1f} ms {cells} {med['list'][1] / max(med['now'][1], 0.01):9.1f}x  {queries} queries"
         )
 
     sample = list(Post.objects.filter(group=group).order_by("-id")[:2000])
@@ -307,6 +351,8 @@ def main() -> None:
         f"{tokens_cpu['after']:.2f} s after ({tokens_cpu['before'] / tokens_cpu['after']:.1f}x)"
     )
 
+    if not args.import_rows:
+        return
     data = import_sheet(args.import_rows)
     start = time.perf_counter()
     cpu_start = time.process_time()

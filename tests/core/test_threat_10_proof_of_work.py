@@ -130,3 +130,42 @@ def test_a_hub_flooded_without_proofs_still_takes_a_proved_report(
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 429  # the same proof again: spent
     assert Report.objects.filter(hub=fridge).count() == 3
+
+
+def test_the_api_takes_the_same_proof_for_an_anonymous_hub_report(
+    client_for: Any, fridge: Any, crown: Any, ada: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API client gets the page's challenge from its own route, answers it and sends it with the
+    report: counted against the proved pool; without a proof, a replayed one or another hub's, against
+    the plain limit, which a flood has used up."""
+    import json
+
+    from mutualaid.hubs.services import HubInput, hub_create
+
+    monkeypatch.setenv("MUTUALAID_RATE_HUB_REPORT_ANONYMOUS", "2/h")
+    monkeypatch.setattr(proofofwork, "BASE_BITS", 4)
+    client = client_for(None)
+    report = f"/api/v1/hubs/{fridge.pk}/reports"
+    body = {"condition": "good", "food_level": 1}
+
+    def post(data: dict[str, Any]) -> Any:
+        return client.post(report, json.dumps(data), content_type="application/json")
+
+    assert [post(body).status_code for _n in range(3)] == [201, 201, 429]  # the flood, then the limit
+    answer = client.get(f"{report}/challenge").json()
+    assert answer["bits"] == 4 and answer["max_age_seconds"] == proofofwork.MAX_AGE
+    proved = {**body, "proof_challenge": answer["challenge"]}
+    assert post({**proved, "proof_solution": "x"}).status_code == 429  # not an answer: the plain limit
+    solution = proofofwork.solve(answer["challenge"])
+    created = post({**proved, "proof_solution": solution})
+    assert created.status_code == 201, created.content
+    assert post({**proved, "proof_solution": solution}).status_code == 429  # spent
+    other = hub_create(group=crown, actor=ada, data=HubInput(name="Second fridge", area="11216"))
+    elsewhere = client.get(f"/api/v1/hubs/{other.pk}/reports/challenge").json()["challenge"]
+    stray = {**body, "proof_challenge": elsewhere, "proof_solution": proofofwork.solve(elsewhere)}
+    assert post(stray).status_code == 429  # a challenge names its hub
+    assert Report.objects.filter(hub=fridge).count() == 3
+    assert (
+        ratelimit.remaining(action="hub_report_anonymous_proved", scope=f"hub:{fridge.pk}", rate="20/3600s")
+        == 19
+    )

@@ -35,6 +35,9 @@ def test_imported_rows_with_unknown_areas_sit_at_the_centre_flagged(ada: Any, cr
     assert posts and all(p.area_unplaced for p in posts)
     cell, lat, lon = _centre(crown)
     assert all((p.cell, p.lat, p.lon) == (cell, lat, lon) for p in posts)  # reachable by matching
+    # What was typed for the area stays, sealed in the private note, never in the clear column.
+    assert all(p.area == "" and p.private_note.startswith("Area: ") for p in posts)
+    assert {p.private_note.split("\n")[0] for p in posts} >= {"Area: NE", "Area: SW", "Area: NW"}
 
 
 def test_a_known_area_is_not_flagged(ben: Any, crown: Any) -> None:

@@ -14,6 +14,7 @@ from mutualaid.core import keyedsearch
 from mutualaid.core.keys import keyring_retire_unused, keyring_rotate, reencrypt_all
 from mutualaid.exchange import search, services
 from mutualaid.exchange.models import Post, PostToken
+from mutualaid.members.models import Membership
 from tests.exchange.conftest import make_post
 from tests.exchange.test_board import _board
 
@@ -114,3 +115,55 @@ def test_every_plan_finds_exactly_the_posts_having_every_word(ben: Any, crown: A
                 if set(words) <= set(str(p.title).split()[1:])
             )
             assert _titles(ben, crown, " ".join(words)) == expected, (bound, words)
+
+
+def test_common_words_rare_together_walk_in_board_order(
+    ben: Any, fay: Any, crown: Any, monkeypatch: Any
+) -> None:
+    """Two or more common words: the rarest one's tokens are walked in the board's order (the token
+    table carries the post's date) and the walk stops after a page. Pages, order, filters and what a
+    member may see are exactly those of the decrypted texts, whatever the dates' order against ids."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutualaid.exchange import selectors
+
+    texts = ["rice beans", "rice", "beans soup", "rice beans soup", "soup rice", "beans"]
+    now = timezone.now()
+    for n, text in enumerate(texts * 5):
+        author = fay if n % 5 == 0 else ben
+        post = make_post(
+            crown,
+            author,
+            title=f"{n} {text}",
+            kind="offer" if n % 4 == 0 else "need",
+            visibility="coordinators" if n % 7 == 0 else "group",
+        )
+        post.created_at = now - timedelta(minutes=(n * 37) % 23)  # not the order of ids; some ties
+        post.save(update_fields=["created_at"])
+    assert set(PostToken.objects.filter(post__group=crown).values_list("created_at", flat=True)) == set(
+        Post.objects.filter(group=crown).values_list("created_at", flat=True)
+    )
+    monkeypatch.setattr(search, "CANDIDATES_MAX", 1)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    membership = Membership.objects.get(user=ben, group=crown)
+    for words, kind in (
+        (["rice", "beans"], ""),
+        (["beans", "rice", "soup"], ""),
+        (["rice", "beans"], "need"),
+    ):
+        expected = [
+            p.pk
+            for p in selectors.visible_posts(crown, ben, membership)
+            .filter(status="open", **({"kind": kind} if kind else {}))
+            .order_by("-created_at", "-id")
+            if set(words) <= set(str(p.title).split()[1:])
+        ]
+        assert len(expected) > 3  # more than a page
+        seen = []
+        for page in range(1, 5):
+            result = _board(ben, crown, q=" ".join(words), kind=kind, page=page)
+            seen += [p.pk for p in result.posts]
+            assert result.has_next == (len(expected) > page * 3), (words, page)
+        assert seen == expected, words

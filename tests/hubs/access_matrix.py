@@ -202,6 +202,14 @@ ROUTES = [
         data=lambda w: {"condition": "good", "food_level": 2},
         variant="members-only",
     ),
+    Route("api:hubs_public_report_challenge", ANYONE, api=True, kwargs=lambda w: {"hub_id": w.hub_fridge.pk}),
+    Route(
+        "api:hubs_public_report_challenge",
+        "404 404 404 404 404",
+        api=True,
+        kwargs=lambda w: {"hub_id": w.hub_backroom.pk},
+        variant="members-only",
+    ),
     Route("api:hubs_group_list", API_MEMBER, api=True, kwargs=crown_slug),
     Route(
         "api:hubs_create",

@@ -69,11 +69,16 @@ def leading_zero_bits(digest: bytes) -> int:
     return bits
 
 
+def bits(text: str) -> int:
+    """The zero bits a challenge asks for (it says so itself; signed, so a client cannot lower it)."""
+    return int(signing.TimestampSigner(salt=SALT).unsign_object(text)["b"])
+
+
 def solve(text: str) -> str:
     """The smallest counter that proves `text` (what the browser's script does; for tests and API clients)."""
-    bits = signing.TimestampSigner(salt=SALT).unsign_object(text)["b"]
+    bits_asked = bits(text)
     counter = 0
-    while leading_zero_bits(hashlib.sha256(f"{text}:{counter}".encode()).digest()) < bits:
+    while leading_zero_bits(hashlib.sha256(f"{text}:{counter}".encode()).digest()) < bits_asked:
         counter += 1
     return str(counter)
 

@@ -325,9 +325,14 @@ class PostToken(models.Model):
     # Indexed with the token (below), not alone: the probe "has this post one of these tokens" of a
     # search (`exchange.search`) is then one index range, without reading the table's rows.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The post's own `created_at`, copied: a token's posts can then be walked in the board's order
+    # (index `posttoken_walk`) and a search of several common words stops after a page. Nullable only so
+    # that migration 0011 could add it without rewriting the table; every token is written with it.
+    created_at = models.DateTimeField(null=True)
 
     data_classification = {
         "group": (PUBLIC, "which group a search token belongs to"),
+        "created_at": (PUBLIC, "when the post was made (a copy of the post's own date)"),
         "token": (
             SECRET,
             "keyed digest of one term of a post (per-group key): reveals term frequencies, not words",
@@ -336,7 +341,10 @@ class PostToken(models.Model):
     }
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["post", "token"], name="posttoken_post_token")]
+        indexes: ClassVar = [
+            models.Index(fields=["post", "token"], name="posttoken_post_token"),
+            models.Index(fields=["group", "token", "created_at", "post"], name="posttoken_walk"),
+        ]
 
     def __str__(self) -> str:
         return f"token of post {self.post_id}"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -24,20 +26,22 @@ from mutualaid.exchange.models import Post, PostToken
 SEARCH_MAX = 200
 # A word found in more posts than this is "common": tested per post instead of listed (see `search`).
 CANDIDATES_MAX = 1000
-TOKEN_BATCH = 500  # rows per INSERT: 1,500 parameters, under every SQLite build's limit
-TEXT_FIELDS = frozenset({"title", "details", "group"})
+# Bound of the walk's merged index ranges (`_walk`): in effect none, but it keeps the merge a subquery.
+WALK_MAX = 10**9
+TOKEN_BATCH = 240  # rows per INSERT: 960 parameters, under every SQLite build's limit
+TEXT_FIELDS = frozenset({"title", "details", "group", "created_at"})
 
 
 def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     """Replace the tokens of `posts` (already saved) with tokens under key `key_id` (the primary)."""
     if not posts:
         return 0
-    rows: list[tuple[int, int, int]] = []
+    rows: list[tuple[int, int, int, datetime]] = []
     by_key: dict[str, list[int]] = {}
     for post in posts:
         kid, key = keyedsearch.group_key(post.group_id, key_id)
         terms = keyedsearch.index_terms(post.title or "", post.details or "")
-        rows.extend((post.group_id, t, post.pk) for t in keyedsearch.tokens(key, terms))
+        rows.extend((post.group_id, t, post.pk, post.created_at) for t in keyedsearch.tokens(key, terms))
         by_key.setdefault(kid, []).append(post.pk)
         post.search_key = kid
     ids = [p.pk for p in posts]
@@ -51,22 +55,26 @@ def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     return len(rows)
 
 
-def _insert_tokens(rows: list[tuple[int, int, int]]) -> None:
-    """Multi-row INSERTs of (group, token, post) tuples, `TOKEN_BATCH` rows a statement.
+def _insert_tokens(rows: list[tuple[int, int, int, datetime]]) -> None:
+    """Multi-row INSERTs of (group, token, post, created_at) tuples, `TOKEN_BATCH` rows a statement.
 
     Not `bulk_create`: building a model instance per token cost four fifths of an import's time (a
     10,000-row sheet writes about half a million tokens).
     """
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
-    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id"))
+    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id", "created_at"))
+    field = PostToken._meta.get_field("created_at")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), TOKEN_BATCH):
             chunk = rows[start : start + TOKEN_BATCH]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for group_id, token, post_id, created_at in chunk:
+                params.extend((group_id, token, post_id, field.get_db_prep_value(created_at, connection)))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608 - identifiers are ours
-                [v for row in chunk for v in row],
+                params,
             )
 
 
@@ -77,7 +85,7 @@ def _reindex_saved(sender: Any, instance: Post, update_fields: Iterable[str] | N
     reindex([instance])
 
 
-def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post]:
+def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | None = None) -> QuerySet[Post]:
     """Posts having every word of `query` (stems, or prefixes of 4 to 7 characters).
 
     Rarest word first. One bounded query reads at most `CANDIDATES_MAX` + 1 post ids of each word (a
@@ -111,6 +119,8 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
         key=lambda pair: max(pair[1]) - min(pair[1]),
         reverse=True,
     )
+    if not complete and len(common) > 1 and first is not None:
+        return posts.filter(id__in=_walk(posts, group_id, [tokens for tokens, _ids in common], first))
     if not complete and len(common) > 1:
         # Two or more common words: together they are rare, and a walk in the board's order would pass
         # many rows before a page. The rarest one is read once as a list (one range of the index);
@@ -124,6 +134,67 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str) -> QuerySet[Post
             Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("pk")))
         )
     return posts
+
+
+def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: int) -> list[int]:
+    """Ids of the first `first` posts, in the board's order, of `posts` having every word's tokens.
+
+    One query. The rarest word is 2 or 3 tokens (English stem, Spanish stem, prefix) that mostly name
+    the same posts; each is a range of the index `posttoken_walk` (group, token, created_at, post) in
+    the board's order. Every post passed is probed for the other words (`posttoken_post_token`) and for
+    `posts`'s own filters (its primary key), until `first` posts pass; only narrow index rows are read
+    until a post matches. The first `first` posts of the merged walks are exactly the first of the
+    search: a post's rank in one token's walk is never worse than its rank in the whole result.
+
+    SQLite merges the tokens' ranges in order (a compound `UNION` in a subquery with its own ORDER BY,
+    read as a co-routine: nothing is sorted, a post named by several tokens comes out once) and probes
+    each post once, stopping after `first`. PostgreSQL would sort the whole ranges for that form (it
+    plans the subquery to the end), so there each token is walked as its own ordered, limited branch of
+    one `UNION ALL` (one round trip), and the repeats are dropped here.
+    """
+    rarest, *others = words
+    q = connection.ops.quote_name
+    table = q(PostToken._meta.db_table)
+    post_id, created_at, token = q("post_id"), q("created_at"), q("token")
+    checks, check_params = [], []
+    for tokens in others:
+        marks = ", ".join(["%s"] * len(tokens))
+        checks.append(
+            f"EXISTS (SELECT 1 FROM {table} o WHERE o.{post_id} = u.{post_id} AND o.{token} IN ({marks}))"  # noqa: S608 - identifiers are ours; values are parameters
+        )
+        check_params.extend(tokens)
+    allowed_sql, allowed_params = (
+        posts.order_by().filter(pk=RawSQL(f"u.{post_id}", ())).values("pk").query.sql_with_params()  # noqa: S611 - a quoted column name of ours
+    )
+    checks.append(f"EXISTS ({allowed_sql})")
+    check_params.extend(allowed_params)
+    where = " AND ".join(checks)
+    order = f"ORDER BY {created_at} DESC, {post_id} DESC"
+    params: list[Any] = []
+    if connection.vendor == "sqlite":
+        merged = " UNION ".join(
+            f"SELECT {post_id}, {created_at} FROM {table} WHERE {q('group_id')} = %s AND {token} = %s"  # noqa: S608
+            for _ in rarest
+        )
+        params = [*(v for t in rarest for v in (group_id, t)), *check_params]
+        # The subquery's own LIMIT keeps SQLite from pushing the checks into each token's range (which
+        # would probe a post once per token); its rows come out in order, so the outer LIMIT stops it.
+        sql = (
+            f"SELECT u.{post_id}, u.{created_at} FROM ({merged} {order} LIMIT {WALK_MAX}) u "  # noqa: S608
+            f"WHERE {where} LIMIT {int(first)}"
+        )
+    else:
+        sql = " UNION ALL ".join(
+            f"(SELECT u.{post_id}, u.{created_at} FROM {table} u WHERE u.{q('group_id')} = %s "  # noqa: S608
+            f"AND u.{token} = %s AND {where} ORDER BY u.{created_at} DESC, u.{post_id} DESC LIMIT {int(first)})"
+            for _ in rarest
+        )
+        params = [v for t in rarest for v in (group_id, t, *check_params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
+    ranked = sorted(found.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    return sorted(post_id for post_id, _created in ranked[:first])
 
 
 def _bounded_postings(group_id: int, per_word: list[list[int]], bound: int) -> list[list[int]]:

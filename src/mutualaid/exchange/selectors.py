@@ -61,9 +61,9 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
-def _search(posts: QuerySet[Post], group: Group, query: str) -> QuerySet[Post]:
+def _search(posts: QuerySet[Post], group: Group, query: str, first: int | None) -> QuerySet[Post]:
     # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    return search.search(posts, group_id=group.pk, query=query)
+    return search.search(posts, group_id=group.pk, query=query, first=first)
 
 
 def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
@@ -94,11 +94,17 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         posts = posts.filter(area_unplaced=True)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
-    posts = _search(posts, group, filters.q)
     place = None
     place_unknown = False
     page = max(1, min(filters.page, 1000))
     start = (page - 1) * PAGE_SIZE
+    # In the board's order only the rows up to this page's end matter, so several common words can be
+    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
+    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
+    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
+    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
+    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
+    posts = _search(posts, group, filters.q, first)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query as NinjaQuery
 from ninja import Router, Schema, Status
 
-from mutualaid.core import photos
+from mutualaid.core import photos, proofofwork
 from mutualaid.core.geo import haversine_km
 from mutualaid.exchange.models import Post
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
@@ -96,6 +96,18 @@ class HubReportIn(Schema):
     note: str = ""
     # Optional photo: a JPEG or PNG file as base64 text (cleaned like the form's: resized, no metadata).
     photo: str | None = None
+    # Optional proof of work (anonymous reports): a challenge from `GET /hubs/{id}/reports/challenge` and
+    # its answer. With a valid, unspent one the report counts against the larger proved pool, as the
+    # page's does; without one, against the plain limit (core.proofofwork).
+    proof_challenge: str = ""
+    proof_solution: str = ""
+
+
+class HubReportChallengeOut(Schema):
+    challenge: str
+    bits: int
+    max_age_seconds: int
+    how: str
 
 
 class HubReportOut(Schema):
@@ -187,6 +199,29 @@ def hubs_public_report(request: HttpRequest, hub_id: int, payload: HubReportIn) 
     return _report(hub, payload, None)
 
 
+@router.get(
+    "/hubs/{hub_id}/reports/challenge",
+    response=HubReportChallengeOut,
+    auth=None,
+    summary="A proof-of-work challenge for one anonymous report on a public hub",
+)
+def hubs_public_report_challenge(request: HttpRequest, hub_id: int) -> dict[str, Any]:
+    """The same signed, one-use challenge the report page carries. Find a decimal counter N such that
+    SHA-256 of the text `<challenge>:<N>` starts with `bits` zero bits, and send the challenge and N as
+    `proof_challenge` and `proof_solution` with the report, within `max_age_seconds`. The number of
+    bits rises as the hub's proved pool fills."""
+    hub = Hub.objects.filter(pk=hub_id, public=True, active=True).first()
+    if hub is None:
+        raise Http404
+    challenge = services.report_challenge(hub)
+    return {
+        "challenge": challenge,
+        "bits": proofofwork.bits(challenge),
+        "max_age_seconds": proofofwork.MAX_AGE,
+        "how": "sha256(challenge + ':' + counter) starts with `bits` zero bits; counter in decimal",
+    }
+
+
 def _report(hub: Hub, payload: HubReportIn, member: User | None) -> Status[dict[str, Any]]:
     try:
         photo = photos.from_api(payload.photo) if payload.photo else None
@@ -199,6 +234,7 @@ def _report(hub: Hub, payload: HubReportIn, member: User | None) -> Status[dict[
         note=payload.note,
         photo=photo,
         member=member,
+        proof=(payload.proof_challenge, payload.proof_solution) if member is None else None,
     )
     hub.refresh_from_db(fields=["restock_post"])
     restock = hub.restock_post

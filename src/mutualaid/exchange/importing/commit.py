@@ -20,6 +20,7 @@ from mutualaid.exchange.models import (
     Status,
 )
 from mutualaid.exchange.services import (
+    NOTE_MAX,
     Location,
     PostingFlood,
     need_expiry_days,
@@ -83,6 +84,15 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
         if row.area not in places:
             places[row.area] = place_or_centre(group, row.area)
         place, unplaced = places[row.area]
+        area, note = place.area, row.private_note
+        if unplaced and row.area.strip():
+            # As for a text message: an area neither the group nor the gazetteer knows may be a street
+            # address or a sentence ("behind the blue church"), so it is kept in the sealed private note,
+            # never in the clear `area` column (THREATS.md 2); the post sits at the centre, flagged.
+            area = ""
+            note = ((_("Area: %(area)s") % {"area": row.area.strip()}) + ("\n" + note if note else ""))[
+                :NOTE_MAX
+            ]
         created = row.created_at or now
         closed = row.status in (Status.FULFILLED, Status.WITHDRAWN)
         for category in row.categories:
@@ -100,13 +110,13 @@ def import_commit(*, group: Group, actor: User, plan: ImportPlan) -> tuple[int, 
                     urgency=row.urgency,
                     recurring=row.recurring,
                     languages=row.languages,
-                    area=place.area,
+                    area=area,
                     cell=place.cell,
                     lat=place.lat,
                     lon=place.lon,
                     area_unplaced=unplaced,
                     address=row.address,
-                    private_note=row.private_note,
+                    private_note=note,
                     status=row.status,
                     created_at=created,
                     updated_at=now,
