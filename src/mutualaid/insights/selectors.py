@@ -150,7 +150,7 @@ def _timing(group: Group, filters: Filters) -> Insight:
     for value, _label in categories:
         row: list[Cell] = []
         for measure in (figures.CLAIM, figures.DONE):
-            row.extend(_percentiles(buckets.get((value, measure), [])))
+            row.extend(percentiles(buckets.get((value, measure), [])))
         rows.append(row)
     return Insight(
         key="timing",
@@ -168,7 +168,7 @@ def _timing(group: Group, filters: Filters) -> Insight:
     )
 
 
-def _percentiles(buckets: list[tuple[int, int]]) -> tuple[Cell, Cell]:
+def percentiles(buckets: list[tuple[int, int]]) -> tuple[Cell, Cell]:
     """Median and 90th percentile (nearest rank: ceil(n/2), ceil(9n/10)) of sorted hour buckets."""
     n = sum(count for _hours, count in buckets)
     if n == 0:
