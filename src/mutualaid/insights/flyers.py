@@ -45,7 +45,7 @@ def texting(group: Group, language: str) -> Texting | None:
 
 def qr_svg(url: str, *, title: str) -> SafeString:
     """The QR code of `url` as inline SVG (no style attribute: the strict CSP holds)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, omitsize=False, svgclass="qr", lineclass=None)
+    svg = segno.make(url, error="m").svg_inline(scale=4, omitsize=False, svgclass=None, lineclass=None)
     # segno writes the SVG itself from our own URL; the title is escaped here.
     return format_html(
         '<figure class="qr" role="img" aria-label="{}">{}</figure>',
