@@ -269,13 +269,13 @@ def test_phone_bank_api_matches_the_page(crown: Any, ada: Any, client: Any) -> N
 
 
 def test_one_print_stylesheet_for_every_printed_page() -> None:
-    css = Path(finders.find("core/site.css")).read_text()  # type: ignore[arg-type]
+    css = Path(finders.find("core/site.css")).read_text()
     rules = re.findall(r"@media print\{(.*)\}", css)
     assert len(rules) == 1
     for hidden in ("header.top", "footer", ".no-print", "button"):
         assert hidden in rules[0]
     # The route sheet follows it and keeps no print rules of its own.
-    assert "@media print" not in Path(finders.find("deliveries/sheet.css")).read_text()  # type: ignore[arg-type]
+    assert "@media print" not in Path(finders.find("deliveries/sheet.css")).read_text()
     for name in ("flyer", "report", "phone_bank", "impact"):
         source = (Path(impact.__file__).parent / "templates" / "insights" / f"{name}.html").read_text()
         assert "print-sheet" in source and "<link" not in source
