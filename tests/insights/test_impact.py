@@ -126,33 +126,49 @@ def test_impact_page_stays_under_30_kb_with_every_category_every_month(client_fo
     assert response.content.decode().count("<tr>") >= 3 * (len(Category.values) + 2)
 
 
-def test_report_for_a_period_shows_totals_without_pinning_a_small_count(
+def test_report_adds_up_the_suppressed_grid_so_no_two_periods_give_a_small_count_away(
     client_for: Any, crown: Any, ada: Any
 ) -> None:
-    _posts(crown, 30, months_ago=2, status="fulfilled")
-    _posts(crown, 4, category="health", months_ago=2)
-    _posts(crown, 50, months_ago=6)  # outside the period asked for
+    _posts(crown, 30, months_ago=3, status="fulfilled")
+    _posts(crown, 15, category="health", months_ago=3)
+    _posts(crown, 20, months_ago=2)
+    _posts(crown, 40, category="health", months_ago=2)
+    _posts(crown, 4, category="health", months_ago=1)  # the small count
+    _posts(crown, 25, months_ago=1)
+    # Smaller neighbours further back: the rule hides them (and not months -3 and -2) alongside.
+    _posts(crown, 12, category="health", months_ago=5)
+    _posts(crown, 11, months_ago=6)
+    _posts(crown, 50, months_ago=30)  # outside the two years a report may cover
     _refresh()
     this = impact.first_of_month(timezone.localdate())
-    period = impact.Period(impact.add_months(this, -3), impact.add_months(this, -1))
-    found = impact.report(crown, period)
-    headline = dict(found.headline)
-    assert headline["Needs made"] == Cell(SHOWN, 34)
+    months = [impact.add_months(this, -n) for n in (4, 3, 2, 1)]
+    both = impact.report(crown, impact.Period(months[1], months[2]))
+    headline = dict(both.headline)
+    assert headline["Needs made"] == Cell(SHOWN, 105)
     assert headline["Needs fulfilled"] == Cell(SHOWN, 30)
-    health = found.categories.index("Health care")
-    assert found.rows[health][0].state == SMALL
-    # The column's sum is shown above: the largest cell of that column is hidden too.
-    assert not found.rows[found.categories.index("Food")][0].shown
+    assert both.rows[both.categories.index("Health care")][0] == Cell(SHOWN, 55)
+    # Every period that takes in the month of the small count says only "at least": subtracting
+    # two reports never gives the month alone.
+    for first in months:
+        for last in months:
+            if first > last:
+                continue
+            found = dict(impact.report(crown, impact.Period(first, last)).headline)["Needs made"]
+            assert found.shown == (last < months[3]), (first, last, found)
+            assert found.state in (SHOWN, impact.AT_LEAST, "hidden")
     response = client_for(ada).get(
         reverse("insights_report", args=["crown"]),
-        {"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"},
+        {"start": f"{months[1]:%Y-%m}", "end": f"{months[3]:%Y-%m}"},
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "34" in body and "one-page" in body
-    assert ">4<" not in body
-    # A period that is reversed or longer than two years falls back to the last twelve months.
-    assert impact.Period.parse({"start": "2026-05", "end": "2025-01"}) == impact.Period.recent()
-    assert impact.Period.parse({"start": "2020-01", "end": "2026-01"}) == impact.Period.recent()
+    assert response.status_code == 200 and "one-page" in body and "at least" in body
+    assert ">4<" not in body and ">134<" not in body
+    # A period reversed, in the future or beyond two years falls back to the last twelve months.
+    assert (
+        impact.Period.parse({"start": f"{months[3]:%Y-%m}", "end": f"{months[0]:%Y-%m}"})
+        == impact.Period.recent()
+    )
+    assert impact.Period.parse({"start": "2020-01", "end": f"{months[0]:%Y-%m}"}) == impact.Period.recent()
     assert impact.Period.parse({"start": "x", "end": None}) == impact.Period.recent()
 
 
@@ -178,7 +194,7 @@ def test_api_impact_matches_the_page_and_publishing_through_the_api(
     needs = next(t for t in data["tables"] if t["key"] == "needs")
     assert needs["rows"][0][-2] == {"state": "small", "value": None}
     report = client.get(reverse("api:insights_impact_report", args=["crown"])).json()
-    assert report["headline"][0]["cell"] == {"state": "small", "value": None}
+    assert report["headline"][0]["cell"] == {"state": "hidden", "value": None}
 
 
 def _gateway(group: Any, sender: str = "+1 718 555 0100") -> None:

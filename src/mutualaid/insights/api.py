@@ -17,7 +17,7 @@ router = Router(tags=["insights"])
 
 
 class CellOut(Schema):
-    state: str  # shown | small ("fewer than 11") | hidden (hidden so a small count cannot be worked out)
+    state: str  # shown | small ("fewer than 11") | hidden (so a small count cannot be worked out) | at_least (a sum: value is what its shown cells add up to)
     value: int | None
 
 

@@ -24,7 +24,16 @@ from mutualaid.core.categories import Category
 from mutualaid.exchange.models import Kind, Status
 from mutualaid.groups.models import Group
 from mutualaid.insights.models import DurationFigure, ImpactPage, PostFigure
-from mutualaid.insights.suppression import SHOWN, SMALL, Cell, suppress, suppress_count
+from mutualaid.insights.suppression import (
+    HIDDEN,
+    SHOWN,
+    SMALL,
+    THRESHOLD,
+    Cell,
+    Table,
+    suppress,
+    suppress_count,
+)
 
 PUBLIC_MONTHS = 12
 REPORT_MAX_MONTHS = 24
@@ -73,15 +82,16 @@ class Period:
 
     @classmethod
     def parse(cls, data: Any) -> Period:
-        """`start` and `end` as YYYY-MM; anything unreadable, reversed or longer than two years falls
-        back to the last twelve months."""
+        """`start` and `end` as YYYY-MM within the last 24 months; anything unreadable, reversed or
+        outside falls back to the last twelve months."""
         default = cls.recent()
         try:
             first = _month(data.get("start", ""))
             last = _month(data.get("end", ""))
         except (TypeError, ValueError):
             return default
-        if last < first or len(month_range(first, last)) > REPORT_MAX_MONTHS:
+        this = first_of_month(timezone.localdate())
+        if last < first or last > this or first < add_months(this, 1 - REPORT_MAX_MONTHS):
             return default
         return cls(first, last)
 
@@ -135,54 +145,86 @@ def _counts(row: dict[str, Any], what: str) -> bool:
     return row["kind"] == Kind.OFFER and (what == "offers" or row["status"] == Status.FULFILLED)
 
 
-def public_tables(group: Group, period: Period) -> list[MonthTable]:
-    """Needs made, needs fulfilled and offers made per category and month (one query)."""
-    months = period.months
-    found = _post_counts(group, period.first, period.end)
+WINDOW = REPORT_MAX_MONTHS  # the one table every public figure is read from
+AT_LEAST = "at_least"  # a sum over cells some of which are suppressed: the shown ones add up to this
+MEASURES = ("needs", "fulfilled", "offers", "given")
+
+
+@dataclass
+class Grid:
+    """Categories by month over the last WINDOW months, each measure suppressed once.
+
+    The impact page and every report are read from this one suppressed table: a page shows some of
+    its months, a report adds up its cells. A sum is exact only when every cell in it is shown, and
+    otherwise says "at least" the sum of the shown ones, so no page or report (nor two reports of
+    overlapping periods, subtracted) says more than the table itself."""
+
+    months: list[datetime.date]
+    categories: list[tuple[str, str]]
+    tables: dict[str, Table]
+
+
+def grid(group: Group) -> Grid:
+    this = first_of_month(timezone.localdate())
+    months = month_range(add_months(this, 1 - WINDOW), this)
+    found = _post_counts(group, months[0], add_months(this, 1))
     columns = {m: i for i, m in enumerate(months)}
-    specs = [
-        ("needs", _("Needs made")),
-        ("fulfilled", _("Needs fulfilled (by the month they were made)")),
-        ("offers", _("Offers made")),
-    ]
-    # Only the categories with any post in the period: an empty row names nobody, and leaving it
-    # out keeps the page small.
+    # Only the categories with any post in the window: an empty row names nobody, and leaving it out
+    # keeps the page small.
     used = {r["category"] for r in found if r["n"]}
     categories = [(c.value, str(c.label)) for c in Category if c.value in used]
     rows = {value: i for i, (value, _label) in enumerate(categories)}
-    tables = []
-    for key, title in specs:
+    tables = {}
+    for key in MEASURES:
         counts = [[0] * len(months) for _ in categories]
         for r in found:
             month = first_of_month(r["week"])
             if _counts(r, key) and r["category"] in rows and month in columns:
                 counts[rows[r["category"]]][columns[month]] += r["n"]
-        table = suppress(counts) if categories else suppress([[0] * len(months)])
-        floor = [sum(row[c].value or 0 for row in table.rows if row[c].shown) for c in range(len(months))]
-        tables.append(
+        tables[key] = suppress(counts) if categories else suppress([[0] * len(months)])
+    return Grid(months=months, categories=categories, tables=tables)
+
+
+def added(cells: list[Cell]) -> Cell:
+    """The sum of cells of the grid: exact when all are shown, else at least what the shown add up to."""
+    shown = sum(cell.value or 0 for cell in cells if cell.shown)
+    if all(cell.shown for cell in cells):
+        return Cell(SHOWN, shown)
+    return Cell(AT_LEAST, shown) if shown else Cell(HIDDEN, None)
+
+
+def public_tables(group: Group, period: Period | None = None) -> list[MonthTable]:
+    """Needs made, needs fulfilled and offers made per category and month (the last twelve months of
+    the grid; one query)."""
+    found = grid(group)
+    period = period or Period.recent()
+    index = [i for i, m in enumerate(found.months) if period.first <= m <= period.last]
+    specs = [
+        ("needs", _("Needs made")),
+        ("fulfilled", _("Needs fulfilled (by the month they were made)")),
+        ("offers", _("Offers made")),
+    ]
+    out = []
+    for key, title in specs:
+        table = found.tables[key]
+        rows = [[row[i] for i in index] for row in table.rows]
+        hidden = Cell(HIDDEN, None)
+        row_totals = [added(row) if all(c.shown for c in row) else hidden for row in rows]
+        every = [cell for row in rows for cell in row]
+        out.append(
             MonthTable(
                 key=key,
                 title=title,
-                row_labels=[label for _v, label in categories] or [_("All categories")],
-                months=months,
-                rows=table.rows,
-                row_totals=table.row_totals,
-                column_totals=table.column_totals,
-                total=table.total,
-                column_floor=floor,
+                row_labels=[label for _v, label in found.categories] or [_("All categories")],
+                months=[found.months[i] for i in index],
+                rows=rows,
+                row_totals=row_totals,
+                column_totals=[table.column_totals[i] for i in index],
+                total=added(every) if all(c.shown for c in every) else hidden,
+                column_floor=[added([row[i] for row in table.rows]).value or 0 for i in index],
             )
         )
-    return tables
-
-
-def cell_text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    if cell.state == SMALL:
-        return _("fewer than 11")
-    if not cell.shown:
-        return _("hidden")
-    return "" if cell.value is None else str(cell.value)
+    return out
 
 
 BAR = 18
@@ -254,33 +296,28 @@ class Report:
 
 
 def report(group: Group, period: Period) -> Report:
-    found = _post_counts(group, period.first, period.end)
-    used = sorted({r["category"] for r in found if r["n"]}, key=lambda v: Category.values.index(v))
+    found = grid(group)
+    index = [i for i, m in enumerate(found.months) if period.first <= m <= period.last]
     columns = [
         (_("Needs made"), "needs"),
         (_("Needs fulfilled"), "fulfilled"),
         (_("Offers made"), "offers"),
         (_("Offers given"), "given"),
     ]
-    counts = [[0] * len(columns) for _ in used]
-    for r in found:
-        if r["category"] in used:
-            for c, (_label, what) in enumerate(columns):
-                if _counts(r, what):
-                    counts[used.index(r["category"])][c] += r["n"]
-    # The headline shows each column's sum, so the table is suppressed as the dashboard's area table
-    # is (its column sums are known): zeros count as small and a column with small cells hides its
-    # largest cell too, so a known sum never pins a small one.
-    table = suppress(counts, zero_is_small=True, columns_only=True) if used else None
-    headline = [
-        (label, suppress_count(sum(row[c] for row in counts))) for c, (label, _w) in enumerate(columns)
+    rows = [
+        [added([found.tables[key].rows[r][i] for i in index]) for _label, key in columns]
+        for r in range(len(found.categories))
     ]
+    headline = [
+        (label, added([row[i] for row in found.tables[key].rows for i in index])) for label, key in columns
+    ]
+    keep = [r for r, row in enumerate(rows) if any(cell.state != SHOWN or cell.value for cell in row)]
     return Report(
         period=period,
         headline=headline,
-        categories=[str(Category(v).label) for v in used],
-        columns=[label for label, _w in columns],
-        rows=table.rows if table else [],
+        categories=[found.categories[r][1] for r in keep],
+        columns=[label for label, _key in columns],
+        rows=[rows[r] for r in keep],
         timing=_timing(group, period),
         shifts=_shifts(group, period),
         money=_money(group, period),
@@ -307,6 +344,8 @@ def _timing(group: Group, period: Period) -> list[tuple[str, Cell]]:
 
 
 def _shifts(group: Group, period: Period) -> list[tuple[str, Cell]]:
+    """Shifts held and places filled, month by month: a month's places are shown only when they are
+    11 or more, and the period adds up the months (at least, when one is hidden)."""
     from mutualaid.shifts.models import Occurrence, OccurrenceStatus, Signup, SignupState
 
     zone = timezone.get_current_timezone()
@@ -315,17 +354,22 @@ def _shifts(group: Group, period: Period) -> list[tuple[str, Cell]]:
     held = Occurrence.objects.filter(series__group=group, starts_at__gte=start, starts_at__lt=end).exclude(
         status=OccurrenceStatus.CANCELLED
     )
-    places = Signup.objects.filter(occurrence__in=held, state=SignupState.CONFIRMED)
-    people = places.values("user").distinct().count()
+    places: dict[datetime.date, int] = dict.fromkeys(period.months, 0)
+    for at in Signup.objects.filter(occurrence__in=held, state=SignupState.CONFIRMED).values_list(
+        "occurrence__starts_at", flat=True
+    ):
+        places[first_of_month(timezone.localtime(at).date())] += 1
     return [
         (_("Shifts held"), Cell(SHOWN, held.count())),  # a number of shifts names nobody
-        (_("Places filled"), suppress_count(places.count())),
-        (_("Volunteers who signed up"), suppress_count(people)),
+        (_("Places filled"), added([suppress_count(n) for n in places.values()])),
     ]
 
 
 def _money(group: Group, period: Period) -> list[tuple[str, str, Cell]]:
-    """Money in and out in whole units, shown only when it adds up 11 transactions or more."""
+    """Money in and out in whole units, month by month: a month's amount is shown only when it adds up
+    11 transactions or more, and the period adds up the months (at least, when one is hidden)."""
+    from django.db.models.functions import TruncMonth
+
     from mutualaid.funds.models import Transaction, TransactionKind
 
     directions = {
@@ -333,7 +377,7 @@ def _money(group: Group, period: Period) -> list[tuple[str, str, Cell]]:
         TransactionKind.DISBURSEMENT.value: 1,
         TransactionKind.BAIL_POSTED.value: 1,
     }
-    totals: dict[tuple[int, str], list[int]] = {}
+    months: dict[tuple[int, str], dict[datetime.date, list[int]]] = {}
     found = (
         Transaction.objects.filter(
             fund__group=group,
@@ -341,17 +385,21 @@ def _money(group: Group, period: Period) -> list[tuple[str, str, Cell]]:
             occurred_on__lt=period.end,
             kind__in=list(directions),
         )
-        .values_list("kind", "currency")
+        .annotate(month=TruncMonth("occurred_on"))
+        .values_list("kind", "currency", "month")
         .annotate(n=Count("id"), amount=Sum("amount"))
         .order_by()
     )
-    for kind, currency, n, amount in found:
-        entry = totals.setdefault((directions[kind], currency), [0, 0])
+    for kind, currency, month, n, amount in found:
+        entry = months.setdefault((directions[kind], currency), {}).setdefault(month, [0, 0])
         entry[0] += n
         entry[1] += amount
     labels = (_("Money in"), _("Money out"))
     out = []
-    for (direction, currency), (n, amount) in sorted(totals.items()):
-        cell = Cell(SHOWN, amount // 100) if suppress_count(n).shown and n else Cell(SMALL, None)
-        out.append((labels[direction], currency, cell))
+    for (direction, currency), by_month in sorted(months.items()):
+        cells = [
+            Cell(SHOWN, amount // 100) if n >= THRESHOLD else Cell(SMALL, None)
+            for n, amount in by_month.values()
+        ]
+        out.append((labels[direction], currency, added(cells)))
     return out

@@ -28,6 +28,8 @@ def cell_text(cell: Cell | None) -> str:
         return ""
     if cell.state == SMALL:
         return _("fewer than 11")
+    if cell.state == impact.AT_LEAST:
+        return _("at least %(count)s") % {"count": cell.value}
     if not cell.shown:
         return _("hidden")
     return "" if cell.value is None else str(cell.value)
