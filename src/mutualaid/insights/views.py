@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from mutualaid.core.categories import Category
@@ -206,19 +208,25 @@ def flyer(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         raise Http404
     web = request.build_absolute_uri(reverse("group", args=[group.slug]))
+    # The flyer itself is in its own language (marked with lang=); the page around it, with its
+    # menus, stays in the reader's.
     with translation.override(language):
-        texting = flyers_module.texting(group, language)
-        context = {
-            "group": group,
-            "language": language,
-            "texting": texting,
-            "web": web,
-            "qr": flyers_module.qr_svg(web, title=_("QR code of %(address)s") % {"address": web}),
-            "strips": range(8),
-        }
-        response = render(request, "insights/flyer.html", context)
-    response["Content-Language"] = language
-    return response
+        flyer = render_to_string(
+            "insights/_flyer.html",
+            {
+                "group": group,
+                "language": language,
+                "texting": flyers_module.texting(group, language),
+                "web": web,
+                "qr": flyers_module.qr_svg(web, title=_("QR code of %(address)s") % {"address": web}),
+                "strips": range(8),
+            },
+        )
+    return render(
+        request,
+        "insights/flyer.html",
+        {"group": group, "language": language, "flyer": mark_safe(flyer)},  # noqa: S308 - our own template, escaped as it rendered
+    )
 
 
 @login_required
