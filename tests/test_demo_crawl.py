@@ -278,9 +278,11 @@ def crawl(
         if spanish:
             if '<html lang="es">' not in body:
                 result.problems.append(f"{where}: page not in Spanish")
-            english = [s for s in NAV_STRINGS if s in text] + [
-                m.pattern for m in _english_ui() if m.search(text)
-            ]
+            # Content a page marks as written in another language (a printable flyer in English,
+            # `<article lang="en">`) is not the interface.
+            own = re.sub(r'<article[^>]*\blang="(?!es")[^"]*"[^>]*>.*?</article>', " ", body, flags=re.S)
+            ui = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", own)))
+            english = [s for s in NAV_STRINGS if s in ui] + [m.pattern for m in _english_ui() if m.search(ui)]
             if english:
                 result.problems.append(f"{where}: English on a Spanish page: {english}")
         if response.status_code != 200:

@@ -53,3 +53,7 @@ class ChannelsConfig(MutualaidApp):
         from mutualaid.core.notify import register_bulk_sender
 
         register_bulk_sender(bulk.send, bulk.progress)
+        from mutualaid.channels.flyers import texting_for
+        from mutualaid.insights.flyers import register_texting
+
+        register_texting(texting_for)

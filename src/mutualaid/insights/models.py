@@ -102,3 +102,26 @@ class FigureMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} up to {self.mark}"
+
+
+class ImpactPage(models.Model):
+    """A group's choice to publish its impact page (month by category, small counts suppressed), off
+    until a coordinator turns it on. While it is off the page, its report and the API answer 404 to
+    everyone but the group's coordinators."""
+
+    group = models.OneToOneField("groups.Group", on_delete=models.CASCADE, related_name="+")
+    public = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    data_classification: ClassVar = {
+        "group": (PUBLIC, "the group the choice belongs to"),
+        "public": (PUBLIC, "whether the group's impact page is public"),
+        "changed_at": (PUBLIC, "when the choice last changed"),
+        "changed_by": (PUBLIC, "which coordinator last changed the choice"),
+    }
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: impact page {'public' if self.public else 'private'}"

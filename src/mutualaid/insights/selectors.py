@@ -150,7 +150,7 @@ def _timing(group: Group, filters: Filters) -> Insight:
     for value, _label in categories:
         row: list[Cell] = []
         for measure in (figures.CLAIM, figures.DONE):
-            row.extend(_percentiles(buckets.get((value, measure), [])))
+            row.extend(percentiles(buckets.get((value, measure), [])))
         rows.append(row)
     return Insight(
         key="timing",
@@ -168,7 +168,7 @@ def _timing(group: Group, filters: Filters) -> Insight:
     )
 
 
-def _percentiles(buckets: list[tuple[int, int]]) -> tuple[Cell, Cell]:
+def percentiles(buckets: list[tuple[int, int]]) -> tuple[Cell, Cell]:
     """Median and 90th percentile (nearest rank: ceil(n/2), ceil(9n/10)) of sorted hour buckets."""
     n = sum(count for _hours, count in buckets)
     if n == 0:
@@ -209,19 +209,18 @@ def dashboard(group: Group, filters: Filters) -> list[Insight]:
     return tables
 
 
-def _outcomes(group: Group, filters: Filters) -> Insight:
-    states = [
-        (Status.OPEN.value, _("Still open, unclaimed")),
-        (Status.EXPIRED.value, _("Expired unmet")),
-        (Status.FULFILLED.value, _("Fulfilled")),
-    ]
+def _by_status(
+    group: Group, filters: Filters, *, kind: str, states: list[tuple[str, str]], key: str, title: str
+) -> Insight:
+    """Posts of one kind by category and by some of their states. No totals: the states shown are not
+    every state, and a total here would add up hidden cells of the week table."""
     categories = _categories(filters)
     rows = {value: i for i, (value, _label) in enumerate(categories)}
     columns = {value: i for i, (value, _label) in enumerate(states)}
     counts = [[0] * len(states) for _ in categories]
     summary = (
         _figures(group, filters)
-        .filter(kind=Kind.NEED, status__in=list(columns))
+        .filter(kind=kind, status__in=list(columns))
         .values("category", "status")
         .annotate(n=Sum("n"))
         .order_by()
@@ -229,15 +228,29 @@ def _outcomes(group: Group, filters: Filters) -> Insight:
     for row in summary:
         if row["category"] in rows:
             counts[rows[row["category"]]][columns[row["status"]]] = row["n"]
-    # No totals: the three states are not every state, and a total here would add up hidden cells of
-    # the week table.
     return Insight.of(
-        "outcomes",
-        _("Unmet and expired needs by category"),
+        key,
+        title,
         [label for _v, label in categories],
         [label for _v, label in states],
         suppress(counts),
         totals=False,
+    )
+
+
+def _outcomes(group: Group, filters: Filters) -> Insight:
+    states = [
+        (Status.OPEN.value, _("Still open, unclaimed")),
+        (Status.EXPIRED.value, _("Expired unmet")),
+        (Status.FULFILLED.value, _("Fulfilled")),
+    ]
+    return _by_status(
+        group,
+        filters,
+        kind=Kind.NEED,
+        states=states,
+        key="outcomes",
+        title=_("Unmet and expired needs by category"),
     )
 
 
@@ -273,28 +286,13 @@ def _offers_idle(group: Group, filters: Filters) -> Insight:
         (Status.EXPIRED.value, _("Expired unused")),
         (Status.FULFILLED.value, _("Given")),
     ]
-    categories = _categories(filters)
-    rows = {value: i for i, (value, _label) in enumerate(categories)}
-    columns = {value: i for i, (value, _label) in enumerate(states)}
-    counts = [[0] * len(states) for _ in categories]
-    summary = (
-        _figures(group, filters)
-        .filter(kind=Kind.OFFER, status__in=list(columns))
-        .values("category", "status")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-    for row in summary:
-        if row["category"] in rows:
-            counts[rows[row["category"]]][columns[row["status"]]] = row["n"]
-    # No totals, and not every state: as with unmet needs, a row never adds up to the week table's.
-    return Insight.of(
-        "offers_idle",
-        _("Offers idle and used, by category"),
-        [label for _v, label in categories],
-        [label for _v, label in states],
-        suppress(counts),
-        totals=False,
+    return _by_status(
+        group,
+        filters,
+        kind=Kind.OFFER,
+        states=states,
+        key="offers_idle",
+        title=_("Offers idle and used, by category"),
     )
 
 
