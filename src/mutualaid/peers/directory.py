@@ -47,7 +47,7 @@ def _strings(value: Any, limit: int = 50) -> list[str]:
 
 def _valid(row: PeerGroup) -> bool:
     try:
-        row.full_clean(exclude=["peer"], validate_unique=False, validate_constraints=False)
+        row.full_clean(exclude=["peer", "url"], validate_unique=False, validate_constraints=False)
     except ValidationError:
         return False
     return True
