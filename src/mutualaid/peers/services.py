@@ -98,10 +98,14 @@ def describe(url: str) -> Candidate:
     return Candidate(url=base, key_id=key["id"], public_key_pem=key["publicKeyPem"], fingerprint=print_)
 
 
+def is_self(candidate: Candidate) -> bool:
+    return candidate.url == normalise_url(conf.base_url())
+
+
 @transaction.atomic
 def link(candidate: Candidate) -> Peer:
     """Link (or link again) the install described; its key is pinned as compared."""
-    if candidate.url == normalise_url(conf.base_url()):
+    if is_self(candidate):
         raise ValidationError(_("An install cannot link to itself."))
     peer, _created = Peer.objects.update_or_create(
         url=candidate.url,
