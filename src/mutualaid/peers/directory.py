@@ -93,7 +93,8 @@ def search(*, query: str = "", category: str = "", language: str = "") -> list[P
     """Peers' groups matching a directory search (words in name, description or postal codes)."""
     words = [w.casefold() for w in query.split() if w]
     found = []
-    for group in PeerGroup.objects.filter(peer__state=PeerState.LINKED).select_related("peer"):
+    shown = ("slug", "name", "description", "postal_codes", "categories", "languages", "url", "peer__url")
+    for group in PeerGroup.objects.filter(peer__state=PeerState.LINKED).select_related("peer").only(*shown):
         if category and category not in group.categories:
             continue
         if language and language not in group.languages:
