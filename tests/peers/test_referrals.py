@@ -286,3 +286,38 @@ def test_api_parity(loop: Loop, bush_there: Any, need: Any, ada: Any, dee: Any, 
     detail = api_for(dee).get(f"/api/v1/groups/bush/referrals/{uid}").json()
     assert detail["state"] == "referred" and detail["details"]["details"] == SECRET
     assert api_for(ada).get(f"/api/v1/groups/crown/referrals/{uid}").json()["details"] is None
+
+
+def test_retention_forgets_messages_and_blanks_details_of_ended_referrals(
+    loop: Loop, bush_there: Any, need: Any, ada: Any, dee: Any
+) -> None:
+    from mutualaid.core.retention import rules
+    from mutualaid.peers.models import SeenMessage
+
+    out = services.refer(post=need, actor=ada, target=bush_there)
+    delivery.run_due()
+    services.decide(referral=pair(out), actor=dee, accept=True)
+    delivery.run_due()
+    delivery.run_due()
+    later = timezone.now() + timedelta(days=400)
+    found = {rule.name: rule for rule in rules()}
+    assert found["finished peer messages"].expired(later).count() == Message.objects.count() == 3
+    assert found["received peer message ids"].expired(later).count() == SeenMessage.objects.count() == 3
+    ended = found["details of ended referrals"]
+    rows = ended.expired(later)
+    assert [r.direction for r in rows] == ["in"]
+    assert ended.scrub is not None and ended.scrub(rows) == 1
+    incoming = pair(out)
+    assert incoming.details == incoming.contact == "" and incoming.state == ReferralState.REFERRED
+    assert not found["details of ended referrals"].expired(timezone.now()).exists()
+
+
+def test_a_message_nested_too_deeply_is_refused(peer: Any) -> None:
+    deep: Any = {"id": "00000000-0000-4000-8000-0000000000dd", "type": "offer"}
+    nested: Any = []
+    for _ in range(40):
+        nested = [nested]
+    deep["x"] = nested
+    from tests.peers.test_linking import signed
+
+    assert signed(deep) == 400

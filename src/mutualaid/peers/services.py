@@ -33,6 +33,7 @@ from mutualaid.core.jobs import enqueue_on_commit
 from mutualaid.exchange import lifecycle
 from mutualaid.exchange.models import Kind, Post, PostEvent, Status, Urgency
 from mutualaid.federation import conf, remote, signatures
+from mutualaid.federation.services import json_depth
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Role, User
 from mutualaid.peers import keys, notices
@@ -437,6 +438,8 @@ def receive(incoming: Incoming) -> int:
             raise Refused(400, "not JSON") from exc
         if not isinstance(message, dict):
             raise Refused(400, "not an object")
+        if json_depth(message) > conf.MAX_DEPTH:
+            raise Refused(400, "nested too deeply")
         try:
             message_uid = uuid.UUID(str(message.get("id")))
         except ValueError as exc:
