@@ -325,6 +325,12 @@ def _api_values(slug: str) -> dict[str, list[str]]:
         "offer_id": _first_pks("housing.Offer", 2, group__slug=slug),
         "stay_id": _first_pks("housing.Stay", 2, offer__group__slug=slug),
         "round_id": _first_pks("matching.Round", 2, group__slug=slug),
+        "uid": [
+            str(u)
+            for u in apps.get_model("peers", "Referral")
+            .objects.filter(group__slug=slug)
+            .values_list("uid", flat=True)[:2]
+        ],
     }
 
 

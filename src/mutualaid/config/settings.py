@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mutualaid.insights",
     "mutualaid.opendata",
     "mutualaid.federation",
+    "mutualaid.peers",
     "mutualaid.config",  # the wiring (serve, worker, demo commands); keep it after every mutualaid app
     "django.contrib.admin",
     "django.contrib.auth",
