@@ -40,6 +40,13 @@ def test_one_build_serves_every_request_and_every_server(crown: Any, bush: Any, 
     cache.forget_local()  # another app server: nothing in its memory, the shared cache has the build
     assert _names(Client()) == first
     assert len(builds) == 1
+    package = client.get("/open-data/hsds.zip").content
+    assert client.get("/open-data/hsds.zip").content == package  # made once for this version
+    assert len(builds) == 1
+    crown.name = "Crown Heights Aid"
+    crown.save()
+    assert client.get("/open-data/hsds.zip").content != package
+    assert len(builds) == 2
 
 
 def test_a_change_to_a_group_or_hub_is_seen_at_once(crown: Any, bush: Any, builds: list[int]) -> None:

@@ -71,6 +71,16 @@ def directory(base_url: str, build: Callable[[], hsds.Directory]) -> hsds.Direct
     return found
 
 
+def package(base_url: str, make: Callable[[], bytes]) -> bytes:
+    """The data package (ZIP) of the current build, made once per version like the build itself."""
+    key = key_for(base_url) + ":zip"
+    found = cache.get(key)
+    if not isinstance(found, bytes):
+        found = make()
+        cache.set(key, found, timeout=TTL)
+    return found
+
+
 def forget_local() -> None:
     with _lock:
         _memo.clear()

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 from mutualaid.core import ratelimit
 from mutualaid.core.categories import Category
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
+from mutualaid.opendata import cache, hsds, selectors, services, valueflows
 from mutualaid.opendata import dataset as tabular
-from mutualaid.opendata import hsds, selectors, services, valueflows
 from mutualaid.opendata.forms import PublishingForm
 
 JSON_PARAMS = {"ensure_ascii": False}
@@ -51,7 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dataset(request: HttpRequest) -> HttpResponse:
-    body = tabular.zipped(selectors.directory(request), created=hsds.now_stamp())
+    body = cache.package(
+        selectors.base_url(request),
+        lambda: tabular.zipped(selectors.directory(request), created=hsds.now_stamp()),
+    )
     response = HttpResponse(body, content_type="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="hsds.zip"'
     response.headers["Access-Control-Allow-Origin"] = "*"
