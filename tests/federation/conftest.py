@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mutualaid.federation import remote, signatures
+from mutualaid.federation import documents, remote, rfc9421, signatures
 
 REMOTE = "https://social.example"
 
@@ -71,17 +71,29 @@ class Fediverse:
         body: bytes | None = None,
         when: Any = None,
         tamper: bytes | None = None,
+        scheme: str = "cavage",
     ) -> Any:
         raw = body if body is not None else orjson.dumps(activity)
-        headers = signatures.sign(
-            method="POST",
-            path=path,
-            host="testserver",
-            key_id=signer.key_id,
-            private_key=signer.key,
-            now=when or timezone.now(),
-            body=raw,
-        )
+        if scheme == "rfc9421":
+            headers = rfc9421.sign(
+                method="POST",
+                url=documents.absolute(path),
+                host="testserver",
+                key_id=signer.key_id,
+                private_key=signer.key,
+                now=when or timezone.now(),
+                body=raw,
+            )
+        else:
+            headers = signatures.sign(
+                method="POST",
+                path=path,
+                host="testserver",
+                key_id=signer.key_id,
+                private_key=signer.key,
+                now=when or timezone.now(),
+                body=raw,
+            )
         headers.pop("Host")
         content_type = headers.pop("Content-Type")
         return Client().post(
@@ -101,7 +113,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
     """Deliveries the worker made (inbox, activity), answered 202, instead of the network."""
     out: list[tuple[str, dict[str, Any]]] = []
 
-    def post(url: str, *, body: bytes, key_id: str, private_key: Any) -> int:
+    def post(url: str, *, body: bytes, key_id: str, private_key: Any, **_: Any) -> int:
         out.append((url, orjson.loads(body)))
         return 202
 

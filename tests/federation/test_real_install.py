@@ -25,7 +25,7 @@ import orjson
 import pytest
 from django.utils import timezone
 
-from mutualaid.federation import signatures
+from mutualaid.federation import rfc9421, signatures
 from tests.deploy.envfile import production_env
 from tests.deploy.test_proxy_drill import free_port, running
 
@@ -57,8 +57,13 @@ print("again", run_due(later + datetime.timedelta(hours=1)))
 """
 
 
+class _OldServer(Exception):
+    pass
+
+
 class Standin:
-    """A minimal fediverse server: one account (sam), its inbox verifying draft-cavage signatures."""
+    """A minimal fediverse server: one account (sam), its inbox verifying draft-cavage signatures only,
+    like an older server: an RFC 9421 request is answered 401 (counted in `knocks`, not `refused`)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -67,6 +72,7 @@ class Standin:
         self.received: list[dict[str, Any]] = []
         self.refused: list[str] = []
         self.fail_next = 0
+        self.knocks: list[str] = []
 
     @property
     def actor(self) -> str:
@@ -87,6 +93,9 @@ class Standin:
 
     def check(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         headers = {k.lower(): v for k, v in handler.headers.items()}
+        self.knocks.append("rfc9421" if "signature-input" in headers else "cavage")
+        if "signature-input" in headers:
+            raise _OldServer
         parsed = signatures.parse(headers.get("signature", ""))
         with contextlib.closing(
             http.client.HTTPConnection(*urlsplit(parsed.key_id).netloc.split(":"))
@@ -126,6 +135,9 @@ class Standin:
                     return
                 try:
                     standin.check(self, body)
+                except _OldServer:
+                    self._answer(401, b"")
+                    return
                 except (signatures.SignatureError, AssertionError, KeyError) as exc:
                     standin.refused.append(str(exc))
                     self._answer(401, b"")
@@ -153,16 +165,20 @@ class Standin:
         key: Any = None,
         when: Any = None,
         tamper: bytes | None = None,
+        scheme: str = "cavage",
     ) -> int:
         body = orjson.dumps(activity)
-        headers = signatures.sign(
-            method="POST",
-            path=path,
-            host=f"127.0.0.1:{port}",
-            key_id=f"{self.actor}#main-key",
-            private_key=key or self.key,
-            now=when or timezone.now(),
-            body=body,
+        sign = {
+            "host": f"127.0.0.1:{port}",
+            "key_id": f"{self.actor}#main-key",
+            "private_key": key or self.key,
+            "now": when or timezone.now(),
+            "body": body,
+        }
+        headers = (
+            rfc9421.sign(method="POST", url=f"http://127.0.0.1:{port}{path}", **sign)
+            if scheme == "rfc9421"
+            else signatures.sign(method="POST", path=path, **sign)
         )
         with contextlib.closing(http.client.HTTPConnection("127.0.0.1", port, timeout=30)) as conn:
             conn.request("POST", path, body=tamper if tamper is not None else body, headers=headers)
@@ -254,6 +270,8 @@ def test_follow_announce_and_retry_between_real_servers(install: tuple[int, dict
     worker(env)
     accepts = [a for a in standin.received if a["type"] == "Accept"]
     assert len(accepts) == 1 and accepts[0]["path"] == "/users/sam/inbox"
+    # The double knock: RFC 9421 first, refused by this older server, draft-cavage at once.
+    assert standin.knocks == ["rfc9421", "cavage"]
     assert accepts[0]["object"]["id"] == follow["id"]
     assert get(port, urlsplit(actor["followers"]).path)[1]["totalItems"] == 1
 
@@ -269,6 +287,8 @@ def test_follow_announce_and_retry_between_real_servers(install: tuple[int, dict
     assert creates[0]["object"]["content"] == "<p>Pantry open Saturday</p>"
     assert "4711" not in json.dumps(standin.received)
     assert not standin.refused
+    # Remembered (by another worker process): no more RFC 9421 knocks at this server.
+    assert standin.knocks[2:] == ["cavage"]
 
 
 def test_forged_and_replayed_requests_are_refused_over_http(
@@ -278,11 +298,16 @@ def test_forged_and_replayed_requests_are_refused_over_http(
     inbox = "/ap/groups/crown/inbox"
     undo = {"id": f"{standin.actor}/undo/1", "type": "Undo", "actor": standin.actor,
             "object": {"type": "Follow", "actor": standin.actor, "object": f"http://127.0.0.1:{port}/ap/groups/crown"}}  # fmt: skip
-    assert standin.signed_post(port, inbox, undo, key=signatures.new_private_key()) == 401  # wrong key
-    assert (
-        standin.signed_post(port, inbox, undo, tamper=orjson.dumps({**undo, "id": "x"})) == 401
-    )  # changed body
-    assert standin.signed_post(port, inbox, undo, when=timezone.now() - timedelta(hours=1)) == 401  # old Date
+    for scheme in ("cavage", "rfc9421"):
+        wrong_key = standin.signed_post(port, inbox, undo, key=signatures.new_private_key(), scheme=scheme)
+        assert wrong_key == 401
+        changed = standin.signed_post(
+            port, inbox, undo, tamper=orjson.dumps({**undo, "id": "x"}), scheme=scheme
+        )
+        assert changed == 401
+        old = standin.signed_post(port, inbox, undo, when=timezone.now() - timedelta(hours=1), scheme=scheme)
+        assert old == 401  # an old Date (draft-cavage) or created (RFC 9421)
     assert get(port, "/ap/groups/crown/followers")[1]["totalItems"] == 1
-    assert standin.signed_post(port, inbox, undo) == 202
+    assert standin.signed_post(port, inbox, undo, scheme="rfc9421") == 202
     assert get(port, "/ap/groups/crown/followers")[1]["totalItems"] == 0
+    assert standin.signed_post(port, inbox, undo, scheme="rfc9421") == 202  # a replay: nothing more happens

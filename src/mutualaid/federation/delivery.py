@@ -5,10 +5,17 @@ followers on 500 servers is 500 deliveries. Sending: hosts in parallel (MUTUALAI
 one request at a time per host, so no server is flooded. A failed try (no answer, 5xx, 429, 408) is
 retried after 30 s, 2 min, 8 min… (core.jobs.backoff) until MUTUALAID_FEDERATION_GIVE_UP_HOURS
 (48 h by default) after the first try, then given up; any other 4xx means the inbox refuses for good.
+
+Which signature ("double knock"): a host not known yet, or known to accept RFC 9421, is sent an RFC 9421
+signature first; if it answers 401 or 403 the same delivery is sent once more at once with draft-cavage.
+What succeeded is remembered per host (in the shared cache, SCHEME_MEMORY_DAYS), so a host that only
+reads draft-cavage gets draft-cavage alone from then on, and is asked with RFC 9421 again after the
+memory expires (servers upgrade). A host answering 401 to both is left unknown (a real refusal).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,6 +24,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -79,17 +87,52 @@ def queue(activity: Activity, inboxes: Iterable[str]) -> int:
     return len(rows)
 
 
-def _send_host(
-    jobs: list[tuple[int, str, bytes, str, rsa.RSAPrivateKey]],
-) -> list[tuple[int, int | None]]:
-    """Deliver one host's due rows in order (one connection at a time); (delivery id, status or None)."""
+SCHEME_MEMORY_DAYS = 30
+REFUSED_SIGNATURE = frozenset({401, 403})
+Job = tuple[int, str, bytes, str, rsa.RSAPrivateKey]
+
+
+def scheme_key(host: str) -> str:
+    return "federation:scheme:" + hashlib.sha256(host.lower().encode()).hexdigest()
+
+
+def known_schemes(hosts: Iterable[str]) -> dict[str, str]:
+    """What each host accepted last time (remote.RFC9421 or remote.CAVAGE); hosts never reached are absent."""
+    keys = {scheme_key(host): host for host in hosts}
+    return {keys[key]: str(value) for key, value in cache.get_many(list(keys)).items()}
+
+
+def remember_schemes(learned: dict[str, str]) -> None:
+    if learned:
+        cache.set_many(
+            {scheme_key(host): scheme for host, scheme in learned.items()},
+            timeout=SCHEME_MEMORY_DAYS * 86400,
+        )
+
+
+def _send_host(jobs: list[Job], known: str | None) -> tuple[list[tuple[int, int | None]], str | None]:
+    """Deliver one host's due rows in order (one connection at a time): (delivery id, status or None)
+    each, and the scheme the host accepted in this run (None when nothing told)."""
     results: list[tuple[int, int | None]] = []
+    scheme, learned = known, None
     for pk, inbox, body, key_id, key in jobs:
         try:
-            results.append((pk, remote.post(inbox, body=body, key_id=key_id, private_key=key)))
+            if scheme == remote.CAVAGE:
+                status = remote.post(inbox, body=body, key_id=key_id, private_key=key, scheme=remote.CAVAGE)
+            else:
+                status = remote.post(inbox, body=body, key_id=key_id, private_key=key, scheme=remote.RFC9421)
+                if status in REFUSED_SIGNATURE:  # the second knock, once
+                    status = remote.post(
+                        inbox, body=body, key_id=key_id, private_key=key, scheme=remote.CAVAGE
+                    )
+                    if 200 <= status < 300:
+                        scheme = learned = remote.CAVAGE
+                elif 200 <= status < 300:
+                    scheme = learned = remote.RFC9421
         except remote.RemoteError:
-            results.append((pk, None))
-    return results
+            status = None
+        results.append((pk, status))
+    return results, learned
 
 
 def run_due(now: datetime | None = None) -> dict[str, int]:
@@ -104,7 +147,7 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     )
     keys: dict[int, tuple[str, rsa.RSAPrivateKey]] = {}
     bodies: dict[int, bytes] = {}
-    per_host: dict[str, list[tuple[int, str, bytes, str, rsa.RSAPrivateKey]]] = defaultdict(list)
+    per_host: dict[str, list[Job]] = defaultdict(list)
     rows = {d.pk: d for d in due}
     for d in due:
         group = d.activity.group
@@ -115,8 +158,18 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
         key_id, key = keys[group.pk]
         per_host[d.host].append((d.pk, d.inbox_url or "", bodies[d.activity_id], key_id, key))
     counts = {"sent": 0, "retry": 0, "gave_up": 0}
+    known = known_schemes(per_host)
+    hosts = list(per_host)
     with ThreadPoolExecutor(max_workers=conf.concurrency()) as pool:
-        outcomes = [item for chunk in pool.map(_send_host, per_host.values()) for item in chunk]
+        sent = list(pool.map(_send_host, [per_host[h] for h in hosts], [known.get(h) for h in hosts]))
+    outcomes = [item for chunk, _learned in sent for item in chunk]
+    remember_schemes(
+        {
+            host: learned
+            for host, (_chunk, learned) in zip(hosts, sent, strict=True)
+            if learned and learned != known.get(host)
+        }
+    )
     finished = timezone.now()
     for pk, status in outcomes:
         d = rows[pk]

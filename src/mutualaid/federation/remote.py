@@ -18,7 +18,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
-from mutualaid.federation import conf, signatures
+from mutualaid.federation import conf, rfc9421, signatures
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
@@ -83,18 +83,36 @@ def fetch_json(
     return document
 
 
-def post(url: str, *, body: bytes, key_id: str, private_key: rsa.RSAPrivateKey) -> int:
-    """POST a signed activity; the HTTP status, or RemoteError when the server cannot be reached."""
+RFC9421 = "rfc9421"
+CAVAGE = "cavage"
+
+
+def post(url: str, *, body: bytes, key_id: str, private_key: rsa.RSAPrivateKey, scheme: str = CAVAGE) -> int:
+    """POST a signed activity (`scheme`: RFC9421 or CAVAGE); the HTTP status, or RemoteError when the
+    server cannot be reached."""
     host, path = check_address(url)
-    headers = {"User-Agent": "mutualaid"} | signatures.sign(
-        method="POST",
-        path=path,
-        host=host,
-        key_id=key_id,
-        private_key=private_key,
-        now=timezone.now(),
-        body=body,
+    signed = (
+        rfc9421.sign(
+            method="POST",
+            url=url,
+            host=host,
+            key_id=key_id,
+            private_key=private_key,
+            now=timezone.now(),
+            body=body,
+        )
+        if scheme == RFC9421
+        else signatures.sign(
+            method="POST",
+            path=path,
+            host=host,
+            key_id=key_id,
+            private_key=private_key,
+            now=timezone.now(),
+            body=body,
+        )
     )
+    headers = {"User-Agent": "mutualaid"} | signed
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with _opener.open(request, timeout=conf.timeout()) as answer:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from mutualaid.core import ratelimit
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.publishing import PublicAnnouncement
-from mutualaid.federation import conf, delivery, documents, remote, signatures
+from mutualaid.federation import conf, delivery, documents, remote, rfc9421, signatures
 from mutualaid.federation.models import Activity, Follower, GroupActor, Kind, RemoteKey, SeenActivity
 from mutualaid.groups.models import Group
 
@@ -139,11 +139,22 @@ def remote_key(key_id: str, *, refresh: bool = False) -> tuple[str, str]:
 
 
 def authenticate(incoming: Incoming) -> tuple[str, dict[str, Any]]:
-    """Check size, signature, digest, date and rate; (signer's actor index, activity) or Refused."""
+    """Check size, signature, digest, date and rate; (signer's actor index, activity) or Refused.
+
+    Either scheme is accepted: RFC 9421 (`Signature-Input` + `Signature`, `Content-Digest`, `created`)
+    when the request carries it, otherwise draft-cavage (`Signature`, `Digest`, `Date`). Both get the
+    same rules: one rate limit per signing key, the same freshness window, the body's digest checked
+    before any key is fetched, one re-fetch of a key that no longer verifies.
+    """
     if len(incoming.body) > conf.MAX_BODY:
         raise Refused(413, "body larger than 1 MB")
+    modern = rfc9421.present(incoming.headers)
     try:
-        parsed = signatures.parse(incoming.headers.get("signature", ""))
+        parsed: rfc9421.ParsedInput | signatures.ParsedSignature = (
+            rfc9421.parse(incoming.headers)
+            if modern
+            else signatures.parse(incoming.headers.get("signature", ""))
+        )
     except signatures.SignatureError as exc:
         raise Refused(401, str(exc)) from exc
     try:
@@ -156,26 +167,43 @@ def authenticate(incoming: Incoming) -> tuple[str, dict[str, Any]]:
     except ratelimit.RateLimited as exc:
         raise Refused(429, "too many activities from this key") from exc
     now = timezone.now()
+    window = conf.date_window()
+    post = incoming.method.upper() == "POST"
 
     def check(pem: str) -> None:
-        signatures.verify(
-            parsed=parsed,
-            method=incoming.method,
-            path=incoming.path,
-            headers=incoming.headers,
-            body=incoming.body,
-            public_key_pem=pem,
-            now=now,
-            window=conf.date_window(),
-        )
+        if isinstance(parsed, rfc9421.ParsedInput):
+            rfc9421.verify(
+                parsed=parsed,
+                method=incoming.method,
+                url=documents.absolute(incoming.path),
+                headers=incoming.headers,
+                body=incoming.body,
+                public_key_pem=pem,
+                now=now,
+                window=window,
+            )
+        else:
+            signatures.verify(
+                parsed=parsed,
+                method=incoming.method,
+                path=incoming.path,
+                headers=incoming.headers,
+                body=incoming.body,
+                public_key_pem=pem,
+                now=now,
+                window=window,
+            )
 
     # Date and digest first: a stale or altered request is refused without fetching any key.
     try:
-        signatures.check_date(incoming.headers.get("date", ""), now=now, window=conf.date_window())
-        if incoming.method == "POST" and incoming.headers.get("digest", "") != signatures.digest(
-            incoming.body
-        ):
-            raise signatures.SignatureError("Digest does not match the body")
+        if isinstance(parsed, rfc9421.ParsedInput):
+            rfc9421.check_fresh(parsed, now=now, window=window)
+            if post:
+                rfc9421.check_digest(incoming.headers, incoming.body)
+        else:
+            signatures.check_date(incoming.headers.get("date", ""), now=now, window=window)
+            if post and incoming.headers.get("digest", "") != signatures.digest(incoming.body):
+                raise signatures.SignatureError("Digest does not match the body")
     except signatures.SignatureError as exc:
         raise Refused(401, str(exc)) from exc
     owner_index, pem = remote_key(parsed.key_id)

@@ -11,3 +11,9 @@ class OpenDataConfig(MutualaidApp):
     group_url_prefix = "open-data/"
     site_urls = "mutualaid.opendata.urls_site"
     api_router = "mutualaid.opendata.api.router"
+
+    def ready(self) -> None:
+        super().ready()
+        from mutualaid.opendata import cache
+
+        cache.connect()

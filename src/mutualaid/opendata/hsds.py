@@ -146,6 +146,9 @@ class Directory:
     def term(self, term_id: str) -> Record | None:
         return self.by_id("taxonomy_terms", term_id)
 
+    def drop_indexes(self) -> None:
+        self._indexes = {}
+
 
 def build(*, base_url: str, groups: list[Group], hubs: list[Hub]) -> Directory:
     """The HSDS tables for these (listed) groups and (public, active) hubs."""

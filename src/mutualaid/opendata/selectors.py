@@ -15,7 +15,7 @@ from mutualaid.core.env import env_str
 from mutualaid.exchange.models import Kind, Post, Status, Visibility
 from mutualaid.groups.models import Group
 from mutualaid.hubs.models import Hub
-from mutualaid.opendata import hsds
+from mutualaid.opendata import cache, hsds
 from mutualaid.opendata.models import Publishing
 
 PER_PAGE = 50
@@ -41,9 +41,15 @@ def public_hubs() -> list[Hub]:
     )
 
 
+def build_directory(base: str) -> hsds.Directory:
+    """Every HSDS record of this install's public directory, built now (seconds for a large install)."""
+    return hsds.build(base_url=base, groups=listed_groups(), hubs=public_hubs())
+
+
 def directory(request: HttpRequest) -> hsds.Directory:
-    """Every HSDS record of this install's public directory."""
-    return hsds.build(base_url=base_url(request), groups=listed_groups(), hubs=public_hubs())
+    """Every HSDS record of this install's public directory: the shared cached build (see cache.py)."""
+    base = base_url(request)
+    return cache.directory(base, lambda: build_directory(base))
 
 
 def publishes_offers(group: Group) -> bool:

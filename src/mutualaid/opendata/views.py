@@ -17,13 +17,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mutualaid.core import ratelimit
 from mutualaid.core.categories import Category
 from mutualaid.groups.access import get_group_for_coordinator, get_listed_or_member_group
+from mutualaid.opendata import cache, hsds, selectors, services, valueflows
 from mutualaid.opendata import dataset as tabular
-from mutualaid.opendata import hsds, selectors, services, valueflows
 from mutualaid.opendata.forms import PublishingForm
 
 JSON_PARAMS = {"ensure_ascii": False}
+# The HSDS API's limits (MUTUALAID_RATE_HSDS_API overrides both): generous for a directory tool that
+# pages through everything, tight enough that one client cannot keep the server busy.
+API_ACTION = "hsds_api"
+API_RATE_ANONYMOUS = "600/m"
+API_RATE_MEMBER = "600/m"
 
 
 def _json(data: Any, status: int = 200, content_type: str = "application/json") -> JsonResponse:
@@ -45,7 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dataset(request: HttpRequest) -> HttpResponse:
-    body = tabular.zipped(selectors.directory(request), created=hsds.now_stamp())
+    body = cache.package(
+        selectors.base_url(request),
+        lambda: tabular.zipped(selectors.directory(request), created=hsds.now_stamp()),
+    )
     response = HttpResponse(body, content_type="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="hsds.zip"'
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -54,19 +63,36 @@ def dataset(request: HttpRequest) -> HttpResponse:
 
 # --- HSDS API (https://docs.openreferral.org/en/v3.0/hsds/api_reference.html) -----------------------
 
-
-@require_GET
-def hsds_root(request: HttpRequest) -> JsonResponse:
-    return _json({"version": hsds.HSDS_VERSION, "profile": hsds.PROFILE, "openapi_url": hsds.OPENAPI})
+Shape = Callable[[hsds.Directory, dict[str, Any]], dict[str, Any]]
 
 
-def _listing(
-    request: HttpRequest,
-    table: str,
-    shape: Callable[[hsds.Directory, dict[str, Any]], dict[str, Any]],
-    *,
-    filters: bool = True,
-) -> JsonResponse:
+def _limited(request: HttpRequest) -> JsonResponse | None:
+    """Count one API request: per member when signed in, otherwise against one install-wide anonymous
+    budget (no address is ever seen, so none is counted); a 429 with Retry-After when over."""
+    user = request.user if request.user.is_authenticated else None
+    try:
+        ratelimit.limit(
+            action=API_ACTION,
+            user=user,
+            scope=None if user else "hsds:anonymous",
+            rate=API_RATE_MEMBER if user else API_RATE_ANONYMOUS,
+        )
+    except ratelimit.RateLimited as exc:
+        response = _json({"detail": "Too many requests."}, status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return None
+
+
+def _flat(_d: hsds.Directory, record: dict[str, Any]) -> dict[str, Any]:
+    return record
+
+
+def _with_organization(d: hsds.Directory, service: dict[str, Any]) -> dict[str, Any]:
+    return {**service, "organization": d.by_id("organizations", service["organization_id"])}
+
+
+def _listing(request: HttpRequest, table: str, shape: Shape, *, filters: bool = True) -> JsonResponse:
     query = request.GET
     try:
         page = selectors.page_request(query.get("page", ""), query.get("per_page", ""))
@@ -102,74 +128,50 @@ def _listing(
             and selectors.modified_since(service, since)
         )
 
-    chosen = [shape(d, record) for record in records if keep(record)]
-    return _json(selectors.paginate(chosen, page))
+    # Page first, shape after: only the records on the page are nested.
+    chosen = selectors.paginate([record for record in records if keep(record)], page)
+    chosen["contents"] = [shape(d, record) for record in chosen["contents"]]
+    return _json(chosen)
 
 
-def _flat(_d: hsds.Directory, record: dict[str, Any]) -> dict[str, Any]:
-    return record
+def _lister(table: str, shape: Shape, *, filters: bool = True) -> Callable[[HttpRequest], JsonResponse]:
+    @require_GET
+    def view(request: HttpRequest) -> JsonResponse:
+        return _limited(request) or _listing(request, table, shape, filters=filters)
+
+    view.__name__ = f"hsds_{table}"
+    return view
 
 
-@require_GET
-def hsds_organizations(request: HttpRequest) -> JsonResponse:
-    return _listing(request, "organizations", _flat)
+def _detailer(table: str, full: Shape) -> Callable[[HttpRequest, str], JsonResponse]:
+    @require_GET
+    def view(request: HttpRequest, record_id: str) -> JsonResponse:
+        refused = _limited(request)
+        if refused:
+            return refused
+        d = selectors.directory(request)
+        found = d.by_id(table, record_id)
+        return _json(full(d, found)) if found else _not_found()
 
-
-@require_GET
-def hsds_organization(request: HttpRequest, record_id: str) -> JsonResponse:
-    d = selectors.directory(request)
-    found = d.by_id("organizations", record_id)
-    return _json(hsds.organization_full(d, found)) if found else _not_found()
-
-
-@require_GET
-def hsds_services(request: HttpRequest) -> JsonResponse:
-    return _listing(
-        request,
-        "services",
-        lambda d, s: {**s, "organization": d.by_id("organizations", s["organization_id"])},
-    )
-
-
-@require_GET
-def hsds_service(request: HttpRequest, record_id: str) -> JsonResponse:
-    d = selectors.directory(request)
-    found = d.by_id("services", record_id)
-    return _json(hsds.service_full(d, found)) if found else _not_found()
+    view.__name__ = f"hsds_{table}_one"
+    return view
 
 
 @require_GET
-def hsds_service_at_locations(request: HttpRequest) -> JsonResponse:
-    return _listing(request, "service_at_locations", hsds.service_at_location_listed)
+def hsds_root(request: HttpRequest) -> JsonResponse:
+    return _json({"version": hsds.HSDS_VERSION, "profile": hsds.PROFILE, "openapi_url": hsds.OPENAPI})
 
 
-@require_GET
-def hsds_service_at_location(request: HttpRequest, record_id: str) -> JsonResponse:
-    d = selectors.directory(request)
-    found = d.by_id("service_at_locations", record_id)
-    return _json(hsds.service_at_location_full(d, found)) if found else _not_found()
-
-
-@require_GET
-def hsds_taxonomies(request: HttpRequest) -> JsonResponse:
-    return _listing(request, "taxonomies", _flat, filters=False)
-
-
-@require_GET
-def hsds_taxonomy(request: HttpRequest, record_id: str) -> JsonResponse:
-    found = selectors.directory(request).by_id("taxonomies", record_id)
-    return _json(found) if found else _not_found()
-
-
-@require_GET
-def hsds_taxonomy_terms(request: HttpRequest) -> JsonResponse:
-    return _listing(request, "taxonomy_terms", _flat, filters=False)
-
-
-@require_GET
-def hsds_taxonomy_term(request: HttpRequest, record_id: str) -> JsonResponse:
-    found = selectors.directory(request).by_id("taxonomy_terms", record_id)
-    return _json(found) if found else _not_found()
+hsds_organizations = _lister("organizations", _flat)
+hsds_organization = _detailer("organizations", hsds.organization_full)
+hsds_services = _lister("services", _with_organization)
+hsds_service = _detailer("services", hsds.service_full)
+hsds_service_at_locations = _lister("service_at_locations", hsds.service_at_location_listed)
+hsds_service_at_location = _detailer("service_at_locations", hsds.service_at_location_full)
+hsds_taxonomies = _lister("taxonomies", _flat, filters=False)
+hsds_taxonomy = _detailer("taxonomies", _flat)
+hsds_taxonomy_terms = _lister("taxonomy_terms", _flat, filters=False)
+hsds_taxonomy_term = _detailer("taxonomy_terms", _flat)
 
 
 # --- A group's published offers (ValueFlows) and the coordinators' choice ----------------------------
