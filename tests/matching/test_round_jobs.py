@@ -120,7 +120,7 @@ def test_a_failing_engine_marks_the_round_failed_and_the_page_says_so(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("engine blew up near 12 Secret Street")
 
-    monkeypatch.setattr("mutualaid.matching.services.engine.solve_apart", broken)
+    monkeypatch.setattr("mutualaid.matching.services.engine.solve", broken)
     client = client_for(ada)
     url = reverse("matching_rounds", kwargs={"slug": crown.slug})
     client.post(url)

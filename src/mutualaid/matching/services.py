@@ -161,10 +161,7 @@ def round_run(
     obj, excluded = round_instance(group=group, now=now)
     needs_by_id = {item["id"]: item for item in obj["needs"]}
     try:
-        if the_round is not None:  # the worker: its memory comes back after a large round
-            out = engine.solve_apart(obj, exclude_pairs=excluded)
-        else:
-            out = engine.solve(engine.parse_instance(obj, exclude_pairs=excluded), workers=1)
+        out = engine.solve(engine.parse_instance(obj, exclude_pairs=excluded), workers=1)
     except engine.InvalidInstance as exc:  # the message names item ids only, never personal data
         with transaction.atomic():
             if the_round is not None:

@@ -39,7 +39,6 @@ and ``tuning`` (the knobs, none of which changes an answer).
 
 from __future__ import annotations
 
-from .apart import solve_apart
 from .fastjson import load_instance
 from .geometry import EARTH_RADIUS_KM, haversine_km, scores
 from .greedy import greedy, greedy_assignment
@@ -77,6 +76,5 @@ __all__ = [
     "parse_instance",
     "scores",
     "solve",
-    "solve_apart",
     "solve_assignment",
 ]
