@@ -3,10 +3,11 @@
 Every URL pattern and API operation must appear in a `tests/<app>/access_matrix.py`. Each is requested
 as five roles spanning the permission boundaries; the status must be exactly what the matrix says.
 
-The same walk, one request per route and role, proves on every response three more properties that hold
+The same walk, one request per route and role, proves on every response four more properties that hold
 for every route: strict headers and same-origin pages (property 13, tests/headers.py), no client address
-or user agent in any log or database write (property 5, tests/client_address.py), and members' markup
-stored as text and escaped on every page (property 22, tests/markup.py).
+or user agent in any log or database write (property 5, tests/client_address.py), only coarse locations
+for everyone but coordinators (property 7, tests/coarse.py), and members' markup stored as text and
+escaped on every page (property 22, tests/markup.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 import tests
 from tests.access import ROLES, Route, World, api_token
 from tests.client_address import CANARY_HEADERS, assert_no_client_address, every_log, statements_sent
+from tests.coarse import assert_coarse, plant
 from tests.conftest import enable_totp, make_user
 from tests.headers import assert_same_origin_page, assert_strict_headers
 from tests.markup import assert_escaped, seed_markup
@@ -129,6 +131,7 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
         transaction.atomic(),
     ):
         built = build_world()
+        built.objects["coarse_post"] = plant(built.crown, built.users["ben"], built.users["ada"])
         seed_markup(built)
         # Tokens are made up front: one made lazily inside a case would be rolled back with it.
         for role in ROLES[1:]:
@@ -217,6 +220,8 @@ def test_route_access(
         assert_same_origin_page(response, where)
     # THREATS.md property 5 on every route as every role: no client address or agent logged or stored.
     assert_no_client_address(caplog, sent, response.status_code, where)
+    # THREATS.md property 7 on every read as every plain role: no exact address, point or neighbour's contact.
+    assert_coarse(response, route, role, where)
     # THREATS.md property 22 on every route as every role: members' markup never reaches a page unescaped.
     shown = assert_escaped(response, route, where)
     if (route.key, role) in SHOWS_MARKUP:
