@@ -15,14 +15,15 @@ from typing import Any
 from django.urls import reverse
 
 from mutualaid.exchange.models import Post
-from tests.coarse import ADDRESS, PLAIN_ROLES, PRECISE, plant
+from tests.coarse import ADDRESS, PLAIN_ROLES, PRECISE, assert_coarse, plant
 
 
 def test_the_access_matrix_walk_plants_the_posts_and_checks_every_plain_role() -> None:
     import tests.test_access_matrix as walk
+    from tests.access import ROLES
 
-    assert set(PLAIN_ROLES) == set(walk.ROLES) - {"ada"}
-    assert walk.plant is plant and walk.assert_coarse.__module__ == "tests.coarse"
+    assert set(PLAIN_ROLES) == set(ROLES) - {"ada"}
+    assert vars(walk)["plant"] is plant and vars(walk)["assert_coarse"] is assert_coarse
 
 
 def test_the_point_is_stored_snapped_and_other_groups_do_not_see_the_post(
