@@ -2,6 +2,12 @@
 
 Every URL pattern and API operation must appear in a `tests/<app>/access_matrix.py`. Each is requested
 as five roles spanning the permission boundaries; the status must be exactly what the matrix says.
+
+The same walk, one request per route and role, proves on every response four more properties that hold
+for every route: strict headers and same-origin pages (property 13, tests/headers.py), no client address
+or user agent in any log or database write (property 5, tests/client_address.py), only coarse locations
+for everyone but coordinators (property 7, tests/coarse.py), and members' markup stored as text and
+escaped on every page (property 22, tests/markup.py).
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from tests.access import ROLES, Route, World, api_token
+from tests.client_address import CANARY_HEADERS, assert_no_client_address, every_log, statements_sent
+from tests.coarse import assert_coarse, plant
 from tests.conftest import enable_totp, make_user
 from tests.headers import assert_same_origin_page, assert_strict_headers
+from tests.markup import assert_escaped, seed_markup
 
 # Prefixes owned by Django's admin: covered by the admin rows below (staff only, login elsewhere).
 ADMIN_NAMESPACE = "admin"
@@ -122,6 +131,8 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
         transaction.atomic(),
     ):
         built = build_world()
+        built.objects["coarse_post"] = plant(built.crown, built.users["ben"], built.users["ada"])
+        seed_markup(built)
         # Tokens are made up front: one made lazily inside a case would be rolled back with it.
         for role in ROLES[1:]:
             api_token(built, role)
@@ -130,12 +141,13 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
 
 
 def _client(world: World, role: str, api: bool) -> Client:
+    """A client for the role that sends the canary client address and agent with every request (property 5)."""
     if role == "anonymous":
-        return Client()
+        return Client(**CANARY_HEADERS)
     user = world.users[role]
     if api:
-        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"})
-    client = Client()
+        return Client(headers={"Authorization": f"Bearer {api_token(world, role)}"}, **CANARY_HEADERS)
+    client = Client(**CANARY_HEADERS)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
@@ -155,35 +167,68 @@ def _outcome(response: Any) -> str:
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 
+# The pages that must show the markup of tests/markup.py (escaped): the proof that it is really rendered.
+SHOWS_MARKUP = {
+    ("GET members", "ada"),
+    ("GET invitations", "ada"),
+    ("GET invitations", "ben"),
+    ("GET invitation", "ben"),
+    ("GET profile", "ben"),
+    ("GET exchange_board", "ben"),
+    ("GET exchange_post", "ben"),
+    ("GET decisions_proposal", "ben"),
+    ("GET funds_request", "ben"),
+    ("GET hubs_hub", "anonymous"),
+}
+
+
 @pytest.mark.parametrize(("route", "role"), CASES, ids=[f"{r.key}-{role}" for r, role in CASES])
-def test_route_access(route: Route, role: str, matrix_world: World, db: Any) -> None:
+def test_route_access(
+    route: Route,
+    role: str,
+    matrix_world: World,
+    db: Any,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     world = matrix_world
     expected = route.codes()[role]
     url = reverse(route.name, kwargs=route.kwargs(world))
     client = _client(world, role, route.api)
     data = route.data(world)
-    if route.method == "GET":
-        response = client.get(url, data)
-    elif route.api:
-        import json
+    where = f"{route.key} as {role}"
+    # What runs after the write commits (notices, queued jobs) runs here too, inside the case's savepoint.
+    with every_log(caplog), statements_sent() as sent, django_capture_on_commit_callbacks(execute=True):
+        if route.method == "GET":
+            response = client.get(url, data)
+        elif route.api:
+            import json
 
-        response = client.generic(route.method, url, json.dumps(data), content_type="application/json")
-    else:
-        response = client.generic(
-            route.method, url, _encode(data), content_type="application/x-www-form-urlencoded"
-        )
-    assert response.status_code < 500, f"{route.key} as {role}: server error"
+            response = client.generic(route.method, url, json.dumps(data), content_type="application/json")
+        else:
+            response = client.generic(
+                route.method, url, _encode(data), content_type="application/x-www-form-urlencoded"
+            )
+    assert response.status_code < 500, f"{where}: server error"
     # THREATS.md property 13 on every route as every role: strict headers, and pages that stay on the site.
-    assert_strict_headers(response, f"{route.key} as {role}")
+    assert_strict_headers(response, where)
     if (
         response.status_code == 200
         and response["Content-Type"].startswith("text/html")
         and not route.name.startswith("admin:")
     ):
-        assert_same_origin_page(response, f"{route.key} as {role}")
+        assert_same_origin_page(response, where)
+    # THREATS.md property 5 on every route as every role: no client address or agent logged or stored.
+    assert_no_client_address(caplog, sent, response.status_code, where)
+    # THREATS.md property 7 on every read as every plain role: no exact address, point or neighbour's contact.
+    assert_coarse(response, route, role, where)
+    # THREATS.md property 22 on every route as every role: members' markup never reaches a page unescaped.
+    shown = assert_escaped(response, route, where)
+    if (route.key, role) in SHOWS_MARKUP:
+        assert shown, f"{where}: the members' markup should be shown here, escaped"
     if expected != "any":
         assert _outcome(response) == expected, (
-            f"{route.key} as {role}: expected {expected}, got {response.status_code} {response.headers.get('Location', '')}"
+            f"{where}: expected {expected}, got {response.status_code} {response.headers.get('Location', '')}"
         )
 
 

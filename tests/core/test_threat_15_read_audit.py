@@ -12,7 +12,7 @@ from mutualaid.core.audit import record_read
 from mutualaid.core.models import SensitiveRead
 from mutualaid.core.tasks import purge_expired
 from tests.core.timetravel import move_time_forward
-from tests.helpers import assert_query_count
+from tests.helpers import assert_query_count, without_random
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_coordinators_see_the_reads_of_their_group(
     record_read(reader=dee, subject=ben, fields=["phone"], group_id=bush.pk)
     page = client_for(ada).get(reverse("audit_log", kwargs={"slug": crown.slug})).content.decode()
     assert "<td>Ben</td><td>join request</td><td>Eve</td><td>message</td>" in page
-    assert "Dee" not in page  # another group's reads stay in that group
+    assert "Dee" not in without_random(page)  # another group's reads stay in that group
     assert "Entries are deleted after 90 days." in page
 
 

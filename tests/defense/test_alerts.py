@@ -15,6 +15,7 @@ from mutualaid.core.models import SensitiveRead
 from mutualaid.defense import selectors, services
 from mutualaid.defense.models import Confirmation, Dispatch, Event, Report
 from tests.defense.conftest import web_report
+from tests.helpers import without_random
 
 
 def _sent_to(kind: str) -> set[tuple[str, int | None]]:
@@ -38,7 +39,8 @@ def test_a_report_goes_to_verifiers_only(crown: Any, verifiers: Any, responders:
     with connection.cursor() as cursor:
         cursor.execute('SELECT what, reporter, "where" FROM defense_report WHERE id = %s', [report.pk])
         raw = " ".join(str(v) for v in cursor.fetchone())
-    assert "vans" not in raw and "fay" not in raw and "Nostrand" not in raw
+    clear = without_random(raw)
+    assert "vans" not in clear and "fay" not in clear and "Nostrand" not in clear
 
 
 def test_two_distinct_verifiers_send_to_opted_in_responders_of_the_area(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from mutualaid.core.models import SensitiveRead
 from mutualaid.housing import selectors, services
 from mutualaid.housing.models import CheckIn, Offer, Stay
+from tests.helpers import without_random
 from tests.housing.conftest import housing_need, make_offer, tomorrow
 
 
@@ -25,7 +26,8 @@ def test_offer_is_sealed_and_seen_only_by_host_and_coordinators(
     with connection.cursor() as cursor:
         cursor.execute("SELECT address, who, pets FROM housing_offer WHERE id = %s", [offer.pk])
         raw = " ".join(str(v) for v in cursor.fetchone())
-    assert "Secret Lane" not in raw and "adult" not in raw and "cat" not in raw
+    clear = without_random(raw)
+    assert "Secret Lane" not in clear and "adult" not in clear and "cat" not in clear
     url = reverse("housing_offer", args=["crown", offer.pk])
     assert client_for(fay).get(url).status_code == 404
     host_page = client_for(ben).get(url)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mutualaid.channels.models import Notice
 from mutualaid.lending import services
 from mutualaid.lending.models import Item, Loan, LoanState, Repair
+from tests.helpers import without_random
 
 
 def test_first_request_holds_the_item_and_the_rest_wait_in_order(
@@ -149,7 +150,7 @@ def test_waiting_members_names_are_for_managers_only(
     services.request(item=drill, member=ben)
     services.request(item=drill, member=fay)
     as_fay = client_for(fay).get(reverse("lending_item", args=["crown", drill.pk])).content.decode()
-    assert "number 1 on the waitlist" in as_fay and "Ben" not in as_fay.split("<main", 1)[-1]
+    assert "number 1 on the waitlist" in as_fay and "Ben" not in without_random(as_fay.split("<main", 1)[-1])
     as_ada = client_for(ada).get(reverse("lending_item", args=["crown", drill.pk])).content.decode()
     assert "Waitlist" in as_ada and "Fay" in as_ada
 

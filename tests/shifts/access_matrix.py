@@ -27,7 +27,7 @@ def build(world: World) -> None:
         group=world.crown,
         title="Saturday pantry",
         rule="FREQ=WEEKLY;BYDAY=SA",
-        # From tomorrow: on a Saturday after 10:00 today's shift would be over, and signing up refused.
+        # From tomorrow: on a Saturday after 10:00, today's occurrence would be in the past (no sign-up).
         starts_on=timezone.localdate() + datetime.timedelta(days=1),
         start_time=datetime.time(10),
         duration_minutes=120,
@@ -69,7 +69,7 @@ def build(world: World) -> None:
         title="Repair café",
         description="Bring a broken lamp",
         rule="FREQ=MONTHLY;BYDAY=1SA",
-        starts_on=timezone.localdate() + datetime.timedelta(days=1),
+        starts_on=timezone.localdate() + datetime.timedelta(days=1),  # never a session already begun
         start_time=datetime.time(14),
         duration_minutes=120,
         seats=10,
