@@ -31,6 +31,8 @@ CSRF_EXEMPT = {
     "federation_inbox": "ActivityPub servers post activities without cookies; every request must carry an HTTP "
     "Signature (draft-cavage, rsa-sha256) with a matching Digest and a fresh Date, else 401 (tests/federation)",
     "federation_shared_inbox": "as federation_inbox: the shared inbox of the install, signature-checked",
+    "peers_inbox": "linked installs post without cookies; every request must be signed by the key pinned when the "
+    "operator linked that peer (403 unlinked, 401 bad signature, old Date or changed body; tests/peers)",
     "lending_photo_upload": "exempt only so the photo's upload handler (memory, stops past 5 MB) is set before the "
     "body is read; the view inside is csrf_protect'ed and refuses token-less POSTs",
     "shifts_cant": "the reminder's one-tap \"I can't make it\" link, opened on any device without a session; the "

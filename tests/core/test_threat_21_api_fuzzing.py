@@ -4,6 +4,7 @@ random ones), valid and invalid: no response is a server error, and every respon
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
@@ -67,10 +69,15 @@ def test_api_survives_fuzzing_as_every_role(role: str, db: Any, no_invitation_fl
         strategies = [
             operation.as_strategy(path_parameters=real) if real else operation.as_strategy(),
             operation.as_strategy(),
-            operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=real or None),
         ]
         for strategy in strategies:
             calls += _fuzz(strategy, headers)
+        # Nothing invalid can be sent when the operation's only input is the real path it was given (a GET
+        # of one hub's challenge); its valid requests were fuzzed above.
+        with contextlib.suppress(Unsatisfiable):
+            calls += _fuzz(
+                operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=real or None), headers
+            )
     assert calls >= len(operations) * 2
 
 
