@@ -19,6 +19,7 @@ from mutualaid.exchange.models import Contact, Post
 from mutualaid.insights import figures, impact
 from mutualaid.insights.models import ImpactPage
 from mutualaid.insights.suppression import SHOWN, SMALL, Cell
+from tests.channels.conftest import http_server, twilio  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,21 @@ def test_one_print_stylesheet_for_every_printed_page() -> None:
     for name in ("_flyer", "report", "phone_bank", "impact"):
         source = (Path(impact.__file__).parent / "templates" / "insights" / f"{name}.html").read_text()
         assert "print-sheet" in source and "<link" not in source
+
+
+@pytest.mark.usefixtures("twilio")
+def test_phone_bank_prints_the_number_a_neighbour_texted_from(
+    client: Any, client_for: Any, crown: Any, ada: Any
+) -> None:
+    """A need that came by text: its number lives with the texting app, and the sheet must still show it."""
+    from tests.channels.test_conversation import PHONE, texts
+
+    texts(client, "NEED", "1", "Crown Heights 11216", "1", "Groceries for 3 kids")
+    post = Post.objects.get(kind="need")
+    url = reverse("insights_phone_bank", args=["crown"])
+    exact = client_for(ada).post(url, {"exact": "on"}).content.decode()
+    assert PHONE in exact
+    read = SensitiveRead.objects.get(reader=ada, group_id=crown.pk)
+    assert read.subject_type == "channels.contact" and "phone" in read.fields
+    assert PHONE not in client_for(ada).get(url).content.decode()
+    assert post.status == "open"

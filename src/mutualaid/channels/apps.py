@@ -57,3 +57,8 @@ class ChannelsConfig(MutualaidApp):
         from mutualaid.insights.flyers import register_texting
 
         register_texting(texting_for)
+        from mutualaid.channels.services import texter_number
+        from mutualaid.insights.phonebank import register_texter as register_phonebank_texter
+
+        # The phone-bank sheet, when a coordinator prints numbers: the number a neighbour texted from.
+        register_phonebank_texter(texter_number)

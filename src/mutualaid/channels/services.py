@@ -178,6 +178,15 @@ def text_post_neighbour(post: Any, render: Any) -> bool:
     return True
 
 
+def texter_number(post: Any) -> tuple[Contact, str] | None:
+    """The number a neighbour texted ``post`` in from, with the record it is read from (for the audit of
+    private reads), or None when the post did not come by text."""
+    request = IntakeRequest.objects.filter(post_id=post.pk).select_related("contact").first()
+    if request is None or request.contact is None or not request.contact.phone:
+        return None
+    return request.contact, request.contact.phone
+
+
 # Digests and purges ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,9 @@ every other read of someone's contact details does.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -20,6 +22,16 @@ from mutualaid.groups.models import Group
 from mutualaid.members.models import User
 
 LIMIT = 200  # one sheet: more than a phone bank gets through in an evening
+
+# The number of a neighbour who texted their request in is kept by the texting app (channels), which
+# registers how to find it: `texter(post)` -> (the record read, for the audit, and the number) or None.
+Texter = Callable[[Post], "tuple[Any, str] | None"]
+_texter: Texter | None = None
+
+
+def register_texter(texter: Texter) -> None:
+    global _texter
+    _texter = texter
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,12 @@ def sheet(group: Group, *, reader: User, exact: bool) -> list[Line]:
 def _exact(line: Line, post: Post, *, reader: User, group: Group) -> Line:
     name, phone = "", ""
     contact, author = post.contact, post.author
-    if contact is not None:
+    texted = _texter(post) if _texter is not None and not (contact is not None and contact.phone) else None
+    if texted is not None:
+        subject, phone = texted
+        record_read(reader=reader, subject=subject, fields=["phone"], group_id=group.pk)
+        name = (contact.name or "") if contact is not None else ""
+    elif contact is not None:
         name, phone = contact.name or "", contact.phone or ""
         record_read(reader=reader, subject=contact, fields=["name", "phone"], group_id=group.pk)
     elif author is not None:
