@@ -201,3 +201,27 @@ def test_the_api_records_the_agreement(
     assert answer.status_code == 201, answer.content
     assert answer.json()["text_on_way"] is True and answer.json()["texted_at"] is None
     assert run.stops.get().text_on_way
+
+
+def test_the_driver_is_not_told_the_recipient_knows_when_nobody_was_told(
+    client: Any,
+    client_for: Any,
+    twilio: Any,  # noqa: F811
+    crown: Any,
+    ada: Any,
+    ben: Any,
+    dan: Any,
+) -> None:
+    """A neighbour who did not agree to a text hears nothing: the driver's page must not say otherwise."""
+    request = _texted_in(client)
+    run = make_run(crown, ada, dan, needs=0)
+    services.stop_add(run=run, actor=ada, post=request.post)  # not ticked
+    run = _publish(run, ada)
+    stop = run.stops.get()
+    driver = client_for(dan)
+    page = driver.post(
+        reverse("deliveries_start", args=[crown.slug, run.pk, stop.pk]), follow=True
+    ).content.decode()
+    assert "The recipient knows you are on the way." not in page
+    assert "the recipient is told" not in page
+    assert "The recipient was not told" in page

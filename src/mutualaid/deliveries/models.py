@@ -182,6 +182,16 @@ class Stop(models.Model):
         return f"stop {self.pk}"
 
     @property
+    def recipient_told(self) -> bool:
+        """Whether "on my way" reached the recipient: a text to a neighbour without an account, or a member's
+        own notice. A neighbour who did not agree to a text, or whose group has no gateway, was not told."""
+        if self.started_at is None:
+            return False
+        if self.texted_at is not None:
+            return True
+        return self.post.contact_id is None and self.post.author_id is not None
+
+    @property
     def is_pickup(self) -> bool:
         """A stop at an offer's place: its goods are picked up and carried to the end depot."""
         return bool(self.post.kind == "offer")

@@ -386,9 +386,12 @@ def report(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpRe
 def start(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
     """The driver sets out toward a stop: the recipient is told the driver is on the way (once)."""
     group, run, stop = access.get_stop_for_driver(_me(request), slug, run_id, stop_id)
-    flash_action(
-        request,
-        lambda: services.stop_start(stop=stop, user=_me(request)),
-        success=_("On your way: the recipient is told."),
-    )
+    if flash_action(request, lambda: services.stop_start(stop=stop, user=_me(request))):
+        stop.refresh_from_db()
+        # Only say the recipient is told when they were: a neighbour without an account who did not agree
+        # to a text, or whose group has no gateway, hears nothing (the route page says so).
+        messages.success(
+            request,
+            _("On your way: the recipient is told.") if stop.recipient_told else _("On your way."),
+        )
     return redirect("deliveries_route", slug=group.slug, run_id=run.pk)
