@@ -511,6 +511,10 @@ class DayIn(Schema):
     grace_minutes: int = 15
     remind_hours: int = 3
     time_zone: str = ""
+    public: bool = Field(
+        default=False,
+        description="Publish to the group's followers on the fediverse (date, time, area only)",
+    )
 
 
 class DayOut(Schema):
@@ -526,6 +530,7 @@ class DayOut(Schema):
     remind_hours: int
     time_zone: str
     cancelled: bool
+    public: bool
 
 
 class SlotOut(Schema):
@@ -588,6 +593,7 @@ def _day_out(day: Any) -> dict[str, Any]:
         "remind_hours": day.remind_hours,
         "time_zone": day.time_zone,
         "cancelled": day.cancelled,
+        "public": day.public,
     }
 
 

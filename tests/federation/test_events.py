@@ -1,0 +1,131 @@
+"""Public distribution days go to a group's followers as Create/Update/Delete {Event}: only the
+name, time, area and public description, never the address, bookings or anyone's name."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mutualaid.core.publishing import PublicEvent, event_changed
+from mutualaid.federation import delivery
+from mutualaid.federation.models import Activity, Delivery
+from mutualaid.shifts import distribution
+from tests.federation.test_publishing import follower
+
+pytestmark = pytest.mark.django_db
+
+
+def make_day(group: Any, *, public: bool) -> Any:
+    return distribution.day_create(
+        group=group,
+        title="Saturday pantry",
+        area="Crown Heights north",
+        address="1234 Secret Street, apt 5",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        first_slot=datetime.time(10, 0),
+        slot_minutes=30,
+        slot_count=4,
+        households_per_slot=2,
+        public=public,
+    )
+
+
+def test_a_public_day_is_created_updated_and_deleted_for_followers(
+    crown: Any, sent: list[tuple[str, dict[str, Any]]], django_capture_on_commit_callbacks: Any
+) -> None:
+    follower(crown, 1)
+    follower(crown, 2, server="other.example", shared=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        day = make_day(crown, public=True)
+    assert delivery.run_due()["sent"] == 2
+    assert sorted(url for url, _ in sent) == [
+        "https://other.example/users/u2/inbox",
+        "https://social.example/inbox",
+    ]
+    create = sent[0][1]
+    assert create["type"] == "Create"
+    event = create["object"]
+    assert event["type"] == "Event" and event["name"] == "Saturday pantry"
+    assert event["location"] == {"type": "Place", "name": "Crown Heights north"}
+    assert event["url"].endswith("/g/crown/")
+    assert event["startTime"].endswith("Z") and event["endTime"] > event["startTime"]
+    assert "Secret Street" not in str(create)
+
+    # A change (the area) sends one Update of the same object.
+    sent.clear()
+    day.area = "Crown Heights south"
+    day.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution._publish_day(day)
+    assert delivery.run_due()["sent"] == 2
+    update = sent[0][1]
+    assert update["type"] == "Update" and update["object"]["id"] == event["id"]
+    assert update["object"]["location"]["name"] == "Crown Heights south"
+    # Nothing changed: nothing sent.
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution._publish_day(day)
+    assert delivery.run_due()["sent"] == 0
+
+    # Cancelling sends a Delete of the same object, and the object is gone.
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution.day_cancel(day=day)
+    assert delivery.run_due()["sent"] == 2
+    delete = sent[0][1]
+    assert delete["type"] == "Delete" and delete["object"] == {"id": event["id"], "type": "Tombstone"}
+    assert Client().get("/ap/groups/crown/outbox").json()["totalItems"] == 0
+    first = Activity.objects.order_by("pk").first()
+    assert first is not None
+    assert Client().get(urlsplit(event["id"]).path).status_code == 404
+    assert first.pk == int(urlsplit(event["id"]).path.rsplit("/", 1)[1])
+
+
+def test_making_a_day_public_then_not_creates_then_deletes(
+    crown: Any, sent: list[tuple[str, dict[str, Any]]], django_capture_on_commit_callbacks: Any
+) -> None:
+    follower(crown, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        day = make_day(crown, public=False)
+    assert not Activity.objects.exists() and delivery.run_due()["sent"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution.day_set_public(day=day, public=True)
+    assert delivery.run_due()["sent"] == 1 and sent[-1][1]["type"] == "Create"
+    outbox = Client().get("/ap/groups/crown/outbox").json()
+    assert outbox["totalItems"] == 1
+    served = Client().get(urlsplit(outbox["orderedItems"][0]["object"]["id"]).path)
+    assert served.status_code == 200 and served.json()["type"] == "Event"
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution.day_set_public(day=day, public=False)
+    assert delivery.run_due()["sent"] == 1 and sent[-1][1]["type"] == "Delete"
+    assert list(Activity.objects.order_by("pk").values_list("kind", flat=True)) == ["event"] * 2
+
+
+def test_a_non_public_day_sends_nothing(
+    crown: Any, sent: list[tuple[str, dict[str, Any]]], django_capture_on_commit_callbacks: Any
+) -> None:
+    follower(crown, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        day = make_day(crown, public=False)
+        distribution.day_cancel(day=day)
+    assert not Activity.objects.exists() and not Delivery.objects.exists() and sent == []
+
+
+def test_an_unlisted_group_sends_no_event(
+    crown: Any, sent: list[tuple[str, dict[str, Any]]], django_capture_on_commit_callbacks: Any
+) -> None:
+    crown.listed = False
+    crown.save()
+    follower(crown, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_day(crown, public=True)
+    assert not Activity.objects.exists() and delivery.run_due()["sent"] == 0 and sent == []
+
+
+def test_the_port_without_visibility_history_sends_nothing(crown: Any) -> None:
+    event_changed(PublicEvent(group_id=crown.pk, source="shifts.day:999", visible=False))
+    assert not Activity.objects.exists()
