@@ -129,3 +129,50 @@ def test_an_unlisted_group_sends_no_event(
 def test_the_port_without_visibility_history_sends_nothing(crown: Any) -> None:
     event_changed(PublicEvent(group_id=crown.pk, source="shifts.day:999", visible=False))
     assert not Activity.objects.exists()
+
+
+def test_a_public_skill_share_sends_its_sessions_and_withdraws_a_cancelled_one(
+    crown: Any,
+    ada: Any,
+    fay: Any,
+    sent: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from mutualaid.shifts import services
+    from tests.shifts.test_skillshares import propose
+
+    follower(crown, 1)
+    # A plain member's proposal cannot publish itself.
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = propose(crown, fay, public=True)
+    assert not proposal.public
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skillshare_decide(series=proposal, approve=True)
+    assert delivery.run_due()["sent"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        series = propose(crown, ada, by_coordinator=True, public=True, rule="FREQ=DAILY;COUNT=2")
+    assert delivery.run_due()["sent"] == 2
+    events = [doc["object"] for _, doc in sent]
+    assert {doc["type"] for _, doc in sent} == {"Create"}
+    assert {e["name"] for e in events} == {"Repair café"}
+    assert events[0]["location"] == {"type": "Place", "name": "Library basement"}
+    assert "bring a broken lamp" in events[0]["content"]
+    assert "SECRET-ADDRESS" not in str(sent) and ada.username not in str(sent)
+
+    sent.clear()
+    occurrence = series.occurrences.order_by("starts_at").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.occurrence_cancel(occurrence=occurrence)
+    assert delivery.run_due()["sent"] == 1 and sent[0][1]["type"] == "Delete"
+
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skillshare_describe(series=series, description="Bring a lamp or a toaster")
+    assert delivery.run_due()["sent"] == 1 and sent[0][1]["type"] == "Update"
+    assert "toaster" in sent[0][1]["object"]["content"]
+
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.series_update(series=series, public=False)
+    assert delivery.run_due()["sent"] == 1 and sent[0][1]["type"] == "Delete"

@@ -75,6 +75,10 @@ class SeriesChangeIn(Schema):
     alert_hours: list[int] | None = None
     remind_hours: int | None = None
     active: bool | None = None
+    public: bool | None = Field(
+        default=None,
+        description="A skill-share's sessions published to the group's fediverse followers (date, time, area only)",
+    )
 
 
 class SeriesOut(Schema):
@@ -95,6 +99,7 @@ class SeriesOut(Schema):
     kind: str
     description: str
     approved: bool
+    public: bool
     roles: list[RoleOut]
 
 
@@ -177,6 +182,7 @@ def _series_out(series: Series) -> dict[str, Any]:
         "kind": series.kind,
         "description": series.description,
         "approved": series.approved,
+        "public": series.public,
         "roles": [
             {
                 "id": r.pk,
@@ -231,6 +237,10 @@ class SkillShareIn(Schema):
     address: str = ""
     time_zone: str = ""
     until: datetime.date | None = None
+    public: bool = Field(
+        default=False,
+        description="Publish the sessions to the group's fediverse followers (coordinators; date, time, area only)",
+    )
 
 
 class SkillShareDecisionIn(Schema):
