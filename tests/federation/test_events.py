@@ -176,3 +176,46 @@ def test_a_public_skill_share_sends_its_sessions_and_withdraws_a_cancelled_one(
     with django_capture_on_commit_callbacks(execute=True):
         services.series_update(series=series, public=False)
     assert delivery.run_due()["sent"] == 1 and sent[0][1]["type"] == "Delete"
+
+
+def test_the_coordinators_checkbox_and_the_api_field_make_a_day_public(
+    crown: Any,
+    ada: Any,
+    client_for: Any,
+    api_for: Any,
+    sent: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from mutualaid.shifts.models import DistributionDay
+
+    follower(crown, 1)
+    page = client_for(ada).get("/g/crown/shifts/days/new/")
+    assert b"Publish to the group&#x27;s followers on the fediverse" in page.content
+    when = (timezone.localdate() + datetime.timedelta(days=4)).isoformat()
+    form = {
+        "title": "Pantry",
+        "area": "North",
+        "address": "9 Hidden Row",
+        "date": when,
+        "first_slot": "10:00",
+        "slot_minutes": 15,
+        "slot_count": 2,
+        "households_per_slot": 2,
+        "grace_minutes": 15,
+        "remind_hours": 3,
+        "time_zone": "UTC",
+        "public": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(ada).post("/g/crown/shifts/days/new/", form)
+    assert response.status_code == 302
+    assert DistributionDay.objects.get().public
+    with django_capture_on_commit_callbacks(execute=True):
+        made = api_for(ada).post(
+            "/api/v1/groups/crown/shifts/days",
+            {"title": "Free store", "date": when, "first_slot": "14:00", "area": "South"},
+            content_type="application/json",
+        )
+    assert made.status_code == 201 and made.json()["public"] is False
+    assert delivery.run_due()["sent"] == 1
+    assert sent[0][1]["object"]["name"] == "Pantry" and "Hidden Row" not in str(sent)
