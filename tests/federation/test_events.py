@@ -219,3 +219,25 @@ def test_the_coordinators_checkbox_and_the_api_field_make_a_day_public(
     assert made.status_code == 201 and made.json()["public"] is False
     assert delivery.run_due()["sent"] == 1
     assert sent[0][1]["object"]["name"] == "Pantry" and "Hidden Row" not in str(sent)
+
+
+def test_the_api_publishes_and_withdraws_a_day(
+    crown: Any,
+    ada: Any,
+    ben: Any,
+    api_for: Any,
+    sent: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    follower(crown, 1)
+    day = make_day(crown, public=False)
+    path = f"/api/v1/groups/crown/shifts/days/{day.pk}/public"
+    refused = api_for(ben).put(path, {"public": True}, content_type="application/json")
+    assert refused.status_code in {403, 404}
+    with django_capture_on_commit_callbacks(execute=True):
+        made = api_for(ada).put(path, {"public": True}, content_type="application/json")
+    assert made.status_code == 200 and made.json()["public"] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        api_for(ada).put(path, {"public": False}, content_type="application/json")
+    assert delivery.run_due()["sent"] == 2
+    assert [doc["type"] for _, doc in sent] == ["Create", "Delete"]

@@ -737,6 +737,22 @@ def shifts_day_cancel(request: HttpRequest, slug: str, day_id: int) -> dict[str,
     return {"told": distribution.day_cancel(day=day)}
 
 
+class DayPublicIn(Schema):
+    public: bool = Field(
+        description="Publish to the group's followers on the fediverse (date, time, area only)"
+    )
+
+
+@router.put(
+    "/groups/{slug}/shifts/days/{day_id}/public",
+    response=DayOut,
+    summary="Publish a distribution day to the group's fediverse followers, or withdraw it (coordinators)",
+)
+def shifts_day_public(request: HttpRequest, slug: str, day_id: int, payload: DayPublicIn) -> dict[str, Any]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    return _day_out(distribution.day_set_public(day=day, public=payload.public))
+
+
 @router.post(
     "/groups/{slug}/shifts/bookings/{booking_id}/cancel",
     response=BookingOut,
