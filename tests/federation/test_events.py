@@ -241,3 +241,14 @@ def test_the_api_publishes_and_withdraws_a_day(
         api_for(ada).put(path, {"public": False}, content_type="application/json")
     assert delivery.run_due()["sent"] == 2
     assert [doc["type"] for _, doc in sent] == ["Create", "Delete"]
+
+
+def test_only_a_coordinator_sees_the_skill_share_checkbox(
+    crown: Any, ada: Any, fay: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    path = reverse("shifts_skillshare_propose", args=["crown"])
+    label = b"Publish to the group&#x27;s followers on the fediverse"
+    assert label in client_for(ada).get(path).content
+    assert label not in client_for(fay).get(path).content
