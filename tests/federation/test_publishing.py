@@ -3,7 +3,7 @@ inbox once; retries with backoff, a dead inbox given up; every outgoing document
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -124,7 +124,9 @@ def _keys(document: Any, path: str = "") -> set[str]:
     return found
 
 
-def test_every_outgoing_type_keeps_to_the_allow_list(crown: Any, ada: Any, ben: Any) -> None:
+def test_every_outgoing_type_keeps_to_the_allow_list(
+    crown: Any, ada: Any, ben: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
     """Each kind of document this install sends, built from a group full of private data."""
     from tests.helpers import make_post
 
@@ -146,7 +148,40 @@ def test_every_outgoing_type_keeps_to_the_allow_list(crown: Any, ada: Any, ben: 
         documents.collection("https://x/outbox", total=1, items=[]),
         documents.collection("https://x/followers", total=3),
     ]
-    assert {doc["type"] for doc in sent} == {"Group", "Create", "Accept", "OrderedCollection"}
+    # Events, built from a distribution day full of private details: only its public face travels.
+    from mutualaid.core.publishing import PublicEvent
+    from mutualaid.shifts import distribution
+
+    emitted: list[PublicEvent] = []
+    monkeypatch.setattr(distribution, "event_changed", emitted.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        day = distribution.day_create(
+            group=crown,
+            title="Pantry",
+            area="North side",
+            address="Apartment Qzx-4B, 12 Hidden Lane",
+            date=timezone.localdate() + timedelta(days=2),
+            first_slot=time(10, 0),
+            slot_minutes=30,
+            slot_count=2,
+            households_per_slot=2,
+            public=True,
+        )
+        distribution.walk_in(slot=day.slots.first(), by=ada, name=f"{ben.username} insulin 555-0100")
+        distribution._publish_day(day)
+    event = emitted[-1]
+    assert event.visible and event.area == "North side"
+    start = timezone.now()
+    for verb in ("Create", "Update", "Delete"):
+        sent.append(
+            documents.event_activity(
+                crown, verb=verb, activity_pk=3, object_pk=3, event=event, published=start
+            )
+        )
+    assert {doc["type"] for doc in sent} == {
+        "Group", "Create", "Accept", "OrderedCollection", "Update", "Delete"
+    }  # fmt: skip
+    assert {doc["object"]["type"] for doc in sent[-3:]} == {"Event", "Tombstone"}
     allowed = {f"{kind}.{key}" for kind, keys in documents.ALLOWED.items() for key in keys}
     for doc in sent:
         assert _keys(doc) <= allowed | {"publicKey.id", "publicKey.owner", "publicKey.publicKeyPem"}, doc
@@ -159,6 +194,7 @@ def test_every_outgoing_type_keeps_to_the_allow_list(crown: Any, ada: Any, ben: 
             ben.username,
             ada.username,
             "PRIVATE KEY",
+            "Hidden Lane",
         ):
             assert private not in text
     assert "extra" not in str(sent[2])
@@ -166,6 +202,8 @@ def test_every_outgoing_type_keeps_to_the_allow_list(crown: Any, ada: Any, ben: 
         documents.checked({"type": "Note", "id": "x", "attributedTo": "y", "source": "members' names"})
     with pytest.raises(documents.NotAllowed):
         documents.checked({"type": "Person", "id": "x"})
+    with pytest.raises(documents.NotAllowed):
+        documents.checked({"type": "Place", "name": "North side", "address": "12 Hidden Lane"})
 
 
 def test_purge_forgets_old_activity_ids_and_finished_deliveries(crown: Any, ada: Any) -> None:

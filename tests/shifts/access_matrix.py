@@ -305,6 +305,14 @@ DAY_ROUTES = [
         data=lambda w: {"slot_id": w.dist_slot.pk},
     ),
     Route("api:shifts_day_cancel", API_COORDINATOR, method="POST", api=True, kwargs=day),
+    Route(
+        "api:shifts_day_public",
+        API_COORDINATOR,
+        method="PUT",
+        api=True,
+        kwargs=day,
+        data=lambda w: {"public": True},
+    ),
     Route("api:shifts_booking_cancel", "401 404 404 ok ok", method="POST", api=True, kwargs=ben_booking),
     Route("api:shifts_booking_check_in", API_COORDINATOR, method="POST", api=True, kwargs=neighbour_booking),
 ]

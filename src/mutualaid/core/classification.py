@@ -145,6 +145,7 @@ CLEAR_TEXT: dict[str, str] = {
     "members_user.skills": "codes: skills from a fixed list (driver, first_aid…)",
     "shifts_distributionday.area": "coarse: neighbourhood or hub of a distribution day",
     "shifts_distributionday.time_zone": "code: time zone name",
+    "federation_activity.source": "code and id: which public event an activity is about",
     "federation_delivery.host": "a server's host name an activity is delivered to, never a person",
     "federation_groupactor.public_key_pem": "a group's public key, published on its actor document",
     "federation_remotekey.public_key_pem": "a public key another server publishes",

@@ -15,7 +15,8 @@ class FederationConfig(MutualaidApp):
     )
 
     def ready(self) -> None:
-        from mutualaid.core.publishing import register
-        from mutualaid.federation.services import publish_announcement
+        from mutualaid.core.publishing import register, register_events
+        from mutualaid.federation.services import publish_announcement, publish_event
 
         register(publish_announcement)
+        register_events(publish_event)

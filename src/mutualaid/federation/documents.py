@@ -38,7 +38,28 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     "Note": frozenset({"id", "type", "attributedTo", "content", "published", "to", "cc", "url"}),
+    "Event": frozenset(
+        {
+            "id",
+            "type",
+            "attributedTo",
+            "name",
+            "startTime",
+            "endTime",
+            "location",
+            "content",
+            "url",
+            "published",
+            "updated",
+            "to",
+            "cc",
+        }
+    ),
+    "Place": frozenset({"type", "name"}),  # an area's name only, never an address
+    "Tombstone": frozenset({"id", "type"}),
     "Create": frozenset({"@context", "id", "type", "actor", "object", "published", "to", "cc"}),
+    "Update": frozenset({"@context", "id", "type", "actor", "object", "published", "to", "cc"}),
+    "Delete": frozenset({"@context", "id", "type", "actor", "object", "published", "to", "cc"}),
     "Accept": frozenset({"@context", "id", "type", "actor", "object"}),
     "Follow": frozenset({"id", "type", "actor", "object"}),
     "OrderedCollection": frozenset({"@context", "id", "type", "totalItems", "orderedItems", "first"}),
@@ -133,6 +154,65 @@ def create_note(group: Any, *, activity_pk: int, text: str, published: datetime)
             "type": "Create",
             "actor": me,
             "object": note,
+            "published": when,
+            "to": [PUBLIC_AUDIENCE],
+            "cc": [followers],
+        }
+    )
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def event_activity(
+    group: Any,
+    *,
+    verb: str,
+    activity_pk: int,
+    object_pk: int,
+    event: Any,
+    published: datetime,
+) -> dict[str, Any]:
+    """Create, Update or Delete of an Event (Mobilizon's fields), from a `PublicEvent`.
+
+    Only the name, the time, the area's name, the public description and a public URL are read from
+    the event; a Delete carries the object's id alone.
+    """
+    if verb not in {"Create", "Update", "Delete"}:
+        raise NotAllowed(f"{verb} is never sent for an event")
+    me = actor_id(group.slug)
+    event_id = absolute(reverse("federation_object", args=[group.slug, object_pk]))
+    followers = absolute(reverse("federation_followers", args=[group.slug]))
+    when = _when(published)
+    obj: dict[str, Any]
+    if verb == "Delete":
+        obj = {"id": event_id, "type": "Tombstone"}
+    else:
+        obj = {
+            "id": event_id,
+            "type": "Event",
+            "attributedTo": me,
+            "name": event.name,
+            "startTime": _when(event.starts_at),
+            "endTime": _when(event.ends_at),
+            "content": text_to_html(event.description) if event.description else "",
+            "url": absolute(event.path or reverse("group", args=[group.slug])),
+            "published": when,
+            "to": [PUBLIC_AUDIENCE],
+            "cc": [followers],
+        }
+        if event.area:
+            obj["location"] = {"type": "Place", "name": event.area}
+        if verb == "Update":
+            obj["updated"] = when
+    return checked(
+        {
+            "@context": AS_CONTEXT,
+            "id": absolute(reverse("federation_object", args=[group.slug, activity_pk])) + "#" + verb.lower(),
+            "type": verb,
+            "actor": me,
+            "object": obj,
             "published": when,
             "to": [PUBLIC_AUDIENCE],
             "cc": [followers],

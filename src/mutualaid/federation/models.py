@@ -95,6 +95,7 @@ class SeenActivity(models.Model):
 class Kind(models.TextChoices):
     NOTE = "note", _("Announcement")
     ACCEPT = "accept", _("Follow accepted")
+    EVENT = "event", _("Event")
 
 
 class Activity(models.Model):
@@ -103,6 +104,8 @@ class Activity(models.Model):
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     public = models.BooleanField(default=False)  # listed in the outbox (an Accept is not)
+    # For events: what it is about ("shifts.day:<id>"), so a change updates the same object.
+    source = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # The activity exactly as sent (JSON); sealed: it is the text a coordinator typed.
     document = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -111,6 +114,7 @@ class Activity(models.Model):
         "group": (PUBLIC, "which group published"),
         "kind": (PUBLIC, "announcement or follow accepted"),
         "public": (PUBLIC, "whether it is in the public outbox"),
+        "source": (PUBLIC, "which public event (distribution day, session) an event activity is about"),
         "created_at": (PUBLIC, "when"),
     }
 

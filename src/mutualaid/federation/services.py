@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mutualaid.core import ratelimit
 from mutualaid.core.encryption import blind_index
-from mutualaid.core.publishing import PublicAnnouncement
+from mutualaid.core.publishing import PublicAnnouncement, PublicEvent
 from mutualaid.federation import conf, delivery, documents, remote, rfc9421, signatures
 from mutualaid.federation.models import Activity, Follower, GroupActor, Kind, RemoteKey, SeenActivity
 from mutualaid.groups.models import Group
@@ -74,6 +74,68 @@ def publish_announcement(announcement: PublicAnnouncement) -> Activity | None:
         activity.save(update_fields=["document"])
         delivery.fan_out(activity)
     return activity
+
+
+def publish_event(event: PublicEvent) -> Activity | None:
+    """A public event as Create, Update or Delete {Event}, queued to every follower's inbox.
+
+    What was sent before for the same source decides the verb: nothing (or a Delete) and visible:
+    Create; sent and visible: Update (only when something changed); sent and no longer visible:
+    Delete. An unlisted group, or federation turned off, sends nothing.
+    """
+    group = Group.objects.filter(pk=event.group_id, listed=True).first()
+    if group is None or not conf.enabled():
+        return None
+    with transaction.atomic():
+        history = Activity.objects.select_for_update().filter(
+            group=group, kind=Kind.EVENT, source=event.source
+        )
+        last = history.order_by("-pk").first()
+        live = last is not None and orjson.loads(last.document or "{}").get("type") != "Delete"
+        if event.visible:
+            verb = "Update" if live else "Create"
+        elif live:
+            verb = "Delete"
+        else:
+            return None
+        first = history.filter(pk__gt=_last_delete_pk(history)).order_by("pk").first() if live else None
+        activity = Activity.objects.create(
+            group=group, kind=Kind.EVENT, public=verb != "Delete", source=event.source, document="{}"
+        )
+        object_pk = first.pk if first is not None else activity.pk
+        document = documents.event_activity(
+            group,
+            verb=verb,
+            activity_pk=activity.pk,
+            object_pk=object_pk,
+            event=event,
+            published=timezone.now(),
+        )
+        if verb == "Update" and last is not None and _same_event(last, document):
+            activity.delete()
+            return None
+        activity.document = orjson.dumps(document).decode()
+        activity.save(update_fields=["document"])
+        # Only the newest state of an event stays in the outbox; a Delete withdraws it.
+        history.exclude(pk=activity.pk).update(public=False)
+        delivery.fan_out(activity)
+    return activity
+
+
+def _last_delete_pk(history: Any) -> int:
+    for past in history.order_by("-pk"):
+        if orjson.loads(past.document or "{}").get("type") == "Delete":
+            return int(past.pk)
+    return 0
+
+
+def _same_event(last: Activity, document: dict[str, Any]) -> bool:
+    ignore = {"published", "updated"}
+    before = {
+        k: v for k, v in orjson.loads(last.document or "{}").get("object", {}).items() if k not in ignore
+    }
+    after = {k: v for k, v in document["object"].items() if k not in ignore}
+    return before == after
 
 
 # --- the inbox ----------------------------------------------------------------------------------

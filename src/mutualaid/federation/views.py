@@ -116,7 +116,11 @@ def followers(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def published_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _listed(slug)
-    found = get_object_or_404(Activity, group=group, pk=pk, public=True)
+    found = get_object_or_404(Activity, group=group, pk=pk)
+    if found.source:  # an event: its newest state, served at the id of its first Create
+        found = Activity.objects.filter(group=group, source=found.source).order_by("-pk").first() or found
+    if not found.public:
+        raise Http404
     document = orjson.loads(found.document or "{}")
     if not isinstance(document, dict) or "object" not in document:
         raise Http404

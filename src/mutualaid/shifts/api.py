@@ -75,6 +75,10 @@ class SeriesChangeIn(Schema):
     alert_hours: list[int] | None = None
     remind_hours: int | None = None
     active: bool | None = None
+    public: bool | None = Field(
+        default=None,
+        description="A skill-share's sessions published to the group's fediverse followers (date, time, area only)",
+    )
 
 
 class SeriesOut(Schema):
@@ -95,6 +99,7 @@ class SeriesOut(Schema):
     kind: str
     description: str
     approved: bool
+    public: bool
     roles: list[RoleOut]
 
 
@@ -177,6 +182,7 @@ def _series_out(series: Series) -> dict[str, Any]:
         "kind": series.kind,
         "description": series.description,
         "approved": series.approved,
+        "public": series.public,
         "roles": [
             {
                 "id": r.pk,
@@ -231,6 +237,10 @@ class SkillShareIn(Schema):
     address: str = ""
     time_zone: str = ""
     until: datetime.date | None = None
+    public: bool = Field(
+        default=False,
+        description="Publish the sessions to the group's fediverse followers (coordinators; date, time, area only)",
+    )
 
 
 class SkillShareDecisionIn(Schema):
@@ -511,6 +521,10 @@ class DayIn(Schema):
     grace_minutes: int = 15
     remind_hours: int = 3
     time_zone: str = ""
+    public: bool = Field(
+        default=False,
+        description="Publish to the group's followers on the fediverse (date, time, area only)",
+    )
 
 
 class DayOut(Schema):
@@ -526,6 +540,7 @@ class DayOut(Schema):
     remind_hours: int
     time_zone: str
     cancelled: bool
+    public: bool
 
 
 class SlotOut(Schema):
@@ -588,6 +603,7 @@ def _day_out(day: Any) -> dict[str, Any]:
         "remind_hours": day.remind_hours,
         "time_zone": day.time_zone,
         "cancelled": day.cancelled,
+        "public": day.public,
     }
 
 
@@ -719,6 +735,22 @@ def shifts_day_walk_in(request: HttpRequest, slug: str, day_id: int, payload: Wa
 def shifts_day_cancel(request: HttpRequest, slug: str, day_id: int) -> dict[str, int]:
     day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
     return {"told": distribution.day_cancel(day=day)}
+
+
+class DayPublicIn(Schema):
+    public: bool = Field(
+        description="Publish to the group's followers on the fediverse (date, time, area only)"
+    )
+
+
+@router.put(
+    "/groups/{slug}/shifts/days/{day_id}/public",
+    response=DayOut,
+    summary="Publish a distribution day to the group's fediverse followers, or withdraw it (coordinators)",
+)
+def shifts_day_public(request: HttpRequest, slug: str, day_id: int, payload: DayPublicIn) -> dict[str, Any]:
+    day = access.get_day_for_coordinator(request.user, slug, day_id)  # type: ignore[arg-type]
+    return _day_out(distribution.day_set_public(day=day, public=payload.public))
 
 
 @router.post(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.notify import notify
+from mutualaid.core.publishing import PublicEvent, event_changed
 from mutualaid.core.speaking import speaking
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, User
@@ -131,9 +132,11 @@ def day_create(
     grace_minutes: int = 15,
     remind_hours: int = 3,
     time_zone: str = "",
+    public: bool = False,
 ) -> DistributionDay:
     day = DistributionDay(
         group=group,
+        public=public,
         title=title.strip(),
         area=area.strip(),
         address=address.strip(),
@@ -158,6 +161,41 @@ def day_create(
         at = recurrence.to_utc(start + n * length, tz)
         slots.append(DaySlot(day=day, starts_at=at, ends_at=at + length, capacity=households_per_slot))
     DaySlot.objects.bulk_create(slots)
+    _publish_day(day)
+    return day
+
+
+def _publish_day(day: DistributionDay) -> None:
+    """After commit, tell the publisher (federation, when installed) what the day's public face is.
+
+    Only a public, not cancelled day is visible; its name, time, area and the day page's path
+    travel — never the address, the bookings or anyone's name.
+    """
+    visible = day.public and not day.cancelled
+    if visible:
+        slots = list(DaySlot.objects.filter(day=day).order_by("starts_at"))
+        event = PublicEvent(
+            group_id=day.group_id,
+            source=f"shifts.day:{day.pk}",
+            visible=True,
+            name=day.title or "",
+            starts_at=slots[0].starts_at,
+            ends_at=slots[-1].ends_at,
+            area=day.area,
+        )
+    else:
+        event = PublicEvent(group_id=day.group_id, source=f"shifts.day:{day.pk}", visible=False)
+    transaction.on_commit(lambda: event_changed(event))
+
+
+@transaction.atomic
+def day_set_public(*, day: DistributionDay, public: bool) -> DistributionDay:
+    """A coordinator publishes a day to the group's followers, or withdraws it."""
+    day = DistributionDay.objects.select_for_update().get(pk=day.pk)
+    if day.public != public:
+        day.public = public
+        day.save(update_fields=["public"])
+        _publish_day(day)
     return day
 
 
@@ -169,6 +207,7 @@ def day_cancel(*, day: DistributionDay) -> int:
         raise ValidationError(_("This day is already cancelled."))
     day.cancelled = True
     day.save(update_fields=["cancelled"])
+    _publish_day(day)
     told = 0
     for booking in SlotBooking.objects.filter(
         slot__day=day, state__in=(BookingState.BOOKED, BookingState.WAITING)

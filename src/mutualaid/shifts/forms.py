@@ -254,6 +254,12 @@ class DayForm(forms.Form):
         label=gettext_lazy("Remind people (hours before, 0: never)"), initial=3, min_value=0
     )
     time_zone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, required=False)
+    public = forms.BooleanField(
+        label=gettext_lazy(
+            "Publish to the group's followers on the fediverse (only the date, time, area and description)"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,6 +325,17 @@ class SkillShareForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     seats = forms.IntegerField(label=gettext_lazy("Seats"), initial=10, min_value=1, max_value=200)
+    public = forms.BooleanField(
+        label=gettext_lazy(
+            "Publish to the group's followers on the fediverse (only the date, time, area and description)"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, coordinator: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not coordinator:  # only a coordinator publishes to the fediverse
+            del self.fields["public"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

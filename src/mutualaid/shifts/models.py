@@ -58,6 +58,10 @@ class Series(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=SeriesKind.choices, default=SeriesKind.SHIFT)
     description = EncryptedTextField(_("what the session is about"), max_length=2000, blank=True, default="")
     approved = models.BooleanField(default=True)  # False: a member's skill-share proposal, waiting
+    public = models.BooleanField(
+        _("Publish to the group's followers on the fediverse (only the date, time, area and description)"),
+        default=False,
+    )
     materialised_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -83,8 +87,8 @@ class Series(models.Model):
         ),
         "lead": (PUBLIC, "which member leads a recurring shift (a skill-share's teacher)"),
         **dict.fromkeys(
-            ("kind", "approved"),
-            (PUBLIC, "whether a series is a shift or a skill-share, and whether a proposal was approved"),
+            ("kind", "approved", "public"),
+            (PUBLIC, "shift or skill-share, proposal approved, published to the fediverse"),
         ),
     }
 
@@ -296,6 +300,10 @@ class DistributionDay(models.Model):
     remind_hours = models.PositiveSmallIntegerField(_("remind (hours before, 0: never)"), default=3)
     time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
     cancelled = models.BooleanField(default=False)
+    public = models.BooleanField(
+        _("Publish to the group's followers on the fediverse (only the date, time, area and description)"),
+        default=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     data_classification: ClassVar = dict.fromkeys(
@@ -311,6 +319,7 @@ class DistributionDay(models.Model):
             "remind_hours",
             "time_zone",
             "cancelled",
+            "public",
             "created_at",
         ),
         (PUBLIC, "a group's distribution day: coarse place, day and slot plan, chosen by the group"),

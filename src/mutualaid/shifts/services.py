@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.publishing import PublicEvent, event_changed
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Skill, User
 from mutualaid.shifts import notices, recurrence
@@ -123,9 +124,11 @@ def series_create(
     kind: str = SeriesKind.SHIFT,
     description: str = "",
     approved: bool = True,
+    public: bool = False,
 ) -> Series:
     series = Series(
         kind=kind,
+        public=public,
         description=description.strip(),
         approved=approved,
         active=approved,
@@ -173,6 +176,7 @@ SERIES_FIELDS = (
     "remind_hours",
     "lead",
     "active",
+    "public",
 )
 
 
@@ -194,6 +198,7 @@ def series_update(*, series: Series, **changes: Any) -> Series:
     series.full_clean()
     series.save()
     rematerialise(series=series)
+    _publish_sessions(series)
     return series
 
 
@@ -265,6 +270,7 @@ def skillshare_create(
     time_zone: str = "",
     until: datetime.date | None = None,
     remind_hours: int = 24,
+    public: bool = False,
 ) -> Series:
     """A session where `teacher` teaches and members take seats. Proposed by a plain member, it waits
     (inactive, no occurrences) until a coordinator approves it; a coordinator's starts at once."""
@@ -289,6 +295,7 @@ def skillshare_create(
         kind=SeriesKind.SKILL_SHARE,
         description=description,
         approved=by_coordinator,
+        public=public and by_coordinator,  # only a coordinator publishes to the fediverse
     )
     if not by_coordinator:
         notices.skillshare_proposed(series)
@@ -305,7 +312,49 @@ def skillshare_describe(*, series: Series, description: str) -> Series:
     series.description = text
     series.full_clean(validate_constraints=False)
     series.save(update_fields=["description"])
+    _publish_sessions(series)
     return series
+
+
+def _withdraw_session(series: Series, occurrence: Occurrence) -> None:
+    """A skill-share session cancelled or removed: the publisher withdraws it if it was sent."""
+    if series.kind == SeriesKind.SKILL_SHARE:
+        event = PublicEvent(group_id=series.group_id, source=f"shifts.session:{occurrence.pk}", visible=False)
+        transaction.on_commit(lambda: event_changed(event))
+
+
+def _publish_sessions(series: Series) -> None:
+    """After commit, tell the publisher (federation, when installed) the public face of each coming
+    session of a skill-share: visible when a coordinator made it public, approved, active and the
+    session is not cancelled. Only the title, time, area and description travel; never the address,
+    the teacher or who took a seat."""
+    if series.kind != SeriesKind.SKILL_SHARE:
+        return
+    shown = series.public and series.approved and series.active
+    events: list[PublicEvent] = []
+    for occurrence in Occurrence.objects.filter(series=series, starts_at__gt=timezone.now()):
+        source = f"shifts.session:{occurrence.pk}"
+        if shown and occurrence.status != OccurrenceStatus.CANCELLED:
+            events.append(
+                PublicEvent(
+                    group_id=series.group_id,
+                    source=source,
+                    visible=True,
+                    name=series.title or "",
+                    starts_at=occurrence.starts_at,
+                    ends_at=occurrence.ends_at,
+                    area=series.area,
+                    description=series.description or "",
+                )
+            )
+        else:
+            events.append(PublicEvent(group_id=series.group_id, source=source, visible=False))
+
+    def send() -> None:
+        for event in events:
+            event_changed(event)
+
+    transaction.on_commit(send)
 
 
 def seat_role(series: Series) -> ShiftRole:
@@ -324,6 +373,7 @@ def skillshare_decide(*, series: Series, approve: bool) -> Series | None:
         series.active = True
         series.save(update_fields=["approved", "active"])
         materialise(series=series)
+        _publish_sessions(series)
     if series.lead is not None:
         notices.skillshare_decided(series, series.lead, approved=approve)
     if not approve:
@@ -419,6 +469,10 @@ def materialise_many(*, series_list: Sequence[Series], horizon_days: int = HORIZ
         "series", "role", "user"
     ):
         _apply_standing(standing)
+    # New sessions of a public skill-share reach the followers (unchanged ones send nothing).
+    for series in series_list:
+        if series.public and series.kind == SeriesKind.SKILL_SHARE and any(r[0] == series.pk for r in rows):
+            _publish_sessions(series)
     return made
 
 
@@ -450,6 +504,7 @@ def rematerialise(*, series: Series) -> None:
             if occurrence.status != OccurrenceStatus.CANCELLED:
                 _cancel(occurrence)
         else:
+            _withdraw_session(series, occurrence)
             occurrence.delete()
     series.materialised_until = None
     materialise(series=series, horizon_days=(end - today).days)
@@ -462,6 +517,7 @@ def _cancel(occurrence: Occurrence) -> int:
         occurrence.signups.filter(state__in=ACTIVE).select_related("user", "occurrence__series__group")
     )
     notices.cancelled(occurrence, told)
+    _withdraw_session(occurrence.series, occurrence)
     return len(told)
 
 
@@ -507,6 +563,7 @@ def occurrence_change(
     occurrence.cancel_checked = False
     occurrence.full_clean()
     occurrence.save()
+    _publish_sessions(occurrence.series)
     return occurrence
 
 

@@ -57,7 +57,7 @@ def skillshare_propose(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
     user: User = request.user  # type: ignore[assignment]
     coordinator = membership.is_coordinator and coordinator_has_second_factor(user)
-    form = SkillShareForm(request.POST or None)
+    form = SkillShareForm(request.POST or None, coordinator=coordinator)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.skillshare_create(
@@ -74,6 +74,7 @@ def skillshare_propose(request: HttpRequest, slug: str) -> HttpResponse:
             area=data["area"],
             address=data["address"],
             until=data["until"],
+            public=bool(data.get("public")),
         )
         if coordinator:
             messages.success(request, _("Your skill-share is open: members can take seats."))
