@@ -523,7 +523,7 @@ class DayIn(Schema):
     time_zone: str = ""
     public: bool = Field(
         default=False,
-        description="Publish to the group's followers on the fediverse (date, time, area only)",
+        description="Publish to the group's followers on the fediverse (title, date, time, area only)",
     )
 
 
@@ -739,7 +739,7 @@ def shifts_day_cancel(request: HttpRequest, slug: str, day_id: int) -> dict[str,
 
 class DayPublicIn(Schema):
     public: bool = Field(
-        description="Publish to the group's followers on the fediverse (date, time, area only)"
+        description="Publish to the group's followers on the fediverse (title, date, time, area only)"
     )
 
 

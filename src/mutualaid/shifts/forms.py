@@ -256,7 +256,7 @@ class DayForm(forms.Form):
     time_zone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, required=False)
     public = forms.BooleanField(
         label=gettext_lazy(
-            "Publish to the group's followers on the fediverse (only the date, time, area and description)"
+            "Publish to the group's followers on the fediverse (only the title, date, time, area and description)"
         ),
         required=False,
     )
@@ -327,7 +327,7 @@ class SkillShareForm(forms.Form):
     seats = forms.IntegerField(label=gettext_lazy("Seats"), initial=10, min_value=1, max_value=200)
     public = forms.BooleanField(
         label=gettext_lazy(
-            "Publish to the group's followers on the fediverse (only the date, time, area and description)"
+            "Publish to the group's followers on the fediverse (only the title, date, time, area and description)"
         ),
         required=False,
     )

@@ -59,7 +59,9 @@ class Series(models.Model):
     description = EncryptedTextField(_("what the session is about"), max_length=2000, blank=True, default="")
     approved = models.BooleanField(default=True)  # False: a member's skill-share proposal, waiting
     public = models.BooleanField(
-        _("Publish to the group's followers on the fediverse (only the date, time, area and description)"),
+        _(
+            "Publish to the group's followers on the fediverse (only the title, date, time, area and description)"
+        ),
         default=False,
     )
     materialised_until = models.DateField(null=True, blank=True)
@@ -301,7 +303,9 @@ class DistributionDay(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
     cancelled = models.BooleanField(default=False)
     public = models.BooleanField(
-        _("Publish to the group's followers on the fediverse (only the date, time, area and description)"),
+        _(
+            "Publish to the group's followers on the fediverse (only the title, date, time, area and description)"
+        ),
         default=False,
     )
     created_at = models.DateTimeField(default=timezone.now)

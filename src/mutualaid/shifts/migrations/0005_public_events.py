@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="public",
             field=models.BooleanField(
                 default=False,
-                verbose_name="Publish to the group's followers on the fediverse (only the date, time, area and description)",
+                verbose_name="Publish to the group's followers on the fediverse (only the title, date, time, area and description)",
             ),
         ),
         migrations.AddField(
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name="public",
             field=models.BooleanField(
                 default=False,
-                verbose_name="Publish to the group's followers on the fediverse (only the date, time, area and description)",
+                verbose_name="Publish to the group's followers on the fediverse (only the title, date, time, area and description)",
             ),
         ),
     ]
