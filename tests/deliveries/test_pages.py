@@ -110,3 +110,13 @@ def test_sheet_as_pdf_is_rendered_on_request(client_for: Any, ada: Any, publishe
     )
     assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
     assert page.content.startswith(b"%PDF") and page["Cache-Control"] == "no-store"
+
+
+def test_the_group_page_leads_to_deliveries(client_for: Any, ada: Any, ben: Any) -> None:
+    """Coordinators reach the runs and every member their own routes from the group page, not by typing."""
+    runs, mine = reverse("deliveries_runs", args=["crown"]), reverse("deliveries_mine", args=["crown"])
+    coordinator = client_for(ada).get(reverse("group", args=["crown"])).content.decode()
+    member = client_for(ben).get(reverse("group", args=["crown"])).content.decode()
+    assert f'href="{runs}"' in coordinator and f'href="{mine}"' in coordinator
+    assert f'href="{runs}"' not in member and f'href="{mine}"' in member
+    assert client_for(ben).get(mine).status_code == 200

@@ -221,7 +221,8 @@ def test_flyers_in_every_installed_language_with_number_keywords_qr_and_strips(
         assert response.status_code == 200
         body = response.content.decode()
         assert '<html lang="en">' in body  # the page around it in the reader's language
-        assert f'<article class="print-sheet flyer" lang="{code}">' in body
+        direction = "rtl" if code == "ar" else "ltr"
+        assert f'<article class="print-sheet flyer" lang="{code}" dir="{direction}">' in body
         assert "+1 718 555 0100" in body and body.count('class="qr"') == 1 and "<path" in body
         assert body.count("<li><span>") == 8  # tear-off strips
         assert "http://testserver/g/crown/" in body
@@ -320,3 +321,12 @@ def test_phone_bank_prints_the_number_a_neighbour_texted_from(
     assert read.subject_type == "channels.contact" and "phone" in read.fields
     assert PHONE not in client_for(ada).get(url).content.decode()
     assert post.status == "open"
+
+
+def test_an_arabic_flyer_reads_right_to_left_inside_an_english_page(
+    client_for: Any, crown: Any, ben: Any
+) -> None:
+    arabic = client_for(ben).get(reverse("insights_flyer", args=["crown", "ar"])).content.decode()
+    assert 'lang="ar" dir="rtl"' in arabic
+    english = client_for(ben).get(reverse("insights_flyer", args=["crown", "en"])).content.decode()
+    assert 'lang="en" dir="ltr"' in english

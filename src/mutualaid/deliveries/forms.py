@@ -79,6 +79,8 @@ class StopForm(forms.Form):
     )
 
     def __init__(self, *args: Any, needs: list[tuple[int, str]], **kwargs: Any) -> None:
+        # Its own ids: the run page also shows the depot form, whose exact point would share "id_exact_point".
+        kwargs.setdefault("auto_id", "stop_%s")
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = needs  # type: ignore[attr-defined]
 
