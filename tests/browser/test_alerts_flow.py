@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
+from playwright.sync_api import expect
 
 
 def _totp_secret(user: Any) -> str:
@@ -32,7 +34,7 @@ def test_report_verify_broadcast_all_clear(
     services.responder_save(group=crown, user=ben, area="11216", radius_km=2, by_sms=False, by_email=False)
 
     def narrow() -> None:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert settled_width(page) <= 390
 
     # Fay reports what she sees.
     log_in("fay", PASSWORD)
@@ -56,7 +58,7 @@ def test_report_verify_broadcast_all_clear(
     go("/g/crown/alerts/")
     page.get_by_role("link", name="Reports to verify").click()
     page.locator(f"a[href$='/alerts/verify/{report.pk}/']").click()
-    assert page.get_by_text("Nostrand and Fulton").is_visible()
+    expect(page.get_by_text("Nostrand and Fulton")).to_be_visible()  # waits for the page the click opened
     assert page.get_by_text("(@fay)").is_visible()
     page.get_by_role("button", name="I'm going").click()
     assert page.get_by_text("You are going.").is_visible()

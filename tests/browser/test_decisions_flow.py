@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 
@@ -57,7 +58,7 @@ def test_a_consent_proposal_changes_a_fund_rule(
     expect(page.get_by_text("The proposal is open.")).to_be_visible()
     shot("decisions-proposal-open")
     expect(page.get_by_text("approval rule becomes")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     proposal = Proposal.objects.get()
     page.get_by_label("Agree").check()
     page.get_by_role("button", name="Vote", exact=True).click()
@@ -71,7 +72,7 @@ def test_a_consent_proposal_changes_a_fund_rule(
     page.get_by_label("Agree").check()
     page.get_by_role("button", name="Vote", exact=True).click()
     expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     shot("decisions-voted")
 
     # The worker closes the vote at its closing time; the rule changes by itself.

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -101,7 +102,7 @@ def test_plan_publish_deliver(
     shot("deliveries-plan-390")
     page.get_by_role("button", name="Publish to drivers").click()
     assert page.get_by_text("Published to the drivers.").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
 
     context = browser.new_context(viewport=PHONE_390, locale="en-US", java_script_enabled=False)
     phone = context.new_page()
@@ -129,7 +130,7 @@ def test_plan_publish_deliver(
     label = "Picked up" if third.post.kind == "offer" else "Delivered"
     phone.locator("#next").get_by_role("button", name=label).click()
     assert phone.get_by_text("All stops are done. Thank you!").is_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(phone) <= 390
     context.close()
 
     from mutualaid.channels.models import Notice

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -125,7 +126,7 @@ def test_wide_tables_fit_a_390px_phone(
     log_in("ada", PASSWORD, _totp_secret(ada))
     for path in (f"/g/crown/funds/{fund.pk}/", "/g/crown/members/"):
         go(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = settled_width(page)
         assert width <= PHONE_390["width"], (path, width)
         assert (
             page.evaluate(

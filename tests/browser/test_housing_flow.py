@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 
@@ -30,7 +31,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     need = housing_need(crown, fay, title="Somewhere to sleep this week")
 
     def narrow() -> None:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert settled_width(page) <= 390
 
     # Ben offers his spare room.
     log_in("ben", PASSWORD)

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.pages import settled_width
 from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD
 
@@ -52,7 +53,7 @@ def test_a_coordinator_publishes_impact_and_prints_flyers_and_a_phone_bank_sheet
         needs.get_by_role("row", name="Housing & eviction defense").get_by_role("cell", name="fewer than 11")
     ).to_have_count(1)
     shot("impact-page")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
 
     page.get_by_role("link", name="One-page impact report for a period").click()
     page.get_by_label("From", exact=True).select_option(index=3)
@@ -72,7 +73,7 @@ def test_a_coordinator_publishes_impact_and_prints_flyers_and_a_phone_bank_sheet
     expect(page.locator("main")).to_contain_text("NECESITO")
     expect(page.locator("figure.qr svg")).to_be_visible()
     expect(page.locator(".strips li")).to_have_count(8)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     page.emulate_media(media="print")
     expect(page.locator("footer")).to_be_hidden()
     shot("flyer-es-print")

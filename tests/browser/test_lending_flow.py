@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 
@@ -28,7 +29,7 @@ def test_request_lend_return_at_390px(page: Any, go: Any, shot: Any, log_in: Any
     page.context.clear_cookies()
     log_in("ben", PASSWORD)
     go(f"/g/crown/lending/{ladder.pk}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     page.get_by_role("button", name="Request").click()
     assert page.get_by_text("It is held for you. Arrange the pick-up with the lender.").first.is_visible()
     shot("lending-held")
@@ -48,4 +49,4 @@ def test_request_lend_return_at_390px(page: Any, go: Any, shot: Any, log_in: Any
     assert page.get_by_text("Returned. The next person in line is told.").is_visible()
     loan.refresh_from_db()
     assert loan.state == "returned" and loan.returned_to_id == fay.pk
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390

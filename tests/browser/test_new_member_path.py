@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -74,7 +75,7 @@ def _tab(browser: Any, live_server: Any, *, lang: str, js: bool) -> Any:
 def _fits(page: Any) -> None:
     """Nothing on the page is wider than the phone (no sideways scrolling)."""
     page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = settled_width(page)
     assert width <= PHONE_390["width"], f"{page.url} is {width} px wide"
 
 

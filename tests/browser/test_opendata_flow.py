@@ -11,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import settled_width
 from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD
 
@@ -23,7 +24,7 @@ def test_anyone_downloads_the_directory_and_a_coordinator_publishes_offers(
     page.get_by_role("link", name="Open data: download this directory (HSDS)").click()
     expect(page.get_by_role("heading", name="Open data", exact=True)).to_be_visible()
     shot("opendata-index")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     with page.expect_download() as download:
         page.get_by_role("link", name="Directory as HSDS (CSV files and datapackage.json, ZIP)").click()
     with open(download.value.path(), "rb") as handle:
@@ -39,6 +40,6 @@ def test_anyone_downloads_the_directory_and_a_coordinator_publishes_offers(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_label("Publish our open offers as open data")).to_be_checked()
     shot("opendata-publishing")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
     document = page.request.get(page.base_url + "/g/crown/open-data/offers.jsonld").json()
     assert document["@graph"][0]["@type"] == "vf:Organization"

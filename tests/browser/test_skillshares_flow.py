@@ -9,12 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from tests.browser.pages import settled_width
 from tests.browser.test_shifts_flow import _totp_secret
 from tests.conftest import PASSWORD
 
 
 def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled_width(page) <= 390
 
 
 def test_propose_approve_join_and_record_attendance(
