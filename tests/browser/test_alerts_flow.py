@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
-from playwright.sync_api import expect
 
 
 def _totp_secret(user: Any) -> str:
