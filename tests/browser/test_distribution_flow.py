@@ -34,7 +34,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     go("/g/crown/shifts/")
     page.get_by_role("link", name="Distribution days").first.click()
     page.get_by_role("link", name="New distribution day").click()
-    page.get_by_label("Title").fill("Saturday pantry day")
+    page.locator("#id_title").fill("Saturday pantry day")
     page.get_by_label("Place (hub or neighbourhood)").fill("Crown Heights hub")
     page.get_by_label("Exact address").fill("12 Example St, basement")
     page.locator("#id_date").fill(day.isoformat())
