@@ -33,6 +33,7 @@ from mutualaid.core.jobs import enqueue_on_commit
 from mutualaid.exchange import lifecycle
 from mutualaid.exchange.models import Kind, Post, PostEvent, Status, Urgency
 from mutualaid.federation import conf, remote, signatures
+from mutualaid.federation import services as federation_services
 from mutualaid.federation.services import json_depth
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Role, User
@@ -378,19 +379,9 @@ def details_of(referral: Referral) -> dict[str, Any] | None:
 # --- the inbox ----------------------------------------------------------------------------------
 
 
-class Refused(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Incoming:
-    method: str
-    path: str
-    headers: dict[str, str]  # lower-case names
-    body: bytes
+# A peer's request and its refusal have the shape of an ActivityPub inbox's (federation.services).
+Refused = federation_services.Refused
+Incoming = federation_services.Incoming
 
 
 def authenticate(incoming: Incoming) -> Peer:
