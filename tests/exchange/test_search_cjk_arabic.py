@@ -21,7 +21,15 @@ from mutualaid.exchange.models import Post, PostToken
 from tests.exchange.conftest import make_post
 from tests.exchange.test_board import _board
 
-MIGRATION = importlib.import_module("mutualaid.exchange.migrations.0012_retokenise_cjk_arabic")
+MIGRATION = importlib.import_module("mutualaid.exchange.migrations.0013_retokenise_cjk_arabic")
+CATEGORIES = importlib.import_module("mutualaid.exchange.migrations.0012_posttoken_category")
+
+
+def _migrate(target: str | None) -> None:
+    """Migrate exchange to `target`; None: to the latest migrations (as every other test expects)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes() if target is None else [("exchange", target)])
 
 
 def _titles(user: Any, group: Any, q: str) -> list[str]:
@@ -119,11 +127,9 @@ def test_migration_re_tokenises_chinese_and_arabic_posts_only(
         )
     assert _titles(ben, crown, "大米") == [] and _titles(ben, crown, "مياه") == []
     monkeypatch.setattr(MIGRATION, "BATCH", 2)  # two batches for three posts
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([("exchange", "0011_posttoken_walk")])
-    executor.loader.build_graph()
-    executor.migrate([("exchange", "0012_retokenise_cjk_arabic")])
+    monkeypatch.setattr(CATEGORIES, "BATCH", 2)
+    _migrate("0011_posttoken_walk")
+    _migrate(None)  # 0012 and 0013
     assert _titles(ben, crown, "大米") == ["我们需要大米和油"]
     assert _titles(ben, crown, "مياه") == ["والمياه"]
     assert set(PostToken.objects.filter(post=english).values_list("token", "created_at")) == before
@@ -134,3 +140,11 @@ def test_migration_re_tokenises_chinese_and_arabic_posts_only(
     } == {True}
     MIGRATION.retokenise(None, connection.schema_editor())  # a rerun writes the same tokens
     assert _titles(ben, crown, "大米") == ["我们需要大米和油"]
+    # 0012: every token carries its post's category, filled only where empty (a rerun carries on).
+    categories = dict(Post.objects.values_list("pk", "category"))
+    assert all(c == categories[p] for p, c in PostToken.objects.values_list("post_id", "category"))
+    PostToken.objects.filter(post=english).update(category=None)
+    PostToken.objects.filter(post=chinese).update(category="housing")
+    CATEGORIES.fill_categories(None, connection.schema_editor())
+    assert set(PostToken.objects.filter(post=english).values_list("category", flat=True)) == {"food"}
+    assert set(PostToken.objects.filter(post=chinese).values_list("category", flat=True)) == {"housing"}

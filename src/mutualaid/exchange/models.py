@@ -329,10 +329,15 @@ class PostToken(models.Model):
     # (index `posttoken_walk`) and a search of several common words stops after a page. Nullable only so
     # that migration 0011 could add it without rewriting the table; every token is written with it.
     created_at = models.DateTimeField(null=True)
+    # The post's own `category`, copied: a search with a category filter reads only that category's
+    # range of a word's tokens (index `posttoken_category`). Nullable only so that migration 0012 could
+    # add it without rewriting the table; every token is written with it.
+    category = models.CharField(max_length=20, null=True)  # noqa: DJ001 - see above: no table copy on SQLite
 
     data_classification = {
         "group": (PUBLIC, "which group a search token belongs to"),
         "created_at": (PUBLIC, "when the post was made (a copy of the post's own date)"),
+        "category": (PUBLIC, "the post's kind of help (a copy of the post's own category)"),
         "token": (
             SECRET,
             "keyed digest of one term of a post (per-group key): reveals term frequencies, not words",
@@ -344,6 +349,7 @@ class PostToken(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["post", "token"], name="posttoken_post_token"),
             models.Index(fields=["group", "token", "created_at", "post"], name="posttoken_walk"),
+            models.Index(fields=["group", "category", "token", "post"], name="posttoken_category"),
         ]
 
     def __str__(self) -> str:

@@ -28,20 +28,24 @@ SEARCH_MAX = 200
 CANDIDATES_MAX = 1000
 # Bound of the walk's merged index ranges (`_walk`): in effect none, but it keeps the merge a subquery.
 WALK_MAX = 10**9
-TOKEN_BATCH = 240  # rows per INSERT: 960 parameters, under every SQLite build's limit
-TEXT_FIELDS = frozenset({"title", "details", "group", "created_at"})
+TOKEN_BATCH = 190  # rows per INSERT: 950 parameters, under every SQLite build's limit
+TEXT_FIELDS = frozenset({"title", "details", "group", "created_at", "category"})
+Row = tuple[int, int, int, datetime, str]
 
 
 def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     """Replace the tokens of `posts` (already saved) with tokens under key `key_id` (the primary)."""
     if not posts:
         return 0
-    rows: list[tuple[int, int, int, datetime]] = []
+    rows: list[Row] = []
     by_key: dict[str, list[int]] = {}
     for post in posts:
         kid, key = keyedsearch.group_key(post.group_id, key_id)
         terms = keyedsearch.index_terms(post.title or "", post.details or "")
-        rows.extend((post.group_id, t, post.pk, post.created_at) for t in keyedsearch.tokens(key, terms))
+        rows.extend(
+            (post.group_id, t, post.pk, post.created_at, post.category)
+            for t in keyedsearch.tokens(key, terms)
+        )
         by_key.setdefault(kid, []).append(post.pk)
         post.search_key = kid
     ids = [p.pk for p in posts]
@@ -55,23 +59,24 @@ def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     return len(rows)
 
 
-def _insert_tokens(rows: list[tuple[int, int, int, datetime]]) -> None:
-    """Multi-row INSERTs of (group, token, post, created_at) tuples, `TOKEN_BATCH` rows a statement.
+def _insert_tokens(rows: list[Row]) -> None:
+    """Multi-row INSERTs of (group, token, post, created_at, category) tuples, `TOKEN_BATCH` rows a statement.
 
     Not `bulk_create`: building a model instance per token cost four fifths of an import's time (a
     10,000-row sheet writes about half a million tokens).
     """
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
-    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id", "created_at"))
+    columns = ", ".join(q(c) for c in ("group_id", "token", "post_id", "created_at", "category"))
     field = PostToken._meta.get_field("created_at")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), TOKEN_BATCH):
             chunk = rows[start : start + TOKEN_BATCH]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             params: list[Any] = []
-            for group_id, token, post_id, created_at in chunk:
-                params.extend((group_id, token, post_id, field.get_db_prep_value(created_at, connection)))
+            for group_id, token, post_id, created_at, category in chunk:
+                created = field.get_db_prep_value(created_at, connection)
+                params.extend((group_id, token, post_id, created, category))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608 - identifiers are ours
                 params,
@@ -85,8 +90,13 @@ def _reindex_saved(sender: Any, instance: Post, update_fields: Iterable[str] | N
     reindex([instance])
 
 
-def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | None = None) -> QuerySet[Post]:
+def search(
+    posts: QuerySet[Post], *, group_id: int, query: str, first: int | None = None, category: str = ""
+) -> QuerySet[Post]:
     """Posts having every word of `query` (stems, or prefixes of 4 to 7 characters).
+
+    `category`: `posts` hold only that category's posts; each word's posts are then read from that
+    category's range of the token table (index `posttoken_category`), not from the whole group's.
 
     Rarest word first. One bounded query reads at most `CANDIDATES_MAX` + 1 post ids of each word (a
     range of the token table's primary key, group first). Words with no more ids than that are complete
@@ -105,7 +115,8 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | Non
     except KeyRingError:  # destroyed by `mutualaid panic`: nothing can be found any more
         return posts.none()
     per_word = [sorted({keyedsearch.token(key, term) for key in keys for term in alts}) for alts in wanted]
-    sampled = _bounded_postings(group_id, per_word, CANDIDATES_MAX + 1)
+    sampled = _bounded_postings(group_id, per_word, CANDIDATES_MAX + 1, category)
+    within = {"category": category} if category else {}
     complete = sorted((ids for ids in sampled if len(ids) <= CANDIDATES_MAX), key=len)
     if complete:
         candidates = set(complete[0]).intersection(*complete[1:])
@@ -127,7 +138,7 @@ def search(posts: QuerySet[Post], *, group_id: int, query: str, first: int | Non
         # the others are probed on the rows it lets through.
         tokens, _ids = common.pop(0)
         posts = posts.filter(
-            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens).values("post_id")
+            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens, **within).values("post_id")
         )
     for tokens, _ids in common:
         posts = posts.filter(
@@ -197,18 +208,22 @@ def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: i
     return sorted(post_id for post_id, _created in ranked[:first])
 
 
-def _bounded_postings(group_id: int, per_word: list[list[int]], bound: int) -> list[list[int]]:
-    """For each word's tokens, up to `bound` ids of posts having one of them: one query for all words."""
+def _bounded_postings(
+    group_id: int, per_word: list[list[int]], bound: int, category: str = ""
+) -> list[list[int]]:
+    """For each word's tokens, up to `bound` ids of posts (of `category`, when given) having one of them:
+    one query for all words."""
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
     parts, params = [], []
+    within = f" AND {q('category')} = %s" if category else ""
     for n, tokens in enumerate(per_word):
         marks = ", ".join(["%s"] * len(tokens))
         parts.append(
             f"SELECT {n} AS w, s{n}.post_id FROM (SELECT {q('post_id')} AS post_id FROM {table} "  # noqa: S608 - identifiers are ours; values are parameters
-            f"WHERE {q('group_id')} = %s AND {q('token')} IN ({marks}) LIMIT {int(bound)}) s{n}"
+            f"WHERE {q('group_id')} = %s{within} AND {q('token')} IN ({marks}) LIMIT {int(bound)}) s{n}"
         )
-        params.extend([group_id, *tokens])
+        params.extend([group_id, *([category] if category else []), *tokens])
     found: list[list[int]] = [[] for _ in per_word]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)

@@ -61,9 +61,12 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
-def _search(posts: QuerySet[Post], group: Group, query: str, first: int | None) -> QuerySet[Post]:
+def _search(
+    posts: QuerySet[Post], group: Group, query: str, first: int | None, category: str
+) -> QuerySet[Post]:
     # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    return search.search(posts, group_id=group.pk, query=query, first=first)
+    # With a category filter only that category's tokens are read (`posts` are of that category).
+    return search.search(posts, group_id=group.pk, query=query, first=first, category=category)
 
 
 def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
@@ -104,7 +107,7 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
     # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
     narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
     first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
-    posts = _search(posts, group, filters.q, first)
+    posts = _search(posts, group, filters.q, first, filters.category)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)

@@ -18,7 +18,7 @@ from django.db.migrations.state import StateApps
 from mutualaid.core import encryption, keyedsearch
 
 BATCH = 1000  # posts read a committed batch
-ROWS = 240  # token rows an INSERT (960 parameters)
+ROWS = 190  # token rows an INSERT (950 parameters)
 
 
 def _clear(column: str, value: str | None) -> str:
@@ -37,7 +37,7 @@ def retokenise(apps: StateApps | None, schema_editor: BaseDatabaseSchemaEditor) 
     while True:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, group_id, title, details, search_key, created_at FROM exchange_post "
+                "SELECT id, group_id, title, details, search_key, created_at, category FROM exchange_post "
                 "WHERE id > %s ORDER BY id LIMIT %s",
                 [last, BATCH],
             )
@@ -47,23 +47,23 @@ def retokenise(apps: StateApps | None, schema_editor: BaseDatabaseSchemaEditor) 
             last = rows[-1][0]
             redo: list[int] = []
             tokens: list[Any] = []
-            for pk, group_id, title, details, search_key, created_at in rows:
+            for pk, group_id, title, details, search_key, created_at, category in rows:
                 text = f"{_clear('title', title)}\n{_clear('details', details)}"
                 if not _needs_new_tokens(text):
                     continue
                 _kid, key = keyedsearch.group_key(group_id, search_key or None)
                 redo.append(pk)
                 terms = keyedsearch.index_terms(text)
-                tokens.extend((group_id, t, pk, created_at) for t in keyedsearch.tokens(key, terms))
+                tokens.extend((group_id, t, pk, created_at, category) for t in keyedsearch.tokens(key, terms))
             for start in range(0, len(redo), 500):
                 ids = redo[start : start + 500]
                 marks = ", ".join(["%s"] * len(ids))
                 cursor.execute(f"DELETE FROM exchange_posttoken WHERE post_id IN ({marks})", ids)  # noqa: S608
             for start in range(0, len(tokens), ROWS):
                 chunk = tokens[start : start + ROWS]
-                values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
                 cursor.execute(
-                    f"INSERT INTO exchange_posttoken (group_id, token, post_id, created_at) VALUES {values}",  # noqa: S608
+                    f"INSERT INTO exchange_posttoken (group_id, token, post_id, created_at, category) VALUES {values}",  # noqa: S608
                     [v for row in chunk for v in row],
                 )
 
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("exchange", "0011_posttoken_walk"),
+        ("exchange", "0012_posttoken_category"),
     ]
 
     operations = [
