@@ -332,7 +332,7 @@ class PostToken(models.Model):
     # The post's own `category`, copied: a search with a category filter reads only that category's
     # range of a word's tokens (index `posttoken_category`). Nullable only so that migration 0012 could
     # add it without rewriting the table; every token is written with it.
-    category = models.CharField(max_length=20, null=True)  # noqa: DJ001 - see above: no table copy on SQLite
+    category = models.CharField(max_length=20, choices=Category.choices, null=True)  # noqa: DJ001 - see above
 
     data_classification = {
         "group": (PUBLIC, "which group a search token belongs to"),

@@ -49,7 +49,24 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="posttoken",
             name="category",
-            field=models.CharField(max_length=20, null=True),
+            field=models.CharField(
+                choices=[
+                    ("food", "Food"),
+                    ("housing", "Housing & eviction defense"),
+                    ("legal", "Bail & legal support"),
+                    ("disaster", "Disaster relief"),
+                    ("defense", "Community defense"),
+                    ("childcare", "Childcare"),
+                    ("health", "Health care"),
+                    ("transport", "Transportation"),
+                    ("skills", "Skills & labour"),
+                    ("supplies", "Supplies & goods"),
+                    ("money", "Money"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                null=True,
+            ),
         ),
         migrations.RunPython(fill_categories, migrations.RunPython.noop, elidable=True),
         AddIndexConcurrentlyOnPostgres(
