@@ -140,7 +140,8 @@ def insert_tokens_before(rows) -> None:  # type: ignore[no-untyped-def]
     from mutualaid.exchange.models import PostToken
 
     PostToken.objects.bulk_create(
-        [PostToken(group_id=g, token=t, post_id=p, created_at=c) for g, t, p, c in rows], batch_size=2000
+        [PostToken(group_id=g, token=t, post_id=p, created_at=c, category=k) for g, t, p, c, k in rows],
+        batch_size=2000,
     )
 
 
