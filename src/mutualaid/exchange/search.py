@@ -215,7 +215,8 @@ def _bounded_postings(
     one query for all words."""
     q = connection.ops.quote_name
     table = q(PostToken._meta.db_table)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[int | str] = []
     within = f" AND {q('category')} = %s" if category else ""
     for n, tokens in enumerate(per_word):
         marks = ", ".join(["%s"] * len(tokens))
