@@ -16,7 +16,8 @@ from django.db.migrations.state import ProjectState
 
 from mutualaid.core import encryption, keyedsearch
 from mutualaid.core.migration_operations import InOneTransaction
-from mutualaid.exchange.models import PostToken
+from mutualaid.exchange.models import Post, PostToken
+from mutualaid.exchange.search import search
 from tests.helpers import make_post
 
 m0006: Any = importlib.import_module("mutualaid.exchange.migrations.0006_sealed_post_texts_keyed_search")
@@ -81,6 +82,9 @@ def test_posts_are_sealed_and_tokenised_in_batches_and_a_run_can_start_again(
                 assert stored == ""
         assert raw[pk][3] == primary
     assert _tokens() == expected
+    board = Post.objects.filter(group=crown)
+    assert [p.title for p in search(board, group_id=crown.pk, query="strollers")] == ["Stroller"]
+    assert {p.title for p in search(board, group_id=crown.pk, query="loaves rye")} == {"Bread for Sunday"}
 
     # Interrupted after the first batch: two posts back in clear text without tokens; run again.
     first, second = sorted(texts)[:2]
