@@ -103,7 +103,9 @@ def test_posts_are_sealed_and_tokenised_in_batches_and_a_run_can_start_again(
         m0006.unseal(django_apps, editor)
     assert {pk: row[:3] for pk, row in _raw().items()} == texts
     with connection.schema_editor(atomic=False) as editor:
-        m0006.seal_and_index(django_apps, editor)  # as the test database had it
+        m0006.seal_and_index(django_apps, editor)  # sealed again, though their search keys stayed
+    raw = _raw()
+    assert all(raw[pk][0].startswith(f"{encryption.PREFIX}:") for pk in texts) and _tokens() == expected
 
 
 @pytest.mark.django_db(transaction=True)

@@ -59,7 +59,8 @@ def _batches(schema_editor: BaseDatabaseSchemaEditor, change: Any, apps: StateAp
     Written for a million posts on a small server: the key ring is loaded once, each group key's tokens
     are remembered by term (a board's words repeat), and a batch is three statements on PostgreSQL
     (its posts, their tokens and their sealed texts as arrays), not one per post or per token. A post
-    whose `search_key` is set was done, tokens and texts in one committed batch, by an earlier run.
+    with a `search_key` and sealed texts was done, tokens and texts in one committed batch, by an earlier
+    run, and is passed over.
     """
     connection = schema_editor.connection
     postgres = connection.vendor == "postgresql"
@@ -98,9 +99,9 @@ def _seal_rows(
     updates: list[list[Any]] = []
     token_rows: list[tuple[int, int, int]] = []
     for pk, group_id, *values, search_key in rows:
-        if search_key:
-            continue  # sealed and tokenised by an earlier run
         old = [value or "" for value in values]
+        if search_key and all(not v or v.startswith(f"{encryption.PREFIX}:") for v in old):
+            continue  # sealed and tokenised by an earlier run
         clear = [_unseal(c, v) for c, v in zip(SEALED, old, strict=True)]
         kid, key = keyedsearch.group_key(group_id)
         terms = keyedsearch.index_terms(clear[0], clear[1])
