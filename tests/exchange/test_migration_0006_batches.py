@@ -149,3 +149,40 @@ def test_the_schema_group_commits_whole_once_and_is_skipped_when_run_again() -> 
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS exchange_drill")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_adding_a_column_is_skipped_once_the_column_is_there() -> None:
+    # Small migrations on existing tables (matching 0002, members 0004, funds 0003) run their schema steps
+    # this way; a second run (an interrupted `migrate` started again) must not add the column twice.
+    create = migrations.CreateModel("Drill", [("id", models.AutoField(primary_key=True))])
+    add = InOneTransaction(
+        [migrations.AddField("drill", "size", models.IntegerField(default=0))],
+        done_if_column=("exchange_drill", "size"),
+    )
+    before = ProjectState(real_apps=set())
+    middle = before.clone()
+    create.state_forwards("exchange", middle)
+    after = middle.clone()
+    add.state_forwards("exchange", after)
+    try:
+        with connection.schema_editor() as editor:
+            create.database_forwards("exchange", editor, before, middle)
+        for _run in range(2):
+            with connection.schema_editor(atomic=False) as editor:
+                add.database_forwards("exchange", editor, middle, after)
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "exchange_drill")
+            ]
+        assert columns == ["id", "size"]
+        with connection.schema_editor(atomic=False) as editor:
+            add.database_backwards("exchange", editor, after, middle)
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "exchange_drill")
+            ]
+        assert columns == ["id"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS exchange_drill")
