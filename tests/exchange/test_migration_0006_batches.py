@@ -16,7 +16,8 @@ from django.db.migrations.state import ProjectState
 
 from mutualaid.core import encryption, keyedsearch
 from mutualaid.core.migration_operations import InOneTransaction
-from mutualaid.exchange.models import PostToken
+from mutualaid.exchange.models import Post, PostToken
+from mutualaid.exchange.search import search
 from tests.helpers import make_post
 
 m0006: Any = importlib.import_module("mutualaid.exchange.migrations.0006_sealed_post_texts_keyed_search")
@@ -81,6 +82,9 @@ def test_posts_are_sealed_and_tokenised_in_batches_and_a_run_can_start_again(
                 assert stored == ""
         assert raw[pk][3] == primary
     assert _tokens() == expected
+    board = Post.objects.filter(group=crown)
+    assert [p.title for p in search(board, group_id=crown.pk, query="strollers")] == ["Stroller"]
+    assert {p.title for p in search(board, group_id=crown.pk, query="loaves rye")} == {"Bread for Sunday"}
 
     # Interrupted after the first batch: two posts back in clear text without tokens; run again.
     first, second = sorted(texts)[:2]
@@ -99,7 +103,9 @@ def test_posts_are_sealed_and_tokenised_in_batches_and_a_run_can_start_again(
         m0006.unseal(django_apps, editor)
     assert {pk: row[:3] for pk, row in _raw().items()} == texts
     with connection.schema_editor(atomic=False) as editor:
-        m0006.seal_and_index(django_apps, editor)  # as the test database had it
+        m0006.seal_and_index(django_apps, editor)  # sealed again, though their search keys stayed
+    raw = _raw()
+    assert all(raw[pk][0].startswith(f"{encryption.PREFIX}:") for pk in texts) and _tokens() == expected
 
 
 @pytest.mark.django_db(transaction=True)
@@ -140,6 +146,43 @@ def test_the_schema_group_commits_whole_once_and_is_skipped_when_run_again() -> 
         with connection.schema_editor(atomic=False) as editor:
             group.database_backwards("exchange", editor, after, before)
         assert "exchange_drill" not in connection.introspection.table_names()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS exchange_drill")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_adding_a_column_is_skipped_once_the_column_is_there() -> None:
+    # Small migrations on existing tables (matching 0002, members 0004, funds 0003) run their schema steps
+    # this way; a second run (an interrupted `migrate` started again) must not add the column twice.
+    create = migrations.CreateModel("Drill", [("id", models.AutoField(primary_key=True))])
+    add = InOneTransaction(
+        [migrations.AddField("drill", "size", models.IntegerField(default=0))],
+        done_if_column=("exchange_drill", "size"),
+    )
+    before = ProjectState(real_apps=set())
+    middle = before.clone()
+    create.state_forwards("exchange", middle)
+    after = middle.clone()
+    add.state_forwards("exchange", after)
+    try:
+        with connection.schema_editor() as editor:
+            create.database_forwards("exchange", editor, before, middle)
+        for _run in range(2):
+            with connection.schema_editor(atomic=False) as editor:
+                add.database_forwards("exchange", editor, middle, after)
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "exchange_drill")
+            ]
+        assert columns == ["id", "size"]
+        with connection.schema_editor(atomic=False) as editor:
+            add.database_backwards("exchange", editor, after, middle)
+        with connection.cursor() as cursor:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, "exchange_drill")
+            ]
+        assert columns == ["id"]
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS exchange_drill")

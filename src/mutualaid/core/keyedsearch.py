@@ -66,6 +66,8 @@ _spanish = snowballstemmer.stemmer("spanish")
 
 def fold(text: str) -> str:
     """Lower case, no accents, compatibility forms unified (full-width letters, ligatures)."""
+    if text.isascii():
+        return text.lower()  # the same as below for ASCII, without a pass per character
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -136,14 +138,15 @@ def _prefix_base(word: str) -> str:
     return arabic_base(word) if is_arabic(word) else word
 
 
-def terms_of_word(word: str) -> set[str]:
+@functools.lru_cache(maxsize=50_000)
+def terms_of_word(word: str) -> frozenset[str]:
     if is_cjk(word):
-        return {f"c:{c}" for c in word} | {f"c:{pair}" for pair in cjk_pairs(word)}
+        return frozenset({f"c:{c}" for c in word} | {f"c:{pair}" for pair in cjk_pairs(word)})
     found = {f"s:{s}" for s in stems(word)}
     base = _prefix_base(word)
     for n in range(PREFIX_MIN, min(len(base), PREFIX_MAX) + 1):
         found.add(f"p:{base[:n]}")
-    return found
+    return frozenset(found)
 
 
 def index_terms(*texts: str) -> set[str]:
@@ -196,9 +199,19 @@ def search_key_ids() -> list[str]:
 
 
 def token(key: bytes, term: str) -> int:
-    digest = hmac.new(key, term.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(key, term.encode(), "sha256")  # one call into OpenSSL, no HMAC object
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def tokens(key: bytes, terms: Iterable[str]) -> list[int]:
-    return sorted({token(key, t) for t in terms})
+def tokens(key: bytes, terms: Iterable[str], known: dict[str, int] | None = None) -> list[int]:
+    """The tokens of `terms`; `known`, a cache of one key's tokens by term that a bulk caller keeps
+    (a board's vocabulary is small next to its posts), saves most HMACs and is filled as it goes."""
+    if known is None:
+        return sorted({token(key, t) for t in terms})
+    found = set()
+    for term in terms:
+        value = known.get(term)
+        if value is None:
+            value = known[term] = token(key, term)
+        found.add(value)
+    return sorted(found)

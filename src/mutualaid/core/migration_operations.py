@@ -21,22 +21,46 @@ class InOneTransaction(Operation):
 
     Meant for a migration with `atomic = False`: the group either happened completely (with its deferred
     indexes and foreign keys) or not at all, so a run interrupted later, in the batched data work, can be
-    started again; `done_if_table`, a table the group creates, tells that it already happened.
+    started again; `done_if_table`, a table the group creates, or `done_if_column`, a column it adds,
+    tells that it already happened. Also for a small migration on an existing table: in one atomic
+    migration the table's lock, taken by its first ALTER, would be held while Django renders the model
+    states of the operations after it (seconds on a busy machine; bench/upgrade_drill.py caught 5 s).
     """
 
     reversible = True
     reduces_to_sql = False
 
-    def __init__(self, operations: list[Operation], done_if_table: str) -> None:
+    def __init__(
+        self,
+        operations: list[Operation],
+        done_if_table: str = "",
+        done_if_column: tuple[str, str] | None = None,
+    ) -> None:
         self.operations = operations
         self.done_if_table = done_if_table
+        self.done_if_column = done_if_column
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return (
-            self.__class__.__qualname__,
-            [],
-            {"operations": self.operations, "done_if_table": self.done_if_table},
-        )
+        kwargs: dict[str, Any] = {"operations": self.operations}
+        if self.done_if_table:
+            kwargs["done_if_table"] = self.done_if_table
+        if self.done_if_column:
+            kwargs["done_if_column"] = self.done_if_column
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def _done(self, schema_editor: Any) -> bool:
+        """Whether the group already happened (it creates `done_if_table`, or adds `done_if_column` as
+        (table, column)). A group that names neither is one that can simply run again."""
+        connection = schema_editor.connection
+        if self.done_if_table:
+            return self.done_if_table in connection.introspection.table_names()
+        if self.done_if_column:
+            table, column = self.done_if_column
+            with connection.cursor() as cursor:
+                return column in {
+                    c.name for c in connection.introspection.get_table_description(cursor, table)
+                }
+        return False
 
     def describe(self) -> str:
         return f"{len(self.operations)} schema operations in one transaction"
@@ -70,12 +94,12 @@ class InOneTransaction(Operation):
             del schema_editor.deferred_sql[deferred:]
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if self.done_if_table in schema_editor.connection.introspection.table_names():
+        if self._done(schema_editor):
             return  # an earlier, interrupted run of this migration got past this group
         self._apply(app_label, schema_editor, from_state, backwards=False)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if self.done_if_table not in schema_editor.connection.introspection.table_names():
+        if (self.done_if_table or self.done_if_column) and not self._done(schema_editor):
             return
         self._apply(app_label, schema_editor, to_state, backwards=True)
 

@@ -23,6 +23,11 @@ from mutualaid.core.migration_operations import InOneTransaction
 
 SEALED = ("title", "details", "unit")
 BATCH = 1000
+SELECT_TO_SEAL = "SELECT id, group_id, title, details, unit, search_key FROM exchange_post WHERE id > %s ORDER BY id LIMIT %s"
+SELECT_TO_UNSEAL = (
+    "SELECT id, group_id, title, details, unit FROM exchange_post WHERE id > %s ORDER BY id LIMIT %s"
+)
+TOKEN_ROWS = 300  # rows a multi-row INSERT on SQLite: 900 parameters, under every build's limit
 
 
 def drop_clear_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -49,45 +54,87 @@ def _unseal(column: str, value: str) -> str:
 
 def _batches(schema_editor: BaseDatabaseSchemaEditor, change: Any, apps: StateApps | None) -> None:
     """Apply `change` to every sealed column of every post, BATCH posts per committed transaction; with
-    `apps`, also make each post's search tokens and record the key they were made with."""
+    `apps`, also make each post's search tokens and record the key they were made with.
+
+    Written for a million posts on a small server: the key ring is loaded once, each group key's tokens
+    are remembered by term (a board's words repeat), and a batch is three statements on PostgreSQL
+    (its posts, their tokens and their sealed texts as arrays), not one per post or per token. A post
+    with a `search_key` and sealed texts was done, tokens and texts in one committed batch, by an earlier
+    run, and is passed over.
+    """
     connection = schema_editor.connection
-    PostToken = apps.get_model("exchange", "PostToken") if apps is not None else None
+    postgres = connection.vendor == "postgresql"
     last = 0
-    while True:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, group_id, title, details, unit FROM exchange_post WHERE id > %s ORDER BY id LIMIT %s",
-                [last, BATCH],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            updates: list[list[Any]] = []
-            tokens: list[Any] = []
-            for pk, group_id, *values in rows:
-                last = pk
-                old = [value or "" for value in values]
-                new = [change(column, value) for column, value in zip(SEALED, old, strict=True)]
-                if PostToken is None:
-                    if new != old:
-                        updates.append([*new, pk])
-                    continue
-                clear = dict(
-                    zip(SEALED, (_unseal(c, v) for c, v in zip(SEALED, old, strict=True)), strict=True)
-                )
-                kid, key = keyedsearch.group_key(group_id)
-                terms = keyedsearch.index_terms(clear["title"], clear["details"])
-                tokens.extend(
-                    PostToken(group_id=group_id, token=t, post_id=pk) for t in keyedsearch.tokens(key, terms)
-                )
-                updates.append([*new, kid, pk])
-            if PostToken is None:
-                sql = "UPDATE exchange_post SET title = %s, details = %s, unit = %s WHERE id = %s"
-            else:
-                sql = "UPDATE exchange_post SET title = %s, details = %s, unit = %s, search_key = %s WHERE id = %s"
-                PostToken.objects.bulk_create(tokens, batch_size=2000, ignore_conflicts=True)
-            if updates:
-                cursor.executemany(sql, updates)
+    known: dict[tuple[int, str], dict[str, int]] = {}
+    with encryption.keyring_pinned():
+        while True:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.execute(SELECT_TO_SEAL if apps is not None else SELECT_TO_UNSEAL, [last, BATCH])
+                rows = cursor.fetchall()
+                if not rows:
+                    return
+                last = rows[-1][0]
+                if apps is None:
+                    _unseal_rows(cursor, rows, change)
+                else:
+                    _seal_rows(cursor, rows, change, known, postgres)
+
+
+def _unseal_rows(cursor: Any, rows: list[Any], change: Any) -> None:
+    updates = []
+    for pk, _group_id, *values in rows:
+        old = [value or "" for value in values]
+        new = [change(column, value) for column, value in zip(SEALED, old, strict=True)]
+        if new != old:
+            updates.append([*new, pk])
+    if updates:
+        cursor.executemany(
+            "UPDATE exchange_post SET title = %s, details = %s, unit = %s WHERE id = %s", updates
+        )
+
+
+def _seal_rows(
+    cursor: Any, rows: list[Any], change: Any, known: dict[tuple[int, str], dict[str, int]], postgres: bool
+) -> None:
+    updates: list[list[Any]] = []
+    token_rows: list[tuple[int, int, int]] = []
+    for pk, group_id, *values, search_key in rows:
+        old = [value or "" for value in values]
+        if search_key and all(not v or v.startswith(f"{encryption.PREFIX}:") for v in old):
+            continue  # sealed and tokenised by an earlier run
+        clear = [_unseal(c, v) for c, v in zip(SEALED, old, strict=True)]
+        kid, key = keyedsearch.group_key(group_id)
+        terms = keyedsearch.index_terms(clear[0], clear[1])
+        cache = known.setdefault((group_id, kid), {})
+        token_rows.extend((group_id, t, pk) for t in keyedsearch.tokens(key, terms, cache))
+        updates.append([pk, *(change(c, v) for c, v in zip(SEALED, old, strict=True)), kid])
+    if not updates:
+        return
+    if postgres:
+        # A few large arrays a batch: one round trip each instead of one per post or per token.
+        cursor.execute(
+            "INSERT INTO exchange_posttoken (group_id, token, post_id) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+            [list(column) for column in zip(*token_rows, strict=True)] if token_rows else [[], [], []],
+        )
+        cursor.execute(
+            "UPDATE exchange_post p SET title = v.title, details = v.details, unit = v.unit, "
+            "search_key = v.search_key FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[]) AS v(id, title, details, unit, search_key) WHERE p.id = v.id",
+            [list(column) for column in zip(*updates, strict=True)],
+        )
+        return
+    for start in range(0, len(token_rows), TOKEN_ROWS):
+        chunk = token_rows[start : start + TOKEN_ROWS]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        cursor.execute(
+            f"INSERT OR IGNORE INTO exchange_posttoken (group_id, token, post_id) VALUES {values}",  # noqa: S608 - placeholders only
+            [value for row in chunk for value in row],
+        )
+    cursor.executemany(
+        "UPDATE exchange_post SET title = %s, details = %s, unit = %s, search_key = %s WHERE id = %s",
+        [[*row[1:], row[0]] for row in updates],
+    )
 
 
 def seal_and_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -3,19 +3,27 @@
 from django.db import migrations
 
 import mutualaid.core.fields
+from mutualaid.core.migration_operations import InOneTransaction
 from mutualaid.core.sealing import seal, unseal
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the schema step commits on its own (`InOneTransaction`, states rendered first), so
+    # the table's ACCESS EXCLUSIVE lock lasts a moment and not while Django renders the later operations.
+    atomic = False  # the seal below is resumable: sealed values are left alone
     dependencies = [
         ("exchange", "0006_sealed_post_texts_keyed_search"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="importdraft",
-            name="filename",
-            field=mutualaid.core.fields.EncryptedTextField(blank=True, default="", max_length=200),
+        InOneTransaction(
+            [
+                migrations.AlterField(
+                    model_name="importdraft",
+                    name="filename",
+                    field=mutualaid.core.fields.EncryptedTextField(blank=True, default="", max_length=200),
+                ),
+            ],
         ),
         migrations.RunPython(
             seal("exchange_importdraft", "filename"), unseal("exchange_importdraft", "filename")

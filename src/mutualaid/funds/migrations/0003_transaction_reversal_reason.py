@@ -10,6 +10,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
 import mutualaid.core.fields
+from mutualaid.core.migration_operations import InOneTransaction
 
 ledger_triggers = importlib.import_module("mutualaid.funds.migrations.0002_ledger_rows_cannot_change")
 
@@ -21,15 +22,23 @@ def recreate_sqlite_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaE
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the schema step commits on its own (`InOneTransaction`, states rendered first), so
+    # the table's ACCESS EXCLUSIVE lock lasts a moment and not while Django renders the later operations.
+    atomic = False
     dependencies = [("funds", "0002_ledger_rows_cannot_change")]
 
     operations = [
-        migrations.AddField(
-            model_name="transaction",
-            name="reason",
-            field=mutualaid.core.fields.EncryptedTextField(
-                blank=True, default="", verbose_name="reason for the correction"
-            ),
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="transaction",
+                    name="reason",
+                    field=mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="reason for the correction"
+                    ),
+                ),
+                migrations.RunPython(recreate_sqlite_triggers, migrations.RunPython.noop),
+            ],
+            done_if_column=("funds_transaction", "reason"),
         ),
-        migrations.RunPython(recreate_sqlite_triggers, migrations.RunPython.noop),
     ]

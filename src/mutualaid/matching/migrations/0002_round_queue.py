@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from mutualaid.core.migration_operations import InOneTransaction
+
 
 class Migration(migrations.Migration):
+    # Not one transaction: the schema step commits on its own (`InOneTransaction`, states rendered first), so
+    # the table's ACCESS EXCLUSIVE lock lasts a moment and not while Django renders the later operations.
+    atomic = False
     dependencies = [
         ("groups", "0001_initial"),
         ("matching", "0001_rounds_proposals_declined_pairs"),
@@ -12,31 +17,36 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="round",
-            name="finished_at",
-            field=models.DateTimeField(blank=True, null=True),
-        ),
-        migrations.AlterField(
-            model_name="round",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("queued", "Queued"),
-                    ("running", "Running"),
-                    ("done", "Done"),
-                    ("failed", "Failed"),
-                ],
-                default="done",
-                max_length=10,
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="round",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["queued", "running"])),
-                fields=("group",),
-                name="matching_one_active_round_per_group",
-            ),
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="round",
+                    name="finished_at",
+                    field=models.DateTimeField(blank=True, null=True),
+                ),
+                migrations.AlterField(
+                    model_name="round",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="done",
+                        max_length=10,
+                    ),
+                ),
+                migrations.AddConstraint(
+                    model_name="round",
+                    constraint=models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("group",),
+                        name="matching_one_active_round_per_group",
+                    ),
+                ),
+            ],
+            done_if_column=("matching_round", "finished_at"),
         ),
     ]

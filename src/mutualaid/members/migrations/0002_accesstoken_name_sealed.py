@@ -3,21 +3,29 @@
 from django.db import migrations
 
 import mutualaid.core.fields
+from mutualaid.core.migration_operations import InOneTransaction
 from mutualaid.core.sealing import seal, unseal
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the schema step commits on its own (`InOneTransaction`, states rendered first), so
+    # the table's ACCESS EXCLUSIVE lock lasts a moment and not while Django renders the later operations.
+    atomic = False  # the seal below is resumable: sealed values are left alone
     dependencies = [
         ("members", "0001_initial"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="accesstoken",
-            name="name",
-            field=mutualaid.core.fields.EncryptedTextField(
-                blank=True, default="", max_length=60, verbose_name="name"
-            ),
+        InOneTransaction(
+            [
+                migrations.AlterField(
+                    model_name="accesstoken",
+                    name="name",
+                    field=mutualaid.core.fields.EncryptedTextField(
+                        blank=True, default="", max_length=60, verbose_name="name"
+                    ),
+                ),
+            ],
         ),
         migrations.RunPython(seal("members_accesstoken", "name"), unseal("members_accesstoken", "name")),
     ]

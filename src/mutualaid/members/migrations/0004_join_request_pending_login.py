@@ -2,21 +2,31 @@
 
 from django.db import migrations, models
 
+from mutualaid.core.migration_operations import InOneTransaction
+
 
 class Migration(migrations.Migration):
+    # Not one transaction: the schema step commits on its own (`InOneTransaction`, states rendered first), so
+    # the table's ACCESS EXCLUSIVE lock lasts a moment and not while Django renders the later operations.
+    atomic = False
     dependencies = [
         ("members", "0003_member_skills"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="joinrequest",
-            name="pending_password",
-            field=models.CharField(blank=True, default="", max_length=128),
-        ),
-        migrations.AddField(
-            model_name="joinrequest",
-            name="username_was_taken",
-            field=models.BooleanField(default=False),
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="joinrequest",
+                    name="pending_password",
+                    field=models.CharField(blank=True, default="", max_length=128),
+                ),
+                migrations.AddField(
+                    model_name="joinrequest",
+                    name="username_was_taken",
+                    field=models.BooleanField(default=False),
+                ),
+            ],
+            done_if_column=("members_joinrequest", "pending_password"),
         ),
     ]
