@@ -28,7 +28,9 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     ),
     "claim_declined": (
         gettext_lazy('Not this time: "%(title)s"'),
-        gettext_lazy('Your claim on "%(title)s" in %(group)s was declined. Thank you for offering. %(url)s'),
+        gettext_lazy(
+            'Your claim on "%(title)s" in %(group)s was declined. Thank you for reaching out. %(url)s'
+        ),
     ),
     "message": (
         gettext_lazy("New message from %(name)s"),
