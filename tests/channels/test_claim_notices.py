@@ -98,7 +98,7 @@ def test_declining_tells_the_claimant_and_not_the_neighbour(
     exchange.claim_decide(claim=claim, actor=ada, accept=False)
     told = OutboundMessage.objects.get(user=ben, kind="claim_declined")
     assert told.subject == 'Not this time: "Food, by text message"'
-    assert "was declined. Thank you for offering." in told.body
+    assert "was declined. Thank you for reaching out." in told.body
     assert _texts_to_texter() == []
 
 

@@ -141,3 +141,31 @@ def test_api_refuses_an_area_it_cannot_place_naming_the_field(api_for: Any, ben:
     assert not Post.objects.exists()
     created = api_for(ben).post(url, {**body, "area": "11216"}, content_type="application/json")
     assert created.status_code == 201 and created.json()["area_unplaced"] is False
+
+
+def test_the_place_the_group_is_named_after_is_its_centre(client_for: Any, ben: Any, crown: Any) -> None:
+    """ "Crown Heights" in "Crown Heights Mutual Aid" was refused as an area (the tester's demo run): the
+    group's own name, its address and the words its name begins with are the group's centre."""
+    from mutualaid.exchange import services
+
+    cell, lat, lon = _centre(crown)
+    for typed in ("Crown Heights", "crown heights mutual aid", "CROWN", "crown "):
+        location = services.locate(crown, typed)
+        assert (location.cell, location.lat, location.lon) == (cell, lat, lon), typed
+    assert not services.locate(crown, "Heights").cell  # the middle of the name is not the group
+    assert not services.locate(crown, "Crown Heights Mutual Aid Annex").cell
+    response = client_for(ben).post(
+        reverse("exchange_post_new", args=["crown"]),
+        {
+            "kind": "need",
+            "category": "food",
+            "title": "Rice",
+            "quantity": 1,
+            "urgency": "flexible",
+            "area": "Crown Heights",
+            "visibility": "group",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = Post.objects.get()
+    assert (post.area, post.cell, post.area_unplaced) == ("Crown Heights", cell, False)

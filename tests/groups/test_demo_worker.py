@@ -58,3 +58,23 @@ def test_no_worker(db: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(serve, "serve", lambda **kw: None)
     call_command("demo", "--no-worker")
     assert started == []
+
+
+def test_the_demo_links_to_where_it_answers(db: Any, monkeypatch: Any) -> None:
+    """Texts and e-mails the demo sends carried links without a host ("/g/…"), and its federation ids
+    named http://localhost: the demo now sets MUTUALAID_PUBLIC_URL to its bind address unless set."""
+    from mutualaid.channels.notifications import absolute
+    from mutualaid.config.management.commands import demo, serve
+    from mutualaid.federation.conf import base_url
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setenv("MUTUALAID_PUBLIC_URL", "")  # restored (unset) after the test, whatever demo sets
+    monkeypatch.delenv("MUTUALAID_PUBLIC_URL")
+    monkeypatch.setattr(serve, "call_command", lambda *a, **kw: None)
+    monkeypatch.setattr(serve, "serve", lambda **kw: seen.append((absolute("/g/x/"), base_url())))
+    call_command("demo", "--no-worker", "--bind", "127.0.0.1:8765")
+    assert seen == [("http://127.0.0.1:8765/g/x/", "http://127.0.0.1:8765")]
+    assert demo.demo_public_url("0.0.0.0:8000") == "http://127.0.0.1:8000"
+    monkeypatch.setenv("MUTUALAID_PUBLIC_URL", "https://aid.example.org")
+    call_command("demo", "--no-worker")
+    assert seen[-1] == ("https://aid.example.org/g/x/", "https://aid.example.org")

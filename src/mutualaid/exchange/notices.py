@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.notify import notify
-from mutualaid.exchange.models import Claim, Post
+from mutualaid.exchange.models import Claim, Kind, Post
 from mutualaid.members.models import Membership, Role
 
 # kind -> (subject, text); placeholders come from the caller's context (names and titles, never contact details).
@@ -19,6 +19,11 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "claim": (
         gettext_lazy("Someone will help with your need"),
         gettext_lazy('%(name)s offered to help with "%(title)s". %(url)s'),
+    ),
+    # A claim on an offer is someone asking for what is offered, not offering help.
+    "claim_request": (
+        gettext_lazy("Someone would like your offer"),
+        gettext_lazy('%(name)s would like "%(title)s". %(url)s'),
     ),
     "claim_accepted": (
         gettext_lazy('You are paired up: "%(title)s"'),
@@ -28,7 +33,9 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     ),
     "claim_declined": (
         gettext_lazy('Not this time: "%(title)s"'),
-        gettext_lazy('Your claim on "%(title)s" in %(group)s was declined. Thank you for offering. %(url)s'),
+        gettext_lazy(
+            'Your claim on "%(title)s" in %(group)s was declined. Thank you for reaching out. %(url)s'
+        ),
     ),
     "message": (
         gettext_lazy("New message from %(name)s"),
@@ -59,13 +66,14 @@ def claim_made(claim: Claim) -> None:
     neighbour) its coordinators do, so they hear of it."""
     post = claim.post
     name = claim.claimant.display_name
+    kind = "claim_request" if post.kind == Kind.OFFER else "claim"
     if post.author_id is not None:
-        tell(user=post.author, kind="claim", post=post, name=name)
+        tell(user=post.author, kind=kind, post=post, name=name)
         return
     coordinators = Membership.objects.filter(group_id=post.group_id, role=Role.COORDINATOR)
     for membership in coordinators.select_related("user"):
         if membership.user_id != claim.claimant_id:
-            tell(user=membership.user, kind="claim", post=post, name=name)
+            tell(user=membership.user, kind=kind, post=post, name=name)
 
 
 def claim_answered(claim: Claim) -> None:

@@ -157,12 +157,16 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         return Location(found.name, cell, clat, clon)
     place = resolve_place(area)
     # A postal code the group lists as its service area is in it, even when the gazetteer does not know
-    # it (outside the US): the group's centre places it.
+    # it (outside the US), and so is the place the group is named after ("Crown Heights" in "Crown
+    # Heights Mutual Aid"): the group's centre places them.
     if (
         place is None
         and group.centre_lat is not None
         and group.centre_lon is not None
-        and _postal_key(area) in {_postal_key(code) for code in group.postal_codes or []}
+        and (
+            _postal_key(area) in {_postal_key(code) for code in group.postal_codes or []}
+            or _names_group(group, area)
+        )
     ):
         cell, clat, clon = snap(group.centre_lat, group.centre_lon)
         return Location(area, cell, clat, clon)
@@ -173,6 +177,15 @@ def locate(group: Group, area: str, lat: float | None = None, lon: float | None 
         f"{clat:.2f}, {clon:.2f}" if place.label.count(",") == 1 and place.label[0] in "-0123456789" else area
     )
     return Location(label, cell, clat, clon)
+
+
+def _names_group(group: Group, area: str) -> bool:
+    """Whether `area` is the group's own name, its address (slug), or the words its name begins with."""
+    folded = fold_name(area)
+    if not folded:
+        return False
+    name = fold_name(group.name)
+    return folded in (name, fold_name(group.slug)) or name.startswith(folded + " ")
 
 
 def area_name_near(group: Group, lat: float, lon: float, *, km: float = 3.0) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import signal
 import subprocess
 import sys
@@ -22,6 +23,15 @@ def _die_with_parent() -> None:
     # Elsewhere (no libc.so.6) the demo's `finally` still stops it on a normal exit.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def demo_public_url(bind: str) -> str:
+    """The address the demo answers on, for the links in its texts and e-mails and its federation ids
+    (without MUTUALAID_PUBLIC_URL they were "/g/…" with no host, and "http://localhost")."""
+    host, _sep, port = bind.rpartition(":")
+    if host in {"", "0.0.0.0", "[::]", "::"}:  # noqa: S104 (a bind address read, not one listened on)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
 
 
 def start_worker() -> subprocess.Popen[bytes]:
@@ -67,6 +77,9 @@ class Command(Serve):
         )
         if options["no_serve"]:
             return
+        # Set before the worker and the server start, so both build the same links; an operator's own
+        # MUTUALAID_PUBLIC_URL wins.
+        os.environ.setdefault("MUTUALAID_PUBLIC_URL", demo_public_url(options["bind"]))
         worker = None if options["no_worker"] else start_worker()
         if worker is not None:
             self.stdout.write("A background worker runs with the server (--no-worker to skip).")
