@@ -43,7 +43,9 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[8] == (
         f"Thank you. Your request {need.code} is on the board of Crown Heights Mutual Aid; "
-        "a neighbour will get in touch. Reply STATUS to check on it."
+        "a neighbour will get in touch. Reply STATUS to check on it. "
+        # Food a driver may bring: whether they agree to an "on the way" text (issue 13).
+        "If a volunteer driver brings it, may we text you when they set out? Reply YES or NO."
     )
     post = need.post  # on the board of the group whose number was texted, held for the texter
     assert (post.group, post.kind, post.category, post.urgency, post.status, post.author, need.language) == (
