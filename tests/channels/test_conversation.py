@@ -43,7 +43,9 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[8] == (
         f"Thank you. Your request {need.code} is on the board of Crown Heights Mutual Aid; "
-        "a neighbour will get in touch. Reply STATUS to check on it."
+        "a neighbour will get in touch. Reply STATUS to check on it. "
+        # Food a driver may bring: whether they agree to an "on the way" text (issue 13).
+        "If a volunteer driver brings it, may we text you when they set out? Reply YES or NO."
     )
     post = need.post  # on the board of the group whose number was texted, held for the texter
     assert (post.group, post.kind, post.category, post.urgency, post.status, post.author, need.language) == (
@@ -81,7 +83,8 @@ def test_need_conversation_in_spanish(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[5] == (
         f"Gracias. Su pedido {need.code} está en el tablero de Crown Heights Mutual Aid; "
-        "un vecino se pondrá en contacto. Responda ESTADO para consultarlo."
+        "un vecino se pondrá en contacto. Responda ESTADO para consultarlo. "
+        "Si una persona voluntaria se lo lleva, ¿podemos enviarle un mensaje cuando salga? Responda SÍ o NO."
     )
     assert (need.post.urgency, need.post.private_note, need.language) == ("today", "", "es")
     assert need.post.area == "Bushwick"  # a place the gazetteer knows goes on the board (coarse)

@@ -119,14 +119,14 @@ ROUTES = [
         kwargs=run_kw,
         data=lambda w: {"max_leg_min": "30", "relay_phone": "+15550100200"},
     ),
-    Route("deliveries_plan", COORDINATOR, method="POST", kwargs=run_kw),
+    Route("deliveries_plan", COORDINATOR, method="POST", kwargs=run_kw, data=lambda w: {"confirm": "1"}),
     Route("deliveries_publish", COORDINATOR, method="POST", kwargs=run_kw),
     Route(
         "deliveries_stop_move",
         COORDINATOR,
         method="POST",
         kwargs=stop_kw,
-        data=lambda w: {"driver": w.driver.pk},
+        data=lambda w: {"driver": w.driver.pk, "confirm": "1"},
     ),
     Route(
         "deliveries_stop_pair",
@@ -179,7 +179,9 @@ ROUTES = [
         kwargs=run_kw,
         data=lambda w: {"post_id": w.spare_need.pk},
     ),
-    Route("api:deliveries_run_plan", API_COORDINATOR, method="POST", api=True, kwargs=run_kw),
+    # The run is published: a re-plan without ?confirm=true is refused once access is granted (422);
+    # the confirmed re-plan is tested in test_consent_and_replan.py.
+    Route("api:deliveries_run_plan", "401 404 404 403 422", method="POST", api=True, kwargs=run_kw),
     Route("api:deliveries_run_publish", API_COORDINATOR, method="POST", api=True, kwargs=run_kw),
     Route(
         "api:deliveries_stop_move",
@@ -187,7 +189,7 @@ ROUTES = [
         method="POST",
         api=True,
         kwargs=stop_kw,
-        data=lambda w: {"driver_id": w.driver.pk},
+        data=lambda w: {"driver_id": w.driver.pk, "confirm": True},
     ),
     Route(
         "api:deliveries_stop_pair",

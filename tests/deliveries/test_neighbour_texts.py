@@ -26,7 +26,7 @@ from tests.channels.conftest import (  # noqa: F401 - fixtures
 from tests.deliveries.conftest import PLACES, make_need, make_run
 
 PHONE = "+17185550177"
-NECESITO = ["NECESITO", "1", "Crown Heights", "1", "Arroz y frijoles"]
+NECESITO = ["NECESITO", "1", "Crown Heights", "1", "Arroz y frijoles", "SI"]
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_neighbour_who_texted_in_spanish_gets_one_text_in_spanish(
     # The coordinator ticks the neighbour's agreement on the page that adds the stop.
     page = client_for(ada).post(
         reverse("deliveries_stop_add", kwargs={"slug": "crown", "run_id": run.pk}),
-        {"post": request.post.pk, "service_min": "5", "text_on_way": "on"},
+        {"post": request.post.pk, "service_min": "5", "text_on_way": "yes"},
     )
     assert page.status_code == 302
     stop = run.stops.get()
@@ -121,7 +121,7 @@ def test_no_text_without_agreement_or_after_stop(
 ) -> None:
     request = _texted_in(client)
     run = make_run(crown, ada, dan, needs=0)
-    services.stop_add(run=run, actor=ada, post=request.post)  # not ticked
+    services.stop_add(run=run, actor=ada, post=request.post, text_on_way=False)  # the coordinator says no
     run = _publish(run, ada)
     before = OutboundMessage.objects.count()
     stop, changed = services.stop_start(stop=run.stops.get(), user=dan)
@@ -215,7 +215,7 @@ def test_the_driver_is_not_told_the_recipient_knows_when_nobody_was_told(
     """A neighbour who did not agree to a text hears nothing: the driver's page must not say otherwise."""
     request = _texted_in(client)
     run = make_run(crown, ada, dan, needs=0)
-    services.stop_add(run=run, actor=ada, post=request.post)  # not ticked
+    services.stop_add(run=run, actor=ada, post=request.post, text_on_way=False)  # the coordinator says no
     run = _publish(run, ada)
     stop = run.stops.get()
     driver = client_for(dan)

@@ -44,11 +44,12 @@ class ChannelsConfig(MutualaidApp):
         from mutualaid.shifts.distribution import register_texter
 
         register_texter(text_neighbour)
-        from mutualaid.channels.services import text_post_neighbour
-        from mutualaid.deliveries.texting import register_neighbour_texter
+        from mutualaid.channels.services import on_way_consent, text_post_neighbour
+        from mutualaid.deliveries.texting import register_consent_reader, register_neighbour_texter
 
-        # "Your driver is on the way" to a neighbour without an account who agreed to it.
+        # "Your driver is on the way" to a neighbour without an account who agreed to it (asked at intake).
         register_neighbour_texter(text_post_neighbour)
+        register_consent_reader(on_way_consent)
         from mutualaid.channels import bulk
         from mutualaid.core.notify import register_bulk_sender
 

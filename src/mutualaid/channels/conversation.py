@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from mutualaid.channels import alert_reports, board, slots
 from mutualaid.channels.labels import SMS_LABELS
-from mutualaid.channels.models import Contact, IntakeKind, Urgency
-from mutualaid.core.categories import Category
+from mutualaid.channels.models import Contact, IntakeKind, IntakeRequest, Urgency
+from mutualaid.core.categories import Category, deliverable_categories
 from mutualaid.core.speaking import speaking
 
 # French (ARRET…) and Haitian Creole (KANPE…) words sit beside the Spanish ones; accents are folded
@@ -104,6 +104,7 @@ KREYOL_HINTS |= {"KAY", "LAJAN", "PITIT", "YON", "SVP", "BONSWA"}
 
 AREA_MAX = 80
 DETAILS_MAX = 500
+ON_WAY = "ontheway"  # the step asking whether a driver may text them when setting out
 
 # Words accepted as answers where they are unambiguous: "food"/"comida" for a category, "today"/"hoy"
 # for how soon. A sentence naming two categories is not guessed: the numbered question is asked.
@@ -210,6 +211,10 @@ def _details_question(kind: str) -> str:
     return _("Tell us a little more about your offer, or reply NO.")
 
 
+def _on_way_question() -> str:
+    return _("If a volunteer driver brings it, may we text you when they set out? Reply YES or NO.")
+
+
 def reply_to(contact: Contact, text: str, *, first: bool = False, media: int = 0) -> list[str]:
     """Advance the conversation by one inbound message; returns the replies (maybe none).
 
@@ -303,6 +308,10 @@ def _reply(contact: Contact, text: str, word: str) -> list[str]:
         return slots.with_language(contact, text)  # distribution-day slots: SLOT, a number, SLOT OFF
     if contact.step == slots.STEP:
         contact.step = ""  # the slot list was not answered with a number: read the message afresh
+    if contact.step.endswith(f":{ON_WAY}"):
+        answered = _on_way_answer(contact, text)  # clears the step: anything else is read afresh
+        if answered is not None:
+            return answered
     if contact.checkin_for_id and (word in YES or word in NO):
         return [_checkin_answer(contact, renew=word in YES)]
     if word in alert_reports.KEYWORDS:
@@ -400,30 +409,54 @@ def _continue(contact: Contact, text: str) -> list[str]:
         details = "" if keyword(answer) in NO else answer
         if draft.get("said"):  # the first sentence they wrote is kept, with what they added
             details = (draft["said"] + ("\n" + details if details else ""))[:DETAILS_MAX]
-        request = board.create_from_sms(
-            group=contact.group,
-            contact=contact,
-            kind=kind,
-            category=draft.get("category", Category.OTHER),
-            area_text=draft.get("area", ""),
-            urgency=draft.get("urgency", Urgency.ANYTIME),
-            details=details,
-            language=contact.language,
-        )
+        return _file(contact, kind, draft, details)
+    _save(contact, step="")
+    return [menu()]
+
+
+def _file(contact: Contact, kind: str, draft: dict[str, str], details: str) -> list[str]:
+    """Put the request on the board and thank them. A need for goods a driver may bring also asks, in the
+    same message, whether they agree to a text when a driver sets out (answered YES or NO, or not at all)."""
+    request = board.create_from_sms(
+        group=contact.group,
+        contact=contact,
+        kind=kind,
+        category=draft.get("category", Category.OTHER),
+        area_text=draft.get("area", ""),
+        urgency=draft.get("urgency", Urgency.ANYTIME),
+        details=details,
+        language=contact.language,
+    )
+    if kind != IntakeKind.NEED:
         _save(contact, step="")
-        if kind == IntakeKind.NEED:
-            return [
-                _(
-                    "Thank you. Your request %(code)s is on the board of %(group)s; a neighbour will get in touch. Reply STATUS to check on it."
-                )
-                % {"code": request.code, "group": contact.group.name}
-            ]
         return [
             _("Thank you. Your offer %(code)s is on the board of %(group)s. Reply STATUS to check on it.")
             % {"code": request.code, "group": contact.group.name}
         ]
+    thanks = _(
+        "Thank you. Your request %(code)s is on the board of %(group)s; a neighbour will get in touch. Reply STATUS to check on it."
+    ) % {"code": request.code, "group": contact.group.name}
+    if request.post.category not in deliverable_categories():
+        _save(contact, step="")
+        return [thanks]
+    _save(contact, step=f"{kind}:{ON_WAY}", draft={"kind": kind, "code": request.code})
+    return [thanks + " " + _on_way_question()]
+
+
+def _on_way_answer(contact: Contact, text: str) -> list[str] | None:
+    """YES or NO to "may we text you when a driver sets out", kept on their request; None for any other
+    message (read afresh: the question is never asked twice)."""
+    draft = _draft(contact)
+    word = keyword(text)
+    contact.step = ""
+    if word not in YES and word not in NO:
+        return None
+    agreed = word in YES
+    IntakeRequest.objects.filter(contact=contact, code=draft.get("code", "")).update(text_on_way=agreed)
     _save(contact, step="")
-    return [menu()]
+    if agreed:
+        return [_("Thanks: when a driver sets out with your delivery, we will text you.")]
+    return [_("Fine: we will not text you when a driver sets out.")]
 
 
 def _pick_category(answer: str, categories: list[Category]) -> Category | None:

@@ -320,6 +320,9 @@ class IntakeRequest(models.Model):
     code = models.CharField(max_length=8, default=new_code, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     checkin_sent_at = models.DateTimeField(null=True, blank=True)
+    # Asked at intake for goods a driver may bring: may the group text "your driver is on the way"?
+    # None: not asked (an offer, a need that is not goods, or a request from before the question).
+    text_on_way = models.BooleanField(null=True, blank=True)
 
     data_classification = {
         "group": (PUBLIC, "which group the request went to"),
@@ -330,6 +333,7 @@ class IntakeRequest(models.Model):
         "code": (PUBLIC, "short reference the requester can quote"),
         "created_at": (PUBLIC, "when it was made"),
         "checkin_sent_at": (PUBLIC, "when the last check-in was sent"),
+        "text_on_way": (PUBLIC, "whether they agreed to a text when a delivery driver sets out"),
     }
 
     class Meta:

@@ -123,6 +123,12 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
         return None
     if contact.checkin_for_id and (word in conversation.YES or word in conversation.NO):
         return None
+    if contact.step.endswith(f":{conversation.ON_WAY}"):
+        if word in conversation.YES or word in conversation.NO:
+            return None  # the answer to "may we text you when a driver sets out"
+        # Anything else is not an answer to it: the question is dropped and the words go where they would.
+        contact.step, contact.draft = "", ""
+        Contact.objects.filter(pk=contact.pk).update(step="", draft="")
     if slots.wants(contact, text):
         return None  # distribution-day slots (SLOT, SLOT OFF, a number answering the bot's list)
     if media and not text.strip():

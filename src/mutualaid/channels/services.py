@@ -178,6 +178,17 @@ def text_post_neighbour(post: Any, render: Any) -> bool:
     return True
 
 
+def on_way_consent(post: Any) -> bool | None:
+    """The consent reader of the deliveries app's port: what a neighbour who texted ``post`` in answered
+    to "may we text you when a driver sets out" (None: not asked), and False once they said STOP."""
+    row = (
+        IntakeRequest.objects.filter(post_id=post.pk).values_list("text_on_way", "contact__opted_out").first()
+    )
+    if row is None or row[0] is None:
+        return None
+    return bool(row[0]) and not row[1]
+
+
 def texter_number(post: Any) -> tuple[Contact, str] | None:
     """The number a neighbour texted ``post`` in from, with the record it is read from (for the audit of
     private reads), or None when the post did not come by text."""

@@ -37,6 +37,8 @@ class RunOut(Schema):
     exact_routing: bool
     max_leg_min: int | None
     travel_times: str  # "haversine", "road", or why the road server was not used
+    # After the last re-plan of a published run: how many drivers whose routes changed were told.
+    drivers_told: int | None
 
 
 def _run(run: DeliveryRun) -> RunOut:
@@ -50,6 +52,7 @@ def _run(run: DeliveryRun) -> RunOut:
         exact_routing=run.exact_routing,
         max_leg_min=run.max_leg_min,
         travel_times=str(run.plan_stats.get("matrix", "")),
+        drivers_told=run.plan_stats.get("told"),
     )
 
 
@@ -242,8 +245,9 @@ class StopIn(Schema):
     window_end: datetime | None = None
     door_note: str = Field("", max_length=500)
     exact_point: str = Field("", max_length=60)  # "lat, lon"; sealed; used only with exact routing
-    # The neighbour (no account) agreed to a text from the group's number when the driver sets out.
-    text_on_way: bool = False
+    # The neighbour (no account) agreed to a text from the group's number when the driver sets out;
+    # null (or left out): what they answered when they texted the need in (no answer: no text).
+    text_on_way: bool | None = None
 
 
 @router.post(
@@ -292,9 +296,11 @@ def deliveries_run_settings(request: HttpRequest, slug: str, run_id: int, payloa
 @router.post(
     "/groups/{slug}/deliveries/runs/{run_id}/plan", response=PlanOut, summary="Plan (or re-plan) the run"
 )
-def deliveries_run_plan(request: HttpRequest, slug: str, run_id: int) -> PlanOut:
+def deliveries_run_plan(request: HttpRequest, slug: str, run_id: int, confirm: bool = False) -> PlanOut:
+    """A published run is re-planned only with ``?confirm=true`` (422 naming ``confirm`` otherwise);
+    drivers whose routes change are told."""
     group, _m = get_group_for_coordinator(_me(request), slug)
-    run = services.run_plan(run=selectors.run_of(group, run_id), actor=_me(request))
+    run = services.run_plan(run=selectors.run_of(group, run_id), actor=_me(request), confirm=confirm)
     return _plan(run)
 
 
@@ -316,6 +322,7 @@ def deliveries_run_publish(request: HttpRequest, slug: str, run_id: int) -> Publ
 
 class MoveIn(Schema):
     driver_id: DbId | None = None
+    confirm: bool = False  # required on a published run: drivers whose routes change are told
 
 
 @router.post(
@@ -332,7 +339,7 @@ def deliveries_stop_move(
         driver = Driver.objects.filter(run=run, pk=payload.driver_id).first()
         if driver is None:
             raise Http404
-    run = services.stop_move(stop=stop, actor=_me(request), driver=driver)
+    run = services.stop_move(stop=stop, actor=_me(request), driver=driver, confirm=payload.confirm)
     return _plan(run)
 
 

@@ -19,6 +19,11 @@ def at(day: date, hour: time | None) -> datetime | None:
     return None if hour is None else timezone.make_aware(datetime.combine(day, hour))
 
 
+def consent(choice: str) -> bool | None:
+    """The stop form's text choice: None lets the neighbour's own answer by text decide."""
+    return {"yes": True, "no": False}.get(choice)
+
+
 class RunForm(forms.Form):
     date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -70,12 +75,15 @@ class StopForm(forms.Form):
         max_length=60,
         required=False,
     )
-    text_on_way = forms.BooleanField(
-        label=_(
-            "The neighbour has no account and agreed to a text from the group's number when the driver "
-            "sets out (in the language they texted in; the driver never sees the number)"
-        ),
+    text_on_way = forms.ChoiceField(
+        label=_("A text from the group's number when the driver sets out (neighbours without an account)"),
+        choices=[
+            ("", _("As the neighbour answered when they texted in (no answer: no text)")),
+            ("yes", _("Yes: the neighbour agreed")),
+            ("no", _("No text")),
+        ],
         required=False,
+        help_text=_("In the language they texted in; the driver never sees the number."),
     )
 
     def __init__(self, *args: Any, needs: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -16,4 +16,11 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "To reach the driver, answer through the group's number. %(url)s"
         ),
     ),
+    "delivery_route_changed": (
+        gettext_lazy("Your delivery route changed: %(title)s"),
+        gettext_lazy(
+            "%(group)s re-planned the delivery run of %(title)s and your stops changed. "
+            "See your route before you set out: %(url)s"
+        ),
+    ),
 }

@@ -10,25 +10,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.audit import record_read
 from mutualaid.core.categories import deliverable_categories
 from mutualaid.core.dates import in_range
+from mutualaid.core.geo import fold_name, snap
 from mutualaid.core.notify import notify
+from mutualaid.core.speaking import speaking
 from mutualaid.deliveries import conf, routing, texting
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
 from mutualaid.deliveries.routing import explain, roads
 from mutualaid.exchange import selectors as board_selectors
 from mutualaid.exchange import services as board
 from mutualaid.exchange.models import Kind, Post, Status
-from mutualaid.groups.models import Group
+from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import Membership, User
 
 # Seconds the planner may take when a coordinator presses "plan" (tests lower it).
@@ -111,9 +116,9 @@ def depot_add(
         )
     place = board.locate(run.group, area, lat, lon)
     if place.lat is None or place.lon is None:
-        raise ValidationError(
-            {"area": _("Give a place we can find: a known area, a postal code or a map point.")}
-        )
+        place = _group_place(run.group, area) or place
+    if place.lat is None or place.lon is None:
+        raise ValidationError({"area": _unknown_area(run.group, area)})
     depot = Depot(
         run=run,
         name=name.strip(),
@@ -126,6 +131,32 @@ def depot_add(
     depot.full_clean()
     depot.save()
     return depot
+
+
+def _group_place(group: Group, area: str) -> board.Location | None:
+    """The group's own name ("Crown Heights" for "Crown Heights Mutual Aid") is the group's area: its centre."""
+    typed, name = fold_name(area), fold_name(group.name)
+    if not typed or group.centre_lat is None or group.centre_lon is None:
+        return None
+    if typed != name and not name.startswith(typed + " "):
+        return None
+    cell, clat, clon = snap(group.centre_lat, group.centre_lon)
+    return board.Location(area.strip()[:100], cell, clat, clon)
+
+
+def _unknown_area(group: Group, area: str) -> str:
+    """Why a depot's place was refused, with what the group's own areas are called."""
+    names = list(Area.objects.filter(group=group).order_by("name").values_list("name", flat=True)[:8])
+    if not area.strip():
+        return _("Give a place we can find: one of the group's areas, a postal code or a map point.")
+    if names:
+        return _(
+            "We cannot find “%(area)s” on the map. Give one of the group's areas (%(names)s), a postal "
+            "code, or a map point (latitude and longitude)."
+        ) % {"area": area.strip()[:100], "names": ", ".join(names)}
+    return _(
+        "We cannot find “%(area)s” on the map. Give a postal code, or a map point (latitude and longitude)."
+    ) % {"area": area.strip()[:100]}
 
 
 @dataclass(frozen=True)
@@ -185,13 +216,14 @@ def stop_add(
     window_end: datetime | None = None,
     door_note: str = "",
     exact_point: str = "",
-    text_on_way: bool = False,
+    text_on_way: bool | None = None,
 ) -> Stop:
     """A need (open, claimed or assigned) becomes a delivery; an offer becomes a pickup at the
     offer's place (its goods ride to the driver's end depot). The window defaults to the post's own.
     ``exact_point`` ("lat, lon" of the door) is sealed and used only if the run routes on exact points.
     ``text_on_way``: the neighbour the post is held for has no account and agreed to a text from the
     group's number when the driver sets out (members are told through their own notice settings).
+    ``None``: what the neighbour answered when they texted the need in (no answer: no text).
     """
     _coordinator(actor, run.group_id)
     run = _locked(run)
@@ -203,6 +235,8 @@ def stop_add(
         raise ValidationError({"post": _("Only goods can be delivered: food, supplies or disaster relief.")})
     if Stop.objects.filter(run=run, post=post).exists():
         raise ValidationError({"post": _("This post is already a stop of this run.")})
+    if text_on_way is None:
+        text_on_way = held_for_neighbour(post) and texting.consent_of(post) is True
     if text_on_way and not held_for_neighbour(post):
         raise ValidationError(
             {
@@ -402,11 +436,70 @@ def _misconfigured(kind: str) -> routing.Travel:
     return travel
 
 
+def _routes_now(run: DeliveryRun) -> dict[int, list[int]]:
+    """Each driver's stops in order, as the drivers see them."""
+    routes: dict[int, list[int]] = {}
+    for driver_id, stop_id in (
+        run.stops.filter(driver__isnull=False).order_by("sequence").values_list("driver_id", "pk")
+    ):
+        routes.setdefault(driver_id, []).append(stop_id)
+    return routes
+
+
+def _require_confirmed(run: DeliveryRun, confirm: bool) -> None:
+    """Drivers of a published run already have their routes: a re-plan that may move their stops is asked for."""
+    if run.status == DeliveryRun.Status.PUBLISHED and not confirm:
+        raise ValidationError(
+            {
+                "confirm": _(
+                    "The drivers already have these routes. Re-planning may move stops from one driver to "
+                    "another; confirm it, and the drivers whose routes change are told."
+                )
+            }
+        )
+
+
+def _tell_changed(run: DeliveryRun, before: dict[int, list[int]]) -> int:
+    """After a re-plan of a published run: tell each driver whose stops or their order changed."""
+    after = _routes_now(run)
+    changed = {d for d in before.keys() | after.keys() if before.get(d, []) != after.get(d, [])}
+    drivers = list(Driver.objects.filter(run=run, pk__in=changed).select_related("member"))
+    url = reverse("deliveries_route", kwargs={"slug": run.group.slug, "run_id": run.pk})
+    group_name = run.group.name
+    for driver in drivers:
+        member = driver.member
+        with speaking(member.language):
+            title = date_format(run.date, "DATE_FORMAT")
+        transaction.on_commit(
+            partial(
+                notify,
+                user=member,
+                kind="delivery_route_changed",
+                context={"group": group_name, "title": title, "url": url},
+            )
+        )
+    return len(drivers)
+
+
 @transaction.atomic
-def run_plan(*, run: DeliveryRun, actor: User, time_limit_s: float | None = None) -> DeliveryRun:
-    """Solve the run and store each stop's driver, place and ETA, or why it could not be routed."""
+def run_plan(
+    *, run: DeliveryRun, actor: User, time_limit_s: float | None = None, confirm: bool = False
+) -> DeliveryRun:
+    """Solve the run and store each stop's driver, place and ETA, or why it could not be routed.
+
+    A published run is re-planned only with ``confirm``; then every driver whose stops changed (moved
+    to or from them, or in another order) is told.
+    """
     _coordinator(actor, run.group_id)
     run = _locked(run)
+    _require_confirmed(run, confirm)
+    return _replan(run, actor, time_limit_s, _routes_now(run))
+
+
+def _replan(
+    run: DeliveryRun, actor: User, time_limit_s: float | None, before: dict[int, list[int]]
+) -> DeliveryRun:
+    """The plan itself (the run's row lock held); ``before``: the drivers' routes as they last saw them."""
     obj = run_instance(run, reader=actor, time_limit_s=time_limit_s)
     try:
         instance = routing.parse_instance(obj)
@@ -445,14 +538,20 @@ def run_plan(*, run: DeliveryRun, actor: User, time_limit_s: float | None = None
         run.status = DeliveryRun.Status.PLANNED
     run.planned_at = timezone.now()
     run.save(update_fields=["plan_stats", "status", "planned_at"])
+    if run.status == DeliveryRun.Status.PUBLISHED:
+        run.plan_stats["told"] = _tell_changed(run, before)
+        run.save(update_fields=["plan_stats"])
     return run
 
 
 @transaction.atomic
-def stop_move(*, stop: Stop, actor: User, driver: Driver | None) -> DeliveryRun:
-    """Lock a stop to a driver (or unlock it with ``None``) and re-plan around it."""
+def stop_move(*, stop: Stop, actor: User, driver: Driver | None, confirm: bool = False) -> DeliveryRun:
+    """Lock a stop to a driver (or unlock it with ``None``) and re-plan around it (a published run:
+    only with ``confirm``, see :func:`run_plan`)."""
     _coordinator(actor, stop.run.group_id)
     run = _locked(stop.run)
+    _require_confirmed(run, confirm)
+    before = _routes_now(run)
     if driver is not None and driver.run_id != run.pk:
         raise ValidationError({"driver": _("Choose a driver of this run.")})
     stop = Stop.objects.get(pk=stop.pk, run=run)
@@ -462,7 +561,7 @@ def stop_move(*, stop: Stop, actor: User, driver: Driver | None) -> DeliveryRun:
         last = Stop.objects.filter(run=run, driver=driver).order_by("-sequence").first()
         stop.driver, stop.sequence = driver, (last.sequence + 1 if last else 1)
     stop.save(update_fields=["locked_to", "driver", "sequence"])
-    return run_plan(run=run, actor=actor)
+    return _replan(run, actor, None, before)
 
 
 @transaction.atomic

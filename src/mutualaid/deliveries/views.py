@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mutualaid.core.actions import flash_action
+from mutualaid.core.actions import flash_action, form_action
 from mutualaid.deliveries import access, forms, pdf, selectors, services
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
@@ -85,7 +86,24 @@ def _needs(run: DeliveryRun) -> list[tuple[int, str]]:
 def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     """The coordinator's run page: set-up forms, the routes (ordered stops, ETAs, loads, km), unroutable stops."""
     group, run = _coordinator_run(request, slug, run_id)
+    return _run_page(request, group, run)
+
+
+def _run_page(
+    request: HttpRequest,
+    group: Any,
+    run: DeliveryRun,
+    *,
+    depot_form: forms.DepotForm | None = None,
+    stop_form: forms.StopForm | None = None,
+) -> HttpResponse:
+    """The run page; a refused depot or stop comes back with what was typed and its fields marked (400)."""
     view = selectors.run_view(run)
+    refused = (depot_form is not None and bool(depot_form.errors)) or (
+        stop_form is not None and bool(stop_form.errors)
+    )
+    if refused:
+        messages.error(request, _("Not added: see the marked fields below; what you typed is kept."))
     return render(
         request,
         "deliveries/run.html",
@@ -93,9 +111,9 @@ def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             "group": group,
             "run": run,
             "view": view,
-            "depot_form": forms.DepotForm(),
+            "depot_form": depot_form or forms.DepotForm(),
             "driver_form": forms.DriverForm(members=_members(run), depots=_depots(run)),
-            "stop_form": forms.StopForm(needs=_needs(run)),
+            "stop_form": stop_form or forms.StopForm(needs=_needs(run)),
             "settings_form": forms.SettingsForm(
                 initial={
                     "exact_routing": run.exact_routing,
@@ -104,22 +122,20 @@ def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
                 }
             ),
             "drivers": [r.driver for r in view.routes],
+            "travel_note": travel_note(str(run.plan_stats.get("matrix", "")) if run.plan_stats else ""),
         },
+        status=400 if refused else 200,
     )
 
 
 @login_required
 @require_POST
 def depot_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
-    _group, run = _coordinator_run(request, slug, run_id)
+    group, run = _coordinator_run(request, slug, run_id)
     form = forms.DepotForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(run)
-    data = form.cleaned_data
-    flash_action(
-        request,
-        lambda: services.depot_add(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.depot_add(
             run=run,
             actor=_me(request),
             name=data["name"],
@@ -128,10 +144,11 @@ def depot_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             lat=data["lat"],
             lon=data["lon"],
             exact_point=data["exact_point"],
-        ),
-        success=_("Depot added."),
-    )
-    return _back(run)
+        )
+        messages.success(request, _("Depot added."))
+        return _back(run)
+
+    return form_action(request, form, save) or _run_page(request, group, run, depot_form=form)
 
 
 @login_required
@@ -168,16 +185,13 @@ def driver_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
-    _group, run = _coordinator_run(request, slug, run_id)
+    """Add a stop; a refused one (a window ending before it starts…) keeps what was typed and the chosen post."""
+    group, run = _coordinator_run(request, slug, run_id)
     form = forms.StopForm(request.POST, needs=_needs(run))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(run)
-    data = form.cleaned_data
-    post = selectors.deliverable_needs(run).get(pk=data["post"])
-    flash_action(
-        request,
-        lambda: services.stop_add(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        post = selectors.deliverable_needs(run).get(pk=data["post"])
+        services.stop_add(
             run=run,
             actor=_me(request),
             post=post,
@@ -187,11 +201,12 @@ def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             window_end=forms.at(run.date, data["window_end"]),
             door_note=data["door_note"],
             exact_point=data["exact_point"],
-            text_on_way=data["text_on_way"],
-        ),
-        success=_("Stop added."),
-    )
-    return _back(run)
+            text_on_way=forms.consent(data["text_on_way"]),
+        )
+        messages.success(request, _("Stop added."))
+        return _back(run)
+
+    return form_action(request, form, save) or _run_page(request, group, run, stop_form=form)
 
 
 @login_required
@@ -217,11 +232,64 @@ def run_settings(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     return _back(run)
 
 
+def travel_note(matrix: str) -> str:
+    """Where the last plan's travel times came from, in plain words."""
+    if not matrix:
+        return ""
+    if matrix == "road":
+        return _("Travel times of the last plan came from the road map.")
+    if matrix.startswith("haversine ("):
+        return _(
+            "Travel times of the last plan were estimated from straight-line distance: the road map server "
+            "did not answer (%(reason)s)."
+        ) % {"reason": matrix.removeprefix("haversine (").removesuffix(")")}
+    return _("Travel times of the last plan were estimated from straight-line distance.")
+
+
+def _published_unconfirmed(request: HttpRequest, run: DeliveryRun) -> bool:
+    return run.status == DeliveryRun.Status.PUBLISHED and request.POST.get("confirm") != "1"
+
+
+def _confirm_page(
+    request: HttpRequest, group: Any, run: DeliveryRun, *, action: str, driver: str = ""
+) -> HttpResponse:
+    """Drivers of a published run already have their routes: ask before a re-plan may move their stops."""
+    return render(
+        request,
+        "deliveries/confirm_replan.html",
+        {"group": group, "run": run, "action": action, "driver": driver},
+    )
+
+
+def _replanned(request: HttpRequest, run: DeliveryRun, done: str) -> None:
+    run.refresh_from_db()
+    told = run.plan_stats.get("told") if run.status == DeliveryRun.Status.PUBLISHED else None
+    if told is None:
+        messages.success(request, done)
+    elif told:
+        messages.success(
+            request,
+            ngettext(
+                "%(done)s The driver whose route changed was told.",
+                "%(done)s The %(n)d drivers whose routes changed were told.",
+                told,
+            )
+            % {"done": done, "n": told},
+        )
+    else:
+        messages.success(request, _("%(done)s No driver's route changed.") % {"done": done})
+
+
 @login_required
 @require_POST
 def plan(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
-    _group, run = _coordinator_run(request, slug, run_id)
-    flash_action(request, lambda: services.run_plan(run=run, actor=_me(request)), success=_("Planned."))
+    group, run = _coordinator_run(request, slug, run_id)
+    if _published_unconfirmed(request, run):
+        return _confirm_page(
+            request, group, run, action=reverse("deliveries_plan", args=[group.slug, run.pk])
+        )
+    if flash_action(request, lambda: services.run_plan(run=run, actor=_me(request), confirm=True)):
+        _replanned(request, run, _("Planned."))
     return _back(run)
 
 
@@ -240,7 +308,7 @@ def publish(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def stop_move(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
-    _group, run = _coordinator_run(request, slug, run_id)
+    group, run = _coordinator_run(request, slug, run_id)
     stop = selectors.stop_of(run, stop_id)
     raw = request.POST.get("driver", "")
     driver = None
@@ -249,11 +317,13 @@ def stop_move(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
         if driver is None:
             messages.error(request, _("Choose a driver of this run."))
             return _back(run)
-    flash_action(
-        request,
-        lambda: services.stop_move(stop=stop, actor=_me(request), driver=driver),
-        success=_("Moved and re-planned.") if driver else _("Unlocked and re-planned."),
-    )
+    if _published_unconfirmed(request, run):
+        action = reverse("deliveries_stop_move", args=[group.slug, run.pk, stop.pk])
+        return _confirm_page(request, group, run, action=action, driver=raw)
+    if flash_action(
+        request, lambda: services.stop_move(stop=stop, actor=_me(request), driver=driver, confirm=True)
+    ):
+        _replanned(request, run, _("Moved and re-planned.") if driver else _("Unlocked and re-planned."))
     return _back(run)
 
 

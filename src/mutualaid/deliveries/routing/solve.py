@@ -24,13 +24,16 @@ from pyvrp import (
     Client,
     Depot,
     Location,
+    PenaltyParams,
     ProblemData,
     Route,
     Shipment,
     Solution,
+    SolveParams,
     VehicleType,
 )
 from pyvrp import solve as pyvrp_solve
+from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
 
 from mutualaid.deliveries.routing.explain import (
     NO_ROOM,
@@ -52,6 +55,17 @@ _STALL_MIN = 1500
 _STALL_PER_STOP = 8
 # A new start needs at least this share of the limit to settle anywhere useful.
 _MIN_START_SHARE = 0.1
+# PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
+# unit of excess load and per second of lateness and move by x0.9 / x1.5 only every 500 solutions, so in
+# the 1,000-15,000 iterations a 10 s plan gets they stay hundreds of times above the instance's scale and
+# the search almost never crosses an infeasible plan to reach a better one: on tight instances (windows,
+# capacity with 10 % slack) it settles early. Here the penalties start from the data (metres per unit of
+# load, metres per second) and adapt every _PENALTY_UPDATES solutions toward PyVRP's 65 % feasible target,
+# and the late-acceptance history is shorter, so the search converges within the budget
+# (bench/routing.py; docs/deliveries.md). TUNED = False restores PyVRP's defaults (the bench compares both).
+TUNED = True
+_PENALTY_UPDATES = 50
+_HISTORY = 100
 
 
 @dataclass
@@ -112,6 +126,8 @@ class _Model:
     shipments: list[tuple[int, int]]  # shipment index -> (pickup stop, delivery stop)
     type_vehicles: list[list[int]]  # vehicle type -> vehicle indices
     vehicle_type: dict[int, int]
+    # Starting penalties on the instance's scale: per unit of excess load, per second late, per metre over.
+    penalties: tuple[list[float], float, float] = ([1.0], 1.0, 1.0)
 
 
 def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
@@ -123,6 +139,7 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
     locations = [Location(x=d.lon, y=d.lat) for d in inst.depots]
     locations += [Location(x=inst.stops[s].lon, y=inst.stops[s].lat) for s in stops]
     longest = int(metres.max()) if metres.size else 0
+    penalties = _scaled_penalties(problem, stops, metres, seconds)
     prize = (len(stops) + 2 * len(problem.v_capacity) + 1) * max(longest, 1)
     blocked = prize * (len(stops) + 1) * 4
     # A leg longer than the stop's maximum costs more than all the prizes together, like a lock.
@@ -220,6 +237,45 @@ def _build(problem: Problem, stops: list[int], *, required: bool) -> _Model:
         shipments=paired,
         type_vehicles=type_vehicles,
         vehicle_type=vehicle_type,
+        penalties=penalties,
+    )
+
+
+def _scaled_penalties(
+    problem: Problem, stops: list[int], metres: Any, seconds: Any
+) -> tuple[list[float], float, float]:
+    """Penalties of the instance's own scale (before any lock or leg limit inflates the matrix): a unit
+    of excess load costs what an average leg per average unit does, a second late what a second of
+    driving covers, a metre over a metre. Within PyVRP's own bounds."""
+    mean_leg = float(metres.mean()) if metres.size else 1.0
+    mean_time = float(seconds.mean()) if seconds.size else 1.0
+    sizes = [max(problem.s_demand[s], problem.s_pickup[s]) for s in stops]
+    mean_size = sum(sizes) / len(sizes) if sizes else 1.0
+    bounds = PenaltyParams()
+
+    def clip(value: float) -> float:
+        return min(max(value, bounds.min_penalty), bounds.max_penalty)
+
+    return ([clip(max(mean_leg, 1.0) / max(mean_size, 1.0))], clip(mean_leg / max(mean_time, 1.0)), 1.0)
+
+
+@dataclass
+class _ScaledPenaltyParams(PenaltyParams):
+    """PyVRP's penalty parameters, starting from given penalties rather than the midpoint of the bounds."""
+
+    initial: tuple[list[float], float, float] = field(default_factory=lambda: ([1.0], 1.0, 1.0))
+
+    def midpoint_penalties(self, data: ProblemData) -> tuple[list[float], float, float]:
+        load, duration, distance = self.initial
+        return ([load[0]] * data.num_load_dimensions, duration, distance)
+
+
+def _params(model: _Model) -> SolveParams:
+    if not TUNED:
+        return SolveParams()
+    return SolveParams(
+        ils=IteratedLocalSearchParams(history_length=_HISTORY),
+        penalty=_ScaledPenaltyParams(solutions_between_updates=_PENALTY_UPDATES, initial=model.penalties),
     )
 
 
@@ -358,7 +414,9 @@ def _solve_candidates(
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
         deadline = _Deadline(limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall)
-        result = pyvrp_solve(model.data, deadline, seed=seed, collect_stats=False, display=False)
+        result = pyvrp_solve(
+            model.data, deadline, seed=seed, collect_stats=False, display=False, params=_params(model)
+        )
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
             stats["mode"] = "all stops required"
@@ -374,7 +432,12 @@ def _solve_candidates(
             ):
                 deadline = _Deadline(left, None, stall)
                 again = pyvrp_solve(
-                    model.data, deadline, seed=seed + starts, collect_stats=False, display=False
+                    model.data,
+                    deadline,
+                    seed=seed + starts,
+                    collect_stats=False,
+                    display=False,
+                    params=_params(model),
                 )
                 starts += 1
                 stats["iterations"] += again.num_iterations
@@ -387,7 +450,13 @@ def _solve_candidates(
     initial = None if hint is None else _initial(model, hint)
     deadline = _Deadline(remaining, None)
     result = pyvrp_solve(
-        model.data, deadline, seed=seed, collect_stats=False, display=False, initial_solution=initial
+        model.data,
+        deadline,
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        params=_params(model),
+        initial_solution=initial,
     )
     stats["mode"] = "as many stops as possible"
     stats["iterations"] = stats.get("iterations", 0) + result.num_iterations
