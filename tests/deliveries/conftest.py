@@ -39,8 +39,11 @@ def at(hour: int, minute: int = 0) -> Any:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time(hour, minute)))
 
 
-def make_run(group: Any, ada: Any, driver: Any, *, needs: int = 3, capacity: int = 10) -> Any:
-    """A run for today with one depot, one driver and ``needs`` stops (ben's needs)."""
+def make_run(
+    group: Any, ada: Any, driver: Any, *, needs: int = 3, capacity: int = 10, hours: bool = True
+) -> Any:
+    """A run for today with one depot, one driver (free 08:00-20:00 unless ``hours`` is false) and
+    ``needs`` stops (ben's needs)."""
     from mutualaid.deliveries import services
     from mutualaid.members.models import User
 
@@ -49,7 +52,15 @@ def make_run(group: Any, ada: Any, driver: Any, *, needs: int = 3, capacity: int
         run=run, actor=ada, name="Hub", address="1 Hub Road", lat=40.6694, lon=-73.9422
     )
     services.driver_add(
-        run=run, actor=ada, data=services.DriverInput(member=driver, capacity=capacity, depot=depot)
+        run=run,
+        actor=ada,
+        data=services.DriverInput(
+            member=driver,
+            capacity=capacity,
+            depot=depot,
+            shift_start=at(8) if hours else None,
+            shift_end=at(20) if hours else None,
+        ),
     )
     poster = User.objects.get(username="ben") if driver.username != "ben" else ada
     for k in range(needs):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from mutualaid.core.models import SensitiveRead
@@ -174,3 +175,29 @@ def test_only_the_assigned_driver_reports(crown: Any, ada: Any, ben: Any, dan: A
     run = _published(crown, ada, dan)
     with pytest.raises(PermissionDenied):
         services.stop_report(stop=run.stops.first(), user=ben, outcome="delivered")
+
+
+def test_a_plan_without_hours_or_windows_promises_no_time(
+    crown: Any, ada: Any, ben: Any, dan: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """No driver's hours and no window: the planner has no clock, so the stops keep their order and no
+    time ("00:02" read as a time of day was the bug); the recipient is told the driver set out."""
+    from mutualaid.channels.models import Notice
+
+    run = make_run(crown, ada, dan, hours=False)
+    run = services.run_publish(run=services.run_plan(run=run, actor=ada), actor=ada)[0]
+    stops = list(run.stops.order_by("sequence"))
+    assert [s.sequence for s in stops] == [1, 2, 3] and all(s.eta is None for s in stops)
+    route = client_for(dan).get(reverse("deliveries_route", kwargs={"slug": "crown", "run_id": run.pk}))
+    page = route.content.decode()
+    assert route.status_code == 200 and "00:0" not in page and "Next stop</h2>" in page
+    assert (
+        "00:0"
+        not in client_for(ada)
+        .get(reverse("deliveries_run", kwargs={"slug": "crown", "run_id": run.pk}))
+        .content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.stop_start(stop=stops[0], user=dan)
+    (notice,) = Notice.objects.filter(user=ben, kind__startswith="delivery_")
+    assert notice.kind == "delivery_setting_out"

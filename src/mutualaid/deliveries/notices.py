@@ -16,6 +16,13 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "To reach the driver, answer through the group's number. %(url)s"
         ),
     ),
+    "delivery_setting_out": (  # the same, for a plan made without hours or windows (no time to give)
+        gettext_lazy("Your driver is on the way"),
+        gettext_lazy(
+            "%(group)s: your driver is on the way for %(title)s. "
+            "To reach the driver, answer through the group's number. %(url)s"
+        ),
+    ),
     "delivery_route_changed": (
         gettext_lazy("Your delivery route changed: %(title)s"),
         gettext_lazy(

@@ -509,6 +509,9 @@ def _replan(
     for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
         hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
     output = routing.plan(instance, hint=hint or None, travel=road_travel(run))
+    # Without a driver's hours or a window there is no clock: the planner counts from its own origin,
+    # and its times would read as "00:02". The order stands; no time is promised.
+    clock = any("shift" in v for v in obj["vehicles"]) or any("window" in s for s in obj["stops"])
     stops = {f"s{s.pk}": s for s in run.stops.all()}
     for stop in stops.values():
         stop.driver_id, stop.sequence, stop.eta, stop.unrouted_reason = None, 0, None, ""
@@ -517,7 +520,7 @@ def _replan(
         for k, (sid, start) in enumerate(zip(route["stops"], route["starts"], strict=True)):
             stop = stops[sid]
             stop.driver_id, stop.sequence = driver_id, k + 1
-            stop.eta = datetime.fromisoformat(start)
+            stop.eta = datetime.fromisoformat(start) if clock else None
     for item in output["unserved"]:
         stops[item["stop"]].unrouted_reason = item["reason"]
     Stop.objects.bulk_update(list(stops.values()), ["driver", "sequence", "eta", "unrouted_reason"])
@@ -685,7 +688,7 @@ def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
     stop.save(update_fields=["started_at"])
     neighbour = held_for_neighbour(stop.post)
     recipient = None if neighbour else stop.post.author
-    eta = timezone.localtime(stop.eta).strftime("%H:%M") if stop.eta else "?"
+    eta = timezone.localtime(stop.eta).strftime("%H:%M") if stop.eta else None
     if neighbour and stop.text_on_way:
         # A neighbour without an account who agreed: a text from the group's number, in the language
         # they texted in, queued in this transaction (the lock and started_at make it once per stop).
@@ -693,7 +696,19 @@ def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
 
         def render(language: str) -> str:
             with translation.override(language):
-                if pickup:
+                if eta is None:
+                    body = (
+                        _(
+                            "%(group)s: your driver is on the way to pick up your offer. "
+                            "To reach the driver, answer this text."
+                        )
+                        if pickup
+                        else _(
+                            "%(group)s: your driver is on the way with your delivery. "
+                            "To reach the driver, answer this text."
+                        )
+                    )
+                elif pickup:
                     body = _(
                         "%(group)s: your driver is on the way to pick up your offer, expected around %(eta)s. "
                         "To reach the driver, answer this text."
@@ -713,7 +728,7 @@ def stop_start(*, stop: Stop, user: User) -> tuple[Stop, bool]:
         transaction.on_commit(
             lambda: notify(
                 user=recipient,
-                kind="delivery_on_the_way",
+                kind="delivery_on_the_way" if eta else "delivery_setting_out",
                 context={"group": run.group.name, "title": post.title, "eta": eta},
             )
         )
