@@ -54,6 +54,23 @@ def local_date(value: datetime.date | None, name: str) -> str:
     )
 
 
+# What separates the items of a list in running text: Arabic writes its own comma, Chinese the enumeration
+# comma (顿号); the other languages of the site a Latin comma.
+LIST_SEPARATORS = {"ar": "، ", "zh-hans": "、"}
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """The language's list separator, for a template loop: ``{% if not forloop.last %}{% list_separator %}``."""
+    return LIST_SEPARATORS.get((translation.get_language() or "").lower(), ", ")
+
+
+@register.filter
+def join_list(values: Any) -> str:
+    """``values`` as a list in running text, with the language's separator (``join:", "`` is English-only)."""
+    return list_separator().join(str(value) for value in values)
+
+
 # Rendered filter and search forms, per process: (form class, prefix, language, submitted values) -> HTML.
 # Widget rendering goes through the form renderer's templates, field by field, and was the largest single
 # cost of the board and directory pages; these forms have fixed fields and choices, so the same key
