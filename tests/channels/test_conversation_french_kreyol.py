@@ -106,6 +106,7 @@ def test_a_group_whose_first_language_is_kreyol_answers_a_new_texter_in_kreyol(
     (reply,) = texts(client, "allo")
     assert reply == (
         "Bonjou, se Crown Heights Mutual Aid. Reponn BEZWEN pou mande èd, OFRI pou ofri èd, ESTATI pou wè "
-        "demann ou yo, STOP pou pa resevwa mesaj ankò. ESPANOL para español."
+        "demann ou yo, STOP pou pa resevwa mesaj ankò. ENGLISH for English. ESPANOL para español. "
+        "FRANCAIS pour le FRANÇAIS."
     )
     assert Contact.objects.get().language == "ht"

@@ -35,9 +35,9 @@ def test_one_read_makes_one_audit_row(ada: Any, eve_asks: Any, client_for: Any, 
         "message",
         crown.pk,
     )
-    # Who, what, when — and nothing about where from.
+    # Who, what, when, on which page of the site — and nothing about where the reader was.
     columns = {f.column for f in SensitiveRead._meta.concrete_fields}
-    assert columns == {"id", "reader_id", "group_id", "subject_type", "subject_id", "fields", "at"}
+    assert columns == {"id", "reader_id", "group_id", "subject_type", "subject_id", "fields", "at", "via"}
     assert "203.0.113.9" not in str(SensitiveRead.objects.values().get())
 
 
@@ -53,7 +53,7 @@ def test_coordinators_see_the_reads_of_their_group(
     record_read(reader=ben, subject=eve_asks, fields=["message"], group_id=crown.pk)
     record_read(reader=dee, subject=ben, fields=["phone"], group_id=bush.pk)
     page = client_for(ada).get(reverse("audit_log", kwargs={"slug": crown.slug})).content.decode()
-    assert "<td>Ben</td><td>join request</td><td>Eve</td><td>message</td>" in page
+    assert "<td>Ben</td><td>a request to join</td><td>Eve</td><td>message</td><td>on its page</td>" in page
     assert "Dee" not in without_random(page)  # another group's reads stay in that group
     assert "Entries are deleted after 90 days." in page
 
@@ -83,3 +83,28 @@ def test_the_audit_log_expires(
     move_time_forward(monkeypatch, days=2)
     assert purge_expired.call()["audit log of sensitive reads"] == 1
     assert SensitiveRead.objects.count() == 0
+
+
+def test_the_log_names_what_was_read_in_the_reader_language_and_the_phone_bank_sheet(
+    ada: Any, ben: Any, client_for: Any, crown: Any
+) -> None:
+    """Note 6: the log said "post" and "contact" (the code's names, in English on a Spanish page) and did not
+    say a read came from the phone-bank sheet; the sheet gave no post number to find the need on the board."""
+    from mutualaid.exchange.models import Contact, Post
+
+    contact = Contact.objects.create(group=crown, name="Rosa Díaz", phone="+17185550123", phone_index="x")
+    need = Post.objects.create(group=crown, kind="need", category="food", title="Groceries", contact=contact)
+    post = Post.objects.create(group=crown, kind="need", category="food", title="Ride", author=ben)
+    record_read(reader=ada, subject=post, fields=["contact"], group_id=crown.pk)
+    sheet = client_for(ada).post(reverse("insights_phone_bank", args=["crown"]), {"exact": "on"})
+    link = reverse("exchange_post", args=["crown", need.pk])
+    assert f'<a href="{link}">#{need.pk}</a>' in sheet.content.decode()
+    page = client_for(ada).get(reverse("audit_log", kwargs={"slug": crown.slug})).content.decode()
+    assert "<td>a neighbour without an account</td><td>—</td><td>name, phone number</td>" in page
+    assert "<td>the phone-bank sheet</td>" in page
+    assert "<td>a post on the board</td><td>Ben</td><td>contact details</td><td>on its page</td>" in page
+    ada.language = "es"
+    ada.save(update_fields=["language"])
+    page = client_for(ada).get(reverse("audit_log", kwargs={"slug": crown.slug})).content.decode()
+    assert "<td>post</td>" not in page and "<td>contact</td>" not in page
+    assert "<td>una publicación del tablero</td>" in page and "<td>la hoja para llamadas</td>" in page

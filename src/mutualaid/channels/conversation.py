@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualaid.channels import alert_reports, board, slots
@@ -181,10 +182,25 @@ def _save(contact: Contact, *, step: str, draft: dict[str, str] | None = None) -
     contact.save(update_fields=["step", "draft", "language", "opted_out", "broadcasts", "checkin_for"])
 
 
+# How to switch to each language texters can use, written in that language (one line each, never
+# translated). Every character is in the GSM 7-bit alphabet (ñ, ò and the capital Ç are; a small ç is not and
+# would make the whole text UCS-2, more than doubling its segments), so the menu stays within two segments.
+SWITCH_LANGUAGE = {
+    "en": "ENGLISH for English.",
+    "es": "ESPANOL para español.",
+    "ht": "KREYOL pou kreyòl.",
+    "fr": "FRANCAIS pour le FRANÇAIS.",
+}
+
+
 def menu() -> str:
-    return _(
-        "Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages. ESPANOL para español."
+    """What a texter can do, then how to switch to each of the other languages, each named in its own."""
+    current = (translation.get_language() or "en").split("-")[0]
+    others = [line for code, line in SWITCH_LANGUAGE.items() if code != current]
+    what = _(
+        "Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages."
     )
+    return " ".join([what, *others])
 
 
 def _category_question(contact: Contact, kind: str) -> str:

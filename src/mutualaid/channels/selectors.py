@@ -8,7 +8,7 @@ from django.http import Http404
 
 from mutualaid.channels import board
 from mutualaid.channels.models import IntakeRequest
-from mutualaid.core.models import SensitiveRead
+from mutualaid.core.models import ReadVia, SensitiveRead
 from mutualaid.exchange.models import Post
 
 INTAKE_PAGE_SIZE = 50
@@ -28,6 +28,7 @@ def intake_for_coordinator(*, group: Any, reader: Any) -> list[IntakeRequest]:
                 subject_type=Post._meta.label_lower,
                 subject_id=request.post_id,
                 fields="private_note",
+                via=ReadVia.INTAKE,
             )
             for request in requests
         ]

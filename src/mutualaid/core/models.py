@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from mutualaid.core.classification import COARSE, PUBLIC
 
 
+class ReadVia(models.TextChoices):
+    """Where a read happened, when not on the record's own page (shown in the group's audit log)."""
+
+    PAGE = "", _("on its page")
+    PHONE_BANK = "phone_bank", _("the phone-bank sheet")
+    INTAKE = "intake", _("the list of requests sent by text")
+
+
 class SensitiveRead(models.Model):
     """Someone read another person's sensitive fields. Expires after MUTUALAID_AUDIT_RETENTION_DAYS."""
 
@@ -21,6 +29,7 @@ class SensitiveRead(models.Model):
     subject_id = models.BigIntegerField()
     fields = models.CharField(max_length=300)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    via = models.CharField(max_length=20, blank=True, default=ReadVia.PAGE, choices=ReadVia.choices)
 
     data_classification = {
         "reader": (PUBLIC, "who read someone's contact details or address (audit trail, expires)"),
@@ -29,6 +38,7 @@ class SensitiveRead(models.Model):
         "subject_id": (PUBLIC, "which record was read"),
         "fields": (PUBLIC, "which sensitive fields were read (names only, never values)"),
         "at": (PUBLIC, "when"),
+        "via": (PUBLIC, "where the read happened (e.g. the phone-bank sheet)"),
     }
 
     class Meta:

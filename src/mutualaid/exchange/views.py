@@ -63,6 +63,8 @@ def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
             "page": page,
             "mine": mine,
             "query": query.urlencode(),
+            # a search or filter that finds nothing says so, and how to widen it
+            "searching": any(value.strip() for key in query for value in query.getlist(key)),
             "is_coordinator": membership.role == Role.COORDINATOR,
         },
     )

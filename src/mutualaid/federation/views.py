@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.federation import conf, documents, services
+from mutualaid.federation.http import read_incoming
 from mutualaid.federation.models import Activity, Follower
 from mutualaid.groups.models import Group
 
@@ -127,28 +128,11 @@ def published_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _json({"@context": documents.AS_CONTEXT, **document["object"]})
 
 
-def _incoming(request: HttpRequest) -> services.Incoming | HttpResponse:
-    try:
-        length = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        length = 0
-    if length > conf.MAX_BODY:
-        return HttpResponse(status=413)
-    body = request.read(conf.MAX_BODY + 1)
-    if len(body) > conf.MAX_BODY:
-        return HttpResponse(status=413)
-    headers = {name.lower(): value for name, value in request.headers.items()}
-    headers.setdefault("host", request.get_host())
-    return services.Incoming(
-        method=request.method or "POST", path=request.get_full_path(), headers=headers, body=body
-    )
-
-
 @csrf_exempt
 @require_POST
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     group = _listed(slug)
-    incoming = _incoming(request)
+    incoming = read_incoming(request)
     if isinstance(incoming, HttpResponse):
         return incoming
     return HttpResponse(status=services.receive(incoming, group=group))
@@ -159,7 +143,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 def shared_inbox(request: HttpRequest) -> HttpResponse:
     if not conf.enabled():
         raise Http404
-    incoming = _incoming(request)
+    incoming = read_incoming(request)
     if isinstance(incoming, HttpResponse):
         return incoming
     return HttpResponse(status=services.receive(incoming, group=None))

@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from mutualaid.core.audit import record_read
+from mutualaid.core.models import ReadVia
 from mutualaid.exchange.models import Kind, Post, Status, Urgency
 from mutualaid.groups.models import Group
 from mutualaid.members.models import User
@@ -102,12 +103,22 @@ def _exact(line: Line, post: Post, *, reader: User, group: Group) -> Line:
     texted = _texter(post) if _texter is not None and not (contact is not None and contact.phone) else None
     if texted is not None:
         subject, phone = texted
-        record_read(reader=reader, subject=subject, fields=["phone"], group_id=group.pk)
+        record_read(
+            reader=reader, subject=subject, fields=["phone"], group_id=group.pk, via=ReadVia.PHONE_BANK
+        )
         name = (contact.name or "") if contact is not None else ""
     elif contact is not None:
         name, phone = contact.name or "", contact.phone or ""
-        record_read(reader=reader, subject=contact, fields=["name", "phone"], group_id=group.pk)
+        record_read(
+            reader=reader,
+            subject=contact,
+            fields=["name", "phone"],
+            group_id=group.pk,
+            via=ReadVia.PHONE_BANK,
+        )
     elif author is not None:
         name, phone = str(author), author.phone or ""
-        record_read(reader=reader, subject=author, fields=["phone"], group_id=group.pk)
+        record_read(
+            reader=reader, subject=author, fields=["phone"], group_id=group.pk, via=ReadVia.PHONE_BANK
+        )
     return Line(**{**line.__dict__, "name": name, "phone": phone, "title": post.title or ""})

@@ -198,8 +198,7 @@ def dashboard(group: Group, filters: Filters) -> list[Insight]:
         Insight.of("needs", _("Needs by category and week"), categories, weeks, needs, totals=True),
         Insight.of("offers", _("Offers by category and week"), categories, weeks, offers, totals=True),
         _timing(group, filters),
-        _outcomes(group, filters),
-        _offers_idle(group, filters),
+        *_unmet_and_idle(group, filters),
         _intake(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
         _areas(group, filters, hidden_needs=needs.suppressed > 0, hidden_offers=offers.suppressed > 0),
         _matching(group, filters),
@@ -238,20 +237,29 @@ def _by_status(
     )
 
 
-def _outcomes(group: Group, filters: Filters) -> Insight:
-    states = [
-        (Status.OPEN.value, _("Still open, unclaimed")),
-        (Status.EXPIRED.value, _("Expired unmet")),
-        (Status.FULFILLED.value, _("Fulfilled")),
-    ]
-    return _by_status(
-        group,
-        filters,
-        kind=Kind.NEED,
-        states=states,
-        key="outcomes",
-        title=_("Unmet and expired needs by category"),
+def _unmet_and_idle(group: Group, filters: Filters) -> list[Insight]:
+    """Needs by whether they were met, offers by whether they were used: open, expired, fulfilled."""
+    states = (Status.OPEN.value, Status.EXPIRED.value, Status.FULFILLED.value)
+    tables = (
+        (
+            "outcomes",
+            Kind.NEED,
+            _("Unmet and expired needs by category"),
+            (_("Still open, unclaimed"), _("Expired unmet"), _("Fulfilled")),
+        ),
+        (
+            "offers_idle",
+            Kind.OFFER,
+            _("Offers idle and used, by category"),
+            (_("Still open, never claimed"), _("Expired unused"), _("Given")),
+        ),
     )
+    return [
+        _by_status(
+            group, filters, kind=kind, states=list(zip(states, labels, strict=True)), key=key, title=title
+        )
+        for key, kind, title, labels in tables
+    ]
 
 
 def _intake(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers: bool) -> Insight:
@@ -277,22 +285,6 @@ def _intake(group: Group, filters: Filters, *, hidden_needs: bool, hidden_offers
         suppress(counts, open_columns=open_columns, zero_is_small=True, columns_only=True),
         totals=False,
         row_heading=_("Channel"),
-    )
-
-
-def _offers_idle(group: Group, filters: Filters) -> Insight:
-    states = [
-        (Status.OPEN.value, _("Still open, never claimed")),
-        (Status.EXPIRED.value, _("Expired unused")),
-        (Status.FULFILLED.value, _("Given")),
-    ]
-    return _by_status(
-        group,
-        filters,
-        kind=Kind.OFFER,
-        states=states,
-        key="offers_idle",
-        title=_("Offers idle and used, by category"),
     )
 
 

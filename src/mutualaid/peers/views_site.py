@@ -10,26 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.federation import conf
+from mutualaid.federation.http import read_incoming
 from mutualaid.peers import directory, keys, services
 
 JSON = "application/json"
-
-
-def _incoming(request: HttpRequest) -> services.Incoming | HttpResponse:
-    try:
-        length = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        length = 0
-    if length > conf.MAX_BODY:
-        return HttpResponse(status=413)
-    body = request.read(conf.MAX_BODY + 1) if request.method == "POST" else b""
-    if len(body) > conf.MAX_BODY:
-        return HttpResponse(status=413)
-    headers = {name.lower(): value for name, value in request.headers.items()}
-    headers.setdefault("host", request.get_host())
-    return services.Incoming(
-        method=request.method or "GET", path=request.get_full_path(), headers=headers, body=body
-    )
 
 
 @require_GET
@@ -55,7 +39,7 @@ def actor(request: HttpRequest) -> HttpResponse:
 def directory_view(request: HttpRequest) -> HttpResponse:
     if not conf.enabled():
         raise Http404
-    incoming = _incoming(request)
+    incoming = read_incoming(request)
     if isinstance(incoming, HttpResponse):
         return incoming
     try:
@@ -70,7 +54,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     if not conf.enabled():
         raise Http404
-    incoming = _incoming(request)
+    incoming = read_incoming(request)
     if isinstance(incoming, HttpResponse):
         return incoming
     return HttpResponse(status=services.receive(incoming))

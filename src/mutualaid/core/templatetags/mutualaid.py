@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime
+import functools
 from collections import OrderedDict
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.safestring import SafeString
 
 from mutualaid.core.categories import Category, Language
@@ -27,6 +30,45 @@ def language_label(code: str) -> str:
         return str(Language(code).label)
     except ValueError:
         return code
+
+
+@functools.lru_cache(maxsize=64)
+def _named_format(language: str, name: str) -> str:
+    for lang in (language, settings.LANGUAGE_CODE):
+        for module in formats.iter_format_modules(lang, settings.FORMAT_MODULE_PATH):
+            found = getattr(module, name, None)
+            if isinstance(found, str):
+                return found
+    raise template.TemplateSyntaxError(f"No date format named {name}")
+
+
+@register.filter(expects_localtime=True)
+def local_date(value: datetime.date | None, name: str) -> str:
+    """A date in one of the site's own named formats (``DAY_TIME_FORMAT``, ``WEEKDAY_DAY_FORMAT``), read from the
+    language's formats module (``core/formats/<language>/formats.py``) like Django's own ``DATE_FORMAT``: templates
+    never write a format of their own, which reads wrongly in another language ("5 12月 2026")."""
+    if not value:
+        return ""
+    return formats.date_format(
+        value, _named_format(translation.get_language() or settings.LANGUAGE_CODE, name)
+    )
+
+
+# What separates the items of a list in running text: Arabic writes its own comma, Chinese the enumeration
+# comma (顿号); the other languages of the site a Latin comma.
+LIST_SEPARATORS = {"ar": "، ", "zh-hans": "、"}
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """The language's list separator, for a template loop: ``{% if not forloop.last %}{% list_separator %}``."""
+    return LIST_SEPARATORS.get((translation.get_language() or "").lower(), ", ")
+
+
+@register.filter
+def join_list(values: Any) -> str:
+    """``values`` as a list in running text, with the language's separator (``join:", "`` is English-only)."""
+    return list_separator().join(str(value) for value in values)
 
 
 # Rendered filter and search forms, per process: (form class, prefix, language, submitted values) -> HTML.

@@ -9,3 +9,10 @@ MONTH_DAY_FORMAT = "j F"
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 YEAR_MONTH_FORMAT = "F Y"
+SHORT_DATE_FORMAT = "j F Y"
+SHORT_DATETIME_FORMAT = "j F Y، H:i"
+TIME_FORMAT = "H:i"
+# The site's own named formats, read by the `local_date` template filter (core/templatetags/mutualaid.py):
+# a day and a time without the year ("5 Dec, 18:30"), and a weekday with its day ("Sat 5 Dec").
+DAY_TIME_FORMAT = "j F، H:i"
+WEEKDAY_DAY_FORMAT = "l j F"

@@ -3,3 +3,10 @@
 DATE_FORMAT = "D j b Y"
 DATETIME_FORMAT = "D j b Y, H:i"
 MONTH_DAY_FORMAT = "j b"
+SHORT_DATE_FORMAT = "j b Y"
+SHORT_DATETIME_FORMAT = "j b Y, H:i"
+TIME_FORMAT = "H:i"
+# The site's own named formats, read by the `local_date` template filter (core/templatetags/mutualaid.py):
+# a day and a time without the year ("5 Dec, 18:30"), and a weekday with its day ("Sat 5 Dec").
+DAY_TIME_FORMAT = "j b, H:i"
+WEEKDAY_DAY_FORMAT = "D j b"

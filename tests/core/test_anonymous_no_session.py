@@ -1,0 +1,34 @@
+"""An anonymous visitor gets no session cookie for reading a public page (note 6: `/` and the impact page set
+one): the footer's language form put its CSRF secret in a session. Forms that change something keep their
+CSRF check; the language switch for a visitor without an account needs none (it changes only their own
+display language, in a cookie)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from mutualaid.insights.models import ImpactPage
+
+
+def test_reading_public_pages_sets_no_session(crown: Any, ada: Any) -> None:
+    ImpactPage.objects.update_or_create(group=crown, defaults={"public": True, "changed_by": ada})
+    client = Client()
+    for url in ("/", reverse("insights_impact", args=["crown"]), reverse("group", args=["crown"])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert settings.SESSION_COOKIE_NAME not in response.cookies, url
+        assert 'action="/i18n/setlang/"' in response.content.decode()
+
+
+def test_a_visitor_still_changes_language_and_members_keep_csrf(client_for: Any, ada: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    member = client_for(ada)
+    member.handler.enforce_csrf_checks = True
+    assert member.post(reverse("set_language"), {"language": "es", "next": "/"}).status_code == 403
