@@ -288,6 +288,29 @@ def _solve_flow_warm(part: _Part, pairs: _Pairs, start: IntArray, u: IntArray, v
     return units
 
 
+def _solve_compiled(
+    part: _Part, pairs: _Pairs, warm: tuple[IntArray, IntArray, IntArray] | None
+) -> IntArray | None:
+    """The flow by successive shortest paths (``ssp``), cold or from the previous round's
+    optimum and duals; ``None`` when that solver is unavailable or gave up (its budget ran out)."""
+    from . import ssp  # numba: imported (and its machine code loaded) only for large parts
+
+    start, u, v = warm if warm is not None else (None, None, None)
+    return ssp.solve(
+        len(part.need_index),
+        len(part.offer_index),
+        pairs.need,
+        pairs.offer,
+        pairs.score,
+        part.quantity,
+        part.capacity,
+        start,
+        u,
+        v,
+        part.tuning.compiled_budget,
+    )
+
+
 def _segment_starts(sorted_keys: IntArray) -> IntArray:
     if not len(sorted_keys):
         return np.zeros(0, np.int64)
@@ -566,10 +589,18 @@ def _solve_part(part: _Part) -> _PartResult:
         rounds += 1
         if not len(pairs):
             units = np.zeros(0, np.int64)
-        elif warm is not None:
-            units = _solve_flow_warm(part, pairs, *warm)
         else:
-            units = _solve_flow(part, pairs)
+            compiled = (
+                _solve_compiled(part, pairs, warm)
+                if part.tuning.compiled_solver and len(pairs) >= part.tuning.compiled_min_pairs
+                else None
+            )
+            if compiled is not None:
+                units = compiled
+            elif warm is None:
+                units = _solve_flow(part, pairs)
+            else:
+                units = _solve_flow_warm(part, pairs, *warm)
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
