@@ -308,6 +308,7 @@ def _solve_compiled(
         u,
         v,
         part.tuning.compiled_budget,
+        part.tuning.compiled_warm_share,
     )
 
 

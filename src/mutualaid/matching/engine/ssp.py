@@ -331,11 +331,12 @@ def solve(
     u: IntArray | None = None,
     v: IntArray | None = None,
     budget_per_arc: int = 40,
+    max_saturated_share: float = 0.1,
 ) -> IntArray | None:
     """Units per pair in a maximum-score flow, or ``None`` if the solver gave up.
 
     ``need`` must be sorted (pairs sorted by need). Cold (``start`` is ``None``): from no flow
-    with ``u`` = each need's best score. Warm: ``start`` must be an optimal flow of a sub-graph
+    with ``u`` = each need's best score, when supply is ample (``None`` when it is scarce). Warm: ``start`` must be an optimal flow of a sub-graph
     (0 on the pairs added since) and ``u``, ``v`` its dual prices (``exact._duals``)."""
     n, m = n_needs, n_offers
     need = np.ascontiguousarray(need, np.int64)
@@ -348,7 +349,9 @@ def solve(
     by_offer = np.argsort(offer, kind="stable").astype(np.int64)
     offer_start = np.searchsorted(offer[by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
     excess = np.zeros(n + m + 1, np.int64)
-    if start is None:
+    if start is None and int(capacity.sum()) >= int(quantity.sum()):
+        # Supply is ample: every need starts with its units to route and ``u`` = its best
+        # score; most of them reach their best offer and are done.
         flow = np.zeros(len(need), np.int64)
         skip = np.zeros(n, np.int64)
         give = np.zeros(m, np.int64)
@@ -358,6 +361,13 @@ def solve(
         pi = np.concatenate([best, np.zeros(m + 1, np.int64)])
         excess[:n] = quantity
         excess[n + m] = -int(quantity.sum())
+    elif start is None:
+        # Supply is scarce: most needs end unserved, and a search from such a need runs until
+        # its own skip arc, over every cheaper alternating path. Searching from the offers instead
+        # (every need skipping, each offer short of its capacity) is exact but measured 2.4 times
+        # slower than OR-Tools' cost scaling on a scarce-supply component (9.0 against 3.8 CPU s
+        # for 1.1 million pairs), so cold scarce flows go to OR-Tools; later rounds start warm.
+        return None
     else:
         assert u is not None and v is not None
         flow = np.ascontiguousarray(start, np.int64).copy()
@@ -380,6 +390,11 @@ def solve(
         ):
             return None
         bad = np.flatnonzero((reduced < 0) & (flow < cap))
+        if len(bad) > max_saturated_share * len(need):
+            # Many violating pairs at once (a first pricing round on a scarce component added a
+            # third of its graph): the repair searches overlap and OR-Tools' warm cost scaling is
+            # faster (measured 20.0 against 5.9 CPU s; with 6 % added, 2.6 against 5.0).
+            return None
         if len(bad):
             push = cap[bad] - flow[bad]
             flow[bad] = cap[bad]

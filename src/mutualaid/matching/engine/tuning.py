@@ -39,6 +39,8 @@ class Tuning:
     # Smaller flows go to OR-Tools: importing numba and loading the compiled code costs about a
     # second, more than OR-Tools spends on a graph this size.
     compiled_min_pairs: int = 20_000
+    # A warm round whose violating pairs exceed this share of the graph goes to OR-Tools.
+    compiled_warm_share: float = 0.1
     # Components smaller than this are batched into one task for the worker pool.
     task_items: int = 20_000
     # Below this many items in total a worker pool costs more than it saves.
