@@ -423,3 +423,10 @@ def solve(
     if not ok or excess.any():
         return None
     return flow
+
+
+def warm_up() -> None:
+    """Compile (or load the cached machine code of) the solver on a two-node graph, so the first
+    large matching run does not pay the compilation (seconds); ``scripts/bootstrap`` calls it."""
+    one = np.zeros(1, np.int64)
+    solve(1, 1, one, one, np.ones(1, np.int64), np.ones(1, np.int64), np.ones(1, np.int64))
