@@ -205,8 +205,14 @@ def _seed_pairs(part: _Part) -> _Pairs:
     found = found.reshape(n_offers, k)
     chunks_need.append(found.ravel().astype(np.int64))
     chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
-    need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
-    return part.feasible(need, offer)
+    # The nearest-offer pairs were judged above; judge only the other chunks' new pairs (the
+    # distance is elementwise, so the union is the same set with the same values).
+    need, offer = _unique_pairs(np.concatenate(chunks_need[1:]), np.concatenate(chunks_offer[1:]), n_offers)
+    judged = np.sort(chunks_need[0] * n_offers + chunks_offer[0])
+    fresh = ~_contains(judged, need * n_offers + offer)
+    pairs = seeded.concat(part.feasible(need[fresh], offer[fresh]))
+    order = np.argsort(pairs.need * n_offers + pairs.offer, kind="stable")
+    return _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
 
 
 def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
