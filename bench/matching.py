@@ -2,6 +2,7 @@
 
     python bench/matching.py [--sizes 2000,20000,200000,1000000] [--out bench/RESULTS-matching.md]
     python bench/matching.py --sizes 200000 --shapes dense-metro,sparse-rural,scarce-supply,giant-category
+    python bench/matching.py ... --seed 7 --workdir DIR   (instances from another seed)
 
 Each size gets generated instances (``gen_instance.py``: clustered cities, skewed categories,
 per-city supply from scarce to plentiful); small sizes also get a scarce (needs = 4 x offers)
@@ -115,7 +116,9 @@ def measure(path: Path, mode: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def instances(sizes: list[int], workdir: Path, extra_shapes: list[str]) -> list[tuple[str, Path]]:
+def instances(
+    sizes: list[int], workdir: Path, extra_shapes: list[str], seed: int = 1
+) -> list[tuple[str, Path]]:
     out = []
     for size in sizes:
         shapes = [("mixed", "mixed", size, size)]
@@ -124,6 +127,8 @@ def instances(sizes: list[int], workdir: Path, extra_shapes: list[str]) -> list[
         shapes += [(shape, shape, size, size) for shape in extra_shapes]
         for label, shape, needs, offers in shapes:
             stem = f"inst-{needs}x{offers}" if shape == "mixed" else f"inst-{needs}x{offers}-{shape}"
+            if seed != 1:
+                stem += f"-s{seed}"
             path = workdir / f"{stem}.json"
             if not path.exists():
                 subprocess.run(
@@ -137,7 +142,7 @@ def instances(sizes: list[int], workdir: Path, extra_shapes: list[str]) -> list[
                         "--offers",
                         str(offers),
                         "--seed",
-                        "1",
+                        str(seed),
                         "--out",
                         str(path),
                     ],
@@ -154,6 +159,7 @@ def main() -> None:
     parser.add_argument("--only-shapes", action="store_true", help="skip the mixed instances")
     parser.add_argument("--out", default=None, help="also write the table to this file")
     parser.add_argument("--workdir", default=None, help="where instances are kept")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated instances")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="exact", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -165,15 +171,19 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     header = (
         "| instance (needs x offers) | method | parse s | solve s | write s | wall s | CPU s "
-        "| peak MB | objective | matched units | gap to full graph | candidate pairs |"
+        "| peak MB | objective | matched units | gap to full graph | candidate pairs | pricing rounds |"
     )
-    lines = [header, "|" + "---|" * 12]
+    lines = [header, "|" + "---|" * 13]
     print(header, flush=True)
     print(lines[1], flush=True)
     extra = [s for s in args.shapes.split(",") if s]
-    chosen = instances(sizes, workdir, extra)
+    chosen = instances(sizes, workdir, extra, args.seed)
     if args.only_shapes:
-        chosen = [(label, path) for label, path in chosen if path.stem.count("-") > 1]
+        chosen = [
+            (label, path)
+            for label, path in chosen
+            if not label.endswith(("(mixed)", "(scarce)", "(plentiful)"))
+        ]
     for label, path in chosen:
         results = {mode: measure(path, mode) for mode in ("exact", "greedy")}
         if (
@@ -185,10 +195,11 @@ def main() -> None:
         for mode, r in results.items():
             gap = "—" if best is None else f"{100.0 * (best - r['objective']) / best:.4f} %"
             pairs = r.get("candidate_pairs", "—")
+            rounds = r.get("max_pricing_rounds", "—")
             row = (
                 f"| {label} | {mode} | {r['parse']:.2f} | {r['solve']:.2f} | {r['write']:.2f} "
                 f"| {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {r['objective']:,} "
-                f"| {r['matched_units']:,} | {gap} | {pairs if pairs == '—' else f'{pairs:,}'} |"
+                f"| {r['matched_units']:,} | {gap} | {pairs if pairs == '—' else f'{pairs:,}'} | {rounds} |"
             )
             lines.append(row)
             print(row, flush=True)

@@ -15,10 +15,13 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
    neighbours): no feasible pair crosses two components, so each is solved alone.
 2. Start from a sparse candidate graph (nearest offers of each need, best-scoring needs of each
    offer) found with k-d trees on 3D unit vectors; never all pairs.
-3. Solve the min-cost flow on the candidate graph with OR-Tools. From the second round on the
-   solve is warm: the solver gets the residual graph of the previous optimum with reduced costs
-   (dual prices from step 4), where only the pairs pricing added can have negative cost, and its
-   minimum-cost circulation is the change to the new optimum.
+3. Solve the min-cost flow on the candidate graph. Large flows go to a compiled solver
+   (``ssp``: successive shortest paths whose potentials are the dual prices), which starts cold
+   when supply is ample and, from the second round on, warm from the previous optimum and its
+   duals, repairing only what the new pairs changed. Otherwise (small flows, scarce supply, a
+   round that added many pairs, or the solver's budget ran out) OR-Tools solves it; its warm
+   re-solve gets the residual graph of the previous optimum with reduced costs (dual prices from
+   step 4), where only the pairs pricing added can have negative cost.
 4. Recover dual prices from the optimal flow (shortest paths in the residual graph, by
    label-correcting sweeps) and check that the dual objective equals the primal one.
 5. Price out the *full* feasible graph: a pair can violate ``u_i + v_j >= score`` only if
@@ -33,7 +36,7 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
 
 The code is split by concern: ``instance`` (format, parsing, validation), ``fastjson`` (the
 streaming reader), ``geometry`` (distances, scores, grid cells), ``exact`` (one component's
-exact solve), ``parts`` (decomposition, worker processes, output), ``greedy`` (the baseline)
+exact solve), ``ssp`` (the compiled flow solver), ``parts`` (decomposition, worker processes, output), ``greedy`` (the baseline)
 and ``tuning`` (the knobs, none of which changes an answer).
 """
 

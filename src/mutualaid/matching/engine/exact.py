@@ -205,8 +205,14 @@ def _seed_pairs(part: _Part) -> _Pairs:
     found = found.reshape(n_offers, k)
     chunks_need.append(found.ravel().astype(np.int64))
     chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
-    need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
-    return part.feasible(need, offer)
+    # The nearest-offer pairs were judged above; judge only the other chunks' new pairs (the
+    # distance is elementwise, so the union is the same set with the same values).
+    need, offer = _unique_pairs(np.concatenate(chunks_need[1:]), np.concatenate(chunks_offer[1:]), n_offers)
+    judged = np.sort(chunks_need[0] * n_offers + chunks_offer[0])
+    fresh = ~_contains(judged, need * n_offers + offer)
+    pairs = seeded.concat(part.feasible(need[fresh], offer[fresh]))
+    order = np.argsort(pairs.need * n_offers + pairs.offer, kind="stable")
+    return _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
 
 
 def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
@@ -286,6 +292,30 @@ def _solve_flow_warm(part: _Part, pairs: _Pairs, start: IntArray, u: IntArray, v
     units = start + moved[: len(pairs)]
     units[used] -= moved[len(pairs) :]
     return units
+
+
+def _solve_compiled(
+    part: _Part, pairs: _Pairs, warm: tuple[IntArray, IntArray, IntArray] | None
+) -> IntArray | None:
+    """The flow by successive shortest paths (``ssp``), cold or from the previous round's
+    optimum and duals; ``None`` when that solver is unavailable or gave up (its budget ran out)."""
+    from . import ssp  # numba: imported (and its machine code loaded) only for large parts
+
+    start, u, v = warm if warm is not None else (None, None, None)
+    return ssp.solve(
+        len(part.need_index),
+        len(part.offer_index),
+        pairs.need,
+        pairs.offer,
+        pairs.score,
+        part.quantity,
+        part.capacity,
+        start,
+        u,
+        v,
+        part.tuning.compiled_budget,
+        part.tuning.compiled_warm_share,
+    )
 
 
 def _segment_starts(sorted_keys: IntArray) -> IntArray:
@@ -566,10 +596,18 @@ def _solve_part(part: _Part) -> _PartResult:
         rounds += 1
         if not len(pairs):
             units = np.zeros(0, np.int64)
-        elif warm is not None:
-            units = _solve_flow_warm(part, pairs, *warm)
         else:
-            units = _solve_flow(part, pairs)
+            compiled = (
+                _solve_compiled(part, pairs, warm)
+                if part.tuning.compiled_solver and len(pairs) >= part.tuning.compiled_min_pairs
+                else None
+            )
+            if compiled is not None:
+                units = compiled
+            elif warm is None:
+                units = _solve_flow(part, pairs)
+            else:
+                units = _solve_flow_warm(part, pairs, *warm)
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)

@@ -213,6 +213,11 @@ def solve_assignment(
     _SHARED = (instance, tuning)
     try:
         if workers > 1 and len(tasks) > 1 and total_items >= tuning.parallel_min_items:
+            if tuning.compiled_solver:
+                # Load the compiled flow solver once, before forking, instead of once per worker.
+                from . import ssp
+
+                ssp.warm_up()
             # Fork shares the instance with the workers copy-on-write instead of pickling it.
             context = multiprocessing.get_context("fork")
             with context.Pool(min(workers, len(tasks))) as pool:

@@ -32,6 +32,15 @@ class Tuning:
     # Re-solve each pricing round from the previous optimal flow and its dual prices (the
     # residual graph with reduced costs, see exact._solve_flow_warm) instead of from scratch.
     warm_start: bool = True
+    # Solve each round's flow with the compiled successive-shortest-paths solver (engine.ssp),
+    # falling back to OR-Tools when it is unavailable or its budget (heap pops per arc) runs out.
+    compiled_solver: bool = True
+    compiled_budget: int = 40
+    # Smaller flows go to OR-Tools: importing numba and loading the compiled code costs about a
+    # second, more than OR-Tools spends on a graph this size.
+    compiled_min_pairs: int = 20_000
+    # A warm round whose violating pairs exceed this share of the graph goes to OR-Tools.
+    compiled_warm_share: float = 0.1
     # Components smaller than this are batched into one task for the worker pool.
     task_items: int = 20_000
     # Below this many items in total a worker pool costs more than it saves.
