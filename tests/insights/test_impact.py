@@ -110,6 +110,7 @@ def test_impact_page_stays_under_30_kb_with_every_category_every_month(client_fo
             PostFigure(
                 group=crown,
                 week=impact.add_months(this, -months_ago) + datetime.timedelta(days=1),
+                month=impact.add_months(this, -months_ago),
                 kind=kind,
                 category=category,
                 area="",

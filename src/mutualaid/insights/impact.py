@@ -3,7 +3,8 @@
 Months instead of weeks, category instead of area, and only posts (needs, needs fulfilled, offers),
 shifts and money. Every count goes through the same rule as the dashboard (`suppression`), and the
 figures come from the same summary tables the worker keeps, so a page costs a few queries whatever the
-number of posts. A week is counted in the month its Monday falls in (the summary tables count weeks).
+number of posts. The summary rows carry the month their posts were made in (a week that crosses into a
+new month is two rows), so a month counts exactly its own days.
 
 Nothing here names a person, a post or a place finer than a category.
 """
@@ -131,8 +132,8 @@ class MonthTable:
 def _post_counts(group: Group, first: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     return [
         dict(row)
-        for row in PostFigure.objects.filter(group=group, week__gte=first, week__lt=end)
-        .values("category", "week", "kind", "status")
+        for row in PostFigure.objects.filter(group=group, month__gte=first, month__lt=end)
+        .values("category", "month", "kind", "status")
         .annotate(n=Sum("n"))
         .order_by()
     ]
@@ -178,7 +179,7 @@ def grid(group: Group) -> Grid:
     for key in MEASURES:
         counts = [[0] * len(months) for _ in categories]
         for r in found:
-            month = first_of_month(r["week"])
+            month = r["month"]
             if _counts(r, key) and r["category"] in rows and month in columns:
                 counts[rows[r["category"]]][columns[month]] += r["n"]
         tables[key] = suppress(counts) if categories else suppress([[0] * len(months)])
@@ -331,7 +332,7 @@ def _timing(group: Group, period: Period) -> list[tuple[str, Cell]]:
     for measure, label in (("claim", _("Hours to first claim")), ("done", _("Hours to fulfilment"))):
         buckets = list(
             DurationFigure.objects.filter(
-                group=group, week__gte=period.first, week__lt=period.end, measure=measure
+                group=group, month__gte=period.first, month__lt=period.end, measure=measure
             )
             .values_list("hours")
             .annotate(n=Sum("n"))
