@@ -133,7 +133,7 @@ def existing(posts: int) -> Group | None:
 
     found = (
         Group.objects.filter(name__startswith="Bench ")
-        .annotate(n=Count("post"))
+        .annotate(n=Count("posts"))
         .filter(n__gte=posts)
         .order_by("-pk")
         .first()
@@ -192,6 +192,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     built = figures.refresh(lag=datetime.timedelta(0))
     out["build"] = (built["weeks"], time.perf_counter() - started, time.process_time() - cpu)
     out["summary_rows"] = PostFigure.objects.filter(group=group).count()
+    print(f"{connection.vendor} posts {out['posts']}, build {out['build']}", file=sys.stderr, flush=True)
     later = timezone.now()
     changed = list(Post.objects.filter(group=group).order_by("?").values_list("pk", flat=True)[:1000])
     Post.objects.filter(pk__in=changed).update(status="withdrawn", closed_at=later, updated_at=later)
@@ -223,6 +224,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for name, read in reads:
         read()  # warm: the first request loads templates and translations
         out["reads"][name] = timed(read, args.rounds)
+        print(f"{connection.vendor} {name}: {out['reads'][name]}", file=sys.stderr, flush=True)
     out["loadavg_end"] = os.getloadavg()
     return out
 
