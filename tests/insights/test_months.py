@@ -274,7 +274,7 @@ def test_the_migration_gives_old_weekly_rows_their_months_and_carries_on_when_in
     assert old.objects.filter(month=None).count() == 2  # the first week is done, in its own transaction
     monkeypatch.setattr(figures, "rebuild_week", rebuild_week)
     MIGRATION.rebuild(apps, None)  # run again: carries on from the weeks still without a month
-    _migrate("0006_month_required")
+    _migrate("0007_duration_covering_indexes")
     found = sorted(PostFigure.objects.filter(group=crown).values_list("week", "month", "n"))
     assert found == [
         (crossing, datetime.date(2026, 9, 1), 7),  # 5 still there + the 2 purged, in the Monday's month
