@@ -6,6 +6,7 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from mutualaid.groups.access import get_group_for_coordinator
 from mutualaid.insights import impact, phonebank, selectors, services
@@ -159,13 +160,17 @@ class ImpactReportOut(Schema):
     "/groups/{slug}/impact/report",
     response=ImpactReportOut,
     auth=[TokenAuth(), _anyone],
-    summary="The impact report of a period of whole months (start, end: YYYY-MM; at most 24 months)",
+    summary="The impact report of a period of whole months (start, end: YYYY-MM within the last 24 months; 422 otherwise)",
 )
 def insights_impact_report(
     request: HttpRequest, slug: str, start: str = "", end: str = ""
 ) -> dict[str, object]:
     group, _coordinator = get_group_for_impact(request.user, slug)  # type: ignore[arg-type]
-    found = impact.report(group, impact.Period.parse({"start": start, "end": end}))
+    try:
+        period = impact.Period.parse({"start": start, "end": end})
+    except impact.PeriodError as error:
+        raise HttpError(422, str(error)) from None  # as the page's form: never clamped or swapped
+    found = impact.report(group, period)
     return {
         "as_of": selectors.as_of(),
         "first_month": f"{found.period.first:%Y-%m}",

@@ -2,7 +2,8 @@
 
 `refresh` is run by the worker every five minutes (InsightsConfig.periodic). It finds the weeks
 whose posts (or claims) changed since the high-water mark and recomputes each such week of each
-group whole: delete its rows, count again. Recomputing a week gives the same rows however often it
+group whole: delete its rows, count again, one row set per month the week's days fall in (a week
+that crosses into a new month is counted in two parts, so months add up to exactly their own days). Recomputing a week gives the same rows however often it
 runs, so a refresh that is repeated, or interrupted and run again, is harmless (idempotent); two
 workers take the one mark row in turn (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL: the second
 one finds it taken and leaves; SQLite lets one writer in at a time). The first run builds every week.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -112,64 +114,174 @@ def _changed_weeks(mark: datetime.datetime | None, upto: datetime.datetime) -> s
     return {(group_id, week_of(at)) for group_id, at in [*changed, *claimed]}
 
 
-def _recompute(group_id: int, week: datetime.date) -> None:
-    start, end = week_bounds(week)
-    posts = Post.objects.filter(group_id=group_id, created_at__gte=start, created_at__lt=end)
-    PostFigure.objects.filter(group_id=group_id, week=week).delete()
-    DurationFigure.objects.filter(group_id=group_id, week=week).delete()
-    counts = (
-        posts.annotate(channel=channel())
-        .values("kind", "category", "area", "channel", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    PostFigure.objects.bulk_create(
+def segments(week: datetime.date) -> list[tuple[datetime.date, datetime.date, datetime.date]]:
+    """The parts of a week that fall in one month each: (month, first day, day after the last). A week
+    that crosses into a new month (Monday 28 November to Sunday 4 December) is two parts, so that a
+    post of the 1st counts in the month of the 1st."""
+    out = []
+    first = week
+    for offset in range(1, 8):
+        day = week + datetime.timedelta(days=offset)
+        if day.day == 1 or offset == 7:
+            out.append((first.replace(day=1), first, day))
+            first = day
+    return out
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+@dataclass(frozen=True)
+class Models:
+    """The models a recount reads and writes: today's, or a migration's historical ones."""
+
+    post: Any = Post
+    claim: Any = Claim
+    post_figure: Any = PostFigure
+    duration_figure: Any = DurationFigure
+
+    @classmethod
+    def of(cls, apps: Any) -> Models:
+        return cls(
+            post=apps.get_model("exchange", "Post"),
+            claim=apps.get_model("exchange", "Claim"),
+            post_figure=apps.get_model("insights", "PostFigure"),
+            duration_figure=apps.get_model("insights", "DurationFigure"),
+        )
+
+
+PostKey = tuple[Any, ...]  # month, kind, category, area, channel, status
+DurationKey = tuple[Any, ...]  # month, category, measure, hours
+
+
+def _count(group_id: int, week: datetime.date, m: Models) -> tuple[Counter[PostKey], Counter[DurationKey]]:
+    """The figures of one group-week, counted from its posts, month part by month part."""
+    posts_counted: Counter[PostKey] = Counter()
+    durations: Counter[DurationKey] = Counter()
+    for month, first, after in segments(week):
+        posts = m.post.objects.filter(
+            group_id=group_id, created_at__gte=day_start(first), created_at__lt=day_start(after)
+        )
+        counts = (
+            posts.annotate(channel=channel())
+            .values("kind", "category", "area", "channel", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in counts:
+            area = (row["area"] or "").strip()[:100]
+            posts_counted[(month, row["kind"], row["category"], area, row["channel"], row["status"])] += row[
+                "n"
+            ]
+        first_claim = Subquery(
+            m.claim.objects.filter(post=OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(at=Min("created_at"))
+            .values("at")
+        )
+        needs = posts.filter(kind=Kind.NEED).annotate(first_claim=first_claim)
+        for category, created, claimed, status, closed in needs.values_list(
+            "category", "created_at", "first_claim", "status", "closed_at"
+        ).iterator(chunk_size=5000):
+            if claimed is not None:
+                durations[(month, category, CLAIM, bucket((claimed - created).total_seconds() / 3600))] += 1
+            if status == Status.FULFILLED and closed is not None:
+                durations[(month, category, DONE, bucket((closed - created).total_seconds() / 3600))] += 1
+    return posts_counted, durations
+
+
+def _write(
+    group_id: int,
+    week: datetime.date,
+    posts: Counter[PostKey],
+    durations: Counter[DurationKey],
+    m: Models,
+) -> None:
+    m.post_figure.objects.filter(group_id=group_id, week=week).delete()
+    m.duration_figure.objects.filter(group_id=group_id, week=week).delete()
+    m.post_figure.objects.bulk_create(
         [
-            PostFigure(
+            m.post_figure(
                 group_id=group_id,
                 week=week,
-                kind=row["kind"],
-                category=row["category"],
-                area=(row["area"] or "").strip()[:100],
-                channel=row["channel"],
-                status=row["status"],
-                n=row["n"],
+                month=month,
+                kind=kind,
+                category=category,
+                area=area,
+                channel=via,
+                status=status,
+                n=n,
             )
-            for row in _merged(dict(found) for found in counts)
+            for (month, kind, category, area, via, status), n in posts.items()
+            if n
         ]
     )
-    first_claim = Subquery(
-        Claim.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(at=Min("created_at"))
-        .values("at")
-    )
-    durations: Counter[tuple[str, str, int]] = Counter()
-    needs = posts.filter(kind=Kind.NEED).annotate(first_claim=first_claim)
-    for category, created, claimed, status, closed in needs.values_list(
-        "category", "created_at", "first_claim", "status", "closed_at"
-    ).iterator(chunk_size=5000):
-        if claimed is not None:
-            durations[(category, CLAIM, bucket((claimed - created).total_seconds() / 3600))] += 1
-        if status == Status.FULFILLED and closed is not None:
-            durations[(category, DONE, bucket((closed - created).total_seconds() / 3600))] += 1
-    DurationFigure.objects.bulk_create(
+    m.duration_figure.objects.bulk_create(
         [
-            DurationFigure(group_id=group_id, week=week, category=c, measure=m, hours=h, n=n)
-            for (c, m, h), n in durations.items()
+            m.duration_figure(group_id=group_id, week=week, month=month, category=c, measure=me, hours=h, n=n)
+            for (month, c, me, h), n in durations.items()
+            if n
         ]
     )
 
 
-def _merged(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Areas that differ only by surrounding spaces or length are one row (the unique key)."""
-    merged: dict[tuple[str, ...], dict[str, Any]] = {}
-    for row in rows:
-        area = (row["area"] or "").strip()[:100]
-        key = (row["kind"], row["category"], area, row["channel"], row["status"])
-        if key in merged:
-            merged[key]["n"] += row["n"]
-        else:
-            merged[key] = {**row, "area": area}
-    return list(merged.values())
+def _recompute(group_id: int, week: datetime.date, m: Models | None = None) -> None:
+    m = m or Models()
+    _write(group_id, week, *_count(group_id, week, m), m)
+
+
+def rebuild_week(group_id: int, week: datetime.date, m: Models | None = None) -> None:
+    """Give a group-week counted before months were (rows without `month`) its month rows.
+
+    A week within one month keeps its rows and is given their month: nothing is recounted, so posts
+    purged by retention since stay counted. A week that crosses into a new month is recounted from its
+    posts, part by part; whatever the old rows counted beyond what is still there (purged posts) stays
+    in the month of the week's Monday, where it was. Run in a transaction per week: a rebuild that
+    stops halfway goes on from the first week still without months."""
+    m = m or Models()
+    parts = segments(week)
+    if len(parts) == 1:
+        m.post_figure.objects.filter(group_id=group_id, week=week, month=None).update(month=parts[0][0])
+        m.duration_figure.objects.filter(group_id=group_id, week=week, month=None).update(month=parts[0][0])
+        return
+    posts, durations = _count(group_id, week, m)
+    monday = parts[0][0]
+    old_posts: Counter[tuple[str, ...]] = Counter()
+    for row in m.post_figure.objects.filter(group_id=group_id, week=week).values(
+        "kind", "category", "area", "channel", "status", "n"
+    ):
+        old_posts[(row["kind"], row["category"], row["area"], row["channel"], row["status"])] += row["n"]
+    for key, n in old_posts.items():
+        left = n - sum(posts[(month, *key)] for month, _first, _after in parts)
+        if left > 0:
+            posts[(monday, *key)] += left
+    old_durations: Counter[tuple[Any, ...]] = Counter()
+    for row in m.duration_figure.objects.filter(group_id=group_id, week=week).values(
+        "category", "measure", "hours", "n"
+    ):
+        old_durations[(row["category"], row["measure"], row["hours"])] += row["n"]
+    for key, n in old_durations.items():
+        left = n - sum(durations[(month, *key)] for month, _first, _after in parts)
+        if left > 0:
+            durations[(monday, *key)] += left
+    _write(group_id, week, posts, durations, m)
+
+
+def rebuild(apps: Any = None, *, batch: int = 200) -> int:
+    """Give every group-week counted before months were its month rows (`rebuild_week`), a batch of
+    weeks at a time, each week in its own transaction; returns how many weeks it rebuilt."""
+    m = Models.of(apps) if apps is not None else Models()
+    done = 0
+    while True:
+        weeks = {
+            *m.post_figure.objects.filter(month=None).values_list("group_id", "week").distinct()[:batch],
+            *m.duration_figure.objects.filter(month=None).values_list("group_id", "week").distinct()[:batch],
+        }
+        if not weeks:
+            return done
+        for group_id, week in sorted(weeks):
+            with transaction.atomic():
+                rebuild_week(group_id, week, m)
+            done += 1

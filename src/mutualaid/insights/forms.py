@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from mutualaid.insights import impact
 
 
 class ImpactPageForm(forms.Form):
@@ -24,3 +28,36 @@ class PhoneBankForm(forms.Form):
         ),
         required=True,
     )
+
+
+class ReportPeriodForm(forms.Form):
+    """The impact report's period: only the months a report serves are offered, and a reversed or
+    unserved period is a form error (never clamped or swapped)."""
+
+    start = forms.ChoiceField(label=_("From"), required=False)
+    end = forms.ChoiceField(label=_("To"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        months = [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in impact.report_months()]
+        for name in ("start", "end"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = months
+            field.error_messages["invalid_choice"] = _(
+                "Choose a month from the list: a report covers the last %(n)s months."
+            ) % {"n": impact.REPORT_MAX_MONTHS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            data["period"] = impact.Period.parse(data)
+        except impact.PeriodError as error:
+            field = (
+                "end" if data.get("start") and data.get("end") else ("end" if data.get("start") else "start")
+            )
+            self.add_error(field, str(error))
+        return data

@@ -3,7 +3,8 @@
 Months instead of weeks, category instead of area, and only posts (needs, needs fulfilled, offers),
 shifts and money. Every count goes through the same rule as the dashboard (`suppression`), and the
 figures come from the same summary tables the worker keeps, so a page costs a few queries whatever the
-number of posts. A week is counted in the month its Monday falls in (the summary tables count weeks).
+number of posts. The summary rows carry the month their posts were made in (a week that crosses into a
+new month is two rows), so a month counts exactly its own days.
 
 Nothing here names a person, a post or a place finer than a category.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -68,6 +69,16 @@ def _month(text: Any) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
+class PeriodError(ValueError):
+    """A report period that is not served (the message says why, for the form and the API)."""
+
+
+def report_months() -> list[datetime.date]:
+    """The months a report may cover, newest first: this month and the 23 before it."""
+    this = first_of_month(timezone.localdate())
+    return [add_months(this, -n) for n in range(REPORT_MAX_MONTHS)]
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole months from `first` to `last` (both included)."""
@@ -82,17 +93,26 @@ class Period:
 
     @classmethod
     def parse(cls, data: Any) -> Period:
-        """`start` and `end` as YYYY-MM within the last 24 months; anything unreadable, reversed or
-        outside falls back to the last twelve months."""
-        default = cls.recent()
+        """`start` and `end` as YYYY-MM, both among `report_months()`; neither given: the last twelve
+        months. Anything else (unreadable, one missing, outside the last 24 months or reversed) raises
+        PeriodError, saying what is wrong: nothing is clamped or swapped silently."""
+        start, end = data.get("start") or "", data.get("end") or ""
+        if not start and not end:
+            return cls.recent()
+        offered = report_months()
         try:
-            first = _month(data.get("start", ""))
-            last = _month(data.get("end", ""))
+            first, last = _month(start), _month(end)
         except (TypeError, ValueError):
-            return default
-        this = first_of_month(timezone.localdate())
-        if last < first or last > this or first < add_months(this, 1 - REPORT_MAX_MONTHS):
-            return default
+            raise PeriodError(_("Choose a first and a last month.")) from None
+        if first not in offered or last not in offered:
+            raise PeriodError(
+                _("Choose months from %(first)s to %(last)s: a report covers the last %(n)s months.")
+                % {"first": f"{offered[-1]:%Y-%m}", "last": f"{offered[0]:%Y-%m}", "n": REPORT_MAX_MONTHS}
+            )
+        if last < first:
+            raise PeriodError(
+                _("The first month comes after the last: choose a first month on or before the last.")
+            )
         return cls(first, last)
 
     @property
@@ -131,8 +151,8 @@ class MonthTable:
 def _post_counts(group: Group, first: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     return [
         dict(row)
-        for row in PostFigure.objects.filter(group=group, week__gte=first, week__lt=end)
-        .values("category", "week", "kind", "status")
+        for row in PostFigure.objects.filter(group=group, month__gte=first, month__lt=end)
+        .values("category", "month", "kind", "status")
         .annotate(n=Sum("n"))
         .order_by()
     ]
@@ -178,7 +198,7 @@ def grid(group: Group) -> Grid:
     for key in MEASURES:
         counts = [[0] * len(months) for _ in categories]
         for r in found:
-            month = first_of_month(r["week"])
+            month = r["month"]
             if _counts(r, key) and r["category"] in rows and month in columns:
                 counts[rows[r["category"]]][columns[month]] += r["n"]
         tables[key] = suppress(counts) if categories else suppress([[0] * len(months)])
@@ -233,10 +253,15 @@ LABEL = 64
 WIDTH = 320
 
 
-def chart(table: MonthTable) -> SafeString:
+def chart(table: MonthTable, *, rtl: bool | None = None) -> SafeString:
     """A horizontal bar per month: the month's total when it is shown, else the sum of the cells that
     are shown, marked "at least" (nothing the table does not already say). Same-origin SVG inline,
-    no script and no style attribute; the table under it gives every figure."""
+    no script and no style attribute; the table under it gives every figure.
+
+    Right to left (Arabic), the chart is mirrored: months on the right, bars growing leftwards, each
+    value at its bar's left end. Every position is computed here and the SVG says `direction="ltr"`,
+    so the page's own direction cannot turn a text's anchor around and draw a month over the bars."""
+    rtl = translation.get_language_bidi() if rtl is None else rtl
     values = []
     for i, total in enumerate(table.column_totals):
         values.append((total.value or 0, True) if total.shown else (table.column_floor[i], False))
@@ -247,31 +272,55 @@ def chart(table: MonthTable) -> SafeString:
     for i, ((value, exact), month) in enumerate(zip(values, table.column_labels, strict=True)):
         y = GAP + i * (BAR + GAP)
         width = round(span * value / top)
+        drawn = max(width, 1 if value else 0)
         text = str(value) if exact else "≥ " + str(value)
-        bars.append(
-            (
-                LABEL - 4,
-                y + BAR - 5,
-                month,
-                LABEL,
-                y,
-                max(width, 1 if value else 0),
-                BAR,
-                "#0b5d3b" if exact else "#7aa893",
-                LABEL + width + 4,
-                y + BAR - 5,
-                text,
+        colour = "#0b5d3b" if exact else "#7aa893"
+        if rtl:
+            edge = WIDTH - LABEL
+            bars.append(
+                (
+                    edge + 4,
+                    y + BAR - 5,
+                    "start",
+                    month,
+                    edge - drawn,
+                    y,
+                    drawn,
+                    BAR,
+                    colour,
+                    edge - width - 4,
+                    y + BAR - 5,
+                    "end",
+                    text,
+                )
             )
-        )
+        else:
+            bars.append(
+                (
+                    LABEL - 4,
+                    y + BAR - 5,
+                    "end",
+                    month,
+                    LABEL,
+                    y,
+                    drawn,
+                    BAR,
+                    colour,
+                    LABEL + width + 4,
+                    y + BAR - 5,
+                    "start",
+                    text,
+                )
+            )
     body = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="end">{}</text><rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-        '<text x="{}" y="{}">{}</text>',
+        '<text x="{}" y="{}" text-anchor="{}">{}</text><rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+        '<text x="{}" y="{}" text-anchor="{}">{}</text>',
         bars,
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
-        'aria-labelledby="chart-{key}" font-size="12" font-family="system-ui,sans-serif">'
+        'aria-labelledby="chart-{key}" font-size="12" font-family="system-ui,sans-serif" direction="ltr">'
         '<title id="chart-{key}">{title}</title>{body}</svg>',
         w=WIDTH,
         h=height,
@@ -331,7 +380,7 @@ def _timing(group: Group, period: Period) -> list[tuple[str, Cell]]:
     for measure, label in (("claim", _("Hours to first claim")), ("done", _("Hours to fulfilment"))):
         buckets = list(
             DurationFigure.objects.filter(
-                group=group, week__gte=period.first, week__lt=period.end, measure=measure
+                group=group, month__gte=period.first, month__lt=period.end, measure=measure
             )
             .values_list("hours")
             .annotate(n=Sum("n"))

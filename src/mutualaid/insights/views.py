@@ -21,15 +21,17 @@ from mutualaid.groups.access import get_group_for_coordinator, get_group_for_mem
 from mutualaid.insights import flyers as flyers_module
 from mutualaid.insights import impact, phonebank, selectors, services
 from mutualaid.insights.access import get_group_for_impact
-from mutualaid.insights.forms import ImpactPageForm, PhoneBankForm
+from mutualaid.insights.forms import ImpactPageForm, PhoneBankForm, ReportPeriodForm
 from mutualaid.insights.suppression import SMALL, Cell
 
 
-def cell_text(cell: Cell | None) -> str:
+def cell_text(cell: Cell | None, *, small: str = "") -> str:
+    """A cell as words. `small` words a suppressed cell by what it counts where the figure shown is
+    not a count itself (hours, say): "not shown (fewer than 11 needs)", not "fewer than 11" hours."""
     if cell is None:
         return ""
     if cell.state == SMALL:
-        return _("fewer than 11")
+        return small or _("fewer than 11")
     if cell.state == impact.AT_LEAST:
         return _("at least %(count)s") % {"count": cell.value}
     if not cell.shown:
@@ -61,9 +63,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _rendered(table: selectors.Insight) -> dict[str, object]:
     rows = []
+    # The timing table shows hours: a suppressed time is worded by the needs it would be taken over.
+    small = _("not shown (fewer than 11 needs)") if table.key == "timing" else ""
     for i, label in enumerate(table.row_labels):
         total = cell_text(table.row_totals[i]) if table.row_totals is not None else None
-        rows.append({"label": label, "cells": [cell_text(c) for c in table.rows[i]], "total": total})
+        cells = [cell_text(c, small=small) for c in table.rows[i]]
+        rows.append({"label": label, "cells": cells, "total": total})
     return {
         "key": table.key,
         "title": table.title,
@@ -138,20 +143,27 @@ def impact_page(request: HttpRequest, slug: str) -> HttpResponse:
 def impact_report(request: HttpRequest, slug: str) -> HttpResponse:
     """One printable page for a period chosen by month (for a grant or a community meeting)."""
     group, coordinator = get_group_for_impact(request.user, slug)  # type: ignore[arg-type]
-    period = impact.Period.parse(request.GET)
+    form = ReportPeriodForm(request.GET if ("start" in request.GET or "end" in request.GET) else None)
+    if form.is_bound and not form.is_valid():
+        # A period the report does not serve: say so at the picker, and show no figures for it.
+        return render(
+            request,
+            "insights/report.html",
+            {"group": group, "coordinator": coordinator, "form": form, "as_of": selectors.as_of()},
+            status=400,
+        )
+    period = form.cleaned_data["period"] if form.is_bound else impact.Period.recent()
+    if not form.is_bound:
+        form = ReportPeriodForm(initial={"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"})
     found = impact.report(group, period)
-    this = impact.first_of_month(timezone.localdate())
-    choices = [f"{m:%Y-%m}" for m in reversed(impact.month_range(impact.add_months(this, -35), this))]
     return render(
         request,
         "insights/report.html",
         {
             "group": group,
             "coordinator": coordinator,
+            "form": form,
             "period": period,
-            "months": choices,
-            "start": f"{period.first:%Y-%m}",
-            "end": f"{period.last:%Y-%m}",
             "as_of": selectors.as_of(),
             "headline": [(label, cell_text(cell)) for label, cell in found.headline],
             "columns": found.columns,
@@ -159,7 +171,10 @@ def impact_report(request: HttpRequest, slug: str) -> HttpResponse:
                 {"label": label, "cells": [cell_text(c) for c in row]}
                 for label, row in zip(found.categories, found.rows, strict=True)
             ],
-            "timing": [(label, cell_text(cell)) for label, cell in found.timing],
+            "timing": [
+                (label, cell_text(cell, small=_("not shown (fewer than 11 needs)")))
+                for label, cell in found.timing
+            ],
             "shifts": [(label, cell_text(cell)) for label, cell in found.shifts],
             "money": [(label, currency, cell_text(cell)) for label, currency, cell in found.money],
         },
