@@ -84,7 +84,7 @@ def test_the_neighbour_hears_in_spanish(client: Any, twilio: Any, ada: Any, ben:
     claim = exchange.claim_create(post=request.post, claimant=ben)
     exchange.claim_decide(claim=claim, actor=ada, accept=True)
     assert _texts_to_texter() == [
-        f"Buenas noticias de Crown Heights Mutual Aid: un vecino puede ayudar con su pedido {request.code}. "
+        f"Buenas noticias de Crown Heights Mutual Aid: una persona vecina puede ayudar con su pedido {request.code}. "
         "Le escribiremos para organizarlo."
     ]
 

@@ -83,7 +83,7 @@ def test_need_conversation_in_spanish(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[5] == (
         f"Gracias. Su pedido {need.code} está en el tablero de Crown Heights Mutual Aid; "
-        "un vecino se pondrá en contacto. Responda ESTADO para consultarlo. "
+        "una persona vecina se pondrá en contacto. Responda ESTADO para consultarlo. "
         "Si una persona voluntaria se lo lleva, ¿podemos enviarle un mensaje cuando salga? Responda SÍ o NO."
     )
     assert (need.post.urgency, need.post.private_note, need.language) == ("today", "", "es")
