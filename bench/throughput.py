@@ -11,6 +11,10 @@ Django project (``bench/bare``: startproject's middleware, DEBUG off) with an "o
 ceiling: ``/healthz`` with "ok", every other page with the bare list. The load average is printed next
 to the figures, since the machine may be shared. ``wrk`` comes from Debian (installed if missing).
 
+``--before TREE`` also serves the pages from another checkout of the project (e.g. ``git archive <commit>``
+unpacked in a folder) on the same data, and measures each page on both servers back to back: "before" and
+"after" from one run, under the same load.
+
 ``--profile PAGE`` runs the project server under cProfile (one worker) for that page and prints the
 heaviest functions instead of the table.
 """
@@ -63,12 +67,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def project_env(data_dir: Path) -> dict[str, str]:
+def project_env(data_dir: Path, root: Path = ROOT) -> dict[str, str]:
     return {
         **os.environ,
         "MUTUALAID_DATA_DIR": str(data_dir),
         "DJANGO_SETTINGS_MODULE": "mutualaid.config.settings",
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(root / "src"),
     }
 
 
@@ -306,6 +310,9 @@ def main() -> None:
     parser.add_argument("--data-dir", help="where the databases live (kept; reused when run again)")
     parser.add_argument("--only", default="", help="comma-separated page names to measure")
     parser.add_argument("--profile", default="", help="profile this page instead of measuring all")
+    parser.add_argument(
+        "--before", default="", help="another checkout: each page measured on both, back to back"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     data_dir = (
@@ -327,19 +334,30 @@ def main() -> None:
     # run weighs on both sides alike.
     bare = Server("bare.wsgi:application", bare_env(data_dir), HERE)
     project = Server("mutualaid.config.wsgi:application", project_env(data_dir), ROOT)
+    before_root = Path(args.before).resolve() if args.before else None
+    before = (
+        Server("mutualaid.config.wsgi:application", project_env(data_dir, before_root), before_root)
+        if before_root
+        else None
+    )
     ceiling_pages = [Page("ok", "/ok", "ok", 1.0, {}), Page("list", "/rows/", "list", 1.0, {})]
     runs: dict[str, list[Result]] = {"ok": [], "list": []}
     results: list[tuple[Page, Result]] = []
+    earlier: list[tuple[Page, Result]] = []
     try:
         for page in ceiling_pages:
             runs[page.name].append(run_wrk(wrk, bare, page, args.duration))
         for page in pages:
+            if before is not None:
+                earlier.append((page, run_wrk(wrk, before, page, args.duration)))
             results.append((page, run_wrk(wrk, project, page, args.duration)))
         for page in reversed(ceiling_pages):
             runs[page.name].append(run_wrk(wrk, bare, page, args.duration))
     finally:
         bare.stop()
         project.stop()
+        if before is not None:
+            before.stop()
     ceilings = {
         name: Result(
             sum(r.rate for r in measured) / len(measured),
@@ -364,14 +382,15 @@ def main() -> None:
     for name, label in (("ok", "bare Django: ok"), ("list", "bare Django: list of 20")):
         c = ceilings[name]
         print(f"| {label} | {c.rate:,.0f} | {c.p50:.1f} ms | {c.cpu_ms:.2f} ms | | | |")
-    for page, r in results:
-        c = ceilings[page.ceiling]
-        ratio, cpu_ratio = r.rate / c.rate, c.cpu_ms / max(r.cpu_ms, 1e-9)
-        flag = f" ({r.errors} errors)" if r.errors else ""
-        print(
-            f"| {page.name} | {r.rate:,.0f} | {r.p50:.1f} ms | {r.cpu_ms:.2f} ms | {ratio:.0%} | {cpu_ratio:.0%} "
-            f"| {page.goal:.0%}{flag} |"
-        )
+    for label, measured in (("before: ", earlier), ("", results)):
+        for page, r in measured:
+            c = ceilings[page.ceiling]
+            ratio, cpu_ratio = r.rate / c.rate, c.cpu_ms / max(r.cpu_ms, 1e-9)
+            flag = f" ({r.errors} errors)" if r.errors else ""
+            print(
+                f"| {label}{page.name} | {r.rate:,.0f} | {r.p50:.1f} ms | {r.cpu_ms:.2f} ms | {ratio:.0%} "
+                f"| {cpu_ratio:.0%} | {page.goal:.0%}{flag} |"
+            )
 
 
 if __name__ == "__main__":

@@ -80,3 +80,34 @@ def test_healthz_touches_nothing(db: Any) -> None:
     assert "Set-Cookie" not in response.headers
     # Any other method goes through the whole stack, CSRF check included.
     assert Client(enforce_csrf_checks=True).post("/healthz").status_code == 403
+
+
+def test_board_cards_read_only_what_a_card_shows(client_for: Any, ben: Any, fay: Any, crown: Any) -> None:
+    """The browser board neither decrypts the posts' details nor joins their authors; the API list, which
+    shows both, still does."""
+    from django.db import connection
+
+    make_post(crown, fay, title="Nappies size 3", details="Two packs, unopened", area="Wingate")
+    client = client_for(ben)
+    statements: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        page = client.get(reverse("exchange_board", args=[crown.slug]))
+    assert page.status_code == 200 and "Nappies size 3" in page.content.decode()
+    board_queries = [s for s in statements if 'FROM "exchange_post"' in s and '"exchange_post"."title"' in s]
+    assert len(board_queries) == 1
+    assert '"exchange_post"."details"' not in board_queries[0]
+    assert "members_user" not in board_queries[0]
+    from mutualaid.members.services import access_token_create
+
+    _record, token = access_token_create(user=ben, name="cards test")
+    answer = Client().get(f"/api/v1/groups/{crown.slug}/posts", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 200, answer.content
+    listed = answer.json()["results"]
+    assert [(p["title"], p["details"], p["posted_by"]) for p in listed] == [
+        ("Nappies size 3", "Two packs, unopened", fay.display_name)
+    ]

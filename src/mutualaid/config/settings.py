@@ -220,6 +220,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # The CSRF secret lives in the session: a token taken from another member's page (or cookie) is refused.
+# Visitors without a session keep it in a cookie, so reading a page writes no session (core/csrf.py).
 CSRF_USE_SESSIONS = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS

@@ -21,6 +21,9 @@ class CoreConfig(MutualaidApp):
         from mutualaid.core.admin_site import harden
 
         harden()
+        from mutualaid.core import csrf
+
+        csrf.install()  # the CSRF secret in the session, or in a cookie for visitors without one
         from mutualaid.core import forget
 
         forget.connect()

@@ -101,8 +101,17 @@ _lock = threading.Lock()
 _cached: tuple[Path, float, KeyRing | None] | None = None
 
 
+_key_path: tuple[str, Path] | None = None
+
+
 def key_file() -> Path:
-    return Path(settings.MUTUALAID_KEY_FILE)
+    # Every sealed field read asks for the key ring, so the path is built once per setting's value.
+    global _key_path
+    name = str(settings.MUTUALAID_KEY_FILE)
+    known = _key_path
+    if known is None or known[0] != name:
+        known = _key_path = (name, Path(name))
+    return known[1]
 
 
 def load_keyring() -> KeyRing | None:
@@ -122,6 +131,16 @@ def load_keyring() -> KeyRing | None:
         if env.strip() == DESTROYED_MARKER or destroyed_marker().exists():
             return None
         return KeyRing.from_json(env)
+    # The file is looked at on every call (a stat, ~1 µs), so a `mutualaid panic` in another process
+    # takes effect here at once; only the parsed ring is kept. Fast path without the lock: `_cached` is
+    # replaced whole, never changed in place.
+    try:
+        mtime = os.stat(path).st_mtime
+    except FileNotFoundError:
+        mtime = -1.0
+    known = _cached
+    if known is not None and known[0] == path and known[1] == mtime and mtime != -1.0:
+        return known[2]
     with _lock:
         try:
             mtime = path.stat().st_mtime

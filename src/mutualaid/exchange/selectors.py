@@ -69,7 +69,33 @@ def _search(
     return search.search(posts, group_id=group.pk, query=query, first=first, category=category)
 
 
-def board(*, group: Group, user: User, membership: Membership, filters: BoardFilters) -> BoardPage:
+# What a board card shows (exchange/_board_card.html) and what "nearest first" sorts by: the page loads
+# only these for the browser board. Every column left out is work saved per row: the sealed details are
+# not decrypted, the author is not joined (bench/RESULTS-throughput.md).
+CARD_FIELDS = (
+    "id",
+    "group_id",
+    "kind",
+    "category",
+    "title",
+    "quantity",
+    "unit",
+    "urgency",
+    "status",
+    "area",
+    "area_unplaced",
+    "lat",
+    "lon",
+    "languages",
+    "created_at",
+)
+
+
+def board(
+    *, group: Group, user: User, membership: Membership, filters: BoardFilters, cards: bool = False
+) -> BoardPage:
+    """One page of the board. ``cards``: only what a card shows (CARD_FIELDS) instead of whole posts
+    with their author."""
     if filters.mine:
         # One's own posts and live claims are always visible. A top-level OR lets the database use the
         # author index and the claims instead of walking the whole group.
@@ -133,7 +159,7 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
         rows = []
         for candidates in (disc, nearest):
             ordered = candidates.order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
-            rows = list(_page_rows(Post.objects.filter(id__in=ordered.values("id")[start:wanted])))
+            rows = list(_page_rows(Post.objects.filter(id__in=ordered.values("id")[start:wanted]), cards))
             if len(rows) == wanted:
                 break
 
@@ -144,11 +170,13 @@ def board(*, group: Group, user: User, membership: Membership, filters: BoardFil
 
         rows.sort(key=key)
     else:
-        rows = list(_page_rows(posts.order_by("-created_at", "-id"))[start : start + PAGE_SIZE + 1])
+        rows = list(_page_rows(posts.order_by("-created_at", "-id"), cards)[start : start + PAGE_SIZE + 1])
     return BoardPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE, place, place_unknown, filters)
 
 
-def _page_rows(posts: QuerySet[Post]) -> QuerySet[Post]:
+def _page_rows(posts: QuerySet[Post], cards: bool = False) -> QuerySet[Post]:
+    if cards:
+        return posts.only(*CARD_FIELDS)
     # Encrypted fields are not shown on the board: not even decrypted.
     return posts.select_related("author").defer("address", "private_note")
 

@@ -49,6 +49,7 @@ def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         user=request.user,  # type: ignore[arg-type]
         membership=membership,
         filters=_filters(form, mine=mine),
+        cards=True,
     )
     query = request.GET.copy()
     query.pop("page", None)
