@@ -6,7 +6,6 @@ import json
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
@@ -118,27 +117,6 @@ def health_check(get_response: Handler) -> Handler:
             response = HttpResponse("ok", content_type="text/plain")
             response.headers["X-Frame-Options"] = "DENY"
             return response
-        return get_response(request)
-
-    return middleware
-
-
-def language_switch_without_session(get_response: Handler) -> Handler:
-    """The footer's language form, sent by a visitor who has no session, needs no CSRF token.
-
-    With ``CSRF_USE_SESSIONS`` a token on the page opens a session, so every anonymous page set a session
-    cookie; the footer renders the token only when the visitor already has a session (``base.html``), and
-    this lets the form through when they have none. All it can change is that browser's display language
-    (Django's ``set_language`` writes a cookie and nothing else); every other form, and this one from anyone
-    with a session (every member), keeps the CSRF check. Placed before ``CsrfViewMiddleware``."""
-
-    def middleware(request: HttpRequest) -> HttpResponse:
-        if (
-            request.method == "POST"
-            and request.path == reverse("set_language")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
-            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]  # Django's own switch
         return get_response(request)
 
     return middleware
