@@ -71,6 +71,18 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(autouse=True)
+def _public_url_kept() -> Iterator[None]:
+    """`mutualaid demo` names its address in MUTUALAID_PUBLIC_URL for the process it serves; a test that runs
+    the demo command in-process must not leave it to the tests after it (webhook signatures, feeds' links)."""
+    before = os.environ.get("MUTUALAID_PUBLIC_URL")
+    yield
+    if before is None:
+        os.environ.pop("MUTUALAID_PUBLIC_URL", None)
+    else:
+        os.environ["MUTUALAID_PUBLIC_URL"] = before
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -21,7 +21,8 @@ def test_need_conversation_in_haitian_creole(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[4] == (
         f"Mèsi. Demann ou {need.code} sou tablo Crown Heights Mutual Aid; yon vwazen ap kontakte ou. "
-        "Reponn ESTATI pou swiv li."
+        "Reponn ESTATI pou swiv li. Si yon chofè volontè pote l ba ou, èske nou ka voye yon tèks ba ou lè l ap "
+        "pati? Reponn WI oswa NON."
     )
     # NON answers "anything else?" with nothing: no details are kept.
     assert (need.language, need.post.category, need.post.urgency, need.post.private_note) == (
@@ -40,7 +41,8 @@ def test_need_conversation_in_french(client: Any, twilio: Any) -> None:
     need = IntakeRequest.objects.get()
     assert replies[4] == (
         f"Merci. Ta demande {need.code} est sur le tableau de Crown Heights Mutual Aid ; un voisin ou une "
-        "voisine va te contacter. Réponds STATUT pour la suivre."
+        "voisine va te contacter. Réponds STATUT pour la suivre. Si un chauffeur bénévole te l'apporte, "
+        "pouvons-nous t'envoyer un SMS quand il part ? Réponds OUI ou NON."
     )
     assert (need.language, need.post.urgency, need.post.private_note) == (
         "fr",

@@ -47,11 +47,11 @@ def test_the_notice_speaks_the_pages_language_and_its_words_are_sealed(
     exchange.claim_create(post=make_post(crown, gil, title="Sopa de lentejas"), claimant=ben)
     notice = Notice.objects.get(user=gil)
     with translation.override("es"):
-        assert notice_subject(notice) == "Alguien ayudará con su necesidad"
+        assert notice_subject(notice) == "Alguien ayudará con tu necesidad"
     gil.language = "es"
     gil.save(update_fields=["language"])
     assert (
-        "Alguien ayudará con su necesidad"
+        "Alguien ayudará con tu necesidad"
         in client_for(gil).get(reverse("channels_notices")).content.decode()
     )
     with connection.cursor() as cursor:

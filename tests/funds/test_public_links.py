@@ -31,7 +31,7 @@ def test_directory_entries_link_public_funds_in_one_query(client_for: Any, bail_
     services.fund_create(group=bush, name="Fondo de renta", kind="rent", visibility="public")
     services.fund_create(group=bush, name="Fondo interno", kind="rent", visibility="coordinators")
     client = client_for(None)
-    with assert_query_count(8) as queries:  # one of them: linked installs' groups (peers)
+    with assert_query_count(4) as queries:  # groups, areas, public funds, linked installs' groups (peers)
         page = client.get(reverse("directory")).content.decode()
     assert sum("peers_peergroup" in q["sql"] for q in queries.captured_queries) == 1
     assert reverse("funds_transparency", args=["crown", bail_fund.pk]) in page
