@@ -139,4 +139,4 @@ def test_plan_publish_deliver(
     assert Post.objects.get(pk=second.post_id).status == "open"
     assert Post.objects.get(pk=third.post_id).status == "fulfilled"
     assert sorted(Stop.objects.values_list("outcome", flat=True)) == ["delivered", "delivered", "nobody_home"]
-    assert Notice.objects.filter(user=ben, kind="delivery_on_the_way").count() == 1
+    assert Notice.objects.filter(user=ben, kind="delivery_setting_out").count() == 1

@@ -49,7 +49,7 @@ WORDS = {
         "posted": "Tu publicación está en el tablón.",
         "help": "Puedo ayudar",
         "notices": "Avisos",
-        "claimed": "Alguien ayudará con su necesidad",
+        "claimed": "Alguien ayudará con tu necesidad",
         "accept": "Aceptar",
         "paired": 'Ya tiene pareja para: "{title}"',
         "conversation": "Conversación",
