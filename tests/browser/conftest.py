@@ -42,6 +42,12 @@ def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
     # synchronous and single-threaded, so Django's async-safety guard does not apply to them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect
+
+    # A click that navigates returns once the new page is committed, before its text is laid out: the tests
+    # check what a page shows with expect(), which waits for it, and give it as long as any other step on a
+    # loaded 2-core machine.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance

@@ -50,7 +50,7 @@ def test_report_verify_broadcast_all_clear(
     narrow()
     shot("alerts-report")
     page.get_by_role("button", name="Send to the verifiers").click()
-    assert page.get_by_text("Your report went to the group's verifiers").is_visible()
+    expect(page.get_by_text("Your report went to the group's verifiers")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
     report = Report.objects.get()
 
@@ -60,14 +60,14 @@ def test_report_verify_broadcast_all_clear(
     page.get_by_role("link", name="Reports to verify").click()
     page.locator(f"a[href$='/alerts/verify/{report.pk}/']").click()
     expect(page.get_by_text("Nostrand and Fulton")).to_be_visible()  # waits for the page the click opened
-    assert page.get_by_text("(@fay)").is_visible()
+    expect(page.get_by_text("(@fay)")).to_be_visible()
     page.get_by_role("button", name="I'm going").click()
-    assert page.get_by_text("You are going.").is_visible()
+    expect(page.get_by_text("You are going.")).to_be_visible()
     page.get_by_label("What you saw").fill("Two vans, agents knocking")
     narrow()
     shot("alerts-verify")
     page.get_by_role("button", name="I saw it: confirm").click()
-    assert page.get_by_text("Another verifier must confirm before the alert is sent.").is_visible()
+    expect(page.get_by_text("Another verifier must confirm before the alert is sent.")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # Ida confirms: the alert is queued for Ben, and the progress shows on the report page.
@@ -76,8 +76,8 @@ def test_report_verify_broadcast_all_clear(
     page.get_by_label("What you saw").fill("Saw them too")
     page.get_by_label("I have evidence (photo or video)").check()
     page.get_by_role("button", name="I saw it: confirm").click()
-    assert page.get_by_text("The alert is on its way to the responders.").is_visible()
-    assert page.get_by_text("1 responder, 0 of 0 messages sent").is_visible()
+    expect(page.get_by_text("The alert is on its way to the responders.")).to_be_visible()
+    expect(page.get_by_text("1 responder, 0 of 0 messages sent")).to_be_visible()
     narrow()
     shot("alerts-sent")
     page.get_by_role("button", name="Log out").click()
@@ -85,22 +85,22 @@ def test_report_verify_broadcast_all_clear(
     # Ben, a responder of the area, finds the verified alert.
     log_in("ben", PASSWORD)
     go("/me/notices/")
-    assert page.get_by_text("Verified alert: immigration enforcement near").first.is_visible()
+    expect(page.get_by_text("Verified alert: immigration enforcement near").first).to_be_visible()
     go("/g/crown/alerts/")
-    assert page.get_by_role("link", name="Immigration raid").first.is_visible()
+    expect(page.get_by_role("link", name="Immigration raid").first).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # Ada sends the all-clear.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go(f"/g/crown/alerts/verify/{report.pk}/")
     page.get_by_role("button", name="Send the all-clear").click()
-    assert page.get_by_text("The all-clear is on its way to the same people.").is_visible()
-    assert page.get_by_text("All-clear sent").is_visible()
+    expect(page.get_by_text("The all-clear is on its way to the same people.")).to_be_visible()
+    expect(page.get_by_text("All-clear sent")).to_be_visible()
     narrow()
     shot("alerts-all-clear")
     report.refresh_from_db()
     assert report.state == "cleared"
     go("/rights/crown/")
-    assert page.get_by_role("heading", name="Know your rights").is_visible()
+    expect(page.get_by_role("heading", name="Know your rights")).to_be_visible()
     narrow()
     assert not [url for url in missing if "/favicon" not in url], missing

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 
@@ -22,12 +24,12 @@ def test_member_chooses_a_daily_digest_from_the_profile(
     log_in("ben", PASSWORD)
     go("/me/")
     page.get_by_role("link", name="Notifications").click()
-    assert page.get_by_role("heading", name="Notifications").is_visible()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     page.get_by_label("E-mail notifications").select_option("digest")
     page.get_by_label("Announcements from my groups").check()
     shot("notification-preferences")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your notification preferences were saved.").is_visible()
+    expect(page.get_by_text("Your notification preferences were saved.")).to_be_visible()
     preference = NotificationPreference.objects.get(user=ben)
     assert (preference.email, preference.sms, preference.broadcasts) == ("digest", "never", True)
 
@@ -53,17 +55,16 @@ def test_coordinator_previews_then_sends_a_broadcast(
     )
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/broadcasts/")
-    assert (
-        page.get_by_text("by e-mail: 1").is_visible() and page.get_by_text("by text message: 1").is_visible()
-    )
+    expect(page.get_by_text("by e-mail: 1")).to_be_visible()
+    expect(page.get_by_text("by text message: 1")).to_be_visible()
     page.get_by_label("Message").fill("Distribution moved to 5 pm")
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_text("Check the message, then send it.").is_visible()
+    expect(page.get_by_text("Check the message, then send it.")).to_be_visible()
     assert not Broadcast.objects.exists()
     shot("broadcast-preview")
     page.get_by_role("button", name="Send now").click()
-    assert page.get_by_text("Queued 1 e-mails and 1 text messages.").is_visible()
-    assert page.get_by_role("cell", name="Distribution moved to 5 pm").is_visible()
+    expect(page.get_by_text("Queued 1 e-mails and 1 text messages.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Distribution moved to 5 pm")).to_be_visible()
     assert OutboundMessage.objects.filter(kind="broadcast").count() == 2
 
 
@@ -90,11 +91,11 @@ def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(
     )
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go(reverse("channels_intake", kwargs={"slug": group.slug}))
-    assert page.get_by_text("Diapers size 4").is_visible()
+    expect(page.get_by_text("Diapers size 4")).to_be_visible()
     shot("sms-intake-on-the-board")
     page.get_by_role("link", name=f"{need.code} · Need · Food").click()
-    assert page.get_by_role("heading", name="Food, by text message").is_visible()
+    expect(page.get_by_role("heading", name="Food, by text message")).to_be_visible()
     go(reverse("channels_intake", kwargs={"slug": group.slug}))
     page.get_by_role("button", name="Close").click()
-    assert page.get_by_text(f"Request {need.code} was closed.").is_visible()
+    expect(page.get_by_text(f"Request {need.code} was closed.")).to_be_visible()
     assert Post.objects.get(pk=need.post_id).status == "withdrawn"

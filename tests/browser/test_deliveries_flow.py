@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
@@ -75,25 +76,25 @@ def test_plan_publish_deliver(
     page.locator("#id_lat").fill("40.6694")
     page.locator("#id_lon").fill("-73.9422")
     page.get_by_role("button", name="Add depot").click()
-    assert page.get_by_text("Depot added.").is_visible()
+    expect(page.get_by_text("Depot added.")).to_be_visible()
     page.get_by_label("Member").select_option(value=str(dan.pk))
     page.get_by_label("Vehicle capacity (units)").fill("10")
     page.get_by_role("button", name="Add driver").click()
-    assert page.get_by_text("Driver added.").is_visible()
+    expect(page.get_by_text("Driver added.")).to_be_visible()
     for need in [*needs, offer]:
         page.get_by_label("Need to deliver").select_option(value=str(need.pk))
         page.get_by_role("button", name="Add stop").click()
-        assert page.get_by_text("Stop added.").is_visible()
+        expect(page.get_by_text("Stop added.")).to_be_visible()
     # "Deliver this pickup to that stop": the bread goes to the first household, by the same driver.
     pickup_stop, household = Stop.objects.get(post=offer), Stop.objects.get(post=needs[0])
     page.get_by_label("Deliver to").select_option(value=str(household.pk))
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("Paired; re-plan to route them together.").is_visible()
+    expect(page.get_by_text("Paired; re-plan to route them together.")).to_be_visible()
     page.get_by_label("The group's phone number drivers call or text about a stop").fill("+1 555 010 0200")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("Saved; re-plan to use them.").is_visible()
+    expect(page.get_by_text("Saved; re-plan to use them.")).to_be_visible()
     page.get_by_role("button", name="Plan routes").click()
-    assert page.get_by_text("Planned.").is_visible()
+    expect(page.get_by_text("Planned.")).to_be_visible()
     assert page.get_by_text("Secret St").count() == 0  # the coordinator's page shows areas only
     assert page.get_by_text("pickup", exact=True).count() == 1
     pickup_stop.refresh_from_db()
@@ -101,7 +102,7 @@ def test_plan_publish_deliver(
     assert pickup_stop.driver_id == household.driver_id and pickup_stop.sequence < household.sequence
     shot("deliveries-plan-390")
     page.get_by_role("button", name="Publish to drivers").click()
-    assert page.get_by_text("Published to the drivers.").is_visible()
+    expect(page.get_by_text("Published to the drivers.")).to_be_visible()
     assert settled_width(page) <= 390
 
     context = browser.new_context(viewport=PHONE_390, locale="en-US", java_script_enabled=False)
@@ -114,22 +115,22 @@ def test_plan_publish_deliver(
     phone.goto(base + "/g/crown/deliveries/mine/")
     phone.get_by_role("link", name=timezone.localdate().strftime("%a")).first.click()
     first, second, third = Stop.objects.order_by("sequence")
-    assert phone.locator("#next").get_by_text(first.post.address).is_visible()
+    expect(phone.locator("#next").get_by_text(first.post.address)).to_be_visible()
     call = phone.locator("#call")
     assert call.get_attribute("href") == f"tel:+15550100200,,{first.pk}"
     phone.locator("#next").get_by_role("button", name="On my way").click()
-    assert phone.get_by_text("On your way: the recipient is told.").is_visible()
-    assert phone.get_by_text("The recipient knows you are on the way.").is_visible()
+    expect(phone.get_by_text("On your way: the recipient is told.")).to_be_visible()
+    expect(phone.get_by_text("The recipient knows you are on the way.")).to_be_visible()
     shot("deliveries-published-390")
     label = "Picked up" if first.post.kind == "offer" else "Delivered"
     phone.locator("#next").get_by_role("button", name=label).click()
-    assert phone.get_by_text("Saved.").is_visible()
-    assert phone.locator("#next").get_by_text(second.post.address).is_visible()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+    expect(phone.locator("#next").get_by_text(second.post.address)).to_be_visible()
     phone.locator("#next").get_by_role("button", name="Nobody home").click()
-    assert phone.locator("#next").get_by_text(third.post.address).is_visible()
+    expect(phone.locator("#next").get_by_text(third.post.address)).to_be_visible()
     label = "Picked up" if third.post.kind == "offer" else "Delivered"
     phone.locator("#next").get_by_role("button", name=label).click()
-    assert phone.get_by_text("All stops are done. Thank you!").is_visible()
+    expect(phone.get_by_text("All stops are done. Thank you!")).to_be_visible()
     assert settled_width(phone) <= 390
     context.close()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
@@ -58,7 +59,7 @@ def test_refused_stop_keeps_input_and_published_replan_asks(
     page.get_by_label("Window until").fill("13:00")
     page.get_by_label("Door notes (sealed)").fill("Blue door")
     page.get_by_role("button", name="Add stop").click()
-    assert page.get_by_text("The window ends before it starts.").is_visible()
+    expect(page.get_by_text("The window ends before it starts.")).to_be_visible()
     assert page.get_by_label("Need to deliver").input_value() == str(spare.pk)
     assert page.get_by_label("Door notes (sealed)").input_value() == "Blue door"
     assert page.get_by_label("Window from").input_value() == "14:00"
@@ -72,11 +73,11 @@ def test_refused_stop_keeps_input_and_published_replan_asks(
     page.locator(f"#move-{stop.pk}").locator("xpath=..").get_by_role(
         "button", name="Move and re-plan"
     ).click()
-    assert page.get_by_role("heading", name="Re-plan a published run?").is_visible()
+    expect(page.get_by_role("heading", name="Re-plan a published run?")).to_be_visible()
     stop.refresh_from_db()
     assert stop.driver_id != target.pk  # nothing moved yet
     page.get_by_role("button", name="Re-plan and tell the drivers").click()
-    assert page.get_by_text("drivers whose routes changed were told").is_visible()
+    expect(page.get_by_text("drivers whose routes changed were told")).to_be_visible()
     stop.refresh_from_db()
     assert stop.driver_id == target.pk
     assert Notice.objects.filter(kind="delivery_route_changed").count() == 2

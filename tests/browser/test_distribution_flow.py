@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.browser.test_shifts_flow import _totp_secret
@@ -44,7 +45,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     page.get_by_label("Households per slot").fill("2")
     page.get_by_label("Time zone").fill("UTC")
     page.get_by_role("button", name="Set up the day").click()
-    assert page.get_by_text("The distribution day was set up.").is_visible()
+    expect(page.get_by_text("The distribution day was set up.")).to_be_visible()
     distribution_day = DistributionDay.objects.get()
     assert distribution_day.slots.count() == 3
     page.get_by_role("button", name="Log out").click()
@@ -56,9 +57,9 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     assert page.get_by_text("12 Example St").count() == 0
     shot("distribution-day-slots")
     page.get_by_role("button", name="Book 10:20").click()
-    assert page.get_by_text("Your place is booked.").is_visible()
-    assert page.get_by_text("You have a place at 10:20.").is_visible()
-    assert page.get_by_text("12 Example St, basement").is_visible()
+    expect(page.get_by_text("Your place is booked.")).to_be_visible()
+    expect(page.get_by_text("You have a place at 10:20.")).to_be_visible()
+    expect(page.get_by_text("12 Example St, basement")).to_be_visible()
     _fits(page)
     shot("distribution-day-booked")
     booking = SlotBooking.objects.get(user=ben)
@@ -73,18 +74,18 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     page.locator("#id_name").fill("Rosa")
     page.get_by_label("Language for texts").select_option("es")
     page.get_by_role("button", name="Book", exact=True).click()
-    assert page.get_by_text("The neighbour has a place.").is_visible()
+    expect(page.get_by_text("The neighbour has a place.")).to_be_visible()
     _fits(page)
     slot = page.locator(f"#slot-{booking.slot_id}")
-    assert slot.get_by_text("Rosa").is_visible()
+    expect(slot.get_by_text("Rosa")).to_be_visible()
     slot.get_by_role("listitem").filter(has_text="Ben").get_by_role("button", name="Came").click()
-    assert page.get_by_text("Checked in:").is_visible()
+    expect(page.get_by_text("Checked in:")).to_be_visible()
     slot = page.locator(f"#slot-{booking.slot_id}")
-    assert slot.get_by_text("2 of 2").is_visible()  # Ben and Rosa: full, no walk-in form here
+    expect(slot.get_by_text("2 of 2")).to_be_visible()  # Ben and Rosa: full, no walk-in form here
     first_slot = page.locator("section.card").first
     first_slot.get_by_label("Walk-in (name optional)").fill("Joe")
     first_slot.get_by_role("button", name="Record a walk-in").click()
-    assert page.get_by_text("Walk-in recorded.").is_visible()
+    expect(page.get_by_text("Walk-in recorded.")).to_be_visible()
     shot("distribution-check-in")
     _fits(page)
     booking.refresh_from_db()

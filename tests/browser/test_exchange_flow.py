@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 
@@ -31,8 +33,8 @@ def test_post_claim_accept_converse_fulfil(
     page.get_by_label("Exact address (optional)").fill("12 Secret St, apt 3")
     shot("exchange-post-form")
     page.get_by_role("button", name="Post").click()
-    assert page.get_by_text("Your post is on the board.").is_visible()
-    assert page.get_by_text("Vegetarian, <b>no pork</b>").is_visible()  # markup shown as text
+    expect(page.get_by_text("Your post is on the board.")).to_be_visible()
+    expect(page.get_by_text("Vegetarian, <b>no pork</b>")).to_be_visible()  # markup shown as text
     post = Post.objects.get()
     assert (post.quantity, post.unit, post.urgency, post.status) == (2, "bags", "today", "open")
 
@@ -43,30 +45,30 @@ def test_post_claim_accept_converse_fulfil(
     page.get_by_role("link", name="2 bags of groceries").click()
     assert page.get_by_text("12 Secret St").count() == 0
     page.get_by_role("button", name="I can help").click()
-    assert page.get_by_text("The poster will answer your claim.").is_visible()
+    expect(page.get_by_text("The poster will answer your claim.")).to_be_visible()
 
     page.context.clear_cookies()
     log_in("ben", PASSWORD)
     go(f"/g/crown/board/{post.pk}/")
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("Claim accepted. You can now talk privately.").is_visible()
+    expect(page.get_by_text("Claim accepted. You can now talk privately.")).to_be_visible()
     page.get_by_role("link", name="Conversation").click()
     page.get_by_label("Message").fill("Thank you! Ring twice.")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("Thank you! Ring twice.").is_visible()
+    expect(page.get_by_text("Thank you! Ring twice.")).to_be_visible()
 
     page.context.clear_cookies()
     log_in("fay", PASSWORD)
     go(f"/g/crown/board/{post.pk}/")
-    assert page.get_by_text("12 Secret St, apt 3").is_visible()  # revealed to the accepted helper only
+    expect(page.get_by_text("12 Secret St, apt 3")).to_be_visible()  # revealed to the accepted helper only
     page.get_by_role("link", name="Conversation").click()
-    assert page.get_by_text("Thank you! Ring twice.").is_visible()
+    expect(page.get_by_text("Thank you! Ring twice.")).to_be_visible()
     page.get_by_label("Message").fill("On my way at 6")
     page.get_by_role("button", name="Send").click()
     shot("exchange-conversation")
     page.get_by_role("link", name="Back to the post").click()
     page.get_by_role("button", name="Mark fulfilled").click()
-    assert page.get_by_text("Marked as fulfilled. Thank you!").is_visible()
+    expect(page.get_by_text("Marked as fulfilled. Thank you!")).to_be_visible()
     shot("exchange-fulfilled")
 
     post.refresh_from_db()

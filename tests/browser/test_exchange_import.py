@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -51,13 +52,13 @@ def test_a_coordinator_imports_a_sheet_and_corrects_a_neighbour(
     if (
         not posts
     ):  # a formula without a saved result: the problem is shown with its line, nothing can be imported
-        assert page.get_by_text("Line 7:").is_visible()
+        expect(page.get_by_text("Line 7:")).to_be_visible()
         assert page.get_by_role("button", name="Import everything").count() == 0
         assert not Post.objects.exists()
         return
-    assert page.get_by_text(f"{posts} posts and").is_visible()
+    expect(page.get_by_text(f"{posts} posts and")).to_be_visible()
     page.get_by_role("button", name="Import everything").click()
-    assert page.get_by_text(f"Imported {posts} posts").is_visible()
+    expect(page.get_by_text(f"Imported {posts} posts")).to_be_visible()
     assert Post.objects.count() == posts and set(Post.objects.values_list("kind", flat=True)) == kinds
     assert titles <= set(Post.objects.values_list("title", flat=True))
 
@@ -66,5 +67,5 @@ def test_a_coordinator_imports_a_sheet_and_corrects_a_neighbour(
     page.get_by_role("link", name="Change the neighbour's details").click()
     page.get_by_label("Neighbour's phone").fill("(718) 555-0123")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The neighbour's details were saved.").is_visible()
+    expect(page.get_by_text("The neighbour's details were saved.")).to_be_visible()
     assert Contact.objects.get(pk=post.contact_id).phone == "+17185550123"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
@@ -40,7 +41,7 @@ def test_home_page_search_finds_the_group(tab: Any, crown: Any) -> None:
     tab.get_by_label("Postal code, neighbourhood, town or coordinates").fill("11216")
     tab.get_by_role("button", name="Search").click()
     tab.wait_for_url("**/directory/?*")
-    assert tab.get_by_role("link", name="Crown Heights Mutual Aid").is_visible()
+    expect(tab.get_by_role("link", name="Crown Heights Mutual Aid")).to_be_visible()
 
 
 def test_directory_search_in_place(tab: Any, crown: Any) -> None:

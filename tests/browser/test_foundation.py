@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
 
@@ -24,13 +25,13 @@ def test_first_run_setup_creates_group_and_coordinator(page: Any, go: Any, shot:
     page.get_by_label("Your display name").fill("Rosa")
     page.get_by_label("Group name").fill("Flatbush Mutual Aid")
     page.get_by_role("button", name="Create group").click()
-    assert page.get_by_text("That setup code is not right").is_visible()
+    expect(page.get_by_text("That setup code is not right")).to_be_visible()
     page.get_by_label("Setup code").fill(code)
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Create group").click()
     page.wait_for_url("**/g/flatbush-mutual-aid/")
-    assert page.get_by_role("heading", name="Flatbush Mutual Aid").is_visible()
-    assert page.get_by_text("You are a coordinator of this group.").is_visible()
+    expect(page.get_by_role("heading", name="Flatbush Mutual Aid")).to_be_visible()
+    expect(page.get_by_text("You are a coordinator of this group.")).to_be_visible()
     shot("group-after-setup")
     membership = Membership.objects.get(user__username="rosa")
     assert membership.role == "coordinator" and membership.group.slug == "flatbush-mutual-aid"
@@ -53,7 +54,7 @@ def test_accepting_an_invitation(page: Any, go: Any, shot: Any, ben: Any, crown:
     page.get_by_label("Phone (optional)").fill("+1 347 555 0199")
     page.get_by_role("button", name="Join").click()
     page.wait_for_url("**/g/crown/")
-    assert page.get_by_text("Welcome to Crown Heights Mutual Aid!").is_visible()
+    expect(page.get_by_text("Welcome to Crown Heights Mutual Aid!")).to_be_visible()
     membership = Membership.objects.get(user__username="nia", group=crown)
     assert membership.vouched_by == ben
     # The link worked once: a second visit explains it was used.
@@ -62,7 +63,7 @@ def test_accepting_an_invitation(page: Any, go: Any, shot: Any, ben: Any, crown:
     page.get_by_text("This invitation has already been used.").wait_for(timeout=60_000)
     # Links made by earlier versions, with the token in the path, still open.
     go(f"/invite/{token}/")
-    assert page.get_by_text("This invitation has already been used.").is_visible()
+    expect(page.get_by_text("This invitation has already been used.")).to_be_visible()
 
 
 def test_asking_to_join_and_being_approved(
@@ -85,19 +86,19 @@ def test_asking_to_join_and_being_approved(
         "I live on Lincoln Pl and have a car."
     )
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_text("Your request was sent.").is_visible()
+    expect(page.get_by_text("Your request was sent.")).to_be_visible()
     assert not Membership.objects.filter(user__username="omar").exists()
     # Not logged in: the account logs in once approved (no username oracle, THREATS.md property 10).
-    assert not page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
 
     secret = _totp_secret(Authenticator.objects.get(user=ada, type="totp"))
     log_in("ada", PASSWORD, totp_secret=secret)
     page.wait_for_url(lambda url: "/accounts/" not in url)  # the code's page has moved on
     go("/g/crown/members/")
-    assert page.get_by_text("I live on Lincoln Pl and have a car.").is_visible()
+    expect(page.get_by_text("I live on Lincoln Pl and have a car.")).to_be_visible()
     shot("members-with-request")
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("Request approved.").is_visible()
+    expect(page.get_by_text("Request approved.")).to_be_visible()
     assert Membership.objects.get(user__username="omar", group=crown).vouched_by == ada
 
 
@@ -109,10 +110,10 @@ def _totp_secret(authenticator: Any) -> str:
 
 def test_switching_to_spanish(page: Any, go: Any, shot: Any, crown: Any) -> None:
     go("/directory/")
-    assert page.get_by_role("heading", name="Find a group near you").is_visible()
+    expect(page.get_by_role("heading", name="Find a group near you")).to_be_visible()
     page.get_by_label("Site language").select_option("es")
     page.get_by_role("button", name="Change").click()
-    assert page.get_by_role("heading", name="Encuentra un grupo cerca de ti").is_visible()
+    expect(page.get_by_role("heading", name="Encuentra un grupo cerca de ti")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
     shot("directory-es")
 
@@ -125,7 +126,7 @@ def test_pages_work_without_javascript(browser: Any, live_server: Any, crown: An
     tab.get_by_label("Username").fill("pat")
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Log in").click()
-    assert tab.get_by_role("heading", name="Hello, Pat").is_visible()
+    expect(tab.get_by_role("heading", name="Hello, Pat")).to_be_visible()
     tab.goto(live_server.url + "/directory/?q=11216")
-    assert tab.get_by_role("link", name="Crown Heights Mutual Aid").is_visible()
+    expect(tab.get_by_role("link", name="Crown Heights Mutual Aid")).to_be_visible()
     context.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD, enable_totp, make_user
 
 
@@ -52,8 +54,8 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     page.get_by_label("Who to pay and how (optional)").fill("Kings County Criminal Court, cashier")
     shot("funds-request-form")
     page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_text("Your request was sent.").is_visible()
-    assert page.get_by_text("Nobody approves their own request.").first.is_visible()
+    expect(page.get_by_text("Your request was sent.")).to_be_visible()
+    expect(page.get_by_text("Nobody approves their own request.").first).to_be_visible()
     assert page.get_by_role("button", name="Approve").count() == 0
     ask = Request.objects.get()
     page.get_by_role("button", name="Log out").click()
@@ -62,17 +64,17 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     for coordinator in (ada, ida):
         log_in(coordinator.username, PASSWORD, totp_secret=_totp_secret(coordinator))
         go(f"/g/crown/funds/requests/{ask.pk}/")
-        assert page.get_by_text("Bail for Jordan Rivera").is_visible()
+        expect(page.get_by_text("Bail for Jordan Rivera")).to_be_visible()
         page.get_by_role("button", name="Approve").click()
         if coordinator is ada:
-            assert page.get_by_text("Your approval was recorded.").is_visible()
+            expect(page.get_by_text("Your approval was recorded.")).to_be_visible()
             page.get_by_role("button", name="Log out").click()
-    assert page.get_by_text("The fund's rule is met").is_visible()
+    expect(page.get_by_text("The fund's rule is met")).to_be_visible()
     page.get_by_label("How it was paid").select_option("check")
     page.get_by_label("Payment reference").fill("cashier's check 0042")
     shot("funds-request-approved")
     page.get_by_role("button", name="Record the payment").click()
-    assert page.get_by_text("The payment was recorded in the ledger.").is_visible()
+    expect(page.get_by_text("The payment was recorded in the ledger.")).to_be_visible()
     ask.refresh_from_db()
     assert (ask.status, ask.bail_status) == ("paid", "out")
     page.get_by_role("button", name="Log out").click()
@@ -83,8 +85,8 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     page.get_by_role("link", name="Crown Bail Fund").click()
     assert page.url.endswith(f"/g/crown/funds/{fund.pk}/transparency/")
     table = page.locator("#public-transactions")
-    assert table.get_by_text("Bail posted: Bail & legal support").is_visible()
-    assert table.get_by_text("-1,500.00 USD").is_visible()
+    expect(table.get_by_text("Bail posted: Bail & legal support")).to_be_visible()
+    expect(table.get_by_text("-1,500.00 USD")).to_be_visible()
     assert page.locator("#fund-balance").inner_text() == "500.00 USD"
     assert page.locator("svg polyline").count() == 1
     body = page.locator("body").inner_text()

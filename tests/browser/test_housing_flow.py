@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
 
@@ -45,7 +47,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     narrow()
     shot("housing-offer")
     page.get_by_role("button", name="Offer").click()
-    assert page.get_by_text("Thank you. Only coordinators see your offer.").is_visible()
+    expect(page.get_by_text("Thank you. Only coordinators see your offer.")).to_be_visible()
     offer = Offer.objects.get()
     assert offer.address == "245 Kingston Ave, apt 3R"
     page.get_by_role("button", name="Log out").click()
@@ -54,7 +56,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/housing/")
     page.locator(f"a[href$='/housing/offers/{offer.pk}/']").click()
-    assert page.get_by_text("A cat lives here").is_visible()
+    expect(page.get_by_text("A cat lives here")).to_be_visible()
     start = timezone.localdate() + datetime.timedelta(days=1)
     page.get_by_label("Housing need").select_option(str(need.pk))
     page.get_by_label("First night").fill(start.isoformat())
@@ -62,15 +64,15 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     narrow()
     shot("housing-propose")
     page.get_by_role("button", name="Propose").click()
-    assert page.get_by_text("Stay proposed.").is_visible()
-    assert page.get_by_text("You proposed this stay: another coordinator confirms it.").is_visible()
+    expect(page.get_by_text("Stay proposed.")).to_be_visible()
+    expect(page.get_by_text("You proposed this stay: another coordinator confirms it.")).to_be_visible()
     stay = Stay.objects.get()
     page.get_by_role("button", name="Log out").click()
 
     # Fay does not see the address yet.
     log_in("fay", PASSWORD)
     go(f"/g/crown/housing/stays/{stay.pk}/")
-    assert page.get_by_text("You will see the address once the stay is arranged.").is_visible()
+    expect(page.get_by_text("You will see the address once the stay is arranged.")).to_be_visible()
     assert page.get_by_text("245 Kingston Ave").count() == 0
     page.get_by_role("button", name="Log out").click()
 
@@ -78,7 +80,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     log_in("ben", PASSWORD)
     go(f"/g/crown/housing/stays/{stay.pk}/")
     page.get_by_role("button", name="I agree to host").click()
-    assert page.get_by_text("The host has agreed.").is_visible()
+    expect(page.get_by_text("The host has agreed.")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # Ida, a second coordinator, confirms.

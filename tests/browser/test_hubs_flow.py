@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 
@@ -32,10 +34,10 @@ def test_anonymous_report_empty_restock_need_member_claims(
 
     # A passer-by finds the fridge from a postal code and reports it empty, without an account.
     go("/hubs/?q=11216")
-    assert page.get_by_role("heading", name="Find a fridge or pantry").is_visible()
+    expect(page.get_by_role("heading", name="Find a fridge or pantry")).to_be_visible()
     assert page.locator("svg circle").count() >= 1
     page.get_by_role("link", name="Franklin Ave fridge").click()
-    assert page.get_by_text("801 Franklin Ave").is_visible()
+    expect(page.get_by_text("801 Franklin Ave")).to_be_visible()
     page.get_by_role("link", name="Report how it is").click()
     assert page.locator("input[type=radio]:checked").count() == 0  # nothing pre-filled
     page.get_by_label("Good").check()
@@ -43,8 +45,8 @@ def test_anonymous_report_empty_restock_need_member_claims(
     page.get_by_label("Note (optional)").fill("Only ice left")
     shot("hubs-report")
     page.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("Thank you: the hub's page shows what you found.").is_visible()
-    assert page.get_by_text("checked less than an hour ago").is_visible()
+    expect(page.get_by_text("Thank you: the hub's page shows what you found.")).to_be_visible()
+    expect(page.get_by_text("checked less than an hour ago")).to_be_visible()
     assert Report.objects.get(hub=fridge).food_level == 0
     need = Post.objects.get(kind="need")
     assert need.quantity == 3 and need.status == "open"
@@ -53,7 +55,7 @@ def test_anonymous_report_empty_restock_need_member_claims(
     log_in("ben", PASSWORD)
     go(f"/g/crown/hubs/{fridge.pk}/")
     page.get_by_role("link", name="Help restock").click()
-    assert page.get_by_role("heading", name="Restock Franklin Ave fridge").is_visible()
+    expect(page.get_by_role("heading", name="Restock Franklin Ave fridge")).to_be_visible()
     shot("hubs-restock-need")
     page.locator(f"form[action$='/{need.pk}/claim/'] button").click()
     claim = Claim.objects.get(post=need)

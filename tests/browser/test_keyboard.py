@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD, make_user
 
@@ -126,7 +128,7 @@ def test_post_a_need_and_claim_it_by_keyboard(page: Any, ben: Any, crown: Any) -
     type_into(page, "Area", "11216")
     tab_to(page, "Post", tag="button")
     press(page, "Enter")
-    assert page.get_by_text("Your post is on the board.").is_visible()
+    expect(page.get_by_text("Your post is on the board.")).to_be_visible()
     post = Post.objects.get()  # the title is sealed: not searchable in the database
     assert post.title == "Rice for a family of five"
     assert (post.category, post.kind, post.author_id) == ("food", "need", ben.pk)
@@ -136,7 +138,7 @@ def test_post_a_need_and_claim_it_by_keyboard(page: Any, ben: Any, crown: Any) -
     follow(page, "Rice for a family of five")
     tab_to(page, "I can help", tag="button")
     press(page, "Space")
-    assert page.get_by_text("The poster will answer your claim.").is_visible()
+    expect(page.get_by_text("The poster will answer your claim.")).to_be_visible()
     assert Claim.objects.get(post=post).claimant_id == fay.pk
 
 
@@ -157,7 +159,7 @@ def test_sign_up_for_a_shift_and_record_a_contribution_by_keyboard(
     page.goto(page.base_url + f"/g/crown/shifts/on/{occurrence.pk}/")
     tab_to(page, "Sign up", tag="button")  # the first role listed: driver
     press(page, "Enter")
-    assert page.get_by_text("You are signed up as driver.").first.is_visible()
+    expect(page.get_by_text("You are signed up as driver.").first).to_be_visible()
     assert Signup.objects.get(occurrence=occurrence, user=ben).role.name == "driver"
 
     keyboard_log_in(page, "ada", _totp_secret(ada))
@@ -171,6 +173,6 @@ def test_sign_up_for_a_shift_and_record_a_contribution_by_keyboard(
     assert page.evaluate("document.activeElement.value") == "cash"
     tab_to(page, "Record", tag="button")
     press(page, "Space")
-    assert page.get_by_text("Contribution recorded.").is_visible()
+    expect(page.get_by_text("Contribution recorded.")).to_be_visible()
     contribution = Transaction.objects.get(fund=fund)
     assert (contribution.amount, contribution.method) == (2550, "cash")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 
@@ -53,18 +55,18 @@ def test_round_approve_accept(
     go("/g/crown/matching/")
     page.get_by_role("button", name="Run a matching round").click()
     # The round is queued for the worker: the page says so, with a plain link to look again.
-    assert page.get_by_text("Round started. Its proposals show here when it finishes.").is_visible()
-    assert page.get_by_text("Round running… started at").is_visible()
+    expect(page.get_by_text("Round started. Its proposals show here when it finishes.")).to_be_visible()
+    expect(page.get_by_text("Round running… started at")).to_be_visible()
     run_jobs()
     page.get_by_role("link", name="Refresh this page").click()
-    assert page.get_by_text("1 proposal").is_visible()
+    expect(page.get_by_text("1 proposal")).to_be_visible()
     assert page.get_by_text("12 Secret St").count() == 0
     proposal = Proposal.objects.get()
     page.locator(f"#sel-{proposal.pk}").check()
     page.get_by_label("Units").fill("2")
     shot("matching-round")
     page.get_by_role("button", name="Approve ticked").click()
-    assert page.get_by_text("Approved: 1. Rejected: 0. No longer open: 0.").is_visible()
+    expect(page.get_by_text("Approved: 1. Rejected: 0. No longer open: 0.")).to_be_visible()
 
     for user in ("ben", "fay"):
         page.context.clear_cookies()
@@ -74,9 +76,11 @@ def test_round_approve_accept(
             shot("matching-mine")
         page.get_by_role("button", name="Accept").click()
     # The coordinator approved 2 of the 3 units: those 2 are split off and assigned, the third stays open.
-    assert page.get_by_text(
-        "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Both sides accepted: 2 units of the need are now assigned on the board; the rest stays open."
+        )
+    ).to_be_visible()
     claim = next(c for c in Claim.objects.filter(post__quantity=2) if c.post.title == need.title)
     assert (claim.claimant, claim.state, claim.post.status) == (fay, "accepted", "in_progress")
     need.refresh_from_db()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
@@ -155,7 +156,7 @@ def test_invitation_sign_up_first_need_notices_claim_and_messages(
     nia.locator("input[name=display_name]").fill("Nia")
     nia.get_by_role("button", name=words["join"], exact=True).click()
     nia.wait_for_url("**/g/crown/")
-    assert nia.get_by_text(words["welcome"]).is_visible()
+    expect(nia.get_by_text(words["welcome"])).to_be_visible()
     member = User.objects.get(username="nia")
     assert member.language == lang and Membership.objects.filter(user=member, group=crown).exists()
     _fits(nia)
@@ -173,7 +174,7 @@ def test_invitation_sign_up_first_need_notices_claim_and_messages(
     nia.get_by_text(words["posted"]).wait_for()
     post = Post.objects.get(author=member)
     assert post.title == words["title"] and post.cell  # placed, so matching and "nearest" find it
-    assert nia.get_by_role("heading", name=words["title"]).is_visible()
+    expect(nia.get_by_role("heading", name=words["title"])).to_be_visible()
     _fits(nia)
 
     # 4. A coordinator offers to help.

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
 
@@ -53,7 +54,7 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     page.get_by_label("Roles and places").fill("driver: 1\nsorter: 2")
     shot("shifts-new-series")
     page.get_by_role("button", name="Create the shift").click()
-    assert page.get_by_text("The shift Saturday pantry was created.").is_visible()
+    expect(page.get_by_text("The shift Saturday pantry was created.")).to_be_visible()
     series = Series.objects.get()
     assert series.rule == "FREQ=WEEKLY;BYDAY=SA"
     first = series.occurrences.order_by("starts_at").first()
@@ -69,9 +70,9 @@ def test_series_sign_up_drop_promotion_and_outcomes(
         go(f"/g/crown/shifts/?day={saturday.isoformat()}")
         page.locator(f"a[href$='/shifts/on/{first.pk}/']").click()
         page.get_by_role("listitem").filter(has_text="driver").get_by_role("button").click()
-        assert page.get_by_text(expected).first.is_visible()
+        expect(page.get_by_text(expected).first).to_be_visible()
         if member == "ben":
-            assert page.get_by_text("12 Example St, basement").is_visible()
+            expect(page.get_by_text("12 Example St, basement")).to_be_visible()
             shot("shifts-signed-up")
         else:
             assert page.get_by_text("12 Example St").count() == 0
@@ -81,13 +82,13 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     log_in("ben", PASSWORD)
     go(f"/g/crown/shifts/on/{first.pk}/")
     page.get_by_role("button", name="I can't make it").click()
-    assert page.get_by_text("You dropped out.").is_visible()
+    expect(page.get_by_text("You dropped out.")).to_be_visible()
     assert Signup.objects.get(user=gus).state == "confirmed"
     assert OutboundMessage.objects.filter(kind="shift_promoted", user=gus).exists()
     page.get_by_role("button", name="Log out").click()
     log_in("gus", PASSWORD)
     go(f"/g/crown/shifts/on/{first.pk}/")
-    assert page.get_by_text("You are signed up as driver.").is_visible()
+    expect(page.get_by_text("You are signed up as driver.")).to_be_visible()
     shot("shifts-promoted")
     page.get_by_role("button", name="Log out").click()
 
@@ -104,8 +105,8 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     page.get_by_label("Notes (sealed)").fill("Ran out of rice at 12:30")
     shot("shifts-outcomes")
     page.get_by_role("button", name="Record").click()
-    assert page.get_by_text("The outcome was recorded.").is_visible()
-    assert page.get_by_text("37 households served").is_visible()
+    expect(page.get_by_text("The outcome was recorded.")).to_be_visible()
+    expect(page.get_by_text("37 households served")).to_be_visible()
     first.refresh_from_db()
     assert (first.households_served, first.kilograms) == (37, 410)
     go("/g/crown/shifts/")

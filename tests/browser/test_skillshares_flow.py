@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.browser.test_shifts_flow import _totp_secret
@@ -43,7 +44,7 @@ def test_propose_approve_join_and_record_attendance(
     page.get_by_label("Starts at").fill("14:00")
     page.get_by_label("Seats").fill("1")
     page.get_by_role("button", name="Propose the session").click()
-    assert page.get_by_text("Thank you: a coordinator will look at your proposal.").is_visible()
+    expect(page.get_by_text("Thank you: a coordinator will look at your proposal.")).to_be_visible()
     series = Series.objects.get(kind="skillshare")
     assert not series.approved and series.lead_id == fay.pk
     page.get_by_role("button", name="Log out").click()
@@ -51,22 +52,22 @@ def test_propose_approve_join_and_record_attendance(
     # Ada approves it.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
     go("/g/crown/shifts/skillshares/")
-    assert page.get_by_text("Proposals to approve").is_visible()
+    expect(page.get_by_text("Proposals to approve")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("The skill-share is approved.").is_visible()
+    expect(page.get_by_text("The skill-share is approved.")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # Ben takes the only seat; the address shows once he has it.
     log_in("ben", PASSWORD)
     go("/g/crown/shifts/skillshares/")
     _fits(page)
-    assert page.get_by_text("1 seat left").is_visible()
+    expect(page.get_by_text("1 seat left")).to_be_visible()
     assert page.get_by_text("5 Elm St").count() == 0
     shot("skillshares-list")
     page.get_by_role("button", name="Join").click()
-    assert page.get_by_text("You have a seat. See you there!").is_visible()
-    assert page.get_by_text("0 seats left").is_visible()
-    assert page.get_by_text("5 Elm St, back door").is_visible()
+    expect(page.get_by_text("You have a seat. See you there!")).to_be_visible()
+    expect(page.get_by_text("0 seats left")).to_be_visible()
+    expect(page.get_by_text("5 Elm St, back door")).to_be_visible()
     _fits(page)
     shot("skillshares-seat")
     signup = Signup.objects.get(user=ben)
@@ -80,12 +81,12 @@ def test_propose_approve_join_and_record_attendance(
     )
     log_in("fay", PASSWORD)
     go("/g/crown/shifts/skillshares/")
-    assert page.get_by_text("Sessions you taught: who came?").is_visible()
+    expect(page.get_by_text("Sessions you taught: who came?")).to_be_visible()
     page.get_by_role("link", name="Repair café").first.click()
     _fits(page)
     page.get_by_label("Ben").check()
     page.get_by_role("button", name="Record").click()
-    assert page.get_by_text("Attendance was recorded.").is_visible()
+    expect(page.get_by_text("Attendance was recorded.")).to_be_visible()
     shot("skillshares-attendance")
     signup.refresh_from_db()
     assert signup.attended is True
