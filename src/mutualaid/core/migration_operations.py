@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import transaction
-from django.db.migrations.operations import AddIndex
+from django.db import models, transaction
+from django.db.migrations.operations import AddIndex, AlterField, RunPython
 from django.db.migrations.operations.base import Operation
 
 
@@ -122,3 +122,70 @@ class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
             AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
             return
         super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class DropFieldIndexConcurrentlyOnPostgres(AlterField):
+    """An AlterField whose one database change is a column's index going (`db_index=False` on a foreign key).
+
+    On PostgreSQL Django's AlterField would drop the foreign key, drop the index and add the foreign key back:
+    the first holds the table's ACCESS EXCLUSIVE lock (reads queue behind it) and the last checks every row
+    while writes wait. Here only `DROP INDEX CONCURRENTLY` runs (the migration needs `atomic = False`); the
+    foreign key stays as it is. Elsewhere (SQLite) it is the plain AlterField. Going back builds the index
+    again, concurrently. The migration state is the AlterField's, so `makemigrations --check` sees no change.
+    """
+
+    def _index_names(self, schema_editor: Any, model: Any, column: str) -> list[str]:
+        meta_index_names = {index.name for index in model._meta.indexes}
+        names: list[str] = schema_editor._constraint_names(
+            model, [column], index=True, type_=models.Index.suffix, exclude=meta_index_names
+        )
+        return names
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = from_state.apps.get_model(app_label, self.model_name)
+        old_field = model._meta.get_field(self.name)
+        new_field = to_state.apps.get_model(app_label, self.model_name)._meta.get_field(self.name)
+        if not old_field.db_index or new_field.db_index:
+            raise ValueError(f"{self.model_name}.{self.name}: only dropping the column's index is supported")
+        for name in self._index_names(schema_editor, model, old_field.column):
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        if not self._index_names(schema_editor, model, field.column):
+            schema_editor.execute(schema_editor._create_index_sql(model, fields=[field], concurrently=True))
+
+
+def create_index_concurrently_on_postgres(name: str, table: str, columns: str) -> Any:
+    """A RunPython building index `name` on `table` (`columns`, SQL) as CREATE INDEX CONCURRENTLY on
+    PostgreSQL (the migration needs `atomic = False`; reads and writes go on while it builds) and a plain
+    CREATE INDEX elsewhere. A leftover of an interrupted concurrent build (an invalid index of that name) is
+    dropped first, so the migration can be run again. Undone by dropping the index."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT x.indisvalid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE c.relname = %s",
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is not None and row[0]:
+            return
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY {name} ON {table} ({columns})")
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+        schema_editor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
+
+    return RunPython(forwards, backwards)

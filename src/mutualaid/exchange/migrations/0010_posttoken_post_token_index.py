@@ -1,15 +1,20 @@
 """Search tokens indexed by (post, token) instead of post alone: a search's probe "has this post one of
-these tokens" becomes one index range that never reads the table (exchange.search). On SQLite the
-AlterField copies the token table once."""
+these tokens" becomes one index range that never reads the table (exchange.search). On PostgreSQL the
+old index on post alone goes with DROP INDEX CONCURRENTLY and the foreign key is left as it is (a plain
+AlterField would drop and re-add it, locking the token table); on SQLite the AlterField copies the token
+table once."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres
+from mutualaid.core.migration_operations import (
+    AddIndexConcurrentlyOnPostgres,
+    DropFieldIndexConcurrentlyOnPostgres,
+)
 
 
 class Migration(migrations.Migration):
-    atomic = False  # CREATE INDEX CONCURRENTLY on PostgreSQL: the token table has millions of rows
+    atomic = False  # CREATE/DROP INDEX CONCURRENTLY on PostgreSQL: the token table has millions of rows
 
     dependencies = [
         ("exchange", "0009_post_area_unplaced"),
@@ -22,7 +27,7 @@ class Migration(migrations.Migration):
             model_name="posttoken",
             index=models.Index(fields=["post", "token"], name="posttoken_post_token"),
         ),
-        migrations.AlterField(
+        DropFieldIndexConcurrentlyOnPostgres(
             model_name="posttoken",
             name="post",
             field=models.ForeignKey(
