@@ -41,3 +41,31 @@ def test_every_listed_message_is_translated() -> None:
     for language in ("es", "ht", "fr", "zh-hans", "ar"):
         with translation.override(language):
             assert all(translation.gettext(m) != m for m in FORM_MESSAGES), language
+
+
+@pytest.mark.parametrize("language", ["es", "ht", "fr", "zh-hans", "ar"])
+def test_password_rules_and_errors_are_in_the_page_language(language: str) -> None:
+    """The password change and sign-up pages list the validators' rules under the new password; Kreyòl
+    showed them in English, and Django's Spanish and French address the reader as usted and vous."""
+    from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+    from django.core.exceptions import ValidationError
+
+    def shown() -> list[str]:
+        try:
+            validate_password("1234")
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:  # pragma: no cover - a four-digit password is refused by three validators
+            errors = []
+        return [str(text) for text in password_validators_help_texts()] + errors
+
+    with translation.override("en"):
+        english = shown()
+    with translation.override(language):
+        local = shown()
+    assert len(local) == len(english) == 7, local
+    assert not set(local) & set(english), local
+    if language == "es":
+        assert not any("Su contraseña" in text or "Asegúrese" in text for text in local), local
+    if language == "fr":
+        assert not any("Votre" in text or "vous" in text for text in local), local

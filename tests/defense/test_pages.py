@@ -144,3 +144,39 @@ def test_settings_and_the_public_rights_page(crown: Any, ada: Any, client_for: A
         in anonymous.get(reverse("defense_rights", kwargs={"slug": "crown"}), {"lang": "es"}).content.decode()
     )
     assert anonymous.get(reverse("defense_rights", kwargs={"slug": "nope"})).status_code == 404
+
+
+RIGHTS_OPENINGS = {
+    "ht": "Ou gen dwa pou w pa di anyen.",
+    "fr": "Tu as le droit de garder le silence.",
+    "zh-hans": "你有权保持沉默。",
+    "ar": "لك الحق في التزام الصمت.",
+}
+
+
+def test_the_rights_page_speaks_every_site_language(crown: Any, ada: Any, client_for: Any) -> None:
+    """Kreyòl, French, Chinese and Arabic readers got the English text (the page knew only en and es); the
+    demo run found it from an alert notice's link. A group's own English text does not replace theirs."""
+    from django.conf import settings
+
+    client_for(ada).post(
+        url("defense_settings"),
+        {"expire_hours": "4", "rights_en": "Our rights\n\nCall our lawyer.", "rights_es": ""},
+    )
+    anonymous = client_for(None)
+    page_url = reverse("defense_rights", kwargs={"slug": "crown"})
+    for language, opening in RIGHTS_OPENINGS.items():
+        asked = anonymous.get(page_url, {"lang": language}).content.decode()
+        assert opening in asked and "Crown Heights Mutual Aid" in asked, language
+        assert "remain silent" not in asked and "Our rights" not in asked, language
+        # The visitor's own site language, with no ?lang, gives the same text.
+        anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        assert opening in anonymous.get(page_url).content.decode(), language
+    del anonymous.cookies[settings.LANGUAGE_COOKIE_NAME]
+    arabic = anonymous.get(page_url, {"lang": "ar"}).content.decode()
+    assert '<article lang="ar" dir="rtl">' in arabic
+    # Every language links to the others, each named in its own words; the group's own text stays for English.
+    assert 'href="?lang=ht"' in arabic and "Kreyòl ayisyen" in arabic and 'href="?lang=en"' in arabic
+    assert "<h1>Our rights</h1>" in anonymous.get(page_url, {"lang": "en"}).content.decode()
+    assert "Usted tiene derecho" in anonymous.get(page_url, {"lang": "es-MX"}).content.decode()
+    assert "Our rights" in anonymous.get(page_url, {"lang": "xx"}).content.decode()

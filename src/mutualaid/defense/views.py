@@ -364,15 +364,29 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
 # Public ---------------------------------------------------------------------------------------------
 
 
+# The default know-your-rights text exists in every site language; a group writes its own in English and
+# Spanish only, and readers of the other languages get the default text in theirs.
+RIGHTS_LANGUAGES = ("en", "es", "ht", "fr", "zh-hans", "ar")
+
+
+def rights_language(requested: str | None) -> str:
+    """One of RIGHTS_LANGUAGES for a requested code ("es-MX", "zh-hans", "ar"); English otherwise."""
+    code = (requested or "").strip().lower().replace("_", "-")
+    if code in RIGHTS_LANGUAGES:
+        return code
+    base = code.split("-")[0]
+    if base == "zh":
+        return "zh-hans"
+    return base if base in RIGHTS_LANGUAGES else "en"
+
+
 def rights_text(group: Group, language: str) -> str:
-    """The group's know-your-rights text in `language` (en or es), or the default template."""
+    """The group's know-your-rights text in `language` (one of RIGHTS_LANGUAGES), or the default template."""
     policy = services.policy_for(group)
-    own = policy.rights_es if language == "es" else policy.rights_en
+    own = {"en": policy.rights_en, "es": policy.rights_es}.get(language, "")
     if own:
         return own
-    return render_to_string(
-        f"defense/rights_default_{'es' if language == 'es' else 'en'}.txt", {"group": group}
-    )
+    return render_to_string(f"defense/rights_default_{language}.txt", {"group": group})
 
 
 def rights(request: HttpRequest, slug: str) -> HttpResponse:
@@ -380,11 +394,17 @@ def rights(request: HttpRequest, slug: str) -> HttpResponse:
     group = Group.objects.filter(slug=slug).first()
     if group is None:
         raise Http404
-    language = request.GET.get("lang") or translation.get_language() or "en"
-    language = "es" if language.startswith("es") else "en"
+    language = rights_language(request.GET.get("lang") or translation.get_language())
     text = rights_text(group, language)
+    others = [(code, translation.get_language_info(code)["name_local"]) for code in RIGHTS_LANGUAGES]
     return render(
         request,
         "defense/rights.html",
-        {"group": group, "paragraphs": [p for p in text.split("\n\n") if p.strip()], "language": language},
+        {
+            "group": group,
+            "paragraphs": [p for p in text.split("\n\n") if p.strip()],
+            "language": language,
+            "direction": "rtl" if translation.get_language_info(language)["bidi"] else "ltr",
+            "languages": others,
+        },
     )
