@@ -109,6 +109,6 @@ def test_a_group_whose_first_language_is_kreyol_answers_a_new_texter_in_kreyol(
     assert reply == (
         "Bonjou, se Crown Heights Mutual Aid. Reponn BEZWEN pou mande èd, OFRI pou ofri èd, ESTATI pou wè "
         "demann ou yo, STOP pou pa resevwa mesaj ankò. ENGLISH for English. ESPANOL para español. "
-        "FRANCAIS pour le FRANÇAIS."
+        "FRANCAIS pour nos messages dans cette langue."
     )
     assert Contact.objects.get().language == "ht"

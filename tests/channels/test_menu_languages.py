@@ -31,11 +31,14 @@ def test_the_menu_names_the_other_languages_in_theirs(language: str, own: str) -
         "ENGLISH for English.",
         "ESPANOL para español.",
         "KREYOL pou kreyòl.",
-        "FRANCAIS pour le FRANÇAIS.",
+        "FRANCAIS pour nos messages dans cette langue.",
     }
     for line in others:
         assert (line in text) != line.startswith(own), line
     assert set(welcome) <= set(GSM), set(welcome) - set(GSM)
+    # Only the keywords are in capitals: the rest of each line reads as a sentence.
+    for line in others:
+        assert not any(w.isupper() and len(w) > 1 for w in line.split()[1:]), line
     assert len(welcome) <= TWO_SEGMENTS
     # each switch word is understood, with or without its accents
     for word in ("ENGLISH", "ESPAÑOL", "KREYÒL", "FRANÇAIS"):

@@ -160,7 +160,10 @@ def test_nul_characters_are_refused_before_anything_is_stored(
     api = api_for(ada)
     message = "The request contains a NUL character, which is not allowed in text."
     response = api.get("/api/v1/directory", {"q": "a\x00b"})
-    assert (response.status_code, response.json()) == (400, {"detail": message})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "bad request", "errors": {"__all__": [message]}},
+    )
     response = api.post(
         f"/api/v1/groups/{crown.slug}/invitations",
         {"days": 3, "note": "a\x00b"},

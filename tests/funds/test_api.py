@@ -35,7 +35,10 @@ def test_contribution_with_idempotency_key_posts_once(api_for: Any, ada: Any, ba
     assert Transaction.objects.count() == 1
     other = _post(client, url, {**payload, "amount": 26_00}, key="k-1")
     assert other.status_code == 409
-    assert other.json() == {"detail": "this Idempotency-Key was already used for a different request"}
+    assert other.json() == {
+        "detail": "conflict",
+        "errors": {"__all__": ["This Idempotency-Key was already used for a different request."]},
+    }
     assert Transaction.objects.count() == 1
     assert _post(client, url, payload, key="k-2").status_code == 201
     assert Transaction.objects.count() == 2

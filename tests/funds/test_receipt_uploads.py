@@ -129,7 +129,10 @@ def test_api_download_after_panic_is_gone(api_for: Any, ben: Any, ask: Request) 
     Receipt.objects.filter(pk=receipt.pk).update(sealed=b"not a sealed receipt")
     response = api_for(ben).get(f"/api/v1/groups/crown/fund-requests/{ask.pk}/receipts/{receipt.pk}")
     assert response.status_code == 410
-    assert response.json() == {"detail": "this receipt can no longer be decrypted"}
+    assert response.json() == {
+        "detail": "gone",
+        "errors": {"__all__": ["This receipt can no longer be decrypted."]},
+    }
 
 
 def test_web_download_after_panic_is_gone(client_for: Any, ada: Any, ben: Any, ask: Request) -> None:

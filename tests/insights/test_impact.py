@@ -334,3 +334,21 @@ def test_an_arabic_flyer_reads_right_to_left_inside_an_english_page(
     assert 'lang="ar" dir="rtl"' in arabic
     english = client_for(ben).get(reverse("insights_flyer", args=["crown", "en"])).content.decode()
     assert 'lang="en" dir="ltr"' in english
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Tick “Print names and phone numbers” first: it confirms that volunteers will call"),
+        ("es", "Marca primero «Imprimir nombres y números de teléfono»"),
+    ],
+)
+def test_phone_bank_names_button_without_its_box_says_what_to_tick_and_why(
+    client_for: Any, crown: Any, ada: Any, language: str, says: str
+) -> None:
+    ada.language = language
+    ada.save(update_fields=["language"])
+    refused = client_for(ada).post(reverse("insights_phone_bank", args=["crown"]), {})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and says in text
+    assert "This field is required" not in text and "Este campo es obligatorio" not in text

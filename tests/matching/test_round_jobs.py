@@ -162,7 +162,8 @@ def test_api_answers_202_and_get_gives_the_state_then_the_proposals(
     busy = _api_post(coordinator, f"{base}/rounds")
     assert busy.status_code == 409
     assert busy.json() == {
-        "detail": "A round is already running; wait for it to finish.",
+        "detail": "conflict",
+        "errors": {"__all__": ["A round is already running; wait for it to finish."]},
         "id": body["id"],
         "state": "queued",
     }

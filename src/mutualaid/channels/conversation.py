@@ -185,11 +185,12 @@ def _save(contact: Contact, *, step: str, draft: dict[str, str] | None = None) -
 # How to switch to each language texters can use, written in that language (one line each, never
 # translated). Every character is in the GSM 7-bit alphabet (ñ, ò and the capital Ç are; a small ç is not and
 # would make the whole text UCS-2, more than doubling its segments), so the menu stays within two segments.
+# French cannot write "français" in it: its line says "this language", the keyword before it naming it.
 SWITCH_LANGUAGE = {
     "en": "ENGLISH for English.",
     "es": "ESPANOL para español.",
     "ht": "KREYOL pou kreyòl.",
-    "fr": "FRANCAIS pour le FRANÇAIS.",
+    "fr": "FRANCAIS pour nos messages dans cette langue.",
 }
 
 

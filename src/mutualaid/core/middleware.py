@@ -71,11 +71,15 @@ def refuse_nul_characters(get_response: Handler) -> Handler:
             marker in body.lower() for marker in _NUL_MARKERS
         ):
             from django.http import JsonResponse
+            from django.utils import translation
             from django.utils.translation import gettext as _
 
-            message = _("The request contains a NUL character, which is not allowed in text.")
+            # This runs before LocaleMiddleware: speak the request's language, not the thread's last one.
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("The request contains a NUL character, which is not allowed in text.")
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
+                # The API's one error shape (docs/api.md).
+                return JsonResponse({"detail": "bad request", "errors": {"__all__": [message]}}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return get_response(request)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import orjson
@@ -27,6 +29,28 @@ def _json(document: dict[str, Any], *, content_type: str = ACTIVITY_JSON, status
     return response
 
 
+def _json_not_found(
+    content_type: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A federation endpoint that finds nothing answers JSON of its own type with 404, as the servers
+    asking expect, not the site's HTML page. With federation off, the endpoints are not there at all:
+    the site's own 404."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                if not conf.enabled():
+                    raise
+                return _json({"error": "not found"}, content_type=content_type, status=404)
+
+        return wrapped
+
+    return decorate
+
+
 def _listed(slug: str) -> Group:
     if not conf.enabled():
         raise Http404
@@ -39,6 +63,7 @@ def _wants_html(request: HttpRequest) -> bool:
 
 
 @require_GET
+@_json_not_found("application/jrd+json")
 def webfinger(request: HttpRequest) -> HttpResponse:
     if not conf.enabled():
         raise Http404
@@ -76,6 +101,7 @@ def webfinger(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@_json_not_found(ACTIVITY_JSON)
 def actor(request: HttpRequest, slug: str) -> HttpResponse:
     group = _listed(slug)
     if _wants_html(request):
@@ -89,6 +115,7 @@ def actor(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@_json_not_found(ACTIVITY_JSON)
 def outbox(request: HttpRequest, slug: str) -> HttpResponse:
     group = _listed(slug)
     public = Activity.objects.filter(group=group, public=True)
@@ -103,6 +130,7 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@_json_not_found(ACTIVITY_JSON)
 def followers(request: HttpRequest, slug: str) -> HttpResponse:
     """Only the count: who follows a group is not published."""
     group = _listed(slug)
@@ -115,6 +143,7 @@ def followers(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@_json_not_found(ACTIVITY_JSON)
 def published_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _listed(slug)
     found = get_object_or_404(Activity, group=group, pk=pk)
@@ -130,6 +159,7 @@ def published_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+@_json_not_found(ACTIVITY_JSON)
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     group = _listed(slug)
     incoming = read_incoming(request)

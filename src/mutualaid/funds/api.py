@@ -201,9 +201,9 @@ def _once(request: HttpRequest, operation: str, payload: Any, work: Any) -> Stat
         status, body = run_once(request, operation, payload, work)
         return Status(status, body)
     except IdempotencyConflict:
-        raise HttpError(409, "this Idempotency-Key was already used for a different request") from None
+        raise HttpError(409, _("This Idempotency-Key was already used for a different request.")) from None
     except BadIdempotencyKey:
-        raise HttpError(400, "the Idempotency-Key header is at most 100 characters") from None
+        raise HttpError(400, _("The Idempotency-Key header is at most 100 characters.")) from None
 
 
 @router.post(
@@ -609,7 +609,7 @@ _RECEIPT_FILE = {
 
 @router.get(
     "/groups/{slug}/fund-requests/{request_id}/receipts/{receipt_id}",
-    response={410: dict[str, str]},
+    response={410: dict[str, Any]},
     openapi_extra=_RECEIPT_FILE,
     summary="Download a receipt (those who may see the request; the read is audited)",
 )
@@ -619,5 +619,6 @@ def funds_receipt_download(
     ask, receipt = access.get_receipt_for_viewer(request.user, slug, request_id, receipt_id)
     response = receipt_file(reader=request.user, ask=ask, receipt=receipt)
     if response is None:
-        return Status(410, {"detail": "this receipt can no longer be decrypted"})
+        message = _("This receipt can no longer be decrypted.")
+        return Status(410, {"detail": "gone", "errors": {"__all__": [message]}})
     return response

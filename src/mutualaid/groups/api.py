@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -41,7 +42,7 @@ class DirectoryQuery(Schema):
 @router.get("/directory", response=DirectoryOut, auth=None, summary="Find listed groups near a place")
 def directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> DirectoryOut:
     if len(filters.q) > 200 or len(filters.category) > 20 or len(filters.language) > 10:
-        raise HttpError(422, "query too long")
+        raise HttpError(422, _("The search is too long."))
     search = selectors.directory_search(query=filters.q, category=filters.category, language=filters.language)
     return DirectoryOut(
         place=search.place.label if search.place else None,

@@ -27,6 +27,12 @@ class PhoneBankForm(forms.Form):
             "the group's record of who read private details."
         ),
         required=True,
+        error_messages={
+            "required": _(
+                "Tick “Print names and phone numbers” first: it confirms that volunteers will call these "
+                "people today, and each person whose number is printed is recorded as read."
+            )
+        },
     )
 
 

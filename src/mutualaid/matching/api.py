@@ -55,7 +55,8 @@ class RoundOut(Schema):
 
 
 class MatchingRoundBusyOut(Schema):
-    detail: str
+    detail: str  # "conflict": the API's one error shape (docs/api.md), with the round's id and state
+    errors: dict[str, list[str]]
     id: int
     state: str
 
@@ -110,7 +111,8 @@ def matching_round_run(
         return Status(
             409,
             MatchingRoundBusyOut(
-                detail=_("A round is already running; wait for it to finish."),
+                detail="conflict",
+                errors={"__all__": [_("A round is already running; wait for it to finish.")]},
                 id=the_round.pk,
                 state=the_round.status,
             ),
@@ -169,7 +171,7 @@ class DecideOut(Schema):
 def matching_proposals_decide(request: AuthenticatedHttpRequest, slug: str, payload: DecideIn) -> DecideOut:
     group, _m = get_group_for_coordinator(request.user, slug)
     if len(payload.edits) > 1000:
-        raise HttpError(422, "Too many edits.")
+        raise HttpError(422, _("At most 1,000 edits at once."))
     counts = services.proposals_decide(
         group=group,
         actor=request.user,

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer
 
+from mutualaid.core.speaking import site_language
 from mutualaid.members.models import User
 
 
@@ -27,4 +29,24 @@ class TokenAuth(HttpBearer):
         user = access_token_authenticate(token)
         if user is not None:
             request.user = user
+            # The API answers (and its error messages) speak the language the request asks for in
+            # Accept-Language; a request that asks for none reads the member's own language.
+            language = requested_language(request) or site_language(getattr(user, "language", None))
+            if language and translation.check_for_language(language):
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return user
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    """The site language named in the request's Accept-Language header, or None when it names none."""
+    from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -359,9 +360,9 @@ def shifts_occurrences(
     last = end or first + datetime.timedelta(days=31)
     for name, day in (("start", first), ("end", last)):
         if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
-            raise HttpError(400, f"{name}: a day between 2000 and 2100")
+            raise HttpError(400, _("%(name)s: a day between 2000 and 2100.") % {"name": name})
     if last < first or (last - first).days > 400:
-        raise HttpError(400, "end must be after start, at most 400 days later")
+        raise HttpError(400, _("The end must be after the start, at most 400 days later."))
     tz = timezone.get_current_timezone()
     found = selectors.occurrences_between(
         group,
