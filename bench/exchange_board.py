@@ -6,6 +6,11 @@ searches, through the Django test client (the full request: middleware, view, te
     .venv/bin/python bench/exchange_board.py                 # SQLite in a scratch data dir
     DATABASE_URL=postgres://… .venv/bin/python bench/exchange_board.py
     .venv/bin/python bench/exchange_board.py --posts 20000   # a quicker run
+    .venv/bin/python bench/exchange_board.py --snapshot /tmp/board-200k   # seeds once, then starts from a copy
+
+Seeding writes rows built by the app's own fields and token code in bulk (COPY on PostgreSQL,
+executemany on SQLite): 200,000 posts in minutes instead of hours (`seed`). Per case it prints the whole
+request's p50, this process's CPU and the PostgreSQL server process's CPU (`db_cpu`).
 """
 
 from __future__ import annotations
@@ -72,49 +77,252 @@ URGENCIES = ("today", "week", "flexible")
 LANGUAGES = (["en"], ["es"], ["en", "es"], ["ht"], [])
 
 
-def seed(group, author, count: int) -> None:  # type: ignore[no-untyped-def]
+SEED_BATCH = 20_000  # posts built, sealed and written per round (with their ~22 tokens each)
+
+
+def seed(group, author, count: int, *, rng_seed: int = 7) -> None:  # type: ignore[no-untyped-def]
+    """`count` needs and as many offers on `group`'s board, written in bulk.
+
+    Each row is built in Python with the app's own code, so it is what `services.post_create` writes: the
+    model's fields give every column's database value (`get_db_prep_save`: titles and details sealed by
+    `EncryptedTextField` with the key ring, defaults, JSON), needs expire as a new need does, and the
+    tokens are `exchange.search.token_rows` (the group's search key, stems and prefixes, the post's date
+    and category), as `search.reindex` writes them. Only the writing differs: PostgreSQL takes each
+    table's rows through one `COPY … FROM STDIN` per batch, SQLite through one `executemany` per batch;
+    post ids are reserved up front (PostgreSQL's sequence; SQLite's AUTOINCREMENT follows the largest
+    id written). For a large seed the token table's three secondary indexes are dropped first and built
+    once at the end (one sort instead of millions of scattered inserts); its primary key stays.
+    tests/exchange/test_bench_seed.py checks seeded posts against service-made ones.
+    """
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from mutualaid.core.geo import snap
     from mutualaid.exchange import search
-    from mutualaid.exchange.models import Post
+    from mutualaid.exchange.models import Post, PostToken
+    from mutualaid.exchange.services import need_expiry_days
 
-    rng = random.Random(7)
+    rng = random.Random(rng_seed)
     now = timezone.now()
+    expires = now + timedelta(days=need_expiry_days())
     cells: dict[tuple[float, float], tuple[str, float, float]] = {}
-    batch = []
-    for i in range(count * 2):
-        lat = round(40.6694 + rng.uniform(-0.03, 0.03), 3)
-        lon = round(-73.9422 + rng.uniform(-0.03, 0.03), 3)
-        if (lat, lon) not in cells:
-            cells[(lat, lon)] = snap(lat, lon)
-        cell, clat, clon = cells[(lat, lon)]
-        words = rng.sample(WORDS, 6)
-        batch.append(
-            Post(
-                group=group,
-                kind="need" if i % 2 == 0 else "offer",
-                author=author,
-                category=rng.choice(CATEGORIES),
-                title=" ".join(words[:3]),
-                details=" ".join(words),
-                quantity=rng.randint(1, 5),
-                urgency=rng.choice(URGENCIES),
-                languages=rng.choice(LANGUAGES),
-                area="Crown Heights",
-                cell=cell,
-                lat=clat,
-                lon=clon,
-                created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
-                updated_at=now,
-            )
-        )
-        if len(batch) == 5000:
-            Post.objects.bulk_create(batch)
-            search.reindex(batch)
+    post_fields = list(Post._meta.concrete_fields)
+    token_fields = [
+        PostToken._meta.get_field(n) for n in ("group", "token", "post", "created_at", "category")
+    ]
+    known: dict[tuple[str, int], dict[str, int]] = {}
+    total = count * 2
+    heavy = total >= 10_000
+    token_indexes = list(PostToken._meta.indexes)
+    if heavy:
+        with connection.schema_editor() as editor:
+            for index in token_indexes:
+                editor.remove_index(PostToken, index)
+    try:
+        done = 0
+        while done < total:
+            n = min(SEED_BATCH, total - done)
+            ids = _reserve_ids(Post, n)
             batch = []
-    Post.objects.bulk_create(batch)
-    search.reindex(batch)
+            for i, pk in enumerate(ids, start=done):
+                lat = round(40.6694 + rng.uniform(-0.03, 0.03), 3)
+                lon = round(-73.9422 + rng.uniform(-0.03, 0.03), 3)
+                if (lat, lon) not in cells:
+                    cells[(lat, lon)] = snap(lat, lon)
+                cell, clat, clon = cells[(lat, lon)]
+                words = rng.sample(WORDS, 6)
+                kind = "need" if i % 2 == 0 else "offer"
+                batch.append(
+                    Post(
+                        pk=pk,
+                        group=group,
+                        kind=kind,
+                        author=author,
+                        category=rng.choice(CATEGORIES),
+                        title=" ".join(words[:3]),
+                        details=" ".join(words),
+                        quantity=rng.randint(1, 5),
+                        urgency=rng.choice(URGENCIES),
+                        languages=rng.choice(LANGUAGES),
+                        area="Crown Heights",
+                        cell=cell,
+                        lat=clat,
+                        lon=clon,
+                        created_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                        updated_at=now,
+                        expires_at=expires if kind == "need" else None,
+                    )
+                )
+            tokens = search.token_rows(batch, known=known)  # sets each post's search_key
+            post_rows = [
+                [f.get_db_prep_save(f.pre_save(post, True), connection) for f in post_fields]
+                for post in batch
+            ]
+            created = token_fields[3]
+            token_rows = [(g, t, p, created.get_db_prep_save(c, connection), k) for g, t, p, c, k in tokens]
+            with transaction.atomic():
+                _skip_reference_checks()
+                _bulk_write(Post, [f.column for f in post_fields], post_rows)
+                _bulk_write(PostToken, [f.column for f in token_fields], token_rows)
+            done += n
+    finally:
+        if heavy:
+            with connection.schema_editor() as editor:
+                for index in token_indexes:
+                    editor.add_index(PostToken, index)
+
+
+def db_cpu() -> float:
+    """CPU seconds the PostgreSQL server process of this connection has used (`/proc/PID/schedstat`,
+    nanoseconds: the server runs on this machine in the bench); 0 on SQLite, whose work is in this
+    process's own CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    global _BACKEND
+    if _BACKEND is None or _BACKEND[0] is not connection.connection:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND = (connection.connection, cursor.fetchone()[0])
+    try:
+        return int(Path(f"/proc/{_BACKEND[1]}/schedstat").read_text().split()[0]) / 1e9
+    except OSError:  # a server on another machine
+        return float("nan")
+
+
+_BACKEND = None
+
+
+def _skip_reference_checks() -> None:
+    """PostgreSQL, as a superuser (the bench's own cluster): no foreign-key trigger per row written in
+    this transaction (`session_replication_role = replica`, as a restore does). The rows are right by
+    construction (their posts are written first, in the same transaction; the group and author exist);
+    checking each of ~4.4 million token rows cost most of the seeding. Elsewhere: nothing changes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone()[0]:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+
+
+def _reserve_ids(model, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """`n` new primary keys for `model`, never handed out again."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)}")
+        last = max(cursor.fetchone()[0], 0)
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        last = max(last, row[0] if row else 0)
+        return list(range(last + 1, last + n + 1))
+
+
+def _bulk_write(model, columns: list[str], rows: list) -> None:  # type: ignore[no-untyped-def]
+    """Rows of database values into `model`'s table: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    names = ", ".join(q(c) for c in columns)
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    """An autocommit connection to the cluster's `postgres` database (databases are made from there)."""
+    import psycopg
+    from django.db import connection
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname="postgres",
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+def snapshot_save(directory: Path) -> None:
+    """Keep a copy of the seeded database and the key ring its texts and tokens are sealed with.
+
+    SQLite: the file (SQLite's online backup: one consistent file, WAL included). PostgreSQL: a database
+    `<name>_snapshot` made with the seeded one as its template (a file-level copy, no re-insert)."""
+    import json
+    import shutil
+    import sqlite3
+
+    from django.conf import settings
+    from django.db import connection
+
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.MUTUALAID_KEY_FILE, directory / "keys.json")
+    os.chmod(directory / "keys.json", 0o600)
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "postgresql":
+        copy = f"{name}_snapshot"
+        connection.close()  # CREATE DATABASE … TEMPLATE needs the template without connections
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        (directory / "snapshot.json").write_text(json.dumps({"vendor": "postgresql", "database": copy}))
+        return
+    connection.ensure_connection()
+    target = sqlite3.connect(directory / "mutualaid.sqlite3")
+    with target:
+        connection.connection.backup(target)
+    target.close()
+    (directory / "snapshot.json").write_text(json.dumps({"vendor": "sqlite"}))
+
+
+def snapshot_restore(directory: Path) -> None:
+    """Replace the database with the snapshot in `directory` (and the key ring with its own)."""
+    import json
+    import shutil
+    import sqlite3
+
+    from django.conf import settings
+    from django.db import connection
+
+    meta = json.loads((directory / "snapshot.json").read_text())
+    if meta["vendor"] != connection.vendor:
+        sys.exit(f"the snapshot in {directory} is of {meta['vendor']}, the database is {connection.vendor}")
+    shutil.copyfile(directory / "keys.json", settings.MUTUALAID_KEY_FILE)
+    os.chmod(settings.MUTUALAID_KEY_FILE, 0o600)
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    if connection.vendor == "postgresql":
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{meta["database"]}"')
+        return
+    source = sqlite3.connect(directory / "mutualaid.sqlite3")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{name}{suffix}").unlink(missing_ok=True)
+    target = sqlite3.connect(name)
+    with target:
+        source.backup(target)
+    target.close()
+    source.close()
 
 
 def search_list(posts, *, group_id: int, query: str, first=None, category=""):  # type: ignore[no-untyped-def]
@@ -146,32 +354,38 @@ def insert_tokens_before(rows) -> None:  # type: ignore[no-untyped-def]
 
 
 def timed(call, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Median wall and CPU time of `call` in ms. CPU time is this process only (SQLite's work is in it;
-    on PostgreSQL the server's is not), and moves much less with the machine's load than wall time."""
+    """Median wall and CPU time of `call` in ms. CPU time is this process's (SQLite's work is in it) plus
+    the PostgreSQL server process's (`db_cpu`), and moves much less with the machine's load than wall
+    time."""
     walls, cpus = [], []
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, server = time.perf_counter(), time.process_time(), db_cpu()
         call()
-        cpus.append((time.process_time() - cpu) * 1000)
+        cpus.append((time.process_time() - cpu + db_cpu() - server) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
     return statistics.median(walls), statistics.median(cpus)
 
 
-def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def measure(client, url: str, params: dict[str, str], repeat: int) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
+    """Medians of a request's wall time, this process's CPU time (Django; SQLite's work too) and the
+    PostgreSQL server process's CPU time (`db_cpu`), in ms; and the number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url, params)  # warm caches
-    times = []
+    times, cpus, servers = [], [], []
     queries = 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            server = db_cpu()
+            start, cpu = time.perf_counter(), time.process_time()
             response = client.get(url, params)
             times.append((time.perf_counter() - start) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            servers.append((db_cpu() - server) * 1000)
         assert response.status_code == 200, response.status_code
         queries = len(captured)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpus), statistics.median(servers), queries
 
 
 def import_sheet(rows: int) -> bytes:
@@ -200,11 +414,21 @@ def main() -> None:
         action="store_true",
         help="seed and stop (with MUTUALAID_DATA_DIR or DATABASE_URL kept, later runs reuse the posts)",
     )
+    parser.add_argument(
+        "--snapshot",
+        metavar="DIR",
+        help="start from the copy of the seeded data kept in DIR, or make one there after seeding",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    snapshot = Path(args.snapshot) if args.snapshot else None
+    if snapshot is not None and (snapshot / "snapshot.json").exists():
+        start = time.perf_counter()
+        snapshot_restore(snapshot)
+        print(f"restored the snapshot in {snapshot} in {time.perf_counter() - start:.1f} s")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -233,11 +457,27 @@ def main() -> None:
     Membership.objects.create(user=reader, group=group, role="coordinator")
     existing = Post.objects.filter(group=group).count()
     if existing < args.posts * 2:
-        start = time.perf_counter()
+        start, cpu, server = time.perf_counter(), time.process_time(), db_cpu()
         seed(group, reader, args.posts - existing // 2)
+        seeded = time.perf_counter() - start
         print(
-            f"seeded {Post.objects.filter(group=group).count():,} posts in {time.perf_counter() - start:.1f} s"
+            f"seeded {Post.objects.filter(group=group).count():,} posts in {seeded:.1f} s "
+            f"(CPU: here {time.process_time() - cpu:.1f} s, database server {db_cpu() - server:.1f} s; "
+            f"load average {os.getloadavg()[0]:.1f})"
         )
+        if connection.vendor == "postgresql":
+            # As autovacuum does after a bulk load (inserts trigger it): statistics, and the visibility
+            # map that lets the token indexes be read without visiting the table.
+            start = time.perf_counter()
+            connection.close()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE exchange_post")
+                cursor.execute("VACUUM ANALYZE exchange_posttoken")
+            print(f"VACUUM ANALYZE in {time.perf_counter() - start:.1f} s")
+        if snapshot is not None:
+            start = time.perf_counter()
+            snapshot_save(snapshot)
+            print(f"snapshot kept in {snapshot} ({time.perf_counter() - start:.1f} s)")
     if args.seed_only:
         return
     # PostgreSQL: fresh planner statistics, as autovacuum gives after a bulk load. SQLite: none, as in
@@ -274,21 +514,30 @@ def main() -> None:
         f"{args.repeat} (machine: {os.cpu_count()} CPUs, load average {load:.1f})"
     )
     print(
-        "  selector wall / CPU in ms: 'now' this branch (a category filter reads only that category's\n"
-        "  tokens), 'before' every category's tokens read (as before), 'list' the plan before the walk;\n"
-        "  the three are run in turns, so the machine's load weighs on each alike."
+        "  selector wall / CPU in ms (CPU: this process + the PostgreSQL server process): 'now' this\n"
+        "  branch; 'walk before' several common words walked on PostgreSQL as before (a branch per token,\n"
+        "  an EXISTS per word; on SQLite the same as now); 'list' the plan before the walk. Run in turns,\n"
+        "  so the machine's load weighs on each alike."
     )
-    print(f"  {'':45s} {'request':>8s} {'now':>15s} {'before':>15s} {'list':>15s} {'CPU before/now':>14s}")
+    print(
+        f"  {'':45s} {'request':>8s} {'now':>15s} {'walk before':>15s} {'list':>15s} {'CPU before/now':>14s}"
+    )
     membership = Membership.objects.get(user=reader, group=group)
+    table: list[tuple[str, float, float, float]] = []
+
+    def walk_before(posts, group_id, common, first):  # type: ignore[no-untyped-def]
+        return search._walk(posts, group_id, [tokens for tokens, _ids in common], first)
+
     variants = {
-        "now": (search.search, search._walk),
-        "before": (search_all_categories, search._walk),
-        "list": (search_list, search._walk),
+        "now": (search.search, search._walk_postgresql),
+        "walk before": (search.search, walk_before),
+        "list": (search_list, search._walk_postgresql),
     }
     for name, params in cases.items():
         mine = name == "my needs and offers"
         target = f"/g/{group.slug}/board/mine/" if mine else url
-        median, queries = measure(client, target, params, args.repeat)
+        median, app_cpu, server_cpu, queries = measure(client, target, params, args.repeat)
+        table.append((name, median, app_cpu, server_cpu))
         filters = selectors.BoardFilters(
             status="", mine=mine, **{k: (int(v) if k == "page" else v) for k, v in params.items()}
         )
@@ -300,22 +549,31 @@ def main() -> None:
         pages = {}
         for _round in range(args.repeat):
             for label, (searcher, walker) in variants.items():
-                search.search, search._walk = searcher, walker
+                search.search, search._walk_postgresql = searcher, walker
                 try:
                     got[label].append(timed(read, 1))
                     if _round == 0:
                         pages[label] = [p.pk for p in read().posts]
                 finally:
-                    search.search, search._walk = variants["now"]
-        assert pages["now"] == pages["before"] == pages["list"], name  # the same page every way
+                    search.search, search._walk_postgresql = variants["now"]
+        assert pages["now"] == pages["walk before"] == pages["list"], name  # the same page every way
         med = {
             label: (statistics.median(w for w, _c in rows), statistics.median(c for _w, c in rows))
             for label, rows in got.items()
         }
         cells = " ".join(f"{med[v][0]:6.1f} / {med[v][1]:5.1f}" for v in variants)
         print(
-            f"  {name:45s} {median:5.1f} ms {cells} {med['before'][1] / max(med['now'][1], 0.01):11.1f}x  {queries} queries"
+            f"  {name:45s} {median:5.1f} ms {cells} {med['walk before'][1] / max(med['now'][1], 0.01):11.1f}x  {queries} queries"
         )
+
+    print(
+        f"\nrequests on {connection.vendor} (load average {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} now): p50 of the whole request, CPU medians in ms\n"
+        f"| case | request p50 | Django CPU | database server CPU |\n|---|---|---|---|"
+    )
+    for name, median, app_cpu, server_cpu in table:
+        server = f"{server_cpu:.1f} ms" if connection.vendor == "postgresql" else "(in Django's)"
+        print(f"| {name} | {median:.1f} ms | {app_cpu:.1f} ms | {server} |")
 
     sample = list(Post.objects.filter(group=group).order_by("-id")[:2000])
     tokens_cpu = {}

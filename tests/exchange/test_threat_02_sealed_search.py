@@ -171,11 +171,19 @@ def test_common_words_rare_together_walk_in_board_order(
     monkeypatch.setattr(search, "CANDIDATES_MAX", 1)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
     membership = Membership.objects.get(user=ben, group=crown)
-    for words, kind in (
-        (["rice", "beans"], ""),
-        (["beans", "rice", "soup"], ""),
-        (["rice", "beans"], "need"),
+    # PostgreSQL walks by windows of each token's next `n` rows (`_walk_postgresql`): windows of 1, 2
+    # and 5 rows take several rounds, cut between posts of one date, and end inside a page.
+    for window, words, kind in (
+        (None, ["rice", "beans"], ""),
+        (None, ["beans", "rice", "soup"], ""),
+        (None, ["rice", "beans"], "need"),
+        (1, ["rice", "beans"], ""),
+        (2, ["beans", "rice", "soup"], ""),
+        (5, ["rice", "beans"], ""),
+        (1, ["beans", "rice", "soup"], ""),
     ):
+        if window is not None:
+            monkeypatch.setattr(search, "_walk_window", lambda *_args, n=window: n)
         expected = [
             p.pk
             for p in selectors.visible_posts(crown, ben, membership)
@@ -188,5 +196,5 @@ def test_common_words_rare_together_walk_in_board_order(
         for page in range(1, 5):
             result = _board(ben, crown, q=" ".join(words), kind=kind, page=page)
             seen += [p.pk for p in result.posts]
-            assert result.has_next == (len(expected) > page * 3), (words, page)
-        assert seen == expected, words
+            assert result.has_next == (len(expected) > page * 3), (window, words, page)
+        assert seen == expected, (window, words)

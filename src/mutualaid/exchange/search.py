@@ -28,6 +28,9 @@ SEARCH_MAX = 200
 CANDIDATES_MAX = 1000
 # Bound of the walk's merged index ranges (`_walk`): in effect none, but it keeps the merge a subquery.
 WALK_MAX = 10**9
+# Two or more common words in one category (PostgreSQL): posts having them all, fetched by primary key up
+# to this many; more, and the posts' own order is walked instead.
+INTERSECTION_MAX = 5000
 TOKEN_BATCH = 190  # rows per INSERT: 950 parameters, under every SQLite build's limit
 TEXT_FIELDS = frozenset({"title", "details", "group", "created_at", "category"})
 Row = tuple[int, int, int, datetime, str]
@@ -37,17 +40,10 @@ def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
     """Replace the tokens of `posts` (already saved) with tokens under key `key_id` (the primary)."""
     if not posts:
         return 0
-    rows: list[Row] = []
+    rows = token_rows(posts, key_id=key_id)
     by_key: dict[str, list[int]] = {}
     for post in posts:
-        kid, key = keyedsearch.group_key(post.group_id, key_id)
-        terms = keyedsearch.index_terms(post.title or "", post.details or "")
-        rows.extend(
-            (post.group_id, t, post.pk, post.created_at, post.category)
-            for t in keyedsearch.tokens(key, terms)
-        )
-        by_key.setdefault(kid, []).append(post.pk)
-        post.search_key = kid
+        by_key.setdefault(post.search_key, []).append(post.pk)
     ids = [p.pk for p in posts]
     with transaction.atomic():
         for start in range(0, len(ids), 500):
@@ -57,6 +53,28 @@ def reindex(posts: Sequence[Post], *, key_id: str | None = None) -> int:
             for start in range(0, len(post_ids), 500):
                 Post.objects.filter(pk__in=post_ids[start : start + 500]).update(search_key=kid)
     return len(rows)
+
+
+def token_rows(
+    posts: Iterable[Post],
+    *,
+    key_id: str | None = None,
+    known: dict[tuple[str, int], dict[str, int]] | None = None,
+) -> list[Row]:
+    """The token rows (group, token, post, created_at, category) of `posts` under key `key_id` (the
+    primary), setting each post's `search_key`. `known`: a cache of tokens by term per (key id, group)
+    that a bulk caller keeps across batches (a board's vocabulary is small next to its posts)."""
+    rows: list[Row] = []
+    for post in posts:
+        kid, key = keyedsearch.group_key(post.group_id, key_id)
+        terms = keyedsearch.index_terms(post.title or "", post.details or "")
+        cache = None if known is None else known.setdefault((kid, post.group_id), {})
+        rows.extend(
+            (post.group_id, t, post.pk, post.created_at, post.category)
+            for t in keyedsearch.tokens(key, terms, cache)
+        )
+        post.search_key = kid
+    return rows
 
 
 def _insert_tokens(rows: list[Row]) -> None:
@@ -130,7 +148,17 @@ def search(
         key=lambda pair: max(pair[1]) - min(pair[1]),
         reverse=True,
     )
+    if not complete and len(common) > 1 and category and connection.vendor == "postgresql":
+        # Two or more common words within one category, on PostgreSQL: each word's posts of the category
+        # are one range of `posttoken_category`, intersected in one query; the posts are then fetched by
+        # primary key. Left to itself, PostgreSQL read every post of the category from the table first
+        # (the board's filters) and probed the words per post (bench: "rice beans" · food · es).
+        ids = _intersection(group_id, [tokens for tokens, _ids in common], category, INTERSECTION_MAX + 1)
+        if len(ids) <= INTERSECTION_MAX:
+            return posts.filter(id__in=ids) if ids else posts.none()
     if not complete and len(common) > 1 and first is not None:
+        if connection.vendor == "postgresql":
+            return posts.filter(id__in=_walk_postgresql(posts, group_id, common, first))
         return posts.filter(id__in=_walk(posts, group_id, [tokens for tokens, _ids in common], first))
     if not complete and len(common) > 1:
         # Two or more common words: together they are rare, and a walk in the board's order would pass
@@ -194,7 +222,7 @@ def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: i
             f"SELECT u.{post_id}, u.{created_at} FROM ({merged} {order} LIMIT {WALK_MAX}) u "  # noqa: S608
             f"WHERE {where} LIMIT {int(first)}"
         )
-    else:
+    else:  # PostgreSQL runs `_walk_postgresql`; this form is kept for the bench's comparison
         sql = " UNION ALL ".join(
             f"(SELECT u.{post_id}, u.{created_at} FROM {table} u WHERE u.{q('group_id')} = %s "  # noqa: S608
             f"AND u.{token} = %s AND {where} ORDER BY u.{created_at} DESC, u.{post_id} DESC LIMIT {int(first)})"
@@ -206,6 +234,108 @@ def _walk(posts: QuerySet[Post], group_id: int, words: list[list[int]], first: i
         found = dict(cursor.fetchall())
     ranked = sorted(found.items(), key=lambda item: (item[1], item[0]), reverse=True)
     return sorted(post_id for post_id, _created in ranked[:first])
+
+
+def _walk_postgresql(
+    posts: QuerySet[Post], group_id: int, common: list[tuple[list[int], list[int]]], first: int
+) -> list[int]:
+    """`_walk` on PostgreSQL: ids of the first `first` posts, in the board's order, of `posts` having
+    every word (`common`: each word's tokens and the ids sampled of it, the word to walk first).
+
+    PostgreSQL 15 cannot merge several ordered index ranges (it sorts them whole), and probing each post
+    passed for every other word cost an index descent per token of each word and per post. So the walk
+    goes by windows of the board's order, and the words' posting lists are intersected within a window,
+    with no probe per post. Each round is one query:
+    - the next `n` rows of each of the walked word's 2-3 tokens along `posttoken_walk` (narrow index
+      rows), the posts named twice dropped;
+    - the window they cover exactly: down to the latest of the last dates of the tokens that gave `n`
+      rows (above it every post of the word was read);
+    - each other word's posts within that window: one range of `posttoken_walk` per token (group,
+      token, created_at from the window's start), hashed and joined;
+    - `posts`'s filters on the few posts having every word, and the first of them in the board's order.
+    Matches inside the window are final; when they are fewer than a page, the next round reads the
+    window below (2 x `n`). `n` is sized from the sampled ids (how many posts of the walked word's
+    sample also have the other words, within the range every sample covers) so that one round usually
+    gives a page. Reveals nothing more to the database than the walk did: the same tokens are asked for.
+    """
+    (walked, walked_ids), *rest = common
+    others = [tokens for tokens, _ids in rest]
+    n = _walk_window(walked_ids, [ids for _tokens, ids in rest], first)
+    q = connection.ops.quote_name
+    table = q(PostToken._meta.db_table)
+    post_id, created_at, token, group = q("post_id"), q("created_at"), q("token"), q("group_id")
+    allowed_sql, allowed_params = (
+        posts.order_by().filter(pk=RawSQL("w.pid", ())).values("pk").query.sql_with_params()
+    )
+    found: list[tuple[datetime, int]] = []
+    upto: datetime | None = None
+    while len(found) < first:
+        want = first - len(found)
+        window = f" AND c.{created_at} <= %s" if upto else ""
+        branches = " UNION ALL ".join(
+            f"(SELECT {b} AS b, c.{post_id} AS pid, c.{created_at} AS at FROM {table} c "  # noqa: S608 - identifiers are ours; values are parameters
+            f"WHERE c.{group} = %s AND c.{token} = %s{window} "
+            f"ORDER BY c.{created_at} DESC, c.{post_id} DESC LIMIT {int(n)})"
+            for b in range(len(walked))
+        )
+        lists = " AND ".join(
+            f"w.pid IN (SELECT o.{post_id} FROM {table} o WHERE o.{group} = %s AND o.{token} = ANY(%s::bigint[]) "  # noqa: S608
+            f"AND o.{created_at} >= (SELECT at FROM e){' AND o.' + created_at + ' <= %s' if upto else ''})"
+            for _ in others
+        )
+        sql = (
+            f"WITH c AS MATERIALIZED ({branches}), "  # noqa: S608
+            f"e AS MATERIALIZED (SELECT coalesce(max(m), '-infinity') AS at FROM (SELECT min(at) AS m, "
+            f"count(*) AS k FROM c GROUP BY b) s WHERE k >= {int(n)}), "
+            "w AS (SELECT DISTINCT pid, at FROM c), "
+            f"m AS (SELECT w.pid, w.at FROM w WHERE {lists} AND EXISTS ({allowed_sql}) "
+            f"ORDER BY w.at DESC, w.pid DESC LIMIT {int(want)}) "
+            "SELECT pid, at FROM m UNION ALL SELECT NULL, nullif(at, '-infinity') FROM e"
+        )
+        params: list[Any] = []
+        for t in walked:
+            params.extend([group_id, t, *([upto] if upto else [])])
+        for tokens in others:
+            params.extend([group_id, tokens, *([upto] if upto else [])])
+        params.extend(allowed_params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        edge = next(at for pid, at in rows if pid is None)
+        matches = [(at, pid) for pid, at in rows if pid is not None]
+        if edge is None:
+            found.extend(matches)  # every token's range read to its end: the matches are all there are
+            break
+        found.extend(key for key in matches if key[0] > edge)
+        upto, n = edge, n * 2
+    return sorted(pid for _at, pid in found[:first])
+
+
+def _walk_window(walked: list[int], others: list[list[int]], first: int) -> int:
+    """Rows of each token to read per round of `_walk_postgresql`: enough for `first` matches (x 1.5),
+    judged from the sampled ids within the range of post ids that every sample covers."""
+    top = min(max(ids) for ids in [walked, *others])
+    seen = [i for i in walked if i <= top]
+    having = set(seen).intersection(*({i for i in ids if i <= top} for ids in others))
+    share = max(len(having), 1) / max(len(seen), 1)
+    return max(first * 4, min(int(first / share * 2) + first, 50_000))
+
+
+def _intersection(group_id: int, per_word: list[list[int]], category: str, bound: int) -> list[int]:
+    """Up to `bound` ids of the posts of `category` having, for every word, one of its tokens."""
+    q = connection.ops.quote_name
+    table = q(PostToken._meta.db_table)
+    part = (
+        f"SELECT {q('post_id')} FROM {table} WHERE {q('group_id')} = %s AND {q('category')} = %s "  # noqa: S608 - identifiers are ours; values are parameters
+        f"AND {q('token')} = ANY(%s::bigint[])"
+    )
+    params: list[Any] = []
+    for tokens in per_word:
+        params.extend([group_id, category, tokens])
+    with connection.cursor() as cursor:
+        intersect = " INTERSECT ".join([part] * len(per_word))
+        cursor.execute(f"SELECT * FROM ({intersect}) i LIMIT {int(bound)}", params)  # noqa: S608
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def _bounded_postings(
