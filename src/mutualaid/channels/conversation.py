@@ -460,11 +460,25 @@ def _file(contact: Contact, kind: str, draft: dict[str, str], details: str) -> l
     return [thanks + " " + _on_way_question()]
 
 
+# "Yes please", "Sí, gracias", "No thanks": a short reply that starts with YES or NO answers a yes-or-no
+# question. A longer one ("No, and we also need diapers") is a message of its own, read afresh.
+SHORT_ANSWER_WORDS = 3
+
+
+def short_answer(text: str) -> str:
+    """The YES or NO word a short reply starts with, else the message's keyword (one word) or ""."""
+    words = [re.sub(r"[^A-Z0-9]", "", word) for word in _fold(text).split()]
+    words = [word for word in words if word]
+    if 1 < len(words) <= SHORT_ANSWER_WORDS and (words[0] in YES or words[0] in NO):
+        return words[0]
+    return keyword(text)
+
+
 def _on_way_answer(contact: Contact, text: str) -> list[str] | None:
     """YES or NO to "may we text you when a driver sets out", kept on their request; None for any other
     message (read afresh: the question is never asked twice)."""
     draft = _draft(contact)
-    word = keyword(text)
+    word = short_answer(text)
     contact.step = ""
     if word not in YES and word not in NO:
         return None

@@ -124,7 +124,8 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
     if contact.checkin_for_id and (word in conversation.YES or word in conversation.NO):
         return None
     if contact.step.endswith(f":{conversation.ON_WAY}"):
-        if word in conversation.YES or word in conversation.NO:
+        answer = conversation.short_answer(text)  # "YES", or a short "Yes please" / "No thanks"
+        if answer in conversation.YES or answer in conversation.NO:
             return None  # the answer to "may we text you when a driver sets out"
         # Anything else is not an answer to it: the question is dropped and the words go where they would.
         contact.step, contact.draft = "", ""
