@@ -201,6 +201,7 @@ def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
         "served": served,
         "seconds": round(time.perf_counter() - t0, 2),
         "cpu_s": round(time.process_time() - cpu0, 2),
+        "routes": {str(k): v for k, v in routes.items()},
     }
 
 
