@@ -231,3 +231,35 @@ def test_a_replan_asks_when_the_run_was_published_after_the_page_read_it(
     assert confirmed.status_code == 302
     assert DeliveryRun.objects.get(pk=run.pk).planned_at > planned_at
     assert timezone.now() >= DeliveryRun.objects.get(pk=run.pk).planned_at
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_replan_racing_a_publish_is_asked_or_goes_first(
+    client_for: Any, crown: Any, ada: Any, ida: Any, ben: Any, dan: Any
+) -> None:
+    """Two coordinators on two connections: one publishes while the other presses "Re-plan" (no confirmation).
+    Either the re-plan takes the run's lock first (a plan of an unpublished run: nobody is told) or it is asked
+    about; never a re-plan of the published run without asking."""
+    from tests.races import race, require_postgresql
+
+    require_postgresql()
+    for _attempt in range(3):
+        run = make_run(crown, ada, dan, needs=2)
+        services.run_plan(run=run, actor=ada)
+        plan_url = reverse("deliveries_plan", args=["crown", run.pk])
+        publisher, planner = client_for(ida), client_for(ada)
+        published, replanned = race(
+            [
+                lambda: publisher.post(reverse("deliveries_publish", args=["crown", run.pk])),  # noqa: B023
+                lambda: planner.post(plan_url),  # noqa: B023
+            ]
+        )
+        assert not isinstance(published, BaseException) and published.status_code == 302
+        assert not isinstance(replanned, BaseException)
+        run.refresh_from_db()
+        assert run.status == DeliveryRun.Status.PUBLISHED
+        if replanned.status_code == 200:
+            assert 'name="confirm" value="1"' in replanned.content.decode()
+        else:
+            assert replanned.status_code == 302 and "told" not in run.plan_stats
