@@ -1,7 +1,7 @@
 """Benchmark the delivery planner (PyVRP) against OR-Tools' guided local search at an equal time limit.
 
     python bench/routing.py [--limit 10] [--seeds 1,2,3,4,5,6] [--only windows|capacity]
-                            [--ceiling 30] [--big-limit 60] [--skip-big]
+                            [--ceiling 30] [--big-limit 60] [--skip-big] [--structure]
 
 Generated cities: households in clusters around a hub (a few dense blocks and a sprinkling
 between), demands 1-4, mixed vehicle capacities (20/30/45), 8-hour shifts; the "windows" variant
@@ -22,6 +22,7 @@ the process), and a re-plan of a 200-stop run after moving one stop to another d
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -106,6 +107,31 @@ def _check(problem: Any, routes: dict[int, list[int]]) -> tuple[int, int]:
         distance += timing.distance
         served += len(stops)
     return distance, served
+
+
+def structure(obj: dict[str, Any], routes: dict[str, list[int]]) -> str:
+    """One plan's shape: per route its load against capacity, stops (with a window), metres, the minutes it
+    drives, waits and is out, and when it is back against the shift's end (which limits bind)."""
+    from mutualaid.deliveries.routing import load_instance
+    from mutualaid.deliveries.routing.problem import UNLIMITED, build_problem, schedule
+
+    problem = build_problem(load_instance(json.dumps(obj)))
+    lines, waits = [], 0
+    for key, stops in sorted(routes.items(), key=lambda kv: int(kv[0])):
+        v = int(key)
+        timing = schedule(problem, v, stops)
+        path = [problem.v_start[v], *(problem.point(s) for s in stops), problem.v_end[v]]
+        drive = sum(int(problem.seconds[a, b]) for a, b in itertools.pairwise(path))
+        wait = timing.back - timing.depart - drive - sum(problem.s_service[s] for s in stops)
+        waits += wait
+        windows = sum(1 for s in stops if problem.s_early[s] > 0 or problem.s_late[s] < UNLIMITED)
+        lines.append(
+            f"  v{v}: load {sum(problem.s_demand[s] for s in stops)}/{problem.v_capacity[v]}, "
+            f"{len(stops)} stops ({windows} with a window), {timing.distance:,} m, drives {drive // 60} min, "
+            f"waits {wait // 60} min, out {(timing.back - timing.depart) // 60} min, back "
+            f"{(problem.v_late[v] - timing.back) // 60} min before the shift ends"
+        )
+    return f"{len(routes)} routes, {waits // 60} min waiting in all\n" + "\n".join(lines)
 
 
 def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
@@ -201,6 +227,7 @@ def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
         "served": served,
         "seconds": round(time.perf_counter() - t0, 2),
         "cpu_s": round(time.process_time() - cpu0, 2),
+        "routes": {str(k): v for k, v in routes.items()},
     }
 
 
@@ -265,6 +292,9 @@ def main() -> None:
     parser.add_argument("--ceiling", type=float, default=0.0)
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument(
+        "--structure", action="store_true", help="print both plans' routes (loads, waiting, what binds)"
+    )
+    parser.add_argument(
         "--defaults",
         action="store_true",
         help="also run the planner with PyVRP's default penalties and history, in the same run",
@@ -315,6 +345,9 @@ def main() -> None:
                 f" {ort['seconds']}/{pyv['seconds']} |{longer}",
                 flush=True,
             )
+            if args.structure:
+                print(f"OR-Tools, seed {seed}: {structure(obj, ort['routes'])}")
+                print(f"PyVRP, seed {seed}: {structure(obj, pyv['routes'])}", flush=True)
     if not args.skip_big:
         obj = city(1000, 50, windows=True, seed=7)
         big = spawn("pyvrp", obj, args.big_limit, tmp)

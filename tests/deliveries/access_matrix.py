@@ -69,6 +69,10 @@ def pickup_kw(w: World) -> dict[str, Any]:
     return {**run_kw(w), "stop_id": w.pickup_stop.pk}
 
 
+def edit_kw(w: World) -> dict[str, Any]:
+    return {**run_kw(w), "stop_id": w.pair_target.pk}  # a stop nobody reports on in the walk
+
+
 def start_kw(w: World) -> dict[str, Any]:
     return {**run_kw(w), "stop_id": w.start_stop.pk}
 
@@ -206,6 +210,22 @@ ROUTES = [
         api=True,
         kwargs=run_kw,
         data=lambda w: {"max_leg_min": 30, "relay_phone": "+15550100200"},
+    ),
+    Route("deliveries_stop_edit", COORDINATOR, kwargs=edit_kw),
+    Route(
+        "deliveries_stop_edit",
+        COORDINATOR,
+        method="POST",
+        kwargs=edit_kw,
+        data=lambda w: {"quantity": "2", "service_min": "4", "text_on_way": "no"},
+    ),
+    Route(
+        "api:deliveries_stop_edit",
+        API_COORDINATOR,
+        method="PATCH",
+        api=True,
+        kwargs=edit_kw,
+        data=lambda w: {"quantity": 3, "service_min": 6},
     ),
     Route("deliveries_start", DRIVER, method="POST", kwargs=start_kw),
     Route("api:deliveries_stop_start", API_DRIVER, method="POST", api=True, kwargs=start_kw),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal, cast
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from mutualaid.core.api_types import DbId
@@ -274,6 +276,52 @@ def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: S
         text_on_way=payload.text_on_way,
     )
     return Status(201, _stop(Stop.objects.select_related("post").get(pk=stop.pk)))
+
+
+class DeliveriesStopEditIn(Schema):
+    """Only the fields sent change. ``door_note`` is sealed and never returned: a string replaces the notes
+    ("" removes them). A window field sent as null removes that end of the window."""
+
+    quantity: int | None = Field(None, ge=0, le=100_000)
+    service_min: int | None = Field(None, ge=0, le=240)
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    door_note: str | None = Field(None, max_length=500)
+    text_on_way: bool | None = None
+
+
+class DeliveriesStopEditOut(Schema):
+    stop: StopOut
+    changed: list[str]  # the fields that changed (door_note included, never its text)
+    driver_told: bool  # a published stop's driver was told what changed
+
+
+@router.patch(
+    "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}",
+    response=DeliveriesStopEditOut,
+    summary="Change a stop: quantity, minutes at the door, window, door notes, the neighbour's text consent",
+)
+def deliveries_stop_edit(
+    request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: DeliveriesStopEditIn
+) -> DeliveriesStopEditOut:
+    _run, stop = access.get_stop_for_coordinator(_me(request), slug, run_id, stop_id)
+    sent = payload.dict(exclude_unset=True)
+    for name in ("quantity", "service_min", "text_on_way"):
+        if name in sent and sent[name] is None:
+            raise ValidationError({name: _("Give a value, or leave the field out to keep it.")})
+    stop, changed, told = services.stop_edit(
+        stop=stop,
+        actor=_me(request),
+        edit=services.StopEdit(
+            quantity=sent.get("quantity", stop.quantity),
+            service_min=sent.get("service_min", stop.service_min),
+            window_start=sent.get("window_start", stop.window_start),
+            window_end=sent.get("window_end", stop.window_end),
+            text_on_way=sent.get("text_on_way", stop.text_on_way),
+            door_note=sent.get("door_note"),
+        ),
+    )
+    return DeliveriesStopEditOut(stop=_stop(stop), changed=changed, driver_told=told)
 
 
 class RunSettingsIn(Schema):

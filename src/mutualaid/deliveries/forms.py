@@ -93,6 +93,26 @@ class StopForm(forms.Form):
         self.fields["post"].choices = needs  # type: ignore[attr-defined]
 
 
+class StopEditForm(forms.Form):
+    """A stop after it was added. The door notes are sealed: never shown back, only replaced or removed."""
+
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=100_000)
+    service_min = forms.IntegerField(label=_("Minutes at the door"), min_value=0, max_value=240)
+    window_start = forms.TimeField(label=_("Window from"), required=False, widget=_TIME)
+    window_end = forms.TimeField(label=_("Window until"), required=False, widget=_TIME)
+    text_on_way = forms.ChoiceField(
+        label=_("A text from the group's number when the driver sets out (neighbours without an account)"),
+        choices=[("yes", _("Yes: the neighbour agreed")), ("no", _("No text"))],
+        help_text=_("In the language they texted in; the driver never sees the number."),
+    )
+    door_note = forms.CharField(
+        label=_("New door notes (sealed; leave blank to keep the current ones)"),
+        max_length=500,
+        required=False,
+    )
+    remove_door_note = forms.BooleanField(label=_("Remove the door notes"), required=False)
+
+
 class SettingsForm(forms.Form):
     exact_routing = forms.BooleanField(
         label=_("Route on the stops' exact map points (each read is audited; they never leave this server)"),

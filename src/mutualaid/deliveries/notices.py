@@ -30,4 +30,11 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "See your route before you set out: %(url)s"
         ),
     ),
+    "delivery_stop_changed": (
+        gettext_lazy("A stop on your delivery route changed: %(title)s"),
+        gettext_lazy(
+            "%(group)s changed stop %(code)s of your delivery route of %(title)s (%(what)s). "
+            "See your route before you set out: %(url)s"
+        ),
+    ),
 }

@@ -271,6 +271,101 @@ def stop_add(
     return stop
 
 
+@dataclass(frozen=True)
+class StopEdit:
+    """What a coordinator may change on a stop after adding it. The post, the exact map point and the
+    route (driver, order) are not here: the route changes only by moving or re-planning."""
+
+    quantity: int
+    service_min: int
+    window_start: datetime | None
+    window_end: datetime | None
+    text_on_way: bool
+    door_note: str | None = None  # the sealed notes are never shown back: None keeps them, "" removes them
+
+
+# What the driver acts on: a change to one of these on a published route is told to the driver.
+DRIVER_FIELDS = {
+    "quantity": gettext_lazy("what to bring"),
+    "service_min": gettext_lazy("minutes at the door"),
+    "window_start": gettext_lazy("time window"),
+    "window_end": gettext_lazy("time window"),
+    "door_note": gettext_lazy("door notes"),
+}
+DOOR_NOTE_MAX = 500
+
+
+@transaction.atomic
+def stop_edit(*, stop: Stop, actor: User, edit: StopEdit) -> tuple[Stop, list[str], bool]:
+    """Change a stop's quantity, minutes at the door, window, door notes or the neighbour's consent to an
+    "on the way" text. Returns (stop, the fields that changed, whether its driver was told).
+
+    A stop the driver already reported on stays as it was. On a published run the stop's driver is told
+    (notice ``delivery_stop_changed``) when something they act on changed; the plan itself (order, ETAs)
+    changes only when the coordinator re-plans.
+    """
+    _coordinator(actor, stop.run.group_id)
+    run = _locked(stop.run)
+    stop = Stop.objects.select_related("post", "driver__member").get(pk=stop.pk, run=run)
+    if stop.outcome != Stop.Outcome.PENDING:
+        raise ValidationError(_("A stop the driver has already reported on cannot change."))
+    errors: dict[str, str] = {}
+    if edit.text_on_way and not held_for_neighbour(stop.post):
+        errors["text_on_way"] = _(
+            "Members are told in the app as they chose; this is for neighbours without an account."
+        )
+    if not 0 <= edit.quantity <= 100_000:
+        errors["quantity"] = _("Give a quantity between 0 and 100,000.")
+    if not 0 <= edit.service_min <= 240:
+        errors["service_min"] = _("Give between 0 and 240 minutes.")
+    door_note = None if edit.door_note is None else edit.door_note.strip()
+    if door_note is not None and len(door_note) > DOOR_NOTE_MAX:
+        errors["door_note"] = _("Keep the door notes under 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+    _check_years(window_start=edit.window_start, window_end=edit.window_end)
+    if edit.window_start and edit.window_end and edit.window_end < edit.window_start:
+        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    changed = []
+    for name in ("quantity", "service_min", "window_start", "window_end", "text_on_way"):
+        value = getattr(edit, name)
+        if getattr(stop, name) != value:
+            setattr(stop, name, value)
+            changed.append(name)
+    if door_note is not None and door_note != (stop.door_note or ""):
+        stop.door_note = door_note
+        changed.append("door_note")
+    if not changed:
+        return stop, [], False
+    stop.full_clean()
+    stop.save(update_fields=changed)
+    told = False
+    if run.status == DeliveryRun.Status.PUBLISHED and stop.driver is not None:
+        what = [name for name in changed if name in DRIVER_FIELDS]
+        if what:
+            _tell_stop_changed(run, stop, what)
+            told = True
+    return stop, changed, told
+
+
+def _tell_stop_changed(run: DeliveryRun, stop: Stop, what: list[str]) -> None:
+    """Tell a published stop's driver, in their language, which of the things they act on changed."""
+    assert stop.driver is not None
+    member = stop.driver.member
+    with speaking(member.language):
+        title = date_format(run.date, "DATE_FORMAT")
+        names = ", ".join(dict.fromkeys(str(DRIVER_FIELDS[name]) for name in what))
+    url = reverse("deliveries_route", kwargs={"slug": run.group.slug, "run_id": run.pk})
+    transaction.on_commit(
+        partial(
+            notify,
+            user=member,
+            kind="delivery_stop_changed",
+            context={"group": run.group.name, "title": title, "code": stop.pk, "what": names, "url": url},
+        )
+    )
+
+
 def held_for_neighbour(post: Post) -> bool:
     """A post held for a neighbour without an account: taken in by a member for them, or texted in."""
     return post.contact_id is not None or post.author_id is None

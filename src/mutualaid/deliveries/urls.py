@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:run_id>/settings/", views.run_settings, name="deliveries_settings"),
     path("<int:run_id>/plan/", views.plan, name="deliveries_plan"),
     path("<int:run_id>/publish/", views.publish, name="deliveries_publish"),
+    path("<int:run_id>/stops/<int:stop_id>/edit/", views.stop_edit, name="deliveries_stop_edit"),
     path("<int:run_id>/stops/<int:stop_id>/move/", views.stop_move, name="deliveries_stop_move"),
     path("<int:run_id>/stops/<int:stop_id>/pair/", views.stop_pair, name="deliveries_stop_pair"),
     path("<int:run_id>/sheet/<int:driver_id>/", views.sheet, name="deliveries_sheet"),

@@ -7,11 +7,12 @@ from typing import Any, cast
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mutualaid.core.actions import flash_action, form_action
 from mutualaid.deliveries import access, forms, pdf, selectors, services
-from mutualaid.deliveries.models import DeliveryRun, Depot, Driver
+from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.models import Membership, Role, User
 
@@ -209,6 +210,83 @@ def stop_add(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     return form_action(request, form, save) or _run_page(request, group, run, stop_form=form)
 
 
+def _same_or_at(run: DeliveryRun, current: Any, hour: Any) -> Any:
+    """The typed hour on the run's day, or the stop's own moment when the hour is unchanged (a window
+    taken from the post may lie on another day)."""
+    if current is not None and hour is not None and timezone.localtime(current).time() == hour:
+        return current
+    return forms.at(run.date, hour)
+
+
+def _stop_initial(stop: Stop) -> dict[str, Any]:
+    def hour(moment: Any) -> Any:
+        return None if moment is None else timezone.localtime(moment).time().replace(second=0, microsecond=0)
+
+    return {
+        "quantity": stop.quantity,
+        "service_min": stop.service_min,
+        "window_start": hour(stop.window_start),
+        "window_end": hour(stop.window_end),
+        "text_on_way": "yes" if stop.text_on_way else "no",
+    }
+
+
+@login_required
+def stop_edit(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
+    """Change a stop after it was added: quantity, minutes at the door, window, door notes (sealed: never
+    shown back) and the neighbour's consent to an "on the way" text. A published stop's driver is told."""
+    run, stop = access.get_stop_for_coordinator(_me(request), slug, run_id, stop_id)
+    group = run.group
+    form = forms.StopEditForm(request.POST or None, initial=_stop_initial(stop))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        door_note = data["door_note"].strip() or None
+        if data["remove_door_note"]:
+            door_note = ""
+        _stop, changed, told = services.stop_edit(
+            stop=stop,
+            actor=_me(request),
+            edit=services.StopEdit(
+                quantity=data["quantity"],
+                service_min=data["service_min"],
+                window_start=_same_or_at(run, stop.window_start, data["window_start"]),
+                window_end=_same_or_at(run, stop.window_end, data["window_end"]),
+                text_on_way=data["text_on_way"] == "yes",
+                door_note=door_note,
+            ),
+        )
+        if not changed:
+            messages.success(request, _("Nothing changed."))
+        elif told:
+            messages.success(
+                request, _("Stop saved; its driver was told. Re-plan if the route should change.")
+            )
+        elif run.planned_at is not None and set(changed) - {"text_on_way", "door_note"}:
+            messages.success(request, _("Stop saved; re-plan to use it."))
+        else:
+            messages.success(request, _("Stop saved."))
+        return _back(run)
+
+    response = form_action(request, form, save)
+    if response is not None:
+        return response
+    if form.errors:
+        messages.error(request, _("Not saved: see the marked fields below; what you typed is kept."))
+    return render(
+        request,
+        "deliveries/stop_edit.html",
+        {
+            "group": group,
+            "run": run,
+            "stop": stop,
+            "form": form,
+            "has_note": bool(stop.door_note),
+            "neighbour": services.held_for_neighbour(stop.post),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_POST
 def run_settings(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
@@ -246,8 +324,14 @@ def travel_note(matrix: str) -> str:
     return _("Travel times of the last plan were estimated from straight-line distance.")
 
 
-def _published_unconfirmed(request: HttpRequest, run: DeliveryRun) -> bool:
-    return run.status == DeliveryRun.Status.PUBLISHED and request.POST.get("confirm") != "1"
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirm") == "1"
+
+
+def _asks_to_confirm(error: ValidationError) -> bool:
+    """The service refused an unconfirmed re-plan: it read the run as published under the run's lock, so a
+    coordinator who published a moment ago is not overtaken by a re-plan read from before."""
+    return "confirm" in getattr(error, "error_dict", {})
 
 
 def _confirm_page(
@@ -284,12 +368,15 @@ def _replanned(request: HttpRequest, run: DeliveryRun, done: str) -> None:
 @require_POST
 def plan(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     group, run = _coordinator_run(request, slug, run_id)
-    if _published_unconfirmed(request, run):
-        return _confirm_page(
-            request, group, run, action=reverse("deliveries_plan", args=[group.slug, run.pk])
-        )
-    if flash_action(request, lambda: services.run_plan(run=run, actor=_me(request), confirm=True)):
-        _replanned(request, run, _("Planned."))
+    try:
+        services.run_plan(run=run, actor=_me(request), confirm=_confirmed(request))
+    except ValidationError as error:
+        if _asks_to_confirm(error):
+            action = reverse("deliveries_plan", args=[group.slug, run.pk])
+            return _confirm_page(request, group, run, action=action)
+        messages.error(request, " ".join(error.messages))
+        return _back(run)
+    _replanned(request, run, _("Planned."))
     return _back(run)
 
 
@@ -317,13 +404,15 @@ def stop_move(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
         if driver is None:
             messages.error(request, _("Choose a driver of this run."))
             return _back(run)
-    if _published_unconfirmed(request, run):
-        action = reverse("deliveries_stop_move", args=[group.slug, run.pk, stop.pk])
-        return _confirm_page(request, group, run, action=action, driver=raw)
-    if flash_action(
-        request, lambda: services.stop_move(stop=stop, actor=_me(request), driver=driver, confirm=True)
-    ):
-        _replanned(request, run, _("Moved and re-planned.") if driver else _("Unlocked and re-planned."))
+    try:
+        services.stop_move(stop=stop, actor=_me(request), driver=driver, confirm=_confirmed(request))
+    except ValidationError as error:
+        if _asks_to_confirm(error):
+            action = reverse("deliveries_stop_move", args=[group.slug, run.pk, stop.pk])
+            return _confirm_page(request, group, run, action=action, driver=raw)
+        messages.error(request, " ".join(error.messages))
+        return _back(run)
+    _replanned(request, run, _("Moved and re-planned.") if driver else _("Unlocked and re-planned."))
     return _back(run)
 
 
