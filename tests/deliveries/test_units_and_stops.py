@@ -44,7 +44,27 @@ def test_one_unit_is_singular_in_english_and_spanish(
     services.run_publish(run=run, actor=ada)
     route = client_for(dan).get(reverse("deliveries_route", kwargs={"slug": "crown", "run_id": run.pk}))
     text = route.content.decode()
-    assert "Bring 1 unit " in text and "1 units" not in text
+    assert "Bring 1 unit" in text and "1 units" not in text
+
+
+def test_the_driver_reads_the_posts_own_unit_not_units_boxes(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    """A tester read "Bring 1 unit box" and "Lleva 2 unidades boxes": the post's unit follows the number."""
+    run = make_run(crown, ada, dan, needs=1)
+    stop = run.stops.get()
+    Post.objects.filter(pk=stop.post_id).update(unit="boxes")
+    stop.quantity = 2
+    stop.save(update_fields=["quantity"])
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    url = reverse("deliveries_route", kwargs={"slug": "crown", "run_id": run.pk})
+    text = client_for(dan).get(url).content.decode()
+    assert "Bring 2 boxes" in text and "units boxes" not in text
+    dan.language = "es"
+    dan.save(update_fields=["language"])
+    text = client_for(dan).get(url).content.decode()
+    assert "Lleva 2 boxes" in text and "unidades boxes" not in text
 
 
 def test_only_goods_are_offered_as_stops(client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any) -> None:
