@@ -54,14 +54,30 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+@pytest.fixture(autouse=True)
+def _nothing_left_over(browser: Any) -> Iterator[None]:
+    """Every browser test starts as on a fresh server and leaves nothing behind, even when it fails half-way.
+
+    - The cache table outlives a test's flushed rows: allauth remembers each second-factor code it accepted
+      (per account id, for one TOTP period) and the rate limits count attempts, so a test logging in as ada
+      within 30 s of the previous one was refused her code. Cleared before every test, not only those that
+      use `page`.
+    - A test that opens its own browser contexts (two people at once) and fails before closing them left
+      them open, logged in, on the shared browser for the rest of the worker's run; they are closed here,
+      pass or fail.
+    """
     from django.core.cache import cache
 
-    # The cache table outlives a test's flushed rows: allauth remembers each second-factor code it accepted
-    # (per account id, for one TOTP period), so a test logging in as ada within 30 s of the previous one
-    # was refused her code. Every browser test starts with an empty cache, as a fresh server would.
     cache.clear()
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=True)
     context.set_default_timeout(10_000)
     tab = context.new_page()

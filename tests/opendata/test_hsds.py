@@ -266,9 +266,12 @@ def test_filters_and_pages(world: World) -> None:
     for bad in ({"page": "0"}, {"per_page": "x"}, {"modified_after": "yesterday"}):
         response = client.get("/api/hsds/services", bad)
         assert response.status_code == 400, bad
-        assert "detail" in response.json()
+        assert response.json()["detail"] == "bad request" and response.json()["errors"]["__all__"], bad
+    spanish = client.get("/api/hsds/services", {"page": "0"}, headers={"Accept-Language": "es"})
+    assert spanish.json()["errors"] == {"__all__": ["page y per_page empiezan en 1."]}
     missing = client.get(f"/api/hsds/services/{uuid.uuid4()}")
-    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "not found", "errors": {"__all__": ["Not found."]}}
 
 
 def test_the_directory_links_to_the_dataset(world: World) -> None:

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from mutualaid.channels import alert_reports, conversation, slots
 from mutualaid.channels.models import Contact, Gateway, IntakeRequest
-from mutualaid.core.speaking import speaking
+from mutualaid.core.speaking import join_list, speaking
 from mutualaid.exchange import services as exchange
 from mutualaid.exchange.models import ACTIVE_STATUSES, Claim, Message
 
@@ -157,8 +157,8 @@ def route_inbound(contact: Contact, text: str, *, media: int = 0) -> list[str] |
     exchange.message_from_neighbour(claim=target.claim, body=body)
     _focus(contact, target.request)
     if chosen is None and len(threads) > 1:
-        others = ", ".join(t.request.code for t in threads if t is not target)
         with speaking(contact.language):
+            others = join_list(t.request.code for t in threads if t is not target)
             return [
                 _(
                     "Sent about your request %(code)s. To write about %(others)s instead, start your message with that code."
@@ -227,7 +227,7 @@ def message_to_texter(message: Message) -> None:
         if others:
             tail = _(
                 "Reply to answer. To write about %(others)s instead, start your message with that code. Text MENU for the menu."
-            ) % {"others": ", ".join(others)}
+            ) % {"others": join_list(others)}
         elif contact.relay_to_id != request.pk:
             tail = _("Reply to this message to answer. Text MENU for the menu.")
     text = f"{head} {message.body or ''}" + (f"\n{tail}" if tail else "")

@@ -8,6 +8,8 @@ texter who chose Chinese reads Chinese, and a language without a catalogue reads
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils import translation
 
 # A person's language -> the site language whose catalogues speak it.
@@ -25,3 +27,19 @@ def site_language(language: str | None) -> str | None:
 def speaking(language: str | None) -> translation.override:
     """`translation.override` for a person's stored language."""
     return translation.override(site_language(language))
+
+
+# What separates the items of a list in running text: Arabic writes its own comma, Chinese the enumeration
+# comma (顿号); the other languages of the site a Latin comma.
+LIST_SEPARATORS = {"ar": "، ", "zh-hans": "、"}
+
+
+def list_separator() -> str:
+    """The current language's list separator."""
+    return LIST_SEPARATORS.get((translation.get_language() or "").lower(), ", ")
+
+
+def join_list(values: Iterable[object]) -> str:
+    """`values` as a list in running text, in the current language ("a, b"; "a، b"; "a、b"): every list a
+    person reads is joined here, never with `", ".join` (English-only)."""
+    return list_separator().join(str(value) for value in values)

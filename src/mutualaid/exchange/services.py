@@ -34,7 +34,7 @@ from mutualaid.core.geo import (
     snap,
     valid_point,
 )
-from mutualaid.core.speaking import speaking
+from mutualaid.core.speaking import join_list, speaking
 from mutualaid.exchange import lifecycle, notices
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
@@ -243,7 +243,7 @@ def area_check(*, group: Group, area: str, lat: float | None = None, lon: float 
     suggestions = area_suggestions(group, area)
     message = _("We could not place “%(area)s”.") % {"area": area.strip()}
     if suggestions:
-        message += " " + _("Did you mean: %(names)s?") % {"names": ", ".join(suggestions)}
+        message += " " + _("Did you mean: %(names)s?") % {"names": join_list(suggestions)}
     else:
         message += " " + _("Give a neighbourhood of the group or a postal code.")
     raise ValidationError({"area": message})

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from mutualaid.core.env import env_str
 from mutualaid.exchange.models import Kind, Post, Status, Visibility
@@ -83,7 +84,7 @@ def parse_modified_after(text: str) -> datetime.datetime | None:
     if when is None:
         day = parse_date(text)
         if day is None:
-            raise BadQuery("modified_after must be an ISO 8601 date or date-time")
+            raise BadQuery(_("modified_after must be an ISO 8601 date or date-time, such as 2026-03-01."))
         when = datetime.datetime.combine(day, datetime.time())
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.UTC)
@@ -116,9 +117,9 @@ def page_request(page: str, per_page: str) -> PageRequest:
         number = int(page or 1)
         size = int(per_page or PER_PAGE)
     except ValueError as exc:
-        raise BadQuery("page and per_page must be whole numbers") from exc
+        raise BadQuery(_("page and per_page must be whole numbers.")) from exc
     if number < 1 or size < 1:
-        raise BadQuery("page and per_page start at 1")
+        raise BadQuery(_("page and per_page start at 1."))
     return PageRequest(page=number, per_page=min(size, PER_PAGE_MAX))
 
 

@@ -40,8 +40,13 @@ def _json(data: Any, status: int = 200, content_type: str = "application/json") 
     return response
 
 
+def _refused(status: int, detail: str, message: str) -> JsonResponse:
+    """The API's one error shape (docs/api.md): a code, and the message in the request's language."""
+    return _json({"detail": detail, "errors": {"__all__": [message]}}, status=status)
+
+
 def _not_found() -> JsonResponse:
-    return _json({"detail": "Not found."}, status=404)
+    return _refused(404, "not found", _("Not found."))
 
 
 @require_GET
@@ -78,7 +83,7 @@ def _limited(request: HttpRequest) -> JsonResponse | None:
             rate=API_RATE_MEMBER if user else API_RATE_ANONYMOUS,
         )
     except ratelimit.RateLimited as exc:
-        response = _json({"detail": "Too many requests."}, status=429)
+        response = _refused(429, "too many requests", _("Too many requests; wait a moment and try again."))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     return None
@@ -98,7 +103,7 @@ def _listing(request: HttpRequest, table: str, shape: Shape, *, filters: bool = 
         page = selectors.page_request(query.get("page", ""), query.get("per_page", ""))
         since = selectors.parse_modified_after(query.get("modified_after", "")) if filters else None
     except selectors.BadQuery as exc:
-        return _json({"detail": str(exc)}, status=400)
+        return _refused(400, "bad request", str(exc))
     d = selectors.directory(request)
     records: list[dict[str, Any]] = getattr(d, table)
     search = query.get("search", "")[:100]

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mutualaid.core.notify import notify
-from mutualaid.core.speaking import speaking
+from mutualaid.core.speaking import join_list, speaking
 from mutualaid.members.models import Membership, Role
 from mutualaid.shifts.recurrence import zone
 
@@ -168,7 +168,7 @@ def needs(occurrence: Occurrence, shortfall: list[tuple[str, int]]) -> int:
     ).select_related("user")
     for membership in coordinators:
         with speaking(membership.user.language):
-            name = ", ".join(
+            name = join_list(
                 ngettext("%(count)d %(role)s", "%(count)d %(role)s", count) % {"count": count, "role": role}
                 for role, count in shortfall
             )

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.safestring import SafeString
 
+from mutualaid.core import speaking
 from mutualaid.core.categories import Category, Language
 
 register = template.Library()
@@ -54,21 +55,16 @@ def local_date(value: datetime.date | None, name: str) -> str:
     )
 
 
-# What separates the items of a list in running text: Arabic writes its own comma, Chinese the enumeration
-# comma (顿号); the other languages of the site a Latin comma.
-LIST_SEPARATORS = {"ar": "، ", "zh-hans": "、"}
-
-
 @register.simple_tag
 def list_separator() -> str:
     """The language's list separator, for a template loop: ``{% if not forloop.last %}{% list_separator %}``."""
-    return LIST_SEPARATORS.get((translation.get_language() or "").lower(), ", ")
+    return speaking.list_separator()
 
 
 @register.filter
 def join_list(values: Any) -> str:
     """``values`` as a list in running text, with the language's separator (``join:", "`` is English-only)."""
-    return list_separator().join(str(value) for value in values)
+    return speaking.join_list(values)
 
 
 # Rendered filter and search forms, per process: (form class, prefix, language, submitted values) -> HTML.

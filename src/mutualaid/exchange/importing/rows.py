@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.categories import Category
+from mutualaid.core.speaking import join_list
 from mutualaid.exchange.importing.cells import (
     _TICKED,
     _YES,
@@ -161,7 +162,7 @@ def _row(
                 plan.words[code] = words[code]
         if unknown:
             plan.notes.append(
-                _("Not a known category, filed under Other: %(words)s") % {"words": ", ".join(unknown)}
+                _("Not a known category, filed under Other: %(words)s") % {"words": join_list(unknown)}
             )
     for header, cell in flags:
         flagged = _category_in_header(normalise_header(header))

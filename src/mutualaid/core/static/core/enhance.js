@@ -11,7 +11,11 @@
     if (!target || (form.getAttribute("method") || "get").toLowerCase() !== "get") return;
     event.preventDefault();
     var url = new URL(form.getAttribute("action") || window.location.href, window.location.href);
-    url.search = new URLSearchParams(new FormData(form)).toString();
+    var query = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "") query.append(name, value); // no "?page=&category=&…": only what was chosen
+    });
+    url.search = query.toString();
     target.setAttribute("aria-busy", "true");
     fetch(url.href, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (response) {
