@@ -59,8 +59,6 @@ NOT_RUNNING_TEXT = {
     "core/checks.py",
     "core/management/commands/seized_report.py",
     "core/management/commands/keys.py",
-    # Left to the deliveries work under way at the same time: driver and stop lists in planning errors.
-    "deliveries/services.py",
 }
 
 

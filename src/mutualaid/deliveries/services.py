@@ -26,7 +26,7 @@ from mutualaid.core.categories import deliverable_categories
 from mutualaid.core.dates import in_range
 from mutualaid.core.geo import fold_name, snap
 from mutualaid.core.notify import notify
-from mutualaid.core.speaking import speaking
+from mutualaid.core.speaking import join_list, speaking
 from mutualaid.deliveries import conf, routing, texting
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
 from mutualaid.deliveries.routing import explain, roads
@@ -153,7 +153,7 @@ def _unknown_area(group: Group, area: str) -> str:
         return _(
             "We cannot find “%(area)s” on the map. Give one of the group's areas (%(names)s), a postal "
             "code, or a map point (latitude and longitude)."
-        ) % {"area": area.strip()[:100], "names": ", ".join(names)}
+        ) % {"area": area.strip()[:100], "names": join_list(names)}
     return _(
         "We cannot find “%(area)s” on the map. Give a postal code, or a map point (latitude and longitude)."
     ) % {"area": area.strip()[:100]}
@@ -354,7 +354,7 @@ def _tell_stop_changed(run: DeliveryRun, stop: Stop, what: list[str]) -> None:
     member = stop.driver.member
     with speaking(member.language):
         title = date_format(run.date, "DATE_FORMAT")
-        names = ", ".join(dict.fromkeys(str(DRIVER_FIELDS[name]) for name in what))
+        names = join_list(dict.fromkeys(str(DRIVER_FIELDS[name]) for name in what))
     url = reverse("deliveries_route", kwargs={"slug": run.group.slug, "run_id": run.pk})
     transaction.on_commit(
         partial(
@@ -441,12 +441,12 @@ def run_instance(
         errors.append(_("Add at least one driver."))
     empty = [d.member.display_name for d in drivers if d.capacity < 1]
     if empty:
-        errors.append(_("These drivers have no capacity: %(names)s.") % {"names": ", ".join(empty)})
+        errors.append(_("These drivers have no capacity: %(names)s.") % {"names": join_list(empty)})
     nowhere = [s for s in stops if s.post.lat is None or s.post.lon is None]
     if nowhere:
         errors.append(
             _("These stops have no location; give the needs an area first: %(stops)s.")
-            % {"stops": ", ".join(f"#{s.post_id}" for s in nowhere)}
+            % {"stops": join_list(f"#{s.post_id}" for s in nowhere)}
         )
     if not stops:
         errors.append(_("Add the needs to deliver."))
