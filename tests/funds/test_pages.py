@@ -186,6 +186,36 @@ def test_the_whole_flow_ends_on_the_transparency_page_without_names(
     assert SensitiveRead.objects.count() == 0
 
 
+def test_a_refused_payment_keeps_what_the_coordinator_typed(
+    client_for: Any, ada: Any, ida: Any, ben: Any, bail_fund: Any
+) -> None:
+    """A tester's payment was refused (more than the fund holds) and the reference typed was gone."""
+    fill(bail_fund, 100_00, ada)
+    client_for(ben).post(
+        reverse("funds_request_new", args=["crown", bail_fund.pk]),
+        {
+            "kind": "bail",
+            "category": "legal",
+            "amount": "1500",
+            "for_self": "0",
+            "purpose": "Bail",
+            "payee": "Court",
+        },
+    )
+    ask = Request.objects.get()
+    for coordinator in (ada, ida):
+        client_for(coordinator).post(reverse("funds_request_approve", args=["crown", ask.pk]))
+    response = client_for(ada).post(
+        reverse("funds_request_pay", args=["crown", ask.pk]),
+        {"method": "check", "reference": "CHK-20417", "occurred_on": "2026-11-20"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="CHK-20417"' in html and 'value="2026-11-20"' in html
+    ask.refresh_from_db()
+    assert ask.status == "approved" and not ask.transactions.exists()
+
+
 def test_members_only_transparency_hides_from_outsiders(
     client_for: Any, rent_fund: Any, ben: Any, cy: Any
 ) -> None:

@@ -32,6 +32,7 @@ from mutualaid.funds.models import (
     AccountKind,
     PaymentMethod,
     Pledge,
+    Request,
     RequestKind,
     RequestStatus,
     Transaction,
@@ -40,6 +41,7 @@ from mutualaid.funds.money import format_amount, format_money
 from mutualaid.funds.uploads import capped_uploads, upload_too_big
 from mutualaid.groups.access import get_group_for_coordinator, get_group_for_member
 from mutualaid.members.http import AuthenticatedHttpRequest
+from mutualaid.members.models import Membership
 
 
 def _form_page(
@@ -388,6 +390,17 @@ def request_new(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> H
 @login_required
 def request_page(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     ask, membership = access.get_request_for_viewer(request.user, slug, request_id)
+    return _request_page(request, ask, membership)
+
+
+def _request_page(
+    request: AuthenticatedHttpRequest,
+    ask: Request,
+    membership: Membership,
+    *,
+    pay_form: PayForm | None = None,
+) -> HttpResponse:
+    """The request's page; a refused payment comes back on it with what the coordinator typed (status 400)."""
     fund = ask.fund
     record_read(reader=request.user, subject=ask, fields=["purpose", "payee"], group_id=fund.group_id)
     coordinators, everyone = services.approval_counts(ask)
@@ -416,7 +429,7 @@ def request_page(request: AuthenticatedHttpRequest, slug: str, request_id: int) 
             "needed_members": needed_members,
             "may_vote": may_vote,
             "receipts": ask.receipts.only("pk", "content_type", "size", "uploaded_at"),
-            "pay_form": PayForm(),
+            "pay_form": pay_form or PayForm(),
             "bail_form": BailForm(currency=fund.currency),
             "receipt_form": ReceiptForm(),
             "outstanding": format_money(services.bail_outstanding(ask), fund.currency)
@@ -424,6 +437,7 @@ def request_page(request: AuthenticatedHttpRequest, slug: str, request_id: int) 
             else None,
             "transactions": ask.transactions.order_by("pk"),
         },
+        status=400 if pay_form is not None else 200,
     )
 
 
@@ -475,13 +489,13 @@ def request_withdraw(request: AuthenticatedHttpRequest, slug: str, request_id: i
 @login_required
 @require_POST
 def request_pay(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
-    ask, _membership = access.get_request_for_coordinator(request.user, slug, request_id)
+    ask, membership = access.get_request_for_coordinator(request.user, slug, request_id)
     form = PayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say how the money was paid and on which day."))
-        return _back(slug, request_id)
+        return _request_page(request, ask, membership, pay_form=form)
     data = form.cleaned_data
-    flash_action(
+    paid = flash_action(
         request,
         lambda: services.request_pay(
             request=ask,
@@ -492,6 +506,9 @@ def request_pay(request: AuthenticatedHttpRequest, slug: str, request_id: int) -
         ),
         success=_("The payment was recorded in the ledger."),
     )
+    if not paid:  # refused (more than the balance, no longer approved…): keep what was typed
+        ask.refresh_from_db()
+        return _request_page(request, ask, membership, pay_form=form)
     return _back(slug, request_id)
 
 
