@@ -118,7 +118,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE transactions take the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (MUTUALAID_DB_CONN_MAX_AGE): opening one costs about 3 ms of
+    # CPU (the pragmas, Django's SQL functions) and closing the last one checkpoints and deletes the WAL
+    # with an fsync, per request. An idle connection in autocommit holds no lock or snapshot, and panic
+    # and restore change the file in place, so every process sees them at once.
     DATABASES["default"]["OPTIONS"] = {
         # secure_delete: deleted and overwritten content is zeroed in the file (core.forget).
         "init_command": (
@@ -215,6 +218,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's database sessions, their read written out (core/sessions.py).
+SESSION_ENGINE = "mutualaid.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

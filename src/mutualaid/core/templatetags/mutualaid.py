@@ -93,7 +93,7 @@ def fixed_form(form: forms.Form) -> SafeString:
             for name in form.fields
             for key in [form.add_prefix(name)]
         )
-    key = (type(form), form.prefix, translation.get_language(), values)
+    key = (type(form), form.prefix, tuple(form.fields), translation.get_language(), values)
     html = _FORM_HTML.get(key)
     if html is None:
         html = render_to_string("core/_form.html", {"form": form})

@@ -1,0 +1,84 @@
+"""The plain board's prepared SQL (exchange.selectors._plain_board_rows) gives exactly the posts the ORM
+query gives, with the same scoping: coordinators-only posts for coordinators, their poster and whoever
+was assigned to them; only live posts; newest first; one page and one more row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from mutualaid.exchange import selectors, services
+from mutualaid.exchange.models import Claim, Post, Visibility
+from mutualaid.members.models import Membership
+from tests.helpers import assert_query_count, make_post
+
+
+def _orm_page(user: Any, group: Any, page: int = 1) -> list[int]:
+    membership = Membership.objects.get(user=user, group=group)
+    start = (page - 1) * selectors.PAGE_SIZE
+    return [p.pk for p in selectors._plain_query(group, user, membership, start)]
+
+
+def _board(user: Any, group: Any, page: int = 1) -> selectors.BoardPage:
+    membership = Membership.objects.get(user=user, group=group)
+    return selectors.board(
+        group=group,
+        user=user,
+        membership=membership,
+        filters=selectors.BoardFilters(status="", page=page),
+        cards=True,
+    )
+
+
+def test_prepared_board_matches_the_orm_and_its_scoping(
+    ada: Any, ben: Any, fay: Any, cy: Any, crown: Any, bush: Any
+) -> None:
+    selectors._PLAIN_SQL.clear()
+    now = timezone.now()
+    open_post = make_post(crown, fay, title="Rice")
+    hidden = make_post(crown, fay, title="Coordinators only", visibility=Visibility.COORDINATORS)
+    own_hidden = make_post(crown, ben, title="Ben's own", visibility=Visibility.COORDINATORS)
+    assigned = make_post(crown, fay, title="Assigned to ben", visibility=Visibility.COORDINATORS)
+    Claim.objects.create(post=assigned, claimant=ben, state=Claim.State.ACCEPTED)
+    withdrawn = make_post(crown, fay, title="Withdrawn")
+    services.post_act(post=withdrawn, actor=fay, action="withdraw")
+    elsewhere = make_post(bush, cy, title="Another group")
+    for age, post in enumerate([open_post, hidden, own_hidden, assigned, withdrawn]):
+        Post.objects.filter(pk=post.pk).update(created_at=now - timedelta(minutes=age))
+
+    ben_sees = [p.pk for p in _board(ben, crown).posts]
+    assert ben_sees == [open_post.pk, own_hidden.pk, assigned.pk] == _orm_page(ben, crown)
+    fay_sees = [p.pk for p in _board(fay, crown).posts]
+    assert fay_sees == [open_post.pk, hidden.pk, assigned.pk] == _orm_page(fay, crown)
+    ada_sees = [p.pk for p in _board(ada, crown).posts]
+    assert ada_sees == [open_post.pk, hidden.pk, own_hidden.pk, assigned.pk] == _orm_page(ada, crown)
+    assert elsewhere.pk not in ben_sees + fay_sees + ada_sees
+    # Both shapes (member, coordinator) went through the prepared SQL.
+    assert {coordinator for (_db, coordinator, _start) in selectors._PLAIN_SQL} == {False, True}
+
+
+def test_prepared_board_pages_and_one_query(ben: Any, fay: Any, crown: Any) -> None:
+    now = timezone.now()
+    posts = [make_post(crown, fay, title=f"Post {i}") for i in range(selectors.PAGE_SIZE + 3)]
+    for age, post in enumerate(posts):
+        Post.objects.filter(pk=post.pk).update(created_at=now - timedelta(minutes=age))
+    first = _board(ben, crown)
+    assert [p.pk for p in first.posts] == [p.pk for p in posts[: selectors.PAGE_SIZE]]
+    assert first.has_next
+    second = _board(ben, crown, page=2)
+    assert [p.pk for p in second.posts] == [p.pk for p in posts[selectors.PAGE_SIZE :]]
+    assert not second.has_next
+    assert [p.pk for p in second.posts] == _orm_page(ben, crown, page=2)
+    membership = Membership.objects.get(user=ben, group=crown)
+    with assert_query_count(1):
+        page = selectors.board(
+            group=crown,
+            user=ben,
+            membership=membership,
+            filters=selectors.BoardFilters(status=""),
+            cards=True,
+        )
+        # what a card shows is loaded with the page: no query per card
+        assert [(p.title, p.kind, p.status, p.area, p.created_at) for p in page.posts]
