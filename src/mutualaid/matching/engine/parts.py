@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -218,6 +219,8 @@ def solve_assignment(
                 from . import ssp
 
                 ssp.warm_up()
+            # The workers already share the cores: one thread each.
+            _SHARED = (instance, dataclasses.replace(tuning, threads=1))
             # Fork shares the instance with the workers copy-on-write instead of pickling it.
             context = multiprocessing.get_context("fork")
             with context.Pool(min(workers, len(tasks))) as pool:

@@ -313,10 +313,126 @@ def _run(
     return True
 
 
+def _label(
+    n: int,
+    m: int,
+    need_start: Any,
+    need_of: Any,
+    offer_of: Any,
+    score: Any,
+    used: Any,
+    used_start: Any,
+    used_by_offer: Any,
+    short: Any,
+    u: Any,
+    v: Any,
+    budget: int,
+) -> bool:
+    """The dual prices of ``exact._duals``, by label correcting with a queue of needs.
+
+    ``u`` must hold ``0`` for short needs and ``big`` for the others; ``v`` zeros. The fixed
+    point is the one the alternating sweeps reach (both are Bellman-Ford on the residual graph:
+    ``u_i`` falls to the least ``score - v_j`` over its used pairs, ``v_j`` rises to the largest
+    ``score - u_i`` over all its pairs, both monotone from the same start), so the prices are the
+    same numbers; only the order of the updates differs. ``used_by_offer`` lists the used pairs
+    offer by offer (``used_start``). ``False`` when the budget of label updates ran out (a
+    negative cycle: the flow was not optimal)."""
+    for a in range(len(need_of)):
+        c = score[a] - u[need_of[a]]
+        if c > v[offer_of[a]]:
+            v[offer_of[a]] = c
+    queue = np.zeros(n + 1, np.int64)
+    queued = np.zeros(n, np.bool_)
+    head = 0
+    tail = 0
+    for i in range(n):
+        queue[tail] = i
+        tail += 1
+        queued[i] = True
+    size = n
+    work = 0
+    while size > 0:
+        i = queue[head]
+        head = head + 1 if head < n else 0
+        size -= 1
+        queued[i] = False
+        low = np.int64(0) if short[i] else u[i]
+        for a in range(need_start[i], need_start[i + 1]):
+            if used[a]:
+                c = score[a] - v[offer_of[a]]
+                if c < low:
+                    low = c
+        if low >= u[i]:
+            continue
+        u[i] = low
+        work += 1
+        if work > budget:
+            return False
+        for a in range(need_start[i], need_start[i + 1]):
+            c = score[a] - low
+            j = offer_of[a]
+            if c > v[j]:
+                v[j] = c
+                for k in range(used_start[j], used_start[j + 1]):
+                    y = need_of[used_by_offer[k]]
+                    if not queued[y]:
+                        queued[y] = True
+                        queue[tail] = y
+                        tail = tail + 1 if tail < n else 0
+                        size += 1
+    return True
+
+
 # Compiled on first use; the machine code is cached next to this file (or in NUMBA_CACHE_DIR).
 _heap_push = njit(cache=True, nogil=True)(_heap_push)
 _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
 _run = njit(cache=True, nogil=True)(_run)
+_label = njit(cache=True, nogil=True)(_label)
+
+
+def duals(
+    n_needs: int,
+    n_offers: int,
+    need: IntArray,
+    offer: IntArray,
+    score: IntArray,
+    units: IntArray,
+    short: Any,
+    big: int,
+) -> tuple[IntArray, IntArray] | None:
+    """Dual prices ``u``, ``v`` of an optimal ``units`` on the pairs (sorted by need), the same
+    numbers ``exact._duals``' sweeps give; ``None`` if they do not settle (the caller raises)."""
+    n, m = n_needs, n_offers
+    need = np.ascontiguousarray(need, np.int64)
+    offer = np.ascontiguousarray(offer, np.int64)
+    score = np.ascontiguousarray(score, np.int64)
+    need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+    used = np.ascontiguousarray(units > 0)
+    # Only the used pairs are needed offer by offer (a few per need): sort those alone.
+    used_pairs = np.flatnonzero(used)
+    used_by_offer = used_pairs[np.argsort(offer[used_pairs], kind="stable")].astype(np.int64)
+    used_start = np.searchsorted(offer[used_by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
+    u = np.where(short, 0, big).astype(np.int64)
+    v = np.zeros(m, np.int64)
+    # A shortest-path label falls at most once per improving path; a generous cap per arc
+    # keeps a (never expected) negative cycle from looping.
+    budget = 64 * (len(need) + n + m) + 64
+    ok = _label(
+        n,
+        m,
+        need_start,
+        need,
+        offer,
+        score,
+        used,
+        used_start,
+        used_by_offer,
+        np.ascontiguousarray(short),
+        u,
+        v,
+        budget,
+    )
+    return (u, v) if ok else None
 
 
 def solve(
@@ -426,7 +542,8 @@ def solve(
 
 
 def warm_up() -> None:
-    """Compile (or load the cached machine code of) the solver on a two-node graph, so the first
+    """Compile (or load the cached machine code of) the solver and the dual labels on a two-node graph, so the first
     large matching run does not pay the compilation (seconds); ``scripts/bootstrap`` calls it."""
     one = np.zeros(1, np.int64)
     solve(1, 1, one, one, np.ones(1, np.int64), np.ones(1, np.int64), np.ones(1, np.int64))
+    duals(1, 1, one, one, np.ones(1, np.int64), np.ones(1, np.int64), np.zeros(1, np.bool_), 2**62)

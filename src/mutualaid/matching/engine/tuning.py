@@ -41,6 +41,11 @@ class Tuning:
     compiled_min_pairs: int = 20_000
     # A warm round whose violating pairs exceed this share of the graph goes to OR-Tools.
     compiled_warm_share: float = 0.1
+    # Threads a part solved alone uses for its k-d tree queries and for judging large batches of
+    # pairs (``exact._Part.feasible``, at least ``thread_min_pairs``); parts solved in worker
+    # processes use one each, the processes already share the cores.
+    threads: int = 2
+    thread_min_pairs: int = 1 << 18
     # Components smaller than this are batched into one task for the worker pool.
     task_items: int = 20_000
     # Below this many items in total a worker pool costs more than it saves.
