@@ -3,6 +3,7 @@
 from django.db import migrations
 
 import mutualaid.core.fields
+from mutualaid.core.migration_operations import InOneTransaction
 
 
 class Migration(migrations.Migration):
@@ -15,9 +16,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="post",
-            name="import_key",
-            field=mutualaid.core.fields.BlindIndexField(blank=True, db_index=True, default="", max_length=64),
+        # One short transaction of its own, skipped when an earlier run was stopped after adding the column
+        # and before Django recorded the migration.
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="post",
+                    name="import_key",
+                    field=mutualaid.core.fields.BlindIndexField(
+                        blank=True, db_index=True, default="", max_length=64
+                    ),
+                ),
+            ],
+            done_if_column=("exchange_post", "import_key"),
         ),
     ]

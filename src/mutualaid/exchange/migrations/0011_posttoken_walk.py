@@ -15,7 +15,7 @@ from django.db import migrations, models, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres
+from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres, InOneTransaction
 
 BATCH = 2000  # posts a committed batch (about 40,000 token rows)
 
@@ -49,10 +49,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="posttoken",
-            name="created_at",
-            field=models.DateTimeField(null=True),
+        # One short transaction of its own, skipped when an interrupted earlier run already added the
+        # column (the data work after it is what a rerun carries on).
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="posttoken",
+                    name="created_at",
+                    field=models.DateTimeField(null=True),
+                ),
+            ],
+            done_if_column=("exchange_posttoken", "created_at"),
         ),
         migrations.RunPython(fill_dates, migrations.RunPython.noop, elidable=True),
         AddIndexConcurrentlyOnPostgres(

@@ -14,7 +14,7 @@ from django.db import migrations, models, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres
+from mutualaid.core.migration_operations import AddIndexConcurrentlyOnPostgres, InOneTransaction
 
 BATCH = 2000  # posts a committed batch (about 40,000 token rows)
 
@@ -46,27 +46,34 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="posttoken",
-            name="category",
-            field=models.CharField(
-                choices=[
-                    ("food", "Food"),
-                    ("housing", "Housing & eviction defense"),
-                    ("legal", "Bail & legal support"),
-                    ("disaster", "Disaster relief"),
-                    ("defense", "Community defense"),
-                    ("childcare", "Childcare"),
-                    ("health", "Health care"),
-                    ("transport", "Transportation"),
-                    ("skills", "Skills & labour"),
-                    ("supplies", "Supplies & goods"),
-                    ("money", "Money"),
-                    ("other", "Other"),
-                ],
-                max_length=20,
-                null=True,
-            ),
+        # One short transaction of its own, skipped when an interrupted earlier run already added the
+        # column (the data work after it is what a rerun carries on).
+        InOneTransaction(
+            [
+                migrations.AddField(
+                    model_name="posttoken",
+                    name="category",
+                    field=models.CharField(
+                        choices=[
+                            ("food", "Food"),
+                            ("housing", "Housing & eviction defense"),
+                            ("legal", "Bail & legal support"),
+                            ("disaster", "Disaster relief"),
+                            ("defense", "Community defense"),
+                            ("childcare", "Childcare"),
+                            ("health", "Health care"),
+                            ("transport", "Transportation"),
+                            ("skills", "Skills & labour"),
+                            ("supplies", "Supplies & goods"),
+                            ("money", "Money"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        null=True,
+                    ),
+                ),
+            ],
+            done_if_column=("exchange_posttoken", "category"),
         ),
         migrations.RunPython(fill_categories, migrations.RunPython.noop, elidable=True),
         AddIndexConcurrentlyOnPostgres(
