@@ -4,7 +4,9 @@ threads) gives the same pairs, distances, scores and answers as one thread."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,7 @@ def _instance() -> engine.Instance:
     return load_instance(text.getvalue())
 
 
-def test_threaded_judging_and_seeding_equal_one_thread() -> None:
+def _judging_and_seeding_equal_one_thread() -> None:
     instance = _instance()
     (need_index, offer_index) = max(parts._components(instance), key=lambda p: len(p[0]))
     one = exact._Part.slice(instance, need_index, offer_index, engine.Tuning(threads=1))
@@ -50,7 +52,7 @@ def test_threaded_judging_and_seeding_equal_one_thread() -> None:
         assert getattr(a, name).tolist() == getattr(b, name).tolist()
 
 
-def test_threaded_solve_gives_the_same_assignment() -> None:
+def _solve_gives_the_same_assignment() -> None:
     instance = _instance()
     base = {"dense_pairs_limit": 0, "seed_offers_per_need": 4, "seed_needs_per_offer": 2}
     one = engine.solve_assignment(instance, workers=1, tuning=engine.Tuning(threads=1, **base))
@@ -61,3 +63,19 @@ def test_threaded_solve_gives_the_same_assignment() -> None:
     assert one.need.tolist() == many.need.tolist()
     assert one.offer.tolist() == many.offer.tolist()
     assert one.units.tolist() == many.units.tolist()
+
+
+def _in_a_fresh_process(check: Callable[[], None]) -> None:
+    """Run `check` in a spawned interpreter: a test worker that used threads and then forked the engine's
+    worker processes (tests/matching/test_engine.py::test_parallel_matches_serial) hung once, so the
+    threads stay out of the test workers."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.apply(check)
+
+
+def test_threaded_judging_and_seeding_equal_one_thread() -> None:
+    _in_a_fresh_process(_judging_and_seeding_equal_one_thread)
+
+
+def test_threaded_solve_gives_the_same_assignment() -> None:
+    _in_a_fresh_process(_solve_gives_the_same_assignment)
