@@ -33,3 +33,27 @@ def test_collectstatic_runs_under_an_exclusive_lock(monkeypatch: pytest.MonkeyPa
     # and it is released afterwards
     with open(Path(settings.STATIC_ROOT).parent / ".collectstatic.lock", "a") as after:
         fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_second_start_with_the_same_files_does_not_rewrite_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Django rewrites a processed file by deleting and saving it; an app server already serving, or one
+    # indexing STATIC_ROOT, saw files vanish when another server started. Unchanged files: no rewrite.
+    monkeypatch.setattr(settings, "STATIC_ROOT", str(tmp_path / "static"))
+    (tmp_path / "static").mkdir()
+    runs: list[int] = []
+
+    def fake_collect(*args: Any, **kwargs: Any) -> None:
+        runs.append(1)
+        (tmp_path / "static" / "staticfiles.json").write_text("{}")
+
+    monkeypatch.setattr(serve, "call_command", fake_collect)
+    serve.collect_static()
+    serve.collect_static()
+    assert runs == [1]
+
+    # A changed shipped file (here: a different fingerprint) collects again.
+    monkeypatch.setattr(serve, "static_fingerprint", lambda: "changed")
+    serve.collect_static()
+    assert runs == [1, 1]

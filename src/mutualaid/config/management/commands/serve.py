@@ -45,9 +45,12 @@ class Command(BaseCommand):
 
 def collect_static() -> None:
     """Hashed names and gzip/Brotli copies of the static files, made before the app (and WhiteNoise,
-    which indexes STATIC_ROOT once) is loaded; unchanged files are only re-hashed. App servers that share
-    a data directory and start together take turns (an exclusive lock beside STATIC_ROOT): two
-    `collectstatic` runs writing the same files at once left half-written copies and a broken manifest."""
+    which indexes STATIC_ROOT once) is loaded. App servers that share a data directory and start together
+    take turns (an exclusive lock beside STATIC_ROOT): two `collectstatic` runs writing the same files at
+    once left half-written copies and a broken manifest. Django rewrites a processed file by deleting it
+    and saving it again, so `collectstatic` runs only when the shipped files changed (a fingerprint of
+    their names, sizes and times is kept beside the lock), and the app is loaded while the lock is held: a
+    second server starting must never index STATIC_ROOT while the first is rewriting it."""
     from django.conf import settings
 
     root = Path(settings.STATIC_ROOT)
@@ -55,9 +58,34 @@ def collect_static() -> None:
     with open(root.parent / ".collectstatic.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            marker = root.parent / ".static-collected"
+            wanted = static_fingerprint()
+            current = marker.read_text() if marker.exists() else ""
+            if current != wanted or not (root / "staticfiles.json").exists():
+                call_command("collectstatic", interactive=False, verbosity=0)
+                marker.write_text(wanted)
+            import mutualaid.config.wsgi  # noqa: F401  (WhiteNoise indexes STATIC_ROOT here)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def static_fingerprint() -> str:
+    """What `collectstatic` would read: every file the static finders list, with its size and time, and
+    the versions that decide how files are hashed and compressed."""
+    import hashlib
+
+    import django
+    from django.contrib.staticfiles.finders import get_finders
+
+    from mutualaid.core import staticstorage
+
+    digest = hashlib.sha256(django.__version__.encode())
+    digest.update(Path(staticstorage.__file__).read_bytes())
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def recycling(max_requests: int) -> dict[str, int]:
