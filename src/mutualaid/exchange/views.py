@@ -89,8 +89,7 @@ def post_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = form.post_input()
-            services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
-            post = services.post_create(group=group, author=request.user, data=data)
+            post = services.post_create(group=group, author=request.user, data=data, ask_area=True)
         except services.PostingFlood as exc:
             messages.error(request, str(exc.args[0]))
             return render(request, "exchange/post_form.html", {"group": group, "form": form}, status=429)
@@ -115,9 +114,8 @@ def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             data = form.post_input()
-            if data.area != post.area:
-                services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
-            services.post_update(post=post, actor=request.user, data=data)
+            # Fixing the place of a flagged post, or moving it: a place that cannot be found is asked again.
+            services.post_update(post=post, actor=request.user, data=data, ask_area=data.area != post.area)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
