@@ -39,8 +39,28 @@ def _filters(form: BoardForm, *, mine: bool = False) -> selectors.BoardFilters:
     )
 
 
+def _without_empty(request: HttpRequest) -> str | None:
+    """The address without its empty parameters, when it has some: a search form sent without JavaScript
+    carries every field (`?q=rice&category=&…`), an address too long to share. None when it is clean."""
+    if request.method != "GET" or request.headers.get("HX-Request"):
+        return None
+    query = request.GET.copy()
+    if all(value.strip() for key in query for value in query.getlist(key)):
+        return None
+    for key in list(query):
+        kept = [value for value in query.getlist(key) if value.strip()]
+        if kept:
+            query.setlist(key, kept)
+        else:
+            del query[key]
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    clean = _without_empty(request)
+    if clean is not None:
+        return redirect(clean)
     form = BoardForm(request.GET or None)
     if membership.role != Role.COORDINATOR:
         del form.fields["unplaced"]
