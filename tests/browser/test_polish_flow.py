@@ -89,7 +89,7 @@ def test_the_funds_page_in_chinese_ends_its_sentences_in_chinese(tab: Any, ada: 
     ada.save(update_fields=["language"])
     _log_in(tab, "ada", ada)
     tab.goto(tab.base_url + f"/g/crown/funds/{fund.pk}/")
-    rule = "超过上限时，必须有 2 位协调人批准，或 3 位成员 批准。"  # noqa: RUF001 (Chinese commas)
+    rule = "超过上限时，必须有 2 位协调人批准，或由 3 位成员批准。"  # noqa: RUF001 (Chinese commas)
     expect(tab.get_by_text(rule)).to_be_visible()
     expect(tab.get_by_text("2026年11月20日").first).to_be_visible()
     assert "位协调人." not in tab.content()
