@@ -28,7 +28,7 @@ def test_need_conversation_in_english(client: Any, twilio: Any) -> None:
     replies = texts(
         client, "hi", "NEED", "9", "1", "x", "Crown Heights 11216", "soon", "2", "Groceries for 3 kids"
     )
-    assert "Reply NEED to ask for help" in replies[0]
+    assert "Reply 1 or NEED to ask for help" in replies[0]
     assert replies[1].startswith(
         "What do you need? Reply with a number:\n1 Food\n2 Housing\n3 Transportation"
     )
@@ -154,7 +154,7 @@ def test_status_with_nothing_open(client: Any, twilio: Any) -> None:
 def test_menu_resets_a_conversation(client: Any, twilio: Any) -> None:
     texts(client, "NEED", "1")
     assert Contact.objects.get().step == "need:area"
-    assert texts(client, "menu")[0].startswith("Reply NEED")
+    assert texts(client, "menu")[0].startswith("Reply 1 or NEED")
     assert Contact.objects.get().step == ""
 
 

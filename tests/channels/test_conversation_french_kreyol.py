@@ -74,7 +74,7 @@ def test_stop_start_news_and_language_words(client: Any, twilio: Any) -> None:
     assert Contact.objects.get().broadcasts
     assert texts(client, "KREYÒL")[0] == "N ap ekri ou an kreyòl ayisyen."
     help_text = texts(client, "ÈD")[0]
-    assert help_text.startswith("Crown Heights Mutual Aid, yon rezo èd mityèl. Reponn BEZWEN")
+    assert help_text.startswith("Crown Heights Mutual Aid, yon rezo èd mityèl. Reponn 1 oswa BEZWEN")
     assert "Reponn ALÈT" in help_text
     assert Contact.objects.get().language == "ht"
 
@@ -107,8 +107,9 @@ def test_a_group_whose_first_language_is_kreyol_answers_a_new_texter_in_kreyol(
     twilio.group.save(update_fields=["languages"])
     (reply,) = texts(client, "allo")
     assert reply == (
-        "Bonjou, se Crown Heights Mutual Aid. Reponn BEZWEN pou mande èd, OFRI pou ofri èd, ESTATI pou wè "
-        "demann ou yo, STOP pou pa resevwa mesaj ankò. ENGLISH for English. ESPANOL para español. "
+        "Bonjou, se Crown Heights Mutual Aid. Reponn 1 oswa BEZWEN pou mande èd, 2 oswa OFRI pou ofri èd, "
+        "3 oswa ESTATI pou wè demann ou yo, STOP pou pa resevwa mesaj ankò. ENGLISH for English. "
+        "ESPANOL para español. "
         "FRANCAIS pour nos messages dans cette langue."
     )
     assert Contact.objects.get().language == "ht"

@@ -127,7 +127,7 @@ def test_twilio_extra_and_repeated_fields_are_signed_and_accepted(client: Any, t
         {"FromCity": "BROOKLYN", "AddOns": json.dumps({"status": "successful"}), "NumSegments": "2"}
     )
     assert post_twilio(client, PHONE, "", params=params).status_code == 200
-    assert "Reply NEED to ask for help" in OutboundMessage.objects.get().body
+    assert "Reply 1 or NEED to ask for help" in OutboundMessage.objects.get().body
 
 
 # SMS Gateway for Android -------------------------------------------------------------------------

@@ -181,7 +181,7 @@ def test_several_conversations_current_one_code_picks_another_and_menu_reaches_t
         post_twilio(client, PHONE, text)
         replies.append(" ".join(m.body or "" for m in OutboundMessage.objects.order_by("pk")[before:]))
     assert Message.objects.count() == count
-    assert "Reply NEED to ask for help" in replies[0]
+    assert "Reply 1 or NEED to ask for help" in replies[0]
     assert "Thank you. Your request" in replies[-1]
     assert IntakeRequest.objects.count() == 3
 
@@ -240,7 +240,7 @@ def test_words_before_anyone_took_the_request_up_are_kept_with_it(client: Any, t
     )
     # Asking for more help still starts a new request, and MENU still reaches the bot.
     assert "What do you need?" in _last_reply(client, "I need diapers too")
-    assert "Reply NEED to ask for help" in _last_reply(client, "MENU")
+    assert "Reply 1 or NEED to ask for help" in _last_reply(client, "MENU")
 
 
 def test_a_released_claim_leaves_the_words_with_the_open_request(

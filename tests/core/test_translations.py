@@ -149,14 +149,14 @@ def test_french_and_haitian_creole_catalogues_declare_their_plural_rule(language
 
 @pytest.mark.parametrize(
     ("language", "one", "many"),
-    [("es", "1 miembro", "2 miembros"), ("fr", "1 membre", "2 membres"), ("ht", "1 manm", "2 manm")],
+    [("es", "1 miembro.", "2 miembros."), ("fr", "1 membre.", "2 membres."), ("ht", "1 manm.", "2 manm.")],
 )
 def test_a_page_counts_in_its_language(language: str, one: str, many: str) -> None:
     from django.utils import translation
 
     with translation.override(language):
         assert [
-            translation.ngettext("%(counter)s member", "%(counter)s members", n) % {"counter": n}
+            translation.ngettext("%(counter)s member.", "%(counter)s members.", n) % {"counter": n}
             for n in (1, 2)
         ] == [one, many]
         assert translation.gettext("Log in") != "Log in"

@@ -68,6 +68,24 @@ NEW_POST = {
     "urgency": "today",
     "visibility": "group",
 }
+# The rest of a whole post for the API's PUT (it refuses a body that leaves a field out).
+PUT_REST = {
+    "details": "",
+    "quantity": 1,
+    "unit": "",
+    "urgency": "flexible",
+    "window_start": None,
+    "window_end": None,
+    "recurring": False,
+    "languages": [],
+    "area": "",
+    "lat": None,
+    "lon": None,
+    "max_km": None,
+    "address": "",
+    "private_note": "",
+    "visibility": "group",
+}
 
 ROUTES = [
     Route("exchange_board", MEMBER, kwargs=crown_slug, data=lambda w: {"q": "soup", "category": "food"}),
@@ -182,7 +200,20 @@ ROUTES = [
         method="PUT",
         api=True,
         kwargs=post_kw("fay_need"),
-        data=lambda w: {"kind": "need", "category": "transport", "title": "Ride to the clinic"},
+        data=lambda w: {
+            "kind": "need",
+            "category": "transport",
+            "title": "Ride to the clinic",
+            **PUT_REST,
+        },
+    ),
+    Route(
+        "api:exchange_post_patch",
+        "401 404 404 403 ok",
+        method="PATCH",
+        api=True,
+        kwargs=post_kw("fay_need"),
+        data=lambda w: {"title": "Ride to the clinic, Tuesday"},
     ),
     Route("api:exchange_contact_detail", "401 404 404 403 ok", api=True, kwargs=post_kw("fay_intake")),
     Route(

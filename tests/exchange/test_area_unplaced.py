@@ -123,11 +123,11 @@ def test_api_flag_filter_and_fix(api_for: Any, ada: Any, ben: Any, crown: Any) -
     )
     post = Post.objects.filter(area_unplaced=True).order_by("pk").first()
     assert post is not None
-    body = {"kind": "need", "category": post.category, "title": post.title, "area": "Zzyzx Flats"}
-    update = reverse("api:exchange_post_update", args=["crown", post.pk])
-    refused = api_for(ada).put(update, body, content_type="application/json")
+    body = {"area": "Zzyzx Flats"}
+    update = reverse("api:exchange_post_patch", args=["crown", post.pk])
+    refused = api_for(ada).patch(update, body, content_type="application/json")
     assert refused.status_code == 422 and "area" in refused.json()["errors"]
-    fixed = api_for(ada).put(update, {**body, "area": "11225"}, content_type="application/json")
+    fixed = api_for(ada).patch(update, {"area": "11225"}, content_type="application/json")
     assert fixed.status_code == 200 and fixed.json()["area_unplaced"] is False
 
 

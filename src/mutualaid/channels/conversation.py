@@ -27,6 +27,8 @@ STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR", "ALT
 START = {"START", "UNSTOP", "COMENZAR", "INICIO", "ALTA", "COMMENCER", "KOMANSE"}
 HELP = {"HELP", "INFO", "AYUDA", "INFORMACION", "AIDE", "ED", "EDE"}
 MENU = {"MENU"}
+# The menu's numbers (menu()), understood where the menu was the last thing asked: no question is open.
+MENU_NUMBERS = {"1": "NEED", "2": "OFFER", "3": "STATUS"}
 NEED = {"NEED", "NECESITO", "PEDIR", "BESOIN", "BEZWEN"}
 OFFER = {"OFFER", "OFREZCO", "OFRECER", "OFFRE", "OFFRIR", "OFRI"}
 STATUS = {"STATUS", "ESTADO", "STATUT", "ESTATI"}
@@ -199,7 +201,8 @@ def menu() -> str:
     current = (translation.get_language() or "en").split("-")[0]
     others = [line for code, line in SWITCH_LANGUAGE.items() if code != current]
     what = _(
-        "Reply NEED to ask for help, OFFER to offer help, STATUS to check your requests, STOP to stop messages."
+        "Reply 1 or NEED to ask for help, 2 or OFFER to offer help, 3 or STATUS to check your requests, "
+        "STOP to stop messages."
     )
     return " ".join([what, *others])
 
@@ -275,6 +278,8 @@ def _current_question(contact: Contact) -> str:
 
 
 def _reply(contact: Contact, text: str, word: str) -> list[str]:
+    if not contact.step and word in MENU_NUMBERS:
+        word = MENU_NUMBERS[word]  # "1" in answer to the welcome (or HELP, START, MENU) is NEED
     if word in STOP:
         contact.opted_out = True
         _save(contact, step="")

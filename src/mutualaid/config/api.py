@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 
 from mutualaid.core import errors
+from mutualaid.core.api_types import MissingFields
 from mutualaid.core.encryption import KeyRingError
 from mutualaid.core.ratelimit import RateLimited
 from mutualaid.core.registry import api_routers
@@ -23,6 +27,32 @@ class MutualaidAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         # The function name, which is also the URL name: the access matrix ties the two together.
         return str(operation.view_func.__name__)
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return urls
+
+
+def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers a method a path does not have with a plain-text 405: in the API's shape."""
+
+    @functools.wraps(view)  # keeps csrf_exempt
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        message = _("This address does not take %(method)s; it takes %(allowed)s.") % {
+            "method": request.method,
+            "allowed": response.get("Allow", ""),
+        }
+        refused = refusal(request, 405, {ALL: [message]})
+        refused["Allow"] = response.get("Allow", "")
+        return refused
+
+    return wrapped
 
 
 api = MutualaidAPI(
@@ -66,6 +96,11 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
             field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()
         }
     return {ALL: [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(MissingFields)
+def missing_fields(request: HttpRequest, exc: MissingFields) -> HttpResponse:
+    return refusal(request, 400, _errors(exc))
 
 
 @api.exception_handler(ValidationError)

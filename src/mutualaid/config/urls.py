@@ -25,6 +25,7 @@ account_patterns = [
     path("2fa/", include("allauth.mfa.urls")),
 ]
 
+handler404 = "mutualaid.core.errors.page_not_found"  # JSON under /api/
 handler500 = "mutualaid.core.errors.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -14,6 +14,8 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
 RETRY_AFTER_SECONDS = "5"
@@ -42,6 +44,15 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(render_to_string("core/unavailable.html"), status=503)
     response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address nothing answers: under /api/ in the API's error shape (docs/api.md), in the language the
+    request asks for (LocaleMiddleware: Accept-Language); elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        body = {"detail": "not found", "errors": {"__all__": [_("Not found.")]}}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return django_page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

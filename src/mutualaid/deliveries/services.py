@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from mutualaid.core.audit import record_read
 from mutualaid.core.categories import deliverable_categories
 from mutualaid.core.dates import in_range
+from mutualaid.core.field_errors import FieldErrors
 from mutualaid.core.geo import fold_name, snap
 from mutualaid.core.notify import notify
 from mutualaid.core.speaking import join_list, speaking
@@ -109,16 +110,21 @@ def depot_add(
 ) -> Depot:
     _coordinator(actor, run.group_id)
     run = _locked(run)
+    found = FieldErrors()  # every wrong field named at once
     exact_point = exact_point.strip()
     if exact_point and parse_point(exact_point) is None:
-        raise ValidationError(
-            {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+        found.add(
+            ValidationError(
+                {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+            )
         )
-    place = board.locate(run.group, area, lat, lon)
-    if place.lat is None or place.lon is None:
-        place = _group_place(run.group, area) or place
-    if place.lat is None or place.lon is None:
-        raise ValidationError({"area": _unknown_area(run.group, area)})
+    with found.check():
+        place = board.locate(run.group, area, lat, lon)
+        if place.lat is None or place.lon is None:
+            place = _group_place(run.group, area) or place
+        if place.lat is None or place.lon is None:
+            raise ValidationError({"area": _unknown_area(run.group, area)})
+    found.raise_any()
     depot = Depot(
         run=run,
         name=name.strip(),
@@ -229,32 +235,43 @@ def stop_add(
     run = _locked(run)
     if post.group_id != run.group_id or post.kind not in (Kind.NEED, Kind.OFFER):
         raise ValidationError({"post": _("Choose a need or an offer of this group.")})
+    found = FieldErrors()  # every wrong field named at once (one reason about the post is enough)
     if post.status not in STOPPABLE:
-        raise ValidationError({"post": _("Only open, claimed or assigned needs and offers can be stops.")})
-    if post.category not in deliverable_categories():
-        raise ValidationError({"post": _("Only goods can be delivered: food, supplies or disaster relief.")})
-    if Stop.objects.filter(run=run, post=post).exists():
-        raise ValidationError({"post": _("This post is already a stop of this run.")})
+        found.add(
+            ValidationError({"post": _("Only open, claimed or assigned needs and offers can be stops.")})
+        )
+    elif post.category not in deliverable_categories():
+        found.add(
+            ValidationError({"post": _("Only goods can be delivered: food, supplies or disaster relief.")})
+        )
+    elif Stop.objects.filter(run=run, post=post).exists():
+        found.add(ValidationError({"post": _("This post is already a stop of this run.")}))
     if text_on_way is None:
         text_on_way = held_for_neighbour(post) and texting.consent_of(post) is True
     if text_on_way and not held_for_neighbour(post):
-        raise ValidationError(
-            {
-                "text_on_way": _(
-                    "Members are told in the app as they chose; this is for neighbours without an account."
-                )
-            }
+        found.add(
+            ValidationError(
+                {
+                    "text_on_way": _(
+                        "Members are told in the app as they chose; this is for neighbours without an account."
+                    )
+                }
+            )
         )
     exact_point = exact_point.strip()
     if exact_point and parse_point(exact_point) is None:
-        raise ValidationError(
-            {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+        found.add(
+            ValidationError(
+                {"exact_point": _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")}
+            )
         )
     start = window_start if window_start is not None else post.window_start
     end = window_end if window_end is not None else post.window_end
-    _check_years(window_start=start, window_end=end)
-    if start and end and end < start:
-        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    with found.check():
+        _check_years(window_start=start, window_end=end)
+        if start and end and end < start:
+            raise ValidationError({"window_end": _("The window ends before it starts.")})
+    found.raise_any()
     stop = Stop(
         run=run,
         post=post,

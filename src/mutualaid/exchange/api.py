@@ -9,9 +9,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from mutualaid.core.api_types import MissingFields
 from mutualaid.core.audit import record_read
 from mutualaid.exchange import access, exporting, importing, selectors, services
 from mutualaid.exchange.models import Claim, Post
@@ -162,34 +164,90 @@ def exchange_post_create(request: AuthenticatedHttpRequest, slug: str, payload: 
     group, _m = get_group_for_member(request.user, slug)
     data = payload.dict()
     contact = data.pop("on_behalf")
-    # Like the form: an area the group cannot place is refused (422 naming `area`) so the poster can
-    # give another, never stored where matching cannot find it.
-    services.area_check(group=group, area=payload.area, lat=payload.lat, lon=payload.lon)
     try:
+        # Like the form: an area the group cannot place is refused (422 naming `area`, beside any other
+        # wrong field) so the poster can give another, never stored where matching cannot find it.
         post = services.post_create(
             group=group,
             author=request.user,
             data=services.PostInput(**data, on_behalf=services.ContactInput(**contact) if contact else None),
+            ask_area=True,
         )
     except services.PostingFlood as exc:
         raise HttpError(429, str(exc.args[0])) from None
     return Status(201, _out(post))
 
 
+# A PUT replaces the whole post, so it names every field (a client that sends only a few would clear the
+# others): a body missing any is refused (400, each missing field named). PATCH changes only what it sends.
+PUT_FIELDS = ("kind", *services.EDITABLE_FIELDS)
+
+
+class PostReplaceIn(PostIn):
+    model_config = {"json_schema_extra": {"required": list(PUT_FIELDS)}}
+
+    kind: Literal["need", "offer"] = "need"  # required all the same: see PUT_FIELDS
+    category: str = Field("", max_length=20)
+    title: str = Field("", max_length=1000)
+
+
 @router.put(
     "/groups/{slug}/posts/{post_id}",
     response=PostOut,
-    summary="Edit a need or an offer (poster or coordinator)",
+    summary="Replace a need or an offer: every field (poster or coordinator); PATCH changes some",
 )
 def exchange_post_update(
-    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: PostIn
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: PostReplaceIn
 ) -> PostOut:
-    group, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    missing = [name for name in PUT_FIELDS if name not in payload.model_fields_set]
+    if missing:
+        raise MissingFields(missing)
     data = payload.dict()
     data.pop("on_behalf")
-    if payload.area != post.area:  # fixing the place of a flagged post, or moving it: as on the form
-        services.area_check(group=group, area=payload.area, lat=payload.lat, lon=payload.lon)
-    return _out(services.post_update(post=post, actor=request.user, data=services.PostInput(**data)))
+    # Fixing the place of a flagged post, or moving it: as on the form, a place that cannot be found is asked again.
+    return _out(
+        services.post_update(
+            post=post, actor=request.user, data=services.PostInput(**data), ask_area=payload.area != post.area
+        )
+    )
+
+
+class PostPatchIn(Schema):
+    """Only the fields sent change; `null` clears a field that may be empty (window, map point, max_km)."""
+
+    category: str = Field("", max_length=20)
+    title: str = Field("", max_length=1000)
+    details: str = Field("", max_length=20000)
+    quantity: int = 1
+    unit: str = Field("", max_length=100)
+    urgency: Literal["today", "week", "flexible"] = "flexible"
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    recurring: bool = False
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    area: str = Field("", max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    max_km: float | None = None
+    address: str = Field("", max_length=1000)
+    private_note: str = Field("", max_length=5000)
+    visibility: Literal["group", "coordinators"] = "group"
+
+
+@router.patch(
+    "/groups/{slug}/posts/{post_id}",
+    response=PostOut,
+    summary="Change some fields of a need or an offer; the others stay (poster or coordinator)",
+)
+def exchange_post_patch(
+    request: AuthenticatedHttpRequest, slug: str, post_id: int, payload: PostPatchIn
+) -> PostOut:
+    _g, _m, post = access.get_post_for_member(request.user, slug, post_id)
+    changes = {name: getattr(payload, name) for name in payload.model_fields_set}
+    if not changes:
+        raise ValidationError(_("Send at least one field to change."))
+    return _out(services.post_change(post=post, actor=request.user, changes=changes))
 
 
 class EventOut(Schema):

@@ -249,7 +249,10 @@ def area_check(*, group: Group, area: str, lat: float | None = None, lon: float 
     raise ValidationError({"area": message})
 
 
-def _clean(data: PostInput, group: Group) -> dict[str, object]:
+def _clean(data: PostInput, group: Group, *, ask_area: bool = False) -> dict[str, object]:
+    """The post's columns from what was sent, or a ValidationError naming every field that is wrong at
+    once. ``ask_area``: the poster can be asked again (a form, the API), so an area that cannot be placed
+    is one of those field errors (`area_check`) instead of a post flagged at the group's centre."""
     errors: dict[str, list[str]] = {}
     title = _strip_controls(data.title)
     details = _strip_controls(data.details)
@@ -298,7 +301,10 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
     if len(note) > NOTE_MAX:
         errors["private_note"] = [_("The note can have at most %(max)d characters.") % {"max": NOTE_MAX}]
     unplaced = False
+    location = Location("", "", None, None)
     try:
+        if ask_area:
+            area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
         if data.lat is not None and data.lon is not None:
             location = locate(group, data.area, data.lat, data.lon)
         else:
@@ -306,7 +312,6 @@ def _clean(data: PostInput, group: Group) -> dict[str, object]:
             location, unplaced = place_or_centre(group, data.area, unplaced=data.unplaced)
     except ValidationError as exc:
         errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
-        location = Location("", "", None, None)
     if errors:
         raise ValidationError(errors)
     return {
@@ -406,8 +411,9 @@ def acts_as_coordinator(user: User, group_id: int, membership: Membership | None
 
 
 @transaction.atomic
-def post_create(*, group: Group, author: User, data: PostInput) -> Post:
-    """Post a need or an offer. With `data.on_behalf`, the post is held for a neighbour (intake)."""
+def post_create(*, group: Group, author: User, data: PostInput, ask_area: bool = False) -> Post:
+    """Post a need or an offer. With `data.on_behalf`, the post is held for a neighbour (intake).
+    ``ask_area``: refuse an area that cannot be placed, with the other field errors (see `_clean`)."""
     _membership(author, group.pk)
     # One author's posts are counted one at a time: the row lock on their account makes a second,
     # parallel post wait until this one is written, so a burst cannot slip past the limit together.
@@ -418,7 +424,7 @@ def post_create(*, group: Group, author: User, data: PostInput) -> Post:
         >= FLOOD_POSTS_PER_HOUR
     ):
         raise PostingFlood(_("You posted a lot in the last hour. Please wait a little before posting again."))
-    values = _clean(data, group)
+    values = _clean(data, group, ask_area=ask_area)
     contact = None
     if data.on_behalf is not None:
         contact = Contact.objects.create(
@@ -455,18 +461,103 @@ def check_may_edit(post: Post, user: User) -> None:
         require_coordinator(user, post.group_id, _("Only the poster or a coordinator can edit this post."))
 
 
+# What an edit may change: everything but the kind (claims were made on what it is) and the neighbour
+# a post is held for (its own route, `contact_update`). The place is `area`, or `lat` with `lon`.
+EDITABLE_FIELDS = (
+    "category",
+    "title",
+    "details",
+    "quantity",
+    "unit",
+    "urgency",
+    "window_start",
+    "window_end",
+    "recurring",
+    "languages",
+    "area",
+    "lat",
+    "lon",
+    "max_km",
+    "address",
+    "private_note",
+    "visibility",
+)
+PLACE_FIELDS = frozenset({"area", "lat", "lon"})
+_PLACE_COLUMNS = ("area", "cell", "lat", "lon", "area_unplaced")
+
+
+def input_of(post: Post) -> PostInput:
+    """What the post holds now, in the shape an edit sends (sealed fields read to be written back)."""
+    return PostInput(
+        kind=post.kind,
+        category=post.category,
+        title=post.title or "",
+        details=post.details or "",
+        quantity=post.quantity,
+        unit=post.unit or "",
+        urgency=post.urgency,
+        window_start=post.window_start,
+        window_end=post.window_end,
+        recurring=post.recurring,
+        languages=list(post.languages),
+        area=post.area,
+        lat=post.lat,
+        lon=post.lon,
+        max_km=post.max_km,
+        address=post.address or "",
+        private_note=post.private_note or "",
+        visibility=post.visibility,
+    )
+
+
 @transaction.atomic
-def post_update(*, post: Post, actor: User, data: PostInput) -> Post:
-    """Edit a post that is not closed for good: its poster, or a coordinator (e.g. to publish an import)."""
+def post_update(*, post: Post, actor: User, data: PostInput, ask_area: bool = False) -> Post:
+    """Edit a post that is not closed for good: its poster, or a coordinator (e.g. to publish an import).
+    Every field is replaced by `data`'s (the form, the API's PUT); ``ask_area`` as for `post_create`."""
+    post = _locked_editable(post, actor)
+    keep_place = post.area_unplaced and not data.area.strip() and (data.lat is None or data.lon is None)
+    # An edit that gives no place keeps the flagged one (the texter's words stay in the note).
+    return _edit(post, actor, data, ask_area=ask_area, keep_place=keep_place)
+
+
+@transaction.atomic
+def post_change(*, post: Post, actor: User, changes: dict[str, object]) -> Post:
+    """Change only the fields named in `changes` (the API's PATCH); the others stay exactly as they are.
+
+    The place is one thing: `area` alone is looked up by name (any map point is dropped), `lat` with
+    `lon` alone is a map point labelled by its coordinates; with neither, the place is kept as stored,
+    flag included. Validation is the form's, every wrong field named at once."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    post = _locked_editable(post, actor)
+    data = input_of(post)
+    place_sent = PLACE_FIELDS & changes.keys()
+    if place_sent:
+        data.area = "" if "area" not in changes else data.area
+        if not {"lat", "lon"} & place_sent:
+            data.lat = data.lon = None
+    else:
+        data.area, data.lat, data.lon = "", None, None  # not looked up again: kept below
+    for name, value in changes.items():
+        setattr(data, name, value)
+    ask_area = "area" in changes and data.area != post.area
+    return _edit(post, actor, data, ask_area=ask_area, keep_place=not place_sent)
+
+
+def _locked_editable(post: Post, actor: User) -> Post:
     post = _locked(post)
     check_may_edit(post, actor)
     if post.status in lifecycle.FINAL:
         raise ValidationError(_("A fulfilled or withdrawn post cannot be edited."))
+    return post
+
+
+def _edit(post: Post, actor: User, data: PostInput, *, ask_area: bool, keep_place: bool) -> Post:
     data.kind = post.kind  # a need stays a need: claims were made on what it is
-    values = _clean(data, post.group)
-    if post.area_unplaced and not data.area.strip() and (data.lat is None or data.lon is None):
-        # An edit that gives no place keeps the flagged one (the texter's words stay in the note).
-        for key in ("area", "cell", "lat", "lon", "area_unplaced"):
+    values = _clean(data, post.group, ask_area=ask_area)
+    if keep_place:
+        for key in _PLACE_COLUMNS:
             values[key] = getattr(post, key)
     for key, value in values.items():
         setattr(post, key, value)

@@ -39,8 +39,28 @@ def _filters(form: BoardForm, *, mine: bool = False) -> selectors.BoardFilters:
     )
 
 
+def _without_empty(request: HttpRequest) -> str | None:
+    """The address without its empty parameters, when it has some: a search form sent without JavaScript
+    carries every field (`?q=rice&category=&…`), an address too long to share. None when it is clean."""
+    if request.method != "GET" or request.headers.get("HX-Request"):
+        return None
+    query = request.GET.copy()
+    if all(value.strip() for key in query for value in query.getlist(key)):
+        return None
+    for key in list(query):
+        kept = [value for value in query.getlist(key) if value.strip()]
+        if kept:
+            query.setlist(key, kept)
+        else:
+            del query[key]
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def _board(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     group, membership = get_group_for_member(request.user, slug)  # type: ignore[arg-type]
+    clean = _without_empty(request)
+    if clean is not None:
+        return redirect(clean)
     form = BoardForm(request.GET or None)
     if membership.role != Role.COORDINATOR:
         del form.fields["unplaced"]
@@ -89,8 +109,7 @@ def post_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = form.post_input()
-            services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
-            post = services.post_create(group=group, author=request.user, data=data)
+            post = services.post_create(group=group, author=request.user, data=data, ask_area=True)
         except services.PostingFlood as exc:
             messages.error(request, str(exc.args[0]))
             return render(request, "exchange/post_form.html", {"group": group, "form": form}, status=429)
@@ -115,9 +134,8 @@ def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             data = form.post_input()
-            if data.area != post.area:
-                services.area_check(group=group, area=data.area, lat=data.lat, lon=data.lon)
-            services.post_update(post=post, actor=request.user, data=data)
+            # Fixing the place of a flagged post, or moving it: a place that cannot be found is asked again.
+            services.post_update(post=post, actor=request.user, data=data, ask_area=data.area != post.area)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -11,6 +11,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from mutualaid.core.audit import record_read
+from mutualaid.core.field_errors import FieldErrors
 from mutualaid.funds import access, selectors, services
 from mutualaid.funds.downloads import receipt_file
 from mutualaid.funds.forms import read_upload
@@ -217,10 +218,11 @@ def funds_contribution_create(
     fund, _membership = access.get_fund_for_coordinator(request.user, slug, fund_id)
 
     pledge = None
+    found = FieldErrors()  # named with the other wrong fields, by the service
     if payload.pledge_id is not None:
         pledge = Pledge.objects.filter(fund=fund, pk=payload.pledge_id).first()
         if pledge is None:
-            raise ValidationError({"pledge_id": _("That pledge belongs to another fund.")})
+            found.add(ValidationError({"pledge_id": _("That pledge belongs to another fund.")}))
 
     def work() -> tuple[int, Any]:
         record = services.contribution_record(
@@ -233,6 +235,7 @@ def funds_contribution_create(
             reference=payload.reference,
             occurred_on=payload.occurred_on,
             pledge=pledge,
+            found=found,
         )
         return 201, _transaction_out(record)
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from mutualaid.core import decision_gates, encryption
 from mutualaid.core.categories import category_codes
 from mutualaid.core.dates import in_range
+from mutualaid.core.field_errors import FieldErrors
 from mutualaid.funds import ledger, notices
 from mutualaid.funds.ledger import transaction_reverse as transaction_reverse  # kept importable from here
 from mutualaid.funds.models import (
@@ -241,21 +242,32 @@ def contribution_record(
     contributor: str = "",
     occurred_on: datetime.date | None = None,
     pledge: Pledge | None = None,
+    found: FieldErrors | None = None,
 ) -> Transaction:
-    """Money came into the fund (cash, bank, payment app). An empty contributor means anonymous."""
-    check_amount(amount, currency, fund)
-    _check_method(method)
-    day = _check_day(occurred_on)
+    """Money came into the fund (cash, bank, payment app). An empty contributor means anonymous.
+    ``found``: what the caller already found wrong (an unknown pledge id), named with the rest."""
+    found = found or FieldErrors()  # every wrong field named at once
+    with found.check():
+        check_amount(amount, currency, fund)
+    with found.check():
+        _check_method(method)
+    with found.check():
+        day = _check_day(occurred_on)
     if pledge is not None and pledge.fund_id != fund.pk:
-        raise ValidationError({"pledge": _("That pledge belongs to another fund.")})
+        found.add(ValidationError({"pledge": _("That pledge belongs to another fund.")}))
+    with found.check():
+        reference = _check_text(reference, "reference")
+    with found.check():
+        contributor = _check_text(contributor, "contributor")
+    found.raise_any()
     record = ledger.post(
         fund=fund,
         kind=TransactionKind.CONTRIBUTION,
         lines=[(AccountKind.BALANCE, amount), (AccountKind.CONTRIBUTIONS, -amount)],
         posted_by=recorded_by,
         method=method,
-        reference=_check_text(reference, "reference"),
-        contributor=_check_text(contributor, "contributor"),
+        reference=reference,
+        contributor=contributor,
         occurred_on=day,
         pledge=pledge,
     )
@@ -298,18 +310,23 @@ def pledge_create(
     contributor: str = "",
 ) -> Pledge:
     """A recurring promise to give. Tracked only: the fund page lists pledges that are due."""
-    check_amount(amount, currency, fund)
+    found = FieldErrors()  # every wrong field named at once
+    with found.check():
+        check_amount(amount, currency, fund)
     if interval not in PledgeInterval.values:
-        raise ValidationError({"interval": _("Choose how often from the list.")})
+        found.add(ValidationError({"interval": _("Choose how often from the list.")}))
     if not in_range(next_due):
-        raise ValidationError({"next_due": _("Give a day between the years 1900 and 2200.")})
+        found.add(ValidationError({"next_due": _("Give a day between the years 1900 and 2200.")}))
+    with found.check():
+        contributor = _check_text(contributor, "contributor")
+    found.raise_any()
     return Pledge.objects.create(
         fund=fund,
         amount=amount,
         interval=interval,
         next_due=next_due,
         created_by=created_by,
-        contributor=_check_text(contributor, "contributor"),
+        contributor=contributor,
     )
 
 
@@ -337,16 +354,22 @@ def request_create(
     payee: str = "",
 ) -> Request:
     """A member asks the fund for money. Purpose and payee are encrypted; receipts are added separately."""
-    check_amount(amount, currency, fund)
+    found = FieldErrors()  # every wrong field named at once
+    with found.check():
+        check_amount(amount, currency, fund)
     if kind not in RequestKind.values:
-        raise ValidationError({"kind": _("Choose what the money is for from the list.")})
-    if kind == RequestKind.BAIL and fund.kind != FundKind.BAIL:
-        raise ValidationError({"kind": _("Only a bail fund posts bail.")})
+        found.add(ValidationError({"kind": _("Choose what the money is for from the list.")}))
+    elif kind == RequestKind.BAIL and fund.kind != FundKind.BAIL:
+        found.add(ValidationError({"kind": _("Only a bail fund posts bail.")}))
     if category not in category_codes():
-        raise ValidationError({"category": _("Choose a category from the list.")})
-    purpose = _check_text(purpose, "purpose")
-    if not purpose:
-        raise ValidationError({"purpose": _("Say briefly what the money is for.")})
+        found.add(ValidationError({"category": _("Choose a category from the list.")}))
+    with found.check():
+        purpose = _check_text(purpose, "purpose")
+        if not purpose:
+            raise ValidationError({"purpose": _("Say briefly what the money is for.")})
+    with found.check():
+        payee = _check_text(payee, "payee")
+    found.raise_any()
     request = Request(
         fund=fund,
         requested_by=requested_by,
@@ -356,7 +379,7 @@ def request_create(
         category=category,
         for_self=for_self,
         purpose=purpose,
-        payee=_check_text(payee, "payee"),
+        payee=payee,
     )
     request.save()
     notices.approval_needed(request)

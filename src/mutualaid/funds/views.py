@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mutualaid.core.actions import flash_action, form_action
@@ -30,6 +31,7 @@ from mutualaid.funds.forms import (
 from mutualaid.funds.idempotency import IdempotencyConflict, run_once
 from mutualaid.funds.models import (
     AccountKind,
+    Fund,
     PaymentMethod,
     Pledge,
     Request,
@@ -134,6 +136,26 @@ def fund_edit(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> Htt
     )
 
 
+def approval_rule(fund: Fund) -> str:
+    """The rule for larger requests as one translated sentence, its full stop included (a language's own
+    punctuation: Chinese ends with "。", not a Latin stop added after the translation)."""
+    coordinators = fund.coordinator_approvals
+    if not fund.member_approvals:
+        return ngettext(
+            "Above that, %(count)d coordinator must approve.",
+            "Above that, %(count)d coordinators must approve.",
+            coordinators,
+        ) % {"count": coordinators}
+    members = ngettext("%(count)d member", "%(count)d members", fund.member_approvals) % {
+        "count": fund.member_approvals
+    }
+    return ngettext(
+        "Above that, %(count)d coordinator must approve, or %(members)s.",
+        "Above that, %(count)d coordinators must approve, or %(members)s.",
+        coordinators,
+    ) % {"count": coordinators, "members": members}
+
+
 @login_required
 def fund_page(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> HttpResponse:
     fund, membership = access.get_fund_for_member(request.user, slug, fund_id)
@@ -148,6 +170,7 @@ def fund_page(request: AuthenticatedHttpRequest, slug: str, fund_id: int) -> Htt
         ],
         "requests": selectors.requests_visible(fund, request.user, membership)[:100],
         "single_limit": format_money(fund.single_approval_limit, fund.currency),
+        "approval_rule": approval_rule(fund),
     }
     if membership.is_coordinator:
         get_group_for_coordinator(request.user, slug)  # the ledger needs the second factor

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core.field_errors import FieldErrors
 from mutualaid.core.publishing import PublicEvent, event_changed
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Skill, User
@@ -147,13 +148,16 @@ def series_create(
     )
     if time_zone:
         series.time_zone = time_zone
-    _check_series(series)
+    found = FieldErrors()  # every wrong field named at once
+    with found.check():
+        _check_series(series)
     if not roles:
-        raise ValidationError({"roles": [_("A shift needs at least one role.")]})
-    if len(roles) > MAX_ROLES:
-        raise ValidationError({"roles": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]})
+        found.add(ValidationError({"roles": [_("A shift needs at least one role.")]}))
+    elif len(roles) > MAX_ROLES:
+        found.add(ValidationError({"roles": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]}))
     if lead is not None and not Membership.objects.filter(group=group, user=lead).exists():
-        raise ValidationError({"lead": [_("The lead must be a member of the group.")]})
+        found.add(ValidationError({"lead": [_("The lead must be a member of the group.")]}))
+    found.raise_any()
     series.full_clean()
     series.save()
     for spec in roles:
@@ -189,12 +193,15 @@ def series_update(*, series: Series, **changes: Any) -> Series:
     for name, value in changes.items():
         setattr(series, name, value.strip() if isinstance(value, str) else value)
     series.rule = series.rule.removeprefix("RRULE:")
-    _check_series(series)
+    found = FieldErrors()  # every wrong field named at once
+    with found.check():
+        _check_series(series)
     if (
         series.lead_id
         and not Membership.objects.filter(group_id=series.group_id, user_id=series.lead_id).exists()
     ):
-        raise ValidationError({"lead": [_("The lead must be a member of the group.")]})
+        found.add(ValidationError({"lead": [_("The lead must be a member of the group.")]}))
+    found.raise_any()
     series.full_clean()
     series.save()
     rematerialise(series=series)
