@@ -169,6 +169,28 @@ def run_pyvrp_defaults(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     return run_pyvrp(obj, limit)
 
 
+def run_pyvrp_random(obj: dict[str, Any], limit: float) -> dict[str, Any]:
+    """The planner with PyVRP's own random starts instead of the constructed ones (routing/construct.py)."""
+    from mutualaid.deliveries.routing import solve
+
+    solve.CONSTRUCT = False
+    return run_pyvrp(obj, limit)
+
+
+def run_construct(obj: dict[str, Any], limit: float) -> dict[str, Any]:
+    """The constructed start alone (variant 0): its distance and the CPU seconds it took."""
+    from mutualaid.deliveries.routing import load_instance
+    from mutualaid.deliveries.routing.construct import construct
+    from mutualaid.deliveries.routing.problem import build_problem
+
+    problem = build_problem(load_instance(json.dumps(obj)))
+    cpu0 = time.process_time()
+    routes = construct(problem, list(range(len(problem.s_demand))), list(range(len(problem.v_capacity))))
+    cpu = time.process_time() - cpu0
+    distance, served = _check(problem, routes)
+    return {"distance": distance, "served": served, "cpu_s": round(cpu, 3), "routes": len(routes)}
+
+
 def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -263,6 +285,8 @@ def child(kind: str, path: str, limit: float) -> None:
     runner = {
         "pyvrp": run_pyvrp,
         "pyvrp-defaults": run_pyvrp_defaults,
+        "pyvrp-random": run_pyvrp_random,
+        "construct": run_construct,
         "ortools": run_ortools,
         "replan": run_replan,
     }[kind]
@@ -299,6 +323,11 @@ def main() -> None:
         action="store_true",
         help="also run the planner with PyVRP's default penalties and history, in the same run",
     )
+    parser.add_argument(
+        "--random-start",
+        action="store_true",
+        help="also run the planner from PyVRP's random starts (no construction), in the same run",
+    )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -313,6 +342,8 @@ def main() -> None:
     ceiling = f" PyVRP {args.ceiling:g} s (m) |" if args.ceiling else ""
     if args.defaults:
         ceiling += f" PyVRP defaults {args.limit:g} s (m) | defaults shorter by | CPU s (defaults) |"
+    if args.random_start:
+        ceiling += f" PyVRP random starts {args.limit:g} s (m) | its gap | its CPU s | constructed start (m, CPU s) |"
     print(
         f"| instance | seed | OR-Tools GLS {args.limit:g} s (m) | PyVRP {args.limit:g} s (m) | PyVRP shorter by |"
         f" served (OR/PyVRP) | CPU s (OR/PyVRP) | wall s (OR/PyVRP) |{ceiling}"
@@ -321,6 +352,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|"
         + ("---|" if args.ceiling else "")
         + ("---|---|---|" if args.defaults else "")
+        + ("---|---|---|---|" if args.random_start else "")
     )
     kinds = {"windows": (True,), "capacity": (False,), None: (False, True)}[args.only]
     for windows in kinds:
@@ -339,6 +371,14 @@ def main() -> None:
                 old = spawn("pyvrp-defaults", obj, args.limit, tmp)
                 old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
                 longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
+            if args.random_start:
+                old = spawn("pyvrp-random", obj, args.limit, tmp)
+                old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
+                built = spawn("construct", obj, args.limit, tmp)
+                longer += (
+                    f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
+                    f" {built['distance']:,} ({built['served']} served), {built['cpu_s']} |"
+                )
             print(
                 f"| {name} | {seed} | {ort['distance']:,} | {pyv['distance']:,} | {gap:.1f} % |"
                 f" {ort['served']}/{pyv['served']} | {ort['cpu_s']}/{pyv['cpu_s']} |"
