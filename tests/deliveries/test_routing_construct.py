@@ -127,6 +127,7 @@ def test_the_plan_is_never_worse_than_its_start(monkeypatch: pytest.MonkeyPatch)
 
         return Result(Solution.make_random(data, RandomNumberGenerator(seed=1)), Statistics(), 1, 0.0)
 
+    monkeypatch.setattr(solve_module, "CONSTRUCT", True)
     monkeypatch.setattr(solve_module, "pyvrp_solve", careless)
     thrown = solve_module.solve_problem(problem, time_limit_s=1.0)
     assert not thrown.unserved
@@ -143,7 +144,12 @@ def test_the_plan_is_never_worse_than_its_start(monkeypatch: pytest.MonkeyPatch)
 def test_a_planned_day_is_never_longer_than_the_constructed_start(obj: dict[str, Any]) -> None:
     problem = _problem(obj)
     built = _everything(problem)
-    result = solve_module.solve_problem(problem, time_limit_s=0.1)
+    solve_module.CONSTRUCT = True
+    try:
+        result = solve_module.solve_problem(problem, time_limit_s=0.1)
+    finally:
+        solve_module.CONSTRUCT = False
+    check(obj, plan_output(problem, result))
     if sum(len(stops) for stops in built.values()) == len(problem.s_demand):
         assert not result.unserved
         assert distance(problem, result.routes) <= distance(problem, built)
