@@ -366,3 +366,24 @@ def test_the_api_corrects_and_removes_the_exact_point(
     refused = api_for(ben).patch(url, data={"exact_point": "40.1,-73.1"}, content_type="application/json")
     assert refused.status_code in (403, 404)
     assert StopPointChange.objects.filter(stop=stop).count() == 2
+
+
+def test_the_audit_of_point_corrections_expires_with_the_audit_log(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from mutualaid.core.retention import purge_expired
+    from mutualaid.deliveries.models import StopPointChange
+
+    run = make_run(crown, ada, dan, needs=2)
+    old, new = list(run.stops.all())
+    StopPointChange.objects.create(stop=old, by=ada)
+    StopPointChange.objects.filter(stop=old).update(
+        at=timezone.now() - timedelta(days=settings.MUTUALAID_AUDIT_RETENTION_DAYS + 1)
+    )
+    StopPointChange.objects.create(stop=new, by=ada)
+    assert purge_expired()["audit of exact-point corrections"] == 1
+    assert list(StopPointChange.objects.values_list("stop", flat=True)) == [new.pk]
