@@ -63,3 +63,41 @@ def test_a_coordinator_changes_a_published_stop(
     stop.refresh_from_db()
     assert stop.quantity == 4 and stop.window_end is not None
     assert Notice.objects.filter(kind="delivery_stop_changed", user=dan).count() == 1
+
+
+def test_a_coordinator_corrects_a_stops_exact_point(
+    page: Any, go: Any, log_in: Any, ada: Any, ben: Any, crown: Any
+) -> None:
+    from mutualaid.deliveries.models import Stop, StopPointChange
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+    from tests.deliveries.conftest import make_run
+
+    dan = make_user("dan")
+    Membership.objects.create(user=dan, group=crown)
+    run = make_run(crown, ada, dan, needs=1)
+    stop = Stop.objects.get(run=run)
+    edit = f"/g/crown/deliveries/{run.pk}/stops/{stop.pk}/edit/"
+
+    page.set_viewport_size(PHONE_390)
+    page.set_default_timeout(60_000)
+    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    go(edit)
+    expect(page.get_by_text("This stop has no exact map point")).to_be_visible()
+    page.get_by_label("Correct exact map point").fill("40.6712 -73.9448")
+    page.get_by_role("button", name="Save stop").click()
+    expect(page.get_by_text("Give the map point as latitude, longitude")).to_be_visible()
+    assert page.get_by_label("Correct exact map point").input_value() == "40.6712 -73.9448"
+    assert settled_width(page) <= 390
+
+    page.get_by_label("Correct exact map point").fill("40.6712, -73.9448")
+    page.get_by_role("button", name="Save stop").click()
+    expect(page.get_by_text("Stop saved.")).to_be_visible()
+    go(edit)
+    expect(page.get_by_text("This stop has an exact map point.")).to_be_visible()
+    expect(page.get_by_text("Exact map point set by")).to_be_visible()
+    assert "40.6712" not in page.content()  # sealed: never shown back
+    assert settled_width(page) <= 390
+    stop.refresh_from_db()
+    assert stop.exact_point == "40.6712, -73.9448"
+    assert StopPointChange.objects.filter(stop=stop, by=ada, removed=False).count() == 1

@@ -263,3 +263,127 @@ def test_a_replan_racing_a_publish_is_asked_or_goes_first(
             assert 'name="confirm" value="1"' in replanned.content.decode()
         else:
             assert replanned.status_code == 302 and "told" not in run.plan_stats
+
+
+def _stored_point(stop: Stop) -> str:
+    """The exact point's column as the database holds it (sealed: never the typed text)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT exact_point FROM deliveries_stop WHERE id = %s", [stop.pk])
+        return str(cursor.fetchone()[0])
+
+
+def test_the_coordinator_corrects_the_exact_point_sealed_and_audited(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from mutualaid.core.models import SensitiveRead
+    from mutualaid.deliveries.models import StopPointChange
+
+    run = make_run(crown, ada, dan, needs=0)
+    stop = _neighbour_stop(crown, ada, run)
+    page = client_for(ada).get(_edit_url(stop)).content.decode()
+    assert "This stop has no exact map point" in page and 'name="exact_point"' in page
+    done = client_for(ada).post(_edit_url(stop), _form(stop, exact_point=" 40.6712, -73.9448 "))
+    assert done.status_code == 302
+    stop.refresh_from_db()
+    assert stop.exact_point == "40.6712, -73.9448"
+    assert "40.6712" not in _stored_point(stop)  # sealed at rest
+    change = StopPointChange.objects.get(stop=stop)
+    assert (change.by, change.removed) == (ada, False)
+    page = client_for(ada).get(_edit_url(stop)).content.decode()
+    assert "40.6712" not in page  # never shown back
+    assert "This stop has an exact map point" in page and "Exact map point set by Ada" in page
+    # Blank keeps it (no audit row); the box removes it (audited as removed).
+    client_for(ada).post(_edit_url(stop), _form(stop, quantity="2"))
+    stop.refresh_from_db()
+    assert stop.exact_point == "40.6712, -73.9448" and StopPointChange.objects.filter(stop=stop).count() == 1
+    client_for(ada).post(_edit_url(stop), _form(stop, remove_exact_point="on"))
+    stop.refresh_from_db()
+    assert stop.exact_point == "" and StopPointChange.objects.filter(stop=stop, removed=True).count() == 1
+    assert "Exact map point removed by Ada" in client_for(ada).get(_edit_url(stop)).content.decode()
+    # The plan routes on the corrected point when the run routes on exact points (that read is audited).
+    services.stop_edit(
+        stop=stop,
+        actor=ada,
+        edit=services.StopEdit(
+            quantity=stop.quantity,
+            service_min=stop.service_min,
+            window_start=None,
+            window_end=None,
+            text_on_way=False,
+            exact_point="40.6801, -73.9502",
+        ),
+    )
+    run = services.run_settings(run=run, actor=ada, exact_routing=True, max_leg_min=None, relay_phone="")
+    instance = services.run_instance(run, reader=ada)
+    routed = next(s for s in instance["stops"] if s["id"] == f"s{stop.pk}")
+    assert (routed["lat"], routed["lon"]) == (40.6801, -73.9502)
+    assert SensitiveRead.objects.filter(subject_id=stop.pk, fields="exact_point").exists()
+
+
+def test_a_wrong_exact_point_is_refused_with_what_was_typed(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from mutualaid.deliveries.models import StopPointChange
+
+    run = make_run(crown, ada, dan, needs=1)
+    stop = run.stops.get()
+    for typed in ("40.67 north", "95.0, -73.9"):
+        page = client_for(ada).post(_edit_url(stop), _form(stop, exact_point=typed, quantity="4"))
+        html = page.content.decode()
+        assert page.status_code == 400 and "Give the map point as latitude, longitude" in html
+        assert f'value="{typed}"' in html
+    stop.refresh_from_db()
+    assert stop.exact_point == "" and stop.quantity != 4
+    assert not StopPointChange.objects.exists()
+
+
+def test_the_api_corrects_and_removes_the_exact_point(
+    api_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from mutualaid.deliveries.models import StopPointChange
+
+    run = make_run(crown, ada, dan, needs=0)
+    stop = _neighbour_stop(crown, ada, run)
+    url = f"/api/v1/groups/crown/deliveries/runs/{run.pk}/stops/{stop.pk}"
+    answer = api_for(ada).patch(
+        url, data={"exact_point": "40.6712,-73.9448"}, content_type="application/json"
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["changed"] == ["exact_point"] and body["driver_told"] is False
+    assert "40.6712" not in answer.content.decode()
+    stop.refresh_from_db()
+    assert stop.exact_point == "40.6712,-73.9448"
+    bad = api_for(ada).patch(url, data={"exact_point": "here"}, content_type="application/json")
+    assert bad.status_code == 422 and "exact_point" in bad.json()["errors"]
+    removed = api_for(ada).patch(url, data={"exact_point": ""}, content_type="application/json")
+    assert removed.status_code == 200 and removed.json()["changed"] == ["exact_point"]
+    stop.refresh_from_db()
+    assert stop.exact_point == ""
+    assert [c.removed for c in StopPointChange.objects.filter(stop=stop).order_by("id")] == [False, True]
+    refused = api_for(ben).patch(url, data={"exact_point": "40.1,-73.1"}, content_type="application/json")
+    assert refused.status_code in (403, 404)
+    assert StopPointChange.objects.filter(stop=stop).count() == 2
+
+
+def test_the_audit_of_point_corrections_expires_with_the_audit_log(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from mutualaid.core.retention import purge_expired
+    from mutualaid.deliveries.models import StopPointChange
+
+    run = make_run(crown, ada, dan, needs=2)
+    old, new = list(run.stops.all())
+    StopPointChange.objects.create(stop=old, by=ada)
+    StopPointChange.objects.filter(stop=old).update(
+        at=timezone.now() - timedelta(days=settings.MUTUALAID_AUDIT_RETENTION_DAYS + 1)
+    )
+    StopPointChange.objects.create(stop=new, by=ada)
+    assert purge_expired()["audit of exact-point corrections"] == 1
+    assert list(StopPointChange.objects.values_list("stop", flat=True)) == [new.pk]

@@ -280,26 +280,29 @@ def deliveries_stop_add(request: HttpRequest, slug: str, run_id: int, payload: S
 
 class DeliveriesStopEditIn(Schema):
     """Only the fields sent change. ``door_note`` is sealed and never returned: a string replaces the notes
-    ("" removes them). A window field sent as null removes that end of the window."""
+    ("" removes them). ``exact_point`` ("lat, lon" of the door, for when the address geocoded wrong) is
+    sealed the same way and each change is audited. A window field sent as null removes that end of the
+    window."""
 
     quantity: int | None = Field(None, ge=0, le=100_000)
     service_min: int | None = Field(None, ge=0, le=240)
     window_start: datetime | None = None
     window_end: datetime | None = None
     door_note: str | None = Field(None, max_length=500)
+    exact_point: str | None = Field(None, max_length=60)
     text_on_way: bool | None = None
 
 
 class DeliveriesStopEditOut(Schema):
     stop: StopOut
-    changed: list[str]  # the fields that changed (door_note included, never its text)
+    changed: list[str]  # the fields that changed (door_note and exact_point included, never their text)
     driver_told: bool  # a published stop's driver was told what changed
 
 
 @router.patch(
     "/groups/{slug}/deliveries/runs/{run_id}/stops/{stop_id}",
     response=DeliveriesStopEditOut,
-    summary="Change a stop: quantity, minutes at the door, window, door notes, the neighbour's text consent",
+    summary="Change a stop: quantity, minutes at the door, window, door notes, exact map point, text consent",
 )
 def deliveries_stop_edit(
     request: HttpRequest, slug: str, run_id: int, stop_id: int, payload: DeliveriesStopEditIn
@@ -319,6 +322,7 @@ def deliveries_stop_edit(
             window_end=sent.get("window_end", stop.window_end),
             text_on_way=sent.get("text_on_way", stop.text_on_way),
             door_note=sent.get("door_note"),
+            exact_point=sent.get("exact_point"),
         ),
     )
     return DeliveriesStopEditOut(stop=_stop(stop), changed=changed, driver_told=told)

@@ -111,6 +111,13 @@ class StopEditForm(forms.Form):
         required=False,
     )
     remove_door_note = forms.BooleanField(label=_("Remove the door notes"), required=False)
+    exact_point = forms.CharField(
+        label=_("Correct exact map point: latitude, longitude (sealed; leave blank to keep the current one)"),
+        help_text=_("For when the address was placed wrong on the map. Used only with exact routing."),
+        max_length=60,
+        required=False,
+    )
+    remove_exact_point = forms.BooleanField(label=_("Remove the exact map point"), required=False)
 
 
 class SettingsForm(forms.Form):

@@ -195,3 +195,26 @@ class Stop(models.Model):
     def is_pickup(self) -> bool:
         """A stop at an offer's place: its goods are picked up and carried to the end depot."""
         return bool(self.post.kind == "offer")
+
+
+class StopPointChange(models.Model):
+    """A coordinator set, replaced or removed a stop's exact map point (the address geocoded wrong): who and
+    when, never the point itself (the audit of a sealed field's change; shown on the stop's change page)."""
+
+    stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="point_changes")
+    by = models.ForeignKey("members.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    removed = models.BooleanField(default=False)
+
+    data_classification = {
+        "stop": (PUBLIC, "which stop's exact map point changed"),
+        "by": (PUBLIC, "the coordinator who changed it (audit trail)"),
+        "at": (PUBLIC, "when"),
+        "removed": (PUBLIC, "whether the point was removed rather than set (never the point itself)"),
+    }
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"point change {self.pk}"

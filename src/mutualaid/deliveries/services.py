@@ -29,7 +29,7 @@ from mutualaid.core.geo import fold_name, snap
 from mutualaid.core.notify import notify
 from mutualaid.core.speaking import join_list, speaking
 from mutualaid.deliveries import conf, routing, texting
-from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop
+from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop, StopPointChange
 from mutualaid.deliveries.routing import explain, roads
 from mutualaid.exchange import selectors as board_selectors
 from mutualaid.exchange import services as board
@@ -290,8 +290,8 @@ def stop_add(
 
 @dataclass(frozen=True)
 class StopEdit:
-    """What a coordinator may change on a stop after adding it. The post, the exact map point and the
-    route (driver, order) are not here: the route changes only by moving or re-planning."""
+    """What a coordinator may change on a stop after adding it. The post and the route (driver, order) are
+    not here: the route changes only by moving or re-planning."""
 
     quantity: int
     service_min: int
@@ -299,6 +299,9 @@ class StopEdit:
     window_end: datetime | None
     text_on_way: bool
     door_note: str | None = None  # the sealed notes are never shown back: None keeps them, "" removes them
+    # The door's exact map point ("lat, lon", sealed like the notes, never shown back): None keeps it, ""
+    # removes it, a point replaces it (the address geocoded wrong). Each change is audited.
+    exact_point: str | None = None
 
 
 # What the driver acts on: a change to one of these on a published route is told to the driver.
@@ -314,8 +317,10 @@ DOOR_NOTE_MAX = 500
 
 @transaction.atomic
 def stop_edit(*, stop: Stop, actor: User, edit: StopEdit) -> tuple[Stop, list[str], bool]:
-    """Change a stop's quantity, minutes at the door, window, door notes or the neighbour's consent to an
-    "on the way" text. Returns (stop, the fields that changed, whether its driver was told).
+    """Change a stop's quantity, minutes at the door, window, door notes, exact map point or the neighbour's
+    consent to an "on the way" text. Returns (stop, the fields that changed, whether its driver was told).
+    A change of the exact map point writes an audit row (:class:`StopPointChange`: who and when, never the
+    point); the plan uses it at the next re-plan when the run routes on exact points.
 
     A stop the driver already reported on stays as it was. On a published run the stop's driver is told
     (notice ``delivery_stop_changed``) when something they act on changed; the plan itself (order, ETAs)
@@ -338,6 +343,9 @@ def stop_edit(*, stop: Stop, actor: User, edit: StopEdit) -> tuple[Stop, list[st
     door_note = None if edit.door_note is None else edit.door_note.strip()
     if door_note is not None and len(door_note) > DOOR_NOTE_MAX:
         errors["door_note"] = _("Keep the door notes under 500 characters.")
+    exact_point = None if edit.exact_point is None else edit.exact_point.strip()
+    if exact_point and parse_point(exact_point) is None:
+        errors["exact_point"] = _("Give the map point as latitude, longitude, e.g. 40.6712, -73.9448.")
     if errors:
         raise ValidationError(errors)
     _check_years(window_start=edit.window_start, window_end=edit.window_end)
@@ -352,10 +360,15 @@ def stop_edit(*, stop: Stop, actor: User, edit: StopEdit) -> tuple[Stop, list[st
     if door_note is not None and door_note != (stop.door_note or ""):
         stop.door_note = door_note
         changed.append("door_note")
+    if exact_point is not None and exact_point != (stop.exact_point or ""):
+        stop.exact_point = exact_point
+        changed.append("exact_point")
     if not changed:
         return stop, [], False
     stop.full_clean()
     stop.save(update_fields=changed)
+    if "exact_point" in changed:
+        StopPointChange.objects.create(stop=stop, by=actor, removed=not exact_point)
     told = False
     if run.status == DeliveryRun.Status.PUBLISHED and stop.driver is not None:
         what = [name for name in changed if name in DRIVER_FIELDS]

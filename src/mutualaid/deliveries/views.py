@@ -233,8 +233,9 @@ def _stop_initial(stop: Stop) -> dict[str, Any]:
 
 @login_required
 def stop_edit(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> HttpResponse:
-    """Change a stop after it was added: quantity, minutes at the door, window, door notes (sealed: never
-    shown back) and the neighbour's consent to an "on the way" text. A published stop's driver is told."""
+    """Change a stop after it was added: quantity, minutes at the door, window, door notes and exact map point
+    (sealed: never shown back; a point change is audited) and the neighbour's consent to an "on the way"
+    text. A published stop's driver is told."""
     run, stop = access.get_stop_for_coordinator(_me(request), slug, run_id, stop_id)
     group = run.group
     form = forms.StopEditForm(request.POST or None, initial=_stop_initial(stop))
@@ -243,6 +244,7 @@ def stop_edit(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
         door_note = data["door_note"].strip() or None
         if data["remove_door_note"]:
             door_note = ""
+        exact_point = "" if data["remove_exact_point"] else (data["exact_point"].strip() or None)
         _stop, changed, told = services.stop_edit(
             stop=stop,
             actor=_me(request),
@@ -253,15 +255,17 @@ def stop_edit(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
                 window_end=_same_or_at(run, stop.window_end, data["window_end"]),
                 text_on_way=data["text_on_way"] == "yes",
                 door_note=door_note,
+                exact_point=exact_point,
             ),
         )
+        replan = set(changed) - {"text_on_way", "door_note", *(() if run.exact_routing else ("exact_point",))}
         if not changed:
             messages.success(request, _("Nothing changed."))
         elif told:
             messages.success(
                 request, _("Stop saved; its driver was told. Re-plan if the route should change.")
             )
-        elif run.planned_at is not None and set(changed) - {"text_on_way", "door_note"}:
+        elif run.planned_at is not None and replan:
             messages.success(request, _("Stop saved; re-plan to use it."))
         else:
             messages.success(request, _("Stop saved."))
@@ -281,6 +285,8 @@ def stop_edit(request: HttpRequest, slug: str, run_id: int, stop_id: int) -> Htt
             "stop": stop,
             "form": form,
             "has_note": bool(stop.door_note),
+            "has_point": bool(stop.exact_point),
+            "point_changes": list(stop.point_changes.select_related("by")[:10]),
             "neighbour": services.held_for_neighbour(stop.post),
         },
         status=400 if form.errors else 200,

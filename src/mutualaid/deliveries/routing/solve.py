@@ -35,6 +35,7 @@ from pyvrp import (
 from pyvrp import solve as pyvrp_solve
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
 
+from mutualaid.deliveries.routing.construct import construct
 from mutualaid.deliveries.routing.explain import (
     NO_ROOM,
     PAIR_PARTNER,
@@ -64,6 +65,15 @@ _MIN_START_SHARE = 0.1
 # and the late-acceptance history is shorter, so the search converges within the budget
 # (bench/routing.py; docs/deliveries.md). TUNED = False restores PyVRP's defaults (the bench compares both).
 TUNED = True
+# CONSTRUCT = True starts each search (the first and every independent restart, a different variant each)
+# from the insertion heuristic's plan (:mod:`.construct`) instead of PyVRP's random plan improved by its
+# local search, the construction counted within the limit, and returns that plan if the search ends
+# with a worse one. Measured (bench/routing.py --construct; docs/deliveries.md): at 200 stops the start
+# does not move where the search settles (from OR-Tools' own 10 s plan, from the constructed plan and from
+# a random one, the same solver seeds reach the same plateau within the seed spread) and the constructed
+# starts were 0.9 % longer on average at a fixed 4 s of CPU; at 1,000 stops the construction (0.7 s) delays
+# the first feasible plan. So the random start stays the default.
+CONSTRUCT = False
 _PENALTY_UPDATES = 50
 _HISTORY = 100
 
@@ -85,9 +95,18 @@ class _Deadline:
     starts an independent search with the time left).
     """
 
-    def __init__(self, limit: float, give_up_after: float | None, stall: int | None = None) -> None:
+    def __init__(
+        self,
+        limit: float,
+        give_up_after: float | None,
+        stall: int | None = None,
+        *,
+        since: tuple[float, float] | None = None,
+    ) -> None:
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
+        # The first feasible plan is timed from ``since`` (wall, CPU), the solve's start, when given.
+        self.since = since or (self.started, self.cpu_started)
         self.first_feasible_cpu: float | None = None
         self.limit = limit
         self.give_up_after = give_up_after
@@ -101,8 +120,8 @@ class _Deadline:
     def __call__(self, best_cost: float) -> bool:
         elapsed = time.perf_counter() - self.started
         if best_cost < _INFEASIBLE_COST and self.first_feasible is None:
-            self.first_feasible = elapsed
-            self.first_feasible_cpu = time.process_time() - self.cpu_started
+            self.first_feasible = time.perf_counter() - self.since[0]
+            self.first_feasible_cpu = time.process_time() - self.since[1]
         if best_cost < self.best:
             self.best, self.since_best = best_cost, 0
         else:
@@ -355,6 +374,7 @@ def solve_problem(
 ) -> Plan:
     """Plan the routes of ``problem`` within the time limit (the instance's unless given)."""
     started = time.perf_counter()
+    since = (started, time.process_time())
     params = problem.instance.params
     limit = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
@@ -380,7 +400,7 @@ def solve_problem(
     stats: dict[str, Any] = {"solver": "pyvrp", "candidates": len(candidates)}
     routes: dict[int, list[int]] = {}
     if candidates:
-        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, started)
+        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since)
     served = {s for stops in routes.values() for s in stops}
     for s in candidates:
         if s not in served:
@@ -406,16 +426,28 @@ def _solve_candidates(
     seed: int,
     hint: Mapping[int, Sequence[int]] | None,
     stats: dict[str, Any],
-    started: float,
+    since: tuple[float, float],
 ) -> dict[int, list[int]]:
+    """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU): the limit and the time to
+    the first feasible plan count from there."""
+    started = since[0]
     fleet = sum(problem.v_capacity)
     demand = max(sum(problem.s_demand[s] for s in candidates), sum(problem.s_pickup[s] for s in candidates))
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
-        deadline = _Deadline(limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall)
+        initial, built = _start(problem, model, candidates, 0, stats)
+        deadline = _Deadline(
+            limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall, since=since
+        )
         result = pyvrp_solve(
-            model.data, deadline, seed=seed, collect_stats=False, display=False, params=_params(model)
+            model.data,
+            deadline,
+            seed=seed,
+            collect_stats=False,
+            display=False,
+            params=_params(model),
+            initial_solution=initial,
         )
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
@@ -426,11 +458,13 @@ def _solve_candidates(
             starts = 1
             # Independent starts (other seeds) while time is left: a settled search gains nothing from
             # more time, another start often settles lower.
-            while (
-                deadline.stalled
-                and (left := limit - (time.perf_counter() - started)) > _MIN_START_SHARE * limit
-            ):
-                deadline = _Deadline(left, None, stall)
+            while deadline.stalled and limit - (time.perf_counter() - started) > _MIN_START_SHARE * limit:
+                initial, more = _start(problem, model, candidates, starts, stats)
+                if more is not None and (
+                    built is None or _distance(problem, more) < _distance(problem, built)
+                ):
+                    built = more
+                deadline = _Deadline(limit - (time.perf_counter() - started), None, stall)
                 again = pyvrp_solve(
                     model.data,
                     deadline,
@@ -438,17 +472,25 @@ def _solve_candidates(
                     collect_stats=False,
                     display=False,
                     params=_params(model),
+                    initial_solution=initial,
                 )
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
                     best = again.best
             stats["starts"] = starts
-            return _routes(model, best)
+            return _not_worse(problem, _routes(model, best), built, stats)
+    else:
+        built = None
     model = _build(problem, candidates, required=False)
     remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
-    initial = None if hint is None else _initial(model, hint)
-    deadline = _Deadline(remaining, None)
+    if hint is None:
+        initial, more = _start(problem, model, candidates, 0, stats)
+        built = built or more
+        remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
+    else:
+        initial = _initial(model, hint)
+    deadline = _Deadline(remaining, None, since=since)
     result = pyvrp_solve(
         model.data,
         deadline,
@@ -462,7 +504,44 @@ def _solve_candidates(
     stats["iterations"] = stats.get("iterations", 0) + result.num_iterations
     stats["first_feasible_s"] = _round(deadline.first_feasible)
     stats["first_feasible_cpu_s"] = _round(deadline.first_feasible_cpu)
-    return _routes(model, result.best)
+    return _not_worse(problem, _routes(model, result.best), built, stats)
+
+
+def _not_worse(
+    problem: Problem, found: dict[int, list[int]], built: dict[int, list[int]] | None, stats: dict[str, Any]
+) -> dict[int, list[int]]:
+    """The search's plan unless the constructed start (serving every candidate) is better: PyVRP keeps a
+    feasible start as its best, and this holds it whatever the search does."""
+    if built is None:
+        return found
+    served = sum(len(stops) for stops in found.values())
+    if served < sum(len(stops) for stops in built.values()) or _distance(problem, built) < _distance(
+        problem, found
+    ):
+        stats["kept_start"] = True
+        return built
+    return found
+
+
+def _start(
+    problem: Problem, model: _Model, candidates: list[int], variant: int, stats: dict[str, Any]
+) -> tuple[Solution | None, dict[int, list[int]] | None]:
+    """The constructed start of one search, and its routes when they serve every candidate."""
+    if not CONSTRUCT:
+        return None, None
+    began = time.perf_counter()
+    vehicles = [v for members in model.type_vehicles for v in members]
+    routes = construct(problem, candidates, vehicles, variant=variant)
+    stats["construct_s"] = round(stats.get("construct_s", 0.0) + time.perf_counter() - began, 3)
+    if not routes:
+        return None, None
+    initial = _initial(model, routes)
+    complete = sum(len(stops) for stops in routes.values()) == len(candidates)
+    return initial, routes if complete else None
+
+
+def _distance(problem: Problem, routes: Mapping[int, Sequence[int]]) -> int:
+    return sum(schedule(problem, v, list(stops)).distance for v, stops in routes.items())
 
 
 def _round(value: float | None) -> float | None:
