@@ -8,6 +8,7 @@ named areas.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -111,22 +112,35 @@ def _cities() -> dict[str, tuple[float, float, str, int]]:
     return index
 
 
+@cache
+def _cities_by_latitude() -> tuple[list[float], list[tuple[float, float, str]]]:
+    """The gazetteer's cities once each, sorted by latitude, with their latitudes for bisecting: the
+    cities near a point are read from one band instead of a scan of every name (a misspelt area on a
+    post form cost about 0.1 s of CPU)."""
+    cities = sorted({(lat, lon, label) for lat, lon, label, _population in _cities().values()})
+    return [city[0] for city in cities], cities
+
+
+def _cities_near(lat: float, lon: float, km: float) -> list[tuple[float, str]]:
+    latitudes, cities = _cities_by_latitude()
+    band = km / 100  # a degree of latitude is about 111 km
+    low, high = bisect.bisect_left(latitudes, lat - band), bisect.bisect_right(latitudes, lat + band)
+    found = []
+    for city_lat, city_lon, label in cities[low:high]:
+        distance = haversine_km(lat, lon, city_lat, city_lon)
+        if distance <= km:
+            found.append((distance, label))
+    return found
+
+
 def city_names_near(lat: float, lon: float, km: float) -> set[str]:
     """Names of the gazetteer's cities within `km` of a point (suggestions for a misspelt place)."""
-    return {
-        label
-        for city_lat, city_lon, label, _population in _cities().values()
-        if abs(city_lat - lat) < km / 100 and haversine_km(lat, lon, city_lat, city_lon) <= km
-    }
+    return {label for _distance, label in _cities_near(lat, lon, km)}
 
 
 def nearest_city(lat: float, lon: float, km: float) -> str:
     """The name of the gazetteer's city nearest to a point, within `km`, or ""."""
-    near = [
-        (haversine_km(lat, lon, city_lat, city_lon), label)
-        for city_lat, city_lon, label, _population in _cities().values()
-        if abs(city_lat - lat) < km / 100 and haversine_km(lat, lon, city_lat, city_lon) <= km
-    ]
+    near = _cities_near(lat, lon, km)
     return min(near)[1] if near else ""
 
 
