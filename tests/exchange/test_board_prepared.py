@@ -82,3 +82,58 @@ def test_prepared_board_pages_and_one_query(ben: Any, fay: Any, crown: Any) -> N
         )
         # what a card shows is loaded with the page: no query per card
         assert [(p.title, p.kind, p.status, p.area, p.created_at) for p in page.posts]
+
+
+def _searched(user: Any, group: Any, q: str, page: int = 1, prepared: bool = True) -> list[int]:
+    membership = Membership.objects.get(user=user, group=group)
+    filters = selectors.BoardFilters(status="", q=q, page=page)
+    if prepared:
+        return [
+            p.pk
+            for p in selectors.board(
+                group=group, user=user, membership=membership, filters=filters, cards=True
+            ).posts
+        ]
+    return [
+        p.pk for p in selectors.board(group=group, user=user, membership=membership, filters=filters).posts
+    ]
+
+
+def test_prepared_search_matches_the_orm_and_its_scoping(
+    ada: Any, ben: Any, fay: Any, cy: Any, crown: Any, bush: Any, monkeypatch: Any
+) -> None:
+    """A search alone runs SQL compiled once per shape of its plan (ids of rare words; common words
+    probed per post; one listed), with the same scoping as the ORM: tried with each word's list short
+    and then, with the bound lowered, common."""
+    selectors._SEARCH_SQL.clear()
+    now = timezone.now()
+    posts = [
+        make_post(crown, fay, title="Rice and beans"),
+        make_post(crown, fay, title="Rice for coordinators", visibility=Visibility.COORDINATORS),
+        make_post(crown, ben, title="Ben's rice", visibility=Visibility.COORDINATORS),
+        make_post(crown, fay, title="Rice assigned to ben", visibility=Visibility.COORDINATORS),
+        make_post(crown, fay, title="Withdrawn rice"),
+        make_post(crown, fay, title="Beans only"),
+    ]
+    Claim.objects.create(post=posts[3], claimant=ben, state=Claim.State.ACCEPTED)
+    services.post_act(post=posts[4], actor=fay, action="withdraw")
+    make_post(bush, cy, title="Rice in another group")
+    for age, post in enumerate(posts):
+        Post.objects.filter(pk=post.pk).update(created_at=now - timedelta(minutes=age))
+    expected = {
+        ben: {"rice": [posts[0].pk, posts[2].pk, posts[3].pk], "rice beans": [posts[0].pk]},
+        fay: {"rice": [posts[0].pk, posts[1].pk, posts[3].pk], "rice beans": [posts[0].pk]},
+        ada: {"rice": [p.pk for p in posts[:4]], "rice beans": [posts[0].pk]},
+    }
+    for bound in (1000, 1):  # complete lists of ids; then every word common (EXISTS, and one listed)
+        monkeypatch.setattr("mutualaid.exchange.search.CANDIDATES_MAX", bound)
+        for user, searches in expected.items():
+            for q, ids in searches.items():
+                assert _searched(user, crown, q) == ids == _searched(user, crown, q, prepared=False), (
+                    bound,
+                    q,
+                )
+        assert _searched(ben, crown, "nothing-like-this") == []
+    kinds = {step[0] for (_db, _coordinator, _start, shape) in selectors._SEARCH_SQL for step in shape}
+    assert kinds == {"ids", "exists"}
+    assert {coordinator for (_db, coordinator, _start, _shape) in selectors._SEARCH_SQL} == {False, True}

@@ -8,7 +8,8 @@ rows), one for the place when "nearest first" names one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,14 +61,6 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
         assigned = Claim.objects.filter(post=OuterRef("pk"), claimant=user)
         posts = posts.filter(Q(visibility=Visibility.GROUP) | Q(author=user) | Exists(assigned))
     return posts
-
-
-def _search(
-    posts: QuerySet[Post], group: Group, query: str, first: int | None, category: str
-) -> QuerySet[Post]:
-    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    # With a category filter only that category's tokens are read (`posts` are of that category).
-    return search.search(posts, group_id=group.pk, query=query, first=first, category=category)
 
 
 # What a board card shows (exchange/_board_card.html) and what "nearest first" sorts by: the page loads
@@ -139,7 +132,14 @@ def board(
     # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
     narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
     first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
-    posts = _search(posts, group, filters.q, first, filters.category)
+    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
+    # With a category filter only that category's tokens are read (`posts` are of that category).
+    steps = search.plan(group_id=group.pk, query=filters.q, first=first, category=filters.category)
+    if cards and steps and _is_plain(replace(filters, q="")):
+        prepared = _searched_board_rows(group, user, membership, start, steps)
+        if prepared is not None:
+            return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
+    posts = search.apply(posts, steps, group_id=group.pk)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)
@@ -236,6 +236,76 @@ def _plain_board_rows(group: Group, user: User, membership: Membership, start: i
             _PLAIN_SQL.clear()
         _PLAIN_SQL[key] = sql
     return list(Post.objects.db_manager(key[0]).raw(sql, _plain_params(group, user, coordinator)))
+
+
+# The searched board (a search and nothing else) per (database, coordinator or not, first row, shape of the
+# search's steps): compiled once from the same querysets (`visible_posts`, `search.apply`) with stand-in
+# values, every value a parameter of the SQL (bench/RESULTS-throughput.md).
+_SEARCH_SQL: dict[tuple[Any, ...], tuple[str, list[tuple[bool, Any]]]] = {}
+_STAND_IN = -7_100_001
+_UNUSED = _STAND_IN + 1  # stands in for a value the query must not depend on: never in its parameters
+_SEARCH_STEPS = frozenset({"ids", "listed", "exists"})
+
+
+def _searched_board_rows(
+    group: Group, user: User, membership: Membership, start: int, steps: list[search.Step]
+) -> list[Post] | None:
+    """The board page for a search alone, or None when its steps are of a kind not prepared here."""
+    if not all(step.kind in _SEARCH_STEPS for step in steps):
+        return None
+    shape = tuple((step.kind, len(step.tokens), step.category) for step in steps)
+    coordinator = membership.role == Role.COORDINATOR
+    # A coordinator's board does not depend on who they are (every value must come out as a parameter).
+    ids = [group.pk] if coordinator else [group.pk, user.pk]
+    values: list[Any] = [*ids, *(token for step in steps for token in step.tokens)]
+
+    def build(stand_ins: list[int]) -> QuerySet[Post]:
+        stand_in_group = Group(pk=stand_ins[0])
+        stand_in_user = User(pk=_UNUSED) if coordinator else User(pk=stand_ins[1])
+        rest = iter(stand_ins[len(ids) :])
+        stand_in_steps = [replace(step, tokens=tuple(next(rest) for _ in step.tokens)) for step in steps]
+        posts = visible_posts(stand_in_group, stand_in_user, membership).filter(
+            status__in=(Status.OPEN, Status.CLAIMED, Status.IN_PROGRESS)
+        )
+        posts = search.apply(posts, stand_in_steps, group_id=stand_in_group.pk)
+        return _page_rows(posts.order_by("-created_at", "-id"), True)[start : start + PAGE_SIZE + 1]
+
+    key = (coordinator, start, shape)
+    return _prepared(_SEARCH_SQL, key, build, values)
+
+
+def _prepared(
+    cache: dict[tuple[Any, ...], tuple[str, list[tuple[bool, Any]]]],
+    key: tuple[Any, ...],
+    build: Callable[[list[int]], QuerySet[Post]],
+    values: list[Any],
+) -> list[Post] | None:
+    """Rows of the queryset `build` makes from `values`, its SQL compiled once per `key`: built with
+    stand-ins (`_STAND_IN`, `_STAND_IN` - 1, ...) in place of the values, each stand-in found among the
+    compiled parameters is the value's place. None (the caller then uses the ORM) when a value did not
+    come out as a parameter of its own."""
+    db = router.db_for_read(Post)
+    entry = cache.get((db, *key))
+    if entry is None:
+        stand_ins = [_STAND_IN - n for n in range(len(values))]
+        low = _STAND_IN - len(values)
+        sql, params = build(stand_ins).query.get_compiler(db).as_sql()
+        template = [
+            (True, _STAND_IN - p) if type(p) is int and low < p <= _STAND_IN else (False, p) for p in params
+        ]
+        if (
+            {n for is_value, n in template if is_value} != set(range(len(values)))
+            or _UNUSED in params
+            or any(str(n) in sql for n in [*stand_ins, _UNUSED])
+        ):
+            return None
+        if len(cache) >= _PLAIN_SQL_MAX:
+            cache.clear()
+        entry = cache[(db, *key)] = (sql, template)
+    sql, template = entry
+    return list(
+        Post.objects.db_manager(db).raw(sql, [values[x] if is_value else x for is_value, x in template])
+    )
 
 
 def _page_rows(posts: QuerySet[Post], cards: bool = False) -> QuerySet[Post]:
