@@ -54,29 +54,44 @@ def one_row(
     """``SELECT <every column of each model under its alias> <tail>``: the first row as one instance per
     model (None for a model whose primary key came out NULL, as from a LEFT JOIN that found nothing), or
     None when there is no row. ``tail`` is SQL of ours (FROM, JOIN, WHERE, with %s parameters), never input."""
+    found = _select(parts, tail, params, one=True)
+    return found[0] if found else None
+
+
+def many(
+    parts: Sequence[tuple[type[models.Model], str]], tail: str, params: Sequence[Any]
+) -> list[list[Any]]:
+    """Every row of ``SELECT <every column of each model under its alias> <tail>``, each as in `one_row`."""
+    return _select(parts, tail, params, one=False)
+
+
+def _select(
+    parts: Sequence[tuple[type[models.Model], str]], tail: str, params: Sequence[Any], *, one: bool
+) -> list[list[Any]]:
     db = router.db_for_read(parts[0][0])
     connection = connections[db]
     plans = [_plan(db, model, alias) for model, alias in parts]
     sql = f"SELECT {', '.join(plan[0] for plan in plans)} {tail}"
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    out: list[Any] = []
-    at = 0
-    for (model, _alias), (_columns, attnames, converters, pk) in zip(parts, plans, strict=True):
-        values = list(row[at : at + len(attnames)])
-        at += len(attnames)
-        if values[pk] is None:
-            out.append(None)
-            continue
-        for n, (col, functions) in enumerate(converters):
-            value = values[n]
-            for function in functions:
-                value = function(value, col, connection)
-            values[n] = value
-        out.append(model.from_db(db, attnames, values))
+        found = [row for row in [cursor.fetchone()] if row is not None] if one else cursor.fetchall()
+    out: list[list[Any]] = []
+    for row in found:
+        instances: list[Any] = []
+        at = 0
+        for (model, _alias), (_columns, attnames, converters, pk) in zip(parts, plans, strict=True):
+            values = list(row[at : at + len(attnames)])
+            at += len(attnames)
+            if values[pk] is None:
+                instances.append(None)
+                continue
+            for n, (col, functions) in enumerate(converters):
+                value = values[n]
+                for function in functions:
+                    value = function(value, col, connection)
+                values[n] = value
+            instances.append(model.from_db(db, attnames, values))
+        out.append(instances)
     return out
 
 
