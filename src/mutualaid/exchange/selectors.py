@@ -17,6 +17,7 @@ from django.db import router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from mutualaid.core import rows
 from mutualaid.core.geo import Place
 from mutualaid.exchange import search
 from mutualaid.exchange.models import Claim, Kind, Message, Post, PostEvent, Status, Visibility
@@ -90,9 +91,13 @@ def board(
 ) -> BoardPage:
     """One page of the board. ``cards``: only what a card shows (CARD_FIELDS) instead of whole posts
     with their author."""
-    if cards and _is_plain(filters):
+    if _is_plain(filters):
         page = max(1, min(filters.page, 1000))
-        prepared = _plain_board_rows(group, user, membership, (page - 1) * PAGE_SIZE)
+        start = (page - 1) * PAGE_SIZE
+        if cards:
+            prepared = _plain_board_rows(group, user, membership, start)
+        else:
+            prepared = _searched_board_rows(group, user, membership, start, [], cards=False)
         if prepared is not None:
             return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
     if filters.mine:
@@ -135,8 +140,8 @@ def board(
     # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
     # With a category filter only that category's tokens are read (`posts` are of that category).
     steps = search.plan(group_id=group.pk, query=filters.q, first=first, category=filters.category)
-    if cards and steps and _is_plain(replace(filters, q="")):
-        prepared = _searched_board_rows(group, user, membership, start, steps)
+    if steps and _is_plain(replace(filters, q="")):
+        prepared = _searched_board_rows(group, user, membership, start, steps, cards=cards)
         if prepared is not None:
             return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
     posts = search.apply(posts, steps, group_id=group.pk)
@@ -245,12 +250,21 @@ _SEARCH_SQL: dict[tuple[Any, ...], tuple[str, list[tuple[bool, Any]]]] = {}
 _STAND_IN = -7_100_001
 _UNUSED = _STAND_IN + 1  # stands in for a value the query must not depend on: never in its parameters
 _SEARCH_STEPS = frozenset({"ids", "listed", "exists"})
+_NOT_LISTED = ("address", "private_note")  # sealed fields a list of whole posts does not show
 
 
 def _searched_board_rows(
-    group: Group, user: User, membership: Membership, start: int, steps: list[search.Step]
+    group: Group,
+    user: User,
+    membership: Membership,
+    start: int,
+    steps: list[search.Step],
+    *,
+    cards: bool = True,
 ) -> list[Post] | None:
-    """The board page for a search alone, or None when its steps are of a kind not prepared here."""
+    """The board page for a search alone (no steps: the plain board), or None when its steps are of a kind
+    not prepared here. Not ``cards``: whole posts as `_page_rows` gives them, their authors read in one
+    more written-out query (a raw query cannot select related rows)."""
     if not all(step.kind in _SEARCH_STEPS for step in steps):
         return None
     shape = tuple((step.kind, len(step.tokens), step.category) for step in steps)
@@ -267,11 +281,32 @@ def _searched_board_rows(
         posts = visible_posts(stand_in_group, stand_in_user, membership).filter(
             status__in=(Status.OPEN, Status.CLAIMED, Status.IN_PROGRESS)
         )
-        posts = search.apply(posts, stand_in_steps, group_id=stand_in_group.pk)
-        return _page_rows(posts.order_by("-created_at", "-id"), True)[start : start + PAGE_SIZE + 1]
+        posts = search.apply(posts, stand_in_steps, group_id=stand_in_group.pk).order_by("-created_at", "-id")
+        if not cards:
+            return posts.defer(*_NOT_LISTED)[start : start + PAGE_SIZE + 1]
+        return _page_rows(posts, True)[start : start + PAGE_SIZE + 1]
 
-    key = (coordinator, start, shape)
-    return _prepared(_SEARCH_SQL, key, build, values)
+    key = (coordinator, start, shape, cards)
+    found = _prepared(_SEARCH_SQL, key, build, values)
+    if found is not None and not cards:
+        _attach_authors(found)
+    return found
+
+
+def _attach_authors(posts: list[Post]) -> None:
+    ids = sorted({p.author_id for p in posts if p.author_id is not None})
+    marks = ", ".join(["%s"] * len(ids))
+    authors = (
+        {
+            u.pk: u
+            for (u,) in rows.many([(User, "u")], f"FROM {rows.table(User, 'u')} WHERE u.id IN ({marks})", ids)
+        }
+        if ids
+        else {}
+    )
+    for post in posts:
+        if post.author_id is not None and post.author_id in authors:
+            post.author = authors[post.author_id]
 
 
 def _prepared(
@@ -312,7 +347,7 @@ def _page_rows(posts: QuerySet[Post], cards: bool = False) -> QuerySet[Post]:
     if cards:
         return posts.only(*CARD_FIELDS)
     # Encrypted fields are not shown on the board: not even decrypted.
-    return posts.select_related("author").defer("address", "private_note")
+    return posts.select_related("author").defer(*_NOT_LISTED)
 
 
 def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]:
@@ -332,7 +367,19 @@ def claims_of(post: Post) -> list[Claim]:
 
 
 def live_claim(post: Post) -> Claim | None:
-    return Claim.objects.filter(post=post, state__in=Claim.LIVE).select_related("claimant").first()
+    """The post's live claim (pending or accepted) with its claimant. On every post page: written out
+    (`core.rows`; the ORM took about 0.5 ms of CPU to build the join)."""
+    marks = ", ".join(["%s"] * len(Claim.LIVE))
+    found = rows.one_row(
+        [(Claim, "c"), (User, "u")],
+        f"FROM {rows.table(Claim, 'c')} JOIN {rows.table(User, 'u')} ON u.id = c.claimant_id "
+        f"WHERE c.post_id = %s AND c.state IN ({marks}) ORDER BY c.id LIMIT 1",
+        [post.pk, *(str(state) for state in Claim.LIVE)],
+    )
+    if found is None:
+        return None
+    claim, claim.claimant = found
+    return claim  # type: ignore[no-any-return]
 
 
 def messages_of(claim: Claim) -> list[Message]:
