@@ -49,3 +49,13 @@ def test_one_row_joins_and_nulls(ada: Any, ben: Any, crown: Any) -> None:
     assert rows.one_row([(Post, "p")], f"FROM {rows.table(Post, 'p')} WHERE p.id = %s", [-1]) is None
     membership = Membership.objects.get(user=ben, group=crown)
     _same(rows.first(Membership, {"user_id": ben.pk, "group_id": crown.pk}), membership)
+
+
+def test_exists(ben: Any, fay: Any, crown: Any) -> None:
+    from mutualaid.exchange.models import Claim
+
+    post = make_post(crown, fay, title="Rice")
+    assert not rows.exists(Claim, {"post_id": post.pk, "claimant_id": ben.pk})
+    Claim.objects.create(post=post, claimant=ben, state=Claim.State.DECLINED)
+    assert rows.exists(Claim, {"post_id": post.pk, "claimant_id": ben.pk})
+    assert not rows.exists(Claim, {"post_id": post.pk, "claimant_id": fay.pk})

@@ -111,3 +111,17 @@ def first(model: type[M], where: dict[str, Any]) -> M | None:
         [(model, "t")], f"FROM {table(model, 't')} WHERE {condition} LIMIT 1", list(where.values())
     )
     return None if found is None else found[0]
+
+
+def exists(model: type[models.Model], where: dict[str, Any]) -> bool:
+    """Whether a row of the model has these column values (column name → value)."""
+    db = router.db_for_read(model)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    condition = " AND ".join(f"{quote(column)} = %s" for column in where)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(model._meta.db_table)} WHERE {condition} LIMIT 1",  # noqa: S608 - identifiers are ours; values are parameters
+            list(where.values()),
+        )
+        return cursor.fetchone() is not None

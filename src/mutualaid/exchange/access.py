@@ -21,7 +21,13 @@ def may_see(post: Post, user: User, membership: Membership) -> bool:
         or membership.role == Role.COORDINATOR
     ):
         return True
-    return Claim.objects.filter(post=post, claimant=user).exists()
+    return has_claimed(post, user)
+
+
+def has_claimed(post: Post, user: User) -> bool:
+    """Whether `user` ever claimed or was assigned `post` (any state). On post pages of coordinators-only
+    posts and for the history: written out (`core.rows`; the ORM took about 0.3 ms of CPU to build it)."""
+    return rows.exists(Claim, {"post_id": post.pk, "claimant_id": user.pk})
 
 
 def may_see_exact_address(post: Post, user: User, *, coordinator: bool, live: Claim | None) -> bool:

@@ -356,7 +356,9 @@ def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]
     Who claimed what is the social graph of the network (THREATS.md): other members see none of it.
     """
     if not (
-        coordinator or post.author_id == user.pk or Claim.objects.filter(post=post, claimant=user).exists()
+        coordinator
+        or post.author_id == user.pk
+        or rows.exists(Claim, {"post_id": post.pk, "claimant_id": user.pk})
     ):
         return []
     return list(PostEvent.objects.filter(post=post).select_related("actor"))
