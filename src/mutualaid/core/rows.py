@@ -19,8 +19,9 @@ M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
 
 _PLANS: dict[
-    tuple[str, type[models.Model], str], tuple[str, list[str], list[tuple[Any, list[Converter]]], int]
+    tuple[str, int, type[models.Model], str], tuple[str, list[str], list[tuple[Any, list[Converter]]], int]
 ] = {}
+_PLANS_MAX = 1024
 
 
 def _plan(
@@ -28,11 +29,12 @@ def _plan(
 ) -> tuple[str, list[str], list[tuple[Any, list[Converter]]], int]:
     """The select list of `model`'s concrete columns under `alias`, their attribute names, each column's
     converters (the backend's, then the field's, in the order the ORM's compiler applies them) and the
-    position of the primary key."""
-    key = (db, model, alias)
+    position of the primary key. Kept per connection object (a thread's own): the backend's converters
+    are methods of that connection's operations."""
+    connection = connections[db]
+    key = (db, id(connection), model, alias)
     found = _PLANS.get(key)
     if found is None:
-        connection = connections[db]
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields
         columns = ", ".join(f"{quote(alias)}.{quote(str(f.column))}" for f in fields)
@@ -44,6 +46,8 @@ def _plan(
             )
         pk = next(n for n, f in enumerate(fields) if f.primary_key)
         found = (columns, [f.attname for f in fields], converters, pk)
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
         _PLANS[key] = found
     return found
 
