@@ -100,6 +100,21 @@ def board(
             prepared = _searched_board_rows(group, user, membership, start, [], cards=False)
         if prepared is not None:
             return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
+    page = max(1, min(filters.page, 1000))
+    start = (page - 1) * PAGE_SIZE
+    # In the board's order only the rows up to this page's end matter, so several common words can be
+    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
+    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
+    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
+    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
+    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
+    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
+    # With a category filter only that category's tokens are read (`posts` are of that category).
+    steps = search.plan(group_id=group.pk, query=filters.q, first=first, category=filters.category)
+    if steps and _is_plain(replace(filters, q="")):  # before any queryset is built: none is needed
+        prepared = _searched_board_rows(group, user, membership, start, steps, cards=cards)
+        if prepared is not None:
+            return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
     if filters.mine:
         # One's own posts and live claims are always visible. A top-level OR lets the database use the
         # author index and the claims instead of walking the whole group.
@@ -127,24 +142,9 @@ def board(
         posts = posts.filter(area_unplaced=True)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
+    posts = search.apply(posts, steps, group_id=group.pk)
     place = None
     place_unknown = False
-    page = max(1, min(filters.page, 1000))
-    start = (page - 1) * PAGE_SIZE
-    # In the board's order only the rows up to this page's end matter, so several common words can be
-    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
-    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
-    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
-    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
-    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
-    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    # With a category filter only that category's tokens are read (`posts` are of that category).
-    steps = search.plan(group_id=group.pk, query=filters.q, first=first, category=filters.category)
-    if steps and _is_plain(replace(filters, q="")):
-        prepared = _searched_board_rows(group, user, membership, start, steps, cards=cards)
-        if prepared is not None:
-            return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
-    posts = search.apply(posts, steps, group_id=group.pk)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)
