@@ -59,3 +59,28 @@ def test_exists(ben: Any, fay: Any, crown: Any) -> None:
     Claim.objects.create(post=post, claimant=ben, state=Claim.State.DECLINED)
     assert rows.exists(Claim, {"post_id": post.pk, "claimant_id": ben.pk})
     assert not rows.exists(Claim, {"post_id": post.pk, "claimant_id": fay.pk})
+
+
+def test_group_and_membership_are_read_on_every_call(ben: Any, crown: Any) -> None:
+    """Nothing of the rows is kept: a change made anywhere (another app server) is seen at the next call."""
+    import pytest
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from mutualaid.groups.access import get_group_for_member
+
+    group, membership = get_group_for_member(ben, "crown")
+    assert (group.pk, group.name, membership.role, membership.group is group) == (
+        crown.pk,
+        crown.name,
+        "member",
+        True,
+    )
+    Group.objects.filter(pk=crown.pk).update(name="Renamed")
+    Membership.objects.filter(user=ben, group=crown).update(role="coordinator")
+    group, membership = get_group_for_member(ben, "crown")
+    assert (group.name, membership.role) == ("Renamed", "coordinator")
+    Membership.objects.filter(user=ben, group=crown).delete()
+    for user, slug in ((ben, "crown"), (AnonymousUser(), "crown"), (ben, "no-such-group")):
+        with pytest.raises(Http404):
+            get_group_for_member(user, slug)
