@@ -146,6 +146,11 @@ def test_coordinators_only_posts_are_hidden_from_members(
     )
     assert "Quiet need" in client_for(ada).get(reverse("exchange_board", args=[crown.slug])).content.decode()
     assert "Quiet need" in client_for(fay).get(reverse("exchange_mine", args=[crown.slug])).content.decode()
+    # whoever was assigned to it sees its page (exchange.access.has_claimed), in any state of the claim
+    from mutualaid.exchange.models import Claim
+
+    Claim.objects.create(post=post, claimant=ben, state=Claim.State.RELEASED)
+    assert client_for(ben).get(reverse("exchange_post", args=[crown.slug, post.pk])).status_code == 200
 
 
 def test_needs_are_reminded_then_expire_and_can_be_renewed(ben: Any, crown: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -125,22 +126,46 @@ def search(
     (one word); or on the rows of the rarest common word's list (two or more common words, which
     together are rare: a walk would pass thousands of rows before a page).
     """
+    return apply(
+        posts, plan(group_id=group_id, query=query, first=first, category=category), group_id=group_id
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One narrowing of the posts that `plan` decided on and `apply` carries out.
+
+    ``none``: nothing matches. ``ids``: the posts with these ids (a literal list). ``listed``: the posts
+    in one word's posting list (tokens). ``exists``: the posts having one of these tokens, probed per
+    post. ``walk``: the first ``first`` posts, in the board's order, having every word (tokens per word)."""
+
+    kind: str
+    tokens: tuple[int, ...] = ()
+    words: tuple[tuple[int, ...], ...] = ()
+    sampled: tuple[tuple[int, ...], ...] = ()  # the words' sampled post ids (``walk_postgresql``)
+    first: int = 0
+    category: str = ""
+
+
+def plan(*, group_id: int, query: str, first: int | None = None, category: str = "") -> list[Step]:
+    """What `search` does to the posts for `query`: the database is read here only for the words'
+    sampled posting lists (and, on PostgreSQL, a category's intersection); see `search`."""
     wanted = keyedsearch.query_terms(query.strip()[:SEARCH_MAX])
     if not wanted:
-        return posts
+        return []
     try:
         keys = [keyedsearch.group_key(group_id, kid)[1] for kid in keyedsearch.search_key_ids()]
     except KeyRingError:  # destroyed by `mutualaid panic`: nothing can be found any more
-        return posts.none()
+        return [Step("none")]
     per_word = [sorted({keyedsearch.token(key, term) for key in keys for term in alts}) for alts in wanted]
     sampled = _bounded_postings(group_id, per_word, CANDIDATES_MAX + 1, category)
-    within = {"category": category} if category else {}
+    steps: list[Step] = []
     complete = sorted((ids for ids in sampled if len(ids) <= CANDIDATES_MAX), key=len)
     if complete:
         candidates = set(complete[0]).intersection(*complete[1:])
         if not candidates:
-            return posts.none()
-        posts = posts.filter(id__in=sorted(candidates))
+            return [Step("none")]
+        steps.append(Step("ids", tuple(sorted(candidates))))
     # Common words, rarest first: the ids sampled from the start of a posting list spread over a wider
     # range of ids the rarer the word is.
     common = sorted(
@@ -155,23 +180,55 @@ def search(
         # (the board's filters) and probed the words per post (bench: "rice beans" · food · es).
         ids = _intersection(group_id, [tokens for tokens, _ids in common], category, INTERSECTION_MAX + 1)
         if len(ids) <= INTERSECTION_MAX:
-            return posts.filter(id__in=ids) if ids else posts.none()
+            return [Step("ids", tuple(ids))] if ids else [Step("none")]
     if not complete and len(common) > 1 and first is not None:
         if connection.vendor == "postgresql":
-            return posts.filter(id__in=_walk_postgresql(posts, group_id, common, first))
-        return posts.filter(id__in=_walk(posts, group_id, [tokens for tokens, _ids in common], first))
+            return [
+                Step(
+                    "walk_postgresql",
+                    first=first,
+                    words=tuple(tuple(tokens) for tokens, _ids in common),
+                    sampled=tuple(tuple(ids) for _tokens, ids in common),
+                )
+            ]
+        return [Step("walk", first=first, words=tuple(tuple(tokens) for tokens, _ids in common))]
     if not complete and len(common) > 1:
         # Two or more common words: together they are rare, and a walk in the board's order would pass
         # many rows before a page. The rarest one is read once as a list (one range of the index);
         # the others are probed on the rows it lets through.
         tokens, _ids = common.pop(0)
-        posts = posts.filter(
-            id__in=PostToken.objects.filter(group_id=group_id, token__in=tokens, **within).values("post_id")
-        )
-    for tokens, _ids in common:
-        posts = posts.filter(
-            Exists(PostToken.objects.filter(group_id=group_id, token__in=tokens, post_id=OuterRef("pk")))
-        )
+        steps.append(Step("listed", tuple(tokens), category=category))
+    steps.extend(Step("exists", tuple(tokens)) for tokens, _ids in common)
+    return steps
+
+
+def apply(posts: QuerySet[Post], steps: list[Step], *, group_id: int) -> QuerySet[Post]:
+    """`posts` narrowed by the steps of `plan`."""
+    for step in steps:
+        if step.kind == "none":
+            return posts.none()
+        if step.kind == "ids":
+            posts = posts.filter(id__in=list(step.tokens))
+        elif step.kind == "walk":
+            return posts.filter(id__in=_walk(posts, group_id, [list(w) for w in step.words], step.first))
+        elif step.kind == "walk_postgresql":
+            common = [(list(t), list(ids)) for t, ids in zip(step.words, step.sampled, strict=True)]
+            return posts.filter(id__in=_walk_postgresql(posts, group_id, common, step.first))
+        elif step.kind == "listed":
+            within = {"category": step.category} if step.category else {}
+            posts = posts.filter(
+                id__in=PostToken.objects.filter(group_id=group_id, token__in=step.tokens, **within).values(
+                    "post_id"
+                )
+            )
+        elif step.kind == "exists":
+            posts = posts.filter(
+                Exists(
+                    PostToken.objects.filter(group_id=group_id, token__in=step.tokens, post_id=OuterRef("pk"))
+                )
+            )
+        else:  # pragma: no cover - plan makes only the kinds above
+            raise ValueError(step.kind)
     return posts
 
 

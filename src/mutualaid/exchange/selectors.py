@@ -8,7 +8,8 @@ rows), one for the place when "nearest first" names one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.db import router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from mutualaid.core import rows
 from mutualaid.core.geo import Place
 from mutualaid.exchange import search
 from mutualaid.exchange.models import Claim, Kind, Message, Post, PostEvent, Status, Visibility
@@ -62,14 +64,6 @@ def visible_posts(group: Group, user: User, membership: Membership) -> QuerySet[
     return posts
 
 
-def _search(
-    posts: QuerySet[Post], group: Group, query: str, first: int | None, category: str
-) -> QuerySet[Post]:
-    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
-    # With a category filter only that category's tokens are read (`posts` are of that category).
-    return search.search(posts, group_id=group.pk, query=query, first=first, category=category)
-
-
 # What a board card shows (exchange/_board_card.html) and what "nearest first" sorts by: the page loads
 # only these for the browser board. Every column left out is work saved per row: the sealed details are
 # not decrypted, the author is not joined (bench/RESULTS-throughput.md).
@@ -97,9 +91,28 @@ def board(
 ) -> BoardPage:
     """One page of the board. ``cards``: only what a card shows (CARD_FIELDS) instead of whole posts
     with their author."""
-    if cards and _is_plain(filters):
+    if _is_plain(filters):
         page = max(1, min(filters.page, 1000))
-        prepared = _plain_board_rows(group, user, membership, (page - 1) * PAGE_SIZE)
+        start = (page - 1) * PAGE_SIZE
+        if cards:
+            prepared = _plain_board_rows(group, user, membership, start)
+        else:
+            prepared = _searched_board_rows(group, user, membership, start, [], cards=False)
+        if prepared is not None:
+            return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
+    page = max(1, min(filters.page, 1000))
+    start = (page - 1) * PAGE_SIZE
+    # In the board's order only the rows up to this page's end matter, so several common words can be
+    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
+    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
+    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
+    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
+    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
+    # Keyed tokens of the sealed texts: the database compares digests, nothing is decrypted to filter.
+    # With a category filter only that category's tokens are read (`posts` are of that category).
+    steps = search.plan(group_id=group.pk, query=filters.q, first=first, category=filters.category)
+    if steps and _is_plain(replace(filters, q="")):  # before any queryset is built: none is needed
+        prepared = _searched_board_rows(group, user, membership, start, steps, cards=cards)
         if prepared is not None:
             return BoardPage(prepared[:PAGE_SIZE], page, len(prepared) > PAGE_SIZE, None, False, filters)
     if filters.mine:
@@ -129,17 +142,9 @@ def board(
         posts = posts.filter(area_unplaced=True)
     if filters.language:
         posts = posts.filter(languages__icontains=f'"{filters.language}"')
+    posts = search.apply(posts, steps, group_id=group.pk)
     place = None
     place_unknown = False
-    page = max(1, min(filters.page, 1000))
-    start = (page - 1) * PAGE_SIZE
-    # In the board's order only the rows up to this page's end matter, so several common words can be
-    # walked in that order (exchange.search._walk). Not when nearest first, and not when the board's
-    # own filters narrow the posts: the walk then passes that many times more rows before a page, and
-    # reading the rarest word's list is cheaper (bench/RESULTS-exchange.md, "rice beans" · food · es).
-    narrowed = filters.kind or filters.category or filters.urgency or filters.language or filters.unplaced
-    first = None if filters.area.strip() or narrowed else start + PAGE_SIZE + 1
-    posts = _search(posts, group, filters.q, first, filters.category)
     rows: list[Post]
     if filters.area.strip():
         location = locate(group, filters.area)
@@ -238,11 +243,111 @@ def _plain_board_rows(group: Group, user: User, membership: Membership, start: i
     return list(Post.objects.db_manager(key[0]).raw(sql, _plain_params(group, user, coordinator)))
 
 
+# The searched board (a search and nothing else) per (database, coordinator or not, first row, shape of the
+# search's steps): compiled once from the same querysets (`visible_posts`, `search.apply`) with stand-in
+# values, every value a parameter of the SQL (bench/RESULTS-throughput.md).
+_SEARCH_SQL: dict[tuple[Any, ...], tuple[str, list[tuple[bool, Any]]]] = {}
+_STAND_IN = -7_100_001
+_UNUSED = _STAND_IN + 1  # stands in for a value the query must not depend on: never in its parameters
+_SEARCH_STEPS = frozenset({"ids", "listed", "exists"})
+_NOT_LISTED = ("address", "private_note")  # sealed fields a list of whole posts does not show
+
+
+def _searched_board_rows(
+    group: Group,
+    user: User,
+    membership: Membership,
+    start: int,
+    steps: list[search.Step],
+    *,
+    cards: bool = True,
+) -> list[Post] | None:
+    """The board page for a search alone (no steps: the plain board), or None when its steps are of a kind
+    not prepared here. Not ``cards``: whole posts as `_page_rows` gives them, their authors read in one
+    more written-out query (a raw query cannot select related rows)."""
+    if not all(step.kind in _SEARCH_STEPS for step in steps):
+        return None
+    shape = tuple((step.kind, len(step.tokens), step.category) for step in steps)
+    coordinator = membership.role == Role.COORDINATOR
+    # A coordinator's board does not depend on who they are (every value must come out as a parameter).
+    ids = [group.pk] if coordinator else [group.pk, user.pk]
+    values: list[Any] = [*ids, *(token for step in steps for token in step.tokens)]
+
+    def build(stand_ins: list[int]) -> QuerySet[Post]:
+        stand_in_group = Group(pk=stand_ins[0])
+        stand_in_user = User(pk=_UNUSED) if coordinator else User(pk=stand_ins[1])
+        rest = iter(stand_ins[len(ids) :])
+        stand_in_steps = [replace(step, tokens=tuple(next(rest) for _ in step.tokens)) for step in steps]
+        posts = visible_posts(stand_in_group, stand_in_user, membership).filter(
+            status__in=(Status.OPEN, Status.CLAIMED, Status.IN_PROGRESS)
+        )
+        posts = search.apply(posts, stand_in_steps, group_id=stand_in_group.pk).order_by("-created_at", "-id")
+        if not cards:
+            return posts.defer(*_NOT_LISTED)[start : start + PAGE_SIZE + 1]
+        return _page_rows(posts, True)[start : start + PAGE_SIZE + 1]
+
+    key = (coordinator, start, shape, cards)
+    found = _prepared(_SEARCH_SQL, key, build, values)
+    if found is not None and not cards:
+        _attach_authors(found)
+    return found
+
+
+def _attach_authors(posts: list[Post]) -> None:
+    ids = sorted({p.author_id for p in posts if p.author_id is not None})
+    marks = ", ".join(["%s"] * len(ids))
+    authors = (
+        {
+            u.pk: u
+            for (u,) in rows.many([(User, "u")], f"FROM {rows.table(User, 'u')} WHERE u.id IN ({marks})", ids)
+        }
+        if ids
+        else {}
+    )
+    for post in posts:
+        if post.author_id is not None and post.author_id in authors:
+            post.author = authors[post.author_id]
+
+
+def _prepared(
+    cache: dict[tuple[Any, ...], tuple[str, list[tuple[bool, Any]]]],
+    key: tuple[Any, ...],
+    build: Callable[[list[int]], QuerySet[Post]],
+    values: list[Any],
+) -> list[Post] | None:
+    """Rows of the queryset `build` makes from `values`, its SQL compiled once per `key`: built with
+    stand-ins (`_STAND_IN`, `_STAND_IN` - 1, ...) in place of the values, each stand-in found among the
+    compiled parameters is the value's place. None (the caller then uses the ORM) when a value did not
+    come out as a parameter of its own."""
+    db = router.db_for_read(Post)
+    entry = cache.get((db, *key))
+    if entry is None:
+        stand_ins = [_STAND_IN - n for n in range(len(values))]
+        low = _STAND_IN - len(values)
+        sql, params = build(stand_ins).query.get_compiler(db).as_sql()
+        template = [
+            (True, _STAND_IN - p) if type(p) is int and low < p <= _STAND_IN else (False, p) for p in params
+        ]
+        if (
+            {n for is_value, n in template if is_value} != set(range(len(values)))
+            or _UNUSED in params
+            or any(str(n) in sql for n in [*stand_ins, _UNUSED])
+        ):
+            return None
+        if len(cache) >= _PLAIN_SQL_MAX:
+            cache.clear()
+        entry = cache[(db, *key)] = (sql, template)
+    sql, template = entry
+    return list(
+        Post.objects.db_manager(db).raw(sql, [values[x] if is_value else x for is_value, x in template])
+    )
+
+
 def _page_rows(posts: QuerySet[Post], cards: bool = False) -> QuerySet[Post]:
     if cards:
         return posts.only(*CARD_FIELDS)
     # Encrypted fields are not shown on the board: not even decrypted.
-    return posts.select_related("author").defer("address", "private_note")
+    return posts.select_related("author").defer(*_NOT_LISTED)
 
 
 def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]:
@@ -251,7 +356,9 @@ def history_for(post: Post, user: User, *, coordinator: bool) -> list[PostEvent]
     Who claimed what is the social graph of the network (THREATS.md): other members see none of it.
     """
     if not (
-        coordinator or post.author_id == user.pk or Claim.objects.filter(post=post, claimant=user).exists()
+        coordinator
+        or post.author_id == user.pk
+        or rows.exists(Claim, {"post_id": post.pk, "claimant_id": user.pk})
     ):
         return []
     return list(PostEvent.objects.filter(post=post).select_related("actor"))
@@ -262,7 +369,19 @@ def claims_of(post: Post) -> list[Claim]:
 
 
 def live_claim(post: Post) -> Claim | None:
-    return Claim.objects.filter(post=post, state__in=Claim.LIVE).select_related("claimant").first()
+    """The post's live claim (pending or accepted) with its claimant. On every post page: written out
+    (`core.rows`; the ORM took about 0.5 ms of CPU to build the join)."""
+    marks = ", ".join(["%s"] * len(Claim.LIVE))
+    found = rows.one_row(
+        [(Claim, "c"), (User, "u")],
+        f"FROM {rows.table(Claim, 'c')} JOIN {rows.table(User, 'u')} ON u.id = c.claimant_id "
+        f"WHERE c.post_id = %s AND c.state IN ({marks}) ORDER BY c.id LIMIT 1",
+        [post.pk, *(str(state) for state in Claim.LIVE)],
+    )
+    if found is None:
+        return None
+    claim, claim.claimant = found
+    return claim  # type: ignore[no-any-return]
 
 
 def messages_of(claim: Claim) -> list[Message]:

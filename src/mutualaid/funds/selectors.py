@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualaid.core import rows
 from mutualaid.core.categories import Category
 from mutualaid.funds.models import (
     Account,
@@ -41,7 +42,15 @@ def funds_public(group: Group) -> QuerySet[Fund]:
 def public_funds_by_group(group_ids: list[int]) -> dict[int, list[Fund]]:
     """Public funds of many groups in one query (the directory's results)."""
     found: dict[int, list[Fund]] = {}
-    for fund in Fund.objects.filter(group_id__in=group_ids, visibility=Visibility.PUBLIC).order_by("name"):
+    if not group_ids:
+        return found
+    # On every directory search, written out (`core.rows`): the ORM took about 0.3 ms of CPU to build it.
+    marks = ", ".join(["%s"] * len(group_ids))
+    for (fund,) in rows.many(
+        [(Fund, "f")],
+        f"FROM {rows.table(Fund, 'f')} WHERE f.visibility = %s AND f.group_id IN ({marks}) ORDER BY f.name, f.id",
+        [Visibility.PUBLIC.value, *group_ids],
+    ):
         found.setdefault(fund.group_id, []).append(fund)
     return found
 

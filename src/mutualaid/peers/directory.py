@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mutualaid.core import rows
 from mutualaid.federation import conf, remote, signatures
 from mutualaid.groups.models import Group
 from mutualaid.peers import keys
@@ -93,8 +94,15 @@ def search(*, query: str = "", category: str = "", language: str = "") -> list[P
     """Peers' groups matching a directory search (words in name, description or postal codes)."""
     words = [w.casefold() for w in query.split() if w]
     found = []
-    shown = ("slug", "name", "description", "postal_codes", "categories", "languages", "url", "peer__url")
-    for group in PeerGroup.objects.filter(peer__state=PeerState.LINKED).select_related("peer").only(*shown):
+    # On every directory search, written out (`core.rows`): the ORM took about 0.3 ms of CPU to build it.
+    linked = rows.many(
+        [(PeerGroup, "pg"), (Peer, "p")],
+        f"FROM {rows.table(PeerGroup, 'pg')} JOIN {rows.table(Peer, 'p')} ON p.id = pg.peer_id "
+        "WHERE p.state = %s ORDER BY pg.id",
+        [PeerState.LINKED.value],
+    )
+    for group, peer in linked:
+        group.peer = peer
         if category and category not in group.categories:
             continue
         if language and language not in group.languages:
