@@ -27,6 +27,12 @@ class Tuning:
     pricing_margin: int = 0
     # After the first solve, seed pairs whose reduced cost is below -this are dropped.
     keep_margin: int = 10**12
+    # When a part's supply is scarce (capacity below quantity), take the optimal dual prices that
+    # are highest on the offers' side (see exact._duals): most needs are short there, so these
+    # leave the fewest pairs violating. Off: on the scarce-supply benchmark's largest part they left
+    # 448,000 violating pairs after the first round against 512,000, while the swapped labels cost
+    # more than pricing saved (bench/RESULTS-matching.md).
+    offer_side_duals: bool = False
     # Later pricing passes only look at pairs whose duals fell (see exact._violations).
     incremental_pricing: bool = True
     # Re-solve each pricing round from the previous optimal flow and its dual prices (the
