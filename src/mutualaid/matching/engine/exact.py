@@ -622,6 +622,18 @@ def _violations(
         # in full at the next pass. (A batch holds every pair of its needs from one range query,
         # so the best pairs of a need are chosen among all of them.)
         keep = _top_per_group(candidates.need[near], -reduced[near], part.tuning.priced_per_item)
+        if part.tuning.priced_per_offer:
+            # And at most this many per offer (within the batch): an offer with room for a few
+            # units needs only its best violating needs to move its price. The needs whose pairs
+            # are left out are marked truncated, so the next pass re-checks them in full.
+            kept = np.flatnonzero(keep)
+            keep[
+                kept[
+                    ~_top_per_group(
+                        candidates.offer[near[kept]], -reduced[near[kept]], part.tuning.priced_per_offer
+                    )
+                ]
+            ] = False
         picked = near[keep]
         truncated[candidates.need[near[~keep]]] = True
         chosen.append(
