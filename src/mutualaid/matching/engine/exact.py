@@ -603,6 +603,7 @@ def _violations(
     violated = False
     chosen: list[_Pairs] = []
     truncated = np.zeros(n_needs, bool)
+    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
     for need, offer in batches:
         candidates = part.feasible(need, offer)
         reduced = candidates.score - u[candidates.need] - v[candidates.offer]
@@ -622,10 +623,11 @@ def _violations(
         # in full at the next pass. (A batch holds every pair of its needs from one range query,
         # so the best pairs of a need are chosen among all of them.)
         keep = _top_per_group(candidates.need[near], -reduced[near], part.tuning.priced_per_item)
-        if part.tuning.priced_per_offer:
-            # And at most this many per offer (within the batch): an offer with room for a few
-            # units needs only its best violating needs to move its price. The needs whose pairs
-            # are left out are marked truncated, so the next pass re-checks them in full.
+        if part.tuning.priced_per_offer and scarce:
+            # And, when supply is scarce, at most this many per offer (within the batch): most
+            # needs are short there, and an offer with room for a few units needs only its best
+            # violating needs to move its price. The needs whose pairs are left out are marked
+            # truncated, so the next pass re-checks them in full.
             kept = np.flatnonzero(keep)
             keep[
                 kept[

@@ -21,8 +21,9 @@ class Tuning:
     dense_pairs_limit: int = 40_000
     # Violating pairs added per need and per offer in one pricing round.
     priced_per_item: int = 32
-    # And at most this many per offer (0: no limit).
-    priced_per_offer: int = 0
+    # On a part whose supply is scarce (capacity below quantity), also at most this many per offer
+    # (0: no limit); the needs left out are re-checked at the next pass.
+    priced_per_offer: int = 16
     # Candidate pairs a pricing pass examines at once (see exact._range_pairs).
     pricing_batch: int = 1 << 20
     # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
