@@ -53,3 +53,20 @@ def test_incremental_and_full_pricing_agree_on_a_generated_instance() -> None:
     )
     assert incremental.stats["max_pricing_rounds"] > 2
     assert incremental.objective == full.objective
+
+
+@SETTINGS
+@given(instances(max_needs=14, max_offers=5), instances(max_needs=5, max_offers=14))
+def test_pricing_from_either_side_reaches_the_full_graph_optimum(
+    scarce: dict[str, Any], ample: dict[str, Any]
+) -> None:
+    # Many needs for few offers (supply mostly scarce, priced with the offers' highest prices)
+    # and the other way round; tiny seeds so that pricing does the work, and at most one pair
+    # added per offer in a pass (the needs left out are re-checked at the next).
+    for obj in (scarce, ample):
+        best = reference_optimum(obj)
+        for offer_side, per_offer in ((True, 0), (False, 0), (False, 1)):
+            tuning = force_pricing(per_item=2, offer_side_duals=offer_side, priced_per_offer=per_offer)
+            out = solve(parse_instance(obj), tuning=tuning)
+            assert_valid(obj, out)
+            assert out["objective"] == best

@@ -361,30 +361,58 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     """Dual prices ``u`` (needs) and ``v`` (offers) proving ``units`` optimal on ``pairs``.
 
     They are shortest-path distances from an outside node in the residual graph (potentials
-    ``u_i`` and ``-v_j``), computed by alternating label-correcting sweeps: ``v_j = max(0,
-    max_i score - u_i)`` over all pairs, ``u_i = min(0 if need i is short, min_j score - v_j)``
-    over used pairs. The sweeps stop when nothing changes, which happens because an optimal
-    flow leaves no negative cycle. Raises ``RuntimeError`` if the certificate does not close.
+    ``u_i`` and ``-v_j``), computed by label correcting: ``v_j = max(0, max_i score - u_i)`` over
+    all pairs, ``u_i = min(0 if need i is short, min_j score - v_j)`` over used pairs. The labels
+    settle because an optimal flow leaves no negative cycle. Raises ``RuntimeError`` if the
+    certificate does not close.
+
+    Which optimal prices: the labels above give each need the highest price the flow allows and
+    each offer the lowest. That suits ample supply, where most offers have room (``v_j = 0``
+    anyway) and a pair violates only if ``score > u_i``. When supply is scarce (the part's
+    capacity below its quantity) most needs are short (``u_i = 0`` anyway) and a pair violates
+    only if ``score > v_j``; the same labels with the roles of needs and offers swapped give
+    each offer its highest price instead, so far fewer pairs violate and pricing has far fewer
+    pairs to look at (the problem is symmetric, so the swapped labels are valid prices by the
+    same argument). Either way the certificate below is what proves them.
     """
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     served = _int_bincount(pairs.need, units, n_needs)
     given = _int_bincount(pairs.offer, units, n_offers)
     short = served < part.quantity
-    labelled = (
-        _compiled_duals(part, pairs, units, short)
-        if part.tuning.compiled_solver and len(pairs) >= part.tuning.compiled_min_pairs
-        else None
-    )
-    u, v = labelled if labelled is not None else _swept_duals(part, pairs, units, short)
+    compiled = part.tuning.compiled_solver and len(pairs) >= part.tuning.compiled_min_pairs
+    if part.tuning.offer_side_duals and int(part.capacity.sum()) < int(part.quantity.sum()):
+        by_offer = np.argsort(pairs.offer, kind="stable")
+        swapped = _Pairs(
+            pairs.offer[by_offer], pairs.need[by_offer], pairs.km[by_offer], pairs.score[by_offer]
+        )
+        room = given < part.capacity
+        v, u = _labels(n_offers, n_needs, swapped, units[by_offer], room, compiled)
+    else:
+        u, v = _labels(n_needs, n_offers, pairs, units, short, compiled)
     primal = _dot(units, pairs.score)
     dual = _dot(u, part.quantity) + _dot(v, part.capacity)
-    if (u < 0).any() or (v[given < part.capacity] != 0).any() or primal != dual:
+    if (
+        (u < 0).any()
+        or (v < 0).any()
+        or (u[short] != 0).any()
+        or (v[given < part.capacity] != 0).any()
+        or primal != dual
+    ):
         raise RuntimeError(f"optimality certificate failed (primal {primal}, dual {dual})")
     return u, v
 
 
+def _labels(
+    n_needs: int, n_offers: int, pairs: _Pairs, units: IntArray, short: BoolArray, compiled: bool
+) -> tuple[IntArray, IntArray]:
+    """The labels of :func:`_duals` for one orientation (the compiled pass when asked and the
+    pairs are sorted by need, the vectorised sweeps otherwise)."""
+    labelled = _compiled_duals(n_needs, n_offers, pairs, units, short) if compiled else None
+    return labelled if labelled is not None else _swept_duals(n_needs, n_offers, pairs, units, short)
+
+
 def _compiled_duals(
-    part: _Part, pairs: _Pairs, units: IntArray, short: BoolArray
+    n_needs: int, n_offers: int, pairs: _Pairs, units: IntArray, short: BoolArray
 ) -> tuple[IntArray, IntArray] | None:
     """The prices of :func:`_swept_duals` by compiled label correcting (``ssp.duals``): the same
     numbers in a fraction of the time. ``None`` when the pairs are not sorted by need."""
@@ -393,8 +421,8 @@ def _compiled_duals(
     from . import ssp
 
     found = ssp.duals(
-        len(part.need_index),
-        len(part.offer_index),
+        n_needs,
+        n_offers,
         pairs.need,
         pairs.offer,
         pairs.score,
@@ -407,9 +435,10 @@ def _compiled_duals(
     return found
 
 
-def _swept_duals(part: _Part, pairs: _Pairs, units: IntArray, short: BoolArray) -> tuple[IntArray, IntArray]:
+def _swept_duals(
+    n_needs: int, n_offers: int, pairs: _Pairs, units: IntArray, short: BoolArray
+) -> tuple[IntArray, IntArray]:
     """The prices of :func:`_duals` by alternating vectorised sweeps."""
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
     by_offer = np.argsort(pairs.offer, kind="stable")
     offer_sorted = pairs.offer[by_offer]
     offer_starts = _segment_starts(offer_sorted)
@@ -574,6 +603,7 @@ def _violations(
     violated = False
     chosen: list[_Pairs] = []
     truncated = np.zeros(n_needs, bool)
+    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
     for need, offer in batches:
         candidates = part.feasible(need, offer)
         reduced = candidates.score - u[candidates.need] - v[candidates.offer]
@@ -583,12 +613,29 @@ def _violations(
         # Near-tight pairs (within ``margin``) come along: the duals will move, and taking them
         # now saves re-solves later.
         near = np.flatnonzero(reduced > -margin)
-        near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
+        if margin > 0:
+            # Candidate pairs always satisfy their constraint (reduced <= 0: the labels of _duals
+            # cover every pair), so only a margin can bring known pairs in; without one, looking
+            # them up among millions of violating pairs is wasted.
+            near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
         # Partial pricing: a need that got no usable seed arc can violate with every offer in
         # range; its few best pairs are enough to move the duals. Needs with more are re-checked
         # in full at the next pass. (A batch holds every pair of its needs from one range query,
         # so the best pairs of a need are chosen among all of them.)
         keep = _top_per_group(candidates.need[near], -reduced[near], part.tuning.priced_per_item)
+        if part.tuning.priced_per_offer and scarce:
+            # And, when supply is scarce, at most this many per offer (within the batch): most
+            # needs are short there, and an offer with room for a few units needs only its best
+            # violating needs to move its price. The needs whose pairs are left out are marked
+            # truncated, so the next pass re-checks them in full.
+            kept = np.flatnonzero(keep)
+            keep[
+                kept[
+                    ~_top_per_group(
+                        candidates.offer[near[kept]], -reduced[near[kept]], part.tuning.priced_per_offer
+                    )
+                ]
+            ] = False
         picked = near[keep]
         truncated[candidates.need[near[~keep]]] = True
         chosen.append(

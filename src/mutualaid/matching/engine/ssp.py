@@ -455,6 +455,9 @@ def solve(
     with ``u`` = each need's best score, when supply is ample (``None`` when it is scarce). Warm: ``start`` must be an optimal flow of a sub-graph
     (0 on the pairs added since) and ``u``, ``v`` its dual prices (``exact._duals``)."""
     n, m = n_needs, n_offers
+    if start is None and int(np.sum(capacity)) < int(np.sum(quantity)):
+        # Cold and scarce: decided before building anything (see below).
+        return None
     need = np.ascontiguousarray(need, np.int64)
     offer = np.ascontiguousarray(offer, np.int64)
     cost = -np.ascontiguousarray(score, np.int64)

@@ -21,12 +21,21 @@ class Tuning:
     dense_pairs_limit: int = 40_000
     # Violating pairs added per need and per offer in one pricing round.
     priced_per_item: int = 32
+    # On a part whose supply is scarce (capacity below quantity), also at most this many per offer
+    # (0: no limit); the needs left out are re-checked at the next pass.
+    priced_per_offer: int = 16
     # Candidate pairs a pricing pass examines at once (see exact._range_pairs).
     pricing_batch: int = 1 << 20
     # Pricing also adds pairs this close to violating (score units, 1 = 1 m), to save rounds.
     pricing_margin: int = 0
     # After the first solve, seed pairs whose reduced cost is below -this are dropped.
     keep_margin: int = 10**12
+    # When a part's supply is scarce (capacity below quantity), take the optimal dual prices that
+    # are highest on the offers' side (see exact._duals): most needs are short there, so these
+    # leave the fewest pairs violating. Off: on the scarce-supply benchmark's largest part they left
+    # 448,000 violating pairs after the first round against 512,000, while the swapped labels cost
+    # more than pricing saved (bench/RESULTS-matching.md).
+    offer_side_duals: bool = False
     # Later pricing passes only look at pairs whose duals fell (see exact._violations).
     incremental_pricing: bool = True
     # Re-solve each pricing round from the previous optimal flow and its dual prices (the
