@@ -47,7 +47,11 @@ def closed_work(ada: Any, ben: Any, eve: Any, crown: Any) -> dict[str, Any]:
 def test_nothing_is_purged_before_the_retention_period(closed_work: dict[str, Any]) -> None:
     from mutualaid.members.models import AccessToken, Invitation, JoinRequest
 
-    assert set(purge_expired.call().values()) == {0}
+    purged = purge_expired.call()
+    # The shared cache table is not a model: Django's flush after another worker's transactional test
+    # leaves its entries, and some expire within seconds. What expires there is not closed work.
+    purged.pop("expired cache entries")
+    assert {name: count for name, count in purged.items() if count} == {}
     assert Invitation.objects.count() == closed_work["invitations"] == 4
     assert JoinRequest.objects.count() == 2
     assert AccessToken.objects.filter(revoked_at__isnull=False).count() == 1
