@@ -92,6 +92,7 @@ def test_any_sequence_of_texts_gets_a_valid_answer(messages: list[str], twilio: 
             "need:area",
             "need:urgency",
             "need:details",
+            f"need:{conversation.ON_WAY}",  # may a driver text when setting out (after the details)
             "offer:category",
             "offer:area",
             "offer:details",
