@@ -137,10 +137,11 @@ class ContactIn(Schema):
     household_size: int | None = None
 
 
-class PostIn(Schema):
-    kind: Literal["need", "offer"]
-    category: str = Field(max_length=20)
-    title: str = Field(max_length=1000)
+class PostFieldsIn(Schema):
+    """What a post's editable fields accept, each with the value a new post takes when it is left out."""
+
+    category: str = Field("", max_length=20)
+    title: str = Field("", max_length=1000)
     details: str = Field("", max_length=20000)
     quantity: int = 1
     unit: str = Field("", max_length=100)
@@ -156,6 +157,12 @@ class PostIn(Schema):
     address: str = Field("", max_length=1000)
     private_note: str = Field("", max_length=5000)
     visibility: Literal["group", "coordinators"] = "group"
+
+
+class PostIn(PostFieldsIn):
+    kind: Literal["need", "offer"]
+    category: str = Field(max_length=20)
+    title: str = Field(max_length=1000)
     on_behalf: ContactIn | None = None
 
 
@@ -213,26 +220,8 @@ def exchange_post_update(
     )
 
 
-class PostPatchIn(Schema):
+class PostPatchIn(PostFieldsIn):
     """Only the fields sent change; `null` clears a field that may be empty (window, map point, max_km)."""
-
-    category: str = Field("", max_length=20)
-    title: str = Field("", max_length=1000)
-    details: str = Field("", max_length=20000)
-    quantity: int = 1
-    unit: str = Field("", max_length=100)
-    urgency: Literal["today", "week", "flexible"] = "flexible"
-    window_start: datetime | None = None
-    window_end: datetime | None = None
-    recurring: bool = False
-    languages: list[str] = Field(default_factory=list, max_length=20)
-    area: str = Field("", max_length=200)
-    lat: float | None = None
-    lon: float | None = None
-    max_km: float | None = None
-    address: str = Field("", max_length=1000)
-    private_note: str = Field("", max_length=5000)
-    visibility: Literal["group", "coordinators"] = "group"
 
 
 @router.patch(
