@@ -26,6 +26,7 @@ from pyvrp import (
     Location,
     PenaltyParams,
     ProblemData,
+    Result,
     Route,
     Shipment,
     Solution,
@@ -298,6 +299,19 @@ def _params(model: _Model) -> SolveParams:
     )
 
 
+def _search(model: _Model, deadline: _Deadline, *, seed: int, initial: Solution | None) -> Result:
+    """One PyVRP search of the model until the deadline, from `initial` when there is one."""
+    return pyvrp_solve(
+        model.data,
+        deadline,
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        params=_params(model),
+        initial_solution=initial,
+    )
+
+
 def _stop_of(model: _Model, activity: Activity) -> int | None:
     if activity.is_client():
         return model.clients[activity.idx]
@@ -440,15 +454,7 @@ def _solve_candidates(
         deadline = _Deadline(
             limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall, since=since
         )
-        result = pyvrp_solve(
-            model.data,
-            deadline,
-            seed=seed,
-            collect_stats=False,
-            display=False,
-            params=_params(model),
-            initial_solution=initial,
-        )
+        result = _search(model, deadline, seed=seed, initial=initial)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
             stats["mode"] = "all stops required"
@@ -465,15 +471,7 @@ def _solve_candidates(
                 ):
                     built = more
                 deadline = _Deadline(limit - (time.perf_counter() - started), None, stall)
-                again = pyvrp_solve(
-                    model.data,
-                    deadline,
-                    seed=seed + starts,
-                    collect_stats=False,
-                    display=False,
-                    params=_params(model),
-                    initial_solution=initial,
-                )
+                again = _search(model, deadline, seed=seed + starts, initial=initial)
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
@@ -491,15 +489,7 @@ def _solve_candidates(
     else:
         initial = _initial(model, hint)
     deadline = _Deadline(remaining, None, since=since)
-    result = pyvrp_solve(
-        model.data,
-        deadline,
-        seed=seed,
-        collect_stats=False,
-        display=False,
-        params=_params(model),
-        initial_solution=initial,
-    )
+    result = _search(model, deadline, seed=seed, initial=initial)
     stats["mode"] = "as many stops as possible"
     stats["iterations"] = stats.get("iterations", 0) + result.num_iterations
     stats["first_feasible_s"] = _round(deadline.first_feasible)
