@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from mutualaid.exchange import search, selectors, services
@@ -145,7 +146,10 @@ def test_prepared_search_matches_the_orm_and_its_scoping(
     kinds = {
         step[0] for (_db, _coordinator, _start, shape, _cards) in selectors._SEARCH_SQL for step in shape
     }
-    assert kinds == {"ids", "exists"}
+    # On PostgreSQL a word's tokens do not come out of the compiler as parameters of their own (the
+    # stand-ins are converted with the token column), so "exists" steps take the ORM path there: the same
+    # rows, as checked above, without the prepared SQL.
+    assert kinds == ({"ids", "exists"} if connection.vendor == "sqlite" else {"ids"})
     assert {coordinator for (_db, coordinator, _start, _shape, _cards) in selectors._SEARCH_SQL} == {
         False,
         True,
