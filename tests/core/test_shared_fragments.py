@@ -4,11 +4,14 @@ changes (a renamed group, a role, a logout, a new notice, a changed post)."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
@@ -124,6 +127,7 @@ def test_per_request_parts_render_every_time() -> None:
         "{% shared %}{% for i in items %}{% per_request %}{{ i }}{% end_per_request %}{% endfor %}{% endshared %}",
         "{% shared %}{% with a=1 %}{% per_request %}{{ a }}{% end_per_request %}{% endwith %}{% endshared %}",
         "{% shared %}{% shared %}x{% endshared %}{% endshared %}",
+        "{% shared %}{% if a %}{% block b %}x{% endblock %}{% endif %}{% endshared %}",
     ],
 )
 def test_what_cannot_be_kept_is_refused_when_compiled(source: str) -> None:
@@ -140,3 +144,16 @@ def test_a_marker_in_the_content_keeps_nothing() -> None:
     assert isinstance(node, fragments.SharedNode)
     assert template.render(Context({"text": "\x00per-request-5\x00"})) == "\x00per-request-5\x00!"
     assert node.kept == {}
+
+
+def test_the_board_after_a_panic(client_for: Any, ben: Any, fay: Any, crown: Any, own_keyring: Path) -> None:
+    """The board reads the key ring once per page (exchange.selectors.board): a panic between two views shows
+    on the second, which stays up, says so, and shows no sealed title."""
+    make_post(crown, fay, title="Rice and beans")
+    client = client_for(ben)
+    board = reverse("exchange_board", args=[crown.slug])
+    assert "Rice and beans" in _page(client.get(board))
+    call_command("panic", "--yes", stdout=io.StringIO())
+    after = _page(client.get(board))
+    assert "The encryption keys of this server were destroyed." in after
+    assert "Rice and beans" not in after

@@ -16,8 +16,8 @@ address, the unread count). The block is rendered once with a marker in place of
 between the markers is kept and, on the next views, joined with those parts rendered afresh. So a page reads
 byte for byte as if nothing were kept (tests/core/test_shared_fragments.py renders both ways).
 
-Rules, checked when the template is compiled: no ``shared`` inside another, and no ``per_request`` inside a
-loop or a ``with`` (it is rendered later with the block's own context, where a loop variable does not exist).
+Rules, checked when the template is compiled: no ``shared`` inside another, no ``block`` inside one, and no
+``per_request`` inside a loop or a ``with`` (it is rendered later with the block's own context, where a loop variable does not exist).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django import template
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.template.defaulttags import ForNode, WithNode
+from django.template.loader_tags import BlockNode
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,6 +58,10 @@ class PerRequestNode(Node):
 
 
 class SharedNode(Node):
+    # Not walked by `get_nodes_by_type`: Django's `{% extends %}` looks for the parent's blocks on every
+    # render, through every node, and a shared block holds none (refused when compiled).
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, values: list[FilterExpression]) -> None:
         self.nodelist = nodelist
         self.values = values
@@ -111,6 +116,8 @@ def do_shared(parser: Parser, token: Token) -> SharedNode:
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(SharedNode):
         raise template.TemplateSyntaxError("A {% shared %} block cannot hold another one.")
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("A {% shared %} block cannot hold a {% block %}.")
     for holder in (*nodelist.get_nodes_by_type(ForNode), *nodelist.get_nodes_by_type(WithNode)):
         if any(getattr(holder, name).get_nodes_by_type(PerRequestNode) for name in holder.child_nodelists):
             raise template.TemplateSyntaxError("{% per_request %} cannot be inside a loop or a with.")
