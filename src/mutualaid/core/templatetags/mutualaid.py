@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections import OrderedDict
 from typing import Any
 
 from django import forms, template
@@ -70,8 +69,9 @@ def join_list(values: Any) -> str:
 # Rendered filter and search forms, per process: (form class, prefix, language, submitted values) -> HTML.
 # Widget rendering goes through the form renderer's templates, field by field, and was the largest single
 # cost of the board and directory pages; these forms have fixed fields and choices, so the same key
-# always renders the same HTML. Bounded, since the submitted values come from the query string.
-_FORM_HTML: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+# always renders the same HTML. Bounded, since the submitted values come from the query string: a plain dict
+# emptied when full, which a second thread (gunicorn's threads) can never find half-reordered.
+_FORM_HTML: dict[tuple[Any, ...], SafeString] = {}
 _FORM_HTML_MAX = 512
 
 
@@ -97,9 +97,7 @@ def fixed_form(form: forms.Form) -> SafeString:
     html = _FORM_HTML.get(key)
     if html is None:
         html = render_to_string("core/_form.html", {"form": form})
+        if len(_FORM_HTML) >= _FORM_HTML_MAX:
+            _FORM_HTML.clear()
         _FORM_HTML[key] = html
-        if len(_FORM_HTML) > _FORM_HTML_MAX:
-            _FORM_HTML.popitem(last=False)
-    else:
-        _FORM_HTML.move_to_end(key)
     return html

@@ -1,0 +1,131 @@
+"""Fragments of a page that read the same for everyone who sees the same values, rendered once per process.
+
+    {% load fragments %}
+    {% shared group.slug group.name is_coordinator %}
+      … the same for every viewer with these values, in this language …
+      {% per_request %}{% csrf_token %}{% end_per_request %}
+    {% endshared %}
+
+A ``shared`` block is keyed on the values it names, the active language and time zone, and nothing else: what
+it shows must depend on nothing more (no member name, no count, nothing sealed). The key holds the values
+themselves, not a version of them, so a renamed group or a changed role reads differently at the very next
+request, in every process, with nothing to invalidate; logging out changes ``user.is_authenticated``.
+
+Inside, ``per_request`` marks what is rendered on every request anyway (the CSRF token, the page's own
+address, the unread count). The block is rendered once with a marker in place of each of those parts; the text
+between the markers is kept and, on the next views, joined with those parts rendered afresh. So a page reads
+byte for byte as if nothing were kept (tests/core/test_shared_fragments.py renders both ways).
+
+Rules, checked when the template is compiled: no ``shared`` inside another, no ``block`` inside one, and no
+``per_request`` inside a loop or a ``with`` (it is rendered later with the block's own context, where a loop variable does not exist).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.template.base import FilterExpression, Node, NodeList, Parser, Token
+from django.template.context import Context
+from django.template.defaulttags import ForNode, WithNode
+from django.template.loader_tags import BlockNode
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Per block, at most this many keys (a group's slug and name are keys, so the number of groups bounds it);
+# past that the block's kept text is dropped and built again.
+SHARED_MAX = 512
+# Off in tests that compare a page rendered both ways.
+ENABLED = True
+
+_RECORDING = "mutualaid.shared.recording"
+_MARK = re.compile("\x00per-request-(\\d+)\x00")
+
+
+class PerRequestNode(Node):
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> str:
+        recording: list[PerRequestNode] | None = context.render_context.get(_RECORDING)
+        if recording is None:
+            return self.nodelist.render(context)
+        recording.append(self)
+        return f"\x00per-request-{len(recording) - 1}\x00"
+
+
+class SharedNode(Node):
+    # Not walked by `get_nodes_by_type`: Django's `{% extends %}` looks for the parent's blocks on every
+    # render, through every node, and a shared block holds none (refused when compiled).
+    child_nodelists = ()
+
+    def __init__(self, nodelist: NodeList, values: list[FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.values = values
+        # key -> the kept text and the per-request parts between it: [text, part, text, part, …, text]
+        self.kept: dict[tuple[Any, ...], tuple[str | PerRequestNode, ...]] = {}
+
+    def render(self, context: Context) -> SafeString:
+        if not ENABLED:
+            return mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered template output)
+        key = (
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            *(value.resolve(context) for value in self.values),
+        )
+        pieces = self.kept.get(key)
+        if pieces is None:
+            pieces = self._record(context)
+            if pieces is None:  # the markers did not come out one each, in order: keep nothing
+                return mark_safe(self.nodelist.render(context))  # noqa: S308
+            if len(self.kept) >= SHARED_MAX:
+                self.kept.clear()
+            self.kept[key] = pieces
+        return mark_safe(  # noqa: S308 (kept template output and rendered template nodes)
+            "".join(piece if isinstance(piece, str) else piece.nodelist.render(context) for piece in pieces)
+        )
+
+    def _record(self, context: Context) -> tuple[str | PerRequestNode, ...] | None:
+        recording: list[PerRequestNode] = []
+        context.render_context[_RECORDING] = recording
+        try:
+            text = self.nodelist.render(context)
+        finally:
+            del context.render_context[_RECORDING]
+        split = _MARK.split(text)
+        pieces: list[str | PerRequestNode] = []
+        for index, piece in enumerate(split):
+            if index % 2 == 0:
+                pieces.append(piece)
+            elif int(piece) == index // 2 < len(recording):
+                pieces.append(recording[index // 2])
+            else:
+                return None
+        if len(pieces) != 2 * len(recording) + 1:
+            return None
+        return tuple(pieces)
+
+
+@register.tag("shared")
+def do_shared(parser: Parser, token: Token) -> SharedNode:
+    bits = token.split_contents()[1:]
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(SharedNode):
+        raise template.TemplateSyntaxError("A {% shared %} block cannot hold another one.")
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("A {% shared %} block cannot hold a {% block %}.")
+    for holder in (*nodelist.get_nodes_by_type(ForNode), *nodelist.get_nodes_by_type(WithNode)):
+        if any(getattr(holder, name).get_nodes_by_type(PerRequestNode) for name in holder.child_nodelists):
+            raise template.TemplateSyntaxError("{% per_request %} cannot be inside a loop or a with.")
+    return SharedNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+@register.tag("per_request")
+def do_per_request(parser: Parser, token: Token) -> PerRequestNode:
+    nodelist = parser.parse(("end_per_request",))
+    parser.delete_first_token()
+    return PerRequestNode(nodelist)
