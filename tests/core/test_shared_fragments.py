@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 
@@ -112,13 +112,48 @@ def test_language_and_direction_are_part_of_the_key(
 
 def test_per_request_parts_render_every_time() -> None:
     template = Template(
-        "{% load fragments %}{% shared key %}[{{ key }}|{{ other }}|"
+        "{% load fragments %}{% shared key %}[{{ key }}|{{ key|upper }}|"
         "{% per_request %}{{ live }}{% end_per_request %}]{% endshared %}"
     )
-    assert template.render(Context({"key": 1, "other": "a", "live": "x"})) == "[1|a|x]"
-    # Same key: the kept text ("other" is not in the key, so it is what was kept), the live part afresh.
-    assert template.render(Context({"key": 1, "other": "b", "live": "<y>"})) == "[1|a|&lt;y&gt;]"
-    assert template.render(Context({"key": 2, "other": "b", "live": "z"})) == "[2|b|z]"
+    assert template.render(Context({"key": "a", "live": "x"})) == "[a|A|x]"
+    # Same key: the kept text, the live part afresh.
+    assert template.render(Context({"key": "a", "live": "<y>"})) == "[a|A|&lt;y&gt;]"
+    assert template.render(Context({"key": "b", "live": "z"})) == "[b|B|z]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% shared key %}{{ key }}{{ member.name }}{% endshared %}",
+        "{% shared key %}{% if member.is_staff %}x{% endif %}{% endshared %}",
+        "{% shared key %}{{ key|default:member }}{% endshared %}",
+        "{% shared key %}{% for i in member.posts %}{{ i }}{% endfor %}{% endshared %}",
+        "{% load i18n %}{% shared key %}{% blocktranslate %}Hi {{ member }}{% endblocktranslate %}{% endshared %}",
+        "{% shared key %}{% include 'tests/reads_member.html' %}{% endshared %}",
+        "{% shared member %}{{ member.name }}{% endshared %}",
+    ],
+)
+def test_a_shared_block_cannot_read_what_its_key_does_not_name(source: str) -> None:
+    """Reading a value left out of the key would keep the first viewer's text for everyone: refused."""
+    engine = Engine(
+        libraries={"fragments": "mutualaid.core.templatetags.fragments", "i18n": "django.templatetags.i18n"},
+        loaders=[("django.template.loaders.locmem.Loader", {"tests/reads_member.html": "{{ member.name }}"})],
+    )
+    template = engine.from_string("{% load fragments %}" + source)
+    with pytest.raises(TemplateSyntaxError, match="member"):
+        template.render(Context({"key": 1, "member": {"name": "Ben", "is_staff": True, "posts": [1]}}))
+
+
+def test_names_set_inside_a_shared_block_and_the_keys_fields_may_be_read() -> None:
+    template = Template(
+        "{% load fragments i18n %}{% shared group.items group.name %}{% for item in group.items %}{{ forloop.counter }}{{ item }}"
+        "{% endfor %}{% get_current_language as here %}{{ here }}{{ LANGUAGE_CODE }}"
+        "{% blocktranslate with name=group.name %}to {{ name }}{% endblocktranslate %}{% endshared %}"
+    )
+    assert (
+        template.render(Context({"group": {"items": "ab", "name": "G"}, "LANGUAGE_CODE": "en"})) == "1a2ben"
+        "ento G"
+    )
 
 
 @pytest.mark.parametrize(
@@ -138,7 +173,7 @@ def test_what_cannot_be_kept_is_refused_when_compiled(source: str) -> None:
 def test_a_marker_in_the_content_keeps_nothing() -> None:
     """Text that looks like a marker (it cannot come from a request: NUL is refused) is rendered afresh."""
     template = Template(
-        "{% load fragments %}{% shared %}{{ text }}{% per_request %}!{% end_per_request %}{% endshared %}"
+        "{% load fragments %}{% shared text %}{{ text }}{% per_request %}!{% end_per_request %}{% endshared %}"
     )
     node = template.nodelist.get_nodes_by_type(fragments.SharedNode)[0]
     assert isinstance(node, fragments.SharedNode)

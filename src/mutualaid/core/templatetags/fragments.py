@@ -18,6 +18,9 @@ byte for byte as if nothing were kept (tests/core/test_shared_fragments.py rende
 
 Rules, checked when the template is compiled: no ``shared`` inside another, no ``block`` inside one, and no
 ``per_request`` inside a loop or a ``with`` (it is rendered later with the block's own context, where a loop variable does not exist).
+And checked the first time a block is rendered, through its includes: every variable the kept text reads is one
+of the key's values exactly (not a field of one: a model instance as a key compares by its id alone), the language, or a name the block itself sets (a loop variable, an
+``as`` name); reading anything else, a member's name say, raises instead of keeping one viewer's text for all.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ import re
 from typing import Any
 
 from django import template
-from django.template.base import FilterExpression, Node, NodeList, Parser, Token
+from django.template.base import FilterExpression, Node, NodeList, Parser, Token, TokenType, Variable
 from django.template.context import Context
 from django.template.defaulttags import ForNode, WithNode
-from django.template.loader_tags import BlockNode
+from django.template.engine import Engine
+from django.template.loader_tags import BlockNode, IncludeNode
+from django.templatetags.i18n import BlockTranslateNode
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,8 +72,21 @@ class SharedNode(Node):
         self.values = values
         # key -> the kept text and the per-request parts between it: [text, part, text, part, …, text]
         self.kept: dict[tuple[Any, ...], tuple[str | PerRequestNode, ...]] = {}
+        self.checked = False
 
     def render(self, context: Context) -> SafeString:
+        if not self.checked:
+            keys = {path for value in self.values if (path := _path(value.var)) is not None}
+            unkeyed = sorted(
+                path
+                for path in _reads(self.nodelist, _engine(context), frozenset(), set())
+                if path.split(".")[0] not in _IMPLIED and path not in keys
+            )
+            if unkeyed:
+                raise template.TemplateSyntaxError(
+                    f"A {{% shared %}} block reads {', '.join(unkeyed)} without naming it among its values."
+                )
+            self.checked = True
         if not ENABLED:
             return mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered template output)
         key = (
@@ -107,6 +125,81 @@ class SharedNode(Node):
         if len(pieces) != 2 * len(recording) + 1:
             return None
         return tuple(pieces)
+
+
+# Read inside a shared block without being named: the block's key holds the language already.
+_IMPLIED = frozenset({"LANGUAGE_CODE", "LANGUAGE_BIDI", "True", "False", "None"})
+
+
+def _engine(context: Context) -> Engine:
+    return context.template.engine if context.template is not None else Engine.get_default()
+
+
+def _path(var: object) -> str | None:
+    """The dotted name a template variable reads, None for a literal."""
+    return str(var.var) if isinstance(var, Variable) and var.lookups is not None else None
+
+
+def _expressions(value: object, seen: set[int]) -> list[FilterExpression]:
+    """Every filter expression held by a node's attributes (conditions, arguments, sequences), not its nodes."""
+    if id(value) in seen or isinstance(value, (str, int, float, bool, Node, NodeList)) or value is None:
+        return []
+    seen.add(id(value))
+    if isinstance(value, FilterExpression):
+        return [value]
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _expressions(item, seen)]
+    if isinstance(value, (list, tuple)):
+        return [found for item in value for found in _expressions(item, seen)]
+    if hasattr(value, "__dict__"):
+        return [found for item in vars(value).values() for found in _expressions(item, seen)]
+    return []
+
+
+def _bound(node: Node) -> set[str]:
+    """Names a node sets for what it holds or what follows: loop variables, ``with`` and ``as`` names."""
+    names = set(getattr(node, "loopvars", ()) or ())
+    names |= set(getattr(node, "extra_context", None) or ())
+    for attribute in ("asvar", "variable", "target_var", "var_name"):
+        if isinstance(name := getattr(node, attribute, None), str):
+            names.add(name)
+    if isinstance(node, ForNode):
+        names.add("forloop")
+    return names
+
+
+def _reads(nodelist: NodeList, engine: Any, bound: frozenset[str], seen: set[int]) -> set[str]:
+    """The variables ``nodelist`` reads that ``bound`` does not set, through its includes; not inside
+    ``per_request`` (rendered afresh every time)."""
+    paths: set[str] = set()
+    for node in nodelist:
+        if isinstance(node, PerRequestNode):
+            continue
+        inner = bound | _bound(node)
+        for expression in _expressions({k: v for k, v in vars(node).items() if k != "token"}, set()):
+            for var in (expression.var, *(arg for _, args in expression.filters for _, arg in args)):
+                if (path := _path(var)) is not None and path.split(".")[0] not in inner:
+                    paths.add(path)
+        if isinstance(node, BlockTranslateNode):
+            for token in (*node.singular, *(node.plural or ())):
+                if token.token_type == TokenType.VAR and token.contents.split(".")[0] not in inner:
+                    paths.add(token.contents)
+            if node.counter is not None and (path := _path(node.counter.var)) and path not in inner:
+                paths.add(path)
+        if isinstance(node, IncludeNode):
+            name = node.template.var
+            if isinstance(name, Variable) or not isinstance(name, str):
+                raise template.TemplateSyntaxError("A {% shared %} block can include only a named template.")
+            included = engine.get_template(name)
+            if id(included) not in seen:
+                seen.add(id(included))
+                paths |= _reads(included.nodelist, engine, inner, seen)
+        for attribute in getattr(node, "child_nodelists", ()):
+            if isinstance(child := getattr(node, attribute, None), NodeList):
+                paths |= _reads(child, engine, inner, seen)
+        # An "as" name set at this level is read by what follows it.
+        bound = bound | {name for name in _bound(node) if not isinstance(node, ForNode)}
+    return paths
 
 
 @register.tag("shared")
