@@ -319,24 +319,34 @@ def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
 
 
 def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
-    """Units per candidate pair in a maximum-score flow over ``pairs`` (OR-Tools min-cost flow)."""
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    """Units per candidate pair in a maximum-score flow over ``pairs`` (OR-Tools min-cost flow).
+
+    Only needs and offers with a pair in ``pairs`` are nodes: the others can only skip (a scarce
+    part's seed leaves most needs without pairs), and as nodes they cost cost scaling time."""
+    needs, need_at = np.unique(pairs.need, return_inverse=True)
+    offers, offer_at = np.unique(pairs.offer, return_inverse=True)
+    quantity, capacity = part.quantity[needs], part.capacity[offers]
+    n_needs, n_offers = len(needs), len(offers)
     sink = n_needs + n_offers
     need_nodes = np.arange(n_needs, dtype=np.int64)
     offer_nodes = np.arange(n_offers, dtype=np.int64) + n_needs
     flow = min_cost_flow.SimpleMinCostFlow()
     # Pair arcs first so their arc indices are 0..len(pairs)-1. A need's "skip" arc to the sink
     # lets units stay unserved at no cost: the objective does not reward volume for its own sake.
-    tails = np.concatenate([pairs.need, need_nodes, offer_nodes])
+    tails = np.concatenate([need_at.astype(np.int64), need_nodes, offer_nodes])
     heads = np.concatenate(
-        [pairs.offer + n_needs, np.full(n_needs, sink, np.int64), np.full(n_offers, sink, np.int64)]
+        [
+            offer_at.astype(np.int64) + n_needs,
+            np.full(n_needs, sink, np.int64),
+            np.full(n_offers, sink, np.int64),
+        ]
     )
     caps = np.concatenate(
-        [np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer]), part.quantity, part.capacity]
+        [np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer]), quantity, capacity]
     )
     costs = np.concatenate([-pairs.score, np.zeros(n_needs + n_offers, np.int64)])
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    supplies = np.concatenate([part.quantity, np.zeros(n_offers, np.int64), [-part.quantity.sum()]])
+    supplies = np.concatenate([quantity, np.zeros(n_offers, np.int64), [-quantity.sum()]])
     flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
