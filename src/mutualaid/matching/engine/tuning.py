@@ -22,7 +22,8 @@ class Tuning:
     # ``scarce_below_km`` below it get no seed pairs, the others their ``scarce_offers_per_need``
     # nearest offers, and each offer its ``scarce_needs_per_offer`` nearest needs in range with a
     # priority at most ``scarce_band_km`` below it. On the scarce-supply benchmark's largest part
-    # this cut the violating pairs after the first flow from about 512,000 to about 31,000.
+    # this cut the pairs the first pricing pass judges from 7.1 million to 572,000 (violating:
+    # 512,000 to 171,000), and the part's solve from 17.4 to 7.0 CPU s.
     scarce_seed: bool = True
     scarce_below_km: float = 3.0
     scarce_offers_per_need: int = 32
