@@ -172,52 +172,10 @@ def test_compiled_dual_labels_are_the_numbers_the_sweeps_give(graph: Graph) -> N
     assert labelled[0].tolist() == swept[0].tolist()
     assert labelled[1].tolist() == swept[1].tolist()
     # And the engine's certificate takes them (compiled whatever the graph's size).
-    tuned = exact._Part(
-        **{**part.__dict__, "tuning": engine.Tuning(compiled_min_pairs=0, offer_side_duals=False)}
-    )
+    tuned = exact._Part(**{**part.__dict__, "tuning": engine.Tuning(compiled_min_pairs=0)})
     u, v = exact._duals(tuned, pairs, units)
     assert u.tolist() == swept[0].tolist()
     assert v.tolist() == swept[1].tolist()
-
-
-@SETTINGS
-@given(graphs())
-def test_offer_side_duals_are_valid_prices_at_their_highest_for_offers(graph: Graph) -> None:
-    quantity, capacity, first, added = graph
-    pairs = _pairs(first + added)
-    if not len(pairs):
-        return
-    both = []
-    for compiled_min_pairs in (0, 10**9):  # the compiled labels and the sweeps
-        part = _part(quantity, capacity)
-        part = exact._Part(
-            **{
-                **part.__dict__,
-                "tuning": engine.Tuning(compiled_min_pairs=compiled_min_pairs, offer_side_duals=True),
-            }
-        )
-        units = exact._solve_flow(part, pairs)
-        u, v = exact._duals(part, pairs, units)  # raises unless the certificate closes
-        # Valid prices whichever side they favour: every pair covered, prices zero where a need is
-        # short or an offer has room, and their total is the flow's score.
-        assert (u[pairs.need] + v[pairs.offer] >= pairs.score).all()
-        served = np.bincount(pairs.need, units, minlength=len(quantity))
-        given_ = np.bincount(pairs.offer, units, minlength=len(capacity))
-        assert (u[served < part.quantity] == 0).all()
-        assert (v[given_ < part.capacity] == 0).all()
-        assert int(u @ part.quantity + v @ part.capacity) == int(units @ pairs.score)
-        need_side = exact._swept_duals(len(quantity), len(capacity), pairs, units, served < part.quantity)
-        if sum(capacity) < sum(quantity):
-            # Scarce supply: no valid prices give any offer more than these do (offers' labels
-            # are longest paths, the needs' shortest), so no pair they leave violating can be
-            # avoided by other optimal prices; in particular they are at least the need side's.
-            assert (v >= need_side[1]).all()
-            assert (u <= need_side[0]).all()
-        else:
-            assert u.tolist() == need_side[0].tolist()
-            assert v.tolist() == need_side[1].tolist()
-        both.append((u.tolist(), v.tolist()))
-    assert both[0] == both[1]  # compiled and swept labels agree on the swapped side too
 
 
 def test_compiled_dual_labels_refuse_a_flow_that_is_not_optimal() -> None:

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mutualaid.matching import engine
-from mutualaid.matching.engine import load_instance, parse_instance, solve
+from mutualaid.matching.engine import exact, load_instance, parse_instance, solve
 
 from .strategies import instances, reference_optimum
 from .test_engine import assert_valid
@@ -57,16 +59,93 @@ def test_incremental_and_full_pricing_agree_on_a_generated_instance() -> None:
 
 @SETTINGS
 @given(instances(max_needs=14, max_offers=5), instances(max_needs=5, max_offers=14))
-def test_pricing_from_either_side_reaches_the_full_graph_optimum(
+def test_pricing_from_either_seed_reaches_the_full_graph_optimum(
     scarce: dict[str, Any], ample: dict[str, Any]
 ) -> None:
-    # Many needs for few offers (supply mostly scarce, priced with the offers' highest prices)
-    # and the other way round; tiny seeds so that pricing does the work, and at most one pair
-    # added per offer in a pass (the needs left out are re-checked at the next).
+    # Many needs for few offers (supply mostly scarce: seeded from the priority where serving
+    # stops) and the other way round; tiny seeds so that pricing does the work, and at most one
+    # pair added per offer in a pass (the needs left out are re-checked at the next).
     for obj in (scarce, ample):
         best = reference_optimum(obj)
-        for offer_side, per_offer in ((True, 0), (False, 0), (False, 1)):
-            tuning = force_pricing(per_item=2, offer_side_duals=offer_side, priced_per_offer=per_offer)
+        for scarce_seed, per_offer in ((True, 0), (False, 0), (True, 1), (False, 1)):
+            tuning = force_pricing(per_item=2, scarce_seed=scarce_seed, priced_per_offer=per_offer)
             out = solve(parse_instance(obj), tuning=tuning)
             assert_valid(obj, out)
             assert out["objective"] == best
+
+
+@SETTINGS
+@given(
+    instances(max_needs=16, max_offers=6),
+    instances(max_needs=6, max_offers=16),
+    st.sampled_from([0.0, 3.0, 100.0]),
+    st.sampled_from([0.0, 6.0, 100.0]),
+    st.integers(1, 4),
+    st.integers(1, 4),
+)
+def test_the_scarce_seed_reaches_the_reference_optimum(
+    scarce: dict[str, Any],
+    ample: dict[str, Any],
+    below_km: float,
+    band_km: float,
+    offers_per_need: int,
+    needs_per_offer: int,
+) -> None:
+    # Whatever the seed's band and sizes (an empty band, needs far below the threshold left
+    # out, everything in), pricing completes the graph and the certificate proves the optimum;
+    # on ample parts the scarce seed is not used and nothing changes.
+    tuning = engine.Tuning(
+        dense_pairs_limit=0,
+        scarce_below_km=below_km,
+        scarce_band_km=band_km,
+        scarce_offers_per_need=offers_per_need,
+        scarce_needs_per_offer=needs_per_offer,
+        priced_per_item=2,
+    )
+    for obj in (scarce, ample):
+        out = solve(parse_instance(obj), tuning=tuning)
+        assert_valid(obj, out)
+        assert out["objective"] == reference_optimum(obj)
+
+
+def _scarce_part(needs: list[tuple[float, float, int]], offers: list[tuple[float, float]]) -> Any:
+    """A one-category part: needs (lon, waiting days, quantity) and offers (lon, own limit km)
+    along the equator, value_km 10 so priority is 10 + 5 * waiting days."""
+    obj = {
+        "params": {"max_km": 15.0, "value_km": 10.0, "value_km_per_waiting_day": 5.0},
+        "needs": [
+            {"id": f"n{i}", "category": "food", "lat": 0.0, "lon": lon, "quantity": q, "waiting_days": w}
+            for i, (lon, w, q) in enumerate(needs)
+        ],
+        "offers": [
+            {"id": f"o{j}", "category": "food", "lat": 0.0, "lon": lon, "capacity": 1, "max_km": reach}
+            for j, (lon, reach) in enumerate(offers)
+        ],
+    }
+    instance = parse_instance(obj)
+    tuning = engine.Tuning(dense_pairs_limit=0, scarce_below_km=3.0, scarce_band_km=6.0)
+    return exact._Part.slice(
+        instance, np.arange(len(needs), dtype=np.int64), np.arange(len(offers), dtype=np.int64), tuning
+    )
+
+
+def test_the_scarce_seed_starts_from_where_serving_stops() -> None:
+    # Priorities 60, 35, 30, 24, 10 (units 1, 2, 1, 1, 1) against 3 offers: the three units most
+    # valuable first end at the need of priority 35, so serving stops there.
+    km = 1 / 111.195  # degrees of longitude per km on the equator
+    part = _scarce_part(
+        [(0.0, 10, 1), (2 * km, 5, 2), (4 * km, 4, 1), (6 * km, 2.8, 1), (1 * km, 0, 1)],
+        [(1 * km, 15.0), (3 * km, 15.0), (5 * km, 1.5)],
+    )
+    assert exact._scarce_threshold(part) == 35.0
+    pairs = exact._seed_pairs(part)
+    seeded = set(zip(pairs.need.tolist(), pairs.offer.tolist(), strict=True))
+    # Needs at or above 35 - 3 get their nearest offers in range; 24 and 10 get none of theirs.
+    assert {0, 1, 2} <= {i for i, _ in seeded}
+    assert (4, 0) not in seeded  # priority 10: far below, not in the band either
+    # Each offer is joined to its nearest needs in the band [29, 35] within its own limit: the
+    # offer limited to 1.5 km reaches the need at 4 km (priority 30) but not the one at 2 km.
+    assert (2, 2) in seeded and (1, 2) not in seeded
+    # Ample supply keeps the other seed (no threshold).
+    ample = _scarce_part([(0.0, 1, 1)], [(1 * km, 15.0), (3 * km, 15.0)])
+    assert exact._scarce_threshold(ample) is None

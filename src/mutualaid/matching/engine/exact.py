@@ -162,6 +162,7 @@ class _Part:
 _NO_PRICE = np.int64(2**62)
 _WARM_COST_LIMIT = 2**40  # the largest score the instance allows (instance._MAX_SCORE)
 _SQRT3 = math.sqrt(3.0)
+_REACH_GROUPS = 128  # distinct offer limits queried one by one in _seed_scarce
 
 
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
@@ -186,28 +187,65 @@ def _neighbour_offsets(base: int) -> IntArray:
     return ((dx * base + dy) * base + dz).ravel().astype(np.int64)  # type: ignore[no-any-return]
 
 
+def _scarce_threshold(part: _Part) -> float | None:
+    """On a part whose supply is scarce (capacity below quantity), the priority ``T`` at which
+    the needs' units, most valuable first, add up to the part's capacity: about where the optimum
+    stops serving, since a unit's priority outweighs any trip (``None`` when supply is ample)."""
+    capacity = int(part.capacity.sum())
+    if capacity >= int(part.quantity.sum()):
+        return None
+    order = np.argsort(-part.priority, kind="stable")
+    served = np.cumsum(part.quantity[order])
+    return float(part.priority[order][min(int(np.searchsorted(served, capacity)), len(order) - 1)])
+
+
 def _seed_pairs(part: _Part) -> _Pairs:
-    """A sparse graph likely to hold an optimal flow: nearest offers of each need and the
-    best-scoring needs of each offer (needs placed in 4-D with their priority deficit)."""
+    """A sparse graph likely to hold an optimal flow and its dual prices.
+
+    Ample supply: the nearest offers of each need and the best-scoring needs of each offer
+    (needs placed in 4-D with their priority deficit). Scarce supply (see :func:`_seed_scarce`):
+    the needs the optimum may serve with their nearest offers, and every offer with the nearest
+    needs just below the priority where serving stops, which set its price."""
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     if n_needs * n_offers <= part.tuning.dense_pairs_limit:
         need, offer = np.divmod(np.arange(n_needs * n_offers, dtype=np.int64), n_offers)
         return part.feasible(need, offer)
-    chunks_need: list[IntArray] = []
-    chunks_offer: list[IntArray] = []
-    k = min(part.tuning.seed_offers_per_need, n_offers)
+    threshold = _scarce_threshold(part) if part.tuning.scarce_seed else None
+    if threshold is not None:
+        return _seed_scarce(part, threshold)
+    seeded, chunks_need, chunks_offer = _nearest_offers(
+        part, np.arange(n_needs, dtype=np.int64), part.tuning.seed_offers_per_need
+    )
+    deficit = part.priority.max() - part.priority
+    need_points = np.column_stack([part.need_xyz, deficit])
+    offer_points = np.column_stack([part.offer_xyz, np.zeros(n_offers)])
+    k = min(part.tuning.seed_needs_per_offer, n_needs)
+    _, found = cKDTree(need_points).query(offer_points, k=k, workers=part.tuning.threads)
+    found = found.reshape(n_offers, k)
+    chunks_need.append(found.ravel().astype(np.int64))
+    chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
+    return _with_judged(part, seeded, chunks_need, chunks_offer)
+
+
+def _nearest_offers(part: _Part, needs: IntArray, k: int) -> tuple[_Pairs, list[IntArray], list[IntArray]]:
+    """The feasible pairs of ``needs`` with their ``k`` nearest offers in range, and the pairs
+    still to judge: farther offers of the needs left with fewer than two feasible ones."""
+    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    k = min(k, n_offers)
+    if not len(needs) or not k:
+        return _Pairs.empty(), [], []
     offer_tree = cKDTree(part.offer_xyz)
     _, found = offer_tree.query(
-        part.need_xyz, k=k, distance_upper_bound=_chord_for(part.max_km), workers=part.tuning.threads
+        part.need_xyz[needs], k=k, distance_upper_bound=_chord_for(part.max_km), workers=part.tuning.threads
     )
-    found = found.reshape(n_needs, k)
+    found = found.reshape(len(needs), k)
     hit = found < n_offers
-    chunks_need.append(np.nonzero(hit)[0].astype(np.int64))
-    chunks_offer.append(found[hit].astype(np.int64))
+    seeded = part.feasible(needs[np.nonzero(hit)[0]].astype(np.int64), found[hit].astype(np.int64))
     # Time windows and offers' own limits can rule out all nearest offers of a need; look
     # further for those needs only, or they would enter pricing with every offer in range.
-    seeded = part.feasible(chunks_need[0], chunks_offer[0])
-    thin = np.flatnonzero((np.bincount(seeded.need, minlength=n_needs) < 2) & hit[:, -1])
+    thin = needs[(np.bincount(seeded.need, minlength=n_needs)[needs] < 2) & hit[:, -1]]
+    chunks_need: list[IntArray] = []
+    chunks_offer: list[IntArray] = []
     if len(thin) and n_offers > k:
         k_far = min(8 * k, n_offers)
         _, far = offer_tree.query(
@@ -220,44 +258,95 @@ def _seed_pairs(part: _Part) -> _Pairs:
         far_hit = far < n_offers
         chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
         chunks_offer.append(far[far_hit].astype(np.int64))
+    return seeded, chunks_need, chunks_offer
 
-    deficit = part.priority.max() - part.priority
-    need_points = np.column_stack([part.need_xyz, deficit])
-    offer_points = np.column_stack([part.offer_xyz, np.zeros(n_offers)])
-    k = min(part.tuning.seed_needs_per_offer, n_needs)
-    _, found = cKDTree(need_points).query(offer_points, k=k, workers=part.tuning.threads)
-    found = found.reshape(n_offers, k)
-    chunks_need.append(found.ravel().astype(np.int64))
-    chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
-    # The nearest-offer pairs were judged above; judge only the other chunks' new pairs (the
-    # distance is elementwise, so the union is the same set with the same values).
-    need, offer = _unique_pairs(np.concatenate(chunks_need[1:]), np.concatenate(chunks_offer[1:]), n_offers)
-    judged = np.sort(chunks_need[0] * n_offers + chunks_offer[0])
-    fresh = ~_contains(judged, need * n_offers + offer)
-    pairs = seeded.concat(part.feasible(need[fresh], offer[fresh]))
-    order = np.argsort(pairs.need * n_offers + pairs.offer, kind="stable")
-    return _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
+
+def _with_judged(
+    part: _Part, seeded: _Pairs, chunks_need: list[IntArray], chunks_offer: list[IntArray]
+) -> _Pairs:
+    """``seeded`` (judged already) and the feasible pairs of the chunks, sorted by need then offer."""
+    n_offers = len(part.offer_index)
+    if chunks_need:
+        # Judge only the chunks' new pairs (the distance is elementwise, so the union is the
+        # same set with the same values).
+        need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
+        judged = np.sort(seeded.need * n_offers + seeded.offer)
+        fresh = ~_contains(judged, need * n_offers + offer)
+        seeded = seeded.concat(part.feasible(need[fresh], offer[fresh]))
+    order = np.argsort(seeded.need * n_offers + seeded.offer, kind="stable")
+    return _Pairs(seeded.need[order], seeded.offer[order], seeded.km[order], seeded.score[order])
+
+
+def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
+    """The seed graph of a part whose supply is scarce, from the priority ``threshold`` where
+    serving stops (:func:`_scarce_threshold`).
+
+    Most needs go unserved there, at price 0, so an offer's price in the optimum is about the
+    score of the best need in its reach that it does not serve. The first flow has to see those
+    needs or it prices offers too low, and the first pricing pass then finds every offer with
+    every need in its reach violating (half a million pairs on the scarce-supply benchmark's
+    largest part). So each offer gets its nearest needs in range with a priority just below the
+    threshold (``tuning.scarce_band_km`` wide), and the needs that may be served (priority above
+    the threshold less ``tuning.scarce_below_km``) get their nearest offers; needs far below the
+    threshold get no seed pairs at all (pricing proves they stay unserved, or adds their pairs).
+    """
+    n_offers = len(part.offer_index)
+    tuning = part.tuning
+    priority = part.priority
+    may_serve = np.flatnonzero(priority >= threshold - tuning.scarce_below_km).astype(np.int64)
+    seeded, chunks_need, chunks_offer = _nearest_offers(part, may_serve, tuning.scarce_offers_per_need)
+    band = np.flatnonzero((priority <= threshold) & (priority >= threshold - tuning.scarce_band_km))
+    if len(band):
+        band_tree = cKDTree(part.need_xyz[band])
+        k = min(tuning.scarce_needs_per_offer, len(band))
+        # Offers' own limits differ: one query per distinct limit, bounded by it (or one
+        # query bounded by the largest when there are many limits).
+        limits = np.unique(part.reach)
+        groups = (
+            [(float(r), np.flatnonzero(part.reach == r).astype(np.int64)) for r in limits.tolist()]
+            if len(limits) <= _REACH_GROUPS
+            else [(part.max_km, np.arange(n_offers, dtype=np.int64))]
+        )
+        for reach, group in groups:
+            _, found = band_tree.query(
+                part.offer_xyz[group], k=k, distance_upper_bound=_chord_for(reach), workers=tuning.threads
+            )
+            found = found.reshape(len(group), k)
+            hit = found < len(band)
+            chunks_need.append(band[found[hit]].astype(np.int64))
+            chunks_offer.append(np.repeat(group, k)[hit.ravel()])
+    return _with_judged(part, seeded, chunks_need, chunks_offer)
 
 
 def _solve_flow(part: _Part, pairs: _Pairs) -> IntArray:
-    """Units per candidate pair in a maximum-score flow over ``pairs`` (OR-Tools min-cost flow)."""
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    """Units per candidate pair in a maximum-score flow over ``pairs`` (OR-Tools min-cost flow).
+
+    Only needs and offers with a pair in ``pairs`` are nodes: the others can only skip (a scarce
+    part's seed leaves most needs without pairs), and as nodes they cost cost scaling time."""
+    needs, need_at = np.unique(pairs.need, return_inverse=True)
+    offers, offer_at = np.unique(pairs.offer, return_inverse=True)
+    quantity, capacity = part.quantity[needs], part.capacity[offers]
+    n_needs, n_offers = len(needs), len(offers)
     sink = n_needs + n_offers
     need_nodes = np.arange(n_needs, dtype=np.int64)
     offer_nodes = np.arange(n_offers, dtype=np.int64) + n_needs
     flow = min_cost_flow.SimpleMinCostFlow()
     # Pair arcs first so their arc indices are 0..len(pairs)-1. A need's "skip" arc to the sink
     # lets units stay unserved at no cost: the objective does not reward volume for its own sake.
-    tails = np.concatenate([pairs.need, need_nodes, offer_nodes])
+    tails = np.concatenate([need_at.astype(np.int64), need_nodes, offer_nodes])
     heads = np.concatenate(
-        [pairs.offer + n_needs, np.full(n_needs, sink, np.int64), np.full(n_offers, sink, np.int64)]
+        [
+            offer_at.astype(np.int64) + n_needs,
+            np.full(n_needs, sink, np.int64),
+            np.full(n_offers, sink, np.int64),
+        ]
     )
     caps = np.concatenate(
-        [np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer]), part.quantity, part.capacity]
+        [np.minimum(part.quantity[pairs.need], part.capacity[pairs.offer]), quantity, capacity]
     )
     costs = np.concatenate([-pairs.score, np.zeros(n_needs + n_offers, np.int64)])
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    supplies = np.concatenate([part.quantity, np.zeros(n_offers, np.int64), [-part.quantity.sum()]])
+    supplies = np.concatenate([quantity, np.zeros(n_offers, np.int64), [-quantity.sum()]])
     flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
@@ -367,28 +456,16 @@ def _duals(part: _Part, pairs: _Pairs, units: IntArray) -> tuple[IntArray, IntAr
     certificate does not close.
 
     Which optimal prices: the labels above give each need the highest price the flow allows and
-    each offer the lowest. That suits ample supply, where most offers have room (``v_j = 0``
-    anyway) and a pair violates only if ``score > u_i``. When supply is scarce (the part's
-    capacity below its quantity) most needs are short (``u_i = 0`` anyway) and a pair violates
-    only if ``score > v_j``; the same labels with the roles of needs and offers swapped give
-    each offer its highest price instead, so far fewer pairs violate and pricing has far fewer
-    pairs to look at (the problem is symmetric, so the swapped labels are valid prices by the
-    same argument). Either way the certificate below is what proves them.
+    each offer the lowest. Either way the certificate below is what proves them. (Taking the
+    offers' highest prices on scarce parts was measured: slower, see bench/RESULTS-matching.md;
+    a seed graph that already prices offers well, :func:`_seed_scarce`, replaced it.)
     """
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     served = _int_bincount(pairs.need, units, n_needs)
     given = _int_bincount(pairs.offer, units, n_offers)
     short = served < part.quantity
     compiled = part.tuning.compiled_solver and len(pairs) >= part.tuning.compiled_min_pairs
-    if part.tuning.offer_side_duals and int(part.capacity.sum()) < int(part.quantity.sum()):
-        by_offer = np.argsort(pairs.offer, kind="stable")
-        swapped = _Pairs(
-            pairs.offer[by_offer], pairs.need[by_offer], pairs.km[by_offer], pairs.score[by_offer]
-        )
-        room = given < part.capacity
-        v, u = _labels(n_offers, n_needs, swapped, units[by_offer], room, compiled)
-    else:
-        u, v = _labels(n_needs, n_offers, pairs, units, short, compiled)
+    u, v = _labels(n_needs, n_offers, pairs, units, short, compiled)
     primal = _dot(units, pairs.score)
     dual = _dot(u, part.quantity) + _dot(v, part.capacity)
     if (

@@ -17,6 +17,18 @@ class Tuning:
     # whatever is missing, so these only trade the first solve's size against pricing rounds.
     seed_offers_per_need: int = 16
     seed_needs_per_offer: int = 6
+    # On a part whose supply is scarce (capacity below quantity), seed from the priority where
+    # serving stops instead (see exact._seed_scarce): needs with a priority more than
+    # ``scarce_below_km`` below it get no seed pairs, the others their ``scarce_offers_per_need``
+    # nearest offers, and each offer its ``scarce_needs_per_offer`` nearest needs in range with a
+    # priority at most ``scarce_band_km`` below it. On the scarce-supply benchmark's largest part
+    # this cut the pairs the first pricing pass judges from 7.1 million to 572,000 (violating:
+    # 512,000 to 171,000), and the part's solve from 17.4 to 7.0 CPU s.
+    scarce_seed: bool = True
+    scarce_below_km: float = 3.0
+    scarce_offers_per_need: int = 32
+    scarce_band_km: float = 6.0
+    scarce_needs_per_offer: int = 8
     # Below this many need-offer combinations a component's full feasible graph is simply built.
     dense_pairs_limit: int = 40_000
     # Violating pairs added per need and per offer in one pricing round.
@@ -30,12 +42,6 @@ class Tuning:
     pricing_margin: int = 0
     # After the first solve, seed pairs whose reduced cost is below -this are dropped.
     keep_margin: int = 10**12
-    # When a part's supply is scarce (capacity below quantity), take the optimal dual prices that
-    # are highest on the offers' side (see exact._duals): most needs are short there, so these
-    # leave the fewest pairs violating. Off: on the scarce-supply benchmark's largest part they left
-    # 448,000 violating pairs after the first round against 512,000, while the swapped labels cost
-    # more than pricing saved (bench/RESULTS-matching.md).
-    offer_side_duals: bool = False
     # Later pricing passes only look at pairs whose duals fell (see exact._violations).
     incremental_pricing: bool = True
     # Re-solve each pricing round from the previous optimal flow and its dual prices (the
