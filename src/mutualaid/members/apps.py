@@ -10,3 +10,4 @@ class MembersConfig(MutualaidApp):
     site_urls = "mutualaid.members.urls"
     api_router = "mutualaid.members.api.router"
     notice_kinds = "mutualaid.members.notices.NOTICE_KINDS"
+    personal_data = "mutualaid.members.export.personal_data"
