@@ -104,6 +104,7 @@ class DataExportForm(forms.Form):
     )
     code = forms.CharField(
         label=_("Code from your second factor"),
+        required=False,  # the service names a missing code with the password's error, at once
         help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
