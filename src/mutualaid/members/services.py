@@ -586,7 +586,9 @@ def access_token_revoke(*, token: AccessToken) -> AccessToken:
     return token
 
 
-def access_token_authenticate(raw: str) -> User | None:
+def access_token_authenticate(raw: str, *, touch: bool = True) -> User | None:
+    """The active member a token belongs to (None for a wrong, revoked or inactive one); `touch` keeps
+    the day it was last used."""
     if not raw or not raw.startswith(AccessToken.PREFIX) or len(raw) > 100:
         return None
     # On every API call: one join by the token's unique hash, written out (`core.rows`; the ORM took about
@@ -603,7 +605,7 @@ def access_token_authenticate(raw: str) -> User | None:
     user: User = found[1]
     token.user = user
     today = timezone.localdate()
-    if token.last_used_on != today:
+    if touch and token.last_used_on != today:
         AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
     return user
 
