@@ -33,9 +33,15 @@ def personal_data(user: Any) -> dict[str, Any]:
         ),
         "notices": rows(Notice.objects.filter(user=user).order_by("created_at", "pk"), names=names),
         "messages_sent_to_you": rows(
-            OutboundMessage.objects.filter(user=user).order_by("created_at", "pk"),
+            OutboundMessage.objects.filter(user=user).exclude(kind="relay").order_by("created_at", "pk"),
             names=names,
             exclude=("gateway", "contact", "gateway_message_id", "sending_since", "unsubscribe_url"),
+        ),
+        # Texts relayed to you are someone else's words: when and how, not what.
+        "texts_relayed_to_you": rows(
+            OutboundMessage.objects.filter(user=user, kind="relay").order_by("created_at", "pk"),
+            names=names,
+            fields=("channel", "group", "status", "created_at", "sent_at"),
         ),
         "digest_items": rows(DigestItem.objects.filter(user=user).order_by("created_at", "pk"), names=names),
         "announcements_you_wrote": rows(
