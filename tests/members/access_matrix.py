@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.access import Route, World
+from tests.conftest import PASSWORD
 
 
 def build(world: World) -> None:
@@ -47,6 +48,15 @@ ROUTES = [
     Route(
         "token_revoke", "login 404 404 ok 404", method="POST", kwargs=lambda w: {"token_id": w.ben_token.pk}
     ),
+    Route("data_export", "login ok ok ok ok"),
+    # The right password: members get their file; ada (second factor set up) gets the form back asking for a code.
+    Route(
+        "data_export",
+        "login ok ok ok ok",
+        method="POST",
+        variant="download",
+        data=lambda w: {"password": PASSWORD},
+    ),
     Route("delete_account", "login ok ok ok ok"),
     Route("api:me", "401 ok ok ok ok", api=True),
     Route(
@@ -58,4 +68,6 @@ ROUTES = [
     ),
     Route("api:my_groups", "401 ok ok ok ok", api=True),
     Route("api:my_tokens", "401 ok ok ok ok", api=True),
+    # Without the password again (X-Password), every member is refused with a field error.
+    Route("api:me_export", "401 422 422 422 422", api=True),
 ]

@@ -48,3 +48,99 @@ def test_edit_names_a_bad_title_and_a_lead_outside_the_group_together(ada: Any, 
     assert {"title", "lead"} <= set(caught.value.message_dict)
     series.refresh_from_db()
     assert series.title == "Fridge restock"
+
+
+# Skill-shares and roles (note 9: their teacher, seats and role errors came before the series' own).
+
+
+def _far_day() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=366 * 6)).isoformat()
+
+
+def test_a_skillshare_names_its_seats_with_the_series_errors_in_the_api(api_for: Any, fay: Any) -> None:
+    body = {
+        "title": "Bike repair",
+        "starts_on": _far_day(),
+        "start_time": "17:00",
+        "duration_minutes": 0,
+        "seats": 0,
+    }
+    response = api_for(fay).post("/api/v1/groups/crown/shifts/skillshares", body, content_type=JSON)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"seats", "starts_on", "duration_minutes"}
+    assert not Series.objects.exists()
+
+
+def test_a_skillshare_names_its_seats_with_the_series_errors_on_the_page(client_for: Any, fay: Any) -> None:
+    page = client_for(fay).post(
+        reverse("shifts_skillshare_propose", kwargs={"slug": "crown"}),
+        {"title": "Bike repair", "starts_on": _far_day(), "start_time": "18:00", "duration_minutes": "60",
+         "repeat": "once", "seats": "0"},
+    )  # fmt: skip
+    assert page.status_code == 400
+    assert {"seats", "starts_on"} <= set(page.context["form"].errors)
+    assert not Series.objects.exists()
+
+
+def test_a_teacher_outside_the_group_is_named_with_the_rest(crown: Any, cy: Any) -> None:
+    import datetime
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from mutualaid.shifts import services
+
+    with pytest.raises(ValidationError) as caught:
+        services.skillshare_create(
+            group=crown,
+            teacher=cy,
+            by_coordinator=False,
+            title=" ",
+            description="",
+            rule="FREQ=DAILY;COUNT=1",
+            starts_on=datetime.date(2030, 1, 7),
+            start_time=datetime.time(17),
+            duration_minutes=60,
+            seats=500,
+        )
+    # Refused as the teacher, not a second time as the series' lead.
+    assert set(caught.value.message_dict) == {"teacher", "seats", "title"}
+
+
+def test_a_role_names_every_wrong_field_at_once(ada: Any, crown: Any, client_for: Any) -> None:
+    import datetime
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from mutualaid.shifts import services
+
+    series = services.series_create(
+        group=crown,
+        title="Fridge restock",
+        rule="FREQ=WEEKLY",
+        starts_on=datetime.date(2030, 1, 7),
+        start_time=datetime.time(9),
+        duration_minutes=60,
+        roles=[{"name": f"role {n}", "slots": 1} for n in range(services.MAX_ROLES)],
+    )
+    with pytest.raises(ValidationError) as caught:  # one role too many, and its places wrong too
+        services.role_add(series=series, name="extra", slots=0)
+    assert set(caught.value.message_dict) == {"name", "slots"}
+    role = series.roles.first()
+    with pytest.raises(ValidationError) as caught:  # the model's limit and the staffing rule together
+        services.role_update(role=role, name="x" * 61, cancel_below=3)
+    assert set(caught.value.message_dict) == {"name", "cancel_below", "cancel_hours"}
+    # The page: a name too long (the form's refusal) and the staffing rule (the service's) on one page.
+    page = client_for(ada).post(
+        reverse("shifts_role_edit", kwargs={"slug": "crown", "role_id": role.pk}),
+        {"name": "x" * 61, "slots": "1", "cancel_below": "3", "cancel_hours": "0"},
+    )
+    assert page.status_code == 400
+    assert {"name", "cancel_below", "cancel_hours"} <= set(page.context["form"].errors)
+    role.refresh_from_db()
+    assert role.name == "role 0"

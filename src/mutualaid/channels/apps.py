@@ -15,6 +15,7 @@ class ChannelsConfig(MutualaidApp):
     verbose_name = "Channels"
     site_urls = "mutualaid.channels.urls"
     api_router = "mutualaid.channels.api.router"
+    personal_data = "mutualaid.channels.export.personal_data"
     demo_loader = "mutualaid.channels.demo.load"
     periodic = (
         Periodic("channels.checkins", "mutualaid.channels.tasks.send_checkins", every_hour),

@@ -7,6 +7,7 @@ class CoreConfig(MutualaidApp):
     name = "mutualaid.core"
     label = "core"
     verbose_name = _("Core")
+    personal_data = "mutualaid.core.personal_data.personal_data"
     # Every app's retention rules (<app>/retention.py), run once a day.
     periodic = (
         Periodic("core.purge", "mutualaid.core.tasks.purge_expired", every_day),

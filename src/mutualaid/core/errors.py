@@ -10,10 +10,12 @@ all, from middleware and views alike.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
@@ -46,10 +48,34 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# How an API request says whose language to answer in when it names none (members registers the token
+# holder's language at start-up: core imports no app).
+_API_LANGUAGE: list[Callable[[HttpRequest], str | None]] = []
+
+
+def register_api_language(find: Callable[[HttpRequest], str | None]) -> None:
+    if find not in _API_LANGUAGE:
+        _API_LANGUAGE.append(find)
+
+
+def _api_language(request: HttpRequest) -> str | None:
+    for find in _API_LANGUAGE:
+        language = find(request)
+        if language and translation.check_for_language(language):
+            return language
+    return None
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """An address nothing answers: under /api/ in the API's error shape (docs/api.md), in the language the
-    request asks for (LocaleMiddleware: Accept-Language); elsewhere the site's page."""
+    request asks for (Accept-Language), else the token holder's (as the API's own answers), else the
+    site's choice; elsewhere the site's page. A token only picks the words: the status, headers and shape
+    are the same whether or not it is valid, so an unknown address tells nothing a known one does not."""
     if request.path.startswith("/api/"):
+        language = _api_language(request)
+        if language:
+            translation.activate(language)  # the Content-Language header follows (LocaleMiddleware)
+            request.LANGUAGE_CODE = language
         body = {"detail": "not found", "errors": {"__all__": [_("Not found.")]}}
         return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
     return django_page_not_found(request, exception)

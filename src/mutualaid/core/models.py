@@ -16,6 +16,7 @@ class ReadVia(models.TextChoices):
     PAGE = "", _("on its page")
     PHONE_BANK = "phone_bank", _("the phone-bank sheet")
     INTAKE = "intake", _("the list of requests sent by text")
+    EXPORT = "export", _("their own data download")
 
 
 class SensitiveRead(models.Model):

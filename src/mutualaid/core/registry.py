@@ -13,6 +13,7 @@ Every mutualaid app's `AppConfig` subclasses `MutualaidApp` and names, by dotted
         periodic = (Periodic("deliveries.close", "mutualaid.deliveries.tasks.close_runs", every_hour),)
         demo_loader = "mutualaid.deliveries.demo.load"
         notice_kinds = "mutualaid.deliveries.notices.NOTICE_KINDS"
+        personal_data = "mutualaid.deliveries.export.personal_data"  # a member's own download
 
 Retention rules stay in `<app>/retention.py` (see `core.retention`). Config's root URLs, the API, the
 worker's schedule, the demo and the notification senders read this registry, so a new app touches only
@@ -67,6 +68,9 @@ class MutualaidApp(AppConfig):
     demo_loader: str | None = None  # a function loading the app's demo content, returning logins
     notice_kinds: str | None = None  # a dict kind -> (subject, text) of the notices the app sends
     public_links: Sequence[tuple[str, Any]] = ()  # (URL name, label): public pages the home page points to
+    # A function `personal_data(user) -> dict` (JSON-able) of what the app holds about a member, for the
+    # member's own download (core.export); an app with rows pointing at members names one.
+    personal_data: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

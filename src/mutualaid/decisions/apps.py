@@ -10,6 +10,7 @@ class DecisionsConfig(MutualaidApp):
     group_urls = "mutualaid.decisions.urls"
     group_url_prefix = "decisions/"
     api_router = "mutualaid.decisions.api.router"
+    personal_data = "mutualaid.decisions.export.personal_data"
     notice_kinds = "mutualaid.decisions.notices.NOTICE_KINDS"
     demo_loader = "mutualaid.decisions.demo.load"
     periodic = (

@@ -11,6 +11,7 @@ class DefenseConfig(MutualaidApp):
     group_url_prefix = "alerts/"
     site_urls = "mutualaid.defense.urls_site"
     api_router = "mutualaid.defense.api.router"
+    personal_data = "mutualaid.defense.export.personal_data"
     demo_loader = "mutualaid.defense.demo.load"
     notice_kinds = "mutualaid.defense.notices.NOTICE_KINDS"
     periodic = (Periodic("defense.expire", "mutualaid.defense.tasks.expire_alerts", every_five_minutes),)

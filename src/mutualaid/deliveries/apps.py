@@ -10,5 +10,6 @@ class DeliveriesConfig(MutualaidApp):
     group_urls = "mutualaid.deliveries.urls"
     group_url_prefix = "deliveries/"
     api_router = "mutualaid.deliveries.api.router"
+    personal_data = "mutualaid.deliveries.export.personal_data"
     demo_loader = "mutualaid.deliveries.demo.load"
     notice_kinds = "mutualaid.deliveries.notices.NOTICE_KINDS"

@@ -12,6 +12,7 @@ class ExchangeConfig(MutualaidApp):
     api_router = "mutualaid.exchange.api.router"
     demo_loader = "mutualaid.exchange.demo.load"
     notice_kinds = "mutualaid.exchange.notices.NOTICE_KINDS"
+    personal_data = "mutualaid.exchange.export.personal_data"
     # Expiry reminders and expiry run daily.
     periodic = (Periodic("exchange.expire", "mutualaid.exchange.tasks.expire_needs", every_day),)
 

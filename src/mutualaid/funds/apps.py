@@ -10,6 +10,7 @@ class FundsConfig(MutualaidApp):
     group_urls = "mutualaid.funds.urls"
     group_url_prefix = "funds/"
     api_router = "mutualaid.funds.api.router"
+    personal_data = "mutualaid.funds.export.personal_data"
     demo_loader = "mutualaid.funds.demo.load"
     periodic = (
         Periodic("funds.purge", "mutualaid.funds.tasks.purge_settled_requests", every_day),

@@ -10,6 +10,7 @@ class HousingConfig(MutualaidApp):
     group_urls = "mutualaid.housing.urls"
     group_url_prefix = "housing/"
     api_router = "mutualaid.housing.api.router"
+    personal_data = "mutualaid.housing.export.personal_data"
     demo_loader = "mutualaid.housing.demo.load"
     notice_kinds = "mutualaid.housing.notices.NOTICE_KINDS"
     periodic = (Periodic("housing.checkins", "mutualaid.housing.tasks.remind_checkins", every_hour),)

@@ -11,6 +11,7 @@ class HubsConfig(MutualaidApp):
     group_url_prefix = "hubs/"
     site_urls = "mutualaid.hubs.urls_site"
     api_router = "mutualaid.hubs.api.router"
+    personal_data = "mutualaid.hubs.export.personal_data"
     demo_loader = "mutualaid.hubs.demo.load"
     notice_kinds = "mutualaid.hubs.notices.NOTICE_KINDS"
     public_links = (("hubs_find", _("Find a community fridge or pantry")),)

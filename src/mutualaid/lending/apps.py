@@ -10,6 +10,7 @@ class LendingConfig(MutualaidApp):
     group_urls = "mutualaid.lending.urls"
     group_url_prefix = "lending/"
     api_router = "mutualaid.lending.api.router"
+    personal_data = "mutualaid.lending.export.personal_data"
     demo_loader = "mutualaid.lending.demo.load"
     notice_kinds = "mutualaid.lending.notices.NOTICE_KINDS"
     # Reminders before and after a due date; each loan is told at most once of each.

@@ -10,6 +10,7 @@ class MatchingConfig(MutualaidApp):
     group_urls = "mutualaid.matching.urls"
     group_url_prefix = "matching/"
     api_router = "mutualaid.matching.api.router"
+    personal_data = "mutualaid.matching.export.personal_data"
     demo_loader = "mutualaid.matching.demo.load"
     notice_kinds = "mutualaid.matching.notices.NOTICE_KINDS"
     periodic = (Periodic("matching.rounds", "mutualaid.matching.tasks.run_scheduled_rounds", every_day),)

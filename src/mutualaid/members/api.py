@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
+from django.http import HttpResponse, JsonResponse
+from ninja import Header as NinjaHeader
 from ninja import Router, Schema
 
 from mutualaid.members import selectors
@@ -79,3 +82,28 @@ def my_tokens(request: AuthenticatedHttpRequest) -> list[TokenOut]:
     from mutualaid.members.models import AccessToken
 
     return [TokenOut.from_orm(t) for t in AccessToken.objects.filter(user=request.user)]
+
+
+@router.get(
+    "/me/export",
+    response={200: dict[str, Any]},
+    summary="Download everything the platform holds about you",
+    description=(
+        "Your account, memberships, posts with their history, claims, messages, funds, shifts, deliveries, "
+        "notices, consents, tokens (names and dates) and the audit trail about you, as one JSON document. "
+        "Send your password again in the X-Password header, and a code of your second factor in "
+        "X-Second-Factor-Code when you set one up. Every attempt counts against a limit of 5 an hour; a "
+        "download is audited and you get a notice about it. Nothing is stored."
+    ),
+)
+def me_export(
+    request: AuthenticatedHttpRequest,
+    password: Annotated[str, NinjaHeader(alias="X-Password", max_length=200)] = "",
+    code: Annotated[str, NinjaHeader(alias="X-Second-Factor-Code", max_length=64)] = "",
+) -> HttpResponse:
+    from mutualaid.members.services import data_export
+
+    document = data_export(user=request.user, password=password, code=code)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +92,28 @@ class TokenForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, max_length=200)
     confirm = forms.BooleanField(label=_("I understand my account and contact details will be deleted."))
+
+
+class DataExportForm(forms.Form):
+    """The password again (and a second-factor code where one is set up) before a member's data download."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=200,
+    )
+    code = forms.CharField(
+        label=_("Code from your second factor"),
+        required=False,  # the service names a missing code with the password's error, at once
+        help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
 
 
 class InvitationLinkForm(forms.Form):

@@ -50,3 +50,16 @@ def requested_language(request: HttpRequest) -> str | None:
         except LookupError:
             continue
     return None
+
+
+def token_holder_language(request: HttpRequest) -> str | None:
+    """For an API address that does not exist (core.errors): the language of a valid token's holder, when
+    the request names no site language in Accept-Language. Read only: the token's last use is not
+    touched by an address that answers nothing."""
+    scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or requested_language(request):
+        return None
+    from mutualaid.members.services import access_token_authenticate
+
+    user = access_token_authenticate(raw.strip(), touch=False)
+    return site_language(getattr(user, "language", None)) if user is not None else None

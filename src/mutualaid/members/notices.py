@@ -27,7 +27,20 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "%(username)s and the password you chose. %(url)s"
         ),
     ),
+    # A member downloaded everything the platform holds about them (members.services.data_export).
+    "data_exported": (
+        gettext_lazy("Your data was downloaded"),
+        gettext_lazy(
+            "A copy of everything this site holds about you was just downloaded from your account. If that "
+            "was not you, change your password and check your second factor now: %(url)s"
+        ),
+    ),
 }
+
+
+def data_exported(user: Any) -> None:
+    """Tell a member their data was downloaded (a stolen session must not download quietly)."""
+    notify(user=user, kind="data_exported", context={"url": reverse("profile")})
 
 
 def join_request_received(join_request: JoinRequest) -> None:

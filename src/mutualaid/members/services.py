@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualaid.core import decision_gates, proofofwork, rows
+from mutualaid.core import export as personal_export
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
@@ -228,6 +229,57 @@ def account_delete(*, user: User) -> None:
         forget(user)
     # The old name, contact details and texts out of the database's files once this commits.
     forget_after_commit(User._meta.db_table)
+
+
+# Every attempt at a download counts, wrong passwords included: a stolen session cannot guess its way to
+# a bulk download, and a member downloading their data a few times an hour never meets the limit.
+DATA_EXPORT_RATE = "5/h"
+
+
+def _code_factors(user: User) -> Any:
+    """The member's second factors that give typed codes (an app's codes, recovery codes)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.WEBAUTHN)
+
+
+def data_export_needs_code(user: User) -> bool:
+    return bool(_code_factors(user).exists())
+
+
+def _second_factor_code_ok(user: User, code: str) -> bool:
+    """Whether `code` is a current code of one of the member's second factors."""
+    return any(authenticator.wrap().validate_code(code) for authenticator in _code_factors(user))
+
+
+def data_export(*, user: User, password: str, code: str = "") -> dict[str, Any]:
+    """Everything the platform holds about `user` (core.export), once they proved it is them again.
+
+    Their password, and a code of their second factor when they set one up (THREATS.md: a stolen session
+    must not be a bulk download). Counted against DATA_EXPORT_RATE before anything is checked (outside
+    the transaction, so refusals count too). A download leaves an audit row (a read of their own record,
+    via "export") and a notice to the member. The document is built here and handed back: never stored,
+    never logged.
+    """
+    limit(action="data_export", user=user, rate=DATA_EXPORT_RATE)
+    errors: dict[str, list[str]] = {}
+    if not password or not user.check_password(password):
+        errors["password"] = [_("That password is not right.")]
+    if data_export_needs_code(user):
+        if not code.strip():
+            errors["code"] = [_("Type a code from your second factor.")]
+        elif not _second_factor_code_ok(user, code.strip().replace(" ", "")):
+            errors["code"] = [_("That code is not right.")]
+    if errors:
+        raise ValidationError(errors)
+    from mutualaid.core.models import ReadVia, SensitiveRead
+
+    with transaction.atomic():
+        SensitiveRead.objects.create(
+            reader=user, subject_type="members.user", subject_id=user.pk, fields="all", via=ReadVia.EXPORT
+        )
+        notices.data_exported(user)
+        return personal_export.build(user)
 
 
 def account_deletion_steps() -> list[Callable[[User], object]]:
@@ -534,7 +586,9 @@ def access_token_revoke(*, token: AccessToken) -> AccessToken:
     return token
 
 
-def access_token_authenticate(raw: str) -> User | None:
+def access_token_authenticate(raw: str, *, touch: bool = True) -> User | None:
+    """The active member a token belongs to (None for a wrong, revoked or inactive one); `touch` keeps
+    the day it was last used."""
     if not raw or not raw.startswith(AccessToken.PREFIX) or len(raw) > 100:
         return None
     # On every API call: one join by the token's unique hash, written out (`core.rows`; the ORM took about
@@ -551,7 +605,7 @@ def access_token_authenticate(raw: str) -> User | None:
     user: User = found[1]
     token.user = user
     today = timezone.localdate()
-    if token.last_used_on != today:
+    if touch and token.last_used_on != today:
         AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
     return user
 

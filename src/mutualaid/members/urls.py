@@ -10,5 +10,6 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/export/", views.data_export, name="data_export"),
     path("me/delete/", views.delete_account, name="delete_account"),
 ]

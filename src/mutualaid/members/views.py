@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from mutualaid.core.actions import flash_action
 from mutualaid.core.forms import apply_errors
 from mutualaid.members import services
 from mutualaid.members.forms import (
+    DataExportForm,
     DeleteAccountForm,
     InvitationLinkForm,
     ProfileSkillsForm,
@@ -193,6 +195,29 @@ def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRespon
     services.access_token_revoke(token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("tokens")
+
+
+@login_required
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The member's own data as a JSON file, after their password (and second factor) again."""
+    needs_code = services.data_export_needs_code(request.user)
+    form = DataExportForm(request.POST or None, needs_code=needs_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.data_export(
+                user=request.user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data.get("code", ""),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+            day = timezone.localdate().isoformat()
+            response["Content-Disposition"] = f'attachment; filename="mutualaid-my-data-{day}.json"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "members/data_export.html", {"form": form})
 
 
 @login_required

@@ -11,6 +11,7 @@ class OpenDataConfig(MutualaidApp):
     group_url_prefix = "open-data/"
     site_urls = "mutualaid.opendata.urls_site"
     api_router = "mutualaid.opendata.api.router"
+    personal_data = "mutualaid.opendata.export.personal_data"
 
     def ready(self) -> None:
         super().ready()

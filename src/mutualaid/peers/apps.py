@@ -11,6 +11,7 @@ class PeersConfig(MutualaidApp):
     group_url_prefix = "referrals/"
     site_urls = "mutualaid.peers.urls_site"
     api_router = "mutualaid.peers.api.router"
+    personal_data = "mutualaid.peers.export.personal_data"
     notice_kinds = "mutualaid.peers.notices.NOTICE_KINDS"
     periodic = (
         # Messages wake the worker themselves; this catches any retry whose wake-up was lost.

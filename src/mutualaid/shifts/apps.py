@@ -11,6 +11,7 @@ class ShiftsConfig(MutualaidApp):
     group_url_prefix = "shifts/"
     site_urls = "mutualaid.shifts.urls_site"
     api_router = "mutualaid.shifts.api.router"
+    personal_data = "mutualaid.shifts.export.personal_data"
     demo_loader = "mutualaid.shifts.demo.load"
     notice_kinds = "mutualaid.shifts.notices.NOTICE_KINDS"
     periodic = (

@@ -177,6 +177,26 @@ class RoleForm(forms.Form):
         required=False,
     )
 
+    def clean(self) -> dict[str, Any] | None:
+        """When some fields are refused, the staffing rules (services.role_rule_errors) are named for the
+        others on the same page, not after the first ones are fixed; a valid form is checked by the service."""
+        data = super().clean() or {}
+        if self.errors:
+            from mutualaid.shifts.models import ShiftRole
+            from mutualaid.shifts.services import MAX_SLOTS, role_rule_errors
+
+            role = ShiftRole(
+                name=data.get("name") or "-",
+                slots=data["slots"] if data.get("slots") is not None else MAX_SLOTS,
+                cancel_below=data.get("cancel_below") or 0,
+                cancel_hours=data.get("cancel_hours") or 0,
+            )
+            for name, messages in role_rule_errors(role).items():
+                if name not in self.errors:
+                    for message in messages:
+                        self.add_error(name, message)
+        return data
+
 
 class ChangeForm(forms.Form):
     starts_at = DateTimeField(
@@ -324,7 +344,10 @@ class SkillShareForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    seats = forms.IntegerField(label=gettext_lazy("Seats"), initial=10, min_value=1, max_value=200)
+    # The range is the service's to check (with the series' fields, at once); the browser is told it too.
+    seats = forms.IntegerField(
+        label=gettext_lazy("Seats"), initial=10, widget=forms.NumberInput(attrs={"min": 1, "max": 200})
+    )
     public = forms.BooleanField(
         label=gettext_lazy(
             "Publish to the group's followers on the fediverse (only the title, date, time, area and description)"

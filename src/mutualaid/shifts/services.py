@@ -90,6 +90,14 @@ def _check_series(series: Series) -> None:
 
 
 def _check_role(role: ShiftRole) -> None:
+    errors = role_rule_errors(role)
+    if errors:
+        raise ValidationError(errors)
+
+
+def role_rule_errors(role: ShiftRole) -> dict[str, list[str]]:
+    """What is wrong with a role and its staffing rule, every field at once (the role form asks too, so
+    its own refusals and these come on one page)."""
     errors: dict[str, list[str]] = {}
     if not role.name.strip():
         errors.setdefault("name", []).append(_("Name the role."))
@@ -101,8 +109,7 @@ def _check_role(role: ShiftRole) -> None:
         errors.setdefault("cancel_hours", []).append(
             _("Give both the minimum and the hours before, or neither.")
         )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -126,7 +133,10 @@ def series_create(
     description: str = "",
     approved: bool = True,
     public: bool = False,
+    found: FieldErrors | None = None,
 ) -> Series:
+    """A new series and its roles. `found` brings a caller's own wrong fields (a skill-share's teacher
+    and seats), named together with the series' own."""
     series = Series(
         kind=kind,
         public=public,
@@ -148,7 +158,7 @@ def series_create(
     )
     if time_zone:
         series.time_zone = time_zone
-    found = FieldErrors()  # every wrong field named at once
+    found = found if found is not None else FieldErrors()  # every wrong field named at once
     with found.check():
         _check_series(series)
     if not roles:
@@ -157,8 +167,9 @@ def series_create(
         found.add(ValidationError({"roles": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]}))
     if lead is not None and not Membership.objects.filter(group=group, user=lead).exists():
         found.add(ValidationError({"lead": [_("The lead must be a member of the group.")]}))
+    with found.check():  # the model's own limits too, for the fields the rules above did not refuse
+        series.full_clean(exclude=list(found.errors))
     found.raise_any()
-    series.full_clean()
     series.save()
     for spec in roles:
         role_add(series=series, **spec)
@@ -201,12 +212,23 @@ def series_update(*, series: Series, **changes: Any) -> Series:
         and not Membership.objects.filter(group_id=series.group_id, user_id=series.lead_id).exists()
     ):
         found.add(ValidationError({"lead": [_("The lead must be a member of the group.")]}))
+    with found.check():  # the model's own limits too, for the fields the rules above did not refuse
+        series.full_clean(exclude=list(found.errors))
     found.raise_any()
-    series.full_clean()
     series.save()
     rematerialise(series=series)
     _publish_sessions(series)
     return series
+
+
+def _check_role_fully(role: ShiftRole, found: FieldErrors) -> None:
+    """The role's own rules and the model's, every wrong field at once (a field the rules already
+    refused is not checked twice)."""
+    with found.check():
+        _check_role(role)
+    with found.check():
+        role.full_clean(exclude=[name for name in found.errors if name != "__all__"])
+    found.raise_any()
 
 
 @transaction.atomic
@@ -220,8 +242,9 @@ def role_add(
     cancel_below: int = 0,
     cancel_hours: int = 0,
 ) -> ShiftRole:
+    found = FieldErrors()  # every wrong field named at once
     if series.roles.count() >= MAX_ROLES:
-        raise ValidationError({"name": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]})
+        found.add(ValidationError({"name": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]}))
     role = ShiftRole(
         series=series,
         name=name.strip(),
@@ -231,8 +254,7 @@ def role_add(
         cancel_below=cancel_below,
         cancel_hours=cancel_hours,
     )
-    _check_role(role)
-    role.full_clean()
+    _check_role_fully(role, found)
     role.save()
     return role
 
@@ -243,8 +265,7 @@ def role_update(*, role: ShiftRole, **changes: Any) -> ShiftRole:
         if name in changes:
             value = changes[name]
             setattr(role, name, value.strip() if isinstance(value, str) else value)
-    _check_role(role)
-    role.full_clean()
+    _check_role_fully(role, FieldErrors())
     role.save()
     # More places: people on the waitlist of coming occurrences move up.
     for occurrence in Occurrence.objects.filter(series_id=role.series_id, starts_at__gt=timezone.now()):
@@ -281,11 +302,14 @@ def skillshare_create(
 ) -> Series:
     """A session where `teacher` teaches and members take seats. Proposed by a plain member, it waits
     (inactive, no occurrences) until a coordinator approves it; a coordinator's starts at once."""
-    if not Membership.objects.filter(group=group, user=teacher).exists():
-        raise ValidationError({"teacher": [_("The teacher must be a member of the group.")]})
+    found = FieldErrors()  # the teacher and the seats named with the series' own wrong fields, at once
+    teacher_is_member = Membership.objects.filter(group=group, user=teacher).exists()
+    if not teacher_is_member:
+        found.add(ValidationError({"teacher": [_("The teacher must be a member of the group.")]}))
     if not 1 <= seats <= MAX_SEATS:
-        raise ValidationError({"seats": [_("Between 1 and %(count)d seats.") % {"count": MAX_SEATS}]})
+        found.add(ValidationError({"seats": [_("Between 1 and %(count)d seats.") % {"count": MAX_SEATS}]}))
     series = series_create(
+        found=found,
         group=group,
         title=title,
         rule=rule,
@@ -298,7 +322,7 @@ def skillshare_create(
         time_zone=time_zone,
         until=until,
         remind_hours=remind_hours,
-        lead=teacher,
+        lead=teacher if teacher_is_member else None,  # refused above as the teacher, not again as a lead
         kind=SeriesKind.SKILL_SHARE,
         description=description,
         approved=by_coordinator,
