@@ -138,15 +138,16 @@ def structure(obj: dict[str, Any], routes: dict[str, list[int]]) -> str:
 
 
 def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    from mutualaid.deliveries.routing import load_instance
+    from mutualaid.deliveries.routing import load_instance, solve
     from mutualaid.deliveries.routing.problem import build_problem
     from mutualaid.deliveries.routing.solve import solve_problem
 
     t0 = time.perf_counter()
     cpu0 = time.process_time()
+    clock0 = solve.CLOCK()
     problem = build_problem(load_instance(json.dumps(obj)))
     build_cpu = time.process_time() - cpu0
-    plan = solve_problem(problem, time_limit_s=max(limit - (time.perf_counter() - t0), 0.05 * limit))
+    plan = solve_problem(problem, time_limit_s=max(limit - (solve.CLOCK() - clock0), 0.05 * limit))
     wall = time.perf_counter() - t0
     distance, served = _check(problem, plan.routes)
     ff = plan.stats.get("first_feasible_s")
@@ -284,8 +285,23 @@ def run_replan(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     }
 
 
+def apply_knobs() -> None:
+    """The child's settings: ROUTING_CPU=1 counts PyVRP's limit on the process's CPU time (an equal CPU budget
+    on a shared machine); ROUTING_KNOBS, a JSON object, sets the planner's module constants (routing/solve.py),
+    e.g. {"_NEIGHBOURS": 30}, to compare settings in one run (bench/routing_tune.py)."""
+    from mutualaid.deliveries.routing import solve
+
+    if os.environ.get("ROUTING_CPU") == "1":
+        solve.CLOCK = time.process_time
+    for name, value in json.loads(os.environ.get("ROUTING_KNOBS") or "{}").items():
+        if not hasattr(solve, name):
+            raise SystemExit(f"no setting {name} in routing/solve.py")
+        setattr(solve, name, value)
+
+
 def child(kind: str, path: str, limit: float) -> None:
     obj = json.loads(Path(path).read_text())
+    apply_knobs()
     runner = {
         "pyvrp": run_pyvrp,
         "pyvrp-defaults": run_pyvrp_defaults,
@@ -299,14 +315,31 @@ def child(kind: str, path: str, limit: float) -> None:
     print(json.dumps(result))
 
 
-def spawn(kind: str, obj: dict[str, Any], limit: float, tmp: Path) -> dict[str, Any]:
+def spawn(
+    kind: str,
+    obj: dict[str, Any],
+    limit: float,
+    tmp: Path,
+    *,
+    knobs: dict[str, Any] | None = None,
+    cpu: bool = False,
+) -> dict[str, Any]:
     path = tmp / f"instance-{os.getpid()}.json"
     path.write_text(json.dumps(obj))
+    env = {**os.environ, "ROUTING_KNOBS": json.dumps(knobs or {}), "ROUTING_CPU": "1" if cpu else "0"}
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path), str(limit)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve().with_name("routing.py")),
+            "--child",
+            kind,
+            str(path),
+            str(limit),
+        ],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 

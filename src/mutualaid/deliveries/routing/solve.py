@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from pyvrp import (
 )
 from pyvrp import solve as pyvrp_solve
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
 from mutualaid.deliveries.routing.construct import construct
 from mutualaid.deliveries.routing.explain import (
@@ -77,6 +78,15 @@ TUNED = True
 CONSTRUCT = False
 _PENALTY_UPDATES = 50
 _HISTORY = 100
+_TARGET_FEASIBLE = 0.65
+# The granular neighbourhood (each stop's nearest stops by distance, waiting and time warp) and the
+# perturbation's size: PyVRP's defaults.
+_NEIGHBOURS = 50
+_WAIT_WEIGHT = 0.2
+_MAX_PERTURBATIONS = 25
+# The clock the time limit is counted on: wall time. bench/routing.py --cpu counts it on the process's CPU
+# time instead, so that settings compare at an equal CPU budget on a shared machine.
+CLOCK: Callable[[], float] = time.perf_counter
 
 
 @dataclass
@@ -104,7 +114,7 @@ class _Deadline:
         *,
         since: tuple[float, float] | None = None,
     ) -> None:
-        self.started = time.perf_counter()
+        self.started = CLOCK()
         self.cpu_started = time.process_time()
         # The first feasible plan is timed from ``since`` (wall, CPU), the solve's start, when given.
         self.since = since or (self.started, self.cpu_started)
@@ -119,7 +129,7 @@ class _Deadline:
         self.since_best = 0
 
     def __call__(self, best_cost: float) -> bool:
-        elapsed = time.perf_counter() - self.started
+        elapsed = CLOCK() - self.started
         if best_cost < _INFEASIBLE_COST and self.first_feasible is None:
             self.first_feasible = time.perf_counter() - self.since[0]
             self.first_feasible_cpu = time.process_time() - self.since[1]
@@ -295,7 +305,13 @@ def _params(model: _Model) -> SolveParams:
         return SolveParams()
     return SolveParams(
         ils=IteratedLocalSearchParams(history_length=_HISTORY),
-        penalty=_ScaledPenaltyParams(solutions_between_updates=_PENALTY_UPDATES, initial=model.penalties),
+        penalty=_ScaledPenaltyParams(
+            solutions_between_updates=_PENALTY_UPDATES,
+            target_feasible=_TARGET_FEASIBLE,
+            initial=model.penalties,
+        ),
+        neighbourhood=NeighbourhoodParams(weight_wait_time=_WAIT_WEIGHT, num_neighbours=_NEIGHBOURS),
+        perturbation=PerturbationParams(max_perturbations=_MAX_PERTURBATIONS),
     )
 
 
@@ -389,6 +405,7 @@ def solve_problem(
     """Plan the routes of ``problem`` within the time limit (the instance's unless given)."""
     started = time.perf_counter()
     since = (started, time.process_time())
+    clock = CLOCK()
     params = problem.instance.params
     limit = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
@@ -414,7 +431,7 @@ def solve_problem(
     stats: dict[str, Any] = {"solver": "pyvrp", "candidates": len(candidates)}
     routes: dict[int, list[int]] = {}
     if candidates:
-        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since)
+        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since, clock)
     served = {s for stops in routes.values() for s in stops}
     for s in candidates:
         if s not in served:
@@ -441,19 +458,17 @@ def _solve_candidates(
     hint: Mapping[int, Sequence[int]] | None,
     stats: dict[str, Any],
     since: tuple[float, float],
+    started: float,
 ) -> dict[int, list[int]]:
-    """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU): the limit and the time to
-    the first feasible plan count from there."""
-    started = since[0]
+    """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU), from which the time to the
+    first feasible plan counts, and ``started`` the same on CLOCK, from which the limit counts."""
     fleet = sum(problem.v_capacity)
     demand = max(sum(problem.s_demand[s] for s in candidates), sum(problem.s_pickup[s] for s in candidates))
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
         initial, built = _start(problem, model, candidates, 0, stats)
-        deadline = _Deadline(
-            limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall, since=since
-        )
+        deadline = _Deadline(limit - (CLOCK() - started), limit * _REQUIRED_SHARE, stall, since=since)
         result = _search(model, deadline, seed=seed, initial=initial)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
@@ -464,13 +479,13 @@ def _solve_candidates(
             starts = 1
             # Independent starts (other seeds) while time is left: a settled search gains nothing from
             # more time, another start often settles lower.
-            while deadline.stalled and limit - (time.perf_counter() - started) > _MIN_START_SHARE * limit:
+            while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
                 initial, more = _start(problem, model, candidates, starts, stats)
                 if more is not None and (
                     built is None or _distance(problem, more) < _distance(problem, built)
                 ):
                     built = more
-                deadline = _Deadline(limit - (time.perf_counter() - started), None, stall)
+                deadline = _Deadline(limit - (CLOCK() - started), None, stall)
                 again = _search(model, deadline, seed=seed + starts, initial=initial)
                 starts += 1
                 stats["iterations"] += again.num_iterations
@@ -481,11 +496,11 @@ def _solve_candidates(
     else:
         built = None
     model = _build(problem, candidates, required=False)
-    remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
+    remaining = max(limit - (CLOCK() - started), 0.1 * limit)
     if hint is None:
         initial, more = _start(problem, model, candidates, 0, stats)
         built = built or more
-        remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
+        remaining = max(limit - (CLOCK() - started), 0.1 * limit)
     else:
         initial = _initial(model, hint)
     deadline = _Deadline(remaining, None, since=since)
