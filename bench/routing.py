@@ -2,7 +2,7 @@
 
     python bench/routing.py [--limit 10] [--seeds 1,2,3,4,5,6] [--only windows|capacity]
                             [--ceiling 30] [--big-limit 60] [--skip-big] [--structure]
-                            [--defaults] [--construct]
+                            [--defaults]
 
 Generated cities: households in clusters around a hub (a few dense blocks and a sprinkling
 between), demands 1-4, mixed vehicle capacities (20/30/45), 8-hour shifts; the "windows" variant
@@ -15,8 +15,6 @@ threaded, and the CPU seconds each process used are printed beside the wall seco
 solver got less of a busy machine than the other shows. ``--ceiling S`` also runs PyVRP for S
 seconds on each instance: where the longer search ends within a fraction of a per cent of the 10 s plan,
 the 10 s plan is already at the search's plateau and the gap is set by OR-Tools' plan, not PyVRP's time.
-``--construct`` also runs the planner with every search started from the insertion heuristic's plan
-(``routing/construct.py``) rather than PyVRP's random one, and prints that constructed plan alone.
 
 Then: 1,000 stops / 50 vehicles (time to the first feasible plan, the final plan, peak memory of
 the process), and a re-plan of a 200-stop run after moving one stop to another driver.
@@ -173,29 +171,6 @@ def run_pyvrp_defaults(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     return run_pyvrp(obj, limit)
 
 
-def run_pyvrp_constructed(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    """The planner with each search started from the constructed plan (routing/construct.py) instead of
-    PyVRP's random one; the construction counts within the limit."""
-    from mutualaid.deliveries.routing import solve
-
-    solve.CONSTRUCT = True
-    return run_pyvrp(obj, limit)
-
-
-def run_construct(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    """The constructed start alone (variant 0): its distance and the CPU seconds it took."""
-    from mutualaid.deliveries.routing import load_instance
-    from mutualaid.deliveries.routing.construct import construct
-    from mutualaid.deliveries.routing.problem import build_problem
-
-    problem = build_problem(load_instance(json.dumps(obj)))
-    cpu0 = time.process_time()
-    routes = construct(problem, list(range(len(problem.s_demand))), list(range(len(problem.v_capacity))))
-    cpu = time.process_time() - cpu0
-    distance, served = _check(problem, routes)
-    return {"distance": distance, "served": served, "cpu_s": round(cpu, 3), "routes": len(routes)}
-
-
 def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -305,8 +280,6 @@ def child(kind: str, path: str, limit: float) -> None:
     runner = {
         "pyvrp": run_pyvrp,
         "pyvrp-defaults": run_pyvrp_defaults,
-        "pyvrp-constructed": run_pyvrp_constructed,
-        "construct": run_construct,
         "ortools": run_ortools,
         "replan": run_replan,
     }[kind]
@@ -360,11 +333,6 @@ def main() -> None:
         action="store_true",
         help="also run the planner with PyVRP's default penalties and history, in the same run",
     )
-    parser.add_argument(
-        "--construct",
-        action="store_true",
-        help="also run the planner from constructed starts, and print the constructed start alone",
-    )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -379,11 +347,6 @@ def main() -> None:
     ceiling = f" PyVRP {args.ceiling:g} s (m) |" if args.ceiling else ""
     if args.defaults:
         ceiling += f" PyVRP defaults {args.limit:g} s (m) | defaults shorter by | CPU s (defaults) |"
-    if args.construct:
-        ceiling += (
-            f" PyVRP from constructed starts {args.limit:g} s (m) | its gap | its CPU s |"
-            " the constructed start alone (m, CPU s) |"
-        )
     print(
         f"| instance | seed | OR-Tools GLS {args.limit:g} s (m) | PyVRP {args.limit:g} s (m) | PyVRP shorter by |"
         f" served (OR/PyVRP) | CPU s (OR/PyVRP) | wall s (OR/PyVRP) |{ceiling}"
@@ -392,7 +355,6 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|"
         + ("---|" if args.ceiling else "")
         + ("---|---|---|" if args.defaults else "")
-        + ("---|---|---|---|" if args.construct else "")
     )
     kinds = {"windows": (True,), "capacity": (False,), None: (False, True)}[args.only]
     for windows in kinds:
@@ -411,14 +373,6 @@ def main() -> None:
                 old = spawn("pyvrp-defaults", obj, args.limit, tmp)
                 old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
                 longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
-            if args.construct:
-                old = spawn("pyvrp-constructed", obj, args.limit, tmp)
-                old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
-                built = spawn("construct", obj, args.limit, tmp)
-                longer += (
-                    f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
-                    f" {built['distance']:,} ({built['served']} served), {built['cpu_s']} |"
-                )
             print(
                 f"| {name} | {seed} | {ort['distance']:,} | {pyv['distance']:,} | {gap:.1f} % |"
                 f" {ort['served']}/{pyv['served']} | {ort['cpu_s']}/{pyv['cpu_s']} |"

@@ -37,7 +37,6 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
 from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
-from mutualaid.deliveries.routing.construct import construct
 from mutualaid.deliveries.routing.explain import (
     NO_ROOM,
     PAIR_PARTNER,
@@ -67,15 +66,6 @@ _MIN_START_SHARE = 0.1
 # and the late-acceptance history is shorter, so the search converges within the budget
 # (bench/routing.py; docs/deliveries.md). TUNED = False restores PyVRP's defaults (the bench compares both).
 TUNED = True
-# CONSTRUCT = True starts each search (the first and every independent restart, a different variant each)
-# from the insertion heuristic's plan (:mod:`.construct`) instead of PyVRP's random plan improved by its
-# local search, the construction counted within the limit, and returns that plan if the search ends
-# with a worse one. Measured (bench/routing.py --construct; docs/deliveries.md): at 200 stops the start
-# does not move where the search settles (from OR-Tools' own 10 s plan, from the constructed plan and from
-# a random one, the same solver seeds reach the same plateau within the seed spread) and the constructed
-# starts were 0.9 % longer on average at a fixed 4 s of CPU; at 1,000 stops the construction (0.7 s) delays
-# the first feasible plan. So the random start stays the default.
-CONSTRUCT = False
 _PENALTY_UPDATES = 50
 _HISTORY = 100
 _TARGET_FEASIBLE = 0.65
@@ -467,9 +457,8 @@ def _solve_candidates(
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
-        initial, built = _start(problem, model, candidates, 0, stats)
         deadline = _Deadline(limit - (CLOCK() - started), limit * _REQUIRED_SHARE, stall, since=since)
-        result = _search(model, deadline, seed=seed, initial=initial)
+        result = _search(model, deadline, seed=seed, initial=None)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
             stats["mode"] = "all stops required"
@@ -480,73 +469,24 @@ def _solve_candidates(
             # Independent starts (other seeds) while time is left: a settled search gains nothing from
             # more time, another start often settles lower.
             while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
-                initial, more = _start(problem, model, candidates, starts, stats)
-                if more is not None and (
-                    built is None or _distance(problem, more) < _distance(problem, built)
-                ):
-                    built = more
                 deadline = _Deadline(limit - (CLOCK() - started), None, stall)
-                again = _search(model, deadline, seed=seed + starts, initial=initial)
+                again = _search(model, deadline, seed=seed + starts, initial=None)
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
                     best = again.best
             stats["starts"] = starts
-            return _not_worse(problem, _routes(model, best), built, stats)
-    else:
-        built = None
+            return _routes(model, best)
     model = _build(problem, candidates, required=False)
     remaining = max(limit - (CLOCK() - started), 0.1 * limit)
-    if hint is None:
-        initial, more = _start(problem, model, candidates, 0, stats)
-        built = built or more
-        remaining = max(limit - (CLOCK() - started), 0.1 * limit)
-    else:
-        initial = _initial(model, hint)
+    initial = None if hint is None else _initial(model, hint)
     deadline = _Deadline(remaining, None, since=since)
     result = _search(model, deadline, seed=seed, initial=initial)
     stats["mode"] = "as many stops as possible"
     stats["iterations"] = stats.get("iterations", 0) + result.num_iterations
     stats["first_feasible_s"] = _round(deadline.first_feasible)
     stats["first_feasible_cpu_s"] = _round(deadline.first_feasible_cpu)
-    return _not_worse(problem, _routes(model, result.best), built, stats)
-
-
-def _not_worse(
-    problem: Problem, found: dict[int, list[int]], built: dict[int, list[int]] | None, stats: dict[str, Any]
-) -> dict[int, list[int]]:
-    """The search's plan unless the constructed start (serving every candidate) is better: PyVRP keeps a
-    feasible start as its best, and this holds it whatever the search does."""
-    if built is None:
-        return found
-    served = sum(len(stops) for stops in found.values())
-    if served < sum(len(stops) for stops in built.values()) or _distance(problem, built) < _distance(
-        problem, found
-    ):
-        stats["kept_start"] = True
-        return built
-    return found
-
-
-def _start(
-    problem: Problem, model: _Model, candidates: list[int], variant: int, stats: dict[str, Any]
-) -> tuple[Solution | None, dict[int, list[int]] | None]:
-    """The constructed start of one search, and its routes when they serve every candidate."""
-    if not CONSTRUCT:
-        return None, None
-    began = time.perf_counter()
-    vehicles = [v for members in model.type_vehicles for v in members]
-    routes = construct(problem, candidates, vehicles, variant=variant)
-    stats["construct_s"] = round(stats.get("construct_s", 0.0) + time.perf_counter() - began, 3)
-    if not routes:
-        return None, None
-    initial = _initial(model, routes)
-    complete = sum(len(stops) for stops in routes.values()) == len(candidates)
-    return initial, routes if complete else None
-
-
-def _distance(problem: Problem, routes: Mapping[int, Sequence[int]]) -> int:
-    return sum(schedule(problem, v, list(stops)).distance for v, stops in routes.items())
+    return _routes(model, result.best)
 
 
 def _round(value: float | None) -> float | None:
