@@ -1,6 +1,6 @@
 """Benchmark the delivery planner (PyVRP) against OR-Tools' guided local search at an equal time limit.
 
-    python bench/routing.py [--limit 10] [--seeds 1,2,3,4,5,6] [--only windows|capacity]
+    python bench/routing.py [--limit 10] [--seeds 1-16] [--only windows|capacity]
                             [--ceiling 30] [--big-limit 60] [--skip-big] [--structure]
                             [--defaults]
 
@@ -317,6 +317,15 @@ def spawn(
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def seed_list(text: str) -> list[int]:
+    """Seeds from "1,2,5" or "1-16" (or both: "1-8,12")."""
+    out: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        out.extend(range(int(low), int(high or low) + 1))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=float, default=10.0)
@@ -358,7 +367,7 @@ def main() -> None:
     )
     kinds = {"windows": (True,), "capacity": (False,), None: (False, True)}[args.only]
     for windows in kinds:
-        for seed in [int(s) for s in args.seeds.split(",")]:
+        for seed in seed_list(args.seeds):
             obj = city(200, 10, windows=windows, seed=seed)
             share = sum(1 for s in obj["stops"] if "window" in s) / len(obj["stops"])
             ort = spawn("ortools", obj, args.limit, tmp)

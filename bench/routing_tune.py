@@ -30,15 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from routing import city, spawn
-
-
-def seeds(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        out.extend(range(int(low), int(high or low) + 1))
-    return out
+from routing import city, seed_list, spawn
 
 
 def main() -> None:
@@ -63,7 +55,9 @@ def main() -> None:
     windows = args.only == "windows"
     clock = "CPU" if args.cpu else "wall"
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"PyVRP limit {args.limit:g} s of {clock} time, solver seeds 1..{args.solver_seeds}, {args.only}")
+    print(
+        f"PyVRP limit {args.limit:g} s of {clock} time, solver seeds {[1 + 1000 * k for k in range(args.solver_seeds)]}, {args.only}"
+    )
     for name, knobs in variants.items():
         print(f"  {name}: {json.dumps(knobs)}")
     head = "| seed |" + ("" if not args.ortools else f" OR-Tools {args.ortools:g} s (m, CPU s) |")
@@ -72,7 +66,7 @@ def main() -> None:
     print(head, flush=True)
     totals: dict[str, list[float]] = {name: [] for name in variants}
     gaps: dict[str, list[float]] = {name: [] for name in variants}
-    for seed in seeds(args.seeds):
+    for seed in seed_list(args.seeds):
         obj = city(200, 10, windows=windows, seed=seed)
         line = f"| {seed} |"
         ort: dict[str, Any] | None = None
@@ -87,8 +81,9 @@ def main() -> None:
             line += f" {ort['distance']:,} ({ort['cpu_s']}) |"
         for name, knobs in variants.items():
             runs = []
-            for solver_seed in range(1, args.solver_seeds + 1):
-                obj["params"]["seed"] = solver_seed
+            for k in range(args.solver_seeds):
+                # Seeds far apart: a solve's restarts take the next seeds (seed + 1, + 2, ...).
+                obj["params"]["seed"] = 1 + 1000 * k
                 runs.append(spawn("pyvrp", obj, args.limit, tmp, knobs=knobs, cpu=args.cpu))
             distances = [r["distance"] for r in runs]
             assert all(r["served"] == len(obj["stops"]) for r in runs), "a stop left out"

@@ -57,6 +57,8 @@ _STALL_MIN = 1500
 _STALL_PER_STOP = 8
 # A new start needs at least this share of the limit to settle anywhere useful.
 _MIN_START_SHARE = 0.1
+# A new start from the best plan so far (another seed) rather than from a random one.
+_RESTART_FROM_BEST = False
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
 # unit of excess load and per second of lateness and move by x0.9 / x1.5 only every 500 solutions, so in
 # the 1,000-15,000 iterations a 10 s plan gets they stay hundreds of times above the instance's scale and
@@ -470,7 +472,9 @@ def _solve_candidates(
             # more time, another start often settles lower.
             while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
                 deadline = _Deadline(limit - (CLOCK() - started), None, stall)
-                again = _search(model, deadline, seed=seed + starts, initial=None)
+                again = _search(
+                    model, deadline, seed=seed + starts, initial=best if _RESTART_FROM_BEST else None
+                )
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
