@@ -2,7 +2,7 @@
 
     python bench/routing.py [--limit 10] [--seeds 1-16] [--only windows|capacity]
                             [--ceiling 30] [--big-limit 60] [--skip-big] [--structure]
-                            [--defaults]
+                            [--defaults] [--before JSON]
 
 Generated cities: households in clusters around a hub (a few dense blocks and a sprinkling
 between), demands 1-4, mixed vehicle capacities (20/30/45), 8-hour shifts; the "windows" variant
@@ -342,6 +342,11 @@ def main() -> None:
         action="store_true",
         help="also run the planner with PyVRP's default penalties and history, in the same run",
     )
+    parser.add_argument(
+        "--before",
+        help='also run the planner with these settings of routing/solve.py (JSON, e.g. \'{"_RUN_LAST_TO_LIMIT":'
+        " false}'), in the same run: a before/after comparison of a change on the same load",
+    )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -356,6 +361,8 @@ def main() -> None:
     ceiling = f" PyVRP {args.ceiling:g} s (m) |" if args.ceiling else ""
     if args.defaults:
         ceiling += f" PyVRP defaults {args.limit:g} s (m) | defaults shorter by | CPU s (defaults) |"
+    if args.before:
+        ceiling += f" PyVRP before {args.limit:g} s (m) | before: shorter by | CPU s (before) |"
     print(
         f"| instance | seed | OR-Tools GLS {args.limit:g} s (m) | PyVRP {args.limit:g} s (m) | PyVRP shorter by |"
         f" served (OR/PyVRP) | CPU s (OR/PyVRP) | wall s (OR/PyVRP) |{ceiling}"
@@ -364,6 +371,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|"
         + ("---|" if args.ceiling else "")
         + ("---|---|---|" if args.defaults else "")
+        + ("---|---|---|" if args.before else "")
     )
     kinds = {"windows": (True,), "capacity": (False,), None: (False, True)}[args.only]
     for windows in kinds:
@@ -380,6 +388,10 @@ def main() -> None:
                 longer = f" {more['distance']:,} |"
             if args.defaults:
                 old = spawn("pyvrp-defaults", obj, args.limit, tmp)
+                old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
+                longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
+            if args.before:
+                old = spawn("pyvrp", obj, args.limit, tmp, knobs=json.loads(args.before))
                 old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
                 longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
             print(

@@ -57,6 +57,10 @@ _STALL_MIN = 1500
 _STALL_PER_STOP = 8
 # A new start needs at least this share of the limit to settle anywhere useful.
 _MIN_START_SHARE = 0.1
+# A stall that leaves less than that share for a new start does not stop the search: it runs to the limit
+# (a settled search may still improve; stopping there left up to a tenth of the limit unused).
+# False restores the stop at every stall (bench/routing.py --before compares both in one run).
+_RUN_LAST_TO_LIMIT = False
 # A new start from the best plan so far (another seed) rather than from a random one.
 _RESTART_FROM_BEST = False
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
@@ -95,7 +99,7 @@ class _Deadline:
     """PyVRP stopping criterion: the time limit, an early give-up while nothing is feasible, or a stall.
 
     ``stall``: stop once this many iterations in a row found no better feasible plan (the caller then
-    starts an independent search with the time left).
+    starts an independent search with the time left), but only while more than ``keep`` seconds are left.
     """
 
     def __init__(
@@ -105,6 +109,7 @@ class _Deadline:
         stall: int | None = None,
         *,
         since: tuple[float, float] | None = None,
+        keep: float = 0.0,
     ) -> None:
         self.started = CLOCK()
         self.cpu_started = time.process_time()
@@ -116,6 +121,7 @@ class _Deadline:
         self.first_feasible: float | None = None
         self.gave_up = False
         self.stall = stall
+        self.keep = keep
         self.stalled = False
         self.best = float(_INFEASIBLE_COST)
         self.since_best = 0
@@ -134,7 +140,12 @@ class _Deadline:
         if self.give_up_after is not None and best_cost >= _INFEASIBLE_COST and elapsed >= self.give_up_after:
             self.gave_up = True
             return True
-        if self.stall is not None and best_cost < _INFEASIBLE_COST and self.since_best >= self.stall:
+        if (
+            self.stall is not None
+            and best_cost < _INFEASIBLE_COST
+            and self.since_best >= self.stall
+            and self.limit - elapsed > self.keep
+        ):
             self.stalled = True
             return True
         return False
@@ -459,7 +470,10 @@ def _solve_candidates(
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
-        deadline = _Deadline(limit - (CLOCK() - started), limit * _REQUIRED_SHARE, stall, since=since)
+        keep = _MIN_START_SHARE * limit if _RUN_LAST_TO_LIMIT else 0.0
+        deadline = _Deadline(
+            limit - (CLOCK() - started), limit * _REQUIRED_SHARE, stall, since=since, keep=keep
+        )
         result = _search(model, deadline, seed=seed, initial=None)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
@@ -471,7 +485,7 @@ def _solve_candidates(
             # Independent starts (other seeds) while time is left: a settled search gains nothing from
             # more time, another start often settles lower.
             while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
-                deadline = _Deadline(limit - (CLOCK() - started), None, stall)
+                deadline = _Deadline(limit - (CLOCK() - started), None, stall, keep=keep)
                 again = _search(
                     model, deadline, seed=seed + starts, initial=best if _RESTART_FROM_BEST else None
                 )
