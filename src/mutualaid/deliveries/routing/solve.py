@@ -60,7 +60,7 @@ _MIN_START_SHARE = 0.1
 # A stall that leaves less than that share for a new start does not stop the search: it runs to the limit
 # (a settled search may still improve; stopping there left up to a tenth of the limit unused).
 # False restores the stop at every stall (bench/routing.py --before compares both in one run).
-_RUN_LAST_TO_LIMIT = False
+_RUN_LAST_TO_LIMIT = True
 # A new start from the best plan so far (another seed) rather than from a random one.
 _RESTART_FROM_BEST = False
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
