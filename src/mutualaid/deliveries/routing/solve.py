@@ -61,10 +61,8 @@ _MIN_START_SHARE = 0.1
 # (a settled search may still improve; stopping there left up to a tenth of the limit unused).
 # False restores the stop at every stall (bench/routing.py --before compares both in one run).
 _RUN_LAST_TO_LIMIT = True
-# A new start begins from the best plan so far with the next seed, rather than from a random plan: at a
-# fixed 10 s of CPU, 0.16 % shorter on average on seeds 1-8 with windows and 0.28 % on seeds 9-16 (better on
-# 7 of 8 in each; bench/RESULTS-routing.md). False starts each from PyVRP's random plan.
-_RESTART_FROM_BEST = True
+# A new start from the best plan so far (another seed) rather than from a random one.
+_RESTART_FROM_BEST = False
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
 # unit of excess load and per second of lateness and move by x0.9 / x1.5 only every 500 solutions, so in
 # the 1,000-15,000 iterations a 10 s plan gets they stay hundreds of times above the instance's scale and
@@ -484,8 +482,8 @@ def _solve_candidates(
             stats["first_feasible_cpu_s"] = _round(deadline.first_feasible_cpu)
             best = result.best
             starts = 1
-            # New starts (other seeds, from the best plan so far) while time is left: a settled search
-            # gains nothing from more time, another start often settles lower.
+            # Independent starts (other seeds) while time is left: a settled search gains nothing from
+            # more time, another start often settles lower.
             while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
                 deadline = _Deadline(limit - (CLOCK() - started), None, stall, keep=keep)
                 again = _search(
