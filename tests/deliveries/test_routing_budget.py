@@ -43,34 +43,3 @@ def test_the_last_search_runs_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> N
     clock.now = 100.0
     early = solve._Deadline(10.0, None, 5)
     assert _settled(early, clock, 9.5, 6) and early.stalled
-
-
-def test_a_new_start_begins_from_the_best_plan_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
-    import sys
-    from pathlib import Path
-
-    from mutualaid.deliveries.routing import build_problem, load_instance
-
-    bench = str(Path(__file__).resolve().parents[2] / "bench")
-    if bench not in sys.path:
-        sys.path.insert(0, bench)
-    from routing import city  # type: ignore[import-not-found]  # bench/ is not a package
-
-    starts: list[tuple[int, bool]] = []
-    search = solve._search
-
-    def recorded(model: object, deadline: object, *, seed: int, initial: object) -> object:
-        starts.append((seed, initial is not None))
-        return search(model, deadline, seed=seed, initial=initial)
-
-    monkeypatch.setattr(solve, "_search", recorded)
-    monkeypatch.setattr(solve, "_STALL_MIN", 50)
-    monkeypatch.setattr(solve, "_STALL_PER_STOP", 0)
-    monkeypatch.setattr(solve, "_RESTART_FROM_BEST", True)
-    problem = build_problem(load_instance(json.dumps(city(30, 3, windows=True, seed=1))))
-    plan = solve.solve_problem(problem, time_limit_s=0.5, seed=7)
-    assert len(starts) >= 2 and plan.stats["starts"] == len(starts)
-    # The first search starts from PyVRP's random plan, every later one (another seed) from the best so far.
-    assert starts[0] == (7, False) and all(warm for _seed, warm in starts[1:])
-    assert [seed for seed, _warm in starts] == list(range(7, 7 + len(starts)))
