@@ -61,8 +61,6 @@ _MIN_START_SHARE = 0.1
 # (a settled search may still improve; stopping there left up to a tenth of the limit unused).
 # False restores the stop at every stall (bench/routing.py --before compares both in one run).
 _RUN_LAST_TO_LIMIT = True
-# A new start from the best plan so far (another seed) rather than from a random one.
-_RESTART_FROM_BEST = False
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
 # unit of excess load and per second of lateness and move by x0.9 / x1.5 only every 500 solutions, so in
 # the 1,000-15,000 iterations a 10 s plan gets they stay hundreds of times above the instance's scale and
@@ -486,9 +484,7 @@ def _solve_candidates(
             # more time, another start often settles lower.
             while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
                 deadline = _Deadline(limit - (CLOCK() - started), None, stall, keep=keep)
-                again = _search(
-                    model, deadline, seed=seed + starts, initial=best if _RESTART_FROM_BEST else None
-                )
+                again = _search(model, deadline, seed=seed + starts, initial=None)
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
