@@ -112,7 +112,7 @@ class _Deadline:
         self.started = CLOCK()
         self.cpu_started = time.process_time()
         # The first feasible plan is timed from ``since`` (wall, CPU), the solve's start, when given.
-        self.since = since or (self.started, self.cpu_started)
+        self.since = since or (time.perf_counter(), self.cpu_started)
         self.first_feasible_cpu: float | None = None
         self.limit = limit
         self.give_up_after = give_up_after
