@@ -1,8 +1,8 @@
 """Benchmark the delivery planner (PyVRP) against OR-Tools' guided local search at an equal time limit.
 
-    python bench/routing.py [--limit 10] [--seeds 1,2,3,4,5,6] [--only windows|capacity]
+    python bench/routing.py [--limit 10] [--seeds 1-16] [--only windows|capacity]
                             [--ceiling 30] [--big-limit 60] [--skip-big] [--structure]
-                            [--defaults] [--construct]
+                            [--defaults] [--before JSON]
 
 Generated cities: households in clusters around a hub (a few dense blocks and a sprinkling
 between), demands 1-4, mixed vehicle capacities (20/30/45), 8-hour shifts; the "windows" variant
@@ -15,8 +15,6 @@ threaded, and the CPU seconds each process used are printed beside the wall seco
 solver got less of a busy machine than the other shows. ``--ceiling S`` also runs PyVRP for S
 seconds on each instance: where the longer search ends within a fraction of a per cent of the 10 s plan,
 the 10 s plan is already at the search's plateau and the gap is set by OR-Tools' plan, not PyVRP's time.
-``--construct`` also runs the planner with every search started from the insertion heuristic's plan
-(``routing/construct.py``) rather than PyVRP's random one, and prints that constructed plan alone.
 
 Then: 1,000 stops / 50 vehicles (time to the first feasible plan, the final plan, peak memory of
 the process), and a re-plan of a 200-stop run after moving one stop to another driver.
@@ -138,15 +136,16 @@ def structure(obj: dict[str, Any], routes: dict[str, list[int]]) -> str:
 
 
 def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    from mutualaid.deliveries.routing import load_instance
+    from mutualaid.deliveries.routing import load_instance, solve
     from mutualaid.deliveries.routing.problem import build_problem
     from mutualaid.deliveries.routing.solve import solve_problem
 
     t0 = time.perf_counter()
     cpu0 = time.process_time()
+    clock0 = solve.CLOCK()
     problem = build_problem(load_instance(json.dumps(obj)))
     build_cpu = time.process_time() - cpu0
-    plan = solve_problem(problem, time_limit_s=max(limit - (time.perf_counter() - t0), 0.05 * limit))
+    plan = solve_problem(problem, time_limit_s=max(limit - (solve.CLOCK() - clock0), 0.05 * limit))
     wall = time.perf_counter() - t0
     distance, served = _check(problem, plan.routes)
     ff = plan.stats.get("first_feasible_s")
@@ -170,29 +169,6 @@ def run_pyvrp_defaults(obj: dict[str, Any], limit: float) -> dict[str, Any]:
 
     solve.TUNED = False
     return run_pyvrp(obj, limit)
-
-
-def run_pyvrp_constructed(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    """The planner with each search started from the constructed plan (routing/construct.py) instead of
-    PyVRP's random one; the construction counts within the limit."""
-    from mutualaid.deliveries.routing import solve
-
-    solve.CONSTRUCT = True
-    return run_pyvrp(obj, limit)
-
-
-def run_construct(obj: dict[str, Any], limit: float) -> dict[str, Any]:
-    """The constructed start alone (variant 0): its distance and the CPU seconds it took."""
-    from mutualaid.deliveries.routing import load_instance
-    from mutualaid.deliveries.routing.construct import construct
-    from mutualaid.deliveries.routing.problem import build_problem
-
-    problem = build_problem(load_instance(json.dumps(obj)))
-    cpu0 = time.process_time()
-    routes = construct(problem, list(range(len(problem.s_demand))), list(range(len(problem.v_capacity))))
-    cpu = time.process_time() - cpu0
-    distance, served = _check(problem, routes)
-    return {"distance": distance, "served": served, "cpu_s": round(cpu, 3), "routes": len(routes)}
 
 
 def run_ortools(obj: dict[str, Any], limit: float) -> dict[str, Any]:
@@ -284,13 +260,26 @@ def run_replan(obj: dict[str, Any], limit: float) -> dict[str, Any]:
     }
 
 
+def apply_knobs() -> None:
+    """The child's settings: ROUTING_CPU=1 counts PyVRP's limit on the process's CPU time (an equal CPU budget
+    on a shared machine); ROUTING_KNOBS, a JSON object, sets the planner's module constants (routing/solve.py),
+    e.g. {"_NEIGHBOURS": 30}, to compare settings in one run (bench/routing_tune.py)."""
+    from mutualaid.deliveries.routing import solve
+
+    if os.environ.get("ROUTING_CPU") == "1":
+        solve.CLOCK = time.process_time
+    for name, value in json.loads(os.environ.get("ROUTING_KNOBS") or "{}").items():
+        if not hasattr(solve, name):
+            raise SystemExit(f"no setting {name} in routing/solve.py")
+        setattr(solve, name, value)
+
+
 def child(kind: str, path: str, limit: float) -> None:
     obj = json.loads(Path(path).read_text())
+    apply_knobs()
     runner = {
         "pyvrp": run_pyvrp,
         "pyvrp-defaults": run_pyvrp_defaults,
-        "pyvrp-constructed": run_pyvrp_constructed,
-        "construct": run_construct,
         "ortools": run_ortools,
         "replan": run_replan,
     }[kind]
@@ -299,16 +288,42 @@ def child(kind: str, path: str, limit: float) -> None:
     print(json.dumps(result))
 
 
-def spawn(kind: str, obj: dict[str, Any], limit: float, tmp: Path) -> dict[str, Any]:
+def spawn(
+    kind: str,
+    obj: dict[str, Any],
+    limit: float,
+    tmp: Path,
+    *,
+    knobs: dict[str, Any] | None = None,
+    cpu: bool = False,
+) -> dict[str, Any]:
     path = tmp / f"instance-{os.getpid()}.json"
     path.write_text(json.dumps(obj))
+    env = {**os.environ, "ROUTING_KNOBS": json.dumps(knobs or {}), "ROUTING_CPU": "1" if cpu else "0"}
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path), str(limit)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve().with_name("routing.py")),
+            "--child",
+            kind,
+            str(path),
+            str(limit),
+        ],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def seed_list(text: str) -> list[int]:
+    """Seeds from "1,2,5" or "1-16" (or both: "1-8,12")."""
+    out: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        out.extend(range(int(low), int(high or low) + 1))
+    return out
 
 
 def main() -> None:
@@ -328,9 +343,9 @@ def main() -> None:
         help="also run the planner with PyVRP's default penalties and history, in the same run",
     )
     parser.add_argument(
-        "--construct",
-        action="store_true",
-        help="also run the planner from constructed starts, and print the constructed start alone",
+        "--before",
+        help='also run the planner with these settings of routing/solve.py (JSON, e.g. \'{"_RUN_LAST_TO_LIMIT":'
+        " false}'), in the same run: a before/after comparison of a change on the same load",
     )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
@@ -346,11 +361,8 @@ def main() -> None:
     ceiling = f" PyVRP {args.ceiling:g} s (m) |" if args.ceiling else ""
     if args.defaults:
         ceiling += f" PyVRP defaults {args.limit:g} s (m) | defaults shorter by | CPU s (defaults) |"
-    if args.construct:
-        ceiling += (
-            f" PyVRP from constructed starts {args.limit:g} s (m) | its gap | its CPU s |"
-            " the constructed start alone (m, CPU s) |"
-        )
+    if args.before:
+        ceiling += f" PyVRP before {args.limit:g} s (m) | before: shorter by | CPU s (before) |"
     print(
         f"| instance | seed | OR-Tools GLS {args.limit:g} s (m) | PyVRP {args.limit:g} s (m) | PyVRP shorter by |"
         f" served (OR/PyVRP) | CPU s (OR/PyVRP) | wall s (OR/PyVRP) |{ceiling}"
@@ -359,11 +371,11 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|"
         + ("---|" if args.ceiling else "")
         + ("---|---|---|" if args.defaults else "")
-        + ("---|---|---|---|" if args.construct else "")
+        + ("---|---|---|" if args.before else "")
     )
     kinds = {"windows": (True,), "capacity": (False,), None: (False, True)}[args.only]
     for windows in kinds:
-        for seed in [int(s) for s in args.seeds.split(",")]:
+        for seed in seed_list(args.seeds):
             obj = city(200, 10, windows=windows, seed=seed)
             share = sum(1 for s in obj["stops"] if "window" in s) / len(obj["stops"])
             ort = spawn("ortools", obj, args.limit, tmp)
@@ -378,14 +390,10 @@ def main() -> None:
                 old = spawn("pyvrp-defaults", obj, args.limit, tmp)
                 old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
                 longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
-            if args.construct:
-                old = spawn("pyvrp-constructed", obj, args.limit, tmp)
+            if args.before:
+                old = spawn("pyvrp", obj, args.limit, tmp, knobs=json.loads(args.before))
                 old_gap = 100 * (ort["distance"] - old["distance"]) / ort["distance"]
-                built = spawn("construct", obj, args.limit, tmp)
-                longer += (
-                    f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
-                    f" {built['distance']:,} ({built['served']} served), {built['cpu_s']} |"
-                )
+                longer += f" {old['distance']:,} | {old_gap:.1f} % | {old['cpu_s']} |"
             print(
                 f"| {name} | {seed} | {ort['distance']:,} | {pyv['distance']:,} | {gap:.1f} % |"
                 f" {ort['served']}/{pyv['served']} | {ort['cpu_s']}/{pyv['cpu_s']} |"

@@ -368,6 +368,35 @@ def test_the_api_corrects_and_removes_the_exact_point(
     assert StopPointChange.objects.filter(stop=stop).count() == 2
 
 
+def test_the_api_says_whether_a_stop_has_an_exact_point_never_the_point(
+    api_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    run = make_run(crown, ada, dan, needs=0)
+    stop = _neighbour_stop(crown, ada, run)
+    run_url = f"/api/v1/groups/crown/deliveries/runs/{run.pk}"
+
+    def listed() -> list[dict[str, Any]]:
+        answer = api_for(ada).get(run_url)
+        assert answer.status_code == 200, answer.content
+        assert "40.6712" not in answer.content.decode()
+        body = answer.json()
+        return [s for r in body["routes"] for s in r["stops"]] + body["unrouted"] + body["unplanned"]
+
+    assert [(s["id"], s["has_exact_point"]) for s in listed()] == [(stop.pk, False)]
+    edited = api_for(ada).patch(
+        f"{run_url}/stops/{stop.pk}",
+        data={"exact_point": "40.6712,-73.9448"},
+        content_type="application/json",
+    )
+    assert edited.status_code == 200 and edited.json()["stop"]["has_exact_point"] is True
+    assert "40.6712" not in edited.content.decode()
+    assert [(s["id"], s["has_exact_point"]) for s in listed()] == [(stop.pk, True)]
+    api_for(ada).patch(
+        f"{run_url}/stops/{stop.pk}", data={"exact_point": ""}, content_type="application/json"
+    )
+    assert [s["has_exact_point"] for s in listed()] == [False]
+
+
 def test_the_audit_of_point_corrections_expires_with_the_audit_log(
     crown: Any, ada: Any, ben: Any, dan: Any
 ) -> None:

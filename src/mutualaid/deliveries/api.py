@@ -77,11 +77,14 @@ class StopOut(Schema):
     started_at: datetime | None  # when the driver set out toward it
     text_on_way: bool  # the neighbour without an account agreed to a text when the driver sets out
     texted_at: datetime | None  # when that text was queued (once per stop)
+    # Whether a coordinator set the door's exact map point (sealed; the point itself is never sent back).
+    has_exact_point: bool
 
 
 def _stop(s: Stop) -> StopOut:
     return StopOut(
         id=s.pk,
+        has_exact_point=bool(s.exact_point),
         post_id=s.post_id,
         pickup=s.is_pickup,
         deliver_to_id=s.deliver_to_id,

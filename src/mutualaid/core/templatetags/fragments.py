@@ -84,7 +84,7 @@ class SharedNode(Node):
             )
             if unkeyed:
                 raise template.TemplateSyntaxError(
-                    f"A {{% shared %}} block reads {', '.join(unkeyed)} without naming it among its values."
+                    f"A {{% shared %}} block reads {' '.join(unkeyed)} without naming them among its values."
                 )
             self.checked = True
         if not ENABLED:

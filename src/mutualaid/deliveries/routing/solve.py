@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +35,8 @@ from pyvrp import (
 )
 from pyvrp import solve as pyvrp_solve
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
-from mutualaid.deliveries.routing.construct import construct
 from mutualaid.deliveries.routing.explain import (
     NO_ROOM,
     PAIR_PARTNER,
@@ -57,6 +57,10 @@ _STALL_MIN = 1500
 _STALL_PER_STOP = 8
 # A new start needs at least this share of the limit to settle anywhere useful.
 _MIN_START_SHARE = 0.1
+# A stall that leaves less than that share for a new start does not stop the search: it runs to the limit
+# (a settled search may still improve; stopping there left up to a tenth of the limit unused).
+# False restores the stop at every stall (bench/routing.py --before compares both in one run).
+_RUN_LAST_TO_LIMIT = True
 # PyVRP's defaults are made for long runs (150,000 iterations and more): penalties start at 50,000 per
 # unit of excess load and per second of lateness and move by x0.9 / x1.5 only every 500 solutions, so in
 # the 1,000-15,000 iterations a 10 s plan gets they stay hundreds of times above the instance's scale and
@@ -66,17 +70,17 @@ _MIN_START_SHARE = 0.1
 # and the late-acceptance history is shorter, so the search converges within the budget
 # (bench/routing.py; docs/deliveries.md). TUNED = False restores PyVRP's defaults (the bench compares both).
 TUNED = True
-# CONSTRUCT = True starts each search (the first and every independent restart, a different variant each)
-# from the insertion heuristic's plan (:mod:`.construct`) instead of PyVRP's random plan improved by its
-# local search, the construction counted within the limit, and returns that plan if the search ends
-# with a worse one. Measured (bench/routing.py --construct; docs/deliveries.md): at 200 stops the start
-# does not move where the search settles (from OR-Tools' own 10 s plan, from the constructed plan and from
-# a random one, the same solver seeds reach the same plateau within the seed spread) and the constructed
-# starts were 0.9 % longer on average at a fixed 4 s of CPU; at 1,000 stops the construction (0.7 s) delays
-# the first feasible plan. So the random start stays the default.
-CONSTRUCT = False
 _PENALTY_UPDATES = 50
 _HISTORY = 100
+_TARGET_FEASIBLE = 0.65
+# The granular neighbourhood (each stop's nearest stops by distance, waiting and time warp) and the
+# perturbation's size: PyVRP's defaults.
+_NEIGHBOURS = 50
+_WAIT_WEIGHT = 0.2
+_MAX_PERTURBATIONS = 25
+# The clock the time limit is counted on: wall time. bench/routing.py --cpu counts it on the process's CPU
+# time instead, so that settings compare at an equal CPU budget on a shared machine.
+CLOCK: Callable[[], float] = time.perf_counter
 
 
 @dataclass
@@ -93,7 +97,7 @@ class _Deadline:
     """PyVRP stopping criterion: the time limit, an early give-up while nothing is feasible, or a stall.
 
     ``stall``: stop once this many iterations in a row found no better feasible plan (the caller then
-    starts an independent search with the time left).
+    starts an independent search with the time left), but only while more than ``keep`` seconds are left.
     """
 
     def __init__(
@@ -103,23 +107,25 @@ class _Deadline:
         stall: int | None = None,
         *,
         since: tuple[float, float] | None = None,
+        keep: float = 0.0,
     ) -> None:
-        self.started = time.perf_counter()
+        self.started = CLOCK()
         self.cpu_started = time.process_time()
         # The first feasible plan is timed from ``since`` (wall, CPU), the solve's start, when given.
-        self.since = since or (self.started, self.cpu_started)
+        self.since = since or (time.perf_counter(), self.cpu_started)
         self.first_feasible_cpu: float | None = None
         self.limit = limit
         self.give_up_after = give_up_after
         self.first_feasible: float | None = None
         self.gave_up = False
         self.stall = stall
+        self.keep = keep
         self.stalled = False
         self.best = float(_INFEASIBLE_COST)
         self.since_best = 0
 
     def __call__(self, best_cost: float) -> bool:
-        elapsed = time.perf_counter() - self.started
+        elapsed = CLOCK() - self.started
         if best_cost < _INFEASIBLE_COST and self.first_feasible is None:
             self.first_feasible = time.perf_counter() - self.since[0]
             self.first_feasible_cpu = time.process_time() - self.since[1]
@@ -132,7 +138,12 @@ class _Deadline:
         if self.give_up_after is not None and best_cost >= _INFEASIBLE_COST and elapsed >= self.give_up_after:
             self.gave_up = True
             return True
-        if self.stall is not None and best_cost < _INFEASIBLE_COST and self.since_best >= self.stall:
+        if (
+            self.stall is not None
+            and best_cost < _INFEASIBLE_COST
+            and self.since_best >= self.stall
+            and self.limit - elapsed > self.keep
+        ):
             self.stalled = True
             return True
         return False
@@ -295,7 +306,13 @@ def _params(model: _Model) -> SolveParams:
         return SolveParams()
     return SolveParams(
         ils=IteratedLocalSearchParams(history_length=_HISTORY),
-        penalty=_ScaledPenaltyParams(solutions_between_updates=_PENALTY_UPDATES, initial=model.penalties),
+        penalty=_ScaledPenaltyParams(
+            solutions_between_updates=_PENALTY_UPDATES,
+            target_feasible=_TARGET_FEASIBLE,
+            initial=model.penalties,
+        ),
+        neighbourhood=NeighbourhoodParams(weight_wait_time=_WAIT_WEIGHT, num_neighbours=_NEIGHBOURS),
+        perturbation=PerturbationParams(max_perturbations=_MAX_PERTURBATIONS),
     )
 
 
@@ -389,6 +406,7 @@ def solve_problem(
     """Plan the routes of ``problem`` within the time limit (the instance's unless given)."""
     started = time.perf_counter()
     since = (started, time.process_time())
+    clock = CLOCK()
     params = problem.instance.params
     limit = params.time_limit_s if time_limit_s is None else time_limit_s
     seed = params.seed if seed is None else seed
@@ -414,7 +432,7 @@ def solve_problem(
     stats: dict[str, Any] = {"solver": "pyvrp", "candidates": len(candidates)}
     routes: dict[int, list[int]] = {}
     if candidates:
-        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since)
+        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since, clock)
     served = {s for stops in routes.values() for s in stops}
     for s in candidates:
         if s not in served:
@@ -441,20 +459,20 @@ def _solve_candidates(
     hint: Mapping[int, Sequence[int]] | None,
     stats: dict[str, Any],
     since: tuple[float, float],
+    started: float,
 ) -> dict[int, list[int]]:
-    """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU): the limit and the time to
-    the first feasible plan count from there."""
-    started = since[0]
+    """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU), from which the time to the
+    first feasible plan counts, and ``started`` the same on CLOCK, from which the limit counts."""
     fleet = sum(problem.v_capacity)
     demand = max(sum(problem.s_demand[s] for s in candidates), sum(problem.s_pickup[s] for s in candidates))
     if hint is None and demand <= fleet:
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
-        initial, built = _start(problem, model, candidates, 0, stats)
+        keep = _MIN_START_SHARE * limit if _RUN_LAST_TO_LIMIT else 0.0
         deadline = _Deadline(
-            limit - (time.perf_counter() - started), limit * _REQUIRED_SHARE, stall, since=since
+            limit - (CLOCK() - started), limit * _REQUIRED_SHARE, stall, since=since, keep=keep
         )
-        result = _search(model, deadline, seed=seed, initial=initial)
+        result = _search(model, deadline, seed=seed, initial=None)
         stats["iterations"] = result.num_iterations
         if result.is_feasible():
             stats["mode"] = "all stops required"
@@ -464,74 +482,25 @@ def _solve_candidates(
             starts = 1
             # Independent starts (other seeds) while time is left: a settled search gains nothing from
             # more time, another start often settles lower.
-            while deadline.stalled and limit - (time.perf_counter() - started) > _MIN_START_SHARE * limit:
-                initial, more = _start(problem, model, candidates, starts, stats)
-                if more is not None and (
-                    built is None or _distance(problem, more) < _distance(problem, built)
-                ):
-                    built = more
-                deadline = _Deadline(limit - (time.perf_counter() - started), None, stall)
-                again = _search(model, deadline, seed=seed + starts, initial=initial)
+            while deadline.stalled and limit - (CLOCK() - started) > _MIN_START_SHARE * limit:
+                deadline = _Deadline(limit - (CLOCK() - started), None, stall, keep=keep)
+                again = _search(model, deadline, seed=seed + starts, initial=None)
                 starts += 1
                 stats["iterations"] += again.num_iterations
                 if again.is_feasible() and again.best.distance() < best.distance():
                     best = again.best
             stats["starts"] = starts
-            return _not_worse(problem, _routes(model, best), built, stats)
-    else:
-        built = None
+            return _routes(model, best)
     model = _build(problem, candidates, required=False)
-    remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
-    if hint is None:
-        initial, more = _start(problem, model, candidates, 0, stats)
-        built = built or more
-        remaining = max(limit - (time.perf_counter() - started), 0.1 * limit)
-    else:
-        initial = _initial(model, hint)
+    remaining = max(limit - (CLOCK() - started), 0.1 * limit)
+    initial = None if hint is None else _initial(model, hint)
     deadline = _Deadline(remaining, None, since=since)
     result = _search(model, deadline, seed=seed, initial=initial)
     stats["mode"] = "as many stops as possible"
     stats["iterations"] = stats.get("iterations", 0) + result.num_iterations
     stats["first_feasible_s"] = _round(deadline.first_feasible)
     stats["first_feasible_cpu_s"] = _round(deadline.first_feasible_cpu)
-    return _not_worse(problem, _routes(model, result.best), built, stats)
-
-
-def _not_worse(
-    problem: Problem, found: dict[int, list[int]], built: dict[int, list[int]] | None, stats: dict[str, Any]
-) -> dict[int, list[int]]:
-    """The search's plan unless the constructed start (serving every candidate) is better: PyVRP keeps a
-    feasible start as its best, and this holds it whatever the search does."""
-    if built is None:
-        return found
-    served = sum(len(stops) for stops in found.values())
-    if served < sum(len(stops) for stops in built.values()) or _distance(problem, built) < _distance(
-        problem, found
-    ):
-        stats["kept_start"] = True
-        return built
-    return found
-
-
-def _start(
-    problem: Problem, model: _Model, candidates: list[int], variant: int, stats: dict[str, Any]
-) -> tuple[Solution | None, dict[int, list[int]] | None]:
-    """The constructed start of one search, and its routes when they serve every candidate."""
-    if not CONSTRUCT:
-        return None, None
-    began = time.perf_counter()
-    vehicles = [v for members in model.type_vehicles for v in members]
-    routes = construct(problem, candidates, vehicles, variant=variant)
-    stats["construct_s"] = round(stats.get("construct_s", 0.0) + time.perf_counter() - began, 3)
-    if not routes:
-        return None, None
-    initial = _initial(model, routes)
-    complete = sum(len(stops) for stops in routes.values()) == len(candidates)
-    return initial, routes if complete else None
-
-
-def _distance(problem: Problem, routes: Mapping[int, Sequence[int]]) -> int:
-    return sum(schedule(problem, v, list(stops)).distance for v, stops in routes.items())
+    return _routes(model, result.best)
 
 
 def _round(value: float | None) -> float | None:
