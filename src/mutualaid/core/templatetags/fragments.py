@@ -26,9 +26,12 @@ of the key's values exactly (not a field of one: a model instance as a key compa
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token, TokenType, Variable
 from django.template.context import Context
 from django.template.defaulttags import ForNode, WithNode
@@ -62,6 +65,17 @@ class PerRequestNode(Node):
         return f"\x00per-request-{len(recording) - 1}\x00"
 
 
+# Every shared block compiled in this process, so a changed setting (tests override STATIC_ROOT, storages,
+# languages) drops what was kept under the old one; settings never change in a running server.
+_NODES: weakref.WeakSet[SharedNode] = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _forget_kept(**kwargs: Any) -> None:
+    for node in list(_NODES):
+        node.kept.clear()
+
+
 class SharedNode(Node):
     # Not walked by `get_nodes_by_type`: Django's `{% extends %}` looks for the parent's blocks on every
     # render, through every node, and a shared block holds none (refused when compiled).
@@ -73,6 +87,7 @@ class SharedNode(Node):
         # key -> the kept text and the per-request parts between it: [text, part, text, part, …, text]
         self.kept: dict[tuple[Any, ...], tuple[str | PerRequestNode, ...]] = {}
         self.checked = False
+        _NODES.add(self)
 
     def render(self, context: Context) -> SafeString:
         if not self.checked:
