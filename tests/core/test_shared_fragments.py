@@ -131,6 +131,7 @@ def test_per_request_parts_render_every_time() -> None:
         "{% load i18n %}{% shared key %}{% blocktranslate %}Hi {{ member }}{% endblocktranslate %}{% endshared %}",
         "{% shared key %}{% include 'tests/reads_member.html' %}{% endshared %}",
         "{% shared member %}{{ member.name }}{% endshared %}",
+        "{% shared key %}{% with member=key %}{{ member }}{% endwith %}{{ member.name }}{% endshared %}",
     ],
 )
 def test_a_shared_block_cannot_read_what_its_key_does_not_name(source: str) -> None:

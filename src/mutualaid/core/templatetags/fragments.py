@@ -171,16 +171,21 @@ def _expressions(value: object, seen: set[int]) -> list[FilterExpression]:
     return []
 
 
-def _bound(node: Node) -> set[str]:
-    """Names a node sets for what it holds or what follows: loop variables, ``with`` and ``as`` names."""
-    names = set(getattr(node, "loopvars", ()) or ())
-    names |= set(getattr(node, "extra_context", None) or ())
-    for attribute in ("asvar", "variable", "target_var", "var_name"):
-        if isinstance(name := getattr(node, attribute, None), str):
-            names.add(name)
+def _held(node: Node) -> set[str]:
+    """Names a node sets for what it holds only: loop variables, ``with`` (and include, blocktranslate) names."""
+    names = set(getattr(node, "loopvars", ()) or ()) | set(getattr(node, "extra_context", None) or ())
     if isinstance(node, ForNode):
         names.add("forloop")
     return names
+
+
+def _set(node: Node) -> set[str]:
+    """Names a node sets for what follows it: ``as`` names."""
+    return {
+        name
+        for attribute in ("asvar", "variable", "target_var", "var_name")
+        if isinstance(name := getattr(node, attribute, None), str)
+    }
 
 
 def _reads(nodelist: NodeList, engine: Any, bound: frozenset[str], seen: set[int]) -> set[str]:
@@ -190,7 +195,7 @@ def _reads(nodelist: NodeList, engine: Any, bound: frozenset[str], seen: set[int
     for node in nodelist:
         if isinstance(node, PerRequestNode):
             continue
-        inner = bound | _bound(node)
+        inner = bound | _held(node) | _set(node)
         for expression in _expressions({k: v for k, v in vars(node).items() if k != "token"}, set()):
             for var in (expression.var, *(arg for _, args in expression.filters for _, arg in args)):
                 if (path := _path(var)) is not None and path.split(".")[0] not in inner:
@@ -213,7 +218,7 @@ def _reads(nodelist: NodeList, engine: Any, bound: frozenset[str], seen: set[int
             if isinstance(child := getattr(node, attribute, None), NodeList):
                 paths |= _reads(child, engine, inner, seen)
         # An "as" name set at this level is read by what follows it.
-        bound = bound | {name for name in _bound(node) if not isinstance(node, ForNode)}
+        bound = bound | _set(node)
     return paths
 
 
