@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import compress
 from operator import is_, is_not, itemgetter, methodcaller
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -287,14 +288,16 @@ class _SideBuilder:
         def column(key: str) -> list[object]:
             return list(map(methodcaller("get", key), items))
 
-        ids = column("id")
-        if set(map(type, ids)) != {str} or not all(ids) or len(set(ids)) != count:
+        found_ids = column("id")
+        if set(map(type, found_ids)) != {str} or not all(found_ids) or len(set(found_ids)) != count:
             return False
+        ids = cast("list[str]", found_ids)
         if not self.seen.keys().isdisjoint(ids):
             return False
-        names = column("category")
-        if set(map(type, names)) != {str} or not all(names):
+        found_names = column("category")
+        if set(map(type, found_names)) != {str} or not all(found_names):
             return False
+        names = cast("list[str]", found_names)
         lat = _float_column(column("lat"), -90.0, 90.0)
         lon = _float_column(column("lon"), -180.0, 180.0)
         amount = _amount_column(column("quantity" if self.kind == "needs" else "capacity"))
@@ -305,16 +308,17 @@ class _SideBuilder:
         waiting: FloatArray | None = np.zeros(count)
         own_reach: FloatArray | None = np.full(count, math.inf)
         if self.kind == "needs":
-            names_of_urgency = ["flexible" if name is None else name for name in column("urgency")]
-            if set(map(type, names_of_urgency)) != {str}:
+            found_urgency = ["flexible" if name is None else name for name in column("urgency")]
+            if set(map(type, found_urgency)) != {str}:
                 return False
+            names_of_urgency = cast("list[str]", found_urgency)
             code_of = {name: known[0] for name, known in self.urgencies.items()}
             codes = list(map(code_of.get, names_of_urgency))
             if None in codes:  # a name first seen here: numbered in order of first use
                 for k, name in enumerate(names_of_urgency):
                     if name not in code_of:
                         code_of[name] = len(code_of)
-                        new_urgencies[name] = (code_of[name], start + k, ids[k])  # type: ignore[assignment]
+                        new_urgencies[name] = (code_of[name], start + k, ids[k])
                 codes = list(map(code_of.get, names_of_urgency))
             urgency = np.array(codes, np.int64)
             waiting = _float_column(column("waiting_days"), 0.0, math.inf, default=0.0)
@@ -341,11 +345,11 @@ class _SideBuilder:
         # Everything is valid: commit.
         self.urgencies.update(new_urgencies)
         self.seen.update(zip(ids, range(start, start + count), strict=True))
-        self.ids.extend(ids)  # type: ignore[arg-type]
+        self.ids.extend(ids)
         categories = self.categories
         category = list(map(categories.get, names))
         if None in category:  # a category first seen here: numbered in order of first use
-            category = [categories.setdefault(name, len(categories)) for name in names]  # type: ignore[arg-type]
+            category = [categories.setdefault(name, len(categories)) for name in names]
         self.category.extend(category)  # type: ignore[arg-type]
         for target, values in (
             (self.lat, lat),
@@ -366,15 +370,16 @@ class _SideBuilder:
         then reports it)."""
         if set(map(type, texts)) != {str}:
             return None
+        strings = cast("list[str]", texts)
         cache = self._time_cache
-        found = list(map(cache.get, texts))
+        found = list(map(cache.get, strings))
         if None in found:
-            for text in set(compress(texts, map(partial(is_, None), found))):
+            for text in set(compress(strings, map(partial(is_, None), found))):
                 try:
                     self._instant(0, "", text)  # caches it
                 except InvalidInstance:
                     return None
-            found = list(map(cache.get, texts))
+            found = list(map(cache.get, strings))
         return np.array(found, np.int64)
 
     def build(self, params: Params) -> Side:
