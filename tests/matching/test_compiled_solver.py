@@ -184,3 +184,12 @@ def test_compiled_dual_labels_refuse_a_flow_that_is_not_optimal() -> None:
     # Need 0 holds the offer although need 1 scores higher: a negative cycle, no prices settle.
     with pytest.raises(RuntimeError):
         exact._duals(part, pairs, np.array([1, 0], dtype=np.int64))
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 6), max_size=40), st.integers(0, 3))
+def test_bucket_order_is_the_stable_argsort(keys: list[int], spare: int) -> None:
+    # The pairs by offer, as the solver and the dual labels walk them: ties keep their order.
+    array = np.asarray(keys, np.int64)
+    buckets = (max(keys) + 1 if keys else 0) + spare
+    assert np.array_equal(ssp._bucket_order(array, buckets), np.argsort(array, kind="stable"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from mutualaid.matching import engine
 from mutualaid.matching.engine import InvalidInstance, load_instance, parse_instance
+from mutualaid.matching.engine import instance as instance_module
 
 from .strategies import instances
 
@@ -108,3 +110,57 @@ def test_write_json_equals_json_dumps_of_the_output(obj: dict[str, Any]) -> None
         + "\n],\n"
     )
     assert stream.getvalue().startswith(expected_head)
+
+
+# Values the column-at-once path must treat exactly as the item-by-item one: accepted odd kinds
+# (ints, nulls), rejected ones (bools, strings, NaN, out of range) and new names mid-array.
+_ODD_VALUES: dict[str, list[Any]] = {
+    "id": ["", 7, None, "n0", "x"],
+    "category": ["", None, 3, "new-category"],
+    "lat": [45, True, "40.0", None, float("nan"), 90.0, -90.5, 10**30],
+    "lon": [-74, 180.0, 180.5, float("inf"), False],
+    "quantity": [None, 2.0, 2.5, 0, -1, True, 2**53, 2**53 + 1, 10**30],
+    "capacity": [None, 3.0, 0, 2**60],
+    "urgency": [None, "someday", 4, "today"],
+    "waiting_days": [None, 3, -0.5, float("inf"), True],
+    "max_km": [None, 0, 2, -1.0, float("nan"), "5"],
+    "window": [
+        None,
+        [],
+        ["2026-11-25T10:00:00+00:00"],
+        ["2026-11-25T10:00:00+00:00", "2026-11-25T09:00:00+00:00"],
+        ["2026-11-25T10:00:00", "2026-11-25T12:00:00+00:00"],
+        ["2026-11-25T10:00:00+02:00", "2026-11-25T12:00:00Z"],
+        ["not a date", "2026-11-25T12:00:00+00:00"],
+        [1, 2],
+        "2026-11-25",
+    ],
+}
+
+
+def _outcome(load: Any) -> tuple[str, engine.Instance | None]:
+    try:
+        return "", load()
+    except InvalidInstance as error:
+        return str(error), None
+
+
+@SETTINGS
+@given(instances(max_needs=10, max_offers=10), st.data())
+def test_columns_at_once_equal_items_one_by_one(obj: dict[str, Any], data: st.DataObject) -> None:
+    for side in ("needs", "offers"):
+        for item in obj[side]:
+            for key, values in _ODD_VALUES.items():
+                if data.draw(st.integers(0, 30)) == 0:
+                    item[key] = data.draw(st.sampled_from(values))
+            if data.draw(st.integers(0, 40)) == 0:
+                obj[side][obj[side].index(item)] = data.draw(st.sampled_from([[], "item", 3]))
+    text = json.dumps(obj)
+    # A chunk size of a few hundred characters puts several items (odd or not) in each chunk.
+    chunk = data.draw(st.sampled_from([100, 400, 1 << 16]))
+    fast_error, fast = _outcome(lambda: load_with_chunks(text, chunk))
+    with mock.patch.object(instance_module._SideBuilder, "add_many", return_value=False):
+        plain_error, plain = _outcome(lambda: load_with_chunks(text, chunk))
+    assert fast_error == plain_error
+    if fast is not None and plain is not None:
+        same_instance(fast, plain)

@@ -184,7 +184,7 @@ def _ordered(instance: Instance, results: Sequence[_PartResult], stats: dict[str
         return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
 
     need, offer = cat("need", np.int64), cat("offer", np.int64)
-    order = np.lexsort((offer, need))
+    order = np.argsort(need * len(instance.offers) + offer, kind="stable")  # by need, then offer
     return Assignment(
         instance=instance,
         need=need[order],

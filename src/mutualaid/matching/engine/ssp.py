@@ -383,11 +383,27 @@ def _label(
     return True
 
 
+def _bucket_order(keys: Any, buckets: int) -> Any:
+    """``np.argsort(keys, kind="stable")`` for keys in ``0..buckets-1``, by counting (linear time;
+    the comparison sort took half a second on three million pairs)."""
+    start = np.zeros(buckets + 1, np.int64)
+    for a in range(len(keys)):
+        start[keys[a] + 1] += 1
+    for b in range(buckets):
+        start[b + 1] += start[b]
+    order = np.empty(len(keys), np.int64)
+    for a in range(len(keys)):
+        order[start[keys[a]]] = a
+        start[keys[a]] += 1
+    return order
+
+
 # Compiled on first use; the machine code is cached next to this file (or in NUMBA_CACHE_DIR).
 _heap_push = njit(cache=True, nogil=True)(_heap_push)
 _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
 _run = njit(cache=True, nogil=True)(_run)
 _label = njit(cache=True, nogil=True)(_label)
+_bucket_order = njit(cache=True, nogil=True)(_bucket_order)
 
 
 def duals(
@@ -410,7 +426,7 @@ def duals(
     used = np.ascontiguousarray(units > 0)
     # Only the used pairs are needed offer by offer (a few per need): sort those alone.
     used_pairs = np.flatnonzero(used)
-    used_by_offer = used_pairs[np.argsort(offer[used_pairs], kind="stable")].astype(np.int64)
+    used_by_offer = used_pairs[_bucket_order(offer[used_pairs], m)]
     used_start = np.searchsorted(offer[used_by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
     u = np.where(short, 0, big).astype(np.int64)
     v = np.zeros(m, np.int64)
@@ -465,7 +481,7 @@ def solve(
     capacity = np.ascontiguousarray(capacity, np.int64)
     cap = np.minimum(quantity[need], capacity[offer])
     need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
-    by_offer = np.argsort(offer, kind="stable").astype(np.int64)
+    by_offer = _bucket_order(offer, m)
     offer_start = np.searchsorted(offer[by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
     excess = np.zeros(n + m + 1, np.int64)
     if start is None and int(capacity.sum()) >= int(quantity.sum()):
