@@ -70,7 +70,7 @@ class DecimalNumberField(forms.FloatField):
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # the stubs give FloatField IntegerField's int
         if isinstance(value, str):
             value = value.strip().replace(" ", "")
             if value.count(",") + value.count(".") > 1:
