@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-
 # The demo network lives in Brooklyn: its days (a delivery run's day, when a driver sees addresses,
 # reminders) turn at New York's midnight, not at UTC's (19:00 there), unless the operator chose a zone.
 DEMO_TIME_ZONE = "America/New_York"
