@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from mutualaid.channels.models import Notice, OutboundMessage
 from mutualaid.funds import services
 from tests.funds.conftest import approved, fill
@@ -18,7 +20,9 @@ def _asker(user: Any) -> Any:
     return user
 
 
-def test_the_asker_hears_approved_then_paid(ada: Any, ida: Any, ben: Any, rent_fund: Any) -> None:
+def test_the_asker_hears_approved_then_paid(
+    ada: Any, ida: Any, ben: Any, rent_fund: Any, client_for: Any
+) -> None:
     _asker(ben)
     fill(rent_fund, 500_00, ada)
     ask = services.request_create(
@@ -39,6 +43,8 @@ def test_the_asker_hears_approved_then_paid(ada: Any, ida: Any, ben: Any, rent_f
     assert "120,50 USD" in bodies and "Rent Relief" in bodies and f"/funds/requests/{ask.pk}/" in bodies
     assert "SECRET" not in bodies
     assert not Notice.objects.filter(user=ada, kind__startswith="fund_request").exists()
+    inbox = client_for(ben).get(reverse("channels_notices")).content.decode()
+    assert "Pagada: tu solicitud de 120,50 USD a Rent Relief" in inbox
 
 
 def test_the_asker_hears_a_decline_and_not_an_approval_still_short_of_votes(

@@ -19,21 +19,20 @@ from mutualaid.funds.models import Pledge, Request
 from mutualaid.funds.money import format_money
 from mutualaid.members.models import Membership, Role
 
+# The in-app notice keeps only the group, a name and a title (channels.NOTICE_PLACEHOLDERS): the amount
+# and the fund travel in the title, written in the asker's language.
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "fund_request_approved": (
-        gettext_lazy("Approved: your request of %(amount)s"),
-        gettext_lazy(
-            "Your request of %(amount)s to %(fund)s (%(group)s) was approved. You will hear when it is "
-            "paid. %(url)s"
-        ),
+        gettext_lazy("Approved: %(title)s"),
+        gettext_lazy("Approved in %(group)s: %(title)s. You will hear when it is paid. %(url)s"),
     ),
     "fund_request_declined": (
-        gettext_lazy("Declined: your request of %(amount)s"),
-        gettext_lazy("Your request of %(amount)s to %(fund)s (%(group)s) was declined. %(url)s"),
+        gettext_lazy("Declined: %(title)s"),
+        gettext_lazy("Declined in %(group)s: %(title)s. %(url)s"),
     ),
     "fund_request_paid": (
-        gettext_lazy("Paid: your request of %(amount)s"),
-        gettext_lazy("Your request of %(amount)s to %(fund)s (%(group)s) was paid. %(url)s"),
+        gettext_lazy("Paid: %(title)s"),
+        gettext_lazy("Paid in %(group)s: %(title)s. %(url)s"),
     ),
 }
 
@@ -45,13 +44,15 @@ def request_decided(request: Request, kind: str) -> None:
         return
     fund = request.fund
     with speaking(asker.language):
-        amount = format_money(request.amount, request.currency)
+        title = _("your request of %(amount)s to %(fund)s") % {
+            "amount": format_money(request.amount, request.currency),
+            "fund": fund.name,
+        }
     notify(
         user=asker,
         kind=kind,
         context={
-            "amount": amount,
-            "fund": fund.name,
+            "title": title,
             "group": fund.group.name,
             "url": reverse("funds_request", kwargs={"slug": fund.group.slug, "request_id": request.pk}),
         },
