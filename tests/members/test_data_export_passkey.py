@@ -32,7 +32,9 @@ def _recovery_code(user: Any) -> str:
     return str(RecoveryCodes.activate(user).get_unused_codes()[0])
 
 
-def _prove_second_factor(client: Client, user: Any, *, seconds_ago: float = 0) -> None:
+def _prove_second_factor(
+    client: Client, user: Any, *, seconds_ago: float = 0, kind: str = "webauthn"
+) -> None:
     """What allauth records in the session once the passkey ceremony succeeded (login or re-auth)."""
     from allauth.account.internal.flows.login import (
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
@@ -42,7 +44,7 @@ def _prove_second_factor(client: Client, user: Any, *, seconds_ago: float = 0) -
     session = client.session
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "mfa", "at": time.time() - seconds_ago, "type": "webauthn", "reauthenticated": True}
+        {"method": "mfa", "at": time.time() - seconds_ago, "type": kind, "reauthenticated": True}
     ]
     session.save()
 
@@ -83,7 +85,7 @@ def test_after_the_passkey_ceremony_the_password_is_enough_for_a_while(ben: Any,
     assert not _is_file(client.post(url, {"password": PASSWORD})), "an old ceremony does not count"
     _prove_second_factor(client, ben)
     page = client.get(url)
-    assert b"confirmed your second factor" in page.content
+    assert b"confirmed your passkey" in page.content
     assert not _is_file(client.post(url, {"password": "not-mine"})), "the password is still asked"
     response = client.post(url, {"password": PASSWORD})
     assert _is_file(response)
@@ -110,3 +112,12 @@ def test_the_api_refuses_a_passkey_only_member_on_the_password_alone(ben: Any, a
     assert set(refused.json()["errors"]) == {"code"}
     code = _recovery_code(ben)
     assert client.get(url, headers={"X-Password": PASSWORD, "X-Second-Factor-Code": code}).status_code == 200
+
+
+def test_a_code_typed_at_login_does_not_stand_in_for_one_typed_here(ada: Any, client_for: Any) -> None:
+    """Only the passkey's ceremony counts from the session: a member with an app's codes types one."""
+    client = client_for(ada)
+    _prove_second_factor(client, ada, kind="totp")
+    page = client.get(reverse("data_export"))
+    assert b'name="code"' in page.content
+    assert set(client.post(reverse("data_export"), {"password": PASSWORD}).context["form"].errors) == {"code"}

@@ -207,12 +207,12 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's own data as a JSON file, after their password (and second factor) again.
 
     A passkey cannot be typed: the page sends its owner through allauth's passkey re-authentication
-    (JavaScript, like every passkey ceremony) and back; a second factor proved in this session within
-    the re-authentication timeout (at login or there) counts, as for the admin's sensitive edits. Without
-    JavaScript a recovery code does, as at login.
+    (JavaScript, like every passkey ceremony) and back; a passkey used in this session within the
+    re-authentication timeout (at login or there) counts, as the admin's sensitive edits count a recent
+    second factor. Without JavaScript a recovery code does, as at login.
     """
     factors = services.data_export_factors(request.user)
-    confirmed = factors.any and _second_factor_recently_proved(request)
+    confirmed = factors.passkey and _passkey_recently_proved(request)
     form = DataExportForm(request.POST or None, needs_code=factors.code and not confirmed)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,11 +235,12 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "members/data_export.html", context)
 
 
-def _second_factor_recently_proved(request: AuthenticatedHttpRequest) -> bool:
-    """Whether this session proved a second factor within the re-authentication timeout."""
+def _passkey_recently_proved(request: AuthenticatedHttpRequest) -> bool:
+    """Whether this session used a passkey within the re-authentication timeout (at login or on allauth's
+    passkey re-authentication). Only a passkey: a member with an app's codes types one, as before."""
     now = time.time()
     return any(
-        record.get("method") == "mfa"
+        (record.get("method"), record.get("type")) == ("mfa", "webauthn")
         and now - float(record.get("at", 0)) < account_settings.REAUTHENTICATION_TIMEOUT
         for record in get_authentication_records(request, request.user)
     )
