@@ -3,6 +3,7 @@
     python bench/matching.py [--sizes 2000,20000,200000,1000000] [--out bench/RESULTS-matching.md]
     python bench/matching.py --sizes 200000 --shapes dense-metro,sparse-rural,scarce-supply,giant-category
     python bench/matching.py ... --seed 7 --workdir DIR   (instances from another seed)
+    python bench/matching.py ... --methods exact          (the engine alone: no greedy, no full graph)
 
 Each size gets generated instances (``gen_instance.py``: clustered cities, skewed categories,
 per-city supply from scarce to plentiful); small sizes also get a scarce (needs = 4 x offers)
@@ -152,6 +153,18 @@ def instances(
     return out
 
 
+METHODS = ("exact", "greedy", "full")  # full: only where the all-pairs graph fits
+
+
+def chosen_methods(text: str) -> list[str]:
+    """The methods named in --methods, in the table's order; an unknown name is an error."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(METHODS))
+    if unknown or not names:
+        raise SystemExit(f"--methods: choose from {', '.join(METHODS)} (got {text!r})")
+    return [method for method in METHODS if method in names]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,200000,1000000")
@@ -160,9 +173,15 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="also write the table to this file")
     parser.add_argument("--workdir", default=None, help="where instances are kept")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated instances")
+    parser.add_argument(
+        "--methods",
+        default=",".join(METHODS),
+        help="which to run, e.g. exact (skips the greedy baseline and the full-graph reference)",
+    )
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="exact", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    methods = chosen_methods(args.methods)
     if args.run_one:
         print(json.dumps(run_one(args.run_one, args.mode)))
         return
@@ -185,9 +204,10 @@ def main() -> None:
             if not label.endswith(("(mixed)", "(scarce)", "(plentiful)"))
         ]
     for label, path in chosen:
-        results = {mode: measure(path, mode) for mode in ("exact", "greedy")}
+        results = {mode: measure(path, mode) for mode in methods if mode != "full"}
         if (
-            int(path.stem.split("-")[1].split("x")[0]) <= FULL_GRAPH_MAX_SIDE
+            "full" in methods
+            and int(path.stem.split("-")[1].split("x")[0]) <= FULL_GRAPH_MAX_SIDE
             and int(path.stem.split("-")[1].split("x")[1]) <= FULL_GRAPH_MAX_SIDE
         ):
             results["full"] = measure(path, "full")

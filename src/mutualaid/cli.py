@@ -10,6 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import MutableMapping
+
+# The demo network lives in Brooklyn: its days (a delivery run's day, when a driver sees addresses,
+# reminders) turn at New York's midnight, not at UTC's (19:00 there), unless the operator chose a zone.
+DEMO_TIME_ZONE = "America/New_York"
+
+
+def demo_environment(environ: MutableMapping[str, str]) -> None:
+    """What `mutualaid demo` sets unless the environment already says otherwise."""
+    # A demo has nobody's real data; coordinators try it without setting up an authenticator.
+    environ.setdefault("MUTUALAID_REQUIRE_COORDINATOR_MFA", "false")
+    environ.setdefault("MUTUALAID_TIME_ZONE", DEMO_TIME_ZONE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         # missing MUTUALAID_HTTPS fails the check (core.checks names the variable to set).
         argv = ["check", "--deploy", "--fail-level", "WARNING", *argv[1:]]
     if argv and argv[0] == "demo":
-        # A demo has nobody's real data; coordinators try it without setting up an authenticator.
-        os.environ.setdefault("MUTUALAID_REQUIRE_COORDINATOR_MFA", "false")
+        demo_environment(os.environ)
     import django
     from django.core.management import execute_from_command_line
 

@@ -40,3 +40,17 @@ def test_demo_loads_once_and_twice_changes_nothing(tmp_path: Any) -> None:
     assert first[0] >= 12 and first[1] == 2
     assert "ada" in out and "coordinator of crown-heights" in out
     assert oct((tmp_path / "mutualaid.sqlite3").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_demo_keeps_its_neighbourhoods_time_unless_told_otherwise() -> None:
+    """The demo network is in Brooklyn: in UTC a run's day ended at 19:00 there, and its driver lost the
+    stops' addresses and buttons in the middle of the evening round."""
+    from mutualaid.cli import demo_environment
+
+    environ: dict[str, str] = {}
+    demo_environment(environ)
+    assert environ["MUTUALAID_TIME_ZONE"] == "America/New_York"
+    assert environ["MUTUALAID_REQUIRE_COORDINATOR_MFA"] == "false"
+    chosen = {"MUTUALAID_TIME_ZONE": "Europe/Madrid"}
+    demo_environment(chosen)
+    assert chosen["MUTUALAID_TIME_ZONE"] == "Europe/Madrid"

@@ -144,3 +144,32 @@ def test_a_role_names_every_wrong_field_at_once(ada: Any, crown: Any, client_for
     assert {"name", "cancel_below", "cancel_hours"} <= set(page.context["form"].errors)
     role.refresh_from_db()
     assert role.name == "role 0"
+
+
+def test_the_new_role_page_names_the_series_role_limit_with_its_own_refusals(
+    ada: Any, crown: Any, client_for: Any
+) -> None:
+    """A refused field on the form used to hide the service's limits until it was fixed."""
+    import datetime
+
+    from mutualaid.shifts import services
+
+    series = services.series_create(
+        group=crown,
+        title="Fridge restock",
+        rule="FREQ=WEEKLY",
+        starts_on=datetime.date(2030, 1, 7),
+        start_time=datetime.time(9),
+        duration_minutes=60,
+        roles=[{"name": f"role {n}", "slots": 1} for n in range(services.MAX_ROLES)],
+    )
+    page = client_for(ada).post(
+        reverse("shifts_role_new", kwargs={"slug": "crown", "series_id": series.pk}),
+        {"name": "x" * 61, "slots": "-1", "cancel_below": "2", "cancel_hours": ""},
+    )
+    assert page.status_code == 400
+    errors = page.context["form"].errors
+    assert f"At most {services.MAX_ROLES} roles." in errors["name"]
+    assert len(errors["name"]) == 2, "the form's own refusal of the name stays"
+    assert {"slots", "cancel_hours"} <= set(errors)
+    assert series.roles.count() == services.MAX_ROLES

@@ -266,6 +266,10 @@ EMAIL_HOST_PASSWORD = env_str("MUTUALAID_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MUTUALAID_SMTP_STARTTLS", False)
 DEFAULT_FROM_EMAIL = env_str("MUTUALAID_FROM_EMAIL", "mutualaid@localhost")
 
+# Error reports (the debug page, an error mail an operator adds) hide second-factor codes and passwords
+# in headers and form fields too, not only Django's own list.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mutualaid.core.errors.ErrorReportFilter"
+
 # No IP address or user agent in any log (THREATS.md property 5): our own formatter, no mail handler
 # (its reports carry request.META), and the request logger records only the path and status.
 LOGGING = {

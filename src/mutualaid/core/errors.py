@@ -9,14 +9,17 @@ all, from middleware and views alike.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
@@ -85,3 +88,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_unavailable(sys.exc_info()[1]):
         return unavailable(request)
     return django_server_error(request)
+
+
+class ErrorReportFilter(SafeExceptionReporterFilter):
+    """What an error report (Django's debug page, an error mail an operator adds) may show of a request.
+
+    Django hides headers whose names hold API, AUTH, TOKEN, KEY, SECRET, PASS or SIGNATURE. Ours also
+    carry second-factor codes (`X-Second-Factor-Code` on the data download) and passwords under other
+    names, so those are hidden too. And a form's password, code or token fields are hidden on every view,
+    not only on views someone remembered to mark with `sensitive_post_parameters`.
+    """
+
+    hidden_settings = re.compile(
+        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|SECOND_FACTOR|OTP|RECOVERY", flags=re.I
+    )
+    hidden_fields = re.compile(r"pass|token|secret|code|otp|credential|recovery|key", flags=re.I)
+
+    def get_post_parameters(self, request: HttpRequest | None) -> Any:
+        parameters = super().get_post_parameters(request)
+        if not parameters:
+            return parameters
+        cleansed = parameters.copy()
+        for name in cleansed:
+            if self.hidden_fields.search(name):
+                cleansed[name] = self.cleansed_substitute
+        return cleansed

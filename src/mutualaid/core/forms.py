@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -51,3 +53,27 @@ class IsoDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DecimalNumberField(forms.FloatField):
+    """A number with a fractional part (a distance, a map point) typed as people write it: "3.5" or "3,5".
+
+    Not `<input type=number>`: a Spanish browser dropped the comma while it was typed ("3,5" reached the
+    server as "35", ten times as far). A text field with the phone's decimal keypad takes either mark; a
+    number with both marks, or several of one, is refused rather than guessed (the range checks stay the
+    field's min_value and max_value)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # the stubs give FloatField IntegerField's int
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if value.count(",") + value.count(".") > 1:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(",", ".")
+        return super().to_python(value)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualaid.core.forms import DecimalNumberField
 from mutualaid.defense import geo
 from mutualaid.defense.models import RIGHTS_MAX, SEEN_MAX, WHAT_MAX, WHEN_MAX, WHERE_MAX, AlertKind
 
@@ -40,7 +41,7 @@ class HotlineForm(ReportForm):
 
 class ResponderForm(forms.Form):
     area = forms.CharField(label=_("Neighbourhood"), max_length=100, help_text=AREA_HELP)
-    radius_km = forms.FloatField(
+    radius_km = DecimalNumberField(
         label=_("How far around it (km)"), min_value=geo.MIN_RADIUS_KM, max_value=geo.MAX_RADIUS_KM, initial=3
     )
     by_sms = forms.BooleanField(label=_("By text message"), required=False, initial=True)
@@ -78,7 +79,7 @@ class VerifierForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the whole group."),
     )
-    radius_km = forms.FloatField(
+    radius_km = DecimalNumberField(
         label=_("How far around it (km)"), min_value=geo.MIN_RADIUS_KM, max_value=geo.MAX_RADIUS_KM, initial=3
     )
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutualaid.core.forms import DateField
+from mutualaid.core.forms import DateField, DecimalNumberField
 from mutualaid.deliveries.models import NAME_MAX
 
 _TIME = forms.TimeInput(attrs={"type": "time"})
@@ -31,8 +31,8 @@ class RunForm(forms.Form):
 class DepotForm(forms.Form):
     name = forms.CharField(label=_("Name (hub, pantry…)"), max_length=NAME_MAX)
     area = forms.CharField(label=_("Area or postal code"), max_length=100, required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
+    lat = DecimalNumberField(label=_("Latitude"), required=False)
+    lon = DecimalNumberField(label=_("Longitude"), required=False)
     address = forms.CharField(label=_("Exact address (sealed)"), max_length=300, required=False)
     exact_point = forms.CharField(
         label=_("Exact map point: latitude, longitude (sealed; used only with exact routing)"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mutualaid.core.categories import Category, Language
-from mutualaid.core.forms import DateTimeField, IsoDateTimeInput
+from mutualaid.core.forms import DateTimeField, DecimalNumberField, IsoDateTimeInput
 from mutualaid.exchange.models import (
     ADDRESS_MAX,
     AREA_MAX,
@@ -66,7 +66,7 @@ class PostForm(forms.Form):
         max_length=AREA_MAX,
         help_text=_("A postal code or neighbourhood. Only a rough area is shown."),
     )
-    max_km = forms.FloatField(
+    max_km = DecimalNumberField(
         label=_("How far you can go (km, offers)"), required=False, min_value=0.1, max_value=500
     )
     address = forms.CharField(

@@ -12,6 +12,7 @@ class FundsConfig(MutualaidApp):
     api_router = "mutualaid.funds.api.router"
     personal_data = "mutualaid.funds.export.personal_data"
     demo_loader = "mutualaid.funds.demo.load"
+    notice_kinds = "mutualaid.funds.notices.NOTICE_KINDS"
     periodic = (
         Periodic("funds.purge", "mutualaid.funds.tasks.purge_settled_requests", every_day),
         Periodic("funds.pledges", "mutualaid.funds.tasks.remind_due_pledges", every_day),

@@ -209,6 +209,7 @@ def fund_update(
             request.status = RequestStatus.APPROVED
             request.decided_at = timezone.now()
             request.save(update_fields=["status", "decided_at"])
+            notices.request_decided(request, "fund_request_approved")
     return fund
 
 
@@ -422,6 +423,7 @@ def request_approve(*, request: Request, voter: User) -> Request:
         request.status = RequestStatus.APPROVED
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
+        notices.request_decided(request, "fund_request_approved")
     return request
 
 
@@ -434,6 +436,7 @@ def request_decline(*, request: Request, declined_by: User) -> Request:
     request.decided_at = request.closed_at = timezone.now()
     request.decided_by = declined_by
     request.save(update_fields=["status", "decided_at", "decided_by", "closed_at"])
+    notices.request_decided(request, "fund_request_declined")
     return request
 
 
@@ -489,6 +492,7 @@ def request_pay(
     # Bail stays open until it comes back: its details are needed to claim it from the court.
     request.closed_at = None if request.kind == RequestKind.BAIL else timezone.now()
     request.save(update_fields=["status", "decided_by", "bail_status", "closed_at"])
+    notices.request_decided(request, "fund_request_paid")
     return record
 
 

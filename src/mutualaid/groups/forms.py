@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualaid.core.categories import Category, Language
+from mutualaid.core.forms import DecimalNumberField
 from mutualaid.groups.services import GroupProfile
 
 
@@ -33,9 +34,11 @@ class GroupForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    centre_lat = forms.FloatField(label=_("Centre latitude"), required=False, min_value=-90, max_value=90)
-    centre_lon = forms.FloatField(label=_("Centre longitude"), required=False, min_value=-180, max_value=180)
-    radius_km = forms.FloatField(label=_("Radius (km)"), min_value=0.1, max_value=500, initial=5)
+    centre_lat = DecimalNumberField(label=_("Centre latitude"), required=False, min_value=-90, max_value=90)
+    centre_lon = DecimalNumberField(
+        label=_("Centre longitude"), required=False, min_value=-180, max_value=180
+    )
+    radius_km = DecimalNumberField(label=_("Radius (km)"), min_value=0.1, max_value=500, initial=5)
     postal_codes = forms.CharField(
         label=_("Postal codes served"), required=False, max_length=3000, help_text=_("Separated by commas.")
     )
@@ -101,8 +104,8 @@ class GroupForm(forms.Form):
 class AreaForm(forms.Form):
     name = forms.CharField(label=_("Neighbourhood"), max_length=100)
     postal_code = forms.CharField(label=_("Postal code (optional)"), max_length=12, required=False)
-    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    lat = DecimalNumberField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = DecimalNumberField(label=_("Longitude"), min_value=-180, max_value=180)
 
 
 class SetupForm(GroupForm):

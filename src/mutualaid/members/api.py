@@ -92,8 +92,9 @@ def my_tokens(request: AuthenticatedHttpRequest) -> list[TokenOut]:
         "Your account, memberships, posts with their history, claims, messages, funds, shifts, deliveries, "
         "notices, consents, tokens (names and dates) and the audit trail about you, as one JSON document. "
         "Send your password again in the X-Password header, and a code of your second factor in "
-        "X-Second-Factor-Code when you set one up. Every attempt counts against a limit of 5 an hour; a "
-        "download is audited and you get a notice about it. Nothing is stored."
+        "X-Second-Factor-Code when you set one up (a passkey cannot be typed: with a passkey only, download "
+        "from the web page, which confirms it; a recovery code works here). Every attempt counts against a "
+        "limit of 5 an hour; a download is audited and you get a notice about it. Nothing is stored."
     ),
 )
 def me_export(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -243,8 +244,26 @@ def _code_factors(user: User) -> Any:
     return Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.WEBAUTHN)
 
 
-def data_export_needs_code(user: User) -> bool:
-    return bool(_code_factors(user).exists())
+@dataclass(frozen=True)
+class ExportFactors:
+    """What a member's data download asks for beside the password: a typed code (an app's codes or a
+    recovery code) and/or a passkey, which can only be used in a browser with JavaScript."""
+
+    code: bool
+    passkey: bool
+
+    @property
+    def any(self) -> bool:
+        return self.code or self.passkey
+
+
+def data_export_factors(user: User) -> ExportFactors:
+    from allauth.mfa.models import Authenticator
+
+    kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    return ExportFactors(
+        code=bool(kinds - {Authenticator.Type.WEBAUTHN}), passkey=Authenticator.Type.WEBAUTHN in kinds
+    )
 
 
 def _second_factor_code_ok(user: User, code: str) -> bool:
@@ -252,24 +271,40 @@ def _second_factor_code_ok(user: User, code: str) -> bool:
     return any(authenticator.wrap().validate_code(code) for authenticator in _code_factors(user))
 
 
-def data_export(*, user: User, password: str, code: str = "") -> dict[str, Any]:
+def data_export(
+    *, user: User, password: str, code: str = "", second_factor_confirmed: bool = False
+) -> dict[str, Any]:
     """Everything the platform holds about `user` (core.export), once they proved it is them again.
 
-    Their password, and a code of their second factor when they set one up (THREATS.md: a stolen session
-    must not be a bulk download). Counted against DATA_EXPORT_RATE before anything is checked (outside
-    the transaction, so refusals count too). A download leaves an audit row (a read of their own record,
-    via "export") and a notice to the member. The document is built here and handed back: never stored,
+    Their password, and their second factor when they set one up (THREATS.md: a stolen session must not
+    be a bulk download): a typed code, or -- `second_factor_confirmed`, which only the web page can say --
+    a second factor the session proved within the re-authentication timeout (a passkey ceremony on
+    allauth's re-authentication page, as the admin's sensitive edits do; a passkey cannot be typed). A
+    member whose only second factor is a passkey therefore cannot download through the API with a token
+    and a password alone. Counted against DATA_EXPORT_RATE before anything is checked (outside the
+    transaction, so refusals count too). A download leaves an audit row (a read of their own record, via
+    "export") and a notice to the member. The document is built here and handed back: never stored,
     never logged.
     """
     limit(action="data_export", user=user, rate=DATA_EXPORT_RATE)
     errors: dict[str, list[str]] = {}
     if not password or not user.check_password(password):
         errors["password"] = [_("That password is not right.")]
-    if data_export_needs_code(user):
-        if not code.strip():
+    factors = data_export_factors(user)
+    if factors.any and not second_factor_confirmed:
+        typed = code.strip().replace(" ", "")
+        if typed and factors.code:
+            if not _second_factor_code_ok(user, typed):
+                errors["code"] = [_("That code is not right.")]
+        elif factors.code:
             errors["code"] = [_("Type a code from your second factor.")]
-        elif not _second_factor_code_ok(user, code.strip().replace(" ", "")):
-            errors["code"] = [_("That code is not right.")]
+        else:
+            errors["code"] = [
+                _(
+                    "Confirm it is you with your passkey first: on the page Download my data, in a "
+                    "browser with JavaScript."
+                )
+            ]
     if errors:
         raise ValidationError(errors)
     from mutualaid.core.models import ReadVia, SensitiveRead

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import contextlib
+import time
+from urllib.parse import urlencode
 
+from allauth.account import app_settings as account_settings
+from allauth.account.internal.flows.login import get_authentication_records
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -199,15 +204,23 @@ def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRespon
 
 @login_required
 def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The member's own data as a JSON file, after their password (and second factor) again."""
-    needs_code = services.data_export_needs_code(request.user)
-    form = DataExportForm(request.POST or None, needs_code=needs_code)
+    """The member's own data as a JSON file, after their password (and second factor) again.
+
+    A passkey cannot be typed: the page sends its owner through allauth's passkey re-authentication
+    (JavaScript, like every passkey ceremony) and back; a passkey used in this session within the
+    re-authentication timeout (at login or there) counts, as the admin's sensitive edits count a recent
+    second factor. Without JavaScript a recovery code does, as at login.
+    """
+    factors = services.data_export_factors(request.user)
+    confirmed = factors.passkey and _passkey_recently_proved(request)
+    form = DataExportForm(request.POST or None, needs_code=factors.code and not confirmed)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.data_export(
                 user=request.user,
                 password=form.cleaned_data["password"],
                 code=form.cleaned_data.get("code", ""),
+                second_factor_confirmed=confirmed,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -217,7 +230,20 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="mutualaid-my-data-{day}.json"'
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "members/data_export.html", {"form": form})
+    passkey = f"{reverse('mfa_reauthenticate_webauthn')}?{urlencode({'next': request.path})}"
+    context = {"form": form, "factors": factors, "confirmed": confirmed, "passkey_url": passkey}
+    return render(request, "members/data_export.html", context)
+
+
+def _passkey_recently_proved(request: AuthenticatedHttpRequest) -> bool:
+    """Whether this session used a passkey within the re-authentication timeout (at login or on allauth's
+    passkey re-authentication). Only a passkey: a member with an app's codes types one, as before."""
+    now = time.time()
+    return any(
+        (record.get("method"), record.get("type")) == ("mfa", "webauthn")
+        and now - float(record.get("at", 0)) < account_settings.REAUTHENTICATION_TIMEOUT
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 @login_required

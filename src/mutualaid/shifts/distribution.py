@@ -30,6 +30,7 @@ from mutualaid.core.encryption import blind_index
 from mutualaid.core.notify import notify
 from mutualaid.core.publishing import PublicEvent, event_changed
 from mutualaid.core.speaking import speaking
+from mutualaid.core.templatetags.mutualaid import named_format
 from mutualaid.groups.models import Group
 from mutualaid.members.models import Membership, User
 from mutualaid.shifts import recurrence
@@ -434,7 +435,7 @@ def cancel_for_phone(*, group: Group, phone: str) -> int:
 def slot_label(slot: DaySlot) -> str:
     """ "Sat 12 Dec, 10:00 Pantry day" in the active language and the day's time zone."""
     local = slot.starts_at.astimezone(recurrence.zone(slot.day.time_zone))
-    return f"{date_format(local, 'D j M, H:i')} {slot.day.title}"
+    return f"{date_format(local, named_format('WEEKDAY_DAY_TIME_FORMAT'))} {slot.day.title}"
 
 
 # Telling people ------------------------------------------------------------------------------------

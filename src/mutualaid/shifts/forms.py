@@ -177,24 +177,37 @@ class RoleForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, adding_to: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.adding_to = adding_to  # the series a new role goes to (its count limit); None for an edit
+
     def clean(self) -> dict[str, Any] | None:
-        """When some fields are refused, the staffing rules (services.role_rule_errors) are named for the
-        others on the same page, not after the first ones are fixed; a valid form is checked by the service."""
+        """When some fields are refused, the service's checks (services.role_errors: staffing rules and the
+        model's limits; role_count_errors for a new role) are named for the others on the same page, not
+        after the first ones are fixed; a valid form is checked by the service."""
         data = super().clean() or {}
         if self.errors:
             from mutualaid.shifts.models import ShiftRole
-            from mutualaid.shifts.services import MAX_SLOTS, role_rule_errors
+            from mutualaid.shifts.services import MAX_SLOTS, role_count_errors, role_errors
 
+            refused = list(self.errors)
             role = ShiftRole(
-                name=data.get("name") or "-",
+                series=self.adding_to,
+                name=(data.get("name") or "-").strip() or "-",
                 slots=data["slots"] if data.get("slots") is not None else MAX_SLOTS,
+                note=(data.get("note") or "").strip(),
+                skill=data.get("skill") or "",
                 cancel_below=data.get("cancel_below") or 0,
                 cancel_hours=data.get("cancel_hours") or 0,
             )
-            for name, messages in role_rule_errors(role).items():
-                if name not in self.errors:
-                    for message in messages:
-                        self.add_error(name, message)
+            found = role_errors(role, refused=refused)
+            # The count limit is another problem than a refused name: it is named beside it.
+            if self.adding_to is not None:
+                for name, messages in role_count_errors(self.adding_to).items():
+                    found.setdefault(name, []).extend(messages)
+            for name, messages in found.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
         return data
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from mutualaid.core.notify import notify
 from mutualaid.core.speaking import join_list, speaking
+from mutualaid.core.templatetags.mutualaid import named_format
 from mutualaid.members.models import Membership, Role
 from mutualaid.shifts.recurrence import zone
 
@@ -117,7 +118,7 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
 def when(occurrence: Occurrence) -> str:
     """The occurrence's title and local start, in the active language."""
     local = occurrence.starts_at.astimezone(zone(occurrence.series.time_zone))
-    return f"{occurrence.series.title}, {date_format(local, 'D j M, H:i')}"
+    return f"{occurrence.series.title}, {date_format(local, named_format('WEEKDAY_DAY_TIME_FORMAT'))}"
 
 
 def _occurrence_url(occurrence: Occurrence) -> str:

@@ -221,13 +221,30 @@ def series_update(*, series: Series, **changes: Any) -> Series:
     return series
 
 
-def _check_role_fully(role: ShiftRole, found: FieldErrors) -> None:
-    """The role's own rules and the model's, every wrong field at once (a field the rules already
-    refused is not checked twice)."""
+def role_count_errors(series: Series) -> dict[str, list[str]]:
+    """Whether `series` can take one more role (the role form asks too, beside its own refusals)."""
+    if series.roles.count() >= MAX_ROLES:
+        return {"name": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]}
+    return {}
+
+
+def role_errors(role: ShiftRole, *, refused: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The role's own rules and the model's limits, every wrong field at once (a field the rules, or a
+    caller's form (`refused`), already refused is not checked twice)."""
+    found = FieldErrors()
     with found.check():
         _check_role(role)
+    skip = {*refused, *(name for name in found.errors if name != "__all__")}
+    if role.series_id is None:
+        skip.add("series")
     with found.check():
-        role.full_clean(exclude=[name for name in found.errors if name != "__all__"])
+        role.full_clean(exclude=sorted(skip))
+    return {name: messages for name, messages in found.errors.items() if name not in refused}
+
+
+def _check_role_fully(role: ShiftRole, found: FieldErrors) -> None:
+    for name, messages in role_errors(role).items():
+        found.add(ValidationError({name: messages}))
     found.raise_any()
 
 
@@ -243,8 +260,8 @@ def role_add(
     cancel_hours: int = 0,
 ) -> ShiftRole:
     found = FieldErrors()  # every wrong field named at once
-    if series.roles.count() >= MAX_ROLES:
-        found.add(ValidationError({"name": [_("At most %(count)d roles.") % {"count": MAX_ROLES}]}))
+    if count := role_count_errors(series):
+        found.add(ValidationError(count))
     role = ShiftRole(
         series=series,
         name=name.strip(),

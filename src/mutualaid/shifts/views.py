@@ -204,7 +204,7 @@ def _role_values(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def role_new(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
     series, _membership = access.get_series_for_coordinator(request.user, slug, series_id)  # type: ignore[arg-type]
-    form = RoleForm(request.POST or None)
+    form = RoleForm(request.POST or None, adding_to=series)
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.role_add(series=series, **_role_values(data))

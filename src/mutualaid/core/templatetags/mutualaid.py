@@ -32,6 +32,14 @@ def language_label(code: str) -> str:
         return code
 
 
+def named_format(name: str) -> str:
+    """The active language's format called `name`: Django's own (``MONTH_DAY_FORMAT``…) or the site's
+    (``DAY_TIME_FORMAT``, ``WEEKDAY_DAY_FORMAT``, ``WEEKDAY_DAY_TIME_FORMAT``), for `date_format`."""
+    if name in formats.FORMAT_SETTINGS:
+        return name
+    return _named_format(translation.get_language() or settings.LANGUAGE_CODE, name)
+
+
 @functools.lru_cache(maxsize=64)
 def _named_format(language: str, name: str) -> str:
     for lang in (language, settings.LANGUAGE_CODE):

@@ -13,17 +13,20 @@ import datetime
 from django import template
 from django.utils.formats import date_format
 
+from mutualaid.core.templatetags.mutualaid import named_format
 from mutualaid.shifts.recurrence import zone
 
 register = template.Library()
 
 
 @register.filter(expects_localtime=False)
-def zoned(value: datetime.datetime | None, fmt: str = "D j M, H:i") -> str:
-    """Format `value` in its own time zone (never the server's)."""
+def zoned(value: datetime.datetime | None, fmt: str = "WEEKDAY_DAY_TIME_FORMAT") -> str:
+    """Format `value` in its own time zone (never the server's). `fmt` names one of the language's formats
+    (``MONTH_DAY_FORMAT``, ``WEEKDAY_DAY_TIME_FORMAT``…), or is a literal one that reads the same in every
+    language ("H:i")."""
     if not isinstance(value, datetime.datetime):
         return ""
-    return date_format(value, fmt)
+    return date_format(value, named_format(fmt) if fmt.endswith("_FORMAT") else fmt)
 
 
 @register.filter(expects_localtime=False)

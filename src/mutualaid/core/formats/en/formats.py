@@ -10,3 +10,4 @@ TIME_FORMAT = "H:i"
 # a day and a time without the year ("5 Dec, 18:30"), and a weekday with its day ("Sat 5 Dec").
 DAY_TIME_FORMAT = "j M, H:i"
 WEEKDAY_DAY_FORMAT = "D j M"
+WEEKDAY_DAY_TIME_FORMAT = "D j M, H:i"  # a shift's start: "Sat 12 Dec, 10:00"

@@ -11,4 +11,5 @@ TIME_FORMAT = "H:i"
 # a day and a time without the year ("5 Dec, 18:30"), and a weekday with its day ("Sat 5 Dec").
 DAY_TIME_FORMAT = "d/m, H:i"
 WEEKDAY_DAY_FORMAT = "d/m"
+WEEKDAY_DAY_TIME_FORMAT = "d/m, H:i"  # a shift's start: "Sat 12 Dec, 10:00"
 YEAR_MONTH_FORMAT = "m/Y"

@@ -12,3 +12,4 @@ TIME_FORMAT = "H:i"
 # a day and a time without the year ("5 Dec, 18:30"), and a weekday with its day ("Sat 5 Dec").
 DAY_TIME_FORMAT = "n月j日 H:i"
 WEEKDAY_DAY_FORMAT = "n月j日 D"
+WEEKDAY_DAY_TIME_FORMAT = "n月j日 D H:i"  # a shift's start: "Sat 12 Dec, 10:00"
