@@ -15,7 +15,7 @@ from mutualaid.channels.models import Notice, OutboundMessage
 from mutualaid.deliveries import services
 from mutualaid.deliveries.models import DeliveryRun
 from mutualaid.exchange.models import Post
-from tests.deliveries.conftest import make_run
+from tests.deliveries.conftest import PLACES, make_run
 
 DRIVER_PHONE = "+1 555 010 7777"
 
@@ -103,3 +103,20 @@ def test_a_failed_report_tells_nobody(crown: Any, ada: Any, ben: Any, dan: Any) 
     with pytest.raises(ValidationError):  # couldn't deliver needs a reason
         services.stop_report(stop=stop, user=dan, outcome="failed")
     assert not Notice.objects.filter(kind__startswith="delivery_not").exists()
+
+
+def test_an_offer_the_driver_could_not_pick_up_tells_its_poster_so(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from tests.deliveries.test_extensions import make_offer
+
+    run = make_run(crown, ada, dan, needs=0)
+    offer = make_offer(crown, ben, "Bread", PLACES[1], quantity=2)
+    services.stop_add(run=run, actor=ada, post=offer)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="failed", note="gate locked")
+    (notice,) = Notice.objects.filter(user=ben)
+    assert notice.kind == "delivery_not_picked_up"
+    (message,) = OutboundMessage.objects.filter(user=ben)
+    assert "could not pick up Bread" in message.body and "gate" not in message.body
