@@ -110,6 +110,8 @@ def test_an_offer_the_driver_could_not_pick_up_tells_its_poster_so(
 ) -> None:
     from tests.deliveries.test_extensions import make_offer
 
+    ben.email = "poster@example.org"
+    ben.save(update_fields=["email"])
     run = make_run(crown, ada, dan, needs=0)
     offer = make_offer(crown, ben, "Bread", PLACES[1], quantity=2)
     services.stop_add(run=run, actor=ada, post=offer)

@@ -56,17 +56,23 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "%(group)s: the driver could not deliver %(title)s, so it is open again on the board. %(url)s"
         ),
     ),
+    "delivery_not_picked_up": (  # the same, for a pickup from an offer
+        gettext_lazy("Open again, it could not be picked up: %(title)s"),
+        gettext_lazy(
+            "%(group)s: the driver could not pick up %(title)s, so it is open again on the board. %(url)s"
+        ),
+    ),
 }
 
 NOT_DELIVERED_KINDS = {"nobody_home": "delivery_not_home", "failed": "delivery_not_delivered"}
 
 
-def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str) -> None:
+def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str, pickup: bool = False) -> None:
     """Tell the poster of `post`, in their language, that the driver reported `outcome` (nobody home or
     couldn't deliver) and the post is open again. Stored in the caller's transaction (core.notify)."""
     notify(
         user=post.author,
-        kind=NOT_DELIVERED_KINDS[outcome],
+        kind="delivery_not_picked_up" if pickup and outcome == "failed" else NOT_DELIVERED_KINDS[outcome],
         context={
             "group": group_name,
             "title": post.title,

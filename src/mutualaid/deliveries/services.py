@@ -792,7 +792,9 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
     if outcome != Stop.Outcome.DELIVERED and stop.post.author_id not in (None, user.pk):
-        notices.poster_told_not_delivered(post=stop.post, outcome=outcome, group_name=run.group.name)
+        notices.poster_told_not_delivered(
+            post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
+        )
     return stop
 
 
