@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
+
+from mutualaid.core.notify import notify
+from mutualaid.exchange.models import Post
 
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "delivery_on_the_way": (
@@ -37,4 +41,41 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "See your route before you set out: %(url)s"
         ),
     ),
+    # The poster of a stop's post hears that the driver could not complete it and it is open again on
+    # the board: the reason category is the kind (so the inbox says it in the reader's language); the
+    # driver's own note, name and contact details never travel.
+    "delivery_not_home": (
+        gettext_lazy("Open again, nobody was home: %(title)s"),
+        gettext_lazy(
+            "%(group)s: the driver found nobody home for %(title)s, so it is open again on the board. %(url)s"
+        ),
+    ),
+    "delivery_not_delivered": (
+        gettext_lazy("Open again, it could not be delivered: %(title)s"),
+        gettext_lazy(
+            "%(group)s: the driver could not deliver %(title)s, so it is open again on the board. %(url)s"
+        ),
+    ),
+    "delivery_not_picked_up": (  # the same, for a pickup from an offer
+        gettext_lazy("Open again, it could not be picked up: %(title)s"),
+        gettext_lazy(
+            "%(group)s: the driver could not pick up %(title)s, so it is open again on the board. %(url)s"
+        ),
+    ),
 }
+
+NOT_DELIVERED_KINDS = {"nobody_home": "delivery_not_home", "failed": "delivery_not_delivered"}
+
+
+def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str, pickup: bool = False) -> None:
+    """Tell the poster of `post`, in their language, that the driver reported `outcome` (nobody home or
+    couldn't deliver) and the post is open again. Stored in the caller's transaction (core.notify)."""
+    notify(
+        user=post.author,
+        kind="delivery_not_picked_up" if pickup and outcome == "failed" else NOT_DELIVERED_KINDS[outcome],
+        context={
+            "group": group_name,
+            "title": post.title,
+            "url": reverse("exchange_post", kwargs={"slug": post.group.slug, "post_id": post.pk}),
+        },
+    )

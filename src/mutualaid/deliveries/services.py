@@ -28,7 +28,7 @@ from mutualaid.core.field_errors import FieldErrors
 from mutualaid.core.geo import fold_name, snap
 from mutualaid.core.notify import notify
 from mutualaid.core.speaking import join_list, speaking
-from mutualaid.deliveries import conf, routing, texting
+from mutualaid.deliveries import conf, notices, routing, texting
 from mutualaid.deliveries.models import DeliveryRun, Depot, Driver, Stop, StopPointChange
 from mutualaid.deliveries.routing import explain, roads
 from mutualaid.exchange import selectors as board_selectors
@@ -791,6 +791,10 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
         _reopen(stop.post, coordinator)
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
+    if outcome != Stop.Outcome.DELIVERED and stop.post.author_id not in (None, user.pk):
+        notices.poster_told_not_delivered(
+            post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
+        )
     return stop
 
 

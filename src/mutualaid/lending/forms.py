@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +44,9 @@ class PhotoForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
     )
+
+    def __init__(self, *args: Any, has_photo: bool = False, **kwargs: Any) -> None:
+        """Offer "Remove the photo" only when the item has one to remove."""
+        super().__init__(*args, **kwargs)
+        if not has_photo:
+            del self.fields["remove"]

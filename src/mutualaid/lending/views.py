@@ -104,7 +104,7 @@ def _page(
             "view": view,
             "item": item,
             "repair_form": repair_form or RepairForm(),
-            "photo_form": photo_form or PhotoForm(),
+            "photo_form": photo_form or PhotoForm(has_photo=bool(item.photo)),
         },
         status=status,
     )
@@ -129,12 +129,12 @@ def _photo_upload(
         return redirect_to_login(request.get_full_path())
     item, _membership = access.get_item_for_member(request.user, slug, item_id)
     services.require_manager(request.user, item)
-    form = PhotoForm(request.POST, request.FILES)
+    form = PhotoForm(request.POST, request.FILES, has_photo=bool(item.photo))
     if handler.too_big:
         form.add_error("photo", _("The photo is larger than 5 MB."))
     if form.is_valid():
         upload = form.cleaned_data["photo"]
-        if upload or form.cleaned_data["remove"]:
+        if upload or form.cleaned_data.get("remove"):
             try:
                 services.item_photo(
                     item=item,

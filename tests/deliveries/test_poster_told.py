@@ -1,0 +1,124 @@
+"""The poster of a need hears when the driver could not deliver it and it is open again (the walk-through:
+a stop marked "nobody home" reopened the need and its poster was never told). The notice comes in the
+poster's language, through the notices every other event uses, and says only that the need is open
+again and the driver's reason category: never the driver's note, name, address or phone, nor anyone's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mutualaid.channels.models import Notice, OutboundMessage
+from mutualaid.deliveries import services
+from mutualaid.deliveries.models import DeliveryRun
+from mutualaid.exchange.models import Post
+from tests.deliveries.conftest import PLACES, make_run
+
+DRIVER_PHONE = "+1 555 010 7777"
+
+
+@pytest.fixture
+def dan(crown: Any) -> Any:
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    user = make_user("dan")
+    user.phone, user.email = DRIVER_PHONE, "driver-dan@example.org"
+    user.save(update_fields=["phone", "email"])
+    Membership.objects.create(user=user, group=crown)
+    return user
+
+
+def _spanish_poster(user: Any) -> Any:
+    user.email, user.language = "poster@example.org", "es"
+    user.save(update_fields=["email", "language"])
+    return user
+
+
+def _published(crown: Any, ada: Any, dan: Any) -> DeliveryRun:
+    run = make_run(crown, ada, dan)
+    services.run_plan(run=run, actor=ada)
+    return services.run_publish(run=run, actor=ada)[0]
+
+
+def test_the_poster_hears_nobody_home_on_the_page_and_couldnt_deliver_by_the_api(
+    crown: Any, ada: Any, ben: Any, dan: Any, client_for: Any, api_for: Any
+) -> None:
+    _spanish_poster(ben)
+    run = _published(crown, ada, dan)
+    first, second, third = run.stops.order_by("sequence")
+    services.stop_report(stop=first, user=dan, outcome="delivered")
+    assert not Notice.objects.filter(user=ben, kind__startswith="delivery_not").exists()
+
+    page = client_for(dan).post(
+        reverse("deliveries_report", kwargs={"slug": "crown", "run_id": run.pk, "stop_id": second.pk}),
+        {"outcome": "nobody_home", "note": ""},
+    )
+    assert page.status_code == 302
+    assert Post.objects.get(pk=second.post_id).status == "open"
+    api = api_for(dan).post(
+        f"/api/v1/groups/crown/deliveries/runs/{run.pk}/stops/{third.pk}/status",
+        {"outcome": "failed", "note": "SECRET-NOTE dog loose at 5 Elm St"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200, api.content
+
+    notices = list(Notice.objects.filter(user=ben).order_by("pk"))
+    assert [n.kind for n in notices] == ["delivery_not_home", "delivery_not_delivered"]
+    second_post, third_post = Post.objects.get(pk=second.post_id), Post.objects.get(pk=third.post_id)
+    assert notices[0].url == reverse("exchange_post", kwargs={"slug": "crown", "post_id": second_post.pk})
+    bodies = " ".join(OutboundMessage.objects.filter(user=ben).values_list("body", flat=True))
+    assert second_post.title in bodies and third_post.title in bodies
+    assert "Crown Heights Mutual Aid" in bodies
+    assert "no había nadie" in bodies and "no pudo entregar" in bodies  # in ben's language
+    for secret in ("SECRET", "Elm", "street 1", "ring twice", DRIVER_PHONE, "driver-dan", "Hub Road"):
+        assert secret not in bodies
+        assert not any(secret in n.context for n in notices)
+    assert not any("dan" in n.context.lower() for n in notices)
+    # nobody else is told: not the driver, not the coordinator
+    assert not Notice.objects.filter(user__in=[dan, ada], kind__startswith="delivery_not").exists()
+
+    inbox = client_for(ben).get(reverse("channels_notices")).content.decode()
+    assert f"Abierta de nuevo, no había nadie: {second_post.title}" in inbox
+    assert f"Abierta de nuevo, no se pudo entregar: {third_post.title}" in inbox
+
+
+def test_a_driver_reporting_on_their_own_need_is_not_told(crown: Any, ada: Any, ben: Any) -> None:
+    run = make_run(crown, ada, ben, needs=1)  # ben drives; the need is ada's
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    stop = run.stops.get()
+    Post.objects.filter(pk=stop.post_id).update(author=ben)  # ben drives to his own need
+    services.stop_report(stop=stop, user=ben, outcome="nobody_home")
+    assert not Notice.objects.filter(kind__startswith="delivery_not").exists()
+
+
+def test_a_failed_report_tells_nobody(crown: Any, ada: Any, ben: Any, dan: Any) -> None:
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    with pytest.raises(ValidationError):  # couldn't deliver needs a reason
+        services.stop_report(stop=stop, user=dan, outcome="failed")
+    assert not Notice.objects.filter(kind__startswith="delivery_not").exists()
+
+
+def test_an_offer_the_driver_could_not_pick_up_tells_its_poster_so(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    from tests.deliveries.test_extensions import make_offer
+
+    ben.email = "poster@example.org"
+    ben.save(update_fields=["email"])
+    run = make_run(crown, ada, dan, needs=0)
+    offer = make_offer(crown, ben, "Bread", PLACES[1], quantity=2)
+    services.stop_add(run=run, actor=ada, post=offer)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="failed", note="gate locked")
+    (notice,) = Notice.objects.filter(user=ben)
+    assert notice.kind == "delivery_not_picked_up"
+    (message,) = OutboundMessage.objects.filter(user=ben)
+    assert "could not pick up Bread" in message.body and "gate" not in message.body
