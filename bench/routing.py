@@ -161,6 +161,8 @@ def run_pyvrp(obj: dict[str, Any], limit: float) -> dict[str, Any]:
         "cpu_s": round(time.process_time() - cpu0, 2),
         "peak_mb": round(_peak_mb()),
         "routes": {str(k): v for k, v in plan.routes.items()},
+        # With searches in threads (routing/solve.py _PARALLEL): each one's shortest plan, the first search's first.
+        "search_distances": plan.stats.get("search_distances"),
     }
 
 

@@ -500,6 +500,8 @@ def _solve_candidates(
             stats["first_feasible_cpu_s"] = _round(_least(o.first_feasible_cpu for o in found))
             stats["starts"] = sum(o.starts for o in outcomes)
             stats["searches"] = searches
+            # Each search's shortest plan, the first search's first: that one alone is the plan on one core.
+            stats["search_distances"] = [o.distance if o.best is not None else None for o in outcomes]
             return _routes(model, min(plans, key=lambda plan: plan[0])[1])
     model = _build(problem, candidates, required=False)
     remaining = max(limit - (CLOCK() - started), 0.1 * limit)
