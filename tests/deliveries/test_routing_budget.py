@@ -80,6 +80,9 @@ def test_searches_at_once_each_from_its_own_seeds_and_the_shortest_plan_is_kept(
 ) -> None:
     monkeypatch.setattr(solve, "_PARALLEL", parallel)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    # The second search joins once the first has settled: make it settle early, whatever the machine's load.
+    monkeypatch.setattr(solve, "_STALL_MIN", 20)
+    monkeypatch.setattr(solve, "_STALL_PER_STOP", 0)
     seen: list[tuple[str, int, int | None]] = []
     search = solve._search
 
@@ -95,8 +98,8 @@ def test_searches_at_once_each_from_its_own_seeds_and_the_shortest_plan_is_kept(
     out = plan(load_instance(json.dumps(obj)), time_limit_s=0.6)
     check(obj, out)
     assert out["unserved"] == [] and out["stats"]["searches"] == parallel
-    # Each search's first start takes its own seed, the instance's (1) and 1 + 1000 per search after it,
-    # in a thread of its own when there is more than one.
+    # Each search's first start takes its own seed, the instance's (1) and 1 + 1000 per search after it
+    # (which joins when the first has settled), in a thread of its own when there is more than one.
     firsts = {seed for _, seed, _ in seen if (seed - 1) % solve._SEED_STRIDE == 0}
     assert firsts == {1 + solve._SEED_STRIDE * k for k in range(parallel)}
     assert len({name for name, _, _ in seen}) == parallel

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,10 +84,12 @@ _WAIT_WEIGHT = 0.2
 _MAX_PERTURBATIONS = 25
 # Independent searches at once with every stop required, each in its own thread with its own seeds (the
 # first from the instance's seed, the next from that seed + _SEED_STRIDE, ...), at most one per core this
-# process may run on. The limit is wall time, so two cores give two searches in the time of one; a
-# search's restarts already pick the best of several starts, and settled starts differ by 1-3 %. PyVRP's
-# local search (about 93 % of a search's CPU at 200 stops) runs without the GIL. 1 = one search, in the
-# calling thread (bench/routing.py --before '{"_PARALLEL": 1}' compares both in one run).
+# process may run on. The others join when the first search has settled once (its first stall), for the
+# rest of the limit: a search still improving (1,000 stops) keeps the machine to itself, and the first
+# feasible plan comes as fast as from one search. The limit is wall time, so on two cores the second search
+# costs the first nothing; settled starts differ by 1-3 %. PyVRP's local search (about 93 % of a search's
+# CPU at 200 stops) runs without the GIL. 1 = one search, in the calling thread (bench/routing.py --before
+# '{"_PARALLEL": 1}' compares both in one run).
 _PARALLEL = 2
 _SEED_STRIDE = 1000
 # The clock the time limit is counted on: wall time. bench/routing.py --cpu counts it on each thread's CPU
@@ -485,12 +487,22 @@ def _solve_candidates(
         if searches == 1:
             outcomes = [_required_search(model, budget, limit, seed, stall, since)]
         else:
-            with ThreadPoolExecutor(max_workers=searches, thread_name_prefix="routing") as pool:
-                futures = [
-                    pool.submit(_required_search, model, budget, limit, seed + k * _SEED_STRIDE, stall, since)
-                    for k in range(searches)
-                ]
-                outcomes = [future.result() for future in futures]
+            with ThreadPoolExecutor(max_workers=searches - 1, thread_name_prefix="routing") as pool:
+                joined: list[Future[_Outcome]] = []
+
+                def join(left: float) -> None:
+                    # The first search has settled once: the other cores join for the rest of the limit,
+                    # each from its own seeds. A search still improving at the limit (1,000 stops) never
+                    # shares the machine with a second one.
+                    joined.extend(
+                        pool.submit(
+                            _required_search, model, left, limit, seed + k * _SEED_STRIDE, stall, since
+                        )
+                        for k in range(1, searches)
+                    )
+
+                outcomes = [_required_search(model, budget, limit, seed, stall, since, settled=join)]
+                outcomes += [future.result() for future in joined]
         stats["iterations"] = sum(o.iterations for o in outcomes)
         plans = [(o.distance, o.best) for o in outcomes if o.best is not None]
         if plans:
@@ -499,7 +511,7 @@ def _solve_candidates(
             stats["first_feasible_s"] = _round(_least(o.first_feasible for o in found))
             stats["first_feasible_cpu_s"] = _round(_least(o.first_feasible_cpu for o in found))
             stats["starts"] = sum(o.starts for o in outcomes)
-            stats["searches"] = searches
+            stats["searches"] = len(outcomes)
             # Each search's shortest plan, the first search's first: that one alone is the plan on one core.
             stats["search_distances"] = [o.distance if o.best is not None else None for o in outcomes]
             return _routes(model, min(plans, key=lambda plan: plan[0])[1])
@@ -537,11 +549,19 @@ class _Outcome:
 
 
 def _required_search(
-    model: _Model, budget: float, limit: float, seed: int, stall: int, since: tuple[float, float]
+    model: _Model,
+    budget: float,
+    limit: float,
+    seed: int,
+    stall: int,
+    since: tuple[float, float],
+    *,
+    settled: Callable[[float], None] | None = None,
 ) -> _Outcome:
     """Search with every stop required for ``budget`` seconds (on CLOCK, from this call, in this thread):
     give up when nothing is feasible after ``_REQUIRED_SHARE`` of ``limit``; after a stall, start again
-    from the next seed while a new start has time to settle, keeping the shortest plan."""
+    from the next seed while a new start has time to settle, keeping the shortest plan. ``settled`` is
+    told the seconds left at the first such stall."""
     started = CLOCK()
     keep = _MIN_START_SHARE * limit if _RUN_LAST_TO_LIMIT else 0.0
     deadline = _Deadline(budget, limit * _REQUIRED_SHARE, stall, since=since, keep=keep)
@@ -560,6 +580,9 @@ def _required_search(
     # Independent starts (other seeds) while time is left: a settled search gains nothing from more time,
     # another start often settles lower.
     while deadline.stalled and budget - (CLOCK() - started) > _MIN_START_SHARE * limit:
+        if settled is not None:
+            settled(budget - (CLOCK() - started))
+            settled = None
         deadline = _Deadline(budget - (CLOCK() - started), None, stall, keep=keep)
         again = _search(model, deadline, seed=seed + outcome.starts, initial=None)
         outcome.starts += 1
