@@ -43,6 +43,11 @@ def main() -> None:
     parser.add_argument("--ortools", type=float, default=0.0)
     parser.add_argument("--ortools-cache")
     parser.add_argument("--variant", action="append", default=[])
+    parser.add_argument(
+        "--per-search",
+        action="store_true",
+        help="also print the first search's plan where searches run in threads (the one-core figure)",
+    )
     parser.add_argument("--no-base", action="store_true", help="leave out the base variant (run elsewhere)")
     args = parser.parse_args()
     variants: dict[str, dict[str, Any]] = {} if args.no_base else {"base": {}}
@@ -66,6 +71,7 @@ def main() -> None:
     print(head, flush=True)
     totals: dict[str, list[float]] = {name: [] for name in variants}
     gaps: dict[str, list[float]] = {name: [] for name in variants}
+    firsts: dict[str, list[float]] = {name: [] for name in variants}
     for seed in seed_list(args.seeds):
         obj = city(200, 10, windows=windows, seed=seed)
         line = f"| {seed} |"
@@ -94,6 +100,13 @@ def main() -> None:
                 gap, gap_best = (100 * (ort["distance"] - d) / ort["distance"] for d in (mean, best))
                 gaps[name].append(gap)
                 line += f" {gap:.1f} / {gap_best:.1f} % |"
+            if args.per_search:
+                # The first search alone (what one core gives) beside the plan kept from all of them.
+                first = statistics.mean((r["search_distances"] or [r["distance"]])[0] for r in runs)
+                firsts[name].append(first)
+                line += f" first search {first:,.0f}" + (
+                    f" ({100 * (ort['distance'] - first) / ort['distance']:.1f} %) |" if ort else " |"
+                )
         print(line, flush=True)
     print()
     first = statistics.mean(totals[next(iter(variants))])
@@ -101,6 +114,11 @@ def main() -> None:
         mean = statistics.mean(totals[name])
         extra = f", mean gap to OR-Tools {statistics.mean(gaps[name]):.2f} %" if gaps[name] else ""
         print(f"{name}: mean {mean:,.0f} m ({100 * (mean - first) / first:+.2f} % against the first){extra}")
+        if firsts[name]:
+            alone = statistics.mean(firsts[name])
+            print(
+                f"  {name}, the first search alone: mean {alone:,.0f} m ({100 * (mean - alone) / alone:+.2f} % kept against it)"
+            )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
