@@ -239,3 +239,43 @@ def api_for() -> Callable[[Any], Client]:
         return Client(headers={"Authorization": f"Bearer {token}"})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], None]:
+    """Puts into a data dir the SQLite database `mutualaid migrate` makes on a fresh install, for the tests
+    that start mutualaid processes on an install of their own. It is migrated once per test run and copied
+    (pytest-xdist's workers share it through a lock): migrating a new database takes about 20 s of CPU, and
+    those tests test what runs on the database, not the migrations (their own tests, and the README's first
+    command in tests/core/test_cli.py and the proxy drill, still migrate from nothing)."""
+    import fcntl
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.deploy.envfile import production_env
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's own directory, above each worker's
+    template = shared / "migrated-sqlite"
+    with open(shared / "migrated-sqlite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "migrated").exists():
+            template.mkdir(exist_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", "mutualaid.cli", "migrate", "-v0"],
+                env=production_env(template),
+                capture_output=True,
+                check=True,
+                timeout=600,
+            )
+            (template / "migrated").touch()
+
+    def put(data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for item in template.iterdir():
+            if item.name.startswith("mutualaid.sqlite3"):
+                shutil.copy(item, data_dir / item.name)
+
+    return put

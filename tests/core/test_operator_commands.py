@@ -66,15 +66,24 @@ def test_secret_key_is_long_and_new_each_time() -> None:
     assert mutualaid("secret-key", "--env").stdout.startswith("SECRET_KEY=")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_serve_and_worker_refuse_to_start_on_unapplied_migrations() -> None:
-    call_command("migrate", "exchange", "zero", verbosity=0)
-    try:
-        for command in ("serve", "worker"):
-            with pytest.raises(CommandError, match=r"lacks \d+ migration\(s\).*run `mutualaid migrate` once"):
-                call_command(command)
-    finally:
-        call_command("migrate", verbosity=0)
+def test_serve_and_worker_refuse_to_start_on_unapplied_migrations(db: Any) -> None:
+    """Django counts a migration applied when its row is in django_migrations: without the rows of the
+    newest migration of two apps, the database is two migrations behind for the commands. (Migrating
+    apps back for real and forward again took most of a minute and proved nothing more; the test's
+    transaction puts the rows back.)"""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    newest = sorted(
+        key for key in MigrationLoader(connection).graph.leaf_nodes() if key[0] in {"exchange", "funds"}
+    )
+    assert len(newest) == 2
+    for app, name in newest:
+        MigrationRecorder(connection).record_unapplied(app, name)
+    for command in ("serve", "worker"):
+        with pytest.raises(CommandError, match=r"lacks 2 migration\(s\).*run `mutualaid migrate` once"):
+            call_command(command)
 
 
 def test_database_errors_are_explained_in_one_sentence_with_the_fix() -> None:

@@ -14,6 +14,9 @@ from mutualaid.deliveries.routing.command import run
 from tests.deliveries.routing_check import check
 from tests.helpers import run_on_file
 
+# The command is pure Python (cli.py runs it before any settings or database): nothing here touches one.
+pytestmark = pytest.mark.pure
+
 HUB = {"id": "hub", "lat": 40.6694, "lon": -73.9422}
 VEHICLE = {"id": "v1", "depot": "hub", "capacity": 20}
 STOP = {"id": "s1", "lat": 40.6712, "lon": -73.9448}

@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -200,7 +200,9 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, dict[str, str], Standin]]:
+def install(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Callable[[Path], None]
+) -> Iterator[tuple[int, dict[str, str], Standin]]:
     root: Path = tmp_path_factory.mktemp("federation")
     port, standin_port = free_port(), free_port()
     env = production_env(
@@ -211,7 +213,7 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, dic
         MUTUALAID_FEDERATION_ALLOW_PRIVATE="true",
         MUTUALAID_WEB_WORKERS="1",
     )
-    cli(env, "migrate")
+    migrated_sqlite(root)
     cli(env, "shell", "-c", SETUP)
     standin = Standin(standin_port)
     server = standin.serve()

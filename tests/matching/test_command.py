@@ -14,6 +14,9 @@ import pytest
 from mutualaid.matching.command import run
 from tests.helpers import run_on_file
 
+# The command is pure Python (cli.py runs it before any settings or database): nothing here touches one.
+pytestmark = pytest.mark.pure
+
 NEED = {"id": "n1", "category": "food", "lat": 40.67, "lon": -73.94, "quantity": 2}
 OFFER = {"id": "o1", "category": "food", "lat": 40.66, "lon": -73.95, "capacity": 1}
 

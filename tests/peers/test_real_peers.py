@@ -13,10 +13,9 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +84,9 @@ def parallel(jobs: list[tuple[dict[str, str], tuple[str, ...]]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
+def nodes(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Callable[[Path], None]
+) -> Iterator[dict[str, Node]]:
     made: dict[str, Node] = {}
     for name in ("a", "b", "c"):
         root = tmp_path_factory.mktemp(f"peer_{name}")
@@ -102,12 +103,9 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]
         )
         made[name] = Node(name, port, env, root)
     a, b, c = made["a"], made["b"], made["c"]
-    cli(a.env, "migrate")
     # One migrated empty database copied: three installs, separate data dirs and key rings, one migrate.
-    for other in (b, c):
-        for item in a.root.iterdir():
-            if item.name.startswith("mutualaid.sqlite3"):
-                shutil.copy(item, other.root / item.name)
+    for node in (a, b, c):
+        migrated_sqlite(node.root)
     groups = {
         "a": ("Crown Heights Mutual Aid", "crown", "11216", "ada"),
         "b": ("Ayuda Mutua Bushwick", "bush", "11221", "dee"),
