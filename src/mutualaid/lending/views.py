@@ -129,7 +129,8 @@ def _photo_upload(
         return redirect_to_login(request.get_full_path())
     item, _membership = access.get_item_for_member(request.user, slug, item_id)
     services.require_manager(request.user, item)
-    form = PhotoForm(request.POST, request.FILES, has_photo=bool(item.photo))
+    # A second "Remove" (a double tap, or another manager first) finds the photo already gone: that is done too.
+    form = PhotoForm(request.POST, request.FILES, has_photo=bool(item.photo) or "remove" in request.POST)
     if handler.too_big:
         form.add_error("photo", _("The photo is larger than 5 MB."))
     if form.is_valid():
