@@ -525,6 +525,7 @@ def solve(
         ):
             return None
         bad = np.flatnonzero((reduced < 0) & (flow < cap))
+        del reduced  # one array per pair, not needed by the search
         if len(bad) > max_saturated_share * len(need):
             # Many violating pairs at once (a first pricing round on a scarce component added a
             # third of its graph): the repair searches overlap and OR-Tools' warm cost scaling is
