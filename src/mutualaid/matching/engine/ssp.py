@@ -78,13 +78,25 @@ def _heap_pop(heap_key: Any, heap_node: Any, size: int) -> int:
     return size
 
 
+_HEAP_START = 1 << 16
+
+
+def _grown(heap_key: Any, heap_node: Any, limit: int) -> tuple[Any, Any]:
+    """The heap's arrays at twice their length (at most ``limit``), entries kept."""
+    length = min(2 * len(heap_key), limit)
+    key = np.zeros(length, np.int64)
+    node = np.zeros(length, np.int64)
+    key[: len(heap_key)] = heap_key
+    node[: len(heap_node)] = heap_node
+    return key, node
+
+
 def _run(
     n: int,
     m: int,
     need_of: Any,
     offer_of: Any,
-    cost: Any,
-    cap: Any,
+    score: Any,
     flow: Any,
     need_start: Any,
     offer_start: Any,
@@ -99,7 +111,8 @@ def _run(
 ) -> bool:
     """Route every excess (``excess[n + m]`` is the sink's); all arrays are updated in place.
 
-    ``cost`` is ``-score`` per pair arc. Returns ``False`` when the budget of heap pops ran out
+    A pair arc's cost is ``-score`` and its capacity ``min(quantity, capacity)`` of its ends, read
+    on the fly (no array per pair for either: memory). Returns ``False`` when the budget of heap pops ran out
     or a short node could not be reached (then the arrays hold a half-repaired flow)."""
     nodes = n + m + 1
     sink = n + m
@@ -110,9 +123,11 @@ def _run(
     pred_node = np.zeros(nodes, np.int64)
     pred_arc = np.zeros(nodes, np.int64)  # >= 0 pair arc; -1 skip arc; -2 offer arc
     settled = np.zeros(nodes, np.int64)
-    heap_cap = len(cost) + nodes + 16  # pushes per search: at most one per arc, skip/offer arc, source
-    heap_key = np.zeros(heap_cap, np.int64)
-    heap_node = np.zeros(heap_cap, np.int64)
+    heap_cap = len(score) + nodes + 16  # pushes per search: at most one per arc, skip/offer arc, source
+    # The heap starts small and doubles when full (up to heap_cap): a search pushes few entries,
+    # and two arrays of heap_cap were the solver's largest (memory).
+    heap_key = np.zeros(min(heap_cap, _HEAP_START), np.int64)
+    heap_node = np.zeros(min(heap_cap, _HEAP_START), np.int64)
     search = 0
     pops = 0
     for phase in range(2):
@@ -143,9 +158,9 @@ def _run(
                     if phase == 0:
                         if x < n:  # need: forward pair arcs with room, its skip arc
                             for a in range(need_start[x], need_start[x + 1]):
-                                if flow[a] < cap[a]:
+                                if flow[a] < min(quantity[need_of[a]], capacity[offer_of[a]]):
                                     y = n + offer_of[a]
-                                    nd = d + cost[a] + pi[x] - pi[y]
+                                    nd = d - score[a] + pi[x] - pi[y]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -153,8 +168,10 @@ def _run(
                                         dist[y] = nd
                                         pred_node[y] = x
                                         pred_arc[y] = a
-                                        if size >= heap_cap:
-                                            return False
+                                        if size >= len(heap_key):
+                                            if size >= heap_cap:
+                                                return False
+                                            heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                         size = _heap_push(heap_key, heap_node, size, nd, y)
                             if skip[x] < quantity[x]:
                                 nd = d + pi[x] - pi[sink]
@@ -164,8 +181,10 @@ def _run(
                                     dist[sink] = nd
                                     pred_node[sink] = x
                                     pred_arc[sink] = -1
-                                    if size >= heap_cap:
-                                        return False
+                                    if size >= len(heap_key):
+                                        if size >= heap_cap:
+                                            return False
+                                        heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                     size = _heap_push(heap_key, heap_node, size, nd, sink)
                         else:  # offer: backward pair arcs with flow, its offer arc
                             j = x - n
@@ -173,7 +192,7 @@ def _run(
                                 a = by_offer[k]
                                 if flow[a] > 0:
                                     y = need_of[a]
-                                    nd = d - cost[a] + pi[x] - pi[y]
+                                    nd = d + score[a] + pi[x] - pi[y]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -181,8 +200,10 @@ def _run(
                                         dist[y] = nd
                                         pred_node[y] = x
                                         pred_arc[y] = a
-                                        if size >= heap_cap:
-                                            return False
+                                        if size >= len(heap_key):
+                                            if size >= heap_cap:
+                                                return False
+                                            heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                         size = _heap_push(heap_key, heap_node, size, nd, y)
                             if give[j] < capacity[j]:
                                 nd = d + pi[x] - pi[sink]
@@ -192,15 +213,17 @@ def _run(
                                     dist[sink] = nd
                                     pred_node[sink] = x
                                     pred_arc[sink] = -2
-                                    if size >= heap_cap:
-                                        return False
+                                    if size >= len(heap_key):
+                                        if size >= heap_cap:
+                                            return False
+                                        heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                     size = _heap_push(heap_key, heap_node, size, nd, sink)
                     else:  # backward search: arcs into x, reduced cost c + pi(tail) - pi(x)
                         if x < n:  # into a need: backward pair arcs (flow > 0), sink -> need (skip > 0)
                             for a in range(need_start[x], need_start[x + 1]):
                                 if flow[a] > 0:
                                     y = n + offer_of[a]
-                                    nd = d - cost[a] + pi[y] - pi[x]
+                                    nd = d + score[a] + pi[y] - pi[x]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -208,8 +231,10 @@ def _run(
                                         dist[y] = nd
                                         pred_node[y] = x
                                         pred_arc[y] = a
-                                        if size >= heap_cap:
-                                            return False
+                                        if size >= len(heap_key):
+                                            if size >= heap_cap:
+                                                return False
+                                            heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                         size = _heap_push(heap_key, heap_node, size, nd, y)
                             if skip[x] > 0:
                                 nd = d + pi[sink] - pi[x]
@@ -219,16 +244,18 @@ def _run(
                                     dist[sink] = nd
                                     pred_node[sink] = x
                                     pred_arc[sink] = -1
-                                    if size >= heap_cap:
-                                        return False
+                                    if size >= len(heap_key):
+                                        if size >= heap_cap:
+                                            return False
+                                        heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                     size = _heap_push(heap_key, heap_node, size, nd, sink)
                         else:  # into an offer: forward pair arcs with room, sink -> offer (give > 0)
                             j = x - n
                             for k in range(offer_start[j], offer_start[j + 1]):
                                 a = by_offer[k]
-                                if flow[a] < cap[a]:
+                                if flow[a] < min(quantity[need_of[a]], capacity[offer_of[a]]):
                                     y = need_of[a]
-                                    nd = d + cost[a] + pi[y] - pi[x]
+                                    nd = d - score[a] + pi[y] - pi[x]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -236,8 +263,10 @@ def _run(
                                         dist[y] = nd
                                         pred_node[y] = x
                                         pred_arc[y] = a
-                                        if size >= heap_cap:
-                                            return False
+                                        if size >= len(heap_key):
+                                            if size >= heap_cap:
+                                                return False
+                                            heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                         size = _heap_push(heap_key, heap_node, size, nd, y)
                             if give[j] > 0:
                                 nd = d + pi[sink] - pi[x]
@@ -247,8 +276,10 @@ def _run(
                                     dist[sink] = nd
                                     pred_node[sink] = x
                                     pred_arc[sink] = -2
-                                    if size >= heap_cap:
-                                        return False
+                                    if size >= len(heap_key):
+                                        if size >= heap_cap:
+                                            return False
+                                        heap_key, heap_node = _grown(heap_key, heap_node, heap_cap)
                                     size = _heap_push(heap_key, heap_node, size, nd, sink)
                 if end < 0 or pops > budget:
                     return False
@@ -274,7 +305,11 @@ def _run(
                     # The arc in the flow's direction goes tail -> head: (p, y) forward, (y, p) backward.
                     tail, head = (p, y) if phase == 0 else (y, p)
                     if a >= 0:
-                        room = cap[a] - flow[a] if tail < n else flow[a]
+                        room = (
+                            min(quantity[need_of[a]], capacity[offer_of[a]]) - flow[a]
+                            if tail < n
+                            else flow[a]
+                        )
                     elif a == -1:  # skip arc of the need at one end
                         room = quantity[tail] - skip[tail] if tail < n else skip[head]
                     else:  # offer arc
@@ -401,6 +436,7 @@ def _bucket_order(keys: Any, buckets: int) -> Any:
 # Compiled on first use; the machine code is cached next to this file (or in NUMBA_CACHE_DIR).
 _heap_push = njit(cache=True, nogil=True)(_heap_push)
 _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
+_grown = njit(cache=True, nogil=True)(_grown)
 _run = njit(cache=True, nogil=True)(_run)
 _label = njit(cache=True, nogil=True)(_label)
 _bucket_order = njit(cache=True, nogil=True)(_bucket_order)
@@ -476,10 +512,9 @@ def solve(
         return None
     need = np.ascontiguousarray(need, np.int64)
     offer = np.ascontiguousarray(offer, np.int64)
-    cost = -np.ascontiguousarray(score, np.int64)
+    score = np.ascontiguousarray(score, np.int64)
     quantity = np.ascontiguousarray(quantity, np.int64)
     capacity = np.ascontiguousarray(capacity, np.int64)
-    cap = np.minimum(quantity[need], capacity[offer])
     need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
     by_offer = _bucket_order(offer, m)
     offer_start = np.searchsorted(offer[by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
@@ -513,7 +548,7 @@ def solve(
         pi = np.concatenate([u.astype(np.int64), -v.astype(np.int64), np.zeros(1, np.int64)])
         # Saturate the arcs whose reduced cost is negative (only pairs added since the last
         # optimum can be): their offer gets an excess, their need a deficit.
-        reduced = cost + pi[need] - pi[n + offer]
+        reduced = pi[need] - pi[n + offer] - score
         # The start must satisfy complementary slackness with the duals (it does when they
         # come from exact._duals); otherwise the invariant would not hold: give up.
         if (
@@ -524,6 +559,7 @@ def solve(
             or (v < 0).any()
         ):
             return None
+        cap = np.minimum(quantity[need], capacity[offer])
         bad = np.flatnonzero((reduced < 0) & (flow < cap))
         del reduced  # one array per pair, not needed by the search
         if len(bad) > max_saturated_share * len(need):
@@ -536,14 +572,14 @@ def solve(
             flow[bad] = cap[bad]
             excess[:n] -= np.bincount(need[bad], weights=push, minlength=n).astype(np.int64)
             excess[n : n + m] += np.bincount(offer[bad], weights=push, minlength=m).astype(np.int64)
+        del cap  # the search reads capacities from the ends (memory)
     budget = budget_per_arc * (len(need) + n + m) + 64
     ok = _run(
         n,
         m,
         need,
         offer,
-        cost,
-        cap,
+        score,
         flow,
         need_start,
         offer_start,
