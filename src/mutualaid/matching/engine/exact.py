@@ -293,17 +293,18 @@ def _with_judged(
     return seeded
 
 
-def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int) -> IntArray:
+def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int, *, km: bool = True) -> IntArray:
     """Append ``extra`` to ``pairs`` in place, sorted by need then offer (stable), and return
     the order applied to the concatenation. One array at a time, so the old and the new
-    candidate graph never exist whole together (memory)."""
+    candidate graph never exist whole together (memory). ``km=False``: ``pairs`` keeps no
+    distances (see :func:`_solve_part`) and those of ``extra`` are dropped."""
     # By need, then offer: the order of ``np.lexsort((offer, need))`` (the sort is stable),
     # a dozen times faster on these nearly sorted keys (1 s on three million pairs).
     order = np.argsort(
         np.concatenate([pairs.need, extra.need]) * n_offers + np.concatenate([pairs.offer, extra.offer]),
         kind="stable",
     )
-    for name in ("need", "offer", "km", "score"):
+    for name in ("need", "offer", "km", "score") if km else ("need", "offer", "score"):
         setattr(pairs, name, np.concatenate([getattr(pairs, name), getattr(extra, name)])[order])
     return order  # type: ignore[no-any-return]
 
@@ -801,6 +802,9 @@ def _solve_part(part: _Part) -> _PartResult:
     """Optimal assignment of one component over its full feasible graph."""
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     pairs = _seed_pairs(part)
+    # The solve needs no distances: they are dropped here and recomputed for the used pairs at
+    # the end (memory: one array per candidate pair).
+    pairs.km = np.zeros(0)
     dense = n_needs * n_offers <= part.tuning.dense_pairs_limit
     rounds = 0
     previous: tuple[IntArray, IntArray, BoolArray] | None = None
@@ -849,21 +853,26 @@ def _solve_part(part: _Part) -> _PartResult:
             # dropping only once keeps the column generation finite.
             kept = (units > 0) | (pairs.score - u[pairs.need] - v[pairs.offer] >= -part.tuning.keep_margin)
             if not kept.all():
-                pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
+                pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km, pairs.score[kept])
                 units = units[kept]
             del kept
         units = np.concatenate([units, np.zeros(len(extra), np.int64)])
-        start = units[_merge(pairs, extra, n_offers)]
+        start = units[_merge(pairs, extra, n_offers, km=False)]
         del units, extra
         if part.tuning.warm_start:
             warm = (start, u, v)
         del start
     used = units > 0
+    need, offer = pairs.need[used], pairs.offer[used]
+    # Each pair is judged alone, so these are the distances the pairs were found with.
+    judged = part.feasible(need, offer)
+    if len(judged) != len(need):
+        raise RuntimeError("a used pair is no longer feasible")
     return _PartResult(
-        need=part.need_index[pairs.need[used]],
-        offer=part.offer_index[pairs.offer[used]],
+        need=part.need_index[need],
+        offer=part.offer_index[offer],
         units=units[used],
-        km=pairs.km[used],
+        km=judged.km,
         score=pairs.score[used],
         candidate_pairs=len(pairs),
         rounds=rounds,
