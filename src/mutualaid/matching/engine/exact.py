@@ -306,7 +306,7 @@ def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int, *, km: bool = True) -> I
     )
     for name in ("need", "offer", "km", "score") if km else ("need", "offer", "score"):
         setattr(pairs, name, np.concatenate([getattr(pairs, name), getattr(extra, name)])[order])
-    return order  # type: ignore[no-any-return]
+    return order
 
 
 def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
