@@ -42,6 +42,10 @@ class _Pairs:
         )
 
 
+# Pairs judged at once by a single thread (see _Part.feasible).
+_JUDGE_CHUNK = 1 << 18
+
+
 @dataclass
 class _Part:
     """The needs and offers of one component, sliced out of the instance (local indexing)."""
@@ -111,11 +115,19 @@ class _Part:
             self._cos = (np.cos(self._phi[0]), np.cos(self._phi[1]))
         threads = self.tuning.threads
         if threads < 2 or len(need) < self.tuning.thread_min_pairs:
-            return self._feasible(need, offer)
-        bounds = np.linspace(0, len(need), threads + 1).astype(np.int64).tolist()
-        slices = [(need[a:b], offer[a:b]) for a, b in itertools.pairwise(bounds)]
-        with ThreadPoolExecutor(threads) as pool:
-            judged = list(pool.map(lambda s: self._feasible(*s), slices))
+            if len(need) <= _JUDGE_CHUNK:
+                return self._feasible(need, offer)
+            # In slices, so the dozen temporaries per pair exist for one slice at a time
+            # (memory; every pair is judged alone, so the result is the same).
+            judged = [
+                self._feasible(need[a : a + _JUDGE_CHUNK], offer[a : a + _JUDGE_CHUNK])
+                for a in range(0, len(need), _JUDGE_CHUNK)
+            ]
+        else:
+            bounds = np.linspace(0, len(need), threads + 1).astype(np.int64).tolist()
+            slices = [(need[a:b], offer[a:b]) for a, b in itertools.pairwise(bounds)]
+            with ThreadPoolExecutor(threads) as pool:
+                judged = list(pool.map(lambda s: self._feasible(*s), slices))
         return _Pairs(
             *(np.concatenate([getattr(p, name) for p in judged]) for name in ("need", "offer", "km", "score"))
         )
@@ -220,7 +232,7 @@ def _seed_pairs(part: _Part) -> _Pairs:
     need_points = np.column_stack([part.need_xyz, deficit])
     offer_points = np.column_stack([part.offer_xyz, np.zeros(n_offers)])
     k = min(part.tuning.seed_needs_per_offer, n_needs)
-    _, found = cKDTree(need_points).query(offer_points, k=k, workers=part.tuning.threads)
+    found = cKDTree(need_points).query(offer_points, k=k, workers=part.tuning.threads)[1]
     found = found.reshape(n_offers, k)
     chunks_need.append(found.ravel().astype(np.int64))
     chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
@@ -235,9 +247,10 @@ def _nearest_offers(part: _Part, needs: IntArray, k: int) -> tuple[_Pairs, list[
     if not len(needs) or not k:
         return _Pairs.empty(), [], []
     offer_tree = cKDTree(part.offer_xyz)
-    _, found = offer_tree.query(
+    # Only the indices are kept (the distances array is as large).
+    found = offer_tree.query(
         part.need_xyz[needs], k=k, distance_upper_bound=_chord_for(part.max_km), workers=part.tuning.threads
-    )
+    )[1]
     found = found.reshape(len(needs), k)
     hit = found < n_offers
     seeded = part.feasible(needs[np.nonzero(hit)[0]].astype(np.int64), found[hit].astype(np.int64))
@@ -248,12 +261,12 @@ def _nearest_offers(part: _Part, needs: IntArray, k: int) -> tuple[_Pairs, list[
     chunks_offer: list[IntArray] = []
     if len(thin) and n_offers > k:
         k_far = min(8 * k, n_offers)
-        _, far = offer_tree.query(
+        far = offer_tree.query(
             part.need_xyz[thin],
             k=k_far,
             distance_upper_bound=_chord_for(part.max_km),
             workers=part.tuning.threads,
-        )
+        )[1]
         far = far.reshape(len(thin), k_far)
         far_hit = far < n_offers
         chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
@@ -266,15 +279,34 @@ def _with_judged(
 ) -> _Pairs:
     """``seeded`` (judged already) and the feasible pairs of the chunks, sorted by need then offer."""
     n_offers = len(part.offer_index)
+    extra = _Pairs.empty()
     if chunks_need:
         # Judge only the chunks' new pairs (the distance is elementwise, so the union is the
         # same set with the same values).
         need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
-        judged = np.sort(seeded.need * n_offers + seeded.offer)
-        fresh = ~_contains(judged, need * n_offers + offer)
-        seeded = seeded.concat(part.feasible(need[fresh], offer[fresh]))
-    order = np.argsort(seeded.need * n_offers + seeded.offer, kind="stable")
-    return _Pairs(seeded.need[order], seeded.offer[order], seeded.km[order], seeded.score[order])
+        chunks_need.clear()  # memory: the chunks are not needed any more
+        chunks_offer.clear()
+        fresh = ~_contains(np.sort(seeded.need * n_offers + seeded.offer), need * n_offers + offer)
+        extra = part.feasible(need[fresh], offer[fresh])
+        del need, offer, fresh
+    _merge(seeded, extra, n_offers)
+    return seeded
+
+
+def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int, *, km: bool = True) -> IntArray:
+    """Append ``extra`` to ``pairs`` in place, sorted by need then offer (stable), and return
+    the order applied to the concatenation. One array at a time, so the old and the new
+    candidate graph never exist whole together (memory). ``km=False``: ``pairs`` keeps no
+    distances (see :func:`_solve_part`) and those of ``extra`` are dropped."""
+    # By need, then offer: the order of ``np.lexsort((offer, need))`` (the sort is stable),
+    # a dozen times faster on these nearly sorted keys (1 s on three million pairs).
+    order = np.argsort(
+        np.concatenate([pairs.need, extra.need]) * n_offers + np.concatenate([pairs.offer, extra.offer]),
+        kind="stable",
+    )
+    for name in ("need", "offer", "km", "score") if km else ("need", "offer", "score"):
+        setattr(pairs, name, np.concatenate([getattr(pairs, name), getattr(extra, name)])[order])
+    return order
 
 
 def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
@@ -308,9 +340,9 @@ def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
             else [(part.max_km, np.arange(n_offers, dtype=np.int64))]
         )
         for reach, group in groups:
-            _, found = band_tree.query(
+            found = band_tree.query(
                 part.offer_xyz[group], k=k, distance_upper_bound=_chord_for(reach), workers=tuning.threads
-            )
+            )[1]
             found = found.reshape(len(group), k)
             hit = found < len(band)
             chunks_need.append(band[found[hit]].astype(np.int64))
@@ -770,6 +802,9 @@ def _solve_part(part: _Part) -> _PartResult:
     """Optimal assignment of one component over its full feasible graph."""
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     pairs = _seed_pairs(part)
+    # The solve needs no distances: they are dropped here and recomputed for the used pairs at
+    # the end (memory: one array per candidate pair).
+    pairs.km = np.zeros(0)
     dense = n_needs * n_offers <= part.tuning.dense_pairs_limit
     rounds = 0
     previous: tuple[IntArray, IntArray, BoolArray] | None = None
@@ -791,6 +826,8 @@ def _solve_part(part: _Part) -> _PartResult:
                 units = _solve_flow(part, pairs)
             else:
                 units = _solve_flow_warm(part, pairs, *warm)
+        # The start flow is not needed once the round is solved (memory: one array per pair).
+        warm = None
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
@@ -804,31 +841,38 @@ def _solve_part(part: _Part) -> _PartResult:
             pricing = _violations(
                 part, u, v, keys, part.tuning.pricing_margin, (u < prev_u) | prev_truncated, v < prev_v
             )
+        del keys
         previous = (u, v, pricing.truncated)
         if not pricing.violated:
             break
+        extra = pricing.extra
+        del pricing
         if rounds == 1:
             # Seed arcs far from tight are dead weight in every re-solve; drop them once.
             # Pricing checks the full graph each round, so nothing needed can be lost, and
             # dropping only once keeps the column generation finite.
-            reduced = pairs.score - u[pairs.need] - v[pairs.offer]
-            kept = (units > 0) | (reduced >= -part.tuning.keep_margin)
-            pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km[kept], pairs.score[kept])
-            units = units[kept]
-        pairs = pairs.concat(pricing.extra)
-        start = np.concatenate([units, np.zeros(len(pricing.extra), np.int64)])
-        # By need, then offer: the order of ``np.lexsort((offer, need))`` (the sort is stable),
-        # a dozen times faster on these nearly sorted keys (1 s on three million pairs).
-        order = np.argsort(pairs.need * n_offers + pairs.offer, kind="stable")
-        pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km[order], pairs.score[order])
+            kept = (units > 0) | (pairs.score - u[pairs.need] - v[pairs.offer] >= -part.tuning.keep_margin)
+            if not kept.all():
+                pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km, pairs.score[kept])
+                units = units[kept]
+            del kept
+        units = np.concatenate([units, np.zeros(len(extra), np.int64)])
+        start = units[_merge(pairs, extra, n_offers, km=False)]
+        del units, extra
         if part.tuning.warm_start:
-            warm = (start[order], u, v)
+            warm = (start, u, v)
+        del start
     used = units > 0
+    need, offer = pairs.need[used], pairs.offer[used]
+    # Each pair is judged alone, so these are the distances the pairs were found with.
+    judged = part.feasible(need, offer)
+    if len(judged) != len(need):
+        raise RuntimeError("a used pair is no longer feasible")
     return _PartResult(
-        need=part.need_index[pairs.need[used]],
-        offer=part.offer_index[pairs.offer[used]],
+        need=part.need_index[need],
+        offer=part.offer_index[offer],
         units=units[used],
-        km=pairs.km[used],
+        km=judged.km,
         score=pairs.score[used],
         candidate_pairs=len(pairs),
         rounds=rounds,

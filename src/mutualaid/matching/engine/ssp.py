@@ -83,7 +83,7 @@ def _run(
     m: int,
     need_of: Any,
     offer_of: Any,
-    cost: Any,
+    score: Any,
     cap: Any,
     flow: Any,
     need_start: Any,
@@ -99,7 +99,8 @@ def _run(
 ) -> bool:
     """Route every excess (``excess[n + m]`` is the sink's); all arrays are updated in place.
 
-    ``cost`` is ``-score`` per pair arc. Returns ``False`` when the budget of heap pops ran out
+    A pair arc's cost is ``-score``, read on the fly (no cost array per pair: memory), and its
+    capacity ``cap``. Returns ``False`` when the budget of heap pops ran out
     or a short node could not be reached (then the arrays hold a half-repaired flow)."""
     nodes = n + m + 1
     sink = n + m
@@ -110,9 +111,11 @@ def _run(
     pred_node = np.zeros(nodes, np.int64)
     pred_arc = np.zeros(nodes, np.int64)  # >= 0 pair arc; -1 skip arc; -2 offer arc
     settled = np.zeros(nodes, np.int64)
-    heap_cap = len(cost) + nodes + 16  # pushes per search: at most one per arc, skip/offer arc, source
-    heap_key = np.zeros(heap_cap, np.int64)
-    heap_node = np.zeros(heap_cap, np.int64)
+    heap_cap = len(score) + nodes + 16  # pushes per search: at most one per arc, skip/offer arc, source
+    # Uninitialised (every slot is written before it is read): a search pushes few entries, and
+    # pages never written take no memory, where zeroing touched all of two arrays of heap_cap.
+    heap_key = np.empty(heap_cap, np.int64)
+    heap_node = np.empty(heap_cap, np.int64)
     search = 0
     pops = 0
     for phase in range(2):
@@ -145,7 +148,7 @@ def _run(
                             for a in range(need_start[x], need_start[x + 1]):
                                 if flow[a] < cap[a]:
                                     y = n + offer_of[a]
-                                    nd = d + cost[a] + pi[x] - pi[y]
+                                    nd = d - score[a] + pi[x] - pi[y]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -173,7 +176,7 @@ def _run(
                                 a = by_offer[k]
                                 if flow[a] > 0:
                                     y = need_of[a]
-                                    nd = d - cost[a] + pi[x] - pi[y]
+                                    nd = d + score[a] + pi[x] - pi[y]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -200,7 +203,7 @@ def _run(
                             for a in range(need_start[x], need_start[x + 1]):
                                 if flow[a] > 0:
                                     y = n + offer_of[a]
-                                    nd = d - cost[a] + pi[y] - pi[x]
+                                    nd = d + score[a] + pi[y] - pi[x]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -228,7 +231,7 @@ def _run(
                                 a = by_offer[k]
                                 if flow[a] < cap[a]:
                                     y = need_of[a]
-                                    nd = d + cost[a] + pi[y] - pi[x]
+                                    nd = d - score[a] + pi[y] - pi[x]
                                     if seen[y] != search or (not done[y] and nd < dist[y]):
                                         if seen[y] != search:
                                             seen[y] = search
@@ -476,13 +479,16 @@ def solve(
         return None
     need = np.ascontiguousarray(need, np.int64)
     offer = np.ascontiguousarray(offer, np.int64)
-    cost = -np.ascontiguousarray(score, np.int64)
+    score = np.ascontiguousarray(score, np.int64)
     quantity = np.ascontiguousarray(quantity, np.int64)
     capacity = np.ascontiguousarray(capacity, np.int64)
-    cap = np.minimum(quantity[need], capacity[offer])
     need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
     by_offer = _bucket_order(offer, m)
-    offer_start = np.searchsorted(offer[by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
+    # Where each offer's arcs start in ``by_offer`` (counted: no sorted copy of the offers).
+    offer_start = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(offer, minlength=m))]).astype(
+        np.int64
+    )
+    cap = np.minimum(quantity[need], capacity[offer])
     excess = np.zeros(n + m + 1, np.int64)
     if start is None and int(capacity.sum()) >= int(quantity.sum()):
         # Supply is ample: every need starts with its units to route and ``u`` = its best
@@ -513,7 +519,7 @@ def solve(
         pi = np.concatenate([u.astype(np.int64), -v.astype(np.int64), np.zeros(1, np.int64)])
         # Saturate the arcs whose reduced cost is negative (only pairs added since the last
         # optimum can be): their offer gets an excess, their need a deficit.
-        reduced = cost + pi[need] - pi[n + offer]
+        reduced = pi[need] - pi[n + offer] - score
         # The start must satisfy complementary slackness with the duals (it does when they
         # come from exact._duals); otherwise the invariant would not hold: give up.
         if (
@@ -524,7 +530,9 @@ def solve(
             or (v < 0).any()
         ):
             return None
-        bad = np.flatnonzero((reduced < 0) & (flow < cap))
+        bad = np.flatnonzero(reduced < 0)
+        del reduced  # one array per pair, not needed by the search
+        bad = bad[flow[bad] < cap[bad]]
         if len(bad) > max_saturated_share * len(need):
             # Many violating pairs at once (a first pricing round on a scarce component added a
             # third of its graph): the repair searches overlap and OR-Tools' warm cost scaling is
@@ -541,7 +549,7 @@ def solve(
         m,
         need,
         offer,
-        cost,
+        score,
         cap,
         flow,
         need_start,
