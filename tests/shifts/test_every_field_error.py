@@ -111,15 +111,13 @@ def test_a_teacher_outside_the_group_is_named_with_the_rest(crown: Any, cy: Any)
     assert set(caught.value.message_dict) == {"teacher", "seats", "title"}
 
 
-def test_a_role_names_every_wrong_field_at_once(ada: Any, crown: Any, client_for: Any) -> None:
+def _series_with_every_role(crown: Any) -> Any:
+    """A weekly series that already has as many roles as a series may."""
     import datetime
-
-    import pytest
-    from django.core.exceptions import ValidationError
 
     from mutualaid.shifts import services
 
-    series = services.series_create(
+    return services.series_create(
         group=crown,
         title="Fridge restock",
         rule="FREQ=WEEKLY",
@@ -128,6 +126,16 @@ def test_a_role_names_every_wrong_field_at_once(ada: Any, crown: Any, client_for
         duration_minutes=60,
         roles=[{"name": f"role {n}", "slots": 1} for n in range(services.MAX_ROLES)],
     )
+
+
+def test_a_role_names_every_wrong_field_at_once(ada: Any, crown: Any, client_for: Any) -> None:
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from mutualaid.shifts import services
+
+    series = _series_with_every_role(crown)
     with pytest.raises(ValidationError) as caught:  # one role too many, and its places wrong too
         services.role_add(series=series, name="extra", slots=0)
     assert set(caught.value.message_dict) == {"name", "slots"}
@@ -150,19 +158,10 @@ def test_the_new_role_page_names_the_series_role_limit_with_its_own_refusals(
     ada: Any, crown: Any, client_for: Any
 ) -> None:
     """A refused field on the form used to hide the service's limits until it was fixed."""
-    import datetime
 
     from mutualaid.shifts import services
 
-    series = services.series_create(
-        group=crown,
-        title="Fridge restock",
-        rule="FREQ=WEEKLY",
-        starts_on=datetime.date(2030, 1, 7),
-        start_time=datetime.time(9),
-        duration_minutes=60,
-        roles=[{"name": f"role {n}", "slots": 1} for n in range(services.MAX_ROLES)],
-    )
+    series = _series_with_every_role(crown)
     page = client_for(ada).post(
         reverse("shifts_role_new", kwargs={"slug": "crown", "series_id": series.pk}),
         {"name": "x" * 61, "slots": "-1", "cancel_below": "2", "cancel_hours": ""},
