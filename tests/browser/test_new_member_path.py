@@ -81,20 +81,14 @@ def _fits(page: Any) -> None:
 
 
 def _log_in_coordinator(page: Any, user: Any) -> None:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-    from django.core.cache import cache
+    from tests.totp import code_for
 
     page.goto(page.base_url + "/accounts/login/")
     page.locator("input[name=login]").fill(user.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=password]").press("Enter")
     page.locator("input[name=code]").wait_for()
-    secret = get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
-    cache.clear()  # allauth refuses a code it accepted in the same period (another test's login)
-    counters = list(yield_hotp_counters_from_time())
-    page.locator("input[name=code]").fill(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
+    page.locator("input[name=code]").fill(code_for(user))
     page.locator("input[name=code]").press("Enter")
     page.wait_for_load_state()
     assert "/accounts/" not in page.url

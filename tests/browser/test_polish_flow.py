@@ -34,19 +34,9 @@ def _log_in(tab: Any, username: str, user: Any = None) -> None:
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Log in").click()
     if user is not None:  # a coordinator: the second factor
-        from allauth.mfa.adapter import get_adapter
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import (
-            format_hotp_value,
-            hotp_value,
-            yield_hotp_counters_from_time,
-        )
-        from django.core.cache import cache
+        from tests.totp import code_for
 
-        cache.clear()  # allauth refuses a code it accepted for this account in the current period
-        secret = get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
-        counters = list(yield_hotp_counters_from_time())
-        code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+        code = code_for(user)
         tab.locator("input[name=code]").fill(code)
         tab.get_by_role("button", name="Sign In").click()
     tab.wait_for_load_state()

@@ -16,20 +16,9 @@ from django.urls import reverse
 from mutualaid.core.classification import is_project_model
 from tests.conftest import PASSWORD
 from tests.helpers import make_post
+from tests.totp import code_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _totp_code(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-    from django.core.cache import cache
-
-    secret = get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
-    cache.clear()  # allauth refuses a code it accepted in the same period
-    counters = list(yield_hotp_counters_from_time())
-    return str(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
 
 
 @pytest.fixture
@@ -172,7 +161,7 @@ def test_a_member_with_a_second_factor_types_a_code_too(ada: Any, client_for: An
     assert both.context["form"].errors.keys() == {"password", "code"}
     no_code = client.post(url, {"password": PASSWORD})
     assert set(no_code.context["form"].errors) == {"code"}
-    response = client.post(url, {"password": PASSWORD, "code": _totp_code(ada)})
+    response = client.post(url, {"password": PASSWORD, "code": code_for(ada)})
     assert response["Content-Type"].startswith("application/json")
     assert json.loads(response.content)["apps"]["members"]["second_factor"]["enrolled"] is True
 
@@ -210,5 +199,5 @@ def test_the_api_gives_the_same_document_after_the_password_again(
     assert Notice.objects.filter(user=ben, kind="data_exported").count() == 1
     coordinator = api_for(ada)
     assert set(coordinator.get(url, headers={"X-Password": PASSWORD}).json()["errors"]) == {"code"}
-    done = coordinator.get(url, headers={"X-Password": PASSWORD, "X-Second-Factor-Code": _totp_code(ada)})
+    done = coordinator.get(url, headers={"X-Password": PASSWORD, "X-Second-Factor-Code": code_for(ada)})
     assert done.status_code == 200
