@@ -633,7 +633,7 @@ def _replan(
     hint: dict[str, list[str]] = {}
     for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
         hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
-    output = routing.plan(instance, hint=hint or None, travel=road_travel(run))
+    output = routing.plan(instance, hint=hint or None, travel=road_travel(run), threads=conf.route_threads())
     # Without a driver's hours or a window there is no clock: the planner counts from its own origin,
     # and its times would read as "00:02". The order stands; no time is promised.
     clock = any("shift" in v for v in obj["vehicles"]) or any("window" in s for s in obj["stops"])
