@@ -122,3 +122,57 @@ def test_an_offer_the_driver_could_not_pick_up_tells_its_poster_so(
     assert notice.kind == "delivery_not_picked_up"
     (message,) = OutboundMessage.objects.filter(user=ben)
     assert "could not pick up Bread" in message.body and "gate" not in message.body
+
+
+@pytest.mark.parametrize("before", ["open", "claimed", "in_progress"])
+def test_a_live_need_is_open_after_a_failed_stop_and_its_poster_hears_so(
+    crown: Any, ada: Any, ben: Any, dan: Any, before: str
+) -> None:
+    from mutualaid.exchange import services as board
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    eve = make_user("eve")  # a neighbour who offered to help before the run
+    Membership.objects.create(user=eve, group=crown)
+
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    if before != "open":
+        claim = board.claim_create(post=stop.post, claimant=eve)
+        if before == "in_progress":
+            board.claim_decide(claim=claim, actor=ben, accept=True)
+    assert Post.objects.get(pk=stop.post_id).status == before
+    services.stop_report(stop=stop, user=dan, outcome="nobody_home")
+    assert Post.objects.get(pk=stop.post_id).status == "open"
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ben", "delivery_not_home")]
+
+
+def test_a_need_that_expired_before_the_failed_stop_is_not_called_open_again(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    _spanish_poster(ben)
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status="expired")  # the expiry job ran before the driver came
+    services.stop_report(stop=stop, user=dan, outcome="nobody_home")
+    assert Post.objects.get(pk=stop.post_id).status == "expired"
+    (notice,) = Notice.objects.filter(user=ben)
+    assert notice.kind == "delivery_not_done_expired"
+    (message,) = OutboundMessage.objects.filter(user=ben)
+    assert "abierta de nuevo" not in message.body.lower() and "renuévala" in message.body.lower()
+
+
+@pytest.mark.parametrize("closed", ["withdrawn", "fulfilled"])
+def test_a_need_closed_before_the_failed_stop_tells_nobody(
+    crown: Any, ada: Any, ben: Any, dan: Any, closed: str
+) -> None:
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status=closed)
+    services.stop_report(stop=stop, user=dan, outcome="failed", note="gone")
+    assert Post.objects.get(pk=stop.post_id).status == closed
+    assert not Notice.objects.filter(kind__startswith="delivery_not").exists()

@@ -792,9 +792,13 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
     if outcome != Stop.Outcome.DELIVERED and stop.post.author_id not in (None, user.pk):
-        notices.poster_told_not_delivered(
-            post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
-        )
+        # What the poster hears follows the post's state now: open (released, or open all along), or
+        # expired while it waited for the run (renew it); withdrawn or fulfilled meanwhile: nothing to say.
+        stop.post.refresh_from_db()
+        if stop.post.status in (Status.OPEN, Status.EXPIRED):
+            notices.poster_told_not_delivered(
+                post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
+            )
     return stop
 
 
