@@ -15,7 +15,7 @@ from mutualaid.channels.models import Notice, OutboundMessage
 from mutualaid.deliveries import services
 from mutualaid.deliveries.models import DeliveryRun
 from mutualaid.exchange.models import Post
-from tests.deliveries.conftest import PLACES, make_run
+from tests.deliveries.conftest import PLACES, make_need, make_run
 
 DRIVER_PHONE = "+1 555 010 7777"
 
@@ -176,3 +176,48 @@ def test_a_need_closed_before_the_failed_stop_tells_nobody(
     services.stop_report(stop=stop, user=dan, outcome="failed", note="gone")
     assert Post.objects.get(pk=stop.post_id).status == closed
     assert not Notice.objects.filter(kind__startswith="delivery_not").exists()
+
+
+def test_a_need_taken_in_for_a_neighbour_tells_the_member_who_took_it_in(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The neighbour has no account: ben, who took the need in for them, holds it on the board (claims and
+    # expiry reminders reach him too) and is the one who can reach them. Nobody else hears, and the
+    # neighbour gets no text (they agreed only to "your driver is on the way").
+    from mutualaid.exchange import services as board
+
+    run = make_run(crown, ada, dan, needs=0)
+    need = make_need(
+        crown, ben, "Diapers", PLACES[1], on_behalf=board.ContactInput(name="Rosa", phone="+1 718 555 0155")
+    )
+    services.stop_add(run=run, actor=ada, post=need)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="nobody_home")
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ben", "delivery_not_home")]
+    assert not OutboundMessage.objects.filter(contact__isnull=False).exists()
+
+
+def test_a_need_texted_in_without_an_author_tells_the_run_s_coordinator(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # Nobody owns a need that came by text message: like a claim on it (exchange.notices.claim_made), the
+    # coordinators hear, here the one who runs the delivery; otherwise the need is back on the board unseen.
+    from mutualaid.exchange import services as board
+    from mutualaid.exchange.models import Contact
+
+    run = make_run(crown, ada, dan, needs=0)
+    contact = Contact.objects.create(group=crown, source="sms", languages=["en"])
+    need = board.post_create_for_contact(
+        group=crown,
+        contact=contact,
+        data=board.PostInput(kind="need", title="Rice", category="food", address="2 Oak street", **PLACES[2]),
+    )
+    services.stop_add(run=run, actor=ada, post=need)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="failed", note="gate locked")
+    assert Post.objects.get(pk=need.pk).status == "open"
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ada", "delivery_not_delivered")]

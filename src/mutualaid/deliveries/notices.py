@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualaid.core.notify import notify
 from mutualaid.exchange.models import Post, Status
+from mutualaid.members.models import User
 
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "delivery_on_the_way": (
@@ -76,8 +77,10 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
 NOT_DELIVERED_KINDS = {"nobody_home": "delivery_not_home", "failed": "delivery_not_delivered"}
 
 
-def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str, pickup: bool = False) -> None:
-    """Tell the poster of `post`, in their language, that the driver reported `outcome` (nobody home or
+def poster_told_not_delivered(
+    *, user: User, post: Post, outcome: str, group_name: str, pickup: bool = False
+) -> None:
+    """Tell `user` (the poster of `post`, or a coordinator for a post without one), in their language, that the driver reported `outcome` (nobody home or
     couldn't deliver) and the post is open again, or, for a need that expired meanwhile, that it can be
     renewed. Stored in the caller's transaction (core.notify)."""
     if post.status == Status.EXPIRED:
@@ -87,7 +90,7 @@ def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str, pick
     else:
         kind = NOT_DELIVERED_KINDS[outcome]
     notify(
-        user=post.author,
+        user=user,
         kind=kind,
         context={
             "group": group_name,

@@ -791,13 +791,17 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
         _reopen(stop.post, coordinator)
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
-    if outcome != Stop.Outcome.DELIVERED and stop.post.author_id not in (None, user.pk):
-        # What the poster hears follows the post's state now: open (released, or open all along), or
-        # expired while it waited for the run (renew it); withdrawn or fulfilled meanwhile: nothing to say.
+    # The poster hears, or for a post nobody owns (texted in) the run's coordinator, as claims on it go to
+    # its coordinators (exchange.notices.claim_made). A post taken in for a neighbour is held on the board
+    # by the member who took it in: they hear, and can reach the neighbour.
+    told = stop.post.author if stop.post.author_id is not None else coordinator
+    if outcome != Stop.Outcome.DELIVERED and told.pk != user.pk:
+        # What they hear follows the post's state now: open (released, or open all along), or expired
+        # while it waited for the run (renew it); withdrawn or fulfilled meanwhile: nothing to say.
         stop.post.refresh_from_db()
         if stop.post.status in (Status.OPEN, Status.EXPIRED):
             notices.poster_told_not_delivered(
-                post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
+                user=told, post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
             )
     return stop
 
