@@ -794,7 +794,7 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
     # The poster hears, or for a post nobody owns (texted in) the run's coordinator, as claims on it go to
     # its coordinators (exchange.notices.claim_made). A post taken in for a neighbour is held on the board
     # by the member who took it in: they hear, and can reach the neighbour.
-    told = stop.post.author if stop.post.author_id is not None else coordinator
+    told = stop.post.author or coordinator
     if outcome != Stop.Outcome.DELIVERED and told.pk != user.pk:
         # What they hear follows the post's state now: open (released, or open all along), or expired
         # while it waited for the run (renew it); withdrawn or fulfilled meanwhile: nothing to say.
