@@ -221,3 +221,15 @@ def test_a_need_texted_in_without_an_author_tells_the_run_s_coordinator(
     assert Post.objects.get(pk=need.pk).status == "open"
     told = Notice.objects.filter(kind__startswith="delivery_not")
     assert list(told.values_list("user__username", "kind")) == [("ada", "delivery_not_delivered")]
+
+
+def test_a_need_that_expired_before_it_was_delivered_is_fulfilled(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The expiry job ran on the morning of the run; the driver still brought the groceries.
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status="expired")
+    services.stop_report(stop=stop, user=dan, outcome="delivered")
+    assert Post.objects.get(pk=stop.post_id).status == "fulfilled"

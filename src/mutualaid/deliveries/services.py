@@ -743,6 +743,11 @@ def run_publish(*, run: DeliveryRun, actor: User) -> tuple[DeliveryRun, bool]:
 def _fulfil(post: Post, driver: User, coordinator: User) -> None:
     """The need moves to fulfilled, through the board's own life cycle."""
     post.refresh_from_db()
+    if post.status == Status.EXPIRED:
+        # It expired while it waited for the run (the daily expiry), and the driver delivered it anyway:
+        # the board's only way back is a renewal, here by the run's coordinator (recorded in its history).
+        board.post_act(post=post, actor=coordinator, action="renew")
+        post.refresh_from_db()
     if post.status == Status.OPEN:
         try:
             board.post_assign(post=post, actor=coordinator, claimant=driver)
