@@ -748,15 +748,18 @@ def _fulfil(post: Post, driver: User, coordinator: User) -> None:
         # the board's only way back is a renewal, here by the run's coordinator (recorded in its history).
         board.post_act(post=post, actor=coordinator, action="renew")
         post.refresh_from_db()
+    # The pairing is only the life cycle's way to fulfilled: its "you are paired up, arrange the details"
+    # (and the text to a neighbour who asked by SMS, "we will text you to arrange it") would come after
+    # the goods are at the door, so nobody is told.
     if post.status == Status.OPEN:
         try:
-            board.post_assign(post=post, actor=coordinator, claimant=driver)
+            board.post_assign(post=post, actor=coordinator, claimant=driver, tell=False)
         except ValidationError:  # the driver posted the need: the coordinator takes it
-            board.post_assign(post=post, actor=coordinator, claimant=coordinator)
+            board.post_assign(post=post, actor=coordinator, claimant=coordinator, tell=False)
     elif post.status == Status.CLAIMED:
         claim = board_selectors.live_claim(post)
         if claim is not None:
-            board.claim_decide(claim=claim, actor=coordinator, accept=True)
+            board.claim_decide(claim=claim, actor=coordinator, accept=True, tell=False)
     post.refresh_from_db()
     if post.status == Status.IN_PROGRESS:
         try:
