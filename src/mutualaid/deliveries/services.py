@@ -463,7 +463,8 @@ def run_instance(
     """
     depots = list(run.depots.all())
     drivers = list(run.drivers.select_related("member"))
-    stops = list(run.stops.select_related("post"))
+    # Stops a driver has reported are done: they keep their driver and place, and are not routed again.
+    stops = list(run.stops.filter(outcome=Stop.Outcome.PENDING).select_related("post"))
     errors = []
     if not depots:
         errors.append(_("Add a depot where routes start."))
@@ -630,21 +631,29 @@ def _replan(
         instance = routing.parse_instance(obj)
     except routing.InvalidInstance as error:  # e.g. a window in the year 1: named, never a crash
         raise ValidationError(str(error)) from None
+    pending = run.stops.filter(outcome=Stop.Outcome.PENDING)
     hint: dict[str, list[str]] = {}
-    for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
+    for stop in pending.filter(driver__isnull=False).order_by("sequence"):
         hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
+    # A driver's stops still to do come after those they reported.
+    reported: dict[int, int] = {}
+    for driver_id, sequence in run.stops.exclude(outcome=Stop.Outcome.PENDING).values_list(
+        "driver_id", "sequence"
+    ):
+        if driver_id is not None:
+            reported[driver_id] = max(reported.get(driver_id, 0), sequence)
     output = routing.plan(instance, hint=hint or None, travel=road_travel(run), threads=conf.route_threads())
     # Without a driver's hours or a window there is no clock: the planner counts from its own origin,
     # and its times would read as "00:02". The order stands; no time is promised.
     clock = any("shift" in v for v in obj["vehicles"]) or any("window" in s for s in obj["stops"])
-    stops = {f"s{s.pk}": s for s in run.stops.all()}
+    stops = {f"s{s.pk}": s for s in pending}
     for stop in stops.values():
         stop.driver_id, stop.sequence, stop.eta, stop.unrouted_reason = None, 0, None, ""
     for route in output["routes"]:
         driver_id = int(route["vehicle"][1:])
         for k, (sid, start) in enumerate(zip(route["stops"], route["starts"], strict=True)):
             stop = stops[sid]
-            stop.driver_id, stop.sequence = driver_id, k + 1
+            stop.driver_id, stop.sequence = driver_id, reported.get(driver_id, 0) + k + 1
             stop.eta = datetime.fromisoformat(start) if clock else None
     for item in output["unserved"]:
         stops[item["stop"]].unrouted_reason = item["reason"]
@@ -678,6 +687,8 @@ def stop_move(*, stop: Stop, actor: User, driver: Driver | None, confirm: bool =
     only with ``confirm``, see :func:`run_plan`)."""
     _coordinator(actor, stop.run.group_id)
     run = _locked(stop.run)
+    if Stop.objects.filter(pk=stop.pk, run=run).exclude(outcome=Stop.Outcome.PENDING).exists():
+        raise ValidationError(_("This stop was already reported."))  # done: it stays with its driver
     _require_confirmed(run, confirm)
     before = _routes_now(run)
     if driver is not None and driver.run_id != run.pk:
