@@ -277,3 +277,15 @@ def test_a_re_plan_keeps_reported_stops_with_the_driver_who_reported_them(
         reverse("deliveries_stop_move", args=["crown", run.pk, run.stops.filter(outcome="pending")[0].pk])
         in page
     )
+
+
+def test_a_run_with_every_stop_reported_has_nothing_left_to_plan(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    run = make_run(crown, ada, dan, needs=1)
+    services.run_plan(run=run, actor=ada)
+    run, _changed = services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="nobody_home")
+    with pytest.raises(ValidationError) as refused:
+        services.run_plan(run=run, actor=ada, confirm=True)
+    assert refused.value.messages == ["Every stop is reported: nothing is left to plan."]

@@ -479,7 +479,9 @@ def run_instance(
             _("These stops have no location; give the needs an area first: %(stops)s.")
             % {"stops": join_list(f"#{s.post_id}" for s in nowhere)}
         )
-    if not stops:
+    if not stops and run.stops.exists():
+        errors.append(_("Every stop is reported: nothing is left to plan."))
+    elif not stops:
         errors.append(_("Add the needs to deliver."))
     if errors:
         raise ValidationError(errors)
