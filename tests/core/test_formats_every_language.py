@@ -65,7 +65,8 @@ NOT_HERE: tuple[str, ...] = ()
 
 @pytest.mark.pure
 def test_templates_name_their_date_formats() -> None:
-    literal = re.compile(r'\|(?:date|time):"([^"]+)"')
+    # every filter that takes a format: Django's, the site's `local_date` and the shifts' `zoned`
+    literal = re.compile(r'\|(?:date|time|local_date|zoned):"([^"]+)"')
     found = []
     for path in SRC.glob("*/templates/**/*.html"):
         relative = path.relative_to(SRC).as_posix()

@@ -248,3 +248,44 @@ def test_travel_notes_are_plain_words() -> None:
     assert "straight-line" in travel_note("haversine")
     note = travel_note("haversine (timed out)")
     assert "straight-line" in note and "timed out" in note and "haversine" not in note
+
+
+def test_a_re_plan_keeps_reported_stops_with_the_driver_who_reported_them(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The walk-through: a re-plan after a driver had reported stops routed those stops again, so a stop
+    # dan delivered could move to ada's route and read as delivered by her. Done stops stay as they were;
+    # only the stops still to do are planned.
+    from mutualaid.deliveries.models import Driver, Stop
+    from tests.deliveries.conftest import at
+
+    run, first, second = _published_with_two_drivers(crown, ada, ben, dan)
+    done = run.stops.filter(driver=first).order_by("sequence").first()
+    assert done is not None
+    services.stop_report(stop=done, user=dan, outcome="delivered")
+    kept = Stop.objects.values_list("driver_id", "sequence").get(pk=done.pk)
+    Driver.objects.filter(pk=first.pk).update(shift_start=at(8), shift_end=at(8))  # dan has gone home
+    run = services.run_plan(run=run, actor=ada, confirm=True)
+    assert Stop.objects.values_list("driver_id", "sequence").get(pk=done.pk) == kept
+    assert all(s.driver_id == second.pk for s in run.stops.filter(outcome="pending"))
+    with pytest.raises(ValidationError, match="already reported"):
+        services.stop_move(stop=done, actor=ada, driver=second)
+    # The run page offers no move for it.
+    page = client_for(ada).get(reverse("deliveries_run", args=["crown", run.pk])).content.decode()
+    assert reverse("deliveries_stop_move", args=["crown", run.pk, done.pk]) not in page
+    assert (
+        reverse("deliveries_stop_move", args=["crown", run.pk, run.stops.filter(outcome="pending")[0].pk])
+        in page
+    )
+
+
+def test_a_run_with_every_stop_reported_has_nothing_left_to_plan(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    run = make_run(crown, ada, dan, needs=1)
+    services.run_plan(run=run, actor=ada)
+    run, _changed = services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="nobody_home")
+    with pytest.raises(ValidationError) as refused:
+        services.run_plan(run=run, actor=ada, confirm=True)
+    assert refused.value.messages == ["Every stop is reported: nothing is left to plan."]

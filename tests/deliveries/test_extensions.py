@@ -416,3 +416,20 @@ def test_exact_points_are_blanked_once_the_runs_day_is_over(crown: Any, ada: Any
     assert [s.exact_point for s in Stop.objects.filter(run=today)] == ["40.67, -73.94"]
     assert sorted(d.exact_point or "" for d in Depot.objects.filter(run=past)) == ["", ""]
     assert sorted(d.exact_point or "" for d in Depot.objects.filter(run=today)) == ["", "40.66, -73.95"]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_operator_sets_the_planner_s_searches_at_once(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, crown: Any, ada: Any, ben: Any, dan: Any, threads: int
+) -> None:
+    settings.MUTUALAID_ROUTE_THREADS = threads
+    asked: list[int | None] = []
+    solve = routing.plan
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("threads"))
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(routing, "plan", recorded)
+    run = services.run_plan(run=make_run(crown, ada, dan), actor=ada)
+    assert asked == [threads] and all(s.driver_id for s in run.stops.all())

@@ -225,3 +225,39 @@ def test_the_driver_is_not_told_the_recipient_knows_when_nobody_was_told(
     assert "The recipient knows you are on the way." not in page
     assert "the recipient is told" not in page
     assert "The recipient was not told" in page
+
+
+def test_a_delivered_need_tells_nobody_to_arrange_it(
+    client: Any,
+    twilio: Any,  # noqa: F811
+    crown: Any,
+    ada: Any,
+    ben: Any,
+    dan: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The walk-through: "delivered" paired the need with the driver through the board's life cycle, and
+    # the pairing's own notices went out after the goods were at the door: the driver got "You are paired
+    # up ... arrange the details in the conversation", and the neighbour who texted the need in got "Good
+    # news: a neighbour can help with your request. We will text you to arrange it."
+    from mutualaid.channels.models import Notice
+    from mutualaid.exchange.models import Post
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    request = _texted_in(client)
+    eve = make_user("eve")
+    Membership.objects.create(user=eve, group=crown)
+    claimed = make_need(crown, ben, "Soup", PLACES[0])
+    exchange.claim_create(post=claimed, claimant=eve)  # eve offered to help; the group delivers it instead
+    run = make_run(crown, ada, dan, needs=0)
+    services.stop_add(run=run, actor=ada, post=request.post, text_on_way=False)
+    services.stop_add(run=run, actor=ada, post=claimed)
+    run = _publish(run, ada)
+    before = OutboundMessage.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for stop in run.stops.all():
+            services.stop_report(stop=stop, user=dan, outcome="delivered")
+    assert {p.status for p in Post.objects.filter(pk__in=[request.post.pk, claimed.pk])} == {"fulfilled"}
+    assert not Notice.objects.filter(kind="claim_accepted").exists()
+    assert OutboundMessage.objects.count() == before

@@ -120,3 +120,22 @@ def test_the_group_page_leads_to_deliveries(client_for: Any, ada: Any, ben: Any)
     assert f'href="{runs}"' in coordinator and f'href="{mine}"' in coordinator
     assert f'href="{runs}"' not in member and f'href="{mine}"' in member
     assert client_for(ben).get(mine).status_code == 200
+
+
+def test_driver_view_says_pick_up_or_bring_for_every_stop(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The walk-through: the stops after the next one showed a bare number ("09:21 · Wingate · 6"), so a
+    # driver could not tell a pickup from a delivery before reaching it.
+    from tests.deliveries.conftest import PLACES
+    from tests.deliveries.test_extensions import make_offer
+
+    run = make_run(crown, ada, dan, needs=2)
+    services.stop_add(run=run, actor=ada, post=make_offer(crown, ben, "Bread", PLACES[3], quantity=3))
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    html = client_for(dan).get(reverse("deliveries_route", kwargs={"slug": "crown", "run_id": run.pk}))
+    text = html.content.decode()
+    assert (
+        text.count("Pick up 3 units") == 1 and text.count("Bring 1 unit<") + text.count("Bring 1 unit ") == 2
+    )

@@ -15,7 +15,7 @@ from mutualaid.channels.models import Notice, OutboundMessage
 from mutualaid.deliveries import services
 from mutualaid.deliveries.models import DeliveryRun
 from mutualaid.exchange.models import Post
-from tests.deliveries.conftest import PLACES, make_run
+from tests.deliveries.conftest import PLACES, make_need, make_run
 
 DRIVER_PHONE = "+1 555 010 7777"
 
@@ -122,3 +122,114 @@ def test_an_offer_the_driver_could_not_pick_up_tells_its_poster_so(
     assert notice.kind == "delivery_not_picked_up"
     (message,) = OutboundMessage.objects.filter(user=ben)
     assert "could not pick up Bread" in message.body and "gate" not in message.body
+
+
+@pytest.mark.parametrize("before", ["open", "claimed", "in_progress"])
+def test_a_live_need_is_open_after_a_failed_stop_and_its_poster_hears_so(
+    crown: Any, ada: Any, ben: Any, dan: Any, before: str
+) -> None:
+    from mutualaid.exchange import services as board
+    from mutualaid.members.models import Membership
+    from tests.conftest import make_user
+
+    eve = make_user("eve")  # a neighbour who offered to help before the run
+    Membership.objects.create(user=eve, group=crown)
+
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    if before != "open":
+        claim = board.claim_create(post=stop.post, claimant=eve)
+        if before == "in_progress":
+            board.claim_decide(claim=claim, actor=ben, accept=True)
+    assert Post.objects.get(pk=stop.post_id).status == before
+    services.stop_report(stop=stop, user=dan, outcome="nobody_home")
+    assert Post.objects.get(pk=stop.post_id).status == "open"
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ben", "delivery_not_home")]
+
+
+def test_a_need_that_expired_before_the_failed_stop_is_not_called_open_again(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    _spanish_poster(ben)
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status="expired")  # the expiry job ran before the driver came
+    services.stop_report(stop=stop, user=dan, outcome="nobody_home")
+    assert Post.objects.get(pk=stop.post_id).status == "expired"
+    (notice,) = Notice.objects.filter(user=ben)
+    assert notice.kind == "delivery_not_done_expired"
+    (message,) = OutboundMessage.objects.filter(user=ben)
+    assert "abierta de nuevo" not in message.body.lower() and "renuévala" in message.body.lower()
+
+
+@pytest.mark.parametrize("closed", ["withdrawn", "fulfilled"])
+def test_a_need_closed_before_the_failed_stop_tells_nobody(
+    crown: Any, ada: Any, ben: Any, dan: Any, closed: str
+) -> None:
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status=closed)
+    services.stop_report(stop=stop, user=dan, outcome="failed", note="gone")
+    assert Post.objects.get(pk=stop.post_id).status == closed
+    assert not Notice.objects.filter(kind__startswith="delivery_not").exists()
+
+
+def test_a_need_taken_in_for_a_neighbour_tells_the_member_who_took_it_in(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The neighbour has no account: ben, who took the need in for them, holds it on the board (claims and
+    # expiry reminders reach him too) and is the one who can reach them. Nobody else hears, and the
+    # neighbour gets no text (they agreed only to "your driver is on the way").
+    from mutualaid.exchange import services as board
+
+    run = make_run(crown, ada, dan, needs=0)
+    need = make_need(
+        crown, ben, "Diapers", PLACES[1], on_behalf=board.ContactInput(name="Rosa", phone="+1 718 555 0155")
+    )
+    services.stop_add(run=run, actor=ada, post=need)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="nobody_home")
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ben", "delivery_not_home")]
+    assert not OutboundMessage.objects.filter(contact__isnull=False).exists()
+
+
+def test_a_need_texted_in_without_an_author_tells_the_run_s_coordinator(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # Nobody owns a need that came by text message: like a claim on it (exchange.notices.claim_made), the
+    # coordinators hear, here the one who runs the delivery; otherwise the need is back on the board unseen.
+    from mutualaid.exchange import services as board
+    from mutualaid.exchange.models import Contact
+
+    run = make_run(crown, ada, dan, needs=0)
+    contact = Contact.objects.create(group=crown, source="sms", languages=["en"])
+    need = board.post_create_for_contact(
+        group=crown,
+        contact=contact,
+        data=board.PostInput(kind="need", title="Rice", category="food", address="2 Oak street", **PLACES[2]),
+    )
+    services.stop_add(run=run, actor=ada, post=need)
+    services.run_plan(run=run, actor=ada)
+    services.run_publish(run=run, actor=ada)
+    services.stop_report(stop=run.stops.get(), user=dan, outcome="failed", note="gate locked")
+    assert Post.objects.get(pk=need.pk).status == "open"
+    told = Notice.objects.filter(kind__startswith="delivery_not")
+    assert list(told.values_list("user__username", "kind")) == [("ada", "delivery_not_delivered")]
+
+
+def test_a_need_that_expired_before_it_was_delivered_is_fulfilled(
+    crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    # The expiry job ran on the morning of the run; the driver still brought the groceries.
+    run = _published(crown, ada, dan)
+    stop = run.stops.order_by("sequence").first()
+    assert stop is not None
+    Post.objects.filter(pk=stop.post_id).update(status="expired")
+    services.stop_report(stop=stop, user=dan, outcome="delivered")
+    assert Post.objects.get(pk=stop.post_id).status == "fulfilled"

@@ -113,3 +113,30 @@ def test_no_more_searches_than_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     out = plan(load_instance(json.dumps(obj)), time_limit_s=0.3)
     check(obj, out)
     assert out["stats"]["searches"] == 1
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_caller_chooses_how_many_searches_run_at_once(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    # An operator who keeps a core free asks for one search, whatever the engine's default and the cores.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(solve, "_STALL_MIN", 20)
+    monkeypatch.setattr(solve, "_STALL_PER_STOP", 0)
+    names: set[str] = set()
+    search = solve._search
+
+    def recorded(model: Any, deadline: solve._Deadline, *, seed: int, initial: Any) -> Any:
+        names.add(threading.current_thread().name)
+        return search(model, deadline, seed=seed, initial=initial)
+
+    monkeypatch.setattr(solve, "_search", recorded)
+    obj = _city(40, seed=5)
+    out = plan(load_instance(json.dumps(obj)), time_limit_s=0.6, threads=threads)
+    check(obj, out)
+    assert out["stats"]["searches"] == threads and len(names) == threads
+
+
+def test_threads_below_one_are_refused() -> None:
+    with pytest.raises(ValueError, match="threads"):
+        plan(load_instance(json.dumps(_city(5, seed=1))), time_limit_s=0.1, threads=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -94,3 +95,32 @@ def test_the_installed_command_reads_stdin() -> None:
     assert json.loads(done.stdout)["distance_m"] > 0
     bad = subprocess.run([str(exe), "route", "-"], input="[]", capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and bad.stdout == ""
+
+
+def test_threads_flag_sets_the_searches_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mutualaid.deliveries.routing import solve
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(solve, "_STALL_MIN", 20)
+    monkeypatch.setattr(solve, "_STALL_PER_STOP", 0)
+    stops = [{"id": f"s{k}", "lat": 40.66 + k / 1000, "lon": -73.94 - k / 700} for k in range(12)]
+    obj = base(params={"time_limit_s": 0.4}, stops=stops)
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(obj), encoding="utf-8")
+    for threads in (1, 2):
+        out, err = io.StringIO(), io.StringIO()
+        assert run([str(path), "--threads", str(threads)], out, err) == 0, err.getvalue()
+        result = json.loads(out.getvalue())
+        check(obj, result)
+        assert result["stats"]["searches"] == threads
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_threads_flag_must_be_a_positive_whole_number(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(base()), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run([str(path), "--threads", value], out, err) == 2
+    assert out.getvalue() == "" and "--threads" in err.getvalue()

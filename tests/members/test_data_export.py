@@ -166,17 +166,41 @@ def test_a_member_with_a_second_factor_types_a_code_too(ada: Any, client_for: An
     assert json.loads(response.content)["apps"]["members"]["second_factor"]["enrolled"] is True
 
 
-def test_attempts_are_limited_wrong_passwords_included(ben: Any, client_for: Any) -> None:
+def test_only_downloads_count_against_the_download_limit(ben: Any, client_for: Any) -> None:
+    # A member who mistypes their password twice still gets the file: mistypes are not downloads.
     from mutualaid.members.services import DATA_EXPORT_RATE
 
     client = client_for(ben)
     url = reverse("data_export")
     allowed = int(DATA_EXPORT_RATE.split("/")[0])
-    for _attempt in range(allowed):
-        assert client.post(url, {"password": "guess"}).status_code == 200
+    for _attempt in range(2):
+        assert client.post(url, {"password": "guess"})["Content-Type"].startswith("text/html")
+    for _download in range(allowed):
+        assert client.post(url, {"password": PASSWORD})["Content-Type"].startswith("application/json")
     refused = client.post(url, {"password": PASSWORD})
     assert refused.status_code == 429
     assert not refused["Content-Type"].startswith("application/json")
+
+
+def test_wrong_passwords_and_codes_count_against_the_login_lockout(
+    ada: Any, client_for: Any, client: Any, settings: Any
+) -> None:
+    # A stolen session guessing the password here meets the same per-account limit as at the login page.
+    settings.MUTUALAID_LOGIN_LOCKOUT = "3/15m"
+    session = client_for(ada)
+    url = reverse("data_export")
+    assert session.post(url, {"password": "guess", "code": code_for(ada)}).status_code == 200
+    assert session.post(url, {"password": PASSWORD, "code": "000000"}).status_code == 200
+    # A right answer gives its count back.
+    assert session.post(url, {"password": PASSWORD, "code": code_for(ada)})["Content-Type"].startswith(
+        "application/json"
+    )
+    assert session.post(url, {"password": "guess", "code": code_for(ada)}).status_code == 200
+    refused = session.post(url, {"password": PASSWORD, "code": code_for(ada)})
+    assert refused.status_code == 429
+    # The login page counts the same attempts: the account is locked there too.
+    login = client.post(reverse("account_login"), {"login": "ada", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session and login.status_code in (200, 429)
 
 
 def test_the_api_gives_the_same_document_after_the_password_again(

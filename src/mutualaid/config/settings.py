@@ -251,6 +251,9 @@ MUTUALAID_INVITATION_DAYS = env_int("MUTUALAID_INVITATION_DAYS", 7, minimum=1)
 MUTUALAID_RETENTION_DAYS = env_int("MUTUALAID_RETENTION_DAYS", 30, minimum=1)
 MUTUALAID_AUDIT_RETENTION_DAYS = env_int("MUTUALAID_AUDIT_RETENTION_DAYS", 90, minimum=1)
 MUTUALAID_NEED_EXPIRY_DAYS = env_int("MUTUALAID_NEED_EXPIRY_DAYS", 30, minimum=1)
+# Delivery planning's searches at once, a thread each (never more than the cores at hand): 1 keeps a core
+# free for the web and the worker on a small server.
+MUTUALAID_ROUTE_THREADS = env_int("MUTUALAID_ROUTE_THREADS", 2, minimum=1)
 
 TASKS = {
     "default": {

@@ -53,7 +53,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def data_dir() -> Path:
-    path = Path(os.environ.get("MUTUALAID_DATA_DIR", "data")).expanduser().resolve()
+    """``MUTUALAID_DATA_DIR``, else ``./data``, created (mode 700) if missing.
+
+    The default is refused inside the package's own folder: a catalogue step run from an app's folder
+    (README, Translations) would otherwise write a secret key and a database into the source tree.
+    """
+    given = os.environ.get("MUTUALAID_DATA_DIR")
+    path = Path(given or "data").expanduser().resolve()
+    if not given and path.is_relative_to(Path(__file__).resolve().parents[1]):
+        raise ConfigError(
+            "MUTUALAID_DATA_DIR is not set and the current folder is inside mutualaid's source: set it "
+            "(e.g. MUTUALAID_DATA_DIR=$(mktemp -d)) so no secret key is written into the source tree"
+        )
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 

@@ -28,3 +28,8 @@ def routing_kind() -> str:
     if value is None:
         value = env_str("MUTUALAID_ROUTING_KIND", "osrm")
     return str(value).strip().lower() or "osrm"
+
+
+def route_threads() -> int:
+    """Searches the planner runs at once, a thread each (``MUTUALAID_ROUTE_THREADS``, read at start-up)."""
+    return int(settings.MUTUALAID_ROUTE_THREADS)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from mutualaid.core.notify import notify
-from mutualaid.exchange.models import Post
+from mutualaid.exchange.models import Post, Status
+from mutualaid.members.models import User
 
 NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
     "delivery_on_the_way": (
@@ -62,17 +63,35 @@ NOTICE_KINDS: dict[str, tuple[Any, Any]] = {
             "%(group)s: the driver could not pick up %(title)s, so it is open again on the board. %(url)s"
         ),
     ),
+    # The need expired (the daily expiry) while it waited for the run: it is not open, and only its poster
+    # can renew it. Needs only: offers do not expire.
+    "delivery_not_done_expired": (
+        gettext_lazy("Not delivered, and expired: %(title)s"),
+        gettext_lazy(
+            "%(group)s: the driver could not complete the delivery of %(title)s, and the need has expired. "
+            "Renew it if you still need help. %(url)s"
+        ),
+    ),
 }
 
 NOT_DELIVERED_KINDS = {"nobody_home": "delivery_not_home", "failed": "delivery_not_delivered"}
 
 
-def poster_told_not_delivered(*, post: Post, outcome: str, group_name: str, pickup: bool = False) -> None:
-    """Tell the poster of `post`, in their language, that the driver reported `outcome` (nobody home or
-    couldn't deliver) and the post is open again. Stored in the caller's transaction (core.notify)."""
+def poster_told_not_delivered(
+    *, user: User, post: Post, outcome: str, group_name: str, pickup: bool = False
+) -> None:
+    """Tell `user` (the poster of `post`, or a coordinator for a post without one), in their language, that the driver reported `outcome` (nobody home or
+    couldn't deliver) and the post is open again, or, for a need that expired meanwhile, that it can be
+    renewed. Stored in the caller's transaction (core.notify)."""
+    if post.status == Status.EXPIRED:
+        kind = "delivery_not_done_expired"
+    elif pickup and outcome == "failed":
+        kind = "delivery_not_picked_up"
+    else:
+        kind = NOT_DELIVERED_KINDS[outcome]
     notify(
-        user=post.author,
-        kind="delivery_not_picked_up" if pickup and outcome == "failed" else NOT_DELIVERED_KINDS[outcome],
+        user=user,
+        kind=kind,
         context={
             "group": group_name,
             "title": post.title,

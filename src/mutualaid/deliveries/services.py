@@ -463,7 +463,8 @@ def run_instance(
     """
     depots = list(run.depots.all())
     drivers = list(run.drivers.select_related("member"))
-    stops = list(run.stops.select_related("post"))
+    # Stops a driver has reported are done: they keep their driver and place, and are not routed again.
+    stops = list(run.stops.filter(outcome=Stop.Outcome.PENDING).select_related("post"))
     errors = []
     if not depots:
         errors.append(_("Add a depot where routes start."))
@@ -478,7 +479,9 @@ def run_instance(
             _("These stops have no location; give the needs an area first: %(stops)s.")
             % {"stops": join_list(f"#{s.post_id}" for s in nowhere)}
         )
-    if not stops:
+    if not stops and run.stops.exists():
+        errors.append(_("Every stop is reported: nothing is left to plan."))
+    elif not stops:
         errors.append(_("Add the needs to deliver."))
     if errors:
         raise ValidationError(errors)
@@ -630,21 +633,29 @@ def _replan(
         instance = routing.parse_instance(obj)
     except routing.InvalidInstance as error:  # e.g. a window in the year 1: named, never a crash
         raise ValidationError(str(error)) from None
+    pending = run.stops.filter(outcome=Stop.Outcome.PENDING)
     hint: dict[str, list[str]] = {}
-    for stop in run.stops.filter(driver__isnull=False).order_by("sequence"):
+    for stop in pending.filter(driver__isnull=False).order_by("sequence"):
         hint.setdefault(f"r{stop.driver_id}", []).append(f"s{stop.pk}")
-    output = routing.plan(instance, hint=hint or None, travel=road_travel(run))
+    # A driver's stops still to do come after those they reported.
+    reported: dict[int, int] = {}
+    for driver_id, sequence in run.stops.exclude(outcome=Stop.Outcome.PENDING).values_list(
+        "driver_id", "sequence"
+    ):
+        if driver_id is not None:
+            reported[driver_id] = max(reported.get(driver_id, 0), sequence)
+    output = routing.plan(instance, hint=hint or None, travel=road_travel(run), threads=conf.route_threads())
     # Without a driver's hours or a window there is no clock: the planner counts from its own origin,
     # and its times would read as "00:02". The order stands; no time is promised.
     clock = any("shift" in v for v in obj["vehicles"]) or any("window" in s for s in obj["stops"])
-    stops = {f"s{s.pk}": s for s in run.stops.all()}
+    stops = {f"s{s.pk}": s for s in pending}
     for stop in stops.values():
         stop.driver_id, stop.sequence, stop.eta, stop.unrouted_reason = None, 0, None, ""
     for route in output["routes"]:
         driver_id = int(route["vehicle"][1:])
         for k, (sid, start) in enumerate(zip(route["stops"], route["starts"], strict=True)):
             stop = stops[sid]
-            stop.driver_id, stop.sequence = driver_id, k + 1
+            stop.driver_id, stop.sequence = driver_id, reported.get(driver_id, 0) + k + 1
             stop.eta = datetime.fromisoformat(start) if clock else None
     for item in output["unserved"]:
         stops[item["stop"]].unrouted_reason = item["reason"]
@@ -678,6 +689,8 @@ def stop_move(*, stop: Stop, actor: User, driver: Driver | None, confirm: bool =
     only with ``confirm``, see :func:`run_plan`)."""
     _coordinator(actor, stop.run.group_id)
     run = _locked(stop.run)
+    if Stop.objects.filter(pk=stop.pk, run=run).exclude(outcome=Stop.Outcome.PENDING).exists():
+        raise ValidationError(_("This stop was already reported."))  # done: it stays with its driver
     _require_confirmed(run, confirm)
     before = _routes_now(run)
     if driver is not None and driver.run_id != run.pk:
@@ -743,15 +756,23 @@ def run_publish(*, run: DeliveryRun, actor: User) -> tuple[DeliveryRun, bool]:
 def _fulfil(post: Post, driver: User, coordinator: User) -> None:
     """The need moves to fulfilled, through the board's own life cycle."""
     post.refresh_from_db()
+    if post.status == Status.EXPIRED:
+        # It expired while it waited for the run (the daily expiry), and the driver delivered it anyway:
+        # the board's only way back is a renewal, here by the run's coordinator (recorded in its history).
+        board.post_act(post=post, actor=coordinator, action="renew")
+        post.refresh_from_db()
+    # The pairing is only the life cycle's way to fulfilled: its "you are paired up, arrange the details"
+    # (and the text to a neighbour who asked by SMS, "we will text you to arrange it") would come after
+    # the goods are at the door, so nobody is told.
     if post.status == Status.OPEN:
         try:
-            board.post_assign(post=post, actor=coordinator, claimant=driver)
+            board.post_assign(post=post, actor=coordinator, claimant=driver, tell=False)
         except ValidationError:  # the driver posted the need: the coordinator takes it
-            board.post_assign(post=post, actor=coordinator, claimant=coordinator)
+            board.post_assign(post=post, actor=coordinator, claimant=coordinator, tell=False)
     elif post.status == Status.CLAIMED:
         claim = board_selectors.live_claim(post)
         if claim is not None:
-            board.claim_decide(claim=claim, actor=coordinator, accept=True)
+            board.claim_decide(claim=claim, actor=coordinator, accept=True, tell=False)
     post.refresh_from_db()
     if post.status == Status.IN_PROGRESS:
         try:
@@ -791,10 +812,18 @@ def stop_report(*, stop: Stop, user: User, outcome: str, note: str = "") -> Stop
         _reopen(stop.post, coordinator)
     stop.outcome, stop.outcome_note, stop.outcome_at = outcome, note, timezone.now()
     stop.save(update_fields=["outcome", "outcome_note", "outcome_at"])
-    if outcome != Stop.Outcome.DELIVERED and stop.post.author_id not in (None, user.pk):
-        notices.poster_told_not_delivered(
-            post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
-        )
+    # The poster hears, or for a post nobody owns (texted in) the run's coordinator, as claims on it go to
+    # its coordinators (exchange.notices.claim_made). A post taken in for a neighbour is held on the board
+    # by the member who took it in: they hear, and can reach the neighbour.
+    told = stop.post.author or coordinator
+    if outcome != Stop.Outcome.DELIVERED and told.pk != user.pk:
+        # What they hear follows the post's state now: open (released, or open all along), or expired
+        # while it waited for the run (renew it); withdrawn or fulfilled meanwhile: nothing to say.
+        stop.post.refresh_from_db()
+        if stop.post.status in (Status.OPEN, Status.EXPIRED):
+            notices.poster_told_not_delivered(
+                user=told, post=stop.post, outcome=outcome, group_name=run.group.name, pickup=stop.is_pickup
+            )
     return stop
 
 

@@ -651,7 +651,10 @@ def _is_poster(post: Post, user: User) -> bool:
 
 
 @transaction.atomic
-def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
+def claim_decide(*, claim: Claim, actor: User, accept: bool, tell: bool = True) -> Claim:
+    """The poster (or a coordinator) accepts or declines a claim; the claimant is told unless ``tell`` is
+    false (a delivery that pairs and fulfils the post in one step: "arrange the details" would come
+    after the goods are at the door)."""
     post = _locked(claim.post)
     if not _is_poster(post, actor):
         require_coordinator(actor, post.group_id, _("Only the poster or a coordinator can answer a claim."))
@@ -662,13 +665,15 @@ def claim_decide(*, claim: Claim, actor: User, accept: bool) -> Claim:
     claim.state = Claim.State.ACCEPTED if accept else Claim.State.DECLINED
     claim.decided_at = timezone.now()
     claim.save(update_fields=["state", "decided_at"])
-    notices.claim_answered(claim)
+    if tell:
+        notices.claim_answered(claim)
     return claim
 
 
 @transaction.atomic
-def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
-    """A coordinator pairs an open post with a member directly (the claim starts accepted)."""
+def post_assign(*, post: Post, actor: User, claimant: User, tell: bool = True) -> Claim:
+    """A coordinator pairs an open post with a member directly (the claim starts accepted); the member
+    is told unless ``tell`` is false (see `claim_decide`)."""
     require_coordinator(actor, post.group_id, _("Only coordinators can assign."))
     if not Membership.objects.filter(user=claimant, group_id=post.group_id).exists():
         raise ValidationError({"member": _("Choose a member of the group.")})
@@ -680,7 +685,8 @@ def post_assign(*, post: Post, actor: User, claimant: User) -> Claim:
     claim = Claim.objects.create(
         post=post, claimant=claimant, state=Claim.State.ACCEPTED, assigned_by=actor, decided_at=now
     )
-    notices.claim_answered(claim)
+    if tell:
+        notices.claim_answered(claim)
     return claim
 
 

@@ -24,7 +24,7 @@ from mutualaid.core import export as personal_export
 from mutualaid.core.categories import language_codes
 from mutualaid.core.encryption import blind_index
 from mutualaid.core.forget import forget_after_commit
-from mutualaid.core.ratelimit import limit
+from mutualaid.core.ratelimit import give_back, limit
 from mutualaid.members import names, notices
 from mutualaid.members.models import (
     DISPLAY_NAME_MAX,
@@ -281,12 +281,18 @@ def data_export(
     a second factor the session proved within the re-authentication timeout (a passkey ceremony on
     allauth's re-authentication page, as the admin's sensitive edits do; a passkey cannot be typed). A
     member whose only second factor is a passkey therefore cannot download through the API with a token
-    and a password alone. Counted against DATA_EXPORT_RATE before anything is checked (outside the
-    transaction, so refusals count too). A download leaves an audit row (a read of their own record, via
-    "export") and a notice to the member. The document is built here and handed back: never stored,
-    never logged.
+    and a password alone. Each attempt counts against the account's login lockout
+    (``MUTUALAID_LOGIN_LOCKOUT``, the counter the login page keeps) before anything is checked, and a
+    right answer gives it back: a stolen session guesses here no faster than at the login page. Only a
+    download counts against DATA_EXPORT_RATE, so a member who mistypes is not refused the file. A
+    download leaves an audit row (a read of their own record, via "export") and a notice to the member.
+    The document is built here and handed back: never stored, never logged.
     """
-    limit(action="data_export", user=user, rate=DATA_EXPORT_RATE)
+    attempt = limit(
+        scope=f"login:{user.username.strip().lower()}",
+        action="login_failed",
+        rate=settings.MUTUALAID_LOGIN_LOCKOUT,
+    )
     errors: dict[str, list[str]] = {}
     if not password or not user.check_password(password):
         errors["password"] = [_("That password is not right.")]
@@ -307,6 +313,9 @@ def data_export(
             ]
     if errors:
         raise ValidationError(errors)
+    give_back(attempt)
+    # Counted outside the transaction below: a download that fails later still counts.
+    limit(action="data_export", user=user, rate=DATA_EXPORT_RATE)
     from mutualaid.core.models import ReadVia, SensitiveRead
 
     with transaction.atomic():

@@ -41,12 +41,16 @@ def plan(
     time_limit_s: float | None = None,
     hint: Mapping[str, Sequence[str]] | None = None,
     travel: Travel | None = None,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """Solve and return the output object (``routes``, ``unserved``, ``distance_m``, ``stats``).
 
     ``hint`` (vehicle id -> stop ids) is a previous plan to start from, for a quick re-plan.
     ``travel`` replaces the format's haversine matrices (a road-network server, :mod:`.roads`).
+    ``threads``: searches at once (default 2, never more than the cores at hand; 1 keeps one search).
     """
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
     started = time.perf_counter()
     matrix = "haversine" if travel is None else "road"
     try:
@@ -64,7 +68,7 @@ def plan(
         index_hint = {
             vehicles[v]: [stops[s] for s in ids if s in stops] for v, ids in hint.items() if v in vehicles
         }
-    result = solve_problem(problem, time_limit_s=limit, hint=index_hint)
+    result = solve_problem(problem, time_limit_s=limit, hint=index_hint, threads=threads)
     result.stats["matrix"] = matrix
     return plan_output(problem, result)
 

@@ -17,9 +17,26 @@ from mutualaid.deliveries.routing import InvalidInstance, load_instance, plan, r
 from mutualaid.deliveries.routing.roads import KINDS
 
 
+def _threads(raw: str) -> int:
+    """The --threads value: a whole number of at least 1."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {raw[:20]!r}")
+    return value
+
+
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit", type=float, default=None, help="seconds (default: the instance's params)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=_threads,
+        default=None,
+        help="searches at once, one thread each (default 2, never more than the cores at hand; 1: one search)",
     )
     parser.add_argument(
         "--road-url",
@@ -56,9 +73,10 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = 
     if time_limit is not None and not time_limit > 0:
         stderr.write("mutualaid route: error: --time-limit must be positive\n")
         return EXIT_INVALID
+    threads = loaded.args.threads
     road_url = loaded.args.road_url
     travel = None if not road_url else road_travel(loaded.args.road_kind, road_url)
-    output = plan(loaded.instance, time_limit_s=time_limit, travel=travel)
+    output = plan(loaded.instance, time_limit_s=time_limit, travel=travel, threads=threads)
     output["stats"]["total_seconds"] = round(time.perf_counter() - loaded.started, 3)
     stdout.write(json.dumps(output, ensure_ascii=False))
     stdout.write("\n")

@@ -2,7 +2,8 @@
 
 1. Stops no vehicle could serve alone are set aside with their reason (:mod:`.explain`).
 2. If the fleet's capacity could carry every remaining stop, PyVRP solves with every stop
-   required: independent searches from different seeds, one per core up to ``_PARALLEL``, in
+   required: independent searches from different seeds, one per core up to ``threads`` (the caller's,
+   ``_PARALLEL`` by default), in
    threads of this process (PyVRP's local search, where the time goes, releases the GIL), and the
    shortest plan wins. If none finds a feasible plan within 40 % of the time limit, or the fleet is
    too small, it solves the prize-collecting form for the remaining time (one search): each stop
@@ -89,7 +90,8 @@ _MAX_PERTURBATIONS = 25
 # feasible plan comes as fast as from one search. The limit is wall time, so on two cores the second search
 # costs the first nothing; settled starts differ by 1-3 %. PyVRP's local search (about 93 % of a search's
 # CPU at 200 stops) runs without the GIL. 1 = one search, in the calling thread (bench/routing.py --before
-# '{"_PARALLEL": 1}' compares both in one run).
+# '{"_PARALLEL": 1}' compares both in one run). The default only: callers pass ``threads`` (the server the
+# operator's MUTUALAID_ROUTE_THREADS, `mutualaid route` its --threads), e.g. 1 to keep a core free.
 _PARALLEL = 2
 _SEED_STRIDE = 1000
 # The clock the time limit is counted on: wall time. bench/routing.py --cpu counts it on each thread's CPU
@@ -416,8 +418,12 @@ def solve_problem(
     time_limit_s: float | None = None,
     seed: int | None = None,
     hint: Mapping[int, Sequence[int]] | None = None,
+    threads: int | None = None,
 ) -> Plan:
-    """Plan the routes of ``problem`` within the time limit (the instance's unless given)."""
+    """Plan the routes of ``problem`` within the time limit (the instance's unless given), with at most
+    ``threads`` searches at once (``_PARALLEL`` unless given; never more than the cores at hand)."""
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
     started = time.perf_counter()
     since = (started, time.process_time())
     clock = CLOCK()
@@ -446,7 +452,8 @@ def solve_problem(
     stats: dict[str, Any] = {"solver": "pyvrp", "candidates": len(candidates)}
     routes: dict[int, list[int]] = {}
     if candidates:
-        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since, clock)
+        parallel = _PARALLEL if threads is None else threads
+        routes = _solve_candidates(problem, candidates, limit, seed, hint, stats, since, clock, parallel)
     served = {s for stops in routes.values() for s in stops}
     for s in candidates:
         if s not in served:
@@ -474,6 +481,7 @@ def _solve_candidates(
     stats: dict[str, Any],
     since: tuple[float, float],
     started: float,
+    parallel: int,
 ) -> dict[int, list[int]]:
     """The routes of ``candidates``; ``since`` is the solve's start (wall, CPU), from which the time to the
     first feasible plan counts, and ``started`` the same on CLOCK, from which the limit counts."""
@@ -483,7 +491,7 @@ def _solve_candidates(
         model = _build(problem, candidates, required=True)
         stall = max(_STALL_MIN, _STALL_PER_STOP * len(candidates))
         budget = limit - (CLOCK() - started)
-        searches = _searches()
+        searches = _searches(parallel)
         if searches == 1:
             outcomes = [_required_search(model, budget, limit, seed, stall, since)]
         else:
@@ -527,13 +535,13 @@ def _solve_candidates(
     return _routes(model, result.best)
 
 
-def _searches() -> int:
-    """How many required-stop searches run at once: ``_PARALLEL``, but no more than the cores at hand."""
+def _searches(parallel: int) -> int:
+    """How many required-stop searches run at once: ``parallel``, but no more than the cores at hand."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(_PARALLEL, cores))
+    return max(1, min(parallel, cores))
 
 
 @dataclass
