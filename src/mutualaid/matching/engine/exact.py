@@ -757,6 +757,37 @@ def _range_pairs(
         )
 
 
+def _ball_pairs(
+    part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """The pairs :func:`_range_pairs` looks for (``d(i,j) + b_j < a_i`` may hold), by one ball
+    query per need: offers sit at ``(xyz/sqrt3, b_j)`` and need ``i`` looks within L1 distance
+    ``a_i`` of ``(xyz/sqrt3, 0)``. The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``,
+    so every violating pair is found; feasible pairs are at most ``max_km`` apart, so no radius
+    needs to pass ``max_km + max b`` (needs no offer serves have a large ``a_i``).
+
+    Each need's radius is its own, where the 5-D query of :func:`_range_pairs` bounds all needs
+    by the largest ``a`` and tells them apart in a fifth coordinate (a third of the time on the
+    giant category's first pricing pass). Batches are blocks of needs with all their pairs,
+    each need's offers in index order."""
+    if not len(needs) or not len(offers):
+        return
+    tol = 1e-6 * max(1.0, abs(float(a[needs].max())))
+    cap = _chord_for(part.max_km) + float(b[offers].max()) + tol
+    tree = cKDTree(np.column_stack([part.offer_xyz[offers] / _SQRT3, b[offers]]))
+    block = max(1, part.tuning.pricing_batch // 64)
+    for start in range(0, len(needs), block):
+        members = needs[start : start + block]
+        points = np.column_stack([part.need_xyz[members] / _SQRT3, np.zeros(len(members))])
+        radius = np.minimum(a[members] + tol, cap)
+        found = tree.query_ball_point(points, radius, p=1, return_sorted=True)
+        lengths = np.fromiter(map(len, found), np.int64, len(found))
+        hits = np.fromiter(itertools.chain.from_iterable(found), np.int64, int(lengths.sum()))
+        del found
+        if len(hits):
+            yield np.repeat(members, lengths), offers[hits]
+
+
 def _violations(
     part: _Part,
     u: IntArray,
@@ -793,19 +824,22 @@ def _violations(
     b = v / 1000.0
     all_needs = np.arange(n_needs, dtype=np.int64)
     all_offers = np.arange(n_offers, dtype=np.int64)
+    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
+    # Where supply is scarce, pairs are also kept per offer within a batch, so the batches are the
+    # grid cells' (see _range_pairs); otherwise a batch only has to hold every pair of its needs.
+    search = _range_pairs if scarce and part.tuning.priced_per_offer else _ball_pairs
     if changed_needs is None or changed_offers is None:
-        batches = _range_pairs(part, a, b, all_needs, all_offers)
+        batches = search(part, a, b, all_needs, all_offers)
     else:
         # Changed needs against every offer, then unchanged needs against changed offers.
         batches = itertools.chain(
-            _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers),
-            _range_pairs(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
+            search(part, a, b, np.flatnonzero(changed_needs), all_offers),
+            search(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
         )
     violated = False
     chosen: list[_Pairs] = []
     known_keys: IntArray | None = None  # built when first needed (a margin): one per candidate pair
     truncated = np.zeros(n_needs, bool)
-    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
     for need, offer in batches:
         candidates = part.feasible(need, offer, km=False)
         reduced = candidates.score - u[candidates.need] - v[candidates.offer]
