@@ -775,15 +775,22 @@ def _ball_pairs(
     tol = 1e-6 * max(1.0, abs(float(a[needs].max())))
     cap = _chord_for(part.max_km) + float(b[offers].max()) + tol
     tree = cKDTree(np.column_stack([part.offer_xyz[offers] / _SQRT3, b[offers]]))
-    block = max(1, part.tuning.pricing_batch // 64)
-    for start in range(0, len(needs), block):
+    # Needs per query: grown or shrunk so a batch holds about ``tuning.pricing_batch`` pairs (the
+    # hits come back as Python lists, so a dense block would cost memory).
+    batch = part.tuning.pricing_batch
+    block = max(1, min(4096, batch))
+    start = 0
+    while start < len(needs):
         members = needs[start : start + block]
+        start += len(members)
         points = np.column_stack([part.need_xyz[members] / _SQRT3, np.zeros(len(members))])
         radius = np.minimum(a[members] + tol, cap)
         found = tree.query_ball_point(points, radius, p=1, return_sorted=True)
         lengths = np.fromiter(map(len, found), np.int64, len(found))
         hits = np.fromiter(itertools.chain.from_iterable(found), np.int64, int(lengths.sum()))
         del found
+        per_need = max(1.0, len(hits) / len(members))
+        block = max(1, min(int(batch / per_need), 4 * block))
         if len(hits):
             yield np.repeat(members, lengths), offers[hits]
 
