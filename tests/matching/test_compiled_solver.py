@@ -192,4 +192,25 @@ def test_bucket_order_is_the_stable_argsort(keys: list[int], spare: int) -> None
     # The pairs by offer, as the solver and the dual labels walk them: ties keep their order.
     array = np.asarray(keys, np.int64)
     buckets = (max(keys) + 1 if keys else 0) + spare
-    assert np.array_equal(ssp._bucket_order(array, buckets), np.argsort(array, kind="stable"))
+    order, start = ssp._bucket_order(array, buckets)
+    assert np.array_equal(order, np.argsort(array, kind="stable"))
+    # And where each bucket begins among them.
+    assert start.tolist() == np.searchsorted(array[order], np.arange(buckets + 1)).tolist()
+
+
+def test_a_warm_solve_that_gives_up_leaves_its_start_as_it_was() -> None:
+    # The flow is built in the start array; when the solver gives up half-way, the engine
+    # re-solves from that start with OR-Tools, so it must hold the previous optimum again.
+    part = _part([1, 1], [1])
+    old = _pairs([(0, 0, 10)])
+    start = exact._solve_flow(part, old)
+    u, v = exact._duals(part, old, start)
+    new = _pairs([(0, 0, 10), (1, 0, 20)])  # the added pair beats the one holding the offer
+    warm_start = np.array([int(start[0]), 0], dtype=np.int64)
+    args = (2, 1, new.need, new.offer, new.score, part.quantity, part.capacity, warm_start, u, v)
+    assert ssp.solve(*args, budget_per_arc=-1000, max_saturated_share=1.0) is None
+    assert warm_start.tolist() == [1, 0]
+    # With its budget, the same call moves the unit to the better pair, in the start array.
+    units = ssp.solve(*args, max_saturated_share=1.0)
+    assert units is warm_start
+    assert units.tolist() == [0, 1]

@@ -149,3 +149,38 @@ def test_the_scarce_seed_starts_from_where_serving_stops() -> None:
     # Ample supply keeps the other seed (no threshold).
     ample = _scarce_part([(0.0, 1, 1)], [(1 * km, 15.0), (3 * km, 15.0)])
     assert exact._scarce_threshold(ample) is None
+
+
+@SETTINGS
+@given(instances(max_needs=14, max_offers=14), st.integers(0, 2**32 - 1))
+def test_both_pricing_searches_find_the_same_violating_pairs(obj: dict[str, Any], seed: int) -> None:
+    # Ample parts are priced by one ball query per need, scarce ones by 5-D range queries between
+    # grid cells; under any prices (served needs near their match, unserved ones at P, offers
+    # with or without a price) both find every pair with score > u_i + v_j.
+    instance = parse_instance(obj)
+    part = exact._Part.slice(
+        instance,
+        np.arange(len(instance.needs), dtype=np.int64),
+        np.arange(len(instance.offers), dtype=np.int64),
+    )
+    rng = np.random.default_rng(seed)
+    top = np.rint(1000 * part.priority).astype(np.int64)
+    u = np.where(rng.random(len(top)) < 0.5, 0, rng.integers(0, top + 1))
+    v = np.where(rng.random(len(part.capacity)) < 0.5, 0, rng.integers(0, 200_000, len(part.capacity)))
+    a = (1000.0 * part.priority - u + 0.5) / 1000.0
+    b = v / 1000.0
+    needs = np.arange(len(top), dtype=np.int64)
+    offers = np.arange(len(v), dtype=np.int64)
+
+    def violating(search: Any) -> set[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        for need, offer in search(part, a, b, needs, offers):
+            pairs = part.feasible(need, offer)
+            bad = pairs.score > u[pairs.need] + v[pairs.offer]
+            found |= set(zip(pairs.need[bad].tolist(), pairs.offer[bad].tolist(), strict=True))
+        return found
+
+    every = part.feasible(*np.divmod(np.arange(len(top) * len(v), dtype=np.int64), len(v)))
+    truth = every.score > u[every.need] + v[every.offer]
+    expected = set(zip(every.need[truth].tolist(), every.offer[truth].tolist(), strict=True))
+    assert violating(exact._ball_pairs) == violating(exact._range_pairs) == expected

@@ -141,3 +141,42 @@ def test_warm_re_solve_falls_back_to_a_cold_solve_beyond_the_cost_range(
     warm = exact._solve_flow_warm(part, new, warm_start, u, v)
     assert cold_solves == [1]
     assert int((warm * new.score).sum()) == int((cold(part, new) * new.score).sum()) == 2 * big
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), unique=True, max_size=20),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=20),
+    st.sampled_from([np.int32, np.int64]),
+)
+def test_merging_added_pairs_keeps_the_order_and_the_flow_of_a_stable_sort(
+    old: list[tuple[int, int]], added: list[tuple[int, int]], index_type: Any
+) -> None:
+    # What each round does with the pairs pricing found: the candidate graph stays sorted by need
+    # then offer (as a stable sort of old then new pairs would leave it, ties old first) and the
+    # previous flow follows its pairs, 0 on the added ones.
+    old = sorted(old)
+    n_offers = 6
+
+    def pairs_of(triples: list[tuple[int, int, int]]) -> exact._Pairs:
+        return exact._Pairs(
+            np.array([t[0] for t in triples], index_type),
+            np.array([t[1] for t in triples], index_type),
+            np.zeros(len(triples)),
+            np.array([t[2] for t in triples], np.int64),
+        )
+
+    first = [(i, j, 100 + k) for k, (i, j) in enumerate(old)]
+    later = [(i, j, 500 + k) for k, (i, j) in enumerate(added)]
+    units = np.arange(len(first), dtype=np.int64) + 1
+    pairs = pairs_of(first)
+    spread = exact._merge(pairs, pairs_of(later), n_offers, units)
+    both = first + later
+    order = np.argsort([i * n_offers + j for i, j, _ in both], kind="stable").tolist()
+    assert pairs.need.tolist() == [both[k][0] for k in order]
+    assert pairs.offer.tolist() == [both[k][1] for k in order]
+    assert pairs.score.tolist() == [both[k][2] for k in order]
+    assert pairs.need.dtype == index_type
+    flows = units.tolist() + [0] * len(later)
+    assert spread is not None
+    assert spread.tolist() == [flows[k] for k in order]

@@ -25,9 +25,10 @@ and ``v_j >= 0`` per offer with ``u_i + v_j >= score(i,j)`` on every feasible pa
 4. Recover dual prices from the optimal flow (shortest paths in the residual graph, by
    label-correcting sweeps) and check that the dual objective equals the primal one.
 5. Price out the *full* feasible graph: a pair can violate ``u_i + v_j >= score`` only if
-   ``d(i,j) < (1000 P_i - u_i - v_j + 0.5) / 1000``. That is a range query in a 5-D L1 space
-   (position, need slack, offer price), run per pair of neighbouring grid cells, so only pairs
-   close in both space and price are looked at. Violating pairs are added and step 3 repeats.
+   ``d(i,j) < (1000 P_i - u_i - v_j + 0.5) / 1000``. On ample parts that is one ball query per
+   need in a 4-D L1 space (position, offer price) with the need's own radius; on scarce parts a
+   range query in a 5-D L1 space (position, need slack, offer price), run per pair of
+   neighbouring grid cells. Either way only pairs close in both space and price are looked at. Violating pairs are added and step 3 repeats.
    Later passes are incremental: only pairs whose need or offer price fell since the previous
    pass (or whose need had more violating pairs than were added) can violate, so only those
    are searched; every other pair provably still satisfies its constraint.

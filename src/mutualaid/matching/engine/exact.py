@@ -7,43 +7,69 @@ import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
 from .geometry import _RADIUS_SLACK_KM, EARTH_RADIUS_KM, _chord_for, _close_calls, _math_km, _xyz_km, scores
-from .instance import BoolArray, FloatArray, Instance, IntArray, _dot
+from .instance import BoolArray, FloatArray, IndexArray, Instance, IntArray, _dot, _index_type
 from .tuning import DEFAULT_TUNING, Tuning
 
 
 @dataclass
 class _Pairs:
-    """Feasible candidate pairs of one component (local indices), with distance and score."""
+    """Feasible candidate pairs of one component (local indices), with score and (when asked
+    for, see :meth:`_Part.feasible`; else empty) distance."""
 
-    need: IntArray
-    offer: IntArray
+    need: IndexArray
+    offer: IndexArray
     km: FloatArray
     score: IntArray
 
     @staticmethod
-    def empty() -> _Pairs:
-        return _Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+    def empty(index_type: type[np.signedinteger[Any]] = np.int64) -> _Pairs:
+        return _Pairs(np.zeros(0, index_type), np.zeros(0, index_type), np.zeros(0), np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.need)
 
-    def concat(self, other: _Pairs) -> _Pairs:
-        return _Pairs(
-            np.concatenate([self.need, other.need]),
-            np.concatenate([self.offer, other.offer]),
-            np.concatenate([self.km, other.km]),
-            np.concatenate([self.score, other.score]),
-        )
+    @staticmethod
+    def joined(parts: list[_Pairs], index_type: type[np.signedinteger[Any]]) -> _Pairs:
+        """The pairs of ``parts`` one after the other. One array at a time, each part's own
+        dropped as soon as it is copied (memory: the parts and the whole never exist together)."""
+        if not parts:
+            return _Pairs.empty(index_type)
+        joined = _Pairs.empty(index_type)
+        for name in ("need", "offer", "km", "score"):
+            dtype = index_type if name in ("need", "offer") else None
+            setattr(joined, name, np.concatenate([getattr(p, name) for p in parts], dtype=dtype))
+            for p in parts:
+                setattr(p, name, _GONE)
+        parts.clear()
+        return joined
 
 
+# What a joined part's arrays are replaced with (see _Pairs.joined), and the distances of pairs
+# judged without them.
+_GONE = np.zeros(0, np.int64)
+_GONE_KM = np.zeros(0)
 # Pairs judged at once by a single thread (see _Part.feasible).
 _JUDGE_CHUNK = 1 << 18
+# Needs whose nearest offers are found and judged at once when seeding (see _nearest_offers).
+_SEED_BLOCK = 1 << 16
+
+
+class _Taker:
+    """``array[index]``, or ``array`` itself when ``index`` is all of ``0..size-1`` in order."""
+
+    def __init__(self, index: IntArray, size: int) -> None:
+        whole = len(index) == size and np.array_equal(index, np.arange(size))
+        self.index = None if whole else index
+
+    def __call__(self, array: Any) -> Any:
+        return array if self.index is None else array[self.index]
 
 
 @dataclass
@@ -80,33 +106,44 @@ class _Part:
         instance: Instance, need_index: IntArray, offer_index: IntArray, tuning: Tuning = DEFAULT_TUNING
     ) -> _Part:
         needs, offers = instance.needs, instance.offers
+        # A part holding a whole side (one category, one component: the indices are all of them,
+        # in order) reads that side's arrays as they are instead of copying them (memory). The
+        # solve never writes into a part's arrays.
+        need = _Taker(need_index, len(needs))
+        offer = _Taker(offer_index, len(offers))
         return _Part(
             need_index=need_index,
             offer_index=offer_index,
-            need_lat=needs.lat[need_index],
-            need_lon=needs.lon[need_index],
-            offer_lat=offers.lat[offer_index],
-            offer_lon=offers.lon[offer_index],
-            need_xyz=_xyz_km(needs.lat[need_index], needs.lon[need_index]),
-            offer_xyz=_xyz_km(offers.lat[offer_index], offers.lon[offer_index]),
-            priority=needs.priority[need_index],
-            quantity=needs.amount[need_index],
-            capacity=offers.amount[offer_index],
-            reach=offers.reach_km[offer_index],
-            need_has_window=needs.has_window[need_index],
-            need_start=needs.win_start[need_index],
-            need_end=needs.win_end[need_index],
-            offer_has_window=offers.has_window[offer_index],
-            offer_start=offers.win_start[offer_index],
-            offer_end=offers.win_end[offer_index],
-            max_km=float(offers.reach_km[offer_index].max(initial=0.0)),
+            need_lat=need(needs.lat),
+            need_lon=need(needs.lon),
+            offer_lat=offer(offers.lat),
+            offer_lon=offer(offers.lon),
+            need_xyz=_xyz_km(need(needs.lat), need(needs.lon)),
+            offer_xyz=_xyz_km(offer(offers.lat), offer(offers.lon)),
+            priority=need(needs.priority),
+            quantity=need(needs.amount),
+            capacity=offer(offers.amount),
+            reach=offer(offers.reach_km),
+            need_has_window=need(needs.has_window),
+            need_start=need(needs.win_start),
+            need_end=need(needs.win_end),
+            offer_has_window=offer(offers.has_window),
+            offer_start=offer(offers.win_start),
+            offer_end=offer(offers.win_end),
+            max_km=float(offer(offers.reach_km).max(initial=0.0)),
             excluded=instance.excluded,
             n_offers=len(offers),
             tuning=tuning,
         )
 
-    def feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
-        """Keep the pairs that are feasible with a positive score (same category assumed).
+    @property
+    def index_type(self) -> type[np.signedinteger[Any]]:
+        """The integer type of the part's pair indices: 32-bit unless a side is too large."""
+        return _index_type(max(len(self.need_index), len(self.offer_index)))
+
+    def feasible(self, need: IndexArray, offer: IndexArray, *, km: bool = True) -> _Pairs:
+        """Keep the pairs that are feasible with a positive score (same category assumed), their
+        indices as :attr:`index_type`; ``km=False`` leaves their distances out (memory).
 
         Large batches are judged in ``tuning.threads`` slices at once (numpy releases the GIL
         in its elementwise loops); every pair is judged alone, so the result is the same."""
@@ -116,23 +153,21 @@ class _Part:
         threads = self.tuning.threads
         if threads < 2 or len(need) < self.tuning.thread_min_pairs:
             if len(need) <= _JUDGE_CHUNK:
-                return self._feasible(need, offer)
+                return self._feasible(need, offer, km)
             # In slices, so the dozen temporaries per pair exist for one slice at a time
             # (memory; every pair is judged alone, so the result is the same).
             judged = [
-                self._feasible(need[a : a + _JUDGE_CHUNK], offer[a : a + _JUDGE_CHUNK])
+                self._feasible(need[a : a + _JUDGE_CHUNK], offer[a : a + _JUDGE_CHUNK], km)
                 for a in range(0, len(need), _JUDGE_CHUNK)
             ]
         else:
             bounds = np.linspace(0, len(need), threads + 1).astype(np.int64).tolist()
             slices = [(need[a:b], offer[a:b]) for a, b in itertools.pairwise(bounds)]
             with ThreadPoolExecutor(threads) as pool:
-                judged = list(pool.map(lambda s: self._feasible(*s), slices))
-        return _Pairs(
-            *(np.concatenate([getattr(p, name) for p in judged]) for name in ("need", "offer", "km", "score"))
-        )
+                judged = list(pool.map(lambda s: self._feasible(s[0], s[1], km), slices))
+        return _Pairs.joined(judged, self.index_type)
 
-    def _feasible(self, need: IntArray, offer: IntArray) -> _Pairs:
+    def _feasible(self, need: IndexArray, offer: IndexArray, with_km: bool) -> _Pairs:
         # haversine_km with the per-point radians and cosines computed once per part: the
         # same elementwise operations on the same inputs, so bit-for-bit the same distances.
         assert self._phi is not None
@@ -164,7 +199,13 @@ class _Part:
             keys = self.need_index[need] * self.n_offers + self.offer_index[offer]
             at = np.minimum(np.searchsorted(self.excluded, keys), len(self.excluded) - 1)
             ok &= self.excluded[at] != keys
-        return _Pairs(need[ok], offer[ok], km[ok], score[ok])
+        index_type = self.index_type
+        return _Pairs(
+            need[ok].astype(index_type),
+            offer[ok].astype(index_type),
+            km[ok] if with_km else _GONE_KM,
+            score[ok],
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,8 +218,15 @@ _SQRT3 = math.sqrt(3.0)
 _REACH_GROUPS = 128  # distinct offer limits queried one by one in _seed_scarce
 
 
+def _pair_keys(need: IndexArray, offer: IndexArray, n_offers: int) -> IntArray:
+    """``need * n_offers + offer`` in 64 bits (the indices may be 32-bit)."""
+    keys = np.multiply(need, n_offers, dtype=np.int64)
+    keys += offer
+    return keys
+
+
 def _unique_pairs(need: IntArray, offer: IntArray, n_offers: int) -> tuple[IntArray, IntArray]:
-    keys = np.sort(need * n_offers + offer)
+    keys = np.sort(_pair_keys(need, offer, n_offers))
     if len(keys):
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     return keys // n_offers, keys % n_offers
@@ -212,7 +260,8 @@ def _scarce_threshold(part: _Part) -> float | None:
 
 
 def _seed_pairs(part: _Part) -> _Pairs:
-    """A sparse graph likely to hold an optimal flow and its dual prices.
+    """A sparse graph likely to hold an optimal flow and its dual prices, sorted by need then
+    offer, without distances.
 
     Ample supply: the nearest offers of each need and the best-scoring needs of each offer
     (needs placed in 4-D with their priority deficit). Scarce supply (see :func:`_seed_scarce`):
@@ -221,7 +270,7 @@ def _seed_pairs(part: _Part) -> _Pairs:
     n_needs, n_offers = len(part.need_index), len(part.offer_index)
     if n_needs * n_offers <= part.tuning.dense_pairs_limit:
         need, offer = np.divmod(np.arange(n_needs * n_offers, dtype=np.int64), n_offers)
-        return part.feasible(need, offer)
+        return part.feasible(need, offer, km=False)
     threshold = _scarce_threshold(part) if part.tuning.scarce_seed else None
     if threshold is not None:
         return _seed_scarce(part, threshold)
@@ -233,80 +282,119 @@ def _seed_pairs(part: _Part) -> _Pairs:
     offer_points = np.column_stack([part.offer_xyz, np.zeros(n_offers)])
     k = min(part.tuning.seed_needs_per_offer, n_needs)
     found = cKDTree(need_points).query(offer_points, k=k, workers=part.tuning.threads)[1]
-    found = found.reshape(n_offers, k)
-    chunks_need.append(found.ravel().astype(np.int64))
+    del need_points, offer_points
+    chunks_need.append(found.reshape(n_offers * k).astype(np.int64, copy=False))
     chunks_offer.append(np.repeat(np.arange(n_offers, dtype=np.int64), k))
+    del found
     return _with_judged(part, seeded, chunks_need, chunks_offer)
 
 
 def _nearest_offers(part: _Part, needs: IntArray, k: int) -> tuple[_Pairs, list[IntArray], list[IntArray]]:
-    """The feasible pairs of ``needs`` with their ``k`` nearest offers in range, and the pairs
-    still to judge: farther offers of the needs left with fewer than two feasible ones."""
-    n_needs, n_offers = len(part.need_index), len(part.offer_index)
+    """The feasible pairs of ``needs`` (ascending) with their ``k`` nearest offers in range,
+    sorted by need then offer and without distances, and the pairs still to judge: farther
+    offers of the needs left with fewer than two feasible ones.
+
+    Needs are taken ``_SEED_BLOCK`` at a time, so the neighbour lists and the pairs being
+    judged exist for one block at a time (memory: they were the peak of a 1M x 1M seed)."""
+    n_offers = len(part.offer_index)
     k = min(k, n_offers)
     if not len(needs) or not k:
-        return _Pairs.empty(), [], []
+        return _Pairs.empty(part.index_type), [], []
     offer_tree = cKDTree(part.offer_xyz)
-    # Only the indices are kept (the distances array is as large).
-    found = offer_tree.query(
-        part.need_xyz[needs], k=k, distance_upper_bound=_chord_for(part.max_km), workers=part.tuning.threads
-    )[1]
-    found = found.reshape(len(needs), k)
-    hit = found < n_offers
-    seeded = part.feasible(needs[np.nonzero(hit)[0]].astype(np.int64), found[hit].astype(np.int64))
-    # Time windows and offers' own limits can rule out all nearest offers of a need; look
-    # further for those needs only, or they would enter pricing with every offer in range.
-    thin = needs[(np.bincount(seeded.need, minlength=n_needs)[needs] < 2) & hit[:, -1]]
+    chord = _chord_for(part.max_km)
+    judged: list[_Pairs] = []
+    thin_blocks: list[IntArray] = []
+    for a in range(0, len(needs), _SEED_BLOCK):
+        block = needs[a : a + _SEED_BLOCK]
+        # Only the indices are kept (the distances array is as large).
+        found = offer_tree.query(
+            part.need_xyz[block], k=k, distance_upper_bound=chord, workers=part.tuning.threads
+        )[1]
+        found = found.reshape(len(block), k)
+        hit = found < n_offers
+        pairs = part.feasible(block[np.nonzero(hit)[0]], found[hit], km=False)
+        del found
+        # By need then offer within the block; blocks follow each other in need order.
+        order = np.argsort(_pair_keys(pairs.need, pairs.offer, n_offers), kind="stable")
+        pairs = _Pairs(pairs.need[order], pairs.offer[order], pairs.km, pairs.score[order])
+        del order
+        judged.append(pairs)
+        # Time windows and offers' own limits can rule out all nearest offers of a need; look
+        # further for those needs only, or they would enter pricing with every offer in range.
+        probes = block.astype(pairs.need.dtype)
+        feasible_pairs = np.searchsorted(pairs.need, probes, "right") - np.searchsorted(
+            pairs.need, probes, "left"
+        )
+        thin_blocks.append(block[(feasible_pairs < 2) & hit[:, -1]])
+        del hit
+    seeded = _Pairs.joined(judged, part.index_type)
+    thin = np.concatenate(thin_blocks)
     chunks_need: list[IntArray] = []
     chunks_offer: list[IntArray] = []
     if len(thin) and n_offers > k:
         k_far = min(8 * k, n_offers)
-        far = offer_tree.query(
-            part.need_xyz[thin],
-            k=k_far,
-            distance_upper_bound=_chord_for(part.max_km),
-            workers=part.tuning.threads,
-        )[1]
-        far = far.reshape(len(thin), k_far)
-        far_hit = far < n_offers
-        chunks_need.append(np.repeat(thin, k_far)[far_hit.ravel()].astype(np.int64))
-        chunks_offer.append(far[far_hit].astype(np.int64))
+        for a in range(0, len(thin), max(1, _SEED_BLOCK * k // k_far)):
+            block = thin[a : a + max(1, _SEED_BLOCK * k // k_far)]
+            far = offer_tree.query(
+                part.need_xyz[block], k=k_far, distance_upper_bound=chord, workers=part.tuning.threads
+            )[1]
+            far = far.reshape(len(block), k_far)
+            far_hit = far < n_offers
+            chunks_need.append(np.repeat(block, k_far)[far_hit.ravel()].astype(np.int64))
+            chunks_offer.append(far[far_hit].astype(np.int64))
     return seeded, chunks_need, chunks_offer
 
 
 def _with_judged(
     part: _Part, seeded: _Pairs, chunks_need: list[IntArray], chunks_offer: list[IntArray]
 ) -> _Pairs:
-    """``seeded`` (judged already) and the feasible pairs of the chunks, sorted by need then offer."""
+    """``seeded`` (judged already, sorted by need then offer) and the feasible pairs of the
+    chunks, sorted by need then offer, without distances."""
     n_offers = len(part.offer_index)
-    extra = _Pairs.empty()
     if chunks_need:
         # Judge only the chunks' new pairs (the distance is elementwise, so the union is the
         # same set with the same values).
         need, offer = _unique_pairs(np.concatenate(chunks_need), np.concatenate(chunks_offer), n_offers)
         chunks_need.clear()  # memory: the chunks are not needed any more
         chunks_offer.clear()
-        fresh = ~_contains(np.sort(seeded.need * n_offers + seeded.offer), need * n_offers + offer)
-        extra = part.feasible(need[fresh], offer[fresh])
+        fresh = ~_contains(_pair_keys(seeded.need, seeded.offer, n_offers), _pair_keys(need, offer, n_offers))
+        extra = part.feasible(need[fresh], offer[fresh], km=False)
         del need, offer, fresh
-    _merge(seeded, extra, n_offers)
+        _merge(seeded, extra, n_offers)
     return seeded
 
 
-def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int, *, km: bool = True) -> IntArray:
-    """Append ``extra`` to ``pairs`` in place, sorted by need then offer (stable), and return
-    the order applied to the concatenation. One array at a time, so the old and the new
-    candidate graph never exist whole together (memory). ``km=False``: ``pairs`` keeps no
-    distances (see :func:`_solve_part`) and those of ``extra`` are dropped."""
-    # By need, then offer: the order of ``np.lexsort((offer, need))`` (the sort is stable),
-    # a dozen times faster on these nearly sorted keys (1 s on three million pairs).
-    order = np.argsort(
-        np.concatenate([pairs.need, extra.need]) * n_offers + np.concatenate([pairs.offer, extra.offer]),
-        kind="stable",
-    )
-    for name in ("need", "offer", "km", "score") if km else ("need", "offer", "score"):
-        setattr(pairs, name, np.concatenate([getattr(pairs, name), getattr(extra, name)])[order])
-    return order
+def _merge(pairs: _Pairs, extra: _Pairs, n_offers: int, units: IntArray | None = None) -> IntArray | None:
+    """Insert ``extra`` into ``pairs`` (sorted by need then offer) in place, keeping them sorted:
+    the order a stable sort of the two one after the other gives (an extra pair equal to one of
+    ``pairs`` goes after it). Returns ``units`` (one per pair of ``pairs``) spread over the merged
+    pairs, 0 on the added ones. Distances are dropped (see :func:`_solve_part`).
+
+    One array at a time, written straight to its merged place: the old and the new candidate
+    graph never exist whole together, and no sort order over all pairs is built (memory)."""
+    pairs.km = _GONE_KM
+    extra_keys = _pair_keys(extra.need, extra.offer, n_offers)
+    order = np.argsort(extra_keys, kind="stable")
+    extra_keys = extra_keys[order]
+    # Where each added pair goes: after the pairs with a key up to its own, and after the added
+    # pairs before it.
+    at = np.searchsorted(_pair_keys(pairs.need, pairs.offer, n_offers), extra_keys, side="right")
+    del extra_keys
+    at += np.arange(len(extra))
+    total = len(pairs) + len(extra)
+    kept = np.ones(total, bool)
+    kept[at] = False
+    for name in ("need", "offer", "score"):
+        merged = np.empty(total, getattr(pairs, name).dtype)
+        merged[kept] = getattr(pairs, name)
+        merged[at] = getattr(extra, name)[order]
+        setattr(pairs, name, merged)
+        del merged
+    if units is None:
+        return None
+    spread = np.zeros(total, np.int64)
+    spread[kept] = units
+    return spread
 
 
 def _seed_scarce(part: _Part, threshold: float) -> _Pairs:
@@ -411,8 +499,8 @@ def _solve_flow_warm(part: _Part, pairs: _Pairs, start: IntArray, u: IntArray, v
     nodes = np.concatenate([need_nodes, offer_nodes])
     # Forward pair arcs first (arc index = pair index), then the used pairs' backward arcs,
     # then the residual skip and offer arcs both ways.
-    tails = np.concatenate([pairs.need, pairs.offer[used] + n_needs, nodes, sinks])
-    heads = np.concatenate([pairs.offer + n_needs, pairs.need[used], sinks, nodes])
+    tails = np.concatenate([pairs.need, pairs.offer[used].astype(np.int64) + n_needs, nodes, sinks])
+    heads = np.concatenate([pairs.offer.astype(np.int64) + n_needs, pairs.need[used], sinks, nodes])
     residual = np.concatenate(
         [
             caps - start,
@@ -463,14 +551,18 @@ def _solve_compiled(
     )
 
 
-def _segment_starts(sorted_keys: IntArray) -> IntArray:
+def _segment_starts(sorted_keys: IndexArray) -> IntArray:
     if not len(sorted_keys):
         return np.zeros(0, np.int64)
     return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
-def _int_bincount(index: IntArray, weights: IntArray, length: int) -> IntArray:
+def _int_bincount(index: IndexArray, weights: IntArray, length: int) -> IntArray:
     """``np.bincount`` with integer weights, exact beyond 2**53 (float sums are not)."""
+    # Over the nonzero weights only (the same sums): a flow is nonzero on about one pair per
+    # need, and bincount would otherwise convert every index and weight (memory).
+    nonzero = np.flatnonzero(weights)
+    index, weights = index[nonzero], weights[nonzero]
     if not len(weights) or int(weights.max()) * len(weights) < 2**53:
         return np.bincount(index, weights=weights, minlength=length).astype(np.int64)
     out = np.zeros(length, np.int64)
@@ -665,11 +757,49 @@ def _range_pairs(
         )
 
 
+def _ball_pairs(
+    part: _Part, a: FloatArray, b: FloatArray, needs: IntArray, offers: IntArray
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """The pairs :func:`_range_pairs` looks for (``d(i,j) + b_j < a_i`` may hold), by one ball
+    query per need: offers sit at ``(xyz/sqrt3, b_j)`` and need ``i`` looks within L1 distance
+    ``a_i`` of ``(xyz/sqrt3, 0)``. The chord scaled by ``1/sqrt(3)`` in L1 norm is at most ``d``,
+    so every violating pair is found; feasible pairs are at most ``max_km`` apart, so no radius
+    needs to pass ``max_km + max b`` (needs no offer serves have a large ``a_i``).
+
+    Each need's radius is its own, where the 5-D query of :func:`_range_pairs` bounds all needs
+    by the largest ``a`` and tells them apart in a fifth coordinate (a third of the time on the
+    giant category's first pricing pass). Batches are blocks of needs with all their pairs,
+    each need's offers in index order."""
+    if not len(needs) or not len(offers):
+        return
+    tol = 1e-6 * max(1.0, abs(float(a[needs].max())))
+    cap = _chord_for(part.max_km) + float(b[offers].max()) + tol
+    tree = cKDTree(np.column_stack([part.offer_xyz[offers] / _SQRT3, b[offers]]))
+    # Needs per query: grown or shrunk so a batch holds about ``tuning.pricing_batch`` pairs (the
+    # hits come back as Python lists, so a dense block would cost memory).
+    batch = part.tuning.pricing_batch
+    block = max(1, min(4096, batch))
+    start = 0
+    while start < len(needs):
+        members = needs[start : start + block]
+        start += len(members)
+        points = np.column_stack([part.need_xyz[members] / _SQRT3, np.zeros(len(members))])
+        radius = np.minimum(a[members] + tol, cap)
+        found = tree.query_ball_point(points, radius, p=1, return_sorted=True)
+        lengths = np.fromiter(map(len, found), np.int64, len(found))
+        hits = np.fromiter(itertools.chain.from_iterable(found), np.int64, int(lengths.sum()))
+        del found
+        per_need = max(1.0, len(hits) / len(members))
+        block = max(1, min(int(batch / per_need), 4 * block))
+        if len(hits):
+            yield np.repeat(members, lengths), offers[hits]
+
+
 def _violations(
     part: _Part,
     u: IntArray,
     v: IntArray,
-    known: IntArray,
+    known: _Pairs,
     margin: int,
     changed_needs: BoolArray | None = None,
     changed_offers: BoolArray | None = None,
@@ -677,7 +807,7 @@ def _violations(
     """Check every feasible pair of the component against the duals, without enumerating
     all pairs. Reports whether any pair has ``score > u_i + v_j`` and the pairs to add: for
     each need its ``tuning.priced_per_item`` pairs of highest ``score - u_i - v_j`` among those above
-    ``-margin``, leaving out pairs whose key ``need * n_offers + offer`` is in ``known``.
+    ``-margin``, leaving out the pairs of ``known`` (the candidate pairs, sorted by need then offer).
 
     A violation needs ``1000 d < 1000 P_i - u_i - v_j + 0.5``. With ``a_i = (1000 P_i - u_i +
     0.5) / 1000`` and ``b_j = v_j / 1000`` that is ``d + (A - a_i) + b_j < A`` for ``A = max a``.
@@ -701,20 +831,24 @@ def _violations(
     b = v / 1000.0
     all_needs = np.arange(n_needs, dtype=np.int64)
     all_offers = np.arange(n_offers, dtype=np.int64)
+    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
+    # Where supply is scarce, pairs are also kept per offer within a batch, so the batches are the
+    # grid cells' (see _range_pairs); otherwise a batch only has to hold every pair of its needs.
+    search = _range_pairs if scarce and part.tuning.priced_per_offer else _ball_pairs
     if changed_needs is None or changed_offers is None:
-        batches = _range_pairs(part, a, b, all_needs, all_offers)
+        batches = search(part, a, b, all_needs, all_offers)
     else:
         # Changed needs against every offer, then unchanged needs against changed offers.
         batches = itertools.chain(
-            _range_pairs(part, a, b, np.flatnonzero(changed_needs), all_offers),
-            _range_pairs(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
+            search(part, a, b, np.flatnonzero(changed_needs), all_offers),
+            search(part, a, b, np.flatnonzero(~changed_needs), np.flatnonzero(changed_offers)),
         )
     violated = False
     chosen: list[_Pairs] = []
+    known_keys: IntArray | None = None  # built when first needed (a margin): one per candidate pair
     truncated = np.zeros(n_needs, bool)
-    scarce = int(part.capacity.sum()) < int(part.quantity.sum())
     for need, offer in batches:
-        candidates = part.feasible(need, offer)
+        candidates = part.feasible(need, offer, km=False)
         reduced = candidates.score - u[candidates.need] - v[candidates.offer]
         if not (reduced > 0).any():
             continue
@@ -726,7 +860,11 @@ def _violations(
             # Candidate pairs always satisfy their constraint (reduced <= 0: the labels of _duals
             # cover every pair), so only a margin can bring known pairs in; without one, looking
             # them up among millions of violating pairs is wasted.
-            near = near[~_contains(known, candidates.need[near] * n_offers + candidates.offer[near])]
+            if known_keys is None:
+                known_keys = _pair_keys(known.need, known.offer, n_offers)
+            near = near[
+                ~_contains(known_keys, _pair_keys(candidates.need[near], candidates.offer[near], n_offers))
+            ]
         # Partial pricing: a need that got no usable seed arc can violate with every offer in
         # range; its few best pairs are enough to move the duals. Needs with more are re-checked
         # in full at the next pass. (A batch holds every pair of its needs from one range query,
@@ -751,19 +889,13 @@ def _violations(
             _Pairs(
                 candidates.need[picked],
                 candidates.offer[picked],
-                candidates.km[picked],
+                _GONE_KM,
                 candidates.score[picked],
             )
         )
     if not violated:
-        return _Pricing(False, _Pairs.empty(), truncated)
-    extra = _Pairs(
-        *(
-            np.concatenate([getattr(pairs, name) for pairs in chosen])
-            for name in ("need", "offer", "km", "score")
-        )
-    )
-    return _Pricing(True, extra, truncated)
+        return _Pricing(False, _Pairs.empty(part.index_type), truncated)
+    return _Pricing(True, _Pairs.joined(chosen, part.index_type), truncated)
 
 
 def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
@@ -775,7 +907,7 @@ def _contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
     return sorted_keys[pos] == keys  # type: ignore[no-any-return]
 
 
-def _top_per_group(group: IntArray, rank_key: IntArray, count: int) -> BoolArray:
+def _top_per_group(group: IndexArray, rank_key: IntArray, count: int) -> BoolArray:
     """Mask of the ``count`` entries with the smallest ``rank_key`` in each group."""
     order = np.lexsort((rank_key, group))
     sorted_group = group[order]
@@ -831,23 +963,22 @@ def _solve_part(part: _Part) -> _PartResult:
         if dense:
             break  # the seed graph was the full feasible graph
         u, v = _duals(part, pairs, units)
-        keys = pairs.need * n_offers + pairs.offer  # ascending: pairs are kept sorted
-        if len(keys) > 1 and not bool((keys[1:] >= keys[:-1]).all()):
-            keys = np.sort(keys)
+        # ``pairs`` are kept sorted by need then offer: pricing looks pairs up in them.
         if previous is None or not part.tuning.incremental_pricing:
-            pricing = _violations(part, u, v, keys, part.tuning.pricing_margin)
+            pricing = _violations(part, u, v, pairs, part.tuning.pricing_margin)
         else:
             prev_u, prev_v, prev_truncated = previous
             pricing = _violations(
-                part, u, v, keys, part.tuning.pricing_margin, (u < prev_u) | prev_truncated, v < prev_v
+                part, u, v, pairs, part.tuning.pricing_margin, (u < prev_u) | prev_truncated, v < prev_v
             )
-        del keys
         previous = (u, v, pricing.truncated)
         if not pricing.violated:
             break
         extra = pricing.extra
         del pricing
-        if rounds == 1:
+        # Every reduced cost ``score - u - v`` is at least this (no array per pair to know it).
+        lowest = int(pairs.score.min()) - int(u.max(initial=0)) - int(v.max(initial=0)) if len(pairs) else 0
+        if rounds == 1 and lowest < -part.tuning.keep_margin:
             # Seed arcs far from tight are dead weight in every re-solve; drop them once.
             # Pricing checks the full graph each round, so nothing needed can be lost, and
             # dropping only once keeps the column generation finite.
@@ -856,8 +987,8 @@ def _solve_part(part: _Part) -> _PartResult:
                 pairs = _Pairs(pairs.need[kept], pairs.offer[kept], pairs.km, pairs.score[kept])
                 units = units[kept]
             del kept
-        units = np.concatenate([units, np.zeros(len(extra), np.int64)])
-        start = units[_merge(pairs, extra, n_offers, km=False)]
+        start = _merge(pairs, extra, n_offers, units)
+        assert start is not None
         del units, extra
         if part.tuning.warm_start:
             warm = (start, u, v)

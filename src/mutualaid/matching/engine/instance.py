@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import compress
 from operator import is_, is_not, itemgetter, methodcaller
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,9 @@ DEFAULT_URGENCY_FACTOR: dict[str, float] = {"flexible": 1.0, "week": 2.0, "today
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+# Indices into one side of a component: 32-bit when the sizes allow (memory: most arrays of a
+# solve hold one entry per candidate pair), else 64-bit (see _index_type).
+IndexArray = npt.NDArray[np.signedinteger[Any]]
 
 # Quantities and capacities are exact integers up to 2**53 (the largest every JSON reader keeps
 # exact). Sums stay in 64 bits because each amount is clamped to its category's opposite total
@@ -493,13 +496,20 @@ def _clamp_amounts(needs: Side, offers: Side, n_categories: int) -> None:
             )
 
 
+def _index_type(count: int) -> type[np.signedinteger[Any]]:
+    """The integer type for indices below ``count``: 32-bit when they fit (memory), else 64-bit
+    (a little room is left for ``count + 1`` positions)."""
+    return np.int32 if count < 2**31 - 1 else np.int64
+
+
 def _dot(a: IntArray, b: IntArray) -> int:
     """``sum(a * b)`` exactly: in numpy when it provably fits in 64 bits, else in Python ints."""
     if not len(a):
         return 0
-    bound = float(np.abs(a).max()) * float(np.abs(b).max()) * len(a)
+    # The largest magnitudes without an array of them (memory).
+    bound = float(max(-int(a.min()), int(a.max()))) * float(max(-int(b.min()), int(b.max()))) * len(a)
     if bound < _INT64_ROOM:
-        return int((a * b).sum())
+        return int(np.dot(a, b))  # integer dot: exact here, and no product array (memory)
     return sum(x * y for x, y in zip(a.tolist(), b.tolist(), strict=True))
 
 

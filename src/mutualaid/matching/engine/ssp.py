@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from .instance import IntArray
+from .instance import IndexArray, IntArray, _index_type
 
 
 def _heap_push(heap_key: Any, heap_node: Any, size: int, key: int, node: int) -> int:
@@ -386,19 +386,66 @@ def _label(
     return True
 
 
-def _bucket_order(keys: Any, buckets: int) -> Any:
-    """``np.argsort(keys, kind="stable")`` for keys in ``0..buckets-1``, by counting (linear time;
-    the comparison sort took half a second on three million pairs)."""
-    start = np.zeros(buckets + 1, np.int64)
+def _bucket_fill(keys: Any, order: Any, start: Any) -> None:
+    """``order`` = ``np.argsort(keys, kind="stable")`` for keys in ``0..len(start) - 2``, by counting
+    (linear time; the comparison sort took half a second on three million pairs), and ``start[b]``
+    where bucket ``b`` begins in it (``start[-1]`` = ``len(keys)``). Both filled in place: the
+    caller picks their integer widths."""
+    buckets = len(start) - 1
+    start[:] = 0
     for a in range(len(keys)):
         start[keys[a] + 1] += 1
     for b in range(buckets):
         start[b + 1] += start[b]
-    order = np.empty(len(keys), np.int64)
     for a in range(len(keys)):
-        order[start[keys[a]]] = a
-        start[keys[a]] += 1
-    return order
+        key = keys[a]
+        order[start[key]] = a
+        start[key] += 1
+    # Each start now holds where the next bucket begins: shift them back by one bucket.
+    for b in range(buckets, 0, -1):
+        start[b] = start[b - 1]
+    start[0] = 0
+
+
+def _pair_caps(need: Any, offer: Any, quantity: Any, capacity: Any, cap: Any) -> None:
+    """``cap[a] = min(quantity[need[a]], capacity[offer[a]])``, without a temporary per pair."""
+    for a in range(len(need)):
+        q = quantity[need[a]]
+        c = capacity[offer[a]]
+        cap[a] = q if q < c else c
+
+
+def _flow_sums(need: Any, offer: Any, flow: Any, served: Any, given: Any) -> None:
+    """Units each need receives (``served``) and each offer gives (``given``), in integers."""
+    for a in range(len(need)):
+        f = flow[a]
+        if f != 0:
+            served[need[a]] += f
+            given[offer[a]] += f
+
+
+def _violated(n: int, need: Any, offer: Any, score: Any, cap: Any, flow: Any, pi: Any) -> int:
+    """Pairs with a negative reduced cost ``pi(need) - pi(offer) - score`` and room left, or -1
+    when a pair with flow has a positive one (the start and the duals break complementary
+    slackness)."""
+    count = 0
+    for a in range(len(need)):
+        reduced = pi[need[a]] - pi[n + offer[a]] - score[a]
+        if reduced > 0 and flow[a] > 0:
+            return -1
+        if reduced < 0 and flow[a] < cap[a]:
+            count += 1
+    return count
+
+
+def _saturate(n: int, need: Any, offer: Any, score: Any, cap: Any, flow: Any, pi: Any, excess: Any) -> None:
+    """Fill the pairs :func:`_violated` counts: their offer gets an excess, their need a deficit."""
+    for a in range(len(need)):
+        if flow[a] < cap[a] and pi[need[a]] - pi[n + offer[a]] - score[a] < 0:
+            push = cap[a] - flow[a]
+            flow[a] = cap[a]
+            excess[need[a]] -= push
+            excess[n + offer[a]] += push
 
 
 # Compiled on first use; the machine code is cached next to this file (or in NUMBA_CACHE_DIR).
@@ -406,14 +453,27 @@ _heap_push = njit(cache=True, nogil=True)(_heap_push)
 _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
 _run = njit(cache=True, nogil=True)(_run)
 _label = njit(cache=True, nogil=True)(_label)
-_bucket_order = njit(cache=True, nogil=True)(_bucket_order)
+_bucket_fill = njit(cache=True, nogil=True)(_bucket_fill)
+_pair_caps = njit(cache=True, nogil=True)(_pair_caps)
+_flow_sums = njit(cache=True, nogil=True)(_flow_sums)
+_violated = njit(cache=True, nogil=True)(_violated)
+_saturate = njit(cache=True, nogil=True)(_saturate)
+
+
+def _bucket_order(keys: Any, buckets: int) -> tuple[Any, IntArray]:
+    """``np.argsort(keys, kind="stable")`` for keys in ``0..buckets-1`` (32-bit when the positions
+    fit) and where each bucket begins in it (``buckets + 1`` starts)."""
+    order = np.empty(len(keys), _index_type(len(keys)))
+    start = np.empty(buckets + 1, np.int64)
+    _bucket_fill(keys, order, start)
+    return order, start
 
 
 def duals(
     n_needs: int,
     n_offers: int,
-    need: IntArray,
-    offer: IntArray,
+    need: IndexArray,
+    offer: IndexArray,
     score: IntArray,
     units: IntArray,
     short: Any,
@@ -422,15 +482,15 @@ def duals(
     """Dual prices ``u``, ``v`` of an optimal ``units`` on the pairs (sorted by need), the same
     numbers ``exact._duals``' sweeps give; ``None`` if they do not settle (the caller raises)."""
     n, m = n_needs, n_offers
-    need = np.ascontiguousarray(need, np.int64)
-    offer = np.ascontiguousarray(offer, np.int64)
+    need, offer = _indices(need), _indices(offer)
     score = np.ascontiguousarray(score, np.int64)
-    need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+    need_start = _starts(need, n)
     used = np.ascontiguousarray(units > 0)
     # Only the used pairs are needed offer by offer (a few per need): sort those alone.
     used_pairs = np.flatnonzero(used)
-    used_by_offer = used_pairs[_bucket_order(offer[used_pairs], m)]
-    used_start = np.searchsorted(offer[used_by_offer], np.arange(m + 1, dtype=np.int64)).astype(np.int64)
+    by_offer, used_start = _bucket_order(offer[used_pairs], m)
+    used_by_offer = used_pairs[by_offer]
+    del by_offer
     u = np.where(short, 0, big).astype(np.int64)
     v = np.zeros(m, np.int64)
     # A shortest-path label falls at most once per improving path; a generous cap per arc
@@ -457,8 +517,8 @@ def duals(
 def solve(
     n_needs: int,
     n_offers: int,
-    need: IntArray,
-    offer: IntArray,
+    need: IndexArray,
+    offer: IndexArray,
     score: IntArray,
     quantity: IntArray,
     capacity: IntArray,
@@ -471,28 +531,33 @@ def solve(
     """Units per pair in a maximum-score flow, or ``None`` if the solver gave up.
 
     ``need`` must be sorted (pairs sorted by need). Cold (``start`` is ``None``): from no flow
-    with ``u`` = each need's best score, when supply is ample (``None`` when it is scarce). Warm: ``start`` must be an optimal flow of a sub-graph
-    (0 on the pairs added since) and ``u``, ``v`` its dual prices (``exact._duals``)."""
+    with ``u`` = each need's best score, when supply is ample (``None`` when it is scarce). Warm:
+    ``start`` must be an optimal flow of a sub-graph (0 on the pairs added since) and ``u``, ``v``
+    its dual prices (``exact._duals``). The flow is built in ``start`` itself when it is a
+    writable contiguous 64-bit array (memory: no copy per pair) and returned; when the solver
+    gives up, ``start`` holds what it held before. Indices may be 32- or 64-bit."""
     n, m = n_needs, n_offers
     if start is None and int(np.sum(capacity)) < int(np.sum(quantity)):
         # Cold and scarce: decided before building anything (see below).
         return None
-    need = np.ascontiguousarray(need, np.int64)
-    offer = np.ascontiguousarray(offer, np.int64)
+    need, offer = _indices(need), _indices(offer)
     score = np.ascontiguousarray(score, np.int64)
     quantity = np.ascontiguousarray(quantity, np.int64)
     capacity = np.ascontiguousarray(capacity, np.int64)
-    need_start = np.searchsorted(need, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
-    by_offer = _bucket_order(offer, m)
-    # Where each offer's arcs start in ``by_offer`` (counted: no sorted copy of the offers).
-    offer_start = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(offer, minlength=m))]).astype(
-        np.int64
-    )
-    cap = np.minimum(quantity[need], capacity[offer])
+    cap = np.empty(len(need), np.int64)
+    _pair_caps(need, offer, quantity, capacity, cap)
     excess = np.zeros(n + m + 1, np.int64)
-    if start is None and int(capacity.sum()) >= int(quantity.sum()):
+    # What ``start`` held (its pairs with flow: about one per need), to put back if the solver
+    # gives up after changing it: the caller then re-solves from it with OR-Tools.
+    held: tuple[IntArray, IntArray] | None = None
+    if start is None:
         # Supply is ample: every need starts with its units to route and ``u`` = its best
-        # score; most of them reach their best offer and are done.
+        # score; most of them reach their best offer and are done. (Scarce supply returned
+        # above: most needs end unserved, and a search from such a need runs until its own skip
+        # arc, over every cheaper alternating path. Searching from the offers instead (every
+        # need skipping, each offer short of its capacity) is exact but measured 2.4 times
+        # slower than OR-Tools' cost scaling on a scarce-supply component (9.0 against 3.8 CPU s
+        # for 1.1 million pairs), so cold scarce flows go to OR-Tools; later rounds start warm.)
         flow = np.zeros(len(need), np.int64)
         skip = np.zeros(n, np.int64)
         give = np.zeros(m, np.int64)
@@ -502,47 +567,41 @@ def solve(
         pi = np.concatenate([best, np.zeros(m + 1, np.int64)])
         excess[:n] = quantity
         excess[n + m] = -int(quantity.sum())
-    elif start is None:
-        # Supply is scarce: most needs end unserved, and a search from such a need runs until
-        # its own skip arc, over every cheaper alternating path. Searching from the offers instead
-        # (every need skipping, each offer short of its capacity) is exact but measured 2.4 times
-        # slower than OR-Tools' cost scaling on a scarce-supply component (9.0 against 3.8 CPU s
-        # for 1.1 million pairs), so cold scarce flows go to OR-Tools; later rounds start warm.
-        return None
     else:
         assert u is not None and v is not None
-        flow = np.ascontiguousarray(start, np.int64).copy()
-        served = np.bincount(need, weights=flow, minlength=n).astype(np.int64)
-        given = np.bincount(offer, weights=flow, minlength=m).astype(np.int64)
+        writable = start.dtype == np.int64 and start.flags.c_contiguous and start.flags.writeable
+        flow = start if writable else np.array(start, np.int64)
+        served = np.zeros(n, np.int64)
+        give = np.zeros(m, np.int64)
+        _flow_sums(need, offer, flow, served, give)
         skip = quantity - served
-        give = given
         pi = np.concatenate([u.astype(np.int64), -v.astype(np.int64), np.zeros(1, np.int64)])
         # Saturate the arcs whose reduced cost is negative (only pairs added since the last
-        # optimum can be): their offer gets an excess, their need a deficit.
-        reduced = pi[need] - pi[n + offer] - score
-        # The start must satisfy complementary slackness with the duals (it does when they
-        # come from exact._duals); otherwise the invariant would not hold: give up.
+        # optimum can be): their offer gets an excess, their need a deficit. The start must
+        # satisfy complementary slackness with the duals (it does when they come from
+        # exact._duals); otherwise the invariant would not hold: give up.
+        bad = _violated(n, need, offer, score, cap, flow, pi)
         if (
-            ((reduced > 0) & (flow > 0)).any()
+            bad < 0
             or ((skip > 0) & (u != 0)).any()
             or ((give < capacity) & (v != 0)).any()
             or (u < 0).any()
             or (v < 0).any()
         ):
             return None
-        bad = np.flatnonzero(reduced < 0)
-        del reduced  # one array per pair, not needed by the search
-        bad = bad[flow[bad] < cap[bad]]
-        if len(bad) > max_saturated_share * len(need):
+        if bad > max_saturated_share * len(need):
             # Many violating pairs at once (a first pricing round on a scarce component added a
             # third of its graph): the repair searches overlap and OR-Tools' warm cost scaling is
             # faster (measured 20.0 against 5.9 CPU s; with 6 % added, 2.6 against 5.0).
             return None
-        if len(bad):
-            push = cap[bad] - flow[bad]
-            flow[bad] = cap[bad]
-            excess[:n] -= np.bincount(need[bad], weights=push, minlength=n).astype(np.int64)
-            excess[n : n + m] += np.bincount(offer[bad], weights=push, minlength=m).astype(np.int64)
+        if flow is start:
+            kept = np.flatnonzero(flow)
+            held = (kept, flow[kept])
+        if bad:
+            _saturate(n, need, offer, score, cap, flow, pi, excess)
+    need_start = _starts(need, n)
+    # The pairs offer by offer, and where each offer's begin (counted: no sorted copy of the offers).
+    by_offer, offer_start = _bucket_order(offer, m)
     budget = budget_per_arc * (len(need) + n + m) + 64
     ok = _run(
         n,
@@ -564,13 +623,35 @@ def solve(
         budget,
     )
     if not ok or excess.any():
+        if held is not None:
+            flow[:] = 0
+            flow[held[0]] = held[1]
         return None
     return flow
 
 
+def _indices(index: IndexArray) -> Any:
+    """``index`` as a contiguous array of its own integer width (32-bit indices stay 32-bit)."""
+    if index.dtype in (np.int32, np.int64):
+        return np.ascontiguousarray(index)
+    return np.ascontiguousarray(index, np.int64)
+
+
+def _starts(sorted_index: Any, count: int) -> IntArray:
+    """Where each of ``0..count`` begins in ``sorted_index`` (``count + 1`` positions)."""
+    # The probes in the index's own width: a wider one would make numpy convert the whole index.
+    return np.searchsorted(sorted_index, np.arange(count + 1, dtype=sorted_index.dtype)).astype(np.int64)
+
+
 def warm_up() -> None:
-    """Compile (or load the cached machine code of) the solver and the dual labels on a two-node graph, so the first
-    large matching run does not pay the compilation (seconds); ``scripts/bootstrap`` calls it."""
-    one = np.zeros(1, np.int64)
-    solve(1, 1, one, one, np.ones(1, np.int64), np.ones(1, np.int64), np.ones(1, np.int64))
-    duals(1, 1, one, one, np.ones(1, np.int64), np.ones(1, np.int64), np.zeros(1, np.bool_), 2**62)
+    """Compile (or load the cached machine code of) the solver, cold and warm, and the dual labels
+    on a two-node graph, so the first large matching run does not pay the compilation (seconds);
+    ``scripts/bootstrap`` calls it. For 32-bit indices (what the engine passes) and 64-bit ones."""
+    indices: list[IndexArray] = [np.zeros(1, np.int32), np.zeros(1, np.int64)]
+    for one in indices:
+        score = np.ones(1, np.int64)
+        flow = solve(1, 1, one, one, score, np.ones(1, np.int64), np.ones(1, np.int64))
+        assert flow is not None
+        prices = duals(1, 1, one, one, score, flow, np.zeros(1, np.bool_), 2**62)
+        assert prices is not None
+        solve(1, 1, one, one, score, np.ones(1, np.int64), np.ones(1, np.int64), flow, *prices)
