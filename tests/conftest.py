@@ -241,6 +241,24 @@ def api_for() -> Callable[[Any], Client]:
     return make
 
 
+@pytest.fixture
+def one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limiter's clock stands still for the test, so every attempt it makes lands in one window.
+
+    Limits count in fixed windows (a minute, an hour) that start on the clock: a test making three
+    attempts against "3/m" and expecting the fourth refused passed the fourth into a fresh window whenever
+    a minute turned between them (about one run in sixty for a test of a second on a loaded machine).
+    """
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from mutualaid.core import ratelimit
+
+    now = timezone.now()
+    monkeypatch.setattr(ratelimit, "timezone", SimpleNamespace(now=lambda: now))
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], None]:
     """Puts into a data dir the SQLite database `mutualaid migrate` makes on a fresh install, for the tests
