@@ -137,11 +137,18 @@ def _normalise(href: str) -> str | None:
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
 @functools.cache
-def _english_ui() -> list[re.Pattern[str]]:
+def _english_ui() -> list[tuple[list[str], re.Pattern[str]]]:
     """The project's own interface sentences (msgids of every app's Spanish catalogue that translate to
     something else), as patterns with their placeholders left open. Short ones are left out: a two-word
-    label may well be someone's post title."""
+    label may well be someone's post title.
+
+    Each comes with its literal pieces (the text between placeholders): a page can only match a pattern
+    that holds every piece, and a substring test rules out almost all of some 1,500 sentences for a page
+    far faster than running each pattern over it (the crawl spent 40 % of its time in those searches)."""
     import gettext
 
     import mutualaid
@@ -151,12 +158,18 @@ def _english_ui() -> list[re.Pattern[str]]:
         with mo_path.open("rb") as handle:
             catalog: dict[Any, str] = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
         for msgid, msgstr in catalog.items():
-            words = re.sub(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", "", msgid) if isinstance(msgid, str) else ""
+            words = PLACEHOLDER.sub("", msgid) if isinstance(msgid, str) else ""
             if msgstr != msgid and len(words) >= 24 and "\n" not in msgid:
-                literal = re.escape(re.sub(r"\s+", " ", msgid))
-                found.append(re.compile(re.sub(r"%\\\(\w+\\\)[sd]|%[sd]|\\\{\w*\\\}", ".{1,80}?", literal)))
+                pieces = PLACEHOLDER.split(re.sub(r"\s+", " ", msgid))
+                pattern = ".{1,80}?".join(re.escape(piece) for piece in pieces)
+                found.append(([piece for piece in pieces if piece], re.compile(pattern)))
     assert len(found) > 100, found
     return found
+
+
+def _english_sentences(ui: str) -> list[str]:
+    """The interface sentences `ui` (a page's text) still shows in English."""
+    return [m.pattern for pieces, m in _english_ui() if all(piece in ui for piece in pieces) and m.search(ui)]
 
 
 @functools.cache
@@ -282,7 +295,7 @@ def crawl(
             # `<article lang="en">`) is not the interface.
             own = re.sub(r'<article[^>]*\blang="(?!es")[^"]*"[^>]*>.*?</article>', " ", body, flags=re.S)
             ui = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", own)))
-            english = [s for s in NAV_STRINGS if s in ui] + [m.pattern for m in _english_ui() if m.search(ui)]
+            english = [s for s in NAV_STRINGS if s in ui] + _english_sentences(ui)
             if english:
                 result.problems.append(f"{where}: English on a Spanish page: {english}")
         if response.status_code != 200:
