@@ -166,7 +166,6 @@ def test_a_member_with_a_second_factor_types_a_code_too(ada: Any, client_for: An
     assert json.loads(response.content)["apps"]["members"]["second_factor"]["enrolled"] is True
 
 
-@pytest.mark.usefixtures("one_rate_window")
 def test_attempts_are_limited_wrong_passwords_included(ben: Any, client_for: Any) -> None:
     from mutualaid.members.services import DATA_EXPORT_RATE
 
