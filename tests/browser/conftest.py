@@ -116,7 +116,9 @@ def log_in(page: Any, go: Callable[[str], Any]) -> Callable[..., None]:
         go("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        from tests.browser.pages import click_through
+
+        click_through(page, page.get_by_role("button", name="Log in"))
         if totp_secret:
             from tests.totp import current_code
 

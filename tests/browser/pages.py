@@ -22,3 +22,18 @@ def settled_width(page: Any) -> int:
                 raise
             page.wait_for_timeout(100)
     raise AssertionError("unreachable")
+
+
+def click_through(page: Any, target: Any, *, key: str | None = None) -> None:
+    """Clicks `target` (a link or a form's button; or presses `key` in it) and returns once the page it leads
+    to has loaded.
+
+    A click returns as soon as it is dispatched, and `wait_for_load_state()` right after it answers for the
+    page still showing, which has loaded long ago. A test that then read the database, the address, or went
+    to another page raced the server's answer: on a loaded machine the form's POST had not arrived yet (the
+    claim was not there, the address was the old one), or `goto` cancelled it (the login never happened)."""
+    with page.expect_navigation():
+        if key is None:
+            target.click()
+        else:
+            target.press(key)

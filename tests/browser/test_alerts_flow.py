@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 
@@ -51,7 +51,7 @@ def test_report_verify_broadcast_all_clear(
     shot("alerts-report")
     page.get_by_role("button", name="Send to the verifiers").click()
     expect(page.get_by_text("Your report went to the group's verifiers")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
     report = Report.objects.get()
 
     # Ada goes, confirms; nothing is sent yet.
@@ -68,7 +68,7 @@ def test_report_verify_broadcast_all_clear(
     shot("alerts-verify")
     page.get_by_role("button", name="I saw it: confirm").click()
     expect(page.get_by_text("Another verifier must confirm before the alert is sent.")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ida confirms: the alert is queued for Ben, and the progress shows on the report page.
     log_in("ida", PASSWORD, totp_secret=_totp_secret(ida))
@@ -80,7 +80,7 @@ def test_report_verify_broadcast_all_clear(
     expect(page.get_by_text("1 responder, 0 of 0 messages sent")).to_be_visible()
     narrow()
     shot("alerts-sent")
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben, a responder of the area, finds the verified alert.
     log_in("ben", PASSWORD)
@@ -88,7 +88,7 @@ def test_report_verify_broadcast_all_clear(
     expect(page.get_by_text("Verified alert: immigration enforcement near").first).to_be_visible()
     go("/g/crown/alerts/")
     expect(page.get_by_role("link", name="Immigration raid").first).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada sends the all-clear.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 from tests.totp import code_for
 
@@ -38,11 +39,10 @@ def _log_in(tab: Any, user: Any, *, second_factor: bool = False) -> None:
     tab.goto(tab.base_url + "/accounts/login/")
     tab.get_by_label("Username").fill(user.username)
     tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
+    click_through(tab, tab.get_by_role("button", name="Log in"))
     if second_factor:
         tab.locator("input[name=code]").fill(code_for(user))
-        tab.get_by_role("button", name="Sign In").click()
-    tab.wait_for_load_state()
+        click_through(tab, tab.get_by_role("button", name="Sign In"))
 
 
 def _download(tab: Any, tmp_path: Path) -> dict[str, Any]:

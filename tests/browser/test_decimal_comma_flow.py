@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 
 
@@ -30,8 +31,7 @@ def test_a_decimal_comma_is_read_as_a_decimal_comma(
     page.goto(live_server.url + "/accounts/login/")
     page.locator("input[name=login]").fill("ben")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("main form button[type=submit]").first)
     page.goto(live_server.url + "/g/crown/board/new/?kind=offer")
     page.locator("input[name=kind][value=offer]").check()
     page.locator("select[name=category]").select_option("transport")

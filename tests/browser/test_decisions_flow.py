@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 
@@ -63,7 +63,7 @@ def test_a_consent_proposal_changes_a_fund_rule(
     page.get_by_label("Agree").check()
     page.get_by_role("button", name="Vote", exact=True).click()
     expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben consents from his phone.
     log_in("ben", PASSWORD)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -111,7 +111,7 @@ def test_plan_publish_deliver(
     phone.goto(base + "/accounts/login/")
     phone.get_by_label("Username").fill("dan")
     phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Log in").click()
+    click_through(phone, phone.get_by_role("button", name="Log in"))
     phone.goto(base + "/g/crown/deliveries/mine/")
     phone.get_by_role("link", name=timezone.localdate().strftime("%a")).first.click()
     first, second, third = Stop.objects.order_by("sequence")

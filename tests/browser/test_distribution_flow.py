@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.browser.test_shifts_flow import _totp_secret
 from tests.conftest import PASSWORD
 
@@ -48,7 +48,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     expect(page.get_by_text("The distribution day was set up.")).to_be_visible()
     distribution_day = DistributionDay.objects.get()
     assert distribution_day.slots.count() == 3
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben books the 10:20 slot on his phone.
     log_in("ben", PASSWORD)
@@ -64,7 +64,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     shot("distribution-day-booked")
     booking = SlotBooking.objects.get(user=ben)
     assert booking.state == "booked"
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada books for a neighbour, then checks Ben in at the door and records a walk-in.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))

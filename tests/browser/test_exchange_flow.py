@@ -6,6 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 
 
@@ -42,7 +43,7 @@ def test_post_claim_accept_converse_fulfil(
     log_in("fay", PASSWORD)
     go("/g/crown/board/")
     shot("exchange-board")
-    page.get_by_role("link", name="2 bags of groceries").click()
+    click_through(page, page.get_by_role("link", name="2 bags of groceries"))
     assert page.get_by_text("12 Secret St").count() == 0
     page.get_by_role("button", name="I can help").click()
     expect(page.get_by_text("The poster will answer your claim.")).to_be_visible()

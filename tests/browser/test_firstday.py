@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -32,8 +32,7 @@ def _log_in(page: Any, username: str) -> None:
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    click_through(page, page.get_by_role("button", name="Log in"))
 
 
 def test_home_page_search_finds_the_group(tab: Any, crown: Any) -> None:
@@ -91,8 +90,7 @@ def test_every_money_form_submits_first_time_in_spanish(
         assert page.locator("html").get_attribute("lang") == "es"
         for name, value in fields.items():
             page.locator(f"main form [name={name}]").fill(value)
-        page.locator("main form button[type=submit]").last.click()
-        page.wait_for_load_state()
+        click_through(page, page.locator("main form button[type=submit]").last)
         assert page.locator(".errorlist").count() == 0, page.locator(".errorlist").all_inner_texts()
 
     # Ben asks first: ada logs in once (a second-factor code is accepted once per period).
@@ -101,7 +99,7 @@ def test_every_money_form_submits_first_time_in_spanish(
         f"/g/crown/funds/{fund.pk}/requests/new/", {"amount": "40", "purpose": "Para la renta de diciembre"}
     )
     ask = Request.objects.get(fund=fund)
-    page.get_by_role("button", name="Salir").click()
+    click_through(page, page.get_by_role("button", name="Salir"))
 
     log_in("ada", PASSWORD, _totp_secret(ada))
     submit(f"/g/crown/funds/{fund.pk}/contributions/new/", {"amount": "120,50"})
@@ -109,9 +107,8 @@ def test_every_money_form_submits_first_time_in_spanish(
     submit(f"/g/crown/funds/{fund.pk}/pledges/new/", {"amount": "10"})
     assert Pledge.objects.filter(fund=fund).count() == 1
     go(f"/g/crown/funds/requests/{ask.pk}/")
-    page.locator("form[action$='/approve/'] button").click()
-    page.locator("form[action$='/pay/'] button").click()
-    page.wait_for_load_state()
+    click_through(page, page.locator("form[action$='/approve/'] button"))
+    click_through(page, page.locator("form[action$='/pay/'] button"))
     ask.refresh_from_db()
     assert ask.status == "paid"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD, enable_totp, make_user
 
 
@@ -58,7 +59,7 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     expect(page.get_by_text("Nobody approves their own request.").first).to_be_visible()
     assert page.get_by_role("button", name="Approve").count() == 0
     ask = Request.objects.get()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Two coordinators approve; the second records the cheque.
     for coordinator in (ada, ida):
@@ -68,7 +69,7 @@ def test_bail_request_two_approvals_and_the_transparency_page(
         page.get_by_role("button", name="Approve").click()
         if coordinator is ada:
             expect(page.get_by_text("Your approval was recorded.")).to_be_visible()
-            page.get_by_role("button", name="Log out").click()
+            click_through(page, page.get_by_role("button", name="Log out"))
     expect(page.get_by_text("The fund's rule is met")).to_be_visible()
     page.get_by_label("How it was paid").select_option("check")
     page.get_by_label("Payment reference").fill("cashier's check 0042")
@@ -77,12 +78,12 @@ def test_bail_request_two_approvals_and_the_transparency_page(
     expect(page.get_by_text("The payment was recorded in the ledger.")).to_be_visible()
     ask.refresh_from_db()
     assert (ask.status, ask.bail_status) == ("paid", "out")
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Anyone can read the public page, found from the group's public page: the bail went out, nobody is named.
     page.context.clear_cookies()
     go("/g/crown/")
-    page.get_by_role("link", name="Crown Bail Fund").click()
+    click_through(page, page.get_by_role("link", name="Crown Bail Fund"))
     assert page.url.endswith(f"/g/crown/funds/{fund.pk}/transparency/")
     table = page.locator("#public-transactions")
     expect(table.get_by_text("Bail posted: Bail & legal support")).to_be_visible()

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 
@@ -50,7 +50,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     expect(page.get_by_text("Thank you. Only coordinators see your offer.")).to_be_visible()
     offer = Offer.objects.get()
     assert offer.address == "245 Kingston Ave, apt 3R"
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada proposes a three-night stay for Fay's need.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
@@ -67,30 +67,30 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     expect(page.get_by_text("Stay proposed.")).to_be_visible()
     expect(page.get_by_text("You proposed this stay: another coordinator confirms it.")).to_be_visible()
     stay = Stay.objects.get()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Fay does not see the address yet.
     log_in("fay", PASSWORD)
     go(f"/g/crown/housing/stays/{stay.pk}/")
     expect(page.get_by_text("You will see the address once the stay is arranged.")).to_be_visible()
     assert page.get_by_text("245 Kingston Ave").count() == 0
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben agrees.
     log_in("ben", PASSWORD)
     go(f"/g/crown/housing/stays/{stay.pk}/")
     page.get_by_role("button", name="I agree to host").click()
     expect(page.get_by_text("The host has agreed.")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ida, a second coordinator, confirms.
     log_in("ida", PASSWORD, totp_secret=_totp_secret(ida))
     go(f"/g/crown/housing/stays/{stay.pk}/")
-    page.get_by_role("button", name="Confirm the stay").click()
+    click_through(page, page.get_by_role("button", name="Confirm the stay"))
     assert page.locator("#stay-state").inner_text() == "Arranged"
     narrow()
     shot("housing-confirmed")
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
     stay.refresh_from_db()
     assert stay.state == "confirmed" and stay.confirmed_by_id == ida.pk and stay.proposed_by_id == ada.pk
 

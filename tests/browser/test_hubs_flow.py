@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 
 
@@ -38,7 +39,7 @@ def test_anonymous_report_empty_restock_need_member_claims(
     assert page.locator("svg circle").count() >= 1
     page.get_by_role("link", name="Franklin Ave fridge").click()
     expect(page.get_by_text("801 Franklin Ave")).to_be_visible()
-    page.get_by_role("link", name="Report how it is").click()
+    click_through(page, page.get_by_role("link", name="Report how it is"))
     assert page.locator("input[type=radio]:checked").count() == 0  # nothing pre-filled
     page.get_by_label("Good").check()
     page.get_by_label("Empty").check()
@@ -57,7 +58,7 @@ def test_anonymous_report_empty_restock_need_member_claims(
     page.get_by_role("link", name="Help restock").click()
     expect(page.get_by_role("heading", name="Restock Franklin Ave fridge")).to_be_visible()
     shot("hubs-restock-need")
-    page.locator(f"form[action$='/{need.pk}/claim/'] button").click()
+    click_through(page, page.locator(f"form[action$='/{need.pk}/claim/'] button"))
     claim = Claim.objects.get(post=need)
     assert claim.claimant_id == ben.pk
     need.refresh_from_db()

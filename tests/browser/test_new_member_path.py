@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -89,8 +89,7 @@ def _log_in_coordinator(page: Any, user: Any) -> None:
     page.locator("input[name=password]").press("Enter")
     page.locator("input[name=code]").wait_for()
     page.locator("input[name=code]").fill(code_for(user))
-    page.locator("input[name=code]").press("Enter")
-    page.wait_for_load_state()
+    click_through(page, page.locator("input[name=code]"), key="Enter")
     assert "/accounts/" not in page.url
 
 
@@ -99,11 +98,9 @@ def _open_notice(page: Any, words: dict[str, str], subject: str) -> None:
     page.goto(page.base_url + "/")
     link = page.get_by_role("link", name=words["notices"])
     assert link.locator(".count").inner_text().strip() != ""  # server-rendered unread count
-    link.click()
-    page.wait_for_load_state()
+    click_through(page, link)
     _fits(page)
-    page.get_by_role("link", name=subject).click()
-    page.wait_for_load_state()
+    click_through(page, page.get_by_role("link", name=subject))
 
 
 @pytest.fixture
@@ -176,16 +173,14 @@ def test_invitation_sign_up_first_need_notices_claim_and_messages(
     _log_in_coordinator(coordinator, ada)
     coordinator.goto(f"{coordinator.base_url}/g/crown/board/{post.pk}/")
     _fits(coordinator)
-    coordinator.get_by_role("button", name=words["help"]).click()
-    coordinator.wait_for_load_state()
+    click_through(coordinator, coordinator.get_by_role("button", name=words["help"]))
     claim = Claim.objects.get(post=post)
     assert claim.claimant == ada and claim.state == "pending"
 
     # 5. The newcomer sees the notice, follows it to the post and accepts.
     _open_notice(nia, words, words["claimed"])
     assert nia.url.endswith(f"/g/crown/board/{post.pk}/")
-    nia.get_by_role("button", name=words["accept"], exact=True).click()
-    nia.wait_for_load_state()
+    click_through(nia, nia.get_by_role("button", name=words["accept"], exact=True))
     claim.refresh_from_db()
     assert claim.state == "accepted"
 

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 
 WIDTH = 390
@@ -32,14 +33,13 @@ def _log_in(tab: Any, username: str, user: Any = None) -> None:
     tab.goto(tab.base_url + "/accounts/login/")
     tab.get_by_label("Username").fill(username)
     tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
+    click_through(tab, tab.get_by_role("button", name="Log in"))
     if user is not None:  # a coordinator: the second factor
         from tests.totp import code_for
 
         code = code_for(user)
         tab.locator("input[name=code]").fill(code)
-        tab.get_by_role("button", name="Sign In").click()
-    tab.wait_for_load_state()
+        click_through(tab, tab.get_by_role("button", name="Sign In"))
 
 
 def _fits(tab: Any) -> None:

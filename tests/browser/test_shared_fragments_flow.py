@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD
 from tests.exchange.conftest import make_post
 
@@ -23,7 +24,7 @@ def test_language_switch_and_logout_from_a_kept_board(
         page.goto(live_server.url + "/accounts/login/")
         page.get_by_label("Username").fill("ben")
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        click_through(page, page.get_by_role("button", name="Log in"))
         board = live_server.url + "/g/crown/board/?q=rice"
         page.goto(board)
         page.goto(board)  # the second view is the one built from the kept parts
@@ -40,7 +41,7 @@ def test_language_switch_and_logout_from_a_kept_board(
         assert page.url == board  # back on the page it was sent from, search included
         expect(page.get_by_role("link", name="Rice and beans")).to_be_visible()
 
-        page.get_by_role("button", name="Salir").click()
+        click_through(page, page.get_by_role("button", name="Salir"))
         expect(page.get_by_role("link", name="Entrar")).to_be_visible()
         page.goto(board)
         expect(page.get_by_role("link", name="Entrar")).to_be_visible()  # the board now asks to log in

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.pages import click_through
 from tests.conftest import PASSWORD, make_user
 
 
@@ -59,7 +60,7 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     assert series.rule == "FREQ=WEEKLY;BYDAY=SA"
     first = series.occurrences.order_by("starts_at").first()
     assert first is not None
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben takes the driver place; Gus joins the waitlist.
     for member, expected in (
@@ -76,7 +77,7 @@ def test_series_sign_up_drop_promotion_and_outcomes(
             shot("shifts-signed-up")
         else:
             assert page.get_by_text("12 Example St").count() == 0
-        page.get_by_role("button", name="Log out").click()
+        click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben can't make it: Gus moves up and is told.
     log_in("ben", PASSWORD)
@@ -85,12 +86,12 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     expect(page.get_by_text("You dropped out.")).to_be_visible()
     assert Signup.objects.get(user=gus).state == "confirmed"
     assert OutboundMessage.objects.filter(kind="shift_promoted", user=gus).exists()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
     log_in("gus", PASSWORD)
     go(f"/g/crown/shifts/on/{first.pk}/")
     expect(page.get_by_text("You are signed up as driver.")).to_be_visible()
     shot("shifts-promoted")
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # The shift happens; the lead records what it did.
     started = timezone.now() - datetime.timedelta(hours=2)

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.pages import settled_width
+from tests.browser.pages import click_through, settled_width
 from tests.browser.test_shifts_flow import _totp_secret
 from tests.conftest import PASSWORD
 
@@ -47,7 +47,7 @@ def test_propose_approve_join_and_record_attendance(
     expect(page.get_by_text("Thank you: a coordinator will look at your proposal.")).to_be_visible()
     series = Series.objects.get(kind="skillshare")
     assert not series.approved and series.lead_id == fay.pk
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada approves it.
     log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
@@ -55,7 +55,7 @@ def test_propose_approve_join_and_record_attendance(
     expect(page.get_by_text("Proposals to approve")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("The skill-share is approved.")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ben takes the only seat; the address shows once he has it.
     log_in("ben", PASSWORD)
@@ -72,7 +72,7 @@ def test_propose_approve_join_and_record_attendance(
     shot("skillshares-seat")
     signup = Signup.objects.get(user=ben)
     assert signup.state == "confirmed"
-    page.get_by_role("button", name="Log out").click()
+    click_through(page, page.get_by_role("button", name="Log out"))
 
     # The session starts; Fay records who came.
     started = timezone.now() - datetime.timedelta(minutes=30)

@@ -54,6 +54,7 @@ def test_real_and_unknown_usernames_get_the_same_response(ben: Any) -> None:
     assert LOCKED in _login("nobody-by-that-name", "x", 11).content.decode()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_invitation_flood_gets_429_per_member(
     ben: Any, ada: Any, crown: Any, client_for: Any, api_for: Any
 ) -> None:
@@ -78,6 +79,7 @@ def test_invitation_flood_gets_429_per_member(
     assert client_for(ada).post(url, {"days": "7", "note": ""}).status_code in (200, 302)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_join_request_flood_gets_429(eve: Any, client_for: Any) -> None:
     from mutualaid.groups.models import Group
 
@@ -90,6 +92,7 @@ def test_join_request_flood_gets_429(eve: Any, client_for: Any) -> None:
     assert response.status_code == 429
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_limiter_is_reusable_by_any_app(ben: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(3):
         limit(user=ben, action="need_create", rate="3/m")

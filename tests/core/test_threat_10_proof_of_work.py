@@ -37,6 +37,7 @@ def _proof(action: str = "signup_open", scope: str = "install") -> tuple[str, st
     return challenge, proofofwork.solve(challenge)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_without_proofs_leaves_newcomers_a_way_in(
     crown: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,6 +53,7 @@ def test_a_flood_without_proofs_leaves_newcomers_a_way_in(
     assert ratelimit.remaining(action="signup_open_proved", scope="install", rate="30/3600s") == 29
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_proof_is_spent_once_and_only_for_its_action(crown: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_SIGNUP_OPEN", "1/h")
     monkeypatch.setattr(proofofwork, "BASE_BITS", 4)
@@ -84,6 +86,7 @@ def test_a_wrong_answer_is_no_proof(db: Any, monkeypatch: pytest.MonkeyPatch) ->
     assert proofofwork.verify(challenge, str(answer), action="signup_open", scope="install")
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_price_rises_as_the_proved_pool_fills(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_SIGNUP_OPEN", "2/h")  # proved pool: 20
     monkeypatch.setattr(proofofwork, "BASE_BITS", 2)
@@ -94,6 +97,7 @@ def test_the_price_rises_as_the_proved_pool_fills(db: Any, monkeypatch: pytest.M
     assert not RateCounter.objects.filter(key__contains="198.51").exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_join_page_carries_a_challenge_and_the_form_accepts_its_proof(
     client_for: Any, crown: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,6 +116,7 @@ def test_the_join_page_carries_a_challenge_and_the_form_accepts_its_proof(
     assert JoinRequest.objects.filter(group=crown).count() == 2
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_hub_flooded_without_proofs_still_takes_a_proved_report(
     client_for: Any, fridge: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +137,7 @@ def test_a_hub_flooded_without_proofs_still_takes_a_proved_report(
     assert Report.objects.filter(hub=fridge).count() == 3
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_api_takes_the_same_proof_for_an_anonymous_hub_report(
     client_for: Any, fridge: Any, crown: Any, ada: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

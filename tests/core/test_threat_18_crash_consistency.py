@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from tests.ports import free_port
+
 CANARY_IP = "198.51.100.181"
 CANARY_AGENT = "CrashCanary/1.0"
 SETUP = """
@@ -38,12 +39,6 @@ group = Group.objects.create(name="Crown", slug="crown")
 Membership.objects.create(user=ada, group=group, role="coordinator")
 print(access_token_create(user=ada, name="load")[1])
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _env(data: Path) -> dict[str, str]:
@@ -124,7 +119,7 @@ def _drill(
     if not migrated:
         _mutualaid(env, "migrate", "-v0")
     token = _mutualaid(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     server = _start(env, port, log)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from mutualaid.channels.models import Notice
@@ -81,6 +82,7 @@ def test_verifiers_need_a_second_factor(crown: Any, ada: Any, ben: Any, client_f
     assert b"vans" not in response.content
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_of_reports_is_refused(crown: Any, ben: Any, client_for: Any) -> None:
     from mutualaid.defense.models import Report
 

@@ -78,6 +78,7 @@ def test_a_forged_sms_report_is_refused(client: Any, crown: Any, gateway: Any, v
     assert not Notice.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_of_sms_reports_from_one_number_is_refused(
     client: Any, crown: Any, gateway: Any, verifiers: Any, monkeypatch: Any
 ) -> None:

@@ -30,18 +30,13 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.deploy.envfile import ROOT, production_env
+from tests.ports import free_port
 
 pytestmark = pytest.mark.proxy
 
 NGINX_CONF = ROOT / "deploy" / "nginx" / "mutualaid.conf"
 WEB_UNIT = ROOT / "deploy" / "systemd" / "mutualaid-web@.service"
 HOST = "aid.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def ipv6_loopback() -> bool:

@@ -460,6 +460,7 @@ def test_imports_do_not_count_toward_the_posting_flood_but_have_their_own_bound(
     assert Post.objects.count() == posts + 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_api_import_past_the_daily_bound_answers_429(
     api_for: Any, ada: Any, crown: Any, monkeypatch: Any
 ) -> None:

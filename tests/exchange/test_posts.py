@@ -170,6 +170,7 @@ def test_needs_are_reminded_then_expire_and_can_be_renewed(ben: Any, crown: Any)
     assert post.expires_at > timezone.now() + timedelta(days=29)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_posting_flood_answers_429(client_for: Any, ben: Any, crown: Any) -> None:
     for i in range(services.FLOOD_POSTS_PER_HOUR):
         make_post(crown, ben, title=f"post {i}")

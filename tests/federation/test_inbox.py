@@ -137,6 +137,7 @@ def test_forged_and_replayed_requests_are_refused(crown: Any, fediverse: Fediver
     assert not Follower.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_size_depth_and_flood_limits(
     crown: Any, fediverse: Fediverse, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from mutualaid.federation import rfc9421, signatures
 from tests.deploy.envfile import production_env
-from tests.deploy.test_proxy_drill import free_port, running
+from tests.deploy.test_proxy_drill import running
 from tests.helpers import without_random
+from tests.ports import free_port
 
 pytestmark = pytest.mark.proxy
 

@@ -100,6 +100,7 @@ def test_rfc9421_must_cover_method_target_and_digest(crown: Any, fediverse: Fedi
     assert not Follower.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_flood_limit_counts_one_key_across_both_schemes(
     crown: Any, fediverse: Fediverse, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,6 +62,7 @@ def test_setup_errors_are_shown_next_to_fields_and_nothing_is_half_written(clien
     assert not User.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_guessing_the_setup_code_is_limited_for_the_whole_install(client: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_SETUP_ATTEMPT", "3/h")
     code = setup_code_issue()

@@ -42,6 +42,7 @@ def open_group(db: Any) -> Group:
     return Group.objects.create(name="Open Door", slug="open-door", accepts_requests=True)
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_one_groups_queue_is_limited_from_any_address(
     crown: Any, open_group: Group, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -60,6 +61,7 @@ def test_one_groups_queue_is_limited_from_any_address(
     assert JoinRequest.objects.filter(group=open_group).count() == 1
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_members_asking_to_join_share_the_groups_window(crown: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_JOIN_REQUEST_GROUP", "2/h")
     for name in ("mo", "li"):
@@ -69,6 +71,7 @@ def test_members_asking_to_join_share_the_groups_window(crown: Any, monkeypatch:
     assert JoinRequest.objects.filter(group=crown).count() == 2
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_open_sign_ups_are_limited_for_the_whole_install_refusals_included(
     crown: Any, open_group: Group, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,6 +88,7 @@ def test_open_sign_ups_are_limited_for_the_whole_install_refusals_included(
     assert User.objects.filter(username__startswith="newcomer").count() == 3
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_leaves_no_trace_of_who_sent_it(crown: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MUTUALAID_RATE_SIGNUP_OPEN", "2/h")
     for n in range(4):
@@ -98,6 +102,7 @@ def test_a_flood_leaves_no_trace_of_who_sent_it(crown: Any, monkeypatch: pytest.
         assert "install" not in row and "signup" not in row
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_invitations_still_work_during_a_flood(crown: Any, ben: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A flood uses up the open sign-ups, not the invitations members hand out."""
     from mutualaid.members.services import invitation_create, signup_with_invitation
@@ -112,6 +117,7 @@ def test_invitations_still_work_during_a_flood(crown: Any, ben: Any, monkeypatch
     assert membership.group == crown and membership.vouched_by == ben
 
 
+@pytest.mark.usefixtures("one_rate_window")
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_sign_ups_exactly_the_limit_pass_on_postgresql(

@@ -88,6 +88,7 @@ def test_field_errors_are_clear_and_nothing_half_written(client_for: Any, fridge
     assert not Report.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_anonymous_reports_are_limited_per_hub_without_addresses(
     client_for: Any, fridge: Any, monkeypatch: Any
 ) -> None:

@@ -66,6 +66,7 @@ def test_a_change_to_a_group_or_hub_is_seen_at_once(crown: Any, bush: Any, build
     assert len(builds) == 4
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_anonymous_use_is_limited_without_addresses(
     crown: Any, ben: Any, builds: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from mutualaid.federation import signatures
 from tests.deploy.envfile import production_env
-from tests.deploy.test_proxy_drill import free_port, running
+from tests.deploy.test_proxy_drill import running
 from tests.federation.test_real_install import cli, get, wait_for
+from tests.ports import free_port
 
 pytestmark = pytest.mark.proxy
 

@@ -45,4 +45,7 @@ def test_a_shift_in_a_text_reads_in_the_language(pantry: Any, language: str, exp
     occurrence = next_occurrence(pantry)
     with translation.override(language):
         text = when(occurrence)
-    assert expected in text and not CAPITALISED_MONTH.search(text)
+    assert expected in text
+    # Spanish writes its months in lower case; English capitalises them, and its "Mar" and "May" read as
+    # Spanish capitals (this failed whenever the next Saturday fell in March or May).
+    assert language == "en" or not CAPITALISED_MONTH.search(text), text
