@@ -166,6 +166,7 @@ def test_a_member_with_a_second_factor_types_a_code_too(ada: Any, client_for: An
     assert json.loads(response.content)["apps"]["members"]["second_factor"]["enrolled"] is True
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_only_downloads_count_against_the_download_limit(ben: Any, client_for: Any) -> None:
     # A member who mistypes their password twice still gets the file: mistypes are not downloads.
     from mutualaid.members.services import DATA_EXPORT_RATE
@@ -182,6 +183,7 @@ def test_only_downloads_count_against_the_download_limit(ben: Any, client_for: A
     assert not refused["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_wrong_passwords_and_codes_count_against_the_login_lockout(
     ada: Any, client_for: Any, client: Any, settings: Any
 ) -> None:
