@@ -116,7 +116,7 @@ def log_in(page: Any, go: Callable[[str], Any]) -> Callable[..., None]:
         go("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        from tests.browser.pages import click_through
+        from tests.browser.pages import NAVIGATION_MS, click_through
 
         click_through(page, page.get_by_role("button", name="Log in"))
         if totp_secret:
@@ -125,7 +125,7 @@ def log_in(page: Any, go: Callable[[str], Any]) -> Callable[..., None]:
             page.locator("input[name=code]").fill(current_code(totp_secret))
             page.get_by_role("button", name="Sign In").click()
             # The click returns before the form's answer arrives; a refused code stays on this page.
-            page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+            page.wait_for_url(lambda url: "/accounts/2fa/" not in url, timeout=NAVIGATION_MS)
         page.wait_for_load_state()
 
     return do

@@ -6,6 +6,8 @@ from typing import Any
 
 from playwright.sync_api import Error
 
+NAVIGATION_MS = 30_000
+
 
 def settled_width(page: Any) -> int:
     """The document's scroll width, read once the page has settled.
@@ -32,7 +34,9 @@ def click_through(page: Any, target: Any, *, key: str | None = None) -> None:
     page still showing, which has loaded long ago. A test that then read the database, the address, or went
     to another page raced the server's answer: on a loaded machine the form's POST had not arrived yet (the
     claim was not there, the address was the old one), or `goto` cancelled it (the login never happened)."""
-    with page.expect_navigation():
+    # A page's own 10 s are for what a member would wait; a form's answer on a CI machine with both cores busy
+    # (a login hashing a password while another worker's browser renders) was seen to take longer.
+    with page.expect_navigation(timeout=NAVIGATION_MS):
         if key is None:
             target.click()
         else:
