@@ -11,13 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_report_verify_broadcast_all_clear(
@@ -55,7 +49,7 @@ def test_report_verify_broadcast_all_clear(
     report = Report.objects.get()
 
     # Ada goes, confirms; nothing is sent yet.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/alerts/")
     page.get_by_role("link", name="Reports to verify").click()
     page.locator(f"a[href$='/alerts/verify/{report.pk}/']").click()
@@ -71,7 +65,7 @@ def test_report_verify_broadcast_all_clear(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ida confirms: the alert is queued for Ben, and the progress shows on the report page.
-    log_in("ida", PASSWORD, totp_secret=_totp_secret(ida))
+    log_in("ida", PASSWORD, totp_secret=secret_of(ida))
     go(f"/g/crown/alerts/verify/{report.pk}/")
     page.get_by_label("What you saw").fill("Saw them too")
     page.get_by_label("I have evidence (photo or video)").check()
@@ -91,7 +85,7 @@ def test_report_verify_broadcast_all_clear(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada sends the all-clear.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(f"/g/crown/alerts/verify/{report.pk}/")
     page.get_by_role("button", name="Send the all-clear").click()
     expect(page.get_by_text("The all-clear is on its way to the same people.")).to_be_visible()

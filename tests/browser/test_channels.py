@@ -7,13 +7,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_member_chooses_a_daily_digest_from_the_profile(
@@ -53,7 +47,7 @@ def test_coordinator_previews_then_sends_a_broadcast(
     Contact.objects.create(
         group=gateway.group, phone="+17185550123", phone_index="b", gateway=gateway, broadcasts=True
     )
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/broadcasts/")
     expect(page.get_by_text("by e-mail: 1")).to_be_visible()
     expect(page.get_by_text("by text message: 1")).to_be_visible()
@@ -89,7 +83,7 @@ def test_coordinator_finds_an_sms_need_on_the_board_and_closes_it(
         details="Diapers size 4",
         language="en",
     )
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(reverse("channels_intake", kwargs={"slug": group.slug}))
     expect(page.get_by_text("Diapers size 4")).to_be_visible()
     shot("sms-intake-on-the-board")

@@ -12,13 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_a_consent_proposal_changes_a_fund_rule(
@@ -36,7 +30,7 @@ def test_a_consent_proposal_changes_a_fund_rule(
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
 
     # Ada makes fund rules a group decision, then proposes a higher single-approval limit.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/")
     page.get_by_role("link", name="Decisions").click()
     page.get_by_role("link", name="How we decide (policy)").click()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -21,13 +22,6 @@ def _quick_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     from mutualaid.deliveries import services
 
     monkeypatch.setattr(services, "PLAN_SECONDS", 0.3)
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
 def test_plan_publish_deliver(
@@ -68,7 +62,7 @@ def test_plan_publish_deliver(
     )
 
     page.set_viewport_size(PHONE_390)
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/deliveries/")
     page.locator("#id_date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="New delivery run").click()

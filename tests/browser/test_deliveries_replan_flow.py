@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -20,13 +21,6 @@ def _quick_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     from mutualaid.deliveries import services
 
     monkeypatch.setattr(services, "PLAN_SECONDS", 0.3)
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
 def test_refused_stop_keeps_input_and_published_replan_asks(
@@ -50,7 +44,7 @@ def test_refused_stop_keeps_input_and_published_replan_asks(
 
     page.set_viewport_size(PHONE_390)
     page.set_default_timeout(60_000)  # planning runs in the live server: slow on a shared machine
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(f"/g/crown/deliveries/{run.pk}/")
 
     # A window ending before it starts: refused, and what was typed is still there.

@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
-from tests.browser.test_deliveries_replan_flow import PHONE_390, _totp_secret
+from tests.browser.test_deliveries_replan_flow import PHONE_390
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,7 @@ def test_a_coordinator_changes_a_published_stop(
 
     page.set_viewport_size(PHONE_390)
     page.set_default_timeout(60_000)
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(f"/g/crown/deliveries/{run.pk}/")
     page.locator(f'a[href="/g/crown/deliveries/{run.pk}/stops/{stop.pk}/edit/"]').first.click()
     expect(page.get_by_role("heading", name=f"Change stop {stop.pk}")).to_be_visible()
@@ -81,7 +82,7 @@ def test_a_coordinator_corrects_a_stops_exact_point(
 
     page.set_viewport_size(PHONE_390)
     page.set_default_timeout(60_000)
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(edit)
     expect(page.get_by_text("This stop has no exact map point")).to_be_visible()
     page.get_by_label("Correct exact map point").fill("40.6712 -73.9448")

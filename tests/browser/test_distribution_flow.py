@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
-from tests.browser.test_shifts_flow import _totp_secret
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 def _fits(page: Any) -> None:
@@ -31,7 +31,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     day = timezone.localdate() + datetime.timedelta(days=3)
 
     # Ada sets up the day.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/shifts/")
     page.get_by_role("link", name="Distribution days").first.click()
     page.get_by_role("link", name="New distribution day").click()
@@ -67,7 +67,7 @@ def test_set_up_a_day_book_a_slot_and_check_in(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada books for a neighbour, then checks Ben in at the door and records a walk-in.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(f"/g/crown/shifts/days/{distribution_day.pk}/")
     page.get_by_role("link", name="Book for a neighbour").first.click()
     page.get_by_label("Slot").select_option(index=1)

@@ -9,15 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 SAMPLES = Path(__file__).parent.parent / "exchange" / "fixtures"
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
 
 
 @pytest.mark.parametrize(
@@ -43,7 +37,7 @@ def test_a_coordinator_imports_a_sheet_and_corrects_a_neighbour(
 ) -> None:
     from mutualaid.exchange.models import Contact, Post
 
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/board/")
     page.get_by_role("link", name="Import").click()
     page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(str(SAMPLES / sample))

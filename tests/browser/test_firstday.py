@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -67,13 +68,6 @@ def test_board_filter(tab: Any, ben: Any, crown: Any) -> None:
     assert tab.get_by_role("link", name="Rice and beans").count() == 0
 
 
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return str(get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"]))
-
-
 def test_every_money_form_submits_first_time_in_spanish(
     page: Any, go: Any, log_in: Any, ada: Any, ben: Any, crown: Any
 ) -> None:
@@ -101,7 +95,7 @@ def test_every_money_form_submits_first_time_in_spanish(
     ask = Request.objects.get(fund=fund)
     click_through(page, page.get_by_role("button", name="Salir"))
 
-    log_in("ada", PASSWORD, _totp_secret(ada))
+    log_in("ada", PASSWORD, secret_of(ada))
     submit(f"/g/crown/funds/{fund.pk}/contributions/new/", {"amount": "120,50"})
     assert Transaction.objects.filter(fund=fund).count() == 1
     submit(f"/g/crown/funds/{fund.pk}/pledges/new/", {"amount": "10"})
@@ -121,7 +115,7 @@ def test_wide_tables_fit_a_390px_phone(
     page.set_viewport_size(PHONE_390)
     fund = fund_create(group=crown, name="Rent relief for the whole building on Lincoln Place", kind="rent")
     contribution_record(fund=fund, amount=1234_56, currency="USD", method="cash", recorded_by=ada)
-    log_in("ada", PASSWORD, _totp_secret(ada))
+    log_in("ada", PASSWORD, secret_of(ada))
     for path in (f"/g/crown/funds/{fund.pk}/", "/g/crown/members/"):
         go(path)
         width = settled_width(page)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
+from tests.totp import secret_of
 
 
 @pytest.mark.fresh_install
@@ -69,8 +70,6 @@ def test_accepting_an_invitation(page: Any, go: Any, shot: Any, ben: Any, crown:
 def test_asking_to_join_and_being_approved(
     page: Any, go: Any, shot: Any, log_in: Any, ada: Any, crown: Any
 ) -> None:
-    from allauth.mfa.models import Authenticator
-
     from mutualaid.members.models import Membership
 
     go("/directory/")
@@ -91,7 +90,7 @@ def test_asking_to_join_and_being_approved(
     # Not logged in: the account logs in once approved (no username oracle, THREATS.md property 10).
     expect(page.get_by_role("button", name="Log out")).to_be_hidden()
 
-    secret = _totp_secret(Authenticator.objects.get(user=ada, type="totp"))
+    secret = secret_of(ada)
     log_in("ada", PASSWORD, totp_secret=secret)
     page.wait_for_url(lambda url: "/accounts/" not in url)  # the code's page has moved on
     go("/g/crown/members/")
@@ -100,12 +99,6 @@ def test_asking_to_join_and_being_approved(
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Request approved.")).to_be_visible()
     assert Membership.objects.get(user__username="omar", group=crown).vouched_by == ada
-
-
-def _totp_secret(authenticator: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-
-    return get_adapter().decrypt(authenticator.data["secret"])
 
 
 def test_switching_to_spanish(page: Any, go: Any, shot: Any, crown: Any) -> None:

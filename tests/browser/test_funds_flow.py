@@ -9,13 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through
 from tests.conftest import PASSWORD, enable_totp, make_user
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_bail_request_two_approvals_and_the_transparency_page(
@@ -63,7 +57,7 @@ def test_bail_request_two_approvals_and_the_transparency_page(
 
     # Two coordinators approve; the second records the cheque.
     for coordinator in (ada, ida):
-        log_in(coordinator.username, PASSWORD, totp_secret=_totp_secret(coordinator))
+        log_in(coordinator.username, PASSWORD, totp_secret=secret_of(coordinator))
         go(f"/g/crown/funds/requests/{ask.pk}/")
         expect(page.get_by_text("Bail for Jordan Rivera")).to_be_visible()
         page.get_by_role("button", name="Approve").click()

@@ -11,13 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
 from tests.conftest import PASSWORD
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
@@ -53,7 +47,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada proposes a three-night stay for Fay's need.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/housing/")
     page.locator(f"a[href$='/housing/offers/{offer.pk}/']").click()
     expect(page.get_by_text("A cat lives here")).to_be_visible()
@@ -84,7 +78,7 @@ def test_host_offers_coordinator_proposes_second_confirms_guest_sees_address(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ida, a second coordinator, confirms.
-    log_in("ida", PASSWORD, totp_secret=_totp_secret(ida))
+    log_in("ida", PASSWORD, totp_secret=secret_of(ida))
     go(f"/g/crown/housing/stays/{stay.pk}/")
     click_through(page, page.get_by_role("button", name="Confirm the stay"))
     assert page.locator("#stay-state").inner_text() == "Arranged"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
-from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 def test_a_coordinator_publishes_impact_and_prints_flyers_and_a_phone_bank_sheet(
@@ -40,7 +40,7 @@ def test_a_coordinator_publishes_impact_and_prints_flyers_and_a_phone_bank_sheet
     Gateway.objects.create(group=crown, kind="twilio", account="a", secret="s", sender="+1 718 555 0100")
     figures.refresh(lag=datetime.timedelta(0))  # what the worker does every five minutes
 
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/")
     page.get_by_role("link", name="Impact page and report").click()
     page.get_by_label("Publish our impact page").check()

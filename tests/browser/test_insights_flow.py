@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
-from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 def test_a_coordinator_reads_the_dashboard_and_downloads_a_table(
@@ -30,7 +30,7 @@ def test_a_coordinator_reads_the_dashboard_and_downloads_a_table(
 
     figures.refresh(lag=datetime.timedelta(0))  # what the worker does every five minutes
 
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/")
     page.get_by_role("link", name="Needs and impact").click()
     expect(page.get_by_role("heading", name="Needs by category and week")).to_be_visible()

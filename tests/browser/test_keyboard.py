@@ -10,8 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD, make_user
+from tests.totp import secret_of
 
 PHONE = {"width": 390, "height": 844}
 # What has the focus, its name as a keyboard user hears it, and how its focus indicator contrasts.
@@ -155,7 +155,7 @@ def test_sign_up_for_a_shift_and_record_a_contribution_by_keyboard(
     expect(page.get_by_text("You are signed up as driver.").first).to_be_visible()
     assert Signup.objects.get(occurrence=occurrence, user=ben).role.name == "driver"
 
-    keyboard_log_in(page, "ada", _totp_secret(ada))
+    keyboard_log_in(page, "ada", secret_of(ada))
     page.goto(page.base_url + "/g/crown/")
     follow(page, "Funds")
     follow(page, "Crown Rent Fund")

@@ -8,13 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_round_approve_accept(
@@ -51,7 +45,7 @@ def test_round_approve_accept(
         ),
     )
 
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/matching/")
     page.get_by_role("button", name="Run a matching round").click()
     # The round is queued for the worker: the page says so, with a plain link to look again.

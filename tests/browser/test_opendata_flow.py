@@ -12,8 +12,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.pages import settled_width
-from tests.browser.test_decisions_flow import _totp_secret
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 def test_anyone_downloads_the_directory_and_a_coordinator_publishes_offers(
@@ -33,7 +33,7 @@ def test_anyone_downloads_the_directory_and_a_coordinator_publishes_offers(
     assert "organizations.csv" in {r["path"] for r in package["resources"]}
     assert "Crown Heights Mutual Aid" in archive.read("organizations.csv").decode()
 
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/edit/")
     page.get_by_role("link", name="Open data: publish our offers").click()
     page.get_by_label("Publish our open offers as open data").check()

@@ -12,13 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import click_through
 from tests.conftest import PASSWORD, make_user
-
-
-def _totp_secret(user: Any) -> str:
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
-    return get_adapter().decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+from tests.totp import secret_of
 
 
 def test_series_sign_up_drop_promotion_and_outcomes(
@@ -40,7 +34,7 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
 
     # Ada creates the series from the group page.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/")
     page.get_by_role("link", name="Shifts").click()
     page.get_by_role("link", name="New shift").click()
@@ -98,7 +92,7 @@ def test_series_sign_up_drop_promotion_and_outcomes(
     Occurrence.objects.filter(pk=first.pk).update(
         starts_at=started, ends_at=started + datetime.timedelta(hours=3)
     )
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go(f"/g/crown/shifts/on/{first.pk}/")
     page.get_by_role("link", name="Record outcomes").click()
     page.get_by_label("Households served").fill("37")

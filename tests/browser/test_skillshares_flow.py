@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.pages import click_through, settled_width
-from tests.browser.test_shifts_flow import _totp_secret
 from tests.conftest import PASSWORD
+from tests.totp import secret_of
 
 
 def _fits(page: Any) -> None:
@@ -50,7 +50,7 @@ def test_propose_approve_join_and_record_attendance(
     click_through(page, page.get_by_role("button", name="Log out"))
 
     # Ada approves it.
-    log_in("ada", PASSWORD, totp_secret=_totp_secret(ada))
+    log_in("ada", PASSWORD, totp_secret=secret_of(ada))
     go("/g/crown/shifts/skillshares/")
     expect(page.get_by_text("Proposals to approve")).to_be_visible()
     page.get_by_role("button", name="Approve").click()

@@ -280,12 +280,44 @@ def test_a_re_plan_keeps_reported_stops_with_the_driver_who_reported_them(
 
 
 def test_a_run_with_every_stop_reported_has_nothing_left_to_plan(
-    crown: Any, ada: Any, ben: Any, dan: Any
+    client_for: Any, api_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
 ) -> None:
+    # The walk-through: the page still offered "Re-plan", asked to confirm it for a published run, and
+    # only then said there was nothing to plan. Now it says so plainly, and the API says it without
+    # asking for ``confirm`` first.
     run = make_run(crown, ada, dan, needs=1)
     services.run_plan(run=run, actor=ada)
     run, _changed = services.run_publish(run=run, actor=ada)
+    page_url = reverse("deliveries_run", args=["crown", run.pk])
+    plan_url = reverse("deliveries_plan", args=["crown", run.pk])
+    assert 'id="plan"' in client_for(ada).get(page_url).content.decode()
     services.stop_report(stop=run.stops.get(), user=dan, outcome="nobody_home")
-    with pytest.raises(ValidationError) as refused:
-        services.run_plan(run=run, actor=ada, confirm=True)
-    assert refused.value.messages == ["Every stop is reported: nothing is left to plan."]
+    nothing = "Every stop is reported: nothing is left to plan."
+    for confirm in (False, True):
+        with pytest.raises(ValidationError) as refused:
+            services.run_plan(run=run, actor=ada, confirm=confirm)
+        assert refused.value.messages == [nothing]
+    page = client_for(ada).get(page_url).content.decode()
+    assert 'id="plan"' not in page and plan_url not in page and nothing in page
+    assert "re-planning or moving a stop asks first" not in page
+    # A form sent from an older page is refused without the confirmation step.
+    posted = client_for(ada).post(plan_url, follow=True)
+    assert 'name="confirm"' not in posted.content.decode()
+    assert [str(m) for m in posted.context["messages"]] == [nothing]
+    for query in ("", "?confirm=true"):
+        answer = api_for(ada).post(f"/api/v1/groups/crown/deliveries/runs/{run.pk}/plan{query}")
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == {"__all__": [nothing]}
+    run.refresh_from_db()
+    assert run.status == DeliveryRun.Status.PUBLISHED
+
+
+def test_a_run_without_stops_is_still_offered_a_plan_that_names_what_is_missing(
+    client_for: Any, crown: Any, ada: Any, ben: Any, dan: Any
+) -> None:
+    run = make_run(crown, ada, dan, needs=0)
+    assert (
+        'id="plan"' in client_for(ada).get(reverse("deliveries_run", args=["crown", run.pk])).content.decode()
+    )
+    with pytest.raises(ValidationError, match="Add the needs to deliver"):
+        services.run_plan(run=run, actor=ada)

@@ -87,6 +87,7 @@ class RunView:
     unplanned: list[Stop]
     pickups: list[Stop] = field(default_factory=list)  # stops at offers: each can go to one household
     households: list[Stop] = field(default_factory=list)  # stops a pickup can be delivered to
+    all_reported: bool = False  # stops, every one reported by its driver: nothing is left to plan
 
     @property
     def km(self) -> float:
@@ -111,7 +112,9 @@ def run_view(run: DeliveryRun) -> RunView:
     pickups: list[Stop] = []
     households: list[Stop] = []
     rows = run.stops.select_related("post", "locked_to", "deliver_to", "delivered_from")
+    pending = 0
     for stop in rows.order_by("sequence", "id"):
+        pending += stop.outcome == Stop.Outcome.PENDING
         (pickups if stop.is_pickup else households).append(stop)
         if stop.driver_id in routes:
             routes[stop.driver_id].stops.append(stop)
@@ -126,6 +129,7 @@ def run_view(run: DeliveryRun) -> RunView:
         unplanned=unplanned,
         pickups=pickups,
         households=sorted(households, key=lambda s: s.pk),
+        all_reported=bool(pickups or households) and not pending,
     )
 
 

@@ -54,6 +54,7 @@ REASON_TEXT = {
     ),
     explain.PAIR_PARTNER: gettext_lazy("the pickup or the household it is paired with cannot be routed"),
 }
+NOTHING_LEFT_TO_PLAN = gettext_lazy("Every stop is reported: nothing is left to plan.")
 MAX_LEG_LIMIT = 240  # minutes: beyond four hours a leg limit means nothing for a delivery
 RELAY_MAX = 30
 
@@ -480,7 +481,7 @@ def run_instance(
             % {"stops": join_list(f"#{s.post_id}" for s in nowhere)}
         )
     if not stops and run.stops.exists():
-        errors.append(_("Every stop is reported: nothing is left to plan."))
+        errors.append(str(NOTHING_LEFT_TO_PLAN))
     elif not stops:
         errors.append(_("Add the needs to deliver."))
     if errors:
@@ -574,6 +575,13 @@ def _routes_now(run: DeliveryRun) -> dict[int, list[int]]:
     return routes
 
 
+def _require_stops_to_plan(run: DeliveryRun) -> None:
+    """Checked before asking for a confirmation: a run whose every stop is reported is refused plainly,
+    not after the coordinator confirmed a re-plan that could not move anything."""
+    if run.stops.exists() and not run.stops.filter(outcome=Stop.Outcome.PENDING).exists():
+        raise ValidationError(str(NOTHING_LEFT_TO_PLAN))
+
+
 def _require_confirmed(run: DeliveryRun, confirm: bool) -> None:
     """Drivers of a published run already have their routes: a re-plan that may move their stops is asked for."""
     if run.status == DeliveryRun.Status.PUBLISHED and not confirm:
@@ -620,6 +628,7 @@ def run_plan(
     """
     _coordinator(actor, run.group_id)
     run = _locked(run)
+    _require_stops_to_plan(run)
     _require_confirmed(run, confirm)
     return _replan(run, actor, time_limit_s, _routes_now(run))
 
